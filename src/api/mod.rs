@@ -1,0 +1,94 @@
+//! The JSON API under /api/v1, its error handlers and the OpenAPI document.
+
+pub mod health;
+pub mod tickets;
+pub mod time;
+pub mod vehicles;
+
+use actix_web::web;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{AppError, ErrorCode};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "RescueDesk API",
+        description = "Roadside-rescue dispatch for car dealer groups. Authenticate with `Authorization: Bearer rdk_…` (from `rescuedesk token create --user LOGIN`). Errors are `{\"error\": code, \"message\": text, \"fields\": {…}}`."
+    ),
+    paths(
+        tickets::create_ticket,
+        tickets::list_tickets,
+        tickets::get_ticket,
+        vehicles::vehicle_history,
+        health::me,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                AppError::new(
+                    ErrorCode::ValidationFailed,
+                    format!("查询参数有误 / Bad query parameters: {err}"),
+                )
+                .into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                AppError::new(
+                    ErrorCode::ValidationFailed,
+                    format!("路径参数有误 / Bad path: {err}"),
+                )
+                .into()
+            }))
+            .service(tickets::create_ticket)
+            .service(tickets::list_tickets)
+            .service(tickets::get_ticket)
+            .service(vehicles::vehicle_history)
+            .service(health::me)
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
+            })),
+    );
+}
+
+/// Reads a JSON body, naming the exact path of a value of the wrong type.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::InvalidJson,
+            "请求体为空，应为 JSON / Empty body, JSON expected",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() && path != "." {
+            AppError::field(&path, format!("类型不正确 / Wrong type: {inner}"))
+        } else {
+            AppError::new(
+                ErrorCode::InvalidJson,
+                format!("JSON 无法解析 / Malformed JSON: {inner}"),
+            )
+        }
+    })
+}

@@ -1,0 +1,83 @@
+//! Rescue-ticket endpoints: intake, list, detail.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+
+use crate::auth::ApiUser;
+use crate::domain::intake::IntakeRequest;
+use crate::error::AppError;
+use crate::services::tickets::{self, TicketDetail, TicketPage, TicketQuery, TicketView};
+use crate::startup::AppState;
+
+/// Open a rescue ticket from a breakdown call.
+///
+/// Send `Idempotency-Key` to make retries safe: a retried request with the same
+/// key and body returns the first ticket (header `Idempotent-Replayed: true`).
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+    request_body = IntakeRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the same ticket")),
+    responses(
+        (status = 201, description = "Ticket opened (or replayed)", body = TicketView),
+        (status = 400, description = "validation_failed with per-field messages", body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, description = "Role may not take calls", body = crate::error::ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = crate::error::ErrorBody),
+    ))]
+#[post("/tickets")]
+pub async fn create_ticket(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| AppError::field("Idempotency-Key", "须为 ASCII / must be ASCII"))?
+                .trim()
+                .to_owned(),
+        ),
+    };
+    // Role first: a technician learns nothing from validation messages.
+    user.0.require(crate::domain::role::Action::CreateTicket)?;
+    let request: IntakeRequest = super::parse_json(&body)?;
+    let created = tickets::create(&state.db, &user.0, request, key, &state.numbering).await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header(("Location", format!("/api/v1/tickets/{}", created.ticket.id)));
+    if created.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(created.ticket))
+}
+
+/// List the dealer's tickets, newest call first.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+    params(TicketQuery),
+    responses((status = 200, body = TicketPage), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody)))]
+#[get("/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    query: web::Query<TicketQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, page, per_page) = query.parse(
+        state.numbering.utc_offset_hours,
+        i64::from(state.settings.ui.page_size),
+    )?;
+    let page = tickets::list(&state.db, &user.0, filter, page, per_page).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One ticket with the vehicle's recent service history and the audit trail.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses((status = 200, body = TicketDetail), (status = 404, body = crate::error::ErrorBody)))]
+#[get("/tickets/{id}")]
+pub async fn get_ticket(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let detail = tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(detail))
+}

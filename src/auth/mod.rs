@@ -1,0 +1,7 @@
+//! Sign-in: password hashes, bearer tokens, page sessions and the signed-in identity with its role checks.
+
+pub mod identity;
+pub mod password;
+pub mod secret;
+
+pub use identity::{ApiUser, Identity};

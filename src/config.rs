@@ -1,0 +1,373 @@
+//! Settings: `config/default.toml` (embedded) < `--config FILE` < `RESCUEDESK__SECTION__KEY` environment variables.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The defaults ship inside the binary so it runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+const ENV_PREFIX: &str = "RESCUEDESK__";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+    pub ui: UiSettings,
+    pub tickets: TicketSettings,
+    pub demo: DemoSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub port: u16,
+    pub public_url: String,
+    pub body_limit_kb: usize,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub busy_timeout_ms: u32,
+    pub connect_timeout_s: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub session_hours: u32,
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    pub default_locale: crate::web::i18n::Locale,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketSettings {
+    pub number_prefix: String,
+    pub utc_offset_hours: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSettings {
+    pub seed: u64,
+    pub scale: u32,
+    pub password: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid TOML: {message}")]
+    Syntax { path: String, message: String },
+    #[error("unknown configuration key `{key}` (in {origin})")]
+    UnknownKey { key: String, origin: String },
+    #[error("bad value for configuration key `{key}` (from {origin}): {message}")]
+    BadValue {
+        key: String,
+        origin: String,
+        message: String,
+    },
+}
+
+impl Settings {
+    /// Loads the layers; `env` is passed in so tests need not touch the process environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let mut table = parse_toml(DEFAULT_TOML, "config/default.toml")?;
+        let defaults = table.clone();
+        if let Some(path) = file {
+            let origin = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: origin.clone(),
+                source,
+            })?;
+            let overlay = parse_toml(&text, &origin)?;
+            merge(&mut table, &defaults, overlay, "", &origin)?;
+        }
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            apply_env(&mut table, &defaults, &name, rest, &value)?;
+        }
+        Settings::from_table(table)
+    }
+
+    /// Loads with the real process environment.
+    pub fn load_from_env(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        Settings::load(file, std::env::vars())
+    }
+
+    fn from_table(table: toml::Table) -> Result<Settings, ConfigError> {
+        let settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| ConfigError::BadValue {
+                key: e.path().to_string(),
+                origin: "merged configuration".into(),
+                message: e.inner().to_string(),
+            })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rules serde cannot express.
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: &str| ConfigError::BadValue {
+            key: key.into(),
+            origin: "merged configuration".into(),
+            message: message.into(),
+        };
+        crate::db::DbUrl::parse(&self.database.url)
+            .map_err(|e| bad("database.url", &e.to_string()))?;
+        if self.database.pool_size == 0 {
+            return Err(bad("database.pool_size", "must be at least 1"));
+        }
+        if self.server.body_limit_kb == 0 {
+            return Err(bad("server.body_limit_kb", "must be at least 1"));
+        }
+        if !(-12..=14).contains(&self.tickets.utc_offset_hours) {
+            return Err(bad(
+                "tickets.utc_offset_hours",
+                "must be between -12 and 14",
+            ));
+        }
+        let prefix = &self.tickets.number_prefix;
+        if prefix.is_empty() || prefix.len() > 6 || !prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
+            return Err(bad(
+                "tickets.number_prefix",
+                "must be 1 to 6 upper-case letters",
+            ));
+        }
+        if !(1..=500).contains(&self.ui.page_size) {
+            return Err(bad("ui.page_size", "must be between 1 and 500"));
+        }
+        if self.auth.session_hours == 0 {
+            return Err(bad("auth.session_hours", "must be at least 1"));
+        }
+        if self.demo.scale == 0 {
+            return Err(bad("demo.scale", "must be at least 1"));
+        }
+        if self.demo.password.chars().count() < 8 {
+            return Err(bad("demo.password", "must have at least 8 characters"));
+        }
+        Ok(())
+    }
+
+    /// Base URL for links in messages.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        if self.server.public_url.is_empty() {
+            format!("http://{}:{}", self.server.bind, bound_port)
+        } else {
+            self.server.public_url.trim_end_matches('/').to_owned()
+        }
+    }
+}
+
+fn parse_toml(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>()
+        .map_err(|e| ConfigError::Syntax {
+            path: origin.into(),
+            message: e.to_string(),
+        })
+}
+
+/// Overlays `overlay` on `base`, refusing keys the defaults do not have.
+fn merge(
+    base: &mut toml::Table,
+    defaults: &toml::Table,
+    overlay: toml::Table,
+    prefix: &str,
+    origin: &str,
+) -> Result<(), ConfigError> {
+    for (key, value) in overlay {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let unknown = || ConfigError::UnknownKey {
+            key: path.clone(),
+            origin: origin.into(),
+        };
+        let default = defaults.get(&key).ok_or_else(unknown)?;
+        match (default, value) {
+            (toml::Value::Table(sub_defaults), toml::Value::Table(sub_overlay)) => {
+                let sub_base = base
+                    .get_mut(&key)
+                    .and_then(toml::Value::as_table_mut)
+                    .ok_or_else(unknown)?;
+                merge(sub_base, sub_defaults, sub_overlay, &path, origin)?;
+            }
+            (toml::Value::Table(_), _) => {
+                return Err(ConfigError::BadValue {
+                    key: path,
+                    origin: origin.into(),
+                    message: "must be a section (a table)".into(),
+                })
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `RESCUEDESK__SECTION__KEY=value`: the value is read as the type the default has.
+fn apply_env(
+    table: &mut toml::Table,
+    defaults: &toml::Table,
+    name: &str,
+    rest: &str,
+    raw: &str,
+) -> Result<(), ConfigError> {
+    let parts: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+    let key = parts.join(".");
+    let origin = format!("environment variable {name}");
+    let unknown = || ConfigError::UnknownKey {
+        key: key.clone(),
+        origin: origin.clone(),
+    };
+    let [section, field] = parts.as_slice() else {
+        return Err(unknown());
+    };
+    let default = defaults
+        .get(section)
+        .and_then(toml::Value::as_table)
+        .and_then(|t| t.get(field))
+        .ok_or_else(unknown)?;
+    let bad = |message: &str| ConfigError::BadValue {
+        key: key.clone(),
+        origin: origin.clone(),
+        message: format!("{message}, got {raw:?}"),
+    };
+    let value = match default {
+        toml::Value::String(_) => toml::Value::String(raw.to_owned()),
+        toml::Value::Integer(_) => toml::Value::Integer(
+            raw.trim()
+                .parse()
+                .map_err(|_| bad("expected a whole number"))?,
+        ),
+        toml::Value::Float(_) => {
+            toml::Value::Float(raw.trim().parse().map_err(|_| bad("expected a number"))?)
+        }
+        toml::Value::Boolean(_) => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => toml::Value::Boolean(true),
+            "false" | "0" | "no" | "off" => toml::Value::Boolean(false),
+            _ => return Err(bad("expected true or false")),
+        },
+        _ => return Err(bad("this key cannot be set from the environment")),
+    };
+    table
+        .get_mut(section)
+        .and_then(toml::Value::as_table_mut)
+        .ok_or_else(unknown)?
+        .insert(field.clone(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(s.database.url, "sqlite://./data/rescuedesk.sqlite3");
+        assert_eq!(s.log.format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "[server]\nport = 9000\nbind = \"0.0.0.0\"").unwrap();
+        let s = Settings::load(
+            Some(file.path()),
+            env(&[("RESCUEDESK__SERVER__PORT", "9100"), ("OTHER", "x")]),
+        )
+        .unwrap();
+        assert_eq!(s.server.port, 9100);
+        assert_eq!(s.server.bind, "0.0.0.0");
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_named() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "[server]\nprot = 9000").unwrap();
+        let err = Settings::load(Some(file.path()), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("`server.prot`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_env_key_is_named() {
+        let err = Settings::load(None, env(&[("RESCUEDESK__DATABASE__URI", "x")])).unwrap_err();
+        assert!(err.to_string().contains("`database.uri`"), "{err}");
+        assert!(
+            err.to_string().contains("RESCUEDESK__DATABASE__URI"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Settings::load(None, env(&[("RESCUEDESK__SERVER__PORT", "eighty")])).unwrap_err();
+        assert!(err.to_string().contains("`server.port`"), "{err}");
+        let err = Settings::load(None, env(&[("RESCUEDESK__SERVER__PORT", "70000")])).unwrap_err();
+        assert!(err.to_string().contains("server.port"), "{err}");
+        let err = Settings::load(None, env(&[("RESCUEDESK__LOG__FORMAT", "xml")])).unwrap_err();
+        assert!(err.to_string().contains("log.format"), "{err}");
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_refused() {
+        let err =
+            Settings::load(None, env(&[("RESCUEDESK__DATABASE__URL", "mysql://x/y")])).unwrap_err();
+        assert!(err.to_string().contains("database.url"), "{err}");
+        let err =
+            Settings::load(None, env(&[("RESCUEDESK__DATABASE__URL", "data/x.db")])).unwrap_err();
+        assert!(err.to_string().contains("database.url"), "{err}");
+    }
+}

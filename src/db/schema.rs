@@ -1,0 +1,460 @@
+//! Diesel table definitions, written to match both migration folders.
+// Kept by hand (not `diesel print-schema`) because one file must serve SQLite and
+// PostgreSQL; the migrations-parity test checks the two stay identical.
+
+diesel::table! {
+    dealer_groups (id) {
+        id -> Text,
+        name -> Text,
+        brand -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dealers (id) {
+        id -> Text,
+        group_id -> Text,
+        code -> Text,
+        name -> Text,
+        city -> Text,
+        address -> Text,
+        phone -> Text,
+        lat -> Double,
+        lon -> Double,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        login -> Text,
+        name -> Text,
+        phone -> Text,
+        email -> Text,
+        dealer_id -> Text,
+        password_hash -> Text,
+        locale -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role) {
+        user_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    technicians (id) {
+        id -> Text,
+        dealer_id -> Text,
+        user_id -> Nullable<Text>,
+        name -> Text,
+        phone -> Text,
+        email -> Text,
+        notify_via -> Text,
+        grade -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    technician_skills (technician_id, skill) {
+        technician_id -> Text,
+        skill -> Text,
+    }
+}
+
+diesel::table! {
+    technician_shifts (id) {
+        id -> Text,
+        technician_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tools (id) {
+        id -> Text,
+        dealer_id -> Text,
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    parts (id) {
+        id -> Text,
+        part_no -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        category -> Text,
+        price_fen -> BigInt,
+        weight_g -> Integer,
+        dangerous_goods -> Bool,
+        un_number -> Nullable<Text>,
+        monitored -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock (dealer_id, part_id) {
+        dealer_id -> Text,
+        part_id -> Text,
+        on_hand -> Integer,
+        reserved -> Integer,
+        bin -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        name -> Text,
+        phone -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vehicles (id) {
+        id -> Text,
+        plate -> Text,
+        vin -> Nullable<Text>,
+        model -> Text,
+        model_year -> Integer,
+        customer_id -> Text,
+        dealer_id -> Text,
+        mileage_km -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_visits (id) {
+        id -> Text,
+        vehicle_id -> Text,
+        dealer_id -> Text,
+        visited_at -> Timestamp,
+        mileage_km -> Integer,
+        kind -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    service_visit_parts (id) {
+        id -> Text,
+        visit_id -> Text,
+        part_id -> Nullable<Text>,
+        part_no -> Text,
+        name -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    ticket_counters (dealer_id, day) {
+        dealer_id -> Text,
+        day -> Text,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        dealer_id -> Text,
+        number -> Text,
+        status -> Text,
+        call_time -> Timestamp,
+        customer_name -> Text,
+        phone -> Text,
+        address -> Text,
+        lat -> Double,
+        lon -> Double,
+        source_crs -> Text,
+        plate -> Text,
+        model -> Text,
+        vin -> Nullable<Text>,
+        mileage_km -> Integer,
+        fault -> Text,
+        repaired_elsewhere -> Bool,
+        repaired_elsewhere_note -> Nullable<Text>,
+        response_level -> Integer,
+        vehicle_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        created_by -> Text,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        expected_arrival_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        ticket_id -> Text,
+        version -> Integer,
+        status -> Text,
+        estimated_minutes -> Integer,
+        travel_km -> Double,
+        special_notes -> Text,
+        parts_fen -> BigInt,
+        labour_fen -> BigInt,
+        travel_fen -> BigInt,
+        total_fen -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    plan_crew (plan_id, technician_id) {
+        plan_id -> Text,
+        technician_id -> Text,
+        is_lead -> Bool,
+    }
+}
+
+diesel::table! {
+    plan_tools (plan_id, tool_id) {
+        plan_id -> Text,
+        tool_id -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_parts (id) {
+        id -> Text,
+        plan_id -> Text,
+        part_id -> Text,
+        quantity -> Integer,
+        unit_price_fen -> BigInt,
+        reserved -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_items (id) {
+        id -> Text,
+        plan_id -> Text,
+        position -> Integer,
+        description -> Text,
+        labour_minutes -> Integer,
+        rate_fen_per_hour -> BigInt,
+    }
+}
+
+diesel::table! {
+    approvals (id) {
+        id -> Text,
+        ticket_id -> Text,
+        plan_id -> Text,
+        step -> Text,
+        decision -> Text,
+        actor_id -> Text,
+        reason -> Nullable<Text>,
+        told_values -> Nullable<Text>,
+        created_at -> Timestamp,
+        voided_at -> Nullable<Timestamp>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    part_issues (id) {
+        id -> Text,
+        ticket_id -> Text,
+        plan_id -> Text,
+        part_id -> Text,
+        dealer_id -> Text,
+        quantity -> Integer,
+        issued_by -> Text,
+        received_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sourcing_orders (id) {
+        id -> Text,
+        ticket_id -> Text,
+        plan_part_id -> Text,
+        part_id -> Text,
+        quantity -> Integer,
+        kind -> Text,
+        source_dealer_id -> Nullable<Text>,
+        mode -> Text,
+        status -> Text,
+        cost_fen -> BigInt,
+        eta -> Nullable<Timestamp>,
+        carrier -> Nullable<Text>,
+        tracking_no -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        locale -> Text,
+        template -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        idempotency_key -> Text,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        dealer_id -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        entity -> Text,
+        entity_id -> Text,
+        action -> Text,
+        actor_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        data -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(dealers -> dealer_groups (group_id));
+diesel::joinable!(users -> dealers (dealer_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(technicians -> dealers (dealer_id));
+diesel::joinable!(technicians -> users (user_id));
+diesel::joinable!(technician_skills -> technicians (technician_id));
+diesel::joinable!(technician_shifts -> technicians (technician_id));
+diesel::joinable!(tools -> dealers (dealer_id));
+diesel::joinable!(stock -> dealers (dealer_id));
+diesel::joinable!(stock -> parts (part_id));
+diesel::joinable!(vehicles -> customers (customer_id));
+diesel::joinable!(vehicles -> dealers (dealer_id));
+diesel::joinable!(service_visits -> vehicles (vehicle_id));
+diesel::joinable!(service_visits -> dealers (dealer_id));
+diesel::joinable!(service_visit_parts -> service_visits (visit_id));
+diesel::joinable!(service_visit_parts -> parts (part_id));
+diesel::joinable!(ticket_counters -> dealers (dealer_id));
+diesel::joinable!(tickets -> dealers (dealer_id));
+diesel::joinable!(tickets -> vehicles (vehicle_id));
+diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(tickets -> users (created_by));
+diesel::joinable!(plans -> tickets (ticket_id));
+diesel::joinable!(plans -> users (created_by));
+diesel::joinable!(plan_crew -> plans (plan_id));
+diesel::joinable!(plan_crew -> technicians (technician_id));
+diesel::joinable!(plan_tools -> plans (plan_id));
+diesel::joinable!(plan_tools -> tools (tool_id));
+diesel::joinable!(plan_parts -> plans (plan_id));
+diesel::joinable!(plan_parts -> parts (part_id));
+diesel::joinable!(plan_items -> plans (plan_id));
+diesel::joinable!(approvals -> tickets (ticket_id));
+diesel::joinable!(approvals -> plans (plan_id));
+diesel::joinable!(approvals -> users (actor_id));
+diesel::joinable!(part_issues -> tickets (ticket_id));
+diesel::joinable!(part_issues -> plans (plan_id));
+diesel::joinable!(part_issues -> parts (part_id));
+diesel::joinable!(part_issues -> dealers (dealer_id));
+diesel::joinable!(part_issues -> users (issued_by));
+diesel::joinable!(part_issues -> technicians (received_by));
+diesel::joinable!(sourcing_orders -> tickets (ticket_id));
+diesel::joinable!(sourcing_orders -> plan_parts (plan_part_id));
+diesel::joinable!(sourcing_orders -> parts (part_id));
+diesel::joinable!(sourcing_orders -> dealers (source_dealer_id));
+diesel::joinable!(sourcing_orders -> users (reviewed_by));
+diesel::joinable!(outbox -> tickets (ticket_id));
+diesel::joinable!(audit_events -> dealers (dealer_id));
+diesel::joinable!(audit_events -> tickets (ticket_id));
+diesel::joinable!(audit_events -> users (actor_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    dealer_groups,
+    dealers,
+    users,
+    user_roles,
+    sessions,
+    api_tokens,
+    technicians,
+    technician_skills,
+    technician_shifts,
+    tools,
+    parts,
+    stock,
+    customers,
+    vehicles,
+    service_visits,
+    service_visit_parts,
+    ticket_counters,
+    tickets,
+    plans,
+    plan_crew,
+    plan_tools,
+    plan_parts,
+    plan_items,
+    approvals,
+    part_issues,
+    sourcing_orders,
+    outbox,
+    audit_events,
+);

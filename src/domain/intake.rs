@@ -1,0 +1,420 @@
+//! Call intake: the raw request of a breakdown call and its validation into a rescue ticket's fields.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::location::{Coordinates, Crs};
+use super::phone::PhoneNumber;
+use super::plate::Plate;
+use super::response_level::ResponseLevel;
+use super::text::NonEmptyText;
+use super::vin::Vin;
+
+/// What a telephony integration or the intake page sends. Everything is optional
+/// here so that every missing or bad field is reported at once, by name.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct IntakeRequest {
+    /// RFC 3339; defaults to the time the request arrives.
+    #[schema(example = "2026-11-22T09:30:00+08:00")]
+    pub call_time: Option<String>,
+    #[schema(example = "王先生")]
+    pub customer_name: Option<String>,
+    /// Mainland mobile (13812345678) or landline with area code (0571-88889999).
+    #[schema(example = "13812345678")]
+    pub phone: Option<String>,
+    pub location: Option<LocationRequest>,
+    /// Chinese plate, 7 characters or 8 for new-energy vehicles.
+    #[schema(example = "浙A12345")]
+    pub plate: Option<String>,
+    #[schema(example = "朗逸 1.5L")]
+    pub model: Option<String>,
+    /// 17 characters with a valid check digit; optional.
+    pub vin: Option<String>,
+    #[schema(example = 56000)]
+    pub mileage_km: Option<i64>,
+    #[schema(example = "高速上熄火后无法启动，仪表盘电瓶灯亮")]
+    pub fault: Option<String>,
+    pub repaired_elsewhere: Option<bool>,
+    pub repaired_elsewhere_note: Option<String>,
+    /// 1 major (一级), 2 serious (二级), 3 general (三级).
+    #[schema(example = 2)]
+    pub response_level: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct LocationRequest {
+    #[schema(example = "杭州市西湖区文三路 90 号附近")]
+    pub address: Option<String>,
+    #[schema(example = 30.2741)]
+    pub lat: Option<f64>,
+    #[schema(example = 120.1551)]
+    pub lon: Option<f64>,
+    /// `wgs84` (GPS) or `gcj02` (Chinese map apps); defaults to `wgs84`.
+    #[schema(example = "gcj02")]
+    pub crs: Option<String>,
+}
+
+/// A validated intake; coordinates are WGS-84 whatever the caller sent.
+#[derive(Debug, Clone)]
+pub struct TicketIntake {
+    pub call_time: NaiveDateTime,
+    pub customer_name: NonEmptyText,
+    pub phone: PhoneNumber,
+    pub address: NonEmptyText,
+    pub coordinates: Coordinates,
+    pub source_crs: Crs,
+    pub plate: Plate,
+    pub model: NonEmptyText,
+    pub vin: Option<Vin>,
+    pub mileage_km: i32,
+    pub fault: NonEmptyText,
+    pub repaired_elsewhere: bool,
+    pub repaired_elsewhere_note: Option<NonEmptyText>,
+    pub response_level: ResponseLevel,
+}
+
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_ADDRESS_CHARS: usize = 200;
+pub const MAX_MODEL_CHARS: usize = 60;
+pub const MAX_FAULT_CHARS: usize = 2000;
+pub const MAX_NOTE_CHARS: usize = 500;
+pub const MAX_MILEAGE_KM: i64 = 2_000_000;
+/// Calls are logged as they happen; a call time further back is a typo.
+pub const MAX_CALL_AGE_DAYS: i64 = 7;
+/// Clocks of telephony systems drift; a few minutes ahead is tolerated.
+pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
+
+const REQUIRED: &str = "必填 / Required";
+
+impl TicketIntake {
+    /// Validates every field; on failure returns field path → message for all bad fields.
+    pub fn parse(
+        req: &IntakeRequest,
+        now: DateTime<Utc>,
+    ) -> Result<TicketIntake, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let mut fail = |field: &'static str, msg: String| errors.push((field, msg));
+
+        let call_time = match req.call_time.as_deref().map(str::trim) {
+            None | Some("") => Some(now),
+            Some(s) => match DateTime::parse_from_rfc3339(s) {
+                Err(_) => {
+                    fail(
+                        "call_time",
+                        "时间格式应为 RFC 3339，例如 2026-11-22T09:30:00+08:00 / Use RFC 3339, e.g. 2026-11-22T09:30:00+08:00".into(),
+                    );
+                    None
+                }
+                Ok(t) => {
+                    let t = t.with_timezone(&Utc);
+                    if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
+                        fail(
+                            "call_time",
+                            "来电时间不能晚于现在 / The call time cannot be in the future".into(),
+                        );
+                        None
+                    } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
+                        fail(
+                            "call_time",
+                            format!("来电时间不能早于 {MAX_CALL_AGE_DAYS} 天前 / The call time cannot be more than {MAX_CALL_AGE_DAYS} days ago"),
+                        );
+                        None
+                    } else {
+                        Some(t)
+                    }
+                }
+            },
+        };
+
+        let mut text = |field: &'static str, value: Option<&str>, max: usize| match value {
+            None => {
+                fail(field, REQUIRED.into());
+                None
+            }
+            Some(v) => NonEmptyText::parse(v, max)
+                .map_err(|e| fail(field, e.to_string()))
+                .ok(),
+        };
+        let customer_name = text(
+            "customer_name",
+            req.customer_name.as_deref(),
+            MAX_NAME_CHARS,
+        );
+        let location = req.location.clone().unwrap_or_default();
+        let address = text(
+            "location.address",
+            location.address.as_deref(),
+            MAX_ADDRESS_CHARS,
+        );
+        let model = text("model", req.model.as_deref(), MAX_MODEL_CHARS);
+        let fault = text("fault", req.fault.as_deref(), MAX_FAULT_CHARS);
+        let note = match req.repaired_elsewhere_note.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(v) => text("repaired_elsewhere_note", Some(v), MAX_NOTE_CHARS).map(Some),
+        };
+
+        let phone = match req.phone.as_deref() {
+            None => {
+                fail("phone", REQUIRED.into());
+                None
+            }
+            Some(p) => PhoneNumber::parse(p)
+                .map_err(|e| fail("phone", e.to_string()))
+                .ok(),
+        };
+        let plate = match req.plate.as_deref() {
+            None => {
+                fail("plate", REQUIRED.into());
+                None
+            }
+            Some(p) => Plate::parse(p)
+                .map_err(|e| fail("plate", e.to_string()))
+                .ok(),
+        };
+        let vin = match req.vin.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(v) => Vin::parse(v)
+                .map_err(|e| fail("vin", e.to_string()))
+                .ok()
+                .map(Some),
+        };
+
+        let crs = match location.crs.as_deref().map(str::trim) {
+            None | Some("") | Some("wgs84") | Some("WGS84") => Some(Crs::Wgs84),
+            Some("gcj02") | Some("GCJ02") => Some(Crs::Gcj02),
+            Some(_) => {
+                fail(
+                    "location.crs",
+                    "坐标系只能是 wgs84 或 gcj02 / crs must be wgs84 or gcj02".into(),
+                );
+                None
+            }
+        };
+        if location.lat.is_none() {
+            fail("location.lat", REQUIRED.into());
+        }
+        if location.lon.is_none() {
+            fail("location.lon", REQUIRED.into());
+        }
+        let coordinates = match (location.lat, location.lon, crs) {
+            (Some(lat), Some(lon), Some(crs)) => match Coordinates::parse(lat, lon, crs) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    let field = match e {
+                        super::location::LocationError::LongitudeOutOfRange => "location.lon",
+                        _ => "location.lat",
+                    };
+                    fail(field, e.to_string());
+                    None
+                }
+            },
+            _ => None,
+        };
+
+        let mileage_km = match req.mileage_km {
+            None => {
+                fail("mileage_km", REQUIRED.into());
+                None
+            }
+            Some(m) if (0..=MAX_MILEAGE_KM).contains(&m) => i32::try_from(m).ok(),
+            Some(_) => {
+                fail(
+                    "mileage_km",
+                    format!("里程应在 0 到 {MAX_MILEAGE_KM} 公里之间 / Mileage must be between 0 and {MAX_MILEAGE_KM} km"),
+                );
+                None
+            }
+        };
+        let response_level = match req.response_level {
+            None => {
+                fail("response_level", REQUIRED.into());
+                None
+            }
+            Some(l) => ResponseLevel::try_from(l)
+                .map_err(|_| {
+                    fail(
+                        "response_level",
+                        "响应级别只能是 1、2 或 3 / The response level must be 1, 2 or 3".into(),
+                    )
+                })
+                .ok(),
+        };
+        let repaired_elsewhere = req.repaired_elsewhere.unwrap_or(false);
+
+        match (
+            call_time,
+            customer_name,
+            phone,
+            address,
+            coordinates,
+            crs,
+            plate,
+            model,
+            vin,
+            mileage_km,
+            fault,
+            note,
+            response_level,
+        ) {
+            (
+                Some(call_time),
+                Some(customer_name),
+                Some(phone),
+                Some(address),
+                Some(coordinates),
+                Some(source_crs),
+                Some(plate),
+                Some(model),
+                Some(vin),
+                Some(mileage_km),
+                Some(fault),
+                Some(repaired_elsewhere_note),
+                Some(response_level),
+            ) if errors.is_empty() => Ok(TicketIntake {
+                call_time: call_time.naive_utc(),
+                customer_name,
+                phone,
+                address,
+                coordinates,
+                source_crs,
+                plate,
+                model,
+                vin,
+                mileage_km,
+                fault,
+                repaired_elsewhere,
+                repaired_elsewhere_note,
+                response_level,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> IntakeRequest {
+        IntakeRequest {
+            call_time: None,
+            customer_name: Some("王先生".into()),
+            phone: Some("138 1234 5678".into()),
+            location: Some(LocationRequest {
+                address: Some("杭州市西湖区文三路 90 号".into()),
+                lat: Some(30.2741),
+                lon: Some(120.1551),
+                crs: Some("gcj02".into()),
+            }),
+            plate: Some("浙a12345".into()),
+            model: Some("朗逸".into()),
+            vin: None,
+            mileage_km: Some(56_000),
+            fault: Some("无法启动".into()),
+            repaired_elsewhere: Some(false),
+            repaired_elsewhere_note: None,
+            response_level: Some(2),
+        }
+    }
+
+    fn fields(req: &IntakeRequest) -> Vec<&'static str> {
+        TicketIntake::parse(req, Utc::now())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    #[test]
+    fn good_request_parses_and_normalises() {
+        let now = Utc::now();
+        let t = TicketIntake::parse(&good(), now).unwrap();
+        assert_eq!(t.phone.as_str(), "13812345678");
+        assert_eq!(t.plate.as_str(), "浙A12345");
+        assert_eq!(t.call_time, now.naive_utc());
+        assert_eq!(t.source_crs, Crs::Gcj02);
+        // GCJ-02 input is stored as WGS-84, a few hundred metres away.
+        assert!((t.coordinates.lat() - 30.2741).abs() > 1e-4);
+        assert!((t.coordinates.lat() - 30.2741).abs() < 0.01);
+    }
+
+    #[test]
+    fn empty_request_names_every_required_field() {
+        let f = fields(&IntakeRequest::default());
+        for name in [
+            "customer_name",
+            "phone",
+            "location.address",
+            "location.lat",
+            "location.lon",
+            "plate",
+            "model",
+            "mileage_km",
+            "fault",
+            "response_level",
+        ] {
+            assert!(f.contains(&name), "{name} missing from {f:?}");
+        }
+        assert!(!f.contains(&"vin") && !f.contains(&"call_time"));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        type Mutation = Box<dyn Fn(&mut IntakeRequest)>;
+        let cases: Vec<(&str, Mutation)> = vec![
+            ("phone", Box::new(|r| r.phone = Some("12345".into()))),
+            ("plate", Box::new(|r| r.plate = Some("ABC123".into()))),
+            ("vin", Box::new(|r| r.vin = Some("LSVAU2180N218329".into()))),
+            ("mileage_km", Box::new(|r| r.mileage_km = Some(-1))),
+            ("response_level", Box::new(|r| r.response_level = Some(4))),
+            (
+                "customer_name",
+                Box::new(|r| r.customer_name = Some("   ".into())),
+            ),
+            (
+                "call_time",
+                Box::new(|r| r.call_time = Some("yesterday".into())),
+            ),
+            (
+                "call_time",
+                Box::new(|r| r.call_time = Some("2099-01-01T00:00:00Z".into())),
+            ),
+            (
+                "location.crs",
+                Box::new(|r| r.location.as_mut().unwrap().crs = Some("bd09".into())),
+            ),
+            (
+                "location.lat",
+                Box::new(|r| r.location.as_mut().unwrap().lat = Some(91.0)),
+            ),
+            (
+                "location.lon",
+                Box::new(|r| r.location.as_mut().unwrap().lon = Some(181.0)),
+            ),
+            (
+                "fault",
+                Box::new(|r| r.fault = Some("x".repeat(MAX_FAULT_CHARS + 1))),
+            ),
+        ];
+        for (field, mutate) in cases {
+            let mut req = good();
+            mutate(&mut req);
+            assert_eq!(fields(&req), vec![field], "case {field}");
+        }
+    }
+
+    #[test]
+    fn call_time_with_offset_is_stored_in_utc() {
+        let now = Utc::now();
+        let mut req = good();
+        let local = (now - Duration::hours(1))
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        req.call_time = Some(local.to_rfc3339());
+        let t = TicketIntake::parse(&req, now).unwrap();
+        assert_eq!(
+            t.call_time.and_utc().timestamp(),
+            (now - Duration::hours(1)).timestamp()
+        );
+    }
+}

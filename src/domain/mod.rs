@@ -1,0 +1,12 @@
+//! Pure business rules and validated types: no I/O, no actix, no diesel.
+
+pub mod intake;
+pub mod location;
+pub mod money;
+pub mod phone;
+pub mod plate;
+pub mod response_level;
+pub mod role;
+pub mod text;
+pub mod ticket;
+pub mod vin;

@@ -1,0 +1,164 @@
+//! Response levels (响应级别) of a rescue ticket and the response time each one promises the customer.
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+/// 一级 / 二级 / 三级. Lower numbers are more urgent, so the derived ordering
+/// sorts the most urgent first. Serialised as the integer 1, 2 or 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i32")]
+pub enum ResponseLevel {
+    /// 一级（重大）
+    Major = 1,
+    /// 二级（严重）
+    Serious = 2,
+    /// 三级（一般）
+    General = 3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ResponseLevelError {
+    #[error("响应级别应为 1、2 或 3 / Response level must be 1, 2 or 3")]
+    Unknown(i64),
+}
+
+impl ResponseLevelError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unknown(_) => "response_level_invalid",
+        }
+    }
+}
+
+impl ResponseLevel {
+    pub const ALL: [ResponseLevel; 3] = [Self::Major, Self::Serious, Self::General];
+
+    pub fn as_i32(self) -> i32 {
+        self as i32
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Major => "一级（重大）",
+            Self::Serious => "二级（严重）",
+            Self::General => "三级（一般）",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Major => "Level 1 (major)",
+            Self::Serious => "Level 2 (serious)",
+            Self::General => "Level 3 (general)",
+        }
+    }
+
+    /// The time from the call within which the dealer has promised to act:
+    /// emergency response started within 30 minutes, urgent requests
+    /// answered within 2 hours, every request within 24 hours.
+    pub fn response_window(self) -> Duration {
+        match self {
+            Self::Major => Duration::minutes(30),
+            Self::Serious => Duration::hours(2),
+            Self::General => Duration::hours(24),
+        }
+    }
+}
+
+impl TryFrom<i64> for ResponseLevel {
+    type Error = ResponseLevelError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        match value {
+            1 => Ok(Self::Major),
+            2 => Ok(Self::Serious),
+            3 => Ok(Self::General),
+            other => Err(ResponseLevelError::Unknown(other)),
+        }
+    }
+}
+
+impl From<ResponseLevel> for i32 {
+    fn from(level: ResponseLevel) -> Self {
+        level.as_i32()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_from_and_to_integers() {
+        for (n, level) in [
+            (1, ResponseLevel::Major),
+            (2, ResponseLevel::Serious),
+            (3, ResponseLevel::General),
+        ] {
+            assert_eq!(ResponseLevel::try_from(n), Ok(level));
+            assert_eq!(i64::from(level.as_i32()), n);
+        }
+        for n in [0, 4, -1, i64::MIN, i64::MAX] {
+            assert_eq!(
+                ResponseLevel::try_from(n),
+                Err(ResponseLevelError::Unknown(n))
+            );
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(ResponseLevel::Major.label_zh(), "一级（重大）");
+        assert_eq!(ResponseLevel::Serious.label_zh(), "二级（严重）");
+        assert_eq!(ResponseLevel::General.label_zh(), "三级（一般）");
+        assert_eq!(ResponseLevel::Serious.label_en(), "Level 2 (serious)");
+    }
+
+    #[test]
+    fn response_windows_tighten_with_urgency() {
+        assert_eq!(
+            ResponseLevel::Major.response_window(),
+            Duration::minutes(30)
+        );
+        assert_eq!(
+            ResponseLevel::Serious.response_window(),
+            Duration::minutes(120)
+        );
+        assert_eq!(
+            ResponseLevel::General.response_window(),
+            Duration::minutes(24 * 60)
+        );
+        let mut sorted = [
+            ResponseLevel::General,
+            ResponseLevel::Major,
+            ResponseLevel::Serious,
+        ];
+        sorted.sort();
+        assert_eq!(sorted, ResponseLevel::ALL);
+        for pair in ResponseLevel::ALL.windows(2) {
+            assert!(pair[0].response_window() < pair[1].response_window());
+        }
+    }
+
+    #[test]
+    fn serde_as_integer() {
+        assert_eq!(serde_json::to_string(&ResponseLevel::Serious).unwrap(), "2");
+        assert_eq!(
+            serde_json::from_str::<ResponseLevel>("1").unwrap(),
+            ResponseLevel::Major
+        );
+        assert!(serde_json::from_str::<ResponseLevel>("4").is_err());
+        assert!(serde_json::from_str::<ResponseLevel>("\"major\"").is_err());
+        assert!(serde_json::from_str::<ResponseLevel>("1.5").is_err());
+    }
+
+    #[test]
+    fn error_code_and_message() {
+        let e = ResponseLevelError::Unknown(7);
+        assert_eq!(e.code(), "response_level_invalid");
+        assert_eq!(
+            e.to_string(),
+            "响应级别应为 1、2 或 3 / Response level must be 1, 2 or 3"
+        );
+    }
+}

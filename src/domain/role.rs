@@ -1,0 +1,135 @@
+//! Staff roles and what each may do; every action is checked on the server against these.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CallAgent,
+    WorkshopLead,
+    ServiceManager,
+    ServiceDirector,
+    PartsDesk,
+    Technician,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::CallAgent,
+        Role::WorkshopLead,
+        Role::ServiceManager,
+        Role::ServiceDirector,
+        Role::PartsDesk,
+        Role::Technician,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CallAgent => "call_agent",
+            Role::WorkshopLead => "workshop_lead",
+            Role::ServiceManager => "service_manager",
+            Role::ServiceDirector => "service_director",
+            Role::PartsDesk => "parts_desk",
+            Role::Technician => "technician",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::CallAgent => "服务顾问/呼叫中心",
+            Role::WorkshopLead => "车间主管",
+            Role::ServiceManager => "服务经理",
+            Role::ServiceDirector => "服务总监",
+            Role::PartsDesk => "配件部",
+            Role::Technician => "技师",
+            Role::Admin => "管理员",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::CallAgent => "Call agent",
+            Role::WorkshopLead => "Workshop lead",
+            Role::ServiceManager => "Service manager",
+            Role::ServiceDirector => "Service director",
+            Role::PartsDesk => "Parts desk",
+            Role::Technician => "Technician",
+            Role::Admin => "Administrator",
+        }
+    }
+}
+
+/// Things a user may try; `allowed_roles` is the single table of who may do what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateTicket,
+    ViewTickets,
+    ViewVehicleHistory,
+}
+
+impl Action {
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            // The call centre takes calls; service managers and admins cover for it.
+            Action::CreateTicket => &[CallAgent, ServiceManager, Admin],
+            Action::ViewTickets => &[
+                CallAgent,
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsDesk,
+                Technician,
+                Admin,
+            ],
+            Action::ViewVehicleHistory => &[
+                CallAgent,
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsDesk,
+                Admin,
+            ],
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::CreateTicket => "create rescue tickets",
+            Action::ViewTickets => "view rescue tickets",
+            Action::ViewVehicleHistory => "view vehicle service history",
+        }
+    }
+
+    pub fn permitted(self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.allowed_roles().contains(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("boss"), None);
+    }
+
+    #[test]
+    fn technicians_cannot_take_calls() {
+        assert!(!Action::CreateTicket.permitted(&[Role::Technician]));
+        assert!(Action::CreateTicket.permitted(&[Role::Technician, Role::CallAgent]));
+        assert!(!Action::ViewVehicleHistory.permitted(&[Role::Technician]));
+        assert!(Action::ViewTickets.permitted(&[Role::Technician]));
+    }
+}

@@ -1,0 +1,125 @@
+//! The rescue ticket (紧急救援单): its states and the validated intake.
+
+use serde::{Deserialize, Serialize};
+
+/// Ticket states of the whole flow; transitions arrive with the plan/approval work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    New,
+    Planning,
+    AwaitingManagerReview,
+    AwaitingCustomerConsent,
+    AwaitingDirector,
+    Approved,
+    Dispatched,
+    OnSite,
+    Replanning,
+    Resolved,
+    TowedToWorkshop,
+    Closed,
+    Cancelled,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 13] = [
+        TicketStatus::New,
+        TicketStatus::Planning,
+        TicketStatus::AwaitingManagerReview,
+        TicketStatus::AwaitingCustomerConsent,
+        TicketStatus::AwaitingDirector,
+        TicketStatus::Approved,
+        TicketStatus::Dispatched,
+        TicketStatus::OnSite,
+        TicketStatus::Replanning,
+        TicketStatus::Resolved,
+        TicketStatus::TowedToWorkshop,
+        TicketStatus::Closed,
+        TicketStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Planning => "planning",
+            TicketStatus::AwaitingManagerReview => "awaiting_manager_review",
+            TicketStatus::AwaitingCustomerConsent => "awaiting_customer_consent",
+            TicketStatus::AwaitingDirector => "awaiting_director",
+            TicketStatus::Approved => "approved",
+            TicketStatus::Dispatched => "dispatched",
+            TicketStatus::OnSite => "on_site",
+            TicketStatus::Replanning => "replanning",
+            TicketStatus::Resolved => "resolved",
+            TicketStatus::TowedToWorkshop => "towed_to_workshop",
+            TicketStatus::Closed => "closed",
+            TicketStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TicketStatus::New => "新建",
+            TicketStatus::Planning => "制定方案",
+            TicketStatus::AwaitingManagerReview => "待服务经理审核",
+            TicketStatus::AwaitingCustomerConsent => "待客户确认",
+            TicketStatus::AwaitingDirector => "待服务总监审批",
+            TicketStatus::Approved => "已批准",
+            TicketStatus::Dispatched => "已出发",
+            TicketStatus::OnSite => "已到达现场",
+            TicketStatus::Replanning => "重新制定方案",
+            TicketStatus::Resolved => "已解决",
+            TicketStatus::TowedToWorkshop => "拖回维修",
+            TicketStatus::Closed => "已关闭",
+            TicketStatus::Cancelled => "已取消",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            TicketStatus::New => "New",
+            TicketStatus::Planning => "Planning",
+            TicketStatus::AwaitingManagerReview => "Awaiting manager review",
+            TicketStatus::AwaitingCustomerConsent => "Awaiting customer consent",
+            TicketStatus::AwaitingDirector => "Awaiting director",
+            TicketStatus::Approved => "Approved",
+            TicketStatus::Dispatched => "Dispatched",
+            TicketStatus::OnSite => "On site",
+            TicketStatus::Replanning => "Re-planning",
+            TicketStatus::Resolved => "Resolved",
+            TicketStatus::TowedToWorkshop => "Towed to workshop",
+            TicketStatus::Closed => "Closed",
+            TicketStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// Human-readable number `RS-20261122-0007`: prefix, local day, sequence of that dealer and day.
+pub fn format_ticket_number(prefix: &str, day: chrono::NaiveDate, seq: i32) -> String {
+    format!("{prefix}-{}-{seq:04}", day.format("%Y%m%d"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_round_trip() {
+        for s in TicketStatus::ALL {
+            assert_eq!(TicketStatus::parse(s.as_str()), Some(s));
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json, s.as_str());
+        }
+        assert_eq!(TicketStatus::parse("done"), None);
+    }
+
+    #[test]
+    fn number_format() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(format_ticket_number("RS", day, 7), "RS-20261122-0007");
+        assert_eq!(format_ticket_number("RS", day, 12345), "RS-20261122-12345");
+    }
+}

@@ -1,0 +1,211 @@
+//! One error type for the whole service, with stable snake_case codes and the one place that maps them to HTTP.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// Stable error codes: clients and tests match on these, so never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    InvalidJson,
+    Unauthenticated,
+    InvalidCredentials,
+    Forbidden,
+    CsrfFailed,
+    NotFound,
+    Conflict,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    StaleState,
+    PayloadTooLarge,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::StaleState => "stale_state",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::ValidationFailed | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden | ErrorCode::CsrfFailed => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict | ErrorCode::InvalidTransition | ErrorCode::StaleState => {
+                StatusCode::CONFLICT
+            }
+            ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Field name → human message, in the order fields appear in the form.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone)]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: FieldErrors,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `validation_failed`.
+    pub error: &'static str,
+    /// Human message (Chinese / English).
+    pub message: String,
+    /// Per-field messages for `validation_failed`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldErrors,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    pub fn validation(fields: FieldErrors) -> Self {
+        let n = fields.len();
+        AppError {
+            code: ErrorCode::ValidationFailed,
+            message: format!("有 {n} 项填写有误 / {n} field(s) need correcting"),
+            fields,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_owned(), message.into());
+        Self::validation(fields)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            ErrorCode::NotFound,
+            format!("找不到{what} / {what} not found"),
+        )
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            ErrorCode::Unauthenticated,
+            "请先登录 / Sign-in required (session cookie or bearer token)",
+        )
+    }
+
+    pub fn forbidden(action: &str) -> Self {
+        Self::new(
+            ErrorCode::Forbidden,
+            format!("您的角色无权执行此操作 / Your role may not {action}"),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+
+    /// Logs the cause with full detail and returns a message that reveals nothing internal.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            ErrorCode::Internal,
+            "服务器内部错误，请稍后重试 / Internal error, please retry later",
+        )
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.code.as_str(),
+            message: self.message.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(self.body())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::not_found("记录 / record"),
+            other => AppError::internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        tracing::error!(error = %e, "database pool exhausted or unreachable");
+        AppError::new(
+            ErrorCode::Unavailable,
+            "数据库暂时不可用 / Database temporarily unavailable",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_error_serialises_with_fields() {
+        let err = AppError::field("phone", "bad");
+        let json = serde_json::to_value(err.body()).unwrap();
+        assert_eq!(json["error"], "validation_failed");
+        assert_eq!(json["fields"]["phone"], "bad");
+        assert_eq!(err.code.status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn other_errors_omit_fields() {
+        let json = serde_json::to_value(AppError::not_found("ticket").body()).unwrap();
+        assert_eq!(json["error"], "not_found");
+        assert!(json.get("fields").is_none());
+    }
+}

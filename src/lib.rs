@@ -1,0 +1,14 @@
+//! RescueDesk: roadside-rescue dispatch for car dealer groups.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+// pub mod demo; (helper in progress)
+pub mod domain;
+pub mod error;
+pub mod repo;
+pub mod services;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

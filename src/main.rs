@@ -1,0 +1,225 @@
+//! The `rescuedesk` command line: serve, demo, migrate, user and token management — thin, the library does the work.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use rescuedesk::config::{LogFormat, Settings};
+use rescuedesk::db::Db;
+use rescuedesk::services;
+use rescuedesk::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "rescuedesk",
+    version,
+    about = "RescueDesk — roadside-rescue dispatch for car dealer groups"
+)]
+struct Cli {
+    /// Configuration file overriding config/default.toml (RESCUEDESK__SECTION__KEY variables override both).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log line format (overrides log.format).
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Migrate, load demo data into an empty database, serve, and print the sign-ins.
+    Demo(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (overrides server.bind).
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
+    /// Port to listen on, 0 for any free one (overrides server.port).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff user; the password is prompted for, or read from stdin with --password-stdin.
+    Add(UserAddArgs),
+    /// List users with their dealer and roles.
+    List,
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    /// Sign-in name, e.g. hz.agent2.
+    #[arg(long)]
+    login: String,
+    /// Full name, e.g. 张伟.
+    #[arg(long)]
+    name: String,
+    /// Mainland mobile number.
+    #[arg(long)]
+    phone: String,
+    #[arg(long)]
+    email: String,
+    /// Dealer code, e.g. hz.
+    #[arg(long)]
+    dealer: String,
+    /// Role(s): call_agent, workshop_lead, service_manager, service_director, parts_desk, technician, admin.
+    #[arg(long = "role", required = true, value_delimiter = ',')]
+    roles: Vec<String>,
+    /// Read the password from the first line of stdin instead of prompting.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a bearer token for a user and print it (shown once; only its hash is stored).
+    Create {
+        /// The user's login.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, e.g. "telephony".
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load_from_env(cli.config.as_deref())?;
+    if let Some(format) = cli.log_format {
+        settings.log.format = format;
+    }
+    rescuedesk::telemetry::init(settings.log.format, &settings.log.level);
+    match cli.command {
+        Command::Serve(args) => serve(apply(settings, args), false),
+        Command::Demo(args) => serve(apply(settings, args), true),
+        Command::Migrate => {
+            let db = Db::connect(&settings.database)?;
+            let n = db.migrate()?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let password = read_password(args.password_stdin)?;
+            let db = Db::connect(&settings.database)?;
+            db.migrate()?;
+            services::users::add_user(
+                &db,
+                services::users::AddUser {
+                    login: args.login.clone(),
+                    name: args.name,
+                    phone: args.phone,
+                    email: args.email,
+                    dealer_code: args.dealer,
+                    roles: args.roles,
+                    password,
+                },
+            )
+            .map_err(describe)?;
+            println!("user {} added", args.login);
+            Ok(())
+        }
+        Command::User(UserCommand::List) => {
+            let db = Db::connect(&settings.database)?;
+            let users = services::users::list_users(&db).map_err(describe)?;
+            if users.is_empty() {
+                println!("no users yet — add one with `rescuedesk user add`");
+            }
+            println!("{:<20} {:<8} {:<24} ROLES", "LOGIN", "DEALER", "NAME");
+            for u in users {
+                let status = if u.active { "" } else { " (disabled)" };
+                println!(
+                    "{:<20} {:<8} {:<24} {}{status}",
+                    u.login,
+                    u.dealer_code,
+                    u.name,
+                    u.roles.join(",")
+                );
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { user, label }) => {
+            let db = Db::connect(&settings.database)?;
+            let token = services::users::create_token(&db, &user, &label).map_err(describe)?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn apply(mut settings: Settings, args: ServeArgs) -> Settings {
+    if let Some(bind) = args.bind {
+        settings.server.bind = bind;
+    }
+    if let Some(port) = args.port {
+        settings.server.port = port;
+    }
+    settings
+}
+
+/// Field errors of the library, as a line per field for the terminal.
+fn describe(e: rescuedesk::error::AppError) -> anyhow::Error {
+    let mut text = e.message.clone();
+    for (field, msg) in &e.fields {
+        text.push_str(&format!("\n  {field}: {msg}"));
+    }
+    anyhow::anyhow!(text)
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let again = rpassword::prompt_password("Repeat password: ")?;
+    anyhow::ensure!(first == again, "the passwords differ");
+    Ok(first)
+}
+
+#[tokio::main]
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database).context("database")?;
+    db.migrate()?;
+    let signins = if demo {
+        Some(rescuedesk::services::demo::load_if_empty(&db, &settings.demo).map_err(describe)?)
+    } else {
+        None
+    };
+    let app = Application::build_with_db(settings.clone(), db)?;
+    let url = settings.public_url(app.port());
+    tracing::info!(%url, "RescueDesk is serving");
+    if let Some(report) = signins {
+        println!("\nRescueDesk demo: {url}\n");
+        println!("{report}");
+        println!("API docs: {url}/api/docs/   ·   stop with Ctrl-C\n");
+    } else {
+        println!("RescueDesk serving at {url}");
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! Queries per aggregate; every function takes the connection of the caller's transaction.
+
+pub mod audit;
+pub mod tickets;
+pub mod users;
+pub mod vehicles;
+
+/// Current time as stored: naive UTC, truncated to microseconds so both
+/// databases return exactly what was written.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+}
+
+/// New ids are UUIDv7: time-ordered, so indexes stay append-mostly.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

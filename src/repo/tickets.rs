@@ -1,0 +1,172 @@
+//! Rescue tickets: numbering, insert, lookup and the filtered, paged list.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{ticket_counters, tickets, users};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tickets)]
+pub struct TicketRecord {
+    pub id: String,
+    pub dealer_id: String,
+    pub number: String,
+    pub status: String,
+    pub call_time: NaiveDateTime,
+    pub customer_name: String,
+    pub phone: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub source_crs: String,
+    pub plate: String,
+    pub model: String,
+    pub vin: Option<String>,
+    pub mileage_km: i32,
+    pub fault: String,
+    pub repaired_elsewhere: bool,
+    pub repaired_elsewhere_note: Option<String>,
+    pub response_level: i32,
+    pub vehicle_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub created_by: String,
+    pub idempotency_key: Option<String>,
+    pub request_hash: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub expected_arrival_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Next sequence number of a dealer's day. The upsert is one atomic statement on
+/// both databases, so concurrent intakes (several nodes included) never share a
+/// number; the row lock it takes is held until the intake commits.
+pub fn next_sequence(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    day: NaiveDate,
+) -> Result<i32, AppError> {
+    use diesel::upsert::excluded;
+    let day = day.format("%Y%m%d").to_string();
+    let row = (
+        ticket_counters::dealer_id.eq(dealer_id),
+        ticket_counters::day.eq(&day),
+        ticket_counters::last_seq.eq(1),
+    );
+    // MultiConnection has no ON CONFLICT, so this is the one place that matches
+    // the backend; the statement is the same text on both.
+    let seq = match conn {
+        AnyConnection::Sqlite(c) => diesel::insert_into(ticket_counters::table)
+            .values(row)
+            .on_conflict((ticket_counters::dealer_id, ticket_counters::day))
+            .do_update()
+            .set(
+                ticket_counters::last_seq
+                    .eq(ticket_counters::last_seq + excluded(ticket_counters::last_seq)),
+            )
+            .returning(ticket_counters::last_seq)
+            .get_result(c)?,
+        AnyConnection::Postgresql(c) => diesel::insert_into(ticket_counters::table)
+            .values(row)
+            .on_conflict((ticket_counters::dealer_id, ticket_counters::day))
+            .do_update()
+            .set(
+                ticket_counters::last_seq
+                    .eq(ticket_counters::last_seq + excluded(ticket_counters::last_seq)),
+            )
+            .returning(ticket_counters::last_seq)
+            .get_result(c)?,
+    };
+    Ok(seq)
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    record: &TicketRecord,
+) -> Result<(), diesel::result::Error> {
+    diesel::insert_into(tickets::table)
+        .values(record)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// (ticket id, request hash) of an earlier intake with this idempotency key.
+pub fn by_idempotency_key(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    key: &str,
+) -> Result<Option<(String, Option<String>)>, AppError> {
+    Ok(tickets::table
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(tickets::idempotency_key.eq(key))
+        .select((tickets::id, tickets::request_hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// A ticket of the given dealer; other dealers' tickets are "not found", not "forbidden",
+/// so ids do not reveal that a ticket exists elsewhere.
+pub fn get(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    id: &str,
+) -> Result<Option<(TicketRecord, String, String)>, AppError> {
+    Ok(tickets::table
+        .inner_join(users::table)
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(tickets::id.eq(id))
+        .select((TicketRecord::as_select(), users::login, users::name))
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub plate: Option<String>,
+    pub phone: Option<String>,
+}
+
+fn filtered<'a>(dealer_id: &'a str, f: &'a TicketFilter) -> tickets::BoxedQuery<'a, MultiBackend> {
+    let mut q = tickets::table
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .into_boxed();
+    if let Some(status) = &f.status {
+        q = q.filter(tickets::status.eq(status));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(tickets::call_time.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(tickets::call_time.lt(to));
+    }
+    if let Some(plate) = &f.plate {
+        q = q.filter(tickets::plate.eq(plate));
+    }
+    if let Some(phone) = &f.phone {
+        q = q.filter(tickets::phone.eq(phone));
+    }
+    q
+}
+
+/// One page of tickets, newest call first, and the total matching.
+pub fn list(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    filter: &TicketFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<TicketRecord>, i64), AppError> {
+    let total: i64 = filtered(dealer_id, filter).count().get_result(conn)?;
+    let rows = filtered(dealer_id, filter)
+        .order((tickets::call_time.desc(), tickets::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(TicketRecord::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,257 @@
+//! Users, roles, API tokens and page sessions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::Identity;
+use crate::db::schema::{api_tokens, dealers, sessions, user_roles, users};
+use crate::db::AnyConnection;
+use crate::domain::role::Role;
+use crate::error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub dealer_id: String,
+    pub password_hash: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UserRow {
+    pub login: String,
+    pub name: String,
+    pub dealer_code: String,
+    pub dealer_name: String,
+    pub roles: Vec<String>,
+    pub active: bool,
+}
+
+pub fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String, AppError> {
+    let id = super::new_id();
+    let taken: i64 = users::table
+        .filter(users::login.eq(&user.login))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(AppError::field(
+            "login",
+            "该登录名已被使用 / This login is taken",
+        ));
+    }
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::login.eq(&user.login),
+            users::name.eq(&user.name),
+            users::phone.eq(&user.phone),
+            users::email.eq(&user.email),
+            users::dealer_id.eq(&user.dealer_id),
+            users::password_hash.eq(&user.password_hash),
+            users::locale.eq("zh-CN"),
+            users::active.eq(true),
+            users::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    for role in &user.roles {
+        diesel::insert_into(user_roles::table)
+            .values((
+                user_roles::user_id.eq(&id),
+                user_roles::role.eq(role.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+pub fn list_users(conn: &mut AnyConnection) -> Result<Vec<UserRow>, AppError> {
+    let rows: Vec<(String, String, String, String, String, bool)> = users::table
+        .inner_join(dealers::table)
+        .select((
+            users::id,
+            users::login,
+            users::name,
+            dealers::code,
+            dealers::name,
+            users::active,
+        ))
+        .order((dealers::code.asc(), users::login.asc()))
+        .load(conn)?;
+    let roles: Vec<(String, String)> = user_roles::table
+        .select((user_roles::user_id, user_roles::role))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, login, name, dealer_code, dealer_name, active)| UserRow {
+                roles: roles
+                    .iter()
+                    .filter(|(u, _)| *u == id)
+                    .map(|(_, r)| r.clone())
+                    .collect(),
+                login,
+                name,
+                dealer_code,
+                dealer_name,
+                active,
+            },
+        )
+        .collect())
+}
+
+/// (user id, password hash) of an active user.
+pub fn credentials(
+    conn: &mut AnyConnection,
+    login: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    Ok(users::table
+        .filter(users::login.eq(login))
+        .filter(users::active.eq(true))
+        .select((users::id, users::password_hash))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn user_id_by_login(conn: &mut AnyConnection, login: &str) -> Result<Option<String>, AppError> {
+    Ok(users::table
+        .filter(users::login.eq(login))
+        .select(users::id)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn identity(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Identity>, AppError> {
+    let row: Option<(String, String, String, String, String, String, String)> = users::table
+        .inner_join(dealers::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::active.eq(true))
+        .select((
+            users::id,
+            users::login,
+            users::name,
+            users::dealer_id,
+            dealers::name,
+            dealers::group_id,
+            users::locale,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((user_id, login, name, dealer_id, dealer_name, group_id, locale)) = row else {
+        return Ok(None);
+    };
+    let roles: Vec<String> = user_roles::table
+        .filter(user_roles::user_id.eq(&user_id))
+        .select(user_roles::role)
+        .load(conn)?;
+    Ok(Some(Identity {
+        user_id,
+        login,
+        name,
+        dealer_id,
+        dealer_name,
+        group_id,
+        roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
+        locale,
+    }))
+}
+
+pub fn insert_token(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    token_hash: &str,
+    label: &str,
+) -> Result<(), AppError> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(super::new_id()),
+            api_tokens::user_id.eq(user_id),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::label.eq(label),
+            api_tokens::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Resolves a bearer token and stamps its last use.
+pub fn identity_by_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<Identity>, AppError> {
+    let user_id: Option<String> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(api_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
+        .set(api_tokens::last_used_at.eq(super::now()))
+        .execute(conn)?;
+    identity(conn, &user_id)
+}
+
+pub fn insert_session(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    user_id: &str,
+    csrf_token: &str,
+    expires_at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let now = super::now();
+    // Sign-in is a natural moment to forget expired sessions of everyone.
+    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now))).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id_hash.eq(id_hash),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(csrf_token),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (identity, CSRF token) of a live session.
+pub fn identity_by_session(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+) -> Result<Option<(Identity, String)>, AppError> {
+    let row: Option<(String, String)> = sessions::table
+        .filter(sessions::id_hash.eq(id_hash))
+        .filter(sessions::expires_at.gt(super::now()))
+        .select((sessions::user_id, sessions::csrf_token))
+        .first(conn)
+        .optional()?;
+    let Some((user_id, csrf)) = row else {
+        return Ok(None);
+    };
+    Ok(identity(conn, &user_id)?.map(|i| (i, csrf)))
+}
+
+pub fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> Result<(), AppError> {
+    diesel::delete(sessions::table.filter(sessions::id_hash.eq(id_hash))).execute(conn)?;
+    Ok(())
+}
+
+pub fn set_locale(conn: &mut AnyConnection, user_id: &str, locale: &str) -> Result<(), AppError> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Dealer id by its short code (`hz`), for the CLI.
+pub fn dealer_id_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<String>, AppError> {
+    Ok(dealers::table
+        .filter(dealers::code.eq(code))
+        .select(dealers::id)
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,511 @@
+//! Taking a breakdown call (intake), reading tickets and the vehicle history behind them.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::Identity;
+use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::intake::{IntakeRequest, TicketIntake};
+use crate::domain::role::Action;
+use crate::domain::ticket::{format_ticket_number, TicketStatus};
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::repo::audit::{self, AuditRecord, NewAuditEvent};
+use crate::repo::tickets::{self as repo, TicketFilter, TicketRecord};
+use crate::repo::vehicles::{self, VehicleInfo, Visit};
+
+/// How many past visits the ticket view shows.
+pub const RECENT_VISITS: i64 = 5;
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct NumberingRules {
+    pub prefix: String,
+    pub utc_offset_hours: i32,
+}
+
+/// The outcome of an intake: the ticket, and whether it was an idempotent replay.
+#[derive(Debug)]
+pub struct Created {
+    pub ticket: TicketView,
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: String,
+    /// Human-readable number, unique per dealer and day: RS-YYYYMMDD-NNNN.
+    #[schema(example = "RS-20261122-0007")]
+    pub number: String,
+    pub status: TicketStatus,
+    pub status_label: String,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub call_time: NaiveDateTime,
+    pub customer_name: String,
+    pub phone: String,
+    pub location: LocationView,
+    pub plate: String,
+    pub model: String,
+    pub vin: Option<String>,
+    pub mileage_km: i32,
+    pub fault: String,
+    pub repaired_elsewhere: bool,
+    pub repaired_elsewhere_note: Option<String>,
+    pub response_level: i32,
+    /// The vehicle is known from the dealer management system.
+    pub vehicle_known: bool,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<PersonView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LocationView {
+    pub address: String,
+    /// WGS-84 latitude.
+    pub lat: f64,
+    /// WGS-84 longitude.
+    pub lon: f64,
+    /// Always `wgs84`: stored coordinates are converted on intake.
+    pub crs: &'static str,
+    /// The system the caller sent (`wgs84` or `gcj02`).
+    pub source_crs: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonView {
+    pub login: String,
+    pub name: String,
+}
+
+/// The ticket page and `GET /tickets/{id}`: the ticket, its vehicle's recent history and audit trail.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: TicketView,
+    pub vehicle: Option<VehicleInfo>,
+    pub recent_visits: Vec<Visit>,
+    pub audit: Vec<AuditView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditView {
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    pub actor: Option<PersonView>,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TicketPage {
+    pub items: Vec<TicketView>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VehicleHistory {
+    pub vehicle: VehicleInfo,
+    /// Newest first.
+    pub visits: Vec<Visit>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_visit_at: Option<NaiveDateTime>,
+}
+
+/// Turns validation failures into the API's field map.
+pub fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
+    let mut fields = FieldErrors::new();
+    for (field, message) in errors {
+        fields.entry(field.to_owned()).or_insert(message);
+    }
+    AppError::validation(fields)
+}
+
+/// Opens a rescue ticket. With an idempotency key, a retried request returns the
+/// first ticket instead of opening a second; the same key with a different body is refused.
+pub async fn create(
+    db: &Db,
+    actor: &Identity,
+    request: IntakeRequest,
+    idempotency_key: Option<String>,
+    rules: &NumberingRules,
+) -> Result<Created, AppError> {
+    actor.require(Action::CreateTicket)?;
+    if let Some(key) = &idempotency_key {
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.is_ascii() {
+            return Err(AppError::new(
+                ErrorCode::ValidationFailed,
+                format!("Idempotency-Key 须为 1 到 {MAX_IDEMPOTENCY_KEY_LEN} 个 ASCII 字符 / Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} ASCII characters"),
+            ));
+        }
+    }
+    let intake = TicketIntake::parse(&request, Utc::now()).map_err(field_errors)?;
+    let request_hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&request).map_err(AppError::internal)?,
+    ));
+
+    let attempt = {
+        let (actor, key, hash, rules, intake) = (
+            actor.clone(),
+            idempotency_key.clone(),
+            request_hash.clone(),
+            rules.clone(),
+            intake.clone(),
+        );
+        db.write(move |conn| insert_or_replay(conn, &actor, &intake, key.as_deref(), &hash, &rules))
+            .await
+    };
+    match attempt {
+        Err(e) if e.code == ErrorCode::Conflict && idempotency_key.is_some() => {
+            // A concurrent request with the same key won the insert (PostgreSQL
+            // aborts our transaction on the unique index); answer with its ticket.
+            let (actor, key) = (actor.clone(), idempotency_key.unwrap_or_default());
+            db.read(move |conn| replay(conn, &actor, &key, &request_hash))
+                .await
+        }
+        other => other,
+    }
+}
+
+fn insert_or_replay(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    intake: &TicketIntake,
+    key: Option<&str>,
+    request_hash: &str,
+    rules: &NumberingRules,
+) -> Result<Created, AppError> {
+    if let Some(key) = key {
+        if repo::by_idempotency_key(conn, &actor.dealer_id, key)?.is_some() {
+            return replay(conn, actor, key, request_hash);
+        }
+    }
+    let now = crate::repo::now();
+    // Numbers follow the dealer's calendar day (China: UTC+8), not UTC's.
+    let local_day = (now + Duration::hours(i64::from(rules.utc_offset_hours))).date();
+    let seq = repo::next_sequence(conn, &actor.dealer_id, local_day)?;
+    let vehicle =
+        vehicles::by_plate(conn, intake.plate.as_str())?.filter(|v| v.group_id == actor.group_id);
+    let record = TicketRecord {
+        id: crate::repo::new_id(),
+        dealer_id: actor.dealer_id.clone(),
+        number: format_ticket_number(&rules.prefix, local_day, seq),
+        status: TicketStatus::New.as_str().to_owned(),
+        call_time: intake.call_time,
+        customer_name: intake.customer_name.as_str().to_owned(),
+        phone: intake.phone.as_str().to_owned(),
+        address: intake.address.as_str().to_owned(),
+        lat: intake.coordinates.lat(),
+        lon: intake.coordinates.lon(),
+        source_crs: crs_str(intake.source_crs).to_owned(),
+        plate: intake.plate.as_str().to_owned(),
+        model: intake.model.as_str().to_owned(),
+        vin: intake.vin.as_ref().map(|v| v.as_str().to_owned()),
+        mileage_km: intake.mileage_km,
+        fault: intake.fault.as_str().to_owned(),
+        repaired_elsewhere: intake.repaired_elsewhere,
+        repaired_elsewhere_note: intake
+            .repaired_elsewhere_note
+            .as_ref()
+            .map(|n| n.as_str().to_owned()),
+        response_level: intake.response_level.as_i32(),
+        vehicle_id: vehicle.as_ref().map(|v| v.id.clone()),
+        customer_id: vehicle.as_ref().map(|v| v.customer_id.clone()),
+        created_by: actor.user_id.clone(),
+        idempotency_key: key.map(str::to_owned),
+        request_hash: key.map(|_| request_hash.to_owned()),
+        cancel_reason: None,
+        expected_arrival_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::insert(conn, &record).map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("并发请求冲突，请重试 / Concurrent request conflict, please retry")
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&record.dealer_id),
+            ticket_id: Some(&record.id),
+            entity: "ticket",
+            entity_id: &record.id,
+            action: "ticket.created",
+            actor_id: Some(&actor.user_id),
+            to_status: Some(&record.status),
+            data: Some(serde_json::json!({
+                "number": record.number,
+                "plate": record.plate,
+                "response_level": record.response_level,
+                "vehicle_known": record.vehicle_id.is_some(),
+            })),
+            ..Default::default()
+        },
+    )?;
+    tracing::info!(ticket = %record.number, dealer = %actor.dealer_id, user = %actor.login, "rescue ticket opened");
+    Ok(Created {
+        ticket: view(record, Some((actor.login.clone(), actor.name.clone()))),
+        replayed: false,
+    })
+}
+
+fn replay(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    key: &str,
+    request_hash: &str,
+) -> Result<Created, AppError> {
+    let (id, stored_hash) = repo::by_idempotency_key(conn, &actor.dealer_id, key)?
+        .ok_or_else(|| AppError::internal("idempotent ticket vanished"))?;
+    if stored_hash.as_deref() != Some(request_hash) {
+        return Err(AppError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "此 Idempotency-Key 已用于另一张不同内容的救援单 / This Idempotency-Key was already used for a different request",
+        ));
+    }
+    let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
+        .ok_or_else(|| AppError::not_found("救援单 / ticket"))?;
+    Ok(Created {
+        ticket: view(record, Some((login, name))),
+        replayed: true,
+    })
+}
+
+pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetail, AppError> {
+    actor.require(Action::ViewTickets)?;
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
+            .ok_or_else(|| AppError::not_found("救援单 / ticket"))?;
+        let vehicle = match &record.vehicle_id {
+            Some(_) => vehicles::by_plate(conn, &record.plate)?,
+            None => None,
+        };
+        let recent_visits = match &vehicle {
+            Some(v) if actor.may(Action::ViewVehicleHistory) => {
+                vehicles::history(conn, &v.id, RECENT_VISITS)?
+            }
+            _ => Vec::new(),
+        };
+        let audit = audit::for_ticket(conn, &record.id)?
+            .into_iter()
+            .map(audit_view)
+            .collect();
+        Ok(TicketDetail {
+            ticket: view(record, Some((login, name))),
+            vehicle,
+            recent_visits,
+            audit,
+        })
+    })
+    .await
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Identity,
+    filter: TicketFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<TicketPage, AppError> {
+    actor.require(Action::ViewTickets)?;
+    let dealer = actor.dealer_id.clone();
+    let page = page.max(1);
+    db.read(move |conn| {
+        let (rows, total) = repo::list(conn, &dealer, &filter, (page - 1) * per_page, per_page)?;
+        Ok(TicketPage {
+            items: rows.into_iter().map(|r| view(r, None)).collect(),
+            total,
+            page,
+            per_page,
+        })
+    })
+    .await
+}
+
+/// A known vehicle and its service history (what was replaced, when, at what mileage).
+pub async fn vehicle_history(
+    db: &Db,
+    actor: &Identity,
+    plate: String,
+    limit: i64,
+) -> Result<Option<VehicleHistory>, AppError> {
+    actor.require(Action::ViewVehicleHistory)?;
+    let group = actor.group_id.clone();
+    db.read(move |conn| {
+        let Some(vehicle) = vehicles::by_plate(conn, &plate)?.filter(|v| v.group_id == group)
+        else {
+            return Ok(None);
+        };
+        let visits = vehicles::history(conn, &vehicle.id, limit)?;
+        Ok(Some(VehicleHistory {
+            last_visit_at: visits.first().map(|v| v.visited_at),
+            vehicle,
+            visits,
+        }))
+    })
+    .await
+}
+
+fn crs_str(crs: crate::domain::location::Crs) -> &'static str {
+    match crs {
+        crate::domain::location::Crs::Wgs84 => "wgs84",
+        crate::domain::location::Crs::Gcj02 => "gcj02",
+    }
+}
+
+pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
+    let status = TicketStatus::parse(&r.status).unwrap_or(TicketStatus::New);
+    TicketView {
+        id: r.id,
+        number: r.number,
+        status,
+        status_label: status.label_zh().to_owned(),
+        call_time: r.call_time,
+        customer_name: r.customer_name,
+        phone: r.phone,
+        location: LocationView {
+            address: r.address,
+            lat: r.lat,
+            lon: r.lon,
+            crs: "wgs84",
+            source_crs: r.source_crs,
+        },
+        plate: r.plate,
+        model: r.model,
+        vin: r.vin,
+        mileage_km: r.mileage_km,
+        fault: r.fault,
+        repaired_elsewhere: r.repaired_elsewhere,
+        repaired_elsewhere_note: r.repaired_elsewhere_note,
+        response_level: r.response_level,
+        vehicle_known: r.vehicle_id.is_some(),
+        created_at: r.created_at,
+        created_by: creator.map(|(login, name)| PersonView { login, name }),
+    }
+}
+
+fn audit_view(a: AuditRecord) -> AuditView {
+    AuditView {
+        action: a.action,
+        from_status: a.from_status,
+        to_status: a.to_status,
+        comment: a.comment,
+        actor: a
+            .actor_login
+            .zip(a.actor_name)
+            .map(|(login, name)| PersonView { login, name }),
+        at: a.created_at,
+    }
+}
+
+/// List filters as they arrive from a query string (API and page alike).
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketQuery {
+    /// Status code, e.g. `new`.
+    pub status: Option<String>,
+    /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
+    pub from: Option<String>,
+    /// Last day, inclusive (YYYY-MM-DD) or an RFC 3339 time (exclusive).
+    pub to: Option<String>,
+    pub plate: Option<String>,
+    pub phone: Option<String>,
+    /// 1-based page number.
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub const MAX_PER_PAGE: i64 = 100;
+
+impl TicketQuery {
+    /// Validates the filters; plates and phones are normalised the way intake stores them.
+    pub fn parse(
+        &self,
+        utc_offset_hours: i32,
+        default_per_page: i64,
+    ) -> Result<(TicketFilter, i64, i64), AppError> {
+        let mut fields = FieldErrors::new();
+        let present = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let status = present(&self.status);
+        if let Some(s) = &status {
+            if TicketStatus::parse(s).is_none() {
+                fields.insert(
+                    "status".into(),
+                    format!("未知状态 {s:?} / Unknown status {s:?}"),
+                );
+            }
+        }
+        let mut time = |field: &str, v: Option<String>, end: bool| -> Option<NaiveDateTime> {
+            let v = v?;
+            if let Ok(day) = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+                let day = if end { day.succ_opt()? } else { day };
+                return Some(
+                    day.and_hms_opt(0, 0, 0)? - Duration::hours(i64::from(utc_offset_hours)),
+                );
+            }
+            match chrono::DateTime::parse_from_rfc3339(&v) {
+                Ok(t) => Some(t.naive_utc()),
+                Err(_) => {
+                    fields.insert(
+                        field.into(),
+                        "日期格式应为 YYYY-MM-DD / Use YYYY-MM-DD".into(),
+                    );
+                    None
+                }
+            }
+        };
+        let from = time("from", present(&self.from), false);
+        let to = time("to", present(&self.to), true);
+        let plate = present(&self.plate).map(|p| match crate::domain::plate::Plate::parse(&p) {
+            Ok(plate) => plate.as_str().to_owned(),
+            Err(_) => p.to_uppercase(),
+        });
+        let phone =
+            present(&self.phone).map(|p| match crate::domain::phone::PhoneNumber::parse(&p) {
+                Ok(phone) => phone.as_str().to_owned(),
+                Err(_) => p,
+            });
+        let page = self.page.unwrap_or(1);
+        if page < 1 {
+            fields.insert("page".into(), "页码从 1 开始 / Pages start at 1".into());
+        }
+        let per_page = self.per_page.unwrap_or(default_per_page);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            fields.insert(
+                "per_page".into(),
+                format!("每页 1 到 {MAX_PER_PAGE} 条 / 1 to {MAX_PER_PAGE} per page"),
+            );
+        }
+        if !fields.is_empty() {
+            return Err(AppError::validation(fields));
+        }
+        Ok((
+            TicketFilter {
+                status,
+                from,
+                to,
+                plate,
+                phone,
+            },
+            page,
+            per_page,
+        ))
+    }
+}

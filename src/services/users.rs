@@ -1,0 +1,233 @@
+//! Staff accounts: creating users, API tokens, and signing in and out of pages.
+
+use chrono::Duration;
+
+use crate::auth::{password, secret, Identity};
+use crate::db::Db;
+use crate::domain::role::Role;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::users::{self as repo, NewUser, UserRow};
+
+/// What `rescuedesk user add` collects.
+#[derive(Debug, Clone)]
+pub struct AddUser {
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub dealer_code: String,
+    pub roles: Vec<String>,
+    pub password: String,
+}
+
+pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
+    let mut fields = FieldErrors::new();
+    let login = req.login.trim().to_ascii_lowercase();
+    if login.len() < 3
+        || login.len() > 40
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        fields.insert(
+            "login".into(),
+            "登录名须为 3–40 个字母、数字或 . _ - / Login must be 3–40 letters, digits or . _ -"
+                .into(),
+        );
+    }
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 50 {
+        fields.insert(
+            "name".into(),
+            "请输入姓名（最多 50 字）/ Enter a name (up to 50 characters)".into(),
+        );
+    }
+    let phone = match crate::domain::phone::PhoneNumber::parse(&req.phone) {
+        Ok(p) => p.as_str().to_owned(),
+        Err(e) => {
+            fields.insert("phone".into(), e.to_string());
+            String::new()
+        }
+    };
+    let email = req.email.trim().to_owned();
+    let valid_email = email.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.')
+    });
+    if !valid_email || email.chars().any(char::is_whitespace) {
+        fields.insert(
+            "email".into(),
+            "电子邮箱格式不正确 / Not a valid e-mail address".into(),
+        );
+    }
+    let mut roles = Vec::new();
+    for r in &req.roles {
+        match Role::parse(r) {
+            Some(role) if !roles.contains(&role) => roles.push(role),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                fields.insert(
+                    "roles".into(),
+                    format!(
+                        "未知角色 {r:?}；可用：{} / Unknown role {r:?}; known: {}",
+                        known.join(", "),
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    if roles.is_empty() && !fields.contains_key("roles") {
+        fields.insert(
+            "roles".into(),
+            "至少需要一个角色 / At least one role is required".into(),
+        );
+    }
+    if req.password.chars().count() < password::MIN_PASSWORD_CHARS {
+        fields.insert(
+            "password".into(),
+            format!(
+                "密码至少 {} 位 / The password needs at least {} characters",
+                password::MIN_PASSWORD_CHARS,
+                password::MIN_PASSWORD_CHARS
+            ),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(AppError::validation(fields));
+    }
+    let password_hash = password::hash_password(&req.password)?;
+    let dealer_code = req.dealer_code.trim().to_ascii_lowercase();
+    db.write_blocking(|conn| {
+        let dealer_id = repo::dealer_id_by_code(conn, &dealer_code)?.ok_or_else(|| {
+            AppError::field(
+                "dealer",
+                format!(
+                    "没有代码为 {dealer_code:?} 的经销店 / No dealer with code {dealer_code:?}"
+                ),
+            )
+        })?;
+        let id = repo::insert_user(
+            conn,
+            &NewUser {
+                login: login.clone(),
+                name,
+                phone,
+                email,
+                dealer_id: dealer_id.clone(),
+                password_hash,
+                roles: roles.clone(),
+            },
+        )?;
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        audit::append(
+            conn,
+            NewAuditEvent {
+                dealer_id: Some(&dealer_id),
+                entity: "user",
+                entity_id: &id,
+                action: "user.created",
+                data: Some(serde_json::json!({ "login": login, "roles": roles })),
+                ..Default::default()
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn list_users(db: &Db) -> Result<Vec<UserRow>, AppError> {
+    db.read_blocking(repo::list_users)
+}
+
+/// Issues a bearer token; only its hash is kept, so this is the one time it is shown.
+pub fn create_token(db: &Db, login: &str, label: &str) -> Result<String, AppError> {
+    let token = secret::new_api_token();
+    let hash = secret::token_hash(&token);
+    db.write_blocking(|conn| {
+        let user_id = repo::user_id_by_login(conn, login)?
+            .ok_or_else(|| AppError::not_found(&format!("用户 {login} / user {login}")))?;
+        repo::insert_token(conn, &user_id, &hash, label)?;
+        audit::append(
+            conn,
+            NewAuditEvent {
+                entity: "user",
+                entity_id: &user_id,
+                action: "token.created",
+                data: Some(serde_json::json!({ "label": label })),
+                ..Default::default()
+            },
+        )?;
+        Ok(())
+    })?;
+    Ok(token)
+}
+
+/// A new page session: the cookie value (returned once, stored hashed) and its CSRF token.
+pub struct NewSession {
+    pub cookie_value: String,
+    pub identity: Identity,
+}
+
+pub async fn sign_in(
+    db: &Db,
+    login: String,
+    password_text: String,
+    session_hours: u32,
+) -> Result<NewSession, AppError> {
+    let login = login.trim().to_ascii_lowercase();
+    let lookup = login.clone();
+    let found = db
+        .read(move |conn| repo::credentials(conn, &lookup))
+        .await?;
+    // Verify against a dummy hash for unknown logins: same time, no user enumeration.
+    let (user_id, stored) = match found {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, password::dummy_hash().to_owned()),
+    };
+    let ok =
+        tokio::task::spawn_blocking(move || password::verify_password(&password_text, &stored))
+            .await
+            .map_err(AppError::internal)?;
+    let user_id = match (ok, user_id) {
+        (true, Some(id)) => id,
+        _ => {
+            tracing::info!(%login, "sign-in refused");
+            return Err(AppError::new(
+                ErrorCode::InvalidCredentials,
+                "登录名或密码错误 / Wrong login or password",
+            ));
+        }
+    };
+    let cookie_value = secret::random_token();
+    let id_hash = secret::token_hash(&cookie_value);
+    let csrf = secret::random_token();
+    let expires = crate::repo::now() + Duration::hours(i64::from(session_hours));
+    let identity = db
+        .write(move |conn| {
+            repo::insert_session(conn, &id_hash, &user_id, &csrf, expires)?;
+            audit::append(
+                conn,
+                NewAuditEvent {
+                    entity: "user",
+                    entity_id: &user_id,
+                    action: "user.signed_in",
+                    actor_id: Some(&user_id),
+                    ..Default::default()
+                },
+            )?;
+            repo::identity(conn, &user_id)?.ok_or_else(|| AppError::internal("user vanished"))
+        })
+        .await?;
+    tracing::info!(login = %identity.login, "signed in");
+    Ok(NewSession {
+        cookie_value,
+        identity,
+    })
+}
+
+pub async fn sign_out(db: &Db, cookie_value: &str) -> Result<(), AppError> {
+    let hash = secret::token_hash(cookie_value);
+    db.write(move |conn| repo::delete_session(conn, &hash))
+        .await
+}

@@ -1,0 +1,39 @@
+//! Static assets compiled into the binary (no CDN, works offline).
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "htmx.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/htmx.min.js"),
+    },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/app.js"),
+    },
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/app.css"),
+    },
+];
+
+/// Assets change only with the binary, so they may be cached for a day.
+pub async fn serve(name: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().find(|a| a.name == name.as_str()) {
+        Some(a) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, a.content_type))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(a.body),
+        None => HttpResponse::NotFound().body("not found"),
+    }
+}

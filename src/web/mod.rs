@@ -1,0 +1,165 @@
+//! Staff pages: server-rendered HTML (askama) with htmx, Chinese first; sign-in by session cookie.
+
+pub mod assets;
+pub mod i18n;
+pub mod session;
+pub mod sign_in;
+pub mod tickets;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::error::{AppError, ErrorCode};
+use i18n::Locale;
+use session::Chrome;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/{name}", web::get().to(assets::serve))
+        .route("/", web::get().to(|| async { redirect("/tickets") }))
+        .route("/login", web::get().to(sign_in::form))
+        .route("/login", web::post().to(sign_in::submit))
+        .route("/logout", web::post().to(sign_in::sign_out))
+        .route("/lang/{locale}", web::get().to(sign_in::switch_language))
+        .route("/tickets", web::get().to(tickets::list))
+        .route("/tickets/new", web::get().to(tickets::new_form))
+        .route("/tickets/new", web::post().to(tickets::submit))
+        .route(
+            "/tickets/new/vehicle",
+            web::get().to(tickets::vehicle_panel),
+        )
+        .route("/tickets/{id}", web::get().to(tickets::show))
+        .default_service(web::to(not_found));
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageError> {
+    let locale = session::request_locale(&req, None);
+    Err(PageError::App(
+        AppError::not_found(locale.tr("页面", "page")),
+        locale,
+    ))
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+pub fn html(status: StatusCode, template: &impl Template) -> HttpResponse {
+    match template.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body),
+        Err(e) => AppError::internal(format!("template: {e}")).error_response(),
+    }
+}
+
+/// How a page request fails: back to sign-in, or an error page in the user's language.
+#[derive(Debug)]
+pub enum PageError {
+    SignIn { next: String },
+    App(AppError, Locale),
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::SignIn { next } => write!(f, "sign-in required for {next}"),
+            PageError::App(e, _) => e.fmt(f),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html", config = "src/web/askama.toml")]
+struct ErrorPage<'a> {
+    c: Chrome,
+    status: u16,
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::App(e, _) => e.code.status(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            PageError::SignIn { next } => {
+                let next: String = url_encode(next);
+                redirect(&format!("/login?next={next}"))
+            }
+            PageError::App(e, locale) => html(
+                e.code.status(),
+                &ErrorPage {
+                    c: Chrome::anonymous(*locale),
+                    status: e.code.status().as_u16(),
+                    code: e.code.as_str(),
+                    message: locale.pick(&e.message),
+                },
+            ),
+        }
+    }
+}
+
+/// Attaches the user's language to an error of a page handler.
+pub trait OrPage<T> {
+    fn or_page(self, locale: Locale) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for Result<T, AppError> {
+    fn or_page(self, locale: Locale) -> Result<T, PageError> {
+        self.map_err(|e| match e.code {
+            ErrorCode::Unauthenticated => PageError::SignIn { next: "/".into() },
+            _ => PageError::App(e, locale),
+        })
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path only: `next` must never send a user to another site after sign-in.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/tickets".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/tickets/1")), "/tickets/1");
+        assert_eq!(safe_next(Some("//evil.example")), "/tickets");
+        assert_eq!(safe_next(Some("https://evil.example")), "/tickets");
+        assert_eq!(safe_next(None), "/tickets");
+    }
+
+    #[test]
+    fn encodes_queries() {
+        assert_eq!(
+            url_encode("/tickets?plate=浙A"),
+            "/tickets%3Fplate%3D%E6%B5%99A"
+        );
+    }
+}

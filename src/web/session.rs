@@ -1,0 +1,163 @@
+//! Page sessions: the signed-in user from the `rd_session` cookie, CSRF checks and the page frame data.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{web, FromRequest, HttpRequest};
+
+use super::i18n::{Locale, LANG_COOKIE};
+use super::PageError;
+use crate::auth::{secret, Identity};
+use crate::domain::role::Action;
+use crate::error::{AppError, ErrorCode};
+use crate::startup::AppState;
+
+pub const SESSION_COOKIE: &str = "rd_session";
+pub const LOGIN_CSRF_COOKIE: &str = "rd_login_csrf";
+
+/// A signed-in page user, with the CSRF token every form of theirs must carry.
+pub struct WebUser {
+    pub identity: Identity,
+    pub csrf: String,
+    pub locale: Locale,
+}
+
+impl WebUser {
+    pub fn chrome(&self) -> Chrome {
+        Chrome {
+            locale: self.locale,
+            user_name: Some(self.identity.name.clone()),
+            dealer_name: self.identity.dealer_name.clone(),
+            roles: self
+                .identity
+                .roles
+                .iter()
+                .map(|r| self.locale.tr(r.label_zh(), r.label_en()).to_owned())
+                .collect(),
+            csrf: self.csrf.clone(),
+            may_create: self.identity.may(Action::CreateTicket),
+        }
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if secret::same(sent, &self.csrf) {
+            Ok(())
+        } else {
+            tracing::warn!(user = %self.identity.login, "CSRF token mismatch");
+            Err(PageError::App(
+                AppError::new(
+                    ErrorCode::CsrfFailed,
+                    "表单已过期，请刷新页面后重试 / The form expired; reload the page and try again",
+                ),
+                self.locale,
+            ))
+        }
+    }
+
+    pub fn require(&self, action: Action) -> Result<(), PageError> {
+        self.identity
+            .require(action)
+            .map_err(|e| PageError::App(e, self.locale))
+    }
+}
+
+impl FromRequest for WebUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let req = req.clone();
+        Box::pin(async move {
+            let locale = request_locale(&req, None);
+            let sign_in = || PageError::SignIn { next: next.clone() };
+            let (Some(state), Some(cookie)) = (state, cookie) else {
+                return Err(sign_in());
+            };
+            let hash = secret::token_hash(&cookie);
+            let found = state
+                .db
+                .read(move |conn| crate::repo::users::identity_by_session(conn, &hash))
+                .await
+                .map_err(|e| PageError::App(e, locale))?;
+            let (identity, csrf) = found.ok_or_else(sign_in)?;
+            let locale = request_locale(&req, Some(&identity));
+            Ok(WebUser {
+                identity,
+                csrf,
+                locale,
+            })
+        })
+    }
+}
+
+/// Language: the cookie if set, else the user's preference, else the configured default.
+pub fn request_locale(req: &HttpRequest, identity: Option<&Identity>) -> Locale {
+    if let Some(l) = req
+        .cookie(LANG_COOKIE)
+        .and_then(|c| Locale::parse(c.value()))
+    {
+        return l;
+    }
+    if let Some(l) = identity.and_then(|i| Locale::parse(&i.locale)) {
+        return l;
+    }
+    req.app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.ui.default_locale)
+        .unwrap_or(Locale::ZhCn)
+}
+
+/// Cookies of ours are never readable by scripts and never sent cross-site.
+pub fn cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    max_age_hours: i64,
+) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(actix_web::cookie::time::Duration::hours(max_age_hours))
+        .finish()
+}
+
+/// What the page frame (header, navigation, sign-out form) needs.
+pub struct Chrome {
+    pub locale: Locale,
+    pub user_name: Option<String>,
+    pub dealer_name: String,
+    pub roles: Vec<String>,
+    pub csrf: String,
+    pub may_create: bool,
+}
+
+impl Chrome {
+    pub fn anonymous(locale: Locale) -> Chrome {
+        Chrome {
+            locale,
+            user_name: None,
+            dealer_name: String::new(),
+            roles: Vec::new(),
+            csrf: String::new(),
+            may_create: false,
+        }
+    }
+
+    pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.locale.tr(zh, en)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.tag()
+    }
+}

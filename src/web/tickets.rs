@@ -1,0 +1,521 @@
+//! Ticket pages: the intake form used while on the phone, the filtered list and the ticket page.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{Duration, NaiveDateTime};
+use serde::Deserialize;
+
+use super::session::{Chrome, WebUser};
+use super::{html, redirect, url_encode, OrPage, PageError};
+use crate::domain::intake::{IntakeRequest, LocationRequest};
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::plate::Plate;
+use crate::domain::role::Action;
+use crate::domain::ticket::TicketStatus;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::vehicles::Visit;
+use crate::services::tickets::{self, TicketDetail, TicketQuery, TicketView, VehicleHistory};
+use crate::startup::AppState;
+
+/// Local wall-clock time of the dealer for display.
+fn local(state: &AppState, t: &NaiveDateTime) -> String {
+    (*t + Duration::hours(i64::from(state.settings.tickets.utc_offset_hours)))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub struct StatusOption {
+    pub code: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Row {
+    pub t: TicketView,
+    pub call_time: String,
+    pub status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "tickets_list.html", config = "src/web/askama.toml")]
+struct ListPage {
+    c: Chrome,
+    q: TicketQuery,
+    statuses: Vec<StatusOption>,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+    errors: BTreeMap<String, String>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: WebUser,
+    query: web::Query<TicketQuery>,
+) -> Result<HttpResponse, PageError> {
+    user.require(Action::ViewTickets)?;
+    let q = query.into_inner();
+    let statuses = TicketStatus::ALL
+        .iter()
+        .map(|s| StatusOption {
+            code: s.as_str(),
+            label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+            selected: q.status.as_deref() == Some(s.as_str()),
+        })
+        .collect();
+    let parsed = q.parse(
+        state.settings.tickets.utc_offset_hours,
+        i64::from(state.settings.ui.page_size),
+    );
+    let (page_data, errors) = match parsed {
+        Ok((filter, page, per_page)) => (
+            Some(
+                tickets::list(&state.db, &user.identity, filter, page, per_page)
+                    .await
+                    .or_page(user.locale)?,
+            ),
+            BTreeMap::new(),
+        ),
+        Err(e) if e.code == ErrorCode::ValidationFailed => (
+            None,
+            e.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), user.locale.pick(v).to_owned()))
+                .collect(),
+        ),
+        Err(e) => return Err(PageError::App(e, user.locale)),
+    };
+    let (rows, total, page, pages) = match page_data {
+        Some(p) => {
+            let pages = (p.total + p.per_page - 1) / p.per_page;
+            let rows = p
+                .items
+                .into_iter()
+                .map(|t| Row {
+                    call_time: local(&state, &t.call_time),
+                    status_label: user
+                        .locale
+                        .tr(t.status.label_zh(), t.status.label_en())
+                        .to_owned(),
+                    t,
+                })
+                .collect();
+            (rows, p.total, p.page, pages.max(1))
+        }
+        None => (Vec::new(), 0, 1, 1),
+    };
+    let link = |to: i64| {
+        let mut parts = vec![format!("page={to}")];
+        for (k, v) in [
+            ("status", &q.status),
+            ("from", &q.from),
+            ("to", &q.to),
+            ("plate", &q.plate),
+            ("phone", &q.phone),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{k}={}", url_encode(v)));
+            }
+        }
+        format!("/tickets?{}", parts.join("&"))
+    };
+    let prev_link = (page > 1).then(|| link(page - 1));
+    let next_link = (page < pages).then(|| link(page + 1));
+    Ok(html(
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        },
+        &ListPage {
+            c: user.chrome(),
+            q,
+            statuses,
+            rows,
+            total,
+            page,
+            pages,
+            prev_link,
+            next_link,
+            errors,
+        },
+    ))
+}
+
+/// The intake form's fields as typed, so a failed submit shows them again unchanged.
+#[derive(Debug, Default, Deserialize)]
+pub struct IntakeForm {
+    #[serde(default)]
+    pub csrf: String,
+    /// One key per rendered form: a double-clicked submit opens one ticket.
+    #[serde(default)]
+    pub form_key: String,
+    #[serde(default)]
+    pub call_time: String,
+    #[serde(default)]
+    pub customer_name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub lat: String,
+    #[serde(default)]
+    pub lon: String,
+    #[serde(default)]
+    pub crs: String,
+    #[serde(default)]
+    pub plate: String,
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub vin: String,
+    #[serde(default)]
+    pub mileage_km: String,
+    #[serde(default)]
+    pub fault: String,
+    pub repaired_elsewhere: Option<String>,
+    #[serde(default)]
+    pub repaired_elsewhere_note: String,
+    #[serde(default)]
+    pub response_level: String,
+}
+
+#[derive(Template)]
+#[template(path = "ticket_new.html", config = "src/web/askama.toml")]
+struct NewPage {
+    c: Chrome,
+    f: IntakeForm,
+    errors: BTreeMap<String, String>,
+    message: Option<String>,
+}
+
+impl NewPage {
+    fn err(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+pub async fn new_form(user: WebUser) -> Result<HttpResponse, PageError> {
+    user.require(Action::CreateTicket)?;
+    let f = IntakeForm {
+        crs: "gcj02".into(),
+        response_level: "2".into(),
+        form_key: crate::auth::secret::random_token(),
+        ..Default::default()
+    };
+    Ok(html(
+        StatusCode::OK,
+        &NewPage {
+            c: user.chrome(),
+            f,
+            errors: BTreeMap::new(),
+            message: None,
+        },
+    ))
+}
+
+/// Reads a number field; `None` when empty, an error message when not a number.
+fn number<T: std::str::FromStr>(s: &str) -> Result<Option<T>, ()> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse().map(Some).map_err(|_| ())
+}
+
+impl IntakeForm {
+    /// The same request the API takes; typing errors in number fields are reported by field.
+    fn to_request(&self, utc_offset_hours: i32) -> (IntakeRequest, BTreeMap<String, String>) {
+        let mut errors = BTreeMap::new();
+        let not_a_number = "请输入数字 / Enter a number".to_owned();
+        let mut num_f64 = |field: &str, v: &str| {
+            number::<f64>(v).unwrap_or_else(|_| {
+                errors.insert(field.to_owned(), not_a_number.clone());
+                None
+            })
+        };
+        let lat = num_f64("lat", &self.lat);
+        let lon = num_f64("lon", &self.lon);
+        let mileage_km = number::<i64>(&self.mileage_km.replace([',', '，', ' '], ""))
+            .unwrap_or_else(|_| {
+                errors.insert(
+                    "mileage_km".into(),
+                    "请输入整数公里数 / Enter whole kilometres".into(),
+                );
+                None
+            });
+        let response_level = number::<i64>(&self.response_level).unwrap_or(None);
+        let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        // The form's datetime-local has no zone: it is the dealer's local time.
+        let call_time = opt(&self.call_time).map(|t| {
+            let t = if t.len() == 16 { format!("{t}:00") } else { t };
+            let sign = if utc_offset_hours < 0 { '-' } else { '+' };
+            format!("{t}{sign}{:02}:00", utc_offset_hours.abs())
+        });
+        let req = IntakeRequest {
+            call_time,
+            customer_name: opt(&self.customer_name),
+            phone: opt(&self.phone),
+            location: Some(LocationRequest {
+                address: opt(&self.address),
+                lat,
+                lon,
+                crs: opt(&self.crs),
+            }),
+            plate: opt(&self.plate),
+            model: opt(&self.model),
+            vin: opt(&self.vin),
+            mileage_km,
+            fault: opt(&self.fault),
+            repaired_elsewhere: Some(self.repaired_elsewhere.is_some()),
+            repaired_elsewhere_note: opt(&self.repaired_elsewhere_note),
+            response_level,
+        };
+        (req, errors)
+    }
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    form: web::Form<IntakeForm>,
+) -> Result<HttpResponse, PageError> {
+    user.require(Action::CreateTicket)?;
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let (request, mut errors) = form.to_request(state.settings.tickets.utc_offset_hours);
+    let result = if errors.is_empty() {
+        let key = Some(format!("form:{}", form.form_key)).filter(|_| !form.form_key.is_empty());
+        tickets::create(&state.db, &user.identity, request, key, &state.numbering).await
+    } else {
+        Err(AppError::validation(Default::default()))
+    };
+    match result {
+        Ok(created) => Ok(redirect(&format!("/tickets/{}", created.ticket.id))),
+        Err(e) if e.code == ErrorCode::ValidationFailed => {
+            for (field, msg) in e.fields {
+                // API paths (`location.lat`) map to the flat form's names.
+                let name = field.strip_prefix("location.").unwrap_or(&field).to_owned();
+                errors
+                    .entry(name)
+                    .or_insert_with(|| user.locale.pick(&msg).to_owned());
+            }
+            for msg in errors.values_mut() {
+                *msg = user.locale.pick(msg).to_owned();
+            }
+            let message = Some(
+                user.locale
+                    .tr("请更正标红的项目", "Please correct the marked fields")
+                    .to_owned(),
+            );
+            Ok(html(
+                StatusCode::BAD_REQUEST,
+                &NewPage {
+                    c: user.chrome(),
+                    f: form,
+                    errors,
+                    message,
+                },
+            ))
+        }
+        Err(e) => Err(PageError::App(e, user.locale)),
+    }
+}
+
+pub struct VisitRow {
+    pub v: Visit,
+    pub date: String,
+    pub kind: String,
+}
+
+fn visit_rows(user: &WebUser, visits: Vec<Visit>) -> Vec<VisitRow> {
+    visits
+        .into_iter()
+        .map(|v| VisitRow {
+            date: v.visited_at.format("%Y-%m-%d").to_string(),
+            kind: visit_kind(user, &v.kind).to_owned(),
+            v,
+        })
+        .collect()
+}
+
+fn visit_kind<'a>(user: &WebUser, kind: &'a str) -> &'a str {
+    match kind {
+        "maintenance" => user.locale.tr("保养", "Maintenance"),
+        "repair" => user.locale.tr("维修", "Repair"),
+        "rescue" => user.locale.tr("救援", "Rescue"),
+        "warranty" => user.locale.tr("保修", "Warranty"),
+        other => other,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "vehicle_panel.html", config = "src/web/askama.toml")]
+struct VehiclePanel {
+    c: Chrome,
+    plate: String,
+    history: Option<VehicleHistory>,
+    visits: Vec<VisitRow>,
+    invalid: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PlateQuery {
+    plate: Option<String>,
+}
+
+/// htmx fragment beside the intake form: what we know about the car being typed in.
+pub async fn vehicle_panel(
+    state: web::Data<AppState>,
+    user: WebUser,
+    q: web::Query<PlateQuery>,
+) -> Result<HttpResponse, PageError> {
+    let raw = q.plate.clone().unwrap_or_default();
+    let empty = |invalid: Option<String>| VehiclePanel {
+        c: user.chrome(),
+        plate: raw.clone(),
+        history: None,
+        visits: Vec::new(),
+        invalid,
+    };
+    if raw.trim().is_empty() || !user.identity.may(Action::ViewVehicleHistory) {
+        return Ok(html(StatusCode::OK, &empty(None)));
+    }
+    let plate = match Plate::parse(&raw) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(html(
+                StatusCode::OK,
+                &empty(Some(user.locale.pick(&e.to_string()).to_owned())),
+            ))
+        }
+    };
+    let history = tickets::vehicle_history(&state.db, &user.identity, plate.as_str().to_owned(), 5)
+        .await
+        .or_page(user.locale)?;
+    let visits = history
+        .as_ref()
+        .map(|h| visit_rows(&user, h.visits.clone()))
+        .unwrap_or_default();
+    Ok(html(
+        StatusCode::OK,
+        &VehiclePanel {
+            c: user.chrome(),
+            plate: plate.as_str().to_owned(),
+            history,
+            visits,
+            invalid: None,
+        },
+    ))
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub action: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "ticket_show.html", config = "src/web/askama.toml")]
+struct ShowPage {
+    c: Chrome,
+    d: TicketDetail,
+    status_label: String,
+    level_label: String,
+    call_time: String,
+    created_at: String,
+    visits: Vec<VisitRow>,
+    audit: Vec<AuditRow>,
+    osm_link: String,
+    amap_link: String,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let d = tickets::detail(&state.db, &user.identity, id.into_inner())
+        .await
+        .or_page(user.locale)?;
+    let t = &d.ticket;
+    let status_label = user
+        .locale
+        .tr(t.status.label_zh(), t.status.label_en())
+        .to_owned();
+    let level_label =
+        crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
+            .map(|l| user.locale.tr(l.label_zh(), l.label_en()).to_owned())
+            .unwrap_or_default();
+    let (lat, lon) = (t.location.lat, t.location.lon);
+    // Amap expects GCJ-02; OpenStreetMap WGS-84.
+    let (glat, glon) = Coordinates::parse(lat, lon, Crs::Wgs84)
+        .map(|c| c.to_crs(Crs::Gcj02))
+        .unwrap_or((lat, lon));
+    let osm_link = format!(
+        "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
+    );
+    let amap_link =
+        format!("https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode");
+    let audit = d
+        .audit
+        .iter()
+        .map(|a| AuditRow {
+            at: local(&state, &a.at),
+            action: audit_label(&user, &a.action).to_owned(),
+            actor: a
+                .actor
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "—".into()),
+            detail: match (&a.from_status, &a.to_status) {
+                (from, Some(to)) => {
+                    let label = |s: &str| {
+                        TicketStatus::parse(s)
+                            .map(|s| user.locale.tr(s.label_zh(), s.label_en()).to_owned())
+                            .unwrap_or_else(|| s.to_owned())
+                    };
+                    match from {
+                        Some(f) => format!("{} → {}", label(f), label(to)),
+                        None => format!("→ {}", label(to)),
+                    }
+                }
+                _ => String::new(),
+            } + &a
+                .comment
+                .clone()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(html(
+        StatusCode::OK,
+        &ShowPage {
+            c: user.chrome(),
+            status_label,
+            level_label,
+            call_time: local(&state, &t.call_time),
+            created_at: local(&state, &t.created_at),
+            visits: visit_rows(&user, d.recent_visits.clone()),
+            audit,
+            osm_link,
+            amap_link,
+            d,
+        },
+    ))
+}
+
+fn audit_label<'a>(user: &WebUser, action: &'a str) -> &'a str {
+    match action {
+        "ticket.created" => user.locale.tr("登记救援单", "Ticket opened"),
+        other => other,
+    }
+}
