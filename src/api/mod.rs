@@ -70,6 +70,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// Reads a request body up to `limit` bytes, with our error codes (actix's own are plain text).
+pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(AppError::new(
+            ErrorCode::InvalidJson,
+            format!("请求体读取失败 / Could not read the body: {e}"),
+        )),
+        Err(_) => Err(AppError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "请求体超过 {} KiB / The body exceeds {} KiB",
+                limit / 1024,
+                limit / 1024
+            ),
+        )),
+    }
+}
+
 /// Reads a JSON body, naming the exact path of a value of the wrong type.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.is_empty() {

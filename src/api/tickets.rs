@@ -27,7 +27,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: ApiUser,
-    body: web::Bytes,
+    body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let key = match req.headers().get("idempotency-key") {
         None => None,
@@ -40,6 +40,7 @@ pub async fn create_ticket(
     };
     // Role first: a technician learns nothing from validation messages.
     user.0.require(crate::domain::role::Action::CreateTicket)?;
+    let body = super::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
     let request: IntakeRequest = super::parse_json(&body)?;
     let created = tickets::create(&state.db, &user.0, request, key, &state.numbering).await?;
     let mut response = HttpResponse::Created();

@@ -1,1 +1,10 @@
+//! Integration tests: the real server on port 0, a fresh SQLite file or PostgreSQL database per test, spoken to over HTTP.
 
+mod helpers;
+
+mod auth;
+mod cli;
+mod intake;
+mod listing;
+mod migrations;
+mod pages;

@@ -1,0 +1,127 @@
+//! Sign-in and roles on the API: 401 without a valid token, 403 for the wrong role, dealer isolation.
+
+use serde_json::Value;
+
+use crate::both;
+use crate::helpers::{intake_body, Backend, TestApp, KNOWN_PLATE};
+
+both!(health_and_readiness, health_body);
+async fn health_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.headers().get("x-request-id").is_some(),
+        "every response names its request id"
+    );
+    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+}
+
+both!(unauthenticated_calls_get_401, unauthenticated_body);
+async fn unauthenticated_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/tickets"))
+        .json(&intake_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"], "unauthenticated");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("Sign-in required"));
+
+    for path in [
+        "/api/v1/tickets",
+        "/api/v1/me",
+        &format!("/api/v1/vehicles/{KNOWN_PLATE}/history"),
+    ] {
+        let (status, err) = app.get_json("rdk_not-a-real-token", path).await;
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(err["error"], "unauthenticated");
+    }
+    // A session cookie is not an API credential.
+    let res = app
+        .client
+        .get(app.url("/api/v1/tickets"))
+        .header("cookie", "rd_session=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    assert_eq!(app.count("tickets"), 0);
+}
+
+both!(roles_are_checked_on_the_server, roles_body);
+async fn roles_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for login in ["hz.tech", "hz.workshop", "hz.director", "hz.parts"] {
+        let res = app.post_ticket(&app.token(login), &intake_body()).await;
+        assert_eq!(res.status().as_u16(), 403, "{login}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"], "forbidden");
+        assert!(err["message"]
+            .as_str()
+            .unwrap()
+            .contains("create rescue tickets"));
+    }
+    // Even an invalid body gets 403, not a validation hint.
+    let res = app
+        .post_ticket(&app.token("hz.tech"), &serde_json::json!({}))
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    for login in ["hz.agent", "hz.manager", "hz.admin"] {
+        let res = app.post_ticket(&app.token(login), &intake_body()).await;
+        assert_eq!(res.status().as_u16(), 201, "{login}");
+    }
+    let (status, _) = app
+        .get_json(
+            &app.token("hz.tech"),
+            &format!("/api/v1/vehicles/{KNOWN_PLATE}/history"),
+        )
+        .await;
+    assert_eq!(status, 403, "technicians do not browse customer history");
+    let (status, list) = app.get_json(&app.token("hz.tech"), "/api/v1/tickets").await;
+    assert_eq!(status, 200, "technicians see their dealer's tickets");
+    assert_eq!(list["total"], 3);
+    assert_eq!(app.count("tickets"), 3);
+}
+
+both!(dealers_see_only_their_own_tickets, isolation_body);
+async fn isolation_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let hz = app.token("hz.agent");
+    let nb = app.token("nb.agent");
+    let t: Value = app
+        .post_ticket(&hz, &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t["id"].as_str().unwrap();
+    let (status, err) = app.get_json(&nb, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(status, 404, "another dealer's ticket is not revealed");
+    assert_eq!(err["error"], "not_found");
+    let (_, list) = app.get_json(&nb, "/api/v1/tickets").await;
+    assert_eq!(list["total"], 0);
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    let (_, list) = app.get_json(&hz, "/api/v1/tickets").await;
+    assert_eq!(list["total"], 1);
+    // Sister dealers share the group's vehicle files.
+    let (status, _) = app
+        .get_json(&nb, &format!("/api/v1/vehicles/{KNOWN_PLATE}/history"))
+        .await;
+    assert_eq!(status, 200);
+    let (status, me) = app.get_json(&nb, "/api/v1/me").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["login"], "nb.agent");
+    assert_eq!(me["dealer_id"], app.nb_dealer.as_str());
+    assert_eq!(me["roles"], serde_json::json!(["call_agent"]));
+}

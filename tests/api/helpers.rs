@@ -1,0 +1,332 @@
+//! Test harness: spawns the app against a fresh database of either backend and seeds a small dealer group.
+
+use std::sync::OnceLock;
+
+use diesel::prelude::*;
+use rescuedesk::config::Settings;
+use rescuedesk::db::schema::{
+    customers, dealer_groups, dealers, service_visit_parts, service_visits, vehicles,
+};
+use rescuedesk::db::{AnyConnection, Db};
+use rescuedesk::domain::role::Role;
+use rescuedesk::repo::users::{insert_user, NewUser};
+use rescuedesk::startup::Application;
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "test-pass-123";
+/// A vehicle on file at `hz`, with two service visits.
+pub const KNOWN_PLATE: &str = "浙A8K27M";
+pub const KNOWN_VIN: &str = "LSVAU218XN2183294";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body once per backend: `both!(name, body_fn)`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$body($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_some() {
+                    super::$body($crate::helpers::Backend::Postgres).await
+                }
+            }
+        }
+    };
+}
+
+/// The admin URL of the test PostgreSQL server, or None (loudly) when none is configured.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL leg is required in CI"
+            );
+            static WARNED: OnceLock<()> = OnceLock::new();
+            WARNED.get_or_init(|| {
+                eprintln!(
+                    "!!! TEST_DATABASE_URL not set: PostgreSQL tests SKIPPED (run scripts/test.sh)"
+                );
+            });
+            None
+        }
+    }
+}
+
+/// A fresh, empty database URL for one test.
+pub fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = postgres_url().expect("postgres url");
+            let name = format!("rd_{}", uuid::Uuid::now_v7().simple());
+            let mut conn =
+                diesel::PgConnection::establish(&admin).expect("connect to test postgres");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+pub fn settings_for(url: &str) -> Settings {
+    let mut s = Settings::load(None, Vec::<(String, String)>::new()).expect("default settings");
+    s.database.url = url.to_owned();
+    s.database.pool_size = 16;
+    s.server.port = 0;
+    s.server.bind = "127.0.0.1".into();
+    s.server.workers = 2;
+    s
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    pub nb_dealer: String,
+    db_url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let (url, dir) = fresh_database(backend);
+        let settings = settings_for(&url);
+        let db = Db::connect(&settings.database).expect("connect");
+        db.migrate().expect("migrate");
+        let (_hz_dealer, nb_dealer) = seed(&db);
+        let app = Application::build_with_db(settings, db.clone()).expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            db,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            nb_dealer,
+            db_url: url,
+            _dir: dir,
+        }
+    }
+
+    /// The database URL, for running the CLI against the same database.
+    pub fn database_url(&self) -> String {
+        self.db_url.clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A bearer token for a seeded login such as `hz.agent`.
+    pub fn token(&self, login: &str) -> String {
+        rescuedesk::services::users::create_token(&self.db, login, "test").expect("token")
+    }
+
+    pub async fn post_ticket(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/tickets"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub fn count(&self, table: &'static str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        self.db
+            .read_blocking(move |conn| {
+                let n: N = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .get_result(conn)?;
+                Ok(n.n)
+            })
+            .expect("count")
+    }
+}
+
+/// A good intake body; tests change one field at a time.
+pub fn intake_body() -> Value {
+    json!({
+        "customer_name": "王建国",
+        "phone": "138-1234-5678",
+        "location": {"address": "杭州市西湖区文三路 90 号", "lat": 30.2741, "lon": 120.1551, "crs": "gcj02"},
+        "plate": "浙A12345",
+        "model": "朗逸 1.5L",
+        "mileage_km": 56000,
+        "fault": "高速上熄火后无法启动，仪表盘电瓶灯亮",
+        "repaired_elsewhere": false,
+        "response_level": 2
+    })
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| rescuedesk::auth::password::hash_password(PASSWORD).expect("hash"))
+}
+
+/// Two sister dealers (hz, nb), one user per role each, and one known vehicle with history.
+fn seed(db: &Db) -> (String, String) {
+    db.write_blocking(|conn| {
+        let now = rescuedesk::repo::now();
+        let group = rescuedesk::repo::new_id();
+        diesel::insert_into(dealer_groups::table)
+            .values((
+                dealer_groups::id.eq(&group),
+                dealer_groups::name.eq("测试汽车集团"),
+                dealer_groups::brand.eq("测试"),
+                dealer_groups::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        let mut ids = Vec::new();
+        for (code, name, city, lat, lon) in [
+            ("hz", "杭州测试4S店", "杭州", 30.2741, 120.1551),
+            ("nb", "宁波测试4S店", "宁波", 29.8683, 121.5440),
+        ] {
+            let id = rescuedesk::repo::new_id();
+            diesel::insert_into(dealers::table)
+                .values((
+                    dealers::id.eq(&id),
+                    dealers::group_id.eq(&group),
+                    dealers::code.eq(code),
+                    dealers::name.eq(name),
+                    dealers::city.eq(city),
+                    dealers::address.eq("测试路 1 号"),
+                    dealers::phone.eq("0571-88889999"),
+                    dealers::lat.eq(lat),
+                    dealers::lon.eq(lon),
+                    dealers::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            for (suffix, role) in [
+                ("agent", Role::CallAgent),
+                ("workshop", Role::WorkshopLead),
+                ("manager", Role::ServiceManager),
+                ("director", Role::ServiceDirector),
+                ("parts", Role::PartsDesk),
+                ("tech", Role::Technician),
+                ("admin", Role::Admin),
+            ] {
+                insert_user(
+                    conn,
+                    &NewUser {
+                        login: format!("{code}.{suffix}"),
+                        name: format!("{city}{suffix}"),
+                        phone: "13900001111".into(),
+                        email: format!("{code}.{suffix}@test.cn"),
+                        dealer_id: id.clone(),
+                        password_hash: password_hash().to_owned(),
+                        roles: vec![role],
+                    },
+                )?;
+            }
+            ids.push(id);
+        }
+        seed_vehicle(conn, &ids[0], now)?;
+        Ok((ids[0].clone(), ids[1].clone()))
+    })
+    .expect("seed")
+}
+
+fn seed_vehicle(
+    conn: &mut AnyConnection,
+    dealer: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), rescuedesk::error::AppError> {
+    let customer = rescuedesk::repo::new_id();
+    diesel::insert_into(customers::table)
+        .values((
+            customers::id.eq(&customer),
+            customers::name.eq("李娜"),
+            customers::phone.eq("13705710000"),
+            customers::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let vehicle = rescuedesk::repo::new_id();
+    diesel::insert_into(vehicles::table)
+        .values((
+            vehicles::id.eq(&vehicle),
+            vehicles::plate.eq(KNOWN_PLATE),
+            vehicles::vin.eq(KNOWN_VIN),
+            vehicles::model.eq("途观L 330TSI"),
+            vehicles::model_year.eq(2021),
+            vehicles::customer_id.eq(&customer),
+            vehicles::dealer_id.eq(dealer),
+            vehicles::mileage_km.eq(48_200),
+            vehicles::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    for (days_ago, km, kind, summary, part) in [
+        (
+            400,
+            38_000,
+            "maintenance",
+            "常规保养：更换机油、机油滤清器",
+            ("06L 115 562 B", "机油滤清器"),
+        ),
+        (
+            30,
+            48_200,
+            "repair",
+            "更换蓄电池",
+            ("000 915 105 DE", "12V 蓄电池 70Ah"),
+        ),
+    ] {
+        let visit = rescuedesk::repo::new_id();
+        diesel::insert_into(service_visits::table)
+            .values((
+                service_visits::id.eq(&visit),
+                service_visits::vehicle_id.eq(&vehicle),
+                service_visits::dealer_id.eq(dealer),
+                service_visits::visited_at.eq(now - chrono::Duration::days(days_ago)),
+                service_visits::mileage_km.eq(km),
+                service_visits::kind.eq(kind),
+                service_visits::summary.eq(summary),
+            ))
+            .execute(conn)?;
+        diesel::insert_into(service_visit_parts::table)
+            .values((
+                service_visit_parts::id.eq(rescuedesk::repo::new_id()),
+                service_visit_parts::visit_id.eq(&visit),
+                service_visit_parts::part_no.eq(part.0),
+                service_visit_parts::name.eq(part.1),
+                service_visit_parts::quantity.eq(1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The SQLite and PostgreSQL migration folders stay in step and build the same tables and columns.
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use rescuedesk::db::{AnyConnection, Db};
+
+use crate::helpers::{fresh_database, postgres_url, settings_for, Backend};
+
+fn folder_names(backend: &str) -> BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn both_folders_hold_the_same_migrations() {
+    let sqlite = folder_names("sqlite");
+    let postgres = folder_names("postgres");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres);
+    for name in &sqlite {
+        for backend in ["sqlite", "postgres"] {
+            for file in ["up.sql", "down.sql"] {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations")
+                    .join(backend)
+                    .join(name)
+                    .join(file);
+                assert!(path.is_file(), "{} missing", path.display());
+            }
+        }
+    }
+}
+
+#[derive(QueryableByName, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = BigInt)]
+    not_null: i64,
+}
+
+fn columns(backend: Backend) -> BTreeSet<(String, String, bool)> {
+    let (url, _dir) = fresh_database(backend);
+    let db = Db::connect(&settings_for(&url).database).unwrap();
+    db.migrate().unwrap();
+    let rows: Vec<Column> = db
+        .read_blocking(|conn| {
+            let sql = match conn {
+                // SQLite lets a non-integer primary key hold NULL unless declared NOT NULL;
+                // PostgreSQL makes every key column NOT NULL: count keys as NOT NULL.
+                AnyConnection::Sqlite(_) => "SELECT m.name AS table_name, p.name AS column_name, \
+                     CAST(MAX(p.\"notnull\", p.pk > 0) AS BIGINT) AS not_null \
+                     FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+                AnyConnection::Postgresql(_) => "SELECT table_name::text AS table_name, column_name::text AS column_name, \
+                     CAST(CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END AS BIGINT) AS not_null \
+                     FROM information_schema.columns \
+                     WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+            };
+            Ok(diesel::sql_query(sql).load(conn)?)
+        })
+        .unwrap();
+    rows.into_iter()
+        .map(|c| (c.table_name, c.column_name, c.not_null == 1))
+        .collect()
+}
+
+#[test]
+fn both_databases_get_the_same_tables_and_columns() {
+    let sqlite = columns(Backend::Sqlite);
+    assert!(
+        sqlite.len() > 150,
+        "the whole flow's schema: {} columns",
+        sqlite.len()
+    );
+    assert!(sqlite.contains(&("stock".into(), "reserved".into(), true)));
+    if postgres_url().is_none() {
+        return;
+    }
+    let postgres = columns(Backend::Postgres);
+    let only_sqlite: Vec<_> = sqlite.difference(&postgres).collect();
+    let only_postgres: Vec<_> = postgres.difference(&sqlite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only in SQLite: {only_sqlite:?}\nonly in PostgreSQL: {only_postgres:?}"
+    );
+}
+
+#[test]
+fn migrations_run_twice_are_a_no_op() {
+    let (url, _dir) = fresh_database(Backend::Sqlite);
+    let db = Db::connect(&settings_for(&url).database).unwrap();
+    assert_eq!(db.migrate().unwrap(), 1);
+    assert_eq!(db.migrate().unwrap(), 0);
+    // WAL and foreign keys are on for the file and every connection.
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+    #[derive(QueryableByName)]
+    struct Fk {
+        #[diesel(sql_type = BigInt)]
+        foreign_keys: i64,
+    }
+    let (mode, fk) = db
+        .read_blocking(|conn| {
+            let m: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(conn)?;
+            let f: Fk = diesel::sql_query("PRAGMA foreign_keys").get_result(conn)?;
+            Ok((m.journal_mode, f.foreign_keys))
+        })
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(fk, 1);
+}
