@@ -125,3 +125,24 @@ async fn isolation_body(backend: Backend) {
     assert_eq!(me["dealer_id"], app.nb_dealer.as_str());
     assert_eq!(me["roles"], serde_json::json!(["call_agent"]));
 }
+
+both!(openapi_document_and_docs_page, openapi_body);
+async fn openapi_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = app.client.get(app.url("/api/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/vehicles/{plate}/history"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["IntakeRequest"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Swagger UI is vendored into the binary: it must not point at a CDN.
+    let res = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui") && !html.contains("unpkg.com") && !html.contains("cdn."), "{html}");
+    let res = app.client.get(app.url("/api/docs/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
