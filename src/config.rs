@@ -362,6 +362,14 @@ mod tests {
     }
 
     #[test]
+    fn production_example_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/example.production.toml");
+        let s = Settings::load(Some(&path), env(&[])).unwrap();
+        assert!(s.auth.cookie_secure);
+        assert_eq!(s.log.format, LogFormat::Json);
+    }
+
+    #[test]
     fn unknown_database_scheme_is_refused() {
         let err =
             Settings::load(None, env(&[("RESCUEDESK__DATABASE__URL", "mysql://x/y")])).unwrap_err();

@@ -10,3 +10,4 @@ pub mod role;
 pub mod text;
 pub mod ticket;
 pub mod vin;
+pub mod workflow;

@@ -1,0 +1,361 @@
+//! The ticket's life: every event a user can cause, who may cause it, and the one pure function that moves the status.
+
+use super::role::Role;
+use super::ticket::TicketStatus;
+
+/// What happened to a ticket. Reasons and comments travel alongside, in the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// The workshop lead saves the first draft of a plan.
+    StartPlanning,
+    /// The workshop lead submits the current draft to the service manager.
+    SubmitPlan,
+    /// The workshop lead changes a plan already in the approval chain: a new version.
+    RevisePlan,
+    ManagerAccept,
+    ManagerReturn,
+    CustomerAgree,
+    /// The customer declines; the manager sends the plan back for another try.
+    CustomerDeclineReplan,
+    /// The customer declines; the manager cancels the rescue.
+    CustomerDeclineCancel,
+    DirectorApprove,
+    DirectorReject,
+    /// The crew leaves (出发).
+    Depart,
+    Arrive,
+    /// The fault on site does not match the plan (exception B).
+    ReportMismatch,
+    Resolve,
+    TowToWorkshop,
+    Close,
+    Cancel,
+}
+
+/// Facts beyond the status that decide where an event leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Context {
+    /// The crew has arrived and stays on site while a new plan is approved.
+    pub crew_on_site: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{event:?} is not possible while the ticket is {from:?}")]
+pub struct TransitionError {
+    pub from: TicketStatus,
+    pub event: Event,
+}
+
+impl TransitionError {
+    pub fn message(&self) -> String {
+        format!(
+            "当前状态“{}”下不能执行此操作 / Not possible while the ticket is “{}” ({:?})",
+            self.from.label_zh(),
+            self.from.label_en(),
+            self.event
+        )
+    }
+}
+
+/// The status a ticket goes back to for more planning: with the crew on site it
+/// stays re-planning (they wait there), otherwise ordinary planning.
+fn planning(ctx: Context) -> TicketStatus {
+    if ctx.crew_on_site {
+        TicketStatus::Replanning
+    } else {
+        TicketStatus::Planning
+    }
+}
+
+/// The single place where a ticket's status changes.
+pub fn transition(
+    from: TicketStatus,
+    event: Event,
+    ctx: Context,
+) -> Result<TicketStatus, TransitionError> {
+    use Event as E;
+    use TicketStatus as S;
+    let to = match (from, event) {
+        (S::New, E::StartPlanning) => Some(S::Planning),
+        (S::Planning | S::Replanning, E::SubmitPlan) => Some(S::AwaitingManagerReview),
+        (
+            S::AwaitingManagerReview | S::AwaitingCustomerConsent | S::AwaitingDirector,
+            E::RevisePlan,
+        ) => Some(planning(ctx)),
+        // An approved plan not yet under way may still be revised; once the crew
+        // is on the road, only the site (a mismatch report) reopens planning.
+        (S::Approved, E::RevisePlan) => Some(S::Planning),
+        (S::AwaitingManagerReview, E::ManagerAccept) => Some(S::AwaitingCustomerConsent),
+        (S::AwaitingManagerReview, E::ManagerReturn) => Some(planning(ctx)),
+        (S::AwaitingCustomerConsent, E::CustomerAgree) => Some(S::AwaitingDirector),
+        (S::AwaitingCustomerConsent, E::CustomerDeclineReplan) => Some(planning(ctx)),
+        // A crew already on site is not "cancelled": it finishes by towing or resolving.
+        (S::AwaitingCustomerConsent, E::CustomerDeclineCancel) if !ctx.crew_on_site => {
+            Some(S::Cancelled)
+        }
+        (S::AwaitingDirector, E::DirectorApprove) => Some(if ctx.crew_on_site {
+            S::OnSite
+        } else {
+            S::Approved
+        }),
+        (S::AwaitingDirector, E::DirectorReject) => Some(planning(ctx)),
+        (S::Approved, E::Depart) => Some(S::Dispatched),
+        (S::Dispatched, E::Arrive) => Some(S::OnSite),
+        (S::OnSite, E::ReportMismatch) => Some(S::Replanning),
+        (S::OnSite, E::Resolve) => Some(S::Resolved),
+        (S::OnSite | S::Replanning, E::TowToWorkshop) => Some(S::TowedToWorkshop),
+        (S::Resolved | S::TowedToWorkshop, E::Close) => Some(S::Closed),
+        (
+            S::New
+            | S::Planning
+            | S::AwaitingManagerReview
+            | S::AwaitingCustomerConsent
+            | S::AwaitingDirector
+            | S::Approved,
+            E::Cancel,
+        ) if !ctx.crew_on_site => Some(S::Cancelled),
+        _ => None,
+    };
+    to.ok_or(TransitionError { from, event })
+}
+
+impl Event {
+    pub const ALL: [Event; 17] = [
+        Event::StartPlanning,
+        Event::SubmitPlan,
+        Event::RevisePlan,
+        Event::ManagerAccept,
+        Event::ManagerReturn,
+        Event::CustomerAgree,
+        Event::CustomerDeclineReplan,
+        Event::CustomerDeclineCancel,
+        Event::DirectorApprove,
+        Event::DirectorReject,
+        Event::Depart,
+        Event::Arrive,
+        Event::ReportMismatch,
+        Event::Resolve,
+        Event::TowToWorkshop,
+        Event::Close,
+        Event::Cancel,
+    ];
+
+    /// Stable name, used in audit events and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::StartPlanning => "plan.started",
+            Event::SubmitPlan => "plan.submitted",
+            Event::RevisePlan => "plan.revised",
+            Event::ManagerAccept => "review.accepted",
+            Event::ManagerReturn => "review.returned",
+            Event::CustomerAgree => "consent.agreed",
+            Event::CustomerDeclineReplan => "consent.declined_replan",
+            Event::CustomerDeclineCancel => "consent.declined_cancel",
+            Event::DirectorApprove => "approval.approved",
+            Event::DirectorReject => "approval.rejected",
+            Event::Depart => "crew.departed",
+            Event::Arrive => "crew.arrived",
+            Event::ReportMismatch => "site.mismatch_reported",
+            Event::Resolve => "site.resolved",
+            Event::TowToWorkshop => "site.towed",
+            Event::Close => "ticket.closed",
+            Event::Cancel => "ticket.cancelled",
+        }
+    }
+
+    /// Roles that may cause the event. Crew actions are further limited to the
+    /// ticket's crew by the service, which knows who is on it.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Event::StartPlanning | Event::SubmitPlan | Event::RevisePlan => &[WorkshopLead],
+            Event::ManagerAccept
+            | Event::ManagerReturn
+            | Event::CustomerAgree
+            | Event::CustomerDeclineReplan
+            | Event::CustomerDeclineCancel
+            | Event::Close => &[ServiceManager],
+            Event::DirectorApprove | Event::DirectorReject => &[ServiceDirector],
+            Event::Depart => &[Technician, ServiceManager],
+            Event::Arrive | Event::ReportMismatch | Event::Resolve | Event::TowToWorkshop => {
+                &[Technician]
+            }
+            Event::Cancel => &[CallAgent, ServiceManager],
+        }
+    }
+
+    pub fn permitted(self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.roles().contains(r))
+    }
+
+    /// Events that must carry a reason in the audit trail.
+    pub fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Event::ManagerReturn
+                | Event::DirectorReject
+                | Event::Cancel
+                | Event::CustomerDeclineReplan
+                | Event::CustomerDeclineCancel
+                | Event::ReportMismatch
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Event as E;
+    use TicketStatus as S;
+
+    const AWAY: Context = Context {
+        crew_on_site: false,
+    };
+    const ON_SITE: Context = Context { crew_on_site: true };
+
+    /// Every allowed (from, event, context) → to. Anything not listed is refused.
+    fn allowed() -> Vec<(S, E, Context, S)> {
+        // Transitions that do not depend on where the crew is.
+        let free = [
+            (S::New, E::StartPlanning, S::Planning),
+            (S::Planning, E::SubmitPlan, S::AwaitingManagerReview),
+            (S::Replanning, E::SubmitPlan, S::AwaitingManagerReview),
+            (
+                S::AwaitingManagerReview,
+                E::ManagerAccept,
+                S::AwaitingCustomerConsent,
+            ),
+            (
+                S::AwaitingCustomerConsent,
+                E::CustomerAgree,
+                S::AwaitingDirector,
+            ),
+            (S::Approved, E::RevisePlan, S::Planning),
+            (S::Approved, E::Depart, S::Dispatched),
+            (S::Dispatched, E::Arrive, S::OnSite),
+            (S::OnSite, E::ReportMismatch, S::Replanning),
+            (S::OnSite, E::Resolve, S::Resolved),
+            (S::OnSite, E::TowToWorkshop, S::TowedToWorkshop),
+            (S::Replanning, E::TowToWorkshop, S::TowedToWorkshop),
+            (S::Resolved, E::Close, S::Closed),
+            (S::TowedToWorkshop, E::Close, S::Closed),
+        ];
+        let mut v: Vec<(S, E, Context, S)> = free
+            .iter()
+            .flat_map(|&(f, e, t)| [(f, e, AWAY, t), (f, e, ON_SITE, t)])
+            .collect();
+        // Back to planning: plain planning, or re-planning while the crew waits on site.
+        let back = [
+            (S::AwaitingManagerReview, E::ManagerReturn),
+            (S::AwaitingCustomerConsent, E::CustomerDeclineReplan),
+            (S::AwaitingDirector, E::DirectorReject),
+            (S::AwaitingManagerReview, E::RevisePlan),
+            (S::AwaitingCustomerConsent, E::RevisePlan),
+            (S::AwaitingDirector, E::RevisePlan),
+        ];
+        for (f, e) in back {
+            v.push((f, e, AWAY, S::Planning));
+            v.push((f, e, ON_SITE, S::Replanning));
+        }
+        v.push((S::AwaitingDirector, E::DirectorApprove, AWAY, S::Approved));
+        v.push((S::AwaitingDirector, E::DirectorApprove, ON_SITE, S::OnSite));
+        v.push((
+            S::AwaitingCustomerConsent,
+            E::CustomerDeclineCancel,
+            AWAY,
+            S::Cancelled,
+        ));
+        for from in [
+            S::New,
+            S::Planning,
+            S::AwaitingManagerReview,
+            S::AwaitingCustomerConsent,
+            S::AwaitingDirector,
+            S::Approved,
+        ] {
+            v.push((from, E::Cancel, AWAY, S::Cancelled));
+        }
+        v
+    }
+
+    #[test]
+    fn every_allowed_transition() {
+        for (from, event, ctx, to) in allowed() {
+            assert_eq!(
+                transition(from, event, ctx),
+                Ok(to),
+                "{from:?} --{event:?} ({ctx:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn every_other_transition_is_refused() {
+        let allowed = allowed();
+        let mut refused = 0;
+        for from in S::ALL {
+            for event in E::ALL {
+                for ctx in [AWAY, ON_SITE] {
+                    if allowed
+                        .iter()
+                        .any(|(f, e, c, _)| *f == from && *e == event && *c == ctx)
+                    {
+                        continue;
+                    }
+                    assert_eq!(
+                        transition(from, event, ctx),
+                        Err(TransitionError { from, event }),
+                        "{from:?} --{event:?} ({ctx:?}) must be refused"
+                    );
+                    refused += 1;
+                }
+            }
+        }
+        assert_eq!(refused + allowed.len(), S::ALL.len() * E::ALL.len() * 2);
+    }
+
+    #[test]
+    fn terminal_states_accept_nothing() {
+        for event in E::ALL {
+            for ctx in [AWAY, ON_SITE] {
+                assert!(transition(S::Closed, event, ctx).is_err());
+                assert!(transition(S::Cancelled, event, ctx).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn no_cancel_once_the_crew_is_out() {
+        for from in [S::Dispatched, S::OnSite, S::Replanning, S::Resolved] {
+            assert!(transition(from, E::Cancel, AWAY).is_err(), "{from:?}");
+            assert!(transition(from, E::Cancel, ON_SITE).is_err(), "{from:?}");
+        }
+        assert!(transition(S::AwaitingDirector, E::Cancel, ON_SITE).is_err());
+        assert!(transition(
+            S::AwaitingCustomerConsent,
+            E::CustomerDeclineCancel,
+            ON_SITE
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn only_the_director_approves() {
+        assert!(E::DirectorApprove.permitted(&[Role::ServiceDirector]));
+        for r in Role::ALL
+            .into_iter()
+            .filter(|r| *r != Role::ServiceDirector)
+        {
+            assert!(!E::DirectorApprove.permitted(&[r]), "{r:?}");
+        }
+        assert!(!E::CustomerAgree.permitted(&[Role::ServiceDirector]));
+        assert!(E::CustomerAgree.permitted(&[Role::ServiceManager]));
+        assert!(!E::Arrive.permitted(&[Role::ServiceManager]));
+    }
+
+    #[test]
+    fn event_names_are_unique() {
+        let names: std::collections::HashSet<_> = E::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(names.len(), E::ALL.len());
+    }
+}
