@@ -17,7 +17,15 @@ pub struct Settings {
     pub log: LogSettings,
     pub ui: UiSettings,
     pub tickets: TicketSettings,
+    pub pricing: PricingSettings,
     pub demo: DemoSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricingSettings {
+    pub labour_rate_fen_per_hour: u32,
+    pub travel_fen_per_km: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -21,6 +21,10 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     InvalidTransition,
     StaleState,
+    PlanNotApproved,
+    InsufficientStock,
+    OverIssue,
+    NotInCrew,
     PayloadTooLarge,
     Unavailable,
     Internal,
@@ -40,6 +44,10 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::StaleState => "stale_state",
+            ErrorCode::PlanNotApproved => "plan_not_approved",
+            ErrorCode::InsufficientStock => "insufficient_stock",
+            ErrorCode::OverIssue => "over_issue",
+            ErrorCode::NotInCrew => "not_in_crew",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
@@ -50,11 +58,16 @@ impl ErrorCode {
         match self {
             ErrorCode::ValidationFailed | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden | ErrorCode::CsrfFailed => StatusCode::FORBIDDEN,
-            ErrorCode::NotFound => StatusCode::NOT_FOUND,
-            ErrorCode::Conflict | ErrorCode::InvalidTransition | ErrorCode::StaleState => {
-                StatusCode::CONFLICT
+            ErrorCode::Forbidden | ErrorCode::CsrfFailed | ErrorCode::NotInCrew => {
+                StatusCode::FORBIDDEN
             }
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict
+            | ErrorCode::InvalidTransition
+            | ErrorCode::StaleState
+            | ErrorCode::PlanNotApproved
+            | ErrorCode::InsufficientStock
+            | ErrorCode::OverIssue => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

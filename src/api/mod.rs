@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
 pub mod health;
+pub mod rescue;
 pub mod tickets;
 pub mod time;
 pub mod vehicles;
@@ -23,10 +24,26 @@ use crate::error::{AppError, ErrorCode};
         tickets::get_ticket,
         vehicles::vehicle_history,
         health::me,
+        rescue::get_plan,
+        rescue::save_plan,
+        rescue::submit_plan,
+        rescue::review,
+        rescue::consent,
+        rescue::approval,
+        rescue::issue_parts,
+        rescue::acknowledge,
+        rescue::depart,
+        rescue::arrive,
+        rescue::mismatch,
+        rescue::resolve,
+        rescue::tow,
+        rescue::cancel,
+        rescue::close,
+        rescue::timeline,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"))
 )]
 pub struct ApiDoc;
 
@@ -64,6 +81,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(tickets::get_ticket)
             .service(vehicles::vehicle_history)
             .service(health::me)
+            .service(rescue::get_plan)
+            .service(rescue::save_plan)
+            .service(rescue::submit_plan)
+            .service(rescue::review)
+            .service(rescue::consent)
+            .service(rescue::approval)
+            .service(rescue::issue_parts)
+            .service(rescue::acknowledge)
+            .service(rescue::depart)
+            .service(rescue::arrive)
+            .service(rescue::mismatch)
+            .service(rescue::resolve)
+            .service(rescue::tow)
+            .service(rescue::cancel)
+            .service(rescue::close)
+            .service(rescue::timeline)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

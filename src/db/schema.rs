@@ -223,6 +223,7 @@ diesel::table! {
         expected_arrival_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        crew_on_site -> Bool,
     }
 }
 

@@ -4,6 +4,7 @@ pub mod intake;
 pub mod location;
 pub mod money;
 pub mod phone;
+pub mod plan;
 pub mod plate;
 pub mod response_level;
 pub mod role;

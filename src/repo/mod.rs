@@ -1,6 +1,10 @@
 //! Queries per aggregate; every function takes the connection of the caller's transaction.
 
+pub mod approvals;
 pub mod audit;
+pub mod outbox;
+pub mod plans;
+pub mod staff;
 pub mod tickets;
 pub mod users;
 pub mod vehicles;

@@ -38,6 +38,7 @@ pub struct TicketRecord {
     pub expected_arrival_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub crew_on_site: bool,
 }
 
 /// Next sequence number of a dealer's day. The upsert is one atomic statement on
@@ -169,4 +170,61 @@ pub fn list(
         .select(TicketRecord::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// Moves a ticket from `expected` to `to`; false when someone else moved it first.
+/// The `WHERE status = expected` makes the check and the write one atomic step on
+/// both databases and across nodes.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected: &str,
+    to: &str,
+    crew_on_site: bool,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        tickets::table
+            .filter(tickets::id.eq(id))
+            .filter(tickets::status.eq(expected)),
+    )
+    .set((
+        tickets::status.eq(to),
+        tickets::crew_on_site.eq(crew_on_site),
+        tickets::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_expected_arrival(
+    conn: &mut AnyConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(tickets::table.filter(tickets::id.eq(id)))
+        .set(tickets::expected_arrival_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_cancel_reason(conn: &mut AnyConnection, id: &str, reason: &str) -> Result<(), AppError> {
+    diesel::update(tickets::table.filter(tickets::id.eq(id)))
+        .set(tickets::cancel_reason.eq(reason))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Tickets of a dealer in any of the given states, oldest call first (work queues).
+pub fn in_states(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    states: &[&str],
+) -> Result<Vec<TicketRecord>, AppError> {
+    Ok(tickets::table
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(tickets::status.eq_any(states))
+        .order(tickets::call_time.asc())
+        .limit(200)
+        .select(TicketRecord::as_select())
+        .load(conn)?)
 }

@@ -1,5 +1,12 @@
 //! Use cases: each opens one transaction that makes the domain change and writes its audit event.
 
+pub mod approvals;
 pub mod demo;
+pub mod notify;
+pub mod parts_issue;
+pub mod plans;
+pub mod site;
 pub mod tickets;
+pub mod timeline;
 pub mod users;
+pub mod workflow;

@@ -88,6 +88,19 @@ pub struct TicketDetail {
     pub vehicle: Option<VehicleInfo>,
     pub recent_visits: Vec<Visit>,
     pub audit: Vec<AuditView>,
+    /// The current plan version, if the workshop lead has started one.
+    pub plan: Option<crate::services::plans::PlanView>,
+    pub plan_versions: Vec<crate::services::plans::PlanVersionView>,
+    /// Review, consent and director decisions, voided ones included.
+    pub approvals: Vec<crate::repo::approvals::ApprovalRow>,
+    pub part_issues: Vec<crate::repo::approvals::IssueRow>,
+    /// Messages recorded for this ticket (SMS, e-mail).
+    pub messages: Vec<crate::repo::outbox::MessageRow>,
+    pub stages: Vec<crate::services::timeline::Stage>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expected_arrival_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -226,6 +239,7 @@ fn insert_or_replay(
         expected_arrival_at: None,
         created_at: now,
         updated_at: now,
+        crew_on_site: false,
     };
     repo::insert(conn, &record).map_err(|e| {
         if is_unique_violation(&e) {
@@ -298,15 +312,41 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             }
             _ => Vec::new(),
         };
-        let audit = audit::for_ticket(conn, &record.id)?
-            .into_iter()
-            .map(audit_view)
-            .collect();
+        let events = audit::for_ticket(conn, &record.id)?;
+        let status = TicketStatus::parse(&record.status).unwrap_or(TicketStatus::New);
+        let finished = matches!(
+            status,
+            TicketStatus::Resolved
+                | TicketStatus::TowedToWorkshop
+                | TicketStatus::Closed
+                | TicketStatus::Cancelled
+        );
+        let stages = crate::services::timeline::stages(
+            record.call_time,
+            &events,
+            crate::repo::now(),
+            finished,
+        );
+        let plan = match crate::repo::plans::current(conn, &record.id)? {
+            Some(p) => {
+                let lines = crate::repo::plans::lines(conn, p)?;
+                Some(crate::services::plans::view(conn, &record, lines)?)
+            }
+            None => None,
+        };
         Ok(TicketDetail {
+            plan,
+            plan_versions: crate::services::plans::versions(conn, &record.id)?,
+            approvals: crate::repo::approvals::for_ticket(conn, &record.id)?,
+            part_issues: crate::repo::approvals::issues_for_ticket(conn, &record.id)?,
+            messages: crate::repo::outbox::for_ticket(conn, &record.id)?,
+            stages,
+            expected_arrival_at: record.expected_arrival_at,
+            cancel_reason: record.cancel_reason.clone(),
+            audit: events.into_iter().map(audit_view).collect(),
             ticket: view(record, Some((login, name))),
             vehicle,
             recent_visits,
-            audit,
         })
     })
     .await
@@ -396,7 +436,7 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
     }
 }
 
-fn audit_view(a: AuditRecord) -> AuditView {
+pub fn audit_view(a: AuditRecord) -> AuditView {
     AuditView {
         action: a.action,
         from_status: a.from_status,

@@ -129,11 +129,20 @@ async fn isolation_body(backend: Backend) {
 both!(openapi_document_and_docs_page, openapi_body);
 async fn openapi_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let res = app.client.get(app.url("/api/openapi.json")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let doc: Value = res.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/vehicles/{plate}/history"] {
+    for path in [
+        "/api/v1/tickets",
+        "/api/v1/tickets/{id}",
+        "/api/v1/vehicles/{plate}/history",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     assert!(doc["components"]["schemas"]["IntakeRequest"].is_object());
@@ -142,7 +151,15 @@ async fn openapi_body(backend: Backend) {
     let res = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("swagger-ui") && !html.contains("unpkg.com") && !html.contains("cdn."), "{html}");
-    let res = app.client.get(app.url("/api/docs/swagger-ui-bundle.js")).send().await.unwrap();
+    assert!(
+        html.contains("swagger-ui") && !html.contains("unpkg.com") && !html.contains("cdn."),
+        "{html}"
+    );
+    let res = app
+        .client
+        .get(app.url("/api/docs/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
 }

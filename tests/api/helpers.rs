@@ -7,6 +7,7 @@ use rescuedesk::config::Settings;
 use rescuedesk::db::schema::{
     customers, dealer_groups, dealers, service_visit_parts, service_visits, vehicles,
 };
+use rescuedesk::db::schema::{parts, stock, technicians, tools, users};
 use rescuedesk::db::{AnyConnection, Db};
 use rescuedesk::domain::role::Role;
 use rescuedesk::repo::users::{insert_user, NewUser};
@@ -257,6 +258,7 @@ fn seed(db: &Db) -> (String, String) {
             ids.push(id);
         }
         seed_vehicle(conn, &ids[0], now)?;
+        seed_workshop(conn, &ids, now)?;
         Ok((ids[0].clone(), ids[1].clone()))
     })
     .expect("seed")
@@ -329,4 +331,174 @@ fn seed_vehicle(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Technicians (hz.tech is the lead technician 周师傅), tools, and three parts:
+/// a battery with 3 in stock at hz, a fuse kit with 10, an airbag with none.
+fn seed_workshop(
+    conn: &mut AnyConnection,
+    dealers_ids: &[String],
+    now: chrono::NaiveDateTime,
+) -> Result<(), rescuedesk::error::AppError> {
+    for (dealer, code) in dealers_ids.iter().zip(["hz", "nb"]) {
+        let tech_user: String = users::table
+            .filter(users::login.eq(format!("{code}.tech")))
+            .select(users::id)
+            .first(conn)?;
+        for (id, name, phone, via, user) in [
+            (
+                format!("{code}-t1"),
+                format!("{code}周师傅"),
+                "13900000001",
+                "sms",
+                Some(tech_user.clone()),
+            ),
+            (
+                format!("{code}-t2"),
+                format!("{code}吴师傅"),
+                "13900000002",
+                "email",
+                None,
+            ),
+            (
+                format!("{code}-t3"),
+                format!("{code}郑师傅"),
+                "13900000003",
+                "sms",
+                None,
+            ),
+        ] {
+            diesel::insert_into(technicians::table)
+                .values((
+                    technicians::id.eq(id),
+                    technicians::dealer_id.eq(dealer),
+                    technicians::user_id.eq(user),
+                    technicians::name.eq(name),
+                    technicians::phone.eq(phone),
+                    technicians::email.eq(format!("{code}.{phone}@test.cn")),
+                    technicians::notify_via.eq(via),
+                    technicians::grade.eq("senior"),
+                    technicians::active.eq(true),
+                    technicians::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        for (tool, zh, qty) in [("jump", "搭电宝", 2), ("scanner", "诊断仪", 1)] {
+            diesel::insert_into(tools::table)
+                .values((
+                    tools::id.eq(format!("{code}-{tool}")),
+                    tools::dealer_id.eq(dealer),
+                    tools::code.eq(tool),
+                    tools::name_zh.eq(zh),
+                    tools::name_en.eq(tool),
+                    tools::quantity.eq(qty),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for (id, no, zh, price, dg, monitored) in [
+        (
+            "battery",
+            "000 915 105 DE",
+            "12V 蓄电池 70Ah",
+            78_000_i64,
+            true,
+            false,
+        ),
+        ("fuse", "N 102 621 02", "保险丝套装", 1_550, false, false),
+        (
+            "airbag",
+            "5G0 880 201 K",
+            "驾驶员安全气囊",
+            245_000,
+            true,
+            false,
+        ),
+    ] {
+        diesel::insert_into(parts::table)
+            .values((
+                parts::id.eq(id),
+                parts::part_no.eq(no),
+                parts::name_zh.eq(zh),
+                parts::name_en.eq(id),
+                parts::category.eq("test"),
+                parts::price_fen.eq(price),
+                parts::weight_g.eq(1000),
+                parts::dangerous_goods.eq(dg),
+                parts::monitored.eq(monitored),
+                parts::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    for (part, on_hand) in [("battery", 3), ("fuse", 10)] {
+        diesel::insert_into(stock::table)
+            .values((
+                stock::dealer_id.eq(&dealers_ids[0]),
+                stock::part_id.eq(part),
+                stock::on_hand.eq(on_hand),
+                stock::reserved.eq(0),
+                stock::bin.eq("A-01-1"),
+                stock::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+impl TestApp {
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// On-hand stock of a part at hz.
+    pub fn on_hand(&self, part: &'static str) -> i32 {
+        self.db
+            .read_blocking(move |conn| {
+                let dealer: String = dealers::table
+                    .filter(dealers::code.eq("hz"))
+                    .select(dealers::id)
+                    .first(conn)?;
+                Ok(stock::table
+                    .filter(stock::dealer_id.eq(dealer))
+                    .filter(stock::part_id.eq(part))
+                    .select(stock::on_hand)
+                    .first(conn)?)
+            })
+            .expect("stock")
+    }
+}
+
+/// A plan for the hz crew: 周师傅 leads, with a battery and a jump starter.
+pub fn plan_body() -> Value {
+    json!({
+        "crew": [{"technician_id": "hz-t1", "lead": true}, {"technician_id": "hz-t2"}],
+        "tools": [{"tool_id": "hz-jump", "quantity": 1}],
+        "parts": [{"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 2}],
+        "items": [{"description": "检测并更换蓄电池", "labour_minutes": 30}],
+        "estimated_minutes": 45,
+        "travel_km": 10.0,
+        "special_notes": "电瓶为危险品，注意搬运"
+    })
 }

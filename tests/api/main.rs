@@ -8,3 +8,4 @@ mod intake;
 mod listing;
 mod migrations;
 mod pages;
+mod rescue;

@@ -99,7 +99,7 @@ fn both_databases_get_the_same_tables_and_columns() {
 fn migrations_run_twice_are_a_no_op() {
     let (url, _dir) = fresh_database(Backend::Sqlite);
     let db = Db::connect(&settings_for(&url).database).unwrap();
-    assert_eq!(db.migrate().unwrap(), 1);
+    assert!(db.migrate().unwrap() >= 2);
     assert_eq!(db.migrate().unwrap(), 0);
     // WAL and foreign keys are on for the file and every connection.
     #[derive(QueryableByName)]

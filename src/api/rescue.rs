@@ -1,0 +1,328 @@
+//! The rescue itself over the API: plan, approval chain, parts issue, the crew's steps and the timeline.
+
+use actix_web::{get, post, put, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::ApiUser;
+use crate::domain::plan::PlanRequest;
+use crate::error::{AppError, ErrorBody};
+use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest, ToldValues};
+use crate::services::parts_issue::IssueRequest;
+use crate::services::plans::{PlanVersionView, PlanView};
+use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
+use crate::services::timeline::Stage;
+use crate::services::{approvals, parts_issue, plans, site, workflow};
+use crate::startup::AppState;
+
+async fn body<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    payload: web::Payload,
+) -> Result<T, AppError> {
+    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
+    super::parse_json(&bytes)
+}
+
+/// Empty bodies are fine for steps whose fields are all optional.
+async fn optional_body<T: serde::de::DeserializeOwned + Default>(
+    state: &AppState,
+    payload: web::Payload,
+) -> Result<T, AppError> {
+    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    super::parse_json(&bytes)
+}
+
+fn done() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanResponse {
+    pub plan: Option<PlanView>,
+    pub versions: Vec<PlanVersionView>,
+}
+
+/// The current plan and the list of its versions.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = PlanResponse), (status = 404, body = ErrorBody)))]
+#[get("/tickets/{id}/plan")]
+pub async fn get_plan(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.0.require(crate::domain::role::Action::ViewTickets)?;
+    let actor = user.0;
+    let id = id.into_inner();
+    let res = state
+        .db
+        .read(move |conn| {
+            let ticket = workflow::load(conn, &actor, &id)?;
+            let plan = match crate::repo::plans::current(conn, &ticket.id)? {
+                Some(p) => {
+                    let lines = crate::repo::plans::lines(conn, p)?;
+                    Some(plans::view(conn, &ticket, lines)?)
+                }
+                None => None,
+            };
+            Ok(PlanResponse {
+                plan,
+                versions: plans::versions(conn, &ticket.id)?,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(res))
+}
+
+/// Save the plan (workshop lead). A draft changes in place; a submitted plan gets a new version,
+/// which voids the earlier consent and approvals. Costs are computed by the server.
+#[utoipa::path(put, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = PlanRequest,
+    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[put("/tickets/{id}/plan")]
+pub async fn save_plan(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    workflow::require(&user.0, crate::domain::workflow::Event::StartPlanning)?;
+    let req: PlanRequest = body(&state, payload).await?;
+    let plan = plans::save(
+        &state.db,
+        &user.0,
+        id.into_inner(),
+        req,
+        &state.settings.pricing,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(plan))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SubmitRequest {
+    /// The draft version being submitted.
+    pub version: i32,
+}
+
+/// Submit the current draft to the service manager; it is frozen from then on.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/plan/submit", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = SubmitRequest,
+    responses((status = 200, body = PlanView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/plan/submit")]
+pub async fn submit_plan(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    workflow::require(&user.0, crate::domain::workflow::Event::SubmitPlan)?;
+    let req: SubmitRequest = body(&state, payload).await?;
+    let plan = plans::submit(&state.db, &user.0, id.into_inner(), req.version).await?;
+    Ok(HttpResponse::Ok().json(plan))
+}
+
+/// Service manager review: accept, or return to the workshop lead with a reason.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/review", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReviewRequest,
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/review")]
+pub async fn review(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ReviewRequest = body(&state, payload).await?;
+    approvals::review(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// The customer's consent after the service manager's call; stores exactly what was told.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/consent", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ConsentRequest,
+    responses((status = 200, body = ToldValues), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/consent")]
+pub async fn consent(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ConsentRequest = body(&state, payload).await?;
+    let told = approvals::consent(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(HttpResponse::Ok().json(told))
+}
+
+/// The service director approves (or rejects, with a reason) a named plan version.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/approval", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = DecisionRequest,
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/approval")]
+pub async fn approval(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: DecisionRequest = body(&state, payload).await?;
+    approvals::decide(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// Issue parts (领料) against the current director-approved plan; stock drops atomically.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/parts-issues", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = IssueRequest,
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "plan_not_approved, insufficient_stock, over_issue", body = ErrorBody)))]
+#[post("/tickets/{id}/parts-issues")]
+pub async fn issue_parts(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: IssueRequest = body(&state, payload).await?;
+    parts_issue::issue(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// A crew member acknowledges the job.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/acknowledge", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/acknowledge")]
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    site::acknowledge(&state.db, &user.0, id.into_inner()).await?;
+    Ok(done())
+}
+
+/// The crew departs (rescue lead or service manager); records the expected arrival.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/depart", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = DepartRequest,
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/depart")]
+pub async fn depart(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: DepartRequest = optional_body(&state, payload).await?;
+    site::depart(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/arrive", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/arrive")]
+pub async fn arrive(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    site::arrive(&state.db, &user.0, id.into_inner()).await?;
+    Ok(done())
+}
+
+/// The fault on site does not match the plan: re-planning starts, the crew stays.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/mismatch", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/mismatch")]
+pub async fn mismatch(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ReasonRequest = optional_body(&state, payload).await?;
+    site::mismatch(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// Resolved on site: parts actually used; the rest of what was issued goes back to stock.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/resolve", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ResolveRequest,
+    responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/resolve")]
+pub async fn resolve(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ResolveRequest = optional_body(&state, payload).await?;
+    site::resolve(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// The car goes to the workshop on the tow truck.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/tow", tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/tow")]
+pub async fn tow(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ReasonRequest = optional_body(&state, payload).await?;
+    site::tow(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+/// Cancel, with a reason, any time before the crew departs.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ReasonRequest = optional_body(&state, payload).await?;
+    site::cancel(&state.db, &user.0, id.into_inner(), req).await?;
+    Ok(done())
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/close", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/tickets/{id}/close")]
+pub async fn close(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    site::close(&state.db, &user.0, id.into_inner()).await?;
+    Ok(done())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TimelineResponse {
+    pub stages: Vec<Stage>,
+    pub events: Vec<crate::services::tickets::AuditView>,
+}
+
+/// Every transition with actor, time, from, to and comment, and how long each stage took.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/timeline", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = TimelineResponse), (status = 404, body = ErrorBody)))]
+#[get("/tickets/{id}/timeline")]
+pub async fn timeline(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let detail = crate::services::tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(TimelineResponse {
+        stages: detail.stages,
+        events: detail.audit,
+    }))
+}

@@ -1,0 +1,362 @@
+//! The rescue plan (紧急救援方案): its lines as the workshop lead writes them, their validation and the cost estimate.
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Fen;
+use super::text::NonEmptyText;
+
+/// A plan as sent by the plan editor or the API; prices are never taken from the client.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct PlanRequest {
+    #[serde(default)]
+    pub crew: Vec<CrewLine>,
+    #[serde(default)]
+    pub tools: Vec<ToolLine>,
+    #[serde(default)]
+    pub parts: Vec<PartLine>,
+    #[serde(default)]
+    pub items: Vec<ItemLine>,
+    /// Estimated repair time on site, minutes.
+    pub estimated_minutes: Option<i64>,
+    /// Road distance one way; defaults to the straight line from the dealer × 1.3.
+    pub travel_km: Option<f64>,
+    /// Special items the workshop lead must explain to the service manager.
+    #[serde(default)]
+    pub special_notes: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct CrewLine {
+    pub technician_id: String,
+    /// Exactly one crew member is the rescue lead (救援负责人).
+    #[serde(default)]
+    pub lead: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ToolLine {
+    pub tool_id: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct PartLine {
+    pub part_id: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ItemLine {
+    pub description: String,
+    pub labour_minutes: i64,
+    /// Labour rate in fen per hour; defaults to the configured rate.
+    pub rate_fen_per_hour: Option<i64>,
+}
+
+/// A plan whose lines passed the rules that need no database.
+#[derive(Debug, Clone)]
+pub struct ValidPlan {
+    pub lead: String,
+    pub crew: Vec<String>,
+    pub tools: Vec<(String, i32)>,
+    pub parts: Vec<(String, i32)>,
+    pub items: Vec<(NonEmptyText, i32, Fen)>,
+    pub estimated_minutes: i32,
+    pub travel_km: Option<f64>,
+    pub special_notes: String,
+}
+
+pub const MAX_QUANTITY: i64 = 99;
+pub const MAX_CREW: usize = 6;
+pub const MAX_LINES: usize = 50;
+pub const MAX_ESTIMATED_MINUTES: i64 = 72 * 60;
+pub const MAX_LABOUR_MINUTES: i64 = 48 * 60;
+pub const MAX_RATE_FEN_PER_HOUR: i64 = 1_000_000;
+pub const MAX_TRAVEL_KM: f64 = 1_500.0;
+pub const MAX_NOTES_CHARS: usize = 1000;
+/// Road distance over straight-line distance, a usual factor for Chinese road networks.
+pub const ROAD_FACTOR: f64 = 1.3;
+
+impl PlanRequest {
+    /// Checks the lines; all problems at once, field paths like `parts[2].quantity`.
+    pub fn validate(&self, default_rate: Fen) -> Result<ValidPlan, Vec<(String, String)>> {
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut err = |f: String, m: &str| errors.push((f, m.to_owned()));
+
+        if self.crew.is_empty() {
+            err(
+                "crew".into(),
+                "请至少安排一名技师 / Assign at least one technician",
+            );
+        }
+        if self.crew.len() > MAX_CREW {
+            err("crew".into(), "救援组最多 6 人 / At most 6 technicians");
+        }
+        let leads: Vec<&CrewLine> = self.crew.iter().filter(|c| c.lead).collect();
+        if !self.crew.is_empty() && leads.len() != 1 {
+            err(
+                "crew".into(),
+                "须指定且仅指定一名救援负责人 / Exactly one technician must be the rescue lead",
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, c) in self.crew.iter().enumerate() {
+            if !seen.insert(c.technician_id.as_str()) {
+                err(
+                    format!("crew[{i}].technician_id"),
+                    "技师重复 / Technician listed twice",
+                );
+            }
+        }
+        let mut lines = |kind: &str, list: Vec<(&str, i64)>| {
+            let mut seen = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            if list.len() > MAX_LINES {
+                errors.push((
+                    kind.into(),
+                    format!("最多 {MAX_LINES} 行 / At most {MAX_LINES} lines"),
+                ));
+            }
+            for (i, (id, qty)) in list.into_iter().enumerate() {
+                if !seen.insert(id) {
+                    errors.push((format!("{kind}[{i}]"), "重复 / Listed twice".into()));
+                }
+                if !(1..=MAX_QUANTITY).contains(&qty) {
+                    errors.push((
+                        format!("{kind}[{i}].quantity"),
+                        format!(
+                            "数量应为 1 到 {MAX_QUANTITY} / Quantity must be 1 to {MAX_QUANTITY}"
+                        ),
+                    ));
+                } else {
+                    out.push((id.to_owned(), qty as i32));
+                }
+            }
+            out
+        };
+        let tools = lines(
+            "tools",
+            self.tools
+                .iter()
+                .map(|t| (t.tool_id.as_str(), t.quantity))
+                .collect(),
+        );
+        let parts = lines(
+            "parts",
+            self.parts
+                .iter()
+                .map(|p| (p.part_id.as_str(), p.quantity))
+                .collect(),
+        );
+
+        let mut items = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let desc = NonEmptyText::parse(&item.description, 200);
+            if let Err(e) = &desc {
+                errors.push((format!("items[{i}].description"), e.to_string()));
+            }
+            if !(0..=MAX_LABOUR_MINUTES).contains(&item.labour_minutes) {
+                errors.push((format!("items[{i}].labour_minutes"), format!("工时应为 0 到 {MAX_LABOUR_MINUTES} 分钟 / Labour must be 0 to {MAX_LABOUR_MINUTES} minutes")));
+            }
+            let rate = item.rate_fen_per_hour.unwrap_or(default_rate.as_fen());
+            if !(0..=MAX_RATE_FEN_PER_HOUR).contains(&rate) {
+                errors.push((
+                    format!("items[{i}].rate_fen_per_hour"),
+                    "工时费率超出范围 / Labour rate out of range".into(),
+                ));
+            }
+            if let Ok(d) = desc {
+                items.push((
+                    d,
+                    item.labour_minutes.clamp(0, MAX_LABOUR_MINUTES) as i32,
+                    Fen::from_fen(rate),
+                ));
+            }
+        }
+        if self.items.is_empty() {
+            errors.push((
+                "items".into(),
+                "请至少填写一个维修项目 / Add at least one repair item".into(),
+            ));
+        }
+        let estimated_minutes = match self.estimated_minutes {
+            Some(m) if (1..=MAX_ESTIMATED_MINUTES).contains(&m) => m as i32,
+            Some(_) => {
+                errors.push(("estimated_minutes".into(), format!("预计维修时间应为 1 到 {MAX_ESTIMATED_MINUTES} 分钟 / Estimated time must be 1 to {MAX_ESTIMATED_MINUTES} minutes")));
+                0
+            }
+            None => {
+                errors.push(("estimated_minutes".into(), "必填 / Required".into()));
+                0
+            }
+        };
+        if let Some(km) = self.travel_km {
+            if !km.is_finite() || !(0.0..=MAX_TRAVEL_KM).contains(&km) {
+                errors.push(("travel_km".into(), format!("路程应为 0 到 {MAX_TRAVEL_KM} 公里 / Distance must be 0 to {MAX_TRAVEL_KM} km")));
+            }
+        }
+        let notes = self.special_notes.trim();
+        if notes.chars().count() > MAX_NOTES_CHARS {
+            errors.push((
+                "special_notes".into(),
+                format!("最多 {MAX_NOTES_CHARS} 字 / At most {MAX_NOTES_CHARS} characters"),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ValidPlan {
+            lead: leads[0].technician_id.clone(),
+            crew: self.crew.iter().map(|c| c.technician_id.clone()).collect(),
+            tools,
+            parts,
+            items,
+            estimated_minutes,
+            travel_km: self.travel_km,
+            special_notes: notes.to_owned(),
+        })
+    }
+}
+
+/// The server's estimate, in fen; shown in yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CostEstimate {
+    pub parts_fen: i64,
+    pub labour_fen: i64,
+    pub travel_fen: i64,
+    pub total_fen: i64,
+}
+
+/// Parts at catalogue price × quantity, labour at minutes × hourly rate, travel
+/// there and back at the per-km rate. Rounds each labour line to the fen.
+pub fn estimate(
+    parts: &[(i32, Fen)],
+    items: &[(i32, Fen)],
+    travel_km: f64,
+    travel_rate_per_km: Fen,
+) -> CostEstimate {
+    let parts_fen: i64 = parts.iter().map(|(q, p)| i64::from(*q) * p.as_fen()).sum();
+    let labour_fen: i64 = items
+        .iter()
+        .map(|(minutes, rate)| (i64::from(*minutes) * rate.as_fen() + 30) / 60)
+        .sum();
+    let travel_fen = (travel_km * 2.0 * travel_rate_per_km.as_fen() as f64).round() as i64;
+    CostEstimate {
+        parts_fen,
+        labour_fen,
+        travel_fen,
+        total_fen: parts_fen + labour_fen + travel_fen,
+    }
+}
+
+/// Road distance estimate from a straight-line distance, to 0.1 km.
+pub fn road_km(straight_km: f64) -> f64 {
+    (straight_km * ROAD_FACTOR * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> PlanRequest {
+        PlanRequest {
+            crew: vec![
+                CrewLine {
+                    technician_id: "t1".into(),
+                    lead: true,
+                },
+                CrewLine {
+                    technician_id: "t2".into(),
+                    lead: false,
+                },
+            ],
+            tools: vec![ToolLine {
+                tool_id: "jump".into(),
+                quantity: 1,
+            }],
+            parts: vec![PartLine {
+                part_id: "battery".into(),
+                quantity: 1,
+            }],
+            items: vec![ItemLine {
+                description: "更换蓄电池".into(),
+                labour_minutes: 30,
+                rate_fen_per_hour: None,
+            }],
+            estimated_minutes: Some(45),
+            travel_km: None,
+            special_notes: "  ".into(),
+        }
+    }
+
+    fn fields(p: &PlanRequest) -> Vec<String> {
+        p.validate(Fen::from_fen(12_000))
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    #[test]
+    fn good_plan_validates() {
+        let v = good().validate(Fen::from_fen(12_000)).unwrap();
+        assert_eq!(v.lead, "t1");
+        assert_eq!(v.items[0].2, Fen::from_fen(12_000), "default labour rate");
+        assert_eq!(v.special_notes, "");
+    }
+
+    #[test]
+    fn exactly_one_lead() {
+        let mut p = good();
+        p.crew[1].lead = true;
+        assert_eq!(fields(&p), vec!["crew"]);
+        p.crew.iter_mut().for_each(|c| c.lead = false);
+        assert_eq!(fields(&p), vec!["crew"]);
+        p.crew.clear();
+        assert_eq!(fields(&p), vec!["crew"]);
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let mut p = good();
+        p.parts[0].quantity = 0;
+        p.tools.push(ToolLine {
+            tool_id: "jump".into(),
+            quantity: 1,
+        });
+        p.items[0].labour_minutes = -1;
+        p.estimated_minutes = None;
+        p.travel_km = Some(f64::NAN);
+        assert_eq!(
+            fields(&p),
+            vec![
+                "tools[1]",
+                "parts[0].quantity",
+                "items[0].labour_minutes",
+                "estimated_minutes",
+                "travel_km"
+            ]
+        );
+    }
+
+    #[test]
+    fn estimate_adds_parts_labour_and_round_trip_travel() {
+        let e = estimate(
+            &[(2, Fen::from_fen(45_000)), (1, Fen::from_fen(1_550))],
+            &[(30, Fen::from_fen(12_000)), (45, Fen::from_fen(15_000))],
+            12.5,
+            Fen::from_fen(300),
+        );
+        assert_eq!(e.parts_fen, 91_550);
+        assert_eq!(e.labour_fen, 6_000 + 11_250);
+        assert_eq!(e.travel_fen, 7_500);
+        assert_eq!(e.total_fen, 91_550 + 17_250 + 7_500);
+    }
+
+    #[test]
+    fn road_estimate() {
+        assert_eq!(road_km(10.0), 13.0);
+        assert_eq!(road_km(0.0), 0.0);
+    }
+}

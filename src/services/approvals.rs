@@ -1,0 +1,322 @@
+//! The approval chain: service manager review, the customer's consent (what was told, exactly), the director's decision.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::money::Fen;
+use crate::domain::workflow::Event;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::approvals::{self, NewApproval};
+use crate::repo::plans::PlanLines;
+use crate::repo::staff;
+use crate::repo::tickets;
+use crate::services::plans::current_lines;
+use crate::services::{notify, workflow};
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReviewRequest {
+    /// `accept` or `return`.
+    pub decision: String,
+    /// Required when returning the plan to the workshop lead.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ConsentRequest {
+    /// The plan version the customer was told about.
+    pub plan_version: i32,
+    pub agreed: bool,
+    /// Expected arrival time told to the customer (RFC 3339); defaults to now + travel time.
+    pub expected_arrival_at: Option<String>,
+    /// When declined: `replan` (back to the workshop lead) or `cancel`.
+    pub on_decline: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DecisionRequest {
+    /// The plan version the director decides on: it must be the current one.
+    pub plan_version: i32,
+    /// `approve` or `reject`.
+    pub decision: String,
+    /// Required to reject.
+    pub reason: Option<String>,
+}
+
+/// What the service manager tells the customer, stored with the consent exactly as told.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct ToldValues {
+    pub plan_version: i32,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expected_arrival_at: NaiveDateTime,
+    pub rescue_lead_name: String,
+    pub rescue_lead_phone: String,
+    pub repair_items: Vec<String>,
+    pub estimated_cost_fen: i64,
+    pub estimated_cost_yuan: String,
+}
+
+/// Average speed of a rescue van in and around a Chinese city, for default arrival times.
+pub const AVERAGE_KMH: f64 = 40.0;
+/// Time to load the van and leave once approved.
+pub const PREPARE_MINUTES: i64 = 15;
+
+/// The default arrival estimate: preparation plus the plan's travel distance at an average speed.
+pub fn default_arrival(now: NaiveDateTime, travel_km: f64) -> NaiveDateTime {
+    now + Duration::minutes(PREPARE_MINUTES + (travel_km / AVERAGE_KMH * 60.0).round() as i64)
+}
+
+/// The script of the consent call, from the current plan.
+pub fn told_values(
+    lines: &PlanLines,
+    expected_arrival_at: NaiveDateTime,
+) -> Result<ToldValues, AppError> {
+    let lead = lines
+        .crew
+        .iter()
+        .find(|c| c.lead)
+        .ok_or_else(|| AppError::internal("plan without rescue lead"))?;
+    Ok(ToldValues {
+        plan_version: lines.plan.version,
+        expected_arrival_at,
+        rescue_lead_name: lead.name.clone(),
+        rescue_lead_phone: lead.phone.clone(),
+        repair_items: lines.items.iter().map(|i| i.description.clone()).collect(),
+        estimated_cost_fen: lines.plan.total_fen,
+        estimated_cost_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
+    })
+}
+
+fn stale_version(asked: i32, current: i32) -> AppError {
+    AppError::new(
+        ErrorCode::StaleState,
+        format!("方案已更新为第 {current} 版（您看到的是第 {asked} 版），请刷新 / The plan is now v{current} (you saw v{asked}); reload"),
+    )
+}
+
+pub async fn review(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ReviewRequest,
+) -> Result<(), AppError> {
+    let event = match req.decision.as_str() {
+        "accept" => Event::ManagerAccept,
+        "return" => Event::ManagerReturn,
+        _ => {
+            return Err(AppError::field(
+                "decision",
+                "应为 accept 或 return / Must be accept or return",
+            ))
+        }
+    };
+    workflow::require(actor, event)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        workflow::advance(
+            conn,
+            &actor,
+            &mut ticket,
+            event,
+            req.reason.as_deref(),
+            Some(serde_json::json!({ "plan_version": lines.plan.version })),
+        )?;
+        approvals::insert(
+            conn,
+            NewApproval {
+                ticket_id: &ticket.id,
+                plan_id: &lines.plan.id,
+                step: "manager_review",
+                decision: if event == Event::ManagerAccept {
+                    "accepted"
+                } else {
+                    "returned"
+                },
+                actor_id: &actor.user_id,
+                reason: req.reason.as_deref(),
+                told_values: None,
+            },
+        )?;
+        if event == Event::ManagerReturn {
+            notify::staff(
+                conn,
+                &ticket,
+                "workshop_lead",
+                "plan_returned",
+                &format!(
+                    "【RescueDesk】救援单 {} 的方案被服务经理退回：{}",
+                    ticket.number,
+                    req.reason.as_deref().unwrap_or_default()
+                ),
+            )?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+pub async fn consent(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ConsentRequest,
+) -> Result<ToldValues, AppError> {
+    let event = match (req.agreed, req.on_decline.as_deref()) {
+        (true, _) => Event::CustomerAgree,
+        (false, Some("replan") | None) => Event::CustomerDeclineReplan,
+        (false, Some("cancel")) => Event::CustomerDeclineCancel,
+        (false, Some(_)) => {
+            return Err(AppError::field(
+                "on_decline",
+                "应为 replan 或 cancel / Must be replan or cancel",
+            ))
+        }
+    };
+    workflow::require(actor, event)?;
+    let arrival = match req
+        .expected_arrival_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => Some(
+            DateTime::parse_from_rfc3339(s)
+                .map_err(|_| {
+                    AppError::field(
+                        "expected_arrival_at",
+                        "时间格式应为 RFC 3339 / Use RFC 3339",
+                    )
+                })?
+                .with_timezone(&Utc)
+                .naive_utc(),
+        ),
+    };
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        if lines.plan.version != req.plan_version {
+            return Err(stale_version(req.plan_version, lines.plan.version));
+        }
+        let now = crate::repo::now();
+        let arrival = arrival.unwrap_or_else(|| default_arrival(now, lines.plan.travel_km));
+        if arrival < now - Duration::minutes(5) {
+            return Err(AppError::field(
+                "expected_arrival_at",
+                "预计到达时间不能早于现在 / The arrival time cannot be in the past",
+            ));
+        }
+        let told = told_values(&lines, arrival)?;
+        let reason = if req.agreed {
+            req.note.clone()
+        } else {
+            req.note
+                .clone()
+                .or_else(|| Some("客户不同意方案 / customer declined".into()))
+        };
+        workflow::advance(
+            conn,
+            &actor,
+            &mut ticket,
+            event,
+            reason.as_deref(),
+            Some(serde_json::json!({ "plan_version": lines.plan.version })),
+        )?;
+        approvals::insert(
+            conn,
+            NewApproval {
+                ticket_id: &ticket.id,
+                plan_id: &lines.plan.id,
+                step: "customer_consent",
+                decision: if req.agreed { "agreed" } else { "declined" },
+                actor_id: &actor.user_id,
+                reason: reason.as_deref(),
+                told_values: Some(serde_json::to_string(&told).map_err(AppError::internal)?),
+            },
+        )?;
+        if req.agreed {
+            tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
+            notify::staff(
+                conn,
+                &ticket,
+                "service_director",
+                "plan_approval",
+                &format!(
+                    "【RescueDesk】救援单 {} 的方案（第{}版，预估 ¥{}）客户已同意，待您审批。",
+                    ticket.number, lines.plan.version, told.estimated_cost_yuan
+                ),
+            )?;
+        }
+        Ok(told)
+    })
+    .await
+}
+
+/// The director approves or rejects exactly the current plan version. Two directors at
+/// once: the guarded status update lets one win; the other's transaction rolls back.
+pub async fn decide(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: DecisionRequest,
+) -> Result<(), AppError> {
+    let event = match req.decision.as_str() {
+        "approve" => Event::DirectorApprove,
+        "reject" => Event::DirectorReject,
+        _ => {
+            return Err(AppError::field(
+                "decision",
+                "应为 approve 或 reject / Must be approve or reject",
+            ))
+        }
+    };
+    workflow::require(actor, event)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        if lines.plan.version != req.plan_version {
+            return Err(stale_version(req.plan_version, lines.plan.version));
+        }
+        workflow::advance(conn, &actor, &mut ticket, event, req.reason.as_deref(), Some(serde_json::json!({ "plan_version": lines.plan.version })))?;
+        approvals::insert(conn, NewApproval {
+            ticket_id: &ticket.id,
+            plan_id: &lines.plan.id,
+            step: "director",
+            decision: if event == Event::DirectorApprove { "approved" } else { "rejected" },
+            actor_id: &actor.user_id,
+            reason: req.reason.as_deref(),
+            told_values: None,
+        })?;
+        if event == Event::DirectorApprove {
+            let crew_ids: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
+            let lead = lines.crew.iter().find(|c| c.lead).map(|c| c.name.clone()).unwrap_or_default();
+            let items: Vec<&str> = lines.items.iter().map(|i| i.description.as_str()).collect();
+            let tools: Vec<String> = lines.tools.iter().map(|t| format!("{}×{}", t.name_zh, t.quantity)).collect();
+            let parts: Vec<String> = lines.parts.iter().map(|p| format!("{}×{}", p.name_zh, p.quantity)).collect();
+            let text = format!(
+                "【RescueDesk 派工】救援单 {}：客户 {} {}，地点 {}，故障：{}。救援负责人：{}。项目：{}。工具：{}。配件：{}。",
+                ticket.number, ticket.customer_name, ticket.phone, ticket.address, ticket.fault, lead,
+                items.join("、"), tools.join("、"), parts.join("、")
+            );
+            for t in staff::technicians_by_ids(conn, &crew_ids)? {
+                notify::technician(conn, &ticket, &t, "technician_dispatch", &format!("派工 {}", ticket.number), &text)?;
+            }
+            notify::staff(conn, &ticket, "parts_desk", "parts_to_issue", &format!(
+                "【RescueDesk】救援单 {} 的方案（第{}版）已批准，请备料。", ticket.number, lines.plan.version
+            ))?;
+        } else {
+            notify::staff(conn, &ticket, "workshop_lead", "plan_rejected", &format!(
+                "【RescueDesk】救援单 {} 的方案被服务总监驳回：{}", ticket.number, req.reason.as_deref().unwrap_or_default()
+            ))?;
+        }
+        Ok(())
+    })
+    .await
+}

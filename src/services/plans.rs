@@ -1,0 +1,394 @@
+//! Writing and submitting the rescue plan: drafts change in place, anything past a draft makes a new version.
+
+use serde::Serialize;
+
+use crate::auth::Identity;
+use crate::config::PricingSettings;
+use crate::db::{AnyConnection, Db};
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::money::Fen;
+use crate::domain::plan::{estimate, road_km, CostEstimate, PlanRequest};
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::Event;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::repo::approvals;
+use crate::repo::plans::{
+    self, CrewMember, ItemRow, NewLines, PartRow, PlanLines, PlanRecord, ToolRow,
+};
+use crate::repo::staff;
+use crate::repo::tickets::TicketRecord;
+use crate::services::{notify, workflow};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanView {
+    pub id: String,
+    pub version: i32,
+    /// draft, submitted or superseded.
+    pub status: String,
+    pub estimated_minutes: i32,
+    pub travel_km: f64,
+    pub special_notes: String,
+    /// Computed by the server from catalogue prices, labour and travel; in fen.
+    pub cost: CostEstimate,
+    /// The same total in yuan, as shown to people.
+    pub total_yuan: String,
+    pub crew: Vec<CrewMember>,
+    pub tools: Vec<ToolRow>,
+    pub parts: Vec<PlanPartView>,
+    pub items: Vec<ItemRow>,
+    /// The director approved exactly this version and it still stands.
+    pub director_approved: bool,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanPartView {
+    #[serde(flatten)]
+    pub line: PartRow,
+    /// On hand − reserved at the ticket's dealer now.
+    pub available_here: i32,
+    /// Net quantity already handed out for this ticket.
+    pub issued: i32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanVersionView {
+    pub version: i32,
+    pub status: String,
+    pub total_fen: i64,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+}
+
+pub fn view(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    lines: PlanLines,
+) -> Result<PlanView, AppError> {
+    let ids: Vec<String> = lines.parts.iter().map(|p| p.part_id.clone()).collect();
+    let available = staff::available_at(conn, &ticket.dealer_id, &ids)?;
+    let issued = approvals::net_issued(conn, &ticket.id)?;
+    let director_approved = approvals::director_approved(conn, &lines.plan.id)?;
+    let p = lines.plan;
+    Ok(PlanView {
+        total_yuan: Fen::from_fen(p.total_fen).yuan_string(),
+        cost: CostEstimate {
+            parts_fen: p.parts_fen,
+            labour_fen: p.labour_fen,
+            travel_fen: p.travel_fen,
+            total_fen: p.total_fen,
+        },
+        parts: lines
+            .parts
+            .into_iter()
+            .map(|line| PlanPartView {
+                available_here: available
+                    .iter()
+                    .find(|(id, _)| *id == line.part_id)
+                    .map_or(0, |(_, a)| *a),
+                issued: issued
+                    .iter()
+                    .find(|(id, _)| *id == line.part_id)
+                    .map_or(0, |(_, q)| *q),
+                line,
+            })
+            .collect(),
+        id: p.id,
+        version: p.version,
+        status: p.status,
+        estimated_minutes: p.estimated_minutes,
+        travel_km: p.travel_km,
+        special_notes: p.special_notes,
+        crew: lines.crew,
+        tools: lines.tools,
+        items: lines.items,
+        director_approved,
+        submitted_at: p.submitted_at,
+    })
+}
+
+/// The current plan with its lines, or 409 when there is none yet.
+pub fn current_lines(conn: &mut AnyConnection, ticket_id: &str) -> Result<PlanLines, AppError> {
+    let plan = plans::current(conn, ticket_id)?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidTransition,
+            "此救援单还没有方案 / This ticket has no plan yet",
+        )
+    })?;
+    plans::lines(conn, plan)
+}
+
+/// Saves the workshop lead's plan: a new draft, an edit of the draft, or a new version
+/// that voids the consent and approvals of the one before.
+pub async fn save(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: PlanRequest,
+    pricing: &PricingSettings,
+) -> Result<PlanView, AppError> {
+    workflow::require(actor, Event::StartPlanning)?;
+    let default_rate = Fen::from_fen(i64::from(pricing.labour_rate_fen_per_hour));
+    let valid = req.validate(default_rate).map_err(|errors| {
+        let mut fields = FieldErrors::new();
+        for (f, m) in errors {
+            fields.entry(f).or_insert(m);
+        }
+        AppError::validation(fields)
+    })?;
+    let (actor, travel_rate) = (
+        actor.clone(),
+        Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
+    );
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let status = workflow::status_of(&ticket);
+
+        // Everything named must belong to this dealer (or the catalogue).
+        let mut fields = FieldErrors::new();
+        let techs = staff::technicians_by_ids(conn, &valid.crew)?;
+        for (i, id) in valid.crew.iter().enumerate() {
+            if !techs
+                .iter()
+                .any(|t| t.id == *id && t.dealer_id == ticket.dealer_id)
+            {
+                fields.insert(
+                    format!("crew[{i}].technician_id"),
+                    "不是本店技师 / Not a technician of this dealer".into(),
+                );
+            }
+        }
+        let tool_ids: Vec<String> = valid.tools.iter().map(|t| t.0.clone()).collect();
+        let tools = staff::tools_by_ids(conn, &ticket.dealer_id, &tool_ids)?;
+        for (i, (id, qty)) in valid.tools.iter().enumerate() {
+            match tools.iter().find(|t| t.id == *id) {
+                None => {
+                    fields.insert(
+                        format!("tools[{i}].tool_id"),
+                        "本店没有此工具 / Not a tool of this dealer".into(),
+                    );
+                }
+                Some(t) if *qty > t.quantity => {
+                    fields.insert(
+                        format!("tools[{i}].quantity"),
+                        format!(
+                            "本店只有 {} 件 / The dealer has only {}",
+                            t.quantity, t.quantity
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        let part_ids: Vec<String> = valid.parts.iter().map(|p| p.0.clone()).collect();
+        let catalogue = staff::parts_by_ids(conn, &part_ids)?;
+        let mut priced = Vec::new();
+        for (i, (id, qty)) in valid.parts.iter().enumerate() {
+            match catalogue.iter().find(|p| p.id == *id) {
+                Some(p) => priced.push((id.clone(), *qty, p.price_fen)),
+                None => {
+                    fields.insert(
+                        format!("parts[{i}].part_id"),
+                        "配件目录中没有此配件 / Not in the parts catalogue".into(),
+                    );
+                }
+            }
+        }
+        if !fields.is_empty() {
+            return Err(AppError::validation(fields));
+        }
+
+        let travel_km = match valid.travel_km {
+            Some(km) => km,
+            None => {
+                let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
+                let dealer =
+                    Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
+                let site = Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84)
+                    .map_err(AppError::internal)?;
+                road_km(dealer.haversine_km(&site))
+            }
+        };
+        let cost = estimate(
+            &priced
+                .iter()
+                .map(|(_, q, p)| (*q, Fen::from_fen(*p)))
+                .collect::<Vec<_>>(),
+            &valid
+                .items
+                .iter()
+                .map(|(_, m, r)| (*m, *r))
+                .collect::<Vec<_>>(),
+            travel_km,
+            travel_rate,
+        );
+        let crew: Vec<(String, bool)> = valid
+            .crew
+            .iter()
+            .map(|id| (id.clone(), *id == valid.lead))
+            .collect();
+        let items: Vec<(String, i32, i64)> = valid
+            .items
+            .iter()
+            .map(|(d, m, r)| (d.as_str().to_owned(), *m, r.as_fen()))
+            .collect();
+        let lines = NewLines {
+            crew: &crew,
+            tools: &valid.tools,
+            parts: &priced,
+            items: &items,
+        };
+
+        let current = plans::current(conn, &ticket.id)?;
+        let record = |version: i32| PlanRecord {
+            id: crate::repo::new_id(),
+            ticket_id: ticket.id.clone(),
+            version,
+            status: "draft".into(),
+            estimated_minutes: valid.estimated_minutes,
+            travel_km,
+            special_notes: valid.special_notes.clone(),
+            parts_fen: cost.parts_fen,
+            labour_fen: cost.labour_fen,
+            travel_fen: cost.travel_fen,
+            total_fen: cost.total_fen,
+            created_by: actor.user_id.clone(),
+            created_at: crate::repo::now(),
+            submitted_at: None,
+        };
+        let saved = match (status, current) {
+            (TicketStatus::New, _) => {
+                let plan = record(1);
+                plans::insert(conn, &plan, &lines)?;
+                workflow::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
+                plan
+            }
+            (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
+                if draft.status == "draft" =>
+            {
+                let plan = PlanRecord {
+                    id: draft.id,
+                    version: draft.version,
+                    created_at: draft.created_at,
+                    ..record(draft.version)
+                };
+                plans::replace_draft(conn, &plan, &lines)?;
+                plan
+            }
+            (TicketStatus::Planning | TicketStatus::Replanning, previous) => {
+                let plan = record(previous.as_ref().map_or(1, |p| p.version + 1));
+                new_version(conn, &ticket, &plan, &lines)?;
+                plan
+            }
+            (
+                TicketStatus::AwaitingManagerReview
+                | TicketStatus::AwaitingCustomerConsent
+                | TicketStatus::AwaitingDirector
+                | TicketStatus::Approved,
+                Some(previous),
+            ) => {
+                let plan = record(previous.version + 1);
+                new_version(conn, &ticket, &plan, &lines)?;
+                let why = format!(
+                    "方案改为第 {} 版 / plan revised to v{}",
+                    plan.version, plan.version
+                );
+                workflow::advance(
+                    conn,
+                    &actor,
+                    &mut ticket,
+                    Event::RevisePlan,
+                    Some(&why),
+                    None,
+                )?;
+                plan
+            }
+            (from, _) => return Err(AppError::new(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "当前状态“{}”下不能修改方案 / The plan cannot change while the ticket is “{}”",
+                    from.label_zh(),
+                    from.label_en()
+                ),
+            )),
+        };
+        workflow::note(
+            conn,
+            &actor,
+            &ticket,
+            "plan.saved",
+            None,
+            Some(serde_json::json!({ "version": saved.version, "total_fen": saved.total_fen })),
+        )?;
+        let lines = plans::lines(conn, saved)?;
+        view(conn, &ticket, lines)
+    })
+    .await
+}
+
+/// A new version: older ones are superseded and every consent and approval so far is voided.
+fn new_version(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    plan: &PlanRecord,
+    lines: &NewLines<'_>,
+) -> Result<(), AppError> {
+    plans::insert(conn, plan, lines)?;
+    plans::supersede_older(conn, &ticket.id, plan.version)?;
+    let reason = format!(
+        "被第 {} 版方案取代 / superseded by plan v{}",
+        plan.version, plan.version
+    );
+    approvals::void_for_ticket(conn, &ticket.id, &reason)?;
+    Ok(())
+}
+
+/// Freezes the draft and sends it to the service manager.
+pub async fn submit(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    version: i32,
+) -> Result<PlanView, AppError> {
+    workflow::require(actor, Event::SubmitPlan)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        if lines.plan.version != version || lines.plan.status != "draft" {
+            return Err(AppError::new(
+                ErrorCode::StaleState,
+                format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),
+            ));
+        }
+        workflow::advance(conn, &actor, &mut ticket, Event::SubmitPlan, None, Some(serde_json::json!({ "version": version })))?;
+        if !plans::submit(conn, &lines.plan.id)? {
+            return Err(AppError::new(ErrorCode::StaleState, "方案已被提交 / The plan was already submitted"));
+        }
+        notify::staff(conn, &ticket, "service_manager", "plan_review", &format!(
+            "【RescueDesk】救援单 {} 的救援方案（第{}版，预估 ¥{}）待您审核。",
+            ticket.number, version, Fen::from_fen(lines.plan.total_fen).yuan_string()
+        ))?;
+        let lines = current_lines(conn, &ticket.id)?;
+        view(conn, &ticket, lines)
+    })
+    .await
+}
+
+pub fn versions(
+    conn: &mut AnyConnection,
+    ticket_id: &str,
+) -> Result<Vec<PlanVersionView>, AppError> {
+    Ok(plans::all_versions(conn, ticket_id)?
+        .into_iter()
+        .map(|p| PlanVersionView {
+            version: p.version,
+            status: p.status,
+            total_fen: p.total_fen,
+            submitted_at: p.submitted_at,
+        })
+        .collect())
+}

@@ -1,0 +1,318 @@
+//! The crew's side: acknowledge, depart, arrive, report a mismatch, resolve or tow; and cancelling or closing a ticket.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::auth::Identity;
+use crate::db::{AnyConnection, Db};
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::Event;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::approvals::{self, NewIssue};
+use crate::repo::staff;
+use crate::repo::tickets::{self, TicketRecord};
+use crate::services::approvals::default_arrival;
+use crate::services::plans::current_lines;
+use crate::services::{notify, workflow};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DepartRequest {
+    /// Expected arrival (RFC 3339); defaults to the time told at consent, else now + travel time.
+    pub expected_arrival_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReasonRequest {
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ResolveRequest {
+    /// What was done on site.
+    pub work_done: Option<String>,
+    /// Parts actually fitted; whatever else was issued goes back to stock.
+    #[serde(default)]
+    pub parts_used: Vec<UsedPart>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UsedPart {
+    pub part_id: String,
+    pub quantity: i32,
+}
+
+/// The crew member confirms they have the job; the ticket does not move.
+pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        workflow::require_crew(&actor, &lines, false)?;
+        let status = workflow::status_of(&ticket);
+        if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched) {
+            return Err(AppError::new(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "当前状态“{}”下无需确认接单 / Nothing to acknowledge while the ticket is “{}”",
+                    status.label_zh(),
+                    status.label_en()
+                ),
+            ));
+        }
+        workflow::note(conn, &actor, &ticket, "crew.acknowledged", None, None)
+    })
+    .await
+}
+
+pub async fn depart(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: DepartRequest,
+) -> Result<(), AppError> {
+    workflow::require(actor, Event::Depart)?;
+    let at = match req
+        .expected_arrival_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => Some(
+            DateTime::parse_from_rfc3339(s)
+                .map_err(|_| {
+                    AppError::field(
+                        "expected_arrival_at",
+                        "时间格式应为 RFC 3339 / Use RFC 3339",
+                    )
+                })?
+                .with_timezone(&Utc)
+                .naive_utc(),
+        ),
+    };
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        workflow::require_crew(&actor, &lines, true)?;
+        let arrival = at
+            .or(ticket.expected_arrival_at)
+            .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));
+        workflow::advance(
+            conn,
+            &actor,
+            &mut ticket,
+            Event::Depart,
+            None,
+            Some(serde_json::json!({ "expected_arrival_at": arrival.and_utc().to_rfc3339() })),
+        )?;
+        tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
+        let lead = lines.crew.iter().find(|c| c.lead);
+        let local = arrival + chrono::Duration::hours(8);
+        notify::customer(
+            conn,
+            &ticket,
+            "customer_crew_departed",
+            &format!(
+                "【RescueDesk】{}您好，救援人员已出发，预计 {} 到达。救援负责人：{}，电话 {}。",
+                ticket.customer_name,
+                local.format("%H:%M"),
+                lead.map(|l| l.name.as_str()).unwrap_or_default(),
+                lead.map(|l| l.phone.as_str()).unwrap_or_default()
+            ),
+        )
+    })
+    .await
+}
+
+pub async fn arrive(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+    crew_step(db, actor, ticket_id, Event::Arrive, None, |_, _, _| Ok(())).await
+}
+
+pub async fn tow(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ReasonRequest,
+) -> Result<(), AppError> {
+    crew_step(
+        db,
+        actor,
+        ticket_id,
+        Event::TowToWorkshop,
+        req.reason,
+        |_, _, _| Ok(()),
+    )
+    .await
+}
+
+/// Exception B: the fault on site is not what was planned. The crew stays; planning
+/// starts again, and the workshop lead, service manager and director are told.
+pub async fn mismatch(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ReasonRequest,
+) -> Result<(), AppError> {
+    crew_step(
+        db,
+        actor,
+        ticket_id,
+        Event::ReportMismatch,
+        req.reason,
+        |conn, ticket, found| {
+            let text = format!(
+                "【RescueDesk】救援单 {} 现场故障与方案不符：{}。请车间主管重新制定方案。",
+                ticket.number,
+                found.unwrap_or_default()
+            );
+            for role in ["workshop_lead", "service_manager", "service_director"] {
+                notify::staff(conn, ticket, role, "fault_mismatch", &text)?;
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+type After = fn(&mut AnyConnection, &TicketRecord, Option<&str>) -> Result<(), AppError>;
+
+/// A crew member's step, and what follows from it, in one transaction.
+async fn crew_step(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    event: Event,
+    reason: Option<String>,
+    after: After,
+) -> Result<(), AppError> {
+    workflow::require(actor, event)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        workflow::require_crew(&actor, &lines, false)?;
+        workflow::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
+        after(conn, &ticket, reason.as_deref())
+    })
+    .await
+}
+
+pub async fn resolve(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ResolveRequest,
+) -> Result<(), AppError> {
+    workflow::require(actor, Event::Resolve)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        workflow::require_crew(&actor, &lines, false)?;
+        let issued = approvals::net_issued(conn, &ticket.id)?;
+        for (i, used) in req.parts_used.iter().enumerate() {
+            let have = issued.iter().find(|(p, _)| *p == used.part_id).map_or(0, |(_, q)| *q);
+            if used.quantity < 0 || used.quantity > have {
+                return Err(AppError::field(&format!("parts_used[{i}].quantity"), format!(
+                    "已领 {have} 件，用量须在 0 到 {have} 之间 / {have} issued: use 0 to {have}"
+                )));
+            }
+        }
+        let work = req.work_done.clone();
+        workflow::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
+            "parts_used": req.parts_used.iter().map(|u| serde_json::json!({ "part_id": u.part_id, "quantity": u.quantity })).collect::<Vec<_>>()
+        })))?;
+        let returned = return_unused(conn, &actor, &ticket, &lines.plan.id, &issued, &req.parts_used)?;
+        if returned > 0 {
+            workflow::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
+        }
+        notify::customer(conn, &ticket, "customer_resolved", &format!(
+            "【RescueDesk】{}您好，您的车辆（{}）故障已在现场排除。感谢您的信任，稍后我们将回访。",
+            ticket.customer_name, ticket.plate
+        ))
+    })
+    .await
+}
+
+/// Puts back on the shelf whatever was handed out and not used.
+fn return_unused(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &TicketRecord,
+    plan_id: &str,
+    issued: &[(String, i32)],
+    used: &[UsedPart],
+) -> Result<i32, AppError> {
+    let mut total = 0;
+    for (part, have) in issued {
+        let used = used
+            .iter()
+            .filter(|u| u.part_id == *part)
+            .map(|u| u.quantity)
+            .sum::<i32>();
+        let back = have - used;
+        if back > 0 {
+            staff::return_stock(conn, &ticket.dealer_id, part, back)?;
+            approvals::insert_issue(
+                conn,
+                NewIssue {
+                    ticket_id: &ticket.id,
+                    plan_id,
+                    part_id: part,
+                    dealer_id: &ticket.dealer_id,
+                    quantity: -back,
+                    issued_by: &actor.user_id,
+                    received_by: None,
+                },
+            )?;
+            total += back;
+        }
+    }
+    Ok(total)
+}
+
+/// Cancels before dispatch; parts already handed out go back to stock.
+pub async fn cancel(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ReasonRequest,
+) -> Result<(), AppError> {
+    workflow::require(actor, Event::Cancel)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        workflow::advance(
+            conn,
+            &actor,
+            &mut ticket,
+            Event::Cancel,
+            req.reason.as_deref(),
+            None,
+        )?;
+        tickets::set_cancel_reason(
+            conn,
+            &ticket.id,
+            req.reason.as_deref().unwrap_or_default().trim(),
+        )?;
+        let issued = approvals::net_issued(conn, &ticket.id)?;
+        if issued.iter().any(|(_, q)| *q > 0) {
+            let plan = current_lines(conn, &ticket.id)?;
+            return_unused(conn, &actor, &ticket, &plan.plan.id, &issued, &[])?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+pub async fn close(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+    workflow::require(actor, Event::Close)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        workflow::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,137 @@
+//! Moving a ticket: the role check, the pure transition, the guarded status update and the audit event — in that order, in the caller's transaction.
+
+use serde_json::Value;
+
+use crate::auth::Identity;
+use crate::db::AnyConnection;
+use crate::domain::role::Role;
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::{transition, Context, Event};
+use crate::error::{AppError, ErrorCode};
+use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::plans::PlanLines;
+use crate::repo::tickets::{self, TicketRecord};
+
+/// A ticket of the actor's dealer, or 404.
+pub fn load(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket_id: &str,
+) -> Result<TicketRecord, AppError> {
+    tickets::get(conn, &actor.dealer_id, ticket_id)?
+        .map(|(t, _, _)| t)
+        .ok_or_else(|| AppError::not_found("救援单 / ticket"))
+}
+
+pub fn status_of(t: &TicketRecord) -> TicketStatus {
+    TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New)
+}
+
+/// Refuses an actor whose roles do not allow the event.
+pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
+    if event.permitted(&actor.roles) {
+        Ok(())
+    } else {
+        tracing::info!(user = %actor.login, event = event.as_str(), "refused: role");
+        Err(AppError::forbidden(event.as_str()))
+    }
+}
+
+/// The one place a ticket's status changes. Returns the new status.
+pub fn advance(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &mut TicketRecord,
+    event: Event,
+    comment: Option<&str>,
+    data: Option<Value>,
+) -> Result<TicketStatus, AppError> {
+    require(actor, event)?;
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if event.needs_reason() && comment.is_none() {
+        return Err(AppError::field(
+            "reason",
+            "请填写原因 / A reason is required",
+        ));
+    }
+    let from = status_of(ticket);
+    let ctx = Context {
+        crew_on_site: ticket.crew_on_site,
+    };
+    let to = transition(from, event, ctx)
+        .map_err(|e| AppError::new(ErrorCode::InvalidTransition, e.message()))?;
+    let on_site = match event {
+        Event::Arrive => true,
+        _ => ticket.crew_on_site,
+    };
+    if !tickets::set_status(conn, &ticket.id, from.as_str(), to.as_str(), on_site)? {
+        // Someone acted on this ticket between our read and our write.
+        return Err(AppError::new(
+            ErrorCode::StaleState,
+            "此救援单刚被他人处理，请刷新后再试 / Someone else just acted on this ticket; reload and try again",
+        ));
+    }
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&ticket.dealer_id),
+            ticket_id: Some(&ticket.id),
+            entity: "ticket",
+            entity_id: &ticket.id,
+            action: event.as_str(),
+            actor_id: Some(&actor.user_id),
+            from_status: Some(from.as_str()),
+            to_status: Some(to.as_str()),
+            comment,
+            data,
+        },
+    )?;
+    tracing::info!(ticket = %ticket.number, user = %actor.login, from = from.as_str(), to = to.as_str(), "ticket moved");
+    ticket.status = to.as_str().to_owned();
+    ticket.crew_on_site = on_site;
+    Ok(to)
+}
+
+/// An audit event that does not move the ticket (plan saved, parts issued, job acknowledged).
+pub fn note(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &TicketRecord,
+    action: &str,
+    comment: Option<&str>,
+    data: Option<Value>,
+) -> Result<(), AppError> {
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&ticket.dealer_id),
+            ticket_id: Some(&ticket.id),
+            entity: "ticket",
+            entity_id: &ticket.id,
+            action,
+            actor_id: Some(&actor.user_id),
+            comment,
+            data,
+            ..Default::default()
+        },
+    )
+}
+
+/// Crew actions are for the crew of the current plan; a service manager may mark departure for them.
+pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Result<(), AppError> {
+    if manager_may && actor.roles.contains(&Role::ServiceManager) {
+        return Ok(());
+    }
+    if plan
+        .crew
+        .iter()
+        .any(|c| c.user_id.as_deref() == Some(actor.user_id.as_str()))
+    {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotInCrew,
+            "您不在此救援组中 / You are not on this rescue crew",
+        ))
+    }
+}
