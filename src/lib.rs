@@ -4,7 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
-// pub mod demo; (helper in progress)
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod repo;

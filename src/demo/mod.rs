@@ -1,0 +1,642 @@
+//! Demo data: a realistic dealer group (dealers, staff, rota, tools, parts, stock, vehicles, service history), generated deterministically from a seed and a scale, and loaded in batches.
+//!
+//! `generate` is pure: the same `DemoOptions` always give the same rows (ids
+//! included, as UUIDv7 built from the RNG and the row's own timestamp), so
+//! tests, screenshots and benchmarks can rely on them. Scale 1 is one group of
+//! nine Zhejiang sister dealers; scale N grows dealers, crews, vehicles and
+//! stock about N-fold and the catalogue with the square root of N.
+
+mod catalogue;
+mod fleet;
+mod load;
+mod people;
+mod places;
+mod staff;
+mod stock;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::db::schema;
+
+pub use catalogue::CATEGORIES;
+pub use load::{is_empty, load, DemoSignIn, DemoSummary};
+pub use staff::{GRADES, SKILLS};
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOptions {
+    pub seed: u64,
+    /// 1 = the nine-dealer Zhejiang group; N ≈ N times as much data.
+    pub scale: u32,
+    /// The demo's "today" (China local date): shifts, service history and
+    /// ages are placed relative to it, never relative to the clock.
+    pub today: NaiveDate,
+}
+
+/// Every generated row, table by table, in an order that satisfies the foreign keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoData {
+    pub dealer_groups: Vec<DealerGroup>,
+    pub dealers: Vec<Dealer>,
+    pub users: Vec<User>,
+    pub technicians: Vec<Technician>,
+    pub technician_skills: Vec<TechnicianSkill>,
+    pub technician_shifts: Vec<TechnicianShift>,
+    pub tools: Vec<Tool>,
+    pub parts: Vec<Part>,
+    pub stock: Vec<StockRow>,
+    pub customers: Vec<Customer>,
+    pub vehicles: Vec<Vehicle>,
+    pub service_visits: Vec<ServiceVisit>,
+    pub service_visit_parts: Vec<ServiceVisitPart>,
+    pub showcase: Showcase,
+}
+
+/// Parts placed on purpose so the sourcing flow can be shown (part numbers).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Showcase {
+    /// Not stocked at `hz`, only at one or two sister dealers (codes listed).
+    pub only_at_sisters: Vec<(String, Vec<String>)>,
+    /// Stocked nowhere in the group: only a manufacturer emergency order helps.
+    pub stocked_nowhere: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::dealer_groups)]
+pub struct DealerGroup {
+    pub id: String,
+    pub name: String,
+    pub brand: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::dealers)]
+pub struct Dealer {
+    pub id: String,
+    pub group_id: String,
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub address: String,
+    pub phone: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A staff sign-in; the password hash is supplied at load time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub dealer_id: String,
+    pub locale: String,
+    /// The one role (`user_roles.role`) of this demo user.
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::technicians)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct Technician {
+    pub id: String,
+    pub dealer_id: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub notify_via: String,
+    pub grade: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::technician_skills)]
+pub struct TechnicianSkill {
+    pub technician_id: String,
+    pub skill: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::technician_shifts)]
+pub struct TechnicianShift {
+    pub id: String,
+    pub technician_id: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::tools)]
+pub struct Tool {
+    pub id: String,
+    pub dealer_id: String,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub quantity: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::parts)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct Part {
+    pub id: String,
+    pub part_no: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub category: String,
+    pub price_fen: i64,
+    pub weight_g: i32,
+    pub dangerous_goods: bool,
+    pub un_number: Option<String>,
+    pub monitored: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// One stock line. Stock is the table that reaches millions of rows at
+/// benchmark scales, so it points into `DemoData::dealers` / `parts` by index
+/// instead of copying two ids per row; `reserved` is always 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StockRow {
+    pub dealer: u32,
+    pub part: u32,
+    pub on_hand: i32,
+    pub bin: Bin,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A shelf location written `A-03-2` (zone, rack, level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bin {
+    pub zone: char,
+    pub rack: u8,
+    pub level: u8,
+}
+
+impl std::fmt::Display for Bin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:02}-{}", self.zone, self.rack, self.level)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::customers)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::vehicles)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct Vehicle {
+    pub id: String,
+    pub plate: String,
+    pub vin: Option<String>,
+    pub model: String,
+    pub model_year: i32,
+    pub customer_id: String,
+    pub dealer_id: String,
+    pub mileage_km: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::service_visits)]
+pub struct ServiceVisit {
+    pub id: String,
+    pub vehicle_id: String,
+    pub dealer_id: String,
+    pub visited_at: NaiveDateTime,
+    pub mileage_km: i32,
+    pub kind: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::service_visit_parts)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct ServiceVisitPart {
+    pub id: String,
+    pub visit_id: String,
+    pub part_id: Option<String>,
+    pub part_no: String,
+    pub name: String,
+    pub quantity: i32,
+}
+
+/// Generation facts about a dealer that are not columns.
+pub(crate) struct DealerInfo {
+    pub code: String,
+    pub plate: &'static str,
+    pub size: f64,
+    pub technicians: usize,
+    /// One of the hand-written Zhejiang dealers (these get sign-ins).
+    pub home: bool,
+}
+
+// Independent RNG streams per section and dealer: adding a table or changing
+// one section's draws leaves every other section's data unchanged.
+const STREAM_DEALERS: u64 = 1;
+const STREAM_CATALOGUE: u64 = 2;
+const STREAM_STAFF: u64 = 3;
+const STREAM_STOCK: u64 = 4;
+const STREAM_FLEET: u64 = 5;
+
+fn rng_for(seed: u64, section: u64, index: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream((section << 32) | index as u64);
+    rng
+}
+
+/// A UUIDv7 whose time part is the row's own timestamp and whose random part
+/// comes from the seeded RNG, so ids are both reproducible and time-ordered.
+pub(crate) fn new_id(rng: &mut impl Rng, at: NaiveDateTime) -> String {
+    let millis = u64::try_from(at.and_utc().timestamp_millis()).unwrap_or(0);
+    let random: [u8; 10] = rng.gen();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
+/// Midnight UTC of a day plus some minutes.
+pub(crate) fn at(day: NaiveDate, minutes: i64) -> NaiveDateTime {
+    day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(minutes)
+}
+
+/// Builds the whole data set in memory; no I/O, no clock.
+pub fn generate(opts: &DemoOptions) -> DemoData {
+    let scale = opts.scale.max(1);
+    let founded = at(opts.today - chrono::Duration::days(3 * 365 + 30), 60);
+
+    let mut rng = rng_for(opts.seed, STREAM_DEALERS, 0);
+    let group = DealerGroup {
+        id: new_id(&mut rng, founded),
+        name: "浙江之江汽车集团".to_owned(),
+        brand: catalogue::BRAND.to_owned(),
+        created_at: founded,
+    };
+    let mut phones = people::PhoneBook::default();
+    let (dealers, infos) = dealers(&mut rng, &group, scale, founded, &mut phones);
+
+    let mut rng = rng_for(opts.seed, STREAM_CATALOGUE, 0);
+    let cat = catalogue::build(&mut rng, scale, founded);
+
+    let mut crew = staff::Crew::default();
+    for (idx, (dealer, info)) in dealers.iter().zip(&infos).enumerate() {
+        let mut rng = rng_for(opts.seed, STREAM_STAFF, idx);
+        staff::generate(&mut rng, dealer, info, opts.today, &mut phones, &mut crew);
+    }
+
+    let (stock, showcase) =
+        stock::generate(opts.seed, STREAM_STOCK, &dealers, &infos, &cat, opts.today);
+
+    let mut fleet = fleet::Fleet::default();
+    for idx in 0..dealers.len() {
+        let mut rng = rng_for(opts.seed, STREAM_FLEET, idx);
+        fleet::generate(
+            &mut rng,
+            idx,
+            &dealers,
+            &infos,
+            &cat,
+            opts.today,
+            &mut phones,
+            &mut fleet,
+        );
+    }
+
+    DemoData {
+        dealer_groups: vec![group],
+        dealers,
+        users: crew.users,
+        technicians: crew.technicians,
+        technician_skills: crew.skills,
+        technician_shifts: crew.shifts,
+        tools: crew.tools,
+        parts: cat.parts,
+        stock,
+        customers: fleet.customers,
+        vehicles: fleet.vehicles,
+        service_visits: fleet.visits,
+        service_visit_parts: fleet.visit_parts,
+        showcase,
+    }
+}
+
+/// Dealers in all: the nine Zhejiang ones, then `d0010`, … up to eight per scale step.
+fn dealer_count(scale: u32) -> usize {
+    (8 * scale as usize).max(places::HOME_DEALERS.len())
+}
+
+fn dealers(
+    rng: &mut ChaCha8Rng,
+    group: &DealerGroup,
+    scale: u32,
+    created_at: NaiveDateTime,
+    phones: &mut people::PhoneBook,
+) -> (Vec<Dealer>, Vec<DealerInfo>) {
+    let count = dealer_count(scale);
+    let mut dealers = Vec::with_capacity(count);
+    let mut infos = Vec::with_capacity(count);
+    for home in places::HOME_DEALERS {
+        dealers.push(Dealer {
+            id: new_id(rng, created_at),
+            group_id: group.id.clone(),
+            code: home.code.to_owned(),
+            name: home.name.to_owned(),
+            city: home.city.to_owned(),
+            address: home.address.to_owned(),
+            phone: phones.landline(rng, home.area_code),
+            lat: home.lat,
+            lon: home.lon,
+            created_at,
+        });
+        infos.push(DealerInfo {
+            code: home.code.to_owned(),
+            plate: home.plate,
+            size: home.size,
+            technicians: home.technicians,
+            home: true,
+        });
+    }
+    for n in dealers.len()..count {
+        let city = &places::CITIES[(n - places::HOME_DEALERS.len()) % places::CITIES.len()];
+        // Cycling through the city table at large scales: the branch number
+        // keeps names unique and the jitter (a few km) keeps points apart.
+        let branch = (n - places::HOME_DEALERS.len()) / places::CITIES.len() + 1;
+        let code = format!("d{:04}", n + 1);
+        let road = places::ROADS[rng.gen_range(0..places::ROADS.len())];
+        let size = rng.gen_range(0.4..0.9);
+        dealers.push(Dealer {
+            id: new_id(rng, created_at),
+            group_id: group.id.clone(),
+            code: code.clone(),
+            name: format!("{}之江上汽大众4S店（{}号店）", city.name, branch),
+            city: city.name.to_owned(),
+            address: format!(
+                "{}{}市{}{}号",
+                city.province,
+                city.name,
+                road,
+                rng.gen_range(1..=3000)
+            ),
+            phone: phones.landline(rng, city.area_code),
+            lat: round6(city.lat + rng.gen_range(-0.06..0.06)),
+            lon: round6(city.lon + rng.gen_range(-0.06..0.06)),
+            created_at,
+        });
+        infos.push(DealerInfo {
+            code,
+            plate: city.plate,
+            size,
+            technicians: if size > 0.6 { 4 } else { 3 },
+            home: false,
+        });
+    }
+    (dealers, infos)
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn opts(seed: u64, scale: u32) -> DemoOptions {
+        DemoOptions {
+            seed,
+            scale,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        }
+    }
+
+    fn vin_check_ok(vin: &str) -> bool {
+        const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+        let value = |c: char| -> Option<u32> {
+            match c {
+                '0'..='9' => c.to_digit(10),
+                'I' | 'O' | 'Q' => None,
+                'A'..='H' => Some(c as u32 - 'A' as u32 + 1),
+                'J'..='N' => Some(c as u32 - 'J' as u32 + 1),
+                'P' => Some(7),
+                'R' => Some(9),
+                'S'..='Z' => Some(c as u32 - 'S' as u32 + 2),
+                _ => None,
+            }
+        };
+        let chars: Vec<char> = vin.chars().collect();
+        if chars.len() != 17 {
+            return false;
+        }
+        let mut sum = 0;
+        for (c, w) in chars.iter().zip(WEIGHTS) {
+            match value(*c) {
+                Some(v) => sum += v * w,
+                None => return false,
+            }
+        }
+        let expected = match sum % 11 {
+            10 => 'X',
+            n => char::from_digit(n, 10).unwrap(),
+        };
+        chars[8] == expected
+    }
+
+    #[test]
+    fn vin_checker_agrees_with_the_textbook_example() {
+        assert!(vin_check_ok("1M8GDM9AXKP042788"));
+        assert!(!vin_check_ok("1M8GDM9A1KP042788"));
+        assert!(vin_check_ok("11111111111111111"));
+    }
+
+    #[test]
+    fn same_seed_same_data_other_seed_other_data() {
+        let a = generate(&opts(7, 1));
+        let b = generate(&opts(7, 1));
+        assert!(a == b, "same options must give identical data");
+        let c = generate(&opts(8, 1));
+        assert_ne!(a.dealers[0].id, c.dealers[0].id);
+        assert_ne!(a.vehicles, c.vehicles);
+    }
+
+    #[test]
+    fn scale_one_is_a_believable_group() {
+        let d = generate(&opts(20261123, 1));
+        assert_eq!(d.dealer_groups.len(), 1);
+        assert!(d.dealers.len() >= 6);
+        assert_eq!(d.dealers[0].code, "hz");
+        assert_eq!(d.dealers[1].code, "nb");
+        assert!(d.technicians.len() >= 20, "{}", d.technicians.len());
+        assert!(d.parts.len() >= 300, "{}", d.parts.len());
+        assert!(d.vehicles.len() >= 250, "{}", d.vehicles.len());
+        assert!(d.parts.iter().any(|p| p.monitored));
+        for un in ["UN3268", "UN2794", "UN3480", "UN1950", "UN1044"] {
+            assert!(
+                d.parts
+                    .iter()
+                    .any(|p| p.dangerous_goods && p.un_number.as_deref() == Some(un)),
+                "{un}"
+            );
+        }
+        assert!(d
+            .parts
+            .iter()
+            .all(|p| p.dangerous_goods == p.un_number.is_some()));
+        let part_nos: HashSet<_> = d.parts.iter().map(|p| &p.part_no).collect();
+        assert_eq!(part_nos.len(), d.parts.len(), "part numbers are unique");
+
+        // One sign-in per role per dealer; each `.tech` user is a technician.
+        assert_eq!(d.users.len(), 7 * d.dealers.len());
+        for u in d.users.iter().filter(|u| u.role == "technician") {
+            assert!(d
+                .technicians
+                .iter()
+                .any(|t| t.user_id.as_ref() == Some(&u.id)));
+        }
+        assert!(d.users.iter().any(|u| u.login == "hz.agent"));
+        assert!(d.users.iter().all(|u| is_mobile(&u.phone)));
+
+        for dealer in &d.dealers {
+            assert!((18.0..54.0).contains(&dealer.lat), "{}", dealer.name);
+            assert!((73.0..135.0).contains(&dealer.lon), "{}", dealer.name);
+        }
+    }
+
+    fn is_mobile(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() == 11
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+            && s.chars().all(|c| c.is_ascii_digit())
+    }
+
+    #[test]
+    fn some_parts_are_only_at_sister_dealers() {
+        let d = generate(&opts(1, 1));
+        let hz = d.dealers.iter().position(|x| x.code == "hz").unwrap() as u32;
+        assert!(!d.showcase.only_at_sisters.is_empty());
+        for (part_no, holders) in &d.showcase.only_at_sisters {
+            let part = d.parts.iter().position(|p| &p.part_no == part_no).unwrap() as u32;
+            let at: Vec<u32> = d
+                .stock
+                .iter()
+                .filter(|s| s.part == part)
+                .map(|s| s.dealer)
+                .collect();
+            assert!(!at.contains(&hz), "{part_no} must not be at hz");
+            assert!(!at.is_empty() && at.len() <= 2, "{part_no}: {at:?}");
+            assert_eq!(at.len(), holders.len());
+        }
+        for part_no in &d.showcase.stocked_nowhere {
+            let part = d.parts.iter().position(|p| &p.part_no == part_no).unwrap() as u32;
+            assert!(d.stock.iter().all(|s| s.part != part), "{part_no}");
+        }
+        // Uneven spread: the big Hangzhou dealer carries the widest range.
+        let lines = |dealer: u32| d.stock.iter().filter(|s| s.dealer == dealer).count();
+        let huz = d.dealers.iter().position(|x| x.code == "huz").unwrap() as u32;
+        assert!(
+            lines(hz) > lines(huz) + 50,
+            "{} vs {}",
+            lines(hz),
+            lines(huz)
+        );
+        assert!(d.stock.iter().all(|s| s.on_hand > 0));
+        let keys: HashSet<_> = d.stock.iter().map(|s| (s.dealer, s.part)).collect();
+        assert_eq!(keys.len(), d.stock.len());
+    }
+
+    #[test]
+    fn plates_and_vins_are_unique_and_valid() {
+        let d = generate(&opts(3, 1));
+        let plates: HashSet<_> = d.vehicles.iter().map(|v| &v.plate).collect();
+        assert_eq!(plates.len(), d.vehicles.len());
+        let vins: HashSet<_> = d.vehicles.iter().filter_map(|v| v.vin.as_ref()).collect();
+        assert_eq!(vins.len(), d.vehicles.len());
+        for v in &d.vehicles {
+            let vin = v.vin.as_deref().unwrap();
+            assert!(vin.starts_with('L') && vin_check_ok(vin), "{vin}");
+            let serial = v.plate.chars().count();
+            assert!(serial == 7 || serial == 8, "{}", v.plate);
+            if serial == 8 {
+                assert!(
+                    v.model.starts_with("ID.") || v.model.contains("PHEV"),
+                    "{}",
+                    v.plate
+                );
+            }
+        }
+        assert!(d.vehicles.iter().any(|v| v.plate.chars().count() == 8));
+        let zhejiang = d
+            .vehicles
+            .iter()
+            .filter(|v| v.plate.starts_with('浙'))
+            .count();
+        assert!(zhejiang * 10 >= d.vehicles.len() * 9);
+    }
+
+    #[test]
+    fn service_history_is_consistent() {
+        let d = generate(&opts(5, 1));
+        let today = opts(5, 1).today;
+        let by_id: std::collections::HashMap<_, _> =
+            d.vehicles.iter().map(|v| (&v.id, v)).collect();
+        let mut last: std::collections::HashMap<&String, (NaiveDateTime, i32)> = Default::default();
+        for visit in &d.service_visits {
+            let vehicle = by_id[&visit.vehicle_id];
+            assert!(visit.visited_at.date() < today);
+            assert!(visit.visited_at.date() >= today - chrono::Duration::days(3 * 366));
+            assert!(visit.mileage_km <= vehicle.mileage_km);
+            if let Some((when, km)) = last.get(&visit.vehicle_id) {
+                assert!(visit.visited_at > *when && visit.mileage_km > *km);
+            }
+            last.insert(&visit.vehicle_id, (visit.visited_at, visit.mileage_km));
+        }
+        assert!(d.service_visits.len() > d.vehicles.len());
+        let part_ids: HashSet<_> = d.parts.iter().map(|p| &p.id).collect();
+        assert!(!d.service_visit_parts.is_empty());
+        for line in &d.service_visit_parts {
+            assert!(part_ids.contains(line.part_id.as_ref().unwrap()));
+            assert!(line.quantity > 0);
+        }
+    }
+
+    #[test]
+    fn scale_three_is_about_three_times_bigger() {
+        let one = generate(&opts(11, 1));
+        let three = generate(&opts(11, 3));
+        let ratio = |a: usize, b: usize| b as f64 / a as f64;
+        assert!((2.3..3.7).contains(&ratio(one.dealers.len(), three.dealers.len())));
+        assert!((2.3..3.7).contains(&ratio(one.technicians.len(), three.technicians.len())));
+        assert!((2.3..3.7).contains(&ratio(one.vehicles.len(), three.vehicles.len())));
+        assert!(ratio(one.stock.len(), three.stock.len()) > 2.5);
+        assert!(three.parts.len() > one.parts.len());
+        let part_nos: HashSet<_> = three.parts.iter().map(|p| &p.part_no).collect();
+        assert_eq!(
+            part_nos.len(),
+            three.parts.len(),
+            "variants keep part numbers unique"
+        );
+        // Sign-ins stay those of the Zhejiang dealers.
+        assert_eq!(one.users.len(), three.users.len());
+        let codes: HashSet<_> = three.dealers.iter().map(|d| &d.code).collect();
+        assert_eq!(codes.len(), three.dealers.len());
+        assert!(three.dealers.iter().any(|d| d.code == "d0010"));
+    }
+}

@@ -1,0 +1,301 @@
+//! Demo staff: one sign-in per role per Zhejiang dealer, technician crews with skills and a 15-day rota, and each dealer's rescue tools.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use super::people::{person_name, PhoneBook};
+use super::{
+    at, new_id, Dealer, DealerInfo, Technician, TechnicianShift, TechnicianSkill, Tool, User,
+};
+
+/// Technician skills: stored code, Chinese and English label.
+pub const SKILLS: &[(&str, &str, &str)] = &[
+    ("engine", "发动机", "Engine"),
+    ("electrical", "电器", "Electrical"),
+    ("battery_ev", "新能源高压电池", "EV high-voltage battery"),
+    ("transmission", "变速箱", "Transmission"),
+    ("brakes", "制动", "Brakes"),
+    ("tyres", "轮胎", "Tyres"),
+    ("towing", "拖车", "Towing"),
+    ("diagnostics", "故障诊断", "Diagnostics"),
+    ("air_conditioning", "空调", "Air conditioning"),
+    ("body", "车身", "Body"),
+    ("keys_immobiliser", "钥匙防盗", "Keys and immobiliser"),
+];
+
+/// Technician grades: stored code, Chinese and English label.
+pub const GRADES: &[(&str, &str, &str)] = &[
+    ("junior", "初级技师", "Junior technician"),
+    ("intermediate", "中级技师", "Intermediate technician"),
+    ("senior", "高级技师", "Senior technician"),
+    ("master", "技师长", "Master technician"),
+];
+
+/// Login suffix and role of the seven sign-ins every Zhejiang dealer gets.
+const ROLES: &[(&str, &str)] = &[
+    ("agent", "call_agent"),
+    ("workshop", "workshop_lead"),
+    ("manager", "service_manager"),
+    ("director", "service_director"),
+    ("parts", "parts_desk"),
+    ("tech", "technician"),
+    ("admin", "admin"),
+];
+
+// Every dealer must be able to send a crew for the common rescue jobs, so
+// these skills are topped up when the random draw leaves a gap.
+const REQUIRED_SKILLS: &[&str] = &[
+    "towing",
+    "tyres",
+    "electrical",
+    "battery_ev",
+    "keys_immobiliser",
+];
+
+const EMAIL_DOMAIN: &str = "demo.rescuedesk.cn";
+
+struct ToolSpec {
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    base: f64,
+    /// Dealers smaller than this do without (they borrow from a sister).
+    min_size: f64,
+}
+
+const fn tool(
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    base: f64,
+    min_size: f64,
+) -> ToolSpec {
+    ToolSpec {
+        code,
+        zh,
+        en,
+        base,
+        min_size,
+    }
+}
+
+#[rustfmt::skip]
+const TOOLS: &[ToolSpec] = &[
+    tool("diag_scanner", "诊断仪（ODIS）", "Diagnostic scanner (ODIS)", 2.0, 0.0),
+    tool("battery_tester", "蓄电池检测仪", "Battery tester", 2.0, 0.0),
+    tool("jump_starter", "应急搭电宝", "Jump starter pack", 3.0, 0.0),
+    tool("floor_jack", "卧式千斤顶（3吨）", "Floor jack (3 t)", 2.0, 0.0),
+    tool("torque_wrench", "扭力扳手", "Torque wrench", 2.0, 0.0),
+    tool("impact_wrench", "充电式冲击扳手", "Cordless impact wrench", 2.0, 0.0),
+    tool("socket_set", "套筒工具组", "Socket set", 3.0, 0.0),
+    tool("multimeter", "万用表", "Digital multimeter", 3.0, 0.0),
+    tool("tyre_gauge", "胎压计", "Tyre pressure gauge", 4.0, 0.0),
+    tool("air_compressor", "车载充气泵", "Portable air compressor", 2.0, 0.0),
+    tool("tyre_repair_kit", "补胎工具套装", "Tyre plug kit", 2.0, 0.0),
+    tool("wheel_dollies", "拖车轮胎滑轮（一组）", "Wheel dollies (set)", 1.0, 0.6),
+    tool("tow_truck", "平板拖车", "Flatbed tow truck", 1.0, 0.45),
+    tool("service_van", "救援服务车", "Rescue service van", 2.0, 0.0),
+    tool("tow_strap", "拖车绳", "Tow strap", 4.0, 0.0),
+    tool("warning_triangle", "三角警示牌", "Warning triangle", 4.0, 0.0),
+    tool("traffic_cones", "反光锥（一组）", "Traffic cones (set)", 3.0, 0.0),
+    tool("reflective_vest", "反光背心", "Reflective vest", 6.0, 0.0),
+    tool("fire_extinguisher", "灭火器", "Fire extinguisher", 3.0, 0.0),
+    tool("work_light", "充电式工作灯", "Rechargeable work light", 3.0, 0.0),
+    tool("insulated_gloves", "绝缘手套（1000V）", "Insulated gloves (1000 V)", 3.0, 0.0),
+    tool("hv_isolation_kit", "高压断电工具包", "HV isolation tool kit", 1.0, 0.0),
+    tool("insulation_tester", "绝缘电阻测试仪", "Insulation resistance tester", 1.0, 0.5),
+    tool("portable_charger", "便携式充电桩", "Portable EV charger", 1.0, 0.5),
+    tool("key_programmer", "钥匙匹配仪", "Key programmer", 1.0, 0.6),
+    tool("ac_gauges", "空调压力表组", "A/C manifold gauge set", 1.0, 0.0),
+    tool("coolant_tester", "冷却液冰点仪", "Coolant refractometer", 1.0, 0.0),
+    tool("fuel_pressure_gauge", "燃油压力表", "Fuel pressure gauge", 1.0, 0.0),
+    tool("borescope", "工业内窥镜", "Borescope", 1.0, 0.7),
+];
+
+#[derive(Default)]
+pub(crate) struct Crew {
+    pub users: Vec<User>,
+    pub technicians: Vec<Technician>,
+    pub skills: Vec<TechnicianSkill>,
+    pub shifts: Vec<TechnicianShift>,
+    pub tools: Vec<Tool>,
+}
+
+pub(crate) fn generate(
+    rng: &mut impl Rng,
+    dealer: &Dealer,
+    info: &DealerInfo,
+    today: NaiveDate,
+    phones: &mut PhoneBook,
+    crew: &mut Crew,
+) {
+    let hired = at(today - Duration::days(60), 60);
+    let code = &info.code;
+
+    let mut tech_user: Option<(String, String, String, String)> = None;
+    if info.home {
+        for (suffix, role) in ROLES {
+            let login = format!("{code}.{suffix}");
+            let user = User {
+                id: new_id(rng, hired),
+                email: format!("{login}@{EMAIL_DOMAIN}"),
+                login,
+                name: person_name(rng),
+                phone: phones.mobile(rng),
+                dealer_id: dealer.id.clone(),
+                locale: "zh-CN".to_owned(),
+                role: (*role).to_owned(),
+                created_at: hired,
+            };
+            if *role == "technician" {
+                tech_user = Some((
+                    user.id.clone(),
+                    user.name.clone(),
+                    user.phone.clone(),
+                    user.email.clone(),
+                ));
+            }
+            crew.users.push(user);
+        }
+    }
+
+    let first_tech = crew.technicians.len();
+    let first_skill = crew.skills.len();
+    for n in 0..info.technicians {
+        // The first technician is the dealer's senior rescue lead; at the
+        // Zhejiang dealers that is the `<code>.tech` sign-in.
+        let (user_id, name, phone, email) = match (n, &tech_user) {
+            (0, Some((id, name, phone, email))) => {
+                (Some(id.clone()), name.clone(), phone.clone(), email.clone())
+            }
+            _ => (
+                None,
+                person_name(rng),
+                phones.mobile(rng),
+                format!("{code}.t{:02}@{EMAIL_DOMAIN}", n + 1),
+            ),
+        };
+        let grade = if n == 0 {
+            "master"
+        } else {
+            match rng.gen_range(0..10) {
+                0..=2 => "junior",
+                3..=6 => "intermediate",
+                _ => "senior",
+            }
+        };
+        let notify_via = if n == 0 || rng.gen_bool(0.85) {
+            "sms"
+        } else {
+            "email"
+        };
+        let technician = Technician {
+            id: new_id(rng, hired),
+            dealer_id: dealer.id.clone(),
+            user_id,
+            name,
+            phone,
+            email,
+            notify_via: notify_via.to_owned(),
+            grade: grade.to_owned(),
+            active: true,
+            created_at: hired,
+        };
+        let skills = draw_skills(rng, n == 0);
+        crew.skills
+            .extend(skills.into_iter().map(|skill| TechnicianSkill {
+                technician_id: technician.id.clone(),
+                skill: skill.to_owned(),
+            }));
+        crew.technicians.push(technician);
+    }
+    top_up_skills(rng, crew, first_tech, first_skill);
+    rota(rng, crew, first_tech, today);
+    tools(rng, dealer, info, crew);
+}
+
+fn draw_skills(rng: &mut impl Rng, lead: bool) -> Vec<&'static str> {
+    let mut picked: Vec<&'static str> = if lead {
+        vec!["engine", "electrical", "diagnostics", "towing"]
+    } else {
+        Vec::new()
+    };
+    let want = if lead { 5 } else { rng.gen_range(2..=4) };
+    let mut pool: Vec<&'static str> = SKILLS.iter().map(|(code, _, _)| *code).collect();
+    pool.shuffle(rng);
+    for skill in pool {
+        if picked.len() >= want {
+            break;
+        }
+        if !picked.contains(&skill) {
+            picked.push(skill);
+        }
+    }
+    // Vocabulary order keeps rows stable and readable.
+    picked.sort_by_key(|s| SKILLS.iter().position(|(code, _, _)| code == s));
+    picked
+}
+
+fn top_up_skills(rng: &mut impl Rng, crew: &mut Crew, first_tech: usize, first_skill: usize) {
+    let techs: Vec<String> = crew.technicians[first_tech..]
+        .iter()
+        .map(|t| t.id.clone())
+        .collect();
+    for skill in REQUIRED_SKILLS {
+        let covered = crew.skills[first_skill..].iter().any(|s| s.skill == *skill);
+        if !covered {
+            if let Some(id) = techs.choose(rng) {
+                crew.skills.push(TechnicianSkill {
+                    technician_id: id.clone(),
+                    skill: (*skill).to_owned(),
+                });
+            }
+        }
+    }
+}
+
+/// Day shift 08:00–20:00 China time (00:00–12:00 UTC) and night on-call
+/// 20:00–08:00 (12:00–24:00 UTC), from yesterday for 15 days so "now" is
+/// always covered. The crew rotates: whoever had the night is off the next
+/// day, so each dealer has someone on days and someone on call every night.
+fn rota(rng: &mut impl Rng, crew: &mut Crew, first_tech: usize, today: NaiveDate) {
+    let techs: Vec<String> = crew.technicians[first_tech..]
+        .iter()
+        .map(|t| t.id.clone())
+        .collect();
+    let n = techs.len();
+    for day in 0..15usize {
+        let date = today + Duration::days(day as i64 - 1);
+        for (i, tech) in techs.iter().enumerate() {
+            let turn = (day + n - i) % n;
+            let (start, end): (NaiveDateTime, NaiveDateTime) = match turn {
+                0 => (at(date, 12 * 60), at(date, 24 * 60)),
+                1 => continue,
+                2 if n >= 5 => continue,
+                _ => (at(date, 0), at(date, 12 * 60)),
+            };
+            crew.shifts.push(TechnicianShift {
+                id: new_id(rng, start),
+                technician_id: tech.clone(),
+                starts_at: start,
+                ends_at: end,
+            });
+        }
+    }
+}
+
+fn tools(rng: &mut impl Rng, dealer: &Dealer, info: &DealerInfo, crew: &mut Crew) {
+    let factor = 0.6 + 0.8 * info.size;
+    for spec in TOOLS.iter().filter(|t| info.size >= t.min_size) {
+        let quantity = (spec.base * factor).round().max(1.0) as i32 + i32::from(rng.gen_bool(0.25));
+        crew.tools.push(Tool {
+            id: new_id(rng, dealer.created_at),
+            dealer_id: dealer.id.clone(),
+            code: spec.code.to_owned(),
+            name_zh: spec.zh.to_owned(),
+            name_en: spec.en.to_owned(),
+            quantity,
+        });
+    }
+}
