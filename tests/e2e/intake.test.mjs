@@ -33,7 +33,7 @@ function aCall() {
     crs: 'gcj02',
     plate: uniquePlate(),
     model: '帕萨特 2021 款',
-    vin: 'LSVAU2A37N2123456',
+    vin: 'LSVAU2A31N2123456', // check digit (9th) valid per ISO 3779
     mileage_km: '45210',
     fault: '高速上发动机故障灯亮，随后熄火无法启动，车辆停在应急车道。',
     response_level: '2',
@@ -170,7 +170,8 @@ test('dealer isolation: 宁波 (nb.agent) does not see a 杭州 ticket', async (
   await withBrowser(t, async ({ page }) => {
     await signIn(page, 'nb.agent');
     await page.goto(url('/tickets'));
-    await page.locator('#ticket-list').waitFor({ state: 'attached' });
+    // Either nb's own tickets or the empty state: never the hz ticket.
+    await page.locator('#ticket-list, p.empty').first().waitFor({ state: 'attached' });
     assert.equal(await page.locator(`tr[data-ticket-number="${ticket.number}"]`).count(), 0, 'not in the list');
 
     await page.goto(url(`/tickets?plate=${encodeURIComponent(ticket.plate)}`));
