@@ -291,3 +291,22 @@ pub fn lines(conn: &mut AnyConnection, plan: PlanRecord) -> Result<PlanLines, Ap
         items,
     })
 }
+
+/// Tickets whose live (submitted, not superseded) plan has this technician on the crew.
+pub fn jobs_of_technician(
+    conn: &mut AnyConnection,
+    technician_id: &str,
+    states: &[&str],
+) -> Result<Vec<crate::repo::tickets::TicketRecord>, AppError> {
+    use crate::db::schema::tickets;
+    use crate::repo::tickets::TicketRecord;
+    Ok(plan_crew::table
+        .inner_join(plans::table.inner_join(tickets::table))
+        .filter(plan_crew::technician_id.eq(technician_id))
+        .filter(plans::status.eq("submitted"))
+        .filter(tickets::status.eq_any(states))
+        .order(tickets::call_time.desc())
+        .limit(50)
+        .select(TicketRecord::as_select())
+        .load(conn)?)
+}

@@ -307,3 +307,15 @@ pub fn dealer_position(conn: &mut AnyConnection, dealer_id: &str) -> Result<(f64
         .select((dealers::lat, dealers::lon))
         .first(conn)?)
 }
+
+/// (technician id, login) of technicians who sign in themselves.
+pub fn technician_logins(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(technicians::table
+        .inner_join(users::table.on(technicians::user_id.eq(users::id.nullable())))
+        .filter(technicians::dealer_id.eq(dealer_id))
+        .select((technicians::id, users::login))
+        .load(conn)?)
+}

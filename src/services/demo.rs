@@ -25,12 +25,23 @@ pub fn load_if_empty(db: &Db, settings: &DemoSettings) -> Result<String, AppErro
     let hash = crate::auth::password::hash_password(&settings.password)?;
     let data = demo::generate(&opts);
     let summary = db.write_blocking(|conn| demo::load(conn, &data, &hash))?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo data loaded");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "demo data loaded"
+    );
 
     let mut out = String::new();
-    let counts: Vec<String> = summary.tables.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    let counts: Vec<String> = summary
+        .tables
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
     let _ = writeln!(out, "Demo data loaded ({}).", counts.join(", "));
-    let _ = writeln!(out, "\nSign in with any of these (password {:?}):", settings.password);
+    let _ = writeln!(
+        out,
+        "\nSign in with any of these (password {:?}):",
+        settings.password
+    );
     let mut dealers: Vec<(&str, &str)> = Vec::new();
     for s in &summary.sign_ins {
         if !dealers.iter().any(|(code, _)| *code == s.dealer_code) {
@@ -45,7 +56,12 @@ pub fn load_if_empty(db: &Db, settings: &DemoSettings) -> Result<String, AppErro
     }
     if dealers.len() > 2 {
         let others: Vec<&str> = dealers[2..].iter().map(|(code, _)| *code).collect();
-        let _ = writeln!(out, "  … and the same roles at {} (e.g. {}.agent).", others.join(", "), others[0]);
+        let _ = writeln!(
+            out,
+            "  … and the same roles at {} (e.g. {}.agent).",
+            others.join(", "),
+            others[0]
+        );
     }
     Ok(out)
 }

@@ -306,14 +306,16 @@ pub async fn save(
                 )?;
                 plan
             }
-            (from, _) => return Err(AppError::new(
-                ErrorCode::InvalidTransition,
-                format!(
+            (from, _) => {
+                return Err(AppError::new(
+                    ErrorCode::InvalidTransition,
+                    format!(
                     "当前状态“{}”下不能修改方案 / The plan cannot change while the ticket is “{}”",
                     from.label_zh(),
                     from.label_en()
                 ),
-            )),
+                ))
+            }
         };
         workflow::note(
             conn,
@@ -391,4 +393,68 @@ pub fn versions(
             submitted_at: p.submitted_at,
         })
         .collect())
+}
+
+/// The cost of a plan being edited, without saving it: lines that do not parse yet count as nothing.
+pub async fn preview(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: PlanRequest,
+    pricing: &PricingSettings,
+) -> Result<(CostEstimate, f64), AppError> {
+    let actor = actor.clone();
+    let (labour_rate, travel_rate) = (
+        i64::from(pricing.labour_rate_fen_per_hour),
+        Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
+    );
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ids: Vec<String> = req.parts.iter().map(|p| p.part_id.clone()).collect();
+        let catalogue = staff::parts_by_ids(conn, &ids)?;
+        let parts: Vec<(i32, Fen)> = req
+            .parts
+            .iter()
+            .filter(|p| (1..=crate::domain::plan::MAX_QUANTITY).contains(&p.quantity))
+            .filter_map(|p| {
+                catalogue
+                    .iter()
+                    .find(|c| c.id == p.part_id)
+                    .map(|c| (p.quantity as i32, Fen::from_fen(c.price_fen)))
+            })
+            .collect();
+        let items: Vec<(i32, Fen)> = req
+            .items
+            .iter()
+            .filter(|i| (0..=crate::domain::plan::MAX_LABOUR_MINUTES).contains(&i.labour_minutes))
+            .map(|i| {
+                (
+                    i.labour_minutes as i32,
+                    Fen::from_fen(
+                        i.rate_fen_per_hour
+                            .unwrap_or(labour_rate)
+                            .clamp(0, crate::domain::plan::MAX_RATE_FEN_PER_HOUR),
+                    ),
+                )
+            })
+            .collect();
+        let travel_km = match req
+            .travel_km
+            .filter(|k| k.is_finite() && (0.0..=crate::domain::plan::MAX_TRAVEL_KM).contains(k))
+        {
+            Some(km) => km,
+            None => default_travel_km(conn, &ticket)?,
+        };
+        Ok((estimate(&parts, &items, travel_km, travel_rate), travel_km))
+    })
+    .await
+}
+
+/// Straight line from the dealer to the site, times the road factor.
+pub fn default_travel_km(conn: &mut AnyConnection, ticket: &TicketRecord) -> Result<f64, AppError> {
+    let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
+    let dealer = Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
+    let site =
+        Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84).map_err(AppError::internal)?;
+    Ok(road_km(dealer.haversine_km(&site)))
 }

@@ -55,6 +55,8 @@ pub struct TicketView {
     pub response_level: i32,
     /// The vehicle is known from the dealer management system.
     pub vehicle_known: bool,
+    /// The crew has arrived and stays on site (also while a revised plan is approved).
+    pub crew_on_site: bool,
     #[serde(serialize_with = "crate::api::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
@@ -431,6 +433,7 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
         repaired_elsewhere_note: r.repaired_elsewhere_note,
         response_level: r.response_level,
         vehicle_known: r.vehicle_id.is_some(),
+        crew_on_site: r.crew_on_site,
         created_at: r.created_at,
         created_by: creator.map(|(login, name)| PersonView { login, name }),
     }

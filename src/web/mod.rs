@@ -1,10 +1,16 @@
 //! Staff pages: server-rendered HTML (askama) with htmx, Chinese first; sign-in by session cookie.
 
+pub mod actions;
 pub mod assets;
+pub mod form;
 pub mod i18n;
+pub mod jobs;
+pub mod plan_editor;
 pub mod session;
 pub mod sign_in;
+pub mod ticket_page;
 pub mod tickets;
+pub mod work;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse, ResponseError};
@@ -28,7 +34,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tickets/new/vehicle",
             web::get().to(tickets::vehicle_panel),
         )
-        .route("/tickets/{id}", web::get().to(tickets::show))
+        .route("/tickets/{id}", web::get().to(ticket_page::show))
+        .route("/tickets/{id}/act/{action}", web::post().to(actions::act))
+        .route("/tickets/{id}/plan", web::get().to(plan_editor::edit))
+        .route("/tickets/{id}/plan", web::post().to(plan_editor::save))
+        .route(
+            "/tickets/{id}/plan/preview",
+            web::post().to(plan_editor::preview),
+        )
+        .route(
+            "/tickets/{id}/plan/parts",
+            web::get().to(plan_editor::search_parts),
+        )
+        .route("/work", web::get().to(work::page))
+        .route("/jobs", web::get().to(jobs::list))
+        .route("/jobs/{id}", web::get().to(jobs::show))
         .default_service(web::to(not_found));
 }
 

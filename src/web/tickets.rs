@@ -11,17 +11,16 @@ use serde::Deserialize;
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, url_encode, OrPage, PageError};
 use crate::domain::intake::{IntakeRequest, LocationRequest};
-use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plate::Plate;
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::vehicles::Visit;
-use crate::services::tickets::{self, TicketDetail, TicketQuery, TicketView, VehicleHistory};
+use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
 use crate::startup::AppState;
 
 /// Local wall-clock time of the dealer for display.
-fn local(state: &AppState, t: &NaiveDateTime) -> String {
+pub(super) fn local(state: &AppState, t: &NaiveDateTime) -> String {
     (*t + Duration::hours(i64::from(state.settings.tickets.utc_offset_hours)))
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -335,7 +334,7 @@ pub struct VisitRow {
     pub kind: String,
 }
 
-fn visit_rows(user: &WebUser, visits: Vec<Visit>) -> Vec<VisitRow> {
+pub(super) fn visit_rows(user: &WebUser, visits: Vec<Visit>) -> Vec<VisitRow> {
     visits
         .into_iter()
         .map(|v| VisitRow {
@@ -414,108 +413,4 @@ pub async fn vehicle_panel(
             invalid: None,
         },
     ))
-}
-
-pub struct AuditRow {
-    pub at: String,
-    pub action: String,
-    pub actor: String,
-    pub detail: String,
-}
-
-#[derive(Template)]
-#[template(path = "ticket_show.html", config = "src/web/askama.toml")]
-struct ShowPage {
-    c: Chrome,
-    d: TicketDetail,
-    status_label: String,
-    level_label: String,
-    call_time: String,
-    created_at: String,
-    visits: Vec<VisitRow>,
-    audit: Vec<AuditRow>,
-    osm_link: String,
-    amap_link: String,
-}
-
-pub async fn show(
-    state: web::Data<AppState>,
-    user: WebUser,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let d = tickets::detail(&state.db, &user.identity, id.into_inner())
-        .await
-        .or_page(user.locale)?;
-    let t = &d.ticket;
-    let status_label = user
-        .locale
-        .tr(t.status.label_zh(), t.status.label_en())
-        .to_owned();
-    let level_label =
-        crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
-            .map(|l| user.locale.tr(l.label_zh(), l.label_en()).to_owned())
-            .unwrap_or_default();
-    let (lat, lon) = (t.location.lat, t.location.lon);
-    // Amap expects GCJ-02; OpenStreetMap WGS-84.
-    let (glat, glon) = Coordinates::parse(lat, lon, Crs::Wgs84)
-        .map(|c| c.to_crs(Crs::Gcj02))
-        .unwrap_or((lat, lon));
-    let osm_link = format!(
-        "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
-    );
-    let amap_link =
-        format!("https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode");
-    let audit = d
-        .audit
-        .iter()
-        .map(|a| AuditRow {
-            at: local(&state, &a.at),
-            action: audit_label(&user, &a.action).to_owned(),
-            actor: a
-                .actor
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| "—".into()),
-            detail: match (&a.from_status, &a.to_status) {
-                (from, Some(to)) => {
-                    let label = |s: &str| {
-                        TicketStatus::parse(s)
-                            .map(|s| user.locale.tr(s.label_zh(), s.label_en()).to_owned())
-                            .unwrap_or_else(|| s.to_owned())
-                    };
-                    match from {
-                        Some(f) => format!("{} → {}", label(f), label(to)),
-                        None => format!("→ {}", label(to)),
-                    }
-                }
-                _ => String::new(),
-            } + &a
-                .comment
-                .clone()
-                .map(|c| format!(" {c}"))
-                .unwrap_or_default(),
-        })
-        .collect();
-    Ok(html(
-        StatusCode::OK,
-        &ShowPage {
-            c: user.chrome(),
-            status_label,
-            level_label,
-            call_time: local(&state, &t.call_time),
-            created_at: local(&state, &t.created_at),
-            visits: visit_rows(&user, d.recent_visits.clone()),
-            audit,
-            osm_link,
-            amap_link,
-            d,
-        },
-    ))
-}
-
-fn audit_label<'a>(user: &WebUser, action: &'a str) -> &'a str {
-    match action {
-        "ticket.created" => user.locale.tr("登记救援单", "Ticket opened"),
-        other => other,
-    }
 }

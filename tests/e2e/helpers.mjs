@@ -29,19 +29,21 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/**
- * Starts headless Chromium with a fresh, empty profile (Playwright gives
- * every launch its own temporary user-data dir and removes it on close).
- * Returns { browser, context, page, close }.
- * Options: viewport ({width, height}, default DESKTOP; PHONE for a phone),
- * locale (default zh-CN, like the staff who use it).
- */
-export async function launch({ viewport = DESKTOP, locale = 'zh-CN' } = {}) {
-  const browser = await chromium.launch({
+/** Starts headless Chromium (no context yet); close it with `browser.close()`. */
+export async function startChromium() {
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/**
+ * A fresh browser context (its own cookies, so its own signed-in user) and a
+ * page in it, set up like `launch` does. Returns { context, page }.
+ * Options: viewport (default DESKTOP; PHONE for a phone), locale (default zh-CN).
+ */
+export async function newContext(browser, { viewport = DESKTOP, locale = 'zh-CN' } = {}) {
   const phone = viewport.width < 600;
   const context = await browser.newContext({
     viewport,
@@ -53,6 +55,19 @@ export async function launch({ viewport = DESKTOP, locale = 'zh-CN' } = {}) {
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(20_000);
   const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Starts headless Chromium with a fresh, empty profile (Playwright gives
+ * every launch its own temporary user-data dir and removes it on close).
+ * Returns { browser, context, page, close }.
+ * Options: viewport ({width, height}, default DESKTOP; PHONE for a phone),
+ * locale (default zh-CN, like the staff who use it).
+ */
+export async function launch(options = {}) {
+  const browser = await startChromium();
+  const { context, page } = await newContext(browser, options);
   const close = () => browser.close().catch(() => {});
   return { browser, context, page, close };
 }
@@ -157,5 +172,40 @@ export async function eventually(check, { timeout = 10_000, interval = 100 } = {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, interval));
     }
+  }
+}
+
+/**
+ * For a story told by several users: runs `fn({ browser, as })` in one
+ * Chromium where `await as(login, { viewport })` gives a page signed in as
+ * that user in their own browser context (own cookies), made on first use
+ * and reused after. On failure saves `failure-<test name>.png` of the page
+ * the last user was on, then closes everything.
+ */
+export async function withUsers(t, fn) {
+  const browser = await startChromium();
+  const pages = new Map();
+  let last = null;
+  const as = async (login, { viewport = DESKTOP } = {}) => {
+    const key = `${login} ${viewport.width}x${viewport.height}`;
+    if (!pages.has(key)) {
+      const { page } = await newContext(browser, { viewport });
+      await signIn(page, login);
+      pages.set(key, page);
+    }
+    last = { login, page: pages.get(key) };
+    return last.page;
+  };
+  try {
+    await fn({ browser, as });
+  } catch (err) {
+    if (last) {
+      const safe = String(t?.name ?? 'test').replace(/[^\w.-]+/g, '_').slice(0, 80);
+      const file = await screenshot(last.page, `failure-${safe}`).catch(() => null);
+      if (file) console.error(`[e2e] ${last.login}'s page at failure (${last.page.url()}): ${file}`);
+    }
+    throw err;
+  } finally {
+    await browser.close().catch(() => {});
   }
 }

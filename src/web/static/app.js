@@ -30,3 +30,52 @@
     form.elements.lon.value = lon;
   });
 })();
+
+// Plan editor: add parts from search results, add and remove item rows; every change asks the server for the cost.
+(function () {
+  "use strict";
+
+  function planChanged(form) {
+    if (form && window.htmx) { window.htmx.trigger(form, "plan-changed"); }
+  }
+
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest && ev.target.closest("button.add-part");
+    if (add) {
+      var row = add.closest(".part-result");
+      var table = document.getElementById("plan-parts");
+      var tpl = document.getElementById("part-row-template");
+      if (!row || !table || !tpl) { return; }
+      var existing = table.querySelector('input[name=part_id][value="' + row.dataset.partId + '"]');
+      if (existing) {
+        var qty = existing.closest("tr").querySelector("input[name=part_qty]");
+        qty.value = String(Number(qty.value || 0) + 1);
+      } else {
+        var tr = tpl.content.firstElementChild.cloneNode(true);
+        tr.querySelector(".label").textContent = row.dataset.label;
+        tr.querySelector(".flags").textContent = row.dataset.flags;
+        if (!row.dataset.flags) { tr.querySelector(".flags").remove(); }
+        tr.querySelector("input[name=part_id]").value = row.dataset.partId;
+        tr.querySelector(".avail").textContent = row.querySelector("td:nth-child(3)").textContent;
+        table.appendChild(tr);
+      }
+      planChanged(document.getElementById("plan-form"));
+      return;
+    }
+    var remove = ev.target.closest && ev.target.closest("button.remove-row");
+    if (remove) {
+      var form = remove.closest("form");
+      remove.closest("tr").remove();
+      planChanged(form);
+      return;
+    }
+    if (ev.target.id === "add-item") {
+      var items = document.getElementById("plan-items");
+      var last = items.querySelector("tr.item-row:last-of-type") || items.querySelector("tr.item-row");
+      if (!last) { return; }
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      last.parentNode.appendChild(copy);
+    }
+  });
+})();

@@ -1,0 +1,194 @@
+//! The technician's phone pages: my jobs, and one job with big buttons for each step on the road.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::session::{Chrome, WebUser};
+use super::tickets::local;
+use super::{html, OrPage, PageError};
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::role::Role;
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::{transition, Context, Event};
+use crate::error::AppError;
+use crate::repo::tickets::TicketRecord;
+use crate::services::tickets::{self, TicketDetail};
+use crate::startup::AppState;
+
+const ACTIVE: [&str; 5] = [
+    "approved",
+    "dispatched",
+    "on_site",
+    "replanning",
+    "awaiting_manager_review",
+];
+
+pub struct JobRow {
+    pub t: TicketRecord,
+    pub status_label: String,
+    pub call_time: String,
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html", config = "src/web/askama.toml")]
+struct JobsPage {
+    c: Chrome,
+    jobs: Vec<JobRow>,
+    linked: bool,
+}
+
+pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+    if !user.identity.roles.contains(&Role::Technician) {
+        return Err(PageError::App(
+            AppError::forbidden("view technician jobs"),
+            user.locale,
+        ));
+    }
+    let me = user.identity.user_id.clone();
+    let (records, linked) = state
+        .db
+        .read(move |conn| {
+            let Some(tech) = crate::repo::staff::technician_of_user(conn, &me)? else {
+                return Ok((Vec::new(), false));
+            };
+            let mut states: Vec<&str> = ACTIVE.to_vec();
+            states.extend(["awaiting_customer_consent", "awaiting_director"]);
+            Ok((
+                crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?,
+                true,
+            ))
+        })
+        .await
+        .or_page(user.locale)?;
+    let jobs = records
+        .into_iter()
+        .map(|t| {
+            let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+            JobRow {
+                status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                call_time: local(&state, &t.call_time),
+                t,
+            }
+        })
+        .collect();
+    Ok(html(
+        StatusCode::OK,
+        &JobsPage {
+            c: user.chrome(),
+            jobs,
+            linked,
+        },
+    ))
+}
+
+pub struct UsedLine {
+    pub part_id: String,
+    pub name: String,
+    pub issued: i32,
+}
+
+#[derive(Template)]
+#[template(path = "job.html", config = "src/web/askama.toml")]
+struct JobPage {
+    c: Chrome,
+    d: TicketDetail,
+    alert: Option<(&'static str, String)>,
+    status_code: &'static str,
+    status_label: String,
+    expected_arrival: String,
+    amap_link: String,
+    can_ack: bool,
+    can_depart: bool,
+    can_arrive: bool,
+    can_mismatch: bool,
+    can_resolve: bool,
+    can_tow: bool,
+    acknowledged: bool,
+    used: Vec<UsedLine>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+}
+
+pub async fn render(
+    state: &AppState,
+    user: &WebUser,
+    id: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let d = tickets::detail(&state.db, &user.identity, id)
+        .await
+        .or_page(user.locale)?;
+    let on_crew = d.plan.as_ref().is_some_and(|p| {
+        p.crew
+            .iter()
+            .any(|c| c.user_id.as_deref() == Some(user.identity.user_id.as_str()))
+    });
+    if !on_crew {
+        return Err(PageError::App(
+            AppError::new(
+                crate::error::ErrorCode::NotInCrew,
+                "您不在此救援组中 / You are not on this rescue crew",
+            ),
+            user.locale,
+        ));
+    }
+    let t = &d.ticket;
+    let ctx = Context {
+        crew_on_site: t.crew_on_site,
+    };
+    let can = |e: Event| e.permitted(&user.identity.roles) && transition(t.status, e, ctx).is_ok();
+    let (glat, glon) = Coordinates::parse(t.location.lat, t.location.lon, Crs::Wgs84)
+        .map(|c| c.to_crs(Crs::Gcj02))
+        .unwrap_or((t.location.lat, t.location.lon));
+    let mut used: Vec<UsedLine> = Vec::new();
+    for i in &d.part_issues {
+        match used.iter_mut().find(|u| u.part_id == i.part_id) {
+            Some(u) => u.issued += i.quantity,
+            None => used.push(UsedLine {
+                part_id: i.part_id.clone(),
+                name: format!("{} {}", i.part_no, i.name_zh),
+                issued: i.quantity,
+            }),
+        }
+    }
+    used.retain(|u| u.issued > 0);
+    let page = JobPage {
+        c: user.chrome(),
+        status_code: t.status.as_str(),
+        status_label: user
+            .locale
+            .tr(t.status.label_zh(), t.status.label_en())
+            .to_owned(),
+        expected_arrival: d
+            .expected_arrival_at
+            .map(|e| local(state, &e))
+            .unwrap_or_default(),
+        amap_link: format!(
+            "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
+        ),
+        can_ack: matches!(t.status, TicketStatus::Approved | TicketStatus::Dispatched),
+        acknowledged: d.audit.iter().any(|e| {
+            e.action == "crew.acknowledged"
+                && e.actor
+                    .as_ref()
+                    .is_some_and(|a| a.login == user.identity.login)
+        }),
+        can_depart: can(Event::Depart),
+        can_arrive: can(Event::Arrive),
+        can_mismatch: can(Event::ReportMismatch),
+        can_resolve: can(Event::Resolve),
+        can_tow: can(Event::TowToWorkshop),
+        used,
+        alert,
+        d,
+    };
+    Ok(html(status, &page))
+}

@@ -1,0 +1,717 @@
+//! The workshop lead's plan editor: crew and rescue lead, tools, parts from the catalogue, repair items; the cost is the server's, live.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::form::Fields;
+use super::session::{Chrome, WebUser};
+use super::{html, redirect, OrPage, PageError};
+use crate::domain::money::Fen;
+use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, ToolLine};
+use crate::domain::workflow::Event;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::staff;
+use crate::services::{plans, workflow};
+use crate::startup::AppState;
+
+pub struct CrewOption {
+    pub id: String,
+    pub name: String,
+    pub grade: String,
+    pub skills: String,
+    pub login: String,
+    pub checked: bool,
+    pub lead: bool,
+}
+
+pub struct ToolOption {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub owned: i32,
+    pub qty: String,
+}
+
+pub struct PartInput {
+    pub part_id: String,
+    pub label: String,
+    pub qty: String,
+    pub available: i32,
+    pub flags: String,
+}
+
+pub struct ItemInput {
+    pub desc: String,
+    pub minutes: String,
+    pub rate: String,
+}
+
+/// What the editor shows: the dealer's options and the values of the plan being written.
+pub struct EditorState {
+    pub crew: Vec<CrewOption>,
+    pub tools: Vec<ToolOption>,
+    pub parts: Vec<PartInput>,
+    pub items: Vec<ItemInput>,
+    pub estimated_minutes: String,
+    pub travel_km: String,
+    pub special_notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "plan_editor.html", config = "src/web/askama.toml")]
+struct EditorPage {
+    c: Chrome,
+    ticket_id: String,
+    number: String,
+    fault: String,
+    model: String,
+    s: EditorState,
+    version_note: String,
+    cost_total_fen: i64,
+    cost_yuan: String,
+    travel_used: String,
+    submit_version: Option<i32>,
+    errors: BTreeMap<String, String>,
+    alert: Option<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "plan_cost.html", config = "src/web/askama.toml")]
+struct CostFragment {
+    c: Chrome,
+    cost_total_fen: i64,
+    cost_yuan: String,
+    parts_yuan: String,
+    labour_yuan: String,
+    travel_yuan: String,
+    travel_used: String,
+}
+
+#[derive(Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+/// Loads the dealer's technicians, tools and the current plan (to edit it, or to start the next version from it).
+async fn load_state(
+    state: &AppState,
+    user: &WebUser,
+    ticket_id: &str,
+) -> Result<
+    (
+        EditorState,
+        crate::repo::tickets::TicketRecord,
+        Option<plans::PlanView>,
+    ),
+    AppError,
+> {
+    let (actor, id) = (user.identity.clone(), ticket_id.to_owned());
+    let l = user.locale;
+    state
+        .db
+        .read(move |conn| {
+            let ticket = workflow::load(conn, &actor, &id)?;
+            let techs = staff::technicians_of(conn, &ticket.dealer_id)?;
+            let ids: Vec<String> = techs.iter().map(|t| t.id.clone()).collect();
+            let skills = staff::skills_of(conn, &ids)?;
+            let logins = staff::technician_logins(conn, &ticket.dealer_id)?;
+            let tools = staff::tools_of(conn, &ticket.dealer_id)?;
+            let plan = match crate::repo::plans::current(conn, &ticket.id)? {
+                Some(p) => {
+                    let lines = crate::repo::plans::lines(conn, p)?;
+                    Some(plans::view(conn, &ticket, lines)?)
+                }
+                None => None,
+            };
+            let state = EditorState {
+                crew: techs
+                    .iter()
+                    .map(|t| {
+                        let member = plan
+                            .as_ref()
+                            .and_then(|p| p.crew.iter().find(|c| c.technician_id == t.id));
+                        CrewOption {
+                            id: t.id.clone(),
+                            name: t.name.clone(),
+                            grade: t.grade.clone(),
+                            skills: skills
+                                .iter()
+                                .filter(|(id, _)| *id == t.id)
+                                .map(|(_, s)| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            login: logins
+                                .iter()
+                                .find(|(id, _)| *id == t.id)
+                                .map(|(_, l)| l.clone())
+                                .unwrap_or_default(),
+                            checked: member.is_some(),
+                            lead: member.is_some_and(|m| m.lead),
+                        }
+                    })
+                    .collect(),
+                tools: tools
+                    .iter()
+                    .map(|t| ToolOption {
+                        id: t.id.clone(),
+                        code: t.code.clone(),
+                        name: l.tr(&t.name_zh, &t.name_en).to_owned(),
+                        owned: t.quantity,
+                        qty: plan
+                            .as_ref()
+                            .and_then(|p| p.tools.iter().find(|x| x.tool_id == t.id))
+                            .map_or("0".into(), |x| x.quantity.to_string()),
+                    })
+                    .collect(),
+                parts: plan
+                    .as_ref()
+                    .map(|p| {
+                        p.parts
+                            .iter()
+                            .map(|x| PartInput {
+                                part_id: x.line.part_id.clone(),
+                                label: format!(
+                                    "{} {}",
+                                    x.line.part_no,
+                                    l.tr(&x.line.name_zh, &x.line.name_en)
+                                ),
+                                qty: x.line.quantity.to_string(),
+                                available: x.available_here,
+                                flags: flags(l, x.line.dangerous_goods, x.line.monitored),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                items: plan
+                    .as_ref()
+                    .map(|p| {
+                        p.items
+                            .iter()
+                            .map(|i| ItemInput {
+                                desc: i.description.clone(),
+                                minutes: i.labour_minutes.to_string(),
+                                rate: Fen::from_fen(i.rate_fen_per_hour).yuan_string(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                estimated_minutes: plan
+                    .as_ref()
+                    .map(|p| p.estimated_minutes.to_string())
+                    .unwrap_or_default(),
+                travel_km: plan
+                    .as_ref()
+                    .map(|p| format!("{:.1}", p.travel_km))
+                    .unwrap_or_default(),
+                special_notes: plan
+                    .as_ref()
+                    .map(|p| p.special_notes.clone())
+                    .unwrap_or_default(),
+            };
+            Ok((state, ticket, plan))
+        })
+        .await
+}
+
+fn flags(l: super::i18n::Locale, dangerous: bool, monitored: bool) -> String {
+    let mut f = Vec::new();
+    if dangerous {
+        f.push(l.tr("危险品", "DG"));
+    }
+    if monitored {
+        f.push(l.tr("监控件", "monitored"));
+    }
+    f.join(" ")
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    q: web::Query<Saved>,
+) -> Result<HttpResponse, PageError> {
+    workflow::require(&user.identity, Event::StartPlanning).or_page(user.locale)?;
+    let id = id.into_inner();
+    let (mut s, ticket, plan) = load_state(&state, &user, &id).await.or_page(user.locale)?;
+    if s.items.is_empty() {
+        s.items.push(ItemInput {
+            desc: String::new(),
+            minutes: String::new(),
+            rate: String::new(),
+        });
+    }
+    let alert = q
+        .saved
+        .as_ref()
+        .map(|_| ("ok", user.locale.tr("方案已保存", "Plan saved").to_owned()));
+    render(
+        &state,
+        &user,
+        ticket,
+        s,
+        plan,
+        BTreeMap::new(),
+        alert,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    state: &AppState,
+    user: &WebUser,
+    ticket: crate::repo::tickets::TicketRecord,
+    s: EditorState,
+    plan: Option<plans::PlanView>,
+    errors: BTreeMap<String, String>,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let l = user.locale;
+    let (cost, travel) = plans::preview(
+        &state.db,
+        &user.identity,
+        ticket.id.clone(),
+        to_request(&Fields::from_state(&s)).0,
+        &state.settings.pricing,
+    )
+    .await
+    .or_page(l)?;
+    let ticket_status = workflow::status_of(&ticket);
+    let version_note = match &plan {
+        None => l.tr("新方案（第 1 版）", "New plan (version 1)").to_owned(),
+        Some(p) if p.status == "draft" => format!("{} {}", l.tr("草稿 第", "Draft v"), p.version),
+        Some(p) => format!(
+            "{} {} {}",
+            l.tr("保存后将成为第", "Saving makes version"),
+            p.version + 1,
+            l.tr(
+                "版，之前的确认与审批作废",
+                "and voids earlier consent and approvals"
+            )
+        ),
+    };
+    let submit_version = plan
+        .as_ref()
+        .filter(|p| {
+            p.status == "draft"
+                && crate::domain::workflow::transition(
+                    ticket_status,
+                    Event::SubmitPlan,
+                    Default::default(),
+                )
+                .is_ok()
+        })
+        .map(|p| p.version);
+    Ok(html(
+        status,
+        &EditorPage {
+            c: user.chrome(),
+            ticket_id: ticket.id,
+            number: ticket.number,
+            fault: ticket.fault,
+            model: ticket.model,
+            s,
+            version_note,
+            cost_total_fen: cost.total_fen,
+            cost_yuan: Fen::from_fen(cost.total_fen).yuan_string(),
+            travel_used: format!("{travel:.1}"),
+            submit_version,
+            errors,
+            alert,
+        },
+    ))
+}
+
+impl Fields {
+    /// The editor's own values as a form, so render and preview read them the same way.
+    fn from_state(s: &EditorState) -> Fields {
+        let mut pairs = Vec::new();
+        for c in s.crew.iter().filter(|c| c.checked) {
+            pairs.push(("crew".to_owned(), c.id.clone()));
+            if c.lead {
+                pairs.push(("lead".to_owned(), c.id.clone()));
+            }
+        }
+        for t in &s.tools {
+            pairs.push((format!("tool:{}", t.id), t.qty.clone()));
+        }
+        for p in &s.parts {
+            pairs.push(("part_id".to_owned(), p.part_id.clone()));
+            pairs.push(("part_qty".to_owned(), p.qty.clone()));
+        }
+        for i in &s.items {
+            pairs.push(("item_desc".to_owned(), i.desc.clone()));
+            pairs.push(("item_minutes".to_owned(), i.minutes.clone()));
+            pairs.push(("item_rate".to_owned(), i.rate.clone()));
+        }
+        pairs.push(("estimated_minutes".to_owned(), s.estimated_minutes.clone()));
+        pairs.push(("travel_km".to_owned(), s.travel_km.clone()));
+        pairs.push(("special_notes".to_owned(), s.special_notes.clone()));
+        Fields::from_pairs(pairs)
+    }
+}
+
+/// The plan request the form describes, and the fields whose text is not a number.
+fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
+    let mut errors = BTreeMap::new();
+    let lead = f.get("lead");
+    let crew = f
+        .all("crew")
+        .into_iter()
+        .map(|id| CrewLine {
+            technician_id: id.to_owned(),
+            lead: id == lead,
+        })
+        .collect();
+    let mut tools = Vec::new();
+    for (i, (id, qty)) in f.prefixed("tool:").enumerate() {
+        match qty.parse::<i64>() {
+            Ok(0) => {}
+            Ok(q) => tools.push(ToolLine {
+                tool_id: id.to_owned(),
+                quantity: q,
+            }),
+            Err(_) if qty.is_empty() => {}
+            Err(_) => {
+                errors.insert(
+                    format!("tools[{i}].quantity"),
+                    "请输入整数 / Enter a whole number".into(),
+                );
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    for (i, (id, qty)) in f
+        .all("part_id")
+        .into_iter()
+        .zip(f.all("part_qty"))
+        .enumerate()
+    {
+        match qty.parse::<i64>() {
+            Ok(q) => parts.push(PartLine {
+                part_id: id.to_owned(),
+                quantity: q,
+            }),
+            Err(_) => {
+                errors.insert(
+                    format!("parts[{i}].quantity"),
+                    "请输入整数 / Enter a whole number".into(),
+                );
+            }
+        }
+    }
+    let mut items = Vec::new();
+    let (descs, minutes, rates) = (
+        f.all("item_desc"),
+        f.all("item_minutes"),
+        f.all("item_rate"),
+    );
+    for (i, desc) in descs.iter().enumerate() {
+        let (m, r) = (
+            minutes.get(i).copied().unwrap_or(""),
+            rates.get(i).copied().unwrap_or(""),
+        );
+        if desc.is_empty() && m.is_empty() && r.is_empty() {
+            continue;
+        }
+        let labour_minutes = m.parse::<i64>().unwrap_or_else(|_| {
+            errors.insert(
+                format!("items[{i}].labour_minutes"),
+                "请输入整数分钟 / Enter whole minutes".into(),
+            );
+            0
+        });
+        let rate_fen_per_hour = if r.is_empty() {
+            None
+        } else {
+            match Fen::from_yuan_str(r) {
+                Ok(fen) => Some(fen.as_fen()),
+                Err(e) => {
+                    errors.insert(format!("items[{i}].rate"), e.to_string());
+                    None
+                }
+            }
+        };
+        items.push(ItemLine {
+            description: (*desc).to_owned(),
+            labour_minutes,
+            rate_fen_per_hour,
+        });
+    }
+    let estimated_minutes = match f.get("estimated_minutes") {
+        "" => None,
+        s => s.parse().map(Some).unwrap_or_else(|_| {
+            errors.insert(
+                "estimated_minutes".into(),
+                "请输入整数分钟 / Enter whole minutes".into(),
+            );
+            None
+        }),
+    };
+    let travel_km = match f.get("travel_km") {
+        "" => None,
+        s => s.parse().map(Some).unwrap_or_else(|_| {
+            errors.insert("travel_km".into(), "请输入公里数 / Enter kilometres".into());
+            None
+        }),
+    };
+    (
+        PlanRequest {
+            crew,
+            tools,
+            parts,
+            items,
+            estimated_minutes,
+            travel_km,
+            special_notes: f.get("special_notes").to_owned(),
+        },
+        errors,
+    )
+}
+
+/// Rebuilds the editor from what was posted, keeping every typed value.
+fn state_from(
+    f: &Fields,
+    mut s: EditorState,
+    l: super::i18n::Locale,
+    catalogue: &[(staff::Part, i32)],
+) -> EditorState {
+    let crew = f.all("crew");
+    let lead = f.get("lead");
+    for c in &mut s.crew {
+        c.checked = crew.contains(&c.id.as_str());
+        c.lead = c.id == lead;
+    }
+    for t in &mut s.tools {
+        t.qty = f
+            .prefixed("tool:")
+            .find(|(id, _)| *id == t.id)
+            .map_or("0".into(), |(_, q)| q.to_owned());
+    }
+    s.parts = f
+        .all("part_id")
+        .into_iter()
+        .zip(f.all("part_qty"))
+        .map(|(id, qty)| {
+            let known = catalogue.iter().find(|(p, _)| p.id == id);
+            PartInput {
+                part_id: id.to_owned(),
+                label: known.map_or(id.to_owned(), |(p, _)| {
+                    format!("{} {}", p.part_no, l.tr(&p.name_zh, &p.name_en))
+                }),
+                qty: qty.to_owned(),
+                available: known.map_or(0, |(_, a)| *a),
+                flags: known.map_or(String::new(), |(p, _)| {
+                    flags(l, p.dangerous_goods, p.monitored)
+                }),
+            }
+        })
+        .collect();
+    let (descs, minutes, rates) = (
+        f.all("item_desc"),
+        f.all("item_minutes"),
+        f.all("item_rate"),
+    );
+    s.items = descs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ItemInput {
+            desc: (*d).to_owned(),
+            minutes: minutes.get(i).copied().unwrap_or("").to_owned(),
+            rate: rates.get(i).copied().unwrap_or("").to_owned(),
+        })
+        .collect();
+    if s.items.is_empty() {
+        s.items.push(ItemInput {
+            desc: String::new(),
+            minutes: String::new(),
+            rate: String::new(),
+        });
+    }
+    s.estimated_minutes = f.get("estimated_minutes").to_owned();
+    s.travel_km = f.get("travel_km").to_owned();
+    s.special_notes = f.get("special_notes").to_owned();
+    s
+}
+
+pub async fn save(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let f = Fields::parse(&body);
+    user.check_csrf(f.get("csrf"))?;
+    workflow::require(&user.identity, Event::StartPlanning).or_page(user.locale)?;
+    let (req, mut errors) = to_request(&f);
+    let result = if errors.is_empty() {
+        plans::save(
+            &state.db,
+            &user.identity,
+            id.clone(),
+            req,
+            &state.settings.pricing,
+        )
+        .await
+        .map(|_| ())
+    } else {
+        Err(AppError::validation(Default::default()))
+    };
+    match result {
+        Ok(()) => Ok(redirect(&format!("/tickets/{id}/plan?saved=1"))),
+        Err(e)
+            if e.code == ErrorCode::ValidationFailed
+                || e.code == ErrorCode::InvalidTransition
+                || e.code == ErrorCode::StaleState =>
+        {
+            let l = user.locale;
+            for (k, v) in &e.fields {
+                errors.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            for v in errors.values_mut() {
+                *v = l.pick(v).to_owned();
+            }
+            let alert = Some((
+                "error",
+                if e.fields.is_empty() && e.code != ErrorCode::ValidationFailed {
+                    l.pick(&e.message).to_owned()
+                } else {
+                    l.tr("请更正标红的项目", "Please correct the marked fields")
+                        .to_owned()
+                },
+            ));
+            let (base, ticket, plan) = load_state(&state, &user, &id).await.or_page(l)?;
+            let ids: Vec<String> = f.all("part_id").into_iter().map(str::to_owned).collect();
+            let dealer = ticket.dealer_id.clone();
+            let catalogue = state
+                .db
+                .read(move |conn| {
+                    let parts = staff::parts_by_ids(conn, &ids)?;
+                    let avail = staff::available_at(conn, &dealer, &ids)?;
+                    Ok(parts
+                        .into_iter()
+                        .map(|p| {
+                            let a = avail
+                                .iter()
+                                .find(|(id, _)| *id == p.id)
+                                .map_or(0, |(_, a)| *a);
+                            (p, a)
+                        })
+                        .collect::<Vec<_>>())
+                })
+                .await
+                .or_page(l)?;
+            let s = state_from(&f, base, l, &catalogue);
+            render(
+                &state,
+                &user,
+                ticket,
+                s,
+                plan,
+                errors,
+                alert,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::App(e, user.locale)),
+    }
+}
+
+/// htmx: the server's cost for the plan as currently typed.
+pub async fn preview(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let f = Fields::parse(&body);
+    let (req, _) = to_request(&f);
+    let (cost, travel) = plans::preview(
+        &state.db,
+        &user.identity,
+        id.into_inner(),
+        req,
+        &state.settings.pricing,
+    )
+    .await
+    .or_page(user.locale)?;
+    let y = |fen: i64| Fen::from_fen(fen).yuan_string();
+    Ok(html(
+        StatusCode::OK,
+        &CostFragment {
+            c: user.chrome(),
+            cost_total_fen: cost.total_fen,
+            cost_yuan: y(cost.total_fen),
+            parts_yuan: y(cost.parts_fen),
+            labour_yuan: y(cost.labour_fen),
+            travel_yuan: y(cost.travel_fen),
+            travel_used: format!("{travel:.1}"),
+        },
+    ))
+}
+
+pub struct PartResult {
+    pub id: String,
+    pub label: String,
+    pub price: String,
+    pub available: i32,
+    pub flags: String,
+}
+
+#[derive(Template)]
+#[template(path = "part_results.html", config = "src/web/askama.toml")]
+struct PartResults {
+    c: Chrome,
+    q: String,
+    results: Vec<PartResult>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+/// htmx: catalogue search with what this dealer has available.
+pub async fn search_parts(
+    state: web::Data<AppState>,
+    user: WebUser,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = q.q.clone().unwrap_or_default().trim().to_owned();
+    let l = user.locale;
+    let results = if query.chars().count() < 2 {
+        Vec::new()
+    } else {
+        let (dealer, qq) = (user.identity.dealer_id.clone(), query.clone());
+        state
+            .db
+            .read(move |conn| staff::search_parts(conn, &dealer, &qq, 20))
+            .await
+            .or_page(l)?
+            .into_iter()
+            .map(|(p, available)| PartResult {
+                label: format!("{} {}", p.part_no, l.tr(&p.name_zh, &p.name_en)),
+                price: Fen::from_fen(p.price_fen).yuan_string(),
+                flags: flags(l, p.dangerous_goods, p.monitored),
+                id: p.id,
+                available,
+            })
+            .collect()
+    };
+    Ok(html(
+        StatusCode::OK,
+        &PartResults {
+            c: user.chrome(),
+            q: query,
+            results,
+        },
+    ))
+}

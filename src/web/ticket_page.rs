@@ -1,0 +1,348 @@
+//! The ticket page: the call, the vehicle, the plan and its approvals, the timeline — and the one step that is the viewer's to take.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::Duration;
+
+use super::session::{Chrome, WebUser};
+use super::tickets::{local, visit_rows, VisitRow};
+use super::{html, OrPage, PageError};
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::money::Fen;
+use crate::domain::role::Role;
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::{transition, Context, Event};
+use crate::services::approvals::default_arrival;
+use crate::services::tickets::{self, TicketDetail};
+use crate::startup::AppState;
+
+/// What the viewer may do now; derived from the same state machine and role table the server enforces.
+#[derive(Default)]
+pub struct Actions {
+    pub edit_plan: bool,
+    pub submit_version: Option<i32>,
+    pub review: bool,
+    pub consent: bool,
+    pub approval: bool,
+    pub issue: bool,
+    pub job_link: bool,
+    pub depart: bool,
+    pub cancel: bool,
+    pub close: bool,
+}
+
+impl Actions {
+    pub fn any(&self) -> bool {
+        self.edit_plan
+            || self.submit_version.is_some()
+            || self.review
+            || self.consent
+            || self.approval
+            || self.issue
+            || self.job_link
+            || self.depart
+            || self.cancel
+            || self.close
+    }
+}
+
+pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
+    let (status, crew_on_site) = (d.ticket.status, d.ticket.crew_on_site);
+    let roles = &user.identity.roles;
+    let can =
+        |e: Event| e.permitted(roles) && transition(status, e, Context { crew_on_site }).is_ok();
+    let plan = d.plan.as_ref();
+    let on_crew = plan.is_some_and(|p| {
+        p.crew
+            .iter()
+            .any(|c| c.user_id.as_deref() == Some(user.identity.user_id.as_str()))
+    });
+    let workshop = roles.contains(&Role::WorkshopLead);
+    Actions {
+        edit_plan: workshop
+            && (can(Event::StartPlanning)
+                || can(Event::RevisePlan)
+                || matches!(status, TicketStatus::Planning | TicketStatus::Replanning)),
+        submit_version: plan
+            .filter(|p| p.status == "draft" && can(Event::SubmitPlan))
+            .map(|p| p.version),
+        review: can(Event::ManagerAccept),
+        consent: can(Event::CustomerAgree),
+        approval: can(Event::DirectorApprove),
+        issue: roles.contains(&Role::PartsDesk)
+            && plan.is_some_and(|p| {
+                p.director_approved && p.parts.iter().any(|l| l.issued < l.line.quantity)
+            })
+            && matches!(
+                status,
+                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
+            ),
+        job_link: on_crew
+            && matches!(
+                status,
+                TicketStatus::Approved
+                    | TicketStatus::Dispatched
+                    | TicketStatus::OnSite
+                    | TicketStatus::Replanning
+            ),
+        depart: roles.contains(&Role::ServiceManager) && can(Event::Depart),
+        cancel: can(Event::Cancel),
+        close: can(Event::Close),
+    }
+}
+
+pub struct IssueLineView {
+    pub part_id: String,
+    pub part_no: String,
+    pub name: String,
+    pub remaining: i32,
+    pub available: i32,
+}
+
+pub struct StageRow {
+    pub label: String,
+    pub minutes: i64,
+    pub open: bool,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub action: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+pub struct ApprovalView {
+    pub version: i32,
+    pub step: String,
+    pub decision: String,
+    pub actor: String,
+    pub reason: String,
+    pub at: String,
+    pub voided: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket_show.html", config = "src/web/askama.toml")]
+struct ShowPage {
+    c: Chrome,
+    d: TicketDetail,
+    alert: Option<(&'static str, String)>,
+    a: Actions,
+    status_code: &'static str,
+    status_label: String,
+    level_label: String,
+    call_time: String,
+    created_at: String,
+    expected_arrival: String,
+    visits: Vec<VisitRow>,
+    audit: Vec<AuditRow>,
+    stages: Vec<StageRow>,
+    approvals: Vec<ApprovalView>,
+    issue_lines: Vec<IssueLineView>,
+    osm_link: String,
+    amap_link: String,
+    lead_name: String,
+    lead_phone: String,
+    total_yuan: String,
+    arrival_input: String,
+    arrival_told: String,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+}
+
+/// Renders the page, with an alert after an action (ok or refused) when given.
+pub async fn render(
+    state: &AppState,
+    user: &WebUser,
+    id: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let d = tickets::detail(&state.db, &user.identity, id)
+        .await
+        .or_page(user.locale)?;
+    let t = &d.ticket;
+    let l = user.locale;
+    let a = actions(user, &d);
+    let level_label =
+        crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
+            .map(|r| l.tr(r.label_zh(), r.label_en()).to_owned())
+            .unwrap_or_default();
+    let (lat, lon) = (t.location.lat, t.location.lon);
+    // Amap expects GCJ-02; OpenStreetMap WGS-84.
+    let (glat, glon) = Coordinates::parse(lat, lon, Crs::Wgs84)
+        .map(|c| c.to_crs(Crs::Gcj02))
+        .unwrap_or((lat, lon));
+    let status_label = |s: &str| {
+        TicketStatus::parse(s)
+            .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
+            .unwrap_or_else(|| s.to_owned())
+    };
+    let audit = d
+        .audit
+        .iter()
+        .map(|e| AuditRow {
+            at: local(state, &e.at),
+            action: action_label(l, &e.action).to_owned(),
+            actor: e
+                .actor
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| "—".into()),
+            detail: [
+                match (&e.from_status, &e.to_status) {
+                    (Some(f), Some(to)) => format!("{} → {}", status_label(f), status_label(to)),
+                    (None, Some(to)) => format!("→ {}", status_label(to)),
+                    _ => String::new(),
+                },
+                e.comment.clone().unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        })
+        .collect();
+    let stages = d
+        .stages
+        .iter()
+        .map(|s| StageRow {
+            label: if l == super::i18n::Locale::En {
+                s.stage.replace('_', " ")
+            } else {
+                s.label_zh.clone()
+            },
+            minutes: (s.seconds + 59) / 60,
+            open: s.open,
+        })
+        .collect();
+    let approvals = d
+        .approvals
+        .iter()
+        .map(|ap| ApprovalView {
+            version: ap.plan_version,
+            step: step_label(l, &ap.step).to_owned(),
+            decision: decision_label(l, &ap.decision).to_owned(),
+            actor: ap.actor_name.clone(),
+            reason: ap.reason.clone().unwrap_or_default(),
+            at: local(state, &ap.created_at),
+            voided: ap.voided_at.map(|_| {
+                l.pick(ap.void_reason.as_deref().unwrap_or("作废 / void"))
+                    .to_owned()
+            }),
+        })
+        .collect();
+    let plan = d.plan.as_ref();
+    let issue_lines = plan
+        .map(|p| {
+            p.parts
+                .iter()
+                .filter(|x| x.issued < x.line.quantity)
+                .map(|x| IssueLineView {
+                    part_id: x.line.part_id.clone(),
+                    part_no: x.line.part_no.clone(),
+                    name: l.tr(&x.line.name_zh, &x.line.name_en).to_owned(),
+                    remaining: x.line.quantity - x.issued,
+                    available: x.available_here,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let lead = plan.and_then(|p| p.crew.iter().find(|c| c.lead));
+    let offset = Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
+    let arrival = d
+        .expected_arrival_at
+        .unwrap_or_else(|| default_arrival(crate::repo::now(), plan.map_or(0.0, |p| p.travel_km)));
+    let page = ShowPage {
+        c: user.chrome(),
+        status_code: t.status.as_str(),
+        status_label: l.tr(t.status.label_zh(), t.status.label_en()).to_owned(),
+        level_label,
+        call_time: local(state, &t.call_time),
+        created_at: local(state, &t.created_at),
+        expected_arrival: d
+            .expected_arrival_at
+            .map(|e| local(state, &e))
+            .unwrap_or_default(),
+        visits: visit_rows(user, d.recent_visits.clone()),
+        audit,
+        stages,
+        approvals,
+        issue_lines,
+        osm_link: format!(
+            "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
+        ),
+        amap_link: format!(
+            "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
+        ),
+        lead_name: lead.map(|c| c.name.clone()).unwrap_or_default(),
+        lead_phone: lead.map(|c| c.phone.clone()).unwrap_or_default(),
+        total_yuan: plan
+            .map(|p| Fen::from_fen(p.cost.total_fen).yuan_string())
+            .unwrap_or_default(),
+        arrival_input: (arrival + offset).format("%Y-%m-%dT%H:%M").to_string(),
+        arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
+        alert,
+        a,
+        d,
+    };
+    Ok(html(status, &page))
+}
+
+pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
+    let (zh, en) = match action {
+        "ticket.created" => ("登记救援单", "Ticket opened"),
+        "plan.started" => ("开始制定方案", "Planning started"),
+        "plan.saved" => ("保存方案", "Plan saved"),
+        "plan.submitted" => ("提交方案", "Plan submitted"),
+        "plan.revised" => ("修改方案（新版本）", "Plan revised (new version)"),
+        "review.accepted" => ("服务经理审核通过", "Manager accepted"),
+        "review.returned" => ("服务经理退回", "Manager returned the plan"),
+        "consent.agreed" => ("客户同意", "Customer agreed"),
+        "consent.declined_replan" => ("客户不同意，重新制定", "Customer declined, re-plan"),
+        "consent.declined_cancel" => ("客户不同意，取消", "Customer declined, cancelled"),
+        "approval.approved" => ("服务总监批准", "Director approved"),
+        "approval.rejected" => ("服务总监驳回", "Director rejected"),
+        "parts.issued" => ("领料", "Parts issued"),
+        "parts.returned" => ("退料", "Parts returned"),
+        "crew.acknowledged" => ("技师确认接单", "Crew acknowledged"),
+        "crew.departed" => ("救援出发", "Crew departed"),
+        "crew.arrived" => ("到达现场", "Crew on site"),
+        "site.mismatch_reported" => ("现场故障与方案不符", "Fault does not match"),
+        "site.resolved" => ("现场解决", "Resolved on site"),
+        "site.towed" => ("拖回维修", "Towed to workshop"),
+        "ticket.closed" => ("关闭", "Closed"),
+        "ticket.cancelled" => ("取消", "Cancelled"),
+        other => return other,
+    };
+    l.tr(zh, en)
+}
+
+fn step_label(l: super::i18n::Locale, step: &str) -> &str {
+    match step {
+        "manager_review" => l.tr("服务经理审核", "Manager review"),
+        "customer_consent" => l.tr("客户确认", "Customer consent"),
+        "director" => l.tr("服务总监审批", "Director approval"),
+        other => other,
+    }
+}
+
+fn decision_label(l: super::i18n::Locale, decision: &str) -> &str {
+    match decision {
+        "accepted" => l.tr("通过", "Accepted"),
+        "returned" => l.tr("退回", "Returned"),
+        "agreed" => l.tr("同意", "Agreed"),
+        "declined" => l.tr("不同意", "Declined"),
+        "approved" => l.tr("批准", "Approved"),
+        "rejected" => l.tr("驳回", "Rejected"),
+        other => other,
+    }
+}

@@ -1,0 +1,151 @@
+//! "My work": per role, the tickets waiting for this user's step (review queue, approval inbox, parts to issue …).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::session::{Chrome, WebUser};
+use super::tickets::local;
+use super::{html, OrPage, PageError};
+use crate::domain::role::Role;
+use crate::domain::ticket::TicketStatus;
+use crate::repo::tickets::TicketRecord;
+use crate::startup::AppState;
+
+pub struct Queue {
+    pub id: &'static str,
+    pub title: String,
+    pub rows: Vec<QueueRow>,
+}
+
+pub struct QueueRow {
+    pub t: TicketRecord,
+    pub status_label: String,
+    pub call_time: String,
+}
+
+#[derive(Template)]
+#[template(path = "work.html", config = "src/web/askama.toml")]
+struct WorkPage {
+    c: Chrome,
+    queues: Vec<Queue>,
+    technician: bool,
+}
+
+/// Which states wait for which role, and what the queue is called.
+fn queues_for(
+    roles: &[Role],
+) -> Vec<(&'static str, &'static str, &'static str, Vec<&'static str>)> {
+    let mut out = Vec::new();
+    for role in roles {
+        match role {
+            Role::CallAgent => out.push((
+                "new",
+                "刚登记、待制定方案",
+                "Opened, waiting for a plan",
+                vec!["new"],
+            )),
+            Role::WorkshopLead => out.push((
+                "planning",
+                "待制定方案",
+                "To plan",
+                vec!["new", "planning", "replanning"],
+            )),
+            Role::ServiceManager => {
+                out.push((
+                    "review",
+                    "审核队列",
+                    "Review queue",
+                    vec!["awaiting_manager_review"],
+                ));
+                out.push((
+                    "consent",
+                    "待联系客户确认",
+                    "Consent calls",
+                    vec!["awaiting_customer_consent"],
+                ));
+                out.push((
+                    "close",
+                    "待关闭",
+                    "To close",
+                    vec!["resolved", "towed_to_workshop"],
+                ));
+            }
+            Role::ServiceDirector => out.push((
+                "approval",
+                "审批收件箱",
+                "Approval inbox",
+                vec!["awaiting_director"],
+            )),
+            Role::PartsDesk => out.push((
+                "parts",
+                "待领料 / 配件跟踪",
+                "Parts to issue",
+                vec!["approved", "dispatched", "on_site"],
+            )),
+            Role::Admin => out.push((
+                "open",
+                "全部未结救援单",
+                "All open tickets",
+                vec![
+                    "new",
+                    "planning",
+                    "awaiting_manager_review",
+                    "awaiting_customer_consent",
+                    "awaiting_director",
+                    "approved",
+                    "dispatched",
+                    "on_site",
+                    "replanning",
+                ],
+            )),
+            Role::Technician => {}
+        }
+    }
+    out
+}
+
+pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+    let wanted = queues_for(&user.identity.roles);
+    let dealer = user.identity.dealer_id.clone();
+    let lists = {
+        let wanted: Vec<Vec<&'static str>> = wanted.iter().map(|w| w.3.clone()).collect();
+        state
+            .db
+            .read(move |conn| {
+                wanted
+                    .iter()
+                    .map(|states| crate::repo::tickets::in_states(conn, &dealer, states))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await
+            .or_page(user.locale)?
+    };
+    let queues = wanted
+        .into_iter()
+        .zip(lists)
+        .map(|((id, zh, en, _), rows)| Queue {
+            id,
+            title: user.locale.tr(zh, en).to_owned(),
+            rows: rows
+                .into_iter()
+                .map(|t| {
+                    let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+                    QueueRow {
+                        status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                        call_time: local(&state, &t.call_time),
+                        t,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(html(
+        StatusCode::OK,
+        &WorkPage {
+            c: user.chrome(),
+            queues,
+            technician: user.identity.roles.contains(&Role::Technician),
+        },
+    ))
+}
