@@ -9,3 +9,4 @@ mod listing;
 mod migrations;
 mod pages;
 mod rescue;
+mod rescue_pages;

@@ -6,7 +6,7 @@ use crate::both;
 use crate::helpers::{Backend, TestApp, PASSWORD};
 
 /// The value of `name="csrf" value="…"` in a page.
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let at =
         html.find("name=\"csrf\" value=\"").expect("csrf field") + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap().to_owned()
@@ -18,7 +18,7 @@ fn form_key_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-async fn signed_in(app: &TestApp, login: &str) -> reqwest::Client {
+pub async fn signed_in(app: &TestApp, login: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
