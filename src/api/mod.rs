@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod rescue;
+pub mod resources;
 pub mod tickets;
 pub mod time;
 pub mod vehicles;
@@ -40,10 +41,13 @@ use crate::error::{AppError, ErrorCode};
         rescue::cancel,
         rescue::close,
         rescue::timeline,
+        resources::technicians,
+        resources::tools,
+        resources::parts,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"))
 )]
 pub struct ApiDoc;
 
@@ -97,6 +101,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(rescue::cancel)
             .service(rescue::close)
             .service(rescue::timeline)
+            .service(resources::technicians)
+            .service(resources::tools)
+            .service(resources::parts)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

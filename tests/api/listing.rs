@@ -104,3 +104,42 @@ async fn history_body(backend: Backend) {
     assert_eq!(status, 404);
     assert_eq!(err["error"], "not_found");
 }
+
+both!(plan_resources, resources_body);
+async fn resources_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.workshop");
+    let (status, techs) = app.get_json(&token, "/api/v1/technicians").await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = techs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(
+        ids.iter().all(|id| id.starts_with("hz-")),
+        "only this dealer's: {ids:?}"
+    );
+    let (_, tools) = app.get_json(&token, "/api/v1/tools").await;
+    assert_eq!(tools.as_array().unwrap().len(), 2);
+    let (status, parts) = app
+        .get_json(&token, "/api/v1/parts?q=%E8%93%84%E7%94%B5%E6%B1%A0")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(parts[0]["id"], "battery");
+    assert_eq!(parts[0]["available_here"], 3);
+    assert_eq!(parts[0]["dangerous_goods"], true);
+    let (_, airbag) = app.get_json(&token, "/api/v1/parts?q=5G0%20880").await;
+    assert_eq!(airbag[0]["available_here"], 0);
+    let (status, err) = app.get_json(&token, "/api/v1/parts?q=x").await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (400, Some("validation_failed"))
+    );
+    let (_, other) = app
+        .get_json(&app.token("nb.workshop"), "/api/v1/parts?q=battery")
+        .await;
+    assert_eq!(other[0]["available_here"], 0, "availability is per dealer");
+}
