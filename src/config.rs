@@ -18,7 +18,99 @@ pub struct Settings {
     pub ui: UiSettings,
     pub tickets: TicketSettings,
     pub pricing: PricingSettings,
+    pub outbox: OutboxSettings,
+    pub sms: SmsSettings,
+    pub sms_templates: SmsTemplateSettings,
+    pub email: EmailSettings,
+    pub links: LinkSettings,
     pub demo: DemoSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    pub worker: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u32,
+    pub max_attempts: u32,
+    pub backoff_base_s: u64,
+    pub backoff_max_s: u64,
+    pub lease_s: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProviderKind {
+    None,
+    Aliyun,
+    Twilio,
+    Webhook,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsSettings {
+    pub provider: SmsProviderKind,
+    pub timeout_s: u64,
+    pub aliyun_endpoint: String,
+    pub aliyun_region: String,
+    pub aliyun_access_key_id: String,
+    pub aliyun_access_key_secret: String,
+    pub aliyun_sign_name: String,
+    pub twilio_base_url: String,
+    pub twilio_account_sid: String,
+    pub twilio_auth_token: String,
+    pub twilio_from: String,
+    pub webhook_url: String,
+    pub webhook_secret: String,
+}
+
+/// Alibaba Cloud template codes per message kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsTemplateSettings {
+    pub technician_dispatch: String,
+    pub customer_crew_departed: String,
+    pub customer_parts_delay: String,
+    pub customer_resolved: String,
+    pub customer_location_request: String,
+    pub staff_notice: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransportKind {
+    None,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    Starttls,
+    Implicit,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub transport: EmailTransportKind,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    pub from: String,
+    pub timeout_s: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSettings {
+    pub secret: String,
+    pub technician_hours: u32,
+    pub customer_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +277,43 @@ impl Settings {
         }
         if self.auth.session_hours == 0 {
             return Err(bad("auth.session_hours", "must be at least 1"));
+        }
+        let sms = &self.sms;
+        let missing = |key: &str, value: &str| {
+            value
+                .trim()
+                .is_empty()
+                .then(|| bad(key, "must be set for the chosen sms.provider"))
+        };
+        let required: Vec<(&str, &str)> = match sms.provider {
+            SmsProviderKind::None => vec![],
+            SmsProviderKind::Aliyun => vec![
+                ("sms.aliyun_access_key_id", &sms.aliyun_access_key_id),
+                (
+                    "sms.aliyun_access_key_secret",
+                    &sms.aliyun_access_key_secret,
+                ),
+                ("sms.aliyun_sign_name", &sms.aliyun_sign_name),
+            ],
+            SmsProviderKind::Twilio => vec![
+                ("sms.twilio_account_sid", &sms.twilio_account_sid),
+                ("sms.twilio_auth_token", &sms.twilio_auth_token),
+                ("sms.twilio_from", &sms.twilio_from),
+            ],
+            SmsProviderKind::Webhook => vec![
+                ("sms.webhook_url", &sms.webhook_url),
+                ("sms.webhook_secret", &sms.webhook_secret),
+            ],
+        };
+        if let Some(err) = required.into_iter().find_map(|(k, v)| missing(k, v)) {
+            return Err(err);
+        }
+        if self.outbox.max_attempts == 0 || self.outbox.batch_size == 0 || self.outbox.lease_s == 0
+        {
+            return Err(bad(
+                "outbox",
+                "max_attempts, batch_size and lease_s must be at least 1",
+            ));
         }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));

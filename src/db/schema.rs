@@ -358,6 +358,36 @@ diesel::table! {
         claimed_at -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        params -> Text,
+        provider_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revoked_links (nonce) {
+        nonce -> Text,
+        ticket_id -> Text,
+        revoked_by -> Nullable<Text>,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    location_shares (id) {
+        id -> Text,
+        ticket_id -> Text,
+        lat -> Double,
+        lon -> Double,
+        accuracy_m -> Nullable<Double>,
+        created_at -> Timestamp,
     }
 }
 
@@ -425,6 +455,8 @@ diesel::joinable!(sourcing_orders -> parts (part_id));
 diesel::joinable!(sourcing_orders -> dealers (source_dealer_id));
 diesel::joinable!(sourcing_orders -> users (reviewed_by));
 diesel::joinable!(outbox -> tickets (ticket_id));
+diesel::joinable!(revoked_links -> tickets (ticket_id));
+diesel::joinable!(location_shares -> tickets (ticket_id));
 diesel::joinable!(audit_events -> dealers (dealer_id));
 diesel::joinable!(audit_events -> tickets (ticket_id));
 diesel::joinable!(audit_events -> users (actor_id));
@@ -457,5 +489,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     part_issues,
     sourcing_orders,
     outbox,
+    app_secrets,
+    revoked_links,
+    location_shares,
     audit_events,
 );

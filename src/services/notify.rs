@@ -34,6 +34,8 @@ pub fn staff(
                     template,
                     subject: "",
                     body_text: text,
+                    body_html: None,
+                    params: &serde_json::Value::Null,
                     ticket_id: Some(&ticket.id),
                 },
             )?;
@@ -67,9 +69,12 @@ pub fn technician(
             template,
             subject,
             body_text: text,
+            body_html: None,
+            params: &serde_json::Value::Null,
             ticket_id: Some(&ticket.id),
         },
     )
+    .map(|_| ())
 }
 
 /// Texts the customer who called, when they called from a mobile.
@@ -89,6 +94,8 @@ pub fn customer(
                 template,
                 subject: "",
                 body_text: text,
+                body_html: None,
+                params: &serde_json::Value::Null,
                 ticket_id: Some(&ticket.id),
             },
         )?;
