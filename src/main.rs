@@ -8,8 +8,10 @@ use clap::{Args, Parser, Subcommand};
 
 use rescuedesk::config::{LogFormat, Settings};
 use rescuedesk::db::Db;
+use rescuedesk::notify::Providers;
 use rescuedesk::services;
 use rescuedesk::startup::Application;
+use rescuedesk::workers::outbox::OutboxWorker;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +38,8 @@ enum Command {
     Demo(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Deliver outbox messages (SMS, e-mail) without serving HTTP; for nodes that only send.
+    Worker,
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -116,6 +120,7 @@ fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(apply(settings, args), false),
         Command::Demo(args) => serve(apply(settings, args), true),
+        Command::Worker => worker(settings),
         Command::Migrate => {
             let db = Db::connect(&settings.database)?;
             let n = db.migrate()?;
@@ -210,8 +215,13 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     } else {
         None
     };
-    let app = Application::build_with_db(settings.clone(), db)?;
+    let app = Application::build_with_db(settings.clone(), db.clone())?;
     let url = settings.public_url(app.port());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    if settings.outbox.worker {
+        let providers = Providers::from_settings(&settings).map_err(|e| anyhow::anyhow!(e))?;
+        tokio::spawn(OutboxWorker::new(db, settings.outbox.clone(), providers).run(stopped));
+    }
     tracing::info!(%url, "RescueDesk is serving");
     if let Some(report) = signins {
         println!("\nRescueDesk demo: {url}\n");
@@ -221,5 +231,34 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         println!("RescueDesk serving at {url}");
     }
     app.run_until_stopped().await?;
+    let _ = stop.send(true);
     Ok(())
+}
+
+/// The delivery worker alone, until Ctrl-C or SIGTERM.
+#[tokio::main]
+async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database).context("database")?;
+    db.migrate()?;
+    let providers = Providers::from_settings(&settings).map_err(|e| anyhow::anyhow!(e))?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(OutboxWorker::new(db, settings.outbox.clone(), providers).run(stopped));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    task.await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

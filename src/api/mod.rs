@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
 pub mod health;
+pub mod outbox;
 pub mod rescue;
 pub mod resources;
 pub mod tickets;
@@ -44,10 +45,12 @@ use crate::error::{AppError, ErrorCode};
         resources::technicians,
         resources::tools,
         resources::parts,
+        outbox::list,
+        outbox::retry,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"))
 )]
 pub struct ApiDoc;
 
@@ -104,6 +107,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resources::technicians)
             .service(resources::tools)
             .service(resources::parts)
+            .service(outbox::list)
+            .service(outbox::retry)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

@@ -72,6 +72,8 @@ pub enum Action {
     CreateTicket,
     ViewTickets,
     ViewVehicleHistory,
+    ViewOutbox,
+    RetryMessages,
 }
 
 impl Action {
@@ -97,6 +99,9 @@ impl Action {
                 PartsDesk,
                 Admin,
             ],
+            // Messages carry customers' numbers: staff who deal with customers.
+            Action::ViewOutbox => &[CallAgent, ServiceManager, ServiceDirector, Admin],
+            Action::RetryMessages => &[ServiceManager, Admin],
         }
     }
 
@@ -105,6 +110,8 @@ impl Action {
             Action::CreateTicket => "create rescue tickets",
             Action::ViewTickets => "view rescue tickets",
             Action::ViewVehicleHistory => "view vehicle service history",
+            Action::ViewOutbox => "view the outbox",
+            Action::RetryMessages => "retry messages",
         }
     }
 

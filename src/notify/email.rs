@@ -19,7 +19,9 @@ pub struct Mailer {
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The transport's Debug would print the credentials.
-        f.debug_struct("Mailer").field("from", &self.from).finish_non_exhaustive()
+        f.debug_struct("Mailer")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
     }
 }
 
@@ -73,9 +75,13 @@ impl Mailer {
     /// retry after a lost reply carries the same id and receivers can drop the
     /// duplicate; the receipt's `provider_id` is that Message-ID.
     pub async fn send(&self, mail: &OutgoingEmail) -> Result<Receipt, DeliveryError> {
-        let to: Mailbox = mail.to.trim().parse().map_err(|e| DeliveryError::Permanent {
-            reason: format!("invalid recipient address {:?}: {e}", mail.to),
-        })?;
+        let to: Mailbox = mail
+            .to
+            .trim()
+            .parse()
+            .map_err(|e| DeliveryError::Permanent {
+                reason: format!("invalid recipient address {:?}: {e}", mail.to),
+            })?;
         let message_id = message_id(&mail.idempotency_key);
         let message = Message::builder()
             .from(self.from.clone())
@@ -235,9 +241,7 @@ mod tests {
                 let _ = BufReader::new(stdout).read_line(&mut line);
                 let _ = tx.send(line);
             });
-            let line = rx
-                .recv_timeout(Duration::from_secs(20))
-                .unwrap_or_default();
+            let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
             if let Some(port) = line.trim().strip_prefix("READY ") {
                 let port = port.parse().expect("port after READY");
                 return Some(SmtpServer {
@@ -281,7 +285,11 @@ mod tests {
             .arg(maildir)
             .output()
             .expect("run smtp-test-server.py dump");
-        assert!(out.status.success(), "dump failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dump failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("dump prints JSON")
     }
 
@@ -320,17 +328,26 @@ mod tests {
             .send(&mail("李明 <liming@dealer.example.cn>", key))
             .await
             .expect("accepted");
-        assert_eq!(receipt.provider_id.as_deref(), Some(&*format!("<{key}@rescuedesk>")));
+        assert_eq!(
+            receipt.provider_id.as_deref(),
+            Some(&*format!("<{key}@rescuedesk>"))
+        );
 
         // The raw file: headers are 7-bit, the Chinese subject and sender name RFC 2047-encoded.
         let files = new_files(server.maildir.path());
         assert_eq!(files.len(), 1, "one message in the Maildir");
         let raw = std::fs::read(&files[0]).unwrap();
-        let head_end = raw.windows(2).position(|w| w == b"\n\n").unwrap_or(raw.len());
+        let head_end = raw
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .unwrap_or(raw.len());
         let head = std::str::from_utf8(&raw[..head_end]).expect("headers are ASCII");
         assert!(head.is_ascii(), "{head}");
         assert!(head.contains("Subject: =?utf-8?"), "{head}");
-        assert!(head.contains(&format!("Message-ID: <{key}@rescuedesk>")), "{head}");
+        assert!(
+            head.contains(&format!("Message-ID: <{key}@rescuedesk>")),
+            "{head}"
+        );
         assert!(head.contains("multipart/alternative"), "{head}");
 
         let got = server.messages();
@@ -339,7 +356,10 @@ mod tests {
         assert_eq!(msg["rcpt_to"], "liming@dealer.example.cn");
         assert_eq!(msg["mail_from"], "rescue@rescuedesk.example.cn");
         assert_eq!(msg["to"], "李明 <liming@dealer.example.cn>");
-        assert_eq!(msg["from"], "RescueDesk 紧急救援 <rescue@rescuedesk.example.cn>");
+        assert_eq!(
+            msg["from"],
+            "RescueDesk 紧急救援 <rescue@rescuedesk.example.cn>"
+        );
         assert_eq!(
             msg["subject"],
             "派工通知：救援单 HZ01-20261123-0007，杭州市西湖区文三路478号"
@@ -351,13 +371,21 @@ mod tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert_eq!(parts[0]["content_type"], "text/plain");
         assert_eq!(parts[0]["charset"], "utf-8");
-        assert_eq!(parts[0]["content"], "您好：\n\n您已被派往以下紧急救援任务。\n客户：王建国\n");
+        assert_eq!(
+            parts[0]["content"],
+            "您好：\n\n您已被派往以下紧急救援任务。\n客户：王建国\n"
+        );
         assert_eq!(parts[1]["content_type"], "text/html");
         assert_eq!(parts[1]["charset"], "utf-8");
-        assert!(parts[1]["content"].as_str().unwrap().contains("<p>客户：王建国</p>"));
+        assert!(parts[1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("<p>客户：王建国</p>"));
 
         // The same outbox row sent again keeps its Message-ID.
-        m.send(&mail("liming@dealer.example.cn", key)).await.expect("accepted");
+        m.send(&mail("liming@dealer.example.cn", key))
+            .await
+            .expect("accepted");
         let got = server.messages();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0]["message_id"], got[1]["message_id"]);
@@ -386,7 +414,9 @@ mod tests {
             other => panic!("451 must be retried, got {other:?}"),
         }
         // The pooled connection is still good after the refusals.
-        m.send(&mail("liming@dealer.example.cn", "k-ok")).await.expect("accepted");
+        m.send(&mail("liming@dealer.example.cn", "k-ok"))
+            .await
+            .expect("accepted");
         let got = server.messages();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0]["rcpt_to"], "liming@dealer.example.cn");
@@ -399,13 +429,19 @@ mod tests {
         };
         let mut settings = server.settings();
         // Without credentials the server refuses MAIL FROM (530).
-        match mailer(&settings).send(&mail("liming@dealer.example.cn", "k-noauth")).await {
+        match mailer(&settings)
+            .send(&mail("liming@dealer.example.cn", "k-noauth"))
+            .await
+        {
             Err(DeliveryError::Permanent { reason }) => assert!(reason.contains("530"), "{reason}"),
             other => panic!("unauthenticated send must be refused, got {other:?}"),
         }
         settings.smtp_username = "rescue".into();
         settings.smtp_password = "wrong".into();
-        match mailer(&settings).send(&mail("liming@dealer.example.cn", "k-bad")).await {
+        match mailer(&settings)
+            .send(&mail("liming@dealer.example.cn", "k-bad"))
+            .await
+        {
             Err(DeliveryError::Permanent { reason }) => assert!(reason.contains("535"), "{reason}"),
             other => panic!("bad credentials must be permanent, got {other:?}"),
         }
@@ -437,7 +473,10 @@ mod tests {
             from: "rescue@rescuedesk.example.cn".into(),
             timeout_s: 2,
         };
-        match mailer(&settings).send(&mail("liming@dealer.example.cn", "k")).await {
+        match mailer(&settings)
+            .send(&mail("liming@dealer.example.cn", "k"))
+            .await
+        {
             Err(DeliveryError::Retry { reason, .. }) => {
                 assert!(reason.contains("refused"), "{reason}")
             }
@@ -467,7 +506,10 @@ mod tests {
             timeout_s: 1,
         };
         let started = std::time::Instant::now();
-        match mailer(&settings).send(&mail("liming@dealer.example.cn", "k")).await {
+        match mailer(&settings)
+            .send(&mail("liming@dealer.example.cn", "k"))
+            .await
+        {
             Err(DeliveryError::Retry { .. }) => {}
             other => panic!("a timeout must be retried, got {other:?}"),
         }
@@ -517,7 +559,9 @@ mod tests {
             assert!(!format!("{m:?}").contains("pw"));
         }
         s.from = "not an address".into();
-        assert!(Mailer::from_settings(&s).unwrap_err().contains("email.from"));
+        assert!(Mailer::from_settings(&s)
+            .unwrap_err()
+            .contains("email.from"));
         s.from = "rescue@rescuedesk.example.cn".into();
         s.smtp_host = " ".into();
         assert!(Mailer::from_settings(&s).unwrap_err().contains("smtp_host"));

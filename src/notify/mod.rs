@@ -1,5 +1,10 @@
 //! Sending what the outbox holds: SMS providers over HTTP, e-mail over SMTP, the message templates and their shared types.
 
+pub mod email;
+pub mod segments;
+pub mod sms;
+pub mod templates;
+
 use std::time::Duration;
 
 /// One SMS as a provider receives it.
@@ -46,4 +51,84 @@ pub enum DeliveryError {
     /// Invalid number, rejected content, bad credentials: retrying will not help; dead-letter it.
     #[error("permanent failure: {reason}")]
     Permanent { reason: String },
+}
+
+/// A plain-text body as minimal HTML, for mails recorded without an HTML part.
+pub fn text_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    out.push_str("<p>");
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</p>");
+    out
+}
+
+/// The configured providers: the outbox worker's `Sender` in production.
+pub struct Providers {
+    sms: Option<sms::SmsProvider>,
+    mailer: Option<email::Mailer>,
+    client: reqwest::Client,
+}
+
+impl Providers {
+    pub fn from_settings(s: &crate::config::Settings) -> Result<Providers, String> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(s.sms.timeout_s))
+            .user_agent(concat!("RescueDesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        let sms = sms::SmsProvider::from_settings(&s.sms, &s.sms_templates);
+        let mailer = email::Mailer::from_settings(&s.email)?;
+        tracing::info!(
+            sms = sms.as_ref().map_or("outbox viewer", |p| p.name()),
+            email = if mailer.is_some() {
+                "smtp"
+            } else {
+                "outbox viewer"
+            },
+            "message delivery"
+        );
+        Ok(Providers {
+            sms,
+            mailer,
+            client,
+        })
+    }
+}
+
+impl crate::workers::outbox::Sender for Providers {
+    async fn send_sms(&self, msg: OutgoingSms) -> Result<Receipt, DeliveryError> {
+        match &self.sms {
+            Some(p) => p.send(&self.client, &msg).await,
+            None => Ok(Receipt {
+                provider_id: Some("viewer".into()),
+            }),
+        }
+    }
+
+    async fn send_email(&self, msg: OutgoingEmail) -> Result<Receipt, DeliveryError> {
+        match &self.mailer {
+            Some(m) => m.send(&msg).await,
+            None => Ok(Receipt {
+                provider_id: Some("viewer".into()),
+            }),
+        }
+    }
+
+    fn has_sms(&self) -> bool {
+        self.sms.is_some()
+    }
+
+    fn has_email(&self) -> bool {
+        self.mailer.is_some()
+    }
 }

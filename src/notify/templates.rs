@@ -73,7 +73,10 @@ pub enum Message {
         link: String,
     },
     /// To the service manager: phone the customer and record consent.
-    StaffConsentCall { number: String, link: String },
+    StaffConsentCall {
+        number: String,
+        link: String,
+    },
     /// To the service director: a plan with the customer's consent waits for approval.
     StaffApproval {
         number: String,
@@ -740,7 +743,10 @@ impl MapLink {
         if self.amap {
             l.tr("在高德地图中导航", "Open in Amap")
         } else {
-            l.tr("在地图中打开（OpenStreetMap）", "Open on the map (OpenStreetMap)")
+            l.tr(
+                "在地图中打开（OpenStreetMap）",
+                "Open on the map (OpenStreetMap)",
+            )
         }
     }
 }
@@ -753,7 +759,9 @@ fn map_link(lat: f64, lon: f64, source_crs: &str) -> Option<MapLink> {
     if source_crs.eq_ignore_ascii_case("gcj02") {
         let (glat, glon) = point.to_crs(Crs::Gcj02);
         Some(MapLink {
-            url: format!("https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"),
+            url: format!(
+                "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
+            ),
             amap: true,
         })
     } else {
@@ -947,7 +955,10 @@ mod tests {
                         "发动机无法启动，仪表盘蓄电池警告灯亮",
                         "Engine will not start, battery warning light on",
                     )),
-                    items: vec![s(l.tr("蓄电池检测", "Battery test")), s(l.tr("更换蓄电池", "Replace the battery"))],
+                    items: vec![
+                        s(l.tr("蓄电池检测", "Battery test")),
+                        s(l.tr("更换蓄电池", "Replace the battery")),
+                    ],
                     tools: vec![s("蓄电池检测仪×1"), s("应急启动电源×1")],
                     parts: vec![s("12V 70Ah 免维护蓄电池×1")],
                     expected_arrival: Some(s("14:30")),
@@ -1028,7 +1039,10 @@ mod tests {
                 "plan_returned",
                 Message::StaffPlanReturned {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(l.tr("工时估算偏高，请核实", "Labour estimate looks too high, please check")),
+                    reason: s(l.tr(
+                        "工时估算偏高，请核实",
+                        "Labour estimate looks too high, please check",
+                    )),
                     link: s(STAFF_LINK),
                 },
             ),
@@ -1070,7 +1084,11 @@ mod tests {
         for l in [Locale::ZhCn, Locale::En] {
             for (name, msg) in samples(l) {
                 let r = render(&msg, l);
-                assert!(name.starts_with(r.template), "{name} renders as {}", r.template);
+                assert!(
+                    name.starts_with(r.template),
+                    "{name} renders as {}",
+                    r.template
+                );
                 assert!(r.sms_text.starts_with(SMS_PREFIX), "{name}: {}", r.sms_text);
                 assert!(r.sms_params.is_object());
                 let lang = lang(l);
@@ -1093,7 +1111,11 @@ mod tests {
                 let r = render(&msg, l);
                 if r.template.starts_with("customer_") {
                     let units = r.sms_text.encode_utf16().count();
-                    assert!(units <= 134, "{name} ({l:?}) is {units} UTF-16 units: {}", r.sms_text);
+                    assert!(
+                        units <= 134,
+                        "{name} ({l:?}) is {units} UTF-16 units: {}",
+                        r.sms_text
+                    );
                 }
             }
         }
@@ -1142,8 +1164,12 @@ mod tests {
         for l in [Locale::ZhCn, Locale::En] {
             let r = render(&msg, l);
             assert!(!r.html.contains("<script>"), "{}", r.html);
-            assert!(r.html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"));
-            assert!(r.html.contains("href=\"https://rd.zj-auto.cn/s/a?b=1&amp;c=&quot;2&quot;\""));
+            assert!(r
+                .html
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"));
+            assert!(r
+                .html
+                .contains("href=\"https://rd.zj-auto.cn/s/a?b=1&amp;c=&quot;2&quot;\""));
             assert!(r.text.contains(evil));
             assert!(r.sms_text.contains(evil));
         }

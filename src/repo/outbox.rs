@@ -187,24 +187,21 @@ pub fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<MessageRecord>, 
         .optional()?)
 }
 
-/// Newest first, optionally by status and channel; with the total.
+/// A dealer's messages, newest first, optionally by status and channel; with the total.
 pub fn list(
     conn: &mut AnyConnection,
-    ticket_ids: Option<&[String]>,
+    dealer_id: &str,
     status: Option<&str>,
     channel: Option<&str>,
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<MessageRecord>, i64), AppError> {
+    use crate::db::schema::tickets;
     let filtered = || {
-        let mut q = outbox::table.into_boxed::<crate::db::MultiBackend>();
-        if let Some(ids) = ticket_ids {
-            q = q.filter(
-                outbox::ticket_id
-                    .eq_any(ids.to_vec())
-                    .or(outbox::ticket_id.is_null()),
-            );
-        }
+        let mut q = outbox::table
+            .inner_join(tickets::table)
+            .filter(tickets::dealer_id.eq(dealer_id.to_owned()))
+            .into_boxed::<crate::db::MultiBackend>();
         if let Some(s) = status {
             q = q.filter(outbox::status.eq(s.to_owned()));
         }
@@ -221,6 +218,22 @@ pub fn list(
         .select(MessageRecord::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// A message of one of the dealer's tickets.
+pub fn get_for_dealer(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    id: &str,
+) -> Result<Option<MessageRecord>, AppError> {
+    use crate::db::schema::tickets;
+    Ok(outbox::table
+        .inner_join(tickets::table)
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(outbox::id.eq(id))
+        .select(MessageRecord::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 #[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]

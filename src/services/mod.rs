@@ -3,6 +3,7 @@
 pub mod approvals;
 pub mod demo;
 pub mod notify;
+pub mod outbox;
 pub mod parts_issue;
 pub mod plans;
 pub mod site;

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod form;
 pub mod i18n;
 pub mod jobs;
+pub mod outbox_page;
 pub mod plan_editor;
 pub mod session;
 pub mod sign_in;
@@ -47,6 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(plan_editor::search_parts),
         )
         .route("/work", web::get().to(work::page))
+        .route("/outbox", web::get().to(outbox_page::page))
+        .route("/outbox/{id}/retry", web::post().to(outbox_page::retry))
         .route("/jobs", web::get().to(jobs::list))
         .route("/jobs/{id}", web::get().to(jobs::show))
         .default_service(web::to(not_found));

@@ -37,6 +37,7 @@ impl WebUser {
                 .collect(),
             csrf: self.csrf.clone(),
             may_create: self.identity.may(Action::CreateTicket),
+            may_outbox: self.identity.may(Action::ViewOutbox),
         }
     }
 
@@ -139,6 +140,7 @@ pub struct Chrome {
     pub roles: Vec<String>,
     pub csrf: String,
     pub may_create: bool,
+    pub may_outbox: bool,
 }
 
 impl Chrome {
@@ -150,6 +152,7 @@ impl Chrome {
             roles: Vec::new(),
             csrf: String::new(),
             may_create: false,
+            may_outbox: false,
         }
     }
 

@@ -7,6 +7,7 @@ mod cli;
 mod intake;
 mod listing;
 mod migrations;
+mod outbox;
 mod pages;
 mod rescue;
 mod rescue_pages;

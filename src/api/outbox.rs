@@ -1,0 +1,34 @@
+//! The outbox over the API: what was (or will be) sent, and retrying a dead message.
+
+use actix_web::{get, post, web, HttpResponse};
+
+use crate::auth::ApiUser;
+use crate::error::{AppError, ErrorBody};
+use crate::services::outbox::{self, OutboxPage, OutboxQuery};
+use crate::startup::AppState;
+
+/// Messages of the caller's dealer, newest first.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", security(("bearer" = [])), params(OutboxQuery),
+    responses((status = 200, body = OutboxPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/outbox")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    q: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(outbox::list(&state.db, &user.0, q.into_inner()).await?))
+}
+
+/// Put a dead-lettered message back in the queue (attempts start again).
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "outbox", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not dead", body = ErrorBody)))]
+#[post("/outbox/{id}/retry")]
+pub async fn retry(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    outbox::retry(&state.db, &user.0, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
+}

@@ -1,0 +1,128 @@
+//! Reading the outbox (the built-in viewer) and retrying dead messages by hand.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::role::Action;
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::outbox::{self, MessageRecord};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// pending, sending, sent or dead.
+    pub status: Option<String>,
+    /// sms or email.
+    pub channel: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutboxPage {
+    pub items: Vec<MessageView>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MessageView {
+    #[serde(flatten)]
+    pub message: MessageRecord,
+    /// SMS length: encoding and parts (UCS-2 70/67, GSM 160/153).
+    pub sms_parts: Option<usize>,
+}
+
+pub async fn list(db: &Db, actor: &Identity, q: OutboxQuery) -> Result<OutboxPage, AppError> {
+    actor.require(Action::ViewOutbox)?;
+    let mut fields = FieldErrors::new();
+    let status = q.status.filter(|s| !s.is_empty());
+    if let Some(s) = &status {
+        if !["pending", "sending", "sent", "dead"].contains(&s.as_str()) {
+            fields.insert(
+                "status".into(),
+                "应为 pending、sending、sent 或 dead / Must be pending, sending, sent or dead"
+                    .into(),
+            );
+        }
+    }
+    let channel = q.channel.filter(|s| !s.is_empty());
+    if let Some(c) = &channel {
+        if !["sms", "email"].contains(&c.as_str()) {
+            fields.insert(
+                "channel".into(),
+                "应为 sms 或 email / Must be sms or email".into(),
+            );
+        }
+    }
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if page < 1 {
+        fields.insert("page".into(), "页码从 1 开始 / Pages start at 1".into());
+    }
+    if !(1..=200).contains(&per_page) {
+        fields.insert(
+            "per_page".into(),
+            "每页 1 到 200 条 / 1 to 200 per page".into(),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(AppError::validation(fields));
+    }
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| {
+        let (rows, total) = outbox::list(
+            conn,
+            &dealer,
+            status.as_deref(),
+            channel.as_deref(),
+            (page - 1) * per_page,
+            per_page,
+        )?;
+        Ok(OutboxPage {
+            items: rows
+                .into_iter()
+                .map(|m| MessageView {
+                    sms_parts: (m.channel == "sms")
+                        .then(|| crate::notify::segments::segments(&m.body_text).parts),
+                    message: m,
+                })
+                .collect(),
+            total,
+            page,
+            per_page,
+        })
+    })
+    .await
+}
+
+/// A dead message goes back to the queue with fresh attempts.
+pub async fn retry(db: &Db, actor: &Identity, id: String) -> Result<(), AppError> {
+    actor.require(Action::RetryMessages)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let m = outbox::get_for_dealer(conn, &actor.dealer_id, &id)?.ok_or_else(|| AppError::not_found("消息 / message"))?;
+        if !outbox::retry_dead(conn, &m.id)? {
+            return Err(AppError::new(
+                ErrorCode::InvalidTransition,
+                format!("只有发送失败（dead）的消息可以重发，此消息为 {} / Only dead messages can be retried; this one is {}", m.status, m.status),
+            ));
+        }
+        audit::append(conn, NewAuditEvent {
+            dealer_id: Some(&actor.dealer_id),
+            ticket_id: m.ticket_id.as_deref(),
+            entity: "outbox",
+            entity_id: &m.id,
+            action: "message.retried",
+            actor_id: Some(&actor.user_id),
+            data: Some(serde_json::json!({ "channel": m.channel, "template": m.template, "last_error": m.last_error })),
+            ..Default::default()
+        })?;
+        tracing::info!(message = %m.id, user = %actor.login, "dead message queued again");
+        Ok(())
+    })
+    .await
+}
