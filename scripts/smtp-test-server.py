@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """scripts/smtp-test-server.py — a real SMTP server on loopback for the e-mail tests.
 
-  serve MAILDIR [--reject ADDR]... [--defer ADDR]... [--auth USER:PASSWORD]
+  serve MAILDIR [--reject ADDR]... [--defer ADDR]... [--stall ADDR]... [--auth USER:PASSWORD]
       Listens on 127.0.0.1 on a free port and prints "READY <port>" once it
       accepts connections. Every accepted message goes into the Maildir MAILDIR
       (aiosmtpd's Mailbox handler). RCPT TO a --reject address is answered
-      550, a --defer address 451. With --auth, MAIL needs AUTH PLAIN/LOGIN
-      with these credentials first (no TLS: loopback only). Exits when its
-      standard input closes, so it never outlives the test that started it.
+      550, a --defer address 451, a --stall address never. With --auth, MAIL
+      needs AUTH PLAIN/LOGIN with these credentials first (no TLS: loopback
+      only). Exits when its standard input closes, so it never outlives the
+      test that started it.
   dump MAILDIR
       Prints the Maildir's messages as a JSON list, decoded by Python's own
       e-mail parser: to, from, subject, message_id, date, content_type,
@@ -43,6 +44,7 @@ def serve(args):
 
     reject = {a.lower() for a in args.reject}
     defer = {a.lower() for a in args.defer}
+    stall = {a.lower() for a in args.stall}
 
     class TestMailbox(Mailbox):
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -50,6 +52,8 @@ def serve(args):
                 return f"550 5.1.1 <{address}>: mailbox unavailable"
             if address.lower() in defer:
                 return f"451 4.3.0 <{address}>: try again later"
+            if address.lower() in stall:
+                await asyncio.sleep(3600)
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
@@ -66,7 +70,7 @@ def serve(args):
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == want
-            return AuthResult(success=ok, auth_data=auth_data if ok else None)
+            return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
         kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
         warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
@@ -130,6 +134,7 @@ def main():
     p.add_argument("maildir")
     p.add_argument("--reject", action="append", default=[], metavar="ADDR")
     p.add_argument("--defer", action="append", default=[], metavar="ADDR")
+    p.add_argument("--stall", action="append", default=[], metavar="ADDR")
     p.add_argument("--auth", metavar="USER:PASSWORD")
     p.set_defaults(run=serve)
     p = sub.add_parser("dump")

@@ -7,11 +7,16 @@
 #      (and fails if it cannot); otherwise it warns loudly and skips the
 #      PostgreSQL leg. The Rust tests create a fresh database per test from
 #      $TEST_DATABASE_URL.
-#   2. cargo test --all-targets, with this script's arguments passed on
+#   2. Python's aiosmtpd, the real SMTP server the e-mail tests start
+#      (scripts/smtp-test-server.py): installed with pip if missing, else with
+#      apt-get (Debian python3-aiosmtpd, as root). Without it the e-mail tests
+#      fail under CI and are skipped loudly elsewhere.
+#   3. cargo test --all-targets, with this script's arguments passed on
 #      (e.g. scripts/test.sh -- --nocapture).
-#   3. Browser tests: scripts/e2e.sh, unless SKIP_E2E=1.
+#   4. Browser tests: scripts/e2e.sh, unless SKIP_E2E=1.
 #
-# Environment: TEST_DATABASE_URL, CI, SKIP_E2E.
+# Environment: TEST_DATABASE_URL, CI, SKIP_E2E, RESCUEDESK_TEST_PYTHON (the
+# Python the e-mail tests run; default python3).
 set -euo pipefail
 
 log() { echo "[test.sh] $*" >&2; }
@@ -29,6 +34,7 @@ CI=${CI:-}
 
 PG_DIR=
 PG_LEG="not started"
+SMTP_LEG="not checked"
 CARGO_LEG="not run"
 E2E_LEG="not run"
 
@@ -40,7 +46,7 @@ finish() {
   fi
   local verdict=PASSED
   ((rc == 0)) || verdict="FAILED (exit $rc)"
-  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG"
+  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; smtp server: $SMTP_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG"
   exit "$rc"
 }
 trap finish EXIT
@@ -100,14 +106,51 @@ if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
   log "TEST_DATABASE_URL=$TEST_DATABASE_URL"
 fi
 
-# ---- 2. cargo test
+# ---- 2. aiosmtpd for the e-mail tests
+PY=${RESCUEDESK_TEST_PYTHON:-python3}
+has_aiosmtpd() { "$1" -c 'import aiosmtpd' 2>/dev/null; }
+if has_aiosmtpd "$PY"; then
+  SMTP_LEG="aiosmtpd present"
+else
+  log "Python's aiosmtpd is not installed; installing it for the e-mail tests"
+  if "$PY" -m pip install --quiet --disable-pip-version-check aiosmtpd >&2 && has_aiosmtpd "$PY"; then
+    SMTP_LEG="aiosmtpd installed with pip"
+  elif [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends python3-aiosmtpd >&2 ||
+      { apt-get update >&2 && apt-get install -y --no-install-recommends python3-aiosmtpd >&2; } ||
+      log "WARNING: apt-get install python3-aiosmtpd failed"
+    # Debian's package serves Debian's Python, which may not be the first python3 on PATH.
+    if ! has_aiosmtpd "$PY" && has_aiosmtpd /usr/bin/python3; then
+      PY=/usr/bin/python3
+    fi
+    if has_aiosmtpd "$PY"; then
+      SMTP_LEG="aiosmtpd installed with apt-get ($PY)"
+    fi
+  fi
+fi
+if has_aiosmtpd "$PY"; then
+  export RESCUEDESK_TEST_PYTHON=$PY
+elif [[ "$CI" == true ]]; then
+  log "ERROR: could not install Python's aiosmtpd; the e-mail tests need it"
+  SMTP_LEG="FAILED to install aiosmtpd"
+  exit 1
+else
+  loud "Python's aiosmtpd could NOT be installed." \
+    "The SMTP e-mail tests are SKIPPED." \
+    "Install it (pip install aiosmtpd, or apt-get install python3-aiosmtpd)." \
+    "CI (CI=true) fails without it."
+  SMTP_LEG="SKIPPED (no aiosmtpd)"
+fi
+
+# ---- 3. cargo test
 log "cargo test --all-targets $*"
 t0=$SECONDS
 CARGO_LEG="FAILED"
 cargo test --all-targets "$@"
 CARGO_LEG="passed ($((SECONDS - t0)) s)"
 
-# ---- 3. browser tests
+# ---- 4. browser tests
 if [[ "${SKIP_E2E:-}" == 1 ]]; then
   loud "SKIP_E2E=1: the browser tests (scripts/e2e.sh) are SKIPPED."
   E2E_LEG="SKIPPED (SKIP_E2E=1)"

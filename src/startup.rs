@@ -11,8 +11,10 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::links::LinkSigner;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::services::notify::Notifier;
 use crate::services::tickets::NumberingRules;
 
 /// Shared by every request handler.
@@ -21,6 +23,8 @@ pub struct AppState {
     pub settings: Settings,
     pub numbering: NumberingRules,
     pub public_url: String,
+    /// Link signing and local times for the messages services write.
+    pub notifier: Notifier,
 }
 
 pub struct Application {
@@ -41,7 +45,21 @@ impl Application {
         let listener = TcpListener::bind(&address)
             .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
         let port = listener.local_addr()?.port();
+        let secret = if settings.links.secret.is_empty() {
+            crate::repo::secrets::get_or_create(&db, "links")
+                .map_err(|e| anyhow::anyhow!("link secret: {e}"))?
+        } else {
+            settings.links.secret.clone()
+        };
+        let notifier = Notifier {
+            signer: LinkSigner::new(secret.as_bytes()),
+            public_url: settings.public_url(port),
+            technician_hours: settings.links.technician_hours,
+            customer_hours: settings.links.customer_hours,
+            utc_offset_hours: settings.tickets.utc_offset_hours,
+        };
         let state = web::Data::new(AppState {
+            notifier,
             public_url: settings.public_url(port),
             numbering: NumberingRules {
                 prefix: settings.tickets.number_prefix.clone(),

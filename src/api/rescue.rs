@@ -120,7 +120,14 @@ pub async fn submit_plan(
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::SubmitPlan)?;
     let req: SubmitRequest = body(&state, payload).await?;
-    let plan = plans::submit(&state.db, &user.0, id.into_inner(), req.version).await?;
+    let plan = plans::submit(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner(),
+        req.version,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(plan))
 }
 
@@ -136,7 +143,7 @@ pub async fn review(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: ReviewRequest = body(&state, payload).await?;
-    approvals::review(&state.db, &user.0, id.into_inner(), req).await?;
+    approvals::review(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -152,7 +159,8 @@ pub async fn consent(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: ConsentRequest = body(&state, payload).await?;
-    let told = approvals::consent(&state.db, &user.0, id.into_inner(), req).await?;
+    let told =
+        approvals::consent(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(HttpResponse::Ok().json(told))
 }
 
@@ -168,7 +176,7 @@ pub async fn approval(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: DecisionRequest = body(&state, payload).await?;
-    approvals::decide(&state.db, &user.0, id.into_inner(), req).await?;
+    approvals::decide(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -213,7 +221,7 @@ pub async fn depart(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: DepartRequest = optional_body(&state, payload).await?;
-    site::depart(&state.db, &user.0, id.into_inner(), req).await?;
+    site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -241,7 +249,7 @@ pub async fn mismatch(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: ReasonRequest = optional_body(&state, payload).await?;
-    site::mismatch(&state.db, &user.0, id.into_inner(), req).await?;
+    site::mismatch(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -257,7 +265,7 @@ pub async fn resolve(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: ResolveRequest = optional_body(&state, payload).await?;
-    site::resolve(&state.db, &user.0, id.into_inner(), req).await?;
+    site::resolve(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 

@@ -1,26 +1,33 @@
 //! E-mail over SMTP (lettre, async, pooled): builds the multipart message and sorts failures into retry or give up.
 
 use std::net::IpAddr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::{DeliveryError, OutgoingEmail, Receipt};
 use crate::config::{EmailSettings, EmailTransportKind, SmtpTls};
 
-/// Sends mail through one SMTP server; cheap to share (`Arc`) between worker tasks.
+/// Sends mail through one SMTP server; share it (`Arc`) between worker tasks.
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    builder: AsyncSmtpTransportBuilder,
+    /// Replaced by a fresh pool after a timeout, see [`Mailer::send`].
+    transport: Mutex<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
+    /// For the whole exchange of one message.
+    deadline: Duration,
 }
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The transport's Debug would print the credentials.
+        // The builder's Debug would print the credentials.
         f.debug_struct("Mailer")
             .field("from", &self.from)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -56,9 +63,8 @@ impl Mailer {
                 AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
             }
         };
-        let mut builder = builder
-            .port(s.smtp_port)
-            .timeout(Some(Duration::from_secs(s.timeout_s.max(1))));
+        let deadline = Duration::from_secs(s.timeout_s.max(1));
+        let mut builder = builder.port(s.smtp_port).timeout(Some(deadline));
         if !s.smtp_username.is_empty() {
             builder = builder.credentials(Credentials::new(
                 s.smtp_username.clone(),
@@ -66,8 +72,10 @@ impl Mailer {
             ));
         }
         Ok(Some(Mailer {
-            transport: builder.build(),
+            transport: Mutex::new(builder.clone().build()),
+            builder,
             from,
+            deadline,
         }))
     }
 
@@ -86,7 +94,8 @@ impl Mailer {
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.as_str())
+            // A line break in a header would end it early.
+            .subject(mail.subject.replace(['\r', '\n'], " "))
             .message_id(Some(message_id.clone()))
             .multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
@@ -95,8 +104,11 @@ impl Mailer {
             .map_err(|e| DeliveryError::Permanent {
                 reason: format!("cannot build the message: {e}"),
             })?;
-        match self.transport.send(message).await {
-            Ok(response) => {
+        // lettre bounds only the TCP connect; a server that stops answering
+        // would hold the send forever, so the whole exchange gets a deadline.
+        let transport = self.transport.lock().expect("mailer lock").clone();
+        match tokio::time::timeout(self.deadline, transport.send(message)).await {
+            Ok(Ok(response)) => {
                 tracing::debug!(
                     message_id,
                     code = %response.code(),
@@ -107,7 +119,19 @@ impl Mailer {
                     provider_id: Some(message_id),
                 })
             }
-            Err(e) => Err(classify(&e)),
+            Ok(Err(e)) => Err(classify(&e)),
+            Err(_) => {
+                // The abandoned connection goes back to its pool mid-conversation
+                // and would be handed out again; start a fresh pool instead.
+                *self.transport.lock().expect("mailer lock") = self.builder.clone().build();
+                Err(DeliveryError::Retry {
+                    reason: format!(
+                        "SMTP timeout: no answer within {} s",
+                        self.deadline.as_secs()
+                    ),
+                    after: None,
+                })
+            }
         }
     }
 }
@@ -173,7 +197,7 @@ mod tests {
     //! free loopback port, writing what it accepts to a Maildir.
 
     use super::*;
-    use std::io::{BufRead, BufReader};
+    use std::io::{BufRead, BufReader, Write};
     use std::path::{Path, PathBuf};
     use std::process::{Child, ChildStdin, Command, Stdio};
     use std::sync::mpsc;
@@ -195,7 +219,9 @@ mod tests {
             "{why}: the e-mail tests need a real SMTP server. Run scripts/test.sh, which installs \
              Python's aiosmtpd (or: python3 -m pip install aiosmtpd / apt-get install python3-aiosmtpd)."
         );
-        eprintln!(
+        // Straight to stderr: the test harness swallows eprintln! of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
             "!!! {why}: SMTP e-mail test SKIPPED (run scripts/test.sh, which installs aiosmtpd)"
         );
         None
@@ -371,8 +397,10 @@ mod tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert_eq!(parts[0]["content_type"], "text/plain");
         assert_eq!(parts[0]["charset"], "utf-8");
+        // Lines travel as CRLF, as SMTP wants them.
+        let text = parts[0]["content"].as_str().unwrap().replace("\r\n", "\n");
         assert_eq!(
-            parts[0]["content"],
+            text,
             "您好：\n\n您已被派往以下紧急救援任务。\n客户：王建国\n"
         );
         assert_eq!(parts[1]["content_type"], "text/html");
@@ -420,6 +448,29 @@ mod tests {
         let got = server.messages();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0]["rcpt_to"], "liming@dealer.example.cn");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_stops_answering_times_out_and_the_next_mail_still_goes() {
+        let Some(server) = SmtpServer::start(&["--stall", "slow@dealer.example.cn"]) else {
+            return;
+        };
+        let mut settings = server.settings();
+        settings.timeout_s = 1;
+        let m = mailer(&settings);
+        let started = std::time::Instant::now();
+        match m.send(&mail("slow@dealer.example.cn", "k-stall")).await {
+            Err(DeliveryError::Retry { reason, .. }) => {
+                assert!(reason.contains("timeout"), "{reason}")
+            }
+            other => panic!("a stalled server must be retried, got {other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // The stalled connection must not be handed out again.
+        m.send(&mail("liming@dealer.example.cn", "k-next"))
+            .await
+            .expect("accepted on a fresh connection");
+        assert_eq!(server.messages().len(), 1);
     }
 
     #[tokio::test]

@@ -151,6 +151,9 @@ pub struct Rendered {
 /// The Chinese sentence telling a customer why a dangerous-goods part is slow.
 pub const DANGEROUS_GOODS_ZH: &str =
     "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。";
+/// The same, a few characters shorter, so the SMS stays within two segments.
+const DANGEROUS_GOODS_ZH_SMS: &str =
+    "该配件属危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，故到货较慢，敬请谅解。";
 /// The same for English-speaking customers.
 pub const DANGEROUS_GOODS_EN: &str = "This part is classed as dangerous goods (like airbags and lead-acid batteries): the rules do not allow it to travel by air, only by road, so it takes longer to arrive. Thank you for your understanding.";
 
@@ -239,14 +242,21 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     Locale::En => format!("Map: {} ", m.url),
                 })
                 .unwrap_or_default();
-            let time = expected_arrival.clone().unwrap_or_else(|| t("尽快", "ASAP").to_owned());
+            let time = expected_arrival
+                .clone()
+                .unwrap_or_else(|| t("尽快", "ASAP").to_owned());
+            let when = match (l, expected_arrival) {
+                (Locale::ZhCn, Some(time)) => format!("预计到达{time}。"),
+                (Locale::En, Some(time)) => format!("Expected on site {time}. "),
+                (_, None) => t("请尽快出发。", "Please set off now. ").to_owned(),
+            };
             let sms = match l {
                 Locale::ZhCn => format!(
-                    "{SMS_PREFIX}派工：救援单{number}，客户{customer_name}，电话{customer_phone}，地点{address}，故障：{fault}。预计到达{time}。项目：{}。工具：{}。配件：{}。{map_part}任务 {job_link}",
+                    "{SMS_PREFIX}派工：救援单{number}，客户{customer_name}，电话{customer_phone}，地点{address}，故障：{fault}。{when}项目：{}。工具：{}。配件：{}。{map_part}任务 {job_link}",
                     list(items), list(tools), list(parts)
                 ),
                 Locale::En => format!(
-                    "{SMS_PREFIX}Dispatch: ticket {number}, customer {customer_name}, tel. {customer_phone}, at {address}. Fault: {fault}. Arrive by {time}. Items: {}. Tools: {}. Parts: {}. {map_part}Job: {job_link}",
+                    "{SMS_PREFIX}Dispatch: ticket {number}, customer {customer_name}, tel. {customer_phone}, at {address}. Fault: {fault}. {when}Items: {}. Tools: {}. Parts: {}. {map_part}Job: {job_link}",
                     list(items), list(tools), list(parts)
                 ),
             };
@@ -272,13 +282,13 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
         } => {
             let mail = Mail {
                 subject: match l {
-                    Locale::ZhCn => format!("救援人员已出发，预计 {expected_arrival} 到达"),
+                    Locale::ZhCn => format!("救援人员已出发，预计{expected_arrival}到达"),
                     Locale::En => format!("Our rescue crew is on the way (expected at {expected_arrival})"),
                 },
                 greeting: dear(l, customer_name),
                 blocks: vec![
                     Block::Para(match l {
-                        Locale::ZhCn => format!("我们的救援人员已经出发，预计 {expected_arrival} 到达您所在的位置。"),
+                        Locale::ZhCn => format!("我们的救援人员已经出发，预计{expected_arrival}到达您所在的位置。"),
                         Locale::En => format!("Our rescue crew has set off and expects to reach you at {expected_arrival}."),
                     }),
                     Block::Fields(vec![
@@ -287,8 +297,8 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                         (t("预计到达", "Expected arrival"), expected_arrival.clone()),
                     ]),
                     Block::Para(t(
-                        "等候期间，请您在安全的地方等候，打开危险报警闪光灯，并在车后方放置三角警告牌。如有任何情况，请随时与救援负责人联系。",
-                        "While you wait, please stay in a safe place, keep your hazard lights on and set up the warning triangle behind your car. If anything changes, please call the rescue lead.",
+                        "等候期间，请您打开危险报警闪光灯，在车后方按规定距离放置三角警告牌，并到安全地带等候（在高速公路上请撤离到护栏外侧）。如有任何情况，请随时与救援负责人联系。",
+                        "While you wait, please keep your hazard lights on, set up the warning triangle at the required distance behind your car, and wait in a safe place (on an expressway, behind the guardrail). If anything changes, please call the rescue lead.",
                     ).to_owned()),
                     Block::Link {
                         label: t("查看救援进度", "Follow the rescue"),
@@ -301,7 +311,7 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     "{SMS_PREFIX}{customer_name}您好，救援人员已出发，预计{expected_arrival}到达。救援负责人{lead_name}，电话{lead_phone}。进度：{status_link}"
                 ),
                 Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, our crew is on the way, due {expected_arrival}. Lead: {lead_name}, tel. {lead_phone}. Track: {status_link}"
+                    "{SMS_PREFIX}Dear {customer_name}, our crew is on the way, due {expected_arrival}. Lead: {lead_name}, tel. {lead_phone}. {status_link}"
                 ),
             };
             let params = json!({
@@ -323,10 +333,10 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
         } => {
             let mut blocks = vec![Block::Para(match l {
                 Locale::ZhCn => format!(
-                    "您车辆维修所需的配件「{part_name}」需要另行调货，预计 {new_eta} 到货。到货后我们将第一时间与您联系，安排安装。"
+                    "您车辆维修所需的配件「{part_name}」需要另行调货，预计{new_eta}到货。到货后我们将第一时间与您联系，安排安装。"
                 ),
                 Locale::En => format!(
-                    "The part your car needs, {part_name}, has to be brought in and is now expected on {new_eta}. We will contact you as soon as it arrives to arrange fitting."
+                    "The part your car needs ({part_name}) has to be brought in and is now expected on {new_eta}. We will contact you as soon as it arrives to arrange fitting."
                 ),
             })];
             if *dangerous_goods {
@@ -352,19 +362,20 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                 greeting: dear(l, customer_name),
                 blocks,
             };
-            // The SMS keeps the explanation but must stay within two segments.
+            // Customer SMS stay within two UCS-2 segments (134 units): the English
+            // ones are terse; the e-mail and the status page say it in full.
             let sms = match (l, *dangerous_goods) {
                 (Locale::ZhCn, true) => format!(
-                    "{SMS_PREFIX}{customer_name}您好，您车辆所需的{part_name}预计{new_eta}到货。{DANGEROUS_GOODS_ZH}进度：{status_link}"
+                    "{SMS_PREFIX}{customer_name}您好，您的{part_name}预计{new_eta}到货。{DANGEROUS_GOODS_ZH_SMS}进度：{status_link}"
                 ),
                 (Locale::ZhCn, false) => format!(
                     "{SMS_PREFIX}{customer_name}您好，您车辆所需的{part_name}需另行调货，预计{new_eta}到货，到货后将尽快为您安装，敬请谅解。进度：{status_link}"
                 ),
                 (Locale::En, true) => format!(
-                    "{SMS_PREFIX}{customer_name}, your {part_name} is due {new_eta}. Dangerous goods may not fly, only go by road, so it is slower. Sorry! {status_link}"
+                    "{SMS_PREFIX}Dear {customer_name}, your {part_name} is due {new_eta} (dangerous goods may not fly). {status_link}"
                 ),
                 (Locale::En, false) => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, your {part_name} is now due {new_eta}; we will fit it as soon as it arrives. Sorry for the wait. {status_link}"
+                    "{SMS_PREFIX}Dear {customer_name}, your {part_name} is now due {new_eta}. Sorry for the wait. {status_link}"
                 ),
             };
             let note = if *dangerous_goods {
@@ -413,7 +424,7 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     "{SMS_PREFIX}{customer_name}您好，您的车辆{plate}故障已在现场排除，感谢您的信任与耐心，稍后我们将致电回访。详情：{status_link}"
                 ),
                 Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, your car {plate} has been fixed on site. Thank you for your patience; we will call you to follow up. {status_link}"
+                    "{SMS_PREFIX}Dear {customer_name}, your car {plate} is fixed. Thank you; we will call you to follow up. {status_link}"
                 ),
             };
             let params = json!({ "name": customer_name, "plate": plate, "link": status_link });
@@ -451,7 +462,7 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     "{SMS_PREFIX}{customer_name}您好，为便于救援人员尽快找到您，请点击链接发送您当前的位置：{link}"
                 ),
                 Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, to help our crew find you, please tap this link to share your location: {link}"
+                    "{SMS_PREFIX}Dear {customer_name}, please share your location so our crew can find you: {link}"
                 ),
             };
             let params = json!({ "name": customer_name, "link": link });
@@ -826,7 +837,7 @@ impl Mail {
                     if items.is_empty() {
                         out.push_str(&format!("{title}{colon}{}\n\n", l.tr("无", "none")));
                     } else {
-                        out.push_str(&format!("{title}{colon}\n"));
+                        out.push_str(&format!("{title}{}\n", colon.trim_end()));
                         for item in items {
                             out.push_str(&format!("- {item}\n"));
                         }
@@ -980,7 +991,7 @@ mod tests {
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
                     part_name: s(l.tr("驾驶员侧安全气囊模块", "driver airbag module")),
-                    new_eta: s(l.tr("11月25日下午", "25 Nov pm")),
+                    new_eta: s(l.tr("11月25日下午", "25 Nov")),
                     dangerous_goods: true,
                     status_link: s(STATUS_LINK),
                 },
@@ -990,7 +1001,7 @@ mod tests {
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
                     part_name: s(l.tr("左前大灯总成", "left headlamp unit")),
-                    new_eta: s(l.tr("11月24日上午", "24 Nov am")),
+                    new_eta: s(l.tr("11月24日上午", "24 Nov")),
                     dangerous_goods: false,
                     status_link: s(STATUS_LINK),
                 },
@@ -1116,6 +1127,8 @@ mod tests {
                         "{name} ({l:?}) is {units} UTF-16 units: {}",
                         r.sms_text
                     );
+                    // And the same verdict from the carriers' own rules.
+                    assert!(crate::notify::segments::segments(&r.sms_text).parts <= 2);
                 }
             }
         }
@@ -1148,7 +1161,7 @@ mod tests {
             },
             Locale::ZhCn,
         );
-        assert!(r.sms_text.contains(DANGEROUS_GOODS_ZH));
+        assert!(r.sms_text.contains(DANGEROUS_GOODS_ZH_SMS));
     }
 
     #[test]
@@ -1195,7 +1208,8 @@ mod tests {
         assert!(r.html.contains("&lt;b&gt;文三路&lt;/b&gt;"));
         assert!(r.html.contains("第一行<br>\n&lt;img src=x&gt;"));
         assert!(r.html.contains("<strong>所需工具</strong>：无"));
-        assert!(r.sms_text.contains("预计到达尽快"));
+        assert!(r.sms_text.contains("请尽快出发。"));
+        assert_eq!(r.sms_params["time"], "尽快");
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod audit;
 pub mod outbox;
 pub mod plans;
+pub mod secrets;
 pub mod staff;
 pub mod tickets;
 pub mod users;

@@ -8,12 +8,14 @@ use crate::db::Db;
 use crate::domain::money::Fen;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
+use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewApproval};
 use crate::repo::plans::PlanLines;
 use crate::repo::staff;
 use crate::repo::tickets;
+use crate::services::notify::{self, Notifier};
 use crate::services::plans::current_lines;
-use crate::services::{notify, workflow};
+use crate::services::workflow;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ReviewRequest {
@@ -99,6 +101,7 @@ fn stale_version(asked: i32, current: i32) -> AppError {
 
 pub async fn review(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ReviewRequest,
@@ -114,7 +117,7 @@ pub async fn review(
         }
     };
     workflow::require(actor, event)?;
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -142,17 +145,27 @@ pub async fn review(
                 told_values: None,
             },
         )?;
+        let link = n.ticket_link(&ticket.id);
         if event == Event::ManagerReturn {
             notify::staff(
                 conn,
                 &ticket,
                 "workshop_lead",
-                "plan_returned",
-                &format!(
-                    "【RescueDesk】救援单 {} 的方案被服务经理退回：{}",
-                    ticket.number,
-                    req.reason.as_deref().unwrap_or_default()
-                ),
+                &Message::StaffPlanReturned {
+                    number: ticket.number.clone(),
+                    reason: req.reason.clone().unwrap_or_default(),
+                    link,
+                },
+            )?;
+        } else {
+            notify::staff(
+                conn,
+                &ticket,
+                "service_manager",
+                &Message::StaffConsentCall {
+                    number: ticket.number.clone(),
+                    link,
+                },
             )?;
         }
         Ok(())
@@ -162,6 +175,7 @@ pub async fn review(
 
 pub async fn consent(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ConsentRequest,
@@ -197,7 +211,7 @@ pub async fn consent(
                 .naive_utc(),
         ),
     };
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -246,11 +260,12 @@ pub async fn consent(
                 conn,
                 &ticket,
                 "service_director",
-                "plan_approval",
-                &format!(
-                    "【RescueDesk】救援单 {} 的方案（第{}版，预估 ¥{}）客户已同意，待您审批。",
-                    ticket.number, lines.plan.version, told.estimated_cost_yuan
-                ),
+                &Message::StaffApproval {
+                    number: ticket.number.clone(),
+                    version: lines.plan.version.to_string(),
+                    total_yuan: told.estimated_cost_yuan.clone(),
+                    link: n.ticket_link(&ticket.id),
+                },
             )?;
         }
         Ok(told)
@@ -262,6 +277,7 @@ pub async fn consent(
 /// once: the guarded status update lets one win; the other's transaction rolls back.
 pub async fn decide(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: DecisionRequest,
@@ -277,44 +293,91 @@ pub async fn decide(
         }
     };
     workflow::require(actor, event)?;
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != req.plan_version {
             return Err(stale_version(req.plan_version, lines.plan.version));
         }
-        workflow::advance(conn, &actor, &mut ticket, event, req.reason.as_deref(), Some(serde_json::json!({ "plan_version": lines.plan.version })))?;
-        approvals::insert(conn, NewApproval {
-            ticket_id: &ticket.id,
-            plan_id: &lines.plan.id,
-            step: "director",
-            decision: if event == Event::DirectorApprove { "approved" } else { "rejected" },
-            actor_id: &actor.user_id,
-            reason: req.reason.as_deref(),
-            told_values: None,
-        })?;
+        workflow::advance(
+            conn,
+            &actor,
+            &mut ticket,
+            event,
+            req.reason.as_deref(),
+            Some(serde_json::json!({ "plan_version": lines.plan.version })),
+        )?;
+        approvals::insert(
+            conn,
+            NewApproval {
+                ticket_id: &ticket.id,
+                plan_id: &lines.plan.id,
+                step: "director",
+                decision: if event == Event::DirectorApprove {
+                    "approved"
+                } else {
+                    "rejected"
+                },
+                actor_id: &actor.user_id,
+                reason: req.reason.as_deref(),
+                told_values: None,
+            },
+        )?;
         if event == Event::DirectorApprove {
-            let crew_ids: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
-            let lead = lines.crew.iter().find(|c| c.lead).map(|c| c.name.clone()).unwrap_or_default();
-            let items: Vec<&str> = lines.items.iter().map(|i| i.description.as_str()).collect();
-            let tools: Vec<String> = lines.tools.iter().map(|t| format!("{}×{}", t.name_zh, t.quantity)).collect();
-            let parts: Vec<String> = lines.parts.iter().map(|p| format!("{}×{}", p.name_zh, p.quantity)).collect();
-            let text = format!(
-                "【RescueDesk 派工】救援单 {}：客户 {} {}，地点 {}，故障：{}。救援负责人：{}。项目：{}。工具：{}。配件：{}。",
-                ticket.number, ticket.customer_name, ticket.phone, ticket.address, ticket.fault, lead,
-                items.join("、"), tools.join("、"), parts.join("、")
-            );
+            let crew_ids: Vec<String> =
+                lines.crew.iter().map(|c| c.technician_id.clone()).collect();
             for t in staff::technicians_by_ids(conn, &crew_ids)? {
-                notify::technician(conn, &ticket, &t, "technician_dispatch", &format!("派工 {}", ticket.number), &text)?;
+                notify::technician(
+                    conn,
+                    &ticket,
+                    &t,
+                    &Message::TechnicianDispatch {
+                        number: ticket.number.clone(),
+                        customer_name: ticket.customer_name.clone(),
+                        customer_phone: ticket.phone.clone(),
+                        address: ticket.address.clone(),
+                        lat: ticket.lat,
+                        lon: ticket.lon,
+                        source_crs: ticket.source_crs.clone(),
+                        fault: ticket.fault.clone(),
+                        items: lines.items.iter().map(|i| i.description.clone()).collect(),
+                        tools: lines
+                            .tools
+                            .iter()
+                            .map(|t| format!("{}×{}", t.name_zh, t.quantity))
+                            .collect(),
+                        parts: lines
+                            .parts
+                            .iter()
+                            .map(|p| format!("{}×{}", p.name_zh, p.quantity))
+                            .collect(),
+                        expected_arrival: ticket.expected_arrival_at.map(|t| n.local(t)),
+                        job_link: n.job_link(&ticket.id, &t.id),
+                    },
+                )?;
             }
-            notify::staff(conn, &ticket, "parts_desk", "parts_to_issue", &format!(
-                "【RescueDesk】救援单 {} 的方案（第{}版）已批准，请备料。", ticket.number, lines.plan.version
-            ))?;
+            notify::staff(
+                conn,
+                &ticket,
+                "parts_desk",
+                &Message::StaffPartsToIssue {
+                    number: ticket.number.clone(),
+                    version: lines.plan.version.to_string(),
+                    link: n.ticket_link(&ticket.id),
+                },
+            )?;
         } else {
-            notify::staff(conn, &ticket, "workshop_lead", "plan_rejected", &format!(
-                "【RescueDesk】救援单 {} 的方案被服务总监驳回：{}", ticket.number, req.reason.as_deref().unwrap_or_default()
-            ))?;
+            notify::staff(
+                conn,
+                &ticket,
+                "workshop_lead",
+                &Message::StaffPlanRejected {
+                    number: ticket.number.clone(),
+                    reason: req.reason.clone().unwrap_or_default(),
+                    link: n.ticket_link(&ticket.id),
+                },
+            )?;
         }
         Ok(())
     })

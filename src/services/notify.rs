@@ -1,11 +1,68 @@
-//! What must be sent, recorded in the outbox in the same transaction as the change; delivery is the outbox worker's job.
+//! What must be told to whom, rendered from the message templates in each recipient's language and
+//! recorded in the outbox in the same transaction as the change; delivery is the outbox worker's job.
 
+use chrono::{Duration, NaiveDateTime};
+
+use crate::auth::links::{new_claims, LinkSigner, Scope};
 use crate::db::AnyConnection;
 use crate::domain::phone::PhoneNumber;
 use crate::error::AppError;
+use crate::notify::templates::{render, Message};
 use crate::repo::outbox::{self, NewMessage};
 use crate::repo::staff::{self, Technician};
 use crate::repo::tickets::TicketRecord;
+use crate::web::i18n::Locale;
+
+/// Everything needed to write links and local times into messages.
+#[derive(Clone)]
+pub struct Notifier {
+    pub signer: LinkSigner,
+    pub public_url: String,
+    pub technician_hours: u32,
+    pub customer_hours: u32,
+    pub utc_offset_hours: i32,
+}
+
+impl Notifier {
+    fn now_unix() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    /// A technician's passwordless job page.
+    pub fn job_link(&self, ticket_id: &str, technician_id: &str) -> String {
+        let claims = new_claims(
+            ticket_id,
+            technician_id,
+            Scope::Job,
+            self.technician_hours,
+            Self::now_unix(),
+        );
+        format!("{}/j/{}", self.public_url, self.signer.sign(&claims))
+    }
+
+    /// The customer's status page.
+    pub fn status_link(&self, ticket_id: &str) -> String {
+        let claims = new_claims(
+            ticket_id,
+            "customer",
+            Scope::Status,
+            self.customer_hours,
+            Self::now_unix(),
+        );
+        format!("{}/s/{}", self.public_url, self.signer.sign(&claims))
+    }
+
+    pub fn ticket_link(&self, ticket_id: &str) -> String {
+        format!("{}/tickets/{ticket_id}", self.public_url)
+    }
+
+    /// Wall-clock time of the dealer, as people say it.
+    pub fn local(&self, t: NaiveDateTime) -> String {
+        (t + Duration::hours(i64::from(self.utc_offset_hours)))
+            .format("%m-%d %H:%M")
+            .to_string()
+    }
+}
 
 /// SMS can only reach mobiles; a landline caller gets no text.
 fn sms_recipient(phone: &str) -> Option<String> {
@@ -15,30 +72,50 @@ fn sms_recipient(phone: &str) -> Option<String> {
         .map(|p| p.as_str().to_owned())
 }
 
-/// Tells every staff member of the ticket's dealer holding `role`.
+fn locale_of(tag: &str) -> Locale {
+    Locale::parse(tag).unwrap_or(Locale::ZhCn)
+}
+
+fn enqueue(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    channel: &str,
+    recipient: &str,
+    locale: Locale,
+    msg: &Message,
+) -> Result<(), AppError> {
+    let r = render(msg, locale);
+    let (body, html) = match channel {
+        "sms" => (r.sms_text.as_str(), None),
+        _ => (r.text.as_str(), Some(r.html.as_str())),
+    };
+    outbox::enqueue(
+        conn,
+        NewMessage {
+            channel,
+            recipient,
+            locale: locale.tag(),
+            template: r.template,
+            subject: &r.subject,
+            body_text: body,
+            body_html: html,
+            params: &r.sms_params,
+            ticket_id: Some(&ticket.id),
+        },
+    )
+    .map(|_| ())
+}
+
+/// Tells every staff member of the ticket's dealer holding `role`, by SMS, in their language.
 pub fn staff(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,
     role: &str,
-    template: &str,
-    text: &str,
+    msg: &Message,
 ) -> Result<(), AppError> {
     for c in staff::contacts_with_role(conn, &ticket.dealer_id, role)? {
         if let Some(phone) = sms_recipient(&c.phone) {
-            outbox::enqueue(
-                conn,
-                NewMessage {
-                    channel: "sms",
-                    recipient: &phone,
-                    locale: &c.locale,
-                    template,
-                    subject: "",
-                    body_text: text,
-                    body_html: None,
-                    params: &serde_json::Value::Null,
-                    ticket_id: Some(&ticket.id),
-                },
-            )?;
+            enqueue(conn, ticket, "sms", &phone, locale_of(&c.locale), msg)?;
         }
     }
     Ok(())
@@ -49,56 +126,30 @@ pub fn technician(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,
     t: &Technician,
-    template: &str,
-    subject: &str,
-    text: &str,
+    msg: &Message,
 ) -> Result<(), AppError> {
-    let (channel, recipient) = match t.notify_via.as_str() {
-        "email" if !t.email.is_empty() => ("email", t.email.clone()),
+    match t.notify_via.as_str() {
+        "email" if !t.email.is_empty() => {
+            enqueue(conn, ticket, "email", &t.email, Locale::ZhCn, msg)
+        }
         _ => match sms_recipient(&t.phone) {
-            Some(p) => ("sms", p),
-            None => return Ok(()),
+            Some(p) => enqueue(conn, ticket, "sms", &p, Locale::ZhCn, msg),
+            None => {
+                tracing::warn!(technician = %t.id, "no mobile number to send the dispatch to");
+                Ok(())
+            }
         },
-    };
-    outbox::enqueue(
-        conn,
-        NewMessage {
-            channel,
-            recipient: &recipient,
-            locale: "zh-CN",
-            template,
-            subject,
-            body_text: text,
-            body_html: None,
-            params: &serde_json::Value::Null,
-            ticket_id: Some(&ticket.id),
-        },
-    )
-    .map(|_| ())
+    }
 }
 
 /// Texts the customer who called, when they called from a mobile.
 pub fn customer(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,
-    template: &str,
-    text: &str,
+    msg: &Message,
 ) -> Result<(), AppError> {
-    if let Some(phone) = sms_recipient(&ticket.phone) {
-        outbox::enqueue(
-            conn,
-            NewMessage {
-                channel: "sms",
-                recipient: &phone,
-                locale: "zh-CN",
-                template,
-                subject: "",
-                body_text: text,
-                body_html: None,
-                params: &serde_json::Value::Null,
-                ticket_id: Some(&ticket.id),
-            },
-        )?;
+    match sms_recipient(&ticket.phone) {
+        Some(phone) => enqueue(conn, ticket, "sms", &phone, Locale::ZhCn, msg),
+        None => Ok(()),
     }
-    Ok(())
 }

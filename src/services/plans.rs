@@ -11,13 +11,15 @@ use crate::domain::plan::{estimate, road_km, CostEstimate, PlanRequest};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::notify::templates::Message;
 use crate::repo::approvals;
 use crate::repo::plans::{
     self, CrewMember, ItemRow, NewLines, PartRow, PlanLines, PlanRecord, ToolRow,
 };
 use crate::repo::staff;
 use crate::repo::tickets::TicketRecord;
-use crate::services::{notify, workflow};
+use crate::services::notify::{self, Notifier};
+use crate::services::workflow;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanView {
@@ -351,12 +353,13 @@ fn new_version(
 /// Freezes the draft and sends it to the service manager.
 pub async fn submit(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     version: i32,
 ) -> Result<PlanView, AppError> {
     workflow::require(actor, Event::SubmitPlan)?;
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -370,10 +373,12 @@ pub async fn submit(
         if !plans::submit(conn, &lines.plan.id)? {
             return Err(AppError::new(ErrorCode::StaleState, "方案已被提交 / The plan was already submitted"));
         }
-        notify::staff(conn, &ticket, "service_manager", "plan_review", &format!(
-            "【RescueDesk】救援单 {} 的救援方案（第{}版，预估 ¥{}）待您审核。",
-            ticket.number, version, Fen::from_fen(lines.plan.total_fen).yuan_string()
-        ))?;
+        notify::staff(conn, &ticket, "service_manager", &Message::StaffPlanReview {
+            number: ticket.number.clone(),
+            version: version.to_string(),
+            total_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
+            link: n.ticket_link(&ticket.id),
+        })?;
         let lines = current_lines(conn, &ticket.id)?;
         view(conn, &ticket, lines)
     })

@@ -8,12 +8,14 @@ use crate::db::{AnyConnection, Db};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
+use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewIssue};
 use crate::repo::staff;
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::approvals::default_arrival;
+use crate::services::notify::{self, Notifier};
 use crate::services::plans::current_lines;
-use crate::services::{notify, workflow};
+use crate::services::workflow;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DepartRequest {
@@ -66,6 +68,7 @@ pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result
 
 pub async fn depart(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: DepartRequest,
@@ -90,7 +93,7 @@ pub async fn depart(
                 .naive_utc(),
         ),
     };
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -108,25 +111,31 @@ pub async fn depart(
         )?;
         tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
         let lead = lines.crew.iter().find(|c| c.lead);
-        let local = arrival + chrono::Duration::hours(8);
         notify::customer(
             conn,
             &ticket,
-            "customer_crew_departed",
-            &format!(
-                "【RescueDesk】{}您好，救援人员已出发，预计 {} 到达。救援负责人：{}，电话 {}。",
-                ticket.customer_name,
-                local.format("%H:%M"),
-                lead.map(|l| l.name.as_str()).unwrap_or_default(),
-                lead.map(|l| l.phone.as_str()).unwrap_or_default()
-            ),
+            &Message::CustomerCrewDeparted {
+                customer_name: ticket.customer_name.clone(),
+                lead_name: lead.map(|l| l.name.clone()).unwrap_or_default(),
+                lead_phone: lead.map(|l| l.phone.clone()).unwrap_or_default(),
+                expected_arrival: n.local(arrival),
+                status_link: n.status_link(&ticket.id),
+            },
         )
     })
     .await
 }
 
 pub async fn arrive(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
-    crew_step(db, actor, ticket_id, Event::Arrive, None, |_, _, _| Ok(())).await
+    crew_step(
+        db,
+        actor,
+        ticket_id,
+        Event::Arrive,
+        None,
+        Box::new(|_, _, _| Ok(())),
+    )
+    .await
 }
 
 pub async fn tow(
@@ -141,7 +150,7 @@ pub async fn tow(
         ticket_id,
         Event::TowToWorkshop,
         req.reason,
-        |_, _, _| Ok(()),
+        Box::new(|_, _, _| Ok(())),
     )
     .await
 }
@@ -150,32 +159,35 @@ pub async fn tow(
 /// starts again, and the workshop lead, service manager and director are told.
 pub async fn mismatch(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ReasonRequest,
 ) -> Result<(), AppError> {
+    let n = n.clone();
     crew_step(
         db,
         actor,
         ticket_id,
         Event::ReportMismatch,
         req.reason,
-        |conn, ticket, found| {
-            let text = format!(
-                "【RescueDesk】救援单 {} 现场故障与方案不符：{}。请车间主管重新制定方案。",
-                ticket.number,
-                found.unwrap_or_default()
-            );
+        Box::new(move |conn, ticket, found| {
+            let msg = Message::StaffMismatch {
+                number: ticket.number.clone(),
+                found: found.unwrap_or_default().to_owned(),
+                link: n.ticket_link(&ticket.id),
+            };
             for role in ["workshop_lead", "service_manager", "service_director"] {
-                notify::staff(conn, ticket, role, "fault_mismatch", &text)?;
+                notify::staff(conn, ticket, role, &msg)?;
             }
             Ok(())
-        },
+        }),
     )
     .await
 }
 
-type After = fn(&mut AnyConnection, &TicketRecord, Option<&str>) -> Result<(), AppError>;
+type After =
+    Box<dyn FnOnce(&mut AnyConnection, &TicketRecord, Option<&str>) -> Result<(), AppError> + Send>;
 
 /// A crew member's step, and what follows from it, in one transaction.
 async fn crew_step(
@@ -200,12 +212,13 @@ async fn crew_step(
 
 pub async fn resolve(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ResolveRequest,
 ) -> Result<(), AppError> {
     workflow::require(actor, Event::Resolve)?;
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -227,10 +240,11 @@ pub async fn resolve(
         if returned > 0 {
             workflow::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
-        notify::customer(conn, &ticket, "customer_resolved", &format!(
-            "【RescueDesk】{}您好，您的车辆（{}）故障已在现场排除。感谢您的信任，稍后我们将回访。",
-            ticket.customer_name, ticket.plate
-        ))
+        notify::customer(conn, &ticket, &Message::CustomerResolved {
+            customer_name: ticket.customer_name.clone(),
+            plate: ticket.plate.clone(),
+            status_link: n.status_link(&ticket.id),
+        })
     })
     .await
 }

@@ -57,7 +57,7 @@ pub async fn act(
     let result: Result<&str, AppError> = async {
         match action.as_str() {
             "submit" => {
-                plans::submit(db, me, id.clone(), int(&f, "version")?).await?;
+                plans::submit(db, &state.notifier, me, id.clone(), int(&f, "version")?).await?;
                 Ok(l.tr(
                     "方案已提交给服务经理",
                     "Plan submitted to the service manager",
@@ -67,6 +67,7 @@ pub async fn act(
                 let accept = f.get("decision") == "accept";
                 approvals::review(
                     db,
+                    &state.notifier,
                     me,
                     id.clone(),
                     ReviewRequest {
@@ -96,7 +97,7 @@ pub async fn act(
                     on_decline: Some(f.get("on_decline").to_owned()).filter(|s| !s.is_empty()),
                     note: Some(f.get("note").to_owned()).filter(|s| !s.is_empty()),
                 };
-                approvals::consent(db, me, id.clone(), req).await?;
+                approvals::consent(db, &state.notifier, me, id.clone(), req).await?;
                 Ok(if agreed {
                     l.tr(
                         "已记录客户同意，已报服务总监",
@@ -110,6 +111,7 @@ pub async fn act(
                 let approve = f.get("decision") == "approve";
                 approvals::decide(
                     db,
+                    &state.notifier,
                     me,
                     id.clone(),
                     DecisionRequest {
@@ -158,6 +160,7 @@ pub async fn act(
             "depart" => {
                 site::depart(
                     db,
+                    &state.notifier,
                     me,
                     id.clone(),
                     DepartRequest {
@@ -175,7 +178,14 @@ pub async fn act(
                 Ok(l.tr("已到达现场", "On site"))
             }
             "mismatch" => {
-                site::mismatch(db, me, id.clone(), ReasonRequest { reason: reason(&f) }).await?;
+                site::mismatch(
+                    db,
+                    &state.notifier,
+                    me,
+                    id.clone(),
+                    ReasonRequest { reason: reason(&f) },
+                )
+                .await?;
                 Ok(l.tr(
                     "已上报：车间主管将重新制定方案",
                     "Reported: the workshop lead will re-plan",
@@ -194,6 +204,7 @@ pub async fn act(
                 }
                 site::resolve(
                     db,
+                    &state.notifier,
                     me,
                     id.clone(),
                     ResolveRequest {
