@@ -19,9 +19,36 @@ pub struct Identity {
     pub group_id: String,
     pub roles: Vec<Role>,
     pub locale: String,
+    /// Set when a technician acts through a job link, without a sign-in (then `user_id` is empty).
+    pub technician_id: Option<String>,
 }
 
 impl Identity {
+    /// A technician holding a valid job link: may do crew steps on that ticket only.
+    pub fn technician_link(
+        technician_id: &str,
+        name: &str,
+        dealer_id: &str,
+        user_id: Option<&str>,
+    ) -> Identity {
+        Identity {
+            user_id: user_id.unwrap_or_default().to_owned(),
+            login: format!("link:{technician_id}"),
+            name: name.to_owned(),
+            dealer_id: dealer_id.to_owned(),
+            dealer_name: String::new(),
+            group_id: String::new(),
+            roles: vec![Role::Technician],
+            locale: "zh-CN".into(),
+            technician_id: Some(technician_id.to_owned()),
+        }
+    }
+
+    /// The user to name in audit events; none for a technician acting through a link.
+    pub fn audit_actor(&self) -> Option<&str> {
+        Some(self.user_id.as_str()).filter(|id| !id.is_empty())
+    }
+
     /// The one role check every handler calls before acting.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
         if action.permitted(&self.roles) {

@@ -1,14 +1,14 @@
-//! Links without passwords: signed, expiring tokens for a technician's job page and a customer's status page.
+//! Links without passwords: a technician's job page and a customer's status page. The code in the
+//! URL is an HMAC over ticket, person, scope, expiry and a nonce; the claims are kept server-side so
+//! the link stays short enough for an SMS (16 characters) and can be revoked.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 /// What a link lets its holder do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// A technician works the job: acknowledge, depart, arrive, mismatch, resolve.
     Job,
@@ -16,38 +16,49 @@ pub enum Scope {
     Status,
 }
 
-/// The signed content. Short field names keep SMS links short.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Job => "job",
+            Scope::Status => "status",
+        }
+    }
+}
+
+/// What the code signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
-    /// Ticket id.
-    pub t: String,
-    /// The person: a technician id, or `customer`.
-    pub p: String,
-    pub s: Scope,
+    pub ticket_id: String,
+    /// A technician id, or `customer`.
+    pub person: String,
+    pub scope: Scope,
     /// Expiry, Unix seconds.
-    pub e: i64,
-    /// Random id, so one link can be revoked without the others.
-    pub n: String,
+    pub expires: i64,
+    /// Random, so every link is distinct and can be revoked alone.
+    pub nonce: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
     #[error("链接无效 / This link is not valid")]
-    Malformed,
+    Unknown,
     #[error("链接已被篡改 / This link has been altered")]
     BadSignature,
     #[error("链接已过期 / This link has expired")]
     Expired,
+    #[error("链接已被撤销 / This link has been revoked")]
+    Revoked,
     #[error("此链接不能用于该页面 / This link is for another page")]
     WrongScope,
 }
+
+/// 96 bits of HMAC: unguessable, and short in a URL.
+const CODE_BYTES: usize = 12;
 
 #[derive(Clone)]
 pub struct LinkSigner {
     key: Vec<u8>,
 }
-
-type HmacSha256 = Hmac<Sha256>;
 
 impl LinkSigner {
     pub fn new(secret: &[u8]) -> LinkSigner {
@@ -56,41 +67,61 @@ impl LinkSigner {
         }
     }
 
-    fn mac(&self, payload: &str) -> HmacSha256 {
-        // HMAC takes keys of any length; this cannot fail.
-        let mut mac = HmacSha256::new_from_slice(&self.key)
+    fn mac(&self, c: &Claims) -> Vec<u8> {
+        // HMAC takes keys of any length, so this cannot fail.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-        mac.update(payload.as_bytes());
-        mac
+        // Unit separators keep field boundaries unambiguous.
+        for part in [
+            c.ticket_id.as_str(),
+            c.person.as_str(),
+            c.scope.as_str(),
+            &c.expires.to_string(),
+            c.nonce.as_str(),
+        ] {
+            mac.update(part.as_bytes());
+            mac.update(&[0x1f]);
+        }
+        mac.finalize().into_bytes()[..CODE_BYTES].to_vec()
     }
 
-    /// `payload.signature`, both base64url: the HMAC covers ticket, person, scope, expiry and nonce.
-    pub fn sign(&self, claims: &Claims) -> String {
-        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
-        let sig = URL_SAFE_NO_PAD.encode(self.mac(&payload).finalize().into_bytes());
-        format!("{payload}.{sig}")
+    /// The code to put in the URL.
+    pub fn code(&self, claims: &Claims) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(claims))
     }
 
-    /// Checks signature (constant time), scope and expiry; revocation is the caller's (it needs the database).
-    pub fn verify(&self, token: &str, scope: Scope, now_unix: i64) -> Result<Claims, LinkError> {
-        let (payload, sig) = token.split_once('.').ok_or(LinkError::Malformed)?;
-        let sig = URL_SAFE_NO_PAD
-            .decode(sig)
-            .map_err(|_| LinkError::Malformed)?;
-        self.mac(payload)
-            .verify_slice(&sig)
-            .map_err(|_| LinkError::BadSignature)?;
-        let bytes = URL_SAFE_NO_PAD
-            .decode(payload)
-            .map_err(|_| LinkError::Malformed)?;
-        let claims: Claims = serde_json::from_slice(&bytes).map_err(|_| LinkError::Malformed)?;
-        if claims.s != scope {
+    /// Checks that the stored claims still match the code (constant time), the scope and the expiry.
+    pub fn verify(
+        &self,
+        code: &str,
+        claims: &Claims,
+        scope: Scope,
+        now_unix: i64,
+        revoked: bool,
+    ) -> Result<(), LinkError> {
+        let sent = URL_SAFE_NO_PAD
+            .decode(code)
+            .map_err(|_| LinkError::Unknown)?;
+        let expected = self.mac(claims);
+        if sent.len() != expected.len()
+            || sent
+                .iter()
+                .zip(&expected)
+                .fold(0u8, |a, (x, y)| a | (x ^ y))
+                != 0
+        {
+            return Err(LinkError::BadSignature);
+        }
+        if claims.scope != scope {
             return Err(LinkError::WrongScope);
         }
-        if claims.e <= now_unix {
+        if revoked {
+            return Err(LinkError::Revoked);
+        }
+        if claims.expires <= now_unix {
             return Err(LinkError::Expired);
         }
-        Ok(claims)
+        Ok(())
     }
 }
 
@@ -102,11 +133,11 @@ pub fn new_claims(
     now_unix: i64,
 ) -> Claims {
     Claims {
-        t: ticket_id.to_owned(),
-        p: person.to_owned(),
-        s: scope,
-        e: now_unix + i64::from(valid_hours) * 3600,
-        n: super::secret::random_token()[..16].to_owned(),
+        ticket_id: ticket_id.to_owned(),
+        person: person.to_owned(),
+        scope,
+        expires: now_unix + i64::from(valid_hours) * 3600,
+        nonce: super::secret::random_token()[..16].to_owned(),
     }
 }
 
@@ -117,40 +148,62 @@ mod tests {
     const NOW: i64 = 1_790_000_000;
 
     #[test]
-    fn round_trip() {
+    fn round_trip_and_short() {
         let s = LinkSigner::new(b"secret");
         let c = new_claims("ticket-1", "tech-7", Scope::Job, 48, NOW);
-        let token = s.sign(&c);
-        assert_eq!(s.verify(&token, Scope::Job, NOW + 10), Ok(c));
-        assert!(token.len() < 200, "fits in an SMS link: {}", token.len());
+        let code = s.code(&c);
+        assert_eq!(code.len(), 16);
+        assert_eq!(s.verify(&code, &c, Scope::Job, NOW + 10, false), Ok(()));
     }
 
     #[test]
-    fn expiry_scope_and_tampering() {
+    fn expiry_scope_revocation_and_tampering() {
         let s = LinkSigner::new(b"secret");
-        let token = s.sign(&new_claims("ticket-1", "tech-7", Scope::Job, 1, NOW));
+        let c = new_claims("ticket-1", "tech-7", Scope::Job, 1, NOW);
+        let code = s.code(&c);
         assert_eq!(
-            s.verify(&token, Scope::Job, NOW + 3600),
+            s.verify(&code, &c, Scope::Job, NOW + 3600, false),
             Err(LinkError::Expired)
         );
         assert_eq!(
-            s.verify(&token, Scope::Status, NOW),
+            s.verify(&code, &c, Scope::Status, NOW, false),
             Err(LinkError::WrongScope)
         );
-        // Another ticket in the payload with the old signature.
-        let forged_claims = new_claims("ticket-2", "tech-7", Scope::Job, 1, NOW);
-        let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged_claims).unwrap());
-        let sig = token.split_once('.').unwrap().1;
         assert_eq!(
-            s.verify(&format!("{forged_payload}.{sig}"), Scope::Job, NOW),
-            Err(LinkError::BadSignature)
+            s.verify(&code, &c, Scope::Job, NOW, true),
+            Err(LinkError::Revoked)
         );
-        assert_eq!(
-            LinkSigner::new(b"other").verify(&token, Scope::Job, NOW),
-            Err(LinkError::BadSignature)
-        );
-        for junk in ["", ".", "abc", "a.b", "%%%.%%%"] {
-            assert!(s.verify(junk, Scope::Job, NOW).is_err(), "{junk}");
+        for edited in [
+            Claims {
+                ticket_id: "ticket-2".into(),
+                ..c.clone()
+            },
+            Claims {
+                person: "tech-8".into(),
+                ..c.clone()
+            },
+            Claims {
+                expires: c.expires + 86_400,
+                ..c.clone()
+            },
+            Claims {
+                scope: Scope::Status,
+                ..c.clone()
+            },
+        ] {
+            assert_eq!(
+                s.verify(&code, &edited, edited.scope, NOW, false),
+                Err(LinkError::BadSignature),
+                "{edited:?}"
+            );
         }
+        assert_eq!(
+            LinkSigner::new(b"other").verify(&code, &c, Scope::Job, NOW, false),
+            Err(LinkError::BadSignature)
+        );
+        assert_eq!(
+            s.verify("%%%", &c, Scope::Job, NOW, false),
+            Err(LinkError::Unknown)
+        );
     }
 }

@@ -372,11 +372,15 @@ diesel::table! {
 }
 
 diesel::table! {
-    revoked_links (nonce) {
-        nonce -> Text,
+    links (code) {
+        code -> Text,
         ticket_id -> Text,
-        revoked_by -> Nullable<Text>,
-        revoked_at -> Timestamp,
+        person -> Text,
+        scope -> Text,
+        nonce -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -455,7 +459,7 @@ diesel::joinable!(sourcing_orders -> parts (part_id));
 diesel::joinable!(sourcing_orders -> dealers (source_dealer_id));
 diesel::joinable!(sourcing_orders -> users (reviewed_by));
 diesel::joinable!(outbox -> tickets (ticket_id));
-diesel::joinable!(revoked_links -> tickets (ticket_id));
+diesel::joinable!(links -> tickets (ticket_id));
 diesel::joinable!(location_shares -> tickets (ticket_id));
 diesel::joinable!(audit_events -> dealers (dealer_id));
 diesel::joinable!(audit_events -> tickets (ticket_id));
@@ -490,7 +494,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sourcing_orders,
     outbox,
     app_secrets,
-    revoked_links,
+    links,
     location_shares,
     audit_events,
 );

@@ -189,3 +189,13 @@ pub fn net_issued(
     }
     Ok(net)
 }
+
+/// Who handed out the ticket's parts first; returns through a job link are booked to them.
+pub fn first_issuer(conn: &mut AnyConnection, ticket_id: &str) -> Result<Option<String>, AppError> {
+    Ok(part_issues::table
+        .filter(part_issues::ticket_id.eq(ticket_id))
+        .order(part_issues::created_at.asc())
+        .select(part_issues::issued_by)
+        .first(conn)
+        .optional()?)
+}

@@ -2,6 +2,8 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod links;
+pub mod locations;
 pub mod outbox;
 pub mod plans;
 pub mod secrets;

@@ -155,6 +155,7 @@ pub fn identity(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Identi
         group_id,
         roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
         locale,
+        technician_id: None,
     }))
 }
 

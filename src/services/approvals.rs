@@ -328,6 +328,7 @@ pub async fn decide(
             let crew_ids: Vec<String> =
                 lines.crew.iter().map(|c| c.technician_id.clone()).collect();
             for t in staff::technicians_by_ids(conn, &crew_ids)? {
+                let job_link = n.job_link(conn, &ticket.id, &t.id)?;
                 notify::technician(
                     conn,
                     &ticket,
@@ -353,7 +354,7 @@ pub async fn decide(
                             .map(|p| format!("{}×{}", p.name_zh, p.quantity))
                             .collect(),
                         expected_arrival: ticket.expected_arrival_at.map(|t| n.local(t)),
-                        job_link: n.job_link(&ticket.id, &t.id),
+                        job_link,
                     },
                 )?;
             }

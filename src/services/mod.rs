@@ -6,6 +6,7 @@ pub mod notify;
 pub mod outbox;
 pub mod parts_issue;
 pub mod plans;
+pub mod public;
 pub mod site;
 pub mod tickets;
 pub mod timeline;

@@ -28,28 +28,53 @@ impl Notifier {
         chrono::Utc::now().timestamp()
     }
 
+    fn link(
+        &self,
+        conn: &mut AnyConnection,
+        ticket_id: &str,
+        person: &str,
+        scope: Scope,
+        hours: u32,
+    ) -> Result<String, AppError> {
+        let claims = new_claims(ticket_id, person, scope, hours, Self::now_unix());
+        let code = self.signer.code(&claims);
+        crate::repo::links::insert(conn, &code, &claims)?;
+        let path = match scope {
+            Scope::Job => "j",
+            Scope::Status => "s",
+        };
+        Ok(format!("{}/{path}/{code}", self.public_url))
+    }
+
     /// A technician's passwordless job page.
-    pub fn job_link(&self, ticket_id: &str, technician_id: &str) -> String {
-        let claims = new_claims(
+    pub fn job_link(
+        &self,
+        conn: &mut AnyConnection,
+        ticket_id: &str,
+        technician_id: &str,
+    ) -> Result<String, AppError> {
+        self.link(
+            conn,
             ticket_id,
             technician_id,
             Scope::Job,
             self.technician_hours,
-            Self::now_unix(),
-        );
-        format!("{}/j/{}", self.public_url, self.signer.sign(&claims))
+        )
     }
 
     /// The customer's status page.
-    pub fn status_link(&self, ticket_id: &str) -> String {
-        let claims = new_claims(
+    pub fn status_link(
+        &self,
+        conn: &mut AnyConnection,
+        ticket_id: &str,
+    ) -> Result<String, AppError> {
+        self.link(
+            conn,
             ticket_id,
             "customer",
             Scope::Status,
             self.customer_hours,
-            Self::now_unix(),
-        );
-        format!("{}/s/{}", self.public_url, self.signer.sign(&claims))
+        )
     }
 
     pub fn ticket_link(&self, ticket_id: &str) -> String {

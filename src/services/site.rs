@@ -111,6 +111,7 @@ pub async fn depart(
         )?;
         tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
         let lead = lines.crew.iter().find(|c| c.lead);
+        let status_link = n.status_link(conn, &ticket.id)?;
         notify::customer(
             conn,
             &ticket,
@@ -119,7 +120,7 @@ pub async fn depart(
                 lead_name: lead.map(|l| l.name.clone()).unwrap_or_default(),
                 lead_phone: lead.map(|l| l.phone.clone()).unwrap_or_default(),
                 expected_arrival: n.local(arrival),
-                status_link: n.status_link(&ticket.id),
+                status_link,
             },
         )
     })
@@ -240,10 +241,11 @@ pub async fn resolve(
         if returned > 0 {
             workflow::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
+        let status_link = n.status_link(conn, &ticket.id)?;
         notify::customer(conn, &ticket, &Message::CustomerResolved {
             customer_name: ticket.customer_name.clone(),
             plate: ticket.plate.clone(),
-            status_link: n.status_link(&ticket.id),
+            status_link,
         })
     })
     .await
@@ -258,6 +260,14 @@ fn return_unused(
     issued: &[(String, i32)],
     used: &[UsedPart],
 ) -> Result<i32, AppError> {
+    // The parts desk user who issued stands for a technician returning through a link.
+    let booked_by = match actor.audit_actor() {
+        Some(user) => user.to_owned(),
+        None => match approvals::first_issuer(conn, &ticket.id)? {
+            Some(user) => user,
+            None => return Ok(0),
+        },
+    };
     let mut total = 0;
     for (part, have) in issued {
         let used = used
@@ -276,7 +286,7 @@ fn return_unused(
                     part_id: part,
                     dealer_id: &ticket.dealer_id,
                     quantity: -back,
-                    issued_by: &actor.user_id,
+                    issued_by: &booked_by,
                     received_by: None,
                 },
             )?;

@@ -103,6 +103,8 @@ pub struct TicketDetail {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
+    /// The latest location the customer sent from the status page (WGS-84).
+    pub shared_location: Option<crate::repo::locations::SharedLocation>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -345,6 +347,7 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             stages,
             expected_arrival_at: record.expected_arrival_at,
             cancel_reason: record.cancel_reason.clone(),
+            shared_location: crate::repo::locations::latest(conn, &record.id)?,
             audit: events.into_iter().map(audit_view).collect(),
             ticket: view(record, Some((login, name))),
             vehicle,

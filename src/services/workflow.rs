@@ -46,6 +46,7 @@ pub fn advance(
     comment: Option<&str>,
     data: Option<Value>,
 ) -> Result<TicketStatus, AppError> {
+    let data = with_link_actor(actor, data);
     require(actor, event)?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if event.needs_reason() && comment.is_none() {
@@ -79,7 +80,7 @@ pub fn advance(
             entity: "ticket",
             entity_id: &ticket.id,
             action: event.as_str(),
-            actor_id: Some(&actor.user_id),
+            actor_id: actor.audit_actor(),
             from_status: Some(from.as_str()),
             to_status: Some(to.as_str()),
             comment,
@@ -101,6 +102,7 @@ pub fn note(
     comment: Option<&str>,
     data: Option<Value>,
 ) -> Result<(), AppError> {
+    let data = with_link_actor(actor, data);
     audit::append(
         conn,
         NewAuditEvent {
@@ -109,7 +111,7 @@ pub fn note(
             entity: "ticket",
             entity_id: &ticket.id,
             action,
-            actor_id: Some(&actor.user_id),
+            actor_id: actor.audit_actor(),
             comment,
             data,
             ..Default::default()
@@ -117,16 +119,33 @@ pub fn note(
     )
 }
 
+/// A technician acting through a link has no user row: name them in the event's data.
+fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
+    let Some(tech) = &actor.technician_id else {
+        return data;
+    };
+    let mut data = data.unwrap_or_else(|| serde_json::json!({}));
+    if let Some(map) = data.as_object_mut() {
+        map.insert("technician_id".into(), tech.clone().into());
+        map.insert("technician".into(), actor.name.clone().into());
+        map.insert("via".into(), "link".into());
+    }
+    Some(data)
+}
+
 /// Crew actions are for the crew of the current plan; a service manager may mark departure for them.
 pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Result<(), AppError> {
     if manager_may && actor.roles.contains(&Role::ServiceManager) {
         return Ok(());
     }
-    if plan
-        .crew
-        .iter()
-        .any(|c| c.user_id.as_deref() == Some(actor.user_id.as_str()))
-    {
+    let on_crew = match &actor.technician_id {
+        Some(tech) => plan.crew.iter().any(|c| c.technician_id == *tech),
+        None => plan
+            .crew
+            .iter()
+            .any(|c| c.user_id.as_deref() == Some(actor.user_id.as_str())),
+    };
+    if on_crew {
         Ok(())
     } else {
         Err(AppError::new(

@@ -6,12 +6,14 @@ use actix_web::{web, HttpResponse};
 use super::form::Fields;
 use super::session::WebUser;
 use super::{redirect, PageError};
+use crate::auth::Identity;
 use crate::error::AppError;
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest};
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
 use crate::services::{approvals, parts_issue, plans, site};
 use crate::startup::AppState;
+use crate::web::i18n::Locale;
 
 /// `<input type=datetime-local>` gives the dealer's wall-clock time without a zone.
 pub fn local_input_to_rfc3339(value: &str, utc_offset_hours: i32) -> Option<String> {
@@ -153,81 +155,26 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已领料", "Parts issued"))
             }
-            "ack" => {
-                site::acknowledge(db, me, id.clone()).await?;
-                Ok(l.tr("已确认接单", "Job acknowledged"))
-            }
-            "depart" => {
-                site::depart(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.clone(),
-                    DepartRequest {
-                        expected_arrival_at: local_input_to_rfc3339(
-                            f.get("expected_arrival_at"),
-                            offset,
-                        ),
-                    },
-                )
-                .await?;
-                Ok(l.tr("已出发，已短信通知客户", "Departed; the customer is texted"))
-            }
-            "arrive" => {
-                site::arrive(db, me, id.clone()).await?;
-                Ok(l.tr("已到达现场", "On site"))
-            }
-            "mismatch" => {
-                site::mismatch(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.clone(),
-                    ReasonRequest { reason: reason(&f) },
-                )
-                .await?;
-                Ok(l.tr(
-                    "已上报：车间主管将重新制定方案",
-                    "Reported: the workshop lead will re-plan",
-                ))
-            }
-            "resolve" => {
-                let mut parts_used = Vec::new();
-                for (part_id, qty) in f.prefixed("used:") {
-                    let quantity: i32 = qty.parse().map_err(|_| {
-                        AppError::field("used", "请输入整数 / Enter a whole number")
-                    })?;
-                    parts_used.push(UsedPart {
-                        part_id: part_id.to_owned(),
-                        quantity,
-                    });
-                }
-                site::resolve(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.clone(),
-                    ResolveRequest {
-                        work_done: Some(f.get("work_done").to_owned()).filter(|s| !s.is_empty()),
-                        parts_used,
-                    },
-                )
-                .await?;
-                Ok(l.tr("已解决，未用配件已退库", "Resolved; unused parts returned"))
-            }
-            "tow" => {
-                site::tow(db, me, id.clone(), ReasonRequest { reason: reason(&f) }).await?;
-                Ok(l.tr("已登记拖回维修", "Recorded: towed to the workshop"))
-            }
             "cancel" => {
                 site::cancel(db, me, id.clone(), ReasonRequest { reason: reason(&f) }).await?;
                 Ok(l.tr("救援已取消", "Rescue cancelled"))
+            }
+            "location-request" => {
+                crate::services::public::request_location(db, &state.notifier, me, id.clone())
+                    .await?;
+                Ok(l.tr(
+                    "已向客户发送定位请求短信",
+                    "Location request texted to the customer",
+                ))
             }
             "close" => {
                 site::close(db, me, id.clone()).await?;
                 Ok(l.tr("救援单已关闭", "Ticket closed"))
             }
-            _ => Err(AppError::not_found(l.tr("操作", "action"))),
+            other => match crew_action(&state, me, &id, other, &f, l).await {
+                Some(result) => result,
+                None => Err(AppError::not_found(l.tr("操作", "action"))),
+            },
         }
     }
     .await;
@@ -253,6 +200,93 @@ pub async fn act(
             }
         }
     }
+}
+
+/// The crew's steps, shared by the signed-in job page and the passwordless job link.
+pub async fn crew_action(
+    state: &AppState,
+    me: &Identity,
+    id: &str,
+    action: &str,
+    f: &Fields,
+    l: Locale,
+) -> Option<Result<&'static str, AppError>> {
+    let (db, offset) = (&state.db, state.settings.tickets.utc_offset_hours);
+    let step = async {
+        match action {
+            "ack" => {
+                site::acknowledge(db, me, id.to_owned()).await?;
+                Ok(l.tr("已确认接单", "Job acknowledged"))
+            }
+            "depart" => {
+                site::depart(
+                    db,
+                    &state.notifier,
+                    me,
+                    id.to_owned(),
+                    DepartRequest {
+                        expected_arrival_at: local_input_to_rfc3339(
+                            f.get("expected_arrival_at"),
+                            offset,
+                        ),
+                    },
+                )
+                .await?;
+                Ok(l.tr("已出发，已短信通知客户", "Departed; the customer is texted"))
+            }
+            "arrive" => {
+                site::arrive(db, me, id.to_owned()).await?;
+                Ok(l.tr("已到达现场", "On site"))
+            }
+            "mismatch" => {
+                site::mismatch(
+                    db,
+                    &state.notifier,
+                    me,
+                    id.to_owned(),
+                    ReasonRequest { reason: reason(f) },
+                )
+                .await?;
+                Ok(l.tr(
+                    "已上报：车间主管将重新制定方案",
+                    "Reported: the workshop lead will re-plan",
+                ))
+            }
+            "resolve" => {
+                let mut parts_used = Vec::new();
+                for (part_id, qty) in f.prefixed("used:") {
+                    let quantity: i32 = qty.parse().map_err(|_| {
+                        AppError::field("used", "请输入整数 / Enter a whole number")
+                    })?;
+                    parts_used.push(UsedPart {
+                        part_id: part_id.to_owned(),
+                        quantity,
+                    });
+                }
+                site::resolve(
+                    db,
+                    &state.notifier,
+                    me,
+                    id.to_owned(),
+                    ResolveRequest {
+                        work_done: Some(f.get("work_done").to_owned()).filter(|s| !s.is_empty()),
+                        parts_used,
+                    },
+                )
+                .await?;
+                Ok(l.tr("已解决，未用配件已退库", "Resolved; unused parts returned"))
+            }
+            "tow" => {
+                site::tow(db, me, id.to_owned(), ReasonRequest { reason: reason(f) }).await?;
+                Ok(l.tr("已登记拖回维修", "Recorded: towed to the workshop"))
+            }
+            _ => Err(AppError::not_found("操作 / action")),
+        }
+    };
+    if !["ack", "depart", "arrive", "mismatch", "resolve", "tow"].contains(&action) {
+        return None;
+    }
+    Some(step.await)
 }
 
 #[cfg(test)]

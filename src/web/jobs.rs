@@ -92,6 +92,7 @@ pub struct UsedLine {
 #[template(path = "job.html", config = "src/web/askama.toml")]
 struct JobPage {
     c: Chrome,
+    action_base: String,
     d: TicketDetail,
     alert: Option<(&'static str, String)>,
     status_code: &'static str,
@@ -123,13 +124,40 @@ pub async fn render(
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let d = tickets::detail(&state.db, &user.identity, id)
+    let base = format!("/tickets/{id}/act");
+    render_for(
+        state,
+        &user.identity,
+        user.chrome(),
+        user.locale,
+        id,
+        base,
+        alert,
+        status,
+    )
+    .await
+}
+
+/// The job page for a signed-in technician or one holding a job link (`action_base` differs).
+#[allow(clippy::too_many_arguments)]
+pub async fn render_for(
+    state: &AppState,
+    identity: &crate::auth::Identity,
+    chrome: Chrome,
+    locale: super::i18n::Locale,
+    id: String,
+    action_base: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let d = tickets::detail(&state.db, identity, id)
         .await
-        .or_page(user.locale)?;
+        .or_page(locale)?;
     let on_crew = d.plan.as_ref().is_some_and(|p| {
-        p.crew
-            .iter()
-            .any(|c| c.user_id.as_deref() == Some(user.identity.user_id.as_str()))
+        p.crew.iter().any(|c| match &identity.technician_id {
+            Some(tech) => c.technician_id == *tech,
+            None => c.user_id.as_deref() == Some(identity.user_id.as_str()),
+        })
     });
     if !on_crew {
         return Err(PageError::App(
@@ -137,14 +165,14 @@ pub async fn render(
                 crate::error::ErrorCode::NotInCrew,
                 "您不在此救援组中 / You are not on this rescue crew",
             ),
-            user.locale,
+            locale,
         ));
     }
     let t = &d.ticket;
     let ctx = Context {
         crew_on_site: t.crew_on_site,
     };
-    let can = |e: Event| e.permitted(&user.identity.roles) && transition(t.status, e, ctx).is_ok();
+    let can = |e: Event| e.permitted(&identity.roles) && transition(t.status, e, ctx).is_ok();
     let (glat, glon) = Coordinates::parse(t.location.lat, t.location.lon, Crs::Wgs84)
         .map(|c| c.to_crs(Crs::Gcj02))
         .unwrap_or((t.location.lat, t.location.lon));
@@ -161,10 +189,10 @@ pub async fn render(
     }
     used.retain(|u| u.issued > 0);
     let page = JobPage {
-        c: user.chrome(),
+        c: chrome,
+        action_base,
         status_code: t.status.as_str(),
-        status_label: user
-            .locale
+        status_label: locale
             .tr(t.status.label_zh(), t.status.label_en())
             .to_owned(),
         expected_arrival: d
@@ -175,12 +203,7 @@ pub async fn render(
             "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
         ),
         can_ack: matches!(t.status, TicketStatus::Approved | TicketStatus::Dispatched),
-        acknowledged: d.audit.iter().any(|e| {
-            e.action == "crew.acknowledged"
-                && e.actor
-                    .as_ref()
-                    .is_some_and(|a| a.login == user.identity.login)
-        }),
+        acknowledged: d.audit.iter().any(|e| e.action == "crew.acknowledged"),
         can_depart: can(Event::Depart),
         can_arrive: can(Event::Arrive),
         can_mismatch: can(Event::ReportMismatch),

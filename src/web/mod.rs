@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod outbox_page;
 pub mod plan_editor;
+pub mod public;
 pub mod session;
 pub mod sign_in;
 pub mod ticket_page;
@@ -48,6 +49,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(plan_editor::search_parts),
         )
         .route("/work", web::get().to(work::page))
+        .route("/j/{code}", web::get().to(public::job))
+        .route("/j/{code}/act/{action}", web::post().to(public::job_act))
+        .route("/s/{code}", web::get().to(public::status))
+        .route("/s/{code}/location", web::post().to(public::share_location))
         .route("/outbox", web::get().to(outbox_page::page))
         .route("/outbox/{id}/retry", web::post().to(outbox_page::retry))
         .route("/jobs", web::get().to(jobs::list))

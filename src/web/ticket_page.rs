@@ -30,6 +30,8 @@ pub struct Actions {
     pub depart: bool,
     pub cancel: bool,
     pub close: bool,
+    /// Text the caller a link to share their phone's location.
+    pub location_request: bool,
 }
 
 impl Actions {
@@ -44,6 +46,7 @@ impl Actions {
             || self.depart
             || self.cancel
             || self.close
+            || self.location_request
     }
 }
 
@@ -89,6 +92,14 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
         depart: roles.contains(&Role::ServiceManager) && can(Event::Depart),
         cancel: can(Event::Cancel),
         close: can(Event::Close),
+        location_request: user.identity.may(crate::domain::role::Action::CreateTicket)
+            && !matches!(
+                status,
+                TicketStatus::Resolved
+                    | TicketStatus::TowedToWorkshop
+                    | TicketStatus::Closed
+                    | TicketStatus::Cancelled
+            ),
     }
 }
 

@@ -159,7 +159,9 @@ impl<S: Sender> OutboxWorker<S> {
                     )
                 } else {
                     let jitter = rand::thread_rng().gen_range(-1.0..=1.0);
-                    let wait = after.unwrap_or_else(|| {
+                    // A provider may ask for a day's wait (daily quota); the configured cap still holds.
+                    let cap = Duration::from_secs(self.settings.backoff_max_s);
+                    let wait = after.map(|a| a.min(cap)).unwrap_or_else(|| {
                         backoff(
                             m.attempts as u32,
                             self.settings.backoff_base_s,

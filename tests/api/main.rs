@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod intake;
+mod links;
 mod listing;
 mod migrations;
 mod outbox;

@@ -1,5 +1,5 @@
 DROP TABLE location_shares;
-DROP TABLE revoked_links;
+DROP TABLE links;
 DROP TABLE app_secrets;
 ALTER TABLE outbox DROP COLUMN provider_id;
 ALTER TABLE outbox DROP COLUMN params;

@@ -1,0 +1,80 @@
+//! Stored link claims, looked up by the code in the URL.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::links::{Claims, Scope};
+use crate::db::schema::links;
+use crate::db::AnyConnection;
+use crate::error::AppError;
+
+pub fn insert(conn: &mut AnyConnection, code: &str, c: &Claims) -> Result<(), AppError> {
+    let expires = chrono::DateTime::from_timestamp(c.expires, 0)
+        .map(|t| t.naive_utc())
+        .unwrap_or_default();
+    diesel::insert_into(links::table)
+        .values((
+            links::code.eq(code),
+            links::ticket_id.eq(&c.ticket_id),
+            links::person.eq(&c.person),
+            links::scope.eq(c.scope.as_str()),
+            links::nonce.eq(&c.nonce),
+            links::expires_at.eq(expires),
+            links::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The claims behind a code and whether the link was revoked.
+pub fn find(conn: &mut AnyConnection, code: &str) -> Result<Option<(Claims, bool)>, AppError> {
+    let row: Option<(
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    )> = links::table
+        .filter(links::code.eq(code))
+        .select((
+            links::ticket_id,
+            links::person,
+            links::scope,
+            links::nonce,
+            links::expires_at,
+            links::revoked_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.map(|(ticket_id, person, scope, nonce, expires, revoked)| {
+            (
+                Claims {
+                    ticket_id,
+                    person,
+                    scope: if scope == "job" {
+                        Scope::Job
+                    } else {
+                        Scope::Status
+                    },
+                    expires: expires.and_utc().timestamp(),
+                    nonce,
+                },
+                revoked.is_some(),
+            )
+        }),
+    )
+}
+
+/// Revokes every link of a person on a ticket (a technician taken off the crew, say).
+pub fn revoke(conn: &mut AnyConnection, ticket_id: &str, person: &str) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        links::table
+            .filter(links::ticket_id.eq(ticket_id))
+            .filter(links::person.eq(person))
+            .filter(links::revoked_at.is_null()),
+    )
+    .set(links::revoked_at.eq(super::now()))
+    .execute(conn)?)
+}

@@ -1,0 +1,183 @@
+//! What link holders may do without signing in: open a technician's job, follow a rescue as the customer, share a location.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::links::{LinkError, Scope};
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::ticket::TicketStatus;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::audit::{self, NewAuditEvent};
+use crate::services::notify::Notifier;
+
+/// The ticket and person a valid link stands for.
+pub async fn open_link(
+    db: &Db,
+    n: &Notifier,
+    code: String,
+    scope: Scope,
+) -> Result<(crate::auth::links::Claims, String), LinkError> {
+    let signer = n.signer.clone();
+    let found = db
+        .read(move |conn| {
+            let Some((claims, revoked)) = crate::repo::links::find(conn, &code)? else {
+                return Ok(Err(LinkError::Unknown));
+            };
+            if let Err(e) = signer.verify(
+                &code,
+                &claims,
+                scope,
+                chrono::Utc::now().timestamp(),
+                revoked,
+            ) {
+                return Ok(Err(e));
+            }
+            let dealer: String = {
+                use crate::db::schema::tickets;
+                use diesel::prelude::*;
+                tickets::table
+                    .filter(tickets::id.eq(&claims.ticket_id))
+                    .select(tickets::dealer_id)
+                    .first(conn)?
+            };
+            Ok(Ok((claims, dealer)))
+        })
+        .await;
+    match found {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "link lookup failed");
+            Err(LinkError::Unknown)
+        }
+    }
+}
+
+/// The technician behind a job link, as an actor limited to crew steps.
+pub async fn link_technician(
+    db: &Db,
+    technician_id: String,
+    dealer_id: String,
+) -> Result<Identity, AppError> {
+    db.read(move |conn| {
+        let tech =
+            crate::repo::staff::technicians_by_ids(conn, std::slice::from_ref(&technician_id))?
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::not_found("技师 / technician"))?;
+        Ok(Identity::technician_link(
+            &tech.id,
+            &tech.name,
+            &dealer_id,
+            tech.user_id.as_deref(),
+        ))
+    })
+    .await
+}
+
+/// What the customer sees: no internal details, only what helps them wait.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerView {
+    pub number: String,
+    pub status: TicketStatus,
+    pub customer_name: String,
+    pub plate: String,
+    pub lead_name: Option<String>,
+    pub lead_phone: Option<String>,
+    pub expected_arrival_at: Option<chrono::NaiveDateTime>,
+    pub location_shared: bool,
+}
+
+pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, AppError> {
+    db.read(move |conn| {
+        use crate::db::schema::tickets;
+        use diesel::prelude::*;
+        let t: crate::repo::tickets::TicketRecord = tickets::table
+            .filter(tickets::id.eq(&ticket_id))
+            .select(crate::repo::tickets::TicketRecord::as_select())
+            .first(conn)?;
+        let plan = match crate::repo::plans::current(conn, &t.id)? {
+            Some(p) if p.status == "submitted" => Some(crate::repo::plans::lines(conn, p)?),
+            _ => None,
+        };
+        let lead = plan
+            .as_ref()
+            .and_then(|p| p.crew.iter().find(|c| c.lead).cloned());
+        // The crew's names mean something to the customer once the plan is approved.
+        let approved = plan.as_ref().is_some_and(|p| {
+            crate::repo::approvals::director_approved(conn, &p.plan.id).unwrap_or(false)
+        });
+        Ok(CustomerView {
+            number: t.number.clone(),
+            status: TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New),
+            customer_name: t.customer_name.clone(),
+            plate: t.plate.clone(),
+            lead_name: lead.as_ref().filter(|_| approved).map(|l| l.name.clone()),
+            lead_phone: lead.as_ref().filter(|_| approved).map(|l| l.phone.clone()),
+            expected_arrival_at: t.expected_arrival_at,
+            location_shared: crate::repo::locations::latest(conn, &t.id)?.is_some(),
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareLocation {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy: Option<f64>,
+}
+
+/// Browser geolocation is GPS, i.e. WGS-84. Stored beside the ticket; staff decide whether to move the pin.
+pub async fn share_location(
+    db: &Db,
+    ticket_id: String,
+    req: ShareLocation,
+) -> Result<(), AppError> {
+    let point = Coordinates::parse(req.lat, req.lon, Crs::Wgs84)
+        .map_err(|e| AppError::field("location", e.to_string()))?;
+    let accuracy = req.accuracy.filter(|a| a.is_finite() && *a >= 0.0);
+    db.write(move |conn| {
+        crate::repo::locations::insert(conn, &ticket_id, point.lat(), point.lon(), accuracy)?;
+        let dealer: String = {
+            use crate::db::schema::tickets;
+            use diesel::prelude::*;
+            tickets::table.filter(tickets::id.eq(&ticket_id)).select(tickets::dealer_id).first(conn)?
+        };
+        audit::append(conn, NewAuditEvent {
+            dealer_id: Some(&dealer),
+            ticket_id: Some(&ticket_id),
+            entity: "ticket",
+            entity_id: &ticket_id,
+            action: "customer.location_shared",
+            data: Some(serde_json::json!({ "lat": point.lat(), "lon": point.lon(), "accuracy_m": accuracy })),
+            ..Default::default()
+        })?;
+        Ok(())
+    })
+    .await
+}
+
+/// The intake desk texts a caller who cannot say where they are a link to share their location.
+pub async fn request_location(
+    db: &Db,
+    n: &Notifier,
+    actor: &Identity,
+    ticket_id: String,
+) -> Result<(), AppError> {
+    actor.require(crate::domain::role::Action::CreateTicket)?;
+    let (actor, n) = (actor.clone(), n.clone());
+    db.write(move |conn| {
+        let ticket = crate::services::workflow::load(conn, &actor, &ticket_id)?;
+        if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
+            return Err(AppError::new(ErrorCode::Conflict, "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible"));
+        }
+        let link = n.status_link(conn, &ticket.id)?;
+        crate::services::notify::customer(conn, &ticket, &crate::notify::templates::Message::CustomerLocationRequest {
+            customer_name: ticket.customer_name.clone(),
+            link,
+        })?;
+        crate::services::workflow::note(conn, &actor, &ticket, "customer.location_requested", None, None)
+    })
+    .await
+}

@@ -1,0 +1,202 @@
+//! Pages opened from an SMS or e-mail link, without signing in: the technician's job and the customer's status page.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::form::Fields;
+use super::session::{request_locale, Chrome};
+use super::{html, redirect, PageError};
+use crate::auth::links::{LinkError, Scope};
+use crate::services::public;
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "link_error.html", config = "src/web/askama.toml")]
+struct LinkErrorPage {
+    c: Chrome,
+    message: String,
+    expired: bool,
+}
+
+/// A clear page, not an error dump: what is wrong with the link and whom to call.
+fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
+    let locale = request_locale(req, None);
+    let status = match e {
+        LinkError::Expired | LinkError::Revoked => StatusCode::GONE,
+        LinkError::BadSignature => StatusCode::FORBIDDEN,
+        LinkError::Unknown | LinkError::WrongScope => StatusCode::NOT_FOUND,
+    };
+    tracing::info!(reason = ?e, "link refused");
+    html(
+        status,
+        &LinkErrorPage {
+            c: Chrome::anonymous(locale),
+            message: locale.pick(&e.to_string()).to_owned(),
+            expired: matches!(e, LinkError::Expired | LinkError::Revoked),
+        },
+    )
+}
+
+pub async fn job(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    job_page(&req, &state, code.into_inner(), None, StatusCode::OK).await
+}
+
+async fn job_page(
+    req: &HttpRequest,
+    state: &AppState,
+    code: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let locale = request_locale(req, None);
+    let (claims, dealer) =
+        match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Job).await {
+            Ok(found) => found,
+            Err(e) => return Ok(link_error(req, e)),
+        };
+    let me = public::link_technician(&state.db, claims.person, dealer)
+        .await
+        .map_err(|e| PageError::App(e, locale))?;
+    super::jobs::render_for(
+        state,
+        &me,
+        Chrome::anonymous(locale),
+        locale,
+        claims.ticket_id,
+        format!("/j/{code}/act"),
+        alert,
+        status,
+    )
+    .await
+}
+
+/// A crew step from the link; the code in the path is the credential.
+pub async fn job_act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (code, action) = path.into_inner();
+    let locale = request_locale(&req, None);
+    let (claims, dealer) =
+        match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Job).await {
+            Ok(found) => found,
+            Err(e) => return Ok(link_error(&req, e)),
+        };
+    let me = public::link_technician(&state.db, claims.person, dealer)
+        .await
+        .map_err(|e| PageError::App(e, locale))?;
+    let f = Fields::parse(&body);
+    match super::actions::crew_action(&state, &me, &claims.ticket_id, &action, &f, locale).await {
+        Some(Ok(_)) => Ok(redirect(&format!("/j/{code}"))),
+        Some(Err(e)) => {
+            let status = e.code.status();
+            job_page(
+                &req,
+                &state,
+                code,
+                Some(("error", locale.pick(&e.message).to_owned())),
+                status,
+            )
+            .await
+        }
+        None => Ok(link_error(&req, LinkError::Unknown)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "status.html", config = "src/web/askama.toml")]
+struct StatusPage {
+    c: Chrome,
+    v: public::CustomerView,
+    code: String,
+    status_code: &'static str,
+    status_text: String,
+    arrival: String,
+}
+
+pub async fn status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let code = code.into_inner();
+    let locale = request_locale(&req, None);
+    let (claims, _) =
+        match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Status).await {
+            Ok(found) => found,
+            Err(e) => return Ok(link_error(&req, e)),
+        };
+    let v = public::customer_view(&state.db, claims.ticket_id)
+        .await
+        .map_err(|e| PageError::App(e, locale))?;
+    use crate::domain::ticket::TicketStatus as S;
+    let status_text = match v.status {
+        S::New
+        | S::Planning
+        | S::AwaitingManagerReview
+        | S::AwaitingCustomerConsent
+        | S::AwaitingDirector
+        | S::Replanning => locale.tr("我们正在为您安排救援方案", "We are arranging your rescue"),
+        S::Approved => locale.tr(
+            "救援方案已确定，救援人员正在准备出发",
+            "The rescue is approved; the crew is getting ready",
+        ),
+        S::Dispatched => locale.tr(
+            "救援人员已出发，正在赶往您的位置",
+            "The crew is on the way to you",
+        ),
+        S::OnSite => locale.tr("救援人员已到达现场", "The crew is with you"),
+        S::Resolved | S::Closed => locale.tr(
+            "故障已排除，感谢您的耐心",
+            "Fixed: thank you for your patience",
+        ),
+        S::TowedToWorkshop => locale.tr(
+            "车辆已拖回维修站处理",
+            "Your car is being taken to the workshop",
+        ),
+        S::Cancelled => locale.tr("此次救援已取消", "This rescue was cancelled"),
+    }
+    .to_owned();
+    let offset = chrono::Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
+    Ok(html(
+        StatusCode::OK,
+        &StatusPage {
+            c: Chrome::anonymous(locale),
+            status_code: v.status.as_str(),
+            arrival: v
+                .expected_arrival_at
+                .map(|t| (t + offset).format("%H:%M").to_string())
+                .unwrap_or_default(),
+            status_text,
+            code,
+            v,
+        },
+    ))
+}
+
+/// The customer's phone posts its position (browser geolocation, WGS-84).
+pub async fn share_location(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    body: web::Json<public::ShareLocation>,
+) -> Result<HttpResponse, crate::error::AppError> {
+    let (claims, _) =
+        public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
+            .await
+            .map_err(|e| {
+                crate::error::AppError::new(
+                    crate::error::ErrorCode::Forbidden,
+                    request_locale(&req, None).pick(&e.to_string()).to_owned(),
+                )
+            })?;
+    public::share_location(&state.db, claims.ticket_id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
+}
