@@ -291,3 +291,124 @@ async fn two_workers_body(backend: Backend) {
     assert_eq!(sent.len(), 60, "each message once");
     assert!(ids.iter().all(|id| counts.get(id) == Some(&1)));
 }
+
+/// A gateway on loopback that records each delivery's idempotency key, slowly.
+async fn slow_gateway(received: Arc<Mutex<Vec<String>>>) -> (String, actix_web::dev::ServerHandle) {
+    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(move || {
+        let received = received.clone();
+        App::new().route(
+            "/sms",
+            web::post().to(move |req: HttpRequest| {
+                let received = received.clone();
+                async move {
+                    let key = req
+                        .headers()
+                        .get("idempotency-key")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    received.lock().unwrap().push(key.clone());
+                    // Slow enough that a kill lands in the middle of a batch.
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    HttpResponse::Ok().json(json!({ "id": key }))
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://127.0.0.1:{port}/sms"), handle)
+}
+
+fn worker_process(db_url: &str, gateway: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rescuedesk"))
+        .arg("worker")
+        .env_remove("RUST_LOG")
+        .env("RESCUEDESK__DATABASE__URL", db_url)
+        .env("RESCUEDESK__SMS__PROVIDER", "webhook")
+        .env("RESCUEDESK__SMS__WEBHOOK_URL", gateway)
+        .env("RESCUEDESK__SMS__WEBHOOK_SECRET", "kill-test-secret")
+        .env("RESCUEDESK__SMS__TIMEOUT_S", "2")
+        .env("RESCUEDESK__OUTBOX__BATCH_SIZE", "5")
+        .env("RESCUEDESK__OUTBOX__LEASE_S", "3")
+        .env("RESCUEDESK__OUTBOX__POLL_INTERVAL_MS", "100")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start rescuedesk worker")
+}
+
+// A worker killed (SIGKILL) between sending and marking sent: after its lease runs out another
+// worker sends what it held; nothing is lost and nothing is sent more than once more.
+both!(a_worker_killed_mid_batch_loses_nothing, kill_body);
+async fn kill_body(backend: Backend) {
+    const N: usize = 20;
+    let app = TestApp::spawn(backend).await;
+    let id = ticket(&app).await;
+    let ids = enqueue_sms(&app, &id, N);
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let (gateway, server) = slow_gateway(received.clone()).await;
+
+    let mut first = worker_process(&app.database_url(), &gateway);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while received.lock().unwrap().len() < 7 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first worker never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let at_kill = received.lock().unwrap().len();
+
+    let mut second = worker_process(&app.database_url(), &gateway);
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        if app.count("outbox WHERE status = 'sent'") == N as i64 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not all messages were delivered after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    server.stop(true).await;
+
+    let got = received.lock().unwrap().clone();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for k in &got {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+    assert!(
+        ids.iter().all(|id| counts.contains_key(id.as_str())),
+        "every message reached the gateway"
+    );
+    assert!(
+        counts.values().all(|&n| n <= 2),
+        "none more than once more: {counts:?}"
+    );
+    let duplicates = got.len() - N;
+    assert!(
+        duplicates <= 5,
+        "at most the killed worker's batch again: {duplicates}"
+    );
+    assert!(
+        at_kill < N,
+        "the kill happened mid-run ({at_kill} of {N} received)"
+    );
+    eprintln!(
+        "kill test: {at_kill} received before the kill, {} in all, {duplicates} sent twice",
+        got.len()
+    );
+}
