@@ -180,6 +180,8 @@ pub struct IntakeForm {
     #[serde(default)]
     pub fault: String,
     pub repaired_elsewhere: Option<String>,
+    /// Text the caller a link to send their phone's location (callers who cannot say where they are).
+    pub send_location_request: Option<String>,
     #[serde(default)]
     pub repaired_elsewhere_note: String,
     #[serde(default)]
@@ -297,7 +299,22 @@ pub async fn submit(
         Err(AppError::validation(Default::default()))
     };
     match result {
-        Ok(created) => Ok(redirect(&format!("/tickets/{}", created.ticket.id))),
+        Ok(created) => {
+            if form.send_location_request.is_some() && !created.replayed {
+                // The ticket stands either way; a failed SMS request shows on the ticket page's log.
+                if let Err(e) = crate::services::public::request_location(
+                    &state.db,
+                    &state.notifier,
+                    &user.identity,
+                    created.ticket.id.clone(),
+                )
+                .await
+                {
+                    tracing::warn!(error = %e, ticket = %created.ticket.number, "location request not sent");
+                }
+            }
+            Ok(redirect(&format!("/tickets/{}", created.ticket.id)))
+        }
         Err(e) if e.code == ErrorCode::ValidationFailed => {
             for (field, msg) in e.fields {
                 // API paths (`location.lat`) map to the flat form's names.

@@ -227,6 +227,7 @@ async fn intake_form_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 403);
 
     form[3].1 = "13812345678".to_owned();
+    form.push(("send_location_request", "on".to_owned()));
     let res = client
         .post(app.url("/tickets/new"))
         .form(&form)
@@ -244,6 +245,13 @@ async fn intake_form_body(backend: Backend) {
         .unwrap();
     assert_eq!(again.headers()[LOCATION].to_str().unwrap(), ticket_path);
     assert_eq!(app.count("tickets"), 1);
+    assert_eq!(
+        app.count(
+            "outbox WHERE template = 'customer_location_request' AND recipient = '13812345678'"
+        ),
+        1,
+        "the caller gets one link to send their location, double-click or not"
+    );
 
     let html = client
         .get(app.url(&ticket_path))

@@ -41,9 +41,11 @@ export async function startChromium() {
 /**
  * A fresh browser context (its own cookies, so its own signed-in user) and a
  * page in it, set up like `launch` does. Returns { context, page }.
- * Options: viewport (default DESKTOP; PHONE for a phone), locale (default zh-CN).
+ * Options: viewport (default DESKTOP; PHONE for a phone), locale (default zh-CN);
+ * any other Playwright context option is passed on as it is, e.g.
+ * `permissions: ['geolocation'], geolocation: { latitude, longitude }`.
  */
-export async function newContext(browser, { viewport = DESKTOP, locale = 'zh-CN' } = {}) {
+export async function newContext(browser, { viewport = DESKTOP, locale = 'zh-CN', ...contextOptions } = {}) {
   const phone = viewport.width < 600;
   const context = await browser.newContext({
     viewport,
@@ -51,6 +53,7 @@ export async function newContext(browser, { viewport = DESKTOP, locale = 'zh-CN'
     baseURL: BASE_URL,
     isMobile: phone,
     hasTouch: phone,
+    ...contextOptions,
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(20_000);
@@ -176,11 +179,15 @@ export async function eventually(check, { timeout = 10_000, interval = 100 } = {
 }
 
 /**
- * For a story told by several users: runs `fn({ browser, as })` in one
+ * For a story told by several users: runs `fn({ browser, as, guest })` in one
  * Chromium where `await as(login, { viewport })` gives a page signed in as
  * that user in their own browser context (own cookies), made on first use
- * and reused after. On failure saves `failure-<test name>.png` of the page
- * the last user was on, then closes everything.
+ * and reused after; `await guest(name, options)` likewise gives a page of
+ * someone who never signs in (a customer or a technician opening a link from
+ * an SMS): its own context with no cookies, PHONE-sized unless `viewport`
+ * says otherwise, other options as for `newContext` (e.g. geolocation).
+ * On failure saves `failure-<test name>.png` of the page the last user was
+ * on, then closes everything.
  */
 export async function withUsers(t, fn) {
   const browser = await startChromium();
@@ -196,8 +203,17 @@ export async function withUsers(t, fn) {
     last = { login, page: pages.get(key) };
     return last.page;
   };
+  const guest = async (name, { viewport = PHONE, ...options } = {}) => {
+    const key = `guest ${name}`;
+    if (!pages.has(key)) {
+      const { page } = await newContext(browser, { viewport, ...options });
+      pages.set(key, page);
+    }
+    last = { login: name, page: pages.get(key) };
+    return last.page;
+  };
   try {
-    await fn({ browser, as });
+    await fn({ browser, as, guest });
   } catch (err) {
     if (last) {
       const safe = String(t?.name ?? 'test').replace(/[^\w.-]+/g, '_').slice(0, 80);
@@ -208,4 +224,28 @@ export async function withUsers(t, fn) {
   } finally {
     await browser.close().catch(() => {});
   }
+}
+
+/**
+ * The messages in the built-in outbox viewer (/outbox, newest first), as
+ * { id, template, status, recipient, body, ticketPath }; `page` must be
+ * signed in as someone who may see it (e.g. hz.manager). Only those of
+ * `template` and of the ticket at `ticketPath` ("/tickets/{id}") if given.
+ */
+export async function outboxMessages(page, { template, ticketPath } = {}) {
+  await page.goto(url('/outbox?per_page=200'));
+  await page.locator('#outbox-filters').waitFor({ state: 'attached' });
+  const all = await page.locator('article.message').evaluateAll((els) =>
+    els.map((el) => ({
+      id: el.dataset.messageId,
+      template: el.dataset.template,
+      status: el.dataset.status,
+      recipient: (el.querySelector('.recipient')?.textContent ?? '').trim(),
+      body: el.querySelector('pre.body')?.textContent ?? '',
+      ticketPath: el.querySelector('footer a[href^="/tickets/"]')?.getAttribute('href') ?? null,
+    })),
+  );
+  return all.filter(
+    (m) => (template === undefined || m.template === template) && (ticketPath === undefined || m.ticketPath === ticketPath),
+  );
 }
