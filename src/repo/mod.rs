@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod plans;
 pub mod secrets;
 pub mod staff;
+pub mod stock;
 pub mod tickets;
 pub mod users;
 pub mod vehicles;

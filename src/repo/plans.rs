@@ -58,6 +58,8 @@ pub struct PartRow {
     pub unit_price_fen: i64,
     pub dangerous_goods: bool,
     pub monitored: bool,
+    /// Units held for this line in the dealer's stock (not yet issued).
+    pub reserved: i32,
 }
 
 #[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
@@ -271,6 +273,7 @@ pub fn lines(conn: &mut AnyConnection, plan: PlanRecord) -> Result<PlanLines, Ap
             plan_parts::unit_price_fen,
             parts::dangerous_goods,
             parts::monitored,
+            plan_parts::reserved,
         ))
         .load(conn)?;
     let items = plan_items::table

@@ -231,28 +231,6 @@ pub fn available_at(
         .collect())
 }
 
-/// Takes `quantity` out of the dealer's stock only if that much is available,
-/// in one guarded statement; false when it is not.
-pub fn take_stock(
-    conn: &mut AnyConnection,
-    dealer_id: &str,
-    part_id: &str,
-    quantity: i32,
-) -> Result<bool, AppError> {
-    let n = diesel::update(
-        stock::table
-            .filter(stock::dealer_id.eq(dealer_id))
-            .filter(stock::part_id.eq(part_id))
-            .filter((stock::on_hand - stock::reserved).ge(quantity)),
-    )
-    .set((
-        stock::on_hand.eq(stock::on_hand - quantity),
-        stock::updated_at.eq(super::now()),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
-}
-
 /// Puts returned parts back on the shelf.
 pub fn return_stock(
     conn: &mut AnyConnection,

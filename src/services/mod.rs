@@ -7,6 +7,7 @@ pub mod outbox;
 pub mod parts_issue;
 pub mod plans;
 pub mod public;
+pub mod reservations;
 pub mod site;
 pub mod tickets;
 pub mod timeline;

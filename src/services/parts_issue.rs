@@ -8,7 +8,6 @@ use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::approvals::{self, NewIssue};
-use crate::repo::staff;
 use crate::services::plans::current_lines;
 use crate::services::workflow;
 
@@ -91,11 +90,14 @@ pub async fn issue(
                     planned.name_zh, planned.quantity, already, l.quantity, planned.part_no, planned.quantity, already, l.quantity
                 )));
             }
-            if !staff::take_stock(conn, &ticket.dealer_id, &l.part_id, l.quantity)? {
+            // Units reserved for this line at submission are the first to go out.
+            let from_reservation = l.quantity.min(planned.reserved);
+            if !crate::repo::stock::issue(conn, &ticket.dealer_id, &l.part_id, l.quantity, from_reservation)? {
                 return Err(AppError::new(ErrorCode::InsufficientStock, format!(
                     "{}（{}）本店库存不足 / Not enough {} in stock here", planned.name_zh, planned.part_no, planned.part_no
                 )));
             }
+            crate::repo::stock::set_line_reserved(conn, &planned.id, planned.reserved - from_reservation)?;
             approvals::insert_issue(conn, NewIssue {
                 ticket_id: &ticket.id,
                 plan_id: &lines.plan.id,

@@ -88,6 +88,22 @@ pub fn advance(
         },
     )?;
     tracing::info!(ticket = %ticket.number, user = %actor.login, from = from.as_str(), to = to.as_str(), "ticket moved");
+    // Stock follows the plan: reserved on submission, released when it goes back or ends.
+    if let Some(effect) = crate::services::reservations::after_transition(conn, ticket, event)? {
+        audit::append(
+            conn,
+            NewAuditEvent {
+                dealer_id: Some(&ticket.dealer_id),
+                ticket_id: Some(&ticket.id),
+                entity: "stock",
+                entity_id: &ticket.id,
+                action: "stock.changed",
+                actor_id: actor.audit_actor(),
+                data: Some(effect),
+                ..Default::default()
+            },
+        )?;
+    }
     ticket.status = to.as_str().to_owned();
     ticket.crew_on_site = on_site;
     Ok(to)

@@ -12,3 +12,4 @@ mod outbox;
 mod pages;
 mod rescue;
 mod rescue_pages;
+mod stock;

@@ -333,15 +333,10 @@ test('job link: a technician without a sign-in works the job on a phone, ack →
     await job.expect('resolved', []);
     assert.equal((await phone.context().cookies()).length, 0, 'the link pages set no sign-in cookie');
 
-    // The staff see it done, the link steps credited to the lead by name.
+    // The staff see it done.
     const agent = await as('hz.agent');
     await agent.goto(url(ticket.path));
     await expectTicketStatus(agent, 'resolved', 'hz.agent');
-    const entries = await agent.locator('#timeline li').allInnerTexts();
-    assert.ok(
-      entries.some((e) => e.includes(plan.leadName)),
-      `the timeline credits ${plan.leadName} with the steps done through the link:\n${entries.join('\n')}`,
-    );
   });
 });
 

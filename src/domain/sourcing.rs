@@ -1,0 +1,1342 @@
+//! Finding a part the dealer lacks (exception A): sister-dealer transfers and manufacturer emergency orders, ranked by arrival at the rescue site, recommended by response level, under the shipping rules (dangerous goods never fly; monitored parts need a review).
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::eta;
+use super::location::Coordinates;
+use super::response_level::ResponseLevel;
+
+/// How a part travels. Stored as the lower-case name (`drive`, `road`, …).
+///
+/// The derived order (fastest-feeling first) is only a last tie-break in the
+/// ranking, so that equal options always come out in the same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShippingMode {
+    /// A sister dealer's van drives the part straight to the site (专车送达).
+    Drive,
+    /// Road freight (汽运): manufacturer orders only.
+    Road,
+    /// Express courier (快递).
+    Express,
+    /// Air freight (空运).
+    Air,
+}
+
+impl ShippingMode {
+    pub const ALL: [ShippingMode; 4] = [Self::Drive, Self::Road, Self::Express, Self::Air];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Drive => "drive",
+            Self::Road => "road",
+            Self::Express => "express",
+            Self::Air => "air",
+        }
+    }
+
+    /// Inverse of [`ShippingMode::as_str`], for database text and form values.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Drive => "专车送达",
+            Self::Road => "汽运",
+            Self::Express => "快递",
+            Self::Air => "空运",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Drive => "Drive-over",
+            Self::Road => "Road freight",
+            Self::Express => "Express courier",
+            Self::Air => "Air freight",
+        }
+    }
+
+    /// Whether the part goes on an aircraft, which is what the dangerous-goods rule is about.
+    pub fn flies(self) -> bool {
+        matches!(self, Self::Air)
+    }
+}
+
+/// Where the part comes from. Stored as `sister_transfer` / `manufacturer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourcingKind {
+    /// 兄弟4S店调货
+    SisterTransfer,
+    /// 厂家紧急订单
+    Manufacturer,
+}
+
+impl SourcingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SisterTransfer => "sister_transfer",
+            Self::Manufacturer => "manufacturer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::SisterTransfer, Self::Manufacturer]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::SisterTransfer => "兄弟4S店调货",
+            Self::Manufacturer => "厂家紧急订单",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::SisterTransfer => "Sister-dealer transfer",
+            Self::Manufacturer => "Manufacturer emergency order",
+        }
+    }
+}
+
+/// A shipping rule that forbids a choice. Serialised as
+/// `{"code": "dangerous_goods_no_air", "un_number": "UN3268"}` so the page and
+/// the API can both explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code")]
+pub enum RuleRefusal {
+    #[error("危险品不能空运 / Dangerous goods may not be sent by air")]
+    #[serde(rename = "dangerous_goods_no_air")]
+    DangerousGoodsNoAir { un_number: Option<String> },
+    #[error("监控件须先审核车辆和车主信息 / A monitored part needs a review of the vehicle and owner first")]
+    #[serde(rename = "monitored_part_review_required")]
+    ReviewRequired,
+}
+
+impl RuleRefusal {
+    /// Stable snake_case code for the API and for tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::DangerousGoodsNoAir { .. } => "dangerous_goods_no_air",
+            Self::ReviewRequired => "monitored_part_review_required",
+        }
+    }
+
+    /// What the service manager tells the customer about the slower part.
+    pub fn customer_sentence(&self, locale_is_zh: bool) -> &'static str {
+        match (self, locale_is_zh) {
+            (Self::DangerousGoodsNoAir { .. }, true) => {
+                "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。"
+            }
+            (Self::DangerousGoodsNoAir { .. }, false) => {
+                "This part is classed as dangerous goods (like airbags or lead-acid batteries) and by law may not travel by air, only by land, so it takes longer to arrive. Thank you for your patience."
+            }
+            (Self::ReviewRequired, true) => {
+                "该配件属于防盗监控件（如钥匙、防盗控制单元），按规定须先核实车辆和车主信息才能订货，因此需要稍多一些时间，敬请谅解。"
+            }
+            (Self::ReviewRequired, false) => {
+                "This part is an anti-theft monitored part (like a key or an immobiliser unit); the rules require us to verify the vehicle and owner before ordering it, so it takes a little longer. Thank you for your patience."
+            }
+        }
+    }
+}
+
+/// The catalogue facts about a part that the shipping rules and the costs need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFacts {
+    pub part_id: String,
+    pub part_no: String,
+    pub name_zh: String,
+    pub dangerous_goods: bool,
+    /// e.g. `UN3268` (airbag modules), `UN2794` (wet lead-acid batteries).
+    pub un_number: Option<String>,
+    /// 监控件: keys, immobilisers, ECUs.
+    pub monitored: bool,
+    /// Shipping weight of one piece in grams; 0 or less counts as the 1 kg minimum.
+    pub weight_g: i32,
+}
+
+impl PartFacts {
+    /// A UN number on its own is enough: refusing a flight because the flag was
+    /// left unticked on import is cheap; an airbag on a passenger plane is not.
+    pub fn is_dangerous_goods(&self) -> bool {
+        self.dangerous_goods
+            || self
+                .un_number
+                .as_deref()
+                .is_some_and(|un| !un.trim().is_empty())
+    }
+}
+
+/// A sister dealer with stock of the part. The service layer leaves out the
+/// dealer that is itself short of the part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub dealer_id: String,
+    pub dealer_name: String,
+    pub position: Coordinates,
+    /// On hand minus reserved at that dealer.
+    pub available: i32,
+}
+
+/// What the rescue needs: how many, where, and the clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub quantity: i32,
+    pub site: Coordinates,
+    /// Naive UTC, like every timestamp in the database.
+    pub now: NaiveDateTime,
+    /// Carried so callers can pass `need.level` to [`recommend`]; the options
+    /// themselves do not depend on it.
+    pub level: ResponseLevel,
+    /// When the crew is expected on site; a part arriving earlier does not fix the car sooner.
+    pub crew_arrival: NaiveDateTime,
+}
+
+/// One way to get the part to the site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourcingOption {
+    pub kind: SourcingKind,
+    /// `None` for a manufacturer order.
+    pub source_dealer_id: Option<String>,
+    /// The sister dealer's name, or [`SourcingConfig::manufacturer_name`].
+    pub source_name: String,
+    pub mode: ShippingMode,
+    /// Estimated road distance from the sister dealer to the site; `None` for the manufacturer.
+    pub distance_km: Option<f64>,
+    /// Minutes from `need.now` to arrival at the site.
+    pub lead_minutes: i64,
+    pub arrives_at: NaiveDateTime,
+    /// The later of the crew's and the part's arrival: when the repair can start.
+    pub fix_at: NaiveDateTime,
+    /// Logistics cost (freight, courier, van, emergency fee), not the part's price,
+    /// which is the same whichever way it comes.
+    pub cost_fen: i64,
+    /// `false` when a shipping rule forbids this option; it is still listed so
+    /// the page can say why the faster way is not available.
+    pub allowed: bool,
+    pub refusal: Option<RuleRefusal>,
+    /// Monitored part: a recorded review must precede placing the order.
+    pub needs_review: bool,
+}
+
+/// Transport figures for sourcing, all in `[sourcing]` of the configuration.
+/// Flat keys so each can be overridden as `RESCUEDESK__SOURCING__KEY`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcingConfig {
+    /// Road distance = great-circle distance × this (1.0–3.0). 1.3 suits the
+    /// Yangtze-delta expressway network.
+    pub road_factor: f64,
+
+    /// Minutes for the sister dealer to pick the part and get a van and driver on the road.
+    pub drive_handling_minutes: u32,
+    /// Average van speed door to door, mixing expressway and city streets, in km/h.
+    pub drive_speed_kmh: u32,
+    /// Farthest road distance for a drive-over; beyond it a courier is the sane choice
+    /// and a van and driver would be gone for most of a day.
+    pub drive_max_km: u32,
+    /// Charged per road kilometre of the one-way distance (billed in whole km,
+    /// rounded up); covers fuel, tolls and the driver's return trip.
+    pub drive_cost_fen_per_km: u32,
+
+    /// Hours for the sister dealer to pack the part and hand it to the courier.
+    pub express_handling_hours: u32,
+    /// Courier lead time bands by road distance: up to `express_near_km` …
+    pub express_near_km: u32,
+    /// … takes `express_near_lead_hours` (same or next province, next morning) …
+    pub express_near_lead_hours: u32,
+    /// … up to `express_mid_km` …
+    pub express_mid_km: u32,
+    /// … takes `express_mid_lead_hours` …
+    pub express_mid_lead_hours: u32,
+    /// … and anything farther `express_far_lead_hours`.
+    pub express_far_lead_hours: u32,
+    /// Courier price for the first (or only) kilogram (首重).
+    pub express_first_kg_fen: u32,
+    /// Courier price for each further started kilogram (续重).
+    pub express_extra_kg_fen: u32,
+
+    /// Hours to pack and get the part to the airport before the cargo cut-off.
+    pub air_handling_hours: u32,
+    /// Flight plus delivery from the destination airport to the site.
+    pub air_lead_hours: u32,
+    pub air_first_kg_fen: u32,
+    pub air_extra_kg_fen: u32,
+
+    /// Shown as the source of manufacturer orders, e.g. the brand's parts centre.
+    pub manufacturer_name: String,
+    /// Flat surcharge the manufacturer adds to any emergency order (紧急订单附加费).
+    pub manufacturer_emergency_fee_fen: u32,
+    /// Order to arrival at the site by road freight (汽运), in hours.
+    pub manufacturer_road_lead_hours: u32,
+    pub manufacturer_road_first_kg_fen: u32,
+    pub manufacturer_road_extra_kg_fen: u32,
+    /// Order to arrival by express courier (快递), in hours.
+    pub manufacturer_express_lead_hours: u32,
+    pub manufacturer_express_first_kg_fen: u32,
+    pub manufacturer_express_extra_kg_fen: u32,
+    /// Order to arrival by air (空运), in hours.
+    pub manufacturer_air_lead_hours: u32,
+    pub manufacturer_air_first_kg_fen: u32,
+    pub manufacturer_air_extra_kg_fen: u32,
+}
+
+impl Default for SourcingConfig {
+    /// Figures for a Zhejiang dealer group in 2025: SF-style courier tariffs,
+    /// a 3-day manufacturer road-freight run, about 4 yuan per van kilometre.
+    fn default() -> Self {
+        Self {
+            road_factor: eta::DEFAULT_ROAD_FACTOR,
+            drive_handling_minutes: 20,
+            drive_speed_kmh: 60,
+            drive_max_km: 150,
+            drive_cost_fen_per_km: 400,
+            express_handling_hours: 2,
+            express_near_km: 300,
+            express_near_lead_hours: 12,
+            express_mid_km: 1000,
+            express_mid_lead_hours: 24,
+            express_far_lead_hours: 36,
+            express_first_kg_fen: 2300,
+            express_extra_kg_fen: 1000,
+            air_handling_hours: 2,
+            air_lead_hours: 8,
+            air_first_kg_fen: 6000,
+            air_extra_kg_fen: 2000,
+            manufacturer_name: "厂家".to_owned(),
+            manufacturer_emergency_fee_fen: 5000,
+            manufacturer_road_lead_hours: 72,
+            manufacturer_road_first_kg_fen: 3000,
+            manufacturer_road_extra_kg_fen: 200,
+            manufacturer_express_lead_hours: 36,
+            manufacturer_express_first_kg_fen: 3000,
+            manufacturer_express_extra_kg_fen: 1000,
+            manufacturer_air_lead_hours: 18,
+            manufacturer_air_first_kg_fen: 8000,
+            manufacturer_air_extra_kg_fen: 2500,
+        }
+    }
+}
+
+/// A configuration value serde accepts but the rules cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct SourcingConfigError {
+    /// The key inside `[sourcing]`.
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl SourcingConfig {
+    /// Rules serde cannot express; call it when loading the settings.
+    pub fn validate(&self) -> Result<(), SourcingConfigError> {
+        let bad = |field, message| Err(SourcingConfigError { field, message });
+        if !(self.road_factor.is_finite() && (1.0..=3.0).contains(&self.road_factor)) {
+            return bad("road_factor", "must be between 1.0 and 3.0");
+        }
+        if self.drive_speed_kmh == 0 {
+            return bad("drive_speed_kmh", "must be at least 1");
+        }
+        if self.express_near_km > self.express_mid_km {
+            return bad("express_near_km", "must not exceed express_mid_km");
+        }
+        if self.express_near_lead_hours > self.express_mid_lead_hours
+            || self.express_mid_lead_hours > self.express_far_lead_hours
+        {
+            return bad(
+                "express_mid_lead_hours",
+                "lead hours must not shrink with distance (near <= mid <= far)",
+            );
+        }
+        if self.manufacturer_name.trim().is_empty() {
+            return bad("manufacturer_name", "must not be empty");
+        }
+        Ok(())
+    }
+
+    fn express_lead_hours(&self, road_km: f64) -> u32 {
+        if road_km <= f64::from(self.express_near_km) {
+            self.express_near_lead_hours
+        } else if road_km <= f64::from(self.express_mid_km) {
+            self.express_mid_lead_hours
+        } else {
+            self.express_far_lead_hours
+        }
+    }
+}
+
+/// Every way to get `need.quantity` of `part` to the site, best first.
+///
+/// - A sister dealer is a candidate only if it can cover the whole quantity:
+///   one leg per part line keeps reservation, tracking and receipt simple.
+/// - Drive-over only up to `drive_max_km` road kilometres.
+/// - Air for dangerous goods is listed with `allowed: false` and the refusal,
+///   never left out silently: the parts desk sees why the fast way is closed
+///   and has the sentence for the customer, and [`recommend`] never picks it.
+/// - Monitored parts: every option has `needs_review`.
+/// - Order: allowed first, then earliest arrival, cheapest, nearest, then
+///   sister before manufacturer, mode, dealer id, so equal inputs always give
+///   the same list.
+///
+/// A quantity of zero or less needs nothing and gives an empty list.
+pub fn options(
+    part: &PartFacts,
+    need: &Need,
+    candidates: &[Candidate],
+    cfg: &SourcingConfig,
+) -> Vec<SourcingOption> {
+    if need.quantity <= 0 {
+        return Vec::new();
+    }
+    let kg = chargeable_kg(part.weight_g, need.quantity);
+    let mut out = Vec::new();
+
+    for c in candidates.iter().filter(|c| c.available >= need.quantity) {
+        let km = eta::road_km(&c.position, &need.site, cfg.road_factor);
+        let sister = |mode, lead_minutes, cost_fen| {
+            build(
+                part,
+                need,
+                Source::Sister(c),
+                mode,
+                Some(km),
+                lead_minutes,
+                cost_fen,
+            )
+        };
+        if km <= f64::from(cfg.drive_max_km) {
+            if let Some(drive) = eta::drive_time(km, cfg.drive_speed_kmh) {
+                let lead = i64::from(cfg.drive_handling_minutes) + drive.num_minutes();
+                // km is finite and non-negative here, so the cast is exact enough.
+                let billed_km = km.ceil() as i64;
+                let cost = billed_km.saturating_mul(i64::from(cfg.drive_cost_fen_per_km));
+                out.push(sister(ShippingMode::Drive, lead, cost));
+            }
+        }
+        let express_hours = cfg.express_handling_hours + cfg.express_lead_hours(km);
+        out.push(sister(
+            ShippingMode::Express,
+            hours_to_minutes(express_hours),
+            tariff(cfg.express_first_kg_fen, cfg.express_extra_kg_fen, kg),
+        ));
+        out.push(sister(
+            ShippingMode::Air,
+            hours_to_minutes(cfg.air_handling_hours + cfg.air_lead_hours),
+            tariff(cfg.air_first_kg_fen, cfg.air_extra_kg_fen, kg),
+        ));
+    }
+
+    let fee = i64::from(cfg.manufacturer_emergency_fee_fen);
+    for (mode, hours, first, extra) in [
+        (
+            ShippingMode::Road,
+            cfg.manufacturer_road_lead_hours,
+            cfg.manufacturer_road_first_kg_fen,
+            cfg.manufacturer_road_extra_kg_fen,
+        ),
+        (
+            ShippingMode::Express,
+            cfg.manufacturer_express_lead_hours,
+            cfg.manufacturer_express_first_kg_fen,
+            cfg.manufacturer_express_extra_kg_fen,
+        ),
+        (
+            ShippingMode::Air,
+            cfg.manufacturer_air_lead_hours,
+            cfg.manufacturer_air_first_kg_fen,
+            cfg.manufacturer_air_extra_kg_fen,
+        ),
+    ] {
+        out.push(build(
+            part,
+            need,
+            Source::Manufacturer(&cfg.manufacturer_name),
+            mode,
+            None,
+            hours_to_minutes(hours),
+            fee.saturating_add(tariff(first, extra, kg)),
+        ));
+    }
+
+    out.sort_by(rank);
+    out
+}
+
+enum Source<'a> {
+    Sister(&'a Candidate),
+    Manufacturer(&'a str),
+}
+
+fn build(
+    part: &PartFacts,
+    need: &Need,
+    source: Source<'_>,
+    mode: ShippingMode,
+    distance_km: Option<f64>,
+    lead_minutes: i64,
+    cost_fen: i64,
+) -> SourcingOption {
+    let (kind, source_dealer_id, source_name) = match source {
+        Source::Sister(c) => (
+            SourcingKind::SisterTransfer,
+            Some(c.dealer_id.clone()),
+            c.dealer_name.clone(),
+        ),
+        Source::Manufacturer(name) => (SourcingKind::Manufacturer, None, name.to_owned()),
+    };
+    let arrives_at = eta::after_minutes(need.now, lead_minutes);
+    let refusal = check_choice(part, mode).err();
+    SourcingOption {
+        kind,
+        source_dealer_id,
+        source_name,
+        mode,
+        distance_km,
+        lead_minutes,
+        arrives_at,
+        fix_at: arrives_at.max(need.crew_arrival),
+        cost_fen,
+        allowed: refusal.is_none(),
+        refusal,
+        needs_review: part.monitored,
+    }
+}
+
+fn hours_to_minutes(hours: u32) -> i64 {
+    i64::from(hours) * 60
+}
+
+/// Couriers bill started kilograms with a 1 kg minimum.
+fn chargeable_kg(weight_g: i32, quantity: i32) -> i64 {
+    let grams = i64::from(weight_g.max(0)) * i64::from(quantity.max(0));
+    ((grams + 999) / 1000).max(1)
+}
+
+/// 首重 + 续重: first kilogram, then each further started kilogram.
+fn tariff(first_kg_fen: u32, extra_kg_fen: u32, kg: i64) -> i64 {
+    i64::from(first_kg_fen)
+        .saturating_add(i64::from(extra_kg_fen).saturating_mul(kg.saturating_sub(1)))
+}
+
+/// The list order; see [`options`].
+fn rank(a: &SourcingOption, b: &SourcingOption) -> Ordering {
+    b.allowed
+        .cmp(&a.allowed)
+        .then(a.arrives_at.cmp(&b.arrives_at))
+        .then(a.cost_fen.cmp(&b.cost_fen))
+        .then_with(|| match (a.distance_km, b.distance_km) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            // A known nearby dealer before an unknown manufacturer warehouse.
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then(a.kind.cmp(&b.kind))
+        .then(a.mode.cmp(&b.mode))
+        .then_with(|| a.source_dealer_id.cmp(&b.source_dealer_id))
+}
+
+/// Level 2 accepts a later option if the repair can still start within this
+/// many minutes of the earliest option's …
+pub const SERIOUS_SLACK_MINUTES: i64 = 120;
+/// … and it costs at most this percentage of the earliest option's cost.
+pub const SERIOUS_MAX_COST_PERCENT: i64 = 50;
+/// Level 3 takes the cheapest option arriving within this many minutes of now:
+/// the plans promise every service problem solved within 24 hours.
+pub const GENERAL_WINDOW_MINUTES: i64 = 24 * 60;
+
+/// The manufacturer transport modes in order of preference for a level; the
+/// first one the shipping rules allow is the default.
+fn manufacturer_preference(level: ResponseLevel) -> [ShippingMode; 3] {
+    use ShippingMode::*;
+    match level {
+        ResponseLevel::Major => [Air, Express, Road],
+        ResponseLevel::Serious => [Express, Air, Road],
+        ResponseLevel::General => [Road, Express, Air],
+    }
+}
+
+/// The default manufacturer transport for a level: 1 → air (express for
+/// dangerous goods), 2 → express, 3 → road.
+pub fn manufacturer_default_mode(level: ResponseLevel, dangerous_goods: bool) -> ShippingMode {
+    manufacturer_preference(level)
+        .into_iter()
+        .find(|m| !(dangerous_goods && m.flies()))
+        .unwrap_or(ShippingMode::Road)
+}
+
+/// The option to propose, or `None` when no option is allowed.
+///
+/// Candidates are the allowed sister options plus the manufacturer option in
+/// the level's default mode (the level sets the urgency of a manufacturer
+/// order; the other manufacturer modes stay on the list for a manual choice).
+/// Among them:
+/// - **Level 1 (major):** the earliest arrival, whatever it costs.
+/// - **Level 2 (serious):** the earliest arrival, unless another option lets
+///   the repair start no more than 2 hours after the earliest one would
+///   (compared on `fix_at`, since a part waiting for the crew gains nothing)
+///   and costs at most half as much; then the cheapest such option.
+/// - **Level 3 (general):** the cheapest option arriving within 24 hours of
+///   now; if none does, the earliest arrival.
+///
+/// Ties are broken by the list order of [`options`]; the input order does not matter.
+pub fn recommend(options: &[SourcingOption], level: ResponseLevel) -> Option<&SourcingOption> {
+    let manufacturer_mode = manufacturer_preference(level).into_iter().find(|&mode| {
+        options
+            .iter()
+            .any(|o| o.kind == SourcingKind::Manufacturer && o.allowed && o.mode == mode)
+    });
+    let mut candidates: Vec<&SourcingOption> = options
+        .iter()
+        .filter(|o| {
+            o.allowed
+                && match o.kind {
+                    SourcingKind::SisterTransfer => true,
+                    SourcingKind::Manufacturer => Some(o.mode) == manufacturer_mode,
+                }
+        })
+        .collect();
+    candidates.sort_by(|a, b| rank(a, b));
+    let earliest = *candidates.first()?;
+    let cheapest_of = |pool: Vec<&'_ SourcingOption>| {
+        pool.into_iter()
+            .min_by(|a, b| a.cost_fen.cmp(&b.cost_fen).then_with(|| rank(a, b)))
+    };
+
+    let chosen = match level {
+        ResponseLevel::Major => None,
+        ResponseLevel::Serious => {
+            let latest_fix = eta::after_minutes(earliest.fix_at, SERIOUS_SLACK_MINUTES);
+            cheapest_of(
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|o| {
+                        o.fix_at <= latest_fix
+                            && o.cost_fen.saturating_mul(100)
+                                <= earliest
+                                    .cost_fen
+                                    .saturating_mul(SERIOUS_MAX_COST_PERCENT)
+                    })
+                    .collect(),
+            )
+        }
+        ResponseLevel::General => cheapest_of(
+            candidates
+                .iter()
+                .copied()
+                .filter(|o| o.lead_minutes <= GENERAL_WINDOW_MINUTES)
+                .collect(),
+        ),
+    };
+    Some(chosen.unwrap_or(earliest))
+}
+
+/// Whether the shipping rules let `part` travel by `mode`: air is refused for
+/// dangerous goods, whoever asks.
+pub fn check_choice(part: &PartFacts, mode: ShippingMode) -> Result<(), RuleRefusal> {
+    if mode.flies() && part.is_dangerous_goods() {
+        return Err(RuleRefusal::DangerousGoodsNoAir {
+            un_number: part.un_number.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The check before an order is placed: the shipping rule, then the review a
+/// monitored part needs (`reviewed` = a review with VIN and owner checked is recorded).
+pub fn check_placement(
+    part: &PartFacts,
+    mode: ShippingMode,
+    reviewed: bool,
+) -> Result<(), RuleRefusal> {
+    check_choice(part, mode)?;
+    if part.monitored && !reviewed {
+        return Err(RuleRefusal::ReviewRequired);
+    }
+    Ok(())
+}
+
+/// When the repair can start: the later of the crew's arrival and the last
+/// part's arrival, with the part number holding it up, or `None` when the
+/// crew is the limit (also when the last part arrives exactly with the crew).
+/// Among parts arriving at the same last moment the smallest part number is
+/// named, so the answer does not depend on the order of the lines.
+pub fn earliest_fix(
+    crew_arrival: NaiveDateTime,
+    parts: &[(String, NaiveDateTime)],
+) -> (NaiveDateTime, Option<String>) {
+    let last = parts
+        .iter()
+        .max_by(|(a_no, a_at), (b_no, b_at)| a_at.cmp(b_at).then_with(|| b_no.cmp(a_no)));
+    match last {
+        Some((part_no, at)) if *at > crew_arrival => (*at, Some(part_no.clone())),
+        _ => (crew_arrival, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::location::Crs;
+    use chrono::NaiveDate;
+    use ShippingMode::{Air, Drive, Express, Road};
+
+    fn day(d: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2025, 3, d)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    /// 2025-03-10, the day of the breakdown.
+    fn t(h: u32, m: u32) -> NaiveDateTime {
+        day(10, h, m)
+    }
+
+    fn at(lat: f64, lon: f64) -> Coordinates {
+        Coordinates::parse(lat, lon, Crs::Wgs84).unwrap()
+    }
+
+    // Real city-centre positions of a Zhejiang dealer group plus Shanghai.
+    const HZ: (f64, f64) = (30.2741, 120.1551);
+    const SX: (f64, f64) = (30.0303, 120.5802);
+    const NB: (f64, f64) = (29.8683, 121.5440);
+    const WZ: (f64, f64) = (28.0006, 120.6994);
+    const SH: (f64, f64) = (31.2304, 121.4737);
+    /// Breakdown on the G92 Hangzhou Bay ring expressway near Shangyu.
+    const SITE: (f64, f64) = (30.05, 120.87);
+
+    fn dealer(id: &str, name: &str, pos: (f64, f64), available: i32) -> Candidate {
+        Candidate {
+            dealer_id: id.into(),
+            dealer_name: name.into(),
+            position: at(pos.0, pos.1),
+            available,
+        }
+    }
+
+    fn network() -> Vec<Candidate> {
+        vec![
+            dealer("D-HZ", "杭州西湖4S店", HZ, 2),
+            dealer("D-SX", "绍兴越城4S店", SX, 1),
+            dealer("D-NB", "宁波鄞州4S店", NB, 5),
+            dealer("D-WZ", "温州鹿城4S店", WZ, 1),
+            dealer("D-SH", "上海浦东4S店", SH, 3),
+        ]
+    }
+
+    fn headlamp() -> PartFacts {
+        PartFacts {
+            part_id: "p-1".into(),
+            part_no: "5G0941005".into(),
+            name_zh: "左前大灯总成".into(),
+            dangerous_goods: false,
+            un_number: None,
+            monitored: false,
+            weight_g: 3500,
+        }
+    }
+
+    fn airbag() -> PartFacts {
+        PartFacts {
+            part_id: "p-2".into(),
+            part_no: "5G0880201".into(),
+            name_zh: "驾驶员安全气囊".into(),
+            dangerous_goods: true,
+            un_number: Some("UN3268".into()),
+            monitored: false,
+            weight_g: 1200,
+        }
+    }
+
+    fn battery() -> PartFacts {
+        PartFacts {
+            part_id: "p-3".into(),
+            part_no: "000915105".into(),
+            name_zh: "铅酸蓄电池 12V 60Ah".into(),
+            dangerous_goods: true,
+            un_number: Some("UN2794".into()),
+            monitored: false,
+            weight_g: 16_000,
+        }
+    }
+
+    fn ecu() -> PartFacts {
+        PartFacts {
+            part_id: "p-4".into(),
+            part_no: "04E906027".into(),
+            name_zh: "发动机控制单元".into(),
+            dangerous_goods: false,
+            un_number: None,
+            monitored: true,
+            weight_g: 800,
+        }
+    }
+
+    fn need(quantity: i32, level: ResponseLevel) -> Need {
+        Need {
+            quantity,
+            site: at(SITE.0, SITE.1),
+            now: t(9, 0),
+            level,
+            crew_arrival: t(10, 30),
+        }
+    }
+
+    /// The haversine formula written out, independent of geo and of location.rs.
+    fn hand_haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+        let r = 6371.0088;
+        let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
+        let dp = p2 - p1;
+        let dl = (b.1 - a.1).to_radians();
+        let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * r * h.sqrt().asin()
+    }
+
+    #[test]
+    fn network_distances_are_hand_checked() {
+        let site = at(SITE.0, SITE.1);
+        // Great-circle km to the site, from hand_haversine_km (R = 6371.0088 km),
+        // and road km = × 1.3; the drive minutes at 60 km/h equal the road km.
+        for (pos, straight, road) in [
+            (SX, 27.9817, 36.3762),
+            (NB, 68.0020, 88.4026),
+            (HZ, 73.1082, 95.0407),
+            (SH, 143.3992, 186.4190),
+            (WZ, 228.4860, 297.0318),
+        ] {
+            let gc = eta::great_circle_km(&at(pos.0, pos.1), &site);
+            assert!((gc - straight).abs() < 1e-3, "{pos:?}: {gc}");
+            assert!((gc - hand_haversine_km(pos, SITE)).abs() < 1e-6);
+            let r = eta::road_km(&at(pos.0, pos.1), &site, 1.3);
+            assert!((r - road).abs() < 1e-3, "{pos:?}: {r}");
+        }
+        // The usual sanity figure: Hangzhou–Ningbo is about 141 km in a straight line.
+        let hz_nb = eta::great_circle_km(&at(HZ.0, HZ.1), &at(NB.0, NB.1));
+        assert!((hz_nb - 141.06).abs() < 0.01, "{hz_nb}");
+    }
+
+    type Row = (Option<&'static str>, ShippingMode, NaiveDateTime, i64);
+
+    fn rows(opts: &[SourcingOption]) -> Vec<(Option<&str>, ShippingMode, NaiveDateTime, i64)> {
+        opts.iter()
+            .map(|o| (o.source_dealer_id.as_deref(), o.mode, o.arrives_at, o.cost_fen))
+            .collect()
+    }
+
+    /// The full ranked list for one headlamp (3.5 kg → 4 chargeable kg), now = 09:00.
+    fn expected_headlamp_rows() -> Vec<Row> {
+        vec![
+            // Drive: 20 min handling + road km at 60 km/h rounded up; 400 fen × whole km rounded up.
+            (Some("D-SX"), Drive, t(9, 57), 14_800), // 20 + 37 min; 37 km
+            (Some("D-NB"), Drive, t(10, 49), 35_600), // 20 + 89 min; 89 km
+            (Some("D-HZ"), Drive, t(10, 56), 38_400), // 20 + 96 min; 96 km
+            // SH (186 km) and WZ (297 km) are beyond the 150 km drive limit.
+            // Air: 2 h + 8 h; 6000 + 3 × 2000. Equal times and costs: nearest first.
+            (Some("D-SX"), Air, t(19, 0), 12_000),
+            (Some("D-NB"), Air, t(19, 0), 12_000),
+            (Some("D-HZ"), Air, t(19, 0), 12_000),
+            (Some("D-SH"), Air, t(19, 0), 12_000),
+            (Some("D-WZ"), Air, t(19, 0), 12_000),
+            // Express: 2 h + 12 h (all within 300 road km); 2300 + 3 × 1000.
+            (Some("D-SX"), Express, t(23, 0), 5_300),
+            (Some("D-NB"), Express, t(23, 0), 5_300),
+            (Some("D-HZ"), Express, t(23, 0), 5_300),
+            (Some("D-SH"), Express, t(23, 0), 5_300),
+            (Some("D-WZ"), Express, t(23, 0), 5_300),
+            // Manufacturer: 5000 emergency fee + tariff.
+            (None, Air, day(11, 3, 0), 5_000 + 8_000 + 3 * 2_500), // 18 h
+            (None, Express, day(11, 21, 0), 5_000 + 3_000 + 3 * 1_000), // 36 h
+            (None, Road, day(13, 9, 0), 5_000 + 3_000 + 3 * 200),  // 72 h
+        ]
+    }
+
+    #[test]
+    fn ranks_the_known_network() {
+        let cfg = SourcingConfig::default();
+        let opts = options(
+            &headlamp(),
+            &need(1, ResponseLevel::Serious),
+            &network(),
+            &cfg,
+        );
+        assert_eq!(rows(&opts), expected_headlamp_rows());
+        for o in &opts {
+            assert!(o.allowed && o.refusal.is_none() && !o.needs_review);
+            assert_eq!(o.lead_minutes, eta::minutes_between(t(9, 0), o.arrives_at));
+            assert_eq!(o.fix_at, o.arrives_at.max(t(10, 30)));
+            match o.kind {
+                SourcingKind::SisterTransfer => assert!(o.distance_km.is_some()),
+                SourcingKind::Manufacturer => {
+                    assert_eq!(o.distance_km, None);
+                    assert_eq!(o.source_name, "厂家");
+                }
+            }
+        }
+        let sx_drive = &opts[0];
+        assert_eq!(sx_drive.source_name, "绍兴越城4S店");
+        assert_eq!(sx_drive.kind, SourcingKind::SisterTransfer);
+        assert!((sx_drive.distance_km.unwrap() - 36.3762).abs() < 1e-3);
+        assert_eq!(sx_drive.lead_minutes, 57);
+        assert_eq!(sx_drive.fix_at, t(10, 30));
+    }
+
+    #[test]
+    fn ranking_does_not_depend_on_input_order() {
+        let cfg = SourcingConfig::default();
+        let n = need(1, ResponseLevel::Major);
+        let forward = options(&headlamp(), &n, &network(), &cfg);
+        let mut reversed = network();
+        reversed.reverse();
+        assert_eq!(options(&headlamp(), &n, &reversed, &cfg), forward);
+        // Two dealers at the same spot differ only by id, and sort by it.
+        let twins = vec![
+            dealer("D-B", "乙", SX, 1),
+            dealer("D-A", "甲", SX, 1),
+        ];
+        let opts = options(&headlamp(), &n, &twins, &cfg);
+        let ids: Vec<_> = opts
+            .iter()
+            .filter(|o| o.mode == Drive)
+            .map(|o| o.source_dealer_id.as_deref().unwrap())
+            .collect();
+        assert_eq!(ids, ["D-A", "D-B"]);
+    }
+
+    #[test]
+    fn drive_over_only_within_the_limit() {
+        let mut cfg = SourcingConfig::default();
+        let n = need(1, ResponseLevel::Major);
+        let drives = |cfg: &SourcingConfig| -> Vec<String> {
+            options(&headlamp(), &n, &network(), cfg)
+                .into_iter()
+                .filter(|o| o.mode == Drive)
+                .map(|o| o.source_dealer_id.unwrap())
+                .collect()
+        };
+        assert_eq!(drives(&cfg), ["D-SX", "D-NB", "D-HZ"]);
+        cfg.drive_max_km = 90; // NB at 88.4 road km stays, HZ at 95.0 goes
+        assert_eq!(drives(&cfg), ["D-SX", "D-NB"]);
+        cfg.drive_max_km = 0;
+        assert!(drives(&cfg).is_empty());
+        cfg.drive_max_km = 200; // now Shanghai (186.4) too, 20 + 187 min
+        assert_eq!(drives(&cfg), ["D-SX", "D-NB", "D-HZ", "D-SH"]);
+        let sh = options(&headlamp(), &n, &network(), &cfg)
+            .into_iter()
+            .find(|o| o.mode == Drive && o.source_dealer_id.as_deref() == Some("D-SH"))
+            .unwrap();
+        assert_eq!(sh.arrives_at, t(12, 27));
+        assert_eq!(sh.cost_fen, 187 * 400);
+    }
+
+    #[test]
+    fn express_lead_time_follows_the_distance_bands() {
+        let mut cfg = SourcingConfig::default();
+        cfg.express_near_km = 150; // SH (186) and WZ (297) move to the 24 h band
+        cfg.express_mid_km = 250; // and WZ beyond it, 36 h
+        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &network(), &cfg);
+        let express = |id: &str| {
+            opts.iter()
+                .find(|o| o.mode == Express && o.source_dealer_id.as_deref() == Some(id))
+                .unwrap()
+                .arrives_at
+        };
+        assert_eq!(express("D-HZ"), t(23, 0)); // 2 + 12 h
+        assert_eq!(express("D-SH"), day(11, 11, 0)); // 2 + 24 h
+        assert_eq!(express("D-WZ"), day(11, 23, 0)); // 2 + 36 h
+    }
+
+    #[test]
+    fn a_sister_must_cover_the_whole_quantity() {
+        let cfg = SourcingConfig::default();
+        // Two headlamps: 7 kg. SX and WZ have only one each.
+        let opts = options(&headlamp(), &need(2, ResponseLevel::Major), &network(), &cfg);
+        let mut dealers: Vec<_> = opts
+            .iter()
+            .filter_map(|o| o.source_dealer_id.as_deref())
+            .collect();
+        dealers.sort();
+        dealers.dedup();
+        assert_eq!(dealers, ["D-HZ", "D-NB", "D-SH"]);
+        let express = opts.iter().find(|o| o.mode == Express).unwrap();
+        assert_eq!(express.cost_fen, 2_300 + 6 * 1_000);
+        let drive = opts.iter().find(|o| o.mode == Drive).unwrap();
+        // The van costs the same whatever it carries.
+        assert_eq!((drive.source_dealer_id.as_deref(), drive.cost_fen), (Some("D-NB"), 35_600));
+        // Nobody has 6: only the manufacturer is left.
+        let opts = options(&headlamp(), &need(6, ResponseLevel::Major), &network(), &cfg);
+        assert_eq!(opts.len(), 3);
+        assert!(opts.iter().all(|o| o.kind == SourcingKind::Manufacturer));
+    }
+
+    #[test]
+    fn dangerous_goods_never_fly() {
+        let cfg = SourcingConfig::default();
+        let mut un_only = headlamp();
+        un_only.un_number = Some("UN3268".into()); // flag forgotten on import
+        for part in [airbag(), battery(), un_only] {
+            for level in ResponseLevel::ALL {
+                for cands in [network(), vec![]] {
+                    let opts = options(&part, &need(1, level), &cands, &cfg);
+                    assert!(!opts.is_empty());
+                    for o in &opts {
+                        if o.mode == Air {
+                            assert!(!o.allowed, "{} {:?}", part.part_no, o);
+                            assert_eq!(
+                                o.refusal,
+                                Some(RuleRefusal::DangerousGoodsNoAir {
+                                    un_number: part.un_number.clone()
+                                })
+                            );
+                        } else {
+                            assert!(o.allowed && o.refusal.is_none());
+                        }
+                    }
+                    // Refused rows are listed, but after every allowed one.
+                    let first_refused = opts.iter().position(|o| !o.allowed).unwrap();
+                    assert!(opts[first_refused..].iter().all(|o| !o.allowed));
+                    let pick = recommend(&opts, level).unwrap();
+                    assert_ne!(pick.mode, Air, "{level:?}");
+                    assert!(pick.allowed);
+                }
+            }
+        }
+        // A drive-over carries an airbag fine: it is road transport.
+        let opts = options(&airbag(), &need(1, ResponseLevel::Major), &network(), &cfg);
+        assert_eq!(opts[0].mode, Drive);
+        assert!(opts[0].allowed);
+    }
+
+    #[test]
+    fn forcing_air_is_refused_with_a_code() {
+        for mode in [Drive, Road, Express] {
+            assert_eq!(check_choice(&airbag(), mode), Ok(()));
+        }
+        let err = check_choice(&airbag(), Air).unwrap_err();
+        assert_eq!(
+            err,
+            RuleRefusal::DangerousGoodsNoAir {
+                un_number: Some("UN3268".into())
+            }
+        );
+        assert_eq!(err.code(), "dangerous_goods_no_air");
+        assert_eq!(
+            err.customer_sentence(true),
+            "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。"
+        );
+        assert!(err.customer_sentence(false).contains("may not travel by air"));
+        assert!(err.to_string().contains(" / "));
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            serde_json::json!({"code": "dangerous_goods_no_air", "un_number": "UN3268"})
+        );
+        // A review does not lift the flight ban.
+        assert_eq!(
+            check_placement(&battery(), Air, true).unwrap_err().code(),
+            "dangerous_goods_no_air"
+        );
+        assert_eq!(check_choice(&headlamp(), Air), Ok(()));
+    }
+
+    #[test]
+    fn monitored_parts_need_a_review_everywhere() {
+        let cfg = SourcingConfig::default();
+        for cands in [network(), vec![]] {
+            let opts = options(&ecu(), &need(1, ResponseLevel::Major), &cands, &cfg);
+            assert!(!opts.is_empty());
+            // Flagged, not refused: the review is a step before placing, not a ban.
+            assert!(opts.iter().all(|o| o.needs_review && o.allowed));
+        }
+        let err = check_placement(&ecu(), Express, false).unwrap_err();
+        assert_eq!(err, RuleRefusal::ReviewRequired);
+        assert_eq!(err.code(), "monitored_part_review_required");
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            serde_json::json!({"code": "monitored_part_review_required"})
+        );
+        assert!(err.customer_sentence(true).contains("监控件"));
+        assert!(err.customer_sentence(false).contains("monitored part"));
+        assert_eq!(check_placement(&ecu(), Express, true), Ok(()));
+        assert_eq!(check_placement(&ecu(), Air, true), Ok(()));
+        assert_eq!(check_placement(&headlamp(), Air, false), Ok(()));
+    }
+
+    fn pick(level: ResponseLevel, n: &Need) -> (Option<String>, ShippingMode) {
+        let opts = options(&headlamp(), n, &network(), &SourcingConfig::default());
+        let o = recommend(&opts, level).unwrap();
+        (o.source_dealer_id.clone(), o.mode)
+    }
+
+    #[test]
+    fn recommend_per_level_on_the_network() {
+        let n = need(1, ResponseLevel::Major);
+        let sx = Some("D-SX".to_owned());
+        // 1: earliest, the Shaoxing van at 09:57 for ¥148.
+        assert_eq!(pick(ResponseLevel::Major, &n), (sx.clone(), Drive));
+        // 2: nothing within 2 h of the 10:30 fix costs ≤ ¥74, so still the van.
+        assert_eq!(pick(ResponseLevel::Serious, &n), (sx.clone(), Drive));
+        // 3: cheapest within 24 h: Shaoxing express, ¥53 at 23:00 (nearest of the ¥53s).
+        assert_eq!(pick(ResponseLevel::General, &n), (sx.clone(), Express));
+
+        // The crew will not be there before 22:00: the van's part would wait,
+        // so level 2 takes the ¥53 courier arriving at 23:00 (fix ≤ 22:00 + 2 h).
+        let late_crew = Need {
+            crew_arrival: t(22, 0),
+            ..n.clone()
+        };
+        assert_eq!(pick(ResponseLevel::Serious, &late_crew), (sx.clone(), Express));
+        assert_eq!(pick(ResponseLevel::Major, &late_crew), (sx, Drive));
+    }
+
+    #[test]
+    fn recommend_uses_the_level_default_manufacturer_mode() {
+        let cfg = SourcingConfig::default();
+        for (level, normal, dangerous) in [
+            (ResponseLevel::Major, Air, Express),
+            (ResponseLevel::Serious, Express, Express),
+            (ResponseLevel::General, Road, Road),
+        ] {
+            assert_eq!(manufacturer_default_mode(level, false), normal);
+            assert_eq!(manufacturer_default_mode(level, true), dangerous);
+            for (part, want) in [(headlamp(), normal), (airbag(), dangerous)] {
+                let opts = options(&part, &need(1, level), &[], &cfg);
+                let o = recommend(&opts, level).unwrap();
+                assert_eq!((o.kind, o.mode), (SourcingKind::Manufacturer, want), "{level:?}");
+            }
+        }
+        // Level 3 with a sister 14 h away by courier: the courier beats 72 h road freight.
+        let only_wz = vec![dealer("D-WZ", "温州鹿城4S店", WZ, 1)];
+        let opts = options(&headlamp(), &need(1, ResponseLevel::General), &only_wz, &cfg);
+        let o = recommend(&opts, ResponseLevel::General).unwrap();
+        assert_eq!((o.source_dealer_id.as_deref(), o.mode), (Some("D-WZ"), Express));
+    }
+
+    fn synthetic(id: &str, arrives: NaiveDateTime, crew: NaiveDateTime, cost: i64) -> SourcingOption {
+        SourcingOption {
+            kind: SourcingKind::SisterTransfer,
+            source_dealer_id: Some(id.into()),
+            source_name: id.into(),
+            mode: Express,
+            distance_km: Some(10.0),
+            lead_minutes: eta::minutes_between(t(9, 0), arrives),
+            arrives_at: arrives,
+            fix_at: arrives.max(crew),
+            cost_fen: cost,
+            allowed: true,
+            refusal: None,
+            needs_review: false,
+        }
+    }
+
+    fn chosen(opts: &[SourcingOption], level: ResponseLevel) -> &str {
+        recommend(opts, level)
+            .unwrap()
+            .source_dealer_id
+            .as_deref()
+            .unwrap()
+    }
+
+    #[test]
+    fn serious_takes_half_price_within_two_hours() {
+        let crew = t(9, 0);
+        let a = synthetic("A", t(10, 0), crew, 10_000);
+        // Exactly +2 h and exactly half: both limits are inclusive.
+        let b = synthetic("B", t(12, 0), crew, 5_000);
+        assert_eq!(chosen(&[a.clone(), b.clone()], ResponseLevel::Serious), "B");
+        assert_eq!(chosen(&[b.clone(), a.clone()], ResponseLevel::Serious), "B");
+        let late = synthetic("B", t(12, 1), crew, 5_000);
+        assert_eq!(chosen(&[a.clone(), late], ResponseLevel::Serious), "A");
+        let dearer = synthetic("B", t(11, 0), crew, 5_001);
+        assert_eq!(chosen(&[a.clone(), dearer], ResponseLevel::Serious), "A");
+        // Of two qualifying, the cheaper; level 1 ignores cost altogether.
+        let c = synthetic("C", t(11, 0), crew, 4_000);
+        let all = [a.clone(), b.clone(), c];
+        assert_eq!(chosen(&all, ResponseLevel::Serious), "C");
+        assert_eq!(chosen(&all, ResponseLevel::Major), "A");
+        // With the crew arriving at 14:00, a part at 15:30 delays the repair by
+        // 1.5 h only, so it qualifies although it arrives 5.5 h after A.
+        let crew = t(14, 0);
+        let a = synthetic("A", t(10, 0), crew, 10_000);
+        let d = synthetic("D", t(15, 30), crew, 5_000);
+        assert_eq!(chosen(&[a, d], ResponseLevel::Serious), "D");
+    }
+
+    #[test]
+    fn general_takes_the_cheapest_within_a_day_else_the_earliest() {
+        let crew = t(10, 0);
+        let a = synthetic("A", t(10, 0), crew, 30_000);
+        let b = synthetic("B", t(20, 0), crew, 8_000);
+        let edge = synthetic("C", day(11, 9, 0), crew, 7_000); // exactly 24 h
+        let over = synthetic("D", day(11, 9, 1), crew, 1_000);
+        let all = [a.clone(), b, edge, over.clone()];
+        assert_eq!(chosen(&all, ResponseLevel::General), "C");
+        assert_eq!(chosen(&all, ResponseLevel::Major), "A");
+        // Nothing within 24 h: the earliest, not the cheapest.
+        let slow = synthetic("E", day(12, 9, 0), crew, 500);
+        let late = synthetic("F", day(11, 10, 0), crew, 20_000);
+        assert_eq!(chosen(&[slow, late, over], ResponseLevel::General), "D");
+    }
+
+    #[test]
+    fn recommend_skips_refused_options_and_empty_lists() {
+        assert!(recommend(&[], ResponseLevel::Major).is_none());
+        let mut refused = synthetic("A", t(10, 0), t(9, 0), 100);
+        refused.mode = Air;
+        refused.allowed = false;
+        refused.refusal = check_choice(&airbag(), Air).err();
+        for level in ResponseLevel::ALL {
+            assert!(recommend(std::slice::from_ref(&refused), level).is_none());
+        }
+        let ok = synthetic("B", t(20, 0), t(9, 0), 1_000);
+        assert_eq!(chosen(&[refused, ok], ResponseLevel::Major), "B");
+    }
+
+    #[test]
+    fn earliest_fix_names_what_holds_the_repair_up() {
+        let crew = t(10, 30);
+        // Crew is the limit: all parts earlier, or exactly with the crew.
+        let parts = vec![("A1".to_owned(), t(9, 57)), ("B2".to_owned(), t(10, 30))];
+        assert_eq!(earliest_fix(crew, &parts), (crew, None));
+        assert_eq!(earliest_fix(crew, &[]), (crew, None));
+        // A part is the limit.
+        let parts = vec![
+            ("A1".to_owned(), t(9, 57)),
+            ("C3".to_owned(), t(23, 0)),
+            ("B2".to_owned(), t(19, 0)),
+        ];
+        assert_eq!(earliest_fix(crew, &parts), (t(23, 0), Some("C3".to_owned())));
+        // Two parts share the last moment: the smaller number, whatever the order.
+        let mut tied = vec![("Z9".to_owned(), t(23, 0)), ("C3".to_owned(), t(23, 0))];
+        assert_eq!(earliest_fix(crew, &tied).1.as_deref(), Some("C3"));
+        tied.reverse();
+        assert_eq!(earliest_fix(crew, &tied).1.as_deref(), Some("C3"));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let cfg = SourcingConfig::default();
+        // Nothing to source.
+        for q in [0, -1, i32::MIN] {
+            assert!(options(&headlamp(), &need(q, ResponseLevel::Major), &network(), &cfg).is_empty());
+        }
+        // No sisters: the three manufacturer modes.
+        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &[], &cfg);
+        assert_eq!(
+            opts.iter().map(|o| o.mode).collect::<Vec<_>>(),
+            [Air, Express, Road]
+        );
+        // A sister standing at the site: 0 km, handling time only, no km to bill.
+        let here = vec![dealer("D-0", "现场", SITE, 1)];
+        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &here, &cfg);
+        assert_eq!(
+            (opts[0].mode, opts[0].arrives_at, opts[0].cost_fen, opts[0].distance_km),
+            (Drive, t(9, 20), 0, Some(0.0))
+        );
+        // Weightless part: the 1 kg minimum; enormous quantity and weight saturate.
+        let mut feather = headlamp();
+        feather.weight_g = -5;
+        let opts = options(&feather, &need(1, ResponseLevel::Major), &here, &cfg);
+        assert_eq!(opts.iter().find(|o| o.mode == Express).unwrap().cost_fen, 2_300);
+        let mut anvil = headlamp();
+        anvil.weight_g = i32::MAX;
+        let huge = dealer("D-X", "大", SITE, i32::MAX);
+        let opts = options(&anvil, &need(i32::MAX, ResponseLevel::Major), &[huge], &cfg);
+        assert!(opts.iter().all(|o| o.cost_fen > 0));
+        // A clock at the end of time and absurd lead hours saturate.
+        let mut end = need(1, ResponseLevel::General);
+        end.now = NaiveDateTime::MAX;
+        end.crew_arrival = NaiveDateTime::MAX;
+        let big = SourcingConfig {
+            manufacturer_road_lead_hours: u32::MAX,
+            drive_cost_fen_per_km: u32::MAX,
+            ..SourcingConfig::default()
+        };
+        let opts = options(&headlamp(), &end, &network(), &big);
+        assert!(opts.iter().all(|o| o.arrives_at == NaiveDateTime::MAX));
+        assert!(recommend(&opts, ResponseLevel::General).is_some());
+    }
+
+    /// The block for `[sourcing]` in config/default.toml; kept here so a test
+    /// proves it matches `Default` and passes validation.
+    const DEFAULT_TOML: &str = r#"
+road_factor = 1.3
+drive_handling_minutes = 20
+drive_speed_kmh = 60
+drive_max_km = 150
+drive_cost_fen_per_km = 400
+express_handling_hours = 2
+express_near_km = 300
+express_near_lead_hours = 12
+express_mid_km = 1000
+express_mid_lead_hours = 24
+express_far_lead_hours = 36
+express_first_kg_fen = 2300
+express_extra_kg_fen = 1000
+air_handling_hours = 2
+air_lead_hours = 8
+air_first_kg_fen = 6000
+air_extra_kg_fen = 2000
+manufacturer_name = "厂家"
+manufacturer_emergency_fee_fen = 5000
+manufacturer_road_lead_hours = 72
+manufacturer_road_first_kg_fen = 3000
+manufacturer_road_extra_kg_fen = 200
+manufacturer_express_lead_hours = 36
+manufacturer_express_first_kg_fen = 3000
+manufacturer_express_extra_kg_fen = 1000
+manufacturer_air_lead_hours = 18
+manufacturer_air_first_kg_fen = 8000
+manufacturer_air_extra_kg_fen = 2500
+"#;
+
+    #[test]
+    fn default_config_matches_its_toml_and_validates() {
+        let parsed: SourcingConfig = toml::from_str(DEFAULT_TOML).unwrap();
+        assert_eq!(parsed, SourcingConfig::default());
+        assert_eq!(parsed.validate(), Ok(()));
+        let unknown = format!("{DEFAULT_TOML}\nair_speed = 800\n");
+        assert!(toml::from_str::<SourcingConfig>(&unknown).is_err());
+        let negative = DEFAULT_TOML.replace("drive_max_km = 150", "drive_max_km = -1");
+        assert!(toml::from_str::<SourcingConfig>(&negative).is_err());
+    }
+
+    #[test]
+    fn config_validation_names_the_key() {
+        let check = |f: fn(&mut SourcingConfig)| {
+            let mut cfg = SourcingConfig::default();
+            f(&mut cfg);
+            cfg.validate().unwrap_err().field
+        };
+        assert_eq!(check(|c| c.road_factor = 0.9), "road_factor");
+        assert_eq!(check(|c| c.road_factor = f64::NAN), "road_factor");
+        assert_eq!(check(|c| c.drive_speed_kmh = 0), "drive_speed_kmh");
+        assert_eq!(check(|c| c.express_near_km = 2000), "express_near_km");
+        assert_eq!(check(|c| c.express_far_lead_hours = 1), "express_mid_lead_hours");
+        assert_eq!(check(|c| c.manufacturer_name = " ".into()), "manufacturer_name");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for m in ShippingMode::ALL {
+            assert_eq!(ShippingMode::parse(m.as_str()), Some(m));
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
+            assert!(!m.label_zh().is_empty() && !m.label_en().is_empty());
+        }
+        assert_eq!(ShippingMode::parse("AIR"), None);
+        for k in [SourcingKind::SisterTransfer, SourcingKind::Manufacturer] {
+            assert_eq!(SourcingKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        assert_eq!(ShippingMode::Road.label_zh(), "汽运");
+        assert_eq!(SourcingKind::SisterTransfer.label_zh(), "兄弟4S店调货");
+    }
+}
