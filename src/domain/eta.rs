@@ -53,11 +53,12 @@ pub fn drive_time(road_km: f64, speed_kmh: u32) -> Option<Duration> {
 /// `at + by`, saturating at chrono's limits instead of panicking: an absurd
 /// configured lead time must not bring down the page that shows it.
 pub fn after(at: NaiveDateTime, by: Duration) -> NaiveDateTime {
-    at.checked_add_signed(by).unwrap_or(if by < Duration::zero() {
-        NaiveDateTime::MIN
-    } else {
-        NaiveDateTime::MAX
-    })
+    at.checked_add_signed(by)
+        .unwrap_or(if by < Duration::zero() {
+            NaiveDateTime::MIN
+        } else {
+            NaiveDateTime::MAX
+        })
 }
 
 /// `at` plus whole minutes (saturating, like [`after`]).
@@ -174,7 +175,10 @@ mod tests {
         assert_eq!(after_hours(t(9, 0), i64::MAX), NaiveDateTime::MAX);
         assert_eq!(after_minutes(t(9, 0), i64::MIN), NaiveDateTime::MIN);
         assert_eq!(after_minutes(NaiveDateTime::MAX, 1), NaiveDateTime::MAX);
-        assert_eq!(after(NaiveDateTime::MIN, Duration::minutes(-1)), NaiveDateTime::MIN);
+        assert_eq!(
+            after(NaiveDateTime::MIN, Duration::minutes(-1)),
+            NaiveDateTime::MIN
+        );
         assert_eq!(after(NaiveDateTime::MAX, Duration::MAX), NaiveDateTime::MAX);
     }
 }

@@ -1,5 +1,6 @@
 //! Pure business rules and validated types: no I/O, no actix, no diesel.
 
+pub mod eta;
 pub mod intake;
 pub mod location;
 pub mod money;
@@ -8,6 +9,7 @@ pub mod plan;
 pub mod plate;
 pub mod response_level;
 pub mod role;
+pub mod sourcing;
 pub mod text;
 pub mod ticket;
 pub mod vin;

@@ -421,7 +421,10 @@ pub fn options(
                 out.push(sister(ShippingMode::Drive, lead, cost));
             }
         }
-        let express_hours = cfg.express_handling_hours + cfg.express_lead_hours(km);
+        // Saturating: a mistyped huge figure must not overflow; validate() does not cap hours.
+        let express_hours = cfg
+            .express_handling_hours
+            .saturating_add(cfg.express_lead_hours(km));
         out.push(sister(
             ShippingMode::Express,
             hours_to_minutes(express_hours),
@@ -429,7 +432,7 @@ pub fn options(
         ));
         out.push(sister(
             ShippingMode::Air,
-            hours_to_minutes(cfg.air_handling_hours + cfg.air_lead_hours),
+            hours_to_minutes(cfg.air_handling_hours.saturating_add(cfg.air_lead_hours)),
             tariff(cfg.air_first_kg_fen, cfg.air_extra_kg_fen, kg),
         ));
     }
@@ -606,11 +609,6 @@ pub fn recommend(options: &[SourcingOption], level: ResponseLevel) -> Option<&So
         .collect();
     candidates.sort_by(|a, b| rank(a, b));
     let earliest = *candidates.first()?;
-    let cheapest_of = |pool: Vec<&'_ SourcingOption>| {
-        pool.into_iter()
-            .min_by(|a, b| a.cost_fen.cmp(&b.cost_fen).then_with(|| rank(a, b)))
-    };
-
     let chosen = match level {
         ResponseLevel::Major => None,
         ResponseLevel::Serious => {
@@ -622,9 +620,7 @@ pub fn recommend(options: &[SourcingOption], level: ResponseLevel) -> Option<&So
                     .filter(|o| {
                         o.fix_at <= latest_fix
                             && o.cost_fen.saturating_mul(100)
-                                <= earliest
-                                    .cost_fen
-                                    .saturating_mul(SERIOUS_MAX_COST_PERCENT)
+                                <= earliest.cost_fen.saturating_mul(SERIOUS_MAX_COST_PERCENT)
                     })
                     .collect(),
             )
@@ -638,6 +634,11 @@ pub fn recommend(options: &[SourcingOption], level: ResponseLevel) -> Option<&So
         ),
     };
     Some(chosen.unwrap_or(earliest))
+}
+
+fn cheapest_of(pool: Vec<&SourcingOption>) -> Option<&SourcingOption> {
+    pool.into_iter()
+        .min_by(|a, b| a.cost_fen.cmp(&b.cost_fen).then_with(|| rank(a, b)))
 }
 
 /// Whether the shipping rules let `part` travel by `mode`: air is refused for
@@ -829,7 +830,14 @@ mod tests {
 
     fn rows(opts: &[SourcingOption]) -> Vec<(Option<&str>, ShippingMode, NaiveDateTime, i64)> {
         opts.iter()
-            .map(|o| (o.source_dealer_id.as_deref(), o.mode, o.arrives_at, o.cost_fen))
+            .map(|o| {
+                (
+                    o.source_dealer_id.as_deref(),
+                    o.mode,
+                    o.arrives_at,
+                    o.cost_fen,
+                )
+            })
             .collect()
     }
 
@@ -899,10 +907,7 @@ mod tests {
         reversed.reverse();
         assert_eq!(options(&headlamp(), &n, &reversed, &cfg), forward);
         // Two dealers at the same spot differ only by id, and sort by it.
-        let twins = vec![
-            dealer("D-B", "乙", SX, 1),
-            dealer("D-A", "甲", SX, 1),
-        ];
+        let twins = vec![dealer("D-B", "乙", SX, 1), dealer("D-A", "甲", SX, 1)];
         let opts = options(&headlamp(), &n, &twins, &cfg);
         let ids: Vec<_> = opts
             .iter()
@@ -940,10 +945,18 @@ mod tests {
 
     #[test]
     fn express_lead_time_follows_the_distance_bands() {
-        let mut cfg = SourcingConfig::default();
-        cfg.express_near_km = 150; // SH (186) and WZ (297) move to the 24 h band
-        cfg.express_mid_km = 250; // and WZ beyond it, 36 h
-        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &network(), &cfg);
+        let cfg = SourcingConfig {
+            // SH (186 road km) moves to the 24 h band, WZ (297) beyond it to 36 h.
+            express_near_km: 150,
+            express_mid_km: 250,
+            ..SourcingConfig::default()
+        };
+        let opts = options(
+            &headlamp(),
+            &need(1, ResponseLevel::Major),
+            &network(),
+            &cfg,
+        );
         let express = |id: &str| {
             opts.iter()
                 .find(|o| o.mode == Express && o.source_dealer_id.as_deref() == Some(id))
@@ -959,7 +972,12 @@ mod tests {
     fn a_sister_must_cover_the_whole_quantity() {
         let cfg = SourcingConfig::default();
         // Two headlamps: 7 kg. SX and WZ have only one each.
-        let opts = options(&headlamp(), &need(2, ResponseLevel::Major), &network(), &cfg);
+        let opts = options(
+            &headlamp(),
+            &need(2, ResponseLevel::Major),
+            &network(),
+            &cfg,
+        );
         let mut dealers: Vec<_> = opts
             .iter()
             .filter_map(|o| o.source_dealer_id.as_deref())
@@ -971,9 +989,17 @@ mod tests {
         assert_eq!(express.cost_fen, 2_300 + 6 * 1_000);
         let drive = opts.iter().find(|o| o.mode == Drive).unwrap();
         // The van costs the same whatever it carries.
-        assert_eq!((drive.source_dealer_id.as_deref(), drive.cost_fen), (Some("D-NB"), 35_600));
+        assert_eq!(
+            (drive.source_dealer_id.as_deref(), drive.cost_fen),
+            (Some("D-NB"), 35_600)
+        );
         // Nobody has 6: only the manufacturer is left.
-        let opts = options(&headlamp(), &need(6, ResponseLevel::Major), &network(), &cfg);
+        let opts = options(
+            &headlamp(),
+            &need(6, ResponseLevel::Major),
+            &network(),
+            &cfg,
+        );
         assert_eq!(opts.len(), 3);
         assert!(opts.iter().all(|o| o.kind == SourcingKind::Manufacturer));
     }
@@ -1033,7 +1059,9 @@ mod tests {
             err.customer_sentence(true),
             "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。"
         );
-        assert!(err.customer_sentence(false).contains("may not travel by air"));
+        assert!(err
+            .customer_sentence(false)
+            .contains("may not travel by air"));
         assert!(err.to_string().contains(" / "));
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
@@ -1093,7 +1121,10 @@ mod tests {
             crew_arrival: t(22, 0),
             ..n.clone()
         };
-        assert_eq!(pick(ResponseLevel::Serious, &late_crew), (sx.clone(), Express));
+        assert_eq!(
+            pick(ResponseLevel::Serious, &late_crew),
+            (sx.clone(), Express)
+        );
         assert_eq!(pick(ResponseLevel::Major, &late_crew), (sx, Drive));
     }
 
@@ -1110,17 +1141,34 @@ mod tests {
             for (part, want) in [(headlamp(), normal), (airbag(), dangerous)] {
                 let opts = options(&part, &need(1, level), &[], &cfg);
                 let o = recommend(&opts, level).unwrap();
-                assert_eq!((o.kind, o.mode), (SourcingKind::Manufacturer, want), "{level:?}");
+                assert_eq!(
+                    (o.kind, o.mode),
+                    (SourcingKind::Manufacturer, want),
+                    "{level:?}"
+                );
             }
         }
         // Level 3 with a sister 14 h away by courier: the courier beats 72 h road freight.
         let only_wz = vec![dealer("D-WZ", "温州鹿城4S店", WZ, 1)];
-        let opts = options(&headlamp(), &need(1, ResponseLevel::General), &only_wz, &cfg);
+        let opts = options(
+            &headlamp(),
+            &need(1, ResponseLevel::General),
+            &only_wz,
+            &cfg,
+        );
         let o = recommend(&opts, ResponseLevel::General).unwrap();
-        assert_eq!((o.source_dealer_id.as_deref(), o.mode), (Some("D-WZ"), Express));
+        assert_eq!(
+            (o.source_dealer_id.as_deref(), o.mode),
+            (Some("D-WZ"), Express)
+        );
     }
 
-    fn synthetic(id: &str, arrives: NaiveDateTime, crew: NaiveDateTime, cost: i64) -> SourcingOption {
+    fn synthetic(
+        id: &str,
+        arrives: NaiveDateTime,
+        crew: NaiveDateTime,
+        cost: i64,
+    ) -> SourcingOption {
         SourcingOption {
             kind: SourcingKind::SisterTransfer,
             source_dealer_id: Some(id.into()),
@@ -1213,7 +1261,10 @@ mod tests {
             ("C3".to_owned(), t(23, 0)),
             ("B2".to_owned(), t(19, 0)),
         ];
-        assert_eq!(earliest_fix(crew, &parts), (t(23, 0), Some("C3".to_owned())));
+        assert_eq!(
+            earliest_fix(crew, &parts),
+            (t(23, 0), Some("C3".to_owned()))
+        );
         // Two parts share the last moment: the smaller number, whatever the order.
         let mut tied = vec![("Z9".to_owned(), t(23, 0)), ("C3".to_owned(), t(23, 0))];
         assert_eq!(earliest_fix(crew, &tied).1.as_deref(), Some("C3"));
@@ -1226,7 +1277,13 @@ mod tests {
         let cfg = SourcingConfig::default();
         // Nothing to source.
         for q in [0, -1, i32::MIN] {
-            assert!(options(&headlamp(), &need(q, ResponseLevel::Major), &network(), &cfg).is_empty());
+            assert!(options(
+                &headlamp(),
+                &need(q, ResponseLevel::Major),
+                &network(),
+                &cfg
+            )
+            .is_empty());
         }
         // No sisters: the three manufacturer modes.
         let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &[], &cfg);
@@ -1238,19 +1295,41 @@ mod tests {
         let here = vec![dealer("D-0", "现场", SITE, 1)];
         let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &here, &cfg);
         assert_eq!(
-            (opts[0].mode, opts[0].arrives_at, opts[0].cost_fen, opts[0].distance_km),
+            (
+                opts[0].mode,
+                opts[0].arrives_at,
+                opts[0].cost_fen,
+                opts[0].distance_km
+            ),
             (Drive, t(9, 20), 0, Some(0.0))
         );
         // Weightless part: the 1 kg minimum; enormous quantity and weight saturate.
         let mut feather = headlamp();
         feather.weight_g = -5;
         let opts = options(&feather, &need(1, ResponseLevel::Major), &here, &cfg);
-        assert_eq!(opts.iter().find(|o| o.mode == Express).unwrap().cost_fen, 2_300);
+        assert_eq!(
+            opts.iter().find(|o| o.mode == Express).unwrap().cost_fen,
+            2_300
+        );
         let mut anvil = headlamp();
         anvil.weight_g = i32::MAX;
         let huge = dealer("D-X", "大", SITE, i32::MAX);
-        let opts = options(&anvil, &need(i32::MAX, ResponseLevel::Major), &[huge], &cfg);
-        assert!(opts.iter().all(|o| o.cost_fen > 0));
+        let dear = SourcingConfig {
+            express_extra_kg_fen: u32::MAX,
+            ..SourcingConfig::default()
+        };
+        let opts = options(
+            &anvil,
+            &need(i32::MAX, ResponseLevel::Major),
+            &[huge],
+            &dear,
+        );
+        assert!(opts
+            .iter()
+            .filter(|o| o.mode != Drive)
+            .all(|o| o.cost_fen > 0));
+        let express = opts.iter().find(|o| o.mode == Express).unwrap();
+        assert_eq!(express.cost_fen, i64::MAX);
         // A clock at the end of time and absurd lead hours saturate.
         let mut end = need(1, ResponseLevel::General);
         end.now = NaiveDateTime::MAX;
@@ -1258,6 +1337,9 @@ mod tests {
         let big = SourcingConfig {
             manufacturer_road_lead_hours: u32::MAX,
             drive_cost_fen_per_km: u32::MAX,
+            air_handling_hours: u32::MAX,
+            air_lead_hours: u32::MAX,
+            express_handling_hours: u32::MAX,
             ..SourcingConfig::default()
         };
         let opts = options(&headlamp(), &end, &network(), &big);
@@ -1320,8 +1402,14 @@ manufacturer_air_extra_kg_fen = 2500
         assert_eq!(check(|c| c.road_factor = f64::NAN), "road_factor");
         assert_eq!(check(|c| c.drive_speed_kmh = 0), "drive_speed_kmh");
         assert_eq!(check(|c| c.express_near_km = 2000), "express_near_km");
-        assert_eq!(check(|c| c.express_far_lead_hours = 1), "express_mid_lead_hours");
-        assert_eq!(check(|c| c.manufacturer_name = " ".into()), "manufacturer_name");
+        assert_eq!(
+            check(|c| c.express_far_lead_hours = 1),
+            "express_mid_lead_hours"
+        );
+        assert_eq!(
+            check(|c| c.manufacturer_name = " ".into()),
+            "manufacturer_name"
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub struct AuditRecord {
     pub created_at: NaiveDateTime,
     pub actor_login: Option<String>,
     pub actor_name: Option<String>,
+    pub data: Option<String>,
 }
 
 pub fn append(conn: &mut AnyConnection, event: NewAuditEvent<'_>) -> Result<(), AppError> {
@@ -68,6 +69,7 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<Audit
             audit_events::created_at,
             users::login.nullable(),
             users::name.nullable(),
+            audit_events::data,
         ))
         .load(conn)?)
 }

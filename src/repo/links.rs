@@ -78,3 +78,20 @@ pub fn revoke(conn: &mut AnyConnection, ticket_id: &str, person: &str) -> Result
     .set(links::revoked_at.eq(super::now()))
     .execute(conn)?)
 }
+
+/// Revokes the job links of a ticket whose holders are not in `keep` (a new crew, or nobody).
+pub fn revoke_job_links_except(
+    conn: &mut AnyConnection,
+    ticket_id: &str,
+    keep: &[String],
+) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        links::table
+            .filter(links::ticket_id.eq(ticket_id))
+            .filter(links::scope.eq("job"))
+            .filter(links::person.ne_all(keep.to_vec()))
+            .filter(links::revoked_at.is_null()),
+    )
+    .set(links::revoked_at.eq(super::now()))
+    .execute(conn)?)
+}

@@ -327,6 +327,8 @@ pub async fn decide(
         if event == Event::DirectorApprove {
             let crew_ids: Vec<String> =
                 lines.crew.iter().map(|c| c.technician_id.clone()).collect();
+            // Technicians taken off the crew by this version lose their job links.
+            crate::repo::links::revoke_job_links_except(conn, &ticket.id, &crew_ids)?;
             for t in staff::technicians_by_ids(conn, &crew_ids)? {
                 let job_link = n.job_link(conn, &ticket.id, &t.id)?;
                 notify::technician(

@@ -315,6 +315,7 @@ pub async fn cancel(
             req.reason.as_deref(),
             None,
         )?;
+        crate::repo::links::revoke_job_links_except(conn, &ticket.id, &[])?;
         tickets::set_cancel_reason(
             conn,
             &ticket.id,

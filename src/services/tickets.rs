@@ -443,15 +443,25 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
 }
 
 pub fn audit_view(a: AuditRecord) -> AuditView {
+    // A technician acting through a job link has no user row; the event's data names them.
+    let via_link = || {
+        let data: serde_json::Value = serde_json::from_str(a.data.as_deref()?).ok()?;
+        let name = data.get("technician")?.as_str()?.to_owned();
+        Some(PersonView {
+            login: format!("link:{}", data.get("technician_id")?.as_str()?),
+            name,
+        })
+    };
+    let actor = match (a.actor_login.clone(), a.actor_name.clone()) {
+        (Some(login), Some(name)) => Some(PersonView { login, name }),
+        _ => via_link(),
+    };
     AuditView {
         action: a.action,
         from_status: a.from_status,
         to_status: a.to_status,
         comment: a.comment,
-        actor: a
-            .actor_login
-            .zip(a.actor_name)
-            .map(|(login, name)| PersonView { login, name }),
+        actor,
         at: a.created_at,
     }
 }

@@ -99,6 +99,7 @@ mod tests {
             created_at: at(minutes),
             actor_login: None,
             actor_name: None,
+            data: None,
         }
     }
 
