@@ -188,6 +188,21 @@ impl Event {
         roles.iter().any(|r| self.roles().contains(r))
     }
 
+    /// The approval-chain record an event leaves: (step, decision).
+    pub fn approval_record(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Event::ManagerAccept => Some(("manager_review", "accepted")),
+            Event::ManagerReturn => Some(("manager_review", "returned")),
+            Event::CustomerAgree => Some(("customer_consent", "agreed")),
+            Event::CustomerDeclineReplan | Event::CustomerDeclineCancel => {
+                Some(("customer_consent", "declined"))
+            }
+            Event::DirectorApprove => Some(("director", "approved")),
+            Event::DirectorReject => Some(("director", "rejected")),
+            _ => None,
+        }
+    }
+
     /// Events that must carry a reason in the audit trail.
     pub fn needs_reason(self) -> bool {
         matches!(
@@ -351,6 +366,24 @@ mod tests {
         assert!(!E::CustomerAgree.permitted(&[Role::ServiceDirector]));
         assert!(E::CustomerAgree.permitted(&[Role::ServiceManager]));
         assert!(!E::Arrive.permitted(&[Role::ServiceManager]));
+    }
+
+    #[test]
+    fn approval_records_only_for_chain_steps() {
+        let steps: Vec<_> = E::ALL
+            .iter()
+            .filter_map(|e| e.approval_record().map(|r| (*e, r)))
+            .collect();
+        assert_eq!(steps.len(), 7);
+        assert_eq!(
+            E::DirectorApprove.approval_record(),
+            Some(("director", "approved"))
+        );
+        assert_eq!(
+            E::CustomerDeclineCancel.approval_record(),
+            Some(("customer_consent", "declined"))
+        );
+        assert_eq!(E::Depart.approval_record(), None);
     }
 
     #[test]

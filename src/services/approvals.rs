@@ -92,6 +92,41 @@ pub fn told_values(
     })
 }
 
+/// The step's transition and its record in the approval chain, naming the plan version.
+fn record(
+    conn: &mut crate::db::AnyConnection,
+    actor: &Identity,
+    ticket: &mut crate::repo::tickets::TicketRecord,
+    lines: &PlanLines,
+    event: Event,
+    reason: Option<&str>,
+    told_values: Option<String>,
+) -> Result<(), AppError> {
+    let (step, decision) = event
+        .approval_record()
+        .ok_or_else(|| AppError::internal("not an approval step"))?;
+    workflow::advance(
+        conn,
+        actor,
+        ticket,
+        event,
+        reason,
+        Some(serde_json::json!({ "plan_version": lines.plan.version })),
+    )?;
+    approvals::insert(
+        conn,
+        NewApproval {
+            ticket_id: &ticket.id,
+            plan_id: &lines.plan.id,
+            step,
+            decision,
+            actor_id: &actor.user_id,
+            reason,
+            told_values,
+        },
+    )
+}
+
 fn stale_version(asked: i32, current: i32) -> AppError {
     AppError::new(
         ErrorCode::StaleState,
@@ -121,29 +156,14 @@ pub async fn review(
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::advance(
+        record(
             conn,
             &actor,
             &mut ticket,
+            &lines,
             event,
             req.reason.as_deref(),
-            Some(serde_json::json!({ "plan_version": lines.plan.version })),
-        )?;
-        approvals::insert(
-            conn,
-            NewApproval {
-                ticket_id: &ticket.id,
-                plan_id: &lines.plan.id,
-                step: "manager_review",
-                decision: if event == Event::ManagerAccept {
-                    "accepted"
-                } else {
-                    "returned"
-                },
-                actor_id: &actor.user_id,
-                reason: req.reason.as_deref(),
-                told_values: None,
-            },
+            None,
         )?;
         let link = n.ticket_link(&ticket.id);
         if event == Event::ManagerReturn {
@@ -234,25 +254,14 @@ pub async fn consent(
                 .clone()
                 .or_else(|| Some("客户不同意方案 / customer declined".into()))
         };
-        workflow::advance(
+        record(
             conn,
             &actor,
             &mut ticket,
+            &lines,
             event,
             reason.as_deref(),
-            Some(serde_json::json!({ "plan_version": lines.plan.version })),
-        )?;
-        approvals::insert(
-            conn,
-            NewApproval {
-                ticket_id: &ticket.id,
-                plan_id: &lines.plan.id,
-                step: "customer_consent",
-                decision: if req.agreed { "agreed" } else { "declined" },
-                actor_id: &actor.user_id,
-                reason: reason.as_deref(),
-                told_values: Some(serde_json::to_string(&told).map_err(AppError::internal)?),
-            },
+            Some(serde_json::to_string(&told).map_err(AppError::internal)?),
         )?;
         if req.agreed {
             tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
@@ -300,29 +309,14 @@ pub async fn decide(
         if lines.plan.version != req.plan_version {
             return Err(stale_version(req.plan_version, lines.plan.version));
         }
-        workflow::advance(
+        record(
             conn,
             &actor,
             &mut ticket,
+            &lines,
             event,
             req.reason.as_deref(),
-            Some(serde_json::json!({ "plan_version": lines.plan.version })),
-        )?;
-        approvals::insert(
-            conn,
-            NewApproval {
-                ticket_id: &ticket.id,
-                plan_id: &lines.plan.id,
-                step: "director",
-                decision: if event == Event::DirectorApprove {
-                    "approved"
-                } else {
-                    "rejected"
-                },
-                actor_id: &actor.user_id,
-                reason: req.reason.as_deref(),
-                told_values: None,
-            },
+            None,
         )?;
         if event == Event::DirectorApprove {
             let crew_ids: Vec<String> =
