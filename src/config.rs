@@ -23,6 +23,7 @@ pub struct Settings {
     pub sms_templates: SmsTemplateSettings,
     pub email: EmailSettings,
     pub links: LinkSettings,
+    pub sourcing: crate::domain::sourcing::SourcingConfig,
     pub demo: DemoSettings,
 }
 
@@ -314,6 +315,9 @@ impl Settings {
                 "outbox",
                 "max_attempts, batch_size and lease_s must be at least 1",
             ));
+        }
+        if let Err(e) = self.sourcing.validate() {
+            return Err(bad(&format!("sourcing.{}", e.field), e.message));
         }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));

@@ -42,6 +42,7 @@ use crate::error::{AppError, ErrorCode};
         rescue::cancel,
         rescue::close,
         rescue::timeline,
+        rescue::sourcing,
         resources::technicians,
         resources::tools,
         resources::parts,
@@ -104,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(rescue::cancel)
             .service(rescue::close)
             .service(rescue::timeline)
+            .service(rescue::sourcing)
             .service(resources::technicians)
             .service(resources::tools)
             .service(resources::parts)

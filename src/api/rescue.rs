@@ -334,3 +334,24 @@ pub async fn timeline(
         events: detail.audit,
     }))
 }
+
+/// Where the parts the dealer lacks can come from: ranked options per short line (sister dealers by
+/// drive-over, express or air; manufacturer emergency orders), the recommendation for the ticket's
+/// response level, shipping rules applied, and the earliest time the car can be fixed.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/sourcing", tag = "rescue", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/tickets/{id}/sourcing")]
+pub async fn sourcing(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let report = crate::services::sourcing::report(
+        &state.db,
+        &user.0,
+        id.into_inner(),
+        state.settings.sourcing.clone(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}

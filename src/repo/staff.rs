@@ -297,3 +297,10 @@ pub fn technician_logins(
         .select((technicians::id, users::login))
         .load(conn)?)
 }
+
+pub fn part_weight(conn: &mut AnyConnection, part_id: &str) -> Result<i32, AppError> {
+    Ok(parts::table
+        .filter(parts::id.eq(part_id))
+        .select(parts::weight_g)
+        .first(conn)?)
+}

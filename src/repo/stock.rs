@@ -121,3 +121,36 @@ pub fn held_by_ticket(
         .select((plan_parts::id, plan_parts::part_id, plan_parts::reserved))
         .load(conn)?)
 }
+
+/// A sister dealer's spare stock of a part: (dealer id, name, lat, lon, available).
+pub type SisterStock = (String, String, f64, f64, i32);
+
+/// Sister dealers of the group holding some of a part, with what they can spare (on hand − reserved).
+/// Starts from the part (index `stock_part`), so it stays a short list however many dealers there are.
+pub fn sister_stock(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    except_dealer: &str,
+    part_id: &str,
+) -> Result<Vec<SisterStock>, AppError> {
+    use crate::db::schema::dealers;
+    let rows: Vec<(String, String, f64, f64, i32, i32)> = stock::table
+        .inner_join(dealers::table)
+        .filter(stock::part_id.eq(part_id))
+        .filter(dealers::group_id.eq(group_id))
+        .filter(dealers::id.ne(except_dealer))
+        .filter(stock::on_hand.gt(stock::reserved))
+        .select((
+            dealers::id,
+            dealers::name,
+            dealers::lat,
+            dealers::lon,
+            stock::on_hand,
+            stock::reserved,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, lat, lon, on_hand, reserved)| (id, name, lat, lon, on_hand - reserved))
+        .collect())
+}

@@ -9,6 +9,7 @@ pub mod plans;
 pub mod public;
 pub mod reservations;
 pub mod site;
+pub mod sourcing;
 pub mod tickets;
 pub mod timeline;
 pub mod users;

@@ -239,3 +239,96 @@ async fn follow_body(backend: Backend) {
         "cancelled: reservation released, issued part back on the shelf"
     );
 }
+
+/// Sets a part's stock at a dealer by code.
+fn set_stock_at(app: &TestApp, code: &'static str, part: &'static str, on_hand: i32) {
+    app.db
+        .write_blocking(move |conn| {
+            use rescuedesk::db::schema::{dealers, stock};
+            let dealer: String = dealers::table
+                .filter(dealers::code.eq(code))
+                .select(dealers::id)
+                .first(conn)?;
+            diesel::insert_into(stock::table)
+                .values((
+                    stock::dealer_id.eq(&dealer),
+                    stock::part_id.eq(part),
+                    stock::on_hand.eq(on_hand),
+                    stock::reserved.eq(0),
+                    stock::bin.eq("N-1"),
+                    stock::updated_at.eq(rescuedesk::repo::now()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+both!(missing_parts_get_ranked_options, sourcing_body);
+async fn sourcing_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // hz has no airbag; its sister dealer in Ningbo has two.
+    set_stock_at(&app, "nb", "airbag", 2);
+    let (agent, workshop) = (app.token("hz.agent"), app.token("hz.workshop"));
+    let id = airbag_draft(&app, &agent, &workshop).await;
+    app.post(
+        &workshop,
+        &format!("/api/v1/tickets/{id}/plan/submit"),
+        &json!({"version": 1}),
+    )
+    .await;
+    let (status, r) = app
+        .get_json(
+            &app.token("hz.parts"),
+            &format!("/api/v1/tickets/{id}/sourcing"),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let line = &r["lines"][0];
+    assert_eq!(
+        (
+            line["part_id"].as_str(),
+            line["short"].as_i64(),
+            line["covered_here"].as_i64()
+        ),
+        (Some("airbag"), Some(1), Some(0))
+    );
+    let opts = line["options"].as_array().unwrap();
+    assert!(
+        opts.iter().any(|o| o["kind"] == "sister_transfer"
+            && o["source_name"].as_str().unwrap().contains("宁波")),
+        "the sister dealer is offered: {opts:?}"
+    );
+    assert!(opts.iter().any(|o| o["kind"] == "manufacturer"));
+    // An airbag (UN3268) never flies: air is listed as refused, with the sentence for the customer.
+    for o in opts.iter().filter(|o| o["mode"] == "air") {
+        assert_eq!(o["allowed"], false, "{o}");
+    }
+    assert!(line["customer_sentence"]
+        .as_str()
+        .unwrap()
+        .contains("不能空运"));
+    let rec = &opts[line["recommended"].as_u64().unwrap() as usize];
+    assert_eq!(rec["allowed"], true);
+    assert_ne!(rec["mode"], "air");
+    // Allowed options come first, each no later than the next.
+    let allowed: Vec<&Value> = opts.iter().take_while(|o| o["allowed"] == true).collect();
+    assert!(allowed
+        .windows(2)
+        .all(|w| w[0]["arrives_at"].as_str() <= w[1]["arrives_at"].as_str()));
+    assert!(opts
+        .iter()
+        .skip(allowed.len())
+        .all(|o| o["allowed"] == false));
+    assert_eq!(
+        r["held_up_by"], "5G0 880 201 K",
+        "the part, not the crew, is the limit"
+    );
+    let (status, _) = app
+        .get_json(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{id}/sourcing"),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
