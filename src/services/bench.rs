@@ -1,0 +1,111 @@
+//! Measuring the sourcing search on a large dealer network: how long finding and ranking the sister
+//! dealers that hold a part takes, printed as numbers (not asserted in tests).
+
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+
+use crate::db::Db;
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::response_level::ResponseLevel;
+use crate::domain::sourcing::{options, recommend, Candidate, Need, PartFacts, SourcingConfig};
+use crate::error::AppError;
+
+pub struct BenchResult {
+    pub dealers: i64,
+    pub stock_rows: i64,
+    pub queries: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    pub mean_candidates: f64,
+}
+
+/// (dealer id, group id, lat, lon).
+type DealerRow = (String, String, f64, f64);
+
+/// Runs `queries` searches for random parts from random dealers of the first group.
+pub fn sourcing(
+    db: &Db,
+    queries: usize,
+    seed: u64,
+    cfg: &SourcingConfig,
+) -> Result<BenchResult, AppError> {
+    use crate::db::schema::{dealers, parts, stock};
+    use diesel::prelude::*;
+    let (dealer_rows, part_ids, stock_rows): (Vec<DealerRow>, Vec<String>, i64) = db
+        .read_blocking(|conn| {
+            Ok((
+                dealers::table
+                    .select((dealers::id, dealers::group_id, dealers::lat, dealers::lon))
+                    .load(conn)?,
+                parts::table.select(parts::id).load(conn)?,
+                stock::table.count().get_result(conn)?,
+            ))
+        })?;
+    if dealer_rows.is_empty() || part_ids.is_empty() {
+        return Err(AppError::conflict(
+            "no data: load the demo first (rescuedesk demo, or bench --scale)",
+        ));
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut times = Vec::with_capacity(queries);
+    let mut candidates_seen = 0usize;
+    let now = crate::repo::now();
+    for _ in 0..queries {
+        let (dealer, group, lat, lon) = dealer_rows[rng.gen_range(0..dealer_rows.len())].clone();
+        let part = part_ids[rng.gen_range(0..part_ids.len())].clone();
+        // A breakdown within ~30 km of the dealer.
+        let site = Coordinates::parse(
+            lat + rng.gen_range(-0.25..0.25),
+            lon + rng.gen_range(-0.25..0.25),
+            Crs::Wgs84,
+        )
+        .map_err(AppError::internal)?;
+        let started = Instant::now();
+        let found = db
+            .read_blocking(|conn| crate::repo::stock::sister_stock(conn, &group, &dealer, &part))?;
+        let candidates: Vec<Candidate> = found
+            .into_iter()
+            .filter_map(|(dealer_id, dealer_name, lat, lon, available)| {
+                Some(Candidate {
+                    dealer_id,
+                    dealer_name,
+                    position: Coordinates::parse(lat, lon, Crs::Wgs84).ok()?,
+                    available,
+                })
+            })
+            .collect();
+        let facts = PartFacts {
+            part_id: part.clone(),
+            part_no: part.clone(),
+            name_zh: String::new(),
+            dangerous_goods: false,
+            un_number: None,
+            monitored: false,
+            weight_g: 2000,
+        };
+        let need = Need {
+            quantity: 1,
+            site,
+            now,
+            level: ResponseLevel::Serious,
+            crew_arrival: now,
+        };
+        let opts = options(&facts, &need, &candidates, cfg);
+        let _ = recommend(&opts, ResponseLevel::Serious);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        candidates_seen += candidates.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Ok(BenchResult {
+        dealers: dealer_rows.len() as i64,
+        stock_rows,
+        queries,
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+        max_ms: times.last().copied().unwrap_or_default(),
+        mean_candidates: candidates_seen as f64 / queries.max(1) as f64,
+    })
+}
