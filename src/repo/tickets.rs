@@ -228,3 +228,19 @@ pub fn in_states(
         .select(TicketRecord::as_select())
         .load(conn)?)
 }
+
+/// The dealer a ticket belongs to (for link holders, who are not staff of any dealer).
+pub fn dealer_of(conn: &mut AnyConnection, id: &str) -> Result<String, AppError> {
+    Ok(tickets::table
+        .filter(tickets::id.eq(id))
+        .select(tickets::dealer_id)
+        .first(conn)?)
+}
+
+/// A ticket by id alone; only for callers that proved access another way (a signed link).
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> Result<TicketRecord, AppError> {
+    Ok(tickets::table
+        .filter(tickets::id.eq(id))
+        .select(TicketRecord::as_select())
+        .first(conn)?)
+}

@@ -33,14 +33,7 @@ pub async fn open_link(
             ) {
                 return Ok(Err(e));
             }
-            let dealer: String = {
-                use crate::db::schema::tickets;
-                use diesel::prelude::*;
-                tickets::table
-                    .filter(tickets::id.eq(&claims.ticket_id))
-                    .select(tickets::dealer_id)
-                    .first(conn)?
-            };
+            let dealer = crate::repo::tickets::dealer_of(conn, &claims.ticket_id)?;
             Ok(Ok((claims, dealer)))
         })
         .await;
@@ -90,12 +83,7 @@ pub struct CustomerView {
 
 pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, AppError> {
     db.read(move |conn| {
-        use crate::db::schema::tickets;
-        use diesel::prelude::*;
-        let t: crate::repo::tickets::TicketRecord = tickets::table
-            .filter(tickets::id.eq(&ticket_id))
-            .select(crate::repo::tickets::TicketRecord::as_select())
-            .first(conn)?;
+        let t = crate::repo::tickets::by_id(conn, &ticket_id)?;
         let plan = match crate::repo::plans::current(conn, &t.id)? {
             Some(p) if p.status == "submitted" => Some(crate::repo::plans::lines(conn, p)?),
             _ => None,
@@ -139,11 +127,7 @@ pub async fn share_location(
     let accuracy = req.accuracy.filter(|a| a.is_finite() && *a >= 0.0);
     db.write(move |conn| {
         crate::repo::locations::insert(conn, &ticket_id, point.lat(), point.lon(), accuracy)?;
-        let dealer: String = {
-            use crate::db::schema::tickets;
-            use diesel::prelude::*;
-            tickets::table.filter(tickets::id.eq(&ticket_id)).select(tickets::dealer_id).first(conn)?
-        };
+        let dealer = crate::repo::tickets::dealer_of(conn, &ticket_id)?;
         audit::append(conn, NewAuditEvent {
             dealer_id: Some(&dealer),
             ticket_id: Some(&ticket_id),

@@ -447,22 +447,22 @@ fn seed_workshop(
 
 impl TestApp {
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
-        let res = self
-            .client
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
+        self.send_json(self.client.post(self.url(path)), token, body)
             .await
-            .expect("request");
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn put(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
-        let res = self
-            .client
-            .put(self.url(path))
+        self.send_json(self.client.put(self.url(path)), token, body)
+            .await
+    }
+
+    async fn send_json(
+        &self,
+        req: reqwest::RequestBuilder,
+        token: &str,
+        body: &Value,
+    ) -> (u16, Value) {
+        let res = req
             .bearer_auth(token)
             .json(body)
             .send()
