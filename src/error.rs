@@ -25,6 +25,8 @@ pub enum ErrorCode {
     InsufficientStock,
     OverIssue,
     NotInCrew,
+    DangerousGoodsNoAir,
+    ReviewRequired,
     PayloadTooLarge,
     Unavailable,
     Internal,
@@ -48,6 +50,8 @@ impl ErrorCode {
             ErrorCode::InsufficientStock => "insufficient_stock",
             ErrorCode::OverIssue => "over_issue",
             ErrorCode::NotInCrew => "not_in_crew",
+            ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
+            ErrorCode::ReviewRequired => "monitored_part_review_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
@@ -67,8 +71,11 @@ impl ErrorCode {
             | ErrorCode::StaleState
             | ErrorCode::PlanNotApproved
             | ErrorCode::InsufficientStock
-            | ErrorCode::OverIssue => StatusCode::CONFLICT,
-            ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            | ErrorCode::OverIssue
+            | ErrorCode::ReviewRequired => StatusCode::CONFLICT,
+            ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -94,7 +94,7 @@ struct UserAddArgs {
     /// Dealer code, e.g. hz.
     #[arg(long)]
     dealer: String,
-    /// Role(s): call_agent, workshop_lead, service_manager, service_director, parts_desk, technician, admin.
+    /// Role(s): call_agent, workshop_lead, service_manager, service_director, parts_desk, parts_manager, technician, admin.
     #[arg(long = "role", required = true, value_delimiter = ',')]
     roles: Vec<String>,
     /// Read the password from the first line of stdin instead of prompting.

@@ -4,6 +4,7 @@ pub mod health;
 pub mod outbox;
 pub mod rescue;
 pub mod resources;
+pub mod sourcing;
 pub mod tickets;
 pub mod time;
 pub mod vehicles;
@@ -43,6 +44,14 @@ use crate::error::{AppError, ErrorCode};
         rescue::close,
         rescue::timeline,
         rescue::sourcing,
+        sourcing::queue,
+        sourcing::propose,
+        sourcing::review,
+        sourcing::place,
+        sourcing::ship,
+        sourcing::receive,
+        sourcing::deliver,
+        sourcing::cancel,
         resources::technicians,
         resources::tools,
         resources::parts,
@@ -51,7 +60,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"))
 )]
 pub struct ApiDoc;
 
@@ -106,6 +115,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(rescue::close)
             .service(rescue::timeline)
             .service(rescue::sourcing)
+            .service(sourcing::queue)
+            .service(sourcing::propose)
+            .service(sourcing::review)
+            .service(sourcing::place)
+            .service(sourcing::ship)
+            .service(sourcing::receive)
+            .service(sourcing::deliver)
+            .service(sourcing::cancel)
             .service(resources::technicians)
             .service(resources::tools)
             .service(resources::parts)

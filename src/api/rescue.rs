@@ -23,7 +23,7 @@ async fn body<T: serde::de::DeserializeOwned>(
 }
 
 /// Empty bodies are fine for steps whose fields are all optional.
-async fn optional_body<T: serde::de::DeserializeOwned + Default>(
+pub(super) async fn optional_body<T: serde::de::DeserializeOwned + Default>(
     state: &AppState,
     payload: web::Payload,
 ) -> Result<T, AppError> {
@@ -34,7 +34,7 @@ async fn optional_body<T: serde::de::DeserializeOwned + Default>(
     super::parse_json(&bytes)
 }
 
-fn done() -> HttpResponse {
+pub(super) fn done() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
 }
 

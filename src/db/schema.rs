@@ -335,6 +335,14 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        destination -> Text,
+        placed_at -> Nullable<Timestamp>,
+        shipped_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        received_by -> Nullable<Text>,
+        consumed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
     }
 }
 

@@ -503,7 +503,7 @@ mod tests {
         assert_eq!(part_nos.len(), d.parts.len(), "part numbers are unique");
 
         // One sign-in per role per dealer; each `.tech` user is a technician.
-        assert_eq!(d.users.len(), 7 * d.dealers.len());
+        assert_eq!(d.users.len(), 8 * d.dealers.len());
         for u in d.users.iter().filter(|u| u.role == "technician") {
             assert!(d
                 .technicians

@@ -32,13 +32,14 @@ pub const GRADES: &[(&str, &str, &str)] = &[
     ("master", "技师长", "Master technician"),
 ];
 
-/// Login suffix and role of the seven sign-ins every Zhejiang dealer gets.
+/// Login suffix and role of the eight sign-ins every Zhejiang dealer gets.
 const ROLES: &[(&str, &str)] = &[
     ("agent", "call_agent"),
     ("workshop", "workshop_lead"),
     ("manager", "service_manager"),
     ("director", "service_director"),
     ("parts", "parts_desk"),
+    ("partsmgr", "parts_manager"),
     ("tech", "technician"),
     ("admin", "admin"),
 ];

@@ -10,6 +10,7 @@ pub mod plate;
 pub mod response_level;
 pub mod role;
 pub mod sourcing;
+pub mod sourcing_order;
 pub mod text;
 pub mod ticket;
 pub mod vin;

@@ -10,17 +10,20 @@ pub enum Role {
     ServiceManager,
     ServiceDirector,
     PartsDesk,
+    /// 配件经理: runs the parts desk and signs off monitored parts.
+    PartsManager,
     Technician,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::CallAgent,
         Role::WorkshopLead,
         Role::ServiceManager,
         Role::ServiceDirector,
         Role::PartsDesk,
+        Role::PartsManager,
         Role::Technician,
         Role::Admin,
     ];
@@ -32,6 +35,7 @@ impl Role {
             Role::ServiceManager => "service_manager",
             Role::ServiceDirector => "service_director",
             Role::PartsDesk => "parts_desk",
+            Role::PartsManager => "parts_manager",
             Role::Technician => "technician",
             Role::Admin => "admin",
         }
@@ -48,6 +52,7 @@ impl Role {
             Role::ServiceManager => "服务经理",
             Role::ServiceDirector => "服务总监",
             Role::PartsDesk => "配件部",
+            Role::PartsManager => "配件经理",
             Role::Technician => "技师",
             Role::Admin => "管理员",
         }
@@ -60,6 +65,7 @@ impl Role {
             Role::ServiceManager => "Service manager",
             Role::ServiceDirector => "Service director",
             Role::PartsDesk => "Parts desk",
+            Role::PartsManager => "Parts manager",
             Role::Technician => "Technician",
             Role::Admin => "Administrator",
         }
@@ -88,6 +94,7 @@ impl Action {
                 ServiceManager,
                 ServiceDirector,
                 PartsDesk,
+                PartsManager,
                 Technician,
                 Admin,
             ],
@@ -97,6 +104,7 @@ impl Action {
                 ServiceManager,
                 ServiceDirector,
                 PartsDesk,
+                PartsManager,
                 Admin,
             ],
             // Messages carry customers' numbers: staff who deal with customers.

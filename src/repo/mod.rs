@@ -7,6 +7,7 @@ pub mod locations;
 pub mod outbox;
 pub mod plans;
 pub mod secrets;
+pub mod sourcing_orders;
 pub mod staff;
 pub mod stock;
 pub mod tickets;

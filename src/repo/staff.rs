@@ -42,6 +42,7 @@ pub struct Part {
     pub dangerous_goods: bool,
     pub un_number: Option<String>,
     pub monitored: bool,
+    pub weight_g: i32,
 }
 
 /// Someone to tell: a staff member with a role at a dealer.
@@ -162,6 +163,7 @@ const PART: (
     parts::dangerous_goods,
     parts::un_number,
     parts::monitored,
+    parts::weight_g,
 ) = (
     parts::id,
     parts::part_no,
@@ -172,6 +174,7 @@ const PART: (
     parts::dangerous_goods,
     parts::un_number,
     parts::monitored,
+    parts::weight_g,
 );
 
 pub fn parts_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Part>, AppError> {
@@ -231,38 +234,6 @@ pub fn available_at(
         .collect())
 }
 
-/// Puts returned parts back on the shelf.
-pub fn return_stock(
-    conn: &mut AnyConnection,
-    dealer_id: &str,
-    part_id: &str,
-    quantity: i32,
-) -> Result<(), AppError> {
-    let n = diesel::update(
-        stock::table
-            .filter(stock::dealer_id.eq(dealer_id))
-            .filter(stock::part_id.eq(part_id)),
-    )
-    .set((
-        stock::on_hand.eq(stock::on_hand + quantity),
-        stock::updated_at.eq(super::now()),
-    ))
-    .execute(conn)?;
-    if n == 0 {
-        diesel::insert_into(stock::table)
-            .values((
-                stock::dealer_id.eq(dealer_id),
-                stock::part_id.eq(part_id),
-                stock::on_hand.eq(quantity),
-                stock::reserved.eq(0),
-                stock::bin.eq(""),
-                stock::updated_at.eq(super::now()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
 /// Active staff of a dealer holding a role.
 pub fn contacts_with_role(
     conn: &mut AnyConnection,
@@ -296,11 +267,4 @@ pub fn technician_logins(
         .filter(technicians::dealer_id.eq(dealer_id))
         .select((technicians::id, users::login))
         .load(conn)?)
-}
-
-pub fn part_weight(conn: &mut AnyConnection, part_id: &str) -> Result<i32, AppError> {
-    Ok(parts::table
-        .filter(parts::id.eq(part_id))
-        .select(parts::weight_g)
-        .first(conn)?)
 }

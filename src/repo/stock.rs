@@ -97,6 +97,84 @@ pub fn issue(
     Ok(n == 1)
 }
 
+/// Reserves exactly `quantity` units or nothing (a placed sister transfer holds the sister's shelf).
+pub fn reserve_exact(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    part_id: &str,
+    quantity: i32,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        stock::table
+            .filter(stock::dealer_id.eq(dealer_id))
+            .filter(stock::part_id.eq(part_id))
+            .filter((stock::on_hand - stock::reserved).ge(quantity)),
+    )
+    .set((
+        stock::reserved.eq(stock::reserved + quantity),
+        stock::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Units reserved for a transfer leave the sister dealer's shelf: on hand and reserved both drop.
+pub fn take_reserved(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    part_id: &str,
+    quantity: i32,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        stock::table
+            .filter(stock::dealer_id.eq(dealer_id))
+            .filter(stock::part_id.eq(part_id))
+            .filter(stock::reserved.ge(quantity))
+            .filter(stock::on_hand.ge(quantity)),
+    )
+    .set((
+        stock::on_hand.eq(stock::on_hand - quantity),
+        stock::reserved.eq(stock::reserved - quantity),
+        stock::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Units arriving on the shelf, `hold` of them reserved at once for the line they came for.
+pub fn put_away(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    part_id: &str,
+    quantity: i32,
+    hold: i32,
+) -> Result<(), AppError> {
+    let n = diesel::update(
+        stock::table
+            .filter(stock::dealer_id.eq(dealer_id))
+            .filter(stock::part_id.eq(part_id)),
+    )
+    .set((
+        stock::on_hand.eq(stock::on_hand + quantity),
+        stock::reserved.eq(stock::reserved + hold),
+        stock::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(stock::table)
+            .values((
+                stock::dealer_id.eq(dealer_id),
+                stock::part_id.eq(part_id),
+                stock::on_hand.eq(quantity),
+                stock::reserved.eq(hold),
+                stock::bin.eq(""),
+                stock::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records how much a plan line holds.
 pub fn set_line_reserved(
     conn: &mut AnyConnection,

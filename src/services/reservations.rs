@@ -1,5 +1,6 @@
 //! What a plan holds in stock: reserved when it is submitted, released when it goes back, is replaced,
-//! cancelled or finished; called from the one place the ticket's status changes.
+//! cancelled or finished — and open sourcing orders follow the plan; called from the one place the
+//! ticket's status changes.
 
 use crate::db::AnyConnection;
 use crate::domain::workflow::Event;
@@ -62,7 +63,9 @@ pub fn after_transition(
             if !short.is_empty() {
                 tracing::info!(ticket = %ticket.number, lines = short.len(), "plan submitted with parts the dealer cannot cover");
             }
+            let orders = crate::services::sourcing_orders::follow_plan(conn, ticket, false)?;
             Ok(Some(serde_json::json!({
+                "orders": orders,
                 "reserved": coverage.iter().map(|(no, want, got)| serde_json::json!({ "part_no": no, "wanted": want, "reserved": got })).collect::<Vec<_>>()
             })))
         }
@@ -71,12 +74,16 @@ pub fn after_transition(
         | Event::CustomerDeclineCancel
         | Event::DirectorReject
         | Event::RevisePlan
-        | Event::ReportMismatch
-        | Event::Resolve
-        | Event::TowToWorkshop
-        | Event::Cancel => {
+        | Event::ReportMismatch => {
             let released = release_ticket(conn, ticket)?;
             Ok((released > 0).then(|| serde_json::json!({ "released": released })))
+        }
+        // The rescue is over: open sourcing orders are cancelled or sent to the shelf too.
+        Event::Resolve | Event::TowToWorkshop | Event::Cancel => {
+            let released = release_ticket(conn, ticket)?;
+            let orders = crate::services::sourcing_orders::follow_plan(conn, ticket, true)?;
+            Ok((released > 0 || orders.is_some())
+                .then(|| serde_json::json!({ "released": released, "orders": orders })))
         }
         _ => Ok(None),
     }

@@ -10,7 +10,6 @@ use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewIssue};
-use crate::repo::staff;
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::approvals::default_arrival;
 use crate::services::notify::{self, Notifier};
@@ -241,6 +240,8 @@ pub async fn resolve(
         if returned > 0 {
             workflow::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
+        let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.clone(), u.quantity)).collect();
+        crate::services::sourcing_orders::consume_used(conn, &ticket, &used)?;
         let status_link = n.status_link(conn, &ticket.id)?;
         notify::customer(conn, &ticket, &Message::CustomerResolved {
             customer_name: ticket.customer_name.clone(),
@@ -277,7 +278,7 @@ fn return_unused(
             .sum::<i32>();
         let back = have - used;
         if back > 0 {
-            staff::return_stock(conn, &ticket.dealer_id, part, back)?;
+            crate::repo::stock::put_away(conn, &ticket.dealer_id, part, back, 0)?;
             approvals::insert_issue(
                 conn,
                 NewIssue {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::auth::Identity;
-use crate::db::Db;
+use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -13,6 +13,9 @@ use crate::domain::sourcing::{
     earliest_fix, options, recommend, Candidate, Need, PartFacts, SourcingConfig, SourcingOption,
 };
 use crate::error::AppError;
+use crate::repo::sourcing_orders::{OrderRecord, OrderView};
+use crate::repo::staff::Part;
+use crate::repo::tickets::TicketRecord;
 use crate::services::approvals::default_arrival;
 use crate::services::plans::current_lines;
 use crate::services::workflow;
@@ -29,6 +32,8 @@ pub struct SourcingReport {
     /// The part number that holds the repair up, if a part (not the crew) is the limit.
     pub held_up_by: Option<String>,
     pub lines: Vec<LineReport>,
+    /// Every sourcing order of the ticket, oldest first: the parts' journeys.
+    pub orders: Vec<OrderView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -41,6 +46,8 @@ pub struct LineReport {
     pub quantity: i32,
     /// Covered here: reserved for this line plus already issued.
     pub covered_here: i32,
+    /// On their way: units of open sourcing orders (proposed, reviewed, placed, shipped).
+    pub on_the_way: i32,
     /// Still to be found elsewhere.
     pub short: i32,
     /// Ranked: allowed first, then earliest arrival, cheapest, nearest. Refused air options stay
@@ -51,6 +58,83 @@ pub struct LineReport {
     pub recommended: Option<usize>,
     /// For dangerous goods: the sentence to tell the customer why the part cannot fly.
     pub customer_sentence: Option<String>,
+}
+
+/// What the options for one line are computed from.
+pub(crate) struct Situation {
+    pub site: Coordinates,
+    pub now: NaiveDateTime,
+    pub level: ResponseLevel,
+    pub crew_arrival: NaiveDateTime,
+}
+
+impl Situation {
+    pub fn of(ticket: &TicketRecord, travel_km: f64) -> Result<Self, AppError> {
+        let now = crate::repo::now();
+        Ok(Situation {
+            site: Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84)
+                .map_err(AppError::internal)?,
+            now,
+            level: ResponseLevel::try_from(i64::from(ticket.response_level))
+                .unwrap_or(ResponseLevel::General),
+            crew_arrival: ticket
+                .expected_arrival_at
+                .unwrap_or_else(|| default_arrival(now, travel_km)),
+        })
+    }
+}
+
+pub(crate) fn facts(part: &Part) -> PartFacts {
+    PartFacts {
+        part_id: part.id.clone(),
+        part_no: part.part_no.clone(),
+        name_zh: part.name_zh.clone(),
+        dangerous_goods: part.dangerous_goods,
+        un_number: part.un_number.clone(),
+        monitored: part.monitored,
+        weight_g: part.weight_g,
+    }
+}
+
+/// Ranked options for `quantity` units of a part the ticket's dealer lacks.
+pub(crate) fn line_options(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    ticket: &TicketRecord,
+    part: &PartFacts,
+    quantity: i32,
+    at: &Situation,
+    cfg: &SourcingConfig,
+) -> Result<Vec<SourcingOption>, AppError> {
+    let candidates: Vec<Candidate> =
+        crate::repo::stock::sister_stock(conn, group_id, &ticket.dealer_id, &part.part_id)?
+            .into_iter()
+            .filter_map(|(dealer_id, dealer_name, lat, lon, available)| {
+                Some(Candidate {
+                    dealer_id,
+                    dealer_name,
+                    position: Coordinates::parse(lat, lon, Crs::Wgs84).ok()?,
+                    available,
+                })
+            })
+            .collect();
+    let need = Need {
+        quantity,
+        site: at.site,
+        now: at.now,
+        level: at.level,
+        crew_arrival: at.crew_arrival,
+    };
+    Ok(options(part, &need, &candidates, cfg))
+}
+
+/// Units of each part the ticket's orders still have to bring (not yet arrived, not cancelled).
+pub(crate) fn in_flight(orders: &[OrderRecord], part_id: &str) -> i32 {
+    orders
+        .iter()
+        .filter(|o| o.part_id == part_id && o.status().in_flight())
+        .map(|o| o.quantity)
+        .sum()
 }
 
 pub async fn report(
@@ -64,15 +148,9 @@ pub async fn report(
     db.read(move |conn| {
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        let now = crate::repo::now();
-        let site =
-            Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84).map_err(AppError::internal)?;
-        let level = ResponseLevel::try_from(i64::from(ticket.response_level))
-            .unwrap_or(ResponseLevel::General);
-        let crew_arrival = ticket
-            .expected_arrival_at
-            .unwrap_or_else(|| default_arrival(now, lines.plan.travel_km));
+        let at = Situation::of(&ticket, lines.plan.travel_km)?;
         let issued = crate::repo::approvals::net_issued(conn, &ticket.id)?;
+        let orders = crate::repo::sourcing_orders::for_ticket(conn, &ticket.id)?;
         let catalogue = crate::repo::staff::parts_by_ids(
             conn,
             &lines
@@ -84,48 +162,29 @@ pub async fn report(
         let mut out = Vec::new();
         let mut arrivals = Vec::new();
         for line in &lines.parts {
+            let Some(part) = catalogue.iter().find(|p| p.id == line.part_id) else {
+                continue;
+            };
+            let part = facts(part);
             let issued_here = issued
                 .iter()
                 .find(|(p, _)| *p == line.part_id)
                 .map_or(0, |(_, q)| *q);
             let covered = line.reserved + issued_here;
-            let short = (line.quantity - covered).max(0);
-            let facts = catalogue.iter().find(|p| p.id == line.part_id);
-            let part = PartFacts {
-                part_id: line.part_id.clone(),
-                part_no: line.part_no.clone(),
-                name_zh: line.name_zh.clone(),
-                dangerous_goods: line.dangerous_goods,
-                un_number: facts.and_then(|p| p.un_number.clone()),
-                monitored: line.monitored,
-                weight_g: crate::repo::staff::part_weight(conn, &line.part_id)?,
-            };
+            let coming = in_flight(&orders, &line.part_id);
+            let short = (line.quantity - covered - coming).max(0);
+            // Parts already on their way hold the repair up until they arrive.
+            for o in orders
+                .iter()
+                .filter(|o| o.part_id == line.part_id && o.status().in_flight())
+            {
+                if let Some(eta) = o.eta {
+                    arrivals.push((line.part_no.clone(), eta));
+                }
+            }
             let (opts, recommended) = if short > 0 {
-                let candidates: Vec<Candidate> = crate::repo::stock::sister_stock(
-                    conn,
-                    &actor.group_id,
-                    &ticket.dealer_id,
-                    &line.part_id,
-                )?
-                .into_iter()
-                .filter_map(|(dealer_id, dealer_name, lat, lon, available)| {
-                    Some(Candidate {
-                        dealer_id,
-                        dealer_name,
-                        position: Coordinates::parse(lat, lon, Crs::Wgs84).ok()?,
-                        available,
-                    })
-                })
-                .collect();
-                let need = Need {
-                    quantity: short,
-                    site,
-                    now,
-                    level,
-                    crew_arrival,
-                };
-                let opts = options(&part, &need, &candidates, &cfg);
-                let rec = recommend(&opts, level).and_then(|r| opts.iter().position(|o| o == r));
+                let opts = line_options(conn, &actor.group_id, &ticket, &part, short, &at, &cfg)?;
+                let rec = recommend(&opts, at.level).and_then(|r| opts.iter().position(|o| o == r));
                 if let Some(r) = rec {
                     arrivals.push((line.part_no.clone(), opts[r].arrives_at));
                 }
@@ -145,18 +204,20 @@ pub async fn report(
                 monitored: line.monitored,
                 quantity: line.quantity,
                 covered_here: covered.min(line.quantity),
+                on_the_way: coming,
                 short,
                 options: opts,
                 recommended,
                 customer_sentence: sentence,
             });
         }
-        let (earliest_fix_at, held_up_by) = earliest_fix(crew_arrival, &arrivals);
+        let (earliest_fix_at, held_up_by) = earliest_fix(at.crew_arrival, &arrivals);
         Ok(SourcingReport {
-            crew_arrival,
+            crew_arrival: at.crew_arrival,
             earliest_fix_at,
             held_up_by,
             lines: out,
+            orders: crate::repo::sourcing_orders::views_for_ticket(conn, &ticket.id)?,
         })
     })
     .await

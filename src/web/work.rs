@@ -77,7 +77,7 @@ fn queues_for(
                 "Approval inbox",
                 vec!["awaiting_director"],
             )),
-            Role::PartsDesk => out.push((
+            Role::PartsDesk | Role::PartsManager => out.push((
                 "parts",
                 "待领料 / 配件跟踪",
                 "Parts to issue",

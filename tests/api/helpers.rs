@@ -239,6 +239,7 @@ fn seed(db: &Db) -> (String, String) {
                 ("manager", Role::ServiceManager),
                 ("director", Role::ServiceDirector),
                 ("parts", Role::PartsDesk),
+                ("partsmgr", Role::PartsManager),
                 ("tech", Role::Technician),
                 ("admin", Role::Admin),
             ] {
@@ -334,7 +335,7 @@ fn seed_vehicle(
 }
 
 /// Technicians (hz.tech is the lead technician 周师傅), tools, and three parts:
-/// a battery with 3 in stock at hz, a fuse kit with 10, an airbag with none.
+/// a battery with 3 in stock at hz, a fuse kit with 10, an airbag and a (monitored) key with none.
 fn seed_workshop(
     conn: &mut AnyConnection,
     dealers_ids: &[String],
@@ -406,6 +407,7 @@ fn seed_workshop(
             false,
         ),
         ("fuse", "N 102 621 02", "保险丝套装", 1_550, false, false),
+        ("key", "5G0 959 753 AB", "遥控钥匙", 120_000, false, true),
         (
             "airbag",
             "5G0 880 201 K",

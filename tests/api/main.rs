@@ -12,4 +12,5 @@ mod outbox;
 mod pages;
 mod rescue;
 mod rescue_pages;
+mod sourcing;
 mod stock;

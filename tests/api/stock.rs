@@ -241,7 +241,7 @@ async fn follow_body(backend: Backend) {
 }
 
 /// Sets a part's stock at a dealer by code.
-fn set_stock_at(app: &TestApp, code: &'static str, part: &'static str, on_hand: i32) {
+pub(crate) fn set_stock_at(app: &TestApp, code: &'static str, part: &'static str, on_hand: i32) {
     app.db
         .write_blocking(move |conn| {
             use rescuedesk::db::schema::{dealers, stock};

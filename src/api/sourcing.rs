@@ -1,0 +1,141 @@
+//! Sourcing orders and the parts desk queue over the API: propose, review, place, ship, receive,
+//! deliver, cancel — each step a POST on the order.
+
+use actix_web::{get, post, web, HttpResponse};
+
+use crate::auth::ApiUser;
+use crate::error::{AppError, ErrorBody};
+use crate::repo::sourcing_orders::OrderRecord;
+use crate::services::parts_desk::{self, QueueTicket};
+use crate::services::sourcing_orders::{
+    self as orders, CancelRequest, ProposeRequest, ReviewRequest, ShipRequest,
+};
+use crate::startup::AppState;
+
+use super::rescue::optional_body;
+
+/// Approved rescues waiting for parts: local, on the way, unsourced, and what holds each up.
+#[utoipa::path(get, path = "/api/v1/parts-desk/queue", tag = "parts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<QueueTicket>), (status = 403, body = ErrorBody)))]
+#[get("/parts-desk/queue")]
+pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(parts_desk::queue(&state.db, &user.0).await?))
+}
+
+/// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
+/// else the named option. Air for dangerous goods is refused with `dangerous_goods_no_air`.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/sourcing-orders", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ProposeRequest,
+    responses((status = 201, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/tickets/{id}/sourcing-orders")]
+pub async fn propose(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ProposeRequest = optional_body(&state, payload).await?;
+    let order = orders::propose(
+        &state.db,
+        &user.0,
+        id.into_inner(),
+        req,
+        state.settings.sourcing.clone(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(order))
+}
+
+/// Records the review of a monitored part (VIN and owner checked); parts manager or director.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/review", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ReviewRequest,
+    responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/review")]
+pub async fn review(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ReviewRequest = optional_body(&state, payload).await?;
+    Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
+}
+
+/// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
+/// (`monitored_part_review_required`). Tells the customer when the part arrives after the crew.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/place", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/place")]
+pub async fn place(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let order = orders::place(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner(),
+        state.settings.sourcing.clone(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+/// The part left the source: carrier (or driver) and tracking number.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/ship", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ShipRequest,
+    responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/ship")]
+pub async fn ship(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: ShipRequest = optional_body(&state, payload).await?;
+    Ok(HttpResponse::Ok().json(orders::ship(&state.db, &user.0, id.into_inner(), req).await?))
+}
+
+/// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/receive", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/receive")]
+pub async fn receive(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner()).await?))
+}
+
+/// The part reached the crew on site: it counts as issued to the rescue lead.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/deliver", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/deliver")]
+pub async fn deliver(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner()).await?))
+}
+
+/// Cancels an order that has not left the source (a reason is required); held units are released.
+#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/cancel", tag = "parts", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = CancelRequest,
+    responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/sourcing-orders/{id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let req: CancelRequest = optional_body(&state, payload).await?;
+    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
+}

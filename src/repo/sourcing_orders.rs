@@ -1,0 +1,297 @@
+//! Sourcing orders: one row per part line being fetched from a sister dealer or the manufacturer.
+//! Status changes are guarded updates (`WHERE status = expected`), so a step posted twice counts once.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{dealers, parts, sourcing_orders};
+use crate::db::AnyConnection;
+use crate::domain::sourcing_order::OrderStatus;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = sourcing_orders)]
+pub struct OrderRecord {
+    pub id: String,
+    pub ticket_id: String,
+    pub plan_part_id: String,
+    pub part_id: String,
+    pub quantity: i32,
+    /// `sister_transfer` or `manufacturer`.
+    pub kind: String,
+    pub source_dealer_id: Option<String>,
+    /// `drive`, `road`, `express` or `air`.
+    pub mode: String,
+    pub status: String,
+    /// `dealer` or `site`.
+    pub destination: String,
+    pub cost_fen: i64,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub eta: Option<NaiveDateTime>,
+    pub carrier: Option<String>,
+    pub tracking_no: Option<String>,
+    pub reviewed_by: Option<String>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub review_note: Option<String>,
+    pub created_by: String,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub placed_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub shipped_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub received_at: Option<NaiveDateTime>,
+    pub received_by: Option<String>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub consumed_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancel_reason: Option<String>,
+}
+
+impl OrderRecord {
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
+    }
+}
+
+/// An order with the names a page shows next to it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub order: OrderRecord,
+    pub part_no: String,
+    pub part_name_zh: String,
+    pub dangerous_goods: bool,
+    pub monitored: bool,
+    /// The sister dealer's name, or empty for a manufacturer order.
+    pub source_name: String,
+}
+
+pub struct NewOrder<'a> {
+    pub ticket_id: &'a str,
+    pub plan_part_id: &'a str,
+    pub part_id: &'a str,
+    pub quantity: i32,
+    pub kind: &'a str,
+    pub source_dealer_id: Option<&'a str>,
+    pub mode: &'a str,
+    pub destination: &'a str,
+    pub cost_fen: i64,
+    pub eta: NaiveDateTime,
+    pub created_by: &'a str,
+}
+
+pub fn insert(conn: &mut AnyConnection, o: NewOrder<'_>) -> Result<String, AppError> {
+    let id = super::new_id();
+    let now = super::now();
+    diesel::insert_into(sourcing_orders::table)
+        .values((
+            sourcing_orders::id.eq(&id),
+            sourcing_orders::ticket_id.eq(o.ticket_id),
+            sourcing_orders::plan_part_id.eq(o.plan_part_id),
+            sourcing_orders::part_id.eq(o.part_id),
+            sourcing_orders::quantity.eq(o.quantity),
+            sourcing_orders::kind.eq(o.kind),
+            sourcing_orders::source_dealer_id.eq(o.source_dealer_id),
+            sourcing_orders::mode.eq(o.mode),
+            sourcing_orders::status.eq(OrderStatus::Proposed.as_str()),
+            sourcing_orders::destination.eq(o.destination),
+            sourcing_orders::cost_fen.eq(o.cost_fen),
+            sourcing_orders::eta.eq(Some(o.eta)),
+            sourcing_orders::created_by.eq(o.created_by),
+            sourcing_orders::created_at.eq(now),
+            sourcing_orders::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<OrderRecord>, AppError> {
+    Ok(sourcing_orders::table
+        .filter(sourcing_orders::id.eq(id))
+        .select(OrderRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<OrderRecord>, AppError> {
+    Ok(sourcing_orders::table
+        .filter(sourcing_orders::ticket_id.eq(ticket_id))
+        .order(sourcing_orders::created_at.asc())
+        .select(OrderRecord::as_select())
+        .load(conn)?)
+}
+
+/// A ticket's orders with part and source names, oldest first.
+pub fn views_for_ticket(
+    conn: &mut AnyConnection,
+    ticket_id: &str,
+) -> Result<Vec<OrderView>, AppError> {
+    let rows: Vec<(OrderRecord, String, String, bool, bool, Option<String>)> =
+        sourcing_orders::table
+            .inner_join(parts::table)
+            .left_join(dealers::table)
+            .filter(sourcing_orders::ticket_id.eq(ticket_id))
+            .order(sourcing_orders::created_at.asc())
+            .select((
+                OrderRecord::as_select(),
+                parts::part_no,
+                parts::name_zh,
+                parts::dangerous_goods,
+                parts::monitored,
+                dealers::name.nullable(),
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(order, part_no, part_name_zh, dg, monitored, source)| OrderView {
+                order,
+                part_no,
+                part_name_zh,
+                dangerous_goods: dg,
+                monitored,
+                source_name: source.unwrap_or_default(),
+            },
+        )
+        .collect())
+}
+
+/// Moves an order from `from` to `to` if nobody moved it first; false when the guard failed.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        sourcing_orders::table
+            .filter(sourcing_orders::id.eq(id))
+            .filter(sourcing_orders::status.eq(from.as_str())),
+    )
+    .set((
+        sourcing_orders::status.eq(to.as_str()),
+        sourcing_orders::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn record_review(
+    conn: &mut AnyConnection,
+    id: &str,
+    by: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::reviewed_by.eq(by),
+            sourcing_orders::reviewed_at.eq(super::now()),
+            sourcing_orders::review_note.eq(note),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// At placement the arrival is promised again from the current time.
+pub fn record_placed(
+    conn: &mut AnyConnection,
+    id: &str,
+    eta: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::placed_at.eq(super::now()),
+            sourcing_orders::eta.eq(eta),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_shipped(
+    conn: &mut AnyConnection,
+    id: &str,
+    carrier: &str,
+    tracking_no: Option<&str>,
+) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::shipped_at.eq(super::now()),
+            sourcing_orders::carrier.eq(carrier),
+            sourcing_orders::tracking_no.eq(tracking_no),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_received(conn: &mut AnyConnection, id: &str, by: &str) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::received_at.eq(super::now()),
+            sourcing_orders::received_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_consumed(conn: &mut AnyConnection, id: &str) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set(sourcing_orders::consumed_at.eq(super::now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn record_cancelled(conn: &mut AnyConnection, id: &str, reason: &str) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::cancelled_at.eq(super::now()),
+            sourcing_orders::cancel_reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Points an order at another plan line (re-planning kept the part) or sends it to the shelf.
+pub fn redirect(
+    conn: &mut AnyConnection,
+    id: &str,
+    plan_part_id: &str,
+    destination: &str,
+) -> Result<(), AppError> {
+    diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
+        .set((
+            sourcing_orders::plan_part_id.eq(plan_part_id),
+            sourcing_orders::destination.eq(destination),
+            sourcing_orders::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Tickets of a dealer with orders not finished yet (the parts desk queue's second half).
+pub fn open_ticket_ids(conn: &mut AnyConnection, dealer_id: &str) -> Result<Vec<String>, AppError> {
+    use crate::db::schema::tickets;
+    Ok(sourcing_orders::table
+        .inner_join(tickets::table)
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(sourcing_orders::status.eq_any([
+            OrderStatus::Proposed.as_str(),
+            OrderStatus::Reviewed.as_str(),
+            OrderStatus::Placed.as_str(),
+            OrderStatus::Shipped.as_str(),
+        ]))
+        .select(sourcing_orders::ticket_id)
+        .distinct()
+        .load(conn)?)
+}

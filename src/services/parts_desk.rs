@@ -1,0 +1,147 @@
+//! The parts desk queue: approved rescues still waiting for parts — what is local, what is on its
+//! way, what nobody has found yet, and what holds each ticket up.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::sourcing::earliest_fix;
+use crate::error::AppError;
+use crate::repo::sourcing_orders;
+use crate::repo::tickets;
+use crate::services::sourcing::in_flight;
+use crate::services::sourcing_orders::require_view;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueTicket {
+    pub ticket_id: String,
+    pub number: String,
+    pub status: String,
+    pub plate: String,
+    pub response_level: i32,
+    pub plan_version: i32,
+    pub lines: Vec<QueueLine>,
+    /// Lines with units nobody has found yet: the desk must choose a source.
+    pub unsourced: i32,
+    /// Lines with units reserved here and not yet issued: ready to hand out.
+    pub to_issue: i32,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub crew_arrival: Option<NaiveDateTime>,
+    /// The latest arrival among parts on their way, if later than the crew.
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub parts_ready_at: Option<NaiveDateTime>,
+    /// The part number that holds the repair up (on its way and later than the crew, or unsourced).
+    pub held_up_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueLine {
+    pub part_id: String,
+    pub part_no: String,
+    pub name_zh: String,
+    pub quantity: i32,
+    pub issued: i32,
+    /// Reserved here, waiting to be issued.
+    pub reserved_here: i32,
+    pub on_the_way: i32,
+    pub unsourced: i32,
+}
+
+/// Approved, dispatched and on-site tickets of the actor's dealer whose parts are not all issued,
+/// and any ticket with an order still on its way; the ones held up longest first.
+pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppError> {
+    require_view(actor)?;
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| {
+        let mut ids: Vec<String> =
+            tickets::in_states(conn, &dealer, &["approved", "dispatched", "on_site"])?
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
+        for id in sourcing_orders::open_ticket_ids(conn, &dealer)? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let now = crate::repo::now();
+        let mut out = Vec::new();
+        for id in ids {
+            let ticket = tickets::by_id(conn, &id)?;
+            let Some(plan) = crate::repo::plans::current(conn, &id)? else {
+                continue;
+            };
+            let version = plan.version;
+            let travel_km = plan.travel_km;
+            let lines = crate::repo::plans::lines(conn, plan)?;
+            let issued = crate::repo::approvals::net_issued(conn, &id)?;
+            let orders = sourcing_orders::for_ticket(conn, &id)?;
+            let mut rows = Vec::new();
+            let mut arrivals = Vec::new();
+            let mut unsourced_part = None;
+            for l in &lines.parts {
+                let issued = issued
+                    .iter()
+                    .find(|(p, _)| *p == l.part_id)
+                    .map_or(0, |(_, q)| *q);
+                let coming = in_flight(&orders, &l.part_id);
+                let unsourced = (l.quantity - issued - l.reserved - coming).max(0);
+                if unsourced > 0 && unsourced_part.is_none() {
+                    unsourced_part = Some(l.part_no.clone());
+                }
+                for o in orders
+                    .iter()
+                    .filter(|o| o.part_id == l.part_id && o.status().in_flight())
+                {
+                    if let Some(eta) = o.eta {
+                        arrivals.push((l.part_no.clone(), eta));
+                    }
+                }
+                rows.push(QueueLine {
+                    part_id: l.part_id.clone(),
+                    part_no: l.part_no.clone(),
+                    name_zh: l.name_zh.clone(),
+                    quantity: l.quantity,
+                    issued,
+                    reserved_here: l.reserved,
+                    on_the_way: coming,
+                    unsourced,
+                });
+            }
+            let waiting = rows.iter().any(|r| r.issued < r.quantity)
+                || orders.iter().any(|o| o.status().in_flight());
+            if !waiting {
+                continue;
+            }
+            let crew = ticket
+                .expected_arrival_at
+                .unwrap_or_else(|| crate::services::approvals::default_arrival(now, travel_km));
+            let (fix_at, by) = earliest_fix(crew, &arrivals);
+            out.push(QueueTicket {
+                ticket_id: ticket.id.clone(),
+                number: ticket.number.clone(),
+                status: ticket.status.clone(),
+                plate: ticket.plate.clone(),
+                response_level: ticket.response_level,
+                plan_version: version,
+                unsourced: rows.iter().filter(|r| r.unsourced > 0).count() as i32,
+                to_issue: rows.iter().filter(|r| r.reserved_here > 0).count() as i32,
+                lines: rows,
+                crew_arrival: ticket.expected_arrival_at,
+                parts_ready_at: by.is_some().then_some(fix_at),
+                // A part nobody has found yet holds the ticket up more than any known arrival.
+                held_up_by: unsourced_part.or(by),
+            });
+        }
+        // Unsourced first, then the latest parts, then the oldest call (the list came in call order).
+        out.sort_by(|a, b| {
+            (b.unsourced > 0)
+                .cmp(&(a.unsourced > 0))
+                .then_with(|| b.parts_ready_at.cmp(&a.parts_ready_at))
+        });
+        Ok(out)
+    })
+    .await
+}

@@ -1,0 +1,673 @@
+//! The parts desk's sourcing orders: propose (the recommendation or another option), review monitored
+//! parts, place (holding the sister dealer's units), ship, receive or deliver to the site — each in
+//! one transaction, with the stock moving exactly once — and what re-planning does to open orders.
+
+use serde::Deserialize;
+
+use crate::auth::Identity;
+use crate::db::{AnyConnection, Db};
+use crate::domain::role::Action;
+use crate::domain::sourcing::{
+    check_choice, recommend, RuleRefusal, ShippingMode, SourcingConfig, SourcingKind,
+    SourcingOption,
+};
+use crate::domain::sourcing_order::{next, Destination, OrderEvent, OrderRefusal, OrderStatus};
+use crate::domain::ticket::TicketStatus;
+use crate::error::{AppError, ErrorCode};
+use crate::notify::templates::Message;
+use crate::repo::approvals::{self, NewIssue};
+use crate::repo::sourcing_orders::{self as orders, NewOrder, OrderRecord};
+use crate::repo::tickets::TicketRecord;
+use crate::repo::{staff, stock};
+use crate::services::notify::{self, Notifier};
+use crate::services::plans::current_lines;
+use crate::services::sourcing::{facts, in_flight, line_options, Situation};
+use crate::services::workflow;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ProposeRequest {
+    /// The plan line's part.
+    pub part_id: String,
+    /// Units to source; defaults to all that is still short.
+    pub quantity: Option<i32>,
+    /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
+    /// picks an option. Leave all three out to take the recommendation.
+    pub kind: Option<String>,
+    pub source_dealer_id: Option<String>,
+    /// `drive`, `road`, `express` or `air`.
+    pub mode: Option<String>,
+    /// `dealer` (into stock, then issued) or `site` (straight to the crew); defaults to the site
+    /// once the crew has left, else the dealer.
+    pub destination: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReviewRequest {
+    /// The VIN on the ticket was checked against the vehicle.
+    #[serde(default)]
+    pub vin_checked: bool,
+    /// The caller was checked to be the registered owner (ID card, vehicle licence).
+    #[serde(default)]
+    pub owner_checked: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ShipRequest {
+    /// Carrier (顺丰, 德邦…) or, for a drive-over, the driver.
+    pub carrier: Option<String>,
+    /// Waybill number; may be empty only for a drive-over.
+    pub tracking_no: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CancelRequest {
+    pub reason: Option<String>,
+}
+
+/// Ticket statuses in which parts are still being got for the approved plan.
+fn parts_phase(status: TicketStatus) -> bool {
+    matches!(
+        status,
+        TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
+    )
+}
+
+fn require(actor: &Identity, event: OrderEvent) -> Result<(), AppError> {
+    if event.permitted(&actor.roles) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(match event {
+            OrderEvent::Review => "review monitored parts",
+            _ => "work sourcing orders",
+        }))
+    }
+}
+
+fn refusal(r: RuleRefusal) -> AppError {
+    let code = match r {
+        RuleRefusal::DangerousGoodsNoAir { .. } => ErrorCode::DangerousGoodsNoAir,
+        RuleRefusal::ReviewRequired => ErrorCode::ReviewRequired,
+    };
+    AppError::new(code, r.to_string())
+}
+
+fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
+    let s = order.status();
+    AppError::new(
+        ErrorCode::InvalidTransition,
+        format!(
+            "寻源单“{}”时不能执行此操作 / An order that is “{}” cannot {}",
+            s.label_zh(),
+            s.label_en(),
+            event.as_str()
+        ),
+    )
+}
+
+/// The order's next status by the pure rules, or the error to show.
+fn step(order: &OrderRecord, event: OrderEvent, monitored: bool) -> Result<OrderStatus, AppError> {
+    next(order.status(), event, monitored).map_err(|r| match r {
+        OrderRefusal::ReviewRequired => refusal(RuleRefusal::ReviewRequired),
+        OrderRefusal::NoReviewNeeded => AppError::new(
+            ErrorCode::InvalidTransition,
+            "只有监控件需要审核 / Only monitored parts are reviewed",
+        ),
+        OrderRefusal::Invalid => invalid(order, event),
+    })
+}
+
+/// Applies a step with the guard; a concurrent step on the same order loses with `stale_state`.
+fn apply(conn: &mut AnyConnection, order: &OrderRecord, to: OrderStatus) -> Result<(), AppError> {
+    if orders::set_status(conn, &order.id, order.status(), to)? {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::StaleState,
+            "寻源单刚被他人处理过，请刷新 / Someone else just updated this order; reload",
+        ))
+    }
+}
+
+/// An order of a ticket of the actor's dealer (another dealer's order is a 404), with its ticket.
+fn load(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    order_id: &str,
+) -> Result<(OrderRecord, TicketRecord), AppError> {
+    let order = orders::get(conn, order_id)?
+        .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
+    let ticket = workflow::load(conn, actor, &order.ticket_id)
+        .map_err(|_| AppError::not_found("寻源单 / sourcing order"))?;
+    Ok((order, ticket))
+}
+
+fn part_of(conn: &mut AnyConnection, part_id: &str) -> Result<staff::Part, AppError> {
+    staff::parts_by_ids(conn, &[part_id.to_owned()])?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("配件 / part"))
+}
+
+fn note(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &TicketRecord,
+    what: &str,
+    order: &OrderRecord,
+    extra: serde_json::Value,
+) -> Result<(), AppError> {
+    let mut data = serde_json::json!({
+        "order_id": order.id, "part_id": order.part_id, "quantity": order.quantity,
+        "kind": order.kind, "mode": order.mode,
+    });
+    if let (Some(d), serde_json::Value::Object(e)) = (data.as_object_mut(), extra) {
+        d.extend(e);
+    }
+    workflow::note(conn, actor, ticket, what, None, Some(data))
+}
+
+/// Chooses an option for a short plan line: the recommendation, or the one asked for.
+pub async fn propose(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    req: ProposeRequest,
+    cfg: SourcingConfig,
+) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Place)?;
+    let kind = match req.kind.as_deref() {
+        None => None,
+        Some(k) => Some(SourcingKind::parse(k).ok_or_else(|| {
+            AppError::field(
+                "kind",
+                "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer",
+            )
+        })?),
+    };
+    let mode = match req.mode.as_deref() {
+        None => None,
+        Some(m) => Some(ShippingMode::parse(m).ok_or_else(|| {
+            AppError::field(
+                "mode",
+                "应为 drive、road、express 或 air / Use drive, road, express or air",
+            )
+        })?),
+    };
+    let destination = match req.destination.as_deref() {
+        None => None,
+        Some(d) => Some(Destination::parse(d).ok_or_else(|| {
+            AppError::field("destination", "应为 dealer 或 site / Use dealer or site")
+        })?),
+    };
+    if kind.is_some() != mode.is_some() {
+        return Err(AppError::field(
+            if kind.is_none() { "kind" } else { "mode" },
+            "指定方案时须同时给出来源类型和运输方式 / Give both kind and mode to pick an option",
+        ));
+    }
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let status = workflow::status_of(&ticket);
+        let lines = current_lines(conn, &ticket.id)?;
+        if !parts_phase(status) || !approvals::director_approved(conn, &lines.plan.id)? {
+            return Err(AppError::new(
+                ErrorCode::PlanNotApproved,
+                "方案经服务总监批准后才能调货或订货 / Parts are sourced only for a director-approved plan",
+            ));
+        }
+        let line = lines
+            .parts
+            .iter()
+            .find(|p| p.part_id == req.part_id)
+            .ok_or_else(|| AppError::field("part_id", "此配件不在当前方案中 / This part is not in the current plan"))?;
+        let issued = approvals::net_issued(conn, &ticket.id)?
+            .into_iter()
+            .find(|(p, _)| *p == line.part_id)
+            .map_or(0, |(_, q)| q);
+        let existing = orders::for_ticket(conn, &ticket.id)?;
+        let short = line.quantity - line.reserved - issued - in_flight(&existing, &line.part_id);
+        if short <= 0 {
+            return Err(AppError::new(
+                ErrorCode::OverIssue,
+                format!(
+                    "{}（{}）已备齐或已在途，无需再寻源 / {} is covered or on its way already",
+                    line.name_zh, line.part_no, line.part_no
+                ),
+            ));
+        }
+        let quantity = req.quantity.unwrap_or(short);
+        if !(1..=short).contains(&quantity) {
+            return Err(AppError::field(
+                "quantity",
+                format!("数量应为 1 到 {short}（尚缺 {short}）/ Quantity must be 1 to {short} (still short)"),
+            ));
+        }
+        let part = facts(&part_of(conn, &line.part_id)?);
+        let at = Situation::of(&ticket, lines.plan.travel_km)?;
+        let opts = line_options(conn, &actor.group_id, &ticket, &part, quantity, &at, &cfg)?;
+        let chosen: SourcingOption = match (kind, mode) {
+            (Some(kind), Some(mode)) => {
+                // Forcing air for dangerous goods is refused whatever the list says.
+                check_choice(&part, mode).map_err(refusal)?;
+                opts.iter()
+                    .find(|o| {
+                        o.kind == kind
+                            && o.mode == mode
+                            && (kind == SourcingKind::Manufacturer
+                                || o.source_dealer_id == req.source_dealer_id)
+                    })
+                    .cloned()
+                    .ok_or_else(|| {
+                        AppError::new(
+                            ErrorCode::InsufficientStock,
+                            "所选来源没有足够可用库存或不提供此运输方式 / The chosen source cannot supply this by that mode",
+                        )
+                    })?
+            }
+            _ => recommend(&opts, at.level).cloned().ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::InsufficientStock,
+                    "没有可用的寻源方案 / No sourcing option is available",
+                )
+            })?,
+        };
+        let destination = destination.unwrap_or(match status {
+            TicketStatus::Dispatched | TicketStatus::OnSite => Destination::Site,
+            _ => Destination::Dealer,
+        });
+        let id = orders::insert(
+            conn,
+            NewOrder {
+                ticket_id: &ticket.id,
+                plan_part_id: &line.id,
+                part_id: &line.part_id,
+                quantity,
+                kind: chosen.kind.as_str(),
+                source_dealer_id: chosen.source_dealer_id.as_deref(),
+                mode: chosen.mode.as_str(),
+                destination: destination.as_str(),
+                cost_fen: chosen.cost_fen,
+                eta: chosen.arrives_at,
+                created_by: &actor.user_id,
+            },
+        )?;
+        let order = orders::get(conn, &id)?.ok_or_else(|| AppError::internal("order vanished"))?;
+        note(conn, &actor, &ticket, "sourcing.proposed", &order, serde_json::json!({
+            "source": chosen.source_name, "destination": destination.as_str(),
+            "eta": chosen.arrives_at.and_utc().to_rfc3339(), "cost_fen": chosen.cost_fen,
+        }))?;
+        tracing::info!(ticket = %ticket.number, part = %line.part_no, kind = chosen.kind.as_str(), mode = chosen.mode.as_str(), "sourcing order proposed");
+        Ok(order)
+    })
+    .await
+}
+
+/// The parts manager or the director records that VIN and owner were checked for a monitored part.
+pub async fn review(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+    req: ReviewRequest,
+) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Review)?;
+    let mut fields = crate::error::FieldErrors::new();
+    if !req.vin_checked {
+        fields.insert("vin_checked".into(), "请核对车架号 / Check the VIN".into());
+    }
+    if !req.owner_checked {
+        fields.insert(
+            "owner_checked".into(),
+            "请核实车主身份 / Check the owner".into(),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(AppError::validation(fields));
+    }
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        let part = part_of(conn, &order.part_id)?;
+        let to = step(&order, OrderEvent::Review, part.monitored)?;
+        apply(conn, &order, to)?;
+        let text = req.note.as_deref().map(str::trim).unwrap_or("");
+        orders::record_review(conn, &order.id, &actor.user_id, text)?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.reviewed",
+            &order,
+            serde_json::json!({
+                "vin_checked": true, "owner_checked": true, "note": text, "vin": ticket.vin,
+            }),
+        )?;
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+/// Places the order: the shipping rule and the review are checked again, a sister dealer's units are
+/// held, the arrival is promised from now, and the customer is told when the part is the slower one.
+pub async fn place(
+    db: &Db,
+    n: &Notifier,
+    actor: &Identity,
+    order_id: String,
+    cfg: SourcingConfig,
+) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Place)?;
+    let (actor, n) = (actor.clone(), n.clone());
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        let part = part_of(conn, &order.part_id)?;
+        let facts = facts(&part);
+        let mode = ShippingMode::parse(&order.mode).ok_or_else(|| AppError::internal("bad mode"))?;
+        check_choice(&facts, mode).map_err(refusal)?;
+        let to = step(&order, OrderEvent::Place, part.monitored)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        if !approvals::director_approved(conn, &lines.plan.id)? {
+            return Err(AppError::new(
+                ErrorCode::PlanNotApproved,
+                "方案经服务总监批准后才能下单 / Orders are placed only for a director-approved plan",
+            ));
+        }
+        let at = Situation::of(&ticket, lines.plan.travel_km)?;
+        let opts = line_options(conn, &actor.group_id, &ticket, &facts, order.quantity, &at, &cfg)?;
+        let eta = opts
+            .iter()
+            .find(|o| o.kind.as_str() == order.kind && o.mode == mode && o.source_dealer_id == order.source_dealer_id)
+            .map(|o| o.arrives_at)
+            .or(order.eta)
+            .unwrap_or(at.now);
+        if let Some(sister) = &order.source_dealer_id {
+            if !stock::reserve_exact(conn, sister, &order.part_id, order.quantity)? {
+                return Err(AppError::new(
+                    ErrorCode::InsufficientStock,
+                    format!("兄弟店的 {} 已被占用，请另选来源 / The sister dealer no longer has {} to spare; choose another source", part.name_zh, part.part_no),
+                ));
+            }
+        }
+        apply(conn, &order, to)?;
+        orders::record_placed(conn, &order.id, eta)?;
+        note(conn, &actor, &ticket, "sourcing.placed", &order, serde_json::json!({
+            "eta": eta.and_utc().to_rfc3339(),
+        }))?;
+        if eta > at.crew_arrival {
+            let status_link = n.status_link(conn, &ticket.id)?;
+            notify::customer(conn, &ticket, &Message::CustomerPartsDelay {
+                customer_name: ticket.customer_name.clone(),
+                part_name: part.name_zh.clone(),
+                new_eta: n.local(eta),
+                dangerous_goods: part.dangerous_goods,
+                status_link,
+            })?;
+        }
+        tracing::info!(ticket = %ticket.number, part = %part.part_no, eta = %eta, "sourcing order placed");
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+pub async fn ship(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+    req: ShipRequest,
+) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Ship)?;
+    let carrier = req
+        .carrier
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .to_owned();
+    let tracking = req
+        .tracking_no
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    if carrier.is_empty() || carrier.chars().count() > 40 {
+        return Err(AppError::field(
+            "carrier",
+            "请填写承运商或送货人（40 字以内）/ Enter the carrier or driver (up to 40 characters)",
+        ));
+    }
+    if tracking.as_ref().is_some_and(|t| t.chars().count() > 40) {
+        return Err(AppError::field(
+            "tracking_no",
+            "运单号过长 / Tracking number too long",
+        ));
+    }
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        if tracking.is_none() && order.mode != ShippingMode::Drive.as_str() {
+            return Err(AppError::field(
+                "tracking_no",
+                "快递、物流和空运须填写运单号 / A tracking number is required unless it is a drive-over",
+            ));
+        }
+        let to = step(&order, OrderEvent::Ship, false)?;
+        apply(conn, &order, to)?;
+        orders::record_shipped(conn, &order.id, &carrier, tracking.as_deref())?;
+        note(conn, &actor, &ticket, "sourcing.shipped", &order, serde_json::json!({
+            "carrier": carrier, "tracking_no": tracking,
+        }))?;
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+/// The units leave the sister dealer's books (they were held there since placement).
+fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(), AppError> {
+    if let Some(sister) = &order.source_dealer_id {
+        if !stock::take_reserved(conn, sister, &order.part_id, order.quantity)? {
+            // The hold was placed with the order; losing it means someone edited stock by hand.
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "兄弟店为此单保留的库存已不在，请核对库存 / The sister dealer's held units are gone; check the stock",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The part arrived at the ticket's dealer: into stock, held for its plan line if the line still
+/// wants it. Posted twice, the second receipt is refused and the stock moves once.
+pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Receive)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        let to = step(&order, OrderEvent::Receive, false)?;
+        apply(conn, &order, to)?;
+        take_from_source(conn, &order)?;
+        // Hold the units for the line only while that line is the current plan's.
+        let line = if parts_phase(workflow::status_of(&ticket)) {
+            current_lines(conn, &ticket.id)?
+                .parts
+                .into_iter()
+                .find(|p| p.id == order.plan_part_id)
+        } else {
+            None
+        };
+        let hold = line.as_ref().map_or(0, |_| order.quantity);
+        stock::put_away(conn, &ticket.dealer_id, &order.part_id, order.quantity, hold)?;
+        if let Some(line) = &line {
+            stock::set_line_reserved(conn, &line.id, line.reserved + hold)?;
+        }
+        orders::record_received(conn, &order.id, &actor.user_id)?;
+        note(conn, &actor, &ticket, "sourcing.received", &order, serde_json::json!({
+            "held_for_plan": hold > 0,
+        }))?;
+        tracing::info!(ticket = %ticket.number, order = %order.id, units = order.quantity, "sourced part received");
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+/// The part reached the crew at the rescue site: it counts as issued to the rescue lead.
+pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Deliver)?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        let status = workflow::status_of(&ticket);
+        if !matches!(status, TicketStatus::Dispatched | TicketStatus::OnSite) {
+            return Err(AppError::new(
+                ErrorCode::InvalidTransition,
+                "救援组不在路上或现场，请收货入库 / The crew is not out; receive the part at the dealer instead",
+            ));
+        }
+        let to = step(&order, OrderEvent::Deliver, false)?;
+        apply(conn, &order, to)?;
+        take_from_source(conn, &order)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        let lead = lines.crew.iter().find(|c| c.lead).map(|c| c.technician_id.clone());
+        approvals::insert_issue(conn, NewIssue {
+            ticket_id: &ticket.id,
+            plan_id: &lines.plan.id,
+            part_id: &order.part_id,
+            dealer_id: &ticket.dealer_id,
+            quantity: order.quantity,
+            issued_by: &actor.user_id,
+            received_by: lead.as_deref(),
+        })?;
+        orders::record_received(conn, &order.id, &actor.user_id)?;
+        note(conn, &actor, &ticket, "sourcing.delivered", &order, serde_json::json!({
+            "received_by": lead,
+        }))?;
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+pub async fn cancel(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+    req: CancelRequest,
+) -> Result<OrderRecord, AppError> {
+    require(actor, OrderEvent::Cancel)?;
+    let reason = req
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .to_owned();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "请填写原因 / A reason is required",
+        ));
+    }
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let (order, ticket) = load(conn, &actor, &order_id)?;
+        cancel_in(conn, &order, &reason)?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.cancelled",
+            &order,
+            serde_json::json!({ "reason": reason }),
+        )?;
+        orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
+    })
+    .await
+}
+
+fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Result<(), AppError> {
+    let to = step(order, OrderEvent::Cancel, false)?;
+    apply(conn, order, to)?;
+    if let (OrderStatus::Placed, Some(sister)) = (order.status(), &order.source_dealer_id) {
+        stock::release(conn, sister, &order.part_id, order.quantity)?;
+    }
+    orders::record_cancelled(conn, &order.id, reason)
+}
+
+/// After the ticket's plan changed or the rescue ended: orders for parts the current plan still
+/// needs follow it to the new line; the rest are cancelled if nothing has left the source yet, or
+/// sent to the dealer's shelf if they are already on the road. Returns what happened, for the audit.
+pub fn follow_plan(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    rescue_over: bool,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let open: Vec<OrderRecord> = orders::for_ticket(conn, &ticket.id)?
+        .into_iter()
+        .filter(|o| o.status().in_flight())
+        .collect();
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let lines = if rescue_over {
+        Vec::new()
+    } else {
+        crate::repo::plans::current(conn, &ticket.id)?
+            .map(|p| crate::repo::plans::lines(conn, p))
+            .transpose()?
+            .map(|l| l.parts)
+            .unwrap_or_default()
+    };
+    let (mut kept, mut cancelled, mut to_shelf) = (0, 0, 0);
+    for o in &open {
+        if let Some(line) = lines.iter().find(|l| l.part_id == o.part_id) {
+            if line.id != o.plan_part_id {
+                orders::redirect(conn, &o.id, &line.id, &o.destination)?;
+            }
+            kept += 1;
+        } else if o.status().cancellable() {
+            let why = if rescue_over {
+                "救援已结束 / The rescue is over"
+            } else {
+                "方案变更，不再需要 / No longer in the plan"
+            };
+            cancel_in(conn, o, why)?;
+            cancelled += 1;
+        } else {
+            // Already on the road: it lands on the dealer's shelf as ordinary stock.
+            orders::redirect(conn, &o.id, &o.plan_part_id, Destination::Dealer.as_str())?;
+            to_shelf += 1;
+        }
+    }
+    Ok(Some(serde_json::json!({
+        "orders_kept": kept, "orders_cancelled": cancelled, "orders_to_shelf": to_shelf,
+    })))
+}
+
+/// At resolve: orders whose parts were fitted are consumed, as far as the used quantities go.
+pub fn consume_used(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    used: &[(String, i32)],
+) -> Result<i32, AppError> {
+    let mut left: Vec<(String, i32)> = used.to_vec();
+    let mut consumed = 0;
+    for o in orders::for_ticket(conn, &ticket.id)? {
+        if !matches!(o.status(), OrderStatus::Received | OrderStatus::Delivered) {
+            continue;
+        }
+        let Some((_, fitted)) = left
+            .iter_mut()
+            .find(|(p, q)| *p == o.part_id && *q >= o.quantity)
+        else {
+            continue;
+        };
+        *fitted -= o.quantity;
+        let to = step(&o, OrderEvent::Consume, false)?;
+        apply(conn, &o, to)?;
+        orders::record_consumed(conn, &o.id)?;
+        consumed += 1;
+    }
+    Ok(consumed)
+}
+
+/// Who may see the parts desk: everyone who may see vehicle history (the desk, managers, director).
+pub fn require_view(actor: &Identity) -> Result<(), AppError> {
+    actor.require(Action::ViewVehicleHistory)
+}

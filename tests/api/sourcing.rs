@@ -1,0 +1,414 @@
+//! Sourcing orders over HTTP: a sister transfer whose stock moves exactly once (even when the
+//! receipt is posted twice at the same moment), monitored parts blocked until reviewed, shipping
+//! rules on forced choices, and re-planning cancelling what is no longer needed.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::both;
+use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::stock::set_stock_at;
+
+/// (on hand, reserved) of a part at a dealer by code.
+fn stock_at(app: &TestApp, code: &'static str, part: &'static str) -> (i32, i32) {
+    app.db
+        .read_blocking(move |conn| {
+            use rescuedesk::db::schema::{dealers, stock};
+            let dealer: String = dealers::table
+                .filter(dealers::code.eq(code))
+                .select(dealers::id)
+                .first(conn)?;
+            Ok(stock::table
+                .filter(stock::dealer_id.eq(dealer))
+                .filter(stock::part_id.eq(part))
+                .select((stock::on_hand, stock::reserved))
+                .first(conn)
+                .optional()?
+                .unwrap_or((0, 0)))
+        })
+        .unwrap()
+}
+
+async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let (status, res) = app.post(token, path, &body).await;
+    assert!(
+        status == 200 || status == 201,
+        "POST {path} {body}: {status} {res}"
+    );
+    res
+}
+
+/// A ticket whose director-approved plan v1 needs one `part` besides the usual battery and fuses.
+async fn approved_with(app: &TestApp, part: &str) -> String {
+    let t: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t["id"].as_str().unwrap().to_owned();
+    let mut plan = plan_body();
+    plan["parts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"part_id": part, "quantity": 1}));
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let (status, res) = app.put(&app.token("hz.workshop"), &p("/plan"), &plan).await;
+    assert_eq!(status, 200, "{res}");
+    let (manager, director) = (app.token("hz.manager"), app.token("hz.director"));
+    ok(
+        app,
+        &app.token("hz.workshop"),
+        &p("/plan/submit"),
+        json!({"version": 1}),
+    )
+    .await;
+    ok(app, &manager, &p("/review"), json!({"decision": "accept"})).await;
+    ok(
+        app,
+        &manager,
+        &p("/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    ok(
+        app,
+        &director,
+        &p("/approval"),
+        json!({"plan_version": 1, "decision": "approve"}),
+    )
+    .await;
+    id
+}
+
+both!(a_sister_transfer_moves_stock_exactly_once, transfer_body);
+async fn transfer_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 2);
+    let id = approved_with(&app, "airbag").await;
+    let (parts, tech) = (app.token("hz.parts"), app.token("hz.tech"));
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    // The crew leaves with what the dealer has; the airbag follows.
+    ok(&app, &tech, &t("/depart"), json!({})).await;
+
+    let nb: String = app.get_json(&parts, &t("/sourcing")).await.1["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"] == "airbag")
+        .unwrap()["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "sister_transfer")
+        .expect("Ningbo is offered")["source_dealer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Forcing air for an airbag (UN3268) is refused with its code; nothing is written.
+    let (status, err) = app
+        .post(
+            &parts,
+            &t("/sourcing-orders"),
+            &json!({"part_id": "airbag", "kind": "sister_transfer", "source_dealer_id": nb, "mode": "air"}),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (422, Some("dangerous_goods_no_air")),
+        "{err}"
+    );
+    assert_eq!(app.count("sourcing_orders"), 0);
+    // Technicians do not order parts.
+    let (status, _) = app
+        .post(&tech, &t("/sourcing-orders"), &json!({"part_id": "airbag"}))
+        .await;
+    assert_eq!(status, 403);
+
+    let order = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag", "kind": "sister_transfer", "source_dealer_id": nb, "mode": "express"}),
+    )
+    .await;
+    assert_eq!(order["status"], "proposed");
+    assert_eq!(
+        order["destination"], "site",
+        "the crew is out: straight to the site"
+    );
+    let o = |s: &str| {
+        format!(
+            "/api/v1/sourcing-orders/{}{s}",
+            order["id"].as_str().unwrap()
+        )
+    };
+    // The line is covered by the order now: a second one is refused.
+    let (status, err) = app
+        .post(
+            &parts,
+            &t("/sourcing-orders"),
+            &json!({"part_id": "airbag"}),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("over_issue")),
+        "{err}"
+    );
+
+    ok(&app, &parts, &o("/place"), json!({})).await;
+    assert_eq!(
+        stock_at(&app, "nb", "airbag"),
+        (2, 1),
+        "held at the sister dealer"
+    );
+    // Express is slower than the crew: the customer is told, with the dangerous-goods sentence.
+    let delay: i64 =
+        app.count("outbox WHERE template = 'customer_parts_delay' AND body_text LIKE '%危险品%'");
+    assert_eq!(delay, 1);
+
+    let (status, err) = app
+        .post(&parts, &o("/ship"), &json!({"carrier": "顺丰"}))
+        .await;
+    assert_eq!(status, 400, "express needs a waybill: {err}");
+    ok(
+        &app,
+        &parts,
+        &o("/ship"),
+        json!({"carrier": "顺丰", "tracking_no": "SF1234567890"}),
+    )
+    .await;
+
+    // Two receipts at once (a double click, a retry): one counts, the other is refused.
+    let (receipt, empty) = (o("/receive"), json!({}));
+    let (a, b) = futures::join!(
+        app.post(&parts, &receipt, &empty),
+        app.post(&parts, &receipt, &empty)
+    );
+    let mut codes = [a.0, b.0];
+    codes.sort();
+    assert_eq!(codes, [200, 409], "{a:?} {b:?}");
+    let (status, _) = app.post(&parts, &o("/receive"), &json!({})).await;
+    assert_eq!(status, 409, "and once more, later");
+    assert_eq!(stock_at(&app, "nb", "airbag"), (1, 0), "left Ningbo once");
+    assert_eq!(
+        stock_at(&app, "hz", "airbag"),
+        (1, 1),
+        "arrived once, held for the plan"
+    );
+
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    let line = report["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"] == "airbag")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (line["short"].as_i64(), line["covered_here"].as_i64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(report["orders"][0]["status"], "received");
+    assert_eq!(report["orders"][0]["tracking_no"], "SF1234567890");
+
+    ok(
+        &app,
+        &parts,
+        &t("/parts-issues"),
+        json!({"plan_version": 1, "lines": [{"part_id": "airbag", "quantity": 1}]}),
+    )
+    .await;
+    assert_eq!(stock_at(&app, "hz", "airbag"), (0, 0));
+    ok(&app, &tech, &t("/arrive"), json!({})).await;
+    ok(
+        &app,
+        &tech,
+        &t("/resolve"),
+        json!({"work_done": "更换气囊", "parts_used": [{"part_id": "airbag", "quantity": 1}]}),
+    )
+    .await;
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    assert_eq!(report["orders"][0]["status"], "consumed");
+    assert_eq!(stock_at(&app, "nb", "airbag"), (1, 0));
+    assert_eq!(stock_at(&app, "hz", "airbag"), (0, 0), "used, not returned");
+    // The journey is on the ticket's timeline.
+    let (_, timeline) = app.get_json(&parts, &t("/timeline")).await;
+    let kinds: Vec<&str> = timeline["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .filter(|k| k.starts_with("sourcing."))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "sourcing.proposed",
+            "sourcing.placed",
+            "sourcing.shipped",
+            "sourcing.received"
+        ]
+    );
+}
+
+both!(a_monitored_part_waits_for_its_review, monitored_body);
+async fn monitored_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "key", 1);
+    let id = approved_with(&app, "key").await;
+    let parts = app.token("hz.parts");
+    let order = ok(
+        &app,
+        &parts,
+        &format!("/api/v1/tickets/{id}/sourcing-orders"),
+        json!({"part_id": "key"}),
+    )
+    .await;
+    assert_eq!(order["destination"], "dealer", "the crew has not left yet");
+    let o = |s: &str| {
+        format!(
+            "/api/v1/sourcing-orders/{}{s}",
+            order["id"].as_str().unwrap()
+        )
+    };
+    let (status, err) = app.post(&parts, &o("/place"), &json!({})).await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("monitored_part_review_required")),
+        "{err}"
+    );
+    assert_eq!(
+        stock_at(&app, "nb", "key"),
+        (1, 0),
+        "nothing held before the review"
+    );
+    let (status, _) = app
+        .post(
+            &parts,
+            &o("/review"),
+            &json!({"vin_checked": true, "owner_checked": true}),
+        )
+        .await;
+    assert_eq!(
+        status, 403,
+        "the parts desk does not sign off its own order"
+    );
+    let manager = app.token("hz.partsmgr");
+    let (status, err) = app
+        .post(&manager, &o("/review"), &json!({"vin_checked": true}))
+        .await;
+    assert_eq!(status, 400);
+    assert!(err["fields"]["owner_checked"].is_string(), "{err}");
+    let reviewed = ok(
+        &app,
+        &manager,
+        &o("/review"),
+        json!({"vin_checked": true, "owner_checked": true, "note": "行驶证与身份证一致"}),
+    )
+    .await;
+    assert_eq!(reviewed["status"], "reviewed");
+    assert!(reviewed["reviewed_by"].is_string());
+    ok(&app, &parts, &o("/place"), json!({})).await;
+    assert_eq!(stock_at(&app, "nb", "key"), (1, 1));
+    let (status, _) = app.post(&parts, &o("/cancel"), &json!({})).await;
+    assert_eq!(status, 400, "a cancellation needs a reason");
+    let cancelled = ok(
+        &app,
+        &parts,
+        &o("/cancel"),
+        json!({"reason": "客户自行配钥匙"}),
+    )
+    .await;
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(stock_at(&app, "nb", "key"), (1, 0), "the hold is released");
+    // Another dealer's staff cannot see the order.
+    let (status, _) = app
+        .post(
+            &app.token("nb.parts"),
+            &o("/ship"),
+            &json!({"carrier": "x", "tracking_no": "1"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+both!(replanning_cancels_orders_no_longer_needed, replan_body);
+async fn replan_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 1);
+    let id = approved_with(&app, "airbag").await;
+    let (parts, tech, workshop) = (
+        app.token("hz.parts"),
+        app.token("hz.tech"),
+        app.token("hz.workshop"),
+    );
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    ok(&app, &tech, &t("/depart"), json!({})).await;
+    ok(&app, &tech, &t("/arrive"), json!({})).await;
+    let order = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag"}),
+    )
+    .await;
+    let oid = order["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        &parts,
+        &format!("/api/v1/sourcing-orders/{oid}/place"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(stock_at(&app, "nb", "airbag"), (1, 1));
+    // On site the airbag turns out fine: the new plan has no airbag.
+    ok(
+        &app,
+        &tech,
+        &t("/mismatch"),
+        json!({"reason": "气囊正常，仅保险丝烧断"}),
+    )
+    .await;
+    let (_, v2) = app.put(&workshop, &t("/plan"), &plan_body()).await;
+    assert_eq!(v2["version"], 2);
+    ok(&app, &workshop, &t("/plan/submit"), json!({"version": 2})).await;
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    assert_eq!(report["orders"][0]["status"], "cancelled", "{report}");
+    assert_eq!(
+        stock_at(&app, "nb", "airbag"),
+        (1, 0),
+        "Ningbo's unit is free again"
+    );
+}
+
+both!(the_parts_desk_queue_shows_what_holds_tickets_up, queue_body);
+async fn queue_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = approved_with(&app, "airbag").await;
+    let (status, q) = app
+        .get_json(&app.token("hz.parts"), "/api/v1/parts-desk/queue")
+        .await;
+    assert_eq!(status, 200, "{q}");
+    let row = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ticket_id"] == id.as_str())
+        .unwrap();
+    assert_eq!(
+        row["held_up_by"], "5G0 880 201 K",
+        "nobody has the airbag yet"
+    );
+    assert_eq!(row["unsourced"], 1);
+    assert_eq!(row["to_issue"], 2, "battery and fuses wait here");
+    let (status, _) = app
+        .get_json(&app.token("hz.tech"), "/api/v1/parts-desk/queue")
+        .await;
+    assert_eq!(status, 403);
+    let (_, other) = app
+        .get_json(&app.token("nb.parts"), "/api/v1/parts-desk/queue")
+        .await;
+    assert_eq!(other, json!([]), "another dealer's desk sees none of it");
+}
