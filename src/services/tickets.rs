@@ -96,6 +96,8 @@ pub struct TicketDetail {
     /// Review, consent and director decisions, voided ones included.
     pub approvals: Vec<crate::repo::approvals::ApprovalRow>,
     pub part_issues: Vec<crate::repo::approvals::IssueRow>,
+    /// Parts being fetched from sister dealers or the manufacturer, and where each is on its way.
+    pub sourcing_orders: Vec<crate::repo::sourcing_orders::OrderView>,
     /// Messages recorded for this ticket (SMS, e-mail).
     pub messages: Vec<crate::repo::outbox::MessageRow>,
     pub stages: Vec<crate::services::timeline::Stage>,
@@ -343,6 +345,7 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             plan_versions: crate::services::plans::versions(conn, &record.id)?,
             approvals: crate::repo::approvals::for_ticket(conn, &record.id)?,
             part_issues: crate::repo::approvals::issues_for_ticket(conn, &record.id)?,
+            sourcing_orders: crate::repo::sourcing_orders::views_for_ticket(conn, &record.id)?,
             messages: crate::repo::outbox::for_ticket(conn, &record.id)?,
             stages,
             expected_arrival_at: record.expected_arrival_at,

@@ -6,6 +6,7 @@ pub mod form;
 pub mod i18n;
 pub mod jobs;
 pub mod outbox_page;
+pub mod parts_desk;
 pub mod plan_editor;
 pub mod public;
 pub mod session;
@@ -49,6 +50,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(plan_editor::search_parts),
         )
         .route("/work", web::get().to(work::page))
+        .route("/parts", web::get().to(parts_desk::queue))
+        .route("/tickets/{id}/parts", web::get().to(parts_desk::show))
+        .route(
+            "/tickets/{id}/parts/act/{action}",
+            web::post().to(parts_desk::act),
+        )
         .route("/j/{code}", web::get().to(public::job))
         .route("/j/{code}/act/{action}", web::post().to(public::job_act))
         .route("/s/{code}", web::get().to(public::status))

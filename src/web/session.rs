@@ -9,7 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use super::i18n::{Locale, LANG_COOKIE};
 use super::PageError;
 use crate::auth::{secret, Identity};
-use crate::domain::role::Action;
+use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode};
 use crate::startup::AppState;
 
@@ -38,6 +38,11 @@ impl WebUser {
             csrf: self.csrf.clone(),
             may_create: self.identity.may(Action::CreateTicket),
             may_outbox: self.identity.may(Action::ViewOutbox),
+            may_parts: self
+                .identity
+                .roles
+                .iter()
+                .any(|r| matches!(r, Role::PartsDesk | Role::PartsManager)),
         }
     }
 
@@ -141,6 +146,8 @@ pub struct Chrome {
     pub csrf: String,
     pub may_create: bool,
     pub may_outbox: bool,
+    /// Parts desk and parts manager: the parts desk link.
+    pub may_parts: bool,
 }
 
 impl Chrome {
@@ -153,6 +160,7 @@ impl Chrome {
             csrf: String::new(),
             may_create: false,
             may_outbox: false,
+            may_parts: false,
         }
     }
 

@@ -159,6 +159,10 @@ struct ShowPage {
     total_yuan: String,
     arrival_input: String,
     arrival_told: String,
+    /// Parts being fetched for this rescue and where each is.
+    orders: Vec<super::parts_desk::OrderRow>,
+    /// The parts desk may open the sourcing page (once a plan is approved).
+    sourcing_link: bool,
 }
 
 pub async fn show(
@@ -301,6 +305,17 @@ pub async fn render(
             .unwrap_or_default(),
         arrival_input: (arrival + offset).format("%Y-%m-%dT%H:%M").to_string(),
         arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
+        orders: super::parts_desk::order_rows(
+            state,
+            user,
+            &d.sourcing_orders,
+            matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
+        ),
+        sourcing_link: user.chrome().may_parts
+            && matches!(
+                t.status,
+                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
+            ),
         alert,
         a,
         d,
@@ -324,6 +339,13 @@ pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
         "approval.rejected" => ("服务总监驳回", "Director rejected"),
         "parts.issued" => ("领料", "Parts issued"),
         "parts.returned" => ("退料", "Parts returned"),
+        "sourcing.proposed" => ("选定配件来源", "Parts source chosen"),
+        "sourcing.reviewed" => ("监控件审核通过", "Monitored part reviewed"),
+        "sourcing.placed" => ("调货/订货已下单", "Parts order placed"),
+        "sourcing.shipped" => ("配件已发出", "Parts shipped"),
+        "sourcing.received" => ("配件到店", "Parts received at dealer"),
+        "sourcing.delivered" => ("配件送达现场", "Parts delivered to site"),
+        "sourcing.cancelled" => ("取消调货/订货", "Parts order cancelled"),
         "stock.changed" => ("库存预留/释放", "Stock reserved / released"),
         "customer.location_shared" => ("客户发送了位置", "Customer sent their location"),
         "customer.location_requested" => ("已发定位请求短信", "Location request texted"),

@@ -1,0 +1,408 @@
+//! The parts desk pages: the queue of rescues waiting for parts, and per ticket the ranked sources
+//! for what the dealer lacks, the orders on their way, and the one form each order's next step needs.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::form::Fields;
+use super::i18n::Locale;
+use super::session::{Chrome, WebUser};
+use super::tickets::local;
+use super::{html, redirect, OrPage, PageError};
+use crate::domain::money::Fen;
+use crate::domain::sourcing::{ShippingMode, SourcingKind};
+use crate::domain::sourcing_order::{OrderEvent, OrderStatus};
+use crate::domain::ticket::TicketStatus;
+use crate::error::AppError;
+use crate::repo::sourcing_orders::OrderView;
+use crate::services::parts_desk::{self, QueueTicket};
+use crate::services::sourcing::{self, SourcingReport};
+use crate::services::sourcing_orders::{
+    self as orders, CancelRequest, ProposeRequest, ReviewRequest, ShipRequest,
+};
+use crate::startup::AppState;
+
+/// One sourcing order as pages show it: what, from where, how, and each step's time.
+pub struct OrderRow {
+    pub id: String,
+    pub part_no: String,
+    pub part_name: String,
+    pub quantity: i32,
+    pub status: &'static str,
+    pub status_label: String,
+    pub source: String,
+    pub mode: String,
+    pub destination: String,
+    pub to_site: bool,
+    pub eta: String,
+    pub cost_yuan: String,
+    pub carrier: String,
+    pub tracking_no: String,
+    pub monitored: bool,
+    pub dangerous_goods: bool,
+    /// (step, local time) for every step taken so far.
+    pub steps: Vec<(String, String)>,
+    pub may_review: bool,
+    pub may_place: bool,
+    pub may_ship: bool,
+    pub may_receive: bool,
+    pub may_deliver: bool,
+    pub may_cancel: bool,
+    pub drive: bool,
+}
+
+pub fn mode_label(l: Locale, mode: &str) -> String {
+    ShippingMode::parse(mode)
+        .map(|m| l.tr(m.label_zh(), m.label_en()).to_owned())
+        .unwrap_or_else(|| mode.to_owned())
+}
+
+/// Rows for a ticket's orders; the step permissions follow the pure order rules and the role table.
+pub fn order_rows(
+    state: &AppState,
+    user: &WebUser,
+    views: &[OrderView],
+    crew_out: bool,
+) -> Vec<OrderRow> {
+    let l = user.locale;
+    let roles = &user.identity.roles;
+    let manufacturer = state.settings.sourcing.manufacturer_name.clone();
+    views
+        .iter()
+        .map(|v| {
+            let o = &v.order;
+            let s = o.status();
+            let can = |e: OrderEvent| {
+                e.permitted(roles) && crate::domain::sourcing_order::next(s, e, v.monitored).is_ok()
+            };
+            let t = |x: &Option<chrono::NaiveDateTime>| x.map(|x| local(state, &x));
+            let mut steps = vec![(l.tr("选定来源", "Chosen").to_owned(), local(state, &o.created_at))];
+            for (label, at) in [
+                (l.tr("审核", "Reviewed"), t(&o.reviewed_at)),
+                (l.tr("下单", "Placed"), t(&o.placed_at)),
+                (l.tr("发货", "Shipped"), t(&o.shipped_at)),
+                (
+                    if s == OrderStatus::Delivered || o.destination == "site" && o.received_at.is_some() {
+                        l.tr("送达现场", "Delivered to site")
+                    } else {
+                        l.tr("到店", "Received")
+                    },
+                    t(&o.received_at),
+                ),
+                (l.tr("已使用", "Used"), t(&o.consumed_at)),
+                (l.tr("取消", "Cancelled"), t(&o.cancelled_at)),
+            ] {
+                if let Some(at) = at {
+                    steps.push((label.to_owned(), at));
+                }
+            }
+            OrderRow {
+                id: o.id.clone(),
+                part_no: v.part_no.clone(),
+                part_name: v.part_name_zh.clone(),
+                quantity: o.quantity,
+                status: s.as_str(),
+                status_label: l.tr(s.label_zh(), s.label_en()).to_owned(),
+                source: if o.kind == SourcingKind::Manufacturer.as_str() {
+                    format!("{} {}", manufacturer, l.tr("紧急订单", "emergency order"))
+                } else {
+                    v.source_name.clone()
+                },
+                mode: mode_label(l, &o.mode),
+                destination: if o.destination == "site" {
+                    l.tr("直送现场", "To the site").to_owned()
+                } else {
+                    l.tr("到店入库", "To the dealer").to_owned()
+                },
+                to_site: o.destination == "site",
+                eta: o.eta.map(|e| local(state, &e)).unwrap_or_default(),
+                cost_yuan: Fen::from_fen(o.cost_fen).yuan_string(),
+                carrier: o.carrier.clone().unwrap_or_default(),
+                tracking_no: o.tracking_no.clone().unwrap_or_default(),
+                monitored: v.monitored,
+                dangerous_goods: v.dangerous_goods,
+                steps,
+                may_review: can(OrderEvent::Review),
+                may_place: can(OrderEvent::Place),
+                may_ship: can(OrderEvent::Ship),
+                may_receive: can(OrderEvent::Receive),
+                may_deliver: can(OrderEvent::Deliver) && crew_out,
+                may_cancel: can(OrderEvent::Cancel),
+                drive: o.mode == ShippingMode::Drive.as_str(),
+            }
+        })
+        .collect()
+}
+
+pub struct QueueRow {
+    pub q: QueueTicket,
+    pub status_label: String,
+    pub ready: String,
+}
+
+#[derive(Template)]
+#[template(path = "parts_queue.html", config = "src/web/askama.toml")]
+struct QueuePage {
+    c: Chrome,
+    rows: Vec<QueueRow>,
+}
+
+pub async fn queue(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+    let l = user.locale;
+    let rows = parts_desk::queue(&state.db, &user.identity)
+        .await
+        .or_page(l)?
+        .into_iter()
+        .map(|q| QueueRow {
+            status_label: TicketStatus::parse(&q.status)
+                .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
+                .unwrap_or_else(|| q.status.clone()),
+            ready: q.parts_ready_at.map(|t| local(&state, &t)).unwrap_or_default(),
+            q,
+        })
+        .collect();
+    Ok(html(StatusCode::OK, &QueuePage { c: user.chrome(), rows }))
+}
+
+/// One option as the page lists it.
+pub struct OptionRow {
+    pub kind: &'static str,
+    pub source_dealer_id: String,
+    pub mode: &'static str,
+    pub source: String,
+    pub mode_label: String,
+    pub distance: String,
+    pub arrives: String,
+    pub fix: String,
+    pub cost_yuan: String,
+    pub allowed: bool,
+    pub refusal: String,
+    pub needs_review: bool,
+    pub recommended: bool,
+}
+
+pub struct LineRow {
+    pub part_id: String,
+    pub part_no: String,
+    pub name: String,
+    pub quantity: i32,
+    pub covered_here: i32,
+    pub on_the_way: i32,
+    pub short: i32,
+    pub dangerous_goods: bool,
+    pub monitored: bool,
+    pub sentence: String,
+    pub options: Vec<OptionRow>,
+}
+
+#[derive(Template)]
+#[template(path = "parts_ticket.html", config = "src/web/askama.toml")]
+struct TicketPartsPage {
+    c: Chrome,
+    ticket_id: String,
+    number: String,
+    status_label: String,
+    crew_out: bool,
+    crew_arrival: String,
+    earliest_fix: String,
+    held_up_by: String,
+    lines: Vec<LineRow>,
+    orders: Vec<OrderRow>,
+    may_order: bool,
+    alert: Option<(&'static str, String)>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+}
+
+async fn render(
+    state: &AppState,
+    user: &WebUser,
+    id: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let l = user.locale;
+    let detail = crate::services::tickets::detail(&state.db, &user.identity, id.clone())
+        .await
+        .or_page(l)?;
+    let report: SourcingReport = match detail.plan {
+        Some(_) => sourcing::report(&state.db, &user.identity, id.clone(), state.settings.sourcing.clone())
+            .await
+            .or_page(l)?,
+        None => {
+            return Err(PageError::App(
+                AppError::new(
+                    crate::error::ErrorCode::InvalidTransition,
+                    "此救援单还没有方案 / This ticket has no plan yet",
+                ),
+                l,
+            ))
+        }
+    };
+    let t = &detail.ticket;
+    let crew_out = matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite);
+    let lines = report
+        .lines
+        .iter()
+        .map(|line| LineRow {
+            part_id: line.part_id.clone(),
+            part_no: line.part_no.clone(),
+            name: line.name_zh.clone(),
+            quantity: line.quantity,
+            covered_here: line.covered_here,
+            on_the_way: line.on_the_way,
+            short: line.short,
+            dangerous_goods: line.dangerous_goods,
+            monitored: line.monitored,
+            sentence: line.customer_sentence.clone().unwrap_or_default(),
+            options: line
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| OptionRow {
+                    kind: o.kind.as_str(),
+                    source_dealer_id: o.source_dealer_id.clone().unwrap_or_default(),
+                    mode: o.mode.as_str(),
+                    source: if o.kind == SourcingKind::Manufacturer {
+                        format!("{} {}", o.source_name, l.tr("紧急订单", "emergency order"))
+                    } else {
+                        o.source_name.clone()
+                    },
+                    mode_label: l.tr(o.mode.label_zh(), o.mode.label_en()).to_owned(),
+                    distance: o.distance_km.map(|d| format!("{d:.0} km")).unwrap_or_default(),
+                    arrives: local(state, &o.arrives_at),
+                    fix: local(state, &o.fix_at),
+                    cost_yuan: Fen::from_fen(o.cost_fen).yuan_string(),
+                    allowed: o.allowed,
+                    refusal: o
+                        .refusal
+                        .as_ref()
+                        .map(|r| l.pick(&r.to_string()).to_owned())
+                        .unwrap_or_default(),
+                    needs_review: o.needs_review,
+                    recommended: line.recommended == Some(i),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = TicketPartsPage {
+        c: user.chrome(),
+        ticket_id: t.id.clone(),
+        number: t.number.clone(),
+        status_label: l.tr(t.status.label_zh(), t.status.label_en()).to_owned(),
+        crew_out,
+        crew_arrival: local(state, &report.crew_arrival),
+        earliest_fix: local(state, &report.earliest_fix_at),
+        held_up_by: report.held_up_by.clone().unwrap_or_default(),
+        lines,
+        orders: order_rows(state, user, &report.orders, crew_out),
+        may_order: OrderEvent::Place.permitted(&user.identity.roles),
+        alert,
+    };
+    Ok(html(status, &page))
+}
+
+fn opt(f: &Fields, name: &str) -> Option<String> {
+    Some(f.get(name).trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Form posts: `propose` for the ticket, the rest on the order named by `order_id`.
+pub async fn act(
+    state: web::Data<AppState>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (id, action) = path.into_inner();
+    let f = Fields::parse(&body);
+    user.check_csrf(f.get("csrf"))?;
+    let (db, me, l) = (&state.db, &user.identity, user.locale);
+    let order_id = f.get("order_id").to_owned();
+    let cfg = state.settings.sourcing.clone();
+    let result: Result<&str, AppError> = async {
+        match action.as_str() {
+            "propose" => {
+                orders::propose(
+                    db,
+                    me,
+                    id.clone(),
+                    ProposeRequest {
+                        part_id: f.get("part_id").to_owned(),
+                        quantity: None,
+                        kind: opt(&f, "kind"),
+                        source_dealer_id: opt(&f, "source_dealer_id"),
+                        mode: opt(&f, "mode"),
+                        destination: opt(&f, "destination"),
+                    },
+                    cfg,
+                )
+                .await?;
+                Ok(l.tr("已选定来源，请下单", "Source chosen; place the order"))
+            }
+            "review" => {
+                orders::review(
+                    db,
+                    me,
+                    order_id,
+                    ReviewRequest {
+                        vin_checked: f.get("vin_checked") == "on",
+                        owner_checked: f.get("owner_checked") == "on",
+                        note: opt(&f, "note"),
+                    },
+                )
+                .await?;
+                Ok(l.tr("已记录审核", "Review recorded"))
+            }
+            "place" => {
+                orders::place(db, &state.notifier, me, order_id, cfg).await?;
+                Ok(l.tr("已下单", "Order placed"))
+            }
+            "ship" => {
+                orders::ship(
+                    db,
+                    me,
+                    order_id,
+                    ShipRequest {
+                        carrier: opt(&f, "carrier"),
+                        tracking_no: opt(&f, "tracking_no"),
+                    },
+                )
+                .await?;
+                Ok(l.tr("已登记发货", "Shipping recorded"))
+            }
+            "receive" => {
+                orders::receive(db, me, order_id).await?;
+                Ok(l.tr("已收货入库", "Received into stock"))
+            }
+            "deliver" => {
+                orders::deliver(db, me, order_id).await?;
+                Ok(l.tr("已送达现场", "Delivered to the site"))
+            }
+            "cancel" => {
+                orders::cancel(db, me, order_id, CancelRequest { reason: opt(&f, "reason") }).await?;
+                Ok(l.tr("已取消", "Cancelled"))
+            }
+            _ => Err(AppError::not_found("操作 / action")),
+        }
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(redirect(&format!("/tickets/{id}/parts"))),
+        Err(e) => {
+            let status = e.code.status();
+            let mut message = l.pick(&e.message).to_owned();
+            for m in e.fields.values() {
+                message.push('：');
+                message.push_str(l.pick(m));
+            }
+            render(&state, &user, id, Some(("error", message)), status).await
+        }
+    }
+}
