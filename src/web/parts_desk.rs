@@ -77,13 +77,18 @@ pub fn order_rows(
                 e.permitted(roles) && crate::domain::sourcing_order::next(s, e, v.monitored).is_ok()
             };
             let t = |x: &Option<chrono::NaiveDateTime>| x.map(|x| local(state, &x));
-            let mut steps = vec![(l.tr("选定来源", "Chosen").to_owned(), local(state, &o.created_at))];
+            let mut steps = vec![(
+                l.tr("选定来源", "Chosen").to_owned(),
+                local(state, &o.created_at),
+            )];
             for (label, at) in [
                 (l.tr("审核", "Reviewed"), t(&o.reviewed_at)),
                 (l.tr("下单", "Placed"), t(&o.placed_at)),
                 (l.tr("发货", "Shipped"), t(&o.shipped_at)),
                 (
-                    if s == OrderStatus::Delivered || o.destination == "site" && o.received_at.is_some() {
+                    if s == OrderStatus::Delivered
+                        || o.destination == "site" && o.received_at.is_some()
+                    {
                         l.tr("送达现场", "Delivered to site")
                     } else {
                         l.tr("到店", "Received")
@@ -158,11 +163,20 @@ pub async fn queue(state: web::Data<AppState>, user: WebUser) -> Result<HttpResp
             status_label: TicketStatus::parse(&q.status)
                 .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
                 .unwrap_or_else(|| q.status.clone()),
-            ready: q.parts_ready_at.map(|t| local(&state, &t)).unwrap_or_default(),
+            ready: q
+                .parts_ready_at
+                .map(|t| local(&state, &t))
+                .unwrap_or_default(),
             q,
         })
         .collect();
-    Ok(html(StatusCode::OK, &QueuePage { c: user.chrome(), rows }))
+    Ok(html(
+        StatusCode::OK,
+        &QueuePage {
+            c: user.chrome(),
+            rows,
+        },
+    ))
 }
 
 /// One option as the page lists it.
@@ -233,9 +247,14 @@ async fn render(
         .await
         .or_page(l)?;
     let report: SourcingReport = match detail.plan {
-        Some(_) => sourcing::report(&state.db, &user.identity, id.clone(), state.settings.sourcing.clone())
-            .await
-            .or_page(l)?,
+        Some(_) => sourcing::report(
+            &state.db,
+            &user.identity,
+            id.clone(),
+            state.settings.sourcing.clone(),
+        )
+        .await
+        .or_page(l)?,
         None => {
             return Err(PageError::App(
                 AppError::new(
@@ -276,7 +295,10 @@ async fn render(
                         o.source_name.clone()
                     },
                     mode_label: l.tr(o.mode.label_zh(), o.mode.label_en()).to_owned(),
-                    distance: o.distance_km.map(|d| format!("{d:.0} km")).unwrap_or_default(),
+                    distance: o
+                        .distance_km
+                        .map(|d| format!("{d:.0} km"))
+                        .unwrap_or_default(),
                     arrives: local(state, &o.arrives_at),
                     fix: local(state, &o.fix_at),
                     cost_yuan: Fen::from_fen(o.cost_fen).yuan_string(),
@@ -386,7 +408,15 @@ pub async fn act(
                 Ok(l.tr("已送达现场", "Delivered to the site"))
             }
             "cancel" => {
-                orders::cancel(db, me, order_id, CancelRequest { reason: opt(&f, "reason") }).await?;
+                orders::cancel(
+                    db,
+                    me,
+                    order_id,
+                    CancelRequest {
+                        reason: opt(&f, "reason"),
+                    },
+                )
+                .await?;
                 Ok(l.tr("已取消", "Cancelled"))
             }
             _ => Err(AppError::not_found("操作 / action")),

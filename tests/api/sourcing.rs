@@ -412,3 +412,76 @@ async fn queue_body(backend: Backend) {
         .await;
     assert_eq!(other, json!([]), "another dealer's desk sees none of it");
 }
+
+both!(the_parts_desk_pages_source_a_missing_part, pages_body);
+async fn pages_body(backend: Backend) {
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 2);
+    let id = approved_with(&app, "airbag").await;
+    let desk = signed_in(&app, "hz.parts").await;
+    let get = |path: String| {
+        let desk = desk.clone();
+        let url = app.url(&path);
+        async move {
+            let res = desk.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let (status, queue) = get("/parts".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        queue.contains(&format!("/tickets/{id}/parts")),
+        "the ticket is queued"
+    );
+    assert!(queue.contains("缺货未寻源"));
+    let (status, page) = get(format!("/tickets/{id}/parts")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("推荐"), "a recommendation is shown");
+    assert!(
+        page.contains("不能空运"),
+        "the dangerous-goods sentence for the customer"
+    );
+    assert!(page.contains("宁波测试4S店"));
+    let csrf = csrf_of(&page);
+    let act = app.url(&format!("/tickets/{id}/parts/act/propose"));
+    // A hand-made form forcing air is refused on the page, and nothing is written.
+    let res = desk
+        .post(&act)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("part_id", "airbag"),
+            ("kind", "manufacturer"),
+            ("mode", "air"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("危险品不能空运"));
+    assert_eq!(app.count("sourcing_orders"), 0);
+    // The recommendation, to the dealer.
+    let res = desk
+        .post(&act)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("part_id", "airbag"),
+            ("destination", "dealer"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "post, redirect, get");
+    let (_, page) = get(format!("/tickets/{id}/parts")).await;
+    assert!(
+        page.contains("data-status=\"proposed\""),
+        "the order is listed"
+    );
+    assert!(page.contains("place-form"), "with its next step");
+    let (_, ticket) = get(format!("/tickets/{id}")).await;
+    assert!(ticket.contains("id=\"parts-journey\""));
+    assert!(ticket.contains("data-status=\"proposed\""));
+    let tech = signed_in(&app, "hz.tech").await;
+    let res = tech.get(app.url("/parts")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}
