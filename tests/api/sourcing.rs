@@ -485,3 +485,79 @@ async fn pages_body(backend: Backend) {
     let res = tech.get(app.url("/parts")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
 }
+
+both!(replanning_keeps_orders_still_needed, keep_body);
+async fn keep_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 1);
+    let id = approved_with(&app, "airbag").await;
+    let (parts, tech, workshop) = (
+        app.token("hz.parts"),
+        app.token("hz.tech"),
+        app.token("hz.workshop"),
+    );
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    ok(&app, &tech, &t("/depart"), json!({})).await;
+    ok(&app, &tech, &t("/arrive"), json!({})).await;
+    let order = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag"}),
+    )
+    .await;
+    let oid = order["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        &parts,
+        &format!("/api/v1/sourcing-orders/{oid}/place"),
+        json!({}),
+    )
+    .await;
+    ok(
+        &app,
+        &tech,
+        &t("/mismatch"),
+        json!({"reason": "还需更换保险丝盒"}),
+    )
+    .await;
+    // The new plan still needs the airbag: the order follows it to the new line.
+    let mut plan = plan_body();
+    plan["parts"] =
+        json!([{"part_id": "fuse", "quantity": 3}, {"part_id": "airbag", "quantity": 1}]);
+    let (_, v2) = app.put(&workshop, &t("/plan"), &plan).await;
+    assert_eq!(v2["version"], 2);
+    ok(&app, &workshop, &t("/plan/submit"), json!({"version": 2})).await;
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    assert_eq!(report["orders"][0]["status"], "placed", "{report}");
+    let new_line: String = app
+        .db
+        .read_blocking(|conn| {
+            use rescuedesk::db::schema::{plan_parts, plans};
+            Ok(plan_parts::table
+                .inner_join(plans::table)
+                .filter(plans::version.eq(2))
+                .filter(plan_parts::part_id.eq("airbag"))
+                .select(plan_parts::id)
+                .first(conn)?)
+        })
+        .unwrap();
+    assert_eq!(report["orders"][0]["plan_part_id"], new_line.as_str());
+    let airbag = report["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"] == "airbag")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (airbag["on_the_way"].as_i64(), airbag["short"].as_i64()),
+        (Some(1), Some(0)),
+        "nothing new to source"
+    );
+    assert_eq!(
+        stock_at(&app, "nb", "airbag"),
+        (1, 1),
+        "still held at Ningbo"
+    );
+}
