@@ -107,6 +107,8 @@ struct JobPage {
     can_tow: bool,
     acknowledged: bool,
     used: Vec<UsedLine>,
+    /// Parts following the crew: (part, status, expected arrival), so nobody waits blindly.
+    coming: Vec<(String, String, String)>,
 }
 
 pub async fn show(
@@ -188,6 +190,19 @@ pub async fn render_for(
         }
     }
     used.retain(|u| u.issued > 0);
+    let coming = d
+        .sourcing_orders
+        .iter()
+        .filter(|o| o.order.status().in_flight())
+        .map(|o| {
+            let s = o.order.status();
+            (
+                format!("{} {} ×{}", o.part_no, o.part_name_zh, o.order.quantity),
+                locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                o.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
+            )
+        })
+        .collect();
     let page = JobPage {
         c: chrome,
         action_base,
@@ -210,6 +225,7 @@ pub async fn render_for(
         can_resolve: can(Event::Resolve),
         can_tow: can(Event::TowToWorkshop),
         used,
+        coming,
         alert,
         d,
     };
