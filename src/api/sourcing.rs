@@ -8,7 +8,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::repo::sourcing_orders::OrderRecord;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
-    self as orders, CancelRequest, ProposeRequest, ReviewRequest, ShipRequest,
+    self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
 use crate::startup::AppState;
 
@@ -49,7 +49,7 @@ pub async fn propose(
 
 /// Records the review of a monitored part (VIN and owner checked); parts manager or director.
 #[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/review", tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ReviewRequest,
+    params(("id" = String, Path)), request_body = PartReviewRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/review")]
 pub async fn review(
@@ -58,7 +58,7 @@ pub async fn review(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReviewRequest = optional_body(&state, payload).await?;
+    let req: PartReviewRequest = optional_body(&state, payload).await?;
     Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
@@ -127,7 +127,7 @@ pub async fn deliver(
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
 #[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/cancel", tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = CancelRequest,
+    params(("id" = String, Path)), request_body = OrderCancelRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/cancel")]
 pub async fn cancel(
@@ -136,6 +136,6 @@ pub async fn cancel(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let req: CancelRequest = optional_body(&state, payload).await?;
+    let req: OrderCancelRequest = optional_body(&state, payload).await?;
     Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
 }

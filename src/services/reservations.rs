@@ -63,11 +63,16 @@ pub fn after_transition(
             if !short.is_empty() {
                 tracing::info!(ticket = %ticket.number, lines = short.len(), "plan submitted with parts the dealer cannot cover");
             }
-            let orders = crate::services::sourcing_orders::follow_plan(conn, ticket, false)?;
-            Ok(Some(serde_json::json!({
-                "orders": orders,
+            let mut data = serde_json::json!({
                 "reserved": coverage.iter().map(|(no, want, got)| serde_json::json!({ "part_no": no, "wanted": want, "reserved": got })).collect::<Vec<_>>()
-            })))
+            });
+            // Orders of an earlier version follow the new one (or are cancelled): say so.
+            if let Some(orders) =
+                crate::services::sourcing_orders::follow_plan(conn, ticket, false)?
+            {
+                data["orders"] = orders;
+            }
+            Ok(Some(data))
         }
         Event::ManagerReturn
         | Event::CustomerDeclineReplan
@@ -82,8 +87,13 @@ pub fn after_transition(
         Event::Resolve | Event::TowToWorkshop | Event::Cancel => {
             let released = release_ticket(conn, ticket)?;
             let orders = crate::services::sourcing_orders::follow_plan(conn, ticket, true)?;
-            Ok((released > 0 || orders.is_some())
-                .then(|| serde_json::json!({ "released": released, "orders": orders })))
+            Ok(match (released, orders) {
+                (0, None) => None,
+                (released, None) => Some(serde_json::json!({ "released": released })),
+                (released, Some(orders)) => {
+                    Some(serde_json::json!({ "released": released, "orders": orders }))
+                }
+            })
         }
         _ => Ok(None),
     }

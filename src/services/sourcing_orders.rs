@@ -42,7 +42,7 @@ pub struct ProposeRequest {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReviewRequest {
+pub struct PartReviewRequest {
     /// The VIN on the ticket was checked against the vehicle.
     #[serde(default)]
     pub vin_checked: bool,
@@ -61,7 +61,7 @@ pub struct ShipRequest {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct CancelRequest {
+pub struct OrderCancelRequest {
     pub reason: Option<String>,
 }
 
@@ -309,7 +309,7 @@ pub async fn review(
     db: &Db,
     actor: &Identity,
     order_id: String,
-    req: ReviewRequest,
+    req: PartReviewRequest,
 ) -> Result<OrderRecord, AppError> {
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
@@ -549,7 +549,7 @@ pub async fn cancel(
     db: &Db,
     actor: &Identity,
     order_id: String,
-    req: CancelRequest,
+    req: OrderCancelRequest,
 ) -> Result<OrderRecord, AppError> {
     require(actor, OrderEvent::Cancel)?;
     let reason = req

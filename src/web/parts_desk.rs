@@ -19,7 +19,7 @@ use crate::repo::sourcing_orders::OrderView;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
-    self as orders, CancelRequest, ProposeRequest, ReviewRequest, ShipRequest,
+    self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
 use crate::startup::AppState;
 
@@ -373,7 +373,7 @@ pub async fn act(
                     db,
                     me,
                     order_id,
-                    ReviewRequest {
+                    PartReviewRequest {
                         vin_checked: f.get("vin_checked") == "on",
                         owner_checked: f.get("owner_checked") == "on",
                         note: opt(&f, "note"),
@@ -412,7 +412,7 @@ pub async fn act(
                     db,
                     me,
                     order_id,
-                    CancelRequest {
+                    OrderCancelRequest {
                         reason: opt(&f, "reason"),
                     },
                 )

@@ -142,10 +142,26 @@ async fn openapi_body(backend: Backend) {
         "/api/v1/tickets",
         "/api/v1/tickets/{id}",
         "/api/v1/vehicles/{plate}/history",
+        "/api/v1/tickets/{id}/sourcing",
+        "/api/v1/tickets/{id}/sourcing-orders",
+        "/api/v1/sourcing-orders/{id}/review",
+        "/api/v1/sourcing-orders/{id}/receive",
+        "/api/v1/parts-desk/queue",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
-    assert!(doc["components"]["schemas"]["IntakeRequest"].is_object());
+    for schema in [
+        "IntakeRequest",
+        "ProposeRequest",
+        "PartReviewRequest",
+        "ReviewRequest",
+        "OrderRecord",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} in the document"
+        );
+    }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     // Swagger UI is vendored into the binary: it must not point at a CDN.
     let res = app.client.get(app.url("/api/docs/")).send().await.unwrap();
