@@ -38,6 +38,7 @@ pub async fn propose(
     let req: ProposeRequest = optional_body(&state, payload).await?;
     let order = orders::propose(
         &state.db,
+        &state.notifier,
         &user.0,
         id.into_inner(),
         req,

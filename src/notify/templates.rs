@@ -102,6 +102,12 @@ pub enum Message {
         version: String,
         link: String,
     },
+    /// To the parts manager and the director: a monitored part waits for its VIN and owner check.
+    StaffPartReview {
+        number: String,
+        part: String,
+        link: String,
+    },
     /// To workshop lead, service manager and director: the fault on site is not the planned one.
     StaffMismatch {
         number: String,
@@ -126,6 +132,7 @@ impl Message {
             Message::StaffPlanReturned { .. } => "plan_returned",
             Message::StaffPlanRejected { .. } => "plan_rejected",
             Message::StaffPartsToIssue { .. } => "parts_to_issue",
+            Message::StaffPartReview { .. } => "part_review",
             Message::StaffMismatch { .. } => "fault_mismatch",
         }
     }
@@ -650,6 +657,33 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             },
         ),
 
+        Message::StaffPartReview { number, part, link } => staff(
+            l,
+            StaffText {
+                number,
+                link,
+                subject: match l {
+                    Locale::ZhCn => format!("监控件待审核：救援单 {number}"),
+                    Locale::En => format!("Monitored part to review: ticket {number}"),
+                },
+                body: match l {
+                    Locale::ZhCn => format!("救援单 {number} 需要调货或订购监控件「{part}」。按规定，下单前须核对车架号并核实车主身份（身份证、行驶证）。请尽快审核，配件部才能下单。"),
+                    Locale::En => format!("Ticket {number} needs the monitored part “{part}” from another source. Before it is ordered the VIN must be checked and the owner verified (ID card, vehicle licence). Please review it so the parts desk can place the order."),
+                },
+                fields: vec![(t("监控件", "Monitored part"), part.clone())],
+                action: t("审核", "Review"),
+                sms: match l {
+                    Locale::ZhCn => format!("救援单{number}的监控件「{part}」待审核（核对车架号与车主）："),
+                    Locale::En => format!("Ticket {number}: monitored part “{part}” needs your review (VIN and owner): "),
+                },
+                detail: match l {
+                    Locale::ZhCn => format!("监控件{part}待审核"),
+                    Locale::En => format!("monitored part {part} to review"),
+                },
+                extra: json!({ "part": part }),
+            },
+        ),
+
         Message::StaffMismatch {
             number,
             found,
@@ -1077,6 +1111,14 @@ mod tests {
                 },
             ),
             (
+                "part_review",
+                Message::StaffPartReview {
+                    number: s("HZ01-20261123-0007"),
+                    part: s("5G0 959 753 AB 遥控钥匙"),
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
                 "fault_mismatch",
                 Message::StaffMismatch {
                     number: s("HZ01-20261123-0007"),
@@ -1277,6 +1319,7 @@ mod tests {
                         | Message::StaffPlanReturned { .. }
                         | Message::StaffPlanRejected { .. }
                         | Message::StaffPartsToIssue { .. }
+                        | Message::StaffPartReview { .. }
                         | Message::StaffMismatch { .. }
                 ) {
                     for key in ["number", "detail", "link"] {

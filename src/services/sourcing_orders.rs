@@ -170,6 +170,7 @@ fn note(
 /// Chooses an option for a short plan line: the recommendation, or the one asked for.
 pub async fn propose(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ProposeRequest,
@@ -206,7 +207,7 @@ pub async fn propose(
             "指定方案时须同时给出来源类型和运输方式 / Give both kind and mode to pick an option",
         ));
     }
-    let actor = actor.clone();
+    let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
         let status = workflow::status_of(&ticket);
@@ -298,6 +299,16 @@ pub async fn propose(
             "source": chosen.source_name, "destination": destination.as_str(),
             "eta": chosen.arrives_at.and_utc().to_rfc3339(), "cost_fen": chosen.cost_fen,
         }))?;
+        if part.monitored {
+            let msg = Message::StaffPartReview {
+                number: ticket.number.clone(),
+                part: format!("{} {}", line.part_no, line.name_zh),
+                link: format!("{}/parts", n.ticket_link(&ticket.id)),
+            };
+            for role in ["parts_manager", "service_director"] {
+                notify::staff(conn, &ticket, role, &msg)?;
+            }
+        }
         tracing::info!(ticket = %ticket.number, part = %line.part_no, kind = chosen.kind.as_str(), mode = chosen.mode.as_str(), "sourcing order proposed");
         Ok(order)
     })

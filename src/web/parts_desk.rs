@@ -353,6 +353,7 @@ pub async fn act(
             "propose" => {
                 orders::propose(
                     db,
+                    &state.notifier,
                     me,
                     id.clone(),
                     ProposeRequest {

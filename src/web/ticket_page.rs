@@ -276,6 +276,12 @@ pub async fn render(
     let arrival = d
         .expected_arrival_at
         .unwrap_or_else(|| default_arrival(crate::repo::now(), plan.map_or(0.0, |p| p.travel_km)));
+    let orders = super::parts_desk::order_rows(
+        state,
+        user,
+        &d.sourcing_orders,
+        matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
+    );
     let page = ShowPage {
         c: user.chrome(),
         status_code: t.status.as_str(),
@@ -305,17 +311,14 @@ pub async fn render(
             .unwrap_or_default(),
         arrival_input: (arrival + offset).format("%Y-%m-%dT%H:%M").to_string(),
         arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
-        orders: super::parts_desk::order_rows(
-            state,
-            user,
-            &d.sourcing_orders,
-            matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
-        ),
-        sourcing_link: user.chrome().may_parts
+        sourcing_link: (user.chrome().may_parts
             && matches!(
                 t.status,
                 TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-            ),
+            ))
+            // The director signs off monitored parts on the sourcing page too.
+            || orders.iter().any(|o| o.may_review),
+        orders,
         alert,
         a,
         d,

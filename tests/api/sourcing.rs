@@ -267,6 +267,10 @@ async fn monitored_body(backend: Backend) {
     )
     .await;
     assert_eq!(order["destination"], "dealer", "the crew has not left yet");
+    // The parts manager and the director are asked for the review.
+    let asked: i64 =
+        app.count("outbox WHERE template = 'part_review' AND body_text LIKE '%5G0 959 753 AB%'");
+    assert_eq!(asked, 2, "one to hz.partsmgr, one to hz.director");
     let o = |s: &str| {
         format!(
             "/api/v1/sourcing-orders/{}{s}",
