@@ -78,6 +78,8 @@ pub struct CustomerView {
     pub lead_name: Option<String>,
     pub lead_phone: Option<String>,
     pub expected_arrival_at: Option<chrono::NaiveDateTime>,
+    /// When the last ordered part is due, if one is on its way (placed or shipped).
+    pub parts_expected_at: Option<chrono::NaiveDateTime>,
     pub location_shared: bool,
 }
 
@@ -103,6 +105,14 @@ pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, A
             lead_name: lead.as_ref().filter(|_| approved).map(|l| l.name.clone()),
             lead_phone: lead.as_ref().filter(|_| approved).map(|l| l.phone.clone()),
             expected_arrival_at: t.expected_arrival_at,
+            parts_expected_at: crate::repo::sourcing_orders::for_ticket(conn, &t.id)?
+                .iter()
+                .filter(|o| {
+                    use crate::domain::sourcing_order::OrderStatus as O;
+                    matches!(o.status(), O::Placed | O::Shipped)
+                })
+                .filter_map(|o| o.eta)
+                .max(),
             location_shared: crate::repo::locations::latest(conn, &t.id)?.is_some(),
         })
     })

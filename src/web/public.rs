@@ -119,6 +119,8 @@ struct StatusPage {
     status_code: &'static str,
     status_text: String,
     arrival: String,
+    /// When the part the repair waits for is due (dealer's local time).
+    parts_eta: String,
 }
 
 pub async fn status(
@@ -170,6 +172,10 @@ pub async fn status(
         &StatusPage {
             c: Chrome::anonymous(locale),
             status_code: v.status.as_str(),
+            parts_eta: v
+                .parts_expected_at
+                .map(|t| (t + offset).format("%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
             arrival: v
                 .expected_arrival_at
                 .map(|t| (t + offset).format("%H:%M").to_string())

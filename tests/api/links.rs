@@ -8,7 +8,7 @@ use crate::both;
 use crate::helpers::{intake_body, plan_body, Backend, TestApp};
 
 /// The link code in a message body: `…/j/CODE` or `…/s/CODE`.
-fn code_in(text: &str, kind: char) -> String {
+pub(crate) fn code_in(text: &str, kind: char) -> String {
     let marker = format!("/{kind}/");
     let at = text
         .find(&marker)
@@ -55,7 +55,11 @@ async fn approved(app: &TestApp) -> String {
     id
 }
 
-fn message_to(app: &TestApp, template: &'static str, recipient_contains: &'static str) -> String {
+pub(crate) fn message_to(
+    app: &TestApp,
+    template: &'static str,
+    recipient_contains: &'static str,
+) -> String {
     app.db
         .read_blocking(move |conn| {
             use rescuedesk::db::schema::outbox;

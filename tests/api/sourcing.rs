@@ -167,6 +167,19 @@ async fn transfer_body(backend: Backend) {
     let delay: i64 =
         app.count("outbox WHERE template = 'customer_parts_delay' AND body_text LIKE '%危险品%'");
     assert_eq!(delay, 1);
+    // The customer's status page says when the part is due.
+    let sms = crate::links::message_to(&app, "customer_parts_delay", "");
+    let code = crate::links::code_in(&sms, 's');
+    let page = app
+        .client
+        .get(app.url(&format!("/s/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"parts-eta\""), "{page}");
 
     let (status, err) = app
         .post(&parts, &o("/ship"), &json!({"carrier": "顺丰"}))
