@@ -196,6 +196,7 @@ pub struct OptionRow {
     pub recommended: bool,
 }
 
+
 pub struct LineRow {
     pub part_id: String,
     pub part_no: String,
@@ -280,7 +281,13 @@ async fn render(
             short: line.short,
             dangerous_goods: line.dangerous_goods,
             monitored: line.monitored,
-            sentence: line.customer_sentence.clone().unwrap_or_default(),
+            // In the viewer's language (the API's report gives the Chinese one, for the call).
+            sentence: line
+                .options
+                .iter()
+                .find_map(|o| o.refusal.as_ref())
+                .map(|r| r.customer_sentence(l == Locale::ZhCn).to_owned())
+                .unwrap_or_default(),
             options: line
                 .options
                 .iter()
