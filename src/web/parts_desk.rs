@@ -196,7 +196,6 @@ pub struct OptionRow {
     pub recommended: bool,
 }
 
-
 pub struct LineRow {
     pub part_id: String,
     pub part_no: String,
