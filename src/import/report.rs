@@ -71,10 +71,15 @@ impl ImportReport {
         rows.len() as u64
     }
 
-    /// One line of counts, for the terminal and the page.
+    /// One line of counts, for the terminal and the page; "would" while nothing was written.
     pub fn summary(&self) -> String {
+        let (zh, en) = if self.written || !self.rejected() {
+            ("", "")
+        } else {
+            ("（未写入）", " (not written)")
+        };
         format!(
-            "读取 {} 行：新增 {}，更新 {}，未变 {}，跳过 {} / {} rows read: {} inserted, {} updated, {} unchanged, {} skipped",
+            "读取 {} 行：新增 {}，更新 {}，未变 {}，跳过 {}{zh} / {} rows read: {} inserted, {} updated, {} unchanged, {} skipped{en}",
             self.rows, self.inserted, self.updated, self.unchanged, self.skipped,
             self.rows, self.inserted, self.updated, self.unchanged, self.skipped
         )

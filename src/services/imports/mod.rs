@@ -14,6 +14,9 @@ use crate::error::AppError;
 use crate::import::{CsvRows, ImportKind, ImportReport, Row, RowError, Step};
 use crate::repo::audit::{self, NewAuditEvent};
 
+/// The largest file the page and the API take (the CLI streams files of any size).
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct Options {
