@@ -84,7 +84,6 @@ pub fn parse(row: &Row) -> Result<PartRecord, Vec<RowError>> {
     let weight_g = c.take("weight_g", int(0, 10_000_000));
     let dangerous_goods = c.take("dangerous_goods", boolean);
     let un = c.take("un_number", un_number);
-    let monitored = c.take("monitored", boolean);
     // Shipping rules key on the UN number: a dangerous part without one could not be described to a carrier.
     match (dangerous_goods, &un) {
         (Some(true), Some(None)) => c.error(
@@ -97,6 +96,7 @@ pub fn parse(row: &Row) -> Result<PartRecord, Vec<RowError>> {
         ),
         _ => {}
     }
+    let monitored = c.take("monitored", boolean);
     // Every cell parsed when no error was recorded, so the `?`s below never fire then.
     let record = (|| {
         Some(PartRecord {
