@@ -120,7 +120,7 @@ fn run(
                 report.errors.extend(errors);
             }
         }
-        if report.rows % 512 == 0 {
+        if report.rows.is_multiple_of(512) {
             progress(Step::Checking {
                 bytes: rows.bytes_read(),
                 rows: report.rows,
@@ -192,7 +192,7 @@ fn unknown_dealer(row: u64, code: &str, scoped: bool) -> Vec<RowError> {
 
 /// Writes call back every so often, not every row, so a progress bar stays cheap.
 fn tick(done: u64, progress: &mut dyn FnMut(u64), total: u64) {
-    if done % 512 == 0 || done == total {
+    if done.is_multiple_of(512) || done == total {
         progress(done);
     }
 }
