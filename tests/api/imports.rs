@@ -231,6 +231,7 @@ async fn stock_body(backend: Backend) {
     let (status, r) = post_csv(&app, &admin, "stock", bad, true).await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(counts(&r), [4, 0, 1, 0, 3]);
+    let after_skip = all_stock(&app);
     assert_eq!(app.on_hand("airbag"), 1);
     let fuse = all_stock(&app)
         .into_iter()
@@ -241,6 +242,24 @@ async fn stock_body(backend: Backend) {
         (12, 4),
         "reserved untouched, on hand kept"
     );
+
+    // The guard in SQL, for a reservation made after the file was checked.
+    let err = app
+        .db
+        .write_blocking(|conn| {
+            let hz: String = dealers::table
+                .filter(dealers::code.eq("hz"))
+                .select(dealers::id)
+                .first(conn)?;
+            let rows = [
+                (hz.as_str(), "battery", 3, "X"),
+                (hz.as_str(), "fuse", 3, "X"),
+            ];
+            rescuedesk::repo::imports::update_stock_many(conn, &rows, rescuedesk::repo::now())
+        })
+        .unwrap_err();
+    assert_eq!(err.code.as_str(), "stale_state");
+    assert_eq!(all_stock(&app), after_skip, "rolled back whole");
 }
 
 both!(history_import_groups_visits, history_body);

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{repeated, tick, unknown_dealer, Checked, Importer, Outcome};
+use super::{repeated, unknown_dealer, Checked, Importer, Outcome};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::import::stock::parse;
@@ -119,14 +119,40 @@ impl Importer for StockImport {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), AppError> {
         let now = crate::repo::now();
-        let total = self.pending();
-        for (i, w) in self.writes.iter().enumerate() {
-            if w.insert {
-                repo::insert_stock(conn, &w.dealer_id, &w.part_id, w.on_hand, &w.bin, now)?;
-            } else {
-                repo::update_stock(conn, &w.dealer_id, &w.part_id, w.on_hand, &w.bin, now)?;
-            }
-            tick(i as u64 + 1, progress, total);
+        let mut done = 0;
+        let (inserts, updates): (Vec<&StockWrite>, Vec<&StockWrite>) =
+            self.writes.iter().partition(|w| w.insert);
+        for chunk in inserts.chunks(4096) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|w| {
+                    (
+                        w.dealer_id.as_str(),
+                        w.part_id.as_str(),
+                        w.on_hand,
+                        w.bin.as_str(),
+                    )
+                })
+                .collect();
+            repo::insert_stock(conn, &rows, now)?;
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        for chunk in updates.chunks(4096) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|w| {
+                    (
+                        w.dealer_id.as_str(),
+                        w.part_id.as_str(),
+                        w.on_hand,
+                        w.bin.as_str(),
+                    )
+                })
+                .collect();
+            repo::update_stock_many(conn, &rows, now)?;
+            done += chunk.len() as u64;
+            progress(done);
         }
         Ok(())
     }
