@@ -63,7 +63,7 @@ pub async fn form(user: WebUser) -> Result<HttpResponse, PageError> {
 }
 
 /// The form's fields; the file is read up to the cap, and the rest of an oversized one drained
-/// so the browser gets the page instead of a reset connection.
+/// (not kept) so the browser gets the page instead of a reset connection.
 #[derive(Default)]
 struct Upload {
     csrf: String,
@@ -94,12 +94,8 @@ async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
             match field.bytes(MAX_UPLOAD_BYTES).await {
                 Ok(Ok(b)) => u.file = Some(b.to_vec()),
                 Ok(Err(e)) => return Err(bad(&e)),
-                Err(_) => {
-                    u.too_large = true;
-                    while let Some(chunk) = field.next().await {
-                        chunk.map_err(|e| bad(&e))?;
-                    }
-                }
+                // `bytes` has drained the rest, so the other fields still come.
+                Err(_) => u.too_large = true,
             }
             continue;
         }

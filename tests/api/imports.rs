@@ -411,6 +411,25 @@ async fn upload_over_the_cap_is_refused_clearly() {
         (413, Some("payload_too_large")),
         "{r}"
     );
+    let client = signed_in(&app, "hz.admin").await;
+    let html = client
+        .get(app.url("/admin/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = client
+        .post(app.url("/admin/import"))
+        .header("content-type", "multipart/form-data; boundary=----rdtest")
+        .body(multipart(&csrf_of(&html), "parts", &big))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-message\""), "{html}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
