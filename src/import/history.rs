@@ -17,7 +17,7 @@ pub const COLUMNS: &[Column] = &[
     },
     Column {
         name: "vin",
-        aliases: &["车架号", "vin码", "车辆识别代号"],
+        aliases: &["车架号", "VIN码", "车辆识别代号"],
         required: false,
         help: "车架号，可空；填写时须与登记一致 / VIN, may be empty; must match the record when given",
     },
