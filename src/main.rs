@@ -1,4 +1,4 @@
-//! The `rescuedesk` command line: serve, demo, migrate, user and token management — thin, the library does the work.
+//! The `rescuedesk` command line: serve, demo, migrate, import, user and token management — thin, the library does the work.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -40,6 +40,8 @@ enum Command {
     Migrate,
     /// Deliver outbox messages (SMS, e-mail) without serving HTTP; for nodes that only send.
     Worker,
+    /// Import a DMS export (CSV): the parts catalogue, stock, or service history.
+    Import(ImportArgs),
     /// Measure the parts-sourcing search on generated data and print the times.
     Bench(BenchArgs),
     /// Manage staff accounts.
@@ -58,6 +60,18 @@ struct ServeArgs {
     /// Port to listen on, 0 for any free one (overrides server.port).
     #[arg(long, value_name = "N")]
     port: Option<u16>,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// What the file holds: parts, stock or history (columns: README, or the admin page /admin/import).
+    #[arg(value_parser = ["parts", "stock", "history"])]
+    kind: String,
+    /// The CSV file: UTF-8, header row first.
+    file: PathBuf,
+    /// Write the good rows even when some are bad; the report still lists the bad ones.
+    #[arg(long)]
+    skip_bad: bool,
 }
 
 #[derive(Args)]
@@ -134,6 +148,7 @@ fn run() -> anyhow::Result<()> {
         Command::Demo(args) => serve(apply(settings, args), true),
         Command::Worker => worker(settings),
         Command::Bench(args) => bench(settings, args),
+        Command::Import(args) => import::run(&settings, args),
         Command::Migrate => {
             let db = Db::connect(&settings.database)?;
             let n = db.migrate()?;
@@ -217,6 +232,75 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let again = rpassword::prompt_password("Repeat password: ")?;
     anyhow::ensure!(first == again, "the passwords differ");
     Ok(first)
+}
+
+mod import {
+    //! `rescuedesk import`: a progress bar on the terminal, the report on stdout.
+
+    use std::io::IsTerminal;
+
+    use anyhow::Context;
+    use indicatif::{ProgressBar, ProgressStyle};
+    use rescuedesk::db::Db;
+    use rescuedesk::import::{ImportKind, Step};
+    use rescuedesk::services::imports::{import_blocking, Options};
+
+    pub fn run(
+        settings: &rescuedesk::config::Settings,
+        args: super::ImportArgs,
+    ) -> anyhow::Result<()> {
+        let kind = ImportKind::parse(&args.kind).context("kind")?;
+        let file = std::fs::File::open(&args.file)
+            .with_context(|| format!("cannot open {}", args.file.display()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let db = Db::connect(&settings.database).context("database")?;
+        db.migrate()?;
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new(size)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(style("{msg:12} [{wide_bar}] {bytes}/{total_bytes}"));
+        bar.set_message("checking");
+        let mut writing = false;
+        let options = Options {
+            kind,
+            skip_bad: args.skip_bad,
+            group_id: None,
+            utc_offset_hours: settings.tickets.utc_offset_hours,
+            actor_id: None,
+            actor_dealer_id: None,
+        };
+        let started = std::time::Instant::now();
+        let report = import_blocking(&db, file, &options, &mut |step| match step {
+            Step::Checking { bytes, .. } => bar.set_position(bytes),
+            Step::Writing { done, total } => {
+                if !writing {
+                    writing = true;
+                    bar.set_style(style("{msg:12} [{wide_bar}] {pos}/{len} rows"));
+                    bar.set_message("writing");
+                    bar.set_length(total);
+                }
+                bar.set_position(done);
+            }
+        })
+        .map_err(super::describe)?;
+        bar.finish_and_clear();
+        print!("{}", report.to_text());
+        println!("{:.1} s", started.elapsed().as_secs_f64());
+        anyhow::ensure!(
+            !report.rejected(),
+            "import refused: {} bad row(s), nothing written",
+            report.bad_rows()
+        );
+        Ok(())
+    }
+
+    fn style(template: &str) -> ProgressStyle {
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ")
+    }
 }
 
 #[tokio::main]

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
 pub mod health;
+pub mod imports;
 pub mod outbox;
 pub mod rescue;
 pub mod resources;
@@ -57,6 +58,7 @@ use crate::error::{AppError, ErrorCode};
         resources::parts,
         outbox::list,
         outbox::retry,
+        imports::import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -128,6 +130,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resources::parts)
             .service(outbox::list)
             .service(outbox::retry)
+            .service(imports::import)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

@@ -80,6 +80,7 @@ pub enum Action {
     ViewVehicleHistory,
     ViewOutbox,
     RetryMessages,
+    ImportData,
 }
 
 impl Action {
@@ -110,6 +111,8 @@ impl Action {
             // Messages carry customers' numbers: staff who deal with customers.
             Action::ViewOutbox => &[CallAgent, ServiceManager, ServiceDirector, Admin],
             Action::RetryMessages => &[ServiceManager, Admin],
+            // Imports overwrite the catalogue and stock of a whole dealer group at once.
+            Action::ImportData => &[Admin],
         }
     }
 
@@ -120,6 +123,7 @@ impl Action {
             Action::ViewVehicleHistory => "view vehicle service history",
             Action::ViewOutbox => "view the outbox",
             Action::RetryMessages => "retry messages",
+            Action::ImportData => "import DMS data",
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod imports;
 pub mod links;
 pub mod locations;
 pub mod outbox;

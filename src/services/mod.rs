@@ -3,6 +3,7 @@
 pub mod approvals;
 pub mod bench;
 pub mod demo;
+pub mod imports;
 pub mod notify;
 pub mod outbox;
 pub mod parts_desk;

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod assets;
 pub mod form;
 pub mod i18n;
+pub mod import_page;
 pub mod jobs;
 pub mod outbox_page;
 pub mod parts_desk;
@@ -63,6 +64,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/outbox", web::get().to(outbox_page::page))
         .route("/outbox/{id}/retry", web::post().to(outbox_page::retry))
         .route("/jobs", web::get().to(jobs::list))
+        .route("/admin/import", web::get().to(import_page::form))
+        .route("/admin/import", web::post().to(import_page::submit))
         .route("/jobs/{id}", web::get().to(jobs::show))
         .default_service(web::to(not_found));
 }

@@ -43,6 +43,7 @@ impl WebUser {
                 .roles
                 .iter()
                 .any(|r| matches!(r, Role::PartsDesk | Role::PartsManager)),
+            may_import: self.identity.may(Action::ImportData),
         }
     }
 
@@ -148,6 +149,7 @@ pub struct Chrome {
     pub may_outbox: bool,
     /// Parts desk and parts manager: the parts desk link.
     pub may_parts: bool,
+    pub may_import: bool,
 }
 
 impl Chrome {
@@ -161,6 +163,7 @@ impl Chrome {
             may_create: false,
             may_outbox: false,
             may_parts: false,
+            may_import: false,
         }
     }
 

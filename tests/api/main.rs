@@ -4,6 +4,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod imports;
 mod intake;
 mod links;
 mod listing;

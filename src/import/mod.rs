@@ -1,0 +1,76 @@
+//! Imports from a dealer management system (DMS): CSV files of parts, stock and service history,
+//! parsed and checked row by row into typed records and a report of every bad cell.
+//!
+//! Pure: no database and no HTTP here. `services::imports` matches the records against the
+//! database and writes them in one transaction.
+
+pub mod cells;
+pub mod history;
+pub mod parts;
+pub mod reader;
+pub mod report;
+pub mod stock;
+
+pub use reader::{Column, CsvRows, Row};
+pub use report::{ImportReport, RowError};
+
+use serde::{Deserialize, Serialize};
+
+/// Which file is being imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Parts,
+    Stock,
+    History,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 3] = [ImportKind::Parts, ImportKind::Stock, ImportKind::History];
+
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        ImportKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Parts => "parts",
+            ImportKind::Stock => "stock",
+            ImportKind::History => "history",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ImportKind::Parts => "配件目录",
+            ImportKind::Stock => "库存",
+            ImportKind::History => "维修保养记录",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ImportKind::Parts => "Parts catalogue",
+            ImportKind::Stock => "Stock",
+            ImportKind::History => "Service history",
+        }
+    }
+
+    /// The columns a file of this kind has, for the header check and the documentation.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            ImportKind::Parts => parts::COLUMNS,
+            ImportKind::Stock => stock::COLUMNS,
+            ImportKind::History => history::COLUMNS,
+        }
+    }
+}
+
+/// What the caller sees while a file is being imported (the CLI draws a progress bar from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Checking rows; `bytes` of the file read so far.
+    Checking { bytes: u64, rows: u64 },
+    /// Writing the changes: `done` of `total`.
+    Writing { done: u64, total: u64 },
+}

@@ -1,0 +1,298 @@
+//! Reading a CSV export row by row: UTF-8 (a BOM is fine), a header row, columns found by
+//! name or alias in any order, unknown columns ignored.
+
+use std::io::Read;
+
+use super::RowError;
+
+/// A column a file kind knows: its canonical name and the other headers DMS exports use for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+    /// What goes in it, Chinese / English (shown on the admin page).
+    pub help: &'static str,
+}
+
+/// One data row: its spreadsheet row number and the trimmed cells of the known columns
+/// (empty when the column is absent or the row is short).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub number: u64,
+    columns: &'static [Column],
+    cells: Vec<String>,
+}
+
+impl Row {
+    /// The cell of a column; empty when the column is not in the file.
+    pub fn get(&self, column: &str) -> &str {
+        self.columns
+            .iter()
+            .position(|c| c.name == column)
+            .and_then(|i| self.cells.get(i))
+            .map_or("", String::as_str)
+    }
+
+    #[cfg(test)]
+    pub fn for_test(columns: &'static [Column], number: u64, pairs: &[(&str, &str)]) -> Row {
+        let cells = columns
+            .iter()
+            .map(|c| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == c.name)
+                    .map_or(String::new(), |(_, v)| (*v).to_owned())
+            })
+            .collect();
+        Row {
+            number,
+            columns,
+            cells,
+        }
+    }
+}
+
+/// The rows of one CSV file, read as they are needed (the file is never held whole).
+pub struct CsvRows<R: Read> {
+    reader: csv::Reader<R>,
+    columns: &'static [Column],
+    /// Position in the file of each known column.
+    positions: Vec<Option<usize>>,
+    record: csv::ByteRecord,
+    records: u64,
+    pub ignored_columns: Vec<String>,
+    /// The file could not be read to its end (an I/O error): the import must not go ahead.
+    pub broken: bool,
+}
+
+const NOT_UTF8: &str = "文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / The file is not UTF-8: save it from Excel as “CSV UTF-8 (comma delimited)”";
+
+impl<R: Read> CsvRows<R> {
+    /// Reads the header row and finds the columns; errors name row 1.
+    pub fn open(input: R, columns: &'static [Column]) -> Result<CsvRows<R>, Vec<RowError>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut header = csv::ByteRecord::new();
+        let read = reader.read_byte_record(&mut header).map_err(|e| {
+            vec![RowError::new(
+                1,
+                "",
+                format!("无法读取表头 / Cannot read the header: {e}"),
+            )]
+        })?;
+        if !read {
+            return Err(vec![RowError::new(
+                1,
+                "",
+                "文件为空，第一行须为表头 / The file is empty; the first row must be the header",
+            )]);
+        }
+        let mut names = Vec::with_capacity(header.len());
+        for (i, raw) in header.iter().enumerate() {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
+            match std::str::from_utf8(raw) {
+                Ok(s) => names.push(s.trim().to_owned()),
+                Err(_) => return Err(vec![RowError::new(1, "", NOT_UTF8)]),
+            }
+        }
+        let mut positions = vec![None; columns.len()];
+        let mut errors = Vec::new();
+        let mut ignored_columns = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let key = normalise(name);
+            if key.is_empty() {
+                continue;
+            }
+            let found = columns.iter().position(|c| {
+                normalise(c.name) == key || c.aliases.iter().any(|a| normalise(a) == key)
+            });
+            match found {
+                Some(c) if positions[c].is_some() => errors.push(RowError::new(
+                    1,
+                    columns[c].name,
+                    format!("列重复：{name} / The column appears twice: {name}"),
+                )),
+                Some(c) => positions[c] = Some(i),
+                None => ignored_columns.push(name.clone()),
+            }
+        }
+        for (c, pos) in columns.iter().zip(&positions) {
+            if c.required && pos.is_none() {
+                errors.push(RowError::new(
+                    1,
+                    c.name,
+                    format!("缺少列 {} / Missing column {}", c.name, c.name),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CsvRows {
+            reader,
+            columns,
+            positions,
+            record: csv::ByteRecord::new(),
+            records: 1,
+            ignored_columns,
+            broken: false,
+        })
+    }
+
+    /// Bytes of the file read so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// The next row that is not blank. Cells that are not UTF-8 come back as errors of the row.
+    pub fn next_row(&mut self) -> Option<Result<Row, Vec<RowError>>> {
+        while !self.broken {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => {
+                    // Only I/O fails here (the reader is lenient about quotes); nothing after it can be trusted.
+                    self.broken = true;
+                    return Some(Err(vec![RowError::new(
+                        self.records + 1,
+                        "",
+                        format!("文件读取失败 / The file could not be read: {e}"),
+                    )]));
+                }
+                Ok(true) => {}
+            }
+            // Empty lines are rows in a spreadsheet, but the reader skips them silently.
+            // Records, not file lines: a quoted line break stays inside one spreadsheet row.
+            // (Completely empty lines are skipped by the reader and not counted; spreadsheets
+            // write blank rows as `,,,`, which are.)
+            self.records += 1;
+            // Spreadsheets pad exports with rows of empty cells; they are not data.
+            if self
+                .record
+                .iter()
+                .all(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
+                continue;
+            }
+            let number = self.records;
+            let mut cells = Vec::with_capacity(self.columns.len());
+            let mut errors = Vec::new();
+            for (c, pos) in self.columns.iter().zip(&self.positions) {
+                let raw = pos.and_then(|p| self.record.get(p)).unwrap_or_default();
+                match std::str::from_utf8(raw) {
+                    Ok(s) => cells.push(s.trim().to_owned()),
+                    Err(_) => {
+                        errors.push(RowError::new(number, c.name, NOT_UTF8));
+                        cells.push(String::new());
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Some(Err(errors));
+            }
+            return Some(Ok(Row {
+                number,
+                columns: self.columns,
+                cells,
+            }));
+        }
+        None
+    }
+}
+
+/// Header names compare without case, spaces, `_` or `-`, and with full-width brackets as ASCII.
+fn normalise(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-'))
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: &[Column] = &[
+        Column {
+            name: "part_no",
+            aliases: &["配件号"],
+            required: true,
+            help: "",
+        },
+        Column {
+            name: "name_zh",
+            aliases: &["名称"],
+            required: false,
+            help: "",
+        },
+    ];
+
+    fn rows(text: &[u8]) -> Result<Vec<Result<Row, Vec<RowError>>>, Vec<RowError>> {
+        let mut r = CsvRows::open(text, COLS)?;
+        let mut out = Vec::new();
+        while let Some(row) = r.next_row() {
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn bom_aliases_blank_rows_and_numbers() {
+        let out =
+            rows("\u{feff}名称,Part No,extra\n蓄电池, A1 ,x\n,,\n保险丝,B2\n".as_bytes()).unwrap();
+        assert_eq!(out.len(), 2);
+        let second = out[1].as_ref().unwrap();
+        assert_eq!(second.number, 4, "blank row 3 still counts as a row");
+        assert_eq!(second.get("part_no"), "B2");
+        assert_eq!(out[0].as_ref().unwrap().get("name_zh"), "蓄电池");
+        assert_eq!(out[0].as_ref().unwrap().get("part_no"), "A1");
+    }
+
+    #[test]
+    fn rows_count_like_a_spreadsheet() {
+        let out = rows(b"part_no\r\nA\r\n,\r\nB\r\n\"C\nD\",x\nE").unwrap();
+        let numbers: Vec<u64> = out.iter().map(|r| r.as_ref().unwrap().number).collect();
+        assert_eq!(
+            numbers,
+            vec![2, 4, 5, 6],
+            "a quoted line break stays in one row"
+        );
+    }
+
+    #[test]
+    fn header_problems_name_row_one() {
+        let e = rows(b"name_zh\nx\n").unwrap_err();
+        assert_eq!(
+            e,
+            vec![RowError::new(
+                1,
+                "part_no",
+                "缺少列 part_no / Missing column part_no"
+            )]
+        );
+        let e = rows(b"part_no,PART NO\n").unwrap_err();
+        assert!(e[0].reason.contains("twice"), "{e:?}");
+        let e = rows(b"").unwrap_err();
+        assert!(e[0].reason.contains("empty"), "{e:?}");
+        // "配件号" in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
+        let e = rows(b"\xc5\xe4\xbc\xfe\xba\xc5\nx\n").unwrap_err();
+        assert!(e[0].reason.contains("UTF-8"), "{e:?}");
+    }
+
+    #[test]
+    fn a_cell_that_is_not_utf8_is_an_error_of_its_row() {
+        let out = rows(b"part_no,name_zh\nA1,\xc0\xb6\n").unwrap();
+        let e = out[0].as_ref().unwrap_err();
+        assert_eq!((e[0].row, e[0].column.as_str()), (2, "name_zh"));
+    }
+}

@@ -1,0 +1,164 @@
+//! The admin page for DMS imports: upload a CSV file, see every bad row or the counts.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::session::{Chrome, WebUser};
+use super::{html, OrPage, PageError};
+use crate::domain::role::Action;
+use crate::error::{AppError, ErrorCode};
+use crate::import::{ImportKind, ImportReport};
+use crate::services::imports::{self, MAX_UPLOAD_BYTES};
+use crate::startup::AppState;
+
+/// Bad rows shown on the page; the rest are counted (a garbage file can have 100,000).
+const SHOWN_ERRORS: usize = 500;
+
+#[derive(Template)]
+#[template(path = "import.html", config = "src/web/askama.toml")]
+struct ImportPage {
+    c: Chrome,
+    kinds: [ImportKind; 3],
+    kind: ImportKind,
+    skip_bad: bool,
+    file_name: String,
+    report: Option<ImportReport>,
+    message: Option<String>,
+    max_mb: usize,
+}
+
+impl ImportPage {
+    fn shown_errors(&self) -> &[crate::import::RowError] {
+        self.report
+            .as_ref()
+            .map_or(&[][..], |r| &r.errors[..r.errors.len().min(SHOWN_ERRORS)])
+    }
+
+    fn hidden_errors(&self) -> usize {
+        self.report
+            .as_ref()
+            .map_or(0, |r| r.errors.len().saturating_sub(SHOWN_ERRORS))
+    }
+}
+
+fn page(user: &WebUser, kind: ImportKind) -> ImportPage {
+    ImportPage {
+        c: user.chrome(),
+        kinds: ImportKind::ALL,
+        kind,
+        skip_bad: false,
+        file_name: String::new(),
+        report: None,
+        message: None,
+        max_mb: MAX_UPLOAD_BYTES / 1024 / 1024,
+    }
+}
+
+pub async fn form(user: WebUser) -> Result<HttpResponse, PageError> {
+    user.require(Action::ImportData)?;
+    Ok(html(StatusCode::OK, &page(&user, ImportKind::Parts)))
+}
+
+/// The form's fields; the file is read up to the cap, and the rest of an oversized one drained
+/// (not kept) so the browser gets the page instead of a reset connection.
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    kind: String,
+    skip_bad: bool,
+    file_name: String,
+    file: Option<Vec<u8>>,
+    too_large: bool,
+}
+
+async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
+    let bad = |e: &dyn std::fmt::Display| {
+        AppError::new(
+            ErrorCode::ValidationFailed,
+            format!("上传的表单无法读取 / The uploaded form could not be read: {e}"),
+        )
+    };
+    let mut u = Upload::default();
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| bad(&e))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            u.file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or_default()
+                .to_owned();
+            match field.bytes(MAX_UPLOAD_BYTES).await {
+                Ok(Ok(b)) => u.file = Some(b.to_vec()),
+                Ok(Err(e)) => return Err(bad(&e)),
+                // `bytes` has drained the rest, so the other fields still come.
+                Err(_) => u.too_large = true,
+            }
+            continue;
+        }
+        let value = match field.bytes(4096).await {
+            Ok(Ok(b)) => String::from_utf8_lossy(&b).trim().to_owned(),
+            _ => return Err(bad(&"field too long")),
+        };
+        match name.as_str() {
+            "csrf" => u.csrf = value,
+            "kind" => u.kind = value,
+            "skip_bad" => u.skip_bad = !value.is_empty(),
+            _ => {}
+        }
+    }
+    Ok(u)
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    form: Multipart,
+) -> Result<HttpResponse, PageError> {
+    // The role first: nobody else gets to send 20 MB.
+    user.require(Action::ImportData)?;
+    let u = read_upload(form).await.or_page(user.locale)?;
+    user.check_csrf(&u.csrf)?;
+    let kind = ImportKind::parse(&u.kind).unwrap_or(ImportKind::Parts);
+    let mut p = page(&user, kind);
+    p.skip_bad = u.skip_bad;
+    p.file_name = u.file_name;
+    let file = match (u.too_large, u.file) {
+        (true, _) => {
+            p.message = Some(user.locale.tr(
+                "文件超过上限，请拆分后分批导入，或使用命令行 rescuedesk import",
+                "The file is over the limit: split it, or use the command line, rescuedesk import",
+            ).to_owned());
+            return Ok(html(StatusCode::PAYLOAD_TOO_LARGE, &p));
+        }
+        (false, Some(f)) if !f.is_empty() => f,
+        _ => {
+            p.message = Some(
+                user.locale
+                    .tr("请选择要上传的 CSV 文件", "Choose a CSV file to upload")
+                    .to_owned(),
+            );
+            return Ok(html(StatusCode::BAD_REQUEST, &p));
+        }
+    };
+    let report = imports::import_upload(
+        &state.db,
+        &user.identity,
+        kind,
+        file,
+        u.skip_bad,
+        state.settings.tickets.utc_offset_hours,
+    )
+    .await
+    .or_page(user.locale)?;
+    let status = if report.rejected() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    p.report = Some(report);
+    Ok(html(status, &p))
+}
