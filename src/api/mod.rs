@@ -46,6 +46,7 @@ use crate::error::{AppError, ErrorCode};
         rescue::timeline,
         rescue::sourcing,
         sourcing::queue,
+        sourcing::outgoing,
         sourcing::propose,
         sourcing::review,
         sourcing::place,
@@ -118,6 +119,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(rescue::timeline)
             .service(rescue::sourcing)
             .service(sourcing::queue)
+            .service(sourcing::outgoing)
             .service(sourcing::propose)
             .service(sourcing::review)
             .service(sourcing::place)

@@ -22,6 +22,15 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
     Ok(HttpResponse::Ok().json(parts_desk::queue(&state.db, &user.0).await?))
 }
 
+/// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
+/// (record the shipping with `POST /api/v1/sourcing-orders/{id}/ship`).
+#[utoipa::path(get, path = "/api/v1/parts-desk/outgoing", tag = "parts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<crate::repo::sourcing_orders::OutgoingTransfer>), (status = 403, body = ErrorBody)))]
+#[get("/parts-desk/outgoing")]
+pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(parts_desk::outgoing(&state.db, &user.0).await?))
+}
+
 /// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
 /// else the named option. Air for dangerous goods is refused with `dangerous_goods_no_air`.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/sourcing-orders", tag = "parts", security(("bearer" = [])),

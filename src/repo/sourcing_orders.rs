@@ -295,3 +295,64 @@ pub fn open_ticket_ids(conn: &mut AnyConnection, dealer_id: &str) -> Result<Vec<
         .distinct()
         .load(conn)?)
 }
+
+/// A placed sister transfer another dealer asked this dealer to send.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OutgoingTransfer {
+    #[serde(flatten)]
+    pub order: OrderRecord,
+    pub part_no: String,
+    pub part_name_zh: String,
+    pub dangerous_goods: bool,
+    /// The requesting ticket's number, to write on the parcel.
+    pub ticket_number: String,
+    /// The dealer the part goes to (or whose rescue site it goes to).
+    pub to_dealer: String,
+    pub to_address: String,
+}
+
+/// Transfers this dealer has to send: placed (units held on its shelf), not yet shipped.
+pub fn outgoing(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+) -> Result<Vec<OutgoingTransfer>, AppError> {
+    use crate::db::schema::tickets;
+    let rows: Vec<(OrderRecord, String, String, bool, String, String, String)> =
+        sourcing_orders::table
+            .inner_join(parts::table)
+            .inner_join(tickets::table.inner_join(dealers::table))
+            .filter(sourcing_orders::source_dealer_id.eq(dealer_id))
+            .filter(sourcing_orders::status.eq(OrderStatus::Placed.as_str()))
+            .order(sourcing_orders::placed_at.asc())
+            .select((
+                OrderRecord::as_select(),
+                parts::part_no,
+                parts::name_zh,
+                parts::dangerous_goods,
+                tickets::number,
+                dealers::name,
+                tickets::address,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(order, part_no, part_name_zh, dg, number, to_dealer, site)| {
+                let to_address = if order.destination == "site" {
+                    site
+                } else {
+                    String::new()
+                };
+                OutgoingTransfer {
+                    order,
+                    part_no,
+                    part_name_zh,
+                    dangerous_goods: dg,
+                    ticket_number: number,
+                    to_dealer,
+                    to_address,
+                }
+            },
+        )
+        .collect())
+}

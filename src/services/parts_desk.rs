@@ -145,3 +145,14 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
     })
     .await
 }
+
+/// Sister transfers other dealers of the group placed with the actor's dealer, waiting to be sent.
+pub async fn outgoing(
+    db: &Db,
+    actor: &Identity,
+) -> Result<Vec<sourcing_orders::OutgoingTransfer>, AppError> {
+    require_view(actor)?;
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| sourcing_orders::outgoing(conn, &dealer))
+        .await
+}

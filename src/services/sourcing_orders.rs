@@ -142,6 +142,22 @@ fn load(
     Ok((order, ticket))
 }
 
+/// Like [`load`], but the sister dealer sending the part may also record its shipping: it holds
+/// the waybill. It sees only the order and the ticket number, never the rest of the ticket.
+fn load_for_shipping(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    order_id: &str,
+) -> Result<(OrderRecord, TicketRecord), AppError> {
+    let order = orders::get(conn, order_id)?
+        .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
+    if order.source_dealer_id.as_deref() == Some(actor.dealer_id.as_str()) {
+        let ticket = crate::repo::tickets::by_id(conn, &order.ticket_id)?;
+        return Ok((order, ticket));
+    }
+    load(conn, actor, order_id)
+}
+
 fn part_of(conn: &mut AnyConnection, part_id: &str) -> Result<staff::Part, AppError> {
     staff::parts_by_ids(conn, &[part_id.to_owned()])?
         .into_iter()
@@ -454,7 +470,7 @@ pub async fn ship(
     }
     let actor = actor.clone();
     db.write(move |conn| {
-        let (order, ticket) = load(conn, &actor, &order_id)?;
+        let (order, ticket) = load_for_shipping(conn, &actor, &order_id)?;
         if tracking.is_none() && order.mode != ShippingMode::Drive.as_str() {
             return Err(AppError::field(
                 "tracking_no",

@@ -52,6 +52,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/work", web::get().to(work::page))
         .route("/parts", web::get().to(parts_desk::queue))
+        .route(
+            "/parts/outgoing/{id}/ship",
+            web::post().to(parts_desk::ship_outgoing),
+        )
         .route("/tickets/{id}/parts", web::get().to(parts_desk::show))
         .route(
             "/tickets/{id}/parts/act/{action}",

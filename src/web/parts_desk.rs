@@ -146,14 +146,34 @@ pub struct QueueRow {
     pub ready: String,
 }
 
+pub struct OutgoingRow {
+    pub t: crate::repo::sourcing_orders::OutgoingTransfer,
+    pub mode: String,
+    pub placed: String,
+    pub eta: String,
+    pub drive: bool,
+}
+
 #[derive(Template)]
 #[template(path = "parts_queue.html", config = "src/web/askama.toml")]
 struct QueuePage {
     c: Chrome,
     rows: Vec<QueueRow>,
+    outgoing: Vec<OutgoingRow>,
+    may_ship: bool,
+    alert: Option<(&'static str, String)>,
 }
 
 pub async fn queue(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+    render_queue(&state, &user, None, StatusCode::OK).await
+}
+
+async fn render_queue(
+    state: &AppState,
+    user: &WebUser,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
     let l = user.locale;
     let rows = parts_desk::queue(&state.db, &user.identity)
         .await
@@ -165,18 +185,65 @@ pub async fn queue(state: web::Data<AppState>, user: WebUser) -> Result<HttpResp
                 .unwrap_or_else(|| q.status.clone()),
             ready: q
                 .parts_ready_at
-                .map(|t| local(&state, &t))
+                .map(|t| local(state, &t))
                 .unwrap_or_default(),
             q,
         })
         .collect();
+    let outgoing = parts_desk::outgoing(&state.db, &user.identity)
+        .await
+        .or_page(l)?
+        .into_iter()
+        .map(|t| OutgoingRow {
+            mode: mode_label(l, &t.order.mode),
+            placed: t
+                .order
+                .placed_at
+                .map(|p| local(state, &p))
+                .unwrap_or_default(),
+            eta: t.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
+            drive: t.order.mode == ShippingMode::Drive.as_str(),
+            t,
+        })
+        .collect();
     Ok(html(
-        StatusCode::OK,
+        status,
         &QueuePage {
             c: user.chrome(),
             rows,
+            outgoing,
+            may_ship: OrderEvent::Ship.permitted(&user.identity.roles),
+            alert,
         },
     ))
+}
+
+/// The sending dealer records the shipping of a transfer from the queue page.
+pub async fn ship_outgoing(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let f = Fields::parse(&body);
+    user.check_csrf(f.get("csrf"))?;
+    let l = user.locale;
+    let req = ShipRequest {
+        carrier: opt(&f, "carrier"),
+        tracking_no: opt(&f, "tracking_no"),
+    };
+    match orders::ship(&state.db, &user.identity, id.into_inner(), req).await {
+        Ok(_) => Ok(redirect("/parts")),
+        Err(e) => {
+            let status = e.code.status();
+            let mut message = l.pick(&e.message).to_owned();
+            for m in e.fields.values() {
+                message.push('：');
+                message.push_str(l.pick(m));
+            }
+            render_queue(&state, &user, Some(("error", message)), status).await
+        }
+    }
 }
 
 /// One option as the page lists it.

@@ -147,6 +147,7 @@ async fn openapi_body(backend: Backend) {
         "/api/v1/sourcing-orders/{id}/review",
         "/api/v1/sourcing-orders/{id}/receive",
         "/api/v1/parts-desk/queue",
+        "/api/v1/parts-desk/outgoing",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }

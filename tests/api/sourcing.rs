@@ -340,13 +340,9 @@ async fn monitored_body(backend: Backend) {
     .await;
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(stock_at(&app, "nb", "key"), (1, 0), "the hold is released");
-    // Another dealer's staff cannot see the order.
+    // Another dealer's staff cannot work the order (the source dealer may only ship it).
     let (status, _) = app
-        .post(
-            &app.token("nb.parts"),
-            &o("/ship"),
-            &json!({"carrier": "x", "tracking_no": "1"}),
-        )
+        .post(&app.token("nb.parts"), &o("/place"), &json!({}))
         .await;
     assert_eq!(status, 404);
 }
@@ -577,4 +573,95 @@ async fn keep_body(backend: Backend) {
         (1, 1),
         "still held at Ningbo"
     );
+}
+
+both!(
+    the_sending_dealer_sees_and_ships_its_transfer,
+    outgoing_body
+);
+async fn outgoing_body(backend: Backend) {
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 1);
+    let id = approved_with(&app, "airbag").await;
+    let (hz, nb) = (app.token("hz.parts"), app.token("nb.parts"));
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let nb_id: String = app.get_json(&hz, &t("/sourcing")).await.1["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"] == "airbag")
+        .unwrap()["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "sister_transfer")
+        .unwrap()["source_dealer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let order = ok(
+        &app,
+        &hz,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag", "kind": "sister_transfer", "source_dealer_id": nb_id, "mode": "express"}),
+    )
+    .await;
+    let oid = order["id"].as_str().unwrap().to_owned();
+    let (_, before) = app.get_json(&nb, "/api/v1/parts-desk/outgoing").await;
+    assert_eq!(before, json!([]), "nothing to send before it is placed");
+    ok(
+        &app,
+        &hz,
+        &format!("/api/v1/sourcing-orders/{oid}/place"),
+        json!({}),
+    )
+    .await;
+    let (status, out) = app.get_json(&nb, "/api/v1/parts-desk/outgoing").await;
+    assert_eq!(status, 200);
+    assert_eq!(out.as_array().unwrap().len(), 1, "{out}");
+    assert_eq!(out[0]["id"], oid.as_str());
+    assert_eq!(out[0]["to_dealer"], "杭州测试4S店");
+    let (_, mine) = app.get_json(&hz, "/api/v1/parts-desk/outgoing").await;
+    assert_eq!(mine, json!([]), "the requesting dealer sends nothing");
+    // The sending dealer may record the shipping, and nothing else about the order or ticket.
+    let (status, _) = app
+        .post(
+            &nb,
+            &format!("/api/v1/sourcing-orders/{oid}/receive"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get_json(&nb, &t("")).await;
+    assert_eq!(status, 404);
+    let desk = signed_in(&app, "nb.parts").await;
+    let page = desk
+        .get(app.url("/parts"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("/parts/outgoing/{oid}/ship")),
+        "{page}"
+    );
+    let res = desk
+        .post(app.url(&format!("/parts/outgoing/{oid}/ship")))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("carrier", "顺丰速运"),
+            ("tracking_no", "SF0000000001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, report) = app.get_json(&hz, &t("/sourcing")).await;
+    assert_eq!(report["orders"][0]["status"], "shipped");
+    assert_eq!(report["orders"][0]["tracking_no"], "SF0000000001");
+    let (_, after) = app.get_json(&nb, "/api/v1/parts-desk/outgoing").await;
+    assert_eq!(after, json!([]), "sent: off the list");
 }
