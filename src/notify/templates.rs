@@ -108,6 +108,13 @@ pub enum Message {
         part: String,
         link: String,
     },
+    /// To a sister dealer's parts desk: a transfer was placed with them; send it.
+    StaffTransferToSend {
+        number: String,
+        part: String,
+        to: String,
+        link: String,
+    },
     /// To workshop lead, service manager and director: the fault on site is not the planned one.
     StaffMismatch {
         number: String,
@@ -133,6 +140,7 @@ impl Message {
             Message::StaffPlanRejected { .. } => "plan_rejected",
             Message::StaffPartsToIssue { .. } => "parts_to_issue",
             Message::StaffPartReview { .. } => "part_review",
+            Message::StaffTransferToSend { .. } => "transfer_to_send",
             Message::StaffMismatch { .. } => "fault_mismatch",
         }
     }
@@ -657,6 +665,40 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             },
         ),
 
+        Message::StaffTransferToSend {
+            number,
+            part,
+            to,
+            link,
+        } => staff(
+            l,
+            StaffText {
+                number,
+                link,
+                subject: match l {
+                    Locale::ZhCn => format!("请调出配件：{part} 发往 {to}"),
+                    Locale::En => format!("Please send {part} to {to}"),
+                },
+                body: match l {
+                    Locale::ZhCn => format!("{to} 的救援单 {number} 向本店调货「{part}」，配件已在本店货架上为其保留。请尽快发出，并在配件台登记承运商和运单号。"),
+                    Locale::En => format!("{to} needs “{part}” from us for rescue ticket {number}; the units are held on our shelf. Please send them now and record the carrier and waybill on the parts desk."),
+                },
+                fields: vec![
+                    (t("配件", "Part"), part.clone()),
+                    (t("发往", "To"), to.clone()),
+                ],
+                action: t("登记发货", "Record shipping"),
+                sms: match l {
+                    Locale::ZhCn => format!("{to}救援单{number}向本店调货「{part}」，请尽快发出并登记运单："),
+                    Locale::En => format!("{to} needs “{part}” for ticket {number}: please send it and record the waybill: "),
+                },
+                detail: match l {
+                    Locale::ZhCn => format!("调货{part}发往{to}"),
+                    Locale::En => format!("send {part} to {to}"),
+                },
+                extra: json!({ "part": part, "to": to }),
+            },
+        ),
         Message::StaffPartReview { number, part, link } => staff(
             l,
             StaffText {
@@ -1119,6 +1161,15 @@ mod tests {
                 },
             ),
             (
+                "transfer_to_send",
+                Message::StaffTransferToSend {
+                    number: s("HZ01-20261123-0007"),
+                    part: s("5G0 880 201 K 驾驶员安全气囊 ×1"),
+                    to: s("杭州西湖4S店"),
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
                 "fault_mismatch",
                 Message::StaffMismatch {
                     number: s("HZ01-20261123-0007"),
@@ -1320,6 +1371,7 @@ mod tests {
                         | Message::StaffPlanRejected { .. }
                         | Message::StaffPartsToIssue { .. }
                         | Message::StaffPartReview { .. }
+                        | Message::StaffTransferToSend { .. }
                         | Message::StaffMismatch { .. }
                 ) {
                     for key in ["number", "detail", "link"] {

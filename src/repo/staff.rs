@@ -268,3 +268,12 @@ pub fn technician_logins(
         .select((technicians::id, users::login))
         .load(conn)?)
 }
+
+/// A dealer's display name (e.g. for a message to a sister dealer).
+pub fn dealer_name(conn: &mut AnyConnection, dealer_id: &str) -> Result<String, AppError> {
+    use crate::db::schema::dealers;
+    Ok(dealers::table
+        .filter(dealers::id.eq(dealer_id))
+        .select(dealers::name)
+        .first(conn)?)
+}

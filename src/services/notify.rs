@@ -138,7 +138,18 @@ pub fn staff(
     role: &str,
     msg: &Message,
 ) -> Result<(), AppError> {
-    for c in staff::contacts_with_role(conn, &ticket.dealer_id, role)? {
+    staff_at(conn, ticket, &ticket.dealer_id, role, msg)
+}
+
+/// Like [`staff`], for another dealer of the group (a sister dealer asked to send a part).
+pub fn staff_at(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    dealer_id: &str,
+    role: &str,
+    msg: &Message,
+) -> Result<(), AppError> {
+    for c in staff::contacts_with_role(conn, dealer_id, role)? {
         if let Some(phone) = sms_recipient(&c.phone) {
             enqueue(conn, ticket, "sms", &phone, locale_of(&c.locale), msg)?;
         }

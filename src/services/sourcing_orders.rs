@@ -431,6 +431,15 @@ pub async fn place(
                 status_link,
             })?;
         }
+        if let Some(sister) = &order.source_dealer_id {
+            let to = crate::repo::staff::dealer_name(conn, &ticket.dealer_id)?;
+            notify::staff_at(conn, &ticket, sister, "parts_desk", &Message::StaffTransferToSend {
+                number: ticket.number.clone(),
+                part: format!("{} {} ×{}", part.part_no, part.name_zh, order.quantity),
+                to,
+                link: format!("{}/parts", n.public_url),
+            })?;
+        }
         tracing::info!(ticket = %ticket.number, part = %part.part_no, eta = %eta, "sourcing order placed");
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })

@@ -617,6 +617,11 @@ async fn outgoing_body(backend: Backend) {
         json!({}),
     )
     .await;
+    // Ningbo's parts desk (one user) is texted to send it.
+    let texted: i64 = app.count(
+        "outbox WHERE template = 'transfer_to_send' AND body_text LIKE '%5G0 880 201 K%' AND body_text LIKE '%杭州测试4S店%'",
+    );
+    assert_eq!(texted, 1);
     let (status, out) = app.get_json(&nb, "/api/v1/parts-desk/outgoing").await;
     assert_eq!(status, 200);
     assert_eq!(out.as_array().unwrap().len(), 1, "{out}");
