@@ -187,11 +187,7 @@ pub async fn act(
             if status == StatusCode::NOT_FOUND && e.message.contains("ticket") {
                 return Err(PageError::App(e, l));
             }
-            let mut message = l.pick(&e.message).to_owned();
-            for m in e.fields.values() {
-                message.push('：');
-                message.push_str(l.pick(m));
-            }
+            let message = super::refusal_text(l, &e);
             let alert = Some(("error", message));
             if back_to_job {
                 super::jobs::render(&state, &user, id, alert, status).await

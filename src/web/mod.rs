@@ -82,6 +82,17 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageErro
     ))
 }
 
+/// A refused form post as one line for the page's alert: the message, then each field's, in the
+/// viewer's language.
+pub fn refusal_text(l: Locale, e: &AppError) -> String {
+    let mut message = l.pick(&e.message).to_owned();
+    for m in e.fields.values() {
+        message.push('：');
+        message.push_str(l.pick(m));
+    }
+    message
+}
+
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))

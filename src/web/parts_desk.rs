@@ -236,11 +236,7 @@ pub async fn ship_outgoing(
         Ok(_) => Ok(redirect("/parts")),
         Err(e) => {
             let status = e.code.status();
-            let mut message = l.pick(&e.message).to_owned();
-            for m in e.fields.values() {
-                message.push('：');
-                message.push_str(l.pick(m));
-            }
+            let message = super::refusal_text(l, &e);
             render_queue(&state, &user, Some(("error", message)), status).await
         }
     }
@@ -501,11 +497,7 @@ pub async fn act(
         Ok(_) => Ok(redirect(&format!("/tickets/{id}/parts"))),
         Err(e) => {
             let status = e.code.status();
-            let mut message = l.pick(&e.message).to_owned();
-            for m in e.fields.values() {
-                message.push('：');
-                message.push_str(l.pick(m));
-            }
+            let message = super::refusal_text(l, &e);
             render(&state, &user, id, Some(("error", message)), status).await
         }
     }

@@ -81,6 +81,28 @@ async fn approved_with(app: &TestApp, part: &str) -> String {
     id
 }
 
+/// The id of the sister dealer the sourcing report offers for a part.
+async fn sister_offering(app: &TestApp, token: &str, ticket: &str, part: &str) -> String {
+    let (_, report) = app
+        .get_json(token, &format!("/api/v1/tickets/{ticket}/sourcing"))
+        .await;
+    let line = report["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"] == part)
+        .unwrap_or_else(|| panic!("{part} is short: {report}"));
+    line["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "sister_transfer")
+        .unwrap_or_else(|| panic!("a sister dealer is offered: {line}"))["source_dealer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 both!(a_sister_transfer_moves_stock_exactly_once, transfer_body);
 async fn transfer_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -91,20 +113,7 @@ async fn transfer_body(backend: Backend) {
     // The crew leaves with what the dealer has; the airbag follows.
     ok(&app, &tech, &t("/depart"), json!({})).await;
 
-    let nb: String = app.get_json(&parts, &t("/sourcing")).await.1["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["part_id"] == "airbag")
-        .unwrap()["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["kind"] == "sister_transfer")
-        .expect("Ningbo is offered")["source_dealer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let nb = sister_offering(&app, &parts, &id, "airbag").await;
     // Forcing air for an airbag (UN3268) is refused with its code; nothing is written.
     let (status, err) = app
         .post(
@@ -586,20 +595,7 @@ async fn outgoing_body(backend: Backend) {
     let id = approved_with(&app, "airbag").await;
     let (hz, nb) = (app.token("hz.parts"), app.token("nb.parts"));
     let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
-    let nb_id: String = app.get_json(&hz, &t("/sourcing")).await.1["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["part_id"] == "airbag")
-        .unwrap()["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["kind"] == "sister_transfer")
-        .unwrap()["source_dealer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let nb_id = sister_offering(&app, &hz, &id, "airbag").await;
     let order = ok(
         &app,
         &hz,
