@@ -56,20 +56,18 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
     require_view(actor)?;
     let dealer = actor.dealer_id.clone();
     db.read(move |conn| {
-        let mut ids: Vec<String> =
-            tickets::in_states(conn, &dealer, &["approved", "dispatched", "on_site"])?
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
+        // The tickets in the parts phase are loaded once; tickets in other states with an order
+        // still on its way (e.g. re-planning) are added by id.
+        let mut queued = tickets::in_states(conn, &dealer, &["approved", "dispatched", "on_site"])?;
         for id in sourcing_orders::open_ticket_ids(conn, &dealer)? {
-            if !ids.contains(&id) {
-                ids.push(id);
+            if !queued.iter().any(|t| t.id == id) {
+                queued.push(tickets::by_id(conn, &id)?);
             }
         }
         let now = crate::repo::now();
         let mut out = Vec::new();
-        for id in ids {
-            let ticket = tickets::by_id(conn, &id)?;
+        for ticket in queued {
+            let id = ticket.id.clone();
             let Some(plan) = crate::repo::plans::current(conn, &id)? else {
                 continue;
             };

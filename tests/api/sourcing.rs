@@ -356,34 +356,42 @@ async fn monitored_body(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+/// The crew on site, and Ningbo's only airbag ordered and placed for them; returns the ticket id.
+async fn airbag_placed_with_crew_on_site(app: &TestApp) -> String {
+    set_stock_at(app, "nb", "airbag", 1);
+    let id = approved_with(app, "airbag").await;
+    let (parts, tech) = (app.token("hz.parts"), app.token("hz.tech"));
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    ok(app, &tech, &t("/depart"), json!({})).await;
+    ok(app, &tech, &t("/arrive"), json!({})).await;
+    let order = ok(
+        app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag"}),
+    )
+    .await;
+    let oid = order["id"].as_str().unwrap();
+    ok(
+        app,
+        &parts,
+        &format!("/api/v1/sourcing-orders/{oid}/place"),
+        json!({}),
+    )
+    .await;
+    id
+}
+
 both!(replanning_cancels_orders_no_longer_needed, replan_body);
 async fn replan_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    set_stock_at(&app, "nb", "airbag", 1);
-    let id = approved_with(&app, "airbag").await;
+    let id = airbag_placed_with_crew_on_site(&app).await;
     let (parts, tech, workshop) = (
         app.token("hz.parts"),
         app.token("hz.tech"),
         app.token("hz.workshop"),
     );
     let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
-    ok(&app, &tech, &t("/depart"), json!({})).await;
-    ok(&app, &tech, &t("/arrive"), json!({})).await;
-    let order = ok(
-        &app,
-        &parts,
-        &t("/sourcing-orders"),
-        json!({"part_id": "airbag"}),
-    )
-    .await;
-    let oid = order["id"].as_str().unwrap().to_owned();
-    ok(
-        &app,
-        &parts,
-        &format!("/api/v1/sourcing-orders/{oid}/place"),
-        json!({}),
-    )
-    .await;
     assert_eq!(stock_at(&app, "nb", "airbag"), (1, 1));
     // On site the airbag turns out fine: the new plan has no airbag.
     ok(
@@ -511,31 +519,13 @@ async fn pages_body(backend: Backend) {
 both!(replanning_keeps_orders_still_needed, keep_body);
 async fn keep_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    set_stock_at(&app, "nb", "airbag", 1);
-    let id = approved_with(&app, "airbag").await;
+    let id = airbag_placed_with_crew_on_site(&app).await;
     let (parts, tech, workshop) = (
         app.token("hz.parts"),
         app.token("hz.tech"),
         app.token("hz.workshop"),
     );
     let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
-    ok(&app, &tech, &t("/depart"), json!({})).await;
-    ok(&app, &tech, &t("/arrive"), json!({})).await;
-    let order = ok(
-        &app,
-        &parts,
-        &t("/sourcing-orders"),
-        json!({"part_id": "airbag"}),
-    )
-    .await;
-    let oid = order["id"].as_str().unwrap().to_owned();
-    ok(
-        &app,
-        &parts,
-        &format!("/api/v1/sourcing-orders/{oid}/place"),
-        json!({}),
-    )
-    .await;
     ok(
         &app,
         &tech,
