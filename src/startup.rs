@@ -25,6 +25,8 @@ pub struct AppState {
     pub public_url: String,
     /// Link signing and local times for the messages services write.
     pub notifier: Notifier,
+    /// Which channels go to the built-in viewer: decides who may read link codes.
+    pub viewer: crate::services::outbox::ViewerChannels,
 }
 
 pub struct Application {
@@ -60,6 +62,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             notifier,
+            viewer: crate::services::outbox::ViewerChannels::from_settings(&settings),
             public_url: settings.public_url(port),
             numbering: NumberingRules {
                 prefix: settings.tickets.number_prefix.clone(),

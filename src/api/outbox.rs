@@ -16,7 +16,8 @@ pub async fn list(
     user: ApiUser,
     q: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(outbox::list(&state.db, &user.0, q.into_inner()).await?))
+    Ok(HttpResponse::Ok()
+        .json(outbox::list(&state.db, &user.0, state.viewer, q.into_inner()).await?))
 }
 
 /// Put a dead-lettered message back in the queue (attempts start again).

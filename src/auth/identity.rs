@@ -21,6 +21,8 @@ pub struct Identity {
     pub locale: String,
     /// Set when a technician acts through a job link, without a sign-in (then `user_id` is empty).
     pub technician_id: Option<String>,
+    /// The public id of the link acted through (its nonce, never the code): audit events name it.
+    pub link_id: Option<String>,
 }
 
 impl Identity {
@@ -30,6 +32,7 @@ impl Identity {
         name: &str,
         dealer_id: &str,
         user_id: Option<&str>,
+        link_id: &str,
     ) -> Identity {
         Identity {
             user_id: user_id.unwrap_or_default().to_owned(),
@@ -41,6 +44,7 @@ impl Identity {
             roles: vec![Role::Technician],
             locale: "zh-CN".into(),
             technician_id: Some(technician_id.to_owned()),
+            link_id: Some(link_id.to_owned()),
         }
     }
 

@@ -54,6 +54,8 @@ pub enum LinkError {
 
 /// 96 bits of HMAC: unguessable, and short in a URL.
 const CODE_BYTES: usize = 12;
+/// The length of a code in the URL: 12 bytes in unpadded base64url.
+const CODE_CHARS: usize = 16;
 
 #[derive(Clone)]
 pub struct LinkSigner {
@@ -125,6 +127,48 @@ impl LinkSigner {
     }
 }
 
+/// What a hidden link code reads as: the reader sees that a link was sent, never one that works.
+pub const HIDDEN_CODE: &str = "••••••";
+
+/// Replaces the code of every job (`/j/…`) and status (`/s/…`) link in a text with [`HIDDEN_CODE`].
+/// A code is the 16 URL-safe characters of [`LinkSigner::code`]; anything else is left alone, so
+/// staff pages such as `/s/` in an address are not touched.
+pub fn hide_codes(text: &str) -> std::borrow::Cow<'_, str> {
+    fn is_code_char(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    }
+    let bytes = text.as_bytes();
+    let code_len = CODE_CHARS;
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 3 <= bytes.len() {
+        let prefix = &bytes[i..i + 3];
+        let start = i + 3;
+        let end = start + code_len;
+        let is_link = (prefix == b"/j/" || prefix == b"/s/")
+            && end <= bytes.len()
+            && bytes[start..end].iter().all(|b| is_code_char(*b))
+            && !bytes.get(end).is_some_and(|b| is_code_char(*b));
+        if is_link {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..start]);
+            o.push_str(HIDDEN_CODE);
+            copied = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 pub fn new_claims(
     ticket_id: &str,
     person: &str,
@@ -148,11 +192,41 @@ mod tests {
     const NOW: i64 = 1_790_000_000;
 
     #[test]
+    fn hides_job_and_status_codes_only() {
+        let s = LinkSigner::new(b"secret");
+        let job = s.code(&new_claims("t", "tech", Scope::Job, 1, NOW));
+        let status = s.code(&new_claims("t", "customer", Scope::Status, 1, NOW));
+        let text = format!(
+            "任务 https://rd.example/j/{job} 进度：https://rd.example/s/{status}。{{\"link\":\"http://x/j/{job}\"}}"
+        );
+        let hidden = hide_codes(&text);
+        assert!(
+            !hidden.contains(&job) && !hidden.contains(&status),
+            "{hidden}"
+        );
+        assert_eq!(
+            hidden,
+            format!(
+                "任务 https://rd.example/j/{HIDDEN_CODE} 进度：https://rd.example/s/{HIDDEN_CODE}。{{\"link\":\"http://x/j/{HIDDEN_CODE}\"}}"
+            )
+        );
+        // Not link codes: too short, too long, another path.
+        for keep in [
+            "/j/abc",
+            "/s/0123456789abcdefXYZ",
+            "/tickets/0123456789abcdef",
+            "杭州/s/路",
+        ] {
+            assert_eq!(hide_codes(keep), keep);
+        }
+    }
+
+    #[test]
     fn round_trip_and_short() {
         let s = LinkSigner::new(b"secret");
         let c = new_claims("ticket-1", "tech-7", Scope::Job, 48, NOW);
         let code = s.code(&c);
-        assert_eq!(code.len(), 16);
+        assert_eq!(code.len(), CODE_CHARS);
         assert_eq!(s.verify(&code, &c, Scope::Job, NOW + 10, false), Ok(()));
     }
 

@@ -241,8 +241,15 @@ pub struct MessageRow {
     pub channel: String,
     pub recipient: String,
     pub template: String,
+    /// Link codes in it are hidden by the service before anyone reads it.
     pub body_text: String,
     pub status: String,
+    #[serde(serialize_with = "crate::api::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<NaiveDateTime>,
 }
 
 pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<MessageRow>, AppError> {
@@ -255,6 +262,8 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<Messa
             outbox::template,
             outbox::body_text,
             outbox::status,
+            outbox::created_at,
+            outbox::sent_at,
         ))
         .load(conn)?)
 }

@@ -156,6 +156,7 @@ pub fn identity(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Identi
         roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
         locale,
         technician_id: None,
+        link_id: None,
     }))
 }
 

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::links::hide_codes;
 use crate::auth::Identity;
 use crate::db::Db;
-use crate::domain::role::Action;
+use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::outbox::{self, MessageRecord};
@@ -34,9 +35,68 @@ pub struct MessageView {
     pub message: MessageRecord,
     /// SMS length: encoding and parts (UCS-2 70/67, GSM 160/153).
     pub sms_parts: Option<usize>,
+    /// True when the job and status link codes in the texts are hidden from this reader.
+    pub links_hidden: bool,
 }
 
-pub async fn list(db: &Db, actor: &Identity, q: OutboxQuery) -> Result<OutboxPage, AppError> {
+/// The channels whose messages end in the built-in viewer because no provider is configured
+/// (the demo). Only there is the viewer the message's destination, so only there may a reader
+/// see a working link code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ViewerChannels {
+    pub sms: bool,
+    pub email: bool,
+}
+
+impl ViewerChannels {
+    pub fn from_settings(s: &crate::config::Settings) -> ViewerChannels {
+        ViewerChannels {
+            sms: s.sms.provider == crate::config::SmsProviderKind::None,
+            email: s.email.transport == crate::config::EmailTransportKind::None,
+        }
+    }
+
+    /// Links are capabilities: a job link departs a crew, a status link shows the customer's
+    /// rescue. Staff see that one was sent, to whom and when; the working code only an admin or
+    /// service manager reading the demo's viewer, where the viewer is the recipient.
+    pub fn may_read_links(self, actor: &Identity, channel: &str) -> bool {
+        let to_viewer = match channel {
+            "sms" => self.sms,
+            "email" => self.email,
+            _ => false,
+        };
+        to_viewer
+            && actor
+                .roles
+                .iter()
+                .any(|r| matches!(r, Role::Admin | Role::ServiceManager))
+    }
+}
+
+/// Hides the link codes of a message unless this reader may see them.
+pub fn for_reader(actor: &Identity, viewer: ViewerChannels, mut m: MessageRecord) -> MessageView {
+    let links_hidden = !viewer.may_read_links(actor, &m.channel);
+    if links_hidden {
+        let hide = |t: &str| hide_codes(t).into_owned();
+        m.subject = hide(&m.subject);
+        m.body_text = hide(&m.body_text);
+        m.body_html = m.body_html.as_deref().map(hide);
+        m.params = hide(&m.params);
+    }
+    MessageView {
+        sms_parts: (m.channel == "sms")
+            .then(|| crate::notify::segments::segments(&m.body_text).parts),
+        message: m,
+        links_hidden,
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Identity,
+    viewer: ViewerChannels,
+    q: OutboxQuery,
+) -> Result<OutboxPage, AppError> {
     actor.require(Action::ViewOutbox)?;
     let mut fields = FieldErrors::new();
     let status = q.status.filter(|s| !s.is_empty());
@@ -73,6 +133,7 @@ pub async fn list(db: &Db, actor: &Identity, q: OutboxQuery) -> Result<OutboxPag
         return Err(AppError::validation(fields));
     }
     let dealer = actor.dealer_id.clone();
+    let reader = actor.clone();
     db.read(move |conn| {
         let (rows, total) = outbox::list(
             conn,
@@ -85,11 +146,7 @@ pub async fn list(db: &Db, actor: &Identity, q: OutboxQuery) -> Result<OutboxPag
         Ok(OutboxPage {
             items: rows
                 .into_iter()
-                .map(|m| MessageView {
-                    sms_parts: (m.channel == "sms")
-                        .then(|| crate::notify::segments::segments(&m.body_text).parts),
-                    message: m,
-                })
+                .map(|m| for_reader(&reader, viewer, m))
                 .collect(),
             total,
             page,

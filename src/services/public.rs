@@ -49,9 +49,10 @@ pub async fn open_link(
 /// The technician behind a job link, as an actor limited to crew steps.
 pub async fn link_technician(
     db: &Db,
-    technician_id: String,
+    claims: &crate::auth::links::Claims,
     dealer_id: String,
 ) -> Result<Identity, AppError> {
+    let (technician_id, link_id) = (claims.person.clone(), claims.nonce.clone());
     db.read(move |conn| {
         let tech =
             crate::repo::staff::technicians_by_ids(conn, std::slice::from_ref(&technician_id))?
@@ -63,6 +64,7 @@ pub async fn link_technician(
             &tech.name,
             &dealer_id,
             tech.user_id.as_deref(),
+            &link_id,
         ))
     })
     .await
@@ -129,9 +131,10 @@ pub struct ShareLocation {
 /// Browser geolocation is GPS, i.e. WGS-84. Stored beside the ticket; staff decide whether to move the pin.
 pub async fn share_location(
     db: &Db,
-    ticket_id: String,
+    claims: crate::auth::links::Claims,
     req: ShareLocation,
 ) -> Result<(), AppError> {
+    let (ticket_id, link_id) = (claims.ticket_id, claims.nonce);
     let point = Coordinates::parse(req.lat, req.lon, Crs::Wgs84)
         .map_err(|e| AppError::field("location", e.to_string()))?;
     let accuracy = req.accuracy.filter(|a| a.is_finite() && *a >= 0.0);
@@ -144,7 +147,7 @@ pub async fn share_location(
             entity: "ticket",
             entity_id: &ticket_id,
             action: "customer.location_shared",
-            data: Some(serde_json::json!({ "lat": point.lat(), "lon": point.lon(), "accuracy_m": accuracy })),
+            data: Some(serde_json::json!({ "lat": point.lat(), "lon": point.lon(), "accuracy_m": accuracy, "via": "link", "link_id": link_id })),
             ..Default::default()
         })?;
         Ok(())

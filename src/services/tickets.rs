@@ -346,7 +346,15 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             approvals: crate::repo::approvals::for_ticket(conn, &record.id)?,
             part_issues: crate::repo::approvals::issues_for_ticket(conn, &record.id)?,
             sourcing_orders: crate::repo::sourcing_orders::views_for_ticket(conn, &record.id)?,
-            messages: crate::repo::outbox::for_ticket(conn, &record.id)?,
+            // Everyone who reads the ticket sees that a link was sent, to whom and when; the
+            // working code only its recipient (and the demo's viewer, see services::outbox).
+            messages: crate::repo::outbox::for_ticket(conn, &record.id)?
+                .into_iter()
+                .map(|mut m| {
+                    m.body_text = crate::auth::links::hide_codes(&m.body_text).into_owned();
+                    m
+                })
+                .collect(),
             stages,
             expected_arrival_at: record.expected_arrival_at,
             cancel_reason: record.cancel_reason.clone(),

@@ -145,6 +145,9 @@ fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
         map.insert("technician_id".into(), tech.clone().into());
         map.insert("technician".into(), actor.name.clone().into());
         map.insert("via".into(), "link".into());
+        if let Some(link) = &actor.link_id {
+            map.insert("link_id".into(), link.clone().into());
+        }
     }
     Some(data)
 }

@@ -37,7 +37,7 @@ pub async fn page(
     q: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, PageError> {
     let q = q.into_inner();
-    let p = outbox::list(&state.db, &user.identity, q.clone())
+    let p = outbox::list(&state.db, &user.identity, state.viewer, q.clone())
         .await
         .or_page(user.locale)?;
     let link = |page: i64| {

@@ -59,7 +59,7 @@ async fn job_page(
             Ok(found) => found,
             Err(e) => return Ok(link_error(req, e)),
         };
-    let me = public::link_technician(&state.db, claims.person, dealer)
+    let me = public::link_technician(&state.db, &claims, dealer)
         .await
         .map_err(|e| PageError::App(e, locale))?;
     super::jobs::render_for(
@@ -89,7 +89,7 @@ pub async fn job_act(
             Ok(found) => found,
             Err(e) => return Ok(link_error(&req, e)),
         };
-    let me = public::link_technician(&state.db, claims.person, dealer)
+    let me = public::link_technician(&state.db, &claims, dealer)
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let f = Fields::parse(&body);
@@ -203,6 +203,6 @@ pub async fn share_location(
                     request_locale(&req, None).pick(&e.to_string()).to_owned(),
                 )
             })?;
-    public::share_location(&state.db, claims.ticket_id, body.into_inner()).await?;
+    public::share_location(&state.db, claims, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
 }

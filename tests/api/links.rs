@@ -20,7 +20,7 @@ pub(crate) fn code_in(text: &str, kind: char) -> String {
         .collect()
 }
 
-async fn approved(app: &TestApp) -> String {
+pub(crate) async fn approved(app: &TestApp) -> String {
     let t: Value = app
         .post_ticket(&app.token("hz.agent"), &intake_body())
         .await

@@ -11,6 +11,7 @@ mod listing;
 mod migrations;
 mod outbox;
 mod pages;
+mod redaction;
 mod rescue;
 mod rescue_pages;
 mod sourcing;
