@@ -25,6 +25,7 @@ pub enum ErrorCode {
     InsufficientStock,
     OverIssue,
     NotInCrew,
+    NotRescueLead,
     DangerousGoodsNoAir,
     ReviewRequired,
     PayloadTooLarge,
@@ -50,6 +51,7 @@ impl ErrorCode {
             ErrorCode::InsufficientStock => "insufficient_stock",
             ErrorCode::OverIssue => "over_issue",
             ErrorCode::NotInCrew => "not_in_crew",
+            ErrorCode::NotRescueLead => "not_rescue_lead",
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
@@ -62,9 +64,10 @@ impl ErrorCode {
         match self {
             ErrorCode::ValidationFailed | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden | ErrorCode::CsrfFailed | ErrorCode::NotInCrew => {
-                StatusCode::FORBIDDEN
-            }
+            ErrorCode::Forbidden
+            | ErrorCode::CsrfFailed
+            | ErrorCode::NotInCrew
+            | ErrorCode::NotRescueLead => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::Conflict
             | ErrorCode::InvalidTransition

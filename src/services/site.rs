@@ -96,7 +96,7 @@ pub async fn depart(
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::require_crew(&actor, &lines, true)?;
+        workflow::require_lead(&actor, &lines)?;
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));

@@ -152,24 +152,50 @@ fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
     Some(data)
 }
 
+/// Whether the actor is this crew member: the technician behind a job link, or their own sign-in.
+pub fn is_member(actor: &Identity, technician_id: &str, user_id: Option<&str>) -> bool {
+    match &actor.technician_id {
+        Some(tech) => tech == technician_id,
+        None => !actor.user_id.is_empty() && user_id == Some(actor.user_id.as_str()),
+    }
+}
+
 /// Crew actions are for the crew of the current plan; a service manager may mark departure for them.
 pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Result<(), AppError> {
     if manager_may && actor.roles.contains(&Role::ServiceManager) {
         return Ok(());
     }
-    let on_crew = match &actor.technician_id {
-        Some(tech) => plan.crew.iter().any(|c| c.technician_id == *tech),
-        None => plan
-            .crew
-            .iter()
-            .any(|c| c.user_id.as_deref() == Some(actor.user_id.as_str())),
-    };
-    if on_crew {
+    if plan
+        .crew
+        .iter()
+        .any(|c| is_member(actor, &c.technician_id, c.user_id.as_deref()))
+    {
         Ok(())
     } else {
         Err(AppError::new(
             ErrorCode::NotInCrew,
             "您不在此救援组中 / You are not on this rescue crew",
+        ))
+    }
+}
+
+/// Departure commits the whole crew and starts the customer's clock: only the rescue lead, or
+/// the service manager for them, may mark it.
+pub fn require_lead(actor: &Identity, plan: &PlanLines) -> Result<(), AppError> {
+    if actor.roles.contains(&Role::ServiceManager) {
+        return Ok(());
+    }
+    require_crew(actor, plan, false)?;
+    if plan
+        .crew
+        .iter()
+        .any(|c| c.lead && is_member(actor, &c.technician_id, c.user_id.as_deref()))
+    {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotRescueLead,
+            "只有救援负责人或服务经理可以确认出发 / Only the rescue lead or the service manager may mark departure",
         ))
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::workflow::{transition, Context, Event};
 use crate::error::AppError;
 use crate::repo::tickets::TicketRecord;
 use crate::services::tickets::{self, TicketDetail};
+use crate::services::workflow::is_member;
 use crate::startup::AppState;
 
 const ACTIVE: [&str; 5] = [
@@ -155,12 +156,13 @@ pub async fn render_for(
     let d = tickets::detail(&state.db, identity, id)
         .await
         .or_page(locale)?;
-    let on_crew = d.plan.as_ref().is_some_and(|p| {
-        p.crew.iter().any(|c| match &identity.technician_id {
-            Some(tech) => c.technician_id == *tech,
-            None => c.user_id.as_deref() == Some(identity.user_id.as_str()),
-        })
+    let me = d.plan.as_ref().and_then(|p| {
+        p.crew
+            .iter()
+            .find(|c| is_member(identity, &c.technician_id, c.user_id.as_deref()))
     });
+    let on_crew = me.is_some();
+    let is_lead = me.is_some_and(|c| c.lead);
     if !on_crew {
         return Err(PageError::App(
             AppError::new(
@@ -219,7 +221,8 @@ pub async fn render_for(
         ),
         can_ack: matches!(t.status, TicketStatus::Approved | TicketStatus::Dispatched),
         acknowledged: d.audit.iter().any(|e| e.action == "crew.acknowledged"),
-        can_depart: can(Event::Depart),
+        // Only the rescue lead departs the crew (the service manager does it from the ticket page).
+        can_depart: is_lead && can(Event::Depart),
         can_arrive: can(Event::Arrive),
         can_mismatch: can(Event::ReportMismatch),
         can_resolve: can(Event::Resolve),

@@ -94,13 +94,37 @@ async fn job_link_body(backend: Backend) {
         .unwrap();
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.unwrap();
+    // 吴师傅 is on the crew but not its lead: he acknowledges, and departure is not his to mark.
     assert!(
-        html.contains("id=\"ack\"") && html.contains("id=\"depart\""),
+        html.contains("id=\"ack\"") && !html.contains("id=\"depart\""),
         "{html}"
     );
-    for step in ["ack", "depart", "arrive"] {
+    let res = anon
+        .post(app.url(&format!("/j/{wu_code}/act/depart")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403, "only the lead departs");
+    let (_, d) = app
+        .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}"))
+        .await;
+    assert_eq!(d["status"], "approved", "nothing moved");
+    let lead_page = anon
+        .get(app.url(&format!("/j/{lead_code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(lead_page.contains("id=\"depart\""), "{lead_page}");
+    for (code, step) in [
+        (&wu_code, "ack"),
+        (&lead_code, "depart"),
+        (&wu_code, "arrive"),
+    ] {
         let res = anon
-            .post(app.url(&format!("/j/{wu_code}/act/{step}")))
+            .post(app.url(&format!("/j/{code}/act/{step}")))
             .form(&[("work_done", "")])
             .send()
             .await
@@ -108,7 +132,7 @@ async fn job_link_body(backend: Backend) {
         assert_eq!(res.status().as_u16(), 303, "{step}");
         assert_eq!(
             res.headers()["location"].to_str().unwrap(),
-            format!("/j/{wu_code}")
+            format!("/j/{code}")
         );
     }
     let (_, d) = app
