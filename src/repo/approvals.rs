@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{approvals, part_issues, parts, users};
+use crate::db::schema::{approvals, part_issues, parts, technicians, users};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 
@@ -118,6 +118,8 @@ pub struct IssueRow {
     #[serde(skip)]
     pub plan_id: String,
     pub issued_by: String,
+    /// The technician who took the parts (the rescue lead, unless someone else came to the desk).
+    pub received_by: Option<String>,
     #[serde(serialize_with = "crate::api::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
@@ -157,6 +159,7 @@ pub fn issues_for_ticket(
     Ok(part_issues::table
         .inner_join(parts::table)
         .inner_join(users::table)
+        .left_join(technicians::table)
         .filter(part_issues::ticket_id.eq(ticket_id))
         .order((part_issues::created_at.asc(), part_issues::id.asc()))
         .select((
@@ -166,6 +169,7 @@ pub fn issues_for_ticket(
             part_issues::quantity,
             part_issues::plan_id,
             users::name,
+            technicians::name.nullable(),
             part_issues::created_at,
         ))
         .load(conn)?)

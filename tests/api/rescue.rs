@@ -158,9 +158,32 @@ async fn happy_body(backend: Backend) {
     .await;
     assert_eq!(status_of(&app, &c, &id).await, "approved");
 
-    ok(&app, &c.parts, t("/parts-issues"), json!({"plan_version": 1, "lines": [{"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 2}]})).await;
+    ok(&app, &c.parts, t("/parts-issues"), json!({"plan_version": 1, "lines": [{"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 2}], "received_by": "hz-t2"})).await;
     assert_eq!(app.on_hand("battery"), 2);
     assert_eq!(app.on_hand("fuse"), 8);
+    // Who took the parts is shown, in the API and on the ticket page.
+    let (_, d) = app
+        .get_json(&c.agent, &format!("/api/v1/tickets/{id}"))
+        .await;
+    let issues = d["part_issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 2, "{d}");
+    for i in issues {
+        assert_eq!(i["received_by"], "hz吴师傅", "{i}");
+        assert_eq!(i["issued_by"], "杭州parts", "{i}");
+    }
+    let page = crate::pages::signed_in(&app, "hz.agent")
+        .await
+        .get(app.url(&format!("/tickets/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("领取人 hz吴师傅"),
+        "the ticket page names the receiver"
+    );
     let (status, err) = app
         .post(
             &c.parts,
