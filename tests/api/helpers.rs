@@ -170,7 +170,9 @@ impl TestApp {
             .await
             .expect("request");
         let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
+        let body = res.json().await.unwrap_or(Value::Null);
+        assert_zoned_times(path, &body);
+        (status, body)
     }
 
     pub fn count(&self, table: &'static str) -> i64 {
@@ -480,7 +482,10 @@ impl TestApp {
             .await
             .expect("request");
         let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
+        let path = res.url().path().to_owned();
+        let body = res.json().await.unwrap_or(Value::Null);
+        assert_zoned_times(&path, &body);
+        (status, body)
     }
 
     /// On-hand stock of a part at hz.
@@ -512,4 +517,67 @@ pub fn plan_body() -> Value {
         "travel_km": 10.0,
         "special_notes": "电瓶为危险品，注意搬运"
     })
+}
+
+/// Every JSON answer the tests read through these helpers is walked: a time of day without a
+/// zone (`2026-12-01T08:00:00`) reads 8 hours off in China, so any such string fails the test.
+pub fn assert_zoned_times(path: &str, v: &Value) {
+    fn naive(s: &str) -> bool {
+        let b = s.as_bytes();
+        let shape = b.len() >= 16
+            && b[..16].iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T' || *c == b' ',
+                13 => *c == b':',
+                _ => c.is_ascii_digit(),
+            });
+        if !shape {
+            return false;
+        }
+        let zoned = s.ends_with('Z')
+            || s.len() >= 6 && {
+                let tail = &b[b.len() - 6..];
+                (tail[0] == b'+' || tail[0] == b'-') && tail[3] == b':'
+            };
+        !zoned
+    }
+    match v {
+        Value::String(s) => assert!(!naive(s), "{path}: a time without a zone: {s}"),
+        Value::Array(a) => a.iter().for_each(|x| assert_zoned_times(path, x)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            // Values inside JSON strings (stored consent) are checked by key.
+            if let Value::String(inner) = x {
+                if let Ok(parsed) = serde_json::from_str::<Value>(inner) {
+                    if parsed.is_object() {
+                        assert_zoned_times(&format!("{path} {k}"), &parsed);
+                    }
+                }
+            }
+            assert_zoned_times(path, x)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn naive_times_are_refused() {
+    assert_zoned_times(
+        "t",
+        &serde_json::json!({"at": "2026-12-01T08:00:00Z", "d": "2026-12-01"}),
+    );
+    assert_zoned_times(
+        "t",
+        &serde_json::json!(["2026-12-01T16:00:00+08:00", "浙A12345"]),
+    );
+    for bad in [
+        "2026-12-01T08:00:00",
+        "2026-12-01 08:00",
+        "2026-12-01T08:00:00.123",
+    ] {
+        let v = serde_json::json!({"x": [{"at": bad}]});
+        assert!(
+            std::panic::catch_unwind(|| assert_zoned_times("t", &v)).is_err(),
+            "{bad}"
+        );
+    }
 }
