@@ -30,49 +30,94 @@ pub struct Stage {
     pub open: bool,
 }
 
+/// Index in [`MILESTONES`] of the departure: a re-plan before it puts the plan back before
+/// approval; one after it (a mismatch on site) leaves the crew where it is.
+const DEPARTED: usize = 2;
+
 /// Stages from the call time and the audit trail; an open stage runs until `now`.
+///
+/// How far the rescue got is read forwards (each milestone the first time it happens after the
+/// one before). Each stage then starts at the occurrence in force: the latest time the previous
+/// milestone happened before this one, so after a re-plan "approved → departed" runs from the
+/// approval of the version the crew left with, not from the first, voided approval. The first
+/// stage ends at the first submission: that is when the response started.
 pub fn stages(
     call_time: NaiveDateTime,
     events: &[AuditRecord],
     now: NaiveDateTime,
     finished: bool,
 ) -> Vec<Stage> {
-    let mut out = Vec::new();
-    let mut from = ("call", "来电", call_time);
-    for (name, label, action) in MILESTONES {
-        // The milestone after the start of the stage (a re-plan repeats submissions).
-        let reached = events
+    let latest_before = |action: &str, until: NaiveDateTime| {
+        events
             .iter()
-            .find(|e| e.action == action && e.created_at >= from.2)
-            .map(|e| e.created_at);
+            .filter(|e| e.action == action && e.created_at <= until)
+            .map(|e| e.created_at)
+            .max()
+    };
+    // Forwards: when each milestone was first reached after the previous one.
+    let mut reached: Vec<NaiveDateTime> = Vec::new();
+    let mut after = call_time;
+    for (_, _, action) in MILESTONES {
+        match events
+            .iter()
+            .find(|e| e.action == action && e.created_at >= after)
+        {
+            Some(e) => {
+                reached.push(e.created_at);
+                after = e.created_at;
+            }
+            None => break,
+        }
+    }
+    // Before departure, a newer submission than the milestones reached means a new version is
+    // on its way through approval again: the rescue stands after that submission.
+    if reached.len() > 1 && reached.len() <= DEPARTED + 1 && !finished {
+        if let Some(resubmitted) = latest_before(MILESTONES[0].2, now) {
+            if resubmitted > reached[reached.len() - 1] {
+                reached.truncate(1);
+            }
+        }
+    }
+    // Backwards: each milestone at its occurrence in force, the latest before the next one.
+    let mut ends = reached.clone();
+    for i in (1..ends.len()).rev() {
+        let until = ends.get(i + 1).copied().unwrap_or(now);
+        ends[i] = latest_before(MILESTONES[i].2, until).unwrap_or(ends[i]);
+    }
+    let mut out = Vec::new();
+    let mut from = ("call", "来电");
+    for (i, (name, label, _)) in MILESTONES.iter().enumerate() {
+        let start = match i {
+            0 => Some(call_time),
+            _ => latest_before(MILESTONES[i - 1].2, ends.get(i).copied().unwrap_or(now)),
+        };
+        let Some(start) = start else { break };
         let stage = format!("{}_to_{name}", from.0);
         let label_zh = format!("{} → {label}", from.1);
-        match reached {
-            Some(at) => {
-                out.push(Stage {
-                    stage,
-                    label_zh,
-                    started_at: from.2,
-                    ended_at: Some(at),
-                    seconds: (at - from.2).num_seconds(),
-                    open: false,
-                });
-                from = (name, label, at);
-            }
+        match ends.get(i) {
+            Some(&at) => out.push(Stage {
+                stage,
+                label_zh,
+                started_at: start,
+                ended_at: Some(at),
+                seconds: (at - start).num_seconds(),
+                open: false,
+            }),
             None => {
                 if !finished {
                     out.push(Stage {
                         stage,
                         label_zh,
-                        started_at: from.2,
+                        started_at: start,
                         ended_at: None,
-                        seconds: (now - from.2).num_seconds(),
+                        seconds: (now - start).num_seconds(),
                         open: true,
                     });
                 }
                 break;
             }
         }
+        from = (name, label);
     }
     out
 }
@@ -133,5 +178,64 @@ mod tests {
         let s = stages(at(0), &[event("plan.submitted", 5)], at(100), true);
         assert_eq!(s.len(), 1);
         assert!(!s[0].open);
+    }
+
+    fn got(s: &[Stage]) -> Vec<(&str, i64, bool)> {
+        s.iter()
+            .map(|s| (s.stage.as_str(), s.seconds / 60, s.open))
+            .collect()
+    }
+
+    #[test]
+    fn a_replan_before_departure_counts_from_the_approval_in_force() {
+        // v1 submitted at 12 and approved at 25; revised: v2 submitted at 50, approved at 60.
+        let mut events = vec![
+            event("plan.submitted", 12),
+            event("approval.approved", 25),
+            event("plan.submitted", 50),
+        ];
+        // While v2 waits, the rescue stands before approval again.
+        assert_eq!(
+            got(&stages(at(0), &events, at(55), false)),
+            vec![
+                ("call_to_plan_submitted", 12, false),
+                ("plan_submitted_to_approved", 5, true),
+            ]
+        );
+        events.push(event("approval.approved", 60));
+        events.push(event("crew.departed", 70));
+        assert_eq!(
+            got(&stages(at(0), &events, at(80), false)),
+            vec![
+                ("call_to_plan_submitted", 12, false),
+                ("plan_submitted_to_approved", 10, false),
+                ("approved_to_departed", 10, false),
+                ("departed_to_on_site", 10, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mismatch_on_site_keeps_the_crew_where_it_is() {
+        // Departed on v1's approval; on site a mismatch, v2 submitted and approved, then resolved.
+        let events = vec![
+            event("plan.submitted", 12),
+            event("approval.approved", 25),
+            event("crew.departed", 40),
+            event("crew.arrived", 55),
+            event("plan.submitted", 60),
+            event("approval.approved", 70),
+        ];
+        let open = stages(at(0), &events, at(75), false);
+        assert_eq!(
+            got(&open),
+            vec![
+                ("call_to_plan_submitted", 12, false),
+                ("plan_submitted_to_approved", 13, false),
+                ("approved_to_departed", 15, false),
+                ("departed_to_on_site", 15, false),
+                ("on_site_to_resolved", 20, true),
+            ]
+        );
     }
 }
