@@ -29,6 +29,7 @@ pub enum ErrorCode {
     DangerousGoodsNoAir,
     ReviewRequired,
     PayloadTooLarge,
+    UnsupportedMediaType,
     Unavailable,
     Internal,
 }
@@ -55,6 +56,7 @@ impl ErrorCode {
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -80,6 +82,7 @@ impl ErrorCode {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

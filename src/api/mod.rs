@@ -82,6 +82,7 @@ impl Modify for BearerAuth {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(json_bodies_only))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 AppError::new(
                     ErrorCode::ValidationFailed,
@@ -137,6 +138,52 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),
     );
+}
+
+/// Bodies the API reads are JSON, except the CSV of an import: anything else is refused with
+/// 415 before a handler runs, so a form post or a text/plain body never passes for JSON.
+async fn json_bodies_only(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::http::header;
+    let has_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim() != "0")
+        .unwrap_or_else(|| req.headers().contains_key(header::TRANSFER_ENCODING));
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let csv_allowed = req.path().starts_with("/api/v1/imports/");
+    let accepted = match media.as_deref() {
+        Some("text/csv") => csv_allowed,
+        Some("application/json") => !csv_allowed,
+        Some(m) => !csv_allowed && m.starts_with("application/") && m.ends_with("+json"),
+        None => false,
+    };
+    if has_body && !accepted {
+        let expected = if csv_allowed {
+            "text/csv"
+        } else {
+            "application/json"
+        };
+        let e = AppError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "请求体应为 {expected}，收到 {} / The body must be {expected}, got {}",
+                media.as_deref().unwrap_or("无类型"),
+                media.as_deref().unwrap_or("no type"),
+            ),
+        );
+        let res = actix_web::ResponseError::error_response(&e);
+        return Ok(req.into_response(res));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// Reads a request body up to `limit` bytes, with our error codes (actix's own are plain text).

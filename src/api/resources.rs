@@ -64,7 +64,7 @@ pub async fn tools(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PartQuery {
-    /// Part number or name (Chinese or English), at least 2 characters.
+    /// Part number or name (Chinese or English), 2 to 64 characters.
     pub q: String,
 }
 
@@ -86,13 +86,8 @@ pub async fn parts(
     q: web::Query<PartQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.0.require(Action::ViewTickets)?;
-    let query = q.q.trim().to_owned();
-    if query.chars().count() < 2 {
-        return Err(AppError::field(
-            "q",
-            "至少输入 2 个字 / At least 2 characters",
-        ));
-    }
+    let query = crate::domain::search::SearchTerm::parse(&q.q)
+        .map_err(|e| AppError::field("q", e.to_string()))?;
     let dealer = user.0.dealer_id.clone();
     let hits = state
         .db

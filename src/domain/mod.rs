@@ -9,6 +9,7 @@ pub mod plan;
 pub mod plate;
 pub mod response_level;
 pub mod role;
+pub mod search;
 pub mod sourcing;
 pub mod sourcing_order;
 pub mod text;

@@ -188,10 +188,10 @@ pub fn parts_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Part
 pub fn search_parts(
     conn: &mut AnyConnection,
     dealer_id: &str,
-    query: &str,
+    query: &crate::domain::search::SearchTerm,
     limit: i64,
 ) -> Result<Vec<(Part, i32)>, AppError> {
-    let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+    let pattern = query.like_pattern();
     let found: Vec<Part> = parts::table
         .filter(
             parts::part_no

@@ -140,7 +140,7 @@ pub async fn list(
             &dealer,
             status.as_deref(),
             channel.as_deref(),
-            (page - 1) * per_page,
+            (page - 1).saturating_mul(per_page),
             per_page,
         )?;
         Ok(OutboxPage {

@@ -379,7 +379,9 @@ pub async fn list(
     let dealer = actor.dealer_id.clone();
     let page = page.max(1);
     db.read(move |conn| {
-        let (rows, total) = repo::list(conn, &dealer, &filter, (page - 1) * per_page, per_page)?;
+        // Saturating: a page far past the end is an empty page, never a wrapped (negative) offset.
+        let offset = (page - 1).saturating_mul(per_page);
+        let (rows, total) = repo::list(conn, &dealer, &filter, offset, per_page)?;
         Ok(TicketPage {
             items: rows.into_iter().map(|r| view(r, None)).collect(),
             total,
@@ -495,6 +497,8 @@ pub struct TicketQuery {
 }
 
 pub const MAX_PER_PAGE: i64 = 100;
+/// Longest plate or phone filter: a phone with its area code and extension fits.
+pub const MAX_FILTER_CHARS: usize = 32;
 
 impl TicketQuery {
     /// Validates the filters; plates and phones are normalised the way intake stores them.
@@ -516,6 +520,17 @@ impl TicketQuery {
                 fields.insert(
                     "status".into(),
                     format!("未知状态 {s:?} / Unknown status {s:?}"),
+                );
+            }
+        }
+        // Plates and phones are short; anything longer is not one and is not searched for.
+        for (field, v) in [("plate", &self.plate), ("phone", &self.phone)] {
+            if v.as_deref()
+                .is_some_and(|v| v.chars().count() > MAX_FILTER_CHARS)
+            {
+                fields.insert(
+                    field.into(),
+                    format!("最多 {MAX_FILTER_CHARS} 个字 / At most {MAX_FILTER_CHARS} characters"),
                 );
             }
         }

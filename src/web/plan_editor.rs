@@ -685,12 +685,21 @@ pub async fn search_parts(
     user: WebUser,
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let query = q.q.clone().unwrap_or_default().trim().to_owned();
+    let raw = q.q.clone().unwrap_or_default();
     let l = user.locale;
-    let results = if query.chars().count() < 2 {
-        Vec::new()
-    } else {
-        let (dealer, qq) = (user.identity.dealer_id.clone(), query.clone());
+    let term = crate::domain::search::SearchTerm::parse(&raw);
+    // A pasted paragraph is answered like the API answers it, with the reason, never searched.
+    if let Err(e @ crate::domain::search::SearchTermError::TooLong { .. }) = term {
+        return Err(PageError::App(AppError::field("q", e.to_string()), l));
+    }
+    let query: String = raw
+        .trim()
+        .chars()
+        .take(crate::domain::search::MAX_CHARS)
+        .collect();
+    let results = if let Ok(term) = term {
+        let dealer = user.identity.dealer_id.clone();
+        let qq = term;
         state
             .db
             .read(move |conn| staff::search_parts(conn, &dealer, &qq, 20))
@@ -705,6 +714,8 @@ pub async fn search_parts(
                 available,
             })
             .collect()
+    } else {
+        Vec::new()
     };
     Ok(html(
         StatusCode::OK,

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod bounds;
 mod cli;
 mod imports;
 mod intake;
