@@ -27,6 +27,7 @@ pub enum ErrorCode {
     NotInCrew,
     DangerousGoodsNoAir,
     ReviewRequired,
+    LocationPending,
     PayloadTooLarge,
     Unavailable,
     Internal,
@@ -52,6 +53,7 @@ impl ErrorCode {
             ErrorCode::NotInCrew => "not_in_crew",
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
+            ErrorCode::LocationPending => "location_pending",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
@@ -72,7 +74,8 @@ impl ErrorCode {
             | ErrorCode::PlanNotApproved
             | ErrorCode::InsufficientStock
             | ErrorCode::OverIssue
-            | ErrorCode::ReviewRequired => StatusCode::CONFLICT,
+            | ErrorCode::ReviewRequired
+            | ErrorCode::LocationPending => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
