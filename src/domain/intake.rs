@@ -396,6 +396,7 @@ mod tests {
                 lon: Some(120.1551),
                 crs: Some("gcj02".into()),
             }),
+            location_pending: None,
             plate: Some("浙a12345".into()),
             model: Some("朗逸".into()),
             vin: None,
@@ -425,8 +426,10 @@ mod tests {
         assert_eq!(t.call_time, now.naive_utc());
         assert_eq!(t.source_crs, Crs::Gcj02);
         // GCJ-02 input is stored as WGS-84, a few hundred metres away.
-        assert!((t.coordinates.lat() - 30.2741).abs() > 1e-4);
-        assert!((t.coordinates.lat() - 30.2741).abs() < 0.01);
+        let c = t.coordinates.unwrap();
+        assert!((c.lat() - 30.2741).abs() > 1e-4);
+        assert!((c.lat() - 30.2741).abs() < 0.01);
+        assert!(!t.request_location);
     }
 
     #[test]
@@ -506,5 +509,101 @@ mod tests {
             t.call_time.and_utc().timestamp(),
             (now - Duration::hours(1)).timestamp()
         );
+    }
+
+    #[test]
+    fn every_bad_field_at_once_and_each_coordinate_named() {
+        let mut req = good();
+        req.phone = Some("12345".into());
+        req.plate = Some("ABC".into());
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = Some(95.0);
+        loc.lon = Some(-190.0);
+        let errors = TicketIntake::parse(&req, Utc::now()).unwrap_err();
+        let f: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(f, ["phone", "plate", "location.lat", "location.lon"]);
+        let msg = |name: &str| errors.iter().find(|(f, _)| *f == name).unwrap().1.clone();
+        assert!(msg("location.lat").contains("纬度") && msg("location.lat").contains("-90 and 90"));
+        assert!(msg("location.lon").contains("经度") && msg("location.lon").contains("-180 and 180"));
+
+        // A missing latitude does not hide a bad longitude either.
+        let mut req = good();
+        req.location.as_mut().unwrap().lat = None;
+        req.location.as_mut().unwrap().lon = Some(500.0);
+        assert_eq!(fields(&req), ["location.lat", "location.lon"]);
+    }
+
+    #[test]
+    fn gcj02_outside_china_is_refused() {
+        let mut req = good();
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = Some(48.8584);
+        loc.lon = Some(2.2945);
+        assert_eq!(fields(&req), ["location.crs"]);
+        req.location.as_mut().unwrap().crs = Some("wgs84".into());
+        assert!(TicketIntake::parse(&req, Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn location_pending_needs_the_address_and_a_mobile_only() {
+        let mut req = good();
+        req.location_pending = Some(true);
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = None;
+        loc.lon = None;
+        let t = TicketIntake::parse(&req, Utc::now()).unwrap();
+        assert!(t.coordinates.is_none() && t.request_location);
+
+        // Without the flag, the coordinates are required as before.
+        req.location_pending = Some(false);
+        assert_eq!(fields(&req), ["location.lat", "location.lon"]);
+        req.location_pending = Some(true);
+
+        // Half a coordinate is a typo, not an unknown location.
+        req.location.as_mut().unwrap().lat = Some(30.0);
+        assert_eq!(fields(&req), ["location.lon"]);
+        req.location.as_mut().unwrap().lat = None;
+
+        req.location.as_mut().unwrap().address = Some("\u{200B} ".into());
+        assert_eq!(fields(&req), ["location.address"]);
+        req.location.as_mut().unwrap().address = Some("G60 沪昆高速 杭州段".into());
+
+        // The location request is an SMS: a landline cannot get it.
+        req.phone = Some("0571-88889999".into());
+        assert_eq!(fields(&req), ["phone"]);
+
+        // Flag and coordinates: the coordinates are kept and the SMS still goes.
+        let t = TicketIntake::parse(&good_with_flag(), Utc::now()).unwrap();
+        assert!(t.coordinates.is_some() && t.request_location);
+    }
+
+    fn good_with_flag() -> IntakeRequest {
+        IntakeRequest {
+            location_pending: Some(true),
+            ..good()
+        }
+    }
+
+    #[test]
+    fn zero_width_name_is_refused() {
+        let mut req = good();
+        req.customer_name = Some("\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060} ".into());
+        req.fault = Some("\u{200B}".into());
+        req.model = Some("\u{FEFF}\u{3000}".into());
+        assert_eq!(fields(&req), ["customer_name", "model", "fault"]);
+    }
+
+    #[test]
+    fn warnings_for_open_tickets_and_lower_mileage() {
+        assert!(warnings(Some(56_000), Some(55_000), &[]).is_empty());
+        assert!(warnings(None, Some(55_000), &[]).is_empty());
+        assert!(warnings(Some(1), None, &[]).is_empty());
+        let w = warnings(Some(12_000), Some(56_000), &["RS-20261201-0001".into()]);
+        let codes: Vec<_> = w.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["open_ticket_for_plate", "mileage_below_last_visit"]);
+        assert!(w[0].message.contains("RS-20261201-0001"));
+        assert!(w[1].message.contains("12000") && w[1].message.contains("56000"));
+        assert!(still_open(TicketStatus::New) && still_open(TicketStatus::OnSite));
+        assert!(!still_open(TicketStatus::Closed) && !still_open(TicketStatus::Cancelled));
     }
 }
