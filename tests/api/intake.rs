@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::{intake_body, plan_body, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
 use crate::links::{code_in, message_to};
+use crate::pages::{csrf_of, signed_in};
 
 /// Sets a field by JSON pointer, creating it when the good body leaves it out.
 fn set(body: &mut Value, pointer: &str, value: Value) {
@@ -657,4 +658,169 @@ async fn share_errors_body(backend: Backend) {
     // Nothing was filled by the refused attempts.
     let (_, list) = app.get_json(&app.token("hz.agent"), "/api/v1/tickets").await;
     assert_eq!(list["items"][0]["location_pending"], true);
+}
+
+/// The intake page's form key (one per rendered form).
+fn form_key(html: &str) -> String {
+    let marker = "name=\"form_key\" value=\"";
+    let at = html.find(marker).expect("form_key") + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn intake_page(client: &reqwest::Client, app: &TestApp) -> (String, String) {
+    let page = client
+        .get(app.url("/tickets/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (csrf_of(&page), form_key(&page))
+}
+
+/// The `<input name="…" …>` tag of a field in a page.
+fn input_tag<'a>(html: &'a str, name: &str) -> &'a str {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+both!(intake_page_reports_every_field_and_keeps_the_vehicle, intake_page_errors_body);
+async fn intake_page_errors_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.agent").await;
+    let (csrf, key) = intake_page(&client, &app).await;
+    let form = vec![
+        ("csrf", csrf.clone()),
+        ("form_key", key.clone()),
+        ("customer_name", "李娜".to_owned()),
+        ("phone", "12345".to_owned()),
+        ("address", "杭州市文三路".to_owned()),
+        // Not a number: once hid every other error until it was fixed.
+        ("lat", "三十".to_owned()),
+        ("lon", "200".to_owned()),
+        ("crs", "gcj02".to_owned()),
+        ("plate", KNOWN_PLATE.to_owned()),
+        ("model", "".to_owned()),
+        ("mileage_km", "52000".to_owned()),
+        ("fault", "无法启动".to_owned()),
+        ("response_level", "2".to_owned()),
+    ];
+    let res = client
+        .post(app.url("/tickets/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let html = res.text().await.unwrap();
+    for field in ["phone", "lat", "lon", "model"] {
+        assert!(
+            html.contains(&format!("id=\"err-{field}\" data-field=\"{field}\"")),
+            "{field} reported"
+        );
+        let tag = input_tag(&html, field);
+        assert!(
+            tag.contains("aria-invalid=\"true\"") && tag.contains("class=\"invalid\""),
+            "{field} outlined: {tag}"
+        );
+    }
+    assert!(!input_tag(&html, "customer_name").contains("aria-invalid"));
+    assert!(html.contains("请输入数字"), "latitude: not a number");
+    assert!(html.contains("经度必须在 -180 到 180 之间"), "which coordinate, with the range");
+    // The vehicle file stays beside the form.
+    assert!(
+        html.contains("id=\"vehicle-known\"") && html.contains("途观L 330TSI"),
+        "vehicle panel kept"
+    );
+    assert_eq!(app.count("tickets"), 0);
+}
+
+both!(intake_page_registers_a_caller_who_cannot_say_where, intake_page_pending_body);
+async fn intake_page_pending_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.agent").await;
+    let (csrf, key) = intake_page(&client, &app).await;
+    let form = vec![
+        ("csrf", csrf),
+        ("form_key", key),
+        ("customer_name", "陈女士".to_owned()),
+        ("phone", "13812345678".to_owned()),
+        ("address", "G60 高速，不知道在哪一段".to_owned()),
+        ("send_location_request", "on".to_owned()),
+        ("lat", "".to_owned()),
+        ("lon", "".to_owned()),
+        ("crs", "gcj02".to_owned()),
+        ("plate", "浙B12345".to_owned()),
+        ("model", "ID.4 CROZZ".to_owned()),
+        ("mileage_km", "12000".to_owned()),
+        ("fault", "仪表报高压系统故障".to_owned()),
+        ("response_level", "1".to_owned()),
+    ];
+    let res = client
+        .post(app.url("/tickets/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let ticket_path = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        app.count("outbox WHERE template = 'customer_location_request' AND recipient = '13812345678'"),
+        1
+    );
+    let page = |path: String| {
+        let req = client.get(app.url(&path));
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(ticket_path.clone()).await;
+    assert!(html.contains("data-testid=\"location-pending\""), "ticket page");
+    assert!(!html.contains("uri.amap.com"), "no map link to nowhere");
+    let html = page("/tickets".into()).await;
+    assert!(html.contains("data-testid=\"location-pending\">待定位"), "ticket list");
+    let workshop = signed_in(&app, "hz.workshop").await;
+    let html = workshop
+        .get(app.url("/work"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"location-pending\""), "work queue");
+    // The plan editor opens (its cost leaves travel out until the site is known).
+    let res = workshop
+        .get(app.url(&format!("{ticket_path}/plan")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
+
+both!(vehicle_panel_warns_while_typing, vehicle_panel_warnings_body);
+async fn vehicle_panel_warnings_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut body = intake_body();
+    body["plate"] = json!(KNOWN_PLATE);
+    let res = app.post_ticket(&app.token("hz.agent"), &body).await;
+    let open: Value = res.json().await.unwrap();
+    let client = signed_in(&app, "hz.agent").await;
+    let panel = |mileage: &'static str| {
+        let req = client
+            .get(app.url("/tickets/new/vehicle"))
+            .query(&[("plate", KNOWN_PLATE), ("mileage_km", mileage)]);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = panel("").await;
+    assert!(html.contains("data-warning=\"open_ticket_for_plate\""));
+    assert!(html.contains(open["number"].as_str().unwrap()));
+    assert!(!html.contains("mileage_below_last_visit"));
+    let html = panel("4,820").await;
+    assert!(html.contains("data-warning=\"mileage_below_last_visit\""), "{html}");
+    let html = panel("60000").await;
+    assert!(!html.contains("mileage_below_last_visit"));
 }
