@@ -720,7 +720,7 @@ async fn intake_page_errors_body(backend: Backend) {
     let html = res.text().await.unwrap();
     for field in ["phone", "lat", "lon", "model"] {
         assert!(
-            html.contains(&format!("id=\"err-{field}\" data-field=\"{field}\"")),
+            html.contains(&format!("data-field=\"{field}\" id=\"err-{field}\"")),
             "{field} reported"
         );
         let tag = input_tag(&html, field);
