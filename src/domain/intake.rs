@@ -202,25 +202,26 @@ impl TicketIntake {
         let request_location = req.location_pending.unwrap_or(false);
         // Each coordinate is checked on its own, so a bad latitude does not hide a
         // bad longitude; both may be left out only when the caller cannot say.
-        let coordinate = |field: &'static str,
-                          value: Option<f64>,
-                          check: fn(f64) -> Result<(), LocationError>,
-                          fail: &mut dyn FnMut(&'static str, String)| match value {
-            None if request_location && location.lat.is_none() && location.lon.is_none() => {
-                Some(None)
-            }
-            None => {
-                fail(field, REQUIRED.into());
-                None
-            }
-            Some(v) => match check(v) {
-                Ok(()) => Some(Some(v)),
-                Err(e) => {
-                    fail(field, e.to_string());
+        let coordinate =
+            |field: &'static str,
+             value: Option<f64>,
+             check: fn(f64) -> Result<(), LocationError>,
+             fail: &mut dyn FnMut(&'static str, String)| match value {
+                None if request_location && location.lat.is_none() && location.lon.is_none() => {
+                    Some(None)
+                }
+                None => {
+                    fail(field, REQUIRED.into());
                     None
                 }
-            },
-        };
+                Some(v) => match check(v) {
+                    Ok(()) => Some(Some(v)),
+                    Err(e) => {
+                        fail(field, e.to_string());
+                        None
+                    }
+                },
+            };
         let lat = coordinate("location.lat", location.lat, check_latitude, &mut fail);
         let lon = coordinate("location.lon", location.lon, check_longitude, &mut fail);
         let coordinates = match (lat, lon, crs) {
@@ -524,7 +525,9 @@ mod tests {
         assert_eq!(f, ["phone", "plate", "location.lat", "location.lon"]);
         let msg = |name: &str| errors.iter().find(|(f, _)| *f == name).unwrap().1.clone();
         assert!(msg("location.lat").contains("纬度") && msg("location.lat").contains("-90 and 90"));
-        assert!(msg("location.lon").contains("经度") && msg("location.lon").contains("-180 and 180"));
+        assert!(
+            msg("location.lon").contains("经度") && msg("location.lon").contains("-180 and 180")
+        );
 
         // A missing latitude does not hide a bad longitude either.
         let mut req = good();

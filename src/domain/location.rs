@@ -288,13 +288,29 @@ mod tests {
     #[test]
     fn each_coordinate_is_checked_alone() {
         assert_eq!(check_latitude(90.0), Ok(()));
-        assert_eq!(check_latitude(-90.5), Err(LocationError::LatitudeOutOfRange));
-        assert_eq!(check_latitude(f64::NAN), Err(LocationError::LatitudeOutOfRange));
+        assert_eq!(
+            check_latitude(-90.5),
+            Err(LocationError::LatitudeOutOfRange)
+        );
+        assert_eq!(
+            check_latitude(f64::NAN),
+            Err(LocationError::LatitudeOutOfRange)
+        );
         assert_eq!(check_longitude(-180.0), Ok(()));
-        assert_eq!(check_longitude(181.0), Err(LocationError::LongitudeOutOfRange));
-        assert_eq!(check_longitude(f64::INFINITY), Err(LocationError::LongitudeOutOfRange));
-        assert!(LocationError::LatitudeOutOfRange.to_string().contains("-90 到 90"));
-        assert!(LocationError::LongitudeOutOfRange.to_string().contains("between -180 and 180"));
+        assert_eq!(
+            check_longitude(181.0),
+            Err(LocationError::LongitudeOutOfRange)
+        );
+        assert_eq!(
+            check_longitude(f64::INFINITY),
+            Err(LocationError::LongitudeOutOfRange)
+        );
+        assert!(LocationError::LatitudeOutOfRange
+            .to_string()
+            .contains("-90 到 90"));
+        assert!(LocationError::LongitudeOutOfRange
+            .to_string()
+            .contains("between -180 and 180"));
     }
 
     #[test]

@@ -50,7 +50,9 @@ impl NonEmptyText {
     fn build(input: &str, max_chars: usize, multi_line: bool) -> Result<Self, TextError> {
         // Zero-width characters at either end are trimmed like spaces, so text made of
         // nothing else (a name of U+200B pasted from a chat app) counts as empty.
-        let text = normalise_line_breaks(input.trim_matches(|c: char| c.is_whitespace() || is_invisible(c)));
+        let text = normalise_line_breaks(
+            input.trim_matches(|c: char| c.is_whitespace() || is_invisible(c)),
+        );
         if text.is_empty() {
             return Err(TextError::Empty);
         }

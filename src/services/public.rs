@@ -208,12 +208,26 @@ pub fn send_location_request(
     ticket: &TicketRecord,
 ) -> Result<(), AppError> {
     if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
-        return Err(AppError::new(ErrorCode::Conflict, "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible"));
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible",
+        ));
     }
     let link = n.status_link(conn, &ticket.id)?;
-    crate::services::notify::customer(conn, ticket, &crate::notify::templates::Message::CustomerLocationRequest {
-        customer_name: ticket.customer_name.clone(),
-        link,
-    })?;
-    crate::services::workflow::note(conn, actor, ticket, "customer.location_requested", None, None)
+    crate::services::notify::customer(
+        conn,
+        ticket,
+        &crate::notify::templates::Message::CustomerLocationRequest {
+            customer_name: ticket.customer_name.clone(),
+            link,
+        },
+    )?;
+    crate::services::workflow::note(
+        conn,
+        actor,
+        ticket,
+        "customer.location_requested",
+        None,
+        None,
+    )
 }

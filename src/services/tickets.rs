@@ -334,14 +334,17 @@ pub fn intake_warnings(
         .filter(|(id, _)| id != except)
         .map(|(_, number)| number)
         .collect();
-    let last_mileage = match vehicles::by_plate(conn, plate)?.filter(|v| v.group_id == actor.group_id) {
-        // An odometer only goes up: the vehicle file and the newest visit are both lower bounds.
-        Some(v) => {
-            let newest = vehicles::history(conn, &v.id, 1)?.first().map(|h| h.mileage_km);
-            Some(i64::from(newest.unwrap_or(v.mileage_km).max(v.mileage_km)))
-        }
-        None => None,
-    };
+    let last_mileage =
+        match vehicles::by_plate(conn, plate)?.filter(|v| v.group_id == actor.group_id) {
+            // An odometer only goes up: the vehicle file and the newest visit are both lower bounds.
+            Some(v) => {
+                let newest = vehicles::history(conn, &v.id, 1)?
+                    .first()
+                    .map(|h| h.mileage_km);
+                Some(i64::from(newest.unwrap_or(v.mileage_km).max(v.mileage_km)))
+            }
+            None => None,
+        };
     Ok(warnings(mileage_km, last_mileage, &numbers))
 }
 

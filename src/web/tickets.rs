@@ -218,7 +218,9 @@ impl NewPage {
     /// The same for a field that has classes of its own.
     fn mark_with(&self, field: &str, class: &str) -> String {
         if self.errors.contains_key(field) {
-            format!(r#" aria-invalid="true" aria-describedby="err-{field}" class="{class} invalid""#)
+            format!(
+                r#" aria-invalid="true" aria-describedby="err-{field}" class="{class} invalid""#
+            )
         } else {
             format!(r#" class="{class}""#)
         }
@@ -233,7 +235,9 @@ pub(super) fn map_links(l: &tickets::LocationView) -> Option<(String, String)> {
     let (glat, glon) = point.to_crs(Crs::Gcj02);
     Some((
         format!("https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"),
-        format!("https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"),
+        format!(
+            "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
+        ),
     ))
 }
 

@@ -369,7 +369,10 @@ fn address_only() -> Value {
     body
 }
 
-both!(address_only_intake_is_location_pending_until_the_phone_sends_it, location_pending_body);
+both!(
+    address_only_intake_is_location_pending_until_the_phone_sends_it,
+    location_pending_body
+);
 async fn location_pending_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.token("hz.agent");
@@ -380,7 +383,10 @@ async fn location_pending_body(backend: Backend) {
     assert_eq!(t["location_pending"], true);
     assert_eq!(t["location"]["lat"], Value::Null);
     assert_eq!(t["location"]["lon"], Value::Null);
-    assert_eq!(t["location"]["address"], "G60 沪昆高速杭州方向，说不清公里数");
+    assert_eq!(
+        t["location"]["address"],
+        "G60 沪昆高速杭州方向，说不清公里数"
+    );
     assert_eq!(t["warnings"], json!([]));
     // The location request went out with the ticket, to the caller's mobile.
     let sms = message_to(&app, "customer_location_request", "13812345678");
@@ -409,18 +415,22 @@ async fn location_pending_body(backend: Backend) {
     let (status, _) = app.put(&workshop, &plan_path, &plan_body()).await;
     assert_eq!(status, 200);
     let (status, err) = app
-        .post(&workshop, &format!("{plan_path}/submit"), &json!({"version": 1}))
+        .post(
+            &workshop,
+            &format!("{plan_path}/submit"),
+            &json!({"version": 1}),
+        )
         .await;
     assert_eq!(status, 409, "{err}");
     assert_eq!(err["error"], "location_pending");
     assert!(err["message"].as_str().unwrap().contains("待定位"));
     let (status, err) = app
-        .get_json(
-            &workshop,
-            &format!("/api/v1/tickets/{id}/sourcing"),
-        )
+        .get_json(&workshop, &format!("/api/v1/tickets/{id}/sourcing"))
         .await;
-    assert!(status == 409 && err["error"] == "location_pending", "{status} {err}");
+    assert!(
+        status == 409 && err["error"] == "location_pending",
+        "{status} {err}"
+    );
 
     // The customer's phone sends its position: it becomes the ticket's site.
     let anon = reqwest::Client::new();
@@ -446,7 +456,11 @@ async fn location_pending_body(backend: Backend) {
         .collect();
     assert_eq!(filled.len(), 1, "audited once");
     let (status, res) = app
-        .post(&workshop, &format!("{plan_path}/submit"), &json!({"version": 1}))
+        .post(
+            &workshop,
+            &format!("{plan_path}/submit"),
+            &json!({"version": 1}),
+        )
         .await;
     assert_eq!(status, 200, "submitted once the site is known: {res}");
 
@@ -522,13 +536,25 @@ async fn all_fields_at_once_body(backend: Backend) {
     let fields: Vec<&String> = err["fields"].as_object().unwrap().keys().collect();
     assert_eq!(
         fields,
-        ["customer_name", "location.lat", "location.lon", "phone", "plate"],
+        [
+            "customer_name",
+            "location.lat",
+            "location.lon",
+            "phone",
+            "plate"
+        ],
         "{err}"
     );
     let lat = err["fields"]["location.lat"].as_str().unwrap();
     let lon = err["fields"]["location.lon"].as_str().unwrap();
-    assert!(lat.contains("纬度") && lat.contains("Latitude must be between -90 and 90"), "{lat}");
-    assert!(lon.contains("经度") && lon.contains("Longitude must be between -180 and 180"), "{lon}");
+    assert!(
+        lat.contains("纬度") && lat.contains("Latitude must be between -90 and 90"),
+        "{lat}"
+    );
+    assert!(
+        lon.contains("经度") && lon.contains("Longitude must be between -180 and 180"),
+        "{lon}"
+    );
 }
 
 both!(gcj02_outside_china_is_refused, gcj02_outside_body);
@@ -551,7 +577,10 @@ async fn gcj02_outside_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 201);
 }
 
-both!(warns_about_an_open_ticket_and_a_lower_mileage, warnings_body);
+both!(
+    warns_about_an_open_ticket_and_a_lower_mileage,
+    warnings_body
+);
 async fn warnings_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.token("hz.agent");
@@ -590,7 +619,10 @@ async fn warnings_body(backend: Backend) {
     assert_eq!(codes, ["mileage_below_last_visit"]);
 }
 
-both!(names_with_no_visible_character_are_refused, invisible_name_body);
+both!(
+    names_with_no_visible_character_are_refused,
+    invisible_name_body
+);
 async fn invisible_name_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.token("hz.agent");
@@ -619,7 +651,9 @@ async fn invisible_name_body(backend: Backend) {
 both!(status_link_location_errors_are_json, share_errors_body);
 async fn share_errors_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let res = app.post_ticket(&app.token("hz.agent"), &address_only()).await;
+    let res = app
+        .post_ticket(&app.token("hz.agent"), &address_only())
+        .await;
     assert_eq!(res.status().as_u16(), 201);
     let code = code_in(
         &message_to(&app, "customer_location_request", "13812345678"),
@@ -641,12 +675,48 @@ async fn share_errors_body(backend: Backend) {
     };
     let location = format!("/s/{code}/location");
     for (path, content_type, body, status, error) in [
-        (location.clone(), "application/json", "{\"lat\": ", 400, "invalid_json"),
-        (location.clone(), "application/json", "", 400, "invalid_json"),
-        (location.clone(), "text/plain", "lat=30", 400, "invalid_json"),
-        (location.clone(), "application/json", "{\"lat\": \"north\", \"lon\": 120}", 400, "validation_failed"),
-        (location.clone(), "application/json", "{\"lat\": 95, \"lon\": 120}", 400, "validation_failed"),
-        ("/s/forged-code-000/location".into(), "application/json", "{\"lat\": 30, \"lon\": 120}", 403, "forbidden"),
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": ",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "text/plain",
+            "lat=30",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": \"north\", \"lon\": 120}",
+            400,
+            "validation_failed",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": 95, \"lon\": 120}",
+            400,
+            "validation_failed",
+        ),
+        (
+            "/s/forged-code-000/location".into(),
+            "application/json",
+            "{\"lat\": 30, \"lon\": 120}",
+            403,
+            "forbidden",
+        ),
     ] {
         let (got, ct, text) = send(path.clone(), content_type, body).await;
         assert_eq!(got, status, "{body}: {text}");
@@ -656,7 +726,9 @@ async fn share_errors_body(backend: Backend) {
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Nothing was filled by the refused attempts.
-    let (_, list) = app.get_json(&app.token("hz.agent"), "/api/v1/tickets").await;
+    let (_, list) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/tickets")
+        .await;
     assert_eq!(list["items"][0]["location_pending"], true);
 }
 
@@ -689,7 +761,10 @@ fn input_tag<'a>(html: &'a str, name: &str) -> &'a str {
     &html[start..=end]
 }
 
-both!(intake_page_reports_every_field_and_keeps_the_vehicle, intake_page_errors_body);
+both!(
+    intake_page_reports_every_field_and_keeps_the_vehicle,
+    intake_page_errors_body
+);
 async fn intake_page_errors_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = signed_in(&app, "hz.agent").await;
@@ -731,7 +806,10 @@ async fn intake_page_errors_body(backend: Backend) {
     }
     assert!(!input_tag(&html, "customer_name").contains("aria-invalid"));
     assert!(html.contains("请输入数字"), "latitude: not a number");
-    assert!(html.contains("经度必须在 -180 到 180 之间"), "which coordinate, with the range");
+    assert!(
+        html.contains("经度必须在 -180 到 180 之间"),
+        "which coordinate, with the range"
+    );
     // The vehicle file stays beside the form.
     assert!(
         html.contains("id=\"vehicle-known\"") && html.contains("途观L 330TSI"),
@@ -740,7 +818,10 @@ async fn intake_page_errors_body(backend: Backend) {
     assert_eq!(app.count("tickets"), 0);
 }
 
-both!(intake_page_registers_a_caller_who_cannot_say_where, intake_page_pending_body);
+both!(
+    intake_page_registers_a_caller_who_cannot_say_where,
+    intake_page_pending_body
+);
 async fn intake_page_pending_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = signed_in(&app, "hz.agent").await;
@@ -770,7 +851,9 @@ async fn intake_page_pending_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 303);
     let ticket_path = res.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(
-        app.count("outbox WHERE template = 'customer_location_request' AND recipient = '13812345678'"),
+        app.count(
+            "outbox WHERE template = 'customer_location_request' AND recipient = '13812345678'"
+        ),
         1
     );
     let page = |path: String| {
@@ -778,10 +861,16 @@ async fn intake_page_pending_body(backend: Backend) {
         async move { req.send().await.unwrap().text().await.unwrap() }
     };
     let html = page(ticket_path.clone()).await;
-    assert!(html.contains("data-testid=\"location-pending\""), "ticket page");
+    assert!(
+        html.contains("data-testid=\"location-pending\""),
+        "ticket page"
+    );
     assert!(!html.contains("uri.amap.com"), "no map link to nowhere");
     let html = page("/tickets".into()).await;
-    assert!(html.contains("data-testid=\"location-pending\">待定位"), "ticket list");
+    assert!(
+        html.contains("data-testid=\"location-pending\">待定位"),
+        "ticket list"
+    );
     let workshop = signed_in(&app, "hz.workshop").await;
     let html = workshop
         .get(app.url("/work"))
@@ -791,7 +880,10 @@ async fn intake_page_pending_body(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("data-testid=\"location-pending\""), "work queue");
+    assert!(
+        html.contains("data-testid=\"location-pending\""),
+        "work queue"
+    );
     // The plan editor opens (its cost leaves travel out until the site is known).
     let res = workshop
         .get(app.url(&format!("{ticket_path}/plan")))
@@ -801,7 +893,10 @@ async fn intake_page_pending_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 200);
 }
 
-both!(vehicle_panel_warns_while_typing, vehicle_panel_warnings_body);
+both!(
+    vehicle_panel_warns_while_typing,
+    vehicle_panel_warnings_body
+);
 async fn vehicle_panel_warnings_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let mut body = intake_body();
@@ -820,7 +915,10 @@ async fn vehicle_panel_warnings_body(backend: Backend) {
     assert!(html.contains(open["number"].as_str().unwrap()));
     assert!(!html.contains("mileage_below_last_visit"));
     let html = panel("4,820").await;
-    assert!(html.contains("data-warning=\"mileage_below_last_visit\""), "{html}");
+    assert!(
+        html.contains("data-warning=\"mileage_below_last_visit\""),
+        "{html}"
+    );
     let html = panel("60000").await;
     assert!(!html.contains("mileage_below_last_visit"));
 }
