@@ -480,17 +480,22 @@ async fn panel_for(
         .await
         .or_page(user.locale)?;
     let mileage = number::<i64>(&mileage.replace([',', '，', ' '], "")).unwrap_or(None);
-    let warnings = tickets::plate_warnings(
-        &state.db,
-        &user.identity,
-        plate.as_str().to_owned(),
-        mileage,
-    )
-    .await
-    .or_page(user.locale)?
-    .into_iter()
-    .map(|w| (w.code, user.locale.pick(&w.message).to_owned()))
-    .collect();
+    // Warnings are for whoever takes the call; others only see the vehicle file.
+    let warnings = if user.identity.may(Action::CreateTicket) {
+        tickets::plate_warnings(
+            &state.db,
+            &user.identity,
+            plate.as_str().to_owned(),
+            mileage,
+        )
+        .await
+        .or_page(user.locale)?
+        .into_iter()
+        .map(|w| (w.code, user.locale.pick(&w.message).to_owned()))
+        .collect()
+    } else {
+        Vec::new()
+    };
     let visits = history
         .as_ref()
         .map(|h| visit_rows(user, h.visits.clone()))
