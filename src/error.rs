@@ -28,6 +28,7 @@ pub enum ErrorCode {
     NotRescueLead,
     DangerousGoodsNoAir,
     ReviewRequired,
+    LocationPending,
     PayloadTooLarge,
     UnsupportedMediaType,
     Unavailable,
@@ -55,6 +56,7 @@ impl ErrorCode {
             ErrorCode::NotRescueLead => "not_rescue_lead",
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
+            ErrorCode::LocationPending => "location_pending",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::Unavailable => "unavailable",
@@ -77,7 +79,8 @@ impl ErrorCode {
             | ErrorCode::PlanNotApproved
             | ErrorCode::InsufficientStock
             | ErrorCode::OverIssue
-            | ErrorCode::ReviewRequired => StatusCode::CONFLICT,
+            | ErrorCode::ReviewRequired
+            | ErrorCode::LocationPending => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

@@ -5,18 +5,25 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use crate::auth::ApiUser;
 use crate::domain::intake::IntakeRequest;
 use crate::error::AppError;
-use crate::services::tickets::{self, TicketDetail, TicketPage, TicketQuery, TicketView};
+use crate::services::tickets::{self, CreatedTicket, TicketDetail, TicketPage, TicketQuery};
 use crate::startup::AppState;
 
 /// Open a rescue ticket from a breakdown call.
 ///
 /// Send `Idempotency-Key` to make retries safe: a retried request with the same
 /// key and body returns the first ticket (header `Idempotent-Replayed: true`).
+///
+/// A caller who cannot say where they are: send `location_pending: true` with the
+/// address and no coordinates. The ticket opens with `location_pending: true`, the
+/// caller's mobile gets an SMS with the status link, and the position their phone
+/// sends fills the coordinates. Until then, plan submission and sourcing answer
+/// `409 location_pending`. `warnings` name what to check with the caller (an open
+/// ticket for the plate, a mileage below the last visit's); they never refuse.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
     request_body = IntakeRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the same ticket")),
     responses(
-        (status = 201, description = "Ticket opened (or replayed)", body = TicketView),
+        (status = 201, description = "Ticket opened (or replayed)", body = CreatedTicket),
         (status = 400, description = "validation_failed with per-field messages", body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody),
         (status = 403, description = "Role may not take calls", body = crate::error::ErrorBody),
@@ -42,13 +49,24 @@ pub async fn create_ticket(
     user.0.require(crate::domain::role::Action::CreateTicket)?;
     let body = super::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
     let request: IntakeRequest = super::parse_json(&body)?;
-    let created = tickets::create(&state.db, &user.0, request, key, &state.numbering).await?;
+    let created = tickets::create(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        request,
+        key,
+        &state.numbering,
+    )
+    .await?;
     let mut response = HttpResponse::Created();
     response.insert_header(("Location", format!("/api/v1/tickets/{}", created.ticket.id)));
     if created.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }
-    Ok(response.json(created.ticket))
+    Ok(response.json(CreatedTicket {
+        ticket: created.ticket,
+        warnings: created.warnings,
+    }))
 }
 
 /// List the dealer's tickets, newest call first.

@@ -203,8 +203,8 @@ diesel::table! {
         customer_name -> Text,
         phone -> Text,
         address -> Text,
-        lat -> Double,
-        lon -> Double,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
         source_crs -> Text,
         plate -> Text,
         model -> Text,
@@ -224,6 +224,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         crew_on_site -> Bool,
+        location_pending -> Bool,
     }
 }
 

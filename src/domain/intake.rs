@@ -3,11 +3,12 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::location::{Coordinates, Crs};
+use super::location::{check_latitude, check_longitude, Coordinates, Crs, LocationError};
 use super::phone::PhoneNumber;
 use super::plate::Plate;
 use super::response_level::ResponseLevel;
 use super::text::NonEmptyText;
+use super::ticket::TicketStatus;
 use super::vin::Vin;
 
 /// What a telephony integration or the intake page sends. Everything is optional
@@ -23,6 +24,11 @@ pub struct IntakeRequest {
     #[schema(example = "13812345678")]
     pub phone: Option<String>,
     pub location: Option<LocationRequest>,
+    /// The caller cannot say where they are: the ticket may be opened with the
+    /// address alone (coordinates left out), and the caller's mobile gets an SMS
+    /// link to send the phone's position. Coordinates given as well are kept.
+    #[schema(example = false)]
+    pub location_pending: Option<bool>,
     /// Chinese plate, 7 characters or 8 for new-energy vehicles.
     #[schema(example = "浙A12345")]
     pub plate: Option<String>,
@@ -61,8 +67,11 @@ pub struct TicketIntake {
     pub customer_name: NonEmptyText,
     pub phone: PhoneNumber,
     pub address: NonEmptyText,
-    pub coordinates: Coordinates,
+    /// `None` while the location is pending: the customer's phone will send it.
+    pub coordinates: Option<Coordinates>,
     pub source_crs: Crs,
+    /// The caller gets the SMS link to share their position (the flag was set).
+    pub request_location: bool,
     pub plate: Plate,
     pub model: NonEmptyText,
     pub vin: Option<Vin>,
@@ -190,26 +199,54 @@ impl TicketIntake {
                 None
             }
         };
-        if location.lat.is_none() {
-            fail("location.lat", REQUIRED.into());
-        }
-        if location.lon.is_none() {
-            fail("location.lon", REQUIRED.into());
-        }
-        let coordinates = match (location.lat, location.lon, crs) {
-            (Some(lat), Some(lon), Some(crs)) => match Coordinates::parse(lat, lon, crs) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    let field = match e {
-                        super::location::LocationError::LongitudeOutOfRange => "location.lon",
-                        _ => "location.lat",
-                    };
-                    fail(field, e.to_string());
+        let request_location = req.location_pending.unwrap_or(false);
+        // Each coordinate is checked on its own, so a bad latitude does not hide a
+        // bad longitude; both may be left out only when the caller cannot say.
+        let coordinate =
+            |field: &'static str,
+             value: Option<f64>,
+             check: fn(f64) -> Result<(), LocationError>,
+             fail: &mut dyn FnMut(&'static str, String)| match value {
+                None if request_location && location.lat.is_none() && location.lon.is_none() => {
+                    Some(None)
+                }
+                None => {
+                    fail(field, REQUIRED.into());
                     None
                 }
-            },
+                Some(v) => match check(v) {
+                    Ok(()) => Some(Some(v)),
+                    Err(e) => {
+                        fail(field, e.to_string());
+                        None
+                    }
+                },
+            };
+        let lat = coordinate("location.lat", location.lat, check_latitude, &mut fail);
+        let lon = coordinate("location.lon", location.lon, check_longitude, &mut fail);
+        let coordinates = match (lat, lon, crs) {
+            (Some(Some(lat)), Some(Some(lon)), Some(crs)) => {
+                match Coordinates::parse(lat, lon, crs) {
+                    Ok(c) => Some(Some(c)),
+                    Err(e) => {
+                        // Ranges were checked above: what is left is GCJ-02 outside China.
+                        fail("location.crs", e.to_string());
+                        None
+                    }
+                }
+            }
+            (Some(None), Some(None), _) => Some(None),
             _ => None,
         };
+        // The location request is an SMS: without a mobile it could never arrive.
+        if let (true, Some(p)) = (request_location, &phone) {
+            if !p.is_mobile() {
+                fail(
+                    "phone",
+                    "客户说不清位置时需要手机号，才能发送定位短信 / A caller who cannot say where they are needs a mobile number to get the location SMS".into(),
+                );
+            }
+        }
 
         let mileage_km = match req.mileage_km {
             None => {
@@ -277,6 +314,7 @@ impl TicketIntake {
                 address,
                 coordinates,
                 source_crs,
+                request_location,
                 plate,
                 model,
                 vin,
@@ -289,6 +327,59 @@ impl TicketIntake {
             _ => Err(errors),
         }
     }
+}
+
+/// Something the call agent should check with the caller; the ticket is opened anyway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct IntakeWarning {
+    /// `open_ticket_for_plate` or `mileage_below_last_visit`.
+    #[schema(example = "open_ticket_for_plate")]
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Ticket states in which the car is still being looked after (a second call for
+/// it is probably the same breakdown).
+pub fn still_open(status: TicketStatus) -> bool {
+    !matches!(
+        status,
+        TicketStatus::Resolved
+            | TicketStatus::TowedToWorkshop
+            | TicketStatus::Closed
+            | TicketStatus::Cancelled
+    )
+}
+
+/// Warnings for a call about a car: other open tickets for its plate (their
+/// numbers), and a mileage below the one last recorded (a typo, or a swapped
+/// odometer that the workshop should know about).
+pub fn warnings(
+    mileage_km: Option<i64>,
+    last_mileage_km: Option<i64>,
+    open_tickets: &[String],
+) -> Vec<IntakeWarning> {
+    let mut out = Vec::new();
+    if !open_tickets.is_empty() {
+        let numbers = open_tickets.join("、");
+        out.push(IntakeWarning {
+            code: "open_ticket_for_plate",
+            message: format!(
+                "此车牌已有未结束的救援单 {numbers}：请确认是否同一次故障 / This plate already has an open ticket {}: check whether it is the same breakdown",
+                open_tickets.join(", ")
+            ),
+        });
+    }
+    if let (Some(now), Some(last)) = (mileage_km, last_mileage_km) {
+        if now < last {
+            out.push(IntakeWarning {
+                code: "mileage_below_last_visit",
+                message: format!(
+                    "里程 {now} 公里低于上次到店记录的 {last} 公里：请与客户核对 / Mileage {now} km is below the {last} km recorded at the last visit: check with the caller"
+                ),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -306,6 +397,7 @@ mod tests {
                 lon: Some(120.1551),
                 crs: Some("gcj02".into()),
             }),
+            location_pending: None,
             plate: Some("浙a12345".into()),
             model: Some("朗逸".into()),
             vin: None,
@@ -335,8 +427,10 @@ mod tests {
         assert_eq!(t.call_time, now.naive_utc());
         assert_eq!(t.source_crs, Crs::Gcj02);
         // GCJ-02 input is stored as WGS-84, a few hundred metres away.
-        assert!((t.coordinates.lat() - 30.2741).abs() > 1e-4);
-        assert!((t.coordinates.lat() - 30.2741).abs() < 0.01);
+        let c = t.coordinates.unwrap();
+        assert!((c.lat() - 30.2741).abs() > 1e-4);
+        assert!((c.lat() - 30.2741).abs() < 0.01);
+        assert!(!t.request_location);
     }
 
     #[test]
@@ -416,5 +510,103 @@ mod tests {
             t.call_time.and_utc().timestamp(),
             (now - Duration::hours(1)).timestamp()
         );
+    }
+
+    #[test]
+    fn every_bad_field_at_once_and_each_coordinate_named() {
+        let mut req = good();
+        req.phone = Some("12345".into());
+        req.plate = Some("ABC".into());
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = Some(95.0);
+        loc.lon = Some(-190.0);
+        let errors = TicketIntake::parse(&req, Utc::now()).unwrap_err();
+        let f: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(f, ["phone", "plate", "location.lat", "location.lon"]);
+        let msg = |name: &str| errors.iter().find(|(f, _)| *f == name).unwrap().1.clone();
+        assert!(msg("location.lat").contains("纬度") && msg("location.lat").contains("-90 and 90"));
+        assert!(
+            msg("location.lon").contains("经度") && msg("location.lon").contains("-180 and 180")
+        );
+
+        // A missing latitude does not hide a bad longitude either.
+        let mut req = good();
+        req.location.as_mut().unwrap().lat = None;
+        req.location.as_mut().unwrap().lon = Some(500.0);
+        assert_eq!(fields(&req), ["location.lat", "location.lon"]);
+    }
+
+    #[test]
+    fn gcj02_outside_china_is_refused() {
+        let mut req = good();
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = Some(48.8584);
+        loc.lon = Some(2.2945);
+        assert_eq!(fields(&req), ["location.crs"]);
+        req.location.as_mut().unwrap().crs = Some("wgs84".into());
+        assert!(TicketIntake::parse(&req, Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn location_pending_needs_the_address_and_a_mobile_only() {
+        let mut req = good();
+        req.location_pending = Some(true);
+        let loc = req.location.as_mut().unwrap();
+        loc.lat = None;
+        loc.lon = None;
+        let t = TicketIntake::parse(&req, Utc::now()).unwrap();
+        assert!(t.coordinates.is_none() && t.request_location);
+
+        // Without the flag, the coordinates are required as before.
+        req.location_pending = Some(false);
+        assert_eq!(fields(&req), ["location.lat", "location.lon"]);
+        req.location_pending = Some(true);
+
+        // Half a coordinate is a typo, not an unknown location.
+        req.location.as_mut().unwrap().lat = Some(30.0);
+        assert_eq!(fields(&req), ["location.lon"]);
+        req.location.as_mut().unwrap().lat = None;
+
+        req.location.as_mut().unwrap().address = Some("\u{200B} ".into());
+        assert_eq!(fields(&req), ["location.address"]);
+        req.location.as_mut().unwrap().address = Some("G60 沪昆高速 杭州段".into());
+
+        // The location request is an SMS: a landline cannot get it.
+        req.phone = Some("0571-88889999".into());
+        assert_eq!(fields(&req), ["phone"]);
+
+        // Flag and coordinates: the coordinates are kept and the SMS still goes.
+        let t = TicketIntake::parse(&good_with_flag(), Utc::now()).unwrap();
+        assert!(t.coordinates.is_some() && t.request_location);
+    }
+
+    fn good_with_flag() -> IntakeRequest {
+        IntakeRequest {
+            location_pending: Some(true),
+            ..good()
+        }
+    }
+
+    #[test]
+    fn zero_width_name_is_refused() {
+        let mut req = good();
+        req.customer_name = Some("\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060} ".into());
+        req.fault = Some("\u{200B}".into());
+        req.model = Some("\u{FEFF}\u{3000}".into());
+        assert_eq!(fields(&req), ["customer_name", "model", "fault"]);
+    }
+
+    #[test]
+    fn warnings_for_open_tickets_and_lower_mileage() {
+        assert!(warnings(Some(56_000), Some(55_000), &[]).is_empty());
+        assert!(warnings(None, Some(55_000), &[]).is_empty());
+        assert!(warnings(Some(1), None, &[]).is_empty());
+        let w = warnings(Some(12_000), Some(56_000), &["RS-20261201-0001".into()]);
+        let codes: Vec<_> = w.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["open_ticket_for_plate", "mileage_below_last_visit"]);
+        assert!(w[0].message.contains("RS-20261201-0001"));
+        assert!(w[1].message.contains("12000") && w[1].message.contains("56000"));
+        assert!(still_open(TicketStatus::New) && still_open(TicketStatus::OnSite));
+        assert!(!still_open(TicketStatus::Closed) && !still_open(TicketStatus::Cancelled));
     }
 }

@@ -25,6 +25,8 @@ pub enum LocationError {
     LatitudeOutOfRange,
     #[error("经度必须在 -180 到 180 之间 / Longitude must be between -180 and 180")]
     LongitudeOutOfRange,
+    #[error("GCJ-02 坐标只用于中国境内，此点在境外：请核对经纬度，或选 WGS-84 / GCJ-02 is only used inside China and this point is outside: check the numbers or choose WGS-84")]
+    Gcj02OutsideChina,
 }
 
 impl LocationError {
@@ -33,6 +35,7 @@ impl LocationError {
             Self::NotFinite => "location_not_finite",
             Self::LatitudeOutOfRange => "location_lat_out_of_range",
             Self::LongitudeOutOfRange => "location_lon_out_of_range",
+            Self::Gcj02OutsideChina => "location_gcj02_outside_china",
         }
     }
 }
@@ -47,20 +50,39 @@ pub struct Coordinates {
 /// Mean Earth radius (IUGG), good to about 0.5 % for great-circle distances.
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
+/// One latitude on its own (forms report each coordinate separately); NaN is out of range too.
+pub fn check_latitude(lat: f64) -> Result<(), LocationError> {
+    if (-90.0..=90.0).contains(&lat) {
+        Ok(())
+    } else {
+        Err(LocationError::LatitudeOutOfRange)
+    }
+}
+
+/// One longitude on its own; NaN is out of range too.
+pub fn check_longitude(lon: f64) -> Result<(), LocationError> {
+    if (-180.0..=180.0).contains(&lon) {
+        Ok(())
+    } else {
+        Err(LocationError::LongitudeOutOfRange)
+    }
+}
+
 impl Coordinates {
     /// Validates `lat`/`lon` given in `crs` and returns them as WGS-84.
+    ///
+    /// GCJ-02 exists only inside China (outside, the apps send plain WGS-84), so
+    /// a GCJ-02 point outside is refused: it is a typo or swapped numbers, and
+    /// taking it as given would put the crew somewhere no one called from.
     pub fn parse(lat: f64, lon: f64, crs: Crs) -> Result<Self, LocationError> {
         if !lat.is_finite() || !lon.is_finite() {
             return Err(LocationError::NotFinite);
         }
-        if !(-90.0..=90.0).contains(&lat) {
-            return Err(LocationError::LatitudeOutOfRange);
-        }
-        if !(-180.0..=180.0).contains(&lon) {
-            return Err(LocationError::LongitudeOutOfRange);
-        }
+        check_latitude(lat)?;
+        check_longitude(lon)?;
         let (lat, lon) = match crs {
             Crs::Wgs84 => (lat, lon),
+            Crs::Gcj02 if !in_china_box(lat, lon) => return Err(LocationError::Gcj02OutsideChina),
             Crs::Gcj02 => gcj02_to_wgs84(lat, lon),
         };
         Ok(Self { lat, lon })
@@ -243,17 +265,52 @@ mod tests {
     }
 
     #[test]
-    fn outside_china_gcj02_equals_wgs84() {
+    fn outside_china_gcj02_is_refused_and_wgs84_kept() {
         for (lat, lon) in [
             (51.5007, -0.1246),
             (-33.8568, 151.2153),
             (35.6586, 139.7454),
+            // Hangzhou with latitude and longitude's signs lost.
+            (-30.2741, -120.1551),
         ] {
-            let p = Coordinates::parse(lat, lon, Crs::Gcj02).unwrap();
+            assert_eq!(
+                Coordinates::parse(lat, lon, Crs::Gcj02),
+                Err(LocationError::Gcj02OutsideChina)
+            );
+            let p = Coordinates::parse(lat, lon, Crs::Wgs84).unwrap();
             assert_eq!((p.lat(), p.lon()), (lat, lon));
             assert!(!p.in_mainland_china());
+            // Shown on a Chinese map, a point outside is not shifted.
             assert_eq!(p.to_crs(Crs::Gcj02), (lat, lon));
         }
+    }
+
+    #[test]
+    fn each_coordinate_is_checked_alone() {
+        assert_eq!(check_latitude(90.0), Ok(()));
+        assert_eq!(
+            check_latitude(-90.5),
+            Err(LocationError::LatitudeOutOfRange)
+        );
+        assert_eq!(
+            check_latitude(f64::NAN),
+            Err(LocationError::LatitudeOutOfRange)
+        );
+        assert_eq!(check_longitude(-180.0), Ok(()));
+        assert_eq!(
+            check_longitude(181.0),
+            Err(LocationError::LongitudeOutOfRange)
+        );
+        assert_eq!(
+            check_longitude(f64::INFINITY),
+            Err(LocationError::LongitudeOutOfRange)
+        );
+        assert!(LocationError::LatitudeOutOfRange
+            .to_string()
+            .contains("-90 到 90"));
+        assert!(LocationError::LongitudeOutOfRange
+            .to_string()
+            .contains("between -180 and 180"));
     }
 
     #[test]
@@ -315,6 +372,7 @@ mod tests {
             LocationError::NotFinite,
             LocationError::LatitudeOutOfRange,
             LocationError::LongitudeOutOfRange,
+            LocationError::Gcj02OutsideChina,
         ] {
             assert!(e.code().starts_with("location_"));
             assert!(e.to_string().contains(" / "));

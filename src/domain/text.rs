@@ -48,7 +48,11 @@ impl NonEmptyText {
     }
 
     fn build(input: &str, max_chars: usize, multi_line: bool) -> Result<Self, TextError> {
-        let text = normalise_line_breaks(input.trim());
+        // Zero-width characters at either end are trimmed like spaces, so text made of
+        // nothing else (a name of U+200B pasted from a chat app) counts as empty.
+        let text = normalise_line_breaks(
+            input.trim_matches(|c: char| c.is_whitespace() || is_invisible(c)),
+        );
         if text.is_empty() {
             return Err(TextError::Empty);
         }
@@ -103,6 +107,17 @@ fn normalise_line_breaks(s: &str) -> String {
         }
     }
     out
+}
+
+/// Characters that take no room on screen: zero-width space, non-joiner and
+/// joiner, word joiner, the byte-order mark, soft hyphen, Mongolian vowel
+/// separator and the invisible math operators. Inside text they are kept (emoji
+/// sequences need the joiner), but they are never visible content on their own.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{034F}'
+    )
 }
 
 /// Bidirectional overrides and isolates can make a name or plate display
@@ -166,7 +181,16 @@ mod tests {
 
     #[test]
     fn rejects_empty() {
-        for input in ["", "   ", "\n\t \r\n", "\u{3000}"] {
+        for input in [
+            "",
+            "   ",
+            "\n\t \r\n",
+            "\u{3000}",
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060}",
+            " \u{200B} \u{3000}\u{FEFF}\n",
+            "\u{00AD}\u{034F}",
+        ] {
             assert_eq!(
                 NonEmptyText::parse(input, 10),
                 Err(TextError::Empty),
@@ -230,6 +254,13 @@ mod tests {
         }
         // Zero-width joiners are part of ordinary emoji sequences and stay allowed.
         assert!(NonEmptyText::parse("👨\u{200d}🔧 技师", 10).is_ok());
+        // At the ends they are trimmed like spaces.
+        assert_eq!(
+            NonEmptyText::parse_line("\u{FEFF}\u{200B}张三\u{2060}", 10)
+                .unwrap()
+                .as_str(),
+            "张三"
+        );
     }
 
     #[test]

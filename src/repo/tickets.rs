@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{ticket_counters, tickets, users};
 use crate::db::{AnyConnection, MultiBackend};
-use crate::error::AppError;
+use crate::domain::location::{Coordinates, Crs};
+use crate::error::{AppError, ErrorCode};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets)]
@@ -18,8 +19,9 @@ pub struct TicketRecord {
     pub customer_name: String,
     pub phone: String,
     pub address: String,
-    pub lat: f64,
-    pub lon: f64,
+    /// WGS-84; `None` while the location is pending (see [`TicketRecord::site`]).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub source_crs: String,
     pub plate: String,
     pub model: String,
@@ -39,6 +41,30 @@ pub struct TicketRecord {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub crew_on_site: bool,
+    /// The caller could not say where they are; the customer's phone has not sent its position yet.
+    pub location_pending: bool,
+}
+
+impl TicketRecord {
+    /// The breakdown site. Everything that measures a distance asks here, so a
+    /// ticket still waiting for the customer's position answers `location_pending`
+    /// (409) with a message saying what to wait for, instead of a made-up distance.
+    pub fn site(&self) -> Result<Coordinates, AppError> {
+        match (self.lat, self.lon) {
+            (Some(lat), Some(lon)) => {
+                Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)
+            }
+            _ => Err(location_pending()),
+        }
+    }
+}
+
+/// The refusal of a step that needs the breakdown site while it is not known yet.
+pub fn location_pending() -> AppError {
+    AppError::new(
+        ErrorCode::LocationPending,
+        "救援地点待定位：客户尚未通过短信链接发送手机定位 / Location pending: the customer has not sent their phone's position through the SMS link yet",
+    )
 }
 
 /// Next sequence number of a dealer's day. The upsert is one atomic statement on
@@ -243,4 +269,46 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> Result<TicketRecord, AppErro
         .filter(tickets::id.eq(id))
         .select(TicketRecord::as_select())
         .first(conn)?)
+}
+
+/// Fills a pending ticket's coordinates (WGS-84) and clears the flag; false when
+/// the ticket was not pending (its position is known already and stays as it is).
+pub fn fill_pending_location(
+    conn: &mut AnyConnection,
+    id: &str,
+    lat: f64,
+    lon: f64,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        tickets::table
+            .filter(tickets::id.eq(id))
+            .filter(tickets::location_pending.eq(true)),
+    )
+    .set((
+        tickets::lat.eq(Some(lat)),
+        tickets::lon.eq(Some(lon)),
+        tickets::source_crs.eq("wgs84"),
+        tickets::location_pending.eq(false),
+        tickets::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// (id, number) of the dealer's tickets for this plate in any of the given (open)
+/// states, newest call first: intake warns about a second ticket for the same car.
+pub fn for_plate_in_states(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    plate: &str,
+    states: &[&str],
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(tickets::table
+        .filter(tickets::dealer_id.eq(dealer_id))
+        .filter(tickets::plate.eq(plate))
+        .filter(tickets::status.eq_any(states))
+        .order(tickets::call_time.desc())
+        .limit(5)
+        .select((tickets::id, tickets::number))
+        .load(conn)?)
 }

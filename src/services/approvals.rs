@@ -334,8 +334,10 @@ pub async fn decide(
                         customer_name: ticket.customer_name.clone(),
                         customer_phone: ticket.phone.clone(),
                         address: ticket.address.clone(),
-                        lat: ticket.lat,
-                        lon: ticket.lon,
+                        // Plans are not submitted while the location is pending, so it is known
+                        // here; NaN would only leave the map link out of the text.
+                        lat: ticket.lat.unwrap_or(f64::NAN),
+                        lon: ticket.lon.unwrap_or(f64::NAN),
                         source_crs: ticket.source_crs.clone(),
                         fault: ticket.fault.clone(),
                         items: lines.items.iter().map(|i| i.description.clone()).collect(),

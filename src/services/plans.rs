@@ -209,8 +209,13 @@ pub async fn save(
                 let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
                 let dealer =
                     Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
-                let site = Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84)
-                    .map_err(AppError::internal)?;
+                // No made-up distance while the customer's position is awaited.
+                let site = ticket.site().map_err(|_| {
+                    AppError::new(
+                        ErrorCode::LocationPending,
+                        "救援地点待定位，无法估算路程：请填写路程公里数，或等客户发送定位 / Location pending, so the distance cannot be estimated: enter the distance in km, or wait for the customer's position",
+                    )
+                })?;
                 road_km(dealer.haversine_km(&site))
             }
         };
@@ -362,6 +367,9 @@ pub async fn submit(
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        // A crew is not sent to an address alone: the plan waits for the position
+        // (sourcing ETAs and the technicians' map link need it too).
+        ticket.site()?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != version || lines.plan.status != "draft" {
             return Err(AppError::new(
@@ -448,6 +456,9 @@ pub async fn preview(
             .filter(|k| k.is_finite() && (0.0..=crate::domain::plan::MAX_TRAVEL_KM).contains(k))
         {
             Some(km) => km,
+            // The cost on screen leaves travel out until the position is known;
+            // saving without a distance then says so (location_pending).
+            None if ticket.location_pending => 0.0,
             None => default_travel_km(conn, &ticket)?,
         };
         Ok((estimate(&parts, &items, travel_km, travel_rate), travel_km))
@@ -459,7 +470,6 @@ pub async fn preview(
 pub fn default_travel_km(conn: &mut AnyConnection, ticket: &TicketRecord) -> Result<f64, AppError> {
     let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
     let dealer = Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
-    let site =
-        Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84).map_err(AppError::internal)?;
+    let site = ticket.site()?;
     Ok(road_km(dealer.haversine_km(&site)))
 }

@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::links::{LinkError, Scope};
 use crate::auth::Identity;
-use crate::db::Db;
+use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::tickets::TicketRecord;
 use crate::services::notify::Notifier;
 
 /// The ticket and person a valid link stands for.
@@ -128,12 +129,22 @@ pub struct ShareLocation {
     pub accuracy: Option<f64>,
 }
 
-/// Browser geolocation is GPS, i.e. WGS-84. Stored beside the ticket; staff decide whether to move the pin.
+/// What the customer's phone sent: whether it became the ticket's site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// Stored beside a ticket whose site was known; staff decide whether to move the pin.
+    Beside,
+    /// The ticket was waiting for it (location pending): it is now the ticket's site.
+    FilledPending,
+}
+
+/// Browser geolocation is GPS, i.e. WGS-84. Always stored as a share; a ticket
+/// registered without coordinates (location pending) takes it as its site.
 pub async fn share_location(
     db: &Db,
     claims: crate::auth::links::Claims,
     req: ShareLocation,
-) -> Result<(), AppError> {
+) -> Result<Shared, AppError> {
     let (ticket_id, link_id) = (claims.ticket_id, claims.nonce);
     let point = Coordinates::parse(req.lat, req.lon, Crs::Wgs84)
         .map_err(|e| AppError::field("location", e.to_string()))?;
@@ -150,7 +161,29 @@ pub async fn share_location(
             data: Some(serde_json::json!({ "lat": point.lat(), "lon": point.lon(), "accuracy_m": accuracy, "via": "link", "link_id": link_id })),
             ..Default::default()
         })?;
-        Ok(())
+        // The guarded update fills only a pending ticket, once, even if two shares race.
+        if !crate::repo::tickets::fill_pending_location(conn, &ticket_id, point.lat(), point.lon())? {
+            return Ok(Shared::Beside);
+        }
+        audit::append(conn, NewAuditEvent {
+            dealer_id: Some(&dealer),
+            ticket_id: Some(&ticket_id),
+            entity: "ticket",
+            entity_id: &ticket_id,
+            action: "ticket.location_filled",
+            comment: Some("客户手机定位 / The customer's phone position"),
+            data: Some(serde_json::json!({
+                "source": "customer_share",
+                "via": "link",
+                "link_id": link_id,
+                "lat": point.lat(),
+                "lon": point.lon(),
+                "accuracy_m": accuracy,
+            })),
+            ..Default::default()
+        })?;
+        tracing::info!(ticket = %ticket_id, "pending location filled from the customer's phone");
+        Ok(Shared::FilledPending)
     })
     .await
 }
@@ -166,15 +199,40 @@ pub async fn request_location(
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let ticket = crate::services::workflow::load(conn, &actor, &ticket_id)?;
-        if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
-            return Err(AppError::new(ErrorCode::Conflict, "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible"));
-        }
-        let link = n.status_link(conn, &ticket.id)?;
-        crate::services::notify::customer(conn, &ticket, &crate::notify::templates::Message::CustomerLocationRequest {
-            customer_name: ticket.customer_name.clone(),
-            link,
-        })?;
-        crate::services::workflow::note(conn, &actor, &ticket, "customer.location_requested", None, None)
+        send_location_request(conn, &n, &actor, &ticket)
     })
     .await
+}
+
+/// The location-request SMS with the customer's status link, written to the outbox
+/// in the caller's transaction (intake sends it in the one that opens the ticket).
+pub fn send_location_request(
+    conn: &mut AnyConnection,
+    n: &Notifier,
+    actor: &Identity,
+    ticket: &TicketRecord,
+) -> Result<(), AppError> {
+    if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible",
+        ));
+    }
+    let link = n.status_link(conn, &ticket.id)?;
+    crate::services::notify::customer(
+        conn,
+        ticket,
+        &crate::notify::templates::Message::CustomerLocationRequest {
+            customer_name: ticket.customer_name.clone(),
+            link,
+        },
+    )?;
+    crate::services::workflow::note(
+        conn,
+        actor,
+        ticket,
+        "customer.location_requested",
+        None,
+        None,
+    )
 }

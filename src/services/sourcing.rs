@@ -72,8 +72,8 @@ impl Situation {
     pub fn of(ticket: &TicketRecord, travel_km: f64) -> Result<Self, AppError> {
         let now = crate::repo::now();
         Ok(Situation {
-            site: Coordinates::parse(ticket.lat, ticket.lon, Crs::Wgs84)
-                .map_err(AppError::internal)?,
+            // Sourcing ETAs need the site: while pending, location_pending (409).
+            site: ticket.site()?,
             now,
             level: ResponseLevel::try_from(i64::from(ticket.response_level))
                 .unwrap_or(ResponseLevel::General),

@@ -6,13 +6,14 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Identity;
 use crate::db::{is_unique_violation, AnyConnection, Db};
-use crate::domain::intake::{IntakeRequest, TicketIntake};
+use crate::domain::intake::{still_open, warnings, IntakeRequest, IntakeWarning, TicketIntake};
 use crate::domain::role::Action;
 use crate::domain::ticket::{format_ticket_number, TicketStatus};
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::repo::audit::{self, AuditRecord, NewAuditEvent};
 use crate::repo::tickets::{self as repo, TicketFilter, TicketRecord};
 use crate::repo::vehicles::{self, VehicleInfo, Visit};
+use crate::services::notify::Notifier;
 
 /// How many past visits the ticket view shows.
 pub const RECENT_VISITS: i64 = 5;
@@ -24,11 +25,22 @@ pub struct NumberingRules {
     pub utc_offset_hours: i32,
 }
 
-/// The outcome of an intake: the ticket, and whether it was an idempotent replay.
+/// The outcome of an intake: the ticket, whether it was an idempotent replay,
+/// and what the agent should check with the caller.
 #[derive(Debug)]
 pub struct Created {
     pub ticket: TicketView,
     pub replayed: bool,
+    pub warnings: Vec<IntakeWarning>,
+}
+
+/// The answer to `POST /tickets`: the ticket and the intake's warnings (never refusals).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CreatedTicket {
+    #[serde(flatten)]
+    pub ticket: TicketView,
+    /// E.g. `open_ticket_for_plate`, `mileage_below_last_visit`; empty when all is plausible.
+    pub warnings: Vec<IntakeWarning>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -57,6 +69,9 @@ pub struct TicketView {
     pub vehicle_known: bool,
     /// The crew has arrived and stays on site (also while a revised plan is approved).
     pub crew_on_site: bool,
+    /// The caller could not say where they are: `location.lat`/`lon` are null until
+    /// the customer's phone sends its position through the status link (待定位).
+    pub location_pending: bool,
     #[serde(serialize_with = "crate::api::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
@@ -66,10 +81,10 @@ pub struct TicketView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LocationView {
     pub address: String,
-    /// WGS-84 latitude.
-    pub lat: f64,
-    /// WGS-84 longitude.
-    pub lon: f64,
+    /// WGS-84 latitude; null while the location is pending.
+    pub lat: Option<f64>,
+    /// WGS-84 longitude; null while the location is pending.
+    pub lon: Option<f64>,
     /// Always `wgs84`: stored coordinates are converted on intake.
     pub crs: &'static str,
     /// The system the caller sent (`wgs84` or `gcj02`).
@@ -152,6 +167,7 @@ pub fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
 /// first ticket instead of opening a second; the same key with a different body is refused.
 pub async fn create(
     db: &Db,
+    n: &Notifier,
     actor: &Identity,
     request: IntakeRequest,
     idempotency_key: Option<String>,
@@ -172,15 +188,18 @@ pub async fn create(
     ));
 
     let attempt = {
-        let (actor, key, hash, rules, intake) = (
+        let (actor, key, hash, rules, intake, n) = (
             actor.clone(),
             idempotency_key.clone(),
             request_hash.clone(),
             rules.clone(),
             intake.clone(),
+            n.clone(),
         );
-        db.write(move |conn| insert_or_replay(conn, &actor, &intake, key.as_deref(), &hash, &rules))
-            .await
+        db.write(move |conn| {
+            insert_or_replay(conn, &n, &actor, &intake, key.as_deref(), &hash, &rules)
+        })
+        .await
     };
     match attempt {
         Err(e) if e.code == ErrorCode::Conflict && idempotency_key.is_some() => {
@@ -196,6 +215,7 @@ pub async fn create(
 
 fn insert_or_replay(
     conn: &mut AnyConnection,
+    n: &Notifier,
     actor: &Identity,
     intake: &TicketIntake,
     key: Option<&str>,
@@ -222,8 +242,8 @@ fn insert_or_replay(
         customer_name: intake.customer_name.as_str().to_owned(),
         phone: intake.phone.as_str().to_owned(),
         address: intake.address.as_str().to_owned(),
-        lat: intake.coordinates.lat(),
-        lon: intake.coordinates.lon(),
+        lat: intake.coordinates.map(|c| c.lat()),
+        lon: intake.coordinates.map(|c| c.lon()),
         source_crs: crs_str(intake.source_crs).to_owned(),
         plate: intake.plate.as_str().to_owned(),
         model: intake.model.as_str().to_owned(),
@@ -246,6 +266,7 @@ fn insert_or_replay(
         created_at: now,
         updated_at: now,
         crew_on_site: false,
+        location_pending: intake.coordinates.is_none(),
     };
     repo::insert(conn, &record).map_err(|e| {
         if is_unique_violation(&e) {
@@ -269,15 +290,62 @@ fn insert_or_replay(
                 "plate": record.plate,
                 "response_level": record.response_level,
                 "vehicle_known": record.vehicle_id.is_some(),
+                "location_pending": record.location_pending,
             })),
             ..Default::default()
         },
     )?;
-    tracing::info!(ticket = %record.number, dealer = %actor.dealer_id, user = %actor.login, "rescue ticket opened");
+    // Same transaction: the ticket never stands without the SMS that will locate it.
+    if intake.request_location {
+        crate::services::public::send_location_request(conn, n, actor, &record)?;
+    }
+    let warnings = intake_warnings(
+        conn,
+        actor,
+        &record.id,
+        &record.plate,
+        Some(i64::from(record.mileage_km)),
+    )?;
+    tracing::info!(ticket = %record.number, dealer = %actor.dealer_id, user = %actor.login, location_pending = record.location_pending, "rescue ticket opened");
     Ok(Created {
         ticket: view(record, Some((actor.login.clone(), actor.name.clone()))),
         replayed: false,
+        warnings,
     })
+}
+
+/// What the agent should check with the caller about this car: other open tickets
+/// of the dealer for the plate (`except` is the ticket being opened), and a mileage
+/// below the last one on record. The intake page's vehicle panel shows the same.
+pub fn intake_warnings(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    except: &str,
+    plate: &str,
+    mileage_km: Option<i64>,
+) -> Result<Vec<IntakeWarning>, AppError> {
+    let open: Vec<&str> = TicketStatus::ALL
+        .into_iter()
+        .filter(|s| still_open(*s))
+        .map(TicketStatus::as_str)
+        .collect();
+    let numbers: Vec<String> = repo::for_plate_in_states(conn, &actor.dealer_id, plate, &open)?
+        .into_iter()
+        .filter(|(id, _)| id != except)
+        .map(|(_, number)| number)
+        .collect();
+    let last_mileage =
+        match vehicles::by_plate(conn, plate)?.filter(|v| v.group_id == actor.group_id) {
+            // An odometer only goes up: the vehicle file and the newest visit are both lower bounds.
+            Some(v) => {
+                let newest = vehicles::history(conn, &v.id, 1)?
+                    .first()
+                    .map(|h| h.mileage_km);
+                Some(i64::from(newest.unwrap_or(v.mileage_km).max(v.mileage_km)))
+            }
+            None => None,
+        };
+    Ok(warnings(mileage_km, last_mileage, &numbers))
 }
 
 fn replay(
@@ -296,9 +364,17 @@ fn replay(
     }
     let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
         .ok_or_else(|| AppError::not_found("救援单 / ticket"))?;
+    let warnings = intake_warnings(
+        conn,
+        actor,
+        &record.id,
+        &record.plate,
+        Some(i64::from(record.mileage_km)),
+    )?;
     Ok(Created {
         ticket: view(record, Some((login, name))),
         replayed: true,
+        warnings,
     })
 }
 
@@ -392,6 +468,19 @@ pub async fn list(
     .await
 }
 
+/// The intake warnings for a plate being typed (the ticket is not opened yet).
+pub async fn plate_warnings(
+    db: &Db,
+    actor: &Identity,
+    plate: String,
+    mileage_km: Option<i64>,
+) -> Result<Vec<IntakeWarning>, AppError> {
+    actor.require(Action::CreateTicket)?;
+    let actor = actor.clone();
+    db.read(move |conn| intake_warnings(conn, &actor, "", &plate, mileage_km))
+        .await
+}
+
 /// A known vehicle and its service history (what was replaced, when, at what mileage).
 pub async fn vehicle_history(
     db: &Db,
@@ -450,6 +539,7 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
         response_level: r.response_level,
         vehicle_known: r.vehicle_id.is_some(),
         crew_on_site: r.crew_on_site,
+        location_pending: r.location_pending,
         created_at: r.created_at,
         created_by: creator.map(|(login, name)| PersonView { login, name }),
     }

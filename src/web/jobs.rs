@@ -7,7 +7,6 @@ use askama::Template;
 use super::session::{Chrome, WebUser};
 use super::tickets::local;
 use super::{html, OrPage, PageError};
-use crate::domain::location::{Coordinates, Crs};
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
@@ -177,9 +176,10 @@ pub async fn render_for(
         crew_on_site: t.crew_on_site,
     };
     let can = |e: Event| e.permitted(&identity.roles) && transition(t.status, e, ctx).is_ok();
-    let (glat, glon) = Coordinates::parse(t.location.lat, t.location.lon, Crs::Wgs84)
-        .map(|c| c.to_crs(Crs::Gcj02))
-        .unwrap_or((t.location.lat, t.location.lon));
+    // Jobs exist only for submitted plans, which wait for the location; empty otherwise.
+    let amap_link = super::tickets::map_links(&t.location)
+        .map(|(amap, _)| amap)
+        .unwrap_or_default();
     let mut used: Vec<UsedLine> = Vec::new();
     for i in &d.part_issues {
         match used.iter_mut().find(|u| u.part_id == i.part_id) {
@@ -216,9 +216,7 @@ pub async fn render_for(
             .expected_arrival_at
             .map(|e| local(state, &e))
             .unwrap_or_default(),
-        amap_link: format!(
-            "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
-        ),
+        amap_link,
         can_ack: matches!(t.status, TicketStatus::Approved | TicketStatus::Dispatched),
         acknowledged: d.audit.iter().any(|e| e.action == "crew.acknowledged"),
         // Only the rescue lead departs the crew (the service manager does it from the ticket page).

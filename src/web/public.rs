@@ -187,12 +187,14 @@ pub async fn status(
     ))
 }
 
-/// The customer's phone posts its position (browser geolocation, WGS-84).
+/// The customer's phone posts its position (browser geolocation, WGS-84). Every
+/// answer is JSON in the API's error format: the body is read here rather than by
+/// actix's `Json` extractor, whose refusals are plain text.
 pub async fn share_location(
     req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: web::Json<public::ShareLocation>,
+    body: web::Payload,
 ) -> Result<HttpResponse, crate::error::AppError> {
     let (claims, _) =
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
@@ -203,6 +205,12 @@ pub async fn share_location(
                     request_locale(&req, None).pick(&e.to_string()).to_owned(),
                 )
             })?;
-    public::share_location(&state.db, claims, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
+    let body = crate::api::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
+    let position: public::ShareLocation = crate::api::parse_json(&body)?;
+    let shared = public::share_location(&state.db, claims, position).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "ok": true,
+        // The ticket was waiting for this position and now has it as its site.
+        "location_filled": shared == public::Shared::FilledPending,
+    })))
 }

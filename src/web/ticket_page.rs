@@ -8,7 +8,6 @@ use chrono::Duration;
 use super::session::{Chrome, WebUser};
 use super::tickets::{local, visit_rows, VisitRow};
 use super::{html, OrPage, PageError};
-use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
@@ -191,11 +190,7 @@ pub async fn render(
         crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
             .map(|r| l.tr(r.label_zh(), r.label_en()).to_owned())
             .unwrap_or_default();
-    let (lat, lon) = (t.location.lat, t.location.lon);
-    // Amap expects GCJ-02; OpenStreetMap WGS-84.
-    let (glat, glon) = Coordinates::parse(lat, lon, Crs::Wgs84)
-        .map(|c| c.to_crs(Crs::Gcj02))
-        .unwrap_or((lat, lon));
+    let (amap_link, osm_link) = super::tickets::map_links(&t.location).unwrap_or_default();
     let status_label = |s: &str| {
         TicketStatus::parse(s)
             .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
@@ -298,12 +293,8 @@ pub async fn render(
         stages,
         approvals,
         issue_lines,
-        osm_link: format!(
-            "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
-        ),
-        amap_link: format!(
-            "https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"
-        ),
+        osm_link,
+        amap_link,
         lead_name: lead.map(|c| c.name.clone()).unwrap_or_default(),
         lead_phone: lead.map(|c| c.phone.clone()).unwrap_or_default(),
         total_yuan: plan

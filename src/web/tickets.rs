@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, url_encode, OrPage, PageError};
-use crate::domain::intake::{IntakeRequest, LocationRequest};
+use crate::domain::intake::{IntakeRequest, LocationRequest, TicketIntake};
+use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plate::Plate;
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
@@ -195,12 +196,49 @@ struct NewPage {
     f: IntakeForm,
     errors: BTreeMap<String, String>,
     message: Option<String>,
+    /// The vehicle panel as it was before a failed submit (rendered fragment).
+    panel: Option<String>,
 }
 
 impl NewPage {
     fn err(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    /// Attributes that outline a refused field and tie it to its message
+    /// (`err-<field>`), so screen readers read the message with the field.
+    fn mark(&self, field: &str) -> String {
+        if self.errors.contains_key(field) {
+            format!(r#" aria-invalid="true" aria-describedby="err-{field}" class="invalid""#)
+        } else {
+            String::new()
+        }
+    }
+
+    /// The same for a field that has classes of its own.
+    fn mark_with(&self, field: &str, class: &str) -> String {
+        if self.errors.contains_key(field) {
+            format!(
+                r#" aria-invalid="true" aria-describedby="err-{field}" class="{class} invalid""#
+            )
+        } else {
+            format!(r#" class="{class}""#)
+        }
+    }
+}
+
+/// (Amap link in GCJ-02, OpenStreetMap link in WGS-84) of a ticket's site; `None`
+/// while the location is pending.
+pub(super) fn map_links(l: &tickets::LocationView) -> Option<(String, String)> {
+    let point = Coordinates::parse(l.lat?, l.lon?, Crs::Wgs84).ok()?;
+    let (lat, lon) = (point.lat(), point.lon());
+    let (glat, glon) = point.to_crs(Crs::Gcj02);
+    Some((
+        format!("https://uri.amap.com/marker?position={glon:.6},{glat:.6}&coordinate=gaode"),
+        format!(
+            "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=16/{lat:.6}/{lon:.6}"
+        ),
+    ))
 }
 
 pub async fn new_form(user: WebUser) -> Result<HttpResponse, PageError> {
@@ -218,6 +256,7 @@ pub async fn new_form(user: WebUser) -> Result<HttpResponse, PageError> {
             f,
             errors: BTreeMap::new(),
             message: None,
+            panel: None,
         },
     ))
 }
@@ -270,6 +309,7 @@ impl IntakeForm {
                 lon,
                 crs: opt(&self.crs),
             }),
+            location_pending: Some(self.send_location_request.is_some()),
             plate: opt(&self.plate),
             model: opt(&self.model),
             vin: opt(&self.vin),
@@ -294,43 +334,49 @@ pub async fn submit(
     let (request, mut errors) = form.to_request(state.settings.tickets.utc_offset_hours);
     let result = if errors.is_empty() {
         let key = Some(format!("form:{}", form.form_key)).filter(|_| !form.form_key.is_empty());
-        tickets::create(&state.db, &user.identity, request, key, &state.numbering).await
+        tickets::create(
+            &state.db,
+            &state.notifier,
+            &user.identity,
+            request,
+            key,
+            &state.numbering,
+        )
+        .await
     } else {
-        Err(AppError::validation(Default::default()))
+        // A field that is not even a number must not hide the others: validate
+        // the rest now, so every bad field is reported in one round.
+        let fields = TicketIntake::parse(&request, chrono::Utc::now())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, m)| (f.to_owned(), m))
+            .collect();
+        Err(AppError::validation(fields))
     };
     match result {
-        Ok(created) => {
-            if form.send_location_request.is_some() && !created.replayed {
-                // The ticket stands either way; a failed SMS request shows on the ticket page's log.
-                if let Err(e) = crate::services::public::request_location(
-                    &state.db,
-                    &state.notifier,
-                    &user.identity,
-                    created.ticket.id.clone(),
-                )
-                .await
-                {
-                    tracing::warn!(error = %e, ticket = %created.ticket.number, "location request not sent");
-                }
-            }
-            Ok(redirect(&format!("/tickets/{}", created.ticket.id)))
-        }
+        Ok(created) => Ok(redirect(&format!("/tickets/{}", created.ticket.id))),
         Err(e) if e.code == ErrorCode::ValidationFailed => {
             for (field, msg) in e.fields {
-                // API paths (`location.lat`) map to the flat form's names.
+                // API paths (`location.lat`) map to the flat form's names; a
+                // "not a number" found by the form itself says more than "required".
                 let name = field.strip_prefix("location.").unwrap_or(&field).to_owned();
-                errors
-                    .entry(name)
-                    .or_insert_with(|| user.locale.pick(&msg).to_owned());
+                errors.entry(name).or_insert(msg);
             }
             for msg in errors.values_mut() {
                 *msg = user.locale.pick(msg).to_owned();
             }
-            let message = Some(
+            let message = Some(format!(
+                "{}（{}）",
                 user.locale
-                    .tr("请更正标红的项目", "Please correct the marked fields")
-                    .to_owned(),
-            );
+                    .tr("请更正标红的项目", "Please correct the marked fields"),
+                errors.len()
+            ));
+            // The agent is still on the phone: the car's file stays beside the form.
+            let panel = panel_for(&state, &user, &form.plate, &form.mileage_km)
+                .await?
+                .render()
+                .ok();
             Ok(html(
                 StatusCode::BAD_REQUEST,
                 &NewPage {
@@ -338,6 +384,7 @@ pub async fn submit(
                     f: form,
                     errors,
                     message,
+                    panel,
                 },
             ))
         }
@@ -380,11 +427,15 @@ struct VehiclePanel {
     history: Option<VehicleHistory>,
     visits: Vec<VisitRow>,
     invalid: Option<String>,
+    /// Open ticket for the plate, mileage below the last visit's: shown, never refused.
+    warnings: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize)]
 pub struct PlateQuery {
     plate: Option<String>,
+    /// What the agent typed so far, to compare with the last recorded mileage.
+    mileage_km: Option<String>,
 }
 
 /// htmx fragment beside the intake form: what we know about the car being typed in.
@@ -393,41 +444,68 @@ pub async fn vehicle_panel(
     user: WebUser,
     q: web::Query<PlateQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let raw = q.plate.clone().unwrap_or_default();
+    let q = q.into_inner();
+    let panel = panel_for(
+        &state,
+        &user,
+        q.plate.as_deref().unwrap_or_default(),
+        q.mileage_km.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(html(StatusCode::OK, &panel))
+}
+
+async fn panel_for(
+    state: &AppState,
+    user: &WebUser,
+    raw: &str,
+    mileage: &str,
+) -> Result<VehiclePanel, PageError> {
     let empty = |invalid: Option<String>| VehiclePanel {
         c: user.chrome(),
-        plate: raw.clone(),
+        plate: raw.to_owned(),
         history: None,
         visits: Vec::new(),
         invalid,
+        warnings: Vec::new(),
     };
     if raw.trim().is_empty() || !user.identity.may(Action::ViewVehicleHistory) {
-        return Ok(html(StatusCode::OK, &empty(None)));
+        return Ok(empty(None));
     }
-    let plate = match Plate::parse(&raw) {
+    let plate = match Plate::parse(raw) {
         Ok(p) => p,
-        Err(e) => {
-            return Ok(html(
-                StatusCode::OK,
-                &empty(Some(user.locale.pick(&e.to_string()).to_owned())),
-            ))
-        }
+        Err(e) => return Ok(empty(Some(user.locale.pick(&e.to_string()).to_owned()))),
     };
     let history = tickets::vehicle_history(&state.db, &user.identity, plate.as_str().to_owned(), 5)
         .await
         .or_page(user.locale)?;
+    let mileage = number::<i64>(&mileage.replace([',', '，', ' '], "")).unwrap_or(None);
+    // Warnings are for whoever takes the call; others only see the vehicle file.
+    let warnings = if user.identity.may(Action::CreateTicket) {
+        tickets::plate_warnings(
+            &state.db,
+            &user.identity,
+            plate.as_str().to_owned(),
+            mileage,
+        )
+        .await
+        .or_page(user.locale)?
+        .into_iter()
+        .map(|w| (w.code, user.locale.pick(&w.message).to_owned()))
+        .collect()
+    } else {
+        Vec::new()
+    };
     let visits = history
         .as_ref()
-        .map(|h| visit_rows(&user, h.visits.clone()))
+        .map(|h| visit_rows(user, h.visits.clone()))
         .unwrap_or_default();
-    Ok(html(
-        StatusCode::OK,
-        &VehiclePanel {
-            c: user.chrome(),
-            plate: plate.as_str().to_owned(),
-            history,
-            visits,
-            invalid: None,
-        },
-    ))
+    Ok(VehiclePanel {
+        c: user.chrome(),
+        plate: plate.as_str().to_owned(),
+        history,
+        visits,
+        invalid: None,
+        warnings,
+    })
 }

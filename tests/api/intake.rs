@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
+use crate::helpers::{intake_body, plan_body, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
+use crate::links::{code_in, message_to};
+use crate::pages::{csrf_of, signed_in};
 
 /// Sets a field by JSON pointer, creating it when the good body leaves it out.
 fn set(body: &mut Value, pointer: &str, value: Value) {
@@ -357,4 +359,566 @@ async fn concurrent_body(backend: Backend) {
         app.count("audit_events WHERE action = 'ticket.created'"),
         N as i64
     );
+}
+
+/// The intake body of a caller who cannot say where they are: the address alone.
+fn address_only() -> Value {
+    let mut body = intake_body();
+    body["location"] = json!({"address": "G60 沪昆高速杭州方向，说不清公里数"});
+    body["location_pending"] = json!(true);
+    body
+}
+
+both!(
+    address_only_intake_is_location_pending_until_the_phone_sends_it,
+    location_pending_body
+);
+async fn location_pending_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let res = app.post_ticket(&token, &address_only()).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let t: Value = res.json().await.unwrap();
+    let id = t["id"].as_str().unwrap().to_owned();
+    assert_eq!(t["location_pending"], true);
+    assert_eq!(t["location"]["lat"], Value::Null);
+    assert_eq!(t["location"]["lon"], Value::Null);
+    assert_eq!(
+        t["location"]["address"],
+        "G60 沪昆高速杭州方向，说不清公里数"
+    );
+    assert_eq!(t["warnings"], json!([]));
+    // The location request went out with the ticket, to the caller's mobile.
+    let sms = message_to(&app, "customer_location_request", "13812345678");
+    let code = code_in(&sms, 's');
+
+    // Pending everywhere: list, detail.
+    let (_, list) = app.get_json(&token, "/api/v1/tickets").await;
+    assert_eq!(list["items"][0]["location_pending"], true);
+    let (_, d) = app.get_json(&token, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(d["location_pending"], true);
+    assert!(d["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "customer.location_requested"));
+
+    // Nothing measures a distance to an unknown site: a plan without a distance
+    // cannot be saved, one with a distance can, but it is not submitted.
+    let workshop = app.token("hz.workshop");
+    let plan_path = format!("/api/v1/tickets/{id}/plan");
+    let mut no_distance = plan_body();
+    no_distance.as_object_mut().unwrap().remove("travel_km");
+    let (status, err) = app.put(&workshop, &plan_path, &no_distance).await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(err["error"], "location_pending");
+    let (status, _) = app.put(&workshop, &plan_path, &plan_body()).await;
+    assert_eq!(status, 200);
+    let (status, err) = app
+        .post(
+            &workshop,
+            &format!("{plan_path}/submit"),
+            &json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(err["error"], "location_pending");
+    assert!(err["message"].as_str().unwrap().contains("待定位"));
+    let (status, err) = app
+        .get_json(&workshop, &format!("/api/v1/tickets/{id}/sourcing"))
+        .await;
+    assert!(
+        status == 409 && err["error"] == "location_pending",
+        "{status} {err}"
+    );
+
+    // The customer's phone sends its position: it becomes the ticket's site.
+    let anon = reqwest::Client::new();
+    let res = anon
+        .post(app.url(&format!("/s/{code}/location")))
+        .json(&json!({"lat": 30.2801, "lon": 120.1602, "accuracy": 15.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["location_filled"], true);
+    let (_, d) = app.get_json(&token, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(d["location_pending"], false);
+    assert_eq!(d["location"]["lat"], 30.2801);
+    assert_eq!(d["location"]["lon"], 120.1602);
+    assert_eq!(d["location"]["source_crs"], "wgs84");
+    let filled: Vec<&Value> = d["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "ticket.location_filled")
+        .collect();
+    assert_eq!(filled.len(), 1, "audited once");
+    let (status, res) = app
+        .post(
+            &workshop,
+            &format!("{plan_path}/submit"),
+            &json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200, "submitted once the site is known: {res}");
+
+    // A later share is kept beside the ticket; the site stays as it was.
+    let res = anon
+        .post(app.url(&format!("/s/{code}/location")))
+        .json(&json!({"lat": 30.3, "lon": 120.2}))
+        .send()
+        .await
+        .unwrap();
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["location_filled"], false);
+    let (_, d) = app.get_json(&token, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(d["location"]["lat"], 30.2801);
+    assert_eq!(d["shared_location"]["lat"], 30.3);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'ticket.location_filled'"),
+        1
+    );
+}
+
+both!(location_pending_rules, location_pending_rules_body);
+async fn location_pending_rules_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let fields_of = |err: &Value| -> Vec<String> {
+        err["fields"].as_object().unwrap().keys().cloned().collect()
+    };
+    // Without the flag, the coordinates are still required.
+    let mut body = address_only();
+    body["location_pending"] = json!(false);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(fields_of(&err), ["location.lat", "location.lon"]);
+    // With it, the address is required and the SMS needs a mobile.
+    let mut body = address_only();
+    body["location"]["address"] = json!("  ");
+    body["phone"] = json!("0571-88889999");
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(fields_of(&err), ["location.address", "phone"]);
+    assert_eq!(app.count("tickets"), 0);
+    assert_eq!(app.count("outbox"), 0);
+    // Flag and coordinates: the site is known, the caller still gets the link.
+    let mut body = intake_body();
+    body["location_pending"] = json!(true);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["location_pending"], false);
+    assert!(t["location"]["lat"].is_f64());
+    assert_eq!(
+        app.count("outbox WHERE template = 'customer_location_request'"),
+        1
+    );
+}
+
+both!(every_bad_field_is_reported_at_once, all_fields_at_once_body);
+async fn all_fields_at_once_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let mut body = intake_body();
+    body["phone"] = json!("12345");
+    body["plate"] = json!("ABC");
+    body["location"]["lat"] = json!(95.0);
+    body["location"]["lon"] = json!(-190.0);
+    body["customer_name"] = json!("\u{200B}");
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let err: Value = res.json().await.unwrap();
+    let fields: Vec<&String> = err["fields"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        fields,
+        [
+            "customer_name",
+            "location.lat",
+            "location.lon",
+            "phone",
+            "plate"
+        ],
+        "{err}"
+    );
+    let lat = err["fields"]["location.lat"].as_str().unwrap();
+    let lon = err["fields"]["location.lon"].as_str().unwrap();
+    assert!(
+        lat.contains("纬度") && lat.contains("Latitude must be between -90 and 90"),
+        "{lat}"
+    );
+    assert!(
+        lon.contains("经度") && lon.contains("Longitude must be between -180 and 180"),
+        "{lon}"
+    );
+}
+
+both!(gcj02_outside_china_is_refused, gcj02_outside_body);
+async fn gcj02_outside_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let mut body = intake_body();
+    body["location"] = json!({"address": "Paris", "lat": 48.8584, "lon": 2.2945, "crs": "gcj02"});
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let err: Value = res.json().await.unwrap();
+    let fields: Vec<&String> = err["fields"].as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["location.crs"], "{err}");
+    assert!(err["fields"]["location.crs"]
+        .as_str()
+        .unwrap()
+        .contains("GCJ-02"));
+    body["location"]["crs"] = json!("wgs84");
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+}
+
+both!(
+    warns_about_an_open_ticket_and_a_lower_mileage,
+    warnings_body
+);
+async fn warnings_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let mut body = intake_body();
+    body["plate"] = json!(KNOWN_PLATE);
+    body["mileage_km"] = json!(50_000);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let first: Value = res.json().await.unwrap();
+    assert_eq!(first["warnings"], json!([]), "48,200 km last time: fine");
+
+    body["mileage_km"] = json!(4_820);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201, "warnings never refuse");
+    let second: Value = res.json().await.unwrap();
+    let codes: Vec<&str> = second["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["open_ticket_for_plate", "mileage_below_last_visit"]);
+    let open = second["warnings"][0]["message"].as_str().unwrap();
+    assert!(open.contains(first["number"].as_str().unwrap()), "{open}");
+    let km = second["warnings"][1]["message"].as_str().unwrap();
+    assert!(km.contains("4820") && km.contains("48200"), "{km}");
+    // Another dealer's agent sees no open ticket of ours.
+    let res = app.post_ticket(&app.token("nb.agent"), &body).await;
+    let other: Value = res.json().await.unwrap();
+    let codes: Vec<&str> = other["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["mileage_below_last_visit"]);
+}
+
+both!(
+    names_with_no_visible_character_are_refused,
+    invisible_name_body
+);
+async fn invisible_name_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    for name in [
+        "\u{200B}",
+        "\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060}",
+        " \u{200B}\u{3000}\u{FEFF} ",
+    ] {
+        let mut body = intake_body();
+        body["customer_name"] = json!(name);
+        body["model"] = json!("\u{2060}");
+        let res = app.post_ticket(&token, &body).await;
+        assert_eq!(res.status().as_u16(), 400, "{name:?}");
+        let err: Value = res.json().await.unwrap();
+        let fields: Vec<&String> = err["fields"].as_object().unwrap().keys().collect();
+        assert_eq!(fields, ["customer_name", "model"], "{name:?}: {err}");
+    }
+    let mut body = intake_body();
+    body["customer_name"] = json!("\u{FEFF}王建国\u{200B}");
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["customer_name"], "王建国", "trimmed like spaces");
+}
+
+both!(status_link_location_errors_are_json, share_errors_body);
+async fn share_errors_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = app
+        .post_ticket(&app.token("hz.agent"), &address_only())
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let code = code_in(
+        &message_to(&app, "customer_location_request", "13812345678"),
+        's',
+    );
+    let anon = reqwest::Client::new();
+    let send = |path: String, content_type: &'static str, body: &'static str| {
+        let req = anon
+            .post(app.url(&path))
+            .header("content-type", content_type)
+            .body(body);
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+            let text = res.text().await.unwrap();
+            (status, ct, text)
+        }
+    };
+    let location = format!("/s/{code}/location");
+    for (path, content_type, body, status, error) in [
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": ",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "text/plain",
+            "lat=30",
+            400,
+            "invalid_json",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": \"north\", \"lon\": 120}",
+            400,
+            "validation_failed",
+        ),
+        (
+            location.clone(),
+            "application/json",
+            "{\"lat\": 95, \"lon\": 120}",
+            400,
+            "validation_failed",
+        ),
+        (
+            "/s/forged-code-000/location".into(),
+            "application/json",
+            "{\"lat\": 30, \"lon\": 120}",
+            403,
+            "forbidden",
+        ),
+    ] {
+        let (got, ct, text) = send(path.clone(), content_type, body).await;
+        assert_eq!(got, status, "{body}: {text}");
+        assert!(ct.starts_with("application/json"), "{body}: {ct}");
+        let err: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        assert_eq!(err["error"], error, "{body}: {text}");
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // Nothing was filled by the refused attempts.
+    let (_, list) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/tickets")
+        .await;
+    assert_eq!(list["items"][0]["location_pending"], true);
+}
+
+/// The intake page's form key (one per rendered form).
+fn form_key(html: &str) -> String {
+    let marker = "name=\"form_key\" value=\"";
+    let at = html.find(marker).expect("form_key") + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn intake_page(client: &reqwest::Client, app: &TestApp) -> (String, String) {
+    let page = client
+        .get(app.url("/tickets/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (csrf_of(&page), form_key(&page))
+}
+
+/// The `<input name="…" …>` tag of a field in a page.
+fn input_tag<'a>(html: &'a str, name: &str) -> &'a str {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+both!(
+    intake_page_reports_every_field_and_keeps_the_vehicle,
+    intake_page_errors_body
+);
+async fn intake_page_errors_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.agent").await;
+    let (csrf, key) = intake_page(&client, &app).await;
+    let form = vec![
+        ("csrf", csrf.clone()),
+        ("form_key", key.clone()),
+        ("customer_name", "李娜".to_owned()),
+        ("phone", "12345".to_owned()),
+        ("address", "杭州市文三路".to_owned()),
+        // Not a number: once hid every other error until it was fixed.
+        ("lat", "三十".to_owned()),
+        ("lon", "200".to_owned()),
+        ("crs", "gcj02".to_owned()),
+        ("plate", KNOWN_PLATE.to_owned()),
+        ("model", "".to_owned()),
+        ("mileage_km", "52000".to_owned()),
+        ("fault", "无法启动".to_owned()),
+        ("response_level", "2".to_owned()),
+    ];
+    let res = client
+        .post(app.url("/tickets/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let html = res.text().await.unwrap();
+    for field in ["phone", "lat", "lon", "model"] {
+        assert!(
+            html.contains(&format!("data-field=\"{field}\" id=\"err-{field}\"")),
+            "{field} reported"
+        );
+        let tag = input_tag(&html, field);
+        assert!(
+            tag.contains("aria-invalid=\"true\"") && tag.contains("class=\"invalid\""),
+            "{field} outlined: {tag}"
+        );
+    }
+    assert!(!input_tag(&html, "customer_name").contains("aria-invalid"));
+    assert!(html.contains("请输入数字"), "latitude: not a number");
+    assert!(
+        html.contains("经度必须在 -180 到 180 之间"),
+        "which coordinate, with the range"
+    );
+    // The vehicle file stays beside the form.
+    assert!(
+        html.contains("id=\"vehicle-known\"") && html.contains("途观L 330TSI"),
+        "vehicle panel kept"
+    );
+    assert_eq!(app.count("tickets"), 0);
+}
+
+both!(
+    intake_page_registers_a_caller_who_cannot_say_where,
+    intake_page_pending_body
+);
+async fn intake_page_pending_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.agent").await;
+    let (csrf, key) = intake_page(&client, &app).await;
+    let form = vec![
+        ("csrf", csrf),
+        ("form_key", key),
+        ("customer_name", "陈女士".to_owned()),
+        ("phone", "13812345678".to_owned()),
+        ("address", "G60 高速，不知道在哪一段".to_owned()),
+        ("send_location_request", "on".to_owned()),
+        ("lat", "".to_owned()),
+        ("lon", "".to_owned()),
+        ("crs", "gcj02".to_owned()),
+        ("plate", "浙B12345".to_owned()),
+        ("model", "ID.4 CROZZ".to_owned()),
+        ("mileage_km", "12000".to_owned()),
+        ("fault", "仪表报高压系统故障".to_owned()),
+        ("response_level", "1".to_owned()),
+    ];
+    let res = client
+        .post(app.url("/tickets/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let ticket_path = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        app.count(
+            "outbox WHERE template = 'customer_location_request' AND recipient = '13812345678'"
+        ),
+        1
+    );
+    let page = |path: String| {
+        let req = client.get(app.url(&path));
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(ticket_path.clone()).await;
+    assert!(
+        html.contains("data-testid=\"location-pending\""),
+        "ticket page"
+    );
+    assert!(!html.contains("uri.amap.com"), "no map link to nowhere");
+    let html = page("/tickets".into()).await;
+    assert!(
+        html.contains("data-testid=\"location-pending\">待定位"),
+        "ticket list"
+    );
+    let workshop = signed_in(&app, "hz.workshop").await;
+    let html = workshop
+        .get(app.url("/work"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-testid=\"location-pending\""),
+        "work queue"
+    );
+    // The plan editor opens (its cost leaves travel out until the site is known).
+    let res = workshop
+        .get(app.url(&format!("{ticket_path}/plan")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
+
+both!(
+    vehicle_panel_warns_while_typing,
+    vehicle_panel_warnings_body
+);
+async fn vehicle_panel_warnings_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut body = intake_body();
+    body["plate"] = json!(KNOWN_PLATE);
+    let res = app.post_ticket(&app.token("hz.agent"), &body).await;
+    let open: Value = res.json().await.unwrap();
+    let client = signed_in(&app, "hz.agent").await;
+    let panel = |mileage: &'static str| {
+        let req = client
+            .get(app.url("/tickets/new/vehicle"))
+            .query(&[("plate", KNOWN_PLATE), ("mileage_km", mileage)]);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = panel("").await;
+    assert!(html.contains("data-warning=\"open_ticket_for_plate\""));
+    assert!(html.contains(open["number"].as_str().unwrap()));
+    assert!(!html.contains("mileage_below_last_visit"));
+    let html = panel("4,820").await;
+    assert!(
+        html.contains("data-warning=\"mileage_below_last_visit\""),
+        "{html}"
+    );
+    let html = panel("60000").await;
+    assert!(!html.contains("mileage_below_last_visit"));
 }

@@ -198,3 +198,66 @@ test('language: zh-CN by default, /lang/en switches to English and back', async 
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
   });
 });
+
+test('intake form: Enter never submits, every bad field is outlined at once, the vehicle panel stays; a caller who cannot say where is registered', async (t) => {
+  await withBrowser(t, async ({ page }) => {
+    // A first call for the car, so the second one gets the open-ticket warning.
+    const first = await takeCall(page);
+    await page.goto(url('/tickets/new'));
+    const form = page.locator('#intake-form');
+
+    // Enter in a text field moves on instead of submitting a half-typed form.
+    await form.locator('[name=customer_name]').fill('赵先生');
+    await form.locator('[name=customer_name]').press('Enter');
+    await page.waitForTimeout(300);
+    assert.equal(pathOf(page), '/tickets/new', 'still on the form');
+    assert.equal(await page.locator('.field-error').count(), 0, 'nothing was submitted');
+    assert.equal(await page.evaluate(() => document.activeElement?.name), 'phone', 'focus moved to the next field');
+
+    // Enter in the plate field looks the car up.
+    await form.locator('[name=plate]').fill(first.plate);
+    await form.locator('[name=plate]').press('Enter');
+    const warning = page.locator('#vehicle-panel [data-warning=open_ticket_for_plate]');
+    await warning.waitFor({ state: 'visible' });
+    assert.match(await warning.innerText(), new RegExp(first.number));
+    assert.equal(pathOf(page), '/tickets/new');
+    assert.equal(await page.locator('.field-error').count(), 0, 'Enter in the plate did not submit');
+
+    // Several mistakes: all of them come back in one round, outlined.
+    await form.locator('[name=phone]').fill('12345');
+    await form.locator('[name=address]').fill('杭州市西湖区文三路 90 号');
+    await form.locator('[name=lat]').fill('abc');
+    await form.locator('[name=lon]').fill('200');
+    await form.locator('textarea[name=fault]').fill('无法启动');
+    await form.locator('[name=mileage_km]').fill('1000');
+    await submitIntake(page);
+    for (const name of ['phone', 'lat', 'lon', 'model']) {
+      await page.locator(`.field-error[data-field=${name}]`).waitFor({ state: 'visible' });
+      const field = page.locator(`#intake-form [name=${name}]`);
+      assert.equal(await field.getAttribute('aria-invalid'), 'true', `${name} marked invalid`);
+      const outline = await field.evaluate((el) => getComputedStyle(el).outlineStyle);
+      assert.notEqual(outline, 'none', `${name} outlined`);
+    }
+    assert.match(await page.locator('.field-error[data-field=lon]').innerText(), /经度.*-180.*180/);
+    assert.equal(await page.locator('#intake-form [name=customer_name]').getAttribute('aria-invalid'), null);
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.name),
+      'phone',
+      'the first outlined field has the focus',
+    );
+    // The vehicle panel is still there after the refused submit.
+    await page.locator('#vehicle-panel [data-warning=open_ticket_for_plate]').waitFor({ state: 'visible' });
+    await screenshot(page, 'intake-all-errors.png');
+
+    // A caller who cannot say where: the address is enough.
+    await form.locator('[name=phone]').fill('13812345678');
+    await form.locator('[name=lat]').fill('');
+    await form.locator('[name=lon]').fill('');
+    await form.locator('[name=model]').fill('朗逸');
+    await form.locator('[name=send_location_request]').check();
+    await submitIntake(page);
+    await page.waitForURL(TICKET_PAGE);
+    await page.locator('[data-testid=location-pending]').waitFor({ state: 'visible' });
+    await screenshot(page, 'ticket-location-pending.png');
+  });
+});

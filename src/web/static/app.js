@@ -1,4 +1,4 @@
-// RescueDesk page helpers: fill the intake form from a known vehicle, split pasted coordinates.
+// RescueDesk page helpers: fill the intake form from a known vehicle, split pasted coordinates, keep Enter from submitting.
 (function () {
   "use strict";
 
@@ -16,6 +16,34 @@
     fillIfEmpty(form, "vin", known.dataset.vin);
     fillIfEmpty(form, "customer_name", known.dataset.owner);
     fillIfEmpty(form, "phone", known.dataset.ownerPhone);
+  });
+
+  // Enter in a text field of the intake form would submit a half-typed form while
+  // the agent is still on the phone. Enter in the plate field looks the car up
+  // instead; in other fields it moves on to the next one. Only the button submits.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || ev.isComposing || ev.keyCode === 229) { return; }
+    var field = ev.target;
+    var form = document.getElementById("intake-form");
+    if (!form || !field || field.form !== form) { return; }
+    if (field.tagName !== "INPUT" || field.type === "submit" || field.type === "checkbox") { return; }
+    ev.preventDefault();
+    if (field.name === "plate") {
+      if (window.htmx) { window.htmx.trigger(field, "lookup"); }
+      return;
+    }
+    var fields = Array.prototype.filter.call(form.elements, function (el) {
+      return !el.disabled && el.type !== "hidden" && el.tagName !== "FIELDSET" && el.tagName !== "BUTTON";
+    });
+    var next = fields[fields.indexOf(field) + 1];
+    if (next) { next.focus(); }
+  });
+
+  // After a refused submit, the first outlined field takes the focus.
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("intake-form");
+    var first = form && form.querySelector("[aria-invalid=true]");
+    if (first) { first.focus(); }
   });
 
   // Chinese map apps copy "lon,lat"; GPS tools often "lat,lon". Latitude never exceeds 90.
