@@ -28,6 +28,8 @@ pub enum ErrorCode {
     DangerousGoodsNoAir,
     ReviewRequired,
     PayloadTooLarge,
+    /// An import would take `dangerous_goods` or `monitored` off parts and that was not confirmed.
+    SafetyDowngradeUnconfirmed,
     Unavailable,
     Internal,
 }
@@ -53,6 +55,7 @@ impl ErrorCode {
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::SafetyDowngradeUnconfirmed => "safety_downgrade_unconfirmed",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -72,7 +75,8 @@ impl ErrorCode {
             | ErrorCode::PlanNotApproved
             | ErrorCode::InsufficientStock
             | ErrorCode::OverIssue
-            | ErrorCode::ReviewRequired => StatusCode::CONFLICT,
+            | ErrorCode::ReviewRequired
+            | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
