@@ -496,7 +496,7 @@ async fn the_command_imports_files() {
         .iter()
         .any(|p| p.0 == "5G0 959 753 AB" && !p.7));
     assert_eq!(
-        app.count("audit_events WHERE action = 'safety_flag_removed'"),
+        app.count("audit_events WHERE action = 'part.safety_flag_removed'"),
         2
     );
 
@@ -637,7 +637,7 @@ fn downgrade_events(app: &TestApp) -> Vec<AuditRow> {
     app.db
         .read_blocking(|conn| {
             Ok(audit_events::table
-                .filter(audit_events::action.eq("safety_flag_removed"))
+                .filter(audit_events::action.eq("part.safety_flag_removed"))
                 .order(audit_events::entity_id)
                 .select((
                     audit_events::entity_id,

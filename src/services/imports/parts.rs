@@ -155,7 +155,7 @@ impl Importer for PartsImport {
                     NewAuditEvent {
                         entity: "part",
                         entity_id: &old.id,
-                        action: "safety_flag_removed",
+                        action: "part.safety_flag_removed",
                         actor_id: o.actor_id.as_deref(),
                         data: Some(serde_json::json!({
                             "part_no": w.record.part_no,
