@@ -975,3 +975,51 @@ async fn intakes_do_not_wait_for_a_large_import_to_be_checked() {
         }
     }
 }
+
+both!(
+    a_change_between_check_and_write_refuses_the_file,
+    between_body
+);
+async fn between_body(backend: Backend) {
+    use rescuedesk::import::{ImportKind, Step};
+    use rescuedesk::services::imports::{import_blocking, Options};
+    let app = TestApp::spawn(backend).await;
+    // The file only changes the fuse kit's price; it says the kit is no dangerous good.
+    let csv = "part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,un_number,monitored\n\
+        N 102 621 02,保险丝套装,test,99,1000,否,,否\n";
+    let options = Options {
+        kind: ImportKind::Parts,
+        skip_bad: false,
+        confirm_downgrades: false,
+        group_id: None,
+        utc_offset_hours: 8,
+        actor_id: None,
+        actor_dealer_id: None,
+    };
+    let db = app.db.clone();
+    let mut changed = false;
+    // While the file is being checked (the writer free), someone marks the kit dangerous:
+    // writing the file's row now would take that flag off without anyone confirming it.
+    let err = import_blocking(&app.db, csv.as_bytes(), &options, &mut |step| {
+        if matches!(step, Step::Checking { .. }) && !changed {
+            changed = true;
+            db.write_blocking(|conn| {
+                diesel::update(parts::table.filter(parts::id.eq("fuse")))
+                    .set((
+                        parts::dangerous_goods.eq(true),
+                        parts::un_number.eq(Some("UN3268")),
+                    ))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .unwrap();
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.code.as_str(), "stale_state", "{err:?}");
+    let fuse = catalogue(&app)
+        .into_iter()
+        .find(|p| p.0 == "N 102 621 02")
+        .unwrap();
+    assert_eq!((fuse.3, fuse.5), (1_550, true), "nothing written");
+}
