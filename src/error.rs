@@ -31,6 +31,8 @@ pub enum ErrorCode {
     LocationPending,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// An import would take `dangerous_goods` or `monitored` off parts and that was not confirmed.
+    SafetyDowngradeUnconfirmed,
     Unavailable,
     Internal,
 }
@@ -59,6 +61,7 @@ impl ErrorCode {
             ErrorCode::LocationPending => "location_pending",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::SafetyDowngradeUnconfirmed => "safety_downgrade_unconfirmed",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -80,7 +83,8 @@ impl ErrorCode {
             | ErrorCode::InsufficientStock
             | ErrorCode::OverIssue
             | ErrorCode::ReviewRequired
-            | ErrorCode::LocationPending => StatusCode::CONFLICT,
+            | ErrorCode::LocationPending
+            | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

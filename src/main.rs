@@ -67,11 +67,14 @@ struct ImportArgs {
     /// What the file holds: parts, stock or history (columns: README, or the admin page /admin/import).
     #[arg(value_parser = ["parts", "stock", "history"])]
     kind: String,
-    /// The CSV file: UTF-8, header row first.
+    /// The CSV file: UTF-8, UTF-16 with a BOM, or GBK/GB18030 (detected); header row first.
     file: PathBuf,
     /// Write the good rows even when some are bad; the report still lists the bad ones.
     #[arg(long)]
     skip_bad: bool,
+    /// Parts: take dangerous-goods / monitored flags off the parts the file says (each audited).
+    #[arg(long)]
+    confirm_downgrades: bool,
 }
 
 #[derive(Args)]
@@ -266,6 +269,7 @@ mod import {
         let options = Options {
             kind,
             skip_bad: args.skip_bad,
+            confirm_downgrades: args.confirm_downgrades,
             group_id: None,
             utc_offset_hours: settings.tickets.utc_offset_hours,
             actor_id: None,
@@ -288,11 +292,17 @@ mod import {
         bar.finish_and_clear();
         print!("{}", report.to_text());
         println!("{:.1} s", started.elapsed().as_secs_f64());
-        anyhow::ensure!(
-            !report.rejected(),
-            "import refused: {} bad row(s), nothing written",
-            report.bad_rows()
-        );
+        match report.refused {
+            None => {}
+            Some(rescuedesk::import::Refusal::BadRows) => anyhow::bail!(
+                "import refused: {} bad row(s), nothing written",
+                report.bad_rows()
+            ),
+            Some(rescuedesk::import::Refusal::UnconfirmedDowngrades) => anyhow::bail!(
+                "import refused: {} dangerous-goods or monitored flag(s) would be removed, nothing written; confirm with --confirm-downgrades",
+                report.downgrades_total
+            ),
+        }
         Ok(())
     }
 

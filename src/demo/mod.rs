@@ -254,6 +254,7 @@ const STREAM_CATALOGUE: u64 = 2;
 const STREAM_STAFF: u64 = 3;
 const STREAM_STOCK: u64 = 4;
 const STREAM_FLEET: u64 = 5;
+const STREAM_PLATFORM: u64 = 6;
 
 fn rng_for(seed: u64, section: u64, index: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -299,6 +300,9 @@ pub fn generate(opts: &DemoOptions) -> DemoData {
         let mut rng = rng_for(opts.seed, STREAM_STAFF, idx);
         staff::generate(&mut rng, dealer, info, opts.today, &mut phones, &mut crew);
     }
+    // Its own stream, so the dealers' staff stay as they were.
+    let mut rng = rng_for(opts.seed, STREAM_PLATFORM, 0);
+    staff::platform_staff(&mut rng, &dealers[0], opts.today, &mut phones, &mut crew);
 
     let (stock, showcase) =
         stock::generate(opts.seed, STREAM_STOCK, &dealers, &infos, &cat, opts.today);
@@ -502,8 +506,13 @@ mod tests {
         let part_nos: HashSet<_> = d.parts.iter().map(|p| &p.part_no).collect();
         assert_eq!(part_nos.len(), d.parts.len(), "part numbers are unique");
 
-        // One sign-in per role per dealer; each `.tech` user is a technician.
-        assert_eq!(d.users.len(), 8 * d.dealers.len());
+        // One sign-in per role per dealer, and the platform's catalogue admin; each `.tech`
+        // user is a technician.
+        assert_eq!(d.users.len(), 8 * d.dealers.len() + 1);
+        assert!(d
+            .users
+            .iter()
+            .any(|u| u.login == "platform.catalogue" && u.role == "catalogue_admin"));
         for u in d.users.iter().filter(|u| u.role == "technician") {
             assert!(d
                 .technicians

@@ -216,6 +216,30 @@ pub(crate) fn generate(
     tools(rng, dealer, info, crew);
 }
 
+/// The platform's catalogue admin (平台配件目录管理员), `platform.catalogue`: alone imports the parts
+/// catalogue every dealer group shares. The schema gives every user a dealer, so this one sits at
+/// the first; the role reaches no dealer's tickets, stock or history.
+pub(crate) fn platform_staff(
+    rng: &mut impl Rng,
+    dealer: &Dealer,
+    today: NaiveDate,
+    phones: &mut PhoneBook,
+    crew: &mut Crew,
+) {
+    let login = "platform.catalogue".to_owned();
+    crew.users.push(User {
+        id: new_id(rng, at(today - Duration::days(60), 60)),
+        email: format!("{login}@{EMAIL_DOMAIN}"),
+        login,
+        name: person_name(rng),
+        phone: phones.mobile(rng),
+        dealer_id: dealer.id.clone(),
+        locale: "zh-CN".to_owned(),
+        role: "catalogue_admin".to_owned(),
+        created_at: at(today - Duration::days(60), 60),
+    });
+}
+
 fn draw_skills(rng: &mut impl Rng, lead: bool) -> Vec<&'static str> {
     let mut picked: Vec<&'static str> = if lead {
         vec!["engine", "electrical", "diagnostics", "towing"]

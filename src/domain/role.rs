@@ -14,10 +14,13 @@ pub enum Role {
     PartsManager,
     Technician,
     Admin,
+    /// 平台配件目录管理员: keeps the parts catalogue every dealer group shares; belongs to the
+    /// platform, not to a group, so no group's admin changes what the others see.
+    CatalogueAdmin,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::CallAgent,
         Role::WorkshopLead,
         Role::ServiceManager,
@@ -26,6 +29,7 @@ impl Role {
         Role::PartsManager,
         Role::Technician,
         Role::Admin,
+        Role::CatalogueAdmin,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +42,7 @@ impl Role {
             Role::PartsManager => "parts_manager",
             Role::Technician => "technician",
             Role::Admin => "admin",
+            Role::CatalogueAdmin => "catalogue_admin",
         }
     }
 
@@ -55,6 +60,7 @@ impl Role {
             Role::PartsManager => "配件经理",
             Role::Technician => "技师",
             Role::Admin => "管理员",
+            Role::CatalogueAdmin => "平台配件目录管理员",
         }
     }
 
@@ -68,6 +74,7 @@ impl Role {
             Role::PartsManager => "Parts manager",
             Role::Technician => "Technician",
             Role::Admin => "Administrator",
+            Role::CatalogueAdmin => "Platform catalogue admin",
         }
     }
 }
@@ -80,7 +87,12 @@ pub enum Action {
     ViewVehicleHistory,
     ViewOutbox,
     RetryMessages,
+    /// Open the import page (it offers each user the kinds below they may import).
     ImportData,
+    /// Import the shared parts catalogue.
+    ImportCatalogue,
+    /// Import stock and service history for the user's own dealer group.
+    ImportGroupData,
 }
 
 impl Action {
@@ -111,8 +123,11 @@ impl Action {
             // Messages carry customers' numbers: staff who deal with customers.
             Action::ViewOutbox => &[CallAgent, ServiceManager, ServiceDirector, Admin],
             Action::RetryMessages => &[ServiceManager, Admin],
-            // Imports overwrite the catalogue and stock of a whole dealer group at once.
-            Action::ImportData => &[Admin],
+            Action::ImportData => &[Admin, CatalogueAdmin],
+            // The catalogue is shared by every dealer group: only the platform changes it.
+            Action::ImportCatalogue => &[CatalogueAdmin],
+            // Stock and history overwrite a whole dealer group's data at once.
+            Action::ImportGroupData => &[Admin],
         }
     }
 
@@ -124,6 +139,8 @@ impl Action {
             Action::ViewOutbox => "view the outbox",
             Action::RetryMessages => "retry messages",
             Action::ImportData => "import DMS data",
+            Action::ImportCatalogue => "import the shared parts catalogue",
+            Action::ImportGroupData => "import stock or service history",
         }
     }
 
@@ -150,5 +167,16 @@ mod tests {
         assert!(Action::CreateTicket.permitted(&[Role::Technician, Role::CallAgent]));
         assert!(!Action::ViewVehicleHistory.permitted(&[Role::Technician]));
         assert!(Action::ViewTickets.permitted(&[Role::Technician]));
+    }
+
+    #[test]
+    fn only_the_platform_changes_the_shared_catalogue() {
+        assert!(!Action::ImportCatalogue.permitted(&[Role::Admin]));
+        assert!(Action::ImportCatalogue.permitted(&[Role::CatalogueAdmin]));
+        assert!(!Action::ImportGroupData.permitted(&[Role::CatalogueAdmin]));
+        assert!(Action::ImportGroupData.permitted(&[Role::Admin]));
+        for r in [Role::Admin, Role::CatalogueAdmin] {
+            assert!(Action::ImportData.permitted(&[r]), "{r:?} opens the page");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! database and writes them in one transaction.
 
 pub mod cells;
+pub mod decode;
 pub mod history;
 pub mod parts;
 pub mod reader;
@@ -12,9 +13,11 @@ pub mod report;
 pub mod stock;
 
 pub use reader::{Column, CsvRows, Row};
-pub use report::{ImportReport, RowError};
+pub use report::{Downgrade, ImportReport, Refusal, RowError};
 
 use serde::{Deserialize, Serialize};
+
+use crate::domain::role::Action;
 
 /// Which file is being imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -53,6 +56,15 @@ impl ImportKind {
             ImportKind::Parts => "Parts catalogue",
             ImportKind::Stock => "Stock",
             ImportKind::History => "Service history",
+        }
+    }
+
+    /// Who may import it from the page or the API: the catalogue is shared by every dealer group
+    /// and belongs to the platform; stock and history belong to the importer's own group.
+    pub fn action(self) -> Action {
+        match self {
+            ImportKind::Parts => Action::ImportCatalogue,
+            ImportKind::Stock | ImportKind::History => Action::ImportGroupData,
         }
     }
 

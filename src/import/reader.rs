@@ -1,9 +1,14 @@
-//! Reading a CSV export row by row: UTF-8 (a BOM is fine), a header row, columns found by
-//! name or alias in any order, unknown columns ignored.
+//! Reading a CSV export row by row: in its own encoding (see `decode`), a header row of at most
+//! [`MAX_COLUMNS`] columns, columns found by name or alias in any order, unknown columns ignored.
 
 use std::io::Read;
 
+use super::decode::Decoded;
 use super::RowError;
+
+/// The widest header taken: DMS exports have a few dozen columns, and a header of a million
+/// would cost the check (and the report) for nothing.
+pub const MAX_COLUMNS: usize = 200;
 
 /// A column a file kind knows: its canonical name and the other headers DMS exports use for it.
 #[derive(Debug, Clone, Copy)]
@@ -53,9 +58,18 @@ impl Row {
     }
 }
 
+/// A file refused at its header: nothing after it was read.
+#[derive(Debug)]
+pub struct Refused {
+    pub encoding: &'static str,
+    pub errors: Vec<RowError>,
+}
+
 /// The rows of one CSV file, read as they are needed (the file is never held whole).
 pub struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Decoded<R>>,
+    /// The encoding the file was read in, e.g. `GB18030`.
+    pub encoding: &'static str,
     columns: &'static [Column],
     /// Position in the file of each known column.
     positions: Vec<Option<usize>>,
@@ -66,29 +80,50 @@ pub struct CsvRows<R: Read> {
     pub broken: bool,
 }
 
-const NOT_UTF8: &str = "文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / The file is not UTF-8: save it from Excel as “CSV UTF-8 (comma delimited)”";
+/// The file started as UTF-8 (so it was read as UTF-8) but this cell is not.
+const NOT_UTF8: &str = "此处不是有效的 UTF-8（文件开头按 UTF-8 读取）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / Not valid UTF-8 (the start of the file was read as UTF-8): save it from Excel as “CSV UTF-8 (comma delimited)”";
 
 impl<R: Read> CsvRows<R> {
-    /// Reads the header row and finds the columns; errors name row 1.
-    pub fn open(input: R, columns: &'static [Column]) -> Result<CsvRows<R>, Vec<RowError>> {
+    /// Chooses the encoding, reads the header row and finds the columns; errors name row 1.
+    pub fn open(input: R, columns: &'static [Column]) -> Result<CsvRows<R>, Refused> {
+        let decoded = Decoded::new(input).map_err(|e| Refused {
+            encoding: "UTF-8",
+            errors: vec![RowError::new(
+                1,
+                "",
+                format!("文件读取失败 / The file could not be read: {e}"),
+            )],
+        })?;
+        let encoding = decoded.encoding_name();
+        let refuse = |errors: Vec<RowError>| Refused { encoding, errors };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(decoded);
         let mut header = csv::ByteRecord::new();
         let read = reader.read_byte_record(&mut header).map_err(|e| {
-            vec![RowError::new(
+            refuse(vec![RowError::new(
                 1,
                 "",
                 format!("无法读取表头 / Cannot read the header: {e}"),
-            )]
+            )])
         })?;
         if !read {
-            return Err(vec![RowError::new(
+            return Err(refuse(vec![RowError::new(
                 1,
                 "",
                 "文件为空，第一行须为表头 / The file is empty; the first row must be the header",
-            )]);
+            )]));
+        }
+        if header.len() > MAX_COLUMNS {
+            let n = header.len();
+            return Err(refuse(vec![RowError::new(
+                1,
+                "",
+                format!(
+                    "表头有 {n} 列，最多 {MAX_COLUMNS} 列：这不像 DMS 导出的文件 / The header has {n} columns, at most {MAX_COLUMNS} are taken: this is not a DMS export"
+                ),
+            )]));
         }
         let mut names = Vec::with_capacity(header.len());
         for (i, raw) in header.iter().enumerate() {
@@ -99,7 +134,7 @@ impl<R: Read> CsvRows<R> {
             };
             match std::str::from_utf8(raw) {
                 Ok(s) => names.push(s.trim().to_owned()),
-                Err(_) => return Err(vec![RowError::new(1, "", NOT_UTF8)]),
+                Err(_) => return Err(refuse(vec![RowError::new(1, "", NOT_UTF8)])),
             }
         }
         let mut positions = vec![None; columns.len()];
@@ -133,10 +168,11 @@ impl<R: Read> CsvRows<R> {
             }
         }
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(refuse(errors));
         }
         Ok(CsvRows {
             reader,
+            encoding,
             columns,
             positions,
             record: csv::ByteRecord::new(),
@@ -148,7 +184,7 @@ impl<R: Read> CsvRows<R> {
 
     /// Bytes of the file read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.get_ref().raw_bytes_read()
     }
 
     /// The next row that is not blank. Cells that are not UTF-8 come back as errors of the row.
@@ -238,7 +274,7 @@ mod tests {
     ];
 
     fn rows(text: &[u8]) -> Result<Vec<Result<Row, Vec<RowError>>>, Vec<RowError>> {
-        let mut r = CsvRows::open(text, COLS)?;
+        let mut r = CsvRows::open(text, COLS).map_err(|r| r.errors)?;
         let mut out = Vec::new();
         while let Some(row) = r.next_row() {
             out.push(row);
@@ -284,15 +320,29 @@ mod tests {
         assert!(e[0].reason.contains("twice"), "{e:?}");
         let e = rows(b"").unwrap_err();
         assert!(e[0].reason.contains("empty"), "{e:?}");
-        // "配件号" in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
-        let e = rows(b"\xc5\xe4\xbc\xfe\xba\xc5\nx\n").unwrap_err();
-        assert!(e[0].reason.contains("UTF-8"), "{e:?}");
+        let wide = format!("part_no{}\nA\n", ",x".repeat(MAX_COLUMNS));
+        let e = rows(wide.as_bytes()).unwrap_err();
+        assert_eq!(e.len(), 1, "one error, not one per column");
+        assert!(e[0].reason.contains("at most 200"), "{e:?}");
     }
 
     #[test]
-    fn a_cell_that_is_not_utf8_is_an_error_of_its_row() {
-        let out = rows(b"part_no,name_zh\nA1,\xc0\xb6\n").unwrap();
-        let e = out[0].as_ref().unwrap_err();
-        assert_eq!((e[0].row, e[0].column.as_str()), (2, "name_zh"));
+    fn a_gbk_file_is_read_as_gb18030() {
+        // "配件号,名称" then "A1,蓄电池" in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
+        let (bytes, _, _) = encoding_rs::GBK.encode("配件号,名称\nA1,蓄电池\n");
+        let r = CsvRows::open(&bytes[..], COLS).unwrap();
+        assert_eq!(r.encoding, "GB18030");
+        let out = rows(&bytes).unwrap();
+        assert_eq!(out[0].as_ref().unwrap().get("name_zh"), "蓄电池");
+    }
+
+    #[test]
+    fn a_cell_that_is_not_utf8_in_a_utf8_file_is_an_error_of_its_row() {
+        let mut text = format!("part_no,name_zh\n{}", "A0,名称\n".repeat(200_000)).into_bytes();
+        text.extend(b"A1,\xc0\xb6\n");
+        let out = rows(&text).unwrap();
+        // Past the part that chose the encoding: the row is refused, not the file.
+        let e = out[200_000].as_ref().unwrap_err();
+        assert_eq!((e[0].row, e[0].column.as_str()), (200_002, "name_zh"));
     }
 }

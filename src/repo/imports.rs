@@ -26,7 +26,7 @@ pub fn dealer_ids(
 }
 
 /// A catalogue row as stored: id first, then the fields a file sets.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct StoredPart {
     pub id: String,
     pub part_no: String,
@@ -72,27 +72,76 @@ pub fn catalogue(conn: &mut AnyConnection) -> Result<HashMap<String, StoredPart>
     Ok(rows.into_iter().map(|p| (p.part_no.clone(), p)).collect())
 }
 
-pub fn insert_part(
+/// The stored parts of these numbers (those that exist), read in chunks.
+pub fn parts_by_number(
     conn: &mut AnyConnection,
-    id: &str,
-    r: &PartRecord,
+    numbers: &[&str],
+) -> Result<HashMap<String, StoredPart>, AppError> {
+    let mut out = HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(500) {
+        let rows: Vec<StoredPart> = parts::table
+            .filter(parts::part_no.eq_any(chunk))
+            .select((
+                parts::id,
+                parts::part_no,
+                parts::name_zh,
+                parts::name_en,
+                parts::category,
+                parts::price_fen,
+                parts::weight_g,
+                parts::dangerous_goods,
+                parts::un_number,
+                parts::monitored,
+            ))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|p| (p.part_no.clone(), p)));
+    }
+    Ok(out)
+}
+
+/// Inserts catalogue rows many to a statement (like [`insert_stock`]); a part number added
+/// since the file was checked is `stale_state`.
+pub fn insert_parts(
+    conn: &mut AnyConnection,
+    rows: &[(String, &PartRecord)],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    diesel::insert_into(parts::table)
-        .values((
-            parts::id.eq(id),
-            parts::part_no.eq(&r.part_no),
-            parts::name_zh.eq(&r.name_zh),
-            parts::name_en.eq(&r.name_en),
-            parts::category.eq(&r.category),
-            parts::price_fen.eq(r.price_fen),
-            parts::weight_g.eq(r.weight_g),
-            parts::dangerous_goods.eq(r.dangerous_goods),
-            parts::un_number.eq(&r.un_number),
-            parts::monitored.eq(r.monitored),
-            parts::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    // 11 values a row; well under both databases' limit on bound parameters.
+    for chunk in rows.chunks(500) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(id, r)| {
+                (
+                    parts::id.eq(id.as_str()),
+                    parts::part_no.eq(r.part_no.as_str()),
+                    parts::name_zh.eq(r.name_zh.as_str()),
+                    parts::name_en.eq(r.name_en.as_str()),
+                    parts::category.eq(r.category.as_str()),
+                    parts::price_fen.eq(r.price_fen),
+                    parts::weight_g.eq(r.weight_g),
+                    parts::dangerous_goods.eq(r.dangerous_goods),
+                    parts::un_number.eq(r.un_number.as_deref()),
+                    parts::monitored.eq(r.monitored),
+                    parts::created_at.eq(now),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(parts::table).values(&values);
+        match conn {
+            AnyConnection::Postgresql(c) => insert.execute(c),
+            AnyConnection::Sqlite(c) => insert.execute(c),
+        }
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                AppError::new(
+                    crate::error::ErrorCode::StaleState,
+                    "导入期间配件目录被其他操作修改，未写入任何数据，请重新导入 / The catalogue changed during the import; nothing was written, please import again",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+    }
     Ok(())
 }
 
@@ -318,6 +367,35 @@ pub fn visits(
         ))
         .load(conn)?;
     Ok((visits, parts))
+}
+
+/// Vehicle id → (visits, replaced parts) stored, for the vehicles given that have any.
+pub fn visit_counts(
+    conn: &mut AnyConnection,
+    vehicle_ids: &[&str],
+) -> Result<HashMap<String, (i64, i64)>, AppError> {
+    use diesel::dsl::count_star;
+    let mut out: HashMap<String, (i64, i64)> = HashMap::new();
+    for chunk in vehicle_ids.chunks(500) {
+        let visits: Vec<(String, i64)> = service_visits::table
+            .filter(service_visits::vehicle_id.eq_any(chunk))
+            .group_by(service_visits::vehicle_id)
+            .select((service_visits::vehicle_id, count_star()))
+            .load(conn)?;
+        for (id, n) in visits {
+            out.entry(id).or_default().0 = n;
+        }
+        let parts: Vec<(String, i64)> = service_visit_parts::table
+            .inner_join(service_visits::table)
+            .filter(service_visits::vehicle_id.eq_any(chunk))
+            .group_by(service_visits::vehicle_id)
+            .select((service_visits::vehicle_id, count_star()))
+            .load(conn)?;
+        for (id, n) in parts {
+            out.entry(id).or_default().1 = n;
+        }
+    }
+    Ok(out)
 }
 
 /// The fields of a visit a file sets.

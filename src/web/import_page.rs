@@ -1,4 +1,5 @@
-//! The admin page for DMS imports: upload a CSV file, see every bad row or the counts.
+//! The import page: upload a CSV file, see the bad rows (the first 1,000) and the counts. Group
+//! admins import their group's stock and history; the platform catalogue admin, the parts.
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -10,18 +11,16 @@ use super::session::{Chrome, WebUser};
 use super::{html, OrPage, PageError};
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorCode};
-use crate::import::{ImportKind, ImportReport};
+use crate::import::{ImportKind, ImportReport, Refusal};
 use crate::services::imports::{self, MAX_UPLOAD_BYTES};
 use crate::startup::AppState;
-
-/// Bad rows shown on the page; the rest are counted (a garbage file can have 100,000).
-const SHOWN_ERRORS: usize = 500;
 
 #[derive(Template)]
 #[template(path = "import.html", config = "src/web/askama.toml")]
 struct ImportPage {
     c: Chrome,
-    kinds: [ImportKind; 3],
+    /// The kinds this user may import (the select offers only these).
+    kinds: Vec<ImportKind>,
     kind: ImportKind,
     skip_bad: bool,
     file_name: String,
@@ -31,24 +30,26 @@ struct ImportPage {
 }
 
 impl ImportPage {
-    fn shown_errors(&self) -> &[crate::import::RowError] {
-        self.report
-            .as_ref()
-            .map_or(&[][..], |r| &r.errors[..r.errors.len().min(SHOWN_ERRORS)])
+    fn may_import_parts(&self) -> bool {
+        self.kinds.contains(&ImportKind::Parts)
     }
 
-    fn hidden_errors(&self) -> usize {
+    fn refused_for_downgrades(&self) -> bool {
         self.report
             .as_ref()
-            .map_or(0, |r| r.errors.len().saturating_sub(SHOWN_ERRORS))
+            .is_some_and(|r| r.refused == Some(Refusal::UnconfirmedDowngrades))
     }
 }
 
-fn page(user: &WebUser, kind: ImportKind) -> ImportPage {
+fn page(user: &WebUser, kind: Option<ImportKind>) -> ImportPage {
+    let kinds: Vec<ImportKind> = ImportKind::ALL
+        .into_iter()
+        .filter(|k| user.identity.may(k.action()))
+        .collect();
     ImportPage {
         c: user.chrome(),
-        kinds: ImportKind::ALL,
-        kind,
+        kind: kind.or(kinds.first().copied()).unwrap_or(ImportKind::Stock),
+        kinds,
         skip_bad: false,
         file_name: String::new(),
         report: None,
@@ -59,7 +60,7 @@ fn page(user: &WebUser, kind: ImportKind) -> ImportPage {
 
 pub async fn form(user: WebUser) -> Result<HttpResponse, PageError> {
     user.require(Action::ImportData)?;
-    Ok(html(StatusCode::OK, &page(&user, ImportKind::Parts)))
+    Ok(html(StatusCode::OK, &page(&user, None)))
 }
 
 /// The form's fields; the file is read up to the cap, and the rest of an oversized one drained
@@ -69,6 +70,7 @@ struct Upload {
     csrf: String,
     kind: String,
     skip_bad: bool,
+    confirm_downgrades: bool,
     file_name: String,
     file: Option<Vec<u8>>,
     too_large: bool,
@@ -107,6 +109,7 @@ async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
             "csrf" => u.csrf = value,
             "kind" => u.kind = value,
             "skip_bad" => u.skip_bad = !value.is_empty(),
+            "confirm_downgrades" => u.confirm_downgrades = !value.is_empty(),
             _ => {}
         }
     }
@@ -123,7 +126,9 @@ pub async fn submit(
     let u = read_upload(form).await.or_page(user.locale)?;
     user.check_csrf(&u.csrf)?;
     let kind = ImportKind::parse(&u.kind).unwrap_or(ImportKind::Parts);
-    let mut p = page(&user, kind);
+    // A group admin may open the page, not change the catalogue every group shares.
+    user.require(kind.action())?;
+    let mut p = page(&user, Some(kind));
     p.skip_bad = u.skip_bad;
     p.file_name = u.file_name;
     let file = match (u.too_large, u.file) {
@@ -144,20 +149,24 @@ pub async fn submit(
             return Ok(html(StatusCode::BAD_REQUEST, &p));
         }
     };
+    let upload = imports::Upload {
+        kind,
+        body: file,
+        skip_bad: u.skip_bad,
+        confirm_downgrades: u.confirm_downgrades,
+    };
     let report = imports::import_upload(
         &state.db,
         &user.identity,
-        kind,
-        file,
-        u.skip_bad,
+        upload,
         state.settings.tickets.utc_offset_hours,
     )
     .await
     .or_page(user.locale)?;
-    let status = if report.rejected() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let status = match report.refused {
+        None => StatusCode::OK,
+        Some(Refusal::BadRows) => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(Refusal::UnconfirmedDowngrades) => StatusCode::CONFLICT,
     };
     p.report = Some(report);
     Ok(html(status, &p))

@@ -269,6 +269,19 @@ fn seed(db: &Db) -> (String, String) {
             }
             ids.push(id);
         }
+        // The platform's catalogue admin: alone imports the parts catalogue all groups share.
+        insert_user(
+            conn,
+            &NewUser {
+                login: "platform.catalogue".into(),
+                name: "平台目录".into(),
+                phone: "13900001111".into(),
+                email: "platform.catalogue@test.cn".into(),
+                dealer_id: ids[0].clone(),
+                password_hash: password_hash().to_owned(),
+                roles: vec![Role::CatalogueAdmin],
+            },
+        )?;
         seed_vehicle(conn, &ids[0], now)?;
         seed_workshop(conn, &ids, now)?;
         Ok((ids[0].clone(), ids[1].clone()))

@@ -77,6 +77,9 @@ fn all_stock(app: &TestApp) -> Vec<StockRow> {
         .unwrap()
 }
 
+/// The platform's catalogue admin, the one role that imports the shared parts catalogue.
+const CATALOGUE: &str = "platform.catalogue";
+
 const PARTS: &str = "\u{feff}配件号,名称,name_en,类别,单价,重量(克),危险品,UN编号,监控件\n\
 000 915 105 DE,12V 蓄电池 70Ah,battery,test,780.00,1000,是,UN2794,否\n\
 N 102 621 02,保险丝套装,fuse,test,\"1,650.5\",1000,0,,0\n\
@@ -85,7 +88,7 @@ N 102 621 02,保险丝套装,fuse,test,\"1,650.5\",1000,0,,0\n\
 both!(parts_import_and_reimport, parts_body);
 async fn parts_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.token("hz.admin");
+    let admin = app.token(CATALOGUE);
     let (status, r) = post_csv(&app, &admin, "parts", PARTS, false).await;
     assert_eq!(status, 200, "{r}");
     // battery gains its UN number, the fuse kit a new price, the key is new.
@@ -108,8 +111,14 @@ async fn parts_body(backend: Backend) {
     );
     assert_eq!(catalogue(&app), after);
 
-    let (status, r) = post_csv(&app, &app.token("hz.parts"), "parts", PARTS, false).await;
-    assert_eq!((status, r["error"].as_str()), (403, Some("forbidden")));
+    for login in ["hz.parts", "hz.admin"] {
+        let (status, r) = post_csv(&app, &app.token(login), "parts", PARTS, false).await;
+        assert_eq!(
+            (status, r["error"].as_str()),
+            (403, Some("forbidden")),
+            "{login}"
+        );
+    }
     let (status, _) = post_csv(&app, &admin, "tyres", PARTS, false).await;
     assert_eq!(status, 404);
 }
@@ -117,7 +126,7 @@ async fn parts_body(backend: Backend) {
 both!(bad_rows_write_nothing_unless_skipped, bad_rows_body);
 async fn bad_rows_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.token("hz.admin");
+    let admin = app.token(CATALOGUE);
     let csv = "part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,un_number,monitored\n\
         NEW-1,新配件,misc,10,5,否,,否\n\
         NEW-2,坏价格,misc,12.345,5,否,,否\n\
@@ -354,7 +363,7 @@ async fn page_body(backend: Backend) {
     let page = client.get(app.url("/admin/import")).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("id=\"import-form\"") && html.contains("price_yuan"));
+    assert!(html.contains("id=\"import-form\"") && html.contains("on_hand"));
     assert!(html.contains("id=\"nav-import\""), "admins see the link");
     let csrf = csrf_of(&html);
     let send = |body: String| {
@@ -405,13 +414,13 @@ async fn page_body(backend: Backend) {
 async fn upload_over_the_cap_is_refused_clearly() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let big = "x".repeat(rescuedesk::services::imports::MAX_UPLOAD_BYTES + 1);
-    let (status, r) = post_csv(&app, &app.token("hz.admin"), "parts", &big, false).await;
+    let (status, r) = post_csv(&app, &app.token(CATALOGUE), "parts", &big, false).await;
     assert_eq!(
         (status, r["error"].as_str()),
         (413, Some("payload_too_large")),
         "{r}"
     );
-    let client = signed_in(&app, "hz.admin").await;
+    let client = signed_in(&app, CATALOGUE).await;
     let html = client
         .get(app.url("/admin/import"))
         .send()
@@ -462,6 +471,35 @@ async fn the_command_imports_files() {
         text(&out.stdout)
     );
 
+    // Excel's GBK file, taking two safety flags off: refused until confirmed on the command line.
+    let (gbk, _, _) = encoding_rs::GBK.encode(DOWNGRADES);
+    std::fs::write(dir.path().join("gbk.csv"), &gbk).unwrap();
+    let out = run(&["import", "parts", "gbk.csv"]);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("encoding: GB18030"), "{stdout}");
+    assert!(
+        stdout.contains("5G0 959 753 AB monitored: true → false"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr).contains("--confirm-downgrades"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(catalogue(&app)
+        .iter()
+        .any(|p| p.0 == "5G0 959 753 AB" && p.7));
+    let out = run(&["import", "parts", "gbk.csv", "--confirm-downgrades"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(catalogue(&app)
+        .iter()
+        .any(|p| p.0 == "5G0 959 753 AB" && !p.7));
+    assert_eq!(
+        app.count("audit_events WHERE action = 'part.safety_flag_removed'"),
+        2
+    );
+
     std::fs::write(
         dir.path().join("stock.csv"),
         "dealer_code,part_no,on_hand\nhz,5G0 880 201 K,4\nhz,5G0 880 201 K,x\n",
@@ -480,4 +518,508 @@ async fn the_command_imports_files() {
     let out = run(&["import", "stock", "stock.csv", "--skip-bad"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(app.on_hand("airbag"), 4);
+}
+
+/// A multipart body with the file as bytes (any encoding) and extra form fields.
+fn multipart_bytes(csrf: &str, kind: &str, file: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
+    let b = "----rdtest";
+    let mut out = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
+    );
+    for (name, value) in extra {
+        out.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    out.push_str(&format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dms.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    ));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(file);
+    out.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    out
+}
+
+async fn post_bytes(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> (u16, Value) {
+    let res = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+both!(
+    group_admins_cannot_change_the_shared_catalogue,
+    catalogue_owner_body
+);
+async fn catalogue_owner_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let before = catalogue(&app);
+    // A group admin: no parts import on the API, not on the page either.
+    let (status, r) = post_csv(&app, &app.token("hz.admin"), "parts", PARTS, true).await;
+    assert_eq!(
+        (status, r["error"].as_str()),
+        (403, Some("forbidden")),
+        "{r}"
+    );
+    let client = signed_in(&app, "hz.admin").await;
+    let html = client
+        .get(app.url("/admin/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("<option value=\"parts\""),
+        "parts are not offered"
+    );
+    assert!(html.contains("<option value=\"stock\""));
+    let res = client
+        .post(app.url("/admin/import"))
+        .header("content-type", "multipart/form-data; boundary=----rdtest")
+        .body(multipart(&csrf_of(&html), "parts", PARTS))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(catalogue(&app), before, "nothing written");
+
+    // The group's own stock still imports (history: history_import_groups_visits).
+    let stock = "dealer_code,part_no,on_hand\nhz,N 102 621 02,9\n";
+    let (status, r) = post_csv(&app, &app.token("hz.admin"), "stock", stock, false).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(app.on_hand("fuse"), 9);
+
+    // The platform's catalogue admin imports parts, and only parts.
+    let platform = app.token(CATALOGUE);
+    let (status, r) = post_csv(&app, &platform, "stock", stock, false).await;
+    assert_eq!(
+        (status, r["error"].as_str()),
+        (403, Some("forbidden")),
+        "{r}"
+    );
+    let (status, r) = post_csv(&app, &platform, "parts", PARTS, false).await;
+    assert_eq!(status, 200, "{r}");
+    let client = signed_in(&app, CATALOGUE).await;
+    let html = client
+        .get(app.url("/admin/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<option value=\"parts\""), "{html}");
+    assert!(!html.contains("<option value=\"stock\""));
+    assert!(html.contains("id=\"nav-import\""));
+}
+
+/// The battery loses `dangerous_goods` (and its UN number), the key loses `monitored`.
+const DOWNGRADES: &str =
+    "part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,un_number,monitored\n\
+    000 915 105 DE,12V 蓄电池 70Ah,test,780,1000,否,,否\n\
+    N 102 621 02,保险丝套装,test,15.5,1000,否,,否\n\
+    5G0 959 753 AB,遥控钥匙,test,1200,1000,否,,否\n";
+
+type AuditRow = (String, Option<String>, Option<String>, Option<String>);
+
+fn downgrade_events(app: &TestApp) -> Vec<AuditRow> {
+    use rescuedesk::db::schema::audit_events;
+    app.db
+        .read_blocking(|conn| {
+            Ok(audit_events::table
+                .filter(audit_events::action.eq("part.safety_flag_removed"))
+                .order(audit_events::entity_id)
+                .select((
+                    audit_events::entity_id,
+                    audit_events::actor_id,
+                    audit_events::dealer_id,
+                    audit_events::data,
+                ))
+                .load(conn)?)
+        })
+        .unwrap()
+}
+
+both!(
+    safety_downgrades_are_refused_unless_confirmed,
+    downgrades_body
+);
+async fn downgrades_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let platform = app.token(CATALOGUE);
+    let before = catalogue(&app);
+    for skip_bad in [false, true] {
+        let (status, r) = post_csv(&app, &platform, "parts", DOWNGRADES, skip_bad).await;
+        assert_eq!(status, 409, "{r}");
+        assert_eq!(r["error"], "safety_downgrade_unconfirmed");
+        let report = &r["report"];
+        assert_eq!(report["written"], false);
+        assert_eq!(report["refused"], "safety_downgrade_unconfirmed");
+        assert_eq!(report["downgrades_total"], 2);
+        let listed: Vec<(u64, &str, &str, bool, bool)> = report["downgrades"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["row"].as_u64().unwrap(),
+                    d["part_no"].as_str().unwrap(),
+                    d["field"].as_str().unwrap(),
+                    d["old"].as_bool().unwrap(),
+                    d["new"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                (2, "000 915 105 DE", "dangerous_goods", true, false),
+                (4, "5G0 959 753 AB", "monitored", true, false),
+            ]
+        );
+    }
+    assert_eq!(catalogue(&app), before, "nothing written");
+    assert!(downgrade_events(&app).is_empty());
+
+    // The page refuses it the same way and lists the parts.
+    let client = signed_in(&app, CATALOGUE).await;
+    let html = client
+        .get(app.url("/admin/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    assert!(html.contains("name=\"confirm_downgrades\""));
+    let send = |extra: &'static [(&'static str, &'static str)]| {
+        client
+            .post(app.url("/admin/import"))
+            .header("content-type", "multipart/form-data; boundary=----rdtest")
+            .body(multipart_bytes(
+                &csrf,
+                "parts",
+                DOWNGRADES.as_bytes(),
+                extra,
+            ))
+            .send()
+    };
+    let res = send(&[]).await.unwrap();
+    assert_eq!(res.status().as_u16(), 409);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-downgrade-refused\""), "{html}");
+    assert!(
+        html.contains("data-part=\"5G0 959 753 AB\" data-field=\"monitored\""),
+        "{html}"
+    );
+    assert_eq!(catalogue(&app), before, "nothing written");
+
+    // Confirmed: written, and each removed flag audited with who, old and new.
+    let (status, r) = app
+        .client
+        .post(app.url("/api/v1/imports/parts?confirm_downgrades=true"))
+        .bearer_auth(&platform)
+        .header("content-type", "text/csv")
+        .body(DOWNGRADES)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
+    let r: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        (&r["written"], &r["downgrades_confirmed"]),
+        (&Value::Bool(true), &Value::Bool(true))
+    );
+    let after = catalogue(&app);
+    let battery = after.iter().find(|p| p.0 == "000 915 105 DE").unwrap();
+    let key = after.iter().find(|p| p.0 == "5G0 959 753 AB").unwrap();
+    assert_eq!(
+        (battery.5, battery.6.as_deref(), key.7),
+        (false, None, false)
+    );
+    let me: String = app
+        .db
+        .read_blocking(|conn| {
+            use rescuedesk::db::schema::users;
+            Ok(users::table
+                .filter(users::login.eq(CATALOGUE))
+                .select(users::id)
+                .first(conn)?)
+        })
+        .unwrap();
+    let events = downgrade_events(&app);
+    assert_eq!(events.len(), 2, "{events:?}");
+    let expected = [("battery", "dangerous_goods"), ("key", "monitored")];
+    for ((part, field), (entity, actor, dealer, data)) in expected.iter().zip(&events) {
+        assert_eq!(entity, part);
+        assert_eq!(actor.as_deref(), Some(me.as_str()));
+        assert_eq!(dealer, &None, "the catalogue is the platform's");
+        let data: Value = serde_json::from_str(data.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (&data["field"], &data["old"], &data["new"]),
+            (
+                &Value::from(*field),
+                &Value::Bool(true),
+                &Value::Bool(false)
+            ),
+            "{data}"
+        );
+    }
+
+    // The page's checkbox confirms too: the key is monitored again, then not.
+    app.db
+        .write_blocking(|conn| {
+            diesel::update(parts::table.filter(parts::id.eq("key")))
+                .set(parts::monitored.eq(true))
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let res = send(&[("confirm_downgrades", "on")]).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("data-written=\"true\""));
+    assert_eq!(downgrade_events(&app).len(), 3);
+}
+
+both!(reports_are_bounded, bounded_body);
+async fn bounded_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let platform = app.token(CATALOGUE);
+    // 20,000 rows with two bad cells each: 1,000 listed, all counted.
+    let mut csv =
+        String::from("part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,monitored\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("BAD-{i},坏,misc,x,y,否,否\n"));
+    }
+    let (status, r) = post_csv(&app, &platform, "parts", &csv, false).await;
+    assert_eq!(status, 400);
+    let report = &r["report"];
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1_000);
+    assert_eq!(
+        (
+            report["errors_total"].as_u64(),
+            report["rows_with_errors"].as_u64()
+        ),
+        (Some(40_000), Some(20_000))
+    );
+    assert!(
+        r.to_string().len() < 300_000,
+        "{} bytes",
+        r.to_string().len()
+    );
+    assert!(
+        r["message"].as_str().unwrap().contains("20000 bad row(s)"),
+        "{r}"
+    );
+
+    // Unknown columns: the first 50 named, all counted.
+    let mut header =
+        String::from("part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,monitored");
+    for i in 0..150 {
+        header.push_str(&format!(",extra{i}"));
+    }
+    let (status, r) = post_csv(
+        &app,
+        &platform,
+        "parts",
+        &format!("{header}\nP-1,新,misc,1,1,否,否\n"),
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["ignored_columns"].as_array().unwrap().len(), 50);
+    assert_eq!(r["ignored_columns_total"], 150);
+
+    // A header of 1,000,000 columns is refused at once, with one error.
+    let wide = format!("part_no{}\nA\n", ",x".repeat(1_000_000));
+    let started = std::time::Instant::now();
+    let (status, r) = post_csv(&app, &platform, "parts", &wide, false).await;
+    assert_eq!(status, 400, "{r}");
+    let errors = r["report"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("at most 200"),
+        "{r}"
+    );
+    assert!(r.to_string().len() < 10_000);
+    eprintln!("1,000,000-column header refused in {:?}", started.elapsed());
+}
+
+both!(gb18030_files_from_excel_import, gb18030_body);
+async fn gb18030_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let platform = app.token(CATALOGUE);
+    // Excel's plain "CSV" on a Chinese Windows: GBK, no BOM; Chinese header and names.
+    let text = "配件号,中文名称,类别,单价,重量(克),危险品,UN编号,监控件\n\
+        GB-1,机油滤清器（原厂）,filter,45.5,300,否,,否\n\
+        GB-2,锂离子电池组,battery,9800,42000,是,UN3480,否\n";
+    let (bytes, _, bad) = encoding_rs::GB18030.encode(text);
+    assert!(!bad);
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    let (status, r) = post_bytes(&app, &platform, "/api/v1/imports/parts", bytes.to_vec()).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["encoding"], "GB18030");
+    assert_eq!(counts(&r), [2, 2, 0, 0, 0]);
+    let stored = catalogue(&app);
+    let names: Vec<&str> = stored
+        .iter()
+        .filter(|p| p.0.starts_with("GB-"))
+        .map(|p| p.1.as_str())
+        .collect();
+    assert_eq!(names, vec!["机油滤清器（原厂）", "锂离子电池组"]);
+
+    // UTF-8 is named as such; the page shows the encoding it read.
+    let (_, r) = post_csv(&app, &platform, "parts", PARTS, false).await;
+    assert_eq!(r["encoding"], "UTF-8");
+    let client = signed_in(&app, CATALOGUE).await;
+    let html = client
+        .get(app.url("/admin/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = client
+        .post(app.url("/admin/import"))
+        .header("content-type", "multipart/form-data; boundary=----rdtest")
+        .body(multipart_bytes(&csrf_of(&html), "parts", &bytes, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("data-encoding=\"GB18030\""), "{html}");
+    assert!(html.contains("id=\"import-encoding\""));
+}
+
+/// Item 5, measured: a large parts file is parsed and checked on a read connection, so an intake
+/// (which needs the writer) does not queue behind the check. Prints the waits; asserts only that
+/// no intake waited anywhere near as long as the import took.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn intakes_do_not_wait_for_a_large_import_to_be_checked() {
+    let app = std::sync::Arc::new(TestApp::spawn(Backend::Sqlite).await);
+    let importer = app.token(CATALOGUE);
+    let agent = app.token("hz.agent");
+    let rows = 200_000;
+    // A whole catalogue, refused at its last row: all checking, no writing.
+    let mut csv = String::with_capacity(rows * 60);
+    csv.push_str(
+        "part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,un_number,monitored\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!("BULK-{i:06},批量配件{i},misc,12.50,100,否,,否\n"));
+    }
+    csv.push_str("BULK-LAST,坏行,misc,x,100,否,,否\n");
+    for (label, file) in [
+        ("refused (check only)", csv.clone()),
+        (
+            "written",
+            csv.replace("BULK-LAST,坏行,misc,x", "BULK-LAST,好行,misc,1"),
+        ),
+    ] {
+        let import = {
+            let app = app.clone();
+            let importer = importer.clone();
+            tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                let res = post_csv(&app, &importer, "parts", &file, false).await;
+                (res.0, started.elapsed())
+            })
+        };
+        let mut waits = Vec::new();
+        while !import.is_finished() {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let sent = std::time::Instant::now();
+            let res = app
+                .client
+                .post(app.url("/api/v1/tickets"))
+                .bearer_auth(&agent)
+                .json(&crate::helpers::intake_body())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap());
+            waits.push(sent.elapsed());
+        }
+        let (status, took) = import.await.unwrap();
+        assert!(status == 200 || status == 400, "{status}");
+        waits.sort();
+        let max = *waits.last().unwrap();
+        eprintln!(
+            "{label}: import of {rows} rows took {took:?} ({status}); {} intakes meanwhile, median wait {:?}, max {:?}",
+            waits.len(),
+            waits[waits.len() / 2],
+            max
+        );
+        if label.starts_with("refused") {
+            assert!(
+                max < took / 2,
+                "an intake waited {max:?} of an import's {took:?}"
+            );
+        }
+    }
+}
+
+both!(
+    a_change_between_check_and_write_refuses_the_file,
+    between_body
+);
+async fn between_body(backend: Backend) {
+    use rescuedesk::import::{ImportKind, Step};
+    use rescuedesk::services::imports::{import_blocking, Options};
+    let app = TestApp::spawn(backend).await;
+    // The file only changes the fuse kit's price; it says the kit is no dangerous good.
+    let csv = "part_no,name_zh,category,price_yuan,weight_g,dangerous_goods,un_number,monitored\n\
+        N 102 621 02,保险丝套装,test,99,1000,否,,否\n";
+    let options = Options {
+        kind: ImportKind::Parts,
+        skip_bad: false,
+        confirm_downgrades: false,
+        group_id: None,
+        utc_offset_hours: 8,
+        actor_id: None,
+        actor_dealer_id: None,
+    };
+    let db = app.db.clone();
+    let mut changed = false;
+    // While the file is being checked (the writer free), someone marks the kit dangerous:
+    // writing the file's row now would take that flag off without anyone confirming it.
+    let err = import_blocking(&app.db, csv.as_bytes(), &options, &mut |step| {
+        if matches!(step, Step::Checking { .. }) && !changed {
+            changed = true;
+            db.write_blocking(|conn| {
+                diesel::update(parts::table.filter(parts::id.eq("fuse")))
+                    .set((
+                        parts::dangerous_goods.eq(true),
+                        parts::un_number.eq(Some("UN3268")),
+                    ))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .unwrap();
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.code.as_str(), "stale_state", "{err:?}");
+    let fuse = catalogue(&app)
+        .into_iter()
+        .find(|p| p.0 == "N 102 621 02")
+        .unwrap();
+    assert_eq!((fuse.3, fuse.5), (1_550, true), "nothing written");
 }

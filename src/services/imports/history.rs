@@ -44,6 +44,8 @@ pub struct HistoryImport {
     vehicles: HashMap<String, Option<(String, Option<String>)>>,
     /// Visits of the vehicles the file has named, stored and new.
     visits: HashMap<VisitKey, Visit>,
+    /// Vehicle id → (visits, replaced parts) stored when it was looked up, for `verify`.
+    stored_counts: HashMap<String, (i64, i64)>,
     writes: Vec<Write>,
 }
 
@@ -61,6 +63,7 @@ impl HistoryImport {
                 .collect(),
             vehicles: HashMap::new(),
             visits: HashMap::new(),
+            stored_counts: HashMap::new(),
             writes: Vec::new(),
         })
     }
@@ -77,6 +80,8 @@ impl HistoryImport {
         let found = repo::vehicle(conn, plate, self.group.as_deref())?;
         if let Some((id, _)) = &found {
             let (visits, parts) = repo::visits(conn, id)?;
+            self.stored_counts
+                .insert(id.clone(), (visits.len() as i64, parts.len() as i64));
             self.remember(id, visits, parts);
         }
         self.vehicles.insert(plate.to_owned(), found.clone());
@@ -267,9 +272,27 @@ impl Importer for HistoryImport {
         self.writes.len() as u64
     }
 
+    /// No visit or replaced part was added since the check to a vehicle this file writes to:
+    /// the same file imported twice at once would otherwise add its visits twice.
+    fn verify(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        let mut ids: Vec<&str> = self.stored_counts.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        let now = repo::visit_counts(conn, &ids)?;
+        for id in ids {
+            if now.get(id).copied().unwrap_or_default() != self.stored_counts[id] {
+                return Err(AppError::new(
+                    crate::error::ErrorCode::StaleState,
+                    "导入期间维修记录被其他操作修改，未写入任何数据，请重新导入 / Service history changed during the import; nothing was written, please import again",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn write(
         &mut self,
         conn: &mut AnyConnection,
+        _: &Options,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), AppError> {
         let total = self.pending();

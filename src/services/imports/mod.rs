@@ -1,5 +1,6 @@
-//! Importing a DMS file: every row checked against the database first, then all changes written
-//! in the one transaction — or none, when a row is bad and bad rows are not to be skipped.
+//! Importing a DMS file: every row parsed and checked against the database first (on a read
+//! connection), then all changes written in the one transaction — or none, when a row is bad and
+//! bad rows are not to be skipped, or when safety flags would come off parts unconfirmed.
 
 mod history;
 mod parts;
@@ -9,9 +10,8 @@ use std::io::Read;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
-use crate::domain::role::Action;
 use crate::error::AppError;
-use crate::import::{CsvRows, ImportKind, ImportReport, Row, RowError, Step};
+use crate::import::{CsvRows, Downgrade, ImportKind, ImportReport, Refusal, Row, RowError, Step};
 use crate::repo::audit::{self, NewAuditEvent};
 
 /// The largest file the page and the API take (the CLI streams files of any size).
@@ -23,6 +23,8 @@ pub struct Options {
     pub kind: ImportKind,
     /// Write the good rows even when some are bad.
     pub skip_bad: bool,
+    /// Take `dangerous_goods` / `monitored` off the parts the file says; refused otherwise.
+    pub confirm_downgrades: bool,
     /// Only dealers and vehicles of this dealer group (page and API users); all for the CLI.
     pub group_id: Option<String>,
     /// The DMS's local time: history times are read in it and stored as UTC.
@@ -42,15 +44,32 @@ enum Outcome {
 type Checked = Result<Outcome, Vec<RowError>>;
 
 /// One file kind: checks rows as they come (remembering what the file said before), then writes.
-trait Importer {
+/// Checking runs on a read connection; only `verify` and `write` run on the writer.
+trait Importer: Send {
     /// The outer error is the database failing; the inner one, the row being bad.
     fn check(&mut self, conn: &mut AnyConnection, row: &Row) -> Result<Checked, AppError>;
+    /// Safety flags the checked rows take off catalogue parts.
+    fn downgrades(&self) -> Vec<Downgrade> {
+        Vec::new()
+    }
     fn pending(&self) -> u64;
+    /// On the writer, before writing: what the check relied on is still so. A few reads, never
+    /// the file again; fails with `stale_state` when another change came in between.
+    fn verify(&self, _conn: &mut AnyConnection) -> Result<(), AppError> {
+        Ok(())
+    }
     fn write(
         &mut self,
         conn: &mut AnyConnection,
+        o: &Options,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), AppError>;
+}
+
+/// A file read and checked, not yet written; `importer` is None when it was refused.
+struct CheckedFile {
+    report: ImportReport,
+    importer: Option<Box<dyn Importer>>,
 }
 
 /// Imports from the command line, blocking; `progress` is called as rows are checked and written.
@@ -60,46 +79,76 @@ pub fn import_blocking(
     options: &Options,
     progress: &mut dyn FnMut(Step),
 ) -> Result<ImportReport, AppError> {
-    db.write_blocking(|conn| run(conn, input, options, progress))
+    let checked = db.read_blocking(|conn| check(conn, input, options, progress))?;
+    if checked.importer.is_none() {
+        return Ok(checked.report);
+    }
+    db.write_blocking(|conn| write(conn, checked, options, progress))
 }
 
-/// Imports an uploaded file (admin page, API) for the user's dealer group.
+/// Imports an uploaded file (admin page, API): parts for the platform's catalogue admin, stock
+/// and history for the user's own dealer group.
 pub async fn import_upload(
     db: &Db,
     actor: &Identity,
-    kind: ImportKind,
-    body: Vec<u8>,
-    skip_bad: bool,
+    upload: Upload,
     utc_offset_hours: i32,
 ) -> Result<ImportReport, AppError> {
-    actor.require(Action::ImportData)?;
+    actor.require(upload.kind.action())?;
     let options = Options {
-        kind,
-        skip_bad,
+        kind: upload.kind,
+        skip_bad: upload.skip_bad,
+        confirm_downgrades: upload.confirm_downgrades,
         group_id: Some(actor.group_id.clone()),
         utc_offset_hours,
         actor_id: actor.audit_actor().map(str::to_owned),
         actor_dealer_id: Some(actor.dealer_id.clone()),
     };
-    db.write(move |conn| run(conn, std::io::Cursor::new(body), &options, &mut |_| {}))
+    let o = options.clone();
+    let body = upload.body;
+    // The whole file is parsed and checked on a read connection: the writer (SQLite has one)
+    // is taken only for the writes, so other requests' writes do not queue behind a parse.
+    let checked = db
+        .read(move |conn| check(conn, std::io::Cursor::new(body), &o, &mut |_| {}))
+        .await?;
+    if checked.importer.is_none() {
+        return Ok(checked.report);
+    }
+    db.write(move |conn| write(conn, checked, &options, &mut |_| {}))
         .await
 }
 
-fn run(
+/// An uploaded file and how to import it.
+#[derive(Debug)]
+pub struct Upload {
+    pub kind: ImportKind,
+    pub body: Vec<u8>,
+    pub skip_bad: bool,
+    pub confirm_downgrades: bool,
+}
+
+/// Reads and checks the whole file; decides whether it may be written.
+fn check(
     conn: &mut AnyConnection,
     input: impl Read,
     o: &Options,
     progress: &mut dyn FnMut(Step),
-) -> Result<ImportReport, AppError> {
+) -> Result<CheckedFile, AppError> {
     let mut report = ImportReport::new(o.kind);
     let mut rows = match CsvRows::open(input, o.kind.columns()) {
         Ok(rows) => rows,
-        Err(errors) => {
-            report.errors = errors;
-            return Ok(report);
+        Err(refused) => {
+            report.encoding = refused.encoding.to_owned();
+            report.add_row_errors(refused.errors);
+            report.refused = Some(Refusal::BadRows);
+            return Ok(CheckedFile {
+                report,
+                importer: None,
+            });
         }
     };
-    report.ignored_columns = rows.ignored_columns.clone();
+    report.encoding = rows.encoding.to_owned();
+    report.set_ignored_columns(&rows.ignored_columns);
     let mut importer: Box<dyn Importer> = match o.kind {
         ImportKind::Parts => Box::new(parts::PartsImport::new(conn)?),
         ImportKind::Stock => Box::new(stock::StockImport::new(conn, o.group_id.as_deref())?),
@@ -117,7 +166,7 @@ fn run(
             Ok(Outcome::Unchanged) => report.unchanged += 1,
             Err(errors) => {
                 report.skipped += 1;
-                report.errors.extend(errors);
+                report.add_row_errors(errors);
             }
         }
         if report.rows.is_multiple_of(512) {
@@ -131,18 +180,68 @@ fn run(
         bytes: rows.bytes_read(),
         rows: report.rows,
     });
-    // A file that cannot be read to its end is refused whole, whatever `skip_bad` says.
-    if rows.broken || (!report.errors.is_empty() && !o.skip_bad) {
-        return Ok(report);
+    for d in importer.downgrades() {
+        report.add_downgrade(d);
     }
+    report.downgrades_confirmed = o.confirm_downgrades && report.downgrades_total > 0;
+    // A file that cannot be read to its end is refused whole, whatever `skip_bad` says.
+    report.refused = if rows.broken || (report.errors_total > 0 && !o.skip_bad) {
+        Some(Refusal::BadRows)
+    } else if report.downgrades_total > 0 && !o.confirm_downgrades {
+        Some(Refusal::UnconfirmedDowngrades)
+    } else {
+        None
+    };
+    if report.refused.is_some() {
+        return Ok(CheckedFile {
+            report,
+            importer: None,
+        });
+    }
+    if importer.pending() == 0 {
+        // Nothing to change: the writer is not needed at all.
+        report.written = true;
+        return Ok(CheckedFile {
+            report,
+            importer: None,
+        });
+    }
+    Ok(CheckedFile {
+        report,
+        importer: Some(importer),
+    })
+}
+
+/// The writes of a checked file, in the one transaction: nothing but the writes, a check that
+/// nothing they rely on changed since, and the audit events.
+fn write(
+    conn: &mut AnyConnection,
+    checked: CheckedFile,
+    o: &Options,
+    progress: &mut dyn FnMut(Step),
+) -> Result<ImportReport, AppError> {
+    let CheckedFile {
+        mut report,
+        importer,
+    } = checked;
+    let Some(mut importer) = importer else {
+        return Ok(report);
+    };
+    importer.verify(conn)?;
     let total = importer.pending();
-    importer.write(conn, &mut |done| progress(Step::Writing { done, total }))?;
+    importer.write(conn, o, &mut |done| progress(Step::Writing { done, total }))?;
     report.written = true;
     if report.inserted + report.updated > 0 {
+        let catalogue = o.kind == ImportKind::Parts;
         audit::append(
             conn,
             NewAuditEvent {
-                dealer_id: o.actor_dealer_id.as_deref(),
+                // The catalogue is the platform's, not the importing dealer's.
+                dealer_id: if catalogue {
+                    None
+                } else {
+                    o.actor_dealer_id.as_deref()
+                },
                 entity: "import",
                 entity_id: &crate::repo::new_id(),
                 action: match o.kind {
@@ -157,6 +256,8 @@ fn run(
                     "updated": report.updated,
                     "unchanged": report.unchanged,
                     "skipped": report.skipped,
+                    "encoding": report.encoding,
+                    "downgrades": report.downgrades_total,
                 })),
                 ..Default::default()
             },

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{repeated, unknown_dealer, Checked, Importer, Outcome};
+use super::{repeated, unknown_dealer, Checked, Importer, Options, Outcome};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::import::stock::parse;
@@ -113,9 +113,12 @@ impl Importer for StockImport {
         self.writes.len() as u64
     }
 
+    // No `verify`: the writes carry their own guards in SQL (an update never sets on hand below
+    // what is reserved, an insert never meets a row added since), both `stale_state`.
     fn write(
         &mut self,
         conn: &mut AnyConnection,
+        _: &Options,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), AppError> {
         let now = crate::repo::now();

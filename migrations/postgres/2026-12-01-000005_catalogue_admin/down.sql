@@ -1,0 +1,5 @@
+DELETE FROM user_roles WHERE role = 'catalogue_admin';
+ALTER TABLE user_roles DROP CONSTRAINT user_roles_role_check;
+ALTER TABLE user_roles ADD CONSTRAINT user_roles_role_check CHECK (role IN (
+    'call_agent', 'workshop_lead', 'service_manager', 'service_director', 'parts_desk',
+    'parts_manager', 'technician', 'admin'));
