@@ -349,6 +349,10 @@ pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
         "sourcing.received" => ("配件到店", "Parts received at dealer"),
         "sourcing.delivered" => ("配件送达现场", "Parts delivered to site"),
         "sourcing.cancelled" => ("取消调货/订货", "Parts order cancelled"),
+        "sourcing.held" => (
+            "寻源单暂停，待新方案",
+            "Parts orders on hold until the revised plan",
+        ),
         "stock.changed" => ("库存预留/释放", "Stock reserved / released"),
         "customer.location_shared" => ("客户发送了位置", "Customer sent their location"),
         "customer.location_requested" => ("已发定位请求短信", "Location request texted"),
