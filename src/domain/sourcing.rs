@@ -287,6 +287,11 @@ pub struct SourcingConfig {
     pub manufacturer_air_lead_hours: u32,
     pub manufacturer_air_first_kg_fen: u32,
     pub manufacturer_air_extra_kg_fen: u32,
+
+    /// The consent call offers towing to the workshop when a missing part would keep the
+    /// car unrepaired more than this many hours after the crew arrives (or nobody can say
+    /// when it comes): crew and customer would wait at the roadside that long otherwise.
+    pub tow_offer_wait_hours: u32,
 }
 
 impl Default for SourcingConfig {
@@ -321,6 +326,7 @@ impl Default for SourcingConfig {
             manufacturer_air_lead_hours: 18,
             manufacturer_air_first_kg_fen: 8000,
             manufacturer_air_extra_kg_fen: 2500,
+            tow_offer_wait_hours: 4,
         }
     }
 }
@@ -676,6 +682,22 @@ pub fn check_placement(
         return Err(RuleRefusal::ReviewRequired);
     }
     Ok(())
+}
+
+/// Whether the consent call should offer towing instead of a repair at the roadside: the repair
+/// could start more than `tow_offer_wait_hours` after the crew arrives, or (`fix_at` = `None`)
+/// a missing part has no source and nobody can say when.
+pub fn towing_is_better(
+    crew_arrival: NaiveDateTime,
+    fix_at: Option<NaiveDateTime>,
+    cfg: &SourcingConfig,
+) -> bool {
+    match fix_at {
+        None => true,
+        Some(fix) => {
+            eta::minutes_between(crew_arrival, fix) > hours_to_minutes(cfg.tow_offer_wait_hours)
+        }
+    }
 }
 
 /// When the repair can start: the later of the crew's arrival and the last
@@ -1377,6 +1399,25 @@ mod tests {
     }
 
     #[test]
+    fn towing_is_offered_when_the_part_keeps_the_car_waiting() {
+        let cfg = SourcingConfig::default(); // 4 h
+        let crew = t(14, 29);
+        // The defect report's case: the part comes at 23:59, 9 h 30 min after the crew.
+        assert!(towing_is_better(crew, Some(t(23, 59)), &cfg));
+        // Exactly 4 h is still worth the wait; one minute more is not.
+        assert!(!towing_is_better(crew, Some(t(18, 29)), &cfg));
+        assert!(towing_is_better(crew, Some(t(18, 30)), &cfg));
+        // The crew is the limit, or nobody knows when the part comes.
+        assert!(!towing_is_better(crew, Some(crew), &cfg));
+        assert!(towing_is_better(crew, None, &cfg));
+        let patient = SourcingConfig {
+            tow_offer_wait_hours: 24,
+            ..SourcingConfig::default()
+        };
+        assert!(!towing_is_better(crew, Some(t(23, 59)), &patient));
+    }
+
+    #[test]
     fn odd_inputs_do_not_panic() {
         let cfg = SourcingConfig::default();
         // Nothing to source.
@@ -1481,6 +1522,7 @@ manufacturer_express_extra_kg_fen = 1000
 manufacturer_air_lead_hours = 18
 manufacturer_air_first_kg_fen = 8000
 manufacturer_air_extra_kg_fen = 2500
+tow_offer_wait_hours = 4
 "#;
 
     #[test]

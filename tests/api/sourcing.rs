@@ -895,3 +895,211 @@ async fn mismatch_hold_body(backend: Backend) {
         "{timeline}"
     );
 }
+
+/// A ticket whose plan v1 (battery, fuses and `extra` if given) waits for the customer's consent.
+async fn awaiting_consent(app: &TestApp, extra: Option<&str>) -> String {
+    let t0: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t0["id"].as_str().unwrap().to_owned();
+    let mut plan = plan_body();
+    if let Some(part) = extra {
+        plan["parts"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"part_id": part, "quantity": 1}));
+    }
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let workshop = app.token("hz.workshop");
+    let (status, res) = app.put(&workshop, &p("/plan"), &plan).await;
+    assert_eq!(status, 200, "{res}");
+    ok(app, &workshop, &p("/plan/submit"), json!({"version": 1})).await;
+    ok(
+        app,
+        &app.token("hz.manager"),
+        &p("/review"),
+        json!({"decision": "accept"}),
+    )
+    .await;
+    id
+}
+
+/// The told values stored with the customer's consent.
+async fn stored_consent(app: &TestApp, id: &str) -> Value {
+    let (_, d) = app
+        .get_json(&app.token("hz.manager"), &format!("/api/v1/tickets/{id}"))
+        .await;
+    let consent = d["approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["step"] == "customer_consent")
+        .unwrap_or_else(|| panic!("a consent is stored: {d}"))
+        .clone();
+    serde_json::from_str(consent["told_values"].as_str().unwrap()).unwrap()
+}
+
+fn utc(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("a time: {v}")))
+        .unwrap()
+        .to_utc()
+}
+
+/// The consent script's text (tags dropped), from the ticket page.
+fn consent_script(page: &str) -> String {
+    let start = page
+        .find("id=\"consent-script\"")
+        .unwrap_or_else(|| panic!("a consent script: {page}"));
+    let end = start + page[start..].find("</div>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in page[start..end].chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The dealer's wall-clock time as the page writes it, and the minute either side of it (the
+/// page and the report are computed a moment apart).
+fn local_minutes(at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    (-1..=1)
+        .map(|m| {
+            (at + chrono::Duration::hours(8) + chrono::Duration::minutes(m))
+                .format("%m-%d %H:%M")
+                .to_string()
+        })
+        .collect()
+}
+
+both!(
+    the_consent_call_says_when_the_car_can_be_fixed,
+    consent_fix_body
+);
+async fn consent_fix_body(backend: Backend) {
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    let manager = signed_in(&app, "hz.manager").await;
+    let page_of = |id: &str| {
+        let (manager, url) = (manager.clone(), app.url(&format!("/tickets/{id}")));
+        async move { manager.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let report_fix = |id: &str| {
+        let path = format!("/api/v1/tickets/{id}/sourcing");
+        let app = &app;
+        async move {
+            let (status, r) = app.get_json(&app.token("hz.parts"), &path).await;
+            assert_eq!(status, 200, "{r}");
+            utc(&r["earliest_fix_at"])
+        }
+    };
+
+    // 1. Everything in stock here: the crew's arrival is the whole promise.
+    let id = awaiting_consent(&app, None).await;
+    let script = consent_script(&page_of(&id).await);
+    assert!(script.contains("预计到达时间"), "{script}");
+    assert!(!script.contains("最早修复时间"), "{script}");
+    ok(
+        &app,
+        &app.token("hz.manager"),
+        &format!("/api/v1/tickets/{id}/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    let told = stored_consent(&app, &id).await;
+    assert!(told["earliest_fix_at"].is_null(), "{told}");
+    assert_eq!(told["parts_from_elsewhere"], json!([]));
+    assert_eq!(told["tow_offered"], false);
+
+    // 2. The airbag must come from Ningbo (183 road km): a driver brings it in about 3 h 24 min.
+    set_stock_at(&app, "nb", "airbag", 1);
+    let id = awaiting_consent(&app, Some("airbag")).await;
+    let fix = report_fix(&id).await;
+    let page = page_of(&id).await;
+    let script = consent_script(&page);
+    assert!(page.contains("id=\"consent-fix\""), "{script}");
+    assert!(
+        script.contains("5G0 880 201 K") && script.contains("最早修复时间"),
+        "{script}"
+    );
+    assert!(
+        local_minutes(fix)
+            .iter()
+            .any(|m| script.contains(m.as_str())),
+        "{script} names {fix}"
+    );
+    assert!(
+        !page.contains("id=\"consent-tow\""),
+        "under 4 h: no towing offered"
+    );
+    let told = ok(
+        &app,
+        &app.token("hz.manager"),
+        &format!("/api/v1/tickets/{id}/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    let stored = stored_consent(&app, &id).await;
+    assert_eq!(stored, told, "stored exactly as told");
+    let crew = utc(&stored["expected_arrival_at"]);
+    let told_fix = utc(&stored["earliest_fix_at"]);
+    assert!(
+        (told_fix - fix).num_seconds().abs() < 120,
+        "{told_fix} vs {fix}"
+    );
+    assert!(
+        told_fix > crew + chrono::Duration::hours(2),
+        "the part is the limit: {stored}"
+    );
+    assert_eq!(stored["held_up_by"], "5G0 880 201 K");
+    assert_eq!(
+        stored["parts_from_elsewhere"],
+        json!(["5G0 880 201 K 驾驶员安全气囊"])
+    );
+    assert_eq!(stored["tow_offered"], false);
+
+    // 3. Nobody near has one: the manufacturer's courier takes 36 h, so towing is offered, and
+    //    the consent recorded through the page stores the same.
+    let id = awaiting_consent(&app, Some("key")).await;
+    let fix = report_fix(&id).await;
+    let page = page_of(&id).await;
+    let script = consent_script(&page);
+    assert!(script.contains("5G0 959 753 AB"), "{script}");
+    assert!(
+        local_minutes(fix)
+            .iter()
+            .any(|m| script.contains(m.as_str())),
+        "{script} names {fix}"
+    );
+    assert!(page.contains("id=\"consent-tow\""), "{script}");
+    assert!(script.contains("拖车"));
+    let res = manager
+        .post(app.url(&format!("/tickets/{id}/act/consent")))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("plan_version", "1"),
+            ("agreed", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let stored = stored_consent(&app, &id).await;
+    let told_fix = utc(&stored["earliest_fix_at"]);
+    assert!(
+        (told_fix - fix).num_seconds().abs() < 120,
+        "{told_fix} vs {fix}"
+    );
+    assert!(
+        told_fix > utc(&stored["expected_arrival_at"]) + chrono::Duration::hours(24),
+        "{stored}"
+    );
+    assert_eq!(stored["tow_offered"], true);
+}
