@@ -159,8 +159,15 @@ pub async fn consent(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let req: ConsentRequest = body(&state, payload).await?;
-    let told =
-        approvals::consent(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    let told = approvals::consent(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner(),
+        req,
+        state.settings.sourcing.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(told))
 }
 

@@ -344,6 +344,8 @@ diesel::table! {
         consumed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         cancel_reason -> Nullable<Text>,
+        held_at -> Nullable<Timestamp>,
+        hold_reason -> Nullable<Text>,
     }
 }
 

@@ -243,11 +243,11 @@ pub struct SourcingConfig {
     pub drive_handling_minutes: u32,
     /// Average van speed door to door, mixing expressway and city streets, in km/h.
     pub drive_speed_kmh: u32,
-    /// Farthest road distance for a drive-over; beyond it a courier is the sane choice
-    /// and a van and driver would be gone for most of a day.
-    pub drive_max_km: u32,
     /// Charged per road kilometre of the one-way distance (billed in whole km,
-    /// rounded up); covers fuel, tolls and the driver's return trip.
+    /// rounded up); covers fuel, tolls and the driver's return trip. There is no
+    /// distance limit: a drive-over is offered wherever it arrives before the
+    /// courier and the plane from the same dealer, and this price keeps a long
+    /// one from being chosen where time is not worth it.
     pub drive_cost_fen_per_km: u32,
 
     /// Hours for the sister dealer to pack the part and hand it to the courier.
@@ -290,6 +290,11 @@ pub struct SourcingConfig {
     pub manufacturer_air_lead_hours: u32,
     pub manufacturer_air_first_kg_fen: u32,
     pub manufacturer_air_extra_kg_fen: u32,
+
+    /// The consent call offers towing to the workshop when a missing part would keep the
+    /// car unrepaired more than this many hours after the crew arrives (or nobody can say
+    /// when it comes): crew and customer would wait at the roadside that long otherwise.
+    pub tow_offer_wait_hours: u32,
 }
 
 impl Default for SourcingConfig {
@@ -300,7 +305,6 @@ impl Default for SourcingConfig {
             road_factor: eta::DEFAULT_ROAD_FACTOR,
             drive_handling_minutes: 20,
             drive_speed_kmh: 60,
-            drive_max_km: 150,
             drive_cost_fen_per_km: 400,
             express_handling_hours: 2,
             express_near_km: 300,
@@ -325,6 +329,7 @@ impl Default for SourcingConfig {
             manufacturer_air_lead_hours: 18,
             manufacturer_air_first_kg_fen: 8000,
             manufacturer_air_extra_kg_fen: 2500,
+            tow_offer_wait_hours: 4,
         }
     }
 }
@@ -380,7 +385,11 @@ impl SourcingConfig {
 ///
 /// - A sister dealer is a candidate only if it can cover the whole quantity:
 ///   one leg per part line keeps reservation, tracking and receipt simple.
-/// - Drive-over only up to `drive_max_km` road kilometres.
+/// - Drive-over from a sister dealer whenever it arrives before every other
+///   allowed way from that dealer (courier, and air unless the part may not fly),
+///   at any distance: a driver 184 km away is there in under four hours while a
+///   plane needs ten. Where it does not beat them it is left out: nobody sends a
+///   van to arrive after the courier.
 /// - Air for dangerous goods is listed with `allowed: false` and the refusal,
 ///   never left out silently: the parts desk sees why the fast way is closed
 ///   and has the sentence for the customer, and [`recommend`] never picks it.
@@ -415,29 +424,38 @@ pub fn options(
                 cost_fen,
             )
         };
-        if km <= f64::from(cfg.drive_max_km) {
-            if let Some(drive) = eta::drive_time(km, cfg.drive_speed_kmh) {
-                let lead = i64::from(cfg.drive_handling_minutes) + drive.num_minutes();
+        // Saturating: a mistyped huge figure must not overflow; validate() does not cap hours.
+        let express_hours = cfg
+            .express_handling_hours
+            .saturating_add(cfg.express_lead_hours(km));
+        let express = sister(
+            ShippingMode::Express,
+            hours_to_minutes(express_hours),
+            tariff(cfg.express_first_kg_fen, cfg.express_extra_kg_fen, kg),
+        );
+        let air = sister(
+            ShippingMode::Air,
+            hours_to_minutes(cfg.air_handling_hours.saturating_add(cfg.air_lead_hours)),
+            tariff(cfg.air_first_kg_fen, cfg.air_extra_kg_fen, kg),
+        );
+        if let Some(drive) = eta::drive_time(km, cfg.drive_speed_kmh) {
+            let lead = i64::from(cfg.drive_handling_minutes).saturating_add(drive.num_minutes());
+            // Compared on lead minutes, not clock times, so a clock saturated at its end
+            // does not make every option arrive "at the same time".
+            let beaten_by = [&express, &air]
+                .into_iter()
+                .filter(|o| o.allowed)
+                .map(|o| o.lead_minutes)
+                .min();
+            if beaten_by.is_none_or(|other| lead < other) {
                 // km is finite and non-negative here, so the cast is exact enough.
                 let billed_km = km.ceil() as i64;
                 let cost = billed_km.saturating_mul(i64::from(cfg.drive_cost_fen_per_km));
                 out.push(sister(ShippingMode::Drive, lead, cost));
             }
         }
-        // Saturating: a mistyped huge figure must not overflow; validate() does not cap hours.
-        let express_hours = cfg
-            .express_handling_hours
-            .saturating_add(cfg.express_lead_hours(km));
-        out.push(sister(
-            ShippingMode::Express,
-            hours_to_minutes(express_hours),
-            tariff(cfg.express_first_kg_fen, cfg.express_extra_kg_fen, kg),
-        ));
-        out.push(sister(
-            ShippingMode::Air,
-            hours_to_minutes(cfg.air_handling_hours.saturating_add(cfg.air_lead_hours)),
-            tariff(cfg.air_first_kg_fen, cfg.air_extra_kg_fen, kg),
-        ));
+        out.push(express);
+        out.push(air);
     }
 
     let fee = i64::from(cfg.manufacturer_emergency_fee_fen);
@@ -669,6 +687,22 @@ pub fn check_placement(
     Ok(())
 }
 
+/// Whether the consent call should offer towing instead of a repair at the roadside: the repair
+/// could start more than `tow_offer_wait_hours` after the crew arrives, or (`fix_at` = `None`)
+/// a missing part has no source and nobody can say when.
+pub fn towing_is_better(
+    crew_arrival: NaiveDateTime,
+    fix_at: Option<NaiveDateTime>,
+    cfg: &SourcingConfig,
+) -> bool {
+    match fix_at {
+        None => true,
+        Some(fix) => {
+            eta::minutes_between(crew_arrival, fix) > hours_to_minutes(cfg.tow_offer_wait_hours)
+        }
+    }
+}
+
 /// When the repair can start: the later of the crew's arrival and the last
 /// part's arrival, with the part number holding it up, or `None` when the
 /// crew is the limit (also when the last part arrives exactly with the crew).
@@ -851,7 +885,9 @@ mod tests {
             (Some("D-SX"), Drive, t(9, 57), 14_800), // 20 + 37 min; 37 km
             (Some("D-NB"), Drive, t(10, 49), 35_600), // 20 + 89 min; 89 km
             (Some("D-HZ"), Drive, t(10, 56), 38_400), // 20 + 96 min; 96 km
-            // SH (186 km) and WZ (297 km) are beyond the 150 km drive limit.
+            // Farther vans still beat the plane's 10 h, so they are offered (dearer).
+            (Some("D-SH"), Drive, t(12, 27), 74_800), // 20 + 187 min; 187 km
+            (Some("D-WZ"), Drive, t(14, 18), 119_200), // 20 + 298 min; 298 km
             // Air: 2 h + 8 h; 6000 + 3 × 2000. Equal times and costs: nearest first.
             (Some("D-SX"), Air, t(19, 0), 12_000),
             (Some("D-NB"), Air, t(19, 0), 12_000),
@@ -920,30 +956,120 @@ mod tests {
         assert_eq!(ids, ["D-A", "D-B"]);
     }
 
-    #[test]
-    fn drive_over_only_within_the_limit() {
-        let mut cfg = SourcingConfig::default();
-        let n = need(1, ResponseLevel::Major);
-        let drives = |cfg: &SourcingConfig| -> Vec<String> {
-            options(&headlamp(), &n, &network(), cfg)
-                .into_iter()
-                .filter(|o| o.mode == Drive)
-                .map(|o| o.source_dealer_id.unwrap())
-                .collect()
-        };
-        assert_eq!(drives(&cfg), ["D-SX", "D-NB", "D-HZ"]);
-        cfg.drive_max_km = 90; // NB at 88.4 road km stays, HZ at 95.0 goes
-        assert_eq!(drives(&cfg), ["D-SX", "D-NB"]);
-        cfg.drive_max_km = 0;
-        assert!(drives(&cfg).is_empty());
-        cfg.drive_max_km = 200; // now Shanghai (186.4) too, 20 + 187 min
-        assert_eq!(drives(&cfg), ["D-SX", "D-NB", "D-HZ", "D-SH"]);
-        let sh = options(&headlamp(), &n, &network(), &cfg)
+    // Farther cities, great-circle km to the site by hand_haversine_km, road km = × 1.3.
+    /// Hefei: 399.3081 km straight, 519.1005 road km.
+    const HF: (f64, f64) = (31.8206, 117.2272);
+    /// Wuhan: 632.8814 km straight, 822.7458 road km.
+    const WH: (f64, f64) = (30.5928, 114.3055);
+
+    /// (dealer, arrival, cost) of every drive-over offered, in list order.
+    fn drives(
+        part: &PartFacts,
+        cands: &[Candidate],
+        cfg: &SourcingConfig,
+    ) -> Vec<(String, NaiveDateTime, i64)> {
+        options(part, &need(1, ResponseLevel::Major), cands, cfg)
             .into_iter()
-            .find(|o| o.mode == Drive && o.source_dealer_id.as_deref() == Some("D-SH"))
-            .unwrap();
-        assert_eq!(sh.arrives_at, t(12, 27));
-        assert_eq!(sh.cost_fen, 187 * 400);
+            .filter(|o| o.mode == Drive)
+            .map(|o| (o.source_dealer_id.unwrap(), o.arrives_at, o.cost_fen))
+            .collect()
+    }
+
+    #[test]
+    fn drive_over_wherever_it_beats_courier_and_air() {
+        let cfg = SourcingConfig::default();
+        for (pos, road) in [(HF, 519.1005), (WH, 822.7458)] {
+            let r = eta::road_km(&at(pos.0, pos.1), &at(SITE.0, SITE.1), 1.3);
+            assert!((r - road).abs() < 1e-3, "{pos:?}: {r}");
+        }
+        // Every dealer of the network: even Wenzhou's 298 km (5 h 18 min) beats the plane's 10 h.
+        let ids: Vec<_> = drives(&headlamp(), &network(), &cfg)
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(ids, ["D-SX", "D-NB", "D-HZ", "D-SH", "D-WZ"]);
+        // Hefei: 20 + 520 min = 18:00, an hour before the plane; 520 km × 400 fen.
+        let hf = vec![dealer("D-HF", "合肥4S店", HF, 1)];
+        assert_eq!(
+            drives(&headlamp(), &hf, &cfg),
+            [("D-HF".to_owned(), t(18, 0), 208_000)]
+        );
+        // Wuhan: 20 + 823 min = 23:03, after the plane (19:00): no van for a headlamp …
+        let wh = vec![dealer("D-WH", "武汉4S店", WH, 1)];
+        assert!(drives(&headlamp(), &wh, &cfg).is_empty());
+        // … but an airbag may not fly, and the courier (2 + 24 h, mid band) is slower still.
+        assert_eq!(
+            drives(&airbag(), &wh, &cfg),
+            [("D-WH".to_owned(), t(23, 3), 823 * 400)]
+        );
+        // Shaoxing's van takes 20 + 37 = 57 min. Offered only if strictly faster than the plane:
+        let sx = vec![dealer("D-SX", "绍兴越城4S店", SX, 1)];
+        let fast_air = |handling| SourcingConfig {
+            drive_handling_minutes: handling,
+            air_handling_hours: 0,
+            air_lead_hours: 1,
+            ..SourcingConfig::default()
+        };
+        assert_eq!(
+            drives(&headlamp(), &sx, &fast_air(22)).len(),
+            1,
+            "59 < 60 min"
+        );
+        assert!(
+            drives(&headlamp(), &sx, &fast_air(23)).is_empty(),
+            "60 = 60 min"
+        );
+    }
+
+    /// The defect report's case: a monitored ECU held in Ningbo for a breakdown in Hangzhou
+    /// (183.38 road km), found at 13:59 with the crew due at 14:29. The plane arrives 23:59;
+    /// a driver is there at 17:23.
+    #[test]
+    fn a_far_drive_over_beats_the_plane_for_the_ecu() {
+        let cfg = SourcingConfig::default();
+        let n = Need {
+            quantity: 1,
+            site: at(HZ.0, HZ.1),
+            now: t(13, 59),
+            level: ResponseLevel::Major,
+            crew_arrival: t(14, 29),
+        };
+        let road = eta::road_km(&at(NB.0, NB.1), &n.site, 1.3);
+        assert!((road - 183.3809).abs() < 1e-3, "{road}"); // 141.0622 km straight × 1.3
+        let nb = vec![dealer("D-NB", "宁波鄞州4S店", NB, 1)];
+        let opts = options(&ecu(), &n, &nb, &cfg);
+        assert_eq!(
+            rows(&opts),
+            [
+                // 20 + 184 min (183.38 km at 60 km/h, rounded up); 184 km × 400 fen.
+                (Some("D-NB"), Drive, t(17, 23), 73_600),
+                // 2 + 8 h; 0.8 kg bills as the 1 kg minimum.
+                (Some("D-NB"), Air, t(23, 59), 6_000),
+                // 2 + 12 h; near band.
+                (Some("D-NB"), Express, day(11, 3, 59), 2_300),
+                (None, Air, day(11, 7, 59), 5_000 + 8_000), // 18 h
+                (None, Express, day(12, 1, 59), 5_000 + 3_000), // 36 h
+                (None, Road, day(13, 13, 59), 5_000 + 3_000), // 72 h
+            ]
+        );
+        assert!(opts.iter().all(|o| o.needs_review && o.allowed));
+        for (level, want) in [
+            // The earliest, whatever it costs.
+            (ResponseLevel::Major, Drive),
+            // Nothing else lets the repair start by 19:23 (fix 17:23 + 2 h).
+            (ResponseLevel::Serious, Drive),
+            // The cheapest within 24 h: the ¥23 courier at 03:59.
+            (ResponseLevel::General, Express),
+        ] {
+            let o = recommend(&opts, level).unwrap();
+            assert_eq!(
+                (o.source_dealer_id.as_deref(), o.mode),
+                (Some("D-NB"), want),
+                "{level:?}"
+            );
+        }
+        let drive = recommend(&opts, ResponseLevel::Major).unwrap();
+        assert_eq!((drive.lead_minutes, drive.fix_at), (204, t(17, 23)));
     }
 
     #[test]
@@ -1276,6 +1402,25 @@ mod tests {
     }
 
     #[test]
+    fn towing_is_offered_when_the_part_keeps_the_car_waiting() {
+        let cfg = SourcingConfig::default(); // 4 h
+        let crew = t(14, 29);
+        // The defect report's case: the part comes at 23:59, 9 h 30 min after the crew.
+        assert!(towing_is_better(crew, Some(t(23, 59)), &cfg));
+        // Exactly 4 h is still worth the wait; one minute more is not.
+        assert!(!towing_is_better(crew, Some(t(18, 29)), &cfg));
+        assert!(towing_is_better(crew, Some(t(18, 30)), &cfg));
+        // The crew is the limit, or nobody knows when the part comes.
+        assert!(!towing_is_better(crew, Some(crew), &cfg));
+        assert!(towing_is_better(crew, None, &cfg));
+        let patient = SourcingConfig {
+            tow_offer_wait_hours: 24,
+            ..SourcingConfig::default()
+        };
+        assert!(!towing_is_better(crew, Some(t(23, 59)), &patient));
+    }
+
+    #[test]
     fn odd_inputs_do_not_panic() {
         let cfg = SourcingConfig::default();
         // Nothing to source.
@@ -1356,7 +1501,6 @@ mod tests {
 road_factor = 1.3
 drive_handling_minutes = 20
 drive_speed_kmh = 60
-drive_max_km = 150
 drive_cost_fen_per_km = 400
 express_handling_hours = 2
 express_near_km = 300
@@ -1381,6 +1525,7 @@ manufacturer_express_extra_kg_fen = 1000
 manufacturer_air_lead_hours = 18
 manufacturer_air_first_kg_fen = 8000
 manufacturer_air_extra_kg_fen = 2500
+tow_offer_wait_hours = 4
 "#;
 
     #[test]
@@ -1390,7 +1535,7 @@ manufacturer_air_extra_kg_fen = 2500
         assert_eq!(parsed.validate(), Ok(()));
         let unknown = format!("{DEFAULT_TOML}\nair_speed = 800\n");
         assert!(toml::from_str::<SourcingConfig>(&unknown).is_err());
-        let negative = DEFAULT_TOML.replace("drive_max_km = 150", "drive_max_km = -1");
+        let negative = DEFAULT_TOML.replace("drive_speed_kmh = 60", "drive_speed_kmh = -1");
         assert!(toml::from_str::<SourcingConfig>(&negative).is_err());
     }
 

@@ -1,5 +1,6 @@
 //! A sourcing order's life (寻源单): proposed → reviewed (monitored parts) → placed → shipped →
-//! received at the dealer or delivered to the site → consumed; or cancelled. The one place its status changes.
+//! received at the dealer or delivered to the site → consumed; or cancelled; and the hold a fault
+//! mismatch puts on it until the revised plan decides. The one place its status (and hold) changes.
 
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +88,43 @@ impl OrderStatus {
     }
 }
 
+/// Shown for a held order, after its status: it waits for the revised plan.
+pub const HELD_LABEL_ZH: &str = "暂停，待新方案";
+pub const HELD_LABEL_EN: &str = "On hold until the revised plan";
+
+/// What the rules act on: the status and whether a hold stops the order.
+///
+/// A hold is a flag beside the status rather than a status of its own: a held order is still
+/// proposed, reviewed or placed (a placed transfer keeps the sister dealer's units), and
+/// releasing it must give that status back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderState {
+    pub status: OrderStatus,
+    pub held: bool,
+}
+
+impl OrderState {
+    pub fn new(status: OrderStatus, held: bool) -> Self {
+        Self { status, held }
+    }
+
+    pub fn label_zh(self) -> String {
+        if self.held {
+            format!("{}（{HELD_LABEL_ZH}）", self.status.label_zh())
+        } else {
+            self.status.label_zh().to_owned()
+        }
+    }
+
+    pub fn label_en(self) -> String {
+        if self.held {
+            format!("{} ({HELD_LABEL_EN})", self.status.label_en())
+        } else {
+            self.status.label_en().to_owned()
+        }
+    }
+}
+
 /// Where the part goes when it arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +165,11 @@ pub enum OrderEvent {
     /// Fitted to the car (recorded when the rescue is resolved).
     Consume,
     Cancel,
+    /// The crew reported that the fault does not match the plan the order was for: nothing more
+    /// may be placed or sent until the revised plan is submitted.
+    Hold,
+    /// The revised plan still needs the part: the order goes on where it stopped.
+    Release,
 }
 
 impl OrderEvent {
@@ -139,6 +182,8 @@ impl OrderEvent {
             Self::Deliver => "deliver",
             Self::Consume => "consume",
             Self::Cancel => "cancel",
+            Self::Hold => "hold",
+            Self::Release => "release",
         }
     }
 
@@ -148,7 +193,8 @@ impl OrderEvent {
         use Role::*;
         match self {
             Self::Review => &[PartsManager, ServiceDirector],
-            Self::Consume => &[],
+            // Done by the system: at resolve, and when the crew or a new plan version decides.
+            Self::Consume | Self::Hold | Self::Release => &[],
             _ => &[PartsDesk, PartsManager],
         }
     }
@@ -167,10 +213,34 @@ pub enum OrderRefusal {
     ReviewRequired,
     /// Only monitored parts are reviewed.
     NoReviewNeeded,
+    /// The order is on hold until the revised plan decides; only cancelling it is possible.
+    Held,
 }
 
-/// The order's next status, or why not. `monitored` is the part's flag from the catalogue.
+/// The order's next state, or why not. `monitored` is the part's flag from the catalogue.
+///
+/// Only orders that have not left the source can be held (what is on the road arrives anyway);
+/// a held order can be released or cancelled and nothing else, and cancelling ends the hold.
 pub fn next(
+    state: OrderState,
+    event: OrderEvent,
+    monitored: bool,
+) -> Result<OrderState, OrderRefusal> {
+    use OrderEvent as E;
+    let OrderState { status, held } = state;
+    match (held, event) {
+        (false, E::Hold) if status.cancellable() => Ok(OrderState::new(status, true)),
+        (true, E::Release) => Ok(OrderState::new(status, false)),
+        (_, E::Hold | E::Release) => Err(OrderRefusal::Invalid),
+        (true, E::Cancel) | (false, _) => {
+            next_status(status, event, monitored).map(|s| OrderState::new(s, false))
+        }
+        (true, _) => Err(OrderRefusal::Held),
+    }
+}
+
+/// The status rules of an order that is not held.
+fn next_status(
     status: OrderStatus,
     event: OrderEvent,
     monitored: bool,
@@ -197,7 +267,7 @@ mod tests {
     use OrderEvent as E;
     use OrderStatus as S;
 
-    const EVENTS: [OrderEvent; 7] = [
+    const EVENTS: [OrderEvent; 9] = [
         E::Review,
         E::Place,
         E::Ship,
@@ -205,7 +275,21 @@ mod tests {
         E::Deliver,
         E::Consume,
         E::Cancel,
+        E::Hold,
+        E::Release,
     ];
+
+    /// The status an order that is not held goes to.
+    fn next_of(
+        s: OrderStatus,
+        e: OrderEvent,
+        monitored: bool,
+    ) -> Result<OrderStatus, OrderRefusal> {
+        next(OrderState::new(s, false), e, monitored).map(|to| {
+            assert!(!to.held || e == E::Hold, "{s:?} {e:?} held it");
+            to.status
+        })
+    }
 
     #[test]
     fn statuses_round_trip() {
@@ -221,44 +305,44 @@ mod tests {
     fn an_ordinary_part_goes_from_proposal_to_use() {
         let mut s = S::Proposed;
         for e in [E::Place, E::Ship, E::Receive, E::Consume] {
-            s = next(s, e, false).unwrap();
+            s = next_of(s, e, false).unwrap();
         }
         assert_eq!(s, S::Consumed);
-        let s = next(S::Shipped, E::Deliver, false).unwrap();
-        assert_eq!(next(s, E::Consume, false), Ok(S::Consumed));
+        let s = next_of(S::Shipped, E::Deliver, false).unwrap();
+        assert_eq!(next_of(s, E::Consume, false), Ok(S::Consumed));
     }
 
     #[test]
     fn a_monitored_part_cannot_be_placed_before_review() {
         assert_eq!(
-            next(S::Proposed, E::Place, true),
+            next_of(S::Proposed, E::Place, true),
             Err(OrderRefusal::ReviewRequired)
         );
-        let reviewed = next(S::Proposed, E::Review, true).unwrap();
-        assert_eq!(next(reviewed, E::Place, true), Ok(S::Placed));
+        let reviewed = next_of(S::Proposed, E::Review, true).unwrap();
+        assert_eq!(next_of(reviewed, E::Place, true), Ok(S::Placed));
         assert_eq!(
-            next(S::Proposed, E::Review, false),
+            next_of(S::Proposed, E::Review, false),
             Err(OrderRefusal::NoReviewNeeded)
         );
         assert_eq!(
-            next(S::Reviewed, E::Review, true),
+            next_of(S::Reviewed, E::Review, true),
             Err(OrderRefusal::Invalid)
         );
     }
 
     #[test]
     fn a_receipt_counts_once() {
-        let received = next(S::Shipped, E::Receive, false).unwrap();
+        let received = next_of(S::Shipped, E::Receive, false).unwrap();
         assert_eq!(
-            next(received, E::Receive, false),
+            next_of(received, E::Receive, false),
             Err(OrderRefusal::Invalid)
         );
         assert_eq!(
-            next(received, E::Deliver, false),
+            next_of(received, E::Deliver, false),
             Err(OrderRefusal::Invalid)
         );
         assert_eq!(
-            next(S::Delivered, E::Receive, false),
+            next_of(S::Delivered, E::Receive, false),
             Err(OrderRefusal::Invalid)
         );
     }
@@ -266,7 +350,7 @@ mod tests {
     #[test]
     fn only_orders_not_yet_shipped_can_be_cancelled() {
         for s in S::ALL {
-            let ok = next(s, E::Cancel, false).is_ok();
+            let ok = next_of(s, E::Cancel, false).is_ok();
             assert_eq!(
                 ok,
                 matches!(s, S::Proposed | S::Reviewed | S::Placed),
@@ -279,7 +363,11 @@ mod tests {
     fn finished_orders_take_no_step() {
         for s in [S::Consumed, S::Cancelled] {
             for e in EVENTS {
-                assert_eq!(next(s, e, true), Err(OrderRefusal::Invalid), "{s:?} {e:?}");
+                assert_eq!(
+                    next_of(s, e, true),
+                    Err(OrderRefusal::Invalid),
+                    "{s:?} {e:?}"
+                );
             }
         }
     }
@@ -298,5 +386,75 @@ mod tests {
     fn in_flight_is_what_has_yet_to_arrive() {
         let flying: Vec<_> = S::ALL.into_iter().filter(|s| s.in_flight()).collect();
         assert_eq!(flying, [S::Proposed, S::Reviewed, S::Placed, S::Shipped]);
+    }
+
+    /// Every status × event, not held and held, against the table written out by hand.
+    #[test]
+    fn every_status_and_event() {
+        use OrderRefusal::{Held, Invalid, NoReviewNeeded, ReviewRequired};
+        let ok = |s: OrderStatus, held: bool| Ok(OrderState::new(s, held));
+        for monitored in [false, true] {
+            for s in S::ALL {
+                for e in EVENTS {
+                    let free = next(OrderState::new(s, false), e, monitored);
+                    let want = match (s, e) {
+                        (S::Proposed, E::Review) if monitored => ok(S::Reviewed, false),
+                        (S::Proposed, E::Review) => Err(NoReviewNeeded),
+                        (S::Proposed, E::Place) if monitored => Err(ReviewRequired),
+                        (S::Proposed | S::Reviewed, E::Place) => ok(S::Placed, false),
+                        (S::Placed, E::Ship) => ok(S::Shipped, false),
+                        (S::Shipped, E::Receive) => ok(S::Received, false),
+                        (S::Shipped, E::Deliver) => ok(S::Delivered, false),
+                        (S::Received | S::Delivered, E::Consume) => ok(S::Consumed, false),
+                        (S::Proposed | S::Reviewed | S::Placed, E::Cancel) => {
+                            ok(S::Cancelled, false)
+                        }
+                        // Only what has not left the source is held; the status stays.
+                        (S::Proposed | S::Reviewed | S::Placed, E::Hold) => ok(s, true),
+                        _ => Err(Invalid),
+                    };
+                    assert_eq!(free, want, "{s:?} {e:?} monitored={monitored}");
+
+                    let held = next(OrderState::new(s, true), e, monitored);
+                    let want = match e {
+                        E::Release => ok(s, false),
+                        E::Hold => Err(Invalid),
+                        E::Cancel if s.cancellable() => ok(S::Cancelled, false),
+                        E::Cancel => Err(Invalid),
+                        _ => Err(Held),
+                    };
+                    assert_eq!(held, want, "held {s:?} {e:?} monitored={monitored}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_held_order_is_neither_placed_nor_shipped_until_released() {
+        let placed = OrderState::new(S::Placed, false);
+        let held = next(placed, E::Hold, false).unwrap();
+        assert_eq!(held, OrderState::new(S::Placed, true));
+        assert_eq!(next(held, E::Ship, false), Err(OrderRefusal::Held));
+        let reviewed = next(OrderState::new(S::Reviewed, false), E::Hold, true).unwrap();
+        assert_eq!(next(reviewed, E::Place, true), Err(OrderRefusal::Held));
+        // Released, it goes on from where it stopped.
+        let back = next(held, E::Release, false).unwrap();
+        assert_eq!(back, placed);
+        assert_eq!(next(back, E::Ship, false).map(|s| s.status), Ok(S::Shipped));
+        // Cancelled, the hold ends with it.
+        assert_eq!(
+            next(held, E::Cancel, false),
+            Ok(OrderState::new(S::Cancelled, false))
+        );
+    }
+
+    #[test]
+    fn holds_are_the_systems_and_labelled() {
+        assert!(!E::Hold.permitted(&Role::ALL));
+        assert!(!E::Release.permitted(&Role::ALL));
+        let held = OrderState::new(S::Placed, true);
+        assert_eq!(held.label_zh(), "已下单（暂停，待新方案）");
+        assert_eq!(held.label_en(), "Placed (On hold until the revised plan)");
+        assert_eq!(OrderState::new(S::Placed, false).label_zh(), "已下单");
     }
 }

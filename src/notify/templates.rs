@@ -121,6 +121,15 @@ pub enum Message {
         found: String,
         link: String,
     },
+    /// To the parts desk and parts manager (and a sister dealer asked to send one): after a fault
+    /// mismatch the orders for the old plan are held until the revised plan decides.
+    StaffOrdersHeld {
+        number: String,
+        /// The held orders, e.g. `5G0 880 201 K 驾驶员安全气囊 ×1`, joined with 、.
+        parts: String,
+        found: String,
+        link: String,
+    },
 }
 
 impl Message {
@@ -142,6 +151,7 @@ impl Message {
             Message::StaffPartReview { .. } => "part_review",
             Message::StaffTransferToSend { .. } => "transfer_to_send",
             Message::StaffMismatch { .. } => "fault_mismatch",
+            Message::StaffOrdersHeld { .. } => "orders_held",
         }
     }
 }
@@ -753,6 +763,38 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                 extra: json!({ "found": found }),
             },
         ),
+
+        Message::StaffOrdersHeld {
+            number,
+            parts,
+            found,
+            link,
+        } => staff(
+            l,
+            StaffText {
+                number,
+                link,
+                subject: match l {
+                    Locale::ZhCn => format!("寻源单暂停：救援单 {number} 现场故障与方案不符"),
+                    Locale::En => format!("Sourcing orders on hold: ticket {number} has another fault than planned"),
+                },
+                body: match l {
+                    Locale::ZhCn => format!("救援单 {number} 的救援负责人在现场确认，实际故障与方案不符，正在重新制定方案。为原方案调货或订购的配件「{parts}」已暂停：尚未下单的请勿下单，尚未发出的请勿发出。新方案提交后，仍需要的将自动继续，不再需要的将自动取消并释放兄弟店保留的库存。"),
+                    Locale::En => format!("The rescue lead on ticket {number} found on site that the fault is not the planned one; the plan is being revised. The parts sourced for the old plan, “{parts}”, are on hold: do not place what is not placed, do not send what has not left. Once the revised plan is submitted, what it still needs goes on by itself and the rest is cancelled, releasing any units a sister dealer holds."),
+                },
+                fields: vec![
+                    (t("暂停的配件", "Parts on hold"), parts.clone()),
+                    (t("现场确认的故障", "Fault found on site"), found.clone()),
+                ],
+                action: t("查看寻源单", "Open the sourcing orders"),
+                sms: match l {
+                    Locale::ZhCn => format!("救援单{number}现场故障与方案不符，原方案的寻源单已暂停（{parts}），请勿下单或发货，待新方案决定："),
+                    Locale::En => format!("Ticket {number}: the fault on site differs from the plan; its sourcing orders are on hold ({parts}). Do not place or send them until the revised plan decides: "),
+                },
+                detail: t("寻源单暂停，待新方案", "sourcing orders on hold until the revised plan").to_owned(),
+                extra: json!({ "parts": parts, "found": found }),
+            },
+        ),
     };
     Rendered {
         template: msg.template(),
@@ -1180,6 +1222,18 @@ mod tests {
                     link: s(STAFF_LINK),
                 },
             ),
+            (
+                "orders_held",
+                Message::StaffOrdersHeld {
+                    number: s("HZ01-20261123-0007"),
+                    parts: s("5G0 880 201 K 驾驶员安全气囊 ×1、000 915 105 DE 蓄电池 ×1"),
+                    found: s(l.tr(
+                        "起动机损坏，蓄电池正常",
+                        "Starter motor failed; the battery is fine",
+                    )),
+                    link: s(STAFF_LINK),
+                },
+            ),
         ]
     }
 
@@ -1373,6 +1427,7 @@ mod tests {
                         | Message::StaffPartReview { .. }
                         | Message::StaffTransferToSend { .. }
                         | Message::StaffMismatch { .. }
+                        | Message::StaffOrdersHeld { .. }
                 ) {
                     for key in ["number", "detail", "link"] {
                         assert!(r.sms_params[key].is_string(), "{name}: {key}");

@@ -1,12 +1,13 @@
 //! Sourcing orders: one row per part line being fetched from a sister dealer or the manufacturer.
-//! Status changes are guarded updates (`WHERE status = expected`), so a step posted twice counts once.
+//! Status changes are guarded updates (`WHERE status = expected` and the hold as expected), so a
+//! step posted twice counts once.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{dealers, parts, sourcing_orders};
 use crate::db::AnyConnection;
-use crate::domain::sourcing_order::OrderStatus;
+use crate::domain::sourcing_order::{OrderState, OrderStatus};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -57,11 +58,26 @@ pub struct OrderRecord {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub cancelled_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
+    /// Set while the order is on hold: the crew found another fault than the plan's, and the
+    /// revised plan decides whether the part is still wanted. Nothing is placed or sent meanwhile.
+    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub held_at: Option<NaiveDateTime>,
+    pub hold_reason: Option<String>,
 }
 
 impl OrderRecord {
     pub fn status(&self) -> OrderStatus {
         OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
+    }
+
+    pub fn held(&self) -> bool {
+        self.held_at.is_some()
+    }
+
+    /// What the order rules act on.
+    pub fn state(&self) -> OrderState {
+        OrderState::new(self.status(), self.held())
     }
 }
 
@@ -169,22 +185,38 @@ pub fn views_for_ticket(
 }
 
 /// Moves an order from `from` to `to` if nobody moved it first; false when the guard failed.
-pub fn set_status(
+/// Taking a hold stamps it with `hold_reason`; any state without a hold clears it.
+pub fn set_state(
     conn: &mut AnyConnection,
     id: &str,
-    from: OrderStatus,
-    to: OrderStatus,
+    from: OrderState,
+    to: OrderState,
+    hold_reason: Option<&str>,
 ) -> Result<bool, AppError> {
-    let n = diesel::update(
-        sourcing_orders::table
-            .filter(sourcing_orders::id.eq(id))
-            .filter(sourcing_orders::status.eq(from.as_str())),
-    )
-    .set((
-        sourcing_orders::status.eq(to.as_str()),
-        sourcing_orders::updated_at.eq(super::now()),
-    ))
-    .execute(conn)?;
+    let now = super::now();
+    let (held_at, reason) = if to.held {
+        (Some(now), hold_reason)
+    } else {
+        (None, None)
+    };
+    let row = sourcing_orders::table
+        .filter(sourcing_orders::id.eq(id))
+        .filter(sourcing_orders::status.eq(from.status.as_str()));
+    let changes = (
+        sourcing_orders::status.eq(to.status.as_str()),
+        sourcing_orders::held_at.eq(held_at),
+        sourcing_orders::hold_reason.eq(reason),
+        sourcing_orders::updated_at.eq(now),
+    );
+    let n = if from.held {
+        diesel::update(row.filter(sourcing_orders::held_at.is_not_null()))
+            .set(changes)
+            .execute(conn)?
+    } else {
+        diesel::update(row.filter(sourcing_orders::held_at.is_null()))
+            .set(changes)
+            .execute(conn)?
+    };
     Ok(n == 1)
 }
 

@@ -1,4 +1,5 @@
-//! The approval chain: service manager review, the customer's consent (what was told, exactly), the director's decision.
+//! The approval chain: service manager review, the customer's consent (what was told, exactly:
+//! the crew's arrival, and when the car can be fixed if a part is missing), the director's decision.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -6,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::money::Fen;
+use crate::domain::sourcing::SourcingConfig;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::notify::templates::Message;
@@ -15,6 +17,7 @@ use crate::repo::staff;
 use crate::repo::tickets;
 use crate::services::notify::{self, Notifier};
 use crate::services::plans::current_lines;
+use crate::services::sourcing::{self, PartsOutlook};
 use crate::services::workflow;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -59,6 +62,23 @@ pub struct ToldValues {
     pub repair_items: Vec<String>,
     pub estimated_cost_fen: i64,
     pub estimated_cost_yuan: String,
+    /// Parts (number and name) the dealer's stock does not cover: they are on their way or still
+    /// to be sourced. Empty when the dealer has everything, and then the crew's arrival is the
+    /// whole promise.
+    #[serde(default)]
+    pub parts_from_elsewhere: Vec<String>,
+    /// With parts from elsewhere: the earliest the car can be fixed (the later of the crew's and
+    /// the last part's arrival, as the sourcing page computes it); `null` when no source is known.
+    #[serde(default, serialize_with = "crate::api::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub earliest_fix_at: Option<NaiveDateTime>,
+    /// The part that holds the repair up, if a part (not the crew) is the limit.
+    #[serde(default)]
+    pub held_up_by: Option<String>,
+    /// Towing to the workshop was offered: the wait for the part is longer than
+    /// `[sourcing] tow_offer_wait_hours`, or nobody can say when it comes.
+    #[serde(default)]
+    pub tow_offered: bool,
 }
 
 /// Average speed of a rescue van in and around a Chinese city, for default arrival times.
@@ -71,10 +91,11 @@ pub fn default_arrival(now: NaiveDateTime, travel_km: f64) -> NaiveDateTime {
     now + Duration::minutes(PREPARE_MINUTES + (travel_km / AVERAGE_KMH * 60.0).round() as i64)
 }
 
-/// The script of the consent call, from the current plan.
+/// The script of the consent call, from the current plan and what the parts allow.
 pub fn told_values(
     lines: &PlanLines,
     expected_arrival_at: NaiveDateTime,
+    parts: Option<&PartsOutlook>,
 ) -> Result<ToldValues, AppError> {
     let lead = lines
         .crew
@@ -89,7 +110,30 @@ pub fn told_values(
         repair_items: lines.items.iter().map(|i| i.description.clone()).collect(),
         estimated_cost_fen: lines.plan.total_fen,
         estimated_cost_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
+        parts_from_elsewhere: parts.map(|p| p.parts.clone()).unwrap_or_default(),
+        earliest_fix_at: parts.and_then(|p| p.earliest_fix_at),
+        held_up_by: parts.and_then(|p| p.held_up_by.clone()),
+        tow_offered: parts.is_some_and(|p| p.tow_offered),
     })
+}
+
+/// What the consent script says about the parts if the crew arrives at `arrival`: for the
+/// service manager's page before the call. `None` when the dealer's stock covers every part.
+pub async fn consent_outlook(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    arrival: NaiveDateTime,
+    cfg: SourcingConfig,
+) -> Result<Option<PartsOutlook>, AppError> {
+    workflow::require(actor, Event::CustomerAgree)?;
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let lines = current_lines(conn, &ticket.id)?;
+        sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)
+    })
+    .await
 }
 
 /// The step's transition and its record in the approval chain, naming the plan version.
@@ -193,12 +237,16 @@ pub async fn review(
     .await
 }
 
+/// Records the customer's answer with exactly what was told: the crew's arrival and, when a part
+/// must come from elsewhere, when the car can be fixed and whether towing was offered (`cfg` is
+/// the `[sourcing]` configuration the sourcing page uses, so both say the same).
 pub async fn consent(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
     ticket_id: String,
     req: ConsentRequest,
+    cfg: SourcingConfig,
 ) -> Result<ToldValues, AppError> {
     let event = match (req.agreed, req.on_decline.as_deref()) {
         (true, _) => Event::CustomerAgree,
@@ -246,7 +294,8 @@ pub async fn consent(
                 "预计到达时间不能早于现在 / The arrival time cannot be in the past",
             ));
         }
-        let told = told_values(&lines, arrival)?;
+        let parts = sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)?;
+        let told = told_values(&lines, arrival, parts.as_ref())?;
         let reason = if req.agreed {
             req.note.clone()
         } else {

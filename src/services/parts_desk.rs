@@ -47,6 +47,8 @@ pub struct QueueLine {
     /// Reserved here, waiting to be issued.
     pub reserved_here: i32,
     pub on_the_way: i32,
+    /// Of those on the way: units on orders held after a fault mismatch, until the revised plan decides.
+    pub held: i32,
     pub unsourced: i32,
 }
 
@@ -105,6 +107,11 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                     issued,
                     reserved_here: l.reserved,
                     on_the_way: coming,
+                    held: orders
+                        .iter()
+                        .filter(|o| o.part_id == l.part_id && o.held())
+                        .map(|o| o.quantity)
+                        .sum(),
                     unsourced,
                 });
             }

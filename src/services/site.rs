@@ -180,7 +180,12 @@ pub async fn mismatch(
             for role in ["workshop_lead", "service_manager", "service_director"] {
                 notify::staff(conn, ticket, role, &msg)?;
             }
-            Ok(())
+            crate::services::sourcing_orders::tell_of_hold(
+                conn,
+                &n,
+                ticket,
+                found.unwrap_or_default(),
+            )
         }),
     )
     .await

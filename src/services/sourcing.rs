@@ -1,5 +1,6 @@
 //! Finding the parts a dealer lacks: ranked options per short plan line (sister dealers, manufacturer),
-//! the recommendation for the ticket's response level, and the earliest time the car can be fixed.
+//! the recommendation for the ticket's response level, and the earliest time the car can be fixed
+//! (also for the consent call's script).
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -10,9 +11,11 @@ use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
 use crate::domain::sourcing::{
-    earliest_fix, options, recommend, Candidate, Need, PartFacts, SourcingConfig, SourcingOption,
+    earliest_fix, options, recommend, towing_is_better, Candidate, Need, PartFacts, SourcingConfig,
+    SourcingOption,
 };
 use crate::error::AppError;
+use crate::repo::plans::PlanLines;
 use crate::repo::sourcing_orders::{OrderRecord, OrderView};
 use crate::repo::staff::Part;
 use crate::repo::tickets::TicketRecord;
@@ -137,6 +140,147 @@ pub(crate) fn in_flight(orders: &[OrderRecord], part_id: &str) -> i32 {
         .sum()
 }
 
+/// Every line of the plan with what covers it and, for what is still short, the ranked options;
+/// plus the arrivals that bound the repair (orders on their way, and each short line's
+/// recommendation), and the part numbers nobody can supply at all.
+pub(crate) struct Assessment {
+    pub lines: Vec<LineReport>,
+    pub arrivals: Vec<(String, NaiveDateTime)>,
+    pub unsourceable: Vec<String>,
+}
+
+impl Assessment {
+    /// Some part is not in the dealer's stock: it is on its way or still to be found.
+    pub fn parts_from_elsewhere(&self) -> bool {
+        self.lines.iter().any(|l| l.short > 0 || l.on_the_way > 0)
+    }
+}
+
+pub(crate) fn assess(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    ticket: &TicketRecord,
+    lines: &PlanLines,
+    at: &Situation,
+    cfg: &SourcingConfig,
+) -> Result<Assessment, AppError> {
+    let issued = crate::repo::approvals::net_issued(conn, &ticket.id)?;
+    let orders = crate::repo::sourcing_orders::for_ticket(conn, &ticket.id)?;
+    let catalogue = crate::repo::staff::parts_by_ids(
+        conn,
+        &lines
+            .parts
+            .iter()
+            .map(|p| p.part_id.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    let mut out = Vec::new();
+    let mut arrivals = Vec::new();
+    let mut unsourceable = Vec::new();
+    for line in &lines.parts {
+        let Some(part) = catalogue.iter().find(|p| p.id == line.part_id) else {
+            continue;
+        };
+        let part = facts(part);
+        let issued_here = issued
+            .iter()
+            .find(|(p, _)| *p == line.part_id)
+            .map_or(0, |(_, q)| *q);
+        let covered = line.reserved + issued_here;
+        let coming = in_flight(&orders, &line.part_id);
+        let short = (line.quantity - covered - coming).max(0);
+        // Parts already on their way hold the repair up until they arrive.
+        for o in orders
+            .iter()
+            .filter(|o| o.part_id == line.part_id && o.status().in_flight())
+        {
+            if let Some(eta) = o.eta {
+                arrivals.push((line.part_no.clone(), eta));
+            }
+        }
+        let (opts, recommended) = if short > 0 {
+            let opts = line_options(conn, group_id, ticket, &part, short, at, cfg)?;
+            let rec = recommend(&opts, at.level).and_then(|r| opts.iter().position(|o| o == r));
+            match rec {
+                Some(r) => arrivals.push((line.part_no.clone(), opts[r].arrives_at)),
+                None => unsourceable.push(line.part_no.clone()),
+            }
+            (opts, rec)
+        } else {
+            (Vec::new(), None)
+        };
+        let sentence = opts
+            .iter()
+            .find_map(|o| o.refusal.as_ref())
+            .map(|r| r.customer_sentence(true).to_owned());
+        out.push(LineReport {
+            part_id: line.part_id.clone(),
+            part_no: line.part_no.clone(),
+            name_zh: line.name_zh.clone(),
+            dangerous_goods: line.dangerous_goods,
+            monitored: line.monitored,
+            quantity: line.quantity,
+            covered_here: covered.min(line.quantity),
+            on_the_way: coming,
+            short,
+            options: opts,
+            recommended,
+            customer_sentence: sentence,
+        });
+    }
+    Ok(Assessment {
+        lines: out,
+        arrivals,
+        unsourceable,
+    })
+}
+
+/// What the consent call must say about the parts: when the car can be fixed at the earliest
+/// (not only when the crew arrives), and whether towing is the better offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartsOutlook {
+    /// `None` when a missing part has no source at all: nobody can promise a time.
+    pub earliest_fix_at: Option<NaiveDateTime>,
+    /// The part that holds the repair up (or has no source).
+    pub held_up_by: Option<String>,
+    /// `part_no name_zh` of each line not (fully) in the dealer's stock.
+    pub parts: Vec<String>,
+    pub tow_offered: bool,
+}
+
+/// `None` when the dealer's own stock covers every part: the crew's arrival is the whole story.
+pub(crate) fn outlook(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    ticket: &TicketRecord,
+    lines: &PlanLines,
+    crew_arrival: NaiveDateTime,
+    cfg: &SourcingConfig,
+) -> Result<Option<PartsOutlook>, AppError> {
+    let mut at = Situation::of(ticket, lines.plan.travel_km)?;
+    at.crew_arrival = crew_arrival;
+    let a = assess(conn, group_id, ticket, lines, &at, cfg)?;
+    if !a.parts_from_elsewhere() {
+        return Ok(None);
+    }
+    let (fix, by) = earliest_fix(crew_arrival, &a.arrivals);
+    let (earliest_fix_at, held_up_by) = match a.unsourceable.first() {
+        Some(p) => (None, Some(p.clone())),
+        None => (Some(fix), by),
+    };
+    Ok(Some(PartsOutlook {
+        earliest_fix_at,
+        held_up_by,
+        parts: a
+            .lines
+            .iter()
+            .filter(|l| l.short > 0 || l.on_the_way > 0)
+            .map(|l| format!("{} {}", l.part_no, l.name_zh))
+            .collect(),
+        tow_offered: towing_is_better(crew_arrival, earliest_fix_at, cfg),
+    }))
+}
+
 pub async fn report(
     db: &Db,
     actor: &Identity,
@@ -149,74 +293,13 @@ pub async fn report(
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         let at = Situation::of(&ticket, lines.plan.travel_km)?;
-        let issued = crate::repo::approvals::net_issued(conn, &ticket.id)?;
-        let orders = crate::repo::sourcing_orders::for_ticket(conn, &ticket.id)?;
-        let catalogue = crate::repo::staff::parts_by_ids(
-            conn,
-            &lines
-                .parts
-                .iter()
-                .map(|p| p.part_id.clone())
-                .collect::<Vec<_>>(),
-        )?;
-        let mut out = Vec::new();
-        let mut arrivals = Vec::new();
-        for line in &lines.parts {
-            let Some(part) = catalogue.iter().find(|p| p.id == line.part_id) else {
-                continue;
-            };
-            let part = facts(part);
-            let issued_here = issued
-                .iter()
-                .find(|(p, _)| *p == line.part_id)
-                .map_or(0, |(_, q)| *q);
-            let covered = line.reserved + issued_here;
-            let coming = in_flight(&orders, &line.part_id);
-            let short = (line.quantity - covered - coming).max(0);
-            // Parts already on their way hold the repair up until they arrive.
-            for o in orders
-                .iter()
-                .filter(|o| o.part_id == line.part_id && o.status().in_flight())
-            {
-                if let Some(eta) = o.eta {
-                    arrivals.push((line.part_no.clone(), eta));
-                }
-            }
-            let (opts, recommended) = if short > 0 {
-                let opts = line_options(conn, &actor.group_id, &ticket, &part, short, &at, &cfg)?;
-                let rec = recommend(&opts, at.level).and_then(|r| opts.iter().position(|o| o == r));
-                if let Some(r) = rec {
-                    arrivals.push((line.part_no.clone(), opts[r].arrives_at));
-                }
-                (opts, rec)
-            } else {
-                (Vec::new(), None)
-            };
-            let sentence = opts
-                .iter()
-                .find_map(|o| o.refusal.as_ref())
-                .map(|r| r.customer_sentence(true).to_owned());
-            out.push(LineReport {
-                part_id: line.part_id.clone(),
-                part_no: line.part_no.clone(),
-                name_zh: line.name_zh.clone(),
-                dangerous_goods: line.dangerous_goods,
-                monitored: line.monitored,
-                quantity: line.quantity,
-                covered_here: covered.min(line.quantity),
-                on_the_way: coming,
-                short,
-                options: opts,
-                recommended,
-                customer_sentence: sentence,
-            });
-        }
-        let (earliest_fix_at, held_up_by) = earliest_fix(at.crew_arrival, &arrivals);
+        let a = assess(conn, &actor.group_id, &ticket, &lines, &at, &cfg)?;
+        let (earliest_fix_at, held_up_by) = earliest_fix(at.crew_arrival, &a.arrivals);
         Ok(SourcingReport {
             crew_arrival: at.crew_arrival,
             earliest_fix_at,
             held_up_by,
-            lines: out,
+            lines: a.lines,
             orders: crate::repo::sourcing_orders::views_for_ticket(conn, &ticket.id)?,
         })
     })

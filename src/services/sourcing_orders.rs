@@ -1,6 +1,7 @@
 //! The parts desk's sourcing orders: propose (the recommendation or another option), review monitored
 //! parts, place (holding the sister dealer's units), ship, receive or deliver to the site — each in
-//! one transaction, with the stock moving exactly once — and what re-planning does to open orders.
+//! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
+//! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
 use serde::Deserialize;
 
@@ -11,7 +12,9 @@ use crate::domain::sourcing::{
     check_choice, recommend, RuleRefusal, ShippingMode, SourcingConfig, SourcingKind,
     SourcingOption,
 };
-use crate::domain::sourcing_order::{next, Destination, OrderEvent, OrderRefusal, OrderStatus};
+use crate::domain::sourcing_order::{
+    next, Destination, OrderEvent, OrderRefusal, OrderState, OrderStatus,
+};
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::notify::templates::Message;
@@ -105,21 +108,36 @@ fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
     )
 }
 
-/// The order's next status by the pure rules, or the error to show.
-fn step(order: &OrderRecord, event: OrderEvent, monitored: bool) -> Result<OrderStatus, AppError> {
-    next(order.status(), event, monitored).map_err(|r| match r {
+/// The order's next state by the pure rules, or the error to show.
+fn step(order: &OrderRecord, event: OrderEvent, monitored: bool) -> Result<OrderState, AppError> {
+    next(order.state(), event, monitored).map_err(|r| match r {
         OrderRefusal::ReviewRequired => refusal(RuleRefusal::ReviewRequired),
         OrderRefusal::NoReviewNeeded => AppError::new(
             ErrorCode::InvalidTransition,
             "只有监控件需要审核 / Only monitored parts are reviewed",
+        ),
+        OrderRefusal::Held => AppError::new(
+            ErrorCode::InvalidTransition,
+            "现场故障与方案不符，此寻源单已暂停，待新方案决定是否还需要；暂不能下单或发货 / \
+             The fault on site did not match the plan: this order is on hold until the revised \
+             plan decides whether the part is still needed; it cannot be placed or sent meanwhile",
         ),
         OrderRefusal::Invalid => invalid(order, event),
     })
 }
 
 /// Applies a step with the guard; a concurrent step on the same order loses with `stale_state`.
-fn apply(conn: &mut AnyConnection, order: &OrderRecord, to: OrderStatus) -> Result<(), AppError> {
-    if orders::set_status(conn, &order.id, order.status(), to)? {
+fn apply(conn: &mut AnyConnection, order: &OrderRecord, to: OrderState) -> Result<(), AppError> {
+    apply_with(conn, order, to, None)
+}
+
+fn apply_with(
+    conn: &mut AnyConnection,
+    order: &OrderRecord,
+    to: OrderState,
+    hold_reason: Option<&str>,
+) -> Result<(), AppError> {
+    if orders::set_state(conn, &order.id, order.state(), to, hold_reason)? {
         Ok(())
     } else {
         Err(AppError::new(
@@ -626,9 +644,97 @@ fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Res
     orders::record_cancelled(conn, &order.id, reason)
 }
 
+/// Why an order is held, stored with the hold.
+const MISMATCH_HOLD: &str =
+    "现场故障与方案不符，待新方案 / Fault on site differs from the plan; awaiting the revised plan";
+
+/// The crew found another fault than the plan's: every order not yet on the road is held (placing
+/// and sending are refused) until the revised plan is submitted. Called from the transition, so any
+/// way the mismatch is reported holds them. Returns what happened, for the audit.
+pub fn hold_for_replan(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let mut held = Vec::new();
+    for o in orders::for_ticket(conn, &ticket.id)? {
+        // Shipped parts arrive anyway; finished and already held orders have nothing to stop.
+        let Ok(to) = next(o.state(), OrderEvent::Hold, false) else {
+            continue;
+        };
+        apply_with(conn, &o, to, Some(MISMATCH_HOLD))?;
+        held.push(o.id);
+    }
+    if held.is_empty() {
+        return Ok(None);
+    }
+    tracing::info!(ticket = %ticket.number, orders = held.len(), "sourcing orders held after a fault mismatch");
+    Ok(Some(serde_json::json!({ "orders_held": held })))
+}
+
+/// Texts the ticket's parts desk and parts manager what is held (and each sister dealer whose
+/// placed transfer must not leave yet), in the mismatch's transaction. Nothing held, no text.
+pub fn tell_of_hold(
+    conn: &mut AnyConnection,
+    n: &Notifier,
+    ticket: &TicketRecord,
+    found: &str,
+) -> Result<(), AppError> {
+    let held: Vec<_> = orders::views_for_ticket(conn, &ticket.id)?
+        .into_iter()
+        .filter(|v| v.order.held())
+        .collect();
+    if held.is_empty() {
+        return Ok(());
+    }
+    let part =
+        |v: &orders::OrderView| format!("{} {} ×{}", v.part_no, v.part_name_zh, v.order.quantity);
+    let msg = Message::StaffOrdersHeld {
+        number: ticket.number.clone(),
+        parts: held.iter().map(part).collect::<Vec<_>>().join("、"),
+        found: found.to_owned(),
+        link: format!("{}/parts", n.ticket_link(&ticket.id)),
+    };
+    for role in ["parts_desk", "parts_manager"] {
+        notify::staff(conn, ticket, role, &msg)?;
+    }
+    // A sister dealer has these on its list to send: tell it to wait, once per dealer.
+    let mut sisters: Vec<&str> = held
+        .iter()
+        .filter(|v| v.order.status() == OrderStatus::Placed)
+        .filter_map(|v| v.order.source_dealer_id.as_deref())
+        .collect();
+    sisters.sort_unstable();
+    sisters.dedup();
+    for sister in sisters {
+        let theirs: Vec<String> = held
+            .iter()
+            .filter(|v| {
+                v.order.status() == OrderStatus::Placed
+                    && v.order.source_dealer_id.as_deref() == Some(sister)
+            })
+            .map(part)
+            .collect();
+        notify::staff_at(
+            conn,
+            ticket,
+            sister,
+            "parts_desk",
+            &Message::StaffOrdersHeld {
+                number: ticket.number.clone(),
+                parts: theirs.join("、"),
+                found: found.to_owned(),
+                link: format!("{}/parts", n.public_url),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// After the ticket's plan changed or the rescue ended: orders for parts the current plan still
-/// needs follow it to the new line; the rest are cancelled if nothing has left the source yet, or
-/// sent to the dealer's shelf if they are already on the road. Returns what happened, for the audit.
+/// needs follow it to the new line (a hold from a mismatch ends: the plan has decided); the rest
+/// are cancelled if nothing has left the source yet (held or not; a sister dealer's units are
+/// released), or sent to the dealer's shelf if they are already on the road. Returns what
+/// happened, for the audit.
 pub fn follow_plan(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,
@@ -650,9 +756,14 @@ pub fn follow_plan(
             .map(|l| l.parts)
             .unwrap_or_default()
     };
-    let (mut kept, mut cancelled, mut to_shelf) = (0, 0, 0);
+    let (mut kept, mut released, mut cancelled, mut to_shelf) = (0, 0, 0, 0);
     for o in &open {
         if let Some(line) = lines.iter().find(|l| l.part_id == o.part_id) {
+            if o.held() {
+                let to = step(o, OrderEvent::Release, false)?;
+                apply(conn, o, to)?;
+                released += 1;
+            }
             if line.id != o.plan_part_id {
                 orders::redirect(conn, &o.id, &line.id, &o.destination)?;
             }
@@ -671,9 +782,13 @@ pub fn follow_plan(
             to_shelf += 1;
         }
     }
-    Ok(Some(serde_json::json!({
+    let mut out = serde_json::json!({
         "orders_kept": kept, "orders_cancelled": cancelled, "orders_to_shelf": to_shelf,
-    })))
+    });
+    if released > 0 {
+        out["orders_released"] = released.into();
+    }
+    Ok(Some(out))
 }
 
 /// At resolve: orders whose parts were fitted are consumed, as far as the used quantities go.

@@ -99,7 +99,15 @@ pub async fn act(
                     on_decline: Some(f.get("on_decline").to_owned()).filter(|s| !s.is_empty()),
                     note: Some(f.get("note").to_owned()).filter(|s| !s.is_empty()),
                 };
-                approvals::consent(db, &state.notifier, me, id.clone(), req).await?;
+                approvals::consent(
+                    db,
+                    &state.notifier,
+                    me,
+                    id.clone(),
+                    req,
+                    state.settings.sourcing.clone(),
+                )
+                .await?;
                 Ok(if agreed {
                     l.tr(
                         "已记录客户同意，已报服务总监",

@@ -30,7 +30,9 @@ pub struct OrderRow {
     pub part_name: String,
     pub quantity: i32,
     pub status: &'static str,
+    /// Held after a fault mismatch: the status label says so, and no step but cancelling is offered.
     pub status_label: String,
+    pub held: bool,
     pub source: String,
     pub mode: String,
     pub destination: String,
@@ -73,8 +75,10 @@ pub fn order_rows(
         .map(|v| {
             let o = &v.order;
             let s = o.status();
+            let st = o.state();
             let can = |e: OrderEvent| {
-                e.permitted(roles) && crate::domain::sourcing_order::next(s, e, v.monitored).is_ok()
+                e.permitted(roles)
+                    && crate::domain::sourcing_order::next(st, e, v.monitored).is_ok()
             };
             let t = |x: &Option<chrono::NaiveDateTime>| x.map(|x| local(state, &x));
             let mut steps = vec![(
@@ -108,7 +112,8 @@ pub fn order_rows(
                 part_name: v.part_name_zh.clone(),
                 quantity: o.quantity,
                 status: s.as_str(),
-                status_label: l.tr(s.label_zh(), s.label_en()).to_owned(),
+                status_label: l.tr(&st.label_zh(), &st.label_en()).to_owned(),
+                held: st.held,
                 source: if o.kind == SourcingKind::Manufacturer.as_str() {
                     format!("{} {}", manufacturer, l.tr("紧急订单", "emergency order"))
                 } else {
@@ -152,6 +157,8 @@ pub struct OutgoingRow {
     pub placed: String,
     pub eta: String,
     pub drive: bool,
+    /// Held after the requesting rescue's fault mismatch: not to be sent until its plan decides.
+    pub held: bool,
 }
 
 #[derive(Template)]
@@ -203,6 +210,7 @@ async fn render_queue(
                 .unwrap_or_default(),
             eta: t.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
             drive: t.order.mode == ShippingMode::Drive.as_str(),
+            held: t.order.held(),
             t,
         })
         .collect();

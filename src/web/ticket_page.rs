@@ -158,10 +158,21 @@ struct ShowPage {
     total_yuan: String,
     arrival_input: String,
     arrival_told: String,
+    /// For the consent script, when a part is not in the dealer's stock.
+    parts_told: Option<PartsTold>,
     /// Parts being fetched for this rescue and where each is.
     orders: Vec<super::parts_desk::OrderRow>,
     /// The parts desk may open the sourcing page (once a plan is approved).
     sourcing_link: bool,
+}
+
+/// What the consent script says about missing parts, in the dealer's local time.
+pub struct PartsTold {
+    /// `part_no name` of each part to come from elsewhere, joined.
+    pub parts: String,
+    /// Empty when no source is known yet.
+    pub fix: String,
+    pub tow: bool,
 }
 
 pub async fn show(
@@ -271,6 +282,27 @@ pub async fn render(
     let arrival = d
         .expected_arrival_at
         .unwrap_or_else(|| default_arrival(crate::repo::now(), plan.map_or(0.0, |p| p.travel_km)));
+    // The consent call promises what the parts allow, not only the crew's arrival.
+    let parts_told = match (a.consent, plan) {
+        (true, Some(_)) => crate::services::approvals::consent_outlook(
+            &state.db,
+            &user.identity,
+            t.id.clone(),
+            arrival,
+            state.settings.sourcing.clone(),
+        )
+        .await
+        .or_page(l)?
+        .map(|o| PartsTold {
+            parts: o.parts.join(l.tr("、", ", ")),
+            fix: o
+                .earliest_fix_at
+                .map(|f| (f + offset).format("%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            tow: o.tow_offered,
+        }),
+        _ => None,
+    };
     let orders = super::parts_desk::order_rows(
         state,
         user,
@@ -302,6 +334,7 @@ pub async fn render(
             .unwrap_or_default(),
         arrival_input: (arrival + offset).format("%Y-%m-%dT%H:%M").to_string(),
         arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
+        parts_told,
         sourcing_link: (user.chrome().may_parts
             && matches!(
                 t.status,
@@ -340,6 +373,10 @@ pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
         "sourcing.received" => ("配件到店", "Parts received at dealer"),
         "sourcing.delivered" => ("配件送达现场", "Parts delivered to site"),
         "sourcing.cancelled" => ("取消调货/订货", "Parts order cancelled"),
+        "sourcing.held" => (
+            "寻源单暂停，待新方案",
+            "Parts orders on hold until the revised plan",
+        ),
         "stock.changed" => ("库存预留/释放", "Stock reserved / released"),
         "customer.location_shared" => ("客户发送了位置", "Customer sent their location"),
         "customer.location_requested" => ("已发定位请求短信", "Location request texted"),

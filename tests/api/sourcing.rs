@@ -1,6 +1,7 @@
 //! Sourcing orders over HTTP: a sister transfer whose stock moves exactly once (even when the
 //! receipt is posted twice at the same moment), monitored parts blocked until reviewed, shipping
-//! rules on forced choices, and re-planning cancelling what is no longer needed.
+//! rules on forced choices, a fault mismatch holding orders until the revised plan carries or
+//! cancels them, and re-planning cancelling what is no longer needed.
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -401,11 +402,17 @@ async fn replan_body(backend: Backend) {
         json!({"reason": "气囊正常，仅保险丝烧断"}),
     )
     .await;
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    assert!(report["orders"][0]["held_at"].is_string(), "{report}");
     let (_, v2) = app.put(&workshop, &t("/plan"), &plan_body()).await;
     assert_eq!(v2["version"], 2);
     ok(&app, &workshop, &t("/plan/submit"), json!({"version": 2})).await;
     let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
     assert_eq!(report["orders"][0]["status"], "cancelled", "{report}");
+    assert!(
+        report["orders"][0]["held_at"].is_null(),
+        "the hold ends with the order"
+    );
     assert_eq!(
         stock_at(&app, "nb", "airbag"),
         (1, 0),
@@ -542,6 +549,10 @@ async fn keep_body(backend: Backend) {
     ok(&app, &workshop, &t("/plan/submit"), json!({"version": 2})).await;
     let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
     assert_eq!(report["orders"][0]["status"], "placed", "{report}");
+    assert!(
+        report["orders"][0]["held_at"].is_null(),
+        "the new plan decided: the hold is off"
+    );
     let new_line: String = app
         .db
         .read_blocking(|conn| {
@@ -655,4 +666,440 @@ async fn outgoing_body(backend: Backend) {
     assert_eq!(report["orders"][0]["tracking_no"], "SF0000000001");
     let (_, after) = app.get_json(&nb, "/api/v1/parts-desk/outgoing").await;
     assert_eq!(after, json!([]), "sent: off the list");
+}
+
+both!(
+    a_mismatch_holds_open_orders_and_tells_the_parts_desk,
+    mismatch_hold_body
+);
+async fn mismatch_hold_body(backend: Backend) {
+    use crate::pages::signed_in;
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 1);
+    set_stock_at(&app, "nb", "key", 1);
+    // Plan v1 needs an airbag and a key besides battery and fuses; neither is in Hangzhou.
+    let t0: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t0["id"].as_str().unwrap().to_owned();
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let mut plan = plan_body();
+    plan["parts"] = json!([
+        {"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 2},
+        {"part_id": "airbag", "quantity": 1}, {"part_id": "key", "quantity": 1}
+    ]);
+    let (manager, director, workshop) = (
+        app.token("hz.manager"),
+        app.token("hz.director"),
+        app.token("hz.workshop"),
+    );
+    let (parts, tech, nb) = (
+        app.token("hz.parts"),
+        app.token("hz.tech"),
+        app.token("nb.parts"),
+    );
+    let (status, res) = app.put(&workshop, &t("/plan"), &plan).await;
+    assert_eq!(status, 200, "{res}");
+    ok(&app, &workshop, &t("/plan/submit"), json!({"version": 1})).await;
+    ok(&app, &manager, &t("/review"), json!({"decision": "accept"})).await;
+    ok(
+        &app,
+        &manager,
+        &t("/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    ok(
+        &app,
+        &director,
+        &t("/approval"),
+        json!({"plan_version": 1, "decision": "approve"}),
+    )
+    .await;
+    ok(&app, &tech, &t("/depart"), json!({})).await;
+    ok(&app, &tech, &t("/arrive"), json!({})).await;
+    // The airbag is placed with Ningbo; the key is chosen but waits for its review.
+    let nb_id = sister_offering(&app, &parts, &id, "airbag").await;
+    let airbag = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag", "kind": "sister_transfer", "source_dealer_id": nb_id, "mode": "express"}),
+    )
+    .await;
+    let airbag = airbag["id"].as_str().unwrap().to_owned();
+    let key = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "key"}),
+    )
+    .await;
+    let key = key["id"].as_str().unwrap().to_owned();
+    let o = |id: &str, s: &str| format!("/api/v1/sourcing-orders/{id}{s}");
+    ok(&app, &parts, &o(&airbag, "/place"), json!({})).await;
+    assert_eq!(stock_at(&app, "nb", "airbag"), (1, 1));
+    let held_texts = |app: &TestApp| {
+        app.count("outbox WHERE template = 'orders_held' AND body_text LIKE '%5G0 880 201 K%'")
+    };
+    assert_eq!(held_texts(&app), 0);
+
+    ok(
+        &app,
+        &tech,
+        &t("/mismatch"),
+        json!({"reason": "起动机损坏，气囊正常"}),
+    )
+    .await;
+    // Both orders are held; their statuses stay as they were.
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    let order = |id: &str| {
+        report["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(order(&airbag)["status"], "placed", "{report}");
+    assert_eq!(order(&key)["status"], "proposed");
+    assert!(order(&airbag)["held_at"].is_string() && order(&key)["held_at"].is_string());
+    assert_eq!(
+        stock_at(&app, "nb", "airbag"),
+        (1, 1),
+        "Ningbo still holds it"
+    );
+    // Told at once: our parts desk and parts manager, and Ningbo's desk which is to send the airbag.
+    assert_eq!(held_texts(&app), 3);
+    assert_eq!(
+        app.count("outbox WHERE template = 'orders_held' AND body_text LIKE '%5G0 959 753 AB%'"),
+        2,
+        "the key is ours alone to hold"
+    );
+    // Nothing held moves: not the placing, not the sending (by us or by Ningbo).
+    for (who, path) in [
+        (&parts, o(&key, "/place")),
+        (&parts, o(&airbag, "/ship")),
+        (&nb, o(&airbag, "/ship")),
+    ] {
+        let body = json!({"carrier": "顺丰", "tracking_no": "SF1"});
+        let (status, err) = app.post(who, &path, &body).await;
+        assert_eq!(
+            (status, err["error"].as_str()),
+            (409, Some("invalid_transition")),
+            "{path}: {err}"
+        );
+        assert!(err["message"].as_str().unwrap().contains("暂停"), "{err}");
+    }
+    let (status, err) = app
+        .post(
+            &app.token("hz.partsmgr"),
+            &o(&key, "/review"),
+            &json!({"vin_checked": true, "owner_checked": true}),
+        )
+        .await;
+    assert_eq!(status, 409, "{err}");
+    // The queue and both dealers' pages say so.
+    let (_, q) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
+    let row = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ticket_id"] == id.as_str())
+        .unwrap();
+    let line = |p: &str| {
+        row["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["part_id"] == p)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            line("airbag")["held"].as_i64(),
+            line("key")["held"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{row}"
+    );
+    let page = |login: &'static str, path: String| {
+        let app = &app;
+        async move {
+            signed_in(app, login)
+                .await
+                .get(app.url(&path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let desk = page("hz.parts", format!("/tickets/{id}/parts")).await;
+    assert!(desk.contains("暂停，待新方案"), "{desk}");
+    assert!(!desk.contains("place-form"), "no placing a held order");
+    let queue = page("hz.parts", "/parts".into()).await;
+    assert!(queue.contains("class=\"badge warn held\""), "{queue}");
+    let outgoing = page("nb.parts", "/parts".into()).await;
+    assert!(outgoing.contains(&format!("data-order-id=\"{airbag}\"")));
+    assert!(outgoing.contains("请勿发出"), "{outgoing}");
+    assert!(!outgoing.contains(&format!("/parts/outgoing/{airbag}/ship")));
+
+    // The revised plan still needs the airbag but not the key: one carried on, one cancelled.
+    let mut v2 = plan_body();
+    v2["parts"] = json!([{"part_id": "fuse", "quantity": 2}, {"part_id": "airbag", "quantity": 1}]);
+    let (status, res) = app.put(&workshop, &t("/plan"), &v2).await;
+    assert_eq!(status, 200, "{res}");
+    ok(&app, &workshop, &t("/plan/submit"), json!({"version": 2})).await;
+    let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
+    let order = |id: &str| {
+        report["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(order(&airbag)["status"], "placed", "{report}");
+    assert!(order(&airbag)["held_at"].is_null(), "{report}");
+    assert_eq!(order(&key)["status"], "cancelled");
+    assert_eq!(
+        stock_at(&app, "nb", "airbag"),
+        (1, 1),
+        "still Ningbo's to send"
+    );
+    assert_eq!(stock_at(&app, "nb", "key"), (1, 0), "never held there");
+    // Ningbo may send it now.
+    ok(
+        &app,
+        &nb,
+        &o(&airbag, "/ship"),
+        json!({"carrier": "顺丰", "tracking_no": "SF0000000002"}),
+    )
+    .await;
+    let (_, timeline) = app.get_json(&parts, &t("/timeline")).await;
+    assert!(
+        timeline["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "sourcing.held"),
+        "{timeline}"
+    );
+}
+
+/// A ticket whose plan v1 (battery, fuses and `extra` if given) waits for the customer's consent.
+async fn awaiting_consent(app: &TestApp, extra: Option<&str>) -> String {
+    let t0: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t0["id"].as_str().unwrap().to_owned();
+    let mut plan = plan_body();
+    if let Some(part) = extra {
+        plan["parts"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"part_id": part, "quantity": 1}));
+    }
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let workshop = app.token("hz.workshop");
+    let (status, res) = app.put(&workshop, &p("/plan"), &plan).await;
+    assert_eq!(status, 200, "{res}");
+    ok(app, &workshop, &p("/plan/submit"), json!({"version": 1})).await;
+    ok(
+        app,
+        &app.token("hz.manager"),
+        &p("/review"),
+        json!({"decision": "accept"}),
+    )
+    .await;
+    id
+}
+
+/// The told values stored with the customer's consent.
+async fn stored_consent(app: &TestApp, id: &str) -> Value {
+    let (_, d) = app
+        .get_json(&app.token("hz.manager"), &format!("/api/v1/tickets/{id}"))
+        .await;
+    let consent = d["approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["step"] == "customer_consent")
+        .unwrap_or_else(|| panic!("a consent is stored: {d}"))
+        .clone();
+    serde_json::from_str(consent["told_values"].as_str().unwrap()).unwrap()
+}
+
+fn utc(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("a time: {v}")))
+        .unwrap()
+        .to_utc()
+}
+
+/// The consent script's text (tags dropped), from the ticket page.
+fn consent_script(page: &str) -> String {
+    let start = page
+        .find("id=\"consent-script\"")
+        .unwrap_or_else(|| panic!("a consent script: {page}"));
+    let end = start + page[start..].find("</div>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in page[start..end].chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The dealer's wall-clock time as the page writes it, and the minute either side of it (the
+/// page and the report are computed a moment apart).
+fn local_minutes(at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    (-1..=1)
+        .map(|m| {
+            (at + chrono::Duration::hours(8) + chrono::Duration::minutes(m))
+                .format("%m-%d %H:%M")
+                .to_string()
+        })
+        .collect()
+}
+
+both!(
+    the_consent_call_says_when_the_car_can_be_fixed,
+    consent_fix_body
+);
+async fn consent_fix_body(backend: Backend) {
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    let manager = signed_in(&app, "hz.manager").await;
+    let page_of = |id: &str| {
+        let (manager, url) = (manager.clone(), app.url(&format!("/tickets/{id}")));
+        async move { manager.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let report_fix = |id: &str| {
+        let path = format!("/api/v1/tickets/{id}/sourcing");
+        let app = &app;
+        async move {
+            let (status, r) = app.get_json(&app.token("hz.parts"), &path).await;
+            assert_eq!(status, 200, "{r}");
+            utc(&r["earliest_fix_at"])
+        }
+    };
+
+    // 1. Everything in stock here: the crew's arrival is the whole promise.
+    let id = awaiting_consent(&app, None).await;
+    let script = consent_script(&page_of(&id).await);
+    assert!(script.contains("预计到达时间"), "{script}");
+    assert!(!script.contains("最早修复时间"), "{script}");
+    ok(
+        &app,
+        &app.token("hz.manager"),
+        &format!("/api/v1/tickets/{id}/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    let told = stored_consent(&app, &id).await;
+    assert!(told["earliest_fix_at"].is_null(), "{told}");
+    assert_eq!(told["parts_from_elsewhere"], json!([]));
+    assert_eq!(told["tow_offered"], false);
+
+    // 2. The airbag must come from Ningbo (183 road km): a driver brings it in about 3 h 24 min.
+    set_stock_at(&app, "nb", "airbag", 1);
+    let id = awaiting_consent(&app, Some("airbag")).await;
+    let fix = report_fix(&id).await;
+    let page = page_of(&id).await;
+    let script = consent_script(&page);
+    assert!(page.contains("id=\"consent-fix\""), "{script}");
+    assert!(
+        script.contains("5G0 880 201 K") && script.contains("最早修复时间"),
+        "{script}"
+    );
+    assert!(
+        local_minutes(fix)
+            .iter()
+            .any(|m| script.contains(m.as_str())),
+        "{script} names {fix}"
+    );
+    assert!(
+        !page.contains("id=\"consent-tow\""),
+        "under 4 h: no towing offered"
+    );
+    let told = ok(
+        &app,
+        &app.token("hz.manager"),
+        &format!("/api/v1/tickets/{id}/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    let stored = stored_consent(&app, &id).await;
+    assert_eq!(stored, told, "stored exactly as told");
+    let crew = utc(&stored["expected_arrival_at"]);
+    let told_fix = utc(&stored["earliest_fix_at"]);
+    assert!(
+        (told_fix - fix).num_seconds().abs() < 120,
+        "{told_fix} vs {fix}"
+    );
+    assert!(
+        told_fix > crew + chrono::Duration::hours(2),
+        "the part is the limit: {stored}"
+    );
+    assert_eq!(stored["held_up_by"], "5G0 880 201 K");
+    assert_eq!(
+        stored["parts_from_elsewhere"],
+        json!(["5G0 880 201 K 驾驶员安全气囊"])
+    );
+    assert_eq!(stored["tow_offered"], false);
+
+    // 3. Nobody near has one: the manufacturer's courier takes 36 h, so towing is offered, and
+    //    the consent recorded through the page stores the same.
+    let id = awaiting_consent(&app, Some("key")).await;
+    let fix = report_fix(&id).await;
+    let page = page_of(&id).await;
+    let script = consent_script(&page);
+    assert!(script.contains("5G0 959 753 AB"), "{script}");
+    assert!(
+        local_minutes(fix)
+            .iter()
+            .any(|m| script.contains(m.as_str())),
+        "{script} names {fix}"
+    );
+    assert!(page.contains("id=\"consent-tow\""), "{script}");
+    assert!(script.contains("拖车"));
+    let res = manager
+        .post(app.url(&format!("/tickets/{id}/act/consent")))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("plan_version", "1"),
+            ("agreed", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let stored = stored_consent(&app, &id).await;
+    let told_fix = utc(&stored["earliest_fix_at"]);
+    assert!(
+        (told_fix - fix).num_seconds().abs() < 120,
+        "{told_fix} vs {fix}"
+    );
+    assert!(
+        told_fix > utc(&stored["expected_arrival_at"]) + chrono::Duration::hours(24),
+        "{stored}"
+    );
+    assert_eq!(stored["tow_offered"], true);
 }

@@ -1,0 +1,2 @@
+ALTER TABLE sourcing_orders DROP COLUMN hold_reason;
+ALTER TABLE sourcing_orders DROP COLUMN held_at;
