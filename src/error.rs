@@ -28,6 +28,8 @@ pub enum ErrorCode {
     DangerousGoodsNoAir,
     ReviewRequired,
     PayloadTooLarge,
+    TooManyAttempts,
+    RequestTimeout,
     Unavailable,
     Internal,
 }
@@ -53,6 +55,8 @@ impl ErrorCode {
             ErrorCode::DangerousGoodsNoAir => "dangerous_goods_no_air",
             ErrorCode::ReviewRequired => "monitored_part_review_required",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -77,6 +81,8 @@ impl ErrorCode {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -91,6 +97,8 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     pub fields: FieldErrors,
+    /// Seconds after which a refused request may be tried again (`Retry-After`).
+    pub retry_after_s: Option<u64>,
 }
 
 /// The JSON body of every error response.
@@ -111,7 +119,13 @@ impl AppError {
             code,
             message: message.into(),
             fields: FieldErrors::new(),
+            retry_after_s: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
     }
 
     pub fn validation(fields: FieldErrors) -> Self {
@@ -120,6 +134,7 @@ impl AppError {
             code: ErrorCode::ValidationFailed,
             message: format!("有 {n} 项填写有误 / {n} field(s) need correcting"),
             fields,
+            retry_after_s: None,
         }
     }
 
@@ -186,7 +201,11 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(self.body())
+        let mut res = HttpResponse::build(self.status_code());
+        if let Some(s) = self.retry_after_s {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, s.to_string()));
+        }
+        res.json(self.body())
     }
 }
 

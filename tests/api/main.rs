@@ -13,5 +13,6 @@ mod outbox;
 mod pages;
 mod rescue;
 mod rescue_pages;
+mod security;
 mod sourcing;
 mod stock;
