@@ -226,11 +226,12 @@ async fn body_timeout<B: MessageBody + 'static>(
         expired: Rc::clone(&expired),
     });
     req.set_payload(Payload::from(timed));
-    let http_req = req.request().clone();
-    let outcome = next.call(req).await;
+    // (The request must not be cloned before routing, which needs it unshared.)
+    let res = next.call(req).await?;
     if !expired.get() {
-        return outcome.map(ServiceResponse::map_into_left_body);
+        return Ok(res.map_into_left_body());
     }
+    let (http_req, _) = res.into_parts();
     tracing::info!(path = %http_req.path(), limit_s = limit.as_secs(), "request body timed out");
     let err = crate::error::AppError::new(
         crate::error::ErrorCode::RequestTimeout,
