@@ -292,8 +292,14 @@ impl Settings {
         }
         let auth = &self.auth;
         for (key, value) in [
-            ("auth.throttle_login_failures", u64::from(auth.throttle_login_failures)),
-            ("auth.throttle_address_failures", u64::from(auth.throttle_address_failures)),
+            (
+                "auth.throttle_login_failures",
+                u64::from(auth.throttle_login_failures),
+            ),
+            (
+                "auth.throttle_address_failures",
+                u64::from(auth.throttle_address_failures),
+            ),
             ("auth.throttle_lockout_s", auth.throttle_lockout_s),
             ("auth.throttle_window_s", auth.throttle_window_s),
             ("server.head_timeout_s", self.server.head_timeout_s),
@@ -563,7 +569,10 @@ mod tests {
         assert!(!s.secure_cookies());
         let s = Settings::load(
             None,
-            env(&[("RESCUEDESK__SERVER__PUBLIC_URL", "https://rescue.example.cn")]),
+            env(&[(
+                "RESCUEDESK__SERVER__PUBLIC_URL",
+                "https://rescue.example.cn",
+            )]),
         )
         .unwrap();
         assert!(!s.auth.cookie_secure);
@@ -572,14 +581,26 @@ mod tests {
 
     #[test]
     fn throttle_limits_are_checked() {
-        let err = Settings::load(None, env(&[("RESCUEDESK__AUTH__THROTTLE_LOGIN_FAILURES", "0")]))
-            .unwrap_err();
-        assert!(err.to_string().contains("auth.throttle_login_failures"), "{err}");
-        let err = Settings::load(None, env(&[("RESCUEDESK__AUTH__THROTTLE_LOCKOUT_MAX_S", "1")]))
-            .unwrap_err();
-        assert!(err.to_string().contains("auth.throttle_lockout_max_s"), "{err}");
-        let err = Settings::load(None, env(&[("RESCUEDESK__SERVER__BODY_TIMEOUT_S", "0")]))
-            .unwrap_err();
+        let err = Settings::load(
+            None,
+            env(&[("RESCUEDESK__AUTH__THROTTLE_LOGIN_FAILURES", "0")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("auth.throttle_login_failures"),
+            "{err}"
+        );
+        let err = Settings::load(
+            None,
+            env(&[("RESCUEDESK__AUTH__THROTTLE_LOCKOUT_MAX_S", "1")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("auth.throttle_lockout_max_s"),
+            "{err}"
+        );
+        let err =
+            Settings::load(None, env(&[("RESCUEDESK__SERVER__BODY_TIMEOUT_S", "0")])).unwrap_err();
         assert!(err.to_string().contains("server.body_timeout_s"), "{err}");
     }
 

@@ -216,7 +216,10 @@ async fn body_timeout<B: MessageBody + 'static>(
         .app_data::<web::Data<AppState>>()
         .map(|s| Duration::from_secs(s.settings.server.body_timeout_s));
     let (true, Some(limit)) = (has_body, limit) else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     };
     let expired = Rc::new(Cell::new(false));
     let inner = req.take_payload();
@@ -286,10 +289,13 @@ mod tests {
                 .route("/tickets", web::get().to(signed_out)),
         )
         .await;
-        let res = test::call_service(&app, test::TestRequest::get().uri("/tickets").to_request())
-            .await;
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/tickets").to_request()).await;
         assert_eq!(res.status().as_u16(), 303);
-        assert_eq!(res.headers().get(header::LOCATION).unwrap(), "/login?next=/tickets");
+        assert_eq!(
+            res.headers().get(header::LOCATION).unwrap(),
+            "/login?next=/tickets"
+        );
         // tracing-actix-web logs at ERROR exactly the responses that carry an error.
         assert!(res.response().error().is_none(), "no error attached");
         assert!(res.headers().contains_key("content-security-policy"));

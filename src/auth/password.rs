@@ -214,7 +214,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn verify_goes_through_the_pool() {
         let h = hash_password("correct horse").unwrap();
-        assert!(verify("correct horse".into(), Some(h.clone())).await.unwrap());
+        assert!(verify("correct horse".into(), Some(h.clone()))
+            .await
+            .unwrap());
         assert!(!verify("wrong horse".into(), Some(h)).await.unwrap());
         assert!(!verify("correct horse".into(), None).await.unwrap());
     }
@@ -229,10 +231,7 @@ mod tests {
                 let threads = Arc::clone(&threads);
                 tokio::spawn(async move {
                     pool.run(move || {
-                        threads
-                            .lock()
-                            .unwrap()
-                            .insert(std::thread::current().id());
+                        threads.lock().unwrap().insert(std::thread::current().id());
                         std::thread::sleep(Duration::from_millis(20));
                     })
                     .await

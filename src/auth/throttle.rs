@@ -267,7 +267,11 @@ mod tests {
         let t = SignInThrottle::new(rules());
         let t0 = Instant::now();
         for n in 0..1000 {
-            t.failed(&format!("made-up-{n}"), &format!("10.0.{}.{}", n / 256, n % 256), t0);
+            t.failed(
+                &format!("made-up-{n}"),
+                &format!("10.0.{}.{}", n / 256, n % 256),
+                t0,
+            );
         }
         assert!(t.len() <= 100, "{} entries", t.len());
     }

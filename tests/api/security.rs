@@ -71,7 +71,11 @@ async fn throttle_body(backend: Backend) {
     }
     assert_eq!(audit_count(&app, "user.sign_in_locked"), 0);
     let res = try_sign_in(&app, &c, "hz.agent", "wrong-password", "/tickets").await;
-    assert_eq!(res.status().as_u16(), 429, "the fifth failure locks the login");
+    assert_eq!(
+        res.status().as_u16(),
+        429,
+        "the fifth failure locks the login"
+    );
     let wait: u64 = res.headers()[RETRY_AFTER]
         .to_str()
         .unwrap()
