@@ -129,6 +129,9 @@ pub struct ServerSettings {
     pub public_url: String,
     pub body_limit_kb: usize,
     pub workers: usize,
+    pub head_timeout_s: u64,
+    pub body_timeout_s: u64,
+    pub disconnect_timeout_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -145,6 +148,14 @@ pub struct DatabaseSettings {
 pub struct AuthSettings {
     pub session_hours: u32,
     pub cookie_secure: bool,
+    pub throttle_login_failures: u32,
+    pub throttle_address_failures: u32,
+    pub throttle_lockout_s: u64,
+    pub throttle_lockout_max_s: u64,
+    pub throttle_window_s: u64,
+    pub throttle_max_entries: usize,
+    pub trust_forwarded_for: bool,
+    pub hash_threads: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -279,6 +290,37 @@ impl Settings {
         if self.auth.session_hours == 0 {
             return Err(bad("auth.session_hours", "must be at least 1"));
         }
+        let auth = &self.auth;
+        for (key, value) in [
+            (
+                "auth.throttle_login_failures",
+                u64::from(auth.throttle_login_failures),
+            ),
+            (
+                "auth.throttle_address_failures",
+                u64::from(auth.throttle_address_failures),
+            ),
+            ("auth.throttle_lockout_s", auth.throttle_lockout_s),
+            ("auth.throttle_window_s", auth.throttle_window_s),
+            ("server.head_timeout_s", self.server.head_timeout_s),
+            ("server.body_timeout_s", self.server.body_timeout_s),
+        ] {
+            if value == 0 {
+                return Err(bad(key, "must be at least 1"));
+            }
+        }
+        if auth.throttle_lockout_max_s < auth.throttle_lockout_s {
+            return Err(bad(
+                "auth.throttle_lockout_max_s",
+                "must be at least auth.throttle_lockout_s",
+            ));
+        }
+        if auth.throttle_max_entries < 100 {
+            return Err(bad("auth.throttle_max_entries", "must be at least 100"));
+        }
+        if auth.hash_threads > 64 {
+            return Err(bad("auth.hash_threads", "must be between 0 and 64"));
+        }
         let sms = &self.sms;
         let missing = |key: &str, value: &str| {
             value
@@ -326,6 +368,17 @@ impl Settings {
             return Err(bad("demo.password", "must have at least 8 characters"));
         }
         Ok(())
+    }
+
+    /// Cookies carry `Secure` when the flag says so or when users reach us over HTTPS anyway.
+    pub fn secure_cookies(&self) -> bool {
+        self.auth.cookie_secure
+            || self
+                .server
+                .public_url
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("https://")
     }
 
     /// Base URL for links in messages.
@@ -508,6 +561,47 @@ mod tests {
         let s = Settings::load(Some(&path), env(&[])).unwrap();
         assert!(s.auth.cookie_secure);
         assert_eq!(s.log.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert!(!s.secure_cookies());
+        let s = Settings::load(
+            None,
+            env(&[(
+                "RESCUEDESK__SERVER__PUBLIC_URL",
+                "https://rescue.example.cn",
+            )]),
+        )
+        .unwrap();
+        assert!(!s.auth.cookie_secure);
+        assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn throttle_limits_are_checked() {
+        let err = Settings::load(
+            None,
+            env(&[("RESCUEDESK__AUTH__THROTTLE_LOGIN_FAILURES", "0")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("auth.throttle_login_failures"),
+            "{err}"
+        );
+        let err = Settings::load(
+            None,
+            env(&[("RESCUEDESK__AUTH__THROTTLE_LOCKOUT_MAX_S", "1")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("auth.throttle_lockout_max_s"),
+            "{err}"
+        );
+        let err =
+            Settings::load(None, env(&[("RESCUEDESK__SERVER__BODY_TIMEOUT_S", "0")])).unwrap_err();
+        assert!(err.to_string().contains("server.body_timeout_s"), "{err}");
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// An import would take `dangerous_goods` or `monitored` off parts and that was not confirmed.
     SafetyDowngradeUnconfirmed,
+    TooManyAttempts,
+    RequestTimeout,
     Unavailable,
     Internal,
 }
@@ -62,6 +64,8 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::SafetyDowngradeUnconfirmed => "safety_downgrade_unconfirmed",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -90,6 +94,8 @@ impl ErrorCode {
             }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -104,6 +110,8 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     pub fields: FieldErrors,
+    /// Seconds after which a refused request may be tried again (`Retry-After`).
+    pub retry_after_s: Option<u64>,
 }
 
 /// The JSON body of every error response.
@@ -124,7 +132,13 @@ impl AppError {
             code,
             message: message.into(),
             fields: FieldErrors::new(),
+            retry_after_s: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
     }
 
     pub fn validation(fields: FieldErrors) -> Self {
@@ -133,6 +147,7 @@ impl AppError {
             code: ErrorCode::ValidationFailed,
             message: format!("有 {n} 项填写有误 / {n} field(s) need correcting"),
             fields,
+            retry_after_s: None,
         }
     }
 
@@ -199,7 +214,11 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(self.body())
+        let mut res = HttpResponse::build(self.status_code());
+        if let Some(s) = self.retry_after_s {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, s.to_string()));
+        }
+        res.json(self.body())
     }
 }
 

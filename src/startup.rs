@@ -1,17 +1,28 @@
 //! Builds the HTTP server from settings: database, migrations, routes, middleware; port 0 in tests.
 
+use std::cell::Cell;
+use std::future::Future;
 use std::net::TcpListener;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, Server, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpMessage, HttpServer};
+use actix_web::web::Bytes;
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer, ResponseError};
+use futures_util::Stream;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::identity::TokenStamps;
 use crate::auth::links::LinkSigner;
+use crate::auth::throttle::{SignInThrottle, ThrottleRules};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::services::notify::Notifier;
@@ -27,6 +38,17 @@ pub struct AppState {
     pub notifier: Notifier,
     /// Which channels go to the built-in viewer: decides who may read link codes.
     pub viewer: crate::services::outbox::ViewerChannels,
+    /// Failed sign-ins per login and client address (this node's memory).
+    pub throttle: SignInThrottle,
+    /// When this node last stamped each bearer token's last use.
+    pub token_stamps: TokenStamps,
+}
+
+impl AppState {
+    /// `Secure` on our cookies: set by the flag, or because users reach us over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.settings.secure_cookies()
+    }
 }
 
 pub struct Application {
@@ -60,7 +82,10 @@ impl Application {
             customer_hours: settings.links.customer_hours,
             utc_offset_hours: settings.tickets.utc_offset_hours,
         };
+        crate::auth::password::init_pool(settings.auth.hash_threads);
         let state = web::Data::new(AppState {
+            throttle: SignInThrottle::new(ThrottleRules::from_settings(&settings.auth)),
+            token_stamps: TokenStamps::default(),
             notifier,
             viewer: crate::services::outbox::ViewerChannels::from_settings(&settings),
             public_url: settings.public_url(port),
@@ -75,6 +100,7 @@ impl Application {
         let openapi = crate::api::ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(body_timeout))
                 .wrap(from_fn(response_headers))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
@@ -88,6 +114,9 @@ impl Application {
                 .configure(crate::api::configure)
                 .configure(crate::web::configure)
         })
+        // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.
+        .client_request_timeout(Duration::from_secs(settings.server.head_timeout_s))
+        .client_disconnect_timeout(Duration::from_secs(settings.server.disconnect_timeout_s))
         .listen(listener)?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
@@ -107,13 +136,30 @@ impl Application {
     }
 }
 
+/// Pages: scripts only from our own files (no inline script, no eval), styles only from our
+/// stylesheet, no framing, forms post only to us. htmx is told not to inject its indicator
+/// `<style>` (meta `htmx-config` in base.html), so pages need no 'unsafe-inline' at all.
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'; object-src 'none'";
+
+/// Swagger UI under /api/docs/ only: its scripts are vendored files too (still no inline script;
+/// checked in headless Chromium: the operations render), but it renders markup with style
+/// attributes (its SVGs, syntax highlighting). Rather than audit a third-party bundle for them,
+/// this one path allows inline styles; it shows no user data, and scripts stay locked down.
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'; object-src 'none'";
+
 /// Request id for support calls ("quote this id") and the usual browser hardening.
-async fn response_headers(
+async fn response_headers<B: MessageBody + 'static>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<B>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-    let mut res = next.call(req).await?;
+    let docs = req.path().starts_with("/api/docs");
+    let res = next.call(req).await?;
+    let mut res = sign_in_redirect_is_not_an_error(res);
     let headers = res.headers_mut();
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         headers.insert(HeaderName::from_static("x-request-id"), id);
@@ -122,6 +168,10 @@ async fn response_headers(
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
+        (
+            "content-security-policy",
+            if docs { DOCS_CSP } else { PAGE_CSP },
+        ),
     ] {
         headers.insert(
             HeaderName::from_static(name),
@@ -129,4 +179,129 @@ async fn response_headers(
         );
     }
     Ok(res)
+}
+
+/// A signed-out page request is answered with a redirect to the sign-in page. The extractor gives
+/// it as an `Err` (so handlers need not check), and tracing-actix-web logs every `Err` that is not
+/// a 4xx at ERROR: here the redirect becomes a plain answer, logged at INFO.
+fn sign_in_redirect_is_not_an_error<B>(res: ServiceResponse<B>) -> ServiceResponse<EitherBody<B>> {
+    let redirect = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<crate::web::PageError>())
+        .filter(|e| matches!(e, crate::web::PageError::SignIn { .. }))
+        .map(|e| {
+            tracing::info!(path = %res.request().path(), "signed out: redirected to sign-in");
+            e.error_response()
+        });
+    match redirect {
+        Some(fresh) => {
+            let (req, _) = res.into_parts();
+            ServiceResponse::new(req, fresh).map_into_right_body()
+        }
+        None => res.map_into_left_body(),
+    }
+}
+
+/// Times the body of every request that has one: it must arrive within
+/// `server.body_timeout_s` after the head (actix times only the head). A stalled body is answered
+/// `408` and the connection closed, so slow or idle uploads cannot hold connections open.
+async fn body_timeout<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let has_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| Duration::from_secs(s.settings.server.body_timeout_s));
+    let (true, Some(limit)) = (has_body, limit) else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    let expired = Rc::new(Cell::new(false));
+    let inner = req.take_payload();
+    let timed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(TimedPayload {
+        inner,
+        deadline: Box::pin(tokio::time::sleep(limit)),
+        expired: Rc::clone(&expired),
+    });
+    req.set_payload(Payload::from(timed));
+    // (The request must not be cloned before routing, which needs it unshared.)
+    let res = next.call(req).await?;
+    if !expired.get() {
+        return Ok(res.map_into_left_body());
+    }
+    let (http_req, _) = res.into_parts();
+    tracing::info!(path = %http_req.path(), limit_s = limit.as_secs(), "request body timed out");
+    let err = crate::error::AppError::new(
+        crate::error::ErrorCode::RequestTimeout,
+        "请求内容未在时限内传完 / The request body did not arrive in time",
+    );
+    let mut res = HttpResponse::RequestTimeout();
+    res.force_close();
+    Ok(ServiceResponse::new(http_req, res.json(err.body())).map_into_right_body())
+}
+
+/// A request body that fails with a timeout once its deadline passes.
+struct TimedPayload {
+    inner: Payload,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    expired: Rc<Cell<bool>>,
+}
+
+impl Stream for TimedPayload {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Poll::Ready(item) = Pin::new(&mut self.inner).poll_next(cx) {
+            return Poll::Ready(item);
+        }
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            self.expired.set(true);
+            return Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "request body timed out",
+            )))));
+        }
+        Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test;
+
+    async fn signed_out() -> Result<HttpResponse, crate::web::PageError> {
+        Err(crate::web::PageError::SignIn {
+            next: "/tickets".into(),
+        })
+    }
+
+    #[actix_web::test]
+    async fn sign_in_redirect_is_an_answer_not_an_error() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(response_headers))
+                .route("/tickets", web::get().to(signed_out)),
+        )
+        .await;
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/tickets").to_request()).await;
+        assert_eq!(res.status().as_u16(), 303);
+        assert_eq!(
+            res.headers().get(header::LOCATION).unwrap(),
+            "/login?next=/tickets"
+        );
+        // tracing-actix-web logs at ERROR exactly the responses that carry an error.
+        assert!(res.response().error().is_none(), "no error attached");
+        assert!(res.headers().contains_key("content-security-policy"));
+    }
 }

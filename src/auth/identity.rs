@@ -83,18 +83,70 @@ impl FromRequest for ApiUser {
             let state = state.ok_or_else(|| AppError::internal("AppState missing"))?;
             let token = token.ok_or_else(AppError::unauthenticated)?;
             let hash = super::secret::token_hash(&token);
-            let identity = state
+            let lookup = hash.clone();
+            // A read: a request never waits for the writer (an import may hold it for seconds).
+            let found = state
                 .db
-                .write(move |conn| crate::repo::users::identity_by_token(conn, &hash))
+                .read(move |conn| crate::repo::users::token_user(conn, &lookup))
                 .await?;
-            identity.map(ApiUser).ok_or_else(|| {
-                AppError::new(
+            let Some((identity, last_used)) = found else {
+                return Err(AppError::new(
                     crate::error::ErrorCode::Unauthenticated,
                     "令牌无效或已撤销 / Token unknown or revoked",
-                )
-            })
+                ));
+            };
+            stamp_last_use(&state, hash, last_used);
+            Ok(ApiUser(identity))
         })
     }
+}
+
+/// How stale a token's last-used time may get: it is written at most this often.
+pub const TOKEN_STAMP_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// Tokens this node has stamped lately, so that a burst of requests (while the writer is busy)
+/// queues one stamp, not one per request.
+#[derive(Default)]
+pub struct TokenStamps(std::sync::Mutex<std::collections::HashMap<String, chrono::NaiveDateTime>>);
+
+impl TokenStamps {
+    /// True when this node should stamp the token now (and notes that it does).
+    fn claim(&self, hash: &str, now: chrono::NaiveDateTime) -> bool {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(hash).is_some_and(|t| now - *t < TOKEN_STAMP_EVERY) {
+            return false;
+        }
+        // Forget old claims now and then: there are few tokens, but keep it bounded anyway.
+        if map.len() >= 1024 {
+            map.retain(|_, t| now - *t < TOKEN_STAMP_EVERY);
+        }
+        map.insert(hash.to_owned(), now);
+        true
+    }
+}
+
+/// Writes the token's last use when the stored one is over a minute old, in a task of its own:
+/// the answer does not wait for it.
+fn stamp_last_use(
+    state: &web::Data<AppState>,
+    hash: String,
+    last_used: Option<chrono::NaiveDateTime>,
+) {
+    let now = crate::repo::now();
+    let stale_before = now - TOKEN_STAMP_EVERY;
+    if last_used.is_some_and(|t| t >= stale_before) || !state.token_stamps.claim(&hash, now) {
+        return;
+    }
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        let result = state
+            .db
+            .write(move |conn| crate::repo::users::stamp_token(conn, &hash, now, stale_before))
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not stamp a token's last use");
+        }
+    });
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

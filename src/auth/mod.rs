@@ -4,5 +4,6 @@ pub mod identity;
 pub mod links;
 pub mod password;
 pub mod secret;
+pub mod throttle;
 
 pub use identity::{ApiUser, Identity};

@@ -178,24 +178,44 @@ pub fn insert_token(
     Ok(())
 }
 
-/// Resolves a bearer token and stamps its last use.
-pub fn identity_by_token(
+/// A live token's user and when it was last used (None: never). Reads only: the caller stamps
+/// the use separately, at most once a minute (see `stamp_token`).
+pub fn token_user(
     conn: &mut AnyConnection,
     token_hash: &str,
-) -> Result<Option<Identity>, AppError> {
-    let user_id: Option<String> = api_tokens::table
+) -> Result<Option<(Identity, Option<NaiveDateTime>)>, AppError> {
+    let row: Option<(String, Option<NaiveDateTime>)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select(api_tokens::user_id)
+        .select((api_tokens::user_id, api_tokens::last_used_at))
         .first(conn)
         .optional()?;
-    let Some(user_id) = user_id else {
+    let Some((user_id, last_used)) = row else {
         return Ok(None);
     };
-    diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
-        .set(api_tokens::last_used_at.eq(super::now()))
-        .execute(conn)?;
-    identity(conn, &user_id)
+    Ok(identity(conn, &user_id)?.map(|i| (i, last_used)))
+}
+
+/// Stamps a token's last use unless it was stamped since `stale_before` (another node, or an
+/// earlier request, may have done it meanwhile): one write a minute per token at most.
+pub fn stamp_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+    stale_before: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(
+                api_tokens::last_used_at
+                    .is_null()
+                    .or(api_tokens::last_used_at.lt(stale_before)),
+            ),
+    )
+    .set(api_tokens::last_used_at.eq(now))
+    .execute(conn)?;
+    Ok(())
 }
 
 pub fn insert_session(

@@ -1,8 +1,12 @@
 //! Staff accounts: creating users, API tokens, and signing in and out of pages.
 
+use std::time::Instant;
+
 use chrono::Duration;
 
+use crate::auth::throttle::{Lockout, SignInThrottle};
 use crate::auth::{password, secret, Identity};
+use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::role::Role;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -169,40 +173,59 @@ pub struct NewSession {
     pub identity: Identity,
 }
 
+/// One try at the sign-in form: the login and password typed, and where it came from.
+pub struct SignInAttempt {
+    pub login: String,
+    pub password: String,
+    /// The client address that throttling counts failures against.
+    pub client: String,
+}
+
 pub async fn sign_in(
     db: &Db,
-    login: String,
-    password_text: String,
-    session_hours: u32,
+    throttle: &SignInThrottle,
+    settings: &Settings,
+    attempt: SignInAttempt,
 ) -> Result<NewSession, AppError> {
-    let login = login.trim().to_ascii_lowercase();
+    let login = attempt.login.trim().to_ascii_lowercase();
+    let client = attempt.client;
+    // A locked login or address is refused before any hashing: throttling also spares the CPU.
+    if let Err(wait) = throttle.check(&login, &client, Instant::now()) {
+        tracing::info!(%login, %client, wait_s = wait.as_secs(), "sign-in refused: locked out");
+        return Err(too_many_attempts(wait, settings.tickets.utc_offset_hours));
+    }
     let lookup = login.clone();
     let found = db
         .read(move |conn| repo::credentials(conn, &lookup))
         .await?;
     // Verify against a dummy hash for unknown logins: same time, no user enumeration.
     let (user_id, stored) = match found {
-        Some((id, hash)) => (Some(id), hash),
-        None => (None, password::dummy_hash().to_owned()),
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
     };
-    let ok =
-        tokio::task::spawn_blocking(move || password::verify_password(&password_text, &stored))
-            .await
-            .map_err(AppError::internal)?;
+    let ok = password::verify(attempt.password, stored).await?;
     let user_id = match (ok, user_id) {
         (true, Some(id)) => id,
-        _ => {
-            tracing::info!(%login, "sign-in refused");
+        (_, user_id) => {
+            tracing::info!(%login, %client, "sign-in refused");
+            if let Some(lock) = throttle.failed(&login, &client, Instant::now()) {
+                record_lockout(db, &login, user_id, &client, &lock).await?;
+                return Err(too_many_attempts(
+                    lock.retry_after,
+                    settings.tickets.utc_offset_hours,
+                ));
+            }
             return Err(AppError::new(
                 ErrorCode::InvalidCredentials,
                 "登录名或密码错误 / Wrong login or password",
             ));
         }
     };
+    throttle.succeeded(&login);
     let cookie_value = secret::random_token();
     let id_hash = secret::token_hash(&cookie_value);
     let csrf = secret::random_token();
-    let expires = crate::repo::now() + Duration::hours(i64::from(session_hours));
+    let expires = crate::repo::now() + Duration::hours(i64::from(settings.auth.session_hours));
     let identity = db
         .write(move |conn| {
             repo::insert_session(conn, &id_hash, &user_id, &csrf, expires)?;
@@ -224,6 +247,63 @@ pub async fn sign_in(
         cookie_value,
         identity,
     })
+}
+
+/// The start of a lock-out goes into the audit trail (once per lock-out, not per refused try,
+/// so a flood of attempts cannot flood the table).
+async fn record_lockout(
+    db: &Db,
+    login: &str,
+    user_id: Option<String>,
+    client: &str,
+    lock: &Lockout,
+) -> Result<(), AppError> {
+    tracing::warn!(%login, %client, scope = lock.scope.as_str(), failures = lock.failures,
+        lock_s = lock.retry_after.as_secs(), "sign-in locked out after repeated failures");
+    let data = serde_json::json!({
+        "login": login,
+        "client": client,
+        "scope": lock.scope.as_str(),
+        "failures": lock.failures,
+        "locked_s": lock.retry_after.as_secs(),
+    });
+    let entity_id = user_id.unwrap_or_else(|| login.to_owned());
+    db.write(move |conn| {
+        audit::append(
+            conn,
+            NewAuditEvent {
+                entity: "user",
+                entity_id: &entity_id,
+                action: "user.sign_in_locked",
+                data: Some(data),
+                ..Default::default()
+            },
+        )
+    })
+    .await
+}
+
+/// 429 with `Retry-After`, and a message that says when to try again (local time and minutes).
+fn too_many_attempts(wait: std::time::Duration, utc_offset_hours: i32) -> AppError {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let secs = secs.max(1);
+    let at = chrono::Utc::now()
+        + Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2_000))
+        + Duration::hours(i64::from(utc_offset_hours));
+    let at = at.format("%H:%M");
+    let (zh, en) = if secs < 60 {
+        (format!("{secs} 秒"), format!("{secs} s"))
+    } else {
+        let min = secs.div_ceil(60);
+        (format!("{min} 分钟"), format!("{min} min"))
+    };
+    AppError::new(
+        ErrorCode::TooManyAttempts,
+        format!(
+            "登录失败次数过多，请于 {at} 后再试（约 {zh}）/ Too many failed sign-ins; try again after {at} (in about {en})"
+        ),
+    )
+    .with_retry_after(secs)
 }
 
 pub async fn sign_out(db: &Db, cookie_value: &str) -> Result<(), AppError> {

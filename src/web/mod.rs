@@ -191,9 +191,39 @@ pub fn url_encode(s: &str) -> String {
 /// A local path only: `next` must never send a user to another site after sign-in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if is_local_path(n) => n.to_owned(),
         _ => "/tickets".to_owned(),
     }
+}
+
+/// A path on this site. Browsers drop tabs and newlines from a URL and read `\` as `/`, so
+/// `/\t/evil.example` is `//evil.example`: another site. Hence no control character, whitespace
+/// or backslash anywhere and no second `/` at the start, in the text and in what it
+/// percent-decodes to (a few rounds, for double encoding). CR/LF refused here also never reach
+/// the `Location` header (which they would break).
+fn is_local_path(next: &str) -> bool {
+    if next.len() > 2048 {
+        return false;
+    }
+    let mut text = std::borrow::Cow::Borrowed(next);
+    for _ in 0..4 {
+        if !text.starts_with('/')
+            || text.starts_with("//")
+            || text
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        {
+            return false;
+        }
+        let decoded = percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .into_owned();
+        if decoded == text {
+            return true;
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
+    false
 }
 
 #[cfg(test)]
@@ -206,6 +236,39 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/tickets");
         assert_eq!(safe_next(Some("https://evil.example")), "/tickets");
         assert_eq!(safe_next(None), "/tickets");
+    }
+
+    #[test]
+    fn next_refuses_what_browsers_turn_into_another_site() {
+        for bad in [
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/\\evil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%252F/evil.example",
+            "/\n/evil.example",
+            "/tickets\r\nSet-Cookie: x=1",
+            "/tickets%0D%0ASet-Cookie:%20x=1",
+            "/ /evil.example",
+            "/%20/evil.example",
+            "/\u{0}x",
+            "/\u{2028}/evil.example",
+            "tickets",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/tickets", "{bad:?}");
+        }
+        for good in [
+            "/tickets/0194a2b3-0c1d-7e8f-9a0b-1c2d3e4f5a6b",
+            "/tickets?plate=%E6%B5%99A&page=2",
+            "/tickets?q=100%25",
+            "/jobs",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
     }
 
     #[test]

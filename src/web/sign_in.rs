@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::session::{cookie, request_locale, Chrome, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use super::{html, redirect, safe_next, PageError};
 use crate::auth::secret;
+use crate::services::users::SignInAttempt;
 use crate::startup::AppState;
 use crate::web::i18n::{Locale, LANG_COOKIE};
 
@@ -60,9 +61,29 @@ fn login_page(
     res
 }
 
+/// Secure cookies when the flag is set or `server.public_url` is https.
 fn secure_cookies(req: &HttpRequest) -> bool {
     req.app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.settings.auth.cookie_secure)
+        .is_some_and(|s| s.secure_cookies())
+}
+
+/// The address failed sign-ins are counted against: the peer, or behind a proxy we were told to
+/// trust, the last X-Forwarded-For entry (the one that proxy added; earlier ones are the
+/// client's own say).
+fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    match forwarded {
+        Some(addr) => addr.to_owned(),
+        None => req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    }
 }
 
 pub async fn form(req: HttpRequest, q: web::Query<NextQuery>) -> HttpResponse {
@@ -97,13 +118,13 @@ pub async fn submit(
             Some(msg.into()),
         );
     }
-    match crate::services::users::sign_in(
-        &state.db,
-        form.login.clone(),
-        form.password,
-        state.settings.auth.session_hours,
-    )
-    .await
+    let attempt = SignInAttempt {
+        login: form.login.clone(),
+        password: form.password,
+        client: client_address(&req, state.settings.auth.trust_forwarded_for),
+    };
+    match crate::services::users::sign_in(&state.db, &state.throttle, &state.settings, attempt)
+        .await
     {
         Ok(session) => {
             let mut res = redirect(&next);
@@ -111,7 +132,7 @@ pub async fn submit(
             let _ = res.add_cookie(&cookie(
                 SESSION_COOKIE,
                 session.cookie_value,
-                state.settings.auth.cookie_secure,
+                state.secure_cookies(),
                 hours,
             ));
             let _ =
@@ -120,13 +141,20 @@ pub async fn submit(
         }
         Err(e) => {
             let status = e.code.status();
-            login_page(
+            let mut res = login_page(
                 &req,
                 status,
                 next,
                 form.login,
                 Some(locale.pick(&e.message).to_owned()),
-            )
+            );
+            if let Some(secs) = e.retry_after_s {
+                res.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from(secs),
+                );
+            }
+            res
         }
     }
 }

@@ -107,17 +107,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_configured(backend, |_| {}).await
+        TestApp::spawn_with(backend, |_| {}).await
     }
 
-    /// Like [`TestApp::spawn`], with settings changed before the server starts.
-    pub async fn spawn_configured(
-        backend: Backend,
-        configure: impl FnOnce(&mut Settings),
-    ) -> TestApp {
+    /// Like `spawn`, with the settings changed first (short timeouts, an https public URL…).
+    pub async fn spawn_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
         let (url, dir) = fresh_database(backend);
         let mut settings = settings_for(&url);
-        configure(&mut settings);
+        change(&mut settings);
         let db = Db::connect(&settings.database).expect("connect");
         db.migrate().expect("migrate");
         let (_hz_dealer, nb_dealer) = seed(&db);

@@ -15,5 +15,6 @@ mod pages;
 mod redaction;
 mod rescue;
 mod rescue_pages;
+mod security;
 mod sourcing;
 mod stock;

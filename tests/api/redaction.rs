@@ -100,7 +100,7 @@ both!(
     configured_provider_body
 );
 async fn configured_provider_body(backend: Backend) {
-    let app = TestApp::spawn_configured(backend, |s| {
+    let app = TestApp::spawn_with(backend, |s| {
         s.sms.provider = rescuedesk::config::SmsProviderKind::Webhook;
         s.sms.webhook_url = "http://127.0.0.1:9/sms".into();
         s.sms.webhook_secret = "s3cret".into();

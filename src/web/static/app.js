@@ -1,4 +1,6 @@
 // RescueDesk page helpers: fill the intake form from a known vehicle, split pasted coordinates, keep Enter from submitting.
+// Every page behaviour lives here (event delegation on data attributes): the pages' CSP allows
+// no inline script or on…= handler.
 (function () {
   "use strict";
 
@@ -105,5 +107,27 @@
       copy.querySelectorAll("input").forEach(function (i) { i.value = ""; });
       last.parentNode.appendChild(copy);
     }
+  });
+})();
+
+// Customer status page: send the phone's position to the crew. The texts come from the button's
+// data-msg-* attributes (in the customer's language): no inline script under the page's CSP.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("#share-location");
+    if (!btn) { return; }
+    var out = document.getElementById("share-result");
+    var msg = btn.dataset;
+    if (!navigator.geolocation) { out.textContent = msg.msgUnsupported; return; }
+    btn.disabled = true; out.textContent = msg.msgFinding;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      fetch(btn.dataset.url, { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy }) })
+        .then(function (r) { out.textContent = r.ok ? msg.msgSent : msg.msgFailed; btn.disabled = false; })
+        .catch(function () { out.textContent = msg.msgFailed; btn.disabled = false; });
+    }, function () { out.textContent = msg.msgDenied; btn.disabled = false; },
+    { enableHighAccuracy: true, timeout: 15000 });
   });
 })();
