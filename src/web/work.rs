@@ -7,12 +7,12 @@ use askama::Template;
 use super::session::{Chrome, WebUser};
 use super::tickets::local;
 use super::{html, OrPage, PageError};
+use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
-use crate::domain::money::Fen;
 use crate::repo::tickets::TicketRecord;
-use crate::web::i18n::Locale;
 use crate::startup::AppState;
+use crate::web::i18n::Locale;
 
 pub struct Queue {
     pub id: &'static str,
@@ -40,12 +40,14 @@ fn waited_text(l: Locale, minutes: i64) -> String {
     let m = minutes.max(0);
     let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
     if d > 0 {
-        l.tr(&format!("{d} 天 {h} 小时"), &format!("{d} d {h} h")).to_owned()
+        l.tr(&format!("{d} 天 {h} 小时"), &format!("{d} d {h} h"))
+            .to_owned()
     } else if h > 0 {
         l.tr(&format!("{h} 小时 {min} 分钟"), &format!("{h} h {min} min"))
             .to_owned()
     } else {
-        l.tr(&format!("{min} 分钟"), &format!("{min} min")).to_owned()
+        l.tr(&format!("{min} 分钟"), &format!("{min} min"))
+            .to_owned()
     }
 }
 
