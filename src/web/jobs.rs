@@ -84,7 +84,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
 
 /// The most urgent job first: response level 1 before 2, then whoever called first.
 fn by_urgency(mut records: Vec<TicketRecord>) -> Vec<TicketRecord> {
-    records.sort_by(|a, b| (a.response_level, a.call_time).cmp(&(b.response_level, b.call_time)));
+    records.sort_by_key(|t| (t.response_level, t.call_time));
     records
 }
 
