@@ -73,3 +73,16 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<Audit
         ))
         .load(conn)?)
 }
+
+/// When the ticket last entered `status` (the director's inbox shows how long a plan waits).
+pub fn entered_status_at(
+    conn: &mut AnyConnection,
+    ticket_id: &str,
+    status: &str,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    Ok(audit_events::table
+        .filter(audit_events::ticket_id.eq(ticket_id))
+        .filter(audit_events::to_status.eq(status))
+        .select(diesel::dsl::max(audit_events::created_at))
+        .first::<Option<NaiveDateTime>>(conn)?)
+}

@@ -84,6 +84,8 @@ pub struct CustomerView {
     /// When the last ordered part is due, if one is on its way (placed or shipped).
     pub parts_expected_at: Option<chrono::NaiveDateTime>,
     pub location_shared: bool,
+    /// The crew has arrived and is still there (also while a mismatch is re-planned).
+    pub crew_on_site: bool,
 }
 
 pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, AppError> {
@@ -117,6 +119,7 @@ pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, A
                 .filter_map(|o| o.eta)
                 .max(),
             location_shared: crate::repo::locations::latest(conn, &t.id)?.is_some(),
+            crew_on_site: t.crew_on_site,
         })
     })
     .await

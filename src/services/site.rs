@@ -223,6 +223,14 @@ pub async fn resolve(
     req: ResolveRequest,
 ) -> Result<(), AppError> {
     workflow::require(actor, Event::Resolve)?;
+    // The ticket's record of the repair: the service manager closes on it and the next
+    // visit reads it, so a rescue is never resolved without saying what was done.
+    if req.work_done.as_deref().is_none_or(|w| w.trim().is_empty()) {
+        return Err(AppError::field(
+            "work_done",
+            "请填写处理情况 / Describe the work done",
+        ));
+    }
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;

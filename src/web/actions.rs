@@ -189,6 +189,8 @@ pub async fn act(
     match result {
         // Post/redirect/get: a reload does not repeat the step.
         Ok(_) if back_to_job => Ok(redirect(&format!("/jobs/{id}"))),
+        // One-click approval from the director's inbox goes back to the inbox.
+        Ok(_) if f.get("back") == "work" => Ok(redirect("/work")),
         Ok(_) => Ok(redirect(&format!("/tickets/{id}"))),
         Err(e) => {
             let status = e.code.status();

@@ -61,7 +61,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
         })
         .await
         .or_page(user.locale)?;
-    let jobs = records
+    let jobs = by_urgency(records)
         .into_iter()
         .map(|t| {
             let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
@@ -80,6 +80,12 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             linked,
         },
     ))
+}
+
+/// The most urgent job first: response level 1 before 2, then whoever called first.
+fn by_urgency(mut records: Vec<TicketRecord>) -> Vec<TicketRecord> {
+    records.sort_by_key(|t| (t.response_level, t.call_time));
+    records
 }
 
 pub struct UsedLine {

@@ -26,7 +26,7 @@ use session::Chrome;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{name}", web::get().to(assets::serve))
-        .route("/", web::get().to(|| async { redirect("/tickets") }))
+        .route("/", web::get().to(home))
         .route("/login", web::get().to(sign_in::form))
         .route("/login", web::post().to(sign_in::submit))
         .route("/logout", web::post().to(sign_in::sign_out))
@@ -72,6 +72,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/import", web::post().to(import_page::submit))
         .route("/jobs/{id}", web::get().to(jobs::show))
         .default_service(web::to(not_found));
+}
+
+/// `/`: each user's own start page (a technician's jobs, the desk for everyone else).
+async fn home(user: session::WebUser) -> HttpResponse {
+    redirect(session::landing_for(&user.identity.roles))
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageError> {

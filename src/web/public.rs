@@ -121,6 +121,103 @@ struct StatusPage {
     arrival: String,
     /// When the part the repair waits for is due (dealer's local time).
     parts_eta: String,
+    parts_eta_shown: bool,
+    /// The "send my location" button: only while the crew is still looking for the car.
+    share: bool,
+    /// The page reloads itself while the rescue goes on, and stops once it is over.
+    refresh: bool,
+}
+
+/// What the customer is told at one step, and what the page offers with it.
+#[derive(Debug, PartialEq)]
+struct CustomerStep {
+    zh: &'static str,
+    en: &'static str,
+    /// The expected arrival means something: the crew has not arrived yet.
+    arrival: bool,
+    share: bool,
+    finished: bool,
+}
+
+/// Says what is true now: a crew that stands at the car is never "on the way", and a
+/// re-plan after a mismatch happens with the crew there.
+fn customer_step(v: &public::CustomerView) -> CustomerStep {
+    use crate::domain::ticket::TicketStatus as S;
+    let going = |zh, en, arrival| CustomerStep {
+        zh,
+        en,
+        arrival,
+        share: true,
+        finished: false,
+    };
+    let there = |zh, en| CustomerStep {
+        zh,
+        en,
+        arrival: false,
+        share: false,
+        finished: false,
+    };
+    let over = |zh, en| CustomerStep {
+        zh,
+        en,
+        arrival: false,
+        share: false,
+        finished: true,
+    };
+    match v.status {
+        S::Resolved | S::Closed => over(
+            "故障已排除，救援完成，感谢您的耐心",
+            "Fixed: the rescue is done. Thank you for your patience",
+        ),
+        S::TowedToWorkshop => over(
+            "车辆已拖回维修站，维修站将与您联系",
+            "Your car has been towed to the workshop; the workshop will contact you",
+        ),
+        S::Cancelled => over("此次救援已取消", "This rescue was cancelled"),
+        S::OnSite => there(
+            "救援人员已到达，正在为您处理",
+            "The crew is with you and working on your car",
+        ),
+        _ if v.crew_on_site => there(
+            "救援人员在您身边，现场情况与预判不同，正在准备修订后的方案",
+            "The crew is with you; the fault differs from what we expected and a revised plan is being prepared",
+        ),
+        S::New => going(
+            "我们已收到您的求助，正在安排",
+            "We have your call and are arranging help",
+            false,
+        ),
+        S::Planning | S::Replanning => going(
+            "技术人员正在为您制定救援方案",
+            "A technician is preparing your rescue plan",
+            false,
+        ),
+        S::AwaitingManagerReview => going(
+            "救援方案正在审核",
+            "Your rescue plan is being checked",
+            false,
+        ),
+        S::AwaitingCustomerConsent => going(
+            "我们将致电您确认救援方案和费用",
+            "We will call you to confirm the plan and its cost",
+            false,
+        ),
+        S::AwaitingDirector => going(
+            "您已同意方案，正在等待最终批准",
+            "You agreed to the plan; it is waiting for final approval",
+            true,
+        ),
+        S::Approved => going(
+            "救援方案已批准，救援人员正在准备出发",
+            "The rescue is approved; the crew is getting ready to leave",
+            true,
+        ),
+        S::Dispatched => going(
+            "救援人员已出发，正在赶往您的位置",
+            "The crew is on the way to you",
+            true,
+        ),
+    }
 }
 
 pub async fn status(
@@ -138,34 +235,8 @@ pub async fn status(
     let v = public::customer_view(&state.db, claims.ticket_id)
         .await
         .map_err(|e| PageError::App(e, locale))?;
-    use crate::domain::ticket::TicketStatus as S;
-    let status_text = match v.status {
-        S::New
-        | S::Planning
-        | S::AwaitingManagerReview
-        | S::AwaitingCustomerConsent
-        | S::AwaitingDirector
-        | S::Replanning => locale.tr("我们正在为您安排救援方案", "We are arranging your rescue"),
-        S::Approved => locale.tr(
-            "救援方案已确定，救援人员正在准备出发",
-            "The rescue is approved; the crew is getting ready",
-        ),
-        S::Dispatched => locale.tr(
-            "救援人员已出发，正在赶往您的位置",
-            "The crew is on the way to you",
-        ),
-        S::OnSite => locale.tr("救援人员已到达现场", "The crew is with you"),
-        S::Resolved | S::Closed => locale.tr(
-            "故障已排除，感谢您的耐心",
-            "Fixed: thank you for your patience",
-        ),
-        S::TowedToWorkshop => locale.tr(
-            "车辆已拖回维修站处理",
-            "Your car is being taken to the workshop",
-        ),
-        S::Cancelled => locale.tr("此次救援已取消", "This rescue was cancelled"),
-    }
-    .to_owned();
+    let step = customer_step(&v);
+    let status_text = locale.tr(step.zh, step.en).to_owned();
     let offset = chrono::Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
     Ok(html(
         StatusCode::OK,
@@ -178,8 +249,12 @@ pub async fn status(
                 .unwrap_or_default(),
             arrival: v
                 .expected_arrival_at
+                .filter(|_| step.arrival)
                 .map(|t| (t + offset).format("%H:%M").to_string())
                 .unwrap_or_default(),
+            parts_eta_shown: !step.finished,
+            share: step.share,
+            refresh: !step.finished,
             status_text,
             code,
             v,

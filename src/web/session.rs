@@ -44,6 +44,7 @@ impl WebUser {
                 .iter()
                 .any(|r| matches!(r, Role::PartsDesk | Role::PartsManager)),
             may_import: self.identity.may(Action::ImportData),
+            may_jobs: self.identity.roles.contains(&Role::Technician),
         }
     }
 
@@ -150,6 +151,8 @@ pub struct Chrome {
     /// Parts desk and parts manager: the parts desk link.
     pub may_parts: bool,
     pub may_import: bool,
+    /// Technicians: the 我的派工单 link.
+    pub may_jobs: bool,
 }
 
 impl Chrome {
@@ -164,6 +167,7 @@ impl Chrome {
             may_outbox: false,
             may_parts: false,
             may_import: false,
+            may_jobs: false,
         }
     }
 
@@ -173,5 +177,51 @@ impl Chrome {
 
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
+    }
+}
+
+/// Where a user starts: a technician and nobody else lands on their jobs (a phone page),
+/// everyone else on the ticket desk.
+pub fn landing_for(roles: &[Role]) -> &'static str {
+    if !roles.is_empty() && roles.iter().all(|r| *r == Role::Technician) {
+        "/jobs"
+    } else if !roles.is_empty() && roles.iter().all(|r| *r == Role::CatalogueAdmin) {
+        // The platform's catalogue admin sees no dealer's tickets: their desk is the import.
+        "/admin/import"
+    } else {
+        "/tickets"
+    }
+}
+
+/// After sign-in: the page asked for, unless it was only the default desk (or `/`), which
+/// a technician's phone cannot use.
+pub fn after_sign_in(roles: &[Role], next: &str) -> String {
+    if next == "/" || next == "/tickets" {
+        landing_for(roles).to_owned()
+    } else {
+        next.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_technicians_land_on_their_jobs() {
+        assert_eq!(landing_for(&[Role::Technician]), "/jobs");
+        assert_eq!(
+            landing_for(&[Role::Technician, Role::WorkshopLead]),
+            "/tickets"
+        );
+        assert_eq!(landing_for(&[Role::CallAgent]), "/tickets");
+        assert_eq!(landing_for(&[]), "/tickets");
+        assert_eq!(after_sign_in(&[Role::Technician], "/tickets"), "/jobs");
+        assert_eq!(after_sign_in(&[Role::Technician], "/jobs/7"), "/jobs/7");
+        assert_eq!(after_sign_in(&[Role::CallAgent], "/"), "/tickets");
+        assert_eq!(
+            after_sign_in(&[Role::CatalogueAdmin], "/tickets"),
+            "/admin/import"
+        );
     }
 }

@@ -127,7 +127,10 @@ pub async fn submit(
         .await
     {
         Ok(session) => {
-            let mut res = redirect(&next);
+            let mut res = redirect(&super::session::after_sign_in(
+                &session.identity.roles,
+                &next,
+            ));
             let hours = i64::from(state.settings.auth.session_hours);
             let _ = res.add_cookie(&cookie(
                 SESSION_COOKIE,

@@ -7,10 +7,12 @@ use askama::Template;
 use super::session::{Chrome, WebUser};
 use super::tickets::local;
 use super::{html, OrPage, PageError};
+use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::repo::tickets::TicketRecord;
 use crate::startup::AppState;
+use crate::web::i18n::Locale;
 
 pub struct Queue {
     pub id: &'static str,
@@ -22,6 +24,54 @@ pub struct QueueRow {
     pub t: TicketRecord,
     pub status_label: String,
     pub call_time: String,
+    /// In the director's inbox: the plan waiting for the signature.
+    pub approval: Option<Waiting>,
+}
+
+/// A plan in the director's inbox: which version, how much, and how long it has waited.
+pub struct Waiting {
+    pub version: i32,
+    pub amount: String,
+    pub waited: String,
+}
+
+/// How long something has waited, as people say it: "1 小时 5 分钟" / "1 h 5 min".
+fn waited_text(l: Locale, minutes: i64) -> String {
+    let m = minutes.max(0);
+    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
+    if d > 0 {
+        l.tr(&format!("{d} 天 {h} 小时"), &format!("{d} d {h} h"))
+            .to_owned()
+    } else if h > 0 {
+        l.tr(&format!("{h} 小时 {min} 分钟"), &format!("{h} h {min} min"))
+            .to_owned()
+    } else {
+        l.tr(&format!("{min} 分钟"), &format!("{min} min"))
+            .to_owned()
+    }
+}
+
+/// The plan and waiting time of each ticket in the director's inbox.
+fn waiting_plans(
+    conn: &mut crate::db::AnyConnection,
+    rows: &[TicketRecord],
+    l: Locale,
+) -> Result<Vec<Option<Waiting>>, crate::error::AppError> {
+    let now = crate::repo::now();
+    rows.iter()
+        .map(|t| {
+            let Some(plan) = crate::repo::plans::current(conn, &t.id)? else {
+                return Ok(None);
+            };
+            let since = crate::repo::audit::entered_status_at(conn, &t.id, "awaiting_director")?
+                .unwrap_or(t.updated_at);
+            Ok(Some(Waiting {
+                version: plan.version,
+                amount: Fen::from_fen(plan.total_fen).to_string(),
+                waited: waited_text(l, (now - since).num_minutes()),
+            }))
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -109,15 +159,25 @@ fn queues_for(
 pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
     let wanted = queues_for(&user.identity.roles);
     let dealer = user.identity.dealer_id.clone();
+    let l = user.locale;
     let lists = {
-        let wanted: Vec<Vec<&'static str>> = wanted.iter().map(|w| w.3.clone()).collect();
+        let wanted: Vec<(&'static str, Vec<&'static str>)> =
+            wanted.iter().map(|w| (w.0, w.3.clone())).collect();
         state
             .db
             .read(move |conn| {
                 wanted
                     .iter()
-                    .map(|states| crate::repo::tickets::in_states(conn, &dealer, states))
-                    .collect::<Result<Vec<_>, _>>()
+                    .map(|(id, states)| {
+                        let rows = crate::repo::tickets::in_states(conn, &dealer, states)?;
+                        let plans = if *id == "approval" {
+                            waiting_plans(conn, &rows, l)?
+                        } else {
+                            rows.iter().map(|_| None).collect()
+                        };
+                        Ok(rows.into_iter().zip(plans).collect::<Vec<_>>())
+                    })
+                    .collect::<Result<Vec<_>, crate::error::AppError>>()
             })
             .await
             .or_page(user.locale)?
@@ -130,11 +190,12 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             title: user.locale.tr(zh, en).to_owned(),
             rows: rows
                 .into_iter()
-                .map(|t| {
+                .map(|(t, approval)| {
                     let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
                     QueueRow {
                         status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
                         call_time: local(&state, &t.call_time),
+                        approval,
                         t,
                     }
                 })

@@ -12,6 +12,7 @@ mod listing;
 mod migrations;
 mod outbox;
 mod pages;
+mod phone_pages;
 mod redaction;
 mod rescue;
 mod rescue_pages;

@@ -507,7 +507,7 @@ async fn mismatch_body(backend: Backend) {
         &app,
         &c.tech,
         t("/resolve"),
-        json!({"parts_used": [{"part_id": "fuse", "quantity": 1}]}),
+        json!({"work_done": "更换起动机保险丝", "parts_used": [{"part_id": "fuse", "quantity": 1}]}),
     )
     .await;
     assert_eq!(
@@ -710,7 +710,7 @@ async fn order_body(backend: Backend) {
     )
     .await;
     expect_409(&c.tech, "/arrive", json!({})).await;
-    expect_409(&c.tech, "/resolve", json!({})).await;
+    expect_409(&c.tech, "/resolve", json!({"work_done": "x"})).await;
     ok(&app, &c.tech, t("/depart"), json!({})).await;
     expect_409(&c.agent, "/cancel", json!({"reason": "客户已自行解决"})).await;
     let (status, _) = app.put(&c.workshop, &t("/plan"), &plan_body()).await;

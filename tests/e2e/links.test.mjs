@@ -329,6 +329,8 @@ test('job link: a technician without a sign-in works the job on a phone, ack →
     await resolve.locator('textarea[name=work_done]').fill('蓄电池亏电，已更换新蓄电池，车辆启动正常。');
     await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
     await screenshot(phone, 'job-link-phone.png');
+    // Resolving asks for confirmation (data-confirm): accept it.
+    phone.once('dialog', (d) => d.accept());
     await job.tap('resolve', 'resolving');
     await job.expect('resolved', []);
     assert.equal((await phone.context().cookies()).length, 0, 'the link pages set no sign-in cookie');

@@ -399,6 +399,8 @@ async function technicianFitsItAndResolves(as, ticket, plan, job) {
   await resolve.locator('textarea[name=work_done]').fill('蓄电池静态电压 10.2V，已更换宁波/绍兴店调来的 EFB 蓄电池，启停功能正常。');
   await used.fill('1');
   await screenshot(page, 'parts-job-phone.png');
+  // Resolving asks for confirmation (data-confirm): accept it.
+  page.once('dialog', (d) => d.accept());
   await press(page, page.locator('button#resolve'), 'resolving');
   await expectJobStatus(page, 'resolved');
   // The technician has no parts desk: no link, and the page itself is refused.

@@ -431,6 +431,8 @@ async function technicianDoesTheJob(as, ticket, plan) {
   await resolve.locator('textarea[name=work_done]').fill('蓄电池电压 9.8V，已更换新蓄电池，充电系统正常，车辆启动正常。');
   await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
   await screenshot(page, 'job-phone.png');
+  // Resolving asks for confirmation (data-confirm): accept it.
+  page.once('dialog', (d) => d.accept());
   await step('resolve', 'resolving');
   await expectButtons('resolved', { shown: [], hidden: ['ack', 'depart', 'arrive', 'resolve', 'mismatch', 'tow'] });
 }

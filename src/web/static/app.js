@@ -108,6 +108,13 @@
       last.parentNode.appendChild(copy);
     }
   });
+  // A form with data-confirm (resolving a rescue) asks once more before it goes: a step that
+  // cannot be undone from the phone. A listener, not an inline handler, so the CSP holds.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form || !form.dataset || !form.dataset.confirm) { return; }
+    if (!window.confirm(form.dataset.confirm)) { ev.preventDefault(); }
+  });
 })();
 
 // Customer status page: send the phone's position to the crew. The texts come from the button's
