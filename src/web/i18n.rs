@@ -37,6 +37,16 @@ impl Locale {
     }
 
     /// Messages from the domain are "中文 / English"; show the half in this language.
+    /// A technician's skill or grade code in this language. The demo's tables are the one list
+    /// of known codes; a code they do not know is shown as stored.
+    pub fn staff_label(self, code: &str) -> &str {
+        crate::demo::SKILLS
+            .iter()
+            .chain(crate::demo::GRADES)
+            .find(|(c, _, _)| *c == code)
+            .map_or(code, |(_, zh, en)| self.tr(zh, en))
+    }
+
     pub fn pick(self, bilingual: &str) -> &str {
         match bilingual.split_once(" / ") {
             Some((zh, en)) => self.tr(zh.trim(), en.trim()),

@@ -43,6 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{id}/plan", web::get().to(plan_editor::edit))
         .route("/tickets/{id}/plan", web::post().to(plan_editor::save))
         .route(
+            "/tickets/{id}/plan/submit",
+            web::post().to(plan_editor::submit),
+        )
+        .route(
             "/tickets/{id}/plan/preview",
             web::post().to(plan_editor::preview),
         )
