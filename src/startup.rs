@@ -75,6 +75,7 @@ impl Application {
         let openapi = crate::api::ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::error_chrome))
                 .wrap(from_fn(response_headers))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

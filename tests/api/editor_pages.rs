@@ -210,3 +210,93 @@ async fn ranking_body(backend: Backend) {
     let html = get(&workshop, &app, &format!("/tickets/{id}/plan/parts?q={q}")).await;
     assert!(html.contains("must be sourced, earliest"), "{html}");
 }
+
+both!(pages_speak_the_pages_language, language_body);
+async fn language_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, _) = new_ticket(&app, &intake_body()).await;
+    let workshop = signed_in(&app, "hz.workshop").await;
+    let editor = get(&workshop, &app, &format!("/tickets/{id}/plan")).await;
+    let csrf = csrf_of(&editor);
+    let mut f = form(&csrf, "30");
+    f.retain(|(k, _)| *k != "special_notes");
+    f.push(("special_notes", "带两块备用电池"));
+    let res = workshop
+        .post(app.url(&format!("/tickets/{id}/plan")))
+        .form(&f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+
+    // The workshop lead's steps (edit, submit) live in the plan card: no empty step box.
+    let zh = get(&workshop, &app, &format!("/tickets/{id}")).await;
+    assert!(zh.contains("id=\"submit-plan\""));
+    assert!(!zh.contains("id=\"actions\""), "no empty 待您处理 box");
+    let agent = signed_in(&app, "hz.director").await;
+    let director = get(&agent, &app, &format!("/tickets/{id}")).await;
+    assert!(
+        !director.contains("id=\"actions\""),
+        "nothing to do, no box"
+    );
+
+    workshop.get(app.url("/lang/en")).send().await.unwrap();
+    let en = get(&workshop, &app, &format!("/tickets/{id}")).await;
+    assert!(en.contains("Special notes: "), "English punctuation");
+    assert!(en.contains("jump"), "the English tool name");
+    assert!(
+        !en.contains('：') && !en.contains('、'),
+        "no full-width punctuation on the English page"
+    );
+
+    // Submitted: the service manager gets a plan_review message, named for people.
+    let res = workshop
+        .post(app.url(&format!("/tickets/{id}/plan/submit")))
+        .form(&form(&csrf, "30"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let admin = signed_in(&app, "hz.admin").await;
+    let outbox = get(&admin, &app, "/outbox").await;
+    assert!(outbox.contains("data-template=\"plan_review\""));
+    assert!(
+        outbox.contains("<span class=\"template-name\">方案待审核</span>"),
+        "{outbox}"
+    );
+    assert!(!outbox.contains("· plan_review ·"));
+    let ticket = get(&admin, &app, &format!("/tickets/{id}")).await;
+    assert!(ticket.contains("方案待审核") && !ticket.contains("· plan_review ·"));
+    admin.get(app.url("/lang/en")).send().await.unwrap();
+    let outbox = get(&admin, &app, "/outbox").await;
+    assert!(outbox.contains("<span class=\"template-name\">Plan to review</span>"));
+}
+
+both!(error_pages_keep_the_navigation, error_nav_body);
+async fn error_nav_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let agent = signed_in(&app, "hz.agent").await;
+    for path in ["/no-such-page", "/tickets/no-such-ticket"] {
+        let res = agent.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("id=\"nav-work\""),
+            "{path}: signed in, the nav stays"
+        );
+        assert!(html.contains("data-error-code=\"not_found\""));
+    }
+    // A page the role may not open: 403, with the nav.
+    let res = agent.get(app.url("/admin/import")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    assert!(res.text().await.unwrap().contains("id=\"nav-work\""));
+    // Signed out: the plain frame.
+    let res = app
+        .client
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    assert!(!res.text().await.unwrap().contains("id=\"nav-work\""));
+}
