@@ -101,6 +101,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(body_timeout))
+                .wrap(from_fn(crate::web::error_chrome))
                 .wrap(from_fn(response_headers))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

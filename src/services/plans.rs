@@ -132,6 +132,31 @@ pub async fn save(
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
+    save_then(db, None, actor, ticket_id, req, pricing).await
+}
+
+/// Saves the plan as the editor shows it and submits that very version, in one transaction:
+/// the service manager never receives an older text than the one on the lead's screen.
+pub async fn save_and_submit(
+    db: &Db,
+    n: &Notifier,
+    actor: &Identity,
+    ticket_id: String,
+    req: PlanRequest,
+    pricing: &PricingSettings,
+) -> Result<PlanView, AppError> {
+    workflow::require(actor, Event::SubmitPlan)?;
+    save_then(db, Some(n.clone()), actor, ticket_id, req, pricing).await
+}
+
+async fn save_then(
+    db: &Db,
+    then_submit: Option<Notifier>,
+    actor: &Identity,
+    ticket_id: String,
+    req: PlanRequest,
+    pricing: &PricingSettings,
+) -> Result<PlanView, AppError> {
     workflow::require(actor, Event::StartPlanning)?;
     let default_rate = Fen::from_fen(i64::from(pricing.labour_rate_fen_per_hour));
     let valid = req.validate(default_rate).map_err(|errors| {
@@ -332,6 +357,9 @@ pub async fn save(
             None,
             Some(serde_json::json!({ "version": saved.version, "total_fen": saved.total_fen })),
         )?;
+        if let Some(n) = &then_submit {
+            return submit_in(conn, n, &actor, &ticket.id, saved.version);
+        }
         let lines = plans::lines(conn, saved)?;
         view(conn, &ticket, lines)
     })
@@ -365,8 +393,20 @@ pub async fn submit(
 ) -> Result<PlanView, AppError> {
     workflow::require(actor, Event::SubmitPlan)?;
     let (actor, n) = (actor.clone(), n.clone());
-    db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+    db.write(move |conn| submit_in(conn, &n, &actor, &ticket_id, version))
+        .await
+}
+
+/// The submit step inside a caller's transaction.
+fn submit_in(
+    conn: &mut AnyConnection,
+    n: &Notifier,
+    actor: &Identity,
+    ticket_id: &str,
+    version: i32,
+) -> Result<PlanView, AppError> {
+    {
+        let mut ticket = workflow::load(conn, actor, ticket_id)?;
         // A crew is not sent to an address alone: the plan waits for the position
         // (sourcing ETAs and the technicians' map link need it too).
         ticket.site()?;
@@ -377,20 +417,34 @@ pub async fn submit(
                 format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),
             ));
         }
-        workflow::advance(conn, &actor, &mut ticket, Event::SubmitPlan, None, Some(serde_json::json!({ "version": version })))?;
+        workflow::advance(
+            conn,
+            actor,
+            &mut ticket,
+            Event::SubmitPlan,
+            None,
+            Some(serde_json::json!({ "version": version })),
+        )?;
         if !plans::submit(conn, &lines.plan.id)? {
-            return Err(AppError::new(ErrorCode::StaleState, "方案已被提交 / The plan was already submitted"));
+            return Err(AppError::new(
+                ErrorCode::StaleState,
+                "方案已被提交 / The plan was already submitted",
+            ));
         }
-        notify::staff(conn, &ticket, "service_manager", &Message::StaffPlanReview {
-            number: ticket.number.clone(),
-            version: version.to_string(),
-            total_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
-            link: n.ticket_link(&ticket.id),
-        })?;
+        notify::staff(
+            conn,
+            &ticket,
+            "service_manager",
+            &Message::StaffPlanReview {
+                number: ticket.number.clone(),
+                version: version.to_string(),
+                total_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
+                link: n.ticket_link(&ticket.id),
+            },
+        )?;
         let lines = current_lines(conn, &ticket.id)?;
         view(conn, &ticket, lines)
-    })
-    .await
+    }
 }
 
 pub fn versions(

@@ -37,6 +37,69 @@ impl Locale {
     }
 
     /// Messages from the domain are "中文 / English"; show the half in this language.
+    /// A technician's skill or grade code in this language. The demo's tables are the one list
+    /// of known codes; a code they do not know is shown as stored.
+    pub fn staff_label(self, code: &str) -> &str {
+        crate::demo::SKILLS
+            .iter()
+            .chain(crate::demo::GRADES)
+            .find(|(c, _, _)| *c == code)
+            .map_or(code, |(_, zh, en)| self.tr(zh, en))
+    }
+
+    /// A message template's human name (the outbox, the ticket's message list); a template
+    /// this table does not know yet is shown by its stored name.
+    pub fn template_label(self, template: &str) -> &str {
+        const NAMES: &[(&str, &str, &str)] = &[
+            (
+                "technician_dispatch",
+                "技师派工通知",
+                "Dispatch to technician",
+            ),
+            (
+                "customer_crew_departed",
+                "救援已出发（客户）",
+                "Crew departed (customer)",
+            ),
+            (
+                "customer_parts_delay",
+                "配件延误（客户）",
+                "Parts delay (customer)",
+            ),
+            (
+                "customer_resolved",
+                "救援完成（客户）",
+                "Rescue done (customer)",
+            ),
+            (
+                "customer_location_request",
+                "请客户发送定位",
+                "Location request (customer)",
+            ),
+            ("plan_review", "方案待审核", "Plan to review"),
+            (
+                "consent_call",
+                "请致电客户确认",
+                "Call the customer for consent",
+            ),
+            ("plan_approval", "方案待审批", "Plan to approve"),
+            ("plan_returned", "方案被退回", "Plan returned"),
+            ("plan_rejected", "方案被驳回", "Plan rejected"),
+            ("parts_to_issue", "待发放配件", "Parts to issue"),
+            ("part_review", "监控件待审核", "Monitored part to review"),
+            ("transfer_to_send", "待发出调拨", "Transfer to send"),
+            (
+                "fault_mismatch",
+                "故障与方案不符",
+                "Fault does not match the plan",
+            ),
+        ];
+        NAMES
+            .iter()
+            .find(|(t, _, _)| *t == template)
+            .map_or(template, |(_, zh, en)| self.tr(zh, en))
+    }
+
     pub fn pick(self, bilingual: &str) -> &str {
         match bilingual.split_once(" / ") {
             Some((zh, en)) => self.tr(zh.trim(), en.trim()),

@@ -43,6 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{id}/plan", web::get().to(plan_editor::edit))
         .route("/tickets/{id}/plan", web::post().to(plan_editor::save))
         .route(
+            "/tickets/{id}/plan/submit",
+            web::post().to(plan_editor::submit),
+        )
+        .route(
             "/tickets/{id}/plan/preview",
             web::post().to(plan_editor::preview),
         )
@@ -139,6 +143,48 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// What an error page says, kept on its response so [`error_chrome`] can draw it again in the
+/// signed-in user's frame (`error_response` has no request, so no session, to draw it with).
+#[derive(Clone)]
+struct ErrorShown {
+    status: StatusCode,
+    code: &'static str,
+    /// Bilingual "中文 / English", picked in the user's language when drawn again.
+    message: String,
+}
+
+/// A 403 or 404 page keeps the navigation: when the request has a session, the error page is
+/// drawn with the user's chrome instead of the signed-out frame.
+pub async fn error_chrome(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::FromRequest;
+    // The request is read only once the inner services are done with it: a clone held across
+    // the call would keep them from changing its extensions.
+    let res = next.call(req).await?;
+    let shown = res.response().extensions().get::<ErrorShown>().cloned();
+    let Some(shown) = shown else {
+        return Ok(res.map_into_boxed_body());
+    };
+    if res.request().cookie(session::SESSION_COOKIE).is_none() {
+        return Ok(res.map_into_boxed_body());
+    }
+    let Ok(user) = session::WebUser::extract(res.request()).await else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let page = html(
+        shown.status,
+        &ErrorPage {
+            c: user.chrome(),
+            status: shown.status.as_u16(),
+            code: shown.code,
+            message: user.locale.pick(&shown.message),
+        },
+    );
+    Ok(res.into_response(page).map_into_boxed_body())
+}
+
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -153,15 +199,23 @@ impl ResponseError for PageError {
                 let next: String = url_encode(next);
                 redirect(&format!("/login?next={next}"))
             }
-            PageError::App(e, locale) => html(
-                e.code.status(),
-                &ErrorPage {
-                    c: Chrome::anonymous(*locale),
-                    status: e.code.status().as_u16(),
+            PageError::App(e, locale) => {
+                let mut res = html(
+                    e.code.status(),
+                    &ErrorPage {
+                        c: Chrome::anonymous(*locale),
+                        status: e.code.status().as_u16(),
+                        code: e.code.as_str(),
+                        message: locale.pick(&e.message),
+                    },
+                );
+                res.extensions_mut().insert(ErrorShown {
+                    status: e.code.status(),
                     code: e.code.as_str(),
-                    message: locale.pick(&e.message),
-                },
-            ),
+                    message: e.message.clone(),
+                });
+                res
+            }
         }
     }
 }

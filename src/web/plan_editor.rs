@@ -26,6 +26,8 @@ pub struct CrewOption {
     pub login: String,
     pub checked: bool,
     pub lead: bool,
+    /// The number of another ticket whose active job (approved, dispatched, on site) has them.
+    pub busy_on: Option<String>,
 }
 
 pub struct ToolOption {
@@ -73,6 +75,9 @@ struct EditorPage {
     version_note: String,
     cost_total_fen: i64,
     cost_yuan: String,
+    parts_yuan: String,
+    labour_yuan: String,
+    travel_yuan: String,
     travel_used: String,
     submit_version: Option<i32>,
     errors: BTreeMap<String, String>,
@@ -118,6 +123,7 @@ async fn load_state(
             let techs = staff::technicians_of(conn, &ticket.dealer_id)?;
             let ids: Vec<String> = techs.iter().map(|t| t.id.clone()).collect();
             let skills = staff::skills_of(conn, &ids)?;
+            let busy = staff::busy_on(conn, &ids, &ticket.id)?;
             let logins = staff::technician_logins(conn, &ticket.dealer_id)?;
             let tools = staff::tools_of(conn, &ticket.dealer_id)?;
             let plan = match crate::repo::plans::current(conn, &ticket.id)? {
@@ -137,13 +143,17 @@ async fn load_state(
                         CrewOption {
                             id: t.id.clone(),
                             name: t.name.clone(),
-                            grade: t.grade.clone(),
+                            grade: l.staff_label(&t.grade).to_owned(),
                             skills: skills
                                 .iter()
                                 .filter(|(id, _)| *id == t.id)
-                                .map(|(_, s)| s.as_str())
+                                .map(|(_, s)| l.staff_label(s))
                                 .collect::<Vec<_>>()
-                                .join(", "),
+                                .join(l.tr("、", ", ")),
+                            busy_on: busy
+                                .iter()
+                                .find(|(id, _)| *id == t.id)
+                                .map(|(_, n)| n.clone()),
                             login: logins
                                 .iter()
                                 .find(|(id, _)| *id == t.id)
@@ -320,6 +330,9 @@ async fn render(
             version_note,
             cost_total_fen: cost.total_fen,
             cost_yuan: Fen::from_fen(cost.total_fen).yuan_string(),
+            parts_yuan: Fen::from_fen(cost.parts_fen).yuan_string(),
+            labour_yuan: Fen::from_fen(cost.labour_fen).yuan_string(),
+            travel_yuan: Fen::from_fen(cost.travel_fen).yuan_string(),
             travel_used: format!("{travel:.1}"),
             submit_version,
             errors,
@@ -546,12 +559,48 @@ pub async fn save(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
+    save_or_submit(state, user, id.into_inner(), body, false).await
+}
+
+/// The editor's submit button: the form as typed is saved and that version submitted,
+/// so unsaved edits are never left behind.
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    save_or_submit(state, user, id.into_inner(), body, true).await
+}
+
+async fn save_or_submit(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: String,
+    body: web::Bytes,
+    then_submit: bool,
+) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
     workflow::require(&user.identity, Event::StartPlanning).or_page(user.locale)?;
+    if then_submit {
+        workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
+    }
     let (req, mut errors) = to_request(&f);
-    let result = if errors.is_empty() {
+    let result = if !errors.is_empty() {
+        Err(AppError::validation(Default::default()))
+    } else if then_submit {
+        plans::save_and_submit(
+            &state.db,
+            &state.notifier,
+            &user.identity,
+            id.clone(),
+            req,
+            &state.settings.pricing,
+        )
+        .await
+        .map(|_| ())
+    } else {
         plans::save(
             &state.db,
             &user.identity,
@@ -561,15 +610,15 @@ pub async fn save(
         )
         .await
         .map(|_| ())
-    } else {
-        Err(AppError::validation(Default::default()))
     };
     match result {
+        Ok(()) if then_submit => Ok(redirect(&format!("/tickets/{id}"))),
         Ok(()) => Ok(redirect(&format!("/tickets/{id}/plan?saved=1"))),
         Err(e)
             if e.code == ErrorCode::ValidationFailed
                 || e.code == ErrorCode::InvalidTransition
-                || e.code == ErrorCode::StaleState =>
+                || e.code == ErrorCode::StaleState
+                || e.code == ErrorCode::LocationPending =>
         {
             let l = user.locale;
             for (k, v) in &e.fields {
@@ -664,6 +713,8 @@ pub struct PartResult {
     pub price: String,
     pub available: i32,
     pub flags: String,
+    /// For a part the dealer lacks: when the fastest allowed sourcing option could bring it.
+    pub sourced_by: Option<String>,
 }
 
 #[derive(Template)]
@@ -679,10 +730,82 @@ pub struct SearchQuery {
     q: Option<String>,
 }
 
-/// htmx: catalogue search with what this dealer has available.
+/// What is known of the car a part must fit. The catalogue has no fitment table: fitment lives
+/// in the part names (`点火线圈（EA888 2.0T）`, `（帕萨特）`) and in the part number's first group
+/// (`06K …` is the EA888's, `3GD …` the Passat's). So the car's engine is read from the parts of
+/// its own service history (their number groups and engine codes), its model from the ticket.
+#[derive(Debug, Default)]
+pub struct FitHints {
+    history_part_nos: Vec<String>,
+    prefixes: Vec<String>,
+    engine_codes: Vec<String>,
+    model_words: Vec<String>,
+}
+
+/// `EA211`, `EA888`, `EA390`: the engine families the catalogue names carry.
+fn engine_codes(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.to_uppercase().chars().collect();
+    let mut out = Vec::new();
+    for w in chars.windows(5) {
+        if w[0] == 'E' && w[1] == 'A' && w[2..].iter().all(char::is_ascii_digit) {
+            out.push(w.iter().collect());
+        }
+    }
+    out
+}
+
+impl FitHints {
+    pub fn of<'a>(model: &str, history: impl Iterator<Item = (&'a str, &'a str)>) -> FitHints {
+        let mut h = FitHints {
+            model_words: model
+                .split_whitespace()
+                .filter(|w| w.chars().count() >= 2)
+                .map(str::to_lowercase)
+                .collect(),
+            engine_codes: engine_codes(model),
+            ..FitHints::default()
+        };
+        for (part_no, name) in history {
+            h.history_part_nos.push(part_no.to_owned());
+            if let Some(p) = part_no.split_whitespace().next() {
+                h.prefixes.push(p.to_owned());
+            }
+            h.engine_codes.extend(engine_codes(name));
+        }
+        h
+    }
+
+    /// 0: replaced on this very car before; 1: named for its model or engine; 2: no fitment
+    /// known; 3: named for another engine family than the car's.
+    pub fn rank(&self, part_no: &str, name_zh: &str, name_en: &str) -> u8 {
+        if self.history_part_nos.iter().any(|p| p == part_no) {
+            return 0;
+        }
+        let names = format!("{name_zh} {name_en}").to_lowercase();
+        let first = part_no.split_whitespace().next().unwrap_or("");
+        let codes = engine_codes(&names);
+        if self.prefixes.iter().any(|p| p == first)
+            || codes.iter().any(|c| self.engine_codes.contains(c))
+            || self.model_words.iter().any(|w| names.contains(w.as_str()))
+        {
+            return 1;
+        }
+        if !codes.is_empty() && !self.engine_codes.is_empty() {
+            return 3;
+        }
+        2
+    }
+}
+
+/// How many catalogue hits are ranked by fit before the first 20 are shown.
+const RANKED_HITS: i64 = 200;
+
+/// htmx: catalogue search with what this dealer has available, parts that fit the car first,
+/// and for a part the dealer lacks, when it could be brought.
 pub async fn search_parts(
     state: web::Data<AppState>,
     user: WebUser,
+    id: web::Path<String>,
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, PageError> {
     let raw = q.q.clone().unwrap_or_default();
@@ -698,18 +821,63 @@ pub async fn search_parts(
         .take(crate::domain::search::MAX_CHARS)
         .collect();
     let results = if let Ok(term) = term {
-        let dealer = user.identity.dealer_id.clone();
-        let qq = term;
-        state
+        let (actor, id, cfg) = (
+            user.identity.clone(),
+            id.into_inner(),
+            state.settings.sourcing.clone(),
+        );
+        let found = state
             .db
-            .read(move |conn| staff::search_parts(conn, &dealer, &qq, 20))
+            .read(move |conn| {
+                let ticket = workflow::load(conn, &actor, &id)?;
+                let history = match &ticket.vehicle_id {
+                    Some(v) => crate::repo::vehicles::history(conn, v, 50)?,
+                    None => Vec::new(),
+                };
+                let hints = FitHints::of(
+                    &ticket.model,
+                    history
+                        .iter()
+                        .flat_map(|v| v.parts.iter())
+                        .map(|p| (p.part_no.as_str(), p.name.as_str())),
+                );
+                let mut found = staff::search_parts(conn, &ticket.dealer_id, &term, RANKED_HITS)?;
+                // Stable: within a rank the catalogue's part-number order stays.
+                found.sort_by_key(|(p, _)| hints.rank(&p.part_no, &p.name_zh, &p.name_en));
+                found.truncate(20);
+                // Without the site (location pending) no arrival can be promised.
+                let at = crate::services::sourcing::Situation::of(&ticket, 0.0).ok();
+                let mut out = Vec::new();
+                for (p, available) in found {
+                    let eta = match (&at, available) {
+                        (Some(at), 0) => crate::services::sourcing::line_options(
+                            conn,
+                            &actor.group_id,
+                            &ticket,
+                            &crate::services::sourcing::facts(&p),
+                            1,
+                            at,
+                            &cfg,
+                        )?
+                        .iter()
+                        .filter(|o| o.allowed)
+                        .map(|o| o.arrives_at)
+                        .min(),
+                        _ => None,
+                    };
+                    out.push((p, available, eta));
+                }
+                Ok(out)
+            })
             .await
-            .or_page(l)?
+            .or_page(l)?;
+        found
             .into_iter()
-            .map(|(p, available)| PartResult {
+            .map(|(p, available, eta)| PartResult {
                 label: format!("{} {}", p.part_no, l.tr(&p.name_zh, &p.name_en)),
                 price: Fen::from_fen(p.price_fen).yuan_string(),
                 flags: flags(l, p.dangerous_goods, p.monitored),
+                sourced_by: eta.map(|t| super::tickets::local(&state, &t)),
                 id: p.id,
                 available,
             })
@@ -725,4 +893,38 @@ pub async fn search_parts(
             results,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FitHints;
+
+    #[test]
+    fn parts_for_the_cars_engine_come_first() {
+        // An EA888 car: its history has an oil filter of the 06K group.
+        let h = FitHints::of(
+            "帕萨特 Passat",
+            [("06K 115 562", "机油滤清器（EA888 2.0T）")].into_iter(),
+        );
+        let coil_211 = h.rank(
+            "04E 905 110",
+            "点火线圈（EA211 1.4T）",
+            "Ignition coil (EA211 1.4 TSI)",
+        );
+        let coil_888 = h.rank(
+            "06K 905 110",
+            "点火线圈（EA888 2.0T）",
+            "Ignition coil (EA888 2.0 TSI)",
+        );
+        let generic = h.rank("N 102 621 02", "保险丝套装", "Fuse kit");
+        let passat = h.rank("3GD 945 095", "尾灯（帕萨特）", "Tail light (Passat)");
+        assert_eq!((coil_888, passat, generic, coil_211), (1, 1, 2, 3));
+        assert_eq!(h.rank("06K 115 562", "x", "y"), 0, "replaced on this car");
+    }
+
+    #[test]
+    fn unknown_car_ranks_nothing_down() {
+        let h = FitHints::of("", std::iter::empty());
+        assert_eq!(h.rank("04E 905 110", "点火线圈（EA211 1.4T）", "coil"), 2);
+    }
 }

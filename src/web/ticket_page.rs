@@ -34,10 +34,10 @@ pub struct Actions {
 }
 
 impl Actions {
+    /// Whether the "your step" box has anything in it. Editing and submitting the plan sit in
+    /// the plan's own card, so they alone must not open an empty box.
     pub fn any(&self) -> bool {
-        self.edit_plan
-            || self.submit_version.is_some()
-            || self.review
+        self.review
             || self.consent
             || self.approval
             || self.issue

@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod bounds;
 mod cli;
+mod editor_pages;
 mod imports;
 mod intake;
 mod links;

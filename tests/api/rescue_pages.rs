@@ -14,7 +14,7 @@ const FORMS: [&str; 7] = [
     "id=\"approval-form\"",
     "id=\"issue-form\"",
     "id=\"job-link\"",
-    "id=\"submit-plan-form\"",
+    "id=\"submit-plan\"",
 ];
 
 /// Which of the step forms a page shows.
@@ -118,7 +118,7 @@ async fn only_their_step_body(backend: Backend) {
         format!("{ticket}/plan?saved=1")
     );
     let editor = page(workshop, &app, &format!("{ticket}/plan?saved=1")).await;
-    assert!(editor.contains("alert-ok") && editor.contains("id=\"submit-plan-form\""));
+    assert!(editor.contains("alert-ok") && editor.contains("id=\"submit-plan\""));
     let search = page(
         workshop,
         &app,

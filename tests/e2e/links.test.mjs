@@ -138,7 +138,7 @@ async function workshopPlans(as, ticket) {
     const errs = await page.locator('.field-error').allInnerTexts();
     assert.fail(`saving the plan showed no .alert-ok; field errors: ${errs.join(' | ') || 'none'}`);
   });
-  await press(page, page.locator('form#submit-plan-form button#submit-plan'), 'submitting the plan');
+  await press(page, page.locator('form#plan-form button#submit-plan'), 'submitting the plan');
   await expectTicketStatus(page, 'awaiting_manager_review', 'hz.workshop');
   return { leadId, leadName, battery };
 }

@@ -200,7 +200,7 @@ async function workshopPlansWithMissingBattery(as, ticket) {
   // Saved with the battery, even though hz has none: sourcing it is the parts desk's job.
   assert.equal(await page.locator(`#plan-parts input[name=part_id][value="${battery.id}"]`).count(), 1, 'the battery kept in the plan');
   await screenshot(page, 'parts-plan-editor-out-of-stock.png');
-  await press(page, page.locator('form#submit-plan-form button#submit-plan'), 'submitting the plan');
+  await press(page, page.locator('form#plan-form button#submit-plan'), 'submitting the plan');
   assert.equal(pathOf(page), ticket.path, 'back on the ticket page after submitting');
   await expectTicketStatus(page, 'awaiting_manager_review', 'hz.workshop');
   // The ticket shows the shortage too: the battery's "available here" cell is 0 and marked short.

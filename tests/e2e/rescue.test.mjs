@@ -237,7 +237,7 @@ async function workshopWritesPlan(as, ticket) {
   });
   await screenshot(page, 'plan-editor.png');
 
-  const submit = page.locator('form#submit-plan-form button#submit-plan');
+  const submit = page.locator('form#plan-form button#submit-plan');
   await submit.waitFor({ state: 'visible' });
   await press(page, submit, 'submitting the plan');
   expectBackOn(page, ticket, 'submitting the plan');

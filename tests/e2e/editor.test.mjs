@@ -1,0 +1,52 @@
+// The plan editor in the browser: a click on 保存方案 at the bottom of a long plan is not lost
+// while the live cost preview is swapped in (the footer used to jump ~53 px on mouse-down).
+// Run by scripts/e2e.sh against `rescuedesk demo`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { url, withUsers } from './helpers.mjs';
+
+test('plan editor: save at the bottom of a long plan survives the cost preview swap', async (t) => {
+  await withUsers(t, async ({ as }) => {
+    const page = await as('hz.workshop');
+    // A ticket the workshop lead may plan: the first new or planning one of the demo.
+    await page.goto(url('/tickets?status=new'));
+    let link = page.locator('a[href^="/tickets/"]:not([href="/tickets/new"])').filter({ hasText: /^RS-/ }).first();
+    if ((await link.count()) === 0) {
+      await page.goto(url('/tickets?status=planning'));
+      link = page.locator('a[href^="/tickets/"]:not([href="/tickets/new"])').filter({ hasText: /^RS-/ }).first();
+    }
+    assert.ok((await link.count()) > 0, 'the demo has a ticket to plan');
+    const href = await link.getAttribute('href');
+    await page.goto(url(`${href}/plan`));
+    const form = page.locator('form#plan-form');
+    const tech = form.locator('input[type=checkbox][name=crew]').first();
+    await tech.check();
+    await form.locator(`input[type=radio][name=lead][value="${await tech.getAttribute('value')}"]`).check();
+    await form.locator('input[name=estimated_minutes]').fill('60');
+    await form.locator('input[name=travel_km]').fill('12');
+    // A long plan: many repair items, so the footer sits at the bottom of a scrolled page.
+    for (let i = 0; i < 14; i += 1) await page.locator('#add-item').click();
+    const descs = page.locator('#plan-items input[name=item_desc]');
+    const mins = page.locator('#plan-items input[name=item_minutes]');
+    for (let i = 0; i < (await descs.count()); i += 1) {
+      await descs.nth(i).fill(`项目 ${i + 1}`);
+      await mins.nth(i).fill('10');
+    }
+    // The last edit is still in its field: the mouse-down's blur fires `change`, the preview is swapped.
+    await mins.last().fill('25');
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const save = page.locator('button#save-plan');
+    const before = await save.boundingBox();
+    const preview = page.waitForResponse((r) => r.url().endsWith('/plan/preview'));
+    await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
+    await page.mouse.down();
+    await preview;
+    await page.waitForTimeout(150); // htmx settles the swap
+    const after = await save.boundingBox();
+    assert.ok(Math.abs(after.y - before.y) < 1, `the save button stayed put (moved ${after.y - before.y} px)`);
+    const saved = page.waitForURL((u) => u.search.includes('saved=1'));
+    await page.mouse.up();
+    await saved;
+    await page.locator('.alert-ok').first().waitFor({ state: 'visible' });
+  });
+});
