@@ -289,6 +289,47 @@ fn is_local_path(next: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Punctuation written in a template's own text shows on the English page too: it must
+    /// come through `c.tr`, like every other word of the page.
+    #[test]
+    fn templates_write_no_full_width_punctuation_outside_tr() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/templates");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The template's own text: everything outside {{ … }}, {% … %} and {# … #}.
+            let mut rest = text.as_str();
+            let mut literal = String::new();
+            while let Some(at) = rest.find('{') {
+                literal.push_str(&rest[..at]);
+                let close = match rest[at..].chars().nth(1) {
+                    Some('{') => "}}",
+                    Some('%') => "%}",
+                    Some('#') => "#}",
+                    _ => {
+                        literal.push('{');
+                        rest = &rest[at + 1..];
+                        continue;
+                    }
+                };
+                rest = rest[at..]
+                    .find(close)
+                    .map_or("", |end| &rest[at + end + 2..]);
+            }
+            literal.push_str(rest);
+            for line in literal.lines() {
+                if line.contains(['：', '（', '）', '、']) {
+                    found.push(format!("{}: {line}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "full-width punctuation outside c.tr: {found:#?}"
+        );
+    }
+
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/tickets/1")), "/tickets/1");

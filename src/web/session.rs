@@ -175,6 +175,14 @@ impl Chrome {
         self.locale.tr(zh, en)
     }
 
+    /// A catalogue name in this language; the Chinese one where no English name was given.
+    pub fn name<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.locale.tr(zh, en) {
+            "" => zh,
+            n => n,
+        }
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
     }
