@@ -113,6 +113,7 @@ pub struct IssueRow {
     pub part_id: String,
     pub part_no: String,
     pub name_zh: String,
+    pub name_en: String,
     /// Positive: handed out; negative: returned to stock.
     pub quantity: i32,
     #[serde(skip)]
@@ -166,6 +167,7 @@ pub fn issues_for_ticket(
             part_issues::part_id,
             parts::part_no,
             parts::name_zh,
+            parts::name_en,
             part_issues::quantity,
             part_issues::plan_id,
             users::name,
