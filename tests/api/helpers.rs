@@ -591,3 +591,15 @@ fn naive_times_are_refused() {
         );
     }
 }
+
+/// The HTML of a page fetched with a (signed-in) client, whatever its status.
+pub async fn page_text(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
+}

@@ -6,7 +6,7 @@ use rescuedesk::db::schema::{dealers, parts, service_visit_parts, service_visits
 use serde_json::Value;
 
 use crate::both;
-use crate::helpers::{Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
+use crate::helpers::{page_text, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
 use crate::pages::{csrf_of, signed_in};
 
 async fn post_csv(
@@ -399,14 +399,7 @@ async fn page_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
-    let html = parts_desk
-        .get(app.url("/tickets"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&parts_desk, &app, "/tickets").await;
     assert!(!html.contains("nav-import"));
 }
 
@@ -421,14 +414,7 @@ async fn upload_over_the_cap_is_refused_clearly() {
         "{r}"
     );
     let client = signed_in(&app, CATALOGUE).await;
-    let html = client
-        .get(app.url("/admin/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, "/admin/import").await;
     let res = client
         .post(app.url("/admin/import"))
         .header("content-type", "multipart/form-data; boundary=----rdtest")
@@ -570,14 +556,7 @@ async fn catalogue_owner_body(backend: Backend) {
         "{r}"
     );
     let client = signed_in(&app, "hz.admin").await;
-    let html = client
-        .get(app.url("/admin/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, "/admin/import").await;
     assert!(
         !html.contains("<option value=\"parts\""),
         "parts are not offered"
@@ -610,14 +589,7 @@ async fn catalogue_owner_body(backend: Backend) {
     let (status, r) = post_csv(&app, &platform, "parts", PARTS, false).await;
     assert_eq!(status, 200, "{r}");
     let client = signed_in(&app, CATALOGUE).await;
-    let html = client
-        .get(app.url("/admin/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, "/admin/import").await;
     assert!(html.contains("<option value=\"parts\""), "{html}");
     assert!(!html.contains("<option value=\"stock\""));
     assert!(html.contains("id=\"nav-import\""));
@@ -693,14 +665,7 @@ async fn downgrades_body(backend: Backend) {
 
     // The page refuses it the same way and lists the parts.
     let client = signed_in(&app, CATALOGUE).await;
-    let html = client
-        .get(app.url("/admin/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, "/admin/import").await;
     let csrf = csrf_of(&html);
     assert!(html.contains("name=\"confirm_downgrades\""));
     let send = |extra: &'static [(&'static str, &'static str)]| {
@@ -887,14 +852,7 @@ async fn gb18030_body(backend: Backend) {
     let (_, r) = post_csv(&app, &platform, "parts", PARTS, false).await;
     assert_eq!(r["encoding"], "UTF-8");
     let client = signed_in(&app, CATALOGUE).await;
-    let html = client
-        .get(app.url("/admin/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, "/admin/import").await;
     let res = client
         .post(app.url("/admin/import"))
         .header("content-type", "multipart/form-data; boundary=----rdtest")

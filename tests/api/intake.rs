@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
 use crate::links::{code_in, message_to};
 use crate::pages::{csrf_of, signed_in};
 
@@ -740,14 +740,7 @@ fn form_key(html: &str) -> String {
 }
 
 async fn intake_page(client: &reqwest::Client, app: &TestApp) -> (String, String) {
-    let page = client
-        .get(app.url("/tickets/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(client, app, "/tickets/new").await;
     (csrf_of(&page), form_key(&page))
 }
 
@@ -872,14 +865,7 @@ async fn intake_page_pending_body(backend: Backend) {
         "ticket list"
     );
     let workshop = signed_in(&app, "hz.workshop").await;
-    let html = workshop
-        .get(app.url("/work"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&workshop, &app, "/work").await;
     assert!(
         html.contains("data-testid=\"location-pending\""),
         "work queue"

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp};
 
 /// The link code in a message body: `…/j/CODE` or `…/s/CODE`.
 pub(crate) fn code_in(text: &str, kind: char) -> String {
@@ -109,14 +109,7 @@ async fn job_link_body(backend: Backend) {
         .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}"))
         .await;
     assert_eq!(d["status"], "approved", "nothing moved");
-    let lead_page = anon
-        .get(app.url(&format!("/j/{lead_code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let lead_page = page_text(&anon, &app, &format!("/j/{lead_code}")).await;
     assert!(lead_page.contains("id=\"depart\""), "{lead_page}");
     for (code, step) in [
         (&wu_code, "ack"),
@@ -219,14 +212,7 @@ async fn status_link_body(backend: Backend) {
     assert!(segments.parts <= 3, "{} parts: {sms}", segments.parts);
     let code = code_in(&sms, 's');
     let anon = reqwest::Client::new();
-    let html = anon
-        .get(app.url(&format!("/s/{code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&anon, &app, &format!("/s/{code}")).await;
     assert!(
         html.contains("data-status=\"dispatched\"")
             && html.contains("hz周师傅")

@@ -3,7 +3,7 @@
 use reqwest::header::{LOCATION, SET_COOKIE};
 
 use crate::both;
-use crate::helpers::{Backend, TestApp, PASSWORD};
+use crate::helpers::{page_text, Backend, TestApp, PASSWORD};
 
 /// The value of `name="csrf" value="…"` in a page.
 pub fn csrf_of(html: &str) -> String {
@@ -24,14 +24,7 @@ pub async fn signed_in(app: &TestApp, login: &str) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, app, "/login").await;
     let res = client
         .post(app.url("/login"))
         .form(&[
@@ -64,14 +57,7 @@ async fn sign_in_body(backend: Backend) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, &app, "/login").await;
     assert!(page.contains("<html lang=\"zh-CN\">"), "Chinese first");
     assert!(page.contains("id=\"login-form\""));
     let csrf = csrf_of(&page);
@@ -92,14 +78,7 @@ async fn sign_in_body(backend: Backend) {
         "login form without its CSRF token"
     );
 
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, &app, "/login").await;
     let res = client
         .post(app.url("/login"))
         .form(&[
@@ -113,14 +92,7 @@ async fn sign_in_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 401);
     assert!(res.text().await.unwrap().contains("alert-error"));
 
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, &app, "/login").await;
     assert_ne!(csrf, csrf_of(&page), "a fresh token per form");
     let res = client
         .post(app.url("/login"))
@@ -175,14 +147,7 @@ both!(intake_form_round_trip, intake_form_body);
 async fn intake_form_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = signed_in(&app, "hz.agent").await;
-    let page = client
-        .get(app.url("/tickets/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, &app, "/tickets/new").await;
     assert!(page.contains("id=\"intake-form\""));
     let (csrf, key) = (csrf_of(&page), form_key_of(&page));
     let mut form = vec![
@@ -253,14 +218,7 @@ async fn intake_form_body(backend: Backend) {
         "the caller gets one link to send their location, double-click or not"
     );
 
-    let html = client
-        .get(app.url(&ticket_path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, &ticket_path).await;
     assert!(html.contains("data-testid=\"ticket-number\">RS-"));
     assert!(html.contains("登记救援单"), "timeline shows the intake");
     assert!(html.contains("12000 km"));
@@ -272,14 +230,7 @@ async fn intake_form_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(en.headers()[LOCATION].to_str().unwrap(), ticket_path);
-    let html = client
-        .get(app.url(&ticket_path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&client, &app, &ticket_path).await;
     assert!(html.contains("<html lang=\"en\">") && html.contains("Ticket opened"));
 }
 

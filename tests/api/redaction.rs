@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::both;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{page_text, Backend, TestApp};
 use crate::links::{approved, code_in, message_to};
 use crate::pages::signed_in;
 
@@ -69,15 +69,12 @@ async fn staff_never_read_link_codes_body(backend: Backend) {
         .unwrap()
         .iter()
         .all(|m| m["links_hidden"] == true));
-    let html = signed_in(&app, "hz.agent")
-        .await
-        .get(app.url("/outbox?per_page=200"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(
+        &signed_in(&app, "hz.agent").await,
+        &app,
+        "/outbox?per_page=200",
+    )
+    .await;
     assert_no_code("agent's outbox page", &html, &codes);
     assert!(html.contains("links-hidden"), "the page says why");
 

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp};
 
 /// Tokens of the hz staff, one per role.
 struct Crew {
@@ -171,15 +171,12 @@ async fn happy_body(backend: Backend) {
         assert_eq!(i["received_by"], "hz吴师傅", "{i}");
         assert_eq!(i["issued_by"], "杭州parts", "{i}");
     }
-    let page = crate::pages::signed_in(&app, "hz.agent")
-        .await
-        .get(app.url(&format!("/tickets/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(
+        &crate::pages::signed_in(&app, "hz.agent").await,
+        &app,
+        &format!("/tickets/{id}"),
+    )
+    .await;
     assert!(
         page.contains("领取人 hz吴师傅"),
         "the ticket page names the receiver"

@@ -8,7 +8,7 @@ use rescuedesk::db::schema::{api_tokens, audit_events};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::both;
-use crate::helpers::{Backend, TestApp, PASSWORD};
+use crate::helpers::{page_text, Backend, TestApp, PASSWORD};
 use crate::pages::{csrf_of, signed_in};
 
 fn client() -> reqwest::Client {
@@ -27,14 +27,7 @@ async fn try_sign_in(
     password: &str,
     next: &str,
 ) -> reqwest::Response {
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(client, app, "/login").await;
     client
         .post(app.url("/login"))
         .form(&[
@@ -120,14 +113,7 @@ async fn redirect_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     // The reported attack: a tab after the first slash, which browsers drop (`//evil.example/`).
     let c = client();
-    let page = c
-        .get(app.url("/login?next=/%09/evil.example/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&c, &app, "/login?next=/%09/evil.example/").await;
     assert!(
         page.contains("name=\"next\" value=\"/tickets\""),
         "the form carries a local next"

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp};
 use crate::stock::set_stock_at;
 
 /// (on hand, reserved) of a part at a dealer by code.
@@ -180,15 +180,7 @@ async fn transfer_body(backend: Backend) {
     // The customer's status page says when the part is due.
     let sms = crate::links::message_to(&app, "customer_parts_delay", "");
     let code = crate::links::code_in(&sms, 's');
-    let page = app
-        .client
-        .get(app.url(&format!("/s/{code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&app.client, &app, &format!("/s/{code}")).await;
     assert!(page.contains("id=\"parts-eta\""), "{page}");
 
     let (status, err) = app
@@ -638,14 +630,7 @@ async fn outgoing_body(backend: Backend) {
     let (status, _) = app.get_json(&nb, &t("")).await;
     assert_eq!(status, 404);
     let desk = signed_in(&app, "nb.parts").await;
-    let page = desk
-        .get(app.url("/parts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&desk, &app, "/parts").await;
     assert!(
         page.contains(&format!("/parts/outgoing/{oid}/ship")),
         "{page}"
@@ -830,17 +815,7 @@ async fn mismatch_hold_body(backend: Backend) {
     );
     let page = |login: &'static str, path: String| {
         let app = &app;
-        async move {
-            signed_in(app, login)
-                .await
-                .get(app.url(&path))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+        async move { page_text(&signed_in(app, login).await, app, &path).await }
     };
     let desk = page("hz.parts", format!("/tickets/{id}/parts")).await;
     assert!(desk.contains("暂停，待新方案"), "{desk}");
