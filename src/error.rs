@@ -157,11 +157,15 @@ impl AppError {
         Self::validation(fields)
     }
 
+    /// `what` is a bilingual noun ("救援单 / ticket"); each half goes into its own sentence.
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            ErrorCode::NotFound,
-            format!("找不到{what} / {what} not found"),
-        )
+        let (zh, en) = what.split_once(" / ").unwrap_or((what, what));
+        let mut en_chars = en.chars();
+        let en: String = en_chars
+            .next()
+            .map(|first| first.to_uppercase().chain(en_chars).collect())
+            .unwrap_or_default();
+        Self::new(ErrorCode::NotFound, format!("找不到{zh} / {en} not found"))
     }
 
     pub fn unauthenticated() -> Self {

@@ -88,6 +88,8 @@ pub struct OrderView {
     pub order: OrderRecord,
     pub part_no: String,
     pub part_name_zh: String,
+    /// The English name; empty where the catalogue gives none.
+    pub part_name_en: String,
     pub dangerous_goods: bool,
     pub monitored: bool,
     /// The sister dealer's name, or empty for a manufacturer order.
@@ -154,28 +156,37 @@ pub fn views_for_ticket(
     conn: &mut AnyConnection,
     ticket_id: &str,
 ) -> Result<Vec<OrderView>, AppError> {
-    let rows: Vec<(OrderRecord, String, String, bool, bool, Option<String>)> =
-        sourcing_orders::table
-            .inner_join(parts::table)
-            .left_join(dealers::table)
-            .filter(sourcing_orders::ticket_id.eq(ticket_id))
-            .order(sourcing_orders::created_at.asc())
-            .select((
-                OrderRecord::as_select(),
-                parts::part_no,
-                parts::name_zh,
-                parts::dangerous_goods,
-                parts::monitored,
-                dealers::name.nullable(),
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        OrderRecord,
+        String,
+        String,
+        String,
+        bool,
+        bool,
+        Option<String>,
+    )> = sourcing_orders::table
+        .inner_join(parts::table)
+        .left_join(dealers::table)
+        .filter(sourcing_orders::ticket_id.eq(ticket_id))
+        .order(sourcing_orders::created_at.asc())
+        .select((
+            OrderRecord::as_select(),
+            parts::part_no,
+            parts::name_zh,
+            parts::name_en,
+            parts::dangerous_goods,
+            parts::monitored,
+            dealers::name.nullable(),
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(order, part_no, part_name_zh, dg, monitored, source)| OrderView {
+            |(order, part_no, part_name_zh, part_name_en, dg, monitored, source)| OrderView {
                 order,
                 part_no,
                 part_name_zh,
+                part_name_en,
                 dangerous_goods: dg,
                 monitored,
                 source_name: source.unwrap_or_default(),
@@ -335,6 +346,8 @@ pub struct OutgoingTransfer {
     pub order: OrderRecord,
     pub part_no: String,
     pub part_name_zh: String,
+    /// The English name; empty where the catalogue gives none.
+    pub part_name_en: String,
     pub dangerous_goods: bool,
     /// The requesting ticket's number, to write on the parcel.
     pub ticket_number: String,
@@ -349,27 +362,36 @@ pub fn outgoing(
     dealer_id: &str,
 ) -> Result<Vec<OutgoingTransfer>, AppError> {
     use crate::db::schema::tickets;
-    let rows: Vec<(OrderRecord, String, String, bool, String, String, String)> =
-        sourcing_orders::table
-            .inner_join(parts::table)
-            .inner_join(tickets::table.inner_join(dealers::table))
-            .filter(sourcing_orders::source_dealer_id.eq(dealer_id))
-            .filter(sourcing_orders::status.eq(OrderStatus::Placed.as_str()))
-            .order(sourcing_orders::placed_at.asc())
-            .select((
-                OrderRecord::as_select(),
-                parts::part_no,
-                parts::name_zh,
-                parts::dangerous_goods,
-                tickets::number,
-                dealers::name,
-                tickets::address,
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        OrderRecord,
+        String,
+        String,
+        String,
+        bool,
+        String,
+        String,
+        String,
+    )> = sourcing_orders::table
+        .inner_join(parts::table)
+        .inner_join(tickets::table.inner_join(dealers::table))
+        .filter(sourcing_orders::source_dealer_id.eq(dealer_id))
+        .filter(sourcing_orders::status.eq(OrderStatus::Placed.as_str()))
+        .order(sourcing_orders::placed_at.asc())
+        .select((
+            OrderRecord::as_select(),
+            parts::part_no,
+            parts::name_zh,
+            parts::name_en,
+            parts::dangerous_goods,
+            tickets::number,
+            dealers::name,
+            tickets::address,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(order, part_no, part_name_zh, dg, number, to_dealer, site)| {
+            |(order, part_no, part_name_zh, part_name_en, dg, number, to_dealer, site)| {
                 let to_address = if order.destination == "site" {
                     site
                 } else {
@@ -379,6 +401,7 @@ pub fn outgoing(
                     order,
                     part_no,
                     part_name_zh,
+                    part_name_en,
                     dangerous_goods: dg,
                     ticket_number: number,
                     to_dealer,

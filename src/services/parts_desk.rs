@@ -42,6 +42,8 @@ pub struct QueueLine {
     pub part_id: String,
     pub part_no: String,
     pub name_zh: String,
+    /// The English name; empty where the catalogue gives none.
+    pub name_en: String,
     pub quantity: i32,
     pub issued: i32,
     /// Reserved here, waiting to be issued.
@@ -103,6 +105,7 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                     part_id: l.part_id.clone(),
                     part_no: l.part_no.clone(),
                     name_zh: l.name_zh.clone(),
+                    name_en: l.name_en.clone(),
                     quantity: l.quantity,
                     issued,
                     reserved_here: l.reserved,

@@ -44,6 +44,8 @@ pub struct LineReport {
     pub part_id: String,
     pub part_no: String,
     pub name_zh: String,
+    /// The English name; empty where the catalogue gives none.
+    pub name_en: String,
     pub dangerous_goods: bool,
     pub monitored: bool,
     pub quantity: i32,
@@ -217,6 +219,7 @@ pub(crate) fn assess(
             part_id: line.part_id.clone(),
             part_no: line.part_no.clone(),
             name_zh: line.name_zh.clone(),
+            name_en: line.name_en.clone(),
             dangerous_goods: line.dangerous_goods,
             monitored: line.monitored,
             quantity: line.quantity,

@@ -181,7 +181,7 @@ pub async fn act(
             }
             other => match crew_action(&state, me, &id, other, &f, l).await {
                 Some(result) => result,
-                None => Err(AppError::not_found(l.tr("操作", "action"))),
+                None => Err(AppError::not_found("操作 / action")),
             },
         }
     }

@@ -36,7 +36,14 @@ impl Locale {
         }
     }
 
-    /// Messages from the domain are "中文 / English"; show the half in this language.
+    /// A catalogue name in this language; the Chinese one where no English name was given.
+    pub fn name<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.tr(zh, en) {
+            "" => zh,
+            n => n,
+        }
+    }
+
     /// A technician's skill or grade code in this language. The demo's tables are the one list
     /// of known codes; a code they do not know is shown as stored.
     pub fn staff_label(self, code: &str) -> &str {
@@ -100,6 +107,7 @@ impl Locale {
             .map_or(template, |(_, zh, en)| self.tr(zh, en))
     }
 
+    /// Messages from the domain are "中文 / English"; show the half in this language.
     pub fn pick(self, bilingual: &str) -> &str {
         match bilingual.split_once(" / ") {
             Some((zh, en)) => self.tr(zh.trim(), en.trim()),

@@ -205,7 +205,12 @@ pub async fn render_for(
         .map(|o| {
             let s = o.order.status();
             (
-                format!("{} {} ×{}", o.part_no, o.part_name_zh, o.order.quantity),
+                format!(
+                    "{} {} ×{}",
+                    o.part_no,
+                    locale.name(&o.part_name_zh, &o.part_name_en),
+                    o.order.quantity
+                ),
                 locale.tr(s.label_zh(), s.label_en()).to_owned(),
                 o.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
             )

@@ -109,7 +109,7 @@ pub fn order_rows(
             OrderRow {
                 id: o.id.clone(),
                 part_no: v.part_no.clone(),
-                part_name: v.part_name_zh.clone(),
+                part_name: l.name(&v.part_name_zh, &v.part_name_en).to_owned(),
                 quantity: o.quantity,
                 status: s.as_str(),
                 status_label: l.tr(&st.label_zh(), &st.label_en()).to_owned(),
@@ -344,7 +344,7 @@ async fn render(
         .map(|line| LineRow {
             part_id: line.part_id.clone(),
             part_no: line.part_no.clone(),
-            name: line.name_zh.clone(),
+            name: l.name(&line.name_zh, &line.name_en).to_owned(),
             quantity: line.quantity,
             covered_here: line.covered_here,
             on_the_way: line.on_the_way,

@@ -169,7 +169,7 @@ async fn load_state(
                     .map(|t| ToolOption {
                         id: t.id.clone(),
                         code: t.code.clone(),
-                        name: l.tr(&t.name_zh, &t.name_en).to_owned(),
+                        name: l.name(&t.name_zh, &t.name_en).to_owned(),
                         owned: t.quantity,
                         qty: plan
                             .as_ref()
@@ -187,7 +187,7 @@ async fn load_state(
                                 label: format!(
                                     "{} {}",
                                     x.line.part_no,
-                                    l.tr(&x.line.name_zh, &x.line.name_en)
+                                    l.name(&x.line.name_zh, &x.line.name_en)
                                 ),
                                 qty: x.line.quantity.to_string(),
                                 available: x.available_here,
@@ -516,7 +516,7 @@ fn state_from(
             PartInput {
                 part_id: id.to_owned(),
                 label: known.map_or(id.to_owned(), |(p, _)| {
-                    format!("{} {}", p.part_no, l.tr(&p.name_zh, &p.name_en))
+                    format!("{} {}", p.part_no, l.name(&p.name_zh, &p.name_en))
                 }),
                 qty: qty.to_owned(),
                 available: known.map_or(0, |(_, a)| *a),
@@ -874,7 +874,7 @@ pub async fn search_parts(
         found
             .into_iter()
             .map(|(p, available, eta)| PartResult {
-                label: format!("{} {}", p.part_no, l.tr(&p.name_zh, &p.name_en)),
+                label: format!("{} {}", p.part_no, l.name(&p.name_zh, &p.name_en)),
                 price: Fen::from_fen(p.price_fen).yuan_string(),
                 flags: flags(l, p.dangerous_goods, p.monitored),
                 sourced_by: eta.map(|t| super::tickets::local(&state, &t)),

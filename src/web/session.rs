@@ -45,6 +45,7 @@ impl WebUser {
                 .any(|r| matches!(r, Role::PartsDesk | Role::PartsManager)),
             may_import: self.identity.may(Action::ImportData),
             may_jobs: self.identity.roles.contains(&Role::Technician),
+            home: landing_for(&self.identity.roles),
         }
     }
 
@@ -153,6 +154,8 @@ pub struct Chrome {
     pub may_import: bool,
     /// Technicians: the 我的派工单 link.
     pub may_jobs: bool,
+    /// This user's start page ([`landing_for`]): where an error page sends them back to.
+    pub home: &'static str,
 }
 
 impl Chrome {
@@ -168,6 +171,7 @@ impl Chrome {
             may_parts: false,
             may_import: false,
             may_jobs: false,
+            home: "/tickets",
         }
     }
 
@@ -177,9 +181,15 @@ impl Chrome {
 
     /// A catalogue name in this language; the Chinese one where no English name was given.
     pub fn name<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.locale.tr(zh, en) {
-            "" => zh,
-            n => n,
+        self.locale.name(zh, en)
+    }
+
+    /// The words of the link back to [`Chrome::home`].
+    pub fn home_label(&self) -> &'static str {
+        match self.home {
+            "/jobs" => self.locale.tr("返回我的派工单", "Back to my jobs"),
+            "/admin/import" => self.locale.tr("返回数据导入", "Back to the imports"),
+            _ => self.locale.tr("返回救援单列表", "Back to the ticket list"),
         }
     }
 

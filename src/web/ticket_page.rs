@@ -270,7 +270,7 @@ pub async fn render(
                 .map(|x| IssueLineView {
                     part_id: x.line.part_id.clone(),
                     part_no: x.line.part_no.clone(),
-                    name: l.tr(&x.line.name_zh, &x.line.name_en).to_owned(),
+                    name: l.name(&x.line.name_zh, &x.line.name_en).to_owned(),
                     remaining: x.line.quantity - x.issued,
                     available: x.available_here,
                 })

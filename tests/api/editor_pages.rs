@@ -6,7 +6,7 @@ use reqwest::header::LOCATION;
 use serde_json::Value;
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp, KNOWN_PLATE};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp, KNOWN_PLATE};
 use crate::pages::{csrf_of, signed_in};
 
 async fn new_ticket(app: &TestApp, body: &Value) -> (String, String) {
@@ -299,4 +299,23 @@ async fn error_nav_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404);
     assert!(!res.text().await.unwrap().contains("id=\"nav-work\""));
+    // In English the message is one English sentence, and the way back is to the ticket list.
+    agent.get(app.url("/lang/en")).send().await.unwrap();
+    let html = page_text(&agent, &app, "/tickets/no-such-ticket").await;
+    assert!(
+        html.contains("<p class=\"alert alert-error\">Ticket not found</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/tickets\">Back to the ticket list</a>"));
+    // A technician is sent back to their jobs, not to a desk they cannot open.
+    let tech = signed_in(&app, "hz.tech").await;
+    let html = page_text(&tech, &app, "/tickets/no-such-ticket").await;
+    assert!(
+        html.contains("<p class=\"alert alert-error\">找不到救援单</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/jobs\">返回我的派工单</a>"),
+        "{html}"
+    );
 }

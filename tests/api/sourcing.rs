@@ -510,6 +510,16 @@ async fn pages_body(backend: Backend) {
     let (_, ticket) = get(format!("/tickets/{id}")).await;
     assert!(ticket.contains("id=\"parts-journey\""));
     assert!(ticket.contains("data-status=\"proposed\""));
+    // In English the part goes by its English name on both pages.
+    desk.get(app.url("/lang/en")).send().await.unwrap();
+    for path in ["/parts".to_owned(), format!("/tickets/{id}/parts")] {
+        let (_, page) = get(path.clone()).await;
+        assert!(
+            page.contains("<span class=\"mono\">5G0 880 201 K</span> airbag ×"),
+            "{path}: {page}"
+        );
+        assert!(!page.contains("驾驶员安全气囊"), "{path}: {page}");
+    }
     let tech = signed_in(&app, "hz.tech").await;
     let res = tech.get(app.url("/parts")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
