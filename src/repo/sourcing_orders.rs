@@ -151,20 +151,23 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<Order
         .load(conn)?)
 }
 
+/// An order, its part's number, Chinese and English name, its safety flags, the source's name.
+type ViewRow = (
+    OrderRecord,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Option<String>,
+);
+
 /// A ticket's orders with part and source names, oldest first.
 pub fn views_for_ticket(
     conn: &mut AnyConnection,
     ticket_id: &str,
 ) -> Result<Vec<OrderView>, AppError> {
-    let rows: Vec<(
-        OrderRecord,
-        String,
-        String,
-        String,
-        bool,
-        bool,
-        Option<String>,
-    )> = sourcing_orders::table
+    let rows: Vec<ViewRow> = sourcing_orders::table
         .inner_join(parts::table)
         .left_join(dealers::table)
         .filter(sourcing_orders::ticket_id.eq(ticket_id))
@@ -356,22 +359,25 @@ pub struct OutgoingTransfer {
     pub to_address: String,
 }
 
+/// An order, its part's number and names, dangerous goods, the ticket number, dealer and site.
+type OutgoingRow = (
+    OrderRecord,
+    String,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    String,
+);
+
 /// Transfers this dealer has to send: placed (units held on its shelf), not yet shipped.
 pub fn outgoing(
     conn: &mut AnyConnection,
     dealer_id: &str,
 ) -> Result<Vec<OutgoingTransfer>, AppError> {
     use crate::db::schema::tickets;
-    let rows: Vec<(
-        OrderRecord,
-        String,
-        String,
-        String,
-        bool,
-        String,
-        String,
-        String,
-    )> = sourcing_orders::table
+    let rows: Vec<OutgoingRow> = sourcing_orders::table
         .inner_join(parts::table)
         .inner_join(tickets::table.inner_join(dealers::table))
         .filter(sourcing_orders::source_dealer_id.eq(dealer_id))
