@@ -175,7 +175,7 @@ pub struct LogSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UiSettings {
-    pub default_locale: crate::web::i18n::Locale,
+    pub default_locale: crate::i18n::Locale,
     pub page_size: u32,
 }
 

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod notify;
 pub mod repo;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::domain::location::{Coordinates, Crs};
-use crate::web::i18n::Locale;
+use crate::i18n::Locale;
 
 /// Prefix of every free-text SMS (Aliyun adds its approved signature itself).
 const SMS_PREFIX: &str = "【RescueDesk】";

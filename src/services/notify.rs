@@ -7,11 +7,11 @@ use crate::auth::links::{new_claims, LinkSigner, Scope};
 use crate::db::AnyConnection;
 use crate::domain::phone::PhoneNumber;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::notify::templates::{render, Message};
 use crate::repo::outbox::{self, NewMessage};
 use crate::repo::staff::{self, Technician};
 use crate::repo::tickets::TicketRecord;
-use crate::web::i18n::Locale;
 
 /// Everything needed to write links and local times into messages.
 #[derive(Clone)]

@@ -8,12 +8,12 @@ use super::session::WebUser;
 use super::{redirect, PageError};
 use crate::auth::Identity;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest};
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
 use crate::services::{approvals, parts_issue, plans, site};
 use crate::startup::AppState;
-use crate::web::i18n::Locale;
 
 /// `<input type=datetime-local>` gives the dealer's wall-clock time without a zone.
 pub fn local_input_to_rfc3339(value: &str, utc_offset_hours: i32) -> Option<String> {

@@ -152,7 +152,7 @@ pub async fn render_for(
     state: &AppState,
     identity: &crate::auth::Identity,
     chrome: Chrome,
-    locale: super::i18n::Locale,
+    locale: crate::i18n::Locale,
     id: String,
     action_base: String,
     alert: Option<(&'static str, String)>,

@@ -3,7 +3,6 @@
 pub mod actions;
 pub mod assets;
 pub mod form;
-pub mod i18n;
 pub mod import_page;
 pub mod jobs;
 pub mod outbox_page;
@@ -21,7 +20,7 @@ use actix_web::{web, HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::error::{AppError, ErrorCode};
-use i18n::Locale;
+use crate::i18n::Locale;
 use session::Chrome;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

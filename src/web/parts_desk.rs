@@ -6,7 +6,6 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::form::Fields;
-use super::i18n::Locale;
 use super::session::{Chrome, WebUser};
 use super::tickets::local;
 use super::{html, redirect, OrPage, PageError};
@@ -15,6 +14,7 @@ use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{OrderEvent, OrderStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::repo::sourcing_orders::OrderView;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing::{self, SourcingReport};

@@ -227,7 +227,7 @@ async fn load_state(
         .await
 }
 
-fn flags(l: super::i18n::Locale, dangerous: bool, monitored: bool) -> String {
+fn flags(l: crate::i18n::Locale, dangerous: bool, monitored: bool) -> String {
     let mut f = Vec::new();
     if dangerous {
         f.push(l.tr("危险品", "DG"));
@@ -492,7 +492,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
 fn state_from(
     f: &Fields,
     mut s: EditorState,
-    l: super::i18n::Locale,
+    l: crate::i18n::Locale,
     catalogue: &[(staff::Part, i32)],
 ) -> EditorState {
     let crew = f.all("crew");

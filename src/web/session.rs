@@ -6,7 +6,10 @@ use std::pin::Pin;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{web, FromRequest, HttpRequest};
 
-use super::i18n::{Locale, LANG_COOKIE};
+use crate::i18n::Locale;
+
+/// The page language cookie (`zh-CN` or `en`).
+pub const LANG_COOKIE: &str = "rd_lang";
 use super::PageError;
 use crate::auth::{secret, Identity};
 use crate::domain::role::{Action, Role};
@@ -177,6 +180,26 @@ impl Chrome {
 
     pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         self.locale.tr(zh, en)
+    }
+
+    /// The catalogue message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+
+    /// A message with one text argument (a version, a name).
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.locale.t_with(key, &[(name, value.to_string().into())])
+    }
+
+    /// A message with counts, which pick the plural form ("1 row", "3 rows").
+    pub fn tn(&self, key: &str, counts: impl AsRef<[(&'static str, u64)]>) -> String {
+        let args: Vec<_> = counts
+            .as_ref()
+            .iter()
+            .map(|(k, n)| (*k, (*n).into()))
+            .collect();
+        self.locale.t_with(key, &args)
     }
 
     /// A catalogue name in this language; the Chinese one where no English name was given.

@@ -9,9 +9,10 @@ use serde::Deserialize;
 use super::session::{cookie, request_locale, Chrome, WebUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use super::{html, redirect, safe_next, PageError};
 use crate::auth::secret;
+use crate::i18n::Locale;
 use crate::services::users::SignInAttempt;
 use crate::startup::AppState;
-use crate::web::i18n::{Locale, LANG_COOKIE};
+use crate::web::session::LANG_COOKIE;
 
 #[derive(Template)]
 #[template(path = "login.html", config = "src/web/askama.toml")]

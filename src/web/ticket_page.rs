@@ -236,7 +236,7 @@ pub async fn render(
         .stages
         .iter()
         .map(|s| StageRow {
-            label: if l == super::i18n::Locale::En {
+            label: if l == crate::i18n::Locale::En {
                 s.stage.replace('_', " ")
             } else {
                 s.label_zh.clone()
@@ -350,7 +350,7 @@ pub async fn render(
     Ok(html(status, &page))
 }
 
-pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
+pub fn action_label(l: crate::i18n::Locale, action: &str) -> &str {
     let (zh, en) = match action {
         "ticket.created" => ("登记救援单", "Ticket opened"),
         "plan.started" => ("开始制定方案", "Planning started"),
@@ -393,7 +393,7 @@ pub fn action_label(l: super::i18n::Locale, action: &str) -> &str {
     l.tr(zh, en)
 }
 
-fn step_label(l: super::i18n::Locale, step: &str) -> &str {
+fn step_label(l: crate::i18n::Locale, step: &str) -> &str {
     match step {
         "manager_review" => l.tr("服务经理审核", "Manager review"),
         "customer_consent" => l.tr("客户确认", "Customer consent"),
@@ -402,7 +402,7 @@ fn step_label(l: super::i18n::Locale, step: &str) -> &str {
     }
 }
 
-fn decision_label(l: super::i18n::Locale, decision: &str) -> &str {
+fn decision_label(l: crate::i18n::Locale, decision: &str) -> &str {
     match decision {
         "accepted" => l.tr("通过", "Accepted"),
         "returned" => l.tr("退回", "Returned"),

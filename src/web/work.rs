@@ -10,9 +10,9 @@ use super::{html, OrPage, PageError};
 use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
+use crate::i18n::Locale;
 use crate::repo::tickets::TicketRecord;
 use crate::startup::AppState;
-use crate::web::i18n::Locale;
 
 pub struct Queue {
     pub id: &'static str,

@@ -1,4 +1,4 @@
-//! Page language: Chinese first, English a switch away (cookie `rd_lang`).
+//! The two languages: Chinese first, English a switch away.
 
 use serde::Deserialize;
 
@@ -9,8 +9,6 @@ pub enum Locale {
     #[serde(rename = "en")]
     En,
 }
-
-pub const LANG_COOKIE: &str = "rd_lang";
 
 impl Locale {
     pub fn parse(s: &str) -> Option<Locale> {
@@ -25,6 +23,14 @@ impl Locale {
         match self {
             Locale::ZhCn => "zh-CN",
             Locale::En => "en",
+        }
+    }
+
+    /// The catalogue's name for this language.
+    pub(super) fn langid(self) -> fluent_templates::LanguageIdentifier {
+        match self {
+            Locale::ZhCn => fluent_templates::langid!("zh-CN"),
+            Locale::En => fluent_templates::langid!("en"),
         }
     }
 

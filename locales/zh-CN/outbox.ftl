@@ -1,0 +1,20 @@
+# 页面 outbox.html
+
+outbox-attempts = 尝试
+outbox-channel = 渠道
+outbox-chars = 字
+outbox-created = 创建
+outbox-e-mail = 邮件
+outbox-links-work-for-their-recipient-only = 链接只对收件人有效，此处已隐藏。
+outbox-next-try = 下次重试
+outbox-no-messages-yet = 还没有消息。
+outbox-outbox-sms-and-e-mail = 消息记录（短信与邮件）
+outbox-part-s = 条计费
+outbox-retry = 重新发送
+outbox-sent = 发送于
+outbox-sms = 短信
+outbox-without-an-sms-or-e-mail = 未配置短信或邮件服务商时，消息在此显示而不外发，便于核对将要发送的内容。
+outbox-status-pending = 待发送
+outbox-status-sending = 发送中
+outbox-status-sent = 已发送
+outbox-status-dead = 发送失败

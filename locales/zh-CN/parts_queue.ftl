@@ -1,0 +1,22 @@
+# 页面 parts_queue.html
+
+parts-queue-approved-rescues-whose-parts-are-not = 已批准的救援中尚未领齐的配件：本店有货的待领料，缺货的须选择来源（兄弟店调货或厂家紧急订单），在途的跟踪到货。
+parts-queue-dangerous-goods-no-air = 危险品：不可空运
+parts-queue-held-up-by = 卡在
+parts-queue-here = 本店待领
+parts-queue-missing = 缺货未寻源
+parts-queue-no-rescue-is-waiting-for-parts = 没有待备件的救援单。
+parts-queue-no-transfer-to-send = 没有待发出的调货。
+parts-queue-on-hold-the-rescue-s-fault = 暂停：对方救援现场故障与方案不符，请勿发出，待其新方案决定（不再需要时将自动取消）。
+parts-queue-on-hold-until-the-revised-plan = 暂停，待新方案
+parts-queue-on-the-way = 在途
+parts-queue-open = 处理
+parts-queue-parts-desk-rescues-waiting-for-parts = 配件台：待备件的救援
+parts-queue-placed = 下单
+parts-queue-promised-by = 承诺到达
+parts-queue-sent = 已发出
+parts-queue-straight-to-the-rescue-site = 直送救援现场
+parts-queue-these-units-are-held-on-our = 这些配件已为兄弟店的救援单在本店货架上保留；发出后请登记承运商和运单号。
+parts-queue-to = 发往
+parts-queue-to-send-transfers-sister-dealers-asked = 待调出：兄弟店向本店调货
+parts-queue-until = 预计
