@@ -6,6 +6,28 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::i18n::Locale;
+
+/// The error's values as Fluent arguments: numbers as numbers (they choose plural forms).
+fn fluent_args(
+    params: &Params,
+) -> Vec<(
+    &'static str,
+    fluent_templates::fluent_bundle::FluentValue<'static>,
+)> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::Number(n) => n.as_f64().unwrap_or_default().into(),
+                serde_json::Value::String(s) => s.clone().into(),
+                other => other.to_string().into(),
+            };
+            (*k, value)
+        })
+        .collect()
+}
+
 /// Stable error codes: clients and tests match on these, so never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,10 +127,18 @@ impl ErrorCode {
 /// Field name → human message, in the order fields appear in the form.
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// The named values an error's message was made from, e.g. `current` and `asked` versions.
+pub type Params = BTreeMap<&'static str, serde_json::Value>;
+
 #[derive(Debug, Clone)]
 pub struct AppError {
     pub code: ErrorCode,
+    /// The Chinese text for logs; what a user reads comes from [`AppError::message_in`].
+    /// Messages not yet in the catalogue are "中文 / English", each half picked by language.
     pub message: String,
+    /// The catalogue message this error renders, when it has one.
+    pub key: Option<&'static str>,
+    pub params: Params,
     pub fields: FieldErrors,
     /// Seconds after which a refused request may be tried again (`Retry-After`).
     pub retry_after_s: Option<u64>,
@@ -119,8 +149,12 @@ pub struct AppError {
 pub struct ErrorBody {
     /// Stable snake_case code, e.g. `validation_failed`.
     pub error: &'static str,
-    /// Human message (Chinese / English).
+    /// Human message in the language of `Accept-Language` (Chinese unless English is asked for).
     pub message: String,
+    /// The values the message names, for clients that write their own (e.g. `current`, `asked`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(value_type = Object)]
+    pub params: Params,
     /// Per-field messages for `validation_failed`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: FieldErrors,
@@ -131,8 +165,47 @@ impl AppError {
         AppError {
             code,
             message: message.into(),
+            key: None,
+            params: Params::new(),
             fields: FieldErrors::new(),
             retry_after_s: None,
+        }
+    }
+
+    /// An error whose message is the catalogue's `key`, made from `params`.
+    pub fn msg(
+        code: ErrorCode,
+        key: &'static str,
+        params: &[(&'static str, serde_json::Value)],
+    ) -> Self {
+        let params: Params = params.iter().cloned().collect();
+        AppError {
+            message: Locale::ZhCn.t_with(key, &fluent_args(&params)),
+            key: Some(key),
+            params,
+            ..Self::new(code, String::new())
+        }
+    }
+
+    /// The message in `locale`.
+    pub fn message_in(&self, locale: Locale) -> String {
+        match self.key {
+            Some(key) => locale.t_with(key, &fluent_args(&self.params)),
+            None => locale.pick(&self.message).to_owned(),
+        }
+    }
+
+    /// The body, its message and field messages in `locale`.
+    pub fn body_in(&self, locale: Locale) -> ErrorBody {
+        ErrorBody {
+            error: self.code.as_str(),
+            message: self.message_in(locale),
+            params: self.params.clone(),
+            fields: self
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), locale.pick(v).to_owned()))
+                .collect(),
         }
     }
 
@@ -144,10 +217,12 @@ impl AppError {
     pub fn validation(fields: FieldErrors) -> Self {
         let n = fields.len();
         AppError {
-            code: ErrorCode::ValidationFailed,
-            message: format!("有 {n} 项填写有误 / {n} field(s) need correcting"),
             fields,
-            retry_after_s: None,
+            ..Self::msg(
+                ErrorCode::ValidationFailed,
+                "error-fields-to-correct",
+                &[("count", n.into())],
+            )
         }
     }
 
@@ -196,11 +271,7 @@ impl AppError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            error: self.code.as_str(),
-            message: self.message.clone(),
-            fields: self.fields.clone(),
-        }
+        self.body_in(Locale::ZhCn)
     }
 }
 
@@ -222,7 +293,11 @@ impl ResponseError for AppError {
         if let Some(s) = self.retry_after_s {
             res.insert_header((actix_web::http::header::RETRY_AFTER, s.to_string()));
         }
-        res.json(self.body())
+        // The body is in Chinese here (no request, so no Accept-Language); the language layer
+        // draws it again in the client's language from the error kept on the response.
+        let mut res = res.json(self.body());
+        res.extensions_mut().insert(self.clone());
+        res
     }
 }
 

@@ -102,6 +102,7 @@ impl Application {
             App::new()
                 .wrap(from_fn(body_timeout))
                 .wrap(from_fn(crate::web::error_chrome))
+                .wrap(from_fn(crate::api::language::localise_errors))
                 .wrap(from_fn(response_headers))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod imports;
+pub mod language;
 pub mod outbox;
 pub mod rescue;
 pub mod resources;

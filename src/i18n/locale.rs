@@ -26,6 +26,35 @@ impl Locale {
         }
     }
 
+    /// The language an `Accept-Language` header asks for: the first of Chinese or English by
+    /// preference (`q`), Chinese when it names neither or is absent.
+    pub fn from_accept_language(header: Option<&str>) -> Locale {
+        let Some(header) = header else {
+            return Locale::ZhCn;
+        };
+        let mut best: Option<(f32, Locale)> = None;
+        // Bounded: a header is at most a few kB (actix limits it); 32 entries are plenty.
+        for item in header.split(',').take(32) {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let locale = if tag == "zh" || tag.starts_with("zh-") {
+                Locale::ZhCn
+            } else if tag == "en" || tag.starts_with("en-") {
+                Locale::En
+            } else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, locale));
+            }
+        }
+        best.map_or(Locale::ZhCn, |(_, l)| l)
+    }
+
     /// The catalogue's name for this language.
     pub(super) fn langid(self) -> fluent_templates::LanguageIdentifier {
         match self {
@@ -133,5 +162,18 @@ mod tests {
         assert_eq!(Locale::En.pick("only one"), "only one");
         assert_eq!(Locale::parse("en"), Some(Locale::En));
         assert_eq!(Locale::parse("fr"), None);
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_the_two() {
+        let pick = |h| Locale::from_accept_language(h);
+        assert_eq!(pick(None), Locale::ZhCn);
+        assert_eq!(pick(Some("en")), Locale::En);
+        assert_eq!(pick(Some("en-US,en;q=0.9")), Locale::En);
+        assert_eq!(pick(Some("fr-FR, en;q=0.5, zh-CN;q=0.8")), Locale::ZhCn);
+        assert_eq!(pick(Some("de, en-GB;q=0.3")), Locale::En);
+        assert_eq!(pick(Some("fr")), Locale::ZhCn);
+        assert_eq!(pick(Some("en;q=0")), Locale::ZhCn);
+        assert_eq!(pick(Some(";;;,,q=x")), Locale::ZhCn);
     }
 }

@@ -172,9 +172,10 @@ fn record(
 }
 
 fn stale_version(asked: i32, current: i32) -> AppError {
-    AppError::new(
+    AppError::msg(
         ErrorCode::StaleState,
-        format!("方案已更新为第 {current} 版（您看到的是第 {asked} 版），请刷新 / The plan is now v{current} (you saw v{asked}); reload"),
+        "error-plan-version-stale",
+        &[("current", current.into()), ("asked", asked.into())],
     )
 }
 

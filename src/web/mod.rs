@@ -90,7 +90,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageErro
 /// A refused form post as one line for the page's alert: the message, then each field's, in the
 /// viewer's language.
 pub fn refusal_text(l: Locale, e: &AppError) -> String {
-    let mut message = l.pick(&e.message).to_owned();
+    let mut message = e.message_in(l);
     for m in e.fields.values() {
         message.push('：');
         message.push_str(l.pick(m));
@@ -145,8 +145,8 @@ struct ErrorPage<'a> {
 struct ErrorShown {
     status: StatusCode,
     code: &'static str,
-    /// Bilingual "中文 / English", picked in the user's language when drawn again.
-    message: String,
+    /// The error, drawn again in the user's language.
+    error: AppError,
 }
 
 /// A 403 or 404 page keeps the navigation: when the request has a session, the error page is
@@ -175,7 +175,7 @@ pub async fn error_chrome(
             c: user.chrome(),
             status: shown.status.as_u16(),
             code: shown.code,
-            message: user.locale.pick(&shown.message),
+            message: &shown.error.message_in(user.locale),
         },
     );
     Ok(res.into_response(page).map_into_boxed_body())
@@ -202,13 +202,13 @@ impl ResponseError for PageError {
                         c: Chrome::anonymous(*locale),
                         status: e.code.status().as_u16(),
                         code: e.code.as_str(),
-                        message: locale.pick(&e.message),
+                        message: &e.message_in(*locale),
                     },
                 );
                 res.extensions_mut().insert(ErrorShown {
                     status: e.code.status(),
                     code: e.code.as_str(),
-                    message: e.message.clone(),
+                    error: e.clone(),
                 });
                 res
             }

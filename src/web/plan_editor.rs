@@ -630,7 +630,7 @@ async fn save_or_submit(
             let alert = Some((
                 "error",
                 if e.fields.is_empty() && e.code != ErrorCode::ValidationFailed {
-                    l.pick(&e.message).to_owned()
+                    e.message_in(l)
                 } else {
                     l.tr("请更正标红的项目", "Please correct the marked fields")
                         .to_owned()

@@ -101,7 +101,7 @@ pub async fn job_act(
                 &req,
                 &state,
                 code,
-                Some(("error", locale.pick(&e.message).to_owned())),
+                Some(("error", e.message_in(locale))),
                 status,
             )
             .await

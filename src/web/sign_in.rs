@@ -145,13 +145,7 @@ pub async fn submit(
         }
         Err(e) => {
             let status = e.code.status();
-            let mut res = login_page(
-                &req,
-                status,
-                next,
-                form.login,
-                Some(locale.pick(&e.message).to_owned()),
-            );
+            let mut res = login_page(&req, status, next, form.login, Some(e.message_in(locale)));
             if let Some(secs) = e.retry_after_s {
                 res.headers_mut().insert(
                     actix_web::http::header::RETRY_AFTER,

@@ -547,13 +547,27 @@ async fn all_fields_at_once_body(backend: Backend) {
     );
     let lat = err["fields"]["location.lat"].as_str().unwrap();
     let lon = err["fields"]["location.lon"].as_str().unwrap();
+    assert!(lat.contains("纬度") && lat.contains("-90"), "{lat}");
+    assert!(lon.contains("经度") && lon.contains("-180"), "{lon}");
+    // In English, the same fields in English.
+    let err: Value = app
+        .client
+        .post(app.url("/api/v1/tickets"))
+        .bearer_auth(&token)
+        .header("accept-language", "en")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(
-        lat.contains("纬度") && lat.contains("Latitude must be between -90 and 90"),
-        "{lat}"
-    );
-    assert!(
-        lon.contains("经度") && lon.contains("Longitude must be between -180 and 180"),
-        "{lon}"
+        err["fields"]["location.lat"]
+            .as_str()
+            .unwrap()
+            .starts_with("Latitude must be between -90 and 90"),
+        "{err}"
     );
 }
 
@@ -907,4 +921,55 @@ async fn vehicle_panel_warnings_body(backend: Backend) {
     );
     let html = panel("60000").await;
     assert!(!html.contains("mileage_below_last_visit"));
+}
+
+both!(
+    errors_speak_the_language_the_client_asks_for,
+    error_language_body
+);
+async fn error_language_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let mut bad = intake_body();
+    bad["phone"] = json!("12345");
+    bad["plate"] = json!("");
+    let send = |lang: Option<&'static str>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/tickets"))
+            .bearer_auth(&token)
+            .json(&bad);
+        if let Some(lang) = lang {
+            req = req.header("accept-language", lang);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 400);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (lang, chinese) in [
+        (None, true),
+        (Some("zh-CN"), true),
+        (Some("en-US,en;q=0.8"), false),
+    ] {
+        let err = send(lang).await;
+        assert_eq!(err["error"], "validation_failed", "{err}");
+        let mut texts = vec![err["message"].as_str().unwrap().to_owned()];
+        for (_, m) in err["fields"].as_object().unwrap() {
+            texts.push(m.as_str().unwrap().to_owned());
+        }
+        assert!(texts.len() >= 3, "message and both fields: {err}");
+        for t in &texts {
+            assert!(!t.contains(" / "), "{lang:?}: one language, not both: {t}");
+            assert_eq!(cjk(t), chinese, "{lang:?}: {t}");
+        }
+    }
+    assert_eq!(
+        send(Some("en")).await["message"],
+        "2 fields need correcting"
+    );
+    // The same error a page shows: nothing was written.
+    assert_eq!(app.count("tickets"), 0);
 }

@@ -358,6 +358,24 @@ async fn decline_body(backend: Backend) {
         (409, Some("stale_state")),
         "consent names the current version"
     );
+    assert_eq!(err["params"], json!({"current": 2, "asked": 1}), "{err}");
+    assert_eq!(
+        err["message"], "方案已更新为第 2 版（您看到的是第 1 版），请刷新",
+        "Chinese by default, one language"
+    );
+    let err: Value = app
+        .client
+        .post(app.url(&t("/consent")))
+        .bearer_auth(&c.manager)
+        .header("accept-language", "en-GB,en;q=0.9,zh;q=0.5")
+        .json(&json!({"plan_version": 1, "agreed": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(err["message"], "The plan is now v2 (you saw v1); reload");
     ok(
         &app,
         &c.manager,

@@ -1,0 +1,6 @@
+# Error messages of the API and the pages.
+error-fields-to-correct = { $count ->
+        [one] 1 field needs correcting
+       *[other] { $count } fields need correcting
+    }
+error-plan-version-stale = The plan is now v{ $current } (you saw v{ $asked }); reload
