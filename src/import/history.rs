@@ -37,7 +37,7 @@ pub const COLUMNS: &[Column] = &[
         name: "kind",
         aliases: &["类型", "业务类型", "维修类型"],
         required: true,
-        help: "maintenance 保养、repair 维修、rescue 救援、warranty 保修",
+        help: "maintenance 保养、repair 维修、rescue 救援、warranty 保修 / maintenance, repair, rescue or warranty (the Chinese words are accepted too)",
     },
     Column {
         name: "summary",

@@ -8,6 +8,7 @@ mod cli;
 mod editor_pages;
 mod imports;
 mod intake;
+mod languages;
 mod links;
 mod listing;
 mod migrations;
