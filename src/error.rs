@@ -8,26 +8,6 @@ use serde::Serialize;
 
 use crate::i18n::Locale;
 
-/// The error's values as Fluent arguments: numbers as numbers (they choose plural forms).
-fn fluent_args(
-    params: &Params,
-) -> Vec<(
-    &'static str,
-    fluent_templates::fluent_bundle::FluentValue<'static>,
-)> {
-    params
-        .iter()
-        .map(|(k, v)| {
-            let value = match v {
-                serde_json::Value::Number(n) => n.as_f64().unwrap_or_default().into(),
-                serde_json::Value::String(s) => s.clone().into(),
-                other => other.to_string().into(),
-            };
-            (*k, value)
-        })
-        .collect()
-}
-
 /// Stable error codes: clients and tests match on these, so never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,8 +104,11 @@ impl ErrorCode {
     }
 }
 
-/// Field name → human message, in the order fields appear in the form.
-pub type FieldErrors = BTreeMap<String, String>;
+/// Field name → what is wrong with it.
+pub type FieldErrors = BTreeMap<String, FieldText>;
+
+/// What is wrong with one field, rendered in the reader's language.
+pub type FieldText = crate::i18n::Text;
 
 /// The named values an error's message was made from, e.g. `current` and `asked` versions.
 pub type Params = BTreeMap<&'static str, serde_json::Value>;
@@ -157,7 +140,7 @@ pub struct ErrorBody {
     pub params: Params,
     /// Per-field messages for `validation_failed`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: FieldErrors,
+    pub fields: BTreeMap<String, String>,
 }
 
 impl AppError {
@@ -180,7 +163,10 @@ impl AppError {
     ) -> Self {
         let params: Params = params.iter().cloned().collect();
         AppError {
-            message: Locale::ZhCn.t_with(key, &fluent_args(&params)),
+            message: Locale::ZhCn.t_with(
+                key,
+                &crate::i18n::fluent_args(params.iter().map(|(k, v)| (*k, v))),
+            ),
             key: Some(key),
             params,
             ..Self::new(code, String::new())
@@ -190,7 +176,10 @@ impl AppError {
     /// The message in `locale`.
     pub fn message_in(&self, locale: Locale) -> String {
         match self.key {
-            Some(key) => locale.t_with(key, &fluent_args(&self.params)),
+            Some(key) => locale.t_with(
+                key,
+                &crate::i18n::fluent_args(self.params.iter().map(|(k, v)| (*k, v))),
+            ),
             None => locale.pick(&self.message).to_owned(),
         }
     }
@@ -204,7 +193,7 @@ impl AppError {
             fields: self
                 .fields
                 .iter()
-                .map(|(k, v)| (k.clone(), locale.pick(v).to_owned()))
+                .map(|(k, v)| (k.clone(), v.render(locale)))
                 .collect(),
         }
     }
@@ -226,7 +215,7 @@ impl AppError {
         }
     }
 
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<FieldText>) -> Self {
         let mut fields = FieldErrors::new();
         fields.insert(field.to_owned(), message.into());
         Self::validation(fields)

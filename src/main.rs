@@ -218,9 +218,14 @@ fn apply(mut settings: Settings, args: ServeArgs) -> Settings {
 
 /// Field errors of the library, as a line per field for the terminal.
 fn describe(e: rescuedesk::error::AppError) -> anyhow::Error {
+    // The terminal shows both languages: an operator may read either.
     let mut text = e.message.clone();
     for (field, msg) in &e.fields {
-        text.push_str(&format!("\n  {field}: {msg}"));
+        let (zh, en) = (
+            msg.render(rescuedesk::i18n::Locale::ZhCn),
+            msg.render(rescuedesk::i18n::Locale::En),
+        );
+        text.push_str(&format!("\n  {field}: {zh} / {en}"));
     }
     anyhow::anyhow!(text)
 }

@@ -10,6 +10,7 @@ use super::response_level::ResponseLevel;
 use super::text::NonEmptyText;
 use super::ticket::TicketStatus;
 use super::vin::Vin;
+use crate::i18n::Text;
 
 /// What a telephony integration or the intake page sends. Everything is optional
 /// here so that every missing or bad field is reported at once, by name.
@@ -100,9 +101,9 @@ impl TicketIntake {
     pub fn parse(
         req: &IntakeRequest,
         now: DateTime<Utc>,
-    ) -> Result<TicketIntake, Vec<(&'static str, String)>> {
-        let mut errors: Vec<(&'static str, String)> = Vec::new();
-        let mut fail = |field: &'static str, msg: String| errors.push((field, msg));
+    ) -> Result<TicketIntake, Vec<(&'static str, Text)>> {
+        let mut errors: Vec<(&'static str, Text)> = Vec::new();
+        let mut fail = |field: &'static str, msg: Text| errors.push((field, msg));
 
         let call_time = match req.call_time.as_deref().map(str::trim) {
             None | Some("") => Some(now),
@@ -125,7 +126,7 @@ impl TicketIntake {
                     } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
                         fail(
                             "call_time",
-                            format!("来电时间不能早于 {MAX_CALL_AGE_DAYS} 天前 / The call time cannot be more than {MAX_CALL_AGE_DAYS} days ago"),
+                            format!("来电时间不能早于 {MAX_CALL_AGE_DAYS} 天前 / The call time cannot be more than {MAX_CALL_AGE_DAYS} days ago").into(),
                         );
                         None
                     } else {
@@ -141,7 +142,7 @@ impl TicketIntake {
                 None
             }
             Some(v) => NonEmptyText::parse(v, max)
-                .map_err(|e| fail(field, e.to_string()))
+                .map_err(|e| fail(field, e.msg().into()))
                 .ok(),
         };
         let customer_name = text(
@@ -168,7 +169,7 @@ impl TicketIntake {
                 None
             }
             Some(p) => PhoneNumber::parse(p)
-                .map_err(|e| fail("phone", e.to_string()))
+                .map_err(|e| fail("phone", e.msg().into()))
                 .ok(),
         };
         let plate = match req.plate.as_deref() {
@@ -177,13 +178,13 @@ impl TicketIntake {
                 None
             }
             Some(p) => Plate::parse(p)
-                .map_err(|e| fail("plate", e.to_string()))
+                .map_err(|e| fail("plate", e.msg().into()))
                 .ok(),
         };
         let vin = match req.vin.as_deref().map(str::trim) {
             None | Some("") => Some(None),
             Some(v) => Vin::parse(v)
-                .map_err(|e| fail("vin", e.to_string()))
+                .map_err(|e| fail("vin", e.msg().into()))
                 .ok()
                 .map(Some),
         };
@@ -206,7 +207,7 @@ impl TicketIntake {
             |field: &'static str,
              value: Option<f64>,
              check: fn(f64) -> Result<(), LocationError>,
-             fail: &mut dyn FnMut(&'static str, String)| match value {
+             fail: &mut dyn FnMut(&'static str, Text)| match value {
                 None if request_location && location.lat.is_none() && location.lon.is_none() => {
                     Some(None)
                 }
@@ -217,7 +218,7 @@ impl TicketIntake {
                 Some(v) => match check(v) {
                     Ok(()) => Some(Some(v)),
                     Err(e) => {
-                        fail(field, e.to_string());
+                        fail(field, e.msg().into());
                         None
                     }
                 },
@@ -230,7 +231,7 @@ impl TicketIntake {
                     Ok(c) => Some(Some(c)),
                     Err(e) => {
                         // Ranges were checked above: what is left is GCJ-02 outside China.
-                        fail("location.crs", e.to_string());
+                        fail("location.crs", e.msg().into());
                         None
                     }
                 }
@@ -257,7 +258,7 @@ impl TicketIntake {
             Some(_) => {
                 fail(
                     "mileage_km",
-                    format!("里程应在 0 到 {MAX_MILEAGE_KM} 公里之间 / Mileage must be between 0 and {MAX_MILEAGE_KM} km"),
+                    format!("里程应在 0 到 {MAX_MILEAGE_KM} 公里之间 / Mileage must be between 0 and {MAX_MILEAGE_KM} km").into(),
                 );
                 None
             }
@@ -385,6 +386,7 @@ pub fn warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
 
     fn good() -> IntakeRequest {
         IntakeRequest {
@@ -523,7 +525,16 @@ mod tests {
         let errors = TicketIntake::parse(&req, Utc::now()).unwrap_err();
         let f: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(f, ["phone", "plate", "location.lat", "location.lon"]);
-        let msg = |name: &str| errors.iter().find(|(f, _)| *f == name).unwrap().1.clone();
+        // Each field's message in both languages, from the catalogue.
+        let msg = |name: &str| {
+            let t = &errors.iter().find(|(f, _)| *f == name).unwrap().1;
+            let (zh, en) = (t.render(Locale::ZhCn), t.render(Locale::En));
+            assert!(
+                !zh.contains(" / ") && !en.contains(" / "),
+                "one language each"
+            );
+            format!("{zh} {en}")
+        };
         assert!(msg("location.lat").contains("纬度") && msg("location.lat").contains("-90 and 90"));
         assert!(
             msg("location.lon").contains("经度") && msg("location.lon").contains("-180 and 180")

@@ -1,5 +1,6 @@
 //! Breakdown-site coordinates, always held in WGS-84; GCJ-02 input from Chinese map apps is converted on entry.
 
+use crate::i18n::{Locale, Msg};
 use std::f64::consts::PI;
 use std::fmt;
 
@@ -17,17 +18,36 @@ pub enum Crs {
     Gcj02,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocationError {
-    #[error("坐标必须是有效数字 / Coordinates must be finite numbers")]
     NotFinite,
-    #[error("纬度必须在 -90 到 90 之间 / Latitude must be between -90 and 90")]
     LatitudeOutOfRange,
-    #[error("经度必须在 -180 到 180 之间 / Longitude must be between -180 and 180")]
     LongitudeOutOfRange,
-    #[error("GCJ-02 坐标只用于中国境内，此点在境外：请核对经纬度，或选 WGS-84 / GCJ-02 is only used inside China and this point is outside: check the numbers or choose WGS-84")]
     Gcj02OutsideChina,
 }
+
+impl LocationError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::NotFinite => Msg::new("error-location-not-finite"),
+            Self::LatitudeOutOfRange => Msg::new("error-location-lat-out-of-range"),
+            Self::LongitudeOutOfRange => Msg::new("error-location-lon-out-of-range"),
+            Self::Gcj02OutsideChina => Msg::new("error-location-gcj02-outside-china"),
+        }
+    }
+}
+
+impl std::fmt::Display for LocationError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`LocationError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for LocationError {}
 
 impl LocationError {
     pub fn code(&self) -> &'static str {

@@ -1,5 +1,6 @@
 //! Mainland China phone numbers (mobile, landline, 400/800) as a dealer's call centre receives them.
 
+use crate::i18n::{Locale, Msg};
 use std::fmt;
 use std::str::FromStr;
 
@@ -15,23 +16,40 @@ pub enum PhoneKind {
     Service,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
-    #[error("请输入电话号码 / Enter a phone number")]
     Empty,
-    #[error("电话号码含有无效字符 / The phone number contains characters that are not allowed")]
     InvalidCharacter,
-    #[error("请不要填写分机号 / Leave out the extension")]
     Extension,
-    #[error("仅支持中国大陆号码 / Only mainland China numbers are supported")]
     NotMainland,
-    #[error(
-        "固话请加上区号，例如 0571-88889999 / Add the area code to a landline, e.g. 0571-88889999"
-    )]
     MissingAreaCode,
-    #[error("请输入11位手机号或带区号的固话 / Enter an 11-digit mobile number or a landline with area code")]
     Invalid,
 }
+
+impl PhoneError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Empty => Msg::new("error-phone-empty"),
+            Self::InvalidCharacter => Msg::new("error-phone-invalid-char"),
+            Self::Extension => Msg::new("error-phone-extension"),
+            Self::NotMainland => Msg::new("error-phone-not-mainland"),
+            Self::MissingAreaCode => Msg::new("error-phone-missing-area-code"),
+            Self::Invalid => Msg::new("error-phone-invalid"),
+        }
+    }
+}
+
+impl std::fmt::Display for PhoneError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`PhoneError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for PhoneError {}
 
 impl PhoneError {
     pub fn code(&self) -> &'static str {

@@ -1,5 +1,6 @@
 //! Mainland Chinese licence plates (ordinary, new-energy, trailer, learner, police), normalised for lookup.
 
+use crate::i18n::{Locale, Msg};
 use std::fmt;
 use std::str::FromStr;
 
@@ -37,21 +38,38 @@ pub enum PlateKind {
     Police,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlateError {
-    #[error("请输入车牌号 / Enter a licence plate number")]
     Empty,
-    #[error(
-        "车牌第一位应为省份简称，例如“浙” / A plate starts with a province abbreviation such as 浙"
-    )]
     UnknownProvince,
-    #[error("车牌第二位应为发牌机关字母（不含 I、O） / The second character must be the issuing-authority letter (not I or O)")]
     InvalidAuthority,
-    #[error("暂不支持使馆、领馆及港澳车牌，请在备注中填写 / Embassy, consulate and Hong Kong/Macau plates are not supported; put the plate in the notes")]
     SpecialUnsupported,
-    #[error("车牌号格式不正确，例如 浙A12345 或 浙AD12345 / Invalid plate number, e.g. 浙A12345 or 浙AD12345")]
     Invalid,
 }
+
+impl PlateError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Empty => Msg::new("error-plate-empty"),
+            Self::UnknownProvince => Msg::new("error-plate-unknown-province"),
+            Self::InvalidAuthority => Msg::new("error-plate-invalid-authority"),
+            Self::SpecialUnsupported => Msg::new("error-plate-special-unsupported"),
+            Self::Invalid => Msg::new("error-plate-invalid"),
+        }
+    }
+}
+
+impl std::fmt::Display for PlateError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`PlateError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for PlateError {}
 
 impl PlateError {
     pub fn code(&self) -> &'static str {

@@ -1,5 +1,6 @@
 //! Response levels (响应级别) of a rescue ticket and the response time each one promises the customer.
 
+use crate::i18n::{Locale, Msg};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
@@ -16,11 +17,30 @@ pub enum ResponseLevel {
     General = 3,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResponseLevelError {
-    #[error("响应级别应为 1、2 或 3 / Response level must be 1, 2 or 3")]
     Unknown(i64),
 }
+
+impl ResponseLevelError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Unknown(_) => Msg::new("error-response-level-invalid"),
+        }
+    }
+}
+
+impl std::fmt::Display for ResponseLevelError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`ResponseLevelError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for ResponseLevelError {}
 
 impl ResponseLevelError {
     pub fn code(&self) -> &'static str {

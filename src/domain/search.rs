@@ -1,19 +1,41 @@
 //! What staff type into a search box: trimmed, at least two and at most a few dozen characters,
 //! so a pasted page of text can never become a LIKE pattern the database refuses or chews on.
 
+use crate::i18n::{Locale, Msg};
 /// Fewer characters match half the catalogue; more are not a part number or a name.
 pub const MIN_CHARS: usize = 2;
 pub const MAX_CHARS: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchTermError {
-    #[error("至少输入 2 个字 / At least 2 characters")]
     TooShort,
-    #[error("最多 64 个字，当前 {found} 个 / At most 64 characters, got {found}")]
     TooLong { found: usize },
-    #[error("含有控制字符 / Contains control characters")]
     ControlCharacter,
 }
+
+impl SearchTermError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::TooShort => Msg::new("error-search-term-too-short"),
+            Self::TooLong { found } => {
+                Msg::with("error-search-term-too-long", &[("found", (*found).into())])
+            }
+            Self::ControlCharacter => Msg::new("error-search-term-control-character"),
+        }
+    }
+}
+
+impl std::fmt::Display for SearchTermError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`SearchTermError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for SearchTermError {}
 
 /// A checked search term; `%` and `_` are dropped so the term matches itself, not a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,20 +1,43 @@
 //! Free text typed by staff (customer names, addresses, fault descriptions): trimmed, non-empty, bounded in characters.
 
+use crate::i18n::{Locale, Msg};
 use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextError {
-    #[error("内容不能为空 / This field cannot be empty")]
     Empty,
-    #[error("内容过长：最多{max}个字，当前{found}个字 / Too long: at most {max} characters, got {found}")]
     TooLong { max: usize, found: usize },
-    #[error("内容含有不可见的控制字符 / The text contains invisible control characters")]
     ControlCharacter,
-    #[error("此处不能换行 / Line breaks are not allowed here")]
     LineBreak,
 }
+
+impl TextError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Empty => Msg::new("error-text-empty"),
+            Self::TooLong { max, found } => Msg::with(
+                "error-text-too-long",
+                &[("max", (*max).into()), ("found", (*found).into())],
+            ),
+            Self::ControlCharacter => Msg::new("error-text-invalid-char"),
+            Self::LineBreak => Msg::new("error-text-line-break"),
+        }
+    }
+}
+
+impl std::fmt::Display for TextError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`TextError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for TextError {}
 
 impl TextError {
     pub fn code(&self) -> &'static str {

@@ -1,5 +1,6 @@
 //! Vehicle identification numbers (ISO 3779 / GB 16735), checked with the position-9 check digit.
 
+use crate::i18n::{Locale, Msg};
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,17 +10,48 @@ const VIN_LEN: usize = 17;
 const CHECK_POSITION: usize = 9;
 const WEIGHTS: [u32; VIN_LEN] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VinError {
-    #[error(
-        "车架号（VIN）应为17位，当前为{found}位 / A VIN has 17 characters, this one has {found}"
-    )]
     Length { found: usize },
-    #[error("车架号第{position}位“{found}”无效，只能是数字和字母（不含 I、O、Q） / VIN character {position} '{found}' is not allowed: only digits and letters except I, O and Q")]
     InvalidCharacter { position: usize, found: char },
-    #[error("车架号校验位（第9位）应为{expected}，实为{found}，请核对是否抄错 / VIN check digit (position 9) should be {expected} but is {found}; please check for a typo")]
     CheckDigit { expected: char, found: char },
 }
+
+impl VinError {
+    /// The catalogue message saying what is wrong.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Length { found } => {
+                Msg::with("error-vin-invalid-length", &[("found", (*found).into())])
+            }
+            Self::InvalidCharacter { position, found } => Msg::with(
+                "error-vin-invalid-char",
+                &[
+                    ("position", (*position).into()),
+                    ("found", found.to_string().into()),
+                ],
+            ),
+            Self::CheckDigit { expected, found } => Msg::with(
+                "error-vin-check-digit",
+                &[
+                    ("expected", expected.to_string().into()),
+                    ("found", found.to_string().into()),
+                ],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for VinError {
+    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
+    /// import reports); new code renders [`VinError::msg`] in the reader's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.msg();
+        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+    }
+}
+
+impl std::error::Error for VinError {}
 
 impl VinError {
     pub fn code(&self) -> &'static str {

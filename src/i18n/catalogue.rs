@@ -17,6 +17,23 @@ fluent_templates::static_loader! {
     };
 }
 
+/// Values as Fluent arguments: numbers as numbers (they choose plural forms), the rest as text.
+pub fn fluent_args<'a>(
+    params: impl IntoIterator<Item = (&'static str, &'a serde_json::Value)>,
+) -> Vec<(&'static str, FluentValue<'static>)> {
+    params
+        .into_iter()
+        .map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::Number(n) => n.as_f64().unwrap_or_default().into(),
+                serde_json::Value::String(s) => s.clone().into(),
+                other => other.to_string().into(),
+            };
+            (k, value)
+        })
+        .collect()
+}
+
 /// The arguments of one message, by name.
 pub type Args = HashMap<Cow<'static, str>, FluentValue<'static>>;
 

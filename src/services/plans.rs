@@ -162,7 +162,7 @@ async fn save_then(
     let valid = req.validate(default_rate).map_err(|errors| {
         let mut fields = FieldErrors::new();
         for (f, m) in errors {
-            fields.entry(f).or_insert(m);
+            fields.entry(f).or_insert(m.into());
         }
         AppError::validation(fields)
     })?;
@@ -204,7 +204,8 @@ async fn save_then(
                         format!(
                             "本店只有 {} 件 / The dealer has only {}",
                             t.quantity, t.quantity
-                        ),
+                        )
+                        .into(),
                     );
                 }
                 Some(_) => {}

@@ -9,7 +9,7 @@ use crate::db::{is_unique_violation, AnyConnection, Db};
 use crate::domain::intake::{still_open, warnings, IntakeRequest, IntakeWarning, TicketIntake};
 use crate::domain::role::Action;
 use crate::domain::ticket::{format_ticket_number, TicketStatus};
-use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldErrors, FieldText};
 use crate::repo::audit::{self, AuditRecord, NewAuditEvent};
 use crate::repo::tickets::{self as repo, TicketFilter, TicketRecord};
 use crate::repo::vehicles::{self, VehicleInfo, Visit};
@@ -155,7 +155,7 @@ pub struct VehicleHistory {
 }
 
 /// Turns validation failures into the API's field map.
-pub fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
+pub fn field_errors(errors: Vec<(&'static str, FieldText)>) -> AppError {
     let mut fields = FieldErrors::new();
     for (field, message) in errors {
         fields.entry(field.to_owned()).or_insert(message);
@@ -609,7 +609,7 @@ impl TicketQuery {
             if TicketStatus::parse(s).is_none() {
                 fields.insert(
                     "status".into(),
-                    format!("未知状态 {s:?} / Unknown status {s:?}"),
+                    format!("未知状态 {s:?} / Unknown status {s:?}").into(),
                 );
             }
         }
@@ -620,7 +620,8 @@ impl TicketQuery {
             {
                 fields.insert(
                     field.into(),
-                    format!("最多 {MAX_FILTER_CHARS} 个字 / At most {MAX_FILTER_CHARS} characters"),
+                    format!("最多 {MAX_FILTER_CHARS} 个字 / At most {MAX_FILTER_CHARS} characters")
+                        .into(),
                 );
             }
         }
@@ -662,7 +663,7 @@ impl TicketQuery {
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             fields.insert(
                 "per_page".into(),
-                format!("每页 1 到 {MAX_PER_PAGE} 条 / 1 to {MAX_PER_PAGE} per page"),
+                format!("每页 1 到 {MAX_PER_PAGE} 条 / 1 to {MAX_PER_PAGE} per page").into(),
             );
         }
         if !fields.is_empty() {

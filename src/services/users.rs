@@ -50,7 +50,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
     let phone = match crate::domain::phone::PhoneNumber::parse(&req.phone) {
         Ok(p) => p.as_str().to_owned(),
         Err(e) => {
-            fields.insert("phone".into(), e.to_string());
+            fields.insert("phone".into(), e.msg().into());
             String::new()
         }
     };
@@ -77,7 +77,8 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
                         "未知角色 {r:?}；可用：{} / Unknown role {r:?}; known: {}",
                         known.join(", "),
                         known.join(", ")
-                    ),
+                    )
+                    .into(),
                 );
             }
         }
@@ -95,7 +96,8 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
                 "密码至少 {} 位 / The password needs at least {} characters",
                 password::MIN_PASSWORD_CHARS,
                 password::MIN_PASSWORD_CHARS
-            ),
+            )
+            .into(),
         );
     }
     if !fields.is_empty() {

@@ -93,7 +93,7 @@ pub fn refusal_text(l: Locale, e: &AppError) -> String {
     let mut message = e.message_in(l);
     for m in e.fields.values() {
         message.push('：');
-        message.push_str(l.pick(m));
+        message.push_str(&m.render(l));
     }
     message
 }

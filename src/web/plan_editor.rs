@@ -622,7 +622,7 @@ async fn save_or_submit(
         {
             let l = user.locale;
             for (k, v) in &e.fields {
-                errors.entry(k.clone()).or_insert_with(|| v.clone());
+                errors.entry(k.clone()).or_insert_with(|| v.render(l));
             }
             for v in errors.values_mut() {
                 *v = l.pick(v).to_owned();

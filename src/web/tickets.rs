@@ -86,7 +86,7 @@ pub async fn list(
             None,
             e.fields
                 .iter()
-                .map(|(k, v)| (k.clone(), user.locale.pick(v).to_owned()))
+                .map(|(k, v)| (k.clone(), v.render(user.locale)))
                 .collect(),
         ),
         Err(e) => return Err(PageError::App(e, user.locale)),
@@ -351,6 +351,8 @@ pub async fn submit(
             .unwrap_or_default()
             .into_iter()
             .map(|(f, m)| (f.to_owned(), m))
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect();
         Err(AppError::validation(fields))
     };
@@ -361,7 +363,7 @@ pub async fn submit(
                 // API paths (`location.lat`) map to the flat form's names; a
                 // "not a number" found by the form itself says more than "required".
                 let name = field.strip_prefix("location.").unwrap_or(&field).to_owned();
-                errors.entry(name).or_insert(msg);
+                errors.entry(name).or_insert(msg.render(user.locale));
             }
             for msg in errors.values_mut() {
                 *msg = user.locale.pick(msg).to_owned();

@@ -1,0 +1,33 @@
+# Messages for input that does not validate.
+
+error-text-empty = This field cannot be empty
+error-text-too-long = Too long: at most { $max } characters, got { $found }
+error-text-invalid-char = The text contains invisible control characters
+error-text-line-break = Line breaks are not allowed here
+error-phone-empty = Enter a phone number
+error-phone-invalid-char = The phone number contains characters that are not allowed
+error-phone-extension = Leave out the extension
+error-phone-not-mainland = Only mainland China numbers are supported
+error-phone-missing-area-code = Add the area code to a landline, e.g. 0571-88889999
+error-phone-invalid = Enter an 11-digit mobile number or a landline with area code
+error-plate-empty = Enter a licence plate number
+error-plate-unknown-province = A plate starts with a province abbreviation such as 浙
+error-plate-invalid-authority = The second character must be the issuing-authority letter (not I or O)
+error-plate-special-unsupported = Embassy, consulate and Hong Kong/Macau plates are not supported; put the plate in the notes
+error-plate-invalid = Invalid plate number, e.g. 浙A12345 or 浙AD12345
+error-vin-invalid-length = A VIN has 17 characters, this one has { $found }
+error-vin-invalid-char = VIN character { $position } '{ $found }' is not allowed: only digits and letters except I, O and Q
+error-vin-check-digit = VIN check digit (position 9) should be { $expected } but is { $found }; please check for a typo
+error-location-not-finite = Coordinates must be finite numbers
+error-location-lat-out-of-range = Latitude must be between -90 and 90
+error-location-lon-out-of-range = Longitude must be between -180 and 180
+error-location-gcj02-outside-china = GCJ-02 is only used inside China and this point is outside: check the numbers or choose WGS-84
+error-money-empty = Enter an amount
+error-money-invalid = Invalid amount, e.g. 12.50
+error-money-too-many-decimals = An amount has at most two decimal places
+error-money-negative = The amount cannot be negative
+error-money-overflow = The amount is too large
+error-search-term-too-short = At least 2 characters
+error-search-term-too-long = At most 64 characters, got { $found }
+error-search-term-control-character = Contains control characters
+error-response-level-invalid = Response level must be 1, 2 or 3

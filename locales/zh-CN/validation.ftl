@@ -1,0 +1,33 @@
+# 输入校验的错误信息。
+
+error-text-empty = 内容不能为空
+error-text-too-long = 内容过长：最多{ $max }个字，当前{ $found }个字
+error-text-invalid-char = 内容含有不可见的控制字符
+error-text-line-break = 此处不能换行
+error-phone-empty = 请输入电话号码
+error-phone-invalid-char = 电话号码含有无效字符
+error-phone-extension = 请不要填写分机号
+error-phone-not-mainland = 仅支持中国大陆号码
+error-phone-missing-area-code = 固话请加上区号，例如 0571-88889999
+error-phone-invalid = 请输入11位手机号或带区号的固话
+error-plate-empty = 请输入车牌号
+error-plate-unknown-province = 车牌第一位应为省份简称，例如“浙”
+error-plate-invalid-authority = 车牌第二位应为发牌机关字母（不含 I、O）
+error-plate-special-unsupported = 暂不支持使馆、领馆及港澳车牌，请在备注中填写
+error-plate-invalid = 车牌号格式不正确，例如 浙A12345 或 浙AD12345
+error-vin-invalid-length = 车架号（VIN）应为17位，当前为{ $found }位
+error-vin-invalid-char = 车架号第{ $position }位“{ $found }”无效，只能是数字和字母（不含 I、O、Q）
+error-vin-check-digit = 车架号校验位（第9位）应为{ $expected }，实为{ $found }，请核对是否抄错
+error-location-not-finite = 坐标必须是有效数字
+error-location-lat-out-of-range = 纬度必须在 -90 到 90 之间
+error-location-lon-out-of-range = 经度必须在 -180 到 180 之间
+error-location-gcj02-outside-china = GCJ-02 坐标只用于中国境内，此点在境外：请核对经纬度，或选 WGS-84
+error-money-empty = 请输入金额
+error-money-invalid = 金额格式不正确，例如 12.50
+error-money-too-many-decimals = 金额最多两位小数
+error-money-negative = 金额不能为负数
+error-money-overflow = 金额超出范围
+error-search-term-too-short = 至少输入 2 个字
+error-search-term-too-long = 最多 64 个字，当前 { $found } 个
+error-search-term-control-character = 含有控制字符
+error-response-level-invalid = 响应级别应为 1、2 或 3
