@@ -1,10 +1,12 @@
-//! The words of every SMS and e-mail, in Chinese and English, rendered per recipient's locale.
+//! Every SMS and e-mail, rendered in the recipient's locale from the catalogue
+//! (`locales/<lang>/messages.ftl`, keys `msg-<template>-<part>`).
 //!
 //! Each message is composed once as a short list of blocks; the plain text and
 //! the HTML part of an e-mail are two renderings of those blocks, so they never
 //! drift apart, and the HTML rendering is the one place where values are
 //! escaped. SMS texts are written separately: short, nothing escaped.
 
+use fluent_templates::fluent_bundle::FluentValue;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -173,19 +175,14 @@ pub struct Rendered {
     pub sms_params: Value,
 }
 
-/// The Chinese sentence telling a customer why a dangerous-goods part is slow.
-pub const DANGEROUS_GOODS_ZH: &str =
-    "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。";
-/// The same, a few characters shorter, so the SMS stays within two segments.
-const DANGEROUS_GOODS_ZH_SMS: &str =
-    "该配件属危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，故到货较慢，敬请谅解。";
-/// The same for English-speaking customers.
-pub const DANGEROUS_GOODS_EN: &str = "This part is classed as dangerous goods (like airbags and lead-acid batteries): the rules do not allow it to travel by air, only by road, so it takes longer to arrive. Thank you for your understanding.";
+/// One argument of a catalogue message: every value arrives as the recipient's text.
+fn arg(name: &'static str, value: &str) -> (&'static str, FluentValue<'static>) {
+    (name, FluentValue::from(value.to_owned()))
+}
 
 /// Renders `msg` in `locale`.
 pub fn render(msg: &Message, locale: Locale) -> Rendered {
     let l = locale;
-    let t = |zh: &'static str, en: &'static str| l.tr(zh, en);
     let (mail, sms_text, sms_params) = match msg {
         Message::TechnicianDispatch {
             number,
@@ -204,20 +201,20 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
         } => {
             let map = map_link(*lat, *lon, source_crs);
             let mut fields = vec![
-                (t("救援单号", "Ticket"), number.clone()),
-                (t("客户", "Customer"), customer_name.clone()),
-                (t("联系电话", "Phone"), customer_phone.clone()),
-                (t("故障地点", "Location"), address.clone()),
-                (t("故障现象", "Fault"), fault.clone()),
+                (l.t("msg-common-ticket"), number.clone()),
+                (
+                    l.t("msg-technician-dispatch-customer"),
+                    customer_name.clone(),
+                ),
+                (l.t("msg-common-phone"), customer_phone.clone()),
+                (l.t("msg-technician-dispatch-location"), address.clone()),
+                (l.t("msg-technician-dispatch-fault"), fault.clone()),
             ];
             if let Some(time) = expected_arrival {
-                fields.push((t("预计到达", "Expected arrival"), time.clone()));
+                fields.push((l.t("msg-common-expected-arrival"), time.clone()));
             }
             let mut blocks = vec![
-                Block::Para(t(
-                    "您已被派往以下紧急救援任务。救援方案已经服务总监批准，请凭方案到配件部领料后尽快出发，并在任务页面上报出发和到达。",
-                    "You have been dispatched to the rescue job below. The plan has been approved by the service director: collect the parts from the parts desk against it, set off as soon as possible, and report departure and arrival on the job page.",
-                ).to_owned()),
+                Block::Para(l.t("msg-technician-dispatch-intro")),
                 Block::Fields(fields),
             ];
             if let Some(map) = &map {
@@ -228,63 +225,71 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             }
             blocks.extend([
                 Block::List {
-                    title: t("维修项目", "Repair items"),
+                    title: l.t("msg-technician-dispatch-items"),
                     items: items.clone(),
                 },
                 Block::List {
-                    title: t("所需工具", "Tools"),
+                    title: l.t("msg-technician-dispatch-tools"),
                     items: tools.clone(),
                 },
                 Block::List {
-                    title: t("所需配件", "Parts"),
+                    title: l.t("msg-technician-dispatch-parts"),
                     items: parts.clone(),
                 },
                 Block::Link {
-                    label: t("打开任务页面", "Open the job page"),
+                    label: l.t("msg-technician-dispatch-open-job"),
                     url: job_link.clone(),
                 },
             ]);
             let mail = Mail {
-                subject: match l {
-                    Locale::ZhCn => format!("派工通知：救援单 {number}，{address}"),
-                    Locale::En => format!("Dispatch: rescue ticket {number}, {address}"),
-                },
-                greeting: t("您好：", "Hello,").to_owned(),
+                subject: l.t_with(
+                    "msg-technician-dispatch-subject",
+                    &[arg("number", number), arg("address", address)],
+                ),
+                greeting: l.t("msg-common-hello"),
                 blocks,
             };
-            let none = t("无", "none");
+            let none = l.t("msg-common-none");
+            let separator = l.t("msg-common-list-separator");
             let list = |v: &[String]| {
                 if v.is_empty() {
-                    none.to_owned()
+                    none.clone()
                 } else {
-                    v.join(t("、", ", "))
+                    v.join(&separator)
                 }
             };
             let map_part = map
                 .as_ref()
-                .map(|m| match l {
-                    Locale::ZhCn => format!("导航 {} ", m.url),
-                    Locale::En => format!("Map: {} ", m.url),
-                })
+                .map(|m| l.t_with("msg-technician-dispatch-sms-map", &[arg("url", &m.url)]))
                 .unwrap_or_default();
             let time = expected_arrival
                 .clone()
-                .unwrap_or_else(|| t("尽快", "ASAP").to_owned());
-            let when = match (l, expected_arrival) {
-                (Locale::ZhCn, Some(time)) => format!("预计到达{time}。"),
-                (Locale::En, Some(time)) => format!("Expected on site {time}. "),
-                (_, None) => t("请尽快出发。", "Please set off now. ").to_owned(),
+                .unwrap_or_else(|| l.t("msg-technician-dispatch-asap"));
+            let when = match expected_arrival {
+                Some(time) => {
+                    l.t_with("msg-technician-dispatch-sms-expected", &[arg("time", time)])
+                }
+                None => l.t("msg-technician-dispatch-sms-set-off-now"),
             };
-            let sms = match l {
-                Locale::ZhCn => format!(
-                    "{SMS_PREFIX}派工：救援单{number}，客户{customer_name}，电话{customer_phone}，地点{address}，故障：{fault}。{when}项目：{}。工具：{}。配件：{}。{map_part}任务 {job_link}",
-                    list(items), list(tools), list(parts)
-                ),
-                Locale::En => format!(
-                    "{SMS_PREFIX}Dispatch: ticket {number}, customer {customer_name}, tel. {customer_phone}, at {address}. Fault: {fault}. {when}Items: {}. Tools: {}. Parts: {}. {map_part}Job: {job_link}",
-                    list(items), list(tools), list(parts)
-                ),
-            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with(
+                    "msg-technician-dispatch-sms",
+                    &[
+                        arg("number", number),
+                        arg("customer_name", customer_name),
+                        arg("customer_phone", customer_phone),
+                        arg("address", address),
+                        arg("fault", fault),
+                        arg("when", &when),
+                        arg("items", &list(items)),
+                        arg("tools", &list(tools)),
+                        arg("parts", &list(parts)),
+                        arg("map", &map_part),
+                        arg("job_link", job_link),
+                    ],
+                )
+            );
             let params = json!({
                 "number": number,
                 "name": customer_name,
@@ -305,40 +310,37 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             expected_arrival,
             status_link,
         } => {
+            let eta = [arg("expected_arrival", expected_arrival)];
             let mail = Mail {
-                subject: match l {
-                    Locale::ZhCn => format!("救援人员已出发，预计{expected_arrival}到达"),
-                    Locale::En => format!("Our rescue crew is on the way (expected at {expected_arrival})"),
-                },
+                subject: l.t_with("msg-customer-crew-departed-subject", &eta),
                 greeting: dear(l, customer_name),
                 blocks: vec![
-                    Block::Para(match l {
-                        Locale::ZhCn => format!("我们的救援人员已经出发，预计{expected_arrival}到达您所在的位置。"),
-                        Locale::En => format!("Our rescue crew has set off and expects to reach you at {expected_arrival}."),
-                    }),
+                    Block::Para(l.t_with("msg-customer-crew-departed-intro", &eta)),
                     Block::Fields(vec![
-                        (t("救援负责人", "Rescue lead"), lead_name.clone()),
-                        (t("联系电话", "Phone"), lead_phone.clone()),
-                        (t("预计到达", "Expected arrival"), expected_arrival.clone()),
+                        (l.t("msg-customer-crew-departed-lead"), lead_name.clone()),
+                        (l.t("msg-common-phone"), lead_phone.clone()),
+                        (l.t("msg-common-expected-arrival"), expected_arrival.clone()),
                     ]),
-                    Block::Para(t(
-                        "等候期间，请您打开危险报警闪光灯，在车后方按规定距离放置三角警告牌，并到安全地带等候（在高速公路上请撤离到护栏外侧）。如有任何情况，请随时与救援负责人联系。",
-                        "While you wait, please keep your hazard lights on, set up the warning triangle at the required distance behind your car, and wait in a safe place (on an expressway, behind the guardrail). If anything changes, please call the rescue lead.",
-                    ).to_owned()),
+                    Block::Para(l.t("msg-customer-crew-departed-safety")),
                     Block::Link {
-                        label: t("查看救援进度", "Follow the rescue"),
+                        label: l.t("msg-customer-crew-departed-follow"),
                         url: status_link.clone(),
                     },
                 ],
             };
-            let sms = match l {
-                Locale::ZhCn => format!(
-                    "{SMS_PREFIX}{customer_name}您好，救援人员已出发，预计{expected_arrival}到达。救援负责人{lead_name}，电话{lead_phone}。进度：{status_link}"
-                ),
-                Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, our crew is on the way, due {expected_arrival}. Lead: {lead_name}, tel. {lead_phone}. {status_link}"
-                ),
-            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with(
+                    "msg-customer-crew-departed-sms",
+                    &[
+                        arg("customer_name", customer_name),
+                        arg("expected_arrival", expected_arrival),
+                        arg("lead_name", lead_name),
+                        arg("lead_phone", lead_phone),
+                        arg("status_link", status_link),
+                    ],
+                )
+            );
             let params = json!({
                 "name": customer_name,
                 "lead": lead_name,
@@ -356,57 +358,48 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             dangerous_goods,
             status_link,
         } => {
-            let mut blocks = vec![Block::Para(match l {
-                Locale::ZhCn => format!(
-                    "您车辆维修所需的配件「{part_name}」需要另行调货，预计{new_eta}到货。到货后我们将第一时间与您联系，安排安装。"
-                ),
-                Locale::En => format!(
-                    "The part your car needs ({part_name}) has to be brought in and is now expected on {new_eta}. We will contact you as soon as it arrives to arrange fitting."
-                ),
-            })];
+            let mut blocks = vec![Block::Para(l.t_with(
+                "msg-customer-parts-delay-intro",
+                &[arg("part_name", part_name), arg("new_eta", new_eta)],
+            ))];
             if *dangerous_goods {
-                blocks.push(Block::Note(t(DANGEROUS_GOODS_ZH, DANGEROUS_GOODS_EN).to_owned()));
+                blocks.push(Block::Note(l.t("msg-customer-parts-delay-dangerous-goods")));
             } else {
-                blocks.push(Block::Para(
-                    t(
-                        "给您带来的不便，我们深表歉意，敬请谅解。",
-                        "We apologise for the inconvenience and thank you for your patience.",
-                    )
-                    .to_owned(),
-                ));
+                blocks.push(Block::Para(l.t("msg-customer-parts-delay-sorry")));
             }
             blocks.push(Block::Link {
-                label: t("查看进度", "Follow your repair"),
+                label: l.t("msg-customer-parts-delay-follow"),
                 url: status_link.clone(),
             });
             let mail = Mail {
-                subject: match l {
-                    Locale::ZhCn => format!("配件到货时间通知：{part_name}"),
-                    Locale::En => format!("Update on your part: {part_name}"),
-                },
+                subject: l.t_with(
+                    "msg-customer-parts-delay-subject",
+                    &[arg("part_name", part_name)],
+                ),
                 greeting: dear(l, customer_name),
                 blocks,
             };
             // Customer SMS stay within two UCS-2 segments (134 units): the English
             // ones are terse; the e-mail and the status page say it in full.
-            let sms = match (l, *dangerous_goods) {
-                (Locale::ZhCn, true) => format!(
-                    "{SMS_PREFIX}{customer_name}您好，您的{part_name}预计{new_eta}到货。{DANGEROUS_GOODS_ZH_SMS}进度：{status_link}"
-                ),
-                (Locale::ZhCn, false) => format!(
-                    "{SMS_PREFIX}{customer_name}您好，您车辆所需的{part_name}需另行调货，预计{new_eta}到货，到货后将尽快为您安装，敬请谅解。进度：{status_link}"
-                ),
-                (Locale::En, true) => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, your {part_name} is due {new_eta} (dangerous goods may not fly). {status_link}"
-                ),
-                (Locale::En, false) => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, your {part_name} is now due {new_eta}. Sorry for the wait. {status_link}"
-                ),
-            };
-            let note = if *dangerous_goods {
-                t("危险品不能空运，只能陆运", "dangerous goods: road only, no air")
+            let sms_args = [
+                arg("customer_name", customer_name),
+                arg("part_name", part_name),
+                arg("new_eta", new_eta),
+                arg("status_link", status_link),
+            ];
+            let sms = if *dangerous_goods {
+                let why = l.t("msg-customer-parts-delay-dangerous-goods-sms");
+                let mut args = sms_args.to_vec();
+                args.push(arg("why", &why));
+                l.t_with("msg-customer-parts-delay-sms-dangerous-goods", &args)
             } else {
-                ""
+                l.t_with("msg-customer-parts-delay-sms", &sms_args)
+            };
+            let sms = format!("{SMS_PREFIX}{sms}");
+            let note = if *dangerous_goods {
+                l.t("msg-customer-parts-delay-note")
+            } else {
+                String::new()
             };
             let params = json!({
                 "name": customer_name,
@@ -424,34 +417,28 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             status_link,
         } => {
             let mail = Mail {
-                subject: match l {
-                    Locale::ZhCn => format!("您的车辆（{plate}）故障已排除"),
-                    Locale::En => format!("Your car ({plate}) has been fixed"),
-                },
+                subject: l.t_with("msg-customer-resolved-subject", &[arg("plate", plate)]),
                 greeting: dear(l, customer_name),
                 blocks: vec![
-                    Block::Para(match l {
-                        Locale::ZhCn => format!("您的车辆（{plate}）故障已由我们的救援人员在现场排除。感谢您对我们的信任与耐心等候。"),
-                        Locale::En => format!("Our rescue crew has fixed the fault on your car ({plate}) on site. Thank you for your trust and your patience."),
-                    }),
-                    Block::Para(t(
-                        "近日我们的服务顾问将致电回访，了解您对本次救援服务的意见和建议。祝您行车平安！",
-                        "One of our service advisors will call you in the next few days to hear how we did. Safe driving!",
-                    ).to_owned()),
+                    Block::Para(l.t_with("msg-customer-resolved-intro", &[arg("plate", plate)])),
+                    Block::Para(l.t("msg-customer-resolved-follow-up")),
                     Block::Link {
-                        label: t("查看服务详情", "See the details"),
+                        label: l.t("msg-customer-resolved-details"),
                         url: status_link.clone(),
                     },
                 ],
             };
-            let sms = match l {
-                Locale::ZhCn => format!(
-                    "{SMS_PREFIX}{customer_name}您好，您的车辆{plate}故障已在现场排除，感谢您的信任与耐心，稍后我们将致电回访。详情：{status_link}"
-                ),
-                Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, your car {plate} is fixed. Thank you; we will call you to follow up. {status_link}"
-                ),
-            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with(
+                    "msg-customer-resolved-sms",
+                    &[
+                        arg("customer_name", customer_name),
+                        arg("plate", plate),
+                        arg("status_link", status_link),
+                    ],
+                )
+            );
             let params = json!({ "name": customer_name, "plate": plate, "link": status_link });
             (mail, sms, params)
         }
@@ -461,35 +448,24 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             link,
         } => {
             let mail = Mail {
-                subject: t(
-                    "请发送您的位置，便于救援人员找到您",
-                    "Please share your location so our crew can find you",
-                )
-                .to_owned(),
+                subject: l.t("msg-customer-location-request-subject"),
                 greeting: dear(l, customer_name),
                 blocks: vec![
-                    Block::Para(t(
-                        "为了让救援人员尽快、准确地找到您，请点击下方链接，允许浏览器获取位置后提交您当前的位置。",
-                        "To help our rescue crew find you quickly, please open the link below, allow your browser to use your location, and send it to us.",
-                    ).to_owned()),
+                    Block::Para(l.t("msg-customer-location-request-intro")),
                     Block::Link {
-                        label: t("发送我的位置", "Share my location"),
+                        label: l.t("msg-customer-location-request-share"),
                         url: link.clone(),
                     },
-                    Block::Para(t(
-                        "请在安全的地方操作，切勿在行车道上停留。",
-                        "Please do this from a safe place, away from traffic.",
-                    ).to_owned()),
+                    Block::Para(l.t("msg-customer-location-request-safety")),
                 ],
             };
-            let sms = match l {
-                Locale::ZhCn => format!(
-                    "{SMS_PREFIX}{customer_name}您好，为便于救援人员尽快找到您，请点击链接发送您当前的位置：{link}"
-                ),
-                Locale::En => format!(
-                    "{SMS_PREFIX}Dear {customer_name}, please share your location so our crew can find you: {link}"
-                ),
-            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with(
+                    "msg-customer-location-request-sms",
+                    &[arg("customer_name", customer_name), arg("link", link)],
+                )
+            );
             let params = json!({ "name": customer_name, "link": link });
             (mail, sms, params)
         }
@@ -499,302 +475,235 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             version,
             total_yuan,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("待审核：救援单 {number} 的救援方案（第{version}版）"),
-                    Locale::En => format!("For review: rescue plan v{version} of ticket {number}"),
+        } => {
+            let args = [
+                arg("number", number),
+                arg("version", version),
+                arg("total_yuan", total_yuan),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-plan-review-subject", &args),
+                    body: l.t_with("msg-plan-review-body", &args),
+                    fields: vec![
+                        (l.t("msg-common-plan-version"), version_label(l, version)),
+                        (l.t("msg-common-estimated-cost"), amount(l, total_yuan)),
+                    ],
+                    action: l.t("msg-plan-review-action"),
+                    sms: l.t_with("msg-plan-review-sms", &args),
+                    detail: l.t_with("msg-plan-review-detail", &args),
+                    extra: json!({ "version": version, "amount": total_yuan }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("车间主管已提交救援单 {number} 的救援方案（第{version}版），预估费用 ¥{total_yuan}，请您审核。"),
-                    Locale::En => format!("The workshop lead has submitted rescue plan v{version} for ticket {number}, estimated at ¥{total_yuan}. Please review it."),
-                },
-                fields: vec![
-                    (t("方案版本", "Plan version"), version_label(l, version)),
-                    (t("预估费用", "Estimated cost"), format!("¥{total_yuan}")),
-                ],
-                action: t("审核方案", "Review the plan"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的救援方案（第{version}版，预估¥{total_yuan}）待您审核："),
-                    Locale::En => format!("Rescue plan v{version} for ticket {number} (est. ¥{total_yuan}) awaits your review: "),
-                },
-                detail: match l {
-                    Locale::ZhCn => format!("方案第{version}版待您审核"),
-                    Locale::En => format!("plan v{version} awaits your review"),
-                },
-                extra: json!({ "version": version, "amount": total_yuan }),
-            },
-        ),
+            )
+        }
 
-        Message::StaffConsentCall { number, link } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("请致电客户确认方案：救援单 {number}"),
-                    Locale::En => format!("Please call the customer for consent: ticket {number}"),
+        Message::StaffConsentCall { number, link } => {
+            let args = [arg("number", number)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-consent-call-subject", &args),
+                    body: l.t_with("msg-consent-call-body", &args),
+                    fields: vec![],
+                    action: l.t("msg-consent-call-action"),
+                    sms: l.t_with("msg-consent-call-sms", &args),
+                    detail: l.t("msg-consent-call-detail"),
+                    extra: json!({}),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援方案已通过审核。请致电客户，告知预计到达时间、救援负责人姓名及电话、维修项目和预估费用，并记录客户是否同意。"),
-                    Locale::En => format!("The rescue plan for ticket {number} has passed review. Please call the customer with the expected arrival time, the rescue lead's name and phone number, the repair items and the estimated cost, and record whether they agree."),
-                },
-                fields: vec![],
-                action: t("记录客户意见", "Record the customer's answer"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的方案已通过审核，请致电客户说明安排及费用，并记录客户意见："),
-                    Locale::En => format!("The plan for ticket {number} passed review: please call the customer about the arrangement and cost and record their answer: "),
-                },
-                detail: t("方案已审核，请致电客户确认", "plan reviewed, please call the customer").to_owned(),
-                extra: json!({}),
-            },
-        ),
+            )
+        }
 
         Message::StaffApproval {
             number,
             version,
             total_yuan,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("待审批：救援单 {number} 的救援方案（第{version}版）"),
-                    Locale::En => format!("For approval: rescue plan v{version} of ticket {number}"),
+        } => {
+            let args = [
+                arg("number", number),
+                arg("version", version),
+                arg("total_yuan", total_yuan),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-plan-approval-subject", &args),
+                    body: l.t_with("msg-plan-approval-body", &args),
+                    fields: vec![
+                        (l.t("msg-common-plan-version"), version_label(l, version)),
+                        (l.t("msg-common-estimated-cost"), amount(l, total_yuan)),
+                    ],
+                    action: l.t("msg-plan-approval-action"),
+                    sms: l.t_with("msg-plan-approval-sms", &args),
+                    detail: l.t_with("msg-plan-approval-detail", &args),
+                    extra: json!({ "version": version, "amount": total_yuan }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援方案（第{version}版）已经服务经理审核，客户已同意，预估费用 ¥{total_yuan}，请您审批。方案获批前不能发料和派工。"),
-                    Locale::En => format!("Rescue plan v{version} for ticket {number} has been reviewed by the service manager and the customer has agreed; the estimated cost is ¥{total_yuan}. Please approve or reject it: no parts are issued and no crew is dispatched before approval."),
-                },
-                fields: vec![
-                    (t("方案版本", "Plan version"), version_label(l, version)),
-                    (t("预估费用", "Estimated cost"), format!("¥{total_yuan}")),
-                ],
-                action: t("审批方案", "Approve or reject the plan"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的救援方案（第{version}版，预估¥{total_yuan}）客户已同意，待您审批："),
-                    Locale::En => format!("Rescue plan v{version} for ticket {number} (est. ¥{total_yuan}) has the customer's consent and awaits your approval: "),
-                },
-                detail: match l {
-                    Locale::ZhCn => format!("方案第{version}版待您审批"),
-                    Locale::En => format!("plan v{version} awaits your approval"),
-                },
-                extra: json!({ "version": version, "amount": total_yuan }),
-            },
-        ),
+            )
+        }
 
         Message::StaffPlanReturned {
             number,
             reason,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("方案被退回：救援单 {number}"),
-                    Locale::En => format!("Plan returned: ticket {number}"),
+        } => {
+            let args = [arg("number", number), arg("reason", reason)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-plan-returned-subject", &args),
+                    body: l.t_with("msg-plan-returned-body", &args),
+                    fields: vec![(l.t("msg-plan-returned-reason"), reason.clone())],
+                    action: l.t("msg-common-revise-the-plan"),
+                    sms: l.t_with("msg-plan-returned-sms", &args),
+                    detail: l.t("msg-plan-returned-detail"),
+                    extra: json!({ "reason": reason }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援方案被服务经理退回，请根据意见修改后重新提交。"),
-                    Locale::En => format!("The service manager has returned the rescue plan for ticket {number}. Please revise it and submit it again."),
-                },
-                fields: vec![(t("退回原因", "Reason"), reason.clone())],
-                action: t("修改方案", "Revise the plan"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的方案被服务经理退回，原因：{reason}。请修改后重新提交："),
-                    Locale::En => format!("The plan for ticket {number} was returned by the service manager: {reason}. Please revise and resubmit: "),
-                },
-                detail: t("方案被退回，请修改", "plan returned, please revise").to_owned(),
-                extra: json!({ "reason": reason }),
-            },
-        ),
+            )
+        }
 
         Message::StaffPlanRejected {
             number,
             reason,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("方案未获批准：救援单 {number}"),
-                    Locale::En => format!("Plan rejected: ticket {number}"),
+        } => {
+            let args = [arg("number", number), arg("reason", reason)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-plan-rejected-subject", &args),
+                    body: l.t_with("msg-plan-rejected-body", &args),
+                    fields: vec![(l.t("msg-plan-rejected-reason"), reason.clone())],
+                    action: l.t("msg-common-revise-the-plan"),
+                    sms: l.t_with("msg-plan-rejected-sms", &args),
+                    detail: l.t("msg-plan-rejected-detail"),
+                    extra: json!({ "reason": reason }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援方案未获服务总监批准，请根据意见修改后重新提交。"),
-                    Locale::En => format!("The service director has rejected the rescue plan for ticket {number}. Please revise it and submit it again."),
-                },
-                fields: vec![(t("驳回原因", "Reason"), reason.clone())],
-                action: t("修改方案", "Revise the plan"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的方案被服务总监驳回，原因：{reason}。请修改后重新提交："),
-                    Locale::En => format!("The plan for ticket {number} was rejected by the service director: {reason}. Please revise and resubmit: "),
-                },
-                detail: t("方案未获批准，请修改", "plan rejected, please revise").to_owned(),
-                extra: json!({ "reason": reason }),
-            },
-        ),
+            )
+        }
 
         Message::StaffPartsToIssue {
             number,
             version,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("请备料：救援单 {number}（方案第{version}版已批准）"),
-                    Locale::En => format!("Parts to issue: ticket {number} (plan v{version} approved)"),
+        } => {
+            let args = [arg("number", number), arg("version", version)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-parts-to-issue-subject", &args),
+                    body: l.t_with("msg-parts-to-issue-body", &args),
+                    fields: vec![(l.t("msg-common-plan-version"), version_label(l, version))],
+                    action: l.t("msg-parts-to-issue-action"),
+                    sms: l.t_with("msg-parts-to-issue-sms", &args),
+                    detail: l.t_with("msg-parts-to-issue-detail", &args),
+                    extra: json!({ "version": version }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援方案（第{version}版）已经服务总监批准。请按方案备齐配件，发放给救援负责人；如有缺件，请及时安排调货。"),
-                    Locale::En => format!("Rescue plan v{version} for ticket {number} has been approved by the service director. Please prepare the parts on the plan and issue them to the rescue lead; source anything missing without delay."),
-                },
-                fields: vec![(t("方案版本", "Plan version"), version_label(l, version))],
-                action: t("发料", "Issue the parts"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的方案（第{version}版）已批准，请按方案备料并发放给救援负责人："),
-                    Locale::En => format!("Plan v{version} for ticket {number} is approved: please prepare the parts and issue them to the rescue lead: "),
-                },
-                detail: match l {
-                    Locale::ZhCn => format!("方案第{version}版已批准，请备料"),
-                    Locale::En => format!("plan v{version} approved, please issue the parts"),
-                },
-                extra: json!({ "version": version }),
-            },
-        ),
+            )
+        }
 
         Message::StaffTransferToSend {
             number,
             part,
             to,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("请调出配件：{part} 发往 {to}"),
-                    Locale::En => format!("Please send {part} to {to}"),
+        } => {
+            let args = [arg("number", number), arg("part", part), arg("to", to)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-transfer-to-send-subject", &args),
+                    body: l.t_with("msg-transfer-to-send-body", &args),
+                    fields: vec![
+                        (l.t("msg-transfer-to-send-part"), part.clone()),
+                        (l.t("msg-transfer-to-send-to"), to.clone()),
+                    ],
+                    action: l.t("msg-transfer-to-send-action"),
+                    sms: l.t_with("msg-transfer-to-send-sms", &args),
+                    detail: l.t_with("msg-transfer-to-send-detail", &args),
+                    extra: json!({ "part": part, "to": to }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("{to} 的救援单 {number} 向本店调货「{part}」，配件已在本店货架上为其保留。请尽快发出，并在配件台登记承运商和运单号。"),
-                    Locale::En => format!("{to} needs “{part}” from us for rescue ticket {number}; the units are held on our shelf. Please send them now and record the carrier and waybill on the parts desk."),
+            )
+        }
+        Message::StaffPartReview { number, part, link } => {
+            let args = [arg("number", number), arg("part", part)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-part-review-subject", &args),
+                    body: l.t_with("msg-part-review-body", &args),
+                    fields: vec![(l.t("msg-part-review-part"), part.clone())],
+                    action: l.t("msg-part-review-action"),
+                    sms: l.t_with("msg-part-review-sms", &args),
+                    detail: l.t_with("msg-part-review-detail", &args),
+                    extra: json!({ "part": part }),
                 },
-                fields: vec![
-                    (t("配件", "Part"), part.clone()),
-                    (t("发往", "To"), to.clone()),
-                ],
-                action: t("登记发货", "Record shipping"),
-                sms: match l {
-                    Locale::ZhCn => format!("{to}救援单{number}向本店调货「{part}」，请尽快发出并登记运单："),
-                    Locale::En => format!("{to} needs “{part}” for ticket {number}: please send it and record the waybill: "),
-                },
-                detail: match l {
-                    Locale::ZhCn => format!("调货{part}发往{to}"),
-                    Locale::En => format!("send {part} to {to}"),
-                },
-                extra: json!({ "part": part, "to": to }),
-            },
-        ),
-        Message::StaffPartReview { number, part, link } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("监控件待审核：救援单 {number}"),
-                    Locale::En => format!("Monitored part to review: ticket {number}"),
-                },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 需要调货或订购监控件「{part}」。按规定，下单前须核对车架号并核实车主身份（身份证、行驶证）。请尽快审核，配件部才能下单。"),
-                    Locale::En => format!("Ticket {number} needs the monitored part “{part}” from another source. Before it is ordered the VIN must be checked and the owner verified (ID card, vehicle licence). Please review it so the parts desk can place the order."),
-                },
-                fields: vec![(t("监控件", "Monitored part"), part.clone())],
-                action: t("审核", "Review"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}的监控件「{part}」待审核（核对车架号与车主）："),
-                    Locale::En => format!("Ticket {number}: monitored part “{part}” needs your review (VIN and owner): "),
-                },
-                detail: match l {
-                    Locale::ZhCn => format!("监控件{part}待审核"),
-                    Locale::En => format!("monitored part {part} to review"),
-                },
-                extra: json!({ "part": part }),
-            },
-        ),
+            )
+        }
 
         Message::StaffMismatch {
             number,
             found,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("现场故障与方案不符：救援单 {number}"),
-                    Locale::En => format!("Fault on site differs from the plan: ticket {number}"),
+        } => {
+            let args = [arg("number", number), arg("found", found)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-fault-mismatch-subject", &args),
+                    body: l.t_with("msg-fault-mismatch-body", &args),
+                    fields: vec![(l.t("msg-common-fault-found-on-site"), found.clone())],
+                    action: l.t("msg-fault-mismatch-action"),
+                    sms: l.t_with("msg-fault-mismatch-sms", &args),
+                    detail: l.t("msg-fault-mismatch-detail"),
+                    extra: json!({ "found": found }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援负责人在现场确认，救援单 {number} 的实际故障与救援方案不符。请车间主管修订方案；修订后的方案须重新征得客户同意，并经服务总监审批。"),
-                    Locale::En => format!("The rescue lead has found on site that the real fault on ticket {number} is not the one planned for. The workshop lead must revise the plan; the new version needs the customer's consent and the director's approval again."),
-                },
-                fields: vec![(t("现场确认的故障", "Fault found on site"), found.clone())],
-                action: t("查看救援单", "Open the ticket"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}现场故障与方案不符：{found}。请车间主管修订方案："),
-                    Locale::En => format!("Ticket {number}: the fault on site differs from the plan: {found}. The workshop lead must revise the plan: "),
-                },
-                detail: t("现场故障与方案不符", "fault on site differs from the plan").to_owned(),
-                extra: json!({ "found": found }),
-            },
-        ),
+            )
+        }
 
         Message::StaffOrdersHeld {
             number,
             parts,
             found,
             link,
-        } => staff(
-            l,
-            StaffText {
-                number,
-                link,
-                subject: match l {
-                    Locale::ZhCn => format!("寻源单暂停：救援单 {number} 现场故障与方案不符"),
-                    Locale::En => format!("Sourcing orders on hold: ticket {number} has another fault than planned"),
+        } => {
+            let args = [arg("number", number), arg("parts", parts)];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-orders-held-subject", &args),
+                    body: l.t_with("msg-orders-held-body", &args),
+                    fields: vec![
+                        (l.t("msg-orders-held-parts"), parts.clone()),
+                        (l.t("msg-common-fault-found-on-site"), found.clone()),
+                    ],
+                    action: l.t("msg-orders-held-action"),
+                    sms: l.t_with("msg-orders-held-sms", &args),
+                    detail: l.t("msg-orders-held-detail"),
+                    extra: json!({ "parts": parts, "found": found }),
                 },
-                body: match l {
-                    Locale::ZhCn => format!("救援单 {number} 的救援负责人在现场确认，实际故障与方案不符，正在重新制定方案。为原方案调货或订购的配件「{parts}」已暂停：尚未下单的请勿下单，尚未发出的请勿发出。新方案提交后，仍需要的将自动继续，不再需要的将自动取消并释放兄弟店保留的库存。"),
-                    Locale::En => format!("The rescue lead on ticket {number} found on site that the fault is not the planned one; the plan is being revised. The parts sourced for the old plan, “{parts}”, are on hold: do not place what is not placed, do not send what has not left. Once the revised plan is submitted, what it still needs goes on by itself and the rest is cancelled, releasing any units a sister dealer holds."),
-                },
-                fields: vec![
-                    (t("暂停的配件", "Parts on hold"), parts.clone()),
-                    (t("现场确认的故障", "Fault found on site"), found.clone()),
-                ],
-                action: t("查看寻源单", "Open the sourcing orders"),
-                sms: match l {
-                    Locale::ZhCn => format!("救援单{number}现场故障与方案不符，原方案的寻源单已暂停（{parts}），请勿下单或发货，待新方案决定："),
-                    Locale::En => format!("Ticket {number}: the fault on site differs from the plan; its sourcing orders are on hold ({parts}). Do not place or send them until the revised plan decides: "),
-                },
-                detail: t("寻源单暂停，待新方案", "sourcing orders on hold until the revised plan").to_owned(),
-                extra: json!({ "parts": parts, "found": found }),
-            },
-        ),
+            )
+        }
     };
     Rendered {
         template: msg.template(),
@@ -812,9 +721,9 @@ struct StaffText<'a> {
     link: &'a str,
     subject: String,
     body: String,
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<(String, String)>,
     /// Label of the link to the page where the step is done.
-    action: &'static str,
+    action: String,
     /// SMS body after the prefix, ending where the link follows.
     sms: String,
     /// A short phrase for a generic `staff_notice` SMS template.
@@ -824,7 +733,7 @@ struct StaffText<'a> {
 }
 
 fn staff(l: Locale, s: StaffText<'_>) -> (Mail, String, Value) {
-    let mut fields = vec![(l.tr("救援单号", "Ticket"), s.number.to_owned())];
+    let mut fields = vec![(l.t("msg-common-ticket"), s.number.to_owned())];
     fields.extend(s.fields);
     let mut blocks = vec![Block::Para(s.body)];
     if fields.len() > 1 {
@@ -836,7 +745,7 @@ fn staff(l: Locale, s: StaffText<'_>) -> (Mail, String, Value) {
     });
     let mail = Mail {
         subject: s.subject,
-        greeting: l.tr("您好：", "Hello,").to_owned(),
+        greeting: l.t("msg-common-hello"),
         blocks,
     };
     let sms = format!("{SMS_PREFIX}{}{}", s.sms, s.link);
@@ -848,17 +757,16 @@ fn staff(l: Locale, s: StaffText<'_>) -> (Mail, String, Value) {
 }
 
 fn dear(l: Locale, name: &str) -> String {
-    match l {
-        Locale::ZhCn => format!("尊敬的{name}，您好！"),
-        Locale::En => format!("Dear {name},"),
-    }
+    l.t_with("msg-common-dear", &[arg("name", name)])
 }
 
 fn version_label(l: Locale, version: &str) -> String {
-    match l {
-        Locale::ZhCn => format!("第{version}版"),
-        Locale::En => format!("v{version}"),
-    }
+    l.t_with("msg-common-version", &[arg("version", version)])
+}
+
+/// An amount in yuan, already formatted with two decimals.
+fn amount(l: Locale, yuan: &str) -> String {
+    l.t_with("msg-common-amount", &[arg("amount", yuan)])
 }
 
 /// A link that opens the breakdown site on a map.
@@ -868,14 +776,11 @@ struct MapLink {
 }
 
 impl MapLink {
-    fn label(&self, l: Locale) -> &'static str {
+    fn label(&self, l: Locale) -> String {
         if self.amap {
-            l.tr("在高德地图中导航", "Open in Amap")
+            l.t("msg-technician-dispatch-map-amap")
         } else {
-            l.tr(
-                "在地图中打开（OpenStreetMap）",
-                "Open on the map (OpenStreetMap)",
-            )
+            l.t("msg-technician-dispatch-map-osm")
         }
     }
 }
@@ -916,28 +821,21 @@ enum Block {
     /// A paragraph that must not be overlooked.
     Note(String),
     /// Label/value rows.
-    Fields(Vec<(&'static str, String)>),
+    Fields(Vec<(String, String)>),
     /// A titled bullet list; empty shows "none".
     List {
-        title: &'static str,
+        title: String,
         items: Vec<String>,
     },
     Link {
-        label: &'static str,
+        label: String,
         url: String,
     },
 }
 
-fn footer(l: Locale) -> &'static str {
-    l.tr(
-        "此邮件由 RescueDesk 紧急救援系统自动发送，请勿直接回复。",
-        "This message was sent automatically by RescueDesk. Please do not reply to it.",
-    )
-}
-
 impl Mail {
     fn text(&self, l: Locale) -> String {
-        let colon = l.tr("：", ": ");
+        let colon = l.t("msg-common-colon");
         let mut out = format!("{}\n\n", self.greeting);
         for block in &self.blocks {
             match block {
@@ -953,7 +851,7 @@ impl Mail {
                 }
                 Block::List { title, items } => {
                     if items.is_empty() {
-                        out.push_str(&format!("{title}{colon}{}\n\n", l.tr("无", "none")));
+                        out.push_str(&format!("{title}{colon}{}\n\n", l.t("msg-common-none")));
                     } else {
                         out.push_str(&format!("{title}{}\n", colon.trim_end()));
                         for item in items {
@@ -968,7 +866,7 @@ impl Mail {
             }
         }
         out.push_str("--\n");
-        out.push_str(footer(l));
+        out.push_str(&l.t("msg-common-footer"));
         out.push('\n');
         out
     }
@@ -1003,8 +901,8 @@ impl Mail {
                         out.push_str(&format!(
                             "<p><strong>{}</strong>{}{}</p>\n",
                             escape_html(title),
-                            l.tr("：", ": "),
-                            escape_html(l.tr("无", "none"))
+                            l.t("msg-common-colon"),
+                            escape_html(&l.t("msg-common-none"))
                         ));
                     } else {
                         out.push_str(&format!(
@@ -1026,7 +924,7 @@ impl Mail {
         }
         out.push_str(&format!(
             "<p style=\"margin-top:24px;color:#57606a;font-size:12px;\">{}</p>\n</body>\n</html>\n",
-            escape_html(footer(l))
+            escape_html(&l.t("msg-common-footer"))
         ));
         out
     }
@@ -1291,24 +1189,16 @@ mod tests {
                 dangerous_goods,
                 status_link: STATUS_LINK.into(),
             };
-            let sentence = l.tr(DANGEROUS_GOODS_ZH, DANGEROUS_GOODS_EN);
+            let sentence = l.t("msg-customer-parts-delay-dangerous-goods");
+            let sms_note = l.t("msg-customer-parts-delay-dangerous-goods-sms");
             let r = render(&delay(true), l);
-            assert!(r.text.contains(sentence));
-            assert!(r.html.contains(&escape_html(sentence)));
+            assert!(r.text.contains(&sentence));
+            assert!(r.html.contains(&escape_html(&sentence)));
+            assert!(r.sms_text.contains(&sms_note), "{}", r.sms_text);
             let r = render(&delay(false), l);
-            assert!(!r.text.contains(sentence));
+            assert!(!r.text.contains(&sentence));
+            assert!(!r.sms_text.contains(&sms_note));
         }
-        let r = render(
-            &Message::CustomerPartsDelay {
-                customer_name: "陈晓燕".into(),
-                part_name: "驾驶员侧安全气囊模块".into(),
-                new_eta: "11月25日".into(),
-                dangerous_goods: true,
-                status_link: STATUS_LINK.into(),
-            },
-            Locale::ZhCn,
-        );
-        assert!(r.sms_text.contains(DANGEROUS_GOODS_ZH_SMS));
     }
 
     #[test]
