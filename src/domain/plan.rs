@@ -5,6 +5,30 @@ use serde::{Deserialize, Serialize};
 use super::money::Fen;
 use super::text::NonEmptyText;
 
+/// A plan version's state: the one draft may change in place; submitting freezes it; a newer
+/// version supersedes every older one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    Submitted,
+    Superseded,
+}
+
+text_names!(PlanStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    Superseded => "superseded",
+});
+
+/// Lets a page template compare with the stored name (`p.status == "draft"` in
+/// ticket_show.html); Rust code compares variants.
+impl PartialEq<&str> for PlanStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A plan as sent by the plan editor or the API; prices are never taken from the client.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PlanRequest {

@@ -66,7 +66,7 @@ pub async fn issue(
                 lines.plan.version, lines.plan.version
             )));
         }
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
         if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite) {
             return Err(AppError::new(ErrorCode::InvalidTransition, format!(
                 "当前状态“{}”下不能领料 / Parts cannot be issued while the ticket is “{}”", status.label_zh(), status.label_en()

@@ -7,7 +7,7 @@ use crate::config::PricingSettings;
 use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
-use crate::domain::plan::{estimate, road_km, CostEstimate, PlanRequest};
+use crate::domain::plan::{estimate, road_km, CostEstimate, PlanRequest, PlanStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -25,8 +25,7 @@ use crate::services::workflow;
 pub struct PlanView {
     pub id: String,
     pub version: i32,
-    /// draft, submitted or superseded.
-    pub status: String,
+    pub status: PlanStatus,
     pub estimated_minutes: i32,
     pub travel_km: f64,
     pub special_notes: String,
@@ -58,7 +57,7 @@ pub struct PlanPartView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanVersionView {
     pub version: i32,
-    pub status: String,
+    pub status: PlanStatus,
     pub total_fen: i64,
     #[serde(serialize_with = "crate::api::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -172,7 +171,7 @@ async fn save_then(
     );
     db.write(move |conn| {
         let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
 
         // Everything named must belong to this dealer (or the catalogue).
         let mut fields = FieldErrors::new();
@@ -279,7 +278,7 @@ async fn save_then(
             id: crate::repo::new_id(),
             ticket_id: ticket.id.clone(),
             version,
-            status: "draft".into(),
+            status: PlanStatus::Draft,
             estimated_minutes: valid.estimated_minutes,
             travel_km,
             special_notes: valid.special_notes.clone(),
@@ -299,7 +298,7 @@ async fn save_then(
                 plan
             }
             (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
-                if draft.status == "draft" =>
+                if draft.status == PlanStatus::Draft =>
             {
                 let plan = PlanRecord {
                     id: draft.id,
@@ -411,7 +410,7 @@ fn submit_in(
         // (sourcing ETAs and the technicians' map link need it too).
         ticket.site()?;
         let lines = current_lines(conn, &ticket.id)?;
-        if lines.plan.version != version || lines.plan.status != "draft" {
+        if lines.plan.version != version || lines.plan.status != PlanStatus::Draft {
             return Err(AppError::new(
                 ErrorCode::StaleState,
                 format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),

@@ -49,7 +49,7 @@ pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         workflow::require_crew(&actor, &lines, false)?;
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
         if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched) {
             return Err(AppError::new(
                 ErrorCode::InvalidTransition,

@@ -137,7 +137,7 @@ pub(crate) fn line_options(
 pub(crate) fn in_flight(orders: &[OrderRecord], part_id: &str) -> i32 {
     orders
         .iter()
-        .filter(|o| o.part_id == part_id && o.status().in_flight())
+        .filter(|o| o.part_id == part_id && o.status.in_flight())
         .map(|o| o.quantity)
         .sum()
 }
@@ -194,7 +194,7 @@ pub(crate) fn assess(
         // Parts already on their way hold the repair up until they arrive.
         for o in orders
             .iter()
-            .filter(|o| o.part_id == line.part_id && o.status().in_flight())
+            .filter(|o| o.part_id == line.part_id && o.status.in_flight())
         {
             if let Some(eta) = o.eta {
                 arrivals.push((line.part_no.clone(), eta));

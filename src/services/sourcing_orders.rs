@@ -96,7 +96,7 @@ fn refusal(r: RuleRefusal) -> AppError {
 }
 
 fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
-    let s = order.status();
+    let s = order.status;
     AppError::new(
         ErrorCode::InvalidTransition,
         format!(
@@ -244,7 +244,7 @@ pub async fn propose(
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
         let lines = current_lines(conn, &ticket.id)?;
         if !parts_phase(status) || !approvals::director_approved(conn, &lines.plan.id)? {
             return Err(AppError::new(
@@ -319,10 +319,10 @@ pub async fn propose(
                 plan_part_id: &line.id,
                 part_id: &line.part_id,
                 quantity,
-                kind: chosen.kind.as_str(),
+                kind: chosen.kind,
                 source_dealer_id: chosen.source_dealer_id.as_deref(),
-                mode: chosen.mode.as_str(),
-                destination: destination.as_str(),
+                mode: chosen.mode,
+                destination,
                 cost_fen: chosen.cost_fen,
                 eta: chosen.arrives_at,
                 created_by: &actor.user_id,
@@ -408,7 +408,7 @@ pub async fn place(
         let (order, ticket) = load(conn, &actor, &order_id)?;
         let part = part_of(conn, &order.part_id)?;
         let facts = facts(&part);
-        let mode = ShippingMode::parse(&order.mode).ok_or_else(|| AppError::internal("bad mode"))?;
+        let mode = order.mode;
         check_choice(&facts, mode).map_err(refusal)?;
         let to = step(&order, OrderEvent::Place, part.monitored)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -422,7 +422,7 @@ pub async fn place(
         let opts = line_options(conn, &actor.group_id, &ticket, &facts, order.quantity, &at, &cfg)?;
         let eta = opts
             .iter()
-            .find(|o| o.kind.as_str() == order.kind && o.mode == mode && o.source_dealer_id == order.source_dealer_id)
+            .find(|o| o.kind == order.kind && o.mode == mode && o.source_dealer_id == order.source_dealer_id)
             .map(|o| o.arrives_at)
             .or(order.eta)
             .unwrap_or(at.now);
@@ -498,7 +498,7 @@ pub async fn ship(
     let actor = actor.clone();
     db.write(move |conn| {
         let (order, ticket) = load_for_shipping(conn, &actor, &order_id)?;
-        if tracking.is_none() && order.mode != ShippingMode::Drive.as_str() {
+        if tracking.is_none() && order.mode != ShippingMode::Drive {
             return Err(AppError::field(
                 "tracking_no",
                 "快递、物流和空运须填写运单号 / A tracking number is required unless it is a drive-over",
@@ -540,7 +540,7 @@ pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         apply(conn, &order, to)?;
         take_from_source(conn, &order)?;
         // Hold the units for the line only while that line is the current plan's.
-        let line = if parts_phase(workflow::status_of(&ticket)) {
+        let line = if parts_phase(ticket.status) {
             current_lines(conn, &ticket.id)?
                 .parts
                 .into_iter()
@@ -569,7 +569,7 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
     let actor = actor.clone();
     db.write(move |conn| {
         let (order, ticket) = load(conn, &actor, &order_id)?;
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
         if !matches!(status, TicketStatus::Dispatched | TicketStatus::OnSite) {
             return Err(AppError::new(
                 ErrorCode::InvalidTransition,
@@ -638,7 +638,7 @@ pub async fn cancel(
 fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Result<(), AppError> {
     let to = step(order, OrderEvent::Cancel, false)?;
     apply(conn, order, to)?;
-    if let (OrderStatus::Placed, Some(sister)) = (order.status(), &order.source_dealer_id) {
+    if let (OrderStatus::Placed, Some(sister)) = (order.status, &order.source_dealer_id) {
         stock::release(conn, sister, &order.part_id, order.quantity)?;
     }
     orders::record_cancelled(conn, &order.id, reason)
@@ -700,7 +700,7 @@ pub fn tell_of_hold(
     // A sister dealer has these on its list to send: tell it to wait, once per dealer.
     let mut sisters: Vec<&str> = held
         .iter()
-        .filter(|v| v.order.status() == OrderStatus::Placed)
+        .filter(|v| v.order.status == OrderStatus::Placed)
         .filter_map(|v| v.order.source_dealer_id.as_deref())
         .collect();
     sisters.sort_unstable();
@@ -709,7 +709,7 @@ pub fn tell_of_hold(
         let theirs: Vec<String> = held
             .iter()
             .filter(|v| {
-                v.order.status() == OrderStatus::Placed
+                v.order.status == OrderStatus::Placed
                     && v.order.source_dealer_id.as_deref() == Some(sister)
             })
             .map(part)
@@ -742,7 +742,7 @@ pub fn follow_plan(
 ) -> Result<Option<serde_json::Value>, AppError> {
     let open: Vec<OrderRecord> = orders::for_ticket(conn, &ticket.id)?
         .into_iter()
-        .filter(|o| o.status().in_flight())
+        .filter(|o| o.status.in_flight())
         .collect();
     if open.is_empty() {
         return Ok(None);
@@ -765,10 +765,10 @@ pub fn follow_plan(
                 released += 1;
             }
             if line.id != o.plan_part_id {
-                orders::redirect(conn, &o.id, &line.id, &o.destination)?;
+                orders::redirect(conn, &o.id, &line.id, o.destination)?;
             }
             kept += 1;
-        } else if o.status().cancellable() {
+        } else if o.status.cancellable() {
             let why = if rescue_over {
                 "救援已结束 / The rescue is over"
             } else {
@@ -778,7 +778,7 @@ pub fn follow_plan(
             cancelled += 1;
         } else {
             // Already on the road: it lands on the dealer's shelf as ordinary stock.
-            orders::redirect(conn, &o.id, &o.plan_part_id, Destination::Dealer.as_str())?;
+            orders::redirect(conn, &o.id, &o.plan_part_id, Destination::Dealer)?;
             to_shelf += 1;
         }
     }
@@ -800,7 +800,7 @@ pub fn consume_used(
     let mut left: Vec<(String, i32)> = used.to_vec();
     let mut consumed = 0;
     for o in orders::for_ticket(conn, &ticket.id)? {
-        if !matches!(o.status(), OrderStatus::Received | OrderStatus::Delivered) {
+        if !matches!(o.status, OrderStatus::Received | OrderStatus::Delivered) {
             continue;
         }
         let Some((_, fitted)) = left

@@ -23,10 +23,6 @@ pub fn load(
         .ok_or_else(|| AppError::not_found("救援单 / ticket"))
 }
 
-pub fn status_of(t: &TicketRecord) -> TicketStatus {
-    TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New)
-}
-
 /// Refuses an actor whose roles do not allow the event.
 pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
     if event.permitted(&actor.roles) {
@@ -55,7 +51,7 @@ pub fn advance(
             "请填写原因 / A reason is required",
         ));
     }
-    let from = status_of(ticket);
+    let from = ticket.status;
     let ctx = Context {
         crew_on_site: ticket.crew_on_site,
     };
@@ -65,7 +61,7 @@ pub fn advance(
         Event::Arrive => true,
         _ => ticket.crew_on_site,
     };
-    if !tickets::set_status(conn, &ticket.id, from.as_str(), to.as_str(), on_site)? {
+    if !tickets::set_status(conn, &ticket.id, from, to, on_site)? {
         // Someone acted on this ticket between our read and our write.
         return Err(AppError::new(
             ErrorCode::StaleState,
@@ -122,7 +118,7 @@ pub fn advance(
             )?;
         }
     }
-    ticket.status = to.as_str().to_owned();
+    ticket.status = to;
     ticket.crew_on_site = on_site;
     Ok(to)
 }

@@ -9,6 +9,7 @@ use super::session::{Chrome, WebUser};
 use super::tickets::{local, visit_rows, VisitRow};
 use super::{html, OrPage, PageError};
 use crate::domain::money::Fen;
+use crate::domain::plan::PlanStatus;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
@@ -67,7 +68,7 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
                 || can(Event::RevisePlan)
                 || matches!(status, TicketStatus::Planning | TicketStatus::Replanning)),
         submit_version: plan
-            .filter(|p| p.status == "draft" && can(Event::SubmitPlan))
+            .filter(|p| p.status == PlanStatus::Draft && can(Event::SubmitPlan))
             .map(|p| p.version),
         review: can(Event::ManagerAccept),
         consent: can(Event::CustomerAgree),
@@ -250,8 +251,8 @@ pub async fn render(
         .iter()
         .map(|ap| ApprovalView {
             version: ap.plan_version,
-            step: step_label(l, &ap.step).to_owned(),
-            decision: decision_label(l, &ap.decision).to_owned(),
+            step: step_label(l, ap.step.as_str()).to_owned(),
+            decision: decision_label(l, ap.decision.as_str()).to_owned(),
             actor: ap.actor_name.clone(),
             reason: ap.reason.clone().unwrap_or_default(),
             at: local(state, &ap.created_at),

@@ -1088,3 +1088,48 @@ async fn consent_fix_body(backend: Backend) {
     );
     assert_eq!(stored["tow_offered"], true);
 }
+
+both!(
+    an_unknown_order_status_in_the_database_is_an_error,
+    unknown_order_status_body
+);
+async fn unknown_order_status_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 2);
+    let id = approved_with(&app, "airbag").await;
+    let parts = app.token("hz.parts");
+    let order = ok(
+        &app,
+        &parts,
+        &format!("/api/v1/tickets/{id}/sourcing-orders"),
+        json!({"part_id": "airbag"}),
+    )
+    .await;
+    let (status, queue) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
+    assert_eq!(status, 200, "{queue}");
+    // A status this build does not know (a newer release's, or a typo in a manual fix) must not
+    // be read as "cancelled", which would let the part be ordered a second time.
+    let order_id = order["id"].as_str().unwrap().to_owned();
+    app.db
+        .write_blocking(move |conn| {
+            use rescuedesk::db::schema::sourcing_orders;
+            Ok(diesel::update(sourcing_orders::table.find(order_id))
+                .set(sourcing_orders::status.eq("lost_in_transit"))
+                .execute(conn)?)
+        })
+        .unwrap();
+    let (status, err) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (500, Some("internal")),
+        "{err}"
+    );
+    let (status, _) = app
+        .post(
+            &parts,
+            &format!("/api/v1/tickets/{id}/sourcing-orders"),
+            &json!({"part_id": "airbag"}),
+        )
+        .await;
+    assert_eq!(status, 500, "no second order on a row nobody can read");
+}
