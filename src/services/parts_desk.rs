@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::Db;
+use crate::domain::eta::default_arrival;
 use crate::domain::sourcing::earliest_fix;
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
@@ -126,7 +127,7 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
             }
             let crew = ticket
                 .expected_arrival_at
-                .unwrap_or_else(|| crate::services::approvals::default_arrival(now, travel_km));
+                .unwrap_or_else(|| default_arrival(now, travel_km));
             let (fix_at, by) = earliest_fix(crew, &arrivals);
             out.push(QueueTicket {
                 ticket_id: ticket.id.clone(),

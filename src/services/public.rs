@@ -11,6 +11,7 @@ use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
+use crate::services::common;
 use crate::services::notify::Notifier;
 
 /// The ticket and person a valid link stands for.
@@ -204,7 +205,7 @@ pub async fn request_location(
     actor.require(crate::domain::role::Action::CreateTicket)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let ticket = crate::services::workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         send_location_request(conn, &n, &actor, &ticket)
     })
     .await
@@ -233,7 +234,7 @@ pub fn send_location_request(
             link,
         },
     )?;
-    crate::services::workflow::note(
+    common::note(
         conn,
         actor,
         ticket,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
+use crate::domain::eta::default_arrival;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -19,9 +20,7 @@ use crate::repo::plans::PlanLines;
 use crate::repo::sourcing_orders::{OrderRecord, OrderView};
 use crate::repo::staff::Part;
 use crate::repo::tickets::TicketRecord;
-use crate::services::approvals::default_arrival;
-use crate::services::plans::current_lines;
-use crate::services::workflow;
+use crate::services::common::{self, current_lines};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourcingReport {
@@ -293,7 +292,7 @@ pub async fn report(
     actor.require(Action::ViewVehicleHistory)?;
     let actor = actor.clone();
     db.read(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         let at = Situation::of(&ticket, lines.plan.travel_km)?;
         let a = assess(conn, &actor.group_id, &ticket, &lines, &at, &cfg)?;

@@ -3,7 +3,7 @@
 //! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
 //! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
@@ -22,10 +22,27 @@ use crate::repo::approvals::{self, NewIssue};
 use crate::repo::sourcing_orders::{self as orders, NewOrder, OrderRecord};
 use crate::repo::tickets::TicketRecord;
 use crate::repo::{staff, stock};
+use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::plans::current_lines;
+use crate::services::request;
 use crate::services::sourcing::{facts, in_flight, line_options, Situation};
-use crate::services::workflow;
+
+pub const KIND_MESSAGE: &str =
+    "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer";
+pub const MODE_MESSAGE: &str = "应为 drive、road、express 或 air / Use drive, road, express or air";
+pub const DESTINATION_MESSAGE: &str = "应为 dealer 或 site / Use dealer or site";
+
+fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SourcingKind>, D::Error> {
+    request::optional_name(d, SourcingKind::parse, KIND_MESSAGE)
+}
+
+fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ShippingMode>, D::Error> {
+    request::optional_name(d, ShippingMode::parse, MODE_MESSAGE)
+}
+
+fn destination<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Destination>, D::Error> {
+    request::optional_name(d, Destination::parse, DESTINATION_MESSAGE)
+}
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProposeRequest {
@@ -35,13 +52,15 @@ pub struct ProposeRequest {
     pub quantity: Option<i32>,
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
     /// picks an option. Leave all three out to take the recommendation.
-    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "kind")]
+    pub kind: Option<SourcingKind>,
     pub source_dealer_id: Option<String>,
-    /// `drive`, `road`, `express` or `air`.
-    pub mode: Option<String>,
+    #[serde(default, deserialize_with = "mode")]
+    pub mode: Option<ShippingMode>,
     /// `dealer` (into stock, then issued) or `site` (straight to the crew); defaults to the site
     /// once the crew has left, else the dealer.
-    pub destination: Option<String>,
+    #[serde(default, deserialize_with = "destination")]
+    pub destination: Option<Destination>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -66,14 +85,6 @@ pub struct ShipRequest {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct OrderCancelRequest {
     pub reason: Option<String>,
-}
-
-/// Ticket statuses in which parts are still being got for the approved plan.
-fn parts_phase(status: TicketStatus) -> bool {
-    matches!(
-        status,
-        TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-    )
 }
 
 fn require(actor: &Identity, event: OrderEvent) -> Result<(), AppError> {
@@ -155,7 +166,7 @@ fn load(
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
     let order = orders::get(conn, order_id)?
         .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
-    let ticket = workflow::load(conn, actor, &order.ticket_id)
+    let ticket = common::load(conn, actor, &order.ticket_id)
         .map_err(|_| AppError::not_found("寻源单 / sourcing order"))?;
     Ok((order, ticket))
 }
@@ -198,7 +209,7 @@ fn note(
     if let (Some(d), serde_json::Value::Object(e)) = (data.as_object_mut(), extra) {
         d.extend(e);
     }
-    workflow::note(conn, actor, ticket, what, None, Some(data))
+    common::note(conn, actor, ticket, what, None, Some(data))
 }
 
 /// Chooses an option for a short plan line: the recommendation, or the one asked for.
@@ -211,30 +222,7 @@ pub async fn propose(
     cfg: SourcingConfig,
 ) -> Result<OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
-    let kind = match req.kind.as_deref() {
-        None => None,
-        Some(k) => Some(SourcingKind::parse(k).ok_or_else(|| {
-            AppError::field(
-                "kind",
-                "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer",
-            )
-        })?),
-    };
-    let mode = match req.mode.as_deref() {
-        None => None,
-        Some(m) => Some(ShippingMode::parse(m).ok_or_else(|| {
-            AppError::field(
-                "mode",
-                "应为 drive、road、express 或 air / Use drive, road, express or air",
-            )
-        })?),
-    };
-    let destination = match req.destination.as_deref() {
-        None => None,
-        Some(d) => Some(Destination::parse(d).ok_or_else(|| {
-            AppError::field("destination", "应为 dealer 或 site / Use dealer or site")
-        })?),
-    };
+    let (kind, mode, destination) = (req.kind, req.mode, req.destination);
     if kind.is_some() != mode.is_some() {
         return Err(AppError::field(
             if kind.is_none() { "kind" } else { "mode" },
@@ -243,10 +231,10 @@ pub async fn propose(
     }
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let status = ticket.status;
         let lines = current_lines(conn, &ticket.id)?;
-        if !parts_phase(status) || !approvals::director_approved(conn, &lines.plan.id)? {
+        if !status.parts_may_be_issued() || !approvals::director_approved(conn, &lines.plan.id)? {
             return Err(AppError::new(
                 ErrorCode::PlanNotApproved,
                 "方案经服务总监批准后才能调货或订货 / Parts are sourced only for a director-approved plan",
@@ -540,7 +528,7 @@ pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         apply(conn, &order, to)?;
         take_from_source(conn, &order)?;
         // Hold the units for the line only while that line is the current plan's.
-        let line = if parts_phase(ticket.status) {
+        let line = if ticket.status.parts_may_be_issued() {
             current_lines(conn, &ticket.id)?
                 .parts
                 .into_iter()

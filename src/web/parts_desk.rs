@@ -17,6 +17,7 @@ use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::repo::sourcing_orders::OrderView;
 use crate::services::parts_desk::{self, QueueTicket};
+use crate::services::request;
 use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
@@ -408,6 +409,18 @@ fn opt(f: &Fields, name: &str) -> Option<String> {
     Some(f.get(name).trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// An optional form value naming one of a fixed set, checked as the JSON body is.
+fn opt_name<T>(
+    f: &Fields,
+    name: &str,
+    parse: fn(&str) -> Option<T>,
+    message: &'static str,
+) -> Result<Option<T>, AppError> {
+    opt(f, name)
+        .map(|v| request::parse_form(name, &v, parse, message))
+        .transpose()
+}
+
 /// Form posts: `propose` for the ticket, the rest on the order named by `order_id`.
 pub async fn act(
     state: web::Data<AppState>,
@@ -432,10 +445,15 @@ pub async fn act(
                     ProposeRequest {
                         part_id: f.get("part_id").to_owned(),
                         quantity: None,
-                        kind: opt(&f, "kind"),
+                        kind: opt_name(&f, "kind", SourcingKind::parse, orders::KIND_MESSAGE)?,
                         source_dealer_id: opt(&f, "source_dealer_id"),
-                        mode: opt(&f, "mode"),
-                        destination: opt(&f, "destination"),
+                        mode: opt_name(&f, "mode", ShippingMode::parse, orders::MODE_MESSAGE)?,
+                        destination: opt_name(
+                            &f,
+                            "destination",
+                            Destination::parse,
+                            orders::DESTINATION_MESSAGE,
+                        )?,
                     },
                     cfg,
                 )

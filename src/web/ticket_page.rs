@@ -8,12 +8,12 @@ use chrono::Duration;
 use super::session::{Chrome, WebUser};
 use super::tickets::{local, visit_rows, VisitRow};
 use super::{html, OrPage, PageError};
+use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
-use crate::services::approvals::default_arrival;
 use crate::services::tickets::{self, TicketDetail};
 use crate::startup::AppState;
 
@@ -77,10 +77,7 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
             && plan.is_some_and(|p| {
                 p.director_approved && p.parts.iter().any(|l| l.issued < l.line.quantity)
             })
-            && matches!(
-                status,
-                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-            ),
+            && status.parts_may_be_issued(),
         job_link: on_crew
             && matches!(
                 status,
@@ -337,10 +334,7 @@ pub async fn render(
         arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
         parts_told,
         sourcing_link: (user.chrome().may_parts
-            && matches!(
-                t.status,
-                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-            ))
+            && t.status.parts_may_be_issued())
             // The director signs off monitored parts on the sourcing page too.
             || orders.iter().any(|o| o.may_review),
         orders,

@@ -1133,3 +1133,114 @@ async fn unknown_order_status_body(backend: Backend) {
         .await;
     assert_eq!(status, 500, "no second order on a row nobody can read");
 }
+
+/// POSTs `body` and expects `validation_failed` naming `field` with `message`.
+async fn field_error(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+    field: &str,
+    message: &str,
+) {
+    let (status, err) = app.post(token, path, &body).await;
+    assert_eq!(
+        (status, err["error"].as_str(), err["fields"][field].as_str()),
+        (400, Some("validation_failed"), Some(message)),
+        "POST {path} {body}: {err}"
+    );
+}
+
+both!(a_bad_name_in_a_request_is_a_field_error, bad_names_body);
+async fn bad_names_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let t: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = t["id"].as_str().unwrap().to_owned();
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let workshop = app.token("hz.workshop");
+    assert_eq!(app.put(&workshop, &p("/plan"), &plan_body()).await.0, 200);
+    ok(&app, &workshop, &p("/plan/submit"), json!({"version": 1})).await;
+    let (manager, director) = (app.token("hz.manager"), app.token("hz.director"));
+    let review = "应为 accept 或 return / Must be accept or return";
+    field_error(
+        &app,
+        &manager,
+        &p("/review"),
+        json!({"decision": "maybe"}),
+        "decision",
+        review,
+    )
+    .await;
+    // The body is read before any service runs: even a role that may not review hears about the field.
+    field_error(
+        &app,
+        &director,
+        &p("/review"),
+        json!({"decision": "ok"}),
+        "decision",
+        review,
+    )
+    .await;
+    ok(&app, &manager, &p("/review"), json!({"decision": "accept"})).await;
+    field_error(
+        &app,
+        &manager,
+        &p("/consent"),
+        json!({"plan_version": 1, "agreed": false, "on_decline": "later"}),
+        "on_decline",
+        "应为 replan 或 cancel / Must be replan or cancel",
+    )
+    .await;
+    ok(
+        &app,
+        &manager,
+        &p("/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    field_error(
+        &app,
+        &director,
+        &p("/approval"),
+        json!({"plan_version": 1, "decision": "yes"}),
+        "decision",
+        "应为 approve 或 reject / Must be approve or reject",
+    )
+    .await;
+    ok(
+        &app,
+        &director,
+        &p("/approval"),
+        json!({"plan_version": 1, "decision": "approve"}),
+    )
+    .await;
+    let parts = app.token("hz.parts");
+    let orders = p("/sourcing-orders");
+    for (field, value, message) in [
+        (
+            "kind",
+            "gift",
+            "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer",
+        ),
+        (
+            "mode",
+            "boat",
+            "应为 drive、road、express 或 air / Use drive, road, express or air",
+        ),
+        (
+            "destination",
+            "moon",
+            "应为 dealer 或 site / Use dealer or site",
+        ),
+    ] {
+        let mut body = json!({"part_id": "battery"});
+        body[field] = json!(value);
+        field_error(&app, &parts, &orders, body, field, message).await;
+    }
+    assert_eq!(app.count("sourcing_orders"), 0);
+}
