@@ -19,8 +19,12 @@ pub struct OrderRecord {
     pub plan_part_id: String,
     pub part_id: String,
     pub quantity: i32,
+    /// `sister_transfer` or `manufacturer`.
+    #[schema(value_type = String)]
     pub kind: SourcingKind,
     pub source_dealer_id: Option<String>,
+    /// `drive`, `road`, `express` or `air`.
+    #[schema(value_type = String)]
     pub mode: ShippingMode,
     pub status: OrderStatus,
     pub destination: Destination,

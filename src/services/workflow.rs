@@ -83,19 +83,7 @@ pub fn advance(
     // The crew found another fault: orders for the old plan stop until the revised plan decides.
     if event == Event::ReportMismatch {
         if let Some(held) = crate::services::sourcing_orders::hold_for_replan(conn, ticket)? {
-            audit::append(
-                conn,
-                NewAuditEvent {
-                    dealer_id: Some(&ticket.dealer_id),
-                    ticket_id: Some(&ticket.id),
-                    entity: "ticket",
-                    entity_id: &ticket.id,
-                    action: "sourcing.held",
-                    actor_id: actor.audit_actor(),
-                    data: with_link_actor(actor, Some(held)),
-                    ..Default::default()
-                },
-            )?;
+            note(conn, actor, ticket, "sourcing.held", None, Some(held))?;
         }
     }
     ticket.status = to;

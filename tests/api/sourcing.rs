@@ -268,19 +268,26 @@ async fn transfer_body(backend: Backend) {
     );
 }
 
+/// An approved ticket needing `part`, which only the sister dealer nb has (`at_nb` units), and
+/// the order the parts desk proposed for it: (ticket id, order).
+async fn proposed_order(app: &TestApp, part: &'static str, at_nb: i32) -> (String, Value) {
+    set_stock_at(app, "nb", part, at_nb);
+    let id = approved_with(app, part).await;
+    let order = ok(
+        app,
+        &app.token("hz.parts"),
+        &format!("/api/v1/tickets/{id}/sourcing-orders"),
+        json!({"part_id": part}),
+    )
+    .await;
+    (id, order)
+}
+
 both!(a_monitored_part_waits_for_its_review, monitored_body);
 async fn monitored_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    set_stock_at(&app, "nb", "key", 1);
-    let id = approved_with(&app, "key").await;
+    let (_, order) = proposed_order(&app, "key", 1).await;
     let parts = app.token("hz.parts");
-    let order = ok(
-        &app,
-        &parts,
-        &format!("/api/v1/tickets/{id}/sourcing-orders"),
-        json!({"part_id": "key"}),
-    )
-    .await;
     assert_eq!(order["destination"], "dealer", "the crew has not left yet");
     // The parts manager and the director are asked for the review.
     let asked: i64 =
@@ -1095,16 +1102,8 @@ both!(
 );
 async fn unknown_order_status_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    set_stock_at(&app, "nb", "airbag", 2);
-    let id = approved_with(&app, "airbag").await;
+    let (id, order) = proposed_order(&app, "airbag", 2).await;
     let parts = app.token("hz.parts");
-    let order = ok(
-        &app,
-        &parts,
-        &format!("/api/v1/tickets/{id}/sourcing-orders"),
-        json!({"part_id": "airbag"}),
-    )
-    .await;
     let (status, queue) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
     assert_eq!(status, 200, "{queue}");
     // A status this build does not know (a newer release's, or a typo in a manual fix) must not
@@ -1154,13 +1153,7 @@ async fn field_error(
 both!(a_bad_name_in_a_request_is_a_field_error, bad_names_body);
 async fn bad_names_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let t: Value = app
-        .post_ticket(&app.token("hz.agent"), &intake_body())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = t["id"].as_str().unwrap().to_owned();
+    let id = app.new_ticket().await;
     let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
     let workshop = app.token("hz.workshop");
     assert_eq!(app.put(&workshop, &p("/plan"), &plan_body()).await.0, 200);
