@@ -294,9 +294,21 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::not_found("记录 / record"),
-            other => AppError::internal(format!("database: {other}")),
+            other => AppError::internal(database_cause(&other)),
         }
     }
+}
+
+/// The error with its causes: diesel names only the field that failed to deserialise and keeps
+/// the reason (e.g. an unknown status in the row) in `source()`, which the log must show.
+pub fn database_cause(e: &diesel::result::Error) -> String {
+    let mut text = format!("database: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {

@@ -219,7 +219,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() && path != "." {
-            AppError::field(&path, format!("类型不正确 / Wrong type: {inner}"))
+            let text = inner.to_string();
+            let message = match crate::services::request::field_message(&text) {
+                Some(own) => own.to_owned(),
+                None => format!("类型不正确 / Wrong type: {inner}"),
+            };
+            AppError::field(&path, message)
         } else {
             AppError::new(
                 ErrorCode::InvalidJson,

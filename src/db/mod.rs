@@ -1,6 +1,7 @@
 //! Database access: the SQLite | PostgreSQL connection, the pool, embedded migrations and the two doors `read` and `write`.
 
 pub mod schema;
+mod text_enum;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

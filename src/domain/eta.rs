@@ -28,6 +28,22 @@ pub fn road_km(a: &Coordinates, b: &Coordinates, road_factor: f64) -> f64 {
     great_circle_km(a, b) * sane_factor(road_factor)
 }
 
+/// The plan's default travel distance, dealer to site: the road estimate at the default
+/// factor, to 0.1 km (the plan shows and prices it at that precision).
+pub fn plan_travel_km(dealer: &Coordinates, site: &Coordinates) -> f64 {
+    (road_km(dealer, site, DEFAULT_ROAD_FACTOR) * 10.0).round() / 10.0
+}
+
+/// Average speed of a rescue van in and around a Chinese city, for default arrival times.
+pub const AVERAGE_KMH: f64 = 40.0;
+/// Time to load the van and leave once approved.
+pub const PREPARE_MINUTES: i64 = 15;
+
+/// The default arrival estimate: preparation plus the plan's travel distance at an average speed.
+pub fn default_arrival(now: NaiveDateTime, travel_km: f64) -> NaiveDateTime {
+    now + Duration::minutes(PREPARE_MINUTES + (travel_km / AVERAGE_KMH * 60.0).round() as i64)
+}
+
 fn sane_factor(factor: f64) -> f64 {
     if factor.is_finite() && factor >= 1.0 {
         factor
@@ -132,6 +148,28 @@ mod tests {
             assert!((road_km(&hz, &nb, bad) - straight).abs() < 1e-9, "{bad}");
         }
         assert_eq!(road_km(&hz, &hz, DEFAULT_ROAD_FACTOR), 0.0);
+    }
+
+    #[test]
+    fn plan_travel_is_the_road_estimate_to_a_tenth() {
+        let (hz, nb) = (at(30.2741, 120.1551), at(29.8683, 121.5440));
+        // 141.062 km straight × 1.3 = 183.38 km.
+        assert_eq!(plan_travel_km(&hz, &nb), 183.4);
+        assert_eq!(plan_travel_km(&hz, &hz), 0.0);
+    }
+
+    #[test]
+    fn default_arrival_is_preparation_plus_the_drive() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        // 20 km at 40 km/h is 30 minutes, after 15 minutes of loading.
+        assert_eq!(default_arrival(now, 20.0), now + Duration::minutes(45));
+        assert_eq!(
+            default_arrival(now, 0.0),
+            now + Duration::minutes(PREPARE_MINUTES)
+        );
     }
 
     #[test]

@@ -5,6 +5,30 @@ use serde::{Deserialize, Serialize};
 use super::money::Fen;
 use super::text::NonEmptyText;
 
+/// A plan version's state: the one draft may change in place; submitting freezes it; a newer
+/// version supersedes every older one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    Submitted,
+    Superseded,
+}
+
+text_names!(PlanStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    Superseded => "superseded",
+});
+
+/// Lets a page template compare with the stored name (`p.status == "draft"` in
+/// ticket_show.html); Rust code compares variants.
+impl PartialEq<&str> for PlanStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A plan as sent by the plan editor or the API; prices are never taken from the client.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PlanRequest {
@@ -18,7 +42,8 @@ pub struct PlanRequest {
     pub items: Vec<ItemLine>,
     /// Estimated repair time on site, minutes.
     pub estimated_minutes: Option<i64>,
-    /// Road distance one way; defaults to the straight line from the dealer × 1.3.
+    /// Road distance one way; defaults to the straight line from the dealer × the road factor
+    /// (`domain::eta::plan_travel_km`).
     pub travel_km: Option<f64>,
     /// Special items the workshop lead must explain to the service manager.
     #[serde(default)]
@@ -74,8 +99,6 @@ pub const MAX_LABOUR_MINUTES: i64 = 48 * 60;
 pub const MAX_RATE_FEN_PER_HOUR: i64 = 1_000_000;
 pub const MAX_TRAVEL_KM: f64 = 1_500.0;
 pub const MAX_NOTES_CHARS: usize = 1000;
-/// Road distance over straight-line distance, a usual factor for Chinese road networks.
-pub const ROAD_FACTOR: f64 = 1.3;
 
 impl PlanRequest {
     /// Checks the lines; all problems at once, field paths like `parts[2].quantity`.
@@ -249,11 +272,6 @@ pub fn estimate(
     }
 }
 
-/// Road distance estimate from a straight-line distance, to 0.1 km.
-pub fn road_km(straight_km: f64) -> f64 {
-    (straight_km * ROAD_FACTOR * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,11 +370,5 @@ mod tests {
         assert_eq!(e.labour_fen, 6_000 + 11_250);
         assert_eq!(e.travel_fen, 7_500);
         assert_eq!(e.total_fen, 91_550 + 17_250 + 7_500);
-    }
-
-    #[test]
-    fn road_estimate() {
-        assert_eq!(road_km(10.0), 13.0);
-        assert_eq!(road_km(0.0), 0.0);
     }
 }

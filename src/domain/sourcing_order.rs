@@ -75,11 +75,11 @@ impl OrderStatus {
     }
 
     /// Not yet with us: these units still have to arrive, so they count as covering the line.
+    pub const IN_FLIGHT: [OrderStatus; 4] =
+        [Self::Proposed, Self::Reviewed, Self::Placed, Self::Shipped];
+
     pub fn in_flight(self) -> bool {
-        matches!(
-            self,
-            Self::Proposed | Self::Reviewed | Self::Placed | Self::Shipped
-        )
+        Self::IN_FLIGHT.contains(&self)
     }
 
     /// Before anything left the source: cancelling costs nothing but a phone call.

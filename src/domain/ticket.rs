@@ -38,6 +38,19 @@ impl TicketStatus {
         TicketStatus::Cancelled,
     ];
 
+    /// The parts phase: the director approved the plan and the rescue is not over, so parts
+    /// may be issued and sourced for it.
+    pub const PARTS_PHASE: [TicketStatus; 3] = [
+        TicketStatus::Approved,
+        TicketStatus::Dispatched,
+        TicketStatus::OnSite,
+    ];
+
+    /// Whether parts may be issued (and sourced) while the ticket is in this status.
+    pub fn parts_may_be_issued(self) -> bool {
+        TicketStatus::PARTS_PHASE.contains(&self)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TicketStatus::New => "new",

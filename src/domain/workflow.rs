@@ -1,5 +1,6 @@
 //! The ticket's life: every event a user can cause, who may cause it, and the one pure function that moves the status.
 
+use super::approval::{ApprovalStep, Decision};
 use super::role::Role;
 use super::ticket::TicketStatus;
 
@@ -189,16 +190,17 @@ impl Event {
     }
 
     /// The approval-chain record an event leaves: (step, decision).
-    pub fn approval_record(self) -> Option<(&'static str, &'static str)> {
+    pub fn approval_record(self) -> Option<(ApprovalStep, Decision)> {
+        use ApprovalStep::*;
         match self {
-            Event::ManagerAccept => Some(("manager_review", "accepted")),
-            Event::ManagerReturn => Some(("manager_review", "returned")),
-            Event::CustomerAgree => Some(("customer_consent", "agreed")),
+            Event::ManagerAccept => Some((ManagerReview, Decision::Accepted)),
+            Event::ManagerReturn => Some((ManagerReview, Decision::Returned)),
+            Event::CustomerAgree => Some((CustomerConsent, Decision::Agreed)),
             Event::CustomerDeclineReplan | Event::CustomerDeclineCancel => {
-                Some(("customer_consent", "declined"))
+                Some((CustomerConsent, Decision::Declined))
             }
-            Event::DirectorApprove => Some(("director", "approved")),
-            Event::DirectorReject => Some(("director", "rejected")),
+            Event::DirectorApprove => Some((Director, Decision::Approved)),
+            Event::DirectorReject => Some((Director, Decision::Rejected)),
             _ => None,
         }
     }
@@ -377,11 +379,11 @@ mod tests {
         assert_eq!(steps.len(), 7);
         assert_eq!(
             E::DirectorApprove.approval_record(),
-            Some(("director", "approved"))
+            Some((ApprovalStep::Director, Decision::Approved))
         );
         assert_eq!(
             E::CustomerDeclineCancel.approval_record(),
-            Some(("customer_consent", "declined"))
+            Some((ApprovalStep::CustomerConsent, Decision::Declined))
         );
         assert_eq!(E::Depart.approval_record(), None);
     }

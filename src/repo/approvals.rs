@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{approvals, part_issues, parts, technicians, users};
 use crate::db::AnyConnection;
+use crate::domain::approval::{ApprovalStep, Decision};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
@@ -13,8 +14,8 @@ pub struct ApprovalRow {
     #[serde(skip)]
     pub plan_id: String,
     pub plan_version: i32,
-    pub step: String,
-    pub decision: String,
+    pub step: ApprovalStep,
+    pub decision: Decision,
     pub actor_name: String,
     pub reason: Option<String>,
     /// What the customer was told, exactly (consent only), as JSON text.
@@ -31,8 +32,8 @@ pub struct ApprovalRow {
 pub struct NewApproval<'a> {
     pub ticket_id: &'a str,
     pub plan_id: &'a str,
-    pub step: &'a str,
-    pub decision: &'a str,
+    pub step: ApprovalStep,
+    pub decision: Decision,
     pub actor_id: &'a str,
     pub reason: Option<&'a str>,
     pub told_values: Option<String>,
@@ -77,8 +78,8 @@ pub fn void_for_ticket(
 pub fn director_approved(conn: &mut AnyConnection, plan_id: &str) -> Result<bool, AppError> {
     let n: i64 = approvals::table
         .filter(approvals::plan_id.eq(plan_id))
-        .filter(approvals::step.eq("director"))
-        .filter(approvals::decision.eq("approved"))
+        .filter(approvals::step.eq(ApprovalStep::Director))
+        .filter(approvals::decision.eq(Decision::Approved))
         .filter(approvals::voided_at.is_null())
         .count()
         .get_result(conn)?;

@@ -7,6 +7,7 @@ use crate::db::schema::{
     parts, plan_crew, plan_items, plan_parts, plan_tools, plans, technicians, tools,
 };
 use crate::db::AnyConnection;
+use crate::domain::plan::PlanStatus;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -15,7 +16,7 @@ pub struct PlanRecord {
     pub id: String,
     pub ticket_id: String,
     pub version: i32,
-    pub status: String,
+    pub status: PlanStatus,
     pub estimated_minutes: i32,
     pub travel_km: f64,
     pub special_notes: String,
@@ -128,7 +129,7 @@ pub fn replace_draft(
     let n = diesel::update(
         plans::table
             .filter(plans::id.eq(&plan.id))
-            .filter(plans::status.eq("draft")),
+            .filter(plans::status.eq(PlanStatus::Draft)),
     )
     .set((
         plans::estimated_minutes.eq(plan.estimated_minutes),
@@ -207,10 +208,10 @@ pub fn submit(conn: &mut AnyConnection, plan_id: &str) -> Result<bool, AppError>
     let n = diesel::update(
         plans::table
             .filter(plans::id.eq(plan_id))
-            .filter(plans::status.eq("draft")),
+            .filter(plans::status.eq(PlanStatus::Draft)),
     )
     .set((
-        plans::status.eq("submitted"),
+        plans::status.eq(PlanStatus::Submitted),
         plans::submitted_at.eq(super::now()),
     ))
     .execute(conn)?;
@@ -227,9 +228,9 @@ pub fn supersede_older(
         plans::table
             .filter(plans::ticket_id.eq(ticket_id))
             .filter(plans::version.lt(below_version))
-            .filter(plans::status.ne("superseded")),
+            .filter(plans::status.ne(PlanStatus::Superseded)),
     )
-    .set(plans::status.eq("superseded"))
+    .set(plans::status.eq(PlanStatus::Superseded))
     .execute(conn)?;
     Ok(())
 }
@@ -306,7 +307,7 @@ pub fn jobs_of_technician(
     Ok(plan_crew::table
         .inner_join(plans::table.inner_join(tickets::table))
         .filter(plan_crew::technician_id.eq(technician_id))
-        .filter(plans::status.eq("submitted"))
+        .filter(plans::status.eq(PlanStatus::Submitted))
         .filter(tickets::status.eq_any(states))
         .order(tickets::call_time.desc())
         .limit(50)

@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{dealers, parts, sourcing_orders};
 use crate::db::AnyConnection;
-use crate::domain::sourcing_order::{OrderState, OrderStatus};
+use crate::domain::sourcing::{ShippingMode, SourcingKind};
+use crate::domain::sourcing_order::{Destination, OrderState, OrderStatus};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -19,13 +20,14 @@ pub struct OrderRecord {
     pub part_id: String,
     pub quantity: i32,
     /// `sister_transfer` or `manufacturer`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: SourcingKind,
     pub source_dealer_id: Option<String>,
     /// `drive`, `road`, `express` or `air`.
-    pub mode: String,
-    pub status: String,
-    /// `dealer` or `site`.
-    pub destination: String,
+    #[schema(value_type = String)]
+    pub mode: ShippingMode,
+    pub status: OrderStatus,
+    pub destination: Destination,
     pub cost_fen: i64,
     #[serde(serialize_with = "crate::api::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -67,17 +69,13 @@ pub struct OrderRecord {
 }
 
 impl OrderRecord {
-    pub fn status(&self) -> OrderStatus {
-        OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Cancelled)
-    }
-
     pub fn held(&self) -> bool {
         self.held_at.is_some()
     }
 
     /// What the order rules act on.
     pub fn state(&self) -> OrderState {
-        OrderState::new(self.status(), self.held())
+        OrderState::new(self.status, self.held())
     }
 }
 
@@ -101,10 +99,10 @@ pub struct NewOrder<'a> {
     pub plan_part_id: &'a str,
     pub part_id: &'a str,
     pub quantity: i32,
-    pub kind: &'a str,
+    pub kind: SourcingKind,
     pub source_dealer_id: Option<&'a str>,
-    pub mode: &'a str,
-    pub destination: &'a str,
+    pub mode: ShippingMode,
+    pub destination: Destination,
     pub cost_fen: i64,
     pub eta: NaiveDateTime,
     pub created_by: &'a str,
@@ -123,7 +121,7 @@ pub fn insert(conn: &mut AnyConnection, o: NewOrder<'_>) -> Result<String, AppEr
             sourcing_orders::kind.eq(o.kind),
             sourcing_orders::source_dealer_id.eq(o.source_dealer_id),
             sourcing_orders::mode.eq(o.mode),
-            sourcing_orders::status.eq(OrderStatus::Proposed.as_str()),
+            sourcing_orders::status.eq(OrderStatus::Proposed),
             sourcing_orders::destination.eq(o.destination),
             sourcing_orders::cost_fen.eq(o.cost_fen),
             sourcing_orders::eta.eq(Some(o.eta)),
@@ -215,9 +213,9 @@ pub fn set_state(
     };
     let row = sourcing_orders::table
         .filter(sourcing_orders::id.eq(id))
-        .filter(sourcing_orders::status.eq(from.status.as_str()));
+        .filter(sourcing_orders::status.eq(from.status));
     let changes = (
-        sourcing_orders::status.eq(to.status.as_str()),
+        sourcing_orders::status.eq(to.status),
         sourcing_orders::held_at.eq(held_at),
         sourcing_orders::hold_reason.eq(reason),
         sourcing_orders::updated_at.eq(now),
@@ -313,7 +311,7 @@ pub fn redirect(
     conn: &mut AnyConnection,
     id: &str,
     plan_part_id: &str,
-    destination: &str,
+    destination: Destination,
 ) -> Result<(), AppError> {
     diesel::update(sourcing_orders::table.filter(sourcing_orders::id.eq(id)))
         .set((
@@ -331,12 +329,7 @@ pub fn open_ticket_ids(conn: &mut AnyConnection, dealer_id: &str) -> Result<Vec<
     Ok(sourcing_orders::table
         .inner_join(tickets::table)
         .filter(tickets::dealer_id.eq(dealer_id))
-        .filter(sourcing_orders::status.eq_any([
-            OrderStatus::Proposed.as_str(),
-            OrderStatus::Reviewed.as_str(),
-            OrderStatus::Placed.as_str(),
-            OrderStatus::Shipped.as_str(),
-        ]))
+        .filter(sourcing_orders::status.eq_any(OrderStatus::IN_FLIGHT))
         .select(sourcing_orders::ticket_id)
         .distinct()
         .load(conn)?)
@@ -381,7 +374,7 @@ pub fn outgoing(
         .inner_join(parts::table)
         .inner_join(tickets::table.inner_join(dealers::table))
         .filter(sourcing_orders::source_dealer_id.eq(dealer_id))
-        .filter(sourcing_orders::status.eq(OrderStatus::Placed.as_str()))
+        .filter(sourcing_orders::status.eq(OrderStatus::Placed))
         .order(sourcing_orders::placed_at.asc())
         .select((
             OrderRecord::as_select(),
@@ -398,7 +391,7 @@ pub fn outgoing(
         .into_iter()
         .map(
             |(order, part_no, part_name_zh, part_name_en, dg, number, to_dealer, site)| {
-                let to_address = if order.destination == "site" {
+                let to_address = if order.destination == Destination::Site {
                     site
                 } else {
                     String::new()

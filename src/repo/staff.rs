@@ -6,6 +6,8 @@ use crate::db::schema::{
     dealers, parts, stock, technician_skills, technicians, tools, user_roles, users,
 };
 use crate::db::AnyConnection;
+use crate::domain::plan::PlanStatus;
+use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
@@ -196,9 +198,9 @@ pub fn busy_on(
     Ok(plan_crew::table
         .inner_join(plans::table.inner_join(tickets::table))
         .filter(plan_crew::technician_id.eq_any(ids))
-        .filter(plans::status.ne("superseded"))
-        .filter(plans::status.ne("draft"))
-        .filter(tickets::status.eq_any(["approved", "dispatched", "on_site"]))
+        .filter(plans::status.ne(PlanStatus::Superseded))
+        .filter(plans::status.ne(PlanStatus::Draft))
+        .filter(tickets::status.eq_any(TicketStatus::PARTS_PHASE))
         .filter(tickets::id.ne(except_ticket))
         .order(tickets::number.asc())
         .select((plan_crew::technician_id, tickets::number))

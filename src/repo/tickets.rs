@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{ticket_counters, tickets, users};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::domain::location::{Coordinates, Crs};
+use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -14,7 +15,7 @@ pub struct TicketRecord {
     pub id: String,
     pub dealer_id: String,
     pub number: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub call_time: NaiveDateTime,
     pub customer_name: String,
     pub phone: String,
@@ -204,8 +205,8 @@ pub fn list(
 pub fn set_status(
     conn: &mut AnyConnection,
     id: &str,
-    expected: &str,
-    to: &str,
+    expected: TicketStatus,
+    to: TicketStatus,
     crew_on_site: bool,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
@@ -244,7 +245,7 @@ pub fn set_cancel_reason(conn: &mut AnyConnection, id: &str, reason: &str) -> Re
 pub fn in_states(
     conn: &mut AnyConnection,
     dealer_id: &str,
-    states: &[&str],
+    states: &[TicketStatus],
 ) -> Result<Vec<TicketRecord>, AppError> {
     Ok(tickets::table
         .filter(tickets::dealer_id.eq(dealer_id))
@@ -301,7 +302,7 @@ pub fn for_plate_in_states(
     conn: &mut AnyConnection,
     dealer_id: &str,
     plate: &str,
-    states: &[&str],
+    states: &[TicketStatus],
 ) -> Result<Vec<(String, String)>, AppError> {
     Ok(tickets::table
         .filter(tickets::dealer_id.eq(dealer_id))

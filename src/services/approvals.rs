@@ -2,10 +2,12 @@
 //! the crew's arrival, and when the car can be fixed if a part is missing), the director's decision.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::auth::Identity;
 use crate::db::Db;
+use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
+use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
 use crate::domain::workflow::Event;
@@ -15,15 +17,32 @@ use crate::repo::approvals::{self, NewApproval};
 use crate::repo::plans::PlanLines;
 use crate::repo::staff;
 use crate::repo::tickets;
+use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::plans::current_lines;
+use crate::services::request;
 use crate::services::sourcing::{self, PartsOutlook};
 use crate::services::workflow;
 
+pub const REVIEW_DECISION_MESSAGE: &str = "应为 accept 或 return / Must be accept or return";
+pub const ON_DECLINE_MESSAGE: &str = "应为 replan 或 cancel / Must be replan or cancel";
+pub const DIRECTOR_DECISION_MESSAGE: &str = "应为 approve 或 reject / Must be approve or reject";
+
+fn review_decision<'de, D: Deserializer<'de>>(d: D) -> Result<ReviewDecision, D::Error> {
+    request::name(d, ReviewDecision::parse, REVIEW_DECISION_MESSAGE)
+}
+
+fn on_decline<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OnDecline>, D::Error> {
+    request::optional_name(d, OnDecline::parse, ON_DECLINE_MESSAGE)
+}
+
+fn director_decision<'de, D: Deserializer<'de>>(d: D) -> Result<DirectorDecision, D::Error> {
+    request::name(d, DirectorDecision::parse, DIRECTOR_DECISION_MESSAGE)
+}
+
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ReviewRequest {
-    /// `accept` or `return`.
-    pub decision: String,
+    #[serde(deserialize_with = "review_decision")]
+    pub decision: ReviewDecision,
     /// Required when returning the plan to the workshop lead.
     pub reason: Option<String>,
 }
@@ -35,8 +54,9 @@ pub struct ConsentRequest {
     pub agreed: bool,
     /// Expected arrival time told to the customer (RFC 3339); defaults to now + travel time.
     pub expected_arrival_at: Option<String>,
-    /// When declined: `replan` (back to the workshop lead) or `cancel`.
-    pub on_decline: Option<String>,
+    /// When declined: `replan` (back to the workshop lead, the default) or `cancel`.
+    #[serde(default, deserialize_with = "on_decline")]
+    pub on_decline: Option<OnDecline>,
     pub note: Option<String>,
 }
 
@@ -44,8 +64,8 @@ pub struct ConsentRequest {
 pub struct DecisionRequest {
     /// The plan version the director decides on: it must be the current one.
     pub plan_version: i32,
-    /// `approve` or `reject`.
-    pub decision: String,
+    #[serde(deserialize_with = "director_decision")]
+    pub decision: DirectorDecision,
     /// Required to reject.
     pub reason: Option<String>,
 }
@@ -79,16 +99,6 @@ pub struct ToldValues {
     /// `[sourcing] tow_offer_wait_hours`, or nobody can say when it comes.
     #[serde(default)]
     pub tow_offered: bool,
-}
-
-/// Average speed of a rescue van in and around a Chinese city, for default arrival times.
-pub const AVERAGE_KMH: f64 = 40.0;
-/// Time to load the van and leave once approved.
-pub const PREPARE_MINUTES: i64 = 15;
-
-/// The default arrival estimate: preparation plus the plan's travel distance at an average speed.
-pub fn default_arrival(now: NaiveDateTime, travel_km: f64) -> NaiveDateTime {
-    now + Duration::minutes(PREPARE_MINUTES + (travel_km / AVERAGE_KMH * 60.0).round() as i64)
 }
 
 /// The script of the consent call, from the current plan and what the parts allow.
@@ -126,10 +136,10 @@ pub async fn consent_outlook(
     arrival: NaiveDateTime,
     cfg: SourcingConfig,
 ) -> Result<Option<PartsOutlook>, AppError> {
-    workflow::require(actor, Event::CustomerAgree)?;
+    common::require(actor, Event::CustomerAgree)?;
     let actor = actor.clone();
     db.read(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)
     })
@@ -186,20 +196,14 @@ pub async fn review(
     ticket_id: String,
     req: ReviewRequest,
 ) -> Result<(), AppError> {
-    let event = match req.decision.as_str() {
-        "accept" => Event::ManagerAccept,
-        "return" => Event::ManagerReturn,
-        _ => {
-            return Err(AppError::field(
-                "decision",
-                "应为 accept 或 return / Must be accept or return",
-            ))
-        }
+    let event = match req.decision {
+        ReviewDecision::Accept => Event::ManagerAccept,
+        ReviewDecision::Return => Event::ManagerReturn,
     };
-    workflow::require(actor, event)?;
+    common::require(actor, event)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         record(
             conn,
@@ -249,18 +253,12 @@ pub async fn consent(
     req: ConsentRequest,
     cfg: SourcingConfig,
 ) -> Result<ToldValues, AppError> {
-    let event = match (req.agreed, req.on_decline.as_deref()) {
+    let event = match (req.agreed, req.on_decline) {
         (true, _) => Event::CustomerAgree,
-        (false, Some("replan") | None) => Event::CustomerDeclineReplan,
-        (false, Some("cancel")) => Event::CustomerDeclineCancel,
-        (false, Some(_)) => {
-            return Err(AppError::field(
-                "on_decline",
-                "应为 replan 或 cancel / Must be replan or cancel",
-            ))
-        }
+        (false, Some(OnDecline::Replan) | None) => Event::CustomerDeclineReplan,
+        (false, Some(OnDecline::Cancel)) => Event::CustomerDeclineCancel,
     };
-    workflow::require(actor, event)?;
+    common::require(actor, event)?;
     let arrival = match req
         .expected_arrival_at
         .as_deref()
@@ -282,7 +280,7 @@ pub async fn consent(
     };
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != req.plan_version {
             return Err(stale_version(req.plan_version, lines.plan.version));
@@ -341,20 +339,14 @@ pub async fn decide(
     ticket_id: String,
     req: DecisionRequest,
 ) -> Result<(), AppError> {
-    let event = match req.decision.as_str() {
-        "approve" => Event::DirectorApprove,
-        "reject" => Event::DirectorReject,
-        _ => {
-            return Err(AppError::field(
-                "decision",
-                "应为 approve 或 reject / Must be approve or reject",
-            ))
-        }
+    let event = match req.decision {
+        DirectorDecision::Approve => Event::DirectorApprove,
+        DirectorDecision::Reject => Event::DirectorReject,
     };
-    workflow::require(actor, event)?;
+    common::require(actor, event)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != req.plan_version {
             return Err(stale_version(req.plan_version, lines.plan.version));

@@ -2,6 +2,7 @@
 
 pub mod approvals;
 pub mod bench;
+pub mod common;
 pub mod demo;
 pub mod imports;
 pub mod notify;
@@ -10,6 +11,7 @@ pub mod parts_desk;
 pub mod parts_issue;
 pub mod plans;
 pub mod public;
+pub mod request;
 pub mod reservations;
 pub mod site;
 pub mod sourcing;

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::Db;
+use crate::domain::eta::default_arrival;
 use crate::domain::sourcing::earliest_fix;
+use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::repo::sourcing_orders;
 use crate::repo::tickets;
@@ -17,7 +19,7 @@ use crate::services::sourcing_orders::require_view;
 pub struct QueueTicket {
     pub ticket_id: String,
     pub number: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub plate: String,
     pub response_level: i32,
     pub plan_version: i32,
@@ -62,7 +64,7 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
     db.read(move |conn| {
         // The tickets in the parts phase are loaded once; tickets in other states with an order
         // still on its way (e.g. re-planning) are added by id.
-        let mut queued = tickets::in_states(conn, &dealer, &["approved", "dispatched", "on_site"])?;
+        let mut queued = tickets::in_states(conn, &dealer, &TicketStatus::PARTS_PHASE)?;
         for id in sourcing_orders::open_ticket_ids(conn, &dealer)? {
             if !queued.iter().any(|t| t.id == id) {
                 queued.push(tickets::by_id(conn, &id)?);
@@ -95,7 +97,7 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                 }
                 for o in orders
                     .iter()
-                    .filter(|o| o.part_id == l.part_id && o.status().in_flight())
+                    .filter(|o| o.part_id == l.part_id && o.status.in_flight())
                 {
                     if let Some(eta) = o.eta {
                         arrivals.push((l.part_no.clone(), eta));
@@ -119,18 +121,18 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                 });
             }
             let waiting = rows.iter().any(|r| r.issued < r.quantity)
-                || orders.iter().any(|o| o.status().in_flight());
+                || orders.iter().any(|o| o.status.in_flight());
             if !waiting {
                 continue;
             }
             let crew = ticket
                 .expected_arrival_at
-                .unwrap_or_else(|| crate::services::approvals::default_arrival(now, travel_km));
+                .unwrap_or_else(|| default_arrival(now, travel_km));
             let (fix_at, by) = earliest_fix(crew, &arrivals);
             out.push(QueueTicket {
                 ticket_id: ticket.id.clone(),
                 number: ticket.number.clone(),
-                status: ticket.status.clone(),
+                status: ticket.status,
                 plate: ticket.plate.clone(),
                 response_level: ticket.response_level,
                 plan_version: version,

@@ -5,11 +5,9 @@ use serde::Deserialize;
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::role::Role;
-use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::approvals::{self, NewIssue};
-use crate::services::plans::current_lines;
-use crate::services::workflow;
+use crate::services::common::{self, current_lines};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct IssueRequest {
@@ -51,7 +49,7 @@ pub async fn issue(
     }
     let actor = actor.clone();
     db.write(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         let not_approved = |why: String| AppError::new(ErrorCode::PlanNotApproved, why);
         if lines.plan.version != req.plan_version {
@@ -66,8 +64,8 @@ pub async fn issue(
                 lines.plan.version, lines.plan.version
             )));
         }
-        let status = workflow::status_of(&ticket);
-        if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite) {
+        let status = ticket.status;
+        if !status.parts_may_be_issued() {
             return Err(AppError::new(ErrorCode::InvalidTransition, format!(
                 "当前状态“{}”下不能领料 / Parts cannot be issued while the ticket is “{}”", status.label_zh(), status.label_en()
             )));
@@ -109,7 +107,7 @@ pub async fn issue(
             })?;
             record.push(serde_json::json!({ "part_no": planned.part_no, "quantity": l.quantity }));
         }
-        workflow::note(conn, &actor, &ticket, "parts.issued", None, Some(serde_json::json!({
+        common::note(conn, &actor, &ticket, "parts.issued", None, Some(serde_json::json!({
             "plan_version": lines.plan.version, "lines": record, "received_by": receiver
         })))
     })

@@ -5,9 +5,10 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::config::PricingSettings;
 use crate::db::{AnyConnection, Db};
+use crate::domain::eta::plan_travel_km;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
-use crate::domain::plan::{estimate, road_km, CostEstimate, PlanRequest};
+use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode, FieldErrors};
@@ -18,6 +19,7 @@ use crate::repo::plans::{
 };
 use crate::repo::staff;
 use crate::repo::tickets::TicketRecord;
+use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
 use crate::services::workflow;
 
@@ -25,8 +27,7 @@ use crate::services::workflow;
 pub struct PlanView {
     pub id: String,
     pub version: i32,
-    /// draft, submitted or superseded.
-    pub status: String,
+    pub status: PlanStatus,
     pub estimated_minutes: i32,
     pub travel_km: f64,
     pub special_notes: String,
@@ -58,7 +59,7 @@ pub struct PlanPartView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanVersionView {
     pub version: i32,
-    pub status: String,
+    pub status: PlanStatus,
     pub total_fen: i64,
     #[serde(serialize_with = "crate::api::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -112,17 +113,6 @@ pub fn view(
     })
 }
 
-/// The current plan with its lines, or 409 when there is none yet.
-pub fn current_lines(conn: &mut AnyConnection, ticket_id: &str) -> Result<PlanLines, AppError> {
-    let plan = plans::current(conn, ticket_id)?.ok_or_else(|| {
-        AppError::new(
-            ErrorCode::InvalidTransition,
-            "此救援单还没有方案 / This ticket has no plan yet",
-        )
-    })?;
-    plans::lines(conn, plan)
-}
-
 /// Saves the workshop lead's plan: a new draft, an edit of the draft, or a new version
 /// that voids the consent and approvals of the one before.
 pub async fn save(
@@ -145,7 +135,7 @@ pub async fn save_and_submit(
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
-    workflow::require(actor, Event::SubmitPlan)?;
+    common::require(actor, Event::SubmitPlan)?;
     save_then(db, Some(n.clone()), actor, ticket_id, req, pricing).await
 }
 
@@ -157,7 +147,7 @@ async fn save_then(
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
-    workflow::require(actor, Event::StartPlanning)?;
+    common::require(actor, Event::StartPlanning)?;
     let default_rate = Fen::from_fen(i64::from(pricing.labour_rate_fen_per_hour));
     let valid = req.validate(default_rate).map_err(|errors| {
         let mut fields = FieldErrors::new();
@@ -171,8 +161,8 @@ async fn save_then(
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
     );
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
-        let status = workflow::status_of(&ticket);
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
+        let status = ticket.status;
 
         // Everything named must belong to this dealer (or the catalogue).
         let mut fields = FieldErrors::new();
@@ -242,7 +232,7 @@ async fn save_then(
                         "救援地点待定位，无法估算路程：请填写路程公里数，或等客户发送定位 / Location pending, so the distance cannot be estimated: enter the distance in km, or wait for the customer's position",
                     )
                 })?;
-                road_km(dealer.haversine_km(&site))
+                plan_travel_km(&dealer, &site)
             }
         };
         let cost = estimate(
@@ -280,7 +270,7 @@ async fn save_then(
             id: crate::repo::new_id(),
             ticket_id: ticket.id.clone(),
             version,
-            status: "draft".into(),
+            status: PlanStatus::Draft,
             estimated_minutes: valid.estimated_minutes,
             travel_km,
             special_notes: valid.special_notes.clone(),
@@ -300,7 +290,7 @@ async fn save_then(
                 plan
             }
             (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
-                if draft.status == "draft" =>
+                if draft.status == PlanStatus::Draft =>
             {
                 let plan = PlanRecord {
                     id: draft.id,
@@ -350,7 +340,7 @@ async fn save_then(
                 ))
             }
         };
-        workflow::note(
+        common::note(
             conn,
             &actor,
             &ticket,
@@ -392,7 +382,7 @@ pub async fn submit(
     ticket_id: String,
     version: i32,
 ) -> Result<PlanView, AppError> {
-    workflow::require(actor, Event::SubmitPlan)?;
+    common::require(actor, Event::SubmitPlan)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| submit_in(conn, &n, &actor, &ticket_id, version))
         .await
@@ -407,12 +397,12 @@ fn submit_in(
     version: i32,
 ) -> Result<PlanView, AppError> {
     {
-        let mut ticket = workflow::load(conn, actor, ticket_id)?;
+        let mut ticket = common::load(conn, actor, ticket_id)?;
         // A crew is not sent to an address alone: the plan waits for the position
         // (sourcing ETAs and the technicians' map link need it too).
         ticket.site()?;
         let lines = current_lines(conn, &ticket.id)?;
-        if lines.plan.version != version || lines.plan.status != "draft" {
+        if lines.plan.version != version || lines.plan.status != PlanStatus::Draft {
             return Err(AppError::new(
                 ErrorCode::StaleState,
                 format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),
@@ -477,7 +467,7 @@ pub async fn preview(
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
     );
     db.read(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let ids: Vec<String> = req.parts.iter().map(|p| p.part_id.clone()).collect();
         let catalogue = staff::parts_by_ids(conn, &ids)?;
         let parts: Vec<(i32, Fen)> = req
@@ -526,5 +516,5 @@ pub fn default_travel_km(conn: &mut AnyConnection, ticket: &TicketRecord) -> Res
     let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
     let dealer = Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
     let site = ticket.site()?;
-    Ok(road_km(dealer.haversine_km(&site)))
+    Ok(plan_travel_km(&dealer, &site))
 }

@@ -6,10 +6,12 @@ use crate::auth::links::{LinkError, Scope};
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
+use crate::domain::plan::PlanStatus;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
+use crate::services::common;
 use crate::services::notify::Notifier;
 
 /// The ticket and person a valid link stands for.
@@ -92,7 +94,9 @@ pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, A
     db.read(move |conn| {
         let t = crate::repo::tickets::by_id(conn, &ticket_id)?;
         let plan = match crate::repo::plans::current(conn, &t.id)? {
-            Some(p) if p.status == "submitted" => Some(crate::repo::plans::lines(conn, p)?),
+            Some(p) if p.status == PlanStatus::Submitted => {
+                Some(crate::repo::plans::lines(conn, p)?)
+            }
             _ => None,
         };
         let lead = plan
@@ -104,7 +108,7 @@ pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, A
         });
         Ok(CustomerView {
             number: t.number.clone(),
-            status: TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New),
+            status: t.status,
             customer_name: t.customer_name.clone(),
             plate: t.plate.clone(),
             lead_name: lead.as_ref().filter(|_| approved).map(|l| l.name.clone()),
@@ -114,7 +118,7 @@ pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, A
                 .iter()
                 .filter(|o| {
                     use crate::domain::sourcing_order::OrderStatus as O;
-                    matches!(o.status(), O::Placed | O::Shipped)
+                    matches!(o.status, O::Placed | O::Shipped)
                 })
                 .filter_map(|o| o.eta)
                 .max(),
@@ -201,7 +205,7 @@ pub async fn request_location(
     actor.require(crate::domain::role::Action::CreateTicket)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let ticket = crate::services::workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         send_location_request(conn, &n, &actor, &ticket)
     })
     .await
@@ -230,7 +234,7 @@ pub fn send_location_request(
             link,
         },
     )?;
-    crate::services::workflow::note(
+    common::note(
         conn,
         actor,
         ticket,

@@ -5,15 +5,15 @@ use serde::Deserialize;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
+use crate::domain::eta::default_arrival;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewIssue};
 use crate::repo::tickets::{self, TicketRecord};
-use crate::services::approvals::default_arrival;
+use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::plans::current_lines;
 use crate::services::workflow;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -46,10 +46,10 @@ pub struct UsedPart {
 pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
     let actor = actor.clone();
     db.write(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::require_crew(&actor, &lines, false)?;
-        let status = workflow::status_of(&ticket);
+        common::require_crew(&actor, &lines, false)?;
+        let status = ticket.status;
         if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched) {
             return Err(AppError::new(
                 ErrorCode::InvalidTransition,
@@ -60,7 +60,7 @@ pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result
                 ),
             ));
         }
-        workflow::note(conn, &actor, &ticket, "crew.acknowledged", None, None)
+        common::note(conn, &actor, &ticket, "crew.acknowledged", None, None)
     })
     .await
 }
@@ -72,7 +72,7 @@ pub async fn depart(
     ticket_id: String,
     req: DepartRequest,
 ) -> Result<(), AppError> {
-    workflow::require(actor, Event::Depart)?;
+    common::require(actor, Event::Depart)?;
     let at = match req
         .expected_arrival_at
         .as_deref()
@@ -94,9 +94,9 @@ pub async fn depart(
     };
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::require_lead(&actor, &lines)?;
+        common::require_lead(&actor, &lines)?;
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));
@@ -203,12 +203,12 @@ async fn crew_step(
     reason: Option<String>,
     after: After,
 ) -> Result<(), AppError> {
-    workflow::require(actor, event)?;
+    common::require(actor, event)?;
     let actor = actor.clone();
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::require_crew(&actor, &lines, false)?;
+        common::require_crew(&actor, &lines, false)?;
         workflow::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
         after(conn, &ticket, reason.as_deref())
     })
@@ -222,7 +222,7 @@ pub async fn resolve(
     ticket_id: String,
     req: ResolveRequest,
 ) -> Result<(), AppError> {
-    workflow::require(actor, Event::Resolve)?;
+    common::require(actor, Event::Resolve)?;
     // The ticket's record of the repair: the service manager closes on it and the next
     // visit reads it, so a rescue is never resolved without saying what was done.
     if req.work_done.as_deref().is_none_or(|w| w.trim().is_empty()) {
@@ -233,9 +233,9 @@ pub async fn resolve(
     }
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        workflow::require_crew(&actor, &lines, false)?;
+        common::require_crew(&actor, &lines, false)?;
         let issued = approvals::net_issued(conn, &ticket.id)?;
         for (i, used) in req.parts_used.iter().enumerate() {
             let have = issued.iter().find(|(p, _)| *p == used.part_id).map_or(0, |(_, q)| *q);
@@ -251,7 +251,7 @@ pub async fn resolve(
         })))?;
         let returned = return_unused(conn, &actor, &ticket, &lines.plan.id, &issued, &req.parts_used)?;
         if returned > 0 {
-            workflow::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
+            common::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
         let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.clone(), u.quantity)).collect();
         crate::services::sourcing_orders::consume_used(conn, &ticket, &used)?;
@@ -317,10 +317,10 @@ pub async fn cancel(
     ticket_id: String,
     req: ReasonRequest,
 ) -> Result<(), AppError> {
-    workflow::require(actor, Event::Cancel)?;
+    common::require(actor, Event::Cancel)?;
     let actor = actor.clone();
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         workflow::advance(
             conn,
             &actor,
@@ -346,10 +346,10 @@ pub async fn cancel(
 }
 
 pub async fn close(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
-    workflow::require(actor, Event::Close)?;
+    common::require(actor, Event::Close)?;
     let actor = actor.clone();
     db.write(move |conn| {
-        let mut ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let mut ticket = common::load(conn, &actor, &ticket_id)?;
         workflow::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
         Ok(())
     })

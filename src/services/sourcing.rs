@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
+use crate::domain::eta::default_arrival;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -19,9 +20,7 @@ use crate::repo::plans::PlanLines;
 use crate::repo::sourcing_orders::{OrderRecord, OrderView};
 use crate::repo::staff::Part;
 use crate::repo::tickets::TicketRecord;
-use crate::services::approvals::default_arrival;
-use crate::services::plans::current_lines;
-use crate::services::workflow;
+use crate::services::common::{self, current_lines};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourcingReport {
@@ -137,7 +136,7 @@ pub(crate) fn line_options(
 pub(crate) fn in_flight(orders: &[OrderRecord], part_id: &str) -> i32 {
     orders
         .iter()
-        .filter(|o| o.part_id == part_id && o.status().in_flight())
+        .filter(|o| o.part_id == part_id && o.status.in_flight())
         .map(|o| o.quantity)
         .sum()
 }
@@ -194,7 +193,7 @@ pub(crate) fn assess(
         // Parts already on their way hold the repair up until they arrive.
         for o in orders
             .iter()
-            .filter(|o| o.part_id == line.part_id && o.status().in_flight())
+            .filter(|o| o.part_id == line.part_id && o.status.in_flight())
         {
             if let Some(eta) = o.eta {
                 arrivals.push((line.part_no.clone(), eta));
@@ -293,7 +292,7 @@ pub async fn report(
     actor.require(Action::ViewVehicleHistory)?;
     let actor = actor.clone();
     db.read(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         let at = Situation::of(&ticket, lines.plan.travel_km)?;
         let a = assess(conn, &actor.group_id, &ticket, &lines, &at, &cfg)?;

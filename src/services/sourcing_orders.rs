@@ -3,7 +3,7 @@
 //! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
 //! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
@@ -22,10 +22,27 @@ use crate::repo::approvals::{self, NewIssue};
 use crate::repo::sourcing_orders::{self as orders, NewOrder, OrderRecord};
 use crate::repo::tickets::TicketRecord;
 use crate::repo::{staff, stock};
+use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::plans::current_lines;
+use crate::services::request;
 use crate::services::sourcing::{facts, in_flight, line_options, Situation};
-use crate::services::workflow;
+
+pub const KIND_MESSAGE: &str =
+    "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer";
+pub const MODE_MESSAGE: &str = "应为 drive、road、express 或 air / Use drive, road, express or air";
+pub const DESTINATION_MESSAGE: &str = "应为 dealer 或 site / Use dealer or site";
+
+fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SourcingKind>, D::Error> {
+    request::optional_name(d, SourcingKind::parse, KIND_MESSAGE)
+}
+
+fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ShippingMode>, D::Error> {
+    request::optional_name(d, ShippingMode::parse, MODE_MESSAGE)
+}
+
+fn destination<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Destination>, D::Error> {
+    request::optional_name(d, Destination::parse, DESTINATION_MESSAGE)
+}
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProposeRequest {
@@ -35,13 +52,18 @@ pub struct ProposeRequest {
     pub quantity: Option<i32>,
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
     /// picks an option. Leave all three out to take the recommendation.
-    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "kind")]
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<SourcingKind>,
     pub source_dealer_id: Option<String>,
     /// `drive`, `road`, `express` or `air`.
-    pub mode: Option<String>,
+    #[serde(default, deserialize_with = "mode")]
+    #[schema(value_type = Option<String>)]
+    pub mode: Option<ShippingMode>,
     /// `dealer` (into stock, then issued) or `site` (straight to the crew); defaults to the site
     /// once the crew has left, else the dealer.
-    pub destination: Option<String>,
+    #[serde(default, deserialize_with = "destination")]
+    pub destination: Option<Destination>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -68,14 +90,6 @@ pub struct OrderCancelRequest {
     pub reason: Option<String>,
 }
 
-/// Ticket statuses in which parts are still being got for the approved plan.
-fn parts_phase(status: TicketStatus) -> bool {
-    matches!(
-        status,
-        TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-    )
-}
-
 fn require(actor: &Identity, event: OrderEvent) -> Result<(), AppError> {
     if event.permitted(&actor.roles) {
         Ok(())
@@ -96,7 +110,7 @@ fn refusal(r: RuleRefusal) -> AppError {
 }
 
 fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
-    let s = order.status();
+    let s = order.status;
     AppError::new(
         ErrorCode::InvalidTransition,
         format!(
@@ -155,7 +169,7 @@ fn load(
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
     let order = orders::get(conn, order_id)?
         .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
-    let ticket = workflow::load(conn, actor, &order.ticket_id)
+    let ticket = common::load(conn, actor, &order.ticket_id)
         .map_err(|_| AppError::not_found("寻源单 / sourcing order"))?;
     Ok((order, ticket))
 }
@@ -198,7 +212,7 @@ fn note(
     if let (Some(d), serde_json::Value::Object(e)) = (data.as_object_mut(), extra) {
         d.extend(e);
     }
-    workflow::note(conn, actor, ticket, what, None, Some(data))
+    common::note(conn, actor, ticket, what, None, Some(data))
 }
 
 /// Chooses an option for a short plan line: the recommendation, or the one asked for.
@@ -211,30 +225,7 @@ pub async fn propose(
     cfg: SourcingConfig,
 ) -> Result<OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
-    let kind = match req.kind.as_deref() {
-        None => None,
-        Some(k) => Some(SourcingKind::parse(k).ok_or_else(|| {
-            AppError::field(
-                "kind",
-                "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer",
-            )
-        })?),
-    };
-    let mode = match req.mode.as_deref() {
-        None => None,
-        Some(m) => Some(ShippingMode::parse(m).ok_or_else(|| {
-            AppError::field(
-                "mode",
-                "应为 drive、road、express 或 air / Use drive, road, express or air",
-            )
-        })?),
-    };
-    let destination = match req.destination.as_deref() {
-        None => None,
-        Some(d) => Some(Destination::parse(d).ok_or_else(|| {
-            AppError::field("destination", "应为 dealer 或 site / Use dealer or site")
-        })?),
-    };
+    let (kind, mode, destination) = (req.kind, req.mode, req.destination);
     if kind.is_some() != mode.is_some() {
         return Err(AppError::field(
             if kind.is_none() { "kind" } else { "mode" },
@@ -243,10 +234,10 @@ pub async fn propose(
     }
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
-        let ticket = workflow::load(conn, &actor, &ticket_id)?;
-        let status = workflow::status_of(&ticket);
+        let ticket = common::load(conn, &actor, &ticket_id)?;
+        let status = ticket.status;
         let lines = current_lines(conn, &ticket.id)?;
-        if !parts_phase(status) || !approvals::director_approved(conn, &lines.plan.id)? {
+        if !status.parts_may_be_issued() || !approvals::director_approved(conn, &lines.plan.id)? {
             return Err(AppError::new(
                 ErrorCode::PlanNotApproved,
                 "方案经服务总监批准后才能调货或订货 / Parts are sourced only for a director-approved plan",
@@ -319,10 +310,10 @@ pub async fn propose(
                 plan_part_id: &line.id,
                 part_id: &line.part_id,
                 quantity,
-                kind: chosen.kind.as_str(),
+                kind: chosen.kind,
                 source_dealer_id: chosen.source_dealer_id.as_deref(),
-                mode: chosen.mode.as_str(),
-                destination: destination.as_str(),
+                mode: chosen.mode,
+                destination,
                 cost_fen: chosen.cost_fen,
                 eta: chosen.arrives_at,
                 created_by: &actor.user_id,
@@ -408,7 +399,7 @@ pub async fn place(
         let (order, ticket) = load(conn, &actor, &order_id)?;
         let part = part_of(conn, &order.part_id)?;
         let facts = facts(&part);
-        let mode = ShippingMode::parse(&order.mode).ok_or_else(|| AppError::internal("bad mode"))?;
+        let mode = order.mode;
         check_choice(&facts, mode).map_err(refusal)?;
         let to = step(&order, OrderEvent::Place, part.monitored)?;
         let lines = current_lines(conn, &ticket.id)?;
@@ -422,7 +413,7 @@ pub async fn place(
         let opts = line_options(conn, &actor.group_id, &ticket, &facts, order.quantity, &at, &cfg)?;
         let eta = opts
             .iter()
-            .find(|o| o.kind.as_str() == order.kind && o.mode == mode && o.source_dealer_id == order.source_dealer_id)
+            .find(|o| o.kind == order.kind && o.mode == mode && o.source_dealer_id == order.source_dealer_id)
             .map(|o| o.arrives_at)
             .or(order.eta)
             .unwrap_or(at.now);
@@ -498,7 +489,7 @@ pub async fn ship(
     let actor = actor.clone();
     db.write(move |conn| {
         let (order, ticket) = load_for_shipping(conn, &actor, &order_id)?;
-        if tracking.is_none() && order.mode != ShippingMode::Drive.as_str() {
+        if tracking.is_none() && order.mode != ShippingMode::Drive {
             return Err(AppError::field(
                 "tracking_no",
                 "快递、物流和空运须填写运单号 / A tracking number is required unless it is a drive-over",
@@ -540,7 +531,7 @@ pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         apply(conn, &order, to)?;
         take_from_source(conn, &order)?;
         // Hold the units for the line only while that line is the current plan's.
-        let line = if parts_phase(workflow::status_of(&ticket)) {
+        let line = if ticket.status.parts_may_be_issued() {
             current_lines(conn, &ticket.id)?
                 .parts
                 .into_iter()
@@ -569,7 +560,7 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
     let actor = actor.clone();
     db.write(move |conn| {
         let (order, ticket) = load(conn, &actor, &order_id)?;
-        let status = workflow::status_of(&ticket);
+        let status = ticket.status;
         if !matches!(status, TicketStatus::Dispatched | TicketStatus::OnSite) {
             return Err(AppError::new(
                 ErrorCode::InvalidTransition,
@@ -638,7 +629,7 @@ pub async fn cancel(
 fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Result<(), AppError> {
     let to = step(order, OrderEvent::Cancel, false)?;
     apply(conn, order, to)?;
-    if let (OrderStatus::Placed, Some(sister)) = (order.status(), &order.source_dealer_id) {
+    if let (OrderStatus::Placed, Some(sister)) = (order.status, &order.source_dealer_id) {
         stock::release(conn, sister, &order.part_id, order.quantity)?;
     }
     orders::record_cancelled(conn, &order.id, reason)
@@ -700,7 +691,7 @@ pub fn tell_of_hold(
     // A sister dealer has these on its list to send: tell it to wait, once per dealer.
     let mut sisters: Vec<&str> = held
         .iter()
-        .filter(|v| v.order.status() == OrderStatus::Placed)
+        .filter(|v| v.order.status == OrderStatus::Placed)
         .filter_map(|v| v.order.source_dealer_id.as_deref())
         .collect();
     sisters.sort_unstable();
@@ -709,7 +700,7 @@ pub fn tell_of_hold(
         let theirs: Vec<String> = held
             .iter()
             .filter(|v| {
-                v.order.status() == OrderStatus::Placed
+                v.order.status == OrderStatus::Placed
                     && v.order.source_dealer_id.as_deref() == Some(sister)
             })
             .map(part)
@@ -742,7 +733,7 @@ pub fn follow_plan(
 ) -> Result<Option<serde_json::Value>, AppError> {
     let open: Vec<OrderRecord> = orders::for_ticket(conn, &ticket.id)?
         .into_iter()
-        .filter(|o| o.status().in_flight())
+        .filter(|o| o.status.in_flight())
         .collect();
     if open.is_empty() {
         return Ok(None);
@@ -765,10 +756,10 @@ pub fn follow_plan(
                 released += 1;
             }
             if line.id != o.plan_part_id {
-                orders::redirect(conn, &o.id, &line.id, &o.destination)?;
+                orders::redirect(conn, &o.id, &line.id, o.destination)?;
             }
             kept += 1;
-        } else if o.status().cancellable() {
+        } else if o.status.cancellable() {
             let why = if rescue_over {
                 "救援已结束 / The rescue is over"
             } else {
@@ -778,7 +769,7 @@ pub fn follow_plan(
             cancelled += 1;
         } else {
             // Already on the road: it lands on the dealer's shelf as ordinary stock.
-            orders::redirect(conn, &o.id, &o.plan_part_id, Destination::Dealer.as_str())?;
+            orders::redirect(conn, &o.id, &o.plan_part_id, Destination::Dealer)?;
             to_shelf += 1;
         }
     }
@@ -800,7 +791,7 @@ pub fn consume_used(
     let mut left: Vec<(String, i32)> = used.to_vec();
     let mut consumed = 0;
     for o in orders::for_ticket(conn, &ticket.id)? {
-        if !matches!(o.status(), OrderStatus::Received | OrderStatus::Delivered) {
+        if !matches!(o.status, OrderStatus::Received | OrderStatus::Delivered) {
             continue;
         }
         let Some((_, fitted)) = left

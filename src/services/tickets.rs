@@ -237,7 +237,7 @@ fn insert_or_replay(
         id: crate::repo::new_id(),
         dealer_id: actor.dealer_id.clone(),
         number: format_ticket_number(&rules.prefix, local_day, seq),
-        status: TicketStatus::New.as_str().to_owned(),
+        status: TicketStatus::New,
         call_time: intake.call_time,
         customer_name: intake.customer_name.as_str().to_owned(),
         phone: intake.phone.as_str().to_owned(),
@@ -284,7 +284,7 @@ fn insert_or_replay(
             entity_id: &record.id,
             action: "ticket.created",
             actor_id: Some(&actor.user_id),
-            to_status: Some(&record.status),
+            to_status: Some(record.status.as_str()),
             data: Some(serde_json::json!({
                 "number": record.number,
                 "plate": record.plate,
@@ -324,10 +324,9 @@ pub fn intake_warnings(
     plate: &str,
     mileage_km: Option<i64>,
 ) -> Result<Vec<IntakeWarning>, AppError> {
-    let open: Vec<&str> = TicketStatus::ALL
+    let open: Vec<TicketStatus> = TicketStatus::ALL
         .into_iter()
         .filter(|s| still_open(*s))
-        .map(TicketStatus::as_str)
         .collect();
     let numbers: Vec<String> = repo::for_plate_in_states(conn, &actor.dealer_id, plate, &open)?
         .into_iter()
@@ -395,7 +394,7 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             _ => Vec::new(),
         };
         let events = audit::for_ticket(conn, &record.id)?;
-        let status = TicketStatus::parse(&record.status).unwrap_or(TicketStatus::New);
+        let status = record.status;
         let finished = matches!(
             status,
             TicketStatus::Resolved
@@ -513,7 +512,7 @@ fn crs_str(crs: crate::domain::location::Crs) -> &'static str {
 }
 
 pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
-    let status = TicketStatus::parse(&r.status).unwrap_or(TicketStatus::New);
+    let status = r.status;
     TicketView {
         id: r.id,
         number: r.number,

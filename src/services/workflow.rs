@@ -4,38 +4,14 @@ use serde_json::Value;
 
 use crate::auth::Identity;
 use crate::db::AnyConnection;
-use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
 use crate::error::{AppError, ErrorCode};
 use crate::repo::audit::{self, NewAuditEvent};
-use crate::repo::plans::PlanLines;
 use crate::repo::tickets::{self, TicketRecord};
-
-/// A ticket of the actor's dealer, or 404.
-pub fn load(
-    conn: &mut AnyConnection,
-    actor: &Identity,
-    ticket_id: &str,
-) -> Result<TicketRecord, AppError> {
-    tickets::get(conn, &actor.dealer_id, ticket_id)?
-        .map(|(t, _, _)| t)
-        .ok_or_else(|| AppError::not_found("救援单 / ticket"))
-}
-
-pub fn status_of(t: &TicketRecord) -> TicketStatus {
-    TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New)
-}
-
-/// Refuses an actor whose roles do not allow the event.
-pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
-    if event.permitted(&actor.roles) {
-        Ok(())
-    } else {
-        tracing::info!(user = %actor.login, event = event.as_str(), "refused: role");
-        Err(AppError::forbidden(event.as_str()))
-    }
-}
+use crate::services::common::with_link_actor;
+// Callers outside the services keep their paths; the services use `common` directly.
+pub use crate::services::common::{is_member, load, note, require, require_crew, require_lead};
 
 /// The one place a ticket's status changes. Returns the new status.
 pub fn advance(
@@ -55,7 +31,7 @@ pub fn advance(
             "请填写原因 / A reason is required",
         ));
     }
-    let from = status_of(ticket);
+    let from = ticket.status;
     let ctx = Context {
         crew_on_site: ticket.crew_on_site,
     };
@@ -65,7 +41,7 @@ pub fn advance(
         Event::Arrive => true,
         _ => ticket.crew_on_site,
     };
-    if !tickets::set_status(conn, &ticket.id, from.as_str(), to.as_str(), on_site)? {
+    if !tickets::set_status(conn, &ticket.id, from, to, on_site)? {
         // Someone acted on this ticket between our read and our write.
         return Err(AppError::new(
             ErrorCode::StaleState,
@@ -107,113 +83,10 @@ pub fn advance(
     // The crew found another fault: orders for the old plan stop until the revised plan decides.
     if event == Event::ReportMismatch {
         if let Some(held) = crate::services::sourcing_orders::hold_for_replan(conn, ticket)? {
-            audit::append(
-                conn,
-                NewAuditEvent {
-                    dealer_id: Some(&ticket.dealer_id),
-                    ticket_id: Some(&ticket.id),
-                    entity: "ticket",
-                    entity_id: &ticket.id,
-                    action: "sourcing.held",
-                    actor_id: actor.audit_actor(),
-                    data: with_link_actor(actor, Some(held)),
-                    ..Default::default()
-                },
-            )?;
+            note(conn, actor, ticket, "sourcing.held", None, Some(held))?;
         }
     }
-    ticket.status = to.as_str().to_owned();
+    ticket.status = to;
     ticket.crew_on_site = on_site;
     Ok(to)
-}
-
-/// An audit event that does not move the ticket (plan saved, parts issued, job acknowledged).
-pub fn note(
-    conn: &mut AnyConnection,
-    actor: &Identity,
-    ticket: &TicketRecord,
-    action: &str,
-    comment: Option<&str>,
-    data: Option<Value>,
-) -> Result<(), AppError> {
-    let data = with_link_actor(actor, data);
-    audit::append(
-        conn,
-        NewAuditEvent {
-            dealer_id: Some(&ticket.dealer_id),
-            ticket_id: Some(&ticket.id),
-            entity: "ticket",
-            entity_id: &ticket.id,
-            action,
-            actor_id: actor.audit_actor(),
-            comment,
-            data,
-            ..Default::default()
-        },
-    )
-}
-
-/// A technician acting through a link has no user row: name them in the event's data.
-fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
-    let Some(tech) = &actor.technician_id else {
-        return data;
-    };
-    let mut data = data.unwrap_or_else(|| serde_json::json!({}));
-    if let Some(map) = data.as_object_mut() {
-        map.insert("technician_id".into(), tech.clone().into());
-        map.insert("technician".into(), actor.name.clone().into());
-        map.insert("via".into(), "link".into());
-        if let Some(link) = &actor.link_id {
-            map.insert("link_id".into(), link.clone().into());
-        }
-    }
-    Some(data)
-}
-
-/// Whether the actor is this crew member: the technician behind a job link, or their own sign-in.
-pub fn is_member(actor: &Identity, technician_id: &str, user_id: Option<&str>) -> bool {
-    match &actor.technician_id {
-        Some(tech) => tech == technician_id,
-        None => !actor.user_id.is_empty() && user_id == Some(actor.user_id.as_str()),
-    }
-}
-
-/// Crew actions are for the crew of the current plan; a service manager may mark departure for them.
-pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Result<(), AppError> {
-    if manager_may && actor.roles.contains(&Role::ServiceManager) {
-        return Ok(());
-    }
-    if plan
-        .crew
-        .iter()
-        .any(|c| is_member(actor, &c.technician_id, c.user_id.as_deref()))
-    {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::NotInCrew,
-            "您不在此救援组中 / You are not on this rescue crew",
-        ))
-    }
-}
-
-/// Departure commits the whole crew and starts the customer's clock: only the rescue lead, or
-/// the service manager for them, may mark it.
-pub fn require_lead(actor: &Identity, plan: &PlanLines) -> Result<(), AppError> {
-    if actor.roles.contains(&Role::ServiceManager) {
-        return Ok(());
-    }
-    require_crew(actor, plan, false)?;
-    if plan
-        .crew
-        .iter()
-        .any(|c| c.lead && is_member(actor, &c.technician_id, c.user_id.as_deref()))
-    {
-        Ok(())
-    } else {
-        Err(AppError::new(
-            ErrorCode::NotRescueLead,
-            "只有救援负责人或服务经理可以确认出发 / Only the rescue lead or the service manager may mark departure",
-        ))
-    }
 }

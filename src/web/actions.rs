@@ -7,12 +7,13 @@ use super::form::Fields;
 use super::session::WebUser;
 use super::{redirect, PageError};
 use crate::auth::Identity;
+use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest};
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
-use crate::services::{approvals, parts_issue, plans, site};
+use crate::services::{approvals, parts_issue, plans, request, site};
 use crate::startup::AppState;
 
 /// `<input type=datetime-local>` gives the dealer's wall-clock time without a zone.
@@ -66,19 +67,24 @@ pub async fn act(
                 ))
             }
             "review" => {
-                let accept = f.get("decision") == "accept";
+                let decision = request::parse_form(
+                    "decision",
+                    f.get("decision"),
+                    ReviewDecision::parse,
+                    approvals::REVIEW_DECISION_MESSAGE,
+                )?;
                 approvals::review(
                     db,
                     &state.notifier,
                     me,
                     id.clone(),
                     ReviewRequest {
-                        decision: f.get("decision").to_owned(),
+                        decision,
                         reason: reason(&f),
                     },
                 )
                 .await?;
-                Ok(if accept {
+                Ok(if decision == ReviewDecision::Accept {
                     l.tr(
                         "审核通过：请致电客户确认",
                         "Accepted: now call the customer",
@@ -96,7 +102,15 @@ pub async fn act(
                         f.get("expected_arrival_at"),
                         offset,
                     ),
-                    on_decline: Some(f.get("on_decline").to_owned()).filter(|s| !s.is_empty()),
+                    on_decline: match f.get("on_decline") {
+                        "" => None,
+                        value => Some(request::parse_form(
+                            "on_decline",
+                            value,
+                            OnDecline::parse,
+                            approvals::ON_DECLINE_MESSAGE,
+                        )?),
+                    },
                     note: Some(f.get("note").to_owned()).filter(|s| !s.is_empty()),
                 };
                 approvals::consent(
@@ -118,7 +132,12 @@ pub async fn act(
                 })
             }
             "approval" => {
-                let approve = f.get("decision") == "approve";
+                let decision = request::parse_form(
+                    "decision",
+                    f.get("decision"),
+                    DirectorDecision::parse,
+                    approvals::DIRECTOR_DECISION_MESSAGE,
+                )?;
                 approvals::decide(
                     db,
                     &state.notifier,
@@ -126,12 +145,12 @@ pub async fn act(
                     id.clone(),
                     DecisionRequest {
                         plan_version: int(&f, "plan_version")?,
-                        decision: f.get("decision").to_owned(),
+                        decision,
                         reason: reason(&f),
                     },
                 )
                 .await?;
-                Ok(if approve {
+                Ok(if decision == DirectorDecision::Approve {
                     l.tr("已批准", "Approved")
                 } else {
                     l.tr("已驳回", "Rejected")

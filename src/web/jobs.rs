@@ -64,7 +64,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
     let jobs = by_urgency(records)
         .into_iter()
         .map(|t| {
-            let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+            let s = t.status;
             JobRow {
                 status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
                 call_time: local(&state, &t.call_time),
@@ -201,9 +201,9 @@ pub async fn render_for(
     let coming = d
         .sourcing_orders
         .iter()
-        .filter(|o| o.order.status().in_flight())
+        .filter(|o| o.order.status.in_flight())
         .map(|o| {
-            let s = o.order.status();
+            let s = o.order.status;
             (
                 format!(
                     "{} {} ×{}",

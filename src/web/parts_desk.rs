@@ -11,12 +11,13 @@ use super::tickets::local;
 use super::{html, redirect, OrPage, PageError};
 use crate::domain::money::Fen;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
-use crate::domain::sourcing_order::{OrderEvent, OrderStatus};
+use crate::domain::sourcing_order::{Destination, OrderEvent, OrderStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::repo::sourcing_orders::OrderView;
 use crate::services::parts_desk::{self, QueueTicket};
+use crate::services::request;
 use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
@@ -54,10 +55,8 @@ pub struct OrderRow {
     pub drive: bool,
 }
 
-pub fn mode_label(l: Locale, mode: &str) -> String {
-    ShippingMode::parse(mode)
-        .map(|m| l.tr(m.label_zh(), m.label_en()).to_owned())
-        .unwrap_or_else(|| mode.to_owned())
+pub fn mode_label(l: Locale, mode: ShippingMode) -> String {
+    l.tr(mode.label_zh(), mode.label_en()).to_owned()
 }
 
 /// Rows for a ticket's orders; the step permissions follow the pure order rules and the role table.
@@ -74,7 +73,7 @@ pub fn order_rows(
         .iter()
         .map(|v| {
             let o = &v.order;
-            let s = o.status();
+            let s = o.status;
             let st = o.state();
             let can = |e: OrderEvent| {
                 e.permitted(roles)
@@ -91,7 +90,7 @@ pub fn order_rows(
                 (l.tr("发货", "Shipped"), t(&o.shipped_at)),
                 (
                     if s == OrderStatus::Delivered
-                        || o.destination == "site" && o.received_at.is_some()
+                        || o.destination == Destination::Site && o.received_at.is_some()
                     {
                         l.tr("送达现场", "Delivered to site")
                     } else {
@@ -114,18 +113,18 @@ pub fn order_rows(
                 status: s.as_str(),
                 status_label: l.tr(&st.label_zh(), &st.label_en()).to_owned(),
                 held: st.held,
-                source: if o.kind == SourcingKind::Manufacturer.as_str() {
+                source: if o.kind == SourcingKind::Manufacturer {
                     format!("{} {}", manufacturer, l.tr("紧急订单", "emergency order"))
                 } else {
                     v.source_name.clone()
                 },
-                mode: mode_label(l, &o.mode),
-                destination: if o.destination == "site" {
+                mode: mode_label(l, o.mode),
+                destination: if o.destination == Destination::Site {
                     l.tr("直送现场", "To the site").to_owned()
                 } else {
                     l.tr("到店入库", "To the dealer").to_owned()
                 },
-                to_site: o.destination == "site",
+                to_site: o.destination == Destination::Site,
                 eta: o.eta.map(|e| local(state, &e)).unwrap_or_default(),
                 cost_yuan: Fen::from_fen(o.cost_fen).yuan_string(),
                 carrier: o.carrier.clone().unwrap_or_default(),
@@ -139,7 +138,7 @@ pub fn order_rows(
                 may_receive: can(OrderEvent::Receive),
                 may_deliver: can(OrderEvent::Deliver) && crew_out,
                 may_cancel: can(OrderEvent::Cancel),
-                drive: o.mode == ShippingMode::Drive.as_str(),
+                drive: o.mode == ShippingMode::Drive,
             }
         })
         .collect()
@@ -187,9 +186,7 @@ async fn render_queue(
         .or_page(l)?
         .into_iter()
         .map(|q| QueueRow {
-            status_label: TicketStatus::parse(&q.status)
-                .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
-                .unwrap_or_else(|| q.status.clone()),
+            status_label: l.tr(q.status.label_zh(), q.status.label_en()).to_owned(),
             ready: q
                 .parts_ready_at
                 .map(|t| local(state, &t))
@@ -202,14 +199,14 @@ async fn render_queue(
         .or_page(l)?
         .into_iter()
         .map(|t| OutgoingRow {
-            mode: mode_label(l, &t.order.mode),
+            mode: mode_label(l, t.order.mode),
             placed: t
                 .order
                 .placed_at
                 .map(|p| local(state, &p))
                 .unwrap_or_default(),
             eta: t.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
-            drive: t.order.mode == ShippingMode::Drive.as_str(),
+            drive: t.order.mode == ShippingMode::Drive,
             held: t.order.held(),
             t,
         })
@@ -412,6 +409,18 @@ fn opt(f: &Fields, name: &str) -> Option<String> {
     Some(f.get(name).trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// An optional form value naming one of a fixed set, checked as the JSON body is.
+fn opt_name<T>(
+    f: &Fields,
+    name: &str,
+    parse: fn(&str) -> Option<T>,
+    message: &'static str,
+) -> Result<Option<T>, AppError> {
+    opt(f, name)
+        .map(|v| request::parse_form(name, &v, parse, message))
+        .transpose()
+}
+
 /// Form posts: `propose` for the ticket, the rest on the order named by `order_id`.
 pub async fn act(
     state: web::Data<AppState>,
@@ -436,10 +445,15 @@ pub async fn act(
                     ProposeRequest {
                         part_id: f.get("part_id").to_owned(),
                         quantity: None,
-                        kind: opt(&f, "kind"),
+                        kind: opt_name(&f, "kind", SourcingKind::parse, orders::KIND_MESSAGE)?,
                         source_dealer_id: opt(&f, "source_dealer_id"),
-                        mode: opt(&f, "mode"),
-                        destination: opt(&f, "destination"),
+                        mode: opt_name(&f, "mode", ShippingMode::parse, orders::MODE_MESSAGE)?,
+                        destination: opt_name(
+                            &f,
+                            "destination",
+                            Destination::parse,
+                            orders::DESTINATION_MESSAGE,
+                        )?,
                     },
                     cfg,
                 )

@@ -11,7 +11,7 @@ use super::form::Fields;
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, OrPage, PageError};
 use crate::domain::money::Fen;
-use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, ToolLine};
+use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::staff;
@@ -292,10 +292,12 @@ async fn render(
     )
     .await
     .or_page(l)?;
-    let ticket_status = workflow::status_of(&ticket);
+    let ticket_status = ticket.status;
     let version_note = match &plan {
         None => l.tr("新方案（第 1 版）", "New plan (version 1)").to_owned(),
-        Some(p) if p.status == "draft" => format!("{} {}", l.tr("草稿 第", "Draft v"), p.version),
+        Some(p) if p.status == PlanStatus::Draft => {
+            format!("{} {}", l.tr("草稿 第", "Draft v"), p.version)
+        }
         Some(p) => format!(
             "{} {} {}",
             l.tr("保存后将成为第", "Saving makes version"),
@@ -309,7 +311,7 @@ async fn render(
     let submit_version = plan
         .as_ref()
         .filter(|p| {
-            p.status == "draft"
+            p.status == PlanStatus::Draft
                 && crate::domain::workflow::transition(
                     ticket_status,
                     Event::SubmitPlan,

@@ -8,11 +8,12 @@ use chrono::Duration;
 use super::session::{Chrome, WebUser};
 use super::tickets::{local, visit_rows, VisitRow};
 use super::{html, OrPage, PageError};
+use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
+use crate::domain::plan::PlanStatus;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
-use crate::services::approvals::default_arrival;
 use crate::services::tickets::{self, TicketDetail};
 use crate::startup::AppState;
 
@@ -67,7 +68,7 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
                 || can(Event::RevisePlan)
                 || matches!(status, TicketStatus::Planning | TicketStatus::Replanning)),
         submit_version: plan
-            .filter(|p| p.status == "draft" && can(Event::SubmitPlan))
+            .filter(|p| p.status == PlanStatus::Draft && can(Event::SubmitPlan))
             .map(|p| p.version),
         review: can(Event::ManagerAccept),
         consent: can(Event::CustomerAgree),
@@ -76,10 +77,7 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
             && plan.is_some_and(|p| {
                 p.director_approved && p.parts.iter().any(|l| l.issued < l.line.quantity)
             })
-            && matches!(
-                status,
-                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-            ),
+            && status.parts_may_be_issued(),
         job_link: on_crew
             && matches!(
                 status,
@@ -250,8 +248,8 @@ pub async fn render(
         .iter()
         .map(|ap| ApprovalView {
             version: ap.plan_version,
-            step: step_label(l, &ap.step).to_owned(),
-            decision: decision_label(l, &ap.decision).to_owned(),
+            step: step_label(l, ap.step.as_str()).to_owned(),
+            decision: decision_label(l, ap.decision.as_str()).to_owned(),
             actor: ap.actor_name.clone(),
             reason: ap.reason.clone().unwrap_or_default(),
             at: local(state, &ap.created_at),
@@ -336,10 +334,7 @@ pub async fn render(
         arrival_told: (arrival + offset).format("%m-%d %H:%M").to_string(),
         parts_told,
         sourcing_link: (user.chrome().may_parts
-            && matches!(
-                t.status,
-                TicketStatus::Approved | TicketStatus::Dispatched | TicketStatus::OnSite
-            ))
+            && t.status.parts_may_be_issued())
             // The director signs off monitored parts on the sourcing page too.
             || orders.iter().any(|o| o.may_review),
         orders,

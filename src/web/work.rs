@@ -7,6 +7,7 @@ use askama::Template;
 use super::session::{Chrome, WebUser};
 use super::tickets::local;
 use super::{html, OrPage, PageError};
+use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
@@ -63,8 +64,12 @@ fn waiting_plans(
             let Some(plan) = crate::repo::plans::current(conn, &t.id)? else {
                 return Ok(None);
             };
-            let since = crate::repo::audit::entered_status_at(conn, &t.id, "awaiting_director")?
-                .unwrap_or(t.updated_at);
+            let since = crate::repo::audit::entered_status_at(
+                conn,
+                &t.id,
+                TicketStatus::AwaitingDirector.as_str(),
+            )?
+            .unwrap_or(t.updated_at);
             Ok(Some(Waiting {
                 version: plan.version,
                 amount: Fen::from_fen(plan.total_fen).to_string(),
@@ -85,7 +90,8 @@ struct WorkPage {
 /// Which states wait for which role, and what the queue is called.
 fn queues_for(
     roles: &[Role],
-) -> Vec<(&'static str, &'static str, &'static str, Vec<&'static str>)> {
+) -> Vec<(&'static str, &'static str, &'static str, Vec<TicketStatus>)> {
+    use TicketStatus as S;
     let mut out = Vec::new();
     for role in roles {
         match role {
@@ -93,61 +99,54 @@ fn queues_for(
                 "new",
                 "刚登记、待制定方案",
                 "Opened, waiting for a plan",
-                vec!["new"],
+                vec![S::New],
             )),
             Role::WorkshopLead => out.push((
                 "planning",
                 "待制定方案",
                 "To plan",
-                vec!["new", "planning", "replanning"],
+                vec![S::New, S::Planning, S::Replanning],
             )),
             Role::ServiceManager => {
                 out.push((
                     "review",
                     "审核队列",
                     "Review queue",
-                    vec!["awaiting_manager_review"],
+                    vec![S::AwaitingManagerReview],
                 ));
                 out.push((
                     "consent",
                     "待联系客户确认",
                     "Consent calls",
-                    vec!["awaiting_customer_consent"],
+                    vec![S::AwaitingCustomerConsent],
                 ));
                 out.push((
                     "close",
                     "待关闭",
                     "To close",
-                    vec!["resolved", "towed_to_workshop"],
+                    vec![S::Resolved, S::TowedToWorkshop],
                 ));
             }
             Role::ServiceDirector => out.push((
                 "approval",
                 "审批收件箱",
                 "Approval inbox",
-                vec!["awaiting_director"],
+                vec![S::AwaitingDirector],
             )),
             Role::PartsDesk | Role::PartsManager => out.push((
                 "parts",
                 "待领料 / 配件跟踪",
                 "Parts to issue",
-                vec!["approved", "dispatched", "on_site"],
+                TicketStatus::PARTS_PHASE.to_vec(),
             )),
             Role::Admin => out.push((
                 "open",
                 "全部未结救援单",
                 "All open tickets",
-                vec![
-                    "new",
-                    "planning",
-                    "awaiting_manager_review",
-                    "awaiting_customer_consent",
-                    "awaiting_director",
-                    "approved",
-                    "dispatched",
-                    "on_site",
-                    "replanning",
-                ],
+                TicketStatus::ALL
+                    .into_iter()
+                    .filter(|s| still_open(*s))
+                    .collect(),
             )),
             // The platform's catalogue admin works on no dealer's tickets.
             Role::Technician | Role::CatalogueAdmin => {}
@@ -161,7 +160,7 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
     let dealer = user.identity.dealer_id.clone();
     let l = user.locale;
     let lists = {
-        let wanted: Vec<(&'static str, Vec<&'static str>)> =
+        let wanted: Vec<(&'static str, Vec<TicketStatus>)> =
             wanted.iter().map(|w| (w.0, w.3.clone())).collect();
         state
             .db
@@ -191,7 +190,7 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             rows: rows
                 .into_iter()
                 .map(|(t, approval)| {
-                    let s = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::New);
+                    let s = t.status;
                     QueueRow {
                         status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
                         call_time: local(&state, &t.call_time),

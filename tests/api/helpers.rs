@@ -158,6 +158,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A new ticket from the good intake body, by the call agent; its id.
+    pub async fn new_ticket(&self) -> String {
+        let t: Value = self
+            .post_ticket(&self.token("hz.agent"), &intake_body())
+            .await
+            .json()
+            .await
+            .expect("ticket json");
+        t["id"].as_str().expect("ticket id").to_owned()
+    }
+
     pub async fn get_json(&self, token: &str, path: &str) -> (u16, Value) {
         let res = self
             .client

@@ -143,3 +143,43 @@ async fn resources_body(backend: Backend) {
         .await;
     assert_eq!(other[0]["available_here"], 0, "availability is per dealer");
 }
+
+both!(
+    an_unknown_ticket_status_in_the_database_is_an_error,
+    unknown_status_body
+);
+async fn unknown_status_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.token("hz.agent");
+    let id = app.new_ticket().await;
+    let path = format!("/api/v1/tickets/{id}");
+    assert_eq!(app.get_json(&token, &path).await.0, 200);
+    // A status this build does not know is not read as "new" (which would reopen the ticket):
+    // the read fails, and the log names the value.
+    let ticket = id.clone();
+    app.db
+        .write_blocking(move |conn| {
+            use diesel::prelude::*;
+            use rescuedesk::db::schema::tickets;
+            Ok(diesel::update(tickets::table.find(ticket))
+                .set(tickets::status.eq("finished"))
+                .execute(conn)?)
+        })
+        .unwrap();
+    for path in [path, "/api/v1/tickets".to_owned()] {
+        let (status, err) = app.get_json(&token, &path).await;
+        assert_eq!(
+            (status, err["error"].as_str()),
+            (500, Some("internal")),
+            "{path}: {err}"
+        );
+    }
+    let (status, _) = app
+        .post(
+            &token,
+            &format!("/api/v1/tickets/{id}/cancel"),
+            &json!({"reason": "test"}),
+        )
+        .await;
+    assert_eq!(status, 500, "no step acts on a status nobody can read");
+}

@@ -268,19 +268,26 @@ async fn transfer_body(backend: Backend) {
     );
 }
 
+/// An approved ticket needing `part`, which only the sister dealer nb has (`at_nb` units), and
+/// the order the parts desk proposed for it: (ticket id, order).
+async fn proposed_order(app: &TestApp, part: &'static str, at_nb: i32) -> (String, Value) {
+    set_stock_at(app, "nb", part, at_nb);
+    let id = approved_with(app, part).await;
+    let order = ok(
+        app,
+        &app.token("hz.parts"),
+        &format!("/api/v1/tickets/{id}/sourcing-orders"),
+        json!({"part_id": part}),
+    )
+    .await;
+    (id, order)
+}
+
 both!(a_monitored_part_waits_for_its_review, monitored_body);
 async fn monitored_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    set_stock_at(&app, "nb", "key", 1);
-    let id = approved_with(&app, "key").await;
+    let (_, order) = proposed_order(&app, "key", 1).await;
     let parts = app.token("hz.parts");
-    let order = ok(
-        &app,
-        &parts,
-        &format!("/api/v1/tickets/{id}/sourcing-orders"),
-        json!({"part_id": "key"}),
-    )
-    .await;
     assert_eq!(order["destination"], "dealer", "the crew has not left yet");
     // The parts manager and the director are asked for the review.
     let asked: i64 =
@@ -1087,4 +1094,146 @@ async fn consent_fix_body(backend: Backend) {
         "{stored}"
     );
     assert_eq!(stored["tow_offered"], true);
+}
+
+both!(
+    an_unknown_order_status_in_the_database_is_an_error,
+    unknown_order_status_body
+);
+async fn unknown_order_status_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, order) = proposed_order(&app, "airbag", 2).await;
+    let parts = app.token("hz.parts");
+    let (status, queue) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
+    assert_eq!(status, 200, "{queue}");
+    // A status this build does not know (a newer release's, or a typo in a manual fix) must not
+    // be read as "cancelled", which would let the part be ordered a second time.
+    let order_id = order["id"].as_str().unwrap().to_owned();
+    app.db
+        .write_blocking(move |conn| {
+            use rescuedesk::db::schema::sourcing_orders;
+            Ok(diesel::update(sourcing_orders::table.find(order_id))
+                .set(sourcing_orders::status.eq("lost_in_transit"))
+                .execute(conn)?)
+        })
+        .unwrap();
+    let (status, err) = app.get_json(&parts, "/api/v1/parts-desk/queue").await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (500, Some("internal")),
+        "{err}"
+    );
+    let (status, _) = app
+        .post(
+            &parts,
+            &format!("/api/v1/tickets/{id}/sourcing-orders"),
+            &json!({"part_id": "airbag"}),
+        )
+        .await;
+    assert_eq!(status, 500, "no second order on a row nobody can read");
+}
+
+/// POSTs `body` and expects `validation_failed` naming `field` with `message`.
+async fn field_error(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+    field: &str,
+    message: &str,
+) {
+    let (status, err) = app.post(token, path, &body).await;
+    assert_eq!(
+        (status, err["error"].as_str(), err["fields"][field].as_str()),
+        (400, Some("validation_failed"), Some(message)),
+        "POST {path} {body}: {err}"
+    );
+}
+
+both!(a_bad_name_in_a_request_is_a_field_error, bad_names_body);
+async fn bad_names_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = app.new_ticket().await;
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let workshop = app.token("hz.workshop");
+    assert_eq!(app.put(&workshop, &p("/plan"), &plan_body()).await.0, 200);
+    ok(&app, &workshop, &p("/plan/submit"), json!({"version": 1})).await;
+    let (manager, director) = (app.token("hz.manager"), app.token("hz.director"));
+    let review = "应为 accept 或 return / Must be accept or return";
+    field_error(
+        &app,
+        &manager,
+        &p("/review"),
+        json!({"decision": "maybe"}),
+        "decision",
+        review,
+    )
+    .await;
+    // The body is read before any service runs: even a role that may not review hears about the field.
+    field_error(
+        &app,
+        &director,
+        &p("/review"),
+        json!({"decision": "ok"}),
+        "decision",
+        review,
+    )
+    .await;
+    ok(&app, &manager, &p("/review"), json!({"decision": "accept"})).await;
+    field_error(
+        &app,
+        &manager,
+        &p("/consent"),
+        json!({"plan_version": 1, "agreed": false, "on_decline": "later"}),
+        "on_decline",
+        "应为 replan 或 cancel / Must be replan or cancel",
+    )
+    .await;
+    ok(
+        &app,
+        &manager,
+        &p("/consent"),
+        json!({"plan_version": 1, "agreed": true}),
+    )
+    .await;
+    field_error(
+        &app,
+        &director,
+        &p("/approval"),
+        json!({"plan_version": 1, "decision": "yes"}),
+        "decision",
+        "应为 approve 或 reject / Must be approve or reject",
+    )
+    .await;
+    ok(
+        &app,
+        &director,
+        &p("/approval"),
+        json!({"plan_version": 1, "decision": "approve"}),
+    )
+    .await;
+    let parts = app.token("hz.parts");
+    let orders = p("/sourcing-orders");
+    for (field, value, message) in [
+        (
+            "kind",
+            "gift",
+            "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer",
+        ),
+        (
+            "mode",
+            "boat",
+            "应为 drive、road、express 或 air / Use drive, road, express or air",
+        ),
+        (
+            "destination",
+            "moon",
+            "应为 dealer 或 site / Use dealer or site",
+        ),
+    ] {
+        let mut body = json!({"part_id": "battery"});
+        body[field] = json!(value);
+        field_error(&app, &parts, &orders, body, field, message).await;
+    }
+    assert_eq!(app.count("sourcing_orders"), 0);
 }

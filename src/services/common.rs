@@ -1,0 +1,137 @@
+//! Helpers every use case shares: the actor's ticket, an audit note that does not move it, the
+//! current plan with its lines, and the role and crew checks. Kept apart from `workflow` so the
+//! services that `advance` calls (reservations, sourcing orders) need not import it back.
+
+use serde_json::Value;
+
+use crate::auth::Identity;
+use crate::db::AnyConnection;
+use crate::domain::role::Role;
+use crate::domain::workflow::Event;
+use crate::error::{AppError, ErrorCode};
+use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::plans::{self, PlanLines};
+use crate::repo::tickets::{self, TicketRecord};
+
+/// A ticket of the actor's dealer, or 404.
+pub fn load(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket_id: &str,
+) -> Result<TicketRecord, AppError> {
+    tickets::get(conn, &actor.dealer_id, ticket_id)?
+        .map(|(t, _, _)| t)
+        .ok_or_else(|| AppError::not_found("救援单 / ticket"))
+}
+
+/// Refuses an actor whose roles do not allow the event.
+pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
+    if event.permitted(&actor.roles) {
+        Ok(())
+    } else {
+        tracing::info!(user = %actor.login, event = event.as_str(), "refused: role");
+        Err(AppError::forbidden(event.as_str()))
+    }
+}
+
+/// The current plan with its lines, or 409 when there is none yet.
+pub fn current_lines(conn: &mut AnyConnection, ticket_id: &str) -> Result<PlanLines, AppError> {
+    let plan = plans::current(conn, ticket_id)?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::InvalidTransition,
+            "此救援单还没有方案 / This ticket has no plan yet",
+        )
+    })?;
+    plans::lines(conn, plan)
+}
+
+/// An audit event that does not move the ticket (plan saved, parts issued, job acknowledged).
+pub fn note(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &TicketRecord,
+    action: &str,
+    comment: Option<&str>,
+    data: Option<Value>,
+) -> Result<(), AppError> {
+    let data = with_link_actor(actor, data);
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&ticket.dealer_id),
+            ticket_id: Some(&ticket.id),
+            entity: "ticket",
+            entity_id: &ticket.id,
+            action,
+            actor_id: actor.audit_actor(),
+            comment,
+            data,
+            ..Default::default()
+        },
+    )
+}
+
+/// A technician acting through a link has no user row: name them in the event's data.
+pub(crate) fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
+    let Some(tech) = &actor.technician_id else {
+        return data;
+    };
+    let mut data = data.unwrap_or_else(|| serde_json::json!({}));
+    if let Some(map) = data.as_object_mut() {
+        map.insert("technician_id".into(), tech.clone().into());
+        map.insert("technician".into(), actor.name.clone().into());
+        map.insert("via".into(), "link".into());
+        if let Some(link) = &actor.link_id {
+            map.insert("link_id".into(), link.clone().into());
+        }
+    }
+    Some(data)
+}
+
+/// Whether the actor is this crew member: the technician behind a job link, or their own sign-in.
+pub fn is_member(actor: &Identity, technician_id: &str, user_id: Option<&str>) -> bool {
+    match &actor.technician_id {
+        Some(tech) => tech == technician_id,
+        None => !actor.user_id.is_empty() && user_id == Some(actor.user_id.as_str()),
+    }
+}
+
+/// Crew actions are for the crew of the current plan; a service manager may mark departure for them.
+pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Result<(), AppError> {
+    if manager_may && actor.roles.contains(&Role::ServiceManager) {
+        return Ok(());
+    }
+    if plan
+        .crew
+        .iter()
+        .any(|c| is_member(actor, &c.technician_id, c.user_id.as_deref()))
+    {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotInCrew,
+            "您不在此救援组中 / You are not on this rescue crew",
+        ))
+    }
+}
+
+/// Departure commits the whole crew and starts the customer's clock: only the rescue lead, or
+/// the service manager for them, may mark it.
+pub fn require_lead(actor: &Identity, plan: &PlanLines) -> Result<(), AppError> {
+    if actor.roles.contains(&Role::ServiceManager) {
+        return Ok(());
+    }
+    require_crew(actor, plan, false)?;
+    if plan
+        .crew
+        .iter()
+        .any(|c| c.lead && is_member(actor, &c.technician_id, c.user_id.as_deref()))
+    {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotRescueLead,
+            "只有救援负责人或服务经理可以确认出发 / Only the rescue lead or the service manager may mark departure",
+        ))
+    }
+}
