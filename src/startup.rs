@@ -18,6 +18,7 @@ use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer, ResponseError};
 use futures_util::Stream;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::identity::TokenStamps;
@@ -97,7 +98,6 @@ impl Application {
             settings: settings.clone(),
         });
         let body_limit = settings.server.body_limit_kb * 1024;
-        let openapi = crate::api::ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(body_timeout))
@@ -109,10 +109,14 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(body_limit))
                 .route("/healthz", web::get().to(crate::api::health::healthz))
                 .route("/readyz", web::get().to(crate::api::health::readyz))
-                .service(
-                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
-                )
+                // The API's routes and its document come out of one table.
+                .into_utoipa_app()
+                .openapi(crate::api::ApiDoc::openapi())
                 .configure(crate::api::configure)
+                .openapi_service(|doc| {
+                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc)
+                })
+                .into_app()
                 .configure(crate::web::configure)
         })
         // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.

@@ -43,7 +43,7 @@ pub struct Me {
 }
 
 /// The signed-in user behind the token.
-#[utoipa::path(get, path = "/api/v1/me", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 #[get("/me")]
 pub async fn me(user: ApiUser) -> HttpResponse {

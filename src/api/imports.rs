@@ -35,7 +35,7 @@ pub struct ImportRejected {
 /// dangerous-goods or monitored flag off a part needs `confirm_downgrades=true` and is audited).
 /// Stock and history: administrators, for the dealers of their own group. The report lists the
 /// first 1,000 problems and counts them all.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(tag = "imports", security(("bearer" = [])),
     params(("kind" = String, Path, description = "parts, stock or history"), ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file, at most 20 MiB"),
     responses(

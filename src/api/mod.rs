@@ -13,53 +13,17 @@ pub mod vehicles;
 use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{AppError, ErrorCode};
 
+/// What the document says besides its operations, which [`configure`] adds as it routes them.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "RescueDesk API",
         description = "Roadside-rescue dispatch for car dealer groups. Authenticate with `Authorization: Bearer rdk_…` (from `rescuedesk token create --user LOGIN`). Errors are `{\"error\": code, \"message\": text, \"fields\": {…}}`."
-    ),
-    paths(
-        tickets::create_ticket,
-        tickets::list_tickets,
-        tickets::get_ticket,
-        vehicles::vehicle_history,
-        health::me,
-        rescue::get_plan,
-        rescue::save_plan,
-        rescue::submit_plan,
-        rescue::review,
-        rescue::consent,
-        rescue::approval,
-        rescue::issue_parts,
-        rescue::acknowledge,
-        rescue::depart,
-        rescue::arrive,
-        rescue::mismatch,
-        rescue::resolve,
-        rescue::tow,
-        rescue::cancel,
-        rescue::close,
-        rescue::timeline,
-        rescue::sourcing,
-        sourcing::queue,
-        sourcing::outgoing,
-        sourcing::propose,
-        sourcing::review,
-        sourcing::place,
-        sourcing::ship,
-        sourcing::receive,
-        sourcing::deliver,
-        sourcing::cancel,
-        resources::technicians,
-        resources::tools,
-        resources::parts,
-        outbox::list,
-        outbox::retry,
-        imports::import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -79,9 +43,12 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The one route table of the API: each handler is registered here once, and the OpenAPI document
+/// is collected from the same calls (path and method from the handler's route macro), so the
+/// document and the router cannot drift.
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
+        scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(json_bodies_only))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 AppError::new(

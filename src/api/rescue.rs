@@ -45,7 +45,7 @@ pub struct PlanResponse {
 }
 
 /// The current plan and the list of its versions.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = PlanResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/plan")]
 pub async fn get_plan(
@@ -78,7 +78,7 @@ pub async fn get_plan(
 
 /// Save the plan (workshop lead). A draft changes in place; a submitted plan gets a new version,
 /// which voids the earlier consent and approvals. Costs are computed by the server.
-#[utoipa::path(put, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PlanRequest,
     responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[put("/tickets/{id}/plan")]
@@ -108,7 +108,7 @@ pub struct SubmitRequest {
 }
 
 /// Submit the current draft to the service manager; it is frozen from then on.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/plan/submit", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = SubmitRequest,
     responses((status = 200, body = PlanView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/plan/submit")]
@@ -132,7 +132,7 @@ pub async fn submit_plan(
 }
 
 /// Service manager review: accept, or return to the workshop lead with a reason.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/review", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReviewRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/review")]
@@ -148,7 +148,7 @@ pub async fn review(
 }
 
 /// The customer's consent after the service manager's call; stores exactly what was told.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/consent", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ConsentRequest,
     responses((status = 200, body = ToldValues), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/consent")]
@@ -172,7 +172,7 @@ pub async fn consent(
 }
 
 /// The service director approves (or rejects, with a reason) a named plan version.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/approval", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = DecisionRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/approval")]
@@ -188,7 +188,7 @@ pub async fn approval(
 }
 
 /// Issue parts (领料) against the current director-approved plan; stock drops atomically.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/parts-issues", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = IssueRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "plan_not_approved, insufficient_stock, over_issue", body = ErrorBody)))]
 #[post("/tickets/{id}/parts-issues")]
@@ -204,7 +204,7 @@ pub async fn issue_parts(
 }
 
 /// A crew member acknowledges the job.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/acknowledge", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/acknowledge")]
 pub async fn acknowledge(
@@ -217,7 +217,7 @@ pub async fn acknowledge(
 }
 
 /// The crew departs (rescue lead or service manager); records the expected arrival.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/depart", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = DepartRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/depart")]
@@ -232,7 +232,7 @@ pub async fn depart(
     Ok(done())
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/arrive", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/arrive")]
 pub async fn arrive(
@@ -245,7 +245,7 @@ pub async fn arrive(
 }
 
 /// The fault on site does not match the plan: re-planning starts, the crew stays.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/mismatch", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/mismatch")]
@@ -261,7 +261,7 @@ pub async fn mismatch(
 }
 
 /// Resolved on site: parts actually used; the rest of what was issued goes back to stock.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/resolve", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ResolveRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/resolve")]
@@ -277,7 +277,7 @@ pub async fn resolve(
 }
 
 /// The car goes to the workshop on the tow truck.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/tow", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/tow")]
@@ -293,7 +293,7 @@ pub async fn tow(
 }
 
 /// Cancel, with a reason, any time before the crew departs.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/cancel")]
@@ -308,7 +308,7 @@ pub async fn cancel(
     Ok(done())
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/close", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/close")]
 pub async fn close(
@@ -327,7 +327,7 @@ pub struct TimelineResponse {
 }
 
 /// Every transition with actor, time, from, to and comment, and how long each stage took.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/timeline", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = TimelineResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/timeline")]
 pub async fn timeline(
@@ -345,7 +345,7 @@ pub async fn timeline(
 /// Where the parts the dealer lacks can come from: ranked options per short line (sister dealers by
 /// drive-over, express or air; manufacturer emergency orders), the recommendation for the ticket's
 /// response level, shipping rules applied, and the earliest time the car can be fixed.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/sourcing", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/sourcing")]
 pub async fn sourcing(

@@ -17,7 +17,7 @@ pub struct TechnicianView {
 }
 
 /// The dealer's active technicians with their skills.
-#[utoipa::path(get, path = "/api/v1/technicians", tag = "resources", security(("bearer" = [])),
+#[utoipa::path(tag = "resources", security(("bearer" = [])),
     responses((status = 200, body = [TechnicianView]), (status = 401, body = ErrorBody)))]
 #[get("/technicians")]
 pub async fn technicians(
@@ -49,7 +49,7 @@ pub async fn technicians(
 }
 
 /// The dealer's rescue tools and how many it owns.
-#[utoipa::path(get, path = "/api/v1/tools", tag = "resources", security(("bearer" = [])),
+#[utoipa::path(tag = "resources", security(("bearer" = [])),
     responses((status = 200, body = [Tool]), (status = 401, body = ErrorBody)))]
 #[get("/tools")]
 pub async fn tools(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
@@ -77,7 +77,7 @@ pub struct PartView {
 }
 
 /// Search the parts catalogue; each hit says how many are available at the caller's dealer.
-#[utoipa::path(get, path = "/api/v1/parts", tag = "resources", security(("bearer" = [])), params(PartQuery),
+#[utoipa::path(tag = "resources", security(("bearer" = [])), params(PartQuery),
     responses((status = 200, body = [PartView]), (status = 400, body = ErrorBody)))]
 #[get("/parts")]
 pub async fn parts(

@@ -15,7 +15,7 @@ use crate::startup::AppState;
 use super::rescue::optional_body;
 
 /// Approved rescues waiting for parts: local, on the way, unsourced, and what holds each up.
-#[utoipa::path(get, path = "/api/v1/parts-desk/queue", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueTicket>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/queue")]
 pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
@@ -24,7 +24,7 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
 /// (record the shipping with `POST /api/v1/sourcing-orders/{id}/ship`).
-#[utoipa::path(get, path = "/api/v1/parts-desk/outgoing", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<crate::repo::sourcing_orders::OutgoingTransfer>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/outgoing")]
 pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
@@ -33,7 +33,7 @@ pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpR
 
 /// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
 /// else the named option. Air for dangerous goods is refused with `dangerous_goods_no_air`.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/sourcing-orders", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ProposeRequest,
     responses((status = 201, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -58,7 +58,7 @@ pub async fn propose(
 }
 
 /// Records the review of a monitored part (VIN and owner checked); parts manager or director.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/review", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PartReviewRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/review")]
@@ -74,7 +74,7 @@ pub async fn review(
 
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
 /// (`monitored_part_review_required`). Tells the customer when the part arrives after the crew.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/place", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/place")]
@@ -95,7 +95,7 @@ pub async fn place(
 }
 
 /// The part left the source: carrier (or driver) and tracking number.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/ship", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ShipRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/ship")]
@@ -110,7 +110,7 @@ pub async fn ship(
 }
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/receive", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/receive")]
@@ -123,7 +123,7 @@ pub async fn receive(
 }
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/deliver", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/deliver")]
@@ -136,7 +136,7 @@ pub async fn deliver(
 }
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/cancel", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = OrderCancelRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/cancel")]

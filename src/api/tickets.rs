@@ -19,7 +19,7 @@ use crate::startup::AppState;
 /// sends fills the coordinates. Until then, plan submission and sourcing answer
 /// `409 location_pending`. `warnings` name what to check with the caller (an open
 /// ticket for the plate, a mileage below the last visit's); they never refuse.
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     request_body = IntakeRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the same ticket")),
     responses(
@@ -70,7 +70,7 @@ pub async fn create_ticket(
 }
 
 /// List the dealer's tickets, newest call first.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     params(TicketQuery),
     responses((status = 200, body = TicketPage), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody)))]
 #[get("/tickets")]
@@ -88,7 +88,7 @@ pub async fn list_tickets(
 }
 
 /// One ticket with the vehicle's recent service history and the audit trail.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     params(("id" = String, Path, description = "Ticket id")),
     responses((status = 200, body = TicketDetail), (status = 404, body = crate::error::ErrorBody)))]
 #[get("/tickets/{id}")]

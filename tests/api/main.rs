@@ -11,6 +11,7 @@ mod intake;
 mod links;
 mod listing;
 mod migrations;
+mod openapi;
 mod outbox;
 mod pages;
 mod phone_pages;
