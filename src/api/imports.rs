@@ -59,7 +59,7 @@ pub async fn import(
     })?;
     // Refused before a 20 MiB body is read.
     user.0.require(kind.action())?;
-    let body = crate::api::read_body(payload, MAX_UPLOAD_BYTES).await?;
+    let body = super::body::read_body(payload, MAX_UPLOAD_BYTES).await?;
     let upload = Upload {
         kind,
         body: body.to_vec(),

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
+pub mod body;
 pub mod health;
 pub mod imports;
 pub mod outbox;
@@ -151,46 +152,4 @@ async fn json_bodies_only(
         return Ok(req.into_response(res));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
-}
-
-/// Reads a request body up to `limit` bytes, with our error codes (actix's own are plain text).
-pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(AppError::new(
-            ErrorCode::InvalidJson,
-            format!("请求体读取失败 / Could not read the body: {e}"),
-        )),
-        Err(_) => Err(AppError::new(
-            ErrorCode::PayloadTooLarge,
-            format!(
-                "请求体超过 {} KiB / The body exceeds {} KiB",
-                limit / 1024,
-                limit / 1024
-            ),
-        )),
-    }
-}
-
-/// Reads a JSON body, naming the exact path of a value of the wrong type.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    if body.is_empty() {
-        return Err(AppError::new(
-            ErrorCode::InvalidJson,
-            "请求体为空，应为 JSON / Empty body, JSON expected",
-        ));
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() && path != "." {
-            AppError::field(&path, format!("类型不正确 / Wrong type: {inner}"))
-        } else {
-            AppError::new(
-                ErrorCode::InvalidJson,
-                format!("JSON 无法解析 / Malformed JSON: {inner}"),
-            )
-        }
-    })
 }

@@ -3,6 +3,7 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::body::{Json, OptionalJson};
 use crate::auth::ApiUser;
 use crate::domain::plan::PlanRequest;
 use crate::error::{AppError, ErrorBody};
@@ -13,26 +14,6 @@ use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
 use crate::startup::AppState;
-
-async fn body<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    payload: web::Payload,
-) -> Result<T, AppError> {
-    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
-    super::parse_json(&bytes)
-}
-
-/// Empty bodies are fine for steps whose fields are all optional.
-pub(super) async fn optional_body<T: serde::de::DeserializeOwned + Default>(
-    state: &AppState,
-    payload: web::Payload,
-) -> Result<T, AppError> {
-    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    super::parse_json(&bytes)
-}
 
 pub(super) fn done() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
@@ -86,10 +67,10 @@ pub async fn save_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<PlanRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::StartPlanning)?;
-    let req: PlanRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let plan = plans::save(
         &state.db,
         &user.0,
@@ -116,10 +97,10 @@ pub async fn submit_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<SubmitRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::SubmitPlan)?;
-    let req: SubmitRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let plan = plans::submit(
         &state.db,
         &state.notifier,
@@ -140,9 +121,9 @@ pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<ReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReviewRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     approvals::review(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -156,9 +137,9 @@ pub async fn consent(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<ConsentRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ConsentRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let told = approvals::consent(
         &state.db,
         &state.notifier,
@@ -180,9 +161,9 @@ pub async fn approval(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<DecisionRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: DecisionRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     approvals::decide(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -196,9 +177,9 @@ pub async fn issue_parts(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<IssueRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: IssueRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     parts_issue::issue(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -225,9 +206,9 @@ pub async fn depart(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<DepartRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: DepartRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -253,9 +234,9 @@ pub async fn mismatch(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::mismatch(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -269,9 +250,9 @@ pub async fn resolve(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ResolveRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ResolveRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::resolve(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -285,9 +266,9 @@ pub async fn tow(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::tow(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
@@ -301,9 +282,9 @@ pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::cancel(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }

@@ -12,7 +12,7 @@ use crate::services::sourcing_orders::{
 };
 use crate::startup::AppState;
 
-use super::rescue::optional_body;
+use super::body::OptionalJson;
 
 /// Approved rescues waiting for parts: local, on the way, unsourced, and what holds each up.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
@@ -42,9 +42,9 @@ pub async fn propose(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ProposeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ProposeRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     let order = orders::propose(
         &state.db,
         &state.notifier,
@@ -66,9 +66,9 @@ pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<PartReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: PartReviewRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
@@ -103,9 +103,9 @@ pub async fn ship(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ShipRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ShipRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::ship(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
@@ -144,8 +144,8 @@ pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<OrderCancelRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: OrderCancelRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
+use super::body::Json;
 use crate::auth::ApiUser;
 use crate::domain::intake::IntakeRequest;
 use crate::error::AppError;
@@ -34,7 +35,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: ApiUser,
-    body: web::Payload,
+    body: Result<Json<IntakeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let key = match req.headers().get("idempotency-key") {
         None => None,
@@ -47,8 +48,7 @@ pub async fn create_ticket(
     };
     // Role first: a technician learns nothing from validation messages.
     user.0.require(crate::domain::role::Action::CreateTicket)?;
-    let body = super::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
-    let request: IntakeRequest = super::parse_json(&body)?;
+    let Json(request) = body?;
     let created = tickets::create(
         &state.db,
         &state.notifier,

@@ -263,13 +263,13 @@ pub async fn status(
 }
 
 /// The customer's phone posts its position (browser geolocation, WGS-84). Every
-/// answer is JSON in the API's error format: the body is read here rather than by
-/// actix's `Json` extractor, whose refusals are plain text.
+/// answer is JSON in the API's error format: the body is read by the API's extractor, not
+/// actix's `Json`, whose refusals are plain text; the link is checked before the body.
 pub async fn share_location(
     req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: web::Payload,
+    body: Result<crate::api::body::Json<public::ShareLocation>, crate::error::AppError>,
 ) -> Result<HttpResponse, crate::error::AppError> {
     let (claims, _) =
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
@@ -280,8 +280,7 @@ pub async fn share_location(
                     request_locale(&req, None).pick(&e.to_string()).to_owned(),
                 )
             })?;
-    let body = crate::api::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
-    let position: public::ShareLocation = crate::api::parse_json(&body)?;
+    let crate::api::body::Json(position) = body?;
     let shared = public::share_location(&state.db, claims, position).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "ok": true,
