@@ -79,10 +79,11 @@ async fn job_page(
 pub async fn job_act(
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    code: web::Path<String>,
     body: web::Bytes,
+    action: super::actions::CrewAction,
 ) -> Result<HttpResponse, PageError> {
-    let (code, action) = path.into_inner();
+    let code = code.into_inner();
     let locale = request_locale(&req, None);
     let (claims, dealer) =
         match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Job).await {
@@ -93,9 +94,9 @@ pub async fn job_act(
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let f = Fields::parse(&body);
-    match super::actions::crew_action(&state, &me, &claims.ticket_id, &action, &f, locale).await {
-        Some(Ok(_)) => Ok(redirect(&format!("/j/{code}"))),
-        Some(Err(e)) => {
+    match super::actions::crew_action(&state, &me, &claims.ticket_id, action, &f, locale).await {
+        Ok(_) => Ok(redirect(&format!("/j/{code}"))),
+        Err(e) => {
             let status = e.code.status();
             job_page(
                 &req,
@@ -106,7 +107,6 @@ pub async fn job_act(
             )
             .await
         }
-        None => Ok(link_error(&req, LinkError::Unknown)),
     }
 }
 
