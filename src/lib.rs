@@ -13,5 +13,6 @@ pub mod repo;
 pub mod services;
 pub mod startup;
 pub mod telemetry;
+pub mod time;
 pub mod web;
 pub mod workers;

@@ -13,15 +13,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Ready: the database answers a query.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let probe = state
-        .db
-        .read(|conn| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
-        })
-        .await;
-    match probe {
+    match crate::services::health::database_ready(&state.db).await {
         Ok(()) => {
             HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" }))
         }

@@ -8,7 +8,6 @@ pub mod rescue;
 pub mod resources;
 pub mod sourcing;
 pub mod tickets;
-pub mod time;
 pub mod vehicles;
 
 use actix_web::web;

@@ -9,7 +9,7 @@ use crate::domain::plan::PlanRequest;
 use crate::error::{AppError, ErrorBody};
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest, ToldValues};
 use crate::services::parts_issue::IssueRequest;
-use crate::services::plans::{PlanVersionView, PlanView};
+use crate::services::plans::{PlanResponse, PlanView};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
@@ -17,12 +17,6 @@ use crate::startup::AppState;
 
 pub(super) fn done() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PlanResponse {
-    pub plan: Option<PlanView>,
-    pub versions: Vec<PlanVersionView>,
 }
 
 /// The current plan and the list of its versions.
@@ -34,26 +28,7 @@ pub async fn get_plan(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.0.require(crate::domain::role::Action::ViewTickets)?;
-    let actor = user.0;
-    let id = id.into_inner();
-    let res = state
-        .db
-        .read(move |conn| {
-            let ticket = workflow::load(conn, &actor, &id)?;
-            let plan = match crate::repo::plans::current(conn, &ticket.id)? {
-                Some(p) => {
-                    let lines = crate::repo::plans::lines(conn, p)?;
-                    Some(plans::view(conn, &ticket, lines)?)
-                }
-                None => None,
-            };
-            Ok(PlanResponse {
-                plan,
-                versions: plans::versions(conn, &ticket.id)?,
-            })
-        })
-        .await?;
+    let res = plans::current(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(res))
 }
 

@@ -1,6 +1,7 @@
 //! Pure business rules and validated types: no I/O, no actix, no diesel.
 
 pub mod eta;
+pub mod fit;
 pub mod intake;
 pub mod location;
 pub mod money;

@@ -40,7 +40,7 @@ pub struct PlanView {
     pub items: Vec<ItemRow>,
     /// The director approved exactly this version and it still stands.
     pub director_approved: bool,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<chrono::NaiveDateTime>,
 }
@@ -60,7 +60,7 @@ pub struct PlanVersionView {
     pub version: i32,
     pub status: String,
     pub total_fen: i64,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<chrono::NaiveDateTime>,
 }
@@ -110,6 +110,46 @@ pub fn view(
         director_approved,
         submitted_at: p.submitted_at,
     })
+}
+
+/// The current plan, read as a view with its lines; `None` before the first plan. The one read
+/// behind the API's plan, the ticket detail and the plan editor.
+pub fn current_view(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+) -> Result<Option<PlanView>, AppError> {
+    match plans::current(conn, &ticket.id)? {
+        Some(p) => {
+            let lines = plans::lines(conn, p)?;
+            Ok(Some(view(conn, ticket, lines)?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The current plan and the list of its versions.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanResponse {
+    pub plan: Option<PlanView>,
+    pub versions: Vec<PlanVersionView>,
+}
+
+/// The current plan and its versions, for anyone who may see the ticket.
+pub async fn current(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+) -> Result<PlanResponse, AppError> {
+    actor.require(crate::domain::role::Action::ViewTickets)?;
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        Ok(PlanResponse {
+            plan: current_view(conn, &ticket)?,
+            versions: versions(conn, &ticket.id)?,
+        })
+    })
+    .await
 }
 
 /// The current plan with its lines, or 409 when there is none yet.

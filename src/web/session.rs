@@ -92,9 +92,7 @@ impl FromRequest for WebUser {
                 return Err(sign_in());
             };
             let hash = secret::token_hash(&cookie);
-            let found = state
-                .db
-                .read(move |conn| crate::repo::users::identity_by_session(conn, &hash))
+            let found = crate::services::users::session_identity(&state.db, hash)
                 .await
                 .map_err(|e| PageError::App(e, locale))?;
             let (identity, csrf) = found.ok_or_else(sign_in)?;
