@@ -5,5 +5,5 @@ use crate::error::AppError;
 
 /// Ready when the database answers `SELECT 1`.
 pub async fn database_ready(db: &Db) -> Result<(), AppError> {
-    db.read(|conn| crate::repo::ping(conn)).await
+    db.read(crate::repo::ping).await
 }
