@@ -12,6 +12,7 @@ pub mod notify;
 pub mod repo;
 pub mod services;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod time;
 pub mod web;

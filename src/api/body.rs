@@ -7,7 +7,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, ErrorCode};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A JSON body, required. Handlers that must refuse a caller (token, role, link) before they say
 /// anything about the body take it as `Result<Json<T>, AppError>` and apply `?` after that check:

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 
 use crate::auth::ApiUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Alive: the process answers HTTP.
 pub async fn healthz() -> HttpResponse {

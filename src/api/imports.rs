@@ -7,7 +7,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::import::{ImportKind, ImportReport, Refusal};
 use crate::services::imports::{self, Upload, MAX_UPLOAD_BYTES};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
 use crate::services::outbox::{self, OutboxPage, OutboxQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Messages of the caller's dealer, newest first.
 #[utoipa::path(tag = "outbox", security(("bearer" = [])), params(OutboxQuery),

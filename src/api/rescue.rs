@@ -13,7 +13,7 @@ use crate::services::plans::{PlanResponse, PlanView};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub(super) fn done() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "ok": true }))

@@ -8,7 +8,7 @@ use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
 use crate::repo::staff::Tool;
 use crate::services::resources::{self, PartView, TechnicianView};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The dealer's active technicians with their skills.
 #[utoipa::path(tag = "resources", security(("bearer" = [])),

@@ -10,7 +10,7 @@ use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 use super::body::OptionalJson;
 

@@ -7,7 +7,7 @@ use crate::auth::ApiUser;
 use crate::domain::intake::IntakeRequest;
 use crate::error::AppError;
 use crate::services::tickets::{self, CreatedTicket, TicketDetail, TicketPage, TicketQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Open a rescue ticket from a breakdown call.
 ///

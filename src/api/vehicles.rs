@@ -6,7 +6,7 @@ use crate::auth::ApiUser;
 use crate::domain::plate::Plate;
 use crate::error::AppError;
 use crate::services::tickets::{self, VehicleHistory};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Visits shown by the history endpoint.
 const HISTORY_LIMIT: i64 = 50;

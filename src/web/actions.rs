@@ -12,7 +12,7 @@ use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest}
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
 use crate::services::{approvals, parts_issue, plans, site};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::i18n::Locale;
 
 /// `<input type=datetime-local>` gives the dealer's wall-clock time without a zone.

@@ -15,7 +15,7 @@ use crate::repo::tickets::TicketRecord;
 use crate::services::tickets::{self, TicketDetail};
 use crate::services::work;
 use crate::services::workflow::is_member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const ACTIVE: [&str; 5] = [
     "approved",

@@ -21,7 +21,7 @@ use actix_web::{web, HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::error::{AppError, ErrorCode};
-use crate::startup::AppState;
+use crate::state::AppState;
 use i18n::Locale;
 use session::{Chrome, WebUser};
 

@@ -21,7 +21,7 @@ use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One sourcing order as pages show it: what, from where, how, and each step's time.
 pub struct OrderRow {

@@ -15,7 +15,7 @@ use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, ToolLine};
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::services::{plans, resources, workflow};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct CrewOption {
     pub id: String,

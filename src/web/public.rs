@@ -9,7 +9,7 @@ use super::session::{request_locale, Chrome};
 use super::{html, redirect, PageError};
 use crate::auth::links::{LinkError, Scope};
 use crate::services::public;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "link_error.html", config = "src/web/askama.toml")]

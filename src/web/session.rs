@@ -11,7 +11,7 @@ use super::PageError;
 use crate::auth::{secret, Identity};
 use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "rd_session";
 pub const LOGIN_CSRF_COOKIE: &str = "rd_login_csrf";

@@ -10,7 +10,7 @@ use super::session::{cookie, request_locale, Chrome, WebUser, LOGIN_CSRF_COOKIE,
 use super::{html, redirect, safe_next, PageError};
 use crate::auth::secret;
 use crate::services::users::SignInAttempt;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::i18n::{Locale, LANG_COOKIE};
 
 #[derive(Template)]

@@ -12,7 +12,7 @@ use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::repo::tickets::TicketRecord;
 use crate::services::work;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::i18n::Locale;
 
 pub struct Queue {
