@@ -13,6 +13,8 @@ pub mod notify;
 pub mod repo;
 pub mod services;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
+pub mod time;
 pub mod web;
 pub mod workers;

@@ -18,6 +18,7 @@ use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer, ResponseError};
 use futures_util::Stream;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::identity::TokenStamps;
@@ -27,29 +28,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::services::notify::Notifier;
 use crate::services::tickets::NumberingRules;
-
-/// Shared by every request handler.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub numbering: NumberingRules,
-    pub public_url: String,
-    /// Link signing and local times for the messages services write.
-    pub notifier: Notifier,
-    /// Which channels go to the built-in viewer: decides who may read link codes.
-    pub viewer: crate::services::outbox::ViewerChannels,
-    /// Failed sign-ins per login and client address (this node's memory).
-    pub throttle: SignInThrottle,
-    /// When this node last stamped each bearer token's last use.
-    pub token_stamps: TokenStamps,
-}
-
-impl AppState {
-    /// `Secure` on our cookies: set by the flag, or because users reach us over HTTPS.
-    pub fn secure_cookies(&self) -> bool {
-        self.settings.secure_cookies()
-    }
-}
+use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -97,7 +76,6 @@ impl Application {
             settings: settings.clone(),
         });
         let body_limit = settings.server.body_limit_kb * 1024;
-        let openapi = crate::api::ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(body_timeout))
@@ -110,10 +88,14 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(body_limit))
                 .route("/healthz", web::get().to(crate::api::health::healthz))
                 .route("/readyz", web::get().to(crate::api::health::readyz))
-                .service(
-                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
-                )
+                // The API's routes and its document come out of one table.
+                .into_utoipa_app()
+                .openapi(crate::api::ApiDoc::openapi())
                 .configure(crate::api::configure)
+                .openapi_service(|doc| {
+                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc)
+                })
+                .into_app()
                 .configure(crate::web::configure)
         })
         // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 
 use crate::auth::ApiUser;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Alive: the process answers HTTP.
 pub async fn healthz() -> HttpResponse {
@@ -13,15 +13,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Ready: the database answers a query.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let probe = state
-        .db
-        .read(|conn| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
-        })
-        .await;
-    match probe {
+    match crate::services::health::database_ready(&state.db).await {
         Ok(()) => {
             HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "database": "ok" }))
         }
@@ -43,7 +35,7 @@ pub struct Me {
 }
 
 /// The signed-in user behind the token.
-#[utoipa::path(get, path = "/api/v1/me", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 #[get("/me")]
 pub async fn me(user: ApiUser) -> HttpResponse {

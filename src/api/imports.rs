@@ -7,7 +7,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::import::{ImportKind, ImportReport, Refusal};
 use crate::services::imports::{self, Upload, MAX_UPLOAD_BYTES};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -35,7 +35,7 @@ pub struct ImportRejected {
 /// dangerous-goods or monitored flag off a part needs `confirm_downgrades=true` and is audited).
 /// Stock and history: administrators, for the dealers of their own group. The report lists the
 /// first 1,000 problems and counts them all.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(tag = "imports", security(("bearer" = [])),
     params(("kind" = String, Path, description = "parts, stock or history"), ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file, at most 20 MiB"),
     responses(
@@ -59,7 +59,7 @@ pub async fn import(
     })?;
     // Refused before a 20 MiB body is read.
     user.0.require(kind.action())?;
-    let body = crate::api::read_body(payload, MAX_UPLOAD_BYTES).await?;
+    let body = super::body::read_body(payload, MAX_UPLOAD_BYTES).await?;
     let upload = Upload {
         kind,
         body: body.to_vec(),

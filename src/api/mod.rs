@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
+pub mod body;
 pub mod health;
 pub mod imports;
 pub mod language;
@@ -8,59 +9,22 @@ pub mod rescue;
 pub mod resources;
 pub mod sourcing;
 pub mod tickets;
-pub mod time;
 pub mod vehicles;
 
 use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{AppError, ErrorCode};
 
+/// What the document says besides its operations, which [`configure`] adds as it routes them.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "RescueDesk API",
         description = "Roadside-rescue dispatch for car dealer groups. Authenticate with `Authorization: Bearer rdk_…` (from `rescuedesk token create --user LOGIN`). Errors are `{\"error\": code, \"message\": text, \"fields\": {…}}`."
-    ),
-    paths(
-        tickets::create_ticket,
-        tickets::list_tickets,
-        tickets::get_ticket,
-        vehicles::vehicle_history,
-        health::me,
-        rescue::get_plan,
-        rescue::save_plan,
-        rescue::submit_plan,
-        rescue::review,
-        rescue::consent,
-        rescue::approval,
-        rescue::issue_parts,
-        rescue::acknowledge,
-        rescue::depart,
-        rescue::arrive,
-        rescue::mismatch,
-        rescue::resolve,
-        rescue::tow,
-        rescue::cancel,
-        rescue::close,
-        rescue::timeline,
-        rescue::sourcing,
-        sourcing::queue,
-        sourcing::outgoing,
-        sourcing::propose,
-        sourcing::review,
-        sourcing::place,
-        sourcing::ship,
-        sourcing::receive,
-        sourcing::deliver,
-        sourcing::cancel,
-        resources::technicians,
-        resources::tools,
-        resources::parts,
-        outbox::list,
-        outbox::retry,
-        imports::import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
@@ -80,9 +44,12 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The one route table of the API: each handler is registered here once, and the OpenAPI document
+/// is collected from the same calls (path and method from the handler's route macro), so the
+/// document and the router cannot drift.
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        web::scope("/api/v1")
+        scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(json_bodies_only))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 AppError::new(
@@ -185,51 +152,4 @@ async fn json_bodies_only(
         return Ok(req.into_response(res));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
-}
-
-/// Reads a request body up to `limit` bytes, with our error codes (actix's own are plain text).
-pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(AppError::new(
-            ErrorCode::InvalidJson,
-            format!("请求体读取失败 / Could not read the body: {e}"),
-        )),
-        Err(_) => Err(AppError::new(
-            ErrorCode::PayloadTooLarge,
-            format!(
-                "请求体超过 {} KiB / The body exceeds {} KiB",
-                limit / 1024,
-                limit / 1024
-            ),
-        )),
-    }
-}
-
-/// Reads a JSON body, naming the exact path of a value of the wrong type.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    if body.is_empty() {
-        return Err(AppError::new(
-            ErrorCode::InvalidJson,
-            "请求体为空，应为 JSON / Empty body, JSON expected",
-        ));
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() && path != "." {
-            let text = inner.to_string();
-            let message = match crate::services::request::field_message(&text) {
-                Some(own) => own.to_owned(),
-                None => format!("类型不正确 / Wrong type: {inner}"),
-            };
-            AppError::field(&path, message)
-        } else {
-            AppError::new(
-                ErrorCode::InvalidJson,
-                format!("JSON 无法解析 / Malformed JSON: {inner}"),
-            )
-        }
-    })
 }

@@ -5,10 +5,10 @@ use actix_web::{get, post, web, HttpResponse};
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody};
 use crate::services::outbox::{self, OutboxPage, OutboxQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Messages of the caller's dealer, newest first.
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", security(("bearer" = [])), params(OutboxQuery),
+#[utoipa::path(tag = "outbox", security(("bearer" = [])), params(OutboxQuery),
     responses((status = 200, body = OutboxPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/outbox")]
 pub async fn list(
@@ -21,7 +21,7 @@ pub async fn list(
 }
 
 /// Put a dead-lettered message back in the queue (attempts start again).
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "outbox", security(("bearer" = [])),
+#[utoipa::path(tag = "outbox", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not dead", body = ErrorBody)))]
 #[post("/outbox/{id}/retry")]

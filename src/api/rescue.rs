@@ -3,49 +3,24 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::body::{Json, OptionalJson};
 use crate::auth::ApiUser;
 use crate::domain::plan::PlanRequest;
 use crate::error::{AppError, ErrorBody};
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest, ToldValues};
 use crate::services::parts_issue::IssueRequest;
-use crate::services::plans::{PlanVersionView, PlanView};
+use crate::services::plans::{PlanResponse, PlanView};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
-use crate::startup::AppState;
-
-async fn body<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    payload: web::Payload,
-) -> Result<T, AppError> {
-    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
-    super::parse_json(&bytes)
-}
-
-/// Empty bodies are fine for steps whose fields are all optional.
-pub(super) async fn optional_body<T: serde::de::DeserializeOwned + Default>(
-    state: &AppState,
-    payload: web::Payload,
-) -> Result<T, AppError> {
-    let bytes = super::read_body(payload, state.settings.server.body_limit_kb * 1024).await?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    super::parse_json(&bytes)
-}
+use crate::state::AppState;
 
 pub(super) fn done() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PlanResponse {
-    pub plan: Option<PlanView>,
-    pub versions: Vec<PlanVersionView>,
-}
-
 /// The current plan and the list of its versions.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = PlanResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/plan")]
 pub async fn get_plan(
@@ -53,32 +28,13 @@ pub async fn get_plan(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    user.0.require(crate::domain::role::Action::ViewTickets)?;
-    let actor = user.0;
-    let id = id.into_inner();
-    let res = state
-        .db
-        .read(move |conn| {
-            let ticket = workflow::load(conn, &actor, &id)?;
-            let plan = match crate::repo::plans::current(conn, &ticket.id)? {
-                Some(p) => {
-                    let lines = crate::repo::plans::lines(conn, p)?;
-                    Some(plans::view(conn, &ticket, lines)?)
-                }
-                None => None,
-            };
-            Ok(PlanResponse {
-                plan,
-                versions: plans::versions(conn, &ticket.id)?,
-            })
-        })
-        .await?;
+    let res = plans::current(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(res))
 }
 
 /// Save the plan (workshop lead). A draft changes in place; a submitted plan gets a new version,
 /// which voids the earlier consent and approvals. Costs are computed by the server.
-#[utoipa::path(put, path = "/api/v1/tickets/{id}/plan", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PlanRequest,
     responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[put("/tickets/{id}/plan")]
@@ -86,10 +42,10 @@ pub async fn save_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<PlanRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::StartPlanning)?;
-    let req: PlanRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let plan = plans::save(
         &state.db,
         &user.0,
@@ -108,7 +64,7 @@ pub struct SubmitRequest {
 }
 
 /// Submit the current draft to the service manager; it is frozen from then on.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/plan/submit", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = SubmitRequest,
     responses((status = 200, body = PlanView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/plan/submit")]
@@ -116,10 +72,10 @@ pub async fn submit_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<SubmitRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::SubmitPlan)?;
-    let req: SubmitRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let plan = plans::submit(
         &state.db,
         &state.notifier,
@@ -132,7 +88,7 @@ pub async fn submit_plan(
 }
 
 /// Service manager review: accept, or return to the workshop lead with a reason.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/review", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReviewRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/review")]
@@ -140,15 +96,15 @@ pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<ReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReviewRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     approvals::review(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// The customer's consent after the service manager's call; stores exactly what was told.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/consent", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ConsentRequest,
     responses((status = 200, body = ToldValues), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/consent")]
@@ -156,9 +112,9 @@ pub async fn consent(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<ConsentRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ConsentRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     let told = approvals::consent(
         &state.db,
         &state.notifier,
@@ -172,7 +128,7 @@ pub async fn consent(
 }
 
 /// The service director approves (or rejects, with a reason) a named plan version.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/approval", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = DecisionRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/approval")]
@@ -180,15 +136,15 @@ pub async fn approval(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<DecisionRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: DecisionRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     approvals::decide(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// Issue parts (领料) against the current director-approved plan; stock drops atomically.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/parts-issues", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = IssueRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "plan_not_approved, insufficient_stock, over_issue", body = ErrorBody)))]
 #[post("/tickets/{id}/parts-issues")]
@@ -196,15 +152,15 @@ pub async fn issue_parts(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<Json<IssueRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: IssueRequest = body(&state, payload).await?;
+    let Json(req) = body?;
     parts_issue::issue(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// A crew member acknowledges the job.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/acknowledge", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/acknowledge")]
 pub async fn acknowledge(
@@ -217,7 +173,7 @@ pub async fn acknowledge(
 }
 
 /// The crew departs (rescue lead or service manager); records the expected arrival.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/depart", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = DepartRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/depart")]
@@ -225,14 +181,14 @@ pub async fn depart(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<DepartRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: DepartRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/arrive", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/arrive")]
 pub async fn arrive(
@@ -245,7 +201,7 @@ pub async fn arrive(
 }
 
 /// The fault on site does not match the plan: re-planning starts, the crew stays.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/mismatch", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/mismatch")]
@@ -253,15 +209,15 @@ pub async fn mismatch(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::mismatch(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// Resolved on site: parts actually used; the rest of what was issued goes back to stock.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/resolve", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ResolveRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/resolve")]
@@ -269,15 +225,15 @@ pub async fn resolve(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ResolveRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ResolveRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::resolve(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// The car goes to the workshop on the tow truck.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/tow", tag = "crew", security(("bearer" = [])),
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/tow")]
@@ -285,15 +241,15 @@ pub async fn tow(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::tow(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
 /// Cancel, with a reason, any time before the crew departs.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/cancel")]
@@ -301,14 +257,14 @@ pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ReasonRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     site::cancel(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/close", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/close")]
 pub async fn close(
@@ -327,7 +283,7 @@ pub struct TimelineResponse {
 }
 
 /// Every transition with actor, time, from, to and comment, and how long each stage took.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/timeline", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = TimelineResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/timeline")]
 pub async fn timeline(
@@ -345,7 +301,7 @@ pub async fn timeline(
 /// Where the parts the dealer lacks can come from: ranked options per short line (sister dealers by
 /// drive-over, express or air; manufacturer emergency orders), the recommendation for the ticket's
 /// response level, shipping rules applied, and the earliest time the car can be fixed.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/sourcing", tag = "rescue", security(("bearer" = [])),
+#[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/sourcing")]
 pub async fn sourcing(

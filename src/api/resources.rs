@@ -1,64 +1,33 @@
 //! What a plan can draw on: the dealer's technicians and tools, and the parts catalogue with local availability.
 
 use actix_web::{get, web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::auth::ApiUser;
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
-use crate::repo::staff::{self, Part, Technician, Tool};
-use crate::startup::AppState;
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct TechnicianView {
-    #[serde(flatten)]
-    pub technician: Technician,
-    pub skills: Vec<String>,
-}
+use crate::repo::staff::Tool;
+use crate::services::resources::{self, PartView, TechnicianView};
+use crate::state::AppState;
 
 /// The dealer's active technicians with their skills.
-#[utoipa::path(get, path = "/api/v1/technicians", tag = "resources", security(("bearer" = [])),
+#[utoipa::path(tag = "resources", security(("bearer" = [])),
     responses((status = 200, body = [TechnicianView]), (status = 401, body = ErrorBody)))]
 #[get("/technicians")]
 pub async fn technicians(
     state: web::Data<AppState>,
     user: ApiUser,
 ) -> Result<HttpResponse, AppError> {
-    user.0.require(Action::ViewTickets)?;
-    let dealer = user.0.dealer_id.clone();
-    let list = state
-        .db
-        .read(move |conn| {
-            let techs = staff::technicians_of(conn, &dealer)?;
-            let ids: Vec<String> = techs.iter().map(|t| t.id.clone()).collect();
-            let skills = staff::skills_of(conn, &ids)?;
-            Ok(techs
-                .into_iter()
-                .map(|t| TechnicianView {
-                    skills: skills
-                        .iter()
-                        .filter(|(id, _)| *id == t.id)
-                        .map(|(_, s)| s.clone())
-                        .collect(),
-                    technician: t,
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let list = resources::technicians(&state.db, &user.0).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
 /// The dealer's rescue tools and how many it owns.
-#[utoipa::path(get, path = "/api/v1/tools", tag = "resources", security(("bearer" = [])),
+#[utoipa::path(tag = "resources", security(("bearer" = [])),
     responses((status = 200, body = [Tool]), (status = 401, body = ErrorBody)))]
 #[get("/tools")]
 pub async fn tools(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    user.0.require(Action::ViewTickets)?;
-    let dealer = user.0.dealer_id.clone();
-    let list = state
-        .db
-        .read(move |conn| staff::tools_of(conn, &dealer))
-        .await?;
+    let list = resources::tools(&state.db, &user.0).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -68,16 +37,8 @@ pub struct PartQuery {
     pub q: String,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PartView {
-    #[serde(flatten)]
-    pub part: Part,
-    /// On hand − reserved at the caller's dealer.
-    pub available_here: i32,
-}
-
 /// Search the parts catalogue; each hit says how many are available at the caller's dealer.
-#[utoipa::path(get, path = "/api/v1/parts", tag = "resources", security(("bearer" = [])), params(PartQuery),
+#[utoipa::path(tag = "resources", security(("bearer" = [])), params(PartQuery),
     responses((status = 200, body = [PartView]), (status = 400, body = ErrorBody)))]
 #[get("/parts")]
 pub async fn parts(
@@ -85,20 +46,10 @@ pub async fn parts(
     user: ApiUser,
     q: web::Query<PartQuery>,
 ) -> Result<HttpResponse, AppError> {
+    // Role first: the query is checked only for those who may search.
     user.0.require(Action::ViewTickets)?;
     let query = crate::domain::search::SearchTerm::parse(&q.q)
         .map_err(|e| AppError::field("q", e.to_string()))?;
-    let dealer = user.0.dealer_id.clone();
-    let hits = state
-        .db
-        .read(move |conn| staff::search_parts(conn, &dealer, &query, 50))
-        .await?;
-    Ok(HttpResponse::Ok().json(
-        hits.into_iter()
-            .map(|(part, available_here)| PartView {
-                part,
-                available_here,
-            })
-            .collect::<Vec<_>>(),
-    ))
+    let hits = resources::parts(&state.db, &user.0, query, 50).await?;
+    Ok(HttpResponse::Ok().json(hits))
 }

@@ -10,12 +10,12 @@ use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
-use super::rescue::optional_body;
+use super::body::OptionalJson;
 
 /// Approved rescues waiting for parts: local, on the way, unsourced, and what holds each up.
-#[utoipa::path(get, path = "/api/v1/parts-desk/queue", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueTicket>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/queue")]
 pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
@@ -24,7 +24,7 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
 /// (record the shipping with `POST /api/v1/sourcing-orders/{id}/ship`).
-#[utoipa::path(get, path = "/api/v1/parts-desk/outgoing", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<crate::repo::sourcing_orders::OutgoingTransfer>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/outgoing")]
 pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
@@ -33,7 +33,7 @@ pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpR
 
 /// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
 /// else the named option. Air for dangerous goods is refused with `dangerous_goods_no_air`.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/sourcing-orders", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ProposeRequest,
     responses((status = 201, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -42,9 +42,9 @@ pub async fn propose(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ProposeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ProposeRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     let order = orders::propose(
         &state.db,
         &state.notifier,
@@ -58,7 +58,7 @@ pub async fn propose(
 }
 
 /// Records the review of a monitored part (VIN and owner checked); parts manager or director.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/review", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PartReviewRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/review")]
@@ -66,15 +66,15 @@ pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<PartReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: PartReviewRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
 /// (`monitored_part_review_required`). Tells the customer when the part arrives after the crew.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/place", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/place")]
@@ -95,7 +95,7 @@ pub async fn place(
 }
 
 /// The part left the source: carrier (or driver) and tracking number.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/ship", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ShipRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/ship")]
@@ -103,14 +103,14 @@ pub async fn ship(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<ShipRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: ShipRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::ship(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/receive", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/receive")]
@@ -123,7 +123,7 @@ pub async fn receive(
 }
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/deliver", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/deliver")]
@@ -136,7 +136,7 @@ pub async fn deliver(
 }
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
-#[utoipa::path(post, path = "/api/v1/sourcing-orders/{id}/cancel", tag = "parts", security(("bearer" = [])),
+#[utoipa::path(tag = "parts", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = OrderCancelRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/cancel")]
@@ -144,8 +144,8 @@ pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
-    payload: web::Payload,
+    body: Result<OptionalJson<OrderCancelRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let req: OrderCancelRequest = optional_body(&state, payload).await?;
+    let OptionalJson(req) = body?;
     Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
 }

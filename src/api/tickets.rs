@@ -2,11 +2,12 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
+use super::body::Json;
 use crate::auth::ApiUser;
 use crate::domain::intake::IntakeRequest;
 use crate::error::AppError;
 use crate::services::tickets::{self, CreatedTicket, TicketDetail, TicketPage, TicketQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Open a rescue ticket from a breakdown call.
 ///
@@ -19,7 +20,7 @@ use crate::startup::AppState;
 /// sends fills the coordinates. Until then, plan submission and sourcing answer
 /// `409 location_pending`. `warnings` name what to check with the caller (an open
 /// ticket for the plate, a mileage below the last visit's); they never refuse.
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     request_body = IntakeRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the same ticket")),
     responses(
@@ -34,7 +35,7 @@ pub async fn create_ticket(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: ApiUser,
-    body: web::Payload,
+    body: Result<Json<IntakeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let key = match req.headers().get("idempotency-key") {
         None => None,
@@ -47,8 +48,7 @@ pub async fn create_ticket(
     };
     // Role first: a technician learns nothing from validation messages.
     user.0.require(crate::domain::role::Action::CreateTicket)?;
-    let body = super::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
-    let request: IntakeRequest = super::parse_json(&body)?;
+    let Json(request) = body?;
     let created = tickets::create(
         &state.db,
         &state.notifier,
@@ -70,7 +70,7 @@ pub async fn create_ticket(
 }
 
 /// List the dealer's tickets, newest call first.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     params(TicketQuery),
     responses((status = 200, body = TicketPage), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody)))]
 #[get("/tickets")]
@@ -88,7 +88,7 @@ pub async fn list_tickets(
 }
 
 /// One ticket with the vehicle's recent service history and the audit trail.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
+#[utoipa::path(tag = "tickets", security(("bearer" = [])),
     params(("id" = String, Path, description = "Ticket id")),
     responses((status = 200, body = TicketDetail), (status = 404, body = crate::error::ErrorBody)))]
 #[get("/tickets/{id}")]

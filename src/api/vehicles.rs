@@ -6,13 +6,13 @@ use crate::auth::ApiUser;
 use crate::domain::plate::Plate;
 use crate::error::AppError;
 use crate::services::tickets::{self, VehicleHistory};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Visits shown by the history endpoint.
 const HISTORY_LIMIT: i64 = 50;
 
 /// What was replaced on a vehicle and when it was last at a dealer of the group.
-#[utoipa::path(get, path = "/api/v1/vehicles/{plate}/history", tag = "vehicles", security(("bearer" = [])),
+#[utoipa::path(tag = "vehicles", security(("bearer" = [])),
     params(("plate" = String, Path, description = "Plate, e.g. 浙A12345")),
     responses((status = 200, body = VehicleHistory), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 #[get("/vehicles/{plate}/history")]

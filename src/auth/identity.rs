@@ -7,7 +7,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::domain::role::{Action, Role};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Identity {

@@ -43,6 +43,7 @@ pub(crate) fn assert_names_round_trip<T>(
 pub mod approval;
 
 pub mod eta;
+pub mod fit;
 pub mod intake;
 pub mod location;
 pub mod money;

@@ -214,10 +214,10 @@ pub struct SourcingOption {
     /// Minutes from `need.now` to arrival at the site.
     pub lead_minutes: i64,
     /// UTC, written with its zone like every time in the API.
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     pub arrives_at: NaiveDateTime,
     /// The later of the crew's and the part's arrival: when the repair can start.
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     pub fix_at: NaiveDateTime,
     /// Logistics cost (freight, courier, van, emergency fee), not the part's price,
     /// which is the same whichever way it comes.

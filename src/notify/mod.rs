@@ -72,6 +72,20 @@ pub fn text_to_html(text: &str) -> String {
     out
 }
 
+/// Sends one message; implemented by the real providers and by test doubles.
+pub trait Sender: Send + Sync {
+    fn send_sms(
+        &self,
+        msg: OutgoingSms,
+    ) -> impl std::future::Future<Output = Result<Receipt, DeliveryError>> + Send;
+    fn send_email(
+        &self,
+        msg: OutgoingEmail,
+    ) -> impl std::future::Future<Output = Result<Receipt, DeliveryError>> + Send;
+    fn has_sms(&self) -> bool;
+    fn has_email(&self) -> bool;
+}
+
 /// The configured providers: the outbox worker's `Sender` in production.
 pub struct Providers {
     sms: Option<sms::SmsProvider>,
@@ -105,7 +119,7 @@ impl Providers {
     }
 }
 
-impl crate::workers::outbox::Sender for Providers {
+impl Sender for Providers {
     async fn send_sms(&self, msg: OutgoingSms) -> Result<Receipt, DeliveryError> {
         match &self.sms {
             Some(p) => p.send(&self.client, &msg).await,

@@ -20,10 +20,10 @@ pub struct ApprovalRow {
     pub reason: Option<String>,
     /// What the customer was told, exactly (consent only), as JSON text.
     pub told_values: Option<String>,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub voided_at: Option<NaiveDateTime>,
     pub void_reason: Option<String>,
@@ -122,7 +122,7 @@ pub struct IssueRow {
     pub issued_by: String,
     /// The technician who took the parts (the rescue lead, unless someone else came to the desk).
     pub received_by: Option<String>,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }

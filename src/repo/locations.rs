@@ -13,7 +13,7 @@ pub struct SharedLocation {
     pub lat: f64,
     pub lon: f64,
     pub accuracy_m: Option<f64>,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }

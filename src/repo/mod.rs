@@ -15,6 +15,13 @@ pub mod tickets;
 pub mod users;
 pub mod vehicles;
 
+/// The cheapest query there is: the database answers.
+pub fn ping(conn: &mut crate::db::AnyConnection) -> Result<(), crate::error::AppError> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
+}
+
 /// Current time as stored: naive UTC, truncated to microseconds so both
 /// databases return exactly what was written.
 pub fn now() -> chrono::NaiveDateTime {

@@ -60,16 +60,16 @@ pub struct MessageRecord {
     pub ticket_id: Option<String>,
     pub status: String,
     pub attempts: i32,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
     pub idempotency_key: String,
     pub provider_id: Option<String>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
@@ -244,10 +244,10 @@ pub struct MessageRow {
     /// Link codes in it are hidden by the service before anyone reads it.
     pub body_text: String,
     pub status: String,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<NaiveDateTime>,
 }

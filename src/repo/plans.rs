@@ -29,17 +29,16 @@ pub struct PlanRecord {
     pub submitted_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct CrewMember {
     pub technician_id: String,
     pub name: String,
     pub phone: String,
     pub lead: bool,
-    #[serde(skip)]
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ToolRow {
     pub tool_id: String,
     pub code: String,
@@ -48,7 +47,7 @@ pub struct ToolRow {
     pub quantity: i32,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct PartRow {
     pub id: String,
     pub part_id: String,
@@ -63,7 +62,7 @@ pub struct PartRow {
     pub reserved: i32,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ItemRow {
     pub position: i32,
     pub description: String,

@@ -29,40 +29,40 @@ pub struct OrderRecord {
     pub status: OrderStatus,
     pub destination: Destination,
     pub cost_fen: i64,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub eta: Option<NaiveDateTime>,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
     pub reviewed_by: Option<String>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
     pub created_by: String,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub placed_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub shipped_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub received_at: Option<NaiveDateTime>,
     pub received_by: Option<String>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub consumed_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub cancelled_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
     /// Set while the order is on hold: the crew found another fault than the plan's, and the
     /// revised plan decides whether the part is still wanted. Nothing is placed or sent meanwhile.
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub held_at: Option<NaiveDateTime>,
     pub hold_reason: Option<String>,

@@ -29,7 +29,7 @@ pub struct VehicleInfo {
 pub struct Visit {
     #[serde(skip)]
     pub id: String,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub visited_at: NaiveDateTime,
     pub dealer: String,

@@ -74,7 +74,7 @@ pub struct DecisionRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ToldValues {
     pub plan_version: i32,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub expected_arrival_at: NaiveDateTime,
     pub rescue_lead_name: String,
@@ -89,7 +89,7 @@ pub struct ToldValues {
     pub parts_from_elsewhere: Vec<String>,
     /// With parts from elsewhere: the earliest the car can be fixed (the later of the crew's and
     /// the last part's arrival, as the sourcing page computes it); `null` when no source is known.
-    #[serde(default, serialize_with = "crate::api::time::utc_opt")]
+    #[serde(default, serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub earliest_fix_at: Option<NaiveDateTime>,
     /// The part that holds the repair up, if a part (not the crew) is the limit.

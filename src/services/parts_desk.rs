@@ -28,11 +28,11 @@ pub struct QueueTicket {
     pub unsourced: i32,
     /// Lines with units reserved here and not yet issued: ready to hand out.
     pub to_issue: i32,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub crew_arrival: Option<NaiveDateTime>,
     /// The latest arrival among parts on their way, if later than the crew.
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub parts_ready_at: Option<NaiveDateTime>,
     /// The part number that holds the repair up (on its way and later than the crew, or unsourced).

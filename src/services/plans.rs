@@ -35,21 +35,120 @@ pub struct PlanView {
     pub cost: CostEstimate,
     /// The same total in yuan, as shown to people.
     pub total_yuan: String,
-    pub crew: Vec<CrewMember>,
-    pub tools: Vec<ToolRow>,
+    pub crew: Vec<PlanCrewView>,
+    pub tools: Vec<PlanToolView>,
     pub parts: Vec<PlanPartView>,
-    pub items: Vec<ItemRow>,
+    pub items: Vec<PlanItemView>,
     /// The director approved exactly this version and it still stands.
     pub director_approved: bool,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<chrono::NaiveDateTime>,
+}
+
+/// A technician on the plan's crew.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanCrewView {
+    pub technician_id: String,
+    pub name: String,
+    pub phone: String,
+    pub lead: bool,
+    /// Their sign-in, if they have one: who may act as this crew member (never sent).
+    #[serde(skip)]
+    pub user_id: Option<String>,
+}
+
+impl From<CrewMember> for PlanCrewView {
+    fn from(c: CrewMember) -> Self {
+        PlanCrewView {
+            technician_id: c.technician_id,
+            name: c.name,
+            phone: c.phone,
+            lead: c.lead,
+            user_id: c.user_id,
+        }
+    }
+}
+
+/// A tool the plan takes along.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanToolView {
+    pub tool_id: String,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub quantity: i32,
+}
+
+impl From<ToolRow> for PlanToolView {
+    fn from(t: ToolRow) -> Self {
+        PlanToolView {
+            tool_id: t.tool_id,
+            code: t.code,
+            name_zh: t.name_zh,
+            name_en: t.name_en,
+            quantity: t.quantity,
+        }
+    }
+}
+
+/// A part line of the plan, at the price it was planned with.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanPartLine {
+    pub id: String,
+    pub part_id: String,
+    pub part_no: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub quantity: i32,
+    pub unit_price_fen: i64,
+    pub dangerous_goods: bool,
+    pub monitored: bool,
+    /// Units held for this line in the dealer's stock (not yet issued).
+    pub reserved: i32,
+}
+
+impl From<PartRow> for PlanPartLine {
+    fn from(p: PartRow) -> Self {
+        PlanPartLine {
+            id: p.id,
+            part_id: p.part_id,
+            part_no: p.part_no,
+            name_zh: p.name_zh,
+            name_en: p.name_en,
+            quantity: p.quantity,
+            unit_price_fen: p.unit_price_fen,
+            dangerous_goods: p.dangerous_goods,
+            monitored: p.monitored,
+            reserved: p.reserved,
+        }
+    }
+}
+
+/// A repair item: labour at a rate.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanItemView {
+    pub position: i32,
+    pub description: String,
+    pub labour_minutes: i32,
+    pub rate_fen_per_hour: i64,
+}
+
+impl From<ItemRow> for PlanItemView {
+    fn from(i: ItemRow) -> Self {
+        PlanItemView {
+            position: i.position,
+            description: i.description,
+            labour_minutes: i.labour_minutes,
+            rate_fen_per_hour: i.rate_fen_per_hour,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanPartView {
     #[serde(flatten)]
-    pub line: PartRow,
+    pub line: PlanPartLine,
     /// On hand − reserved at the ticket's dealer now.
     pub available_here: i32,
     /// Net quantity already handed out for this ticket.
@@ -61,7 +160,7 @@ pub struct PlanVersionView {
     pub version: i32,
     pub status: PlanStatus,
     pub total_fen: i64,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<chrono::NaiveDateTime>,
 }
@@ -96,7 +195,7 @@ pub fn view(
                     .iter()
                     .find(|(id, _)| *id == line.part_id)
                     .map_or(0, |(_, q)| *q),
-                line,
+                line: line.into(),
             })
             .collect(),
         id: p.id,
@@ -105,12 +204,52 @@ pub fn view(
         estimated_minutes: p.estimated_minutes,
         travel_km: p.travel_km,
         special_notes: p.special_notes,
-        crew: lines.crew,
-        tools: lines.tools,
-        items: lines.items,
+        crew: lines.crew.into_iter().map(Into::into).collect(),
+        tools: lines.tools.into_iter().map(Into::into).collect(),
+        items: lines.items.into_iter().map(Into::into).collect(),
         director_approved,
         submitted_at: p.submitted_at,
     })
+}
+
+/// The current plan, read as a view with its lines; `None` before the first plan. The one read
+/// behind the API's plan, the ticket detail and the plan editor.
+pub fn current_view(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+) -> Result<Option<PlanView>, AppError> {
+    match plans::current(conn, &ticket.id)? {
+        Some(p) => {
+            let lines = plans::lines(conn, p)?;
+            Ok(Some(view(conn, ticket, lines)?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The current plan and the list of its versions.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanResponse {
+    pub plan: Option<PlanView>,
+    pub versions: Vec<PlanVersionView>,
+}
+
+/// The current plan and its versions, for anyone who may see the ticket.
+pub async fn current(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+) -> Result<PlanResponse, AppError> {
+    actor.require(crate::domain::role::Action::ViewTickets)?;
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        Ok(PlanResponse {
+            plan: current_view(conn, &ticket)?,
+            versions: versions(conn, &ticket.id)?,
+        })
+    })
+    .await
 }
 
 /// Saves the workshop lead's plan: a new draft, an edit of the draft, or a new version

@@ -24,11 +24,11 @@ use crate::services::common::{self, current_lines};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourcingReport {
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub crew_arrival: NaiveDateTime,
     /// The later of the crew's arrival and the last recommended part's arrival.
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub earliest_fix_at: NaiveDateTime,
     /// The part number that holds the repair up, if a part (not the crew) is the limit.

@@ -51,7 +51,7 @@ pub struct TicketView {
     pub number: String,
     pub status: TicketStatus,
     pub status_label: String,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub call_time: NaiveDateTime,
     pub customer_name: String,
@@ -72,7 +72,7 @@ pub struct TicketView {
     /// The caller could not say where they are: `location.lat`/`lon` are null until
     /// the customer's phone sends its position through the status link (待定位).
     pub location_pending: bool,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     pub created_by: Option<PersonView>,
@@ -116,7 +116,7 @@ pub struct TicketDetail {
     /// Messages recorded for this ticket (SMS, e-mail).
     pub messages: Vec<crate::repo::outbox::MessageRow>,
     pub stages: Vec<crate::services::timeline::Stage>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
@@ -131,7 +131,7 @@ pub struct AuditView {
     pub to_status: Option<String>,
     pub comment: Option<String>,
     pub actor: Option<PersonView>,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
 }
@@ -149,7 +149,7 @@ pub struct VehicleHistory {
     pub vehicle: VehicleInfo,
     /// Newest first.
     pub visits: Vec<Visit>,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_visit_at: Option<NaiveDateTime>,
 }
@@ -408,13 +408,7 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
             crate::repo::now(),
             finished,
         );
-        let plan = match crate::repo::plans::current(conn, &record.id)? {
-            Some(p) => {
-                let lines = crate::repo::plans::lines(conn, p)?;
-                Some(crate::services::plans::view(conn, &record, lines)?)
-            }
-            None => None,
-        };
+        let plan = crate::services::plans::current_view(conn, &record)?;
         Ok(TicketDetail {
             plan,
             plan_versions: crate::services::plans::versions(conn, &record.id)?,

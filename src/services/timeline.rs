@@ -19,10 +19,10 @@ pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,
     pub label_zh: String,
-    #[serde(serialize_with = "crate::api::time::utc")]
+    #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub started_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::api::time::utc_opt")]
+    #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<NaiveDateTime>,
     /// Seconds the stage took, or has taken so far when it is still open.

@@ -313,3 +313,12 @@ pub async fn sign_out(db: &Db, cookie_value: &str) -> Result<(), AppError> {
     db.write(move |conn| repo::delete_session(conn, &hash))
         .await
 }
+
+/// Who holds the page session whose cookie hashes to `id_hash`, with the session's CSRF token.
+pub async fn session_identity(
+    db: &Db,
+    id_hash: String,
+) -> Result<Option<(Identity, String)>, AppError> {
+    db.read(move |conn| repo::identity_by_session(conn, &id_hash))
+        .await
+}

@@ -14,7 +14,7 @@ use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest}
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
 use crate::services::{approvals, parts_issue, plans, request, site};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `<input type=datetime-local>` gives the dealer's wall-clock time without a zone.
 pub fn local_input_to_rfc3339(value: &str, utc_offset_hours: i32) -> Option<String> {
@@ -41,13 +41,72 @@ fn reason(f: &Fields) -> Option<String> {
     Some(f.get("reason").to_owned()).filter(|r| !r.is_empty())
 }
 
+/// The steps a ticket page (and the signed-in job page) posts, each routed at its own URL
+/// `/tickets/{id}/act/{name}`: an unknown name is not routed, so it is a 404 like any other page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketAction {
+    Submit,
+    Review,
+    Consent,
+    Approval,
+    Issue,
+    Cancel,
+    LocationRequest,
+    Close,
+    Crew(CrewAction),
+}
+
+impl TicketAction {
+    /// Every step with the last segment of its URL.
+    pub const ALL: [(&'static str, TicketAction); 14] = [
+        ("submit", TicketAction::Submit),
+        ("review", TicketAction::Review),
+        ("consent", TicketAction::Consent),
+        ("approval", TicketAction::Approval),
+        ("issue", TicketAction::Issue),
+        ("cancel", TicketAction::Cancel),
+        ("location-request", TicketAction::LocationRequest),
+        ("close", TicketAction::Close),
+        ("ack", TicketAction::Crew(CrewAction::Ack)),
+        ("depart", TicketAction::Crew(CrewAction::Depart)),
+        ("arrive", TicketAction::Crew(CrewAction::Arrive)),
+        ("mismatch", TicketAction::Crew(CrewAction::Mismatch)),
+        ("resolve", TicketAction::Crew(CrewAction::Resolve)),
+        ("tow", TicketAction::Crew(CrewAction::Tow)),
+    ];
+}
+
+/// The crew's steps: posted from the signed-in job page and from the passwordless job link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrewAction {
+    Ack,
+    Depart,
+    Arrive,
+    Mismatch,
+    Resolve,
+    Tow,
+}
+
+impl CrewAction {
+    /// Every crew step with the last segment of its URL (`/j/{code}/act/{name}`).
+    pub const ALL: [(&'static str, CrewAction); 6] = [
+        ("ack", CrewAction::Ack),
+        ("depart", CrewAction::Depart),
+        ("arrive", CrewAction::Arrive),
+        ("mismatch", CrewAction::Mismatch),
+        ("resolve", CrewAction::Resolve),
+        ("tow", CrewAction::Tow),
+    ];
+}
+
 pub async fn act(
     state: web::Data<AppState>,
     user: WebUser,
-    path: web::Path<(String, String)>,
+    id: web::Path<String>,
     body: web::Bytes,
+    action: TicketAction,
 ) -> Result<HttpResponse, PageError> {
-    let (id, action) = path.into_inner();
+    let id = id.into_inner();
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
     let back_to_job = f.get("back") == "job";
@@ -58,15 +117,15 @@ pub async fn act(
     );
     let l = user.locale;
     let result: Result<&str, AppError> = async {
-        match action.as_str() {
-            "submit" => {
+        match action {
+            TicketAction::Submit => {
                 plans::submit(db, &state.notifier, me, id.clone(), int(&f, "version")?).await?;
                 Ok(l.tr(
                     "方案已提交给服务经理",
                     "Plan submitted to the service manager",
                 ))
             }
-            "review" => {
+            TicketAction::Review => {
                 let decision = request::parse_form(
                     "decision",
                     f.get("decision"),
@@ -93,7 +152,7 @@ pub async fn act(
                     l.tr("已退回车间主管", "Returned to the workshop lead")
                 })
             }
-            "consent" => {
+            TicketAction::Consent => {
                 let agreed = f.get("agreed") == "yes";
                 let req = ConsentRequest {
                     plan_version: int(&f, "plan_version")?,
@@ -131,7 +190,7 @@ pub async fn act(
                     l.tr("已记录客户不同意", "Recorded that the customer declined")
                 })
             }
-            "approval" => {
+            TicketAction::Approval => {
                 let decision = request::parse_form(
                     "decision",
                     f.get("decision"),
@@ -156,7 +215,7 @@ pub async fn act(
                     l.tr("已驳回", "Rejected")
                 })
             }
-            "issue" => {
+            TicketAction::Issue => {
                 let mut lines = Vec::new();
                 for (part_id, qty) in f.prefixed("qty:") {
                     let quantity: i32 = qty.parse().map_err(|_| {
@@ -182,11 +241,11 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已领料", "Parts issued"))
             }
-            "cancel" => {
+            TicketAction::Cancel => {
                 site::cancel(db, me, id.clone(), ReasonRequest { reason: reason(&f) }).await?;
                 Ok(l.tr("救援已取消", "Rescue cancelled"))
             }
-            "location-request" => {
+            TicketAction::LocationRequest => {
                 crate::services::public::request_location(db, &state.notifier, me, id.clone())
                     .await?;
                 Ok(l.tr(
@@ -194,14 +253,11 @@ pub async fn act(
                     "Location request texted to the customer",
                 ))
             }
-            "close" => {
+            TicketAction::Close => {
                 site::close(db, me, id.clone()).await?;
                 Ok(l.tr("救援单已关闭", "Ticket closed"))
             }
-            other => match crew_action(&state, me, &id, other, &f, l).await {
-                Some(result) => result,
-                None => Err(AppError::not_found("操作 / action")),
-            },
+            TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f, l).await,
         }
     }
     .await;
@@ -232,86 +288,79 @@ pub async fn crew_action(
     state: &AppState,
     me: &Identity,
     id: &str,
-    action: &str,
+    action: CrewAction,
     f: &Fields,
     l: Locale,
-) -> Option<Result<&'static str, AppError>> {
+) -> Result<&'static str, AppError> {
     let (db, offset) = (&state.db, state.settings.tickets.utc_offset_hours);
-    let step = async {
-        match action {
-            "ack" => {
-                site::acknowledge(db, me, id.to_owned()).await?;
-                Ok(l.tr("已确认接单", "Job acknowledged"))
-            }
-            "depart" => {
-                site::depart(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.to_owned(),
-                    DepartRequest {
-                        expected_arrival_at: local_input_to_rfc3339(
-                            f.get("expected_arrival_at"),
-                            offset,
-                        ),
-                    },
-                )
-                .await?;
-                Ok(l.tr("已出发，已短信通知客户", "Departed; the customer is texted"))
-            }
-            "arrive" => {
-                site::arrive(db, me, id.to_owned()).await?;
-                Ok(l.tr("已到达现场", "On site"))
-            }
-            "mismatch" => {
-                site::mismatch(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.to_owned(),
-                    ReasonRequest { reason: reason(f) },
-                )
-                .await?;
-                Ok(l.tr(
-                    "已上报：车间主管将重新制定方案",
-                    "Reported: the workshop lead will re-plan",
-                ))
-            }
-            "resolve" => {
-                let mut parts_used = Vec::new();
-                for (part_id, qty) in f.prefixed("used:") {
-                    let quantity: i32 = qty.parse().map_err(|_| {
-                        AppError::field("used", "请输入整数 / Enter a whole number")
-                    })?;
-                    parts_used.push(UsedPart {
-                        part_id: part_id.to_owned(),
-                        quantity,
-                    });
-                }
-                site::resolve(
-                    db,
-                    &state.notifier,
-                    me,
-                    id.to_owned(),
-                    ResolveRequest {
-                        work_done: Some(f.get("work_done").to_owned()).filter(|s| !s.is_empty()),
-                        parts_used,
-                    },
-                )
-                .await?;
-                Ok(l.tr("已解决，未用配件已退库", "Resolved; unused parts returned"))
-            }
-            "tow" => {
-                site::tow(db, me, id.to_owned(), ReasonRequest { reason: reason(f) }).await?;
-                Ok(l.tr("已登记拖回维修", "Recorded: towed to the workshop"))
-            }
-            _ => Err(AppError::not_found("操作 / action")),
+    match action {
+        CrewAction::Ack => {
+            site::acknowledge(db, me, id.to_owned()).await?;
+            Ok(l.tr("已确认接单", "Job acknowledged"))
         }
-    };
-    if !["ack", "depart", "arrive", "mismatch", "resolve", "tow"].contains(&action) {
-        return None;
+        CrewAction::Depart => {
+            site::depart(
+                db,
+                &state.notifier,
+                me,
+                id.to_owned(),
+                DepartRequest {
+                    expected_arrival_at: local_input_to_rfc3339(
+                        f.get("expected_arrival_at"),
+                        offset,
+                    ),
+                },
+            )
+            .await?;
+            Ok(l.tr("已出发，已短信通知客户", "Departed; the customer is texted"))
+        }
+        CrewAction::Arrive => {
+            site::arrive(db, me, id.to_owned()).await?;
+            Ok(l.tr("已到达现场", "On site"))
+        }
+        CrewAction::Mismatch => {
+            site::mismatch(
+                db,
+                &state.notifier,
+                me,
+                id.to_owned(),
+                ReasonRequest { reason: reason(f) },
+            )
+            .await?;
+            Ok(l.tr(
+                "已上报：车间主管将重新制定方案",
+                "Reported: the workshop lead will re-plan",
+            ))
+        }
+        CrewAction::Resolve => {
+            let mut parts_used = Vec::new();
+            for (part_id, qty) in f.prefixed("used:") {
+                let quantity: i32 = qty
+                    .parse()
+                    .map_err(|_| AppError::field("used", "请输入整数 / Enter a whole number"))?;
+                parts_used.push(UsedPart {
+                    part_id: part_id.to_owned(),
+                    quantity,
+                });
+            }
+            site::resolve(
+                db,
+                &state.notifier,
+                me,
+                id.to_owned(),
+                ResolveRequest {
+                    work_done: Some(f.get("work_done").to_owned()).filter(|s| !s.is_empty()),
+                    parts_used,
+                },
+            )
+            .await?;
+            Ok(l.tr("已解决，未用配件已退库", "Resolved; unused parts returned"))
+        }
+        CrewAction::Tow => {
+            site::tow(db, me, id.to_owned(), ReasonRequest { reason: reason(f) }).await?;
+            Ok(l.tr("已登记拖回维修", "Recorded: towed to the workshop"))
+        }
     }
-    Some(step.await)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::domain::role::Action;
 use crate::error::{AppError, ErrorCode};
 use crate::import::{ImportKind, ImportReport, Refusal};
 use crate::services::imports::{self, MAX_UPLOAD_BYTES};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "import.html", config = "src/web/askama.toml")]

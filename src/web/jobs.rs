@@ -13,8 +13,9 @@ use crate::domain::workflow::{transition, Context, Event};
 use crate::error::AppError;
 use crate::repo::tickets::TicketRecord;
 use crate::services::tickets::{self, TicketDetail};
+use crate::services::work;
 use crate::services::workflow::is_member;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const ACTIVE: [&str; 5] = [
     "approved",
@@ -45,20 +46,9 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             user.locale,
         ));
     }
-    let me = user.identity.user_id.clone();
-    let (records, linked) = state
-        .db
-        .read(move |conn| {
-            let Some(tech) = crate::repo::staff::technician_of_user(conn, &me)? else {
-                return Ok((Vec::new(), false));
-            };
-            let mut states: Vec<&str> = ACTIVE.to_vec();
-            states.extend(["awaiting_customer_consent", "awaiting_director"]);
-            Ok((
-                crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?,
-                true,
-            ))
-        })
+    let mut states: Vec<&str> = ACTIVE.to_vec();
+    states.extend(["awaiting_customer_consent", "awaiting_director"]);
+    let (records, linked) = work::jobs_of_user(&state.db, user.identity.user_id.clone(), states)
         .await
         .or_page(user.locale)?;
     let jobs = by_urgency(records)

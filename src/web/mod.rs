@@ -21,7 +21,8 @@ use askama::Template;
 
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Locale;
-use session::Chrome;
+use crate::state::AppState;
+use session::{Chrome, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{name}", web::get().to(assets::serve))
@@ -38,7 +39,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(tickets::vehicle_panel),
         )
         .route("/tickets/{id}", web::get().to(ticket_page::show))
-        .route("/tickets/{id}/act/{action}", web::post().to(actions::act))
         .route("/tickets/{id}/plan", web::get().to(plan_editor::edit))
         .route("/tickets/{id}/plan", web::post().to(plan_editor::save))
         .route(
@@ -60,12 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(parts_desk::ship_outgoing),
         )
         .route("/tickets/{id}/parts", web::get().to(parts_desk::show))
-        .route(
-            "/tickets/{id}/parts/act/{action}",
-            web::post().to(parts_desk::act),
-        )
         .route("/j/{code}", web::get().to(public::job))
-        .route("/j/{code}/act/{action}", web::post().to(public::job_act))
         .route("/s/{code}", web::get().to(public::status))
         .route("/s/{code}/location", web::post().to(public::share_location))
         .route("/outbox", web::get().to(outbox_page::page))
@@ -73,8 +68,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/jobs", web::get().to(jobs::list))
         .route("/admin/import", web::get().to(import_page::form))
         .route("/admin/import", web::post().to(import_page::submit))
-        .route("/jobs/{id}", web::get().to(jobs::show))
-        .default_service(web::to(not_found));
+        .route("/jobs/{id}", web::get().to(jobs::show));
+    // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
+    for (name, action) in actions::TicketAction::ALL {
+        cfg.route(
+            &format!("/tickets/{{id}}/act/{name}"),
+            web::post().to(
+                move |state: web::Data<AppState>,
+                      user: WebUser,
+                      id: web::Path<String>,
+                      body: web::Bytes| {
+                    actions::act(state, user, id, body, action)
+                },
+            ),
+        );
+    }
+    for (name, action) in parts_desk::PartsAction::ALL {
+        cfg.route(
+            &format!("/tickets/{{id}}/parts/act/{name}"),
+            web::post().to(
+                move |state: web::Data<AppState>,
+                      user: WebUser,
+                      id: web::Path<String>,
+                      body: web::Bytes| {
+                    parts_desk::act(state, user, id, body, action)
+                },
+            ),
+        );
+    }
+    for (name, action) in actions::CrewAction::ALL {
+        cfg.route(
+            &format!("/j/{{code}}/act/{name}"),
+            web::post().to(
+                move |req: actix_web::HttpRequest,
+                      state: web::Data<AppState>,
+                      code: web::Path<String>,
+                      body: web::Bytes| {
+                    public::job_act(req, state, code, body, action)
+                },
+            ),
+        );
+    }
+    cfg.default_service(web::to(not_found));
 }
 
 /// `/`: each user's own start page (a technician's jobs, the desk for everyone else).

@@ -10,7 +10,7 @@ use super::tickets::local;
 use super::{html, redirect, OrPage, PageError};
 use crate::domain::role::Action;
 use crate::services::outbox::{self, MessageView, OutboxQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct Row {
     pub m: MessageView,

@@ -22,7 +22,7 @@ use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One sourcing order as pages show it: what, from where, how, and each step's time.
 pub struct OrderRow {
@@ -421,22 +421,48 @@ fn opt_name<T>(
         .transpose()
 }
 
+/// The parts desk's form posts, each routed at its own URL `/tickets/{id}/parts/act/{name}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartsAction {
+    Propose,
+    Review,
+    Place,
+    Ship,
+    Receive,
+    Deliver,
+    Cancel,
+}
+
+impl PartsAction {
+    /// Every step with the last segment of its URL.
+    pub const ALL: [(&'static str, PartsAction); 7] = [
+        ("propose", PartsAction::Propose),
+        ("review", PartsAction::Review),
+        ("place", PartsAction::Place),
+        ("ship", PartsAction::Ship),
+        ("receive", PartsAction::Receive),
+        ("deliver", PartsAction::Deliver),
+        ("cancel", PartsAction::Cancel),
+    ];
+}
+
 /// Form posts: `propose` for the ticket, the rest on the order named by `order_id`.
 pub async fn act(
     state: web::Data<AppState>,
     user: WebUser,
-    path: web::Path<(String, String)>,
+    id: web::Path<String>,
     body: web::Bytes,
+    action: PartsAction,
 ) -> Result<HttpResponse, PageError> {
-    let (id, action) = path.into_inner();
+    let id = id.into_inner();
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
     let (db, me, l) = (&state.db, &user.identity, user.locale);
     let order_id = f.get("order_id").to_owned();
     let cfg = state.settings.sourcing.clone();
     let result: Result<&str, AppError> = async {
-        match action.as_str() {
-            "propose" => {
+        match action {
+            PartsAction::Propose => {
                 orders::propose(
                     db,
                     &state.notifier,
@@ -460,7 +486,7 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已选定来源，请下单", "Source chosen; place the order"))
             }
-            "review" => {
+            PartsAction::Review => {
                 orders::review(
                     db,
                     me,
@@ -474,11 +500,11 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已记录审核", "Review recorded"))
             }
-            "place" => {
+            PartsAction::Place => {
                 orders::place(db, &state.notifier, me, order_id, cfg).await?;
                 Ok(l.tr("已下单", "Order placed"))
             }
-            "ship" => {
+            PartsAction::Ship => {
                 orders::ship(
                     db,
                     me,
@@ -491,15 +517,15 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已登记发货", "Shipping recorded"))
             }
-            "receive" => {
+            PartsAction::Receive => {
                 orders::receive(db, me, order_id).await?;
                 Ok(l.tr("已收货入库", "Received into stock"))
             }
-            "deliver" => {
+            PartsAction::Deliver => {
                 orders::deliver(db, me, order_id).await?;
                 Ok(l.tr("已送达现场", "Delivered to the site"))
             }
-            "cancel" => {
+            PartsAction::Cancel => {
                 orders::cancel(
                     db,
                     me,
@@ -511,7 +537,6 @@ pub async fn act(
                 .await?;
                 Ok(l.tr("已取消", "Cancelled"))
             }
-            _ => Err(AppError::not_found("操作 / action")),
         }
     }
     .await;

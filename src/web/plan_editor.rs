@@ -14,9 +14,8 @@ use crate::domain::money::Fen;
 use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
-use crate::repo::staff;
-use crate::services::{plans, workflow};
-use crate::startup::AppState;
+use crate::services::{plans, resources, workflow};
+use crate::state::AppState;
 
 pub struct CrewOption {
     pub id: String,
@@ -114,117 +113,100 @@ async fn load_state(
     ),
     AppError,
 > {
-    let (actor, id) = (user.identity.clone(), ticket_id.to_owned());
     let l = user.locale;
-    state
-        .db
-        .read(move |conn| {
-            let ticket = workflow::load(conn, &actor, &id)?;
-            let techs = staff::technicians_of(conn, &ticket.dealer_id)?;
-            let ids: Vec<String> = techs.iter().map(|t| t.id.clone()).collect();
-            let skills = staff::skills_of(conn, &ids)?;
-            let busy = staff::busy_on(conn, &ids, &ticket.id)?;
-            let logins = staff::technician_logins(conn, &ticket.dealer_id)?;
-            let tools = staff::tools_of(conn, &ticket.dealer_id)?;
-            let plan = match crate::repo::plans::current(conn, &ticket.id)? {
-                Some(p) => {
-                    let lines = crate::repo::plans::lines(conn, p)?;
-                    Some(plans::view(conn, &ticket, lines)?)
+    let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
+    let (techs, skills, busy, logins, tools, plan) =
+        (o.technicians, o.skills, o.busy, o.logins, o.tools, o.plan);
+    let state = EditorState {
+        crew: techs
+            .iter()
+            .map(|t| {
+                let member = plan
+                    .as_ref()
+                    .and_then(|p| p.crew.iter().find(|c| c.technician_id == t.id));
+                CrewOption {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    grade: l.staff_label(&t.grade).to_owned(),
+                    skills: skills
+                        .iter()
+                        .filter(|(id, _)| *id == t.id)
+                        .map(|(_, s)| l.staff_label(s))
+                        .collect::<Vec<_>>()
+                        .join(l.tr("、", ", ")),
+                    busy_on: busy
+                        .iter()
+                        .find(|(id, _)| *id == t.id)
+                        .map(|(_, n)| n.clone()),
+                    login: logins
+                        .iter()
+                        .find(|(id, _)| *id == t.id)
+                        .map(|(_, l)| l.clone())
+                        .unwrap_or_default(),
+                    checked: member.is_some(),
+                    lead: member.is_some_and(|m| m.lead),
                 }
-                None => None,
-            };
-            let state = EditorState {
-                crew: techs
+            })
+            .collect(),
+        tools: tools
+            .iter()
+            .map(|t| ToolOption {
+                id: t.id.clone(),
+                code: t.code.clone(),
+                name: l.name(&t.name_zh, &t.name_en).to_owned(),
+                owned: t.quantity,
+                qty: plan
+                    .as_ref()
+                    .and_then(|p| p.tools.iter().find(|x| x.tool_id == t.id))
+                    .map_or("0".into(), |x| x.quantity.to_string()),
+            })
+            .collect(),
+        parts: plan
+            .as_ref()
+            .map(|p| {
+                p.parts
                     .iter()
-                    .map(|t| {
-                        let member = plan
-                            .as_ref()
-                            .and_then(|p| p.crew.iter().find(|c| c.technician_id == t.id));
-                        CrewOption {
-                            id: t.id.clone(),
-                            name: t.name.clone(),
-                            grade: l.staff_label(&t.grade).to_owned(),
-                            skills: skills
-                                .iter()
-                                .filter(|(id, _)| *id == t.id)
-                                .map(|(_, s)| l.staff_label(s))
-                                .collect::<Vec<_>>()
-                                .join(l.tr("、", ", ")),
-                            busy_on: busy
-                                .iter()
-                                .find(|(id, _)| *id == t.id)
-                                .map(|(_, n)| n.clone()),
-                            login: logins
-                                .iter()
-                                .find(|(id, _)| *id == t.id)
-                                .map(|(_, l)| l.clone())
-                                .unwrap_or_default(),
-                            checked: member.is_some(),
-                            lead: member.is_some_and(|m| m.lead),
-                        }
+                    .map(|x| PartInput {
+                        part_id: x.line.part_id.clone(),
+                        label: format!(
+                            "{} {}",
+                            x.line.part_no,
+                            l.name(&x.line.name_zh, &x.line.name_en)
+                        ),
+                        qty: x.line.quantity.to_string(),
+                        available: x.available_here,
+                        flags: flags(l, x.line.dangerous_goods, x.line.monitored),
                     })
-                    .collect(),
-                tools: tools
+                    .collect()
+            })
+            .unwrap_or_default(),
+        items: plan
+            .as_ref()
+            .map(|p| {
+                p.items
                     .iter()
-                    .map(|t| ToolOption {
-                        id: t.id.clone(),
-                        code: t.code.clone(),
-                        name: l.name(&t.name_zh, &t.name_en).to_owned(),
-                        owned: t.quantity,
-                        qty: plan
-                            .as_ref()
-                            .and_then(|p| p.tools.iter().find(|x| x.tool_id == t.id))
-                            .map_or("0".into(), |x| x.quantity.to_string()),
+                    .map(|i| ItemInput {
+                        desc: i.description.clone(),
+                        minutes: i.labour_minutes.to_string(),
+                        rate: Fen::from_fen(i.rate_fen_per_hour).yuan_string(),
                     })
-                    .collect(),
-                parts: plan
-                    .as_ref()
-                    .map(|p| {
-                        p.parts
-                            .iter()
-                            .map(|x| PartInput {
-                                part_id: x.line.part_id.clone(),
-                                label: format!(
-                                    "{} {}",
-                                    x.line.part_no,
-                                    l.name(&x.line.name_zh, &x.line.name_en)
-                                ),
-                                qty: x.line.quantity.to_string(),
-                                available: x.available_here,
-                                flags: flags(l, x.line.dangerous_goods, x.line.monitored),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                items: plan
-                    .as_ref()
-                    .map(|p| {
-                        p.items
-                            .iter()
-                            .map(|i| ItemInput {
-                                desc: i.description.clone(),
-                                minutes: i.labour_minutes.to_string(),
-                                rate: Fen::from_fen(i.rate_fen_per_hour).yuan_string(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                estimated_minutes: plan
-                    .as_ref()
-                    .map(|p| p.estimated_minutes.to_string())
-                    .unwrap_or_default(),
-                travel_km: plan
-                    .as_ref()
-                    .map(|p| format!("{:.1}", p.travel_km))
-                    .unwrap_or_default(),
-                special_notes: plan
-                    .as_ref()
-                    .map(|p| p.special_notes.clone())
-                    .unwrap_or_default(),
-            };
-            Ok((state, ticket, plan))
-        })
-        .await
+                    .collect()
+            })
+            .unwrap_or_default(),
+        estimated_minutes: plan
+            .as_ref()
+            .map(|p| p.estimated_minutes.to_string())
+            .unwrap_or_default(),
+        travel_km: plan
+            .as_ref()
+            .map(|p| format!("{:.1}", p.travel_km))
+            .unwrap_or_default(),
+        special_notes: plan
+            .as_ref()
+            .map(|p| p.special_notes.clone())
+            .unwrap_or_default(),
+    };
+    Ok((state, o.ticket, plan))
 }
 
 fn flags(l: crate::i18n::Locale, dangerous: bool, monitored: bool) -> String {
@@ -495,7 +477,7 @@ fn state_from(
     f: &Fields,
     mut s: EditorState,
     l: crate::i18n::Locale,
-    catalogue: &[(staff::Part, i32)],
+    catalogue: &[(crate::repo::staff::Part, i32)],
 ) -> EditorState {
     let crew = f.all("crew");
     let lead = f.get("lead");
@@ -641,22 +623,7 @@ async fn save_or_submit(
             let (base, ticket, plan) = load_state(&state, &user, &id).await.or_page(l)?;
             let ids: Vec<String> = f.all("part_id").into_iter().map(str::to_owned).collect();
             let dealer = ticket.dealer_id.clone();
-            let catalogue = state
-                .db
-                .read(move |conn| {
-                    let parts = staff::parts_by_ids(conn, &ids)?;
-                    let avail = staff::available_at(conn, &dealer, &ids)?;
-                    Ok(parts
-                        .into_iter()
-                        .map(|p| {
-                            let a = avail
-                                .iter()
-                                .find(|(id, _)| *id == p.id)
-                                .map_or(0, |(_, a)| *a);
-                            (p, a)
-                        })
-                        .collect::<Vec<_>>())
-                })
+            let catalogue = resources::parts_by_ids(&state.db, dealer, ids)
                 .await
                 .or_page(l)?;
             let s = state_from(&f, base, l, &catalogue);
@@ -732,76 +699,6 @@ pub struct SearchQuery {
     q: Option<String>,
 }
 
-/// What is known of the car a part must fit. The catalogue has no fitment table: fitment lives
-/// in the part names (`点火线圈（EA888 2.0T）`, `（帕萨特）`) and in the part number's first group
-/// (`06K …` is the EA888's, `3GD …` the Passat's). So the car's engine is read from the parts of
-/// its own service history (their number groups and engine codes), its model from the ticket.
-#[derive(Debug, Default)]
-pub struct FitHints {
-    history_part_nos: Vec<String>,
-    prefixes: Vec<String>,
-    engine_codes: Vec<String>,
-    model_words: Vec<String>,
-}
-
-/// `EA211`, `EA888`, `EA390`: the engine families the catalogue names carry.
-fn engine_codes(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.to_uppercase().chars().collect();
-    let mut out = Vec::new();
-    for w in chars.windows(5) {
-        if w[0] == 'E' && w[1] == 'A' && w[2..].iter().all(char::is_ascii_digit) {
-            out.push(w.iter().collect());
-        }
-    }
-    out
-}
-
-impl FitHints {
-    pub fn of<'a>(model: &str, history: impl Iterator<Item = (&'a str, &'a str)>) -> FitHints {
-        let mut h = FitHints {
-            model_words: model
-                .split_whitespace()
-                .filter(|w| w.chars().count() >= 2)
-                .map(str::to_lowercase)
-                .collect(),
-            engine_codes: engine_codes(model),
-            ..FitHints::default()
-        };
-        for (part_no, name) in history {
-            h.history_part_nos.push(part_no.to_owned());
-            if let Some(p) = part_no.split_whitespace().next() {
-                h.prefixes.push(p.to_owned());
-            }
-            h.engine_codes.extend(engine_codes(name));
-        }
-        h
-    }
-
-    /// 0: replaced on this very car before; 1: named for its model or engine; 2: no fitment
-    /// known; 3: named for another engine family than the car's.
-    pub fn rank(&self, part_no: &str, name_zh: &str, name_en: &str) -> u8 {
-        if self.history_part_nos.iter().any(|p| p == part_no) {
-            return 0;
-        }
-        let names = format!("{name_zh} {name_en}").to_lowercase();
-        let first = part_no.split_whitespace().next().unwrap_or("");
-        let codes = engine_codes(&names);
-        if self.prefixes.iter().any(|p| p == first)
-            || codes.iter().any(|c| self.engine_codes.contains(c))
-            || self.model_words.iter().any(|w| names.contains(w.as_str()))
-        {
-            return 1;
-        }
-        if !codes.is_empty() && !self.engine_codes.is_empty() {
-            return 3;
-        }
-        2
-    }
-}
-
-/// How many catalogue hits are ranked by fit before the first 20 are shown.
-const RANKED_HITS: i64 = 200;
-
 /// htmx: catalogue search with what this dealer has available, parts that fit the car first,
 /// and for a part the dealer lacks, when it could be brought.
 pub async fn search_parts(
@@ -823,56 +720,15 @@ pub async fn search_parts(
         .take(crate::domain::search::MAX_CHARS)
         .collect();
     let results = if let Ok(term) = term {
-        let (actor, id, cfg) = (
-            user.identity.clone(),
+        let found = resources::search_for_ticket(
+            &state.db,
+            &user.identity,
             id.into_inner(),
+            term,
             state.settings.sourcing.clone(),
-        );
-        let found = state
-            .db
-            .read(move |conn| {
-                let ticket = workflow::load(conn, &actor, &id)?;
-                let history = match &ticket.vehicle_id {
-                    Some(v) => crate::repo::vehicles::history(conn, v, 50)?,
-                    None => Vec::new(),
-                };
-                let hints = FitHints::of(
-                    &ticket.model,
-                    history
-                        .iter()
-                        .flat_map(|v| v.parts.iter())
-                        .map(|p| (p.part_no.as_str(), p.name.as_str())),
-                );
-                let mut found = staff::search_parts(conn, &ticket.dealer_id, &term, RANKED_HITS)?;
-                // Stable: within a rank the catalogue's part-number order stays.
-                found.sort_by_key(|(p, _)| hints.rank(&p.part_no, &p.name_zh, &p.name_en));
-                found.truncate(20);
-                // Without the site (location pending) no arrival can be promised.
-                let at = crate::services::sourcing::Situation::of(&ticket, 0.0).ok();
-                let mut out = Vec::new();
-                for (p, available) in found {
-                    let eta = match (&at, available) {
-                        (Some(at), 0) => crate::services::sourcing::line_options(
-                            conn,
-                            &actor.group_id,
-                            &ticket,
-                            &crate::services::sourcing::facts(&p),
-                            1,
-                            at,
-                            &cfg,
-                        )?
-                        .iter()
-                        .filter(|o| o.allowed)
-                        .map(|o| o.arrives_at)
-                        .min(),
-                        _ => None,
-                    };
-                    out.push((p, available, eta));
-                }
-                Ok(out)
-            })
-            .await
-            .or_page(l)?;
+        )
+        .await
+        .or_page(l)?;
         found
             .into_iter()
             .map(|(p, available, eta)| PartResult {
@@ -895,38 +751,4 @@ pub async fn search_parts(
             results,
         },
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::FitHints;
-
-    #[test]
-    fn parts_for_the_cars_engine_come_first() {
-        // An EA888 car: its history has an oil filter of the 06K group.
-        let h = FitHints::of(
-            "帕萨特 Passat",
-            [("06K 115 562", "机油滤清器（EA888 2.0T）")].into_iter(),
-        );
-        let coil_211 = h.rank(
-            "04E 905 110",
-            "点火线圈（EA211 1.4T）",
-            "Ignition coil (EA211 1.4 TSI)",
-        );
-        let coil_888 = h.rank(
-            "06K 905 110",
-            "点火线圈（EA888 2.0T）",
-            "Ignition coil (EA888 2.0 TSI)",
-        );
-        let generic = h.rank("N 102 621 02", "保险丝套装", "Fuse kit");
-        let passat = h.rank("3GD 945 095", "尾灯（帕萨特）", "Tail light (Passat)");
-        assert_eq!((coil_888, passat, generic, coil_211), (1, 1, 2, 3));
-        assert_eq!(h.rank("06K 115 562", "x", "y"), 0, "replaced on this car");
-    }
-
-    #[test]
-    fn unknown_car_ranks_nothing_down() {
-        let h = FitHints::of("", std::iter::empty());
-        assert_eq!(h.rank("04E 905 110", "点火线圈（EA211 1.4T）", "coil"), 2);
-    }
 }

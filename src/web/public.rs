@@ -9,7 +9,7 @@ use super::session::{request_locale, Chrome};
 use super::{html, redirect, PageError};
 use crate::auth::links::{LinkError, Scope};
 use crate::services::public;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "link_error.html", config = "src/web/askama.toml")]
@@ -79,10 +79,11 @@ async fn job_page(
 pub async fn job_act(
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    code: web::Path<String>,
     body: web::Bytes,
+    action: super::actions::CrewAction,
 ) -> Result<HttpResponse, PageError> {
-    let (code, action) = path.into_inner();
+    let code = code.into_inner();
     let locale = request_locale(&req, None);
     let (claims, dealer) =
         match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Job).await {
@@ -93,9 +94,9 @@ pub async fn job_act(
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let f = Fields::parse(&body);
-    match super::actions::crew_action(&state, &me, &claims.ticket_id, &action, &f, locale).await {
-        Some(Ok(_)) => Ok(redirect(&format!("/j/{code}"))),
-        Some(Err(e)) => {
+    match super::actions::crew_action(&state, &me, &claims.ticket_id, action, &f, locale).await {
+        Ok(_) => Ok(redirect(&format!("/j/{code}"))),
+        Err(e) => {
             let status = e.code.status();
             job_page(
                 &req,
@@ -106,7 +107,6 @@ pub async fn job_act(
             )
             .await
         }
-        None => Ok(link_error(&req, LinkError::Unknown)),
     }
 }
 
@@ -263,13 +263,13 @@ pub async fn status(
 }
 
 /// The customer's phone posts its position (browser geolocation, WGS-84). Every
-/// answer is JSON in the API's error format: the body is read here rather than by
-/// actix's `Json` extractor, whose refusals are plain text.
+/// answer is JSON in the API's error format: the body is read by the API's extractor, not
+/// actix's `Json`, whose refusals are plain text; the link is checked before the body.
 pub async fn share_location(
     req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: web::Payload,
+    body: Result<crate::api::body::Json<public::ShareLocation>, crate::error::AppError>,
 ) -> Result<HttpResponse, crate::error::AppError> {
     let (claims, _) =
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
@@ -280,8 +280,7 @@ pub async fn share_location(
                     request_locale(&req, None).pick(&e.to_string()).to_owned(),
                 )
             })?;
-    let body = crate::api::read_body(body, state.settings.server.body_limit_kb * 1024).await?;
-    let position: public::ShareLocation = crate::api::parse_json(&body)?;
+    let crate::api::body::Json(position) = body?;
     let shared = public::share_location(&state.db, claims, position).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "ok": true,

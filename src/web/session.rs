@@ -14,7 +14,7 @@ use super::PageError;
 use crate::auth::{secret, Identity};
 use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "rd_session";
 pub const LOGIN_CSRF_COOKIE: &str = "rd_login_csrf";
@@ -95,9 +95,7 @@ impl FromRequest for WebUser {
                 return Err(sign_in());
             };
             let hash = secret::token_hash(&cookie);
-            let found = state
-                .db
-                .read(move |conn| crate::repo::users::identity_by_session(conn, &hash))
+            let found = crate::services::users::session_identity(&state.db, hash)
                 .await
                 .map_err(|e| PageError::App(e, locale))?;
             let (identity, csrf) = found.ok_or_else(sign_in)?;

@@ -11,7 +11,7 @@ use super::{html, redirect, safe_next, PageError};
 use crate::auth::secret;
 use crate::i18n::Locale;
 use crate::services::users::SignInAttempt;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::session::LANG_COOKIE;
 
 #[derive(Template)]

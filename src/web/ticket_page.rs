@@ -15,7 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
 use crate::services::tickets::{self, TicketDetail};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What the viewer may do now; derived from the same state machine and role table the server enforces.
 #[derive(Default)]

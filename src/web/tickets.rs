@@ -18,7 +18,7 @@ use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::repo::vehicles::Visit;
 use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Local wall-clock time of the dealer for display.
 pub(super) fn local(state: &AppState, t: &NaiveDateTime) -> String {

@@ -13,7 +13,8 @@ use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::i18n::Locale;
 use crate::repo::tickets::TicketRecord;
-use crate::startup::AppState;
+use crate::services::work;
+use crate::state::AppState;
 
 pub struct Queue {
     pub id: &'static str,
@@ -50,33 +51,6 @@ fn waited_text(l: Locale, minutes: i64) -> String {
         l.tr(&format!("{min} 分钟"), &format!("{min} min"))
             .to_owned()
     }
-}
-
-/// The plan and waiting time of each ticket in the director's inbox.
-fn waiting_plans(
-    conn: &mut crate::db::AnyConnection,
-    rows: &[TicketRecord],
-    l: Locale,
-) -> Result<Vec<Option<Waiting>>, crate::error::AppError> {
-    let now = crate::repo::now();
-    rows.iter()
-        .map(|t| {
-            let Some(plan) = crate::repo::plans::current(conn, &t.id)? else {
-                return Ok(None);
-            };
-            let since = crate::repo::audit::entered_status_at(
-                conn,
-                &t.id,
-                TicketStatus::AwaitingDirector.as_str(),
-            )?
-            .unwrap_or(t.updated_at);
-            Ok(Some(Waiting {
-                version: plan.version,
-                amount: Fen::from_fen(plan.total_fen).to_string(),
-                waited: waited_text(l, (now - since).num_minutes()),
-            }))
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -159,28 +133,19 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
     let wanted = queues_for(&user.identity.roles);
     let dealer = user.identity.dealer_id.clone();
     let l = user.locale;
-    let lists = {
-        let wanted: Vec<(&'static str, Vec<TicketStatus>)> =
-            wanted.iter().map(|w| (w.0, w.3.clone())).collect();
-        state
-            .db
-            .read(move |conn| {
-                wanted
-                    .iter()
-                    .map(|(id, states)| {
-                        let rows = crate::repo::tickets::in_states(conn, &dealer, states)?;
-                        let plans = if *id == "approval" {
-                            waiting_plans(conn, &rows, l)?
-                        } else {
-                            rows.iter().map(|_| None).collect()
-                        };
-                        Ok(rows.into_iter().zip(plans).collect::<Vec<_>>())
-                    })
-                    .collect::<Result<Vec<_>, crate::error::AppError>>()
+    let lists = work::queues(
+        &state.db,
+        dealer,
+        wanted
+            .iter()
+            .map(|w| work::QueueWanted {
+                states: w.3.clone(),
+                with_plans: w.0 == "approval",
             })
-            .await
-            .or_page(user.locale)?
-    };
+            .collect(),
+    )
+    .await
+    .or_page(user.locale)?;
     let queues = wanted
         .into_iter()
         .zip(lists)
@@ -189,12 +154,16 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             title: user.locale.tr(zh, en).to_owned(),
             rows: rows
                 .into_iter()
-                .map(|(t, approval)| {
+                .map(|(t, plan)| {
                     let s = t.status;
                     QueueRow {
                         status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
                         call_time: local(&state, &t.call_time),
-                        approval,
+                        approval: plan.map(|p| Waiting {
+                            version: p.version,
+                            amount: Fen::from_fen(p.total_fen).to_string(),
+                            waited: waited_text(l, p.waited_minutes),
+                        }),
                         t,
                     }
                 })

@@ -8,7 +8,7 @@ use rand::Rng;
 use crate::config::OutboxSettings;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::notify::{DeliveryError, OutgoingEmail, OutgoingSms, Receipt};
+use crate::notify::{DeliveryError, OutgoingEmail, OutgoingSms, Receipt, Sender};
 use crate::repo::outbox::{self, MessageRecord};
 
 /// What one round did.
@@ -25,20 +25,6 @@ pub enum Channel<T> {
     /// No provider configured: the message is "delivered" to the built-in outbox viewer.
     Viewer,
     Provider(T),
-}
-
-/// Sends one message; implemented by the real providers and by test doubles.
-pub trait Sender: Send + Sync {
-    fn send_sms(
-        &self,
-        msg: OutgoingSms,
-    ) -> impl std::future::Future<Output = Result<Receipt, DeliveryError>> + Send;
-    fn send_email(
-        &self,
-        msg: OutgoingEmail,
-    ) -> impl std::future::Future<Output = Result<Receipt, DeliveryError>> + Send;
-    fn has_sms(&self) -> bool;
-    fn has_email(&self) -> bool;
 }
 
 pub struct OutboxWorker<S> {

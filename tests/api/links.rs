@@ -132,6 +132,13 @@ async fn job_link_body(backend: Backend) {
         .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}"))
         .await;
     assert_eq!(d["status"], "on_site");
+    // Only the crew's steps are routed under the link.
+    let res = anon
+        .post(app.url(&format!("/j/{wu_code}/act/nonsense")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
     // A step out of order shows the refusal on the job page.
     let res = anon
         .post(app.url(&format!("/j/{lead_code}/act/depart")))

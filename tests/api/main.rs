@@ -12,6 +12,7 @@ mod languages;
 mod links;
 mod listing;
 mod migrations;
+mod openapi;
 mod outbox;
 mod pages;
 mod phone_pages;

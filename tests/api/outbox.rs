@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use rescuedesk::config::OutboxSettings;
 use rescuedesk::error::AppError;
+use rescuedesk::notify::Sender;
 use rescuedesk::notify::{DeliveryError, OutgoingEmail, OutgoingSms, Receipt};
 use rescuedesk::repo::outbox::{enqueue, NewMessage};
-use rescuedesk::workers::outbox::{OutboxWorker, RunOnce, Sender};
+use rescuedesk::workers::outbox::{OutboxWorker, RunOnce};
 use serde_json::{json, Value};
 
 use crate::both;

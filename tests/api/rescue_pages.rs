@@ -79,6 +79,14 @@ async fn only_their_step_body(backend: Backend) {
         "technicians who sign in are marked"
     );
     let csrf = csrf_of(&editor);
+    // Each step has its own route: a name that is not a step is not routed at all.
+    for path in [
+        format!("{ticket}/act/nonsense"),
+        format!("{ticket}/parts/act/nonsense"),
+    ] {
+        let res = post_form(workshop, &app, &path, &[("csrf", &csrf)]).await;
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+    }
     let form = [
         ("csrf", csrf.as_str()),
         ("crew", "hz-t1"),

@@ -1,4 +1,5 @@
-//! Timestamps on the wire: stored as naive UTC, sent as RFC 3339 with `Z`.
+//! Timestamps on the wire: stored as naive UTC, sent as RFC 3339 with `Z`. Below every layer
+//! that serialises rows or views (domain, repo, services, api), so none of them imports `api`.
 
 use chrono::NaiveDateTime;
 use serde::Serializer;

@@ -1,0 +1,110 @@
+//! The JSON body of an API request: read within the body limit and parsed with our error codes
+//! (actix's own `Json` answers in plain text), one extractor instead of the same lines in each handler.
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, ErrorCode};
+use crate::state::AppState;
+
+/// A JSON body, required. Handlers that must refuse a caller (token, role, link) before they say
+/// anything about the body take it as `Result<Json<T>, AppError>` and apply `?` after that check:
+/// extractors run side by side, and a bad body must not answer before a bad token.
+pub struct Json<T>(pub T);
+
+/// A JSON body whose fields are all optional: an empty (or blank) body is `T::default()`.
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let read = read_request_body(req, payload);
+        Box::pin(async move { parse_json(&read.await?).map(Json) })
+    }
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let read = read_request_body(req, payload);
+        Box::pin(async move {
+            let bytes = read.await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(T::default()));
+            }
+            parse_json(&bytes).map(OptionalJson)
+        })
+    }
+}
+
+/// The body up to `server.body_limit_kb`.
+fn read_request_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl std::future::Future<Output = Result<web::Bytes, AppError>> + 'static {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.server.body_limit_kb * 1024);
+    // Takes the payload now; the future only hands it over.
+    let payload = web::Payload::from_request(req, payload);
+    async move {
+        let limit = limit.ok_or_else(|| AppError::internal("AppState missing"))?;
+        let payload = payload
+            .await
+            .map_err(|e| AppError::internal(format!("payload: {e}")))?;
+        read_body(payload, limit).await
+    }
+}
+
+/// Reads a request body up to `limit` bytes, with our error codes (actix's own are plain text).
+pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(AppError::new(
+            ErrorCode::InvalidJson,
+            format!("请求体读取失败 / Could not read the body: {e}"),
+        )),
+        Err(_) => Err(AppError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "请求体超过 {} KiB / The body exceeds {} KiB",
+                limit / 1024,
+                limit / 1024
+            ),
+        )),
+    }
+}
+
+/// Reads a JSON body, naming the exact path of a value of the wrong type.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::InvalidJson,
+            "请求体为空，应为 JSON / Empty body, JSON expected",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() && path != "." {
+            let text = inner.to_string();
+            let message = match crate::services::request::field_message(&text) {
+                Some(own) => own.to_owned(),
+                None => format!("类型不正确 / Wrong type: {inner}"),
+            };
+            AppError::field(&path, message)
+        } else {
+            AppError::new(
+                ErrorCode::InvalidJson,
+                format!("JSON 无法解析 / Malformed JSON: {inner}"),
+            )
+        }
+    })
+}

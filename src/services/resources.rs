@@ -1,0 +1,200 @@
+//! Reads of what a plan can draw on: the dealer's technicians and tools, the parts catalogue
+//! with local availability, and the plan editor's options; handlers call these, never the repo.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::fit::FitHints;
+use crate::domain::role::Action;
+use crate::domain::search::SearchTerm;
+use crate::error::AppError;
+use crate::repo::staff::{self, Part, Technician, Tool};
+use crate::repo::tickets::TicketRecord;
+use crate::services::{plans, workflow};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TechnicianView {
+    #[serde(flatten)]
+    pub technician: Technician,
+    pub skills: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PartView {
+    #[serde(flatten)]
+    pub part: Part,
+    /// On hand − reserved at the caller's dealer.
+    pub available_here: i32,
+}
+
+/// The caller's dealer's active technicians with their skills.
+pub async fn technicians(db: &Db, actor: &Identity) -> Result<Vec<TechnicianView>, AppError> {
+    actor.require(Action::ViewTickets)?;
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| {
+        let techs = staff::technicians_of(conn, &dealer)?;
+        let ids: Vec<String> = techs.iter().map(|t| t.id.clone()).collect();
+        let skills = staff::skills_of(conn, &ids)?;
+        Ok(techs
+            .into_iter()
+            .map(|t| TechnicianView {
+                skills: skills
+                    .iter()
+                    .filter(|(id, _)| *id == t.id)
+                    .map(|(_, s)| s.clone())
+                    .collect(),
+                technician: t,
+            })
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// The caller's dealer's rescue tools.
+pub async fn tools(db: &Db, actor: &Identity) -> Result<Vec<Tool>, AppError> {
+    actor.require(Action::ViewTickets)?;
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| staff::tools_of(conn, &dealer)).await
+}
+
+/// Catalogue hits for a search, each with what the caller's dealer has available.
+pub async fn parts(
+    db: &Db,
+    actor: &Identity,
+    query: SearchTerm,
+    limit: i64,
+) -> Result<Vec<PartView>, AppError> {
+    actor.require(Action::ViewTickets)?;
+    let dealer = actor.dealer_id.clone();
+    let hits = db
+        .read(move |conn| staff::search_parts(conn, &dealer, &query, limit))
+        .await?;
+    Ok(hits
+        .into_iter()
+        .map(|(part, available_here)| PartView {
+            part,
+            available_here,
+        })
+        .collect())
+}
+
+/// What the plan editor offers for a ticket: the dealer's technicians (skills, another active
+/// job, sign-in), tools, and the current plan to edit or to start the next version from.
+pub struct EditorOptions {
+    pub ticket: TicketRecord,
+    pub technicians: Vec<Technician>,
+    /// `(technician id, skill)`.
+    pub skills: Vec<(String, String)>,
+    /// `(technician id, number of the other ticket whose active job has them)`.
+    pub busy: Vec<(String, String)>,
+    /// `(technician id, login)` of technicians who sign in.
+    pub logins: Vec<(String, String)>,
+    pub tools: Vec<Tool>,
+    pub plan: Option<plans::PlanView>,
+}
+
+pub async fn editor_options(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+) -> Result<EditorOptions, AppError> {
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let technicians = staff::technicians_of(conn, &ticket.dealer_id)?;
+        let ids: Vec<String> = technicians.iter().map(|t| t.id.clone()).collect();
+        Ok(EditorOptions {
+            skills: staff::skills_of(conn, &ids)?,
+            busy: staff::busy_on(conn, &ids, &ticket.id)?,
+            logins: staff::technician_logins(conn, &ticket.dealer_id)?,
+            tools: staff::tools_of(conn, &ticket.dealer_id)?,
+            plan: plans::current_view(conn, &ticket)?,
+            technicians,
+            ticket,
+        })
+    })
+    .await
+}
+
+/// The named catalogue parts with what `dealer_id` has available (a refused plan drawn again).
+pub async fn parts_by_ids(
+    db: &Db,
+    dealer_id: String,
+    ids: Vec<String>,
+) -> Result<Vec<(Part, i32)>, AppError> {
+    db.read(move |conn| {
+        let parts = staff::parts_by_ids(conn, &ids)?;
+        let avail = staff::available_at(conn, &dealer_id, &ids)?;
+        Ok(parts
+            .into_iter()
+            .map(|p| {
+                let a = avail
+                    .iter()
+                    .find(|(id, _)| *id == p.id)
+                    .map_or(0, |(_, a)| *a);
+                (p, a)
+            })
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// How many catalogue hits are ranked by fit before the first 20 are shown.
+const RANKED_HITS: i64 = 200;
+
+/// The editor's catalogue search for a ticket: parts that fit the car first, each with what the
+/// dealer has available and, for a part it lacks, when the fastest allowed sourcing option could
+/// bring it.
+pub async fn search_for_ticket(
+    db: &Db,
+    actor: &Identity,
+    ticket_id: String,
+    term: SearchTerm,
+    cfg: crate::domain::sourcing::SourcingConfig,
+) -> Result<Vec<(Part, i32, Option<NaiveDateTime>)>, AppError> {
+    let actor = actor.clone();
+    db.read(move |conn| {
+        let ticket = workflow::load(conn, &actor, &ticket_id)?;
+        let history = match &ticket.vehicle_id {
+            Some(v) => crate::repo::vehicles::history(conn, v, 50)?,
+            None => Vec::new(),
+        };
+        let hints = FitHints::of(
+            &ticket.model,
+            history
+                .iter()
+                .flat_map(|v| v.parts.iter())
+                .map(|p| (p.part_no.as_str(), p.name.as_str())),
+        );
+        let mut found = staff::search_parts(conn, &ticket.dealer_id, &term, RANKED_HITS)?;
+        // Stable: within a rank the catalogue's part-number order stays.
+        found.sort_by_key(|(p, _)| hints.rank(&p.part_no, &p.name_zh, &p.name_en));
+        found.truncate(20);
+        // Without the site (location pending) no arrival can be promised.
+        let at = crate::services::sourcing::Situation::of(&ticket, 0.0).ok();
+        let mut out = Vec::new();
+        for (p, available) in found {
+            let eta = match (&at, available) {
+                (Some(at), 0) => crate::services::sourcing::line_options(
+                    conn,
+                    &actor.group_id,
+                    &ticket,
+                    &crate::services::sourcing::facts(&p),
+                    1,
+                    at,
+                    &cfg,
+                )?
+                .iter()
+                .filter(|o| o.allowed)
+                .map(|o| o.arrives_at)
+                .min(),
+                _ => None,
+            };
+            out.push((p, available, eta));
+        }
+        Ok(out)
+    })
+    .await
+}

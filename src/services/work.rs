@@ -1,0 +1,88 @@
+//! Reads of the "my work" pages: the tickets waiting in given states (with the plan a director
+//! is to sign), and a technician's own jobs.
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::repo::tickets::TicketRecord;
+
+/// A plan in the director's inbox: its version and total, and how long it has waited there.
+pub struct WaitingPlan {
+    pub version: i32,
+    pub total_fen: i64,
+    pub waited_minutes: i64,
+}
+
+/// One queue to read: the states it holds, and whether each ticket's waiting plan comes along.
+pub struct QueueWanted {
+    pub states: Vec<crate::domain::ticket::TicketStatus>,
+    pub with_plans: bool,
+}
+
+/// The dealer's tickets of each queue, in the order asked.
+pub async fn queues(
+    db: &Db,
+    dealer_id: String,
+    wanted: Vec<QueueWanted>,
+) -> Result<Vec<Vec<(TicketRecord, Option<WaitingPlan>)>>, AppError> {
+    db.read(move |conn| {
+        let now = crate::repo::now();
+        wanted
+            .iter()
+            .map(|w| {
+                let rows = crate::repo::tickets::in_states(conn, &dealer_id, &w.states)?;
+                rows.into_iter()
+                    .map(|t| {
+                        let plan = if w.with_plans {
+                            waiting_plan(conn, &t, now)?
+                        } else {
+                            None
+                        };
+                        Ok((t, plan))
+                    })
+                    .collect::<Result<Vec<_>, AppError>>()
+            })
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await
+}
+
+/// The current plan of a ticket waiting for the director, and since when it waits.
+fn waiting_plan(
+    conn: &mut crate::db::AnyConnection,
+    t: &TicketRecord,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<WaitingPlan>, AppError> {
+    let Some(plan) = crate::repo::plans::current(conn, &t.id)? else {
+        return Ok(None);
+    };
+    let since = crate::repo::audit::entered_status_at(
+        conn,
+        &t.id,
+        crate::domain::ticket::TicketStatus::AwaitingDirector.as_str(),
+    )?
+    .unwrap_or(t.updated_at);
+    Ok(Some(WaitingPlan {
+        version: plan.version,
+        total_fen: plan.total_fen,
+        waited_minutes: (now - since).num_minutes(),
+    }))
+}
+
+/// The jobs in `states` of the technician who is the user `user_id`; `false` when the user is
+/// no technician on file (then there are no jobs).
+pub async fn jobs_of_user(
+    db: &Db,
+    user_id: String,
+    states: Vec<&'static str>,
+) -> Result<(Vec<TicketRecord>, bool), AppError> {
+    db.read(move |conn| {
+        let Some(tech) = crate::repo::staff::technician_of_user(conn, &user_id)? else {
+            return Ok((Vec::new(), false));
+        };
+        Ok((
+            crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?,
+            true,
+        ))
+    })
+    .await
+}
