@@ -13,4 +13,4 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/rescuedesk-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 export RESCUEDESK__DATABASE__URL=${RESCUEDESK__DATABASE__URL:-sqlite://$WORK/bench.sqlite3}
 echo "[bench] scale $SCALE, $QUERIES queries, database ${RESCUEDESK__DATABASE__URL%%\?*}" >&2
-"$REPO/target/release/rescuedesk" --log-format json bench --scale "$SCALE" --queries "$QUERIES" 2>/dev/null
+"${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk" --log-format json bench --scale "$SCALE" --queries "$QUERIES" 2>/dev/null
