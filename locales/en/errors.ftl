@@ -4,3 +4,5 @@ error-fields-to-correct = { $count ->
        *[other] { $count } fields need correcting
     }
 error-plan-version-stale = The plan is now v{ $current } (you saw v{ $asked }); reload
+form-correct-marked-fields = Please correct the marked fields
+form-correct-marked-fields-count = Please correct the marked fields ({ $count })

@@ -127,7 +127,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageErro
 pub fn refusal_text(l: Locale, e: &AppError) -> String {
     let mut message = e.message_in(l);
     for m in e.fields.values() {
-        message.push('：');
+        message.push_str(&l.t("punct-colon"));
         message.push_str(&m.render(l));
     }
     message

@@ -616,8 +616,7 @@ async fn save_or_submit(
                 if e.fields.is_empty() && e.code != ErrorCode::ValidationFailed {
                     e.message_in(l)
                 } else {
-                    l.tr("请更正标红的项目", "Please correct the marked fields")
-                        .to_owned()
+                    l.t("form-correct-marked-fields")
                 },
             ));
             let (base, ticket, plan) = load_state(&state, &user, &id).await.or_page(l)?;

@@ -368,11 +368,9 @@ pub async fn submit(
             for msg in errors.values_mut() {
                 *msg = user.locale.pick(msg).to_owned();
             }
-            let message = Some(format!(
-                "{}（{}）",
-                user.locale
-                    .tr("请更正标红的项目", "Please correct the marked fields"),
-                errors.len()
+            let message = Some(user.locale.t_with(
+                "form-correct-marked-fields-count",
+                &[("count", errors.len().into())],
             ));
             // The agent is still on the phone: the car's file stays beside the form.
             let panel = panel_for(&state, &user, &form.plate, &form.mileage_km)
