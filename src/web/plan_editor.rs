@@ -83,6 +83,12 @@ struct EditorPage {
     alert: Option<(&'static str, String)>,
 }
 
+impl EditorPage {
+    fn field_label(&self, field: &str) -> String {
+        field_label(self.c.locale, field)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "plan_cost.html", config = "src/web/askama.toml")]
 struct CostFragment {
@@ -750,4 +756,27 @@ pub async fn search_parts(
             results,
         },
     ))
+}
+
+/// A plan field's name in words, for the error list (`items[1].labour_minutes` → "维修项目 第 2 行").
+pub fn field_label(l: crate::i18n::Locale, field: &str) -> String {
+    let (name, rest) = field.split_once('[').unwrap_or((field, ""));
+    let key = match name {
+        "crew" => "plan-field-crew",
+        "tools" => "plan-field-tools",
+        "parts" => "plan-field-parts",
+        "items" => "plan-field-items",
+        "estimated_minutes" => "plan-field-estimated-minutes",
+        "travel_km" => "plan-field-travel-km",
+        "special_notes" => "plan-field-special-notes",
+        "version" => "plan-field-version",
+        // A field this list does not know is shown as sent: better a code than nothing.
+        _ => return field.to_owned(),
+    };
+    let mut label = l.t(key);
+    if let Some(i) = rest.split(']').next().and_then(|i| i.parse::<u64>().ok()) {
+        label.push(' ');
+        label.push_str(&l.t_with("plan-field-line", &[("line", (i + 1).into())]));
+    }
+    label
 }

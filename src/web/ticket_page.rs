@@ -106,6 +106,10 @@ pub struct IssueLineView {
     pub name: String,
     pub remaining: i32,
     pub available: i32,
+    /// What the form offers to hand out now: the rest of the line, as far as this ticket's
+    /// reservation and the free stock go. A line with nothing on the shelf starts at 0, so it
+    /// does not make the desk's whole issue fail.
+    pub suggested: i32,
 }
 
 pub struct StageRow {
@@ -271,6 +275,9 @@ pub async fn render(
                     name: l.name(&x.line.name_zh, &x.line.name_en).to_owned(),
                     remaining: x.line.quantity - x.issued,
                     available: x.available_here,
+                    suggested: (x.line.quantity - x.issued)
+                        .min(x.line.reserved + x.available_here.max(0))
+                        .max(0),
                 })
                 .collect()
         })

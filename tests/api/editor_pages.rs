@@ -319,3 +319,38 @@ async fn error_nav_body(backend: Backend) {
         "{html}"
     );
 }
+
+both!(plan_errors_name_fields_in_words, plan_error_words_body);
+async fn plan_error_words_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, _) = new_ticket(&app, &intake_body()).await;
+    let workshop = signed_in(&app, "hz.workshop").await;
+    for (lang, crew, items) in [
+        ("zh-CN", "救援组：", "维修项目："),
+        ("en", "Crew: ", "Repair items: "),
+    ] {
+        workshop
+            .get(app.url(&format!("/lang/{lang}")))
+            .send()
+            .await
+            .unwrap();
+        let editor = get(&workshop, &app, &format!("/tickets/{id}/plan")).await;
+        // An empty plan: no crew, no repair item.
+        let res = workshop
+            .post(app.url(&format!("/tickets/{id}/plan")))
+            .form(&[("csrf", csrf_of(&editor).as_str())])
+            .send()
+            .await
+            .unwrap();
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(&format!("data-field=\"crew\">{crew}")),
+            "{lang}: {html}"
+        );
+        assert!(
+            html.contains(&format!("data-field=\"items\">{items}")),
+            "{lang}: {html}"
+        );
+    }
+    assert_eq!(app.count("plans"), 0, "nothing saved");
+}

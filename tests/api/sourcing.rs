@@ -532,6 +532,37 @@ async fn pages_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 403);
 }
 
+both!(
+    the_issue_form_offers_only_what_is_on_the_shelf,
+    issue_offer_body
+);
+async fn issue_offer_body(backend: Backend) {
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    // The airbag is nowhere in this dealer's stock; the battery and the fuses are.
+    let id = approved_with(&app, "airbag").await;
+    let desk = signed_in(&app, "hz.parts").await;
+    let page = crate::helpers::page_text(&desk, &app, &format!("/tickets/{id}")).await;
+    assert!(page.contains("name=\"qty:airbag\" value=\"0\""), "{page}");
+    assert!(page.contains("name=\"qty:battery\" value=\"1\""), "{page}");
+    assert!(page.contains("name=\"qty:fuse\" value=\"2\""), "{page}");
+    // Sent as offered, the shelf's parts go out and the missing one waits.
+    let res = desk
+        .post(app.url(&format!("/tickets/{id}/act/issue")))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("plan_version", "1"),
+            ("qty:airbag", "0"),
+            ("qty:battery", "1"),
+            ("qty:fuse", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
+    assert_eq!(app.count("part_issues"), 2, "battery and fuses handed out");
+}
+
 both!(replanning_keeps_orders_still_needed, keep_body);
 async fn keep_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
