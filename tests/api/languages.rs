@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::both;
 use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp, KNOWN_PLATE};
-use crate::links::{code_in, message_to};
+use crate::links::{approved_with, code_in, message_to};
 use crate::pages::signed_in;
 
 /// Gives every name the pages show from the database a Latin spelling, so that any Chinese left
@@ -49,9 +49,8 @@ fn latin_plan() -> Value {
     plan
 }
 
-/// A ticket of Latin data, planned, and (when `approve`) taken through review, consent and
-/// approval.
-async fn latin_ticket(app: &TestApp, plate: &str, approve: bool) -> String {
+/// A ticket of Latin data with a draft plan.
+async fn latin_draft(app: &TestApp, plate: &str) -> String {
     let t: Value = app
         .post_ticket(&app.token("hz.agent"), &latin_intake(plate))
         .await
@@ -59,31 +58,11 @@ async fn latin_ticket(app: &TestApp, plate: &str, approve: bool) -> String {
         .await
         .unwrap();
     let id = t["id"].as_str().unwrap().to_owned();
-    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let path = format!("/api/v1/tickets/{id}/plan");
     let (status, _) = app
-        .put(&app.token("hz.workshop"), &p("/plan"), &latin_plan())
+        .put(&app.token("hz.workshop"), &path, &latin_plan())
         .await;
     assert_eq!(status, 200);
-    if !approve {
-        return id;
-    }
-    for (who, path, body) in [
-        ("hz.workshop", "/plan/submit", json!({"version": 1})),
-        ("hz.manager", "/review", json!({"decision": "accept"})),
-        (
-            "hz.manager",
-            "/consent",
-            json!({"plan_version": 1, "agreed": true}),
-        ),
-        (
-            "hz.director",
-            "/approval",
-            json!({"plan_version": 1, "decision": "approve"}),
-        ),
-    ] {
-        let (status, res) = app.post(&app.token(who), &p(path), &body).await;
-        assert_eq!(status, 200, "{path}: {res}");
-    }
     id
 }
 
@@ -177,10 +156,10 @@ async fn one_language_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     latin_data(&app);
     // One ticket approved (parts to issue, a crew with job links)…
-    let approved_id = latin_ticket(&app, "浙A12345", true).await;
+    let approved_id = approved_with(&app, &latin_intake("浙A12345"), &latin_plan()).await;
     let job = code_in(&message_to(&app, "technician_dispatch", "13900000001"), 'j');
     // …and one in planning, with a draft.
-    let planning = latin_ticket(&app, "浙B54321", false).await;
+    let planning = latin_draft(&app, "浙B54321").await;
     let plates = ["浙A12345", "浙B54321", KNOWN_PLATE];
     let pages: Vec<(&str, Vec<String>)> = vec![
         (

@@ -21,8 +21,13 @@ pub(crate) fn code_in(text: &str, kind: char) -> String {
 }
 
 pub(crate) async fn approved(app: &TestApp) -> String {
+    approved_with(app, &intake_body(), &plan_body()).await
+}
+
+/// A ticket from `intake` with `plan`, taken through review, consent and approval.
+pub(crate) async fn approved_with(app: &TestApp, intake: &Value, plan: &Value) -> String {
     let t: Value = app
-        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .post_ticket(&app.token("hz.agent"), intake)
         .await
         .json()
         .await
@@ -30,7 +35,7 @@ pub(crate) async fn approved(app: &TestApp) -> String {
     let id = t["id"].as_str().unwrap().to_owned();
     let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
     assert_eq!(
-        app.put(&app.token("hz.workshop"), &p("/plan"), &plan_body())
+        app.put(&app.token("hz.workshop"), &p("/plan"), plan)
             .await
             .0,
         200
