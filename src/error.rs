@@ -120,8 +120,7 @@ pub struct AppError {
     /// Messages not yet in the catalogue are "中文 / English", each half picked by language.
     pub message: String,
     /// The catalogue message this error renders, when it has one.
-    pub key: Option<&'static str>,
-    pub params: Params,
+    pub msg: Option<crate::i18n::Msg>,
     pub fields: FieldErrors,
     /// Seconds after which a refused request may be tried again (`Retry-After`).
     pub retry_after_s: Option<u64>,
@@ -148,8 +147,7 @@ impl AppError {
         AppError {
             code,
             message: message.into(),
-            key: None,
-            params: Params::new(),
+            msg: None,
             fields: FieldErrors::new(),
             retry_after_s: None,
         }
@@ -161,25 +159,18 @@ impl AppError {
         key: &'static str,
         params: &[(&'static str, serde_json::Value)],
     ) -> Self {
-        let params: Params = params.iter().cloned().collect();
+        let msg = crate::i18n::Msg::with(key, params);
         AppError {
-            message: Locale::ZhCn.t_with(
-                key,
-                &crate::i18n::fluent_args(params.iter().map(|(k, v)| (*k, v))),
-            ),
-            key: Some(key),
-            params,
+            message: msg.render(Locale::ZhCn),
+            msg: Some(msg),
             ..Self::new(code, String::new())
         }
     }
 
     /// The message in `locale`.
     pub fn message_in(&self, locale: Locale) -> String {
-        match self.key {
-            Some(key) => locale.t_with(
-                key,
-                &crate::i18n::fluent_args(self.params.iter().map(|(k, v)| (*k, v))),
-            ),
+        match &self.msg {
+            Some(m) => m.render(locale),
             None => locale.pick(&self.message).to_owned(),
         }
     }
@@ -189,7 +180,11 @@ impl AppError {
         ErrorBody {
             error: self.code.as_str(),
             message: self.message_in(locale),
-            params: self.params.clone(),
+            params: self
+                .msg
+                .iter()
+                .flat_map(|m| m.params.iter().cloned())
+                .collect(),
             fields: self
                 .fields
                 .iter()
