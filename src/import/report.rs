@@ -304,8 +304,10 @@ pub enum Refusal {
     UnconfirmedDowngrades,
 }
 
-/// `P` is how a problem is given: [`RowError`] (data) while importing and on the page; the API
-/// answers with its problems rendered in the client's language ([`ImportReport::map_errors`]).
+// `P` is how a problem is given: `RowError` (data, no language) while importing and on the page;
+// the API answers with each problem's reason in the client's language too (`map_errors`).
+/// The result of an import: the counts, the encoding read, the problems and the safety flags the
+/// file takes off parts (lists bounded, counts whole).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport<P = RowError> {
     pub kind: ImportKind,

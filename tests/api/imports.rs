@@ -1085,18 +1085,8 @@ async fn api_problems_body(backend: Backend) {
     );
 
     // An unknown kind is a catalogue message too.
-    let res = app
-        .client
-        .post(app.url("/api/v1/imports/tyres"))
-        .bearer_auth(&admin)
-        .header("accept-language", "en")
-        .header("content-type", "text/csv")
-        .body("x\n")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 404);
-    let body: Value = res.json().await.unwrap();
+    let (status, body) = post_csv(&app, &admin, "tyres", "x\n", false).await;
+    assert_eq!(status, 404);
     assert_eq!(body["error"], "not_found");
     assert_eq!(
         body["message"],
@@ -1117,25 +1107,35 @@ both!(
     english_import_page_shows_row_problems_in_english,
     english_page_body
 );
+/// Uploads a stock file on the admin page in `lang`; the status and the page.
+async fn upload_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    lang: &str,
+    csv: &str,
+) -> (u16, String) {
+    client
+        .get(app.url(&format!("/lang/{lang}")))
+        .send()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page_text(client, app, "/admin/import").await);
+    let res = client
+        .post(app.url("/admin/import"))
+        .header("content-type", "multipart/form-data; boundary=----rdtest")
+        .body(multipart(&csrf, "stock", csv))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
 async fn english_page_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = signed_in(&app, "hz.admin").await;
     for lang in ["en", "zh-CN"] {
-        client
-            .get(app.url(&format!("/lang/{lang}")))
-            .send()
-            .await
-            .unwrap();
-        let csrf = csrf_of(&page_text(&client, &app, "/admin/import").await);
-        let res = client
-            .post(app.url("/admin/import"))
-            .header("content-type", "multipart/form-data; boundary=----rdtest")
-            .body(multipart(&csrf, "stock", STOCK_PROBLEMS))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), 422);
-        let html = res.text().await.unwrap();
+        let (status, html) = upload_in(&app, &client, lang, STOCK_PROBLEMS).await;
+        assert_eq!(status, 422);
         let report = report_section(&html);
         assert!(
             report.contains("data-row=\"3\" data-column=\"dealer_code\"")
@@ -1173,16 +1173,7 @@ async fn english_page_body(backend: Backend) {
     }
 
     // A header problem (the file refused as a whole) in English too.
-    client.get(app.url("/lang/en")).send().await.unwrap();
-    let csrf = csrf_of(&page_text(&client, &app, "/admin/import").await);
-    let res = client
-        .post(app.url("/admin/import"))
-        .header("content-type", "multipart/form-data; boundary=----rdtest")
-        .body(multipart(&csrf, "stock", "dealer_code,part_no\nhz,x\n"))
-        .send()
-        .await
-        .unwrap();
-    let html = res.text().await.unwrap();
+    let (_, html) = upload_in(&app, &client, "en", "dealer_code,part_no\nhz,x\n").await;
     assert!(
         report_section(&html).contains("Missing column on_hand"),
         "{html}"
