@@ -39,3 +39,37 @@ import-problem-count = { $problems ->
        *[other] { $rows } rows
     }
 import-first-listed = ; the first { $listed } are listed
+
+# The file formats table: what goes in each column (src/import/parts.rs, stock.rs, history.rs)
+import-help-parts-part-no = Part number, unique
+import-help-parts-name-zh = Chinese name
+import-help-parts-name-en = English name, may be empty
+import-help-parts-category = Category, e.g. electrical
+import-help-parts-price-yuan = Unit price in yuan, e.g. 1234.50
+import-help-parts-weight-g = Weight in grams
+import-help-parts-dangerous-goods = Dangerous goods: yes/no
+import-help-parts-un-number = Required for dangerous goods: UN and four digits
+import-help-parts-monitored = Monitored part (keys, immobilisers, ECUs): yes/no
+import-help-stock-dealer-code = Dealer code, e.g. hz
+import-help-stock-part-no = Part number, must be in the catalogue
+import-help-stock-on-hand = Units on hand, never below those reserved
+import-help-stock-bin = Bin location, may be empty
+import-help-history-plate = Plate of a registered vehicle
+import-help-history-vin = VIN, may be empty; must match the record when given
+import-help-history-visited-at = Visit time (China time), e.g. 2025-03-14 09:30
+import-help-history-mileage-km = Odometer in km
+import-help-history-kind = maintenance, repair, rescue or warranty (the Chinese words are accepted too)
+import-help-history-summary = What was done
+import-help-history-dealer-code = Code of the dealer visited
+import-help-history-part-no = Replaced part number, may be empty; one row per part
+import-help-history-part-name = Part name, used when the part is not in the catalogue
+import-help-history-quantity = Quantity replaced, required with a part number
+
+# Import kinds
+import-kind-parts = Parts catalogue
+import-kind-stock = Stock
+import-kind-history = Service history
+
+# Upload messages
+import-file-over-the-limit = The file is over the limit: split it, or use the command line, rescuedesk import
+import-choose-a-csv-file = Choose a CSV file to upload

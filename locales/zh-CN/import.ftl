@@ -33,3 +33,37 @@ import-unknown-columns-ignored = 未知列，已忽略：
 import-yes = 是
 import-problem-count = 共 { $problems } 处错误，涉及 { $rows } 行
 import-first-listed = ；仅列出前 { $listed } 处
+
+# 文件格式表：每列的说明（src/import/parts.rs、stock.rs、history.rs）
+import-help-parts-part-no = 配件号，唯一
+import-help-parts-name-zh = 中文名称
+import-help-parts-name-en = 英文名称，可空
+import-help-parts-category = 类别，例如 electrical
+import-help-parts-price-yuan = 单价（元），例如 1234.50
+import-help-parts-weight-g = 重量（克）
+import-help-parts-dangerous-goods = 是否危险品：是/否、true/false、1/0
+import-help-parts-un-number = 危险品必填，UN 加四位数字，例如 UN3268
+import-help-parts-monitored = 是否监控件（钥匙、防盗、ECU）：是/否
+import-help-stock-dealer-code = 门店代码，例如 hz
+import-help-stock-part-no = 配件号，须已在配件目录中
+import-help-stock-on-hand = 在库数量，不得低于已预留数
+import-help-stock-bin = 库位，可空
+import-help-history-plate = 车牌号，车辆须已登记
+import-help-history-vin = 车架号，可空；填写时须与登记一致
+import-help-history-visited-at = 进厂时间（北京时间），例如 2025-03-14 09:30
+import-help-history-mileage-km = 里程（公里）
+import-help-history-kind = maintenance 保养、repair 维修、rescue 救援、warranty 保修
+import-help-history-summary = 维修内容
+import-help-history-dealer-code = 进厂门店代码
+import-help-history-part-no = 更换的配件号，可空；每个配件一行
+import-help-history-part-name = 配件名称，配件不在目录中时使用
+import-help-history-quantity = 更换数量，有配件号时必填
+
+# 导入类型
+import-kind-parts = 配件目录
+import-kind-stock = 库存
+import-kind-history = 维修保养记录
+
+# 上传的提示
+import-file-over-the-limit = 文件超过上限，请拆分后分批导入，或使用命令行 rescuedesk import
+import-choose-a-csv-file = 请选择要上传的 CSV 文件

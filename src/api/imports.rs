@@ -1,11 +1,15 @@
 //! DMS imports over the API: the CSV file is the request body, the report the answer.
 
-use actix_web::{post, web, HttpResponse};
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::ApiUser;
 use crate::error::{AppError, ErrorBody, ErrorCode};
-use crate::import::{ImportKind, ImportReport, Refusal};
+use crate::i18n::Locale;
+use crate::import::{ImportKind, ImportReport, Refusal, RowError};
 use crate::services::imports::{self, Upload, MAX_UPLOAD_BYTES};
 use crate::state::AppState;
 
@@ -19,13 +23,46 @@ pub struct ImportQuery {
     pub confirm_downgrades: Option<bool>,
 }
 
+/// One bad cell (or the header) as the API gives it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportProblem {
+    /// Counted like a spreadsheet: the header is row 1, the first data row is 2.
+    pub row: u64,
+    /// The column's canonical name, e.g. `price_yuan`; empty for the file as a whole.
+    pub column: String,
+    /// Stable snake_case code of the problem, e.g. `not_a_whole_number`, `repeats_row`.
+    pub code: &'static str,
+    /// The values the reason names (e.g. `value`, `min`, `max`, `first`), for clients that
+    /// write their own.
+    #[schema(value_type = Object)]
+    pub params: BTreeMap<&'static str, serde_json::Value>,
+    /// The problem in the language of `Accept-Language` (Chinese unless English is asked for).
+    pub reason: String,
+}
+
+impl ImportProblem {
+    fn of(e: RowError, locale: Locale) -> ImportProblem {
+        ImportProblem {
+            row: e.row,
+            code: e.problem.code(),
+            params: e.problem.params(),
+            reason: e.problem.render(locale),
+            column: e.column,
+        }
+    }
+}
+
 /// The answer when the file was refused: nothing was written.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportRejected {
     /// `validation_failed` (bad rows, 400) or `safety_downgrade_unconfirmed` (409).
     pub error: &'static str,
+    /// In the language of `Accept-Language`.
     pub message: String,
-    pub report: ImportReport,
+    /// The values the message names: `count`.
+    #[schema(value_type = Object)]
+    pub params: BTreeMap<&'static str, serde_json::Value>,
+    pub report: ImportReport<ImportProblem>,
 }
 
 /// Import a DMS export: `parts`, `stock` or `history` as CSV (UTF-8, UTF-16 with a BOM, or
@@ -39,24 +76,22 @@ pub struct ImportRejected {
     params(("kind" = String, Path, description = "parts, stock or history"), ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file, at most 20 MiB"),
     responses(
-        (status = 200, description = "Imported (bad rows skipped with skip_bad=true are in the report)", body = ImportReport),
+        (status = 200, description = "Imported (bad rows skipped with skip_bad=true are in the report)", body = ImportReport<ImportProblem>),
         (status = 400, description = "Bad rows or an unreadable file: nothing written", body = ImportRejected),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Unconfirmed safety downgrades (listed in the report), or the data changed during the import: nothing written", body = ImportRejected),
         (status = 413, body = ErrorBody)))]
 #[post("/imports/{kind}")]
 pub async fn import(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: ApiUser,
     kind: web::Path<String>,
     q: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let kind = ImportKind::parse(&kind).ok_or_else(|| {
-        AppError::not_found(
-            "导入类型（parts、stock、history） / import kind (parts, stock, history)",
-        )
-    })?;
+    let kind = ImportKind::parse(&kind)
+        .ok_or_else(|| AppError::msg(ErrorCode::NotFound, "import-report-unknown-kind", &[]))?;
     // Refused before a 20 MiB body is read.
     user.0.require(kind.action())?;
     let body = super::body::read_body(payload, MAX_UPLOAD_BYTES).await?;
@@ -73,28 +108,32 @@ pub async fn import(
         state.settings.tickets.utc_offset_hours,
     )
     .await?;
-    let (code, message) = match report.refused {
-        None => return Ok(HttpResponse::Ok().json(report)),
-        Some(Refusal::BadRows) => {
-            let n = report.bad_rows();
-            (
-                ErrorCode::ValidationFailed,
-                format!("{n} 行有误，未写入任何数据 / {n} bad row(s): nothing written"),
-            )
+    let locale = Locale::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let (code, key, count) = match report.refused {
+        None => {
+            let body = report.map_errors(|e| ImportProblem::of(e, locale));
+            return Ok(HttpResponse::Ok().json(body));
         }
-        Some(Refusal::UnconfirmedDowngrades) => {
-            let n = report.downgrades_total;
-            (
-                ErrorCode::SafetyDowngradeUnconfirmed,
-                format!(
-                    "文件会取消 {n} 处危险品或监控件标记，未写入任何数据；核实后以 confirm_downgrades=true 确认 / The file removes {n} dangerous-goods or monitored flag(s): nothing written; check them and confirm with confirm_downgrades=true"
-                ),
-            )
-        }
+        Some(Refusal::BadRows) => (
+            ErrorCode::ValidationFailed,
+            "import-report-refused-bad-rows",
+            report.bad_rows(),
+        ),
+        Some(Refusal::UnconfirmedDowngrades) => (
+            ErrorCode::SafetyDowngradeUnconfirmed,
+            "import-report-refused-downgrades",
+            report.downgrades_total,
+        ),
     };
+    let msg = crate::i18n::Msg::with(key, &[("count", count.into())]);
     Ok(HttpResponse::build(code.status()).json(ImportRejected {
         error: code.as_str(),
-        message,
-        report,
+        message: msg.render(locale),
+        params: msg.params.into_iter().collect(),
+        report: report.map_errors(|e| ImportProblem::of(e, locale)),
     }))
 }

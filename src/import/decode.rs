@@ -12,6 +12,22 @@ const SNIFF_BYTES: usize = 1024 * 1024;
 
 const CHUNK: usize = 64 * 1024;
 
+/// The `io::Error` payload for bytes the file's encoding cannot read, so the reader can name the
+/// problem (and the encoding) instead of passing on the error's text.
+#[derive(Debug)]
+pub struct Malformed {
+    pub encoding: &'static str,
+}
+
+impl std::fmt::Display for Malformed {
+    /// For logs; users see the report's problem, in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "bytes that are not valid {}", self.encoding)
+    }
+}
+
+impl std::error::Error for Malformed {}
+
 /// A reader that yields UTF-8 whatever the file's encoding; counts the file's own bytes.
 pub struct Decoded<R: Read> {
     inner: R,
@@ -151,10 +167,9 @@ impl<R: Read> Read for Decoded<R> {
                     // Replacing the bad bytes would store garbled names without a word.
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!(
-                            "文件中有 {0} 编码无法识别的字节 / bytes that are not valid {0}",
-                            self.encoding_name()
-                        ),
+                        Malformed {
+                            encoding: self.encoding_name(),
+                        },
                     ));
                 }
                 DecoderResult::InputEmpty if last => self.finished = true,
@@ -231,6 +246,8 @@ mod tests {
     fn bytes_gb18030_cannot_read_are_an_error_not_garbage() {
         let mut d = Decoded::new(&b"\xc5\xe4\xff\xff\n"[..]).unwrap();
         let mut out = String::new();
-        assert!(d.read_to_string(&mut out).is_err());
+        let e = d.read_to_string(&mut out).unwrap_err();
+        let inner = e.get_ref().and_then(|e| e.downcast_ref::<Malformed>());
+        assert_eq!(inner.map(|m| m.encoding), Some("GB18030"));
     }
 }

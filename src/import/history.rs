@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::cells::{int, local_datetime, optional, required, Cells};
-use super::{Column, Row, RowError};
+use super::{Column, Problem, Row, RowError};
 use crate::domain::plate::Plate;
 use crate::domain::vin::Vin;
 
@@ -13,75 +13,75 @@ pub const COLUMNS: &[Column] = &[
         name: "plate",
         aliases: &["车牌", "车牌号", "车牌号码"],
         required: true,
-        help: "车牌号，车辆须已登记 / Plate of a registered vehicle",
+        help: "import-help-history-plate",
     },
     Column {
         name: "vin",
         aliases: &["车架号", "VIN码", "车辆识别代号"],
         required: false,
-        help: "车架号，可空；填写时须与登记一致 / VIN, may be empty; must match the record when given",
+        help: "import-help-history-vin",
     },
     Column {
         name: "visited_at",
         aliases: &["进厂时间", "进站时间", "日期", "维修日期", "date"],
         required: true,
-        help: "进厂时间（北京时间），例如 2025-03-14 09:30 / Visit time (China time), e.g. 2025-03-14 09:30",
+        help: "import-help-history-visited-at",
     },
     Column {
         name: "mileage_km",
         aliases: &["里程", "里程(km)", "行驶里程", "mileage"],
         required: true,
-        help: "里程（公里） / Odometer in km",
+        help: "import-help-history-mileage-km",
     },
     Column {
         name: "kind",
         aliases: &["类型", "业务类型", "维修类型"],
         required: true,
-        help: "maintenance 保养、repair 维修、rescue 救援、warranty 保修 / maintenance, repair, rescue or warranty (the Chinese words are accepted too)",
+        help: "import-help-history-kind",
     },
     Column {
         name: "summary",
         aliases: &["摘要", "维修内容", "工作内容", "描述"],
         required: true,
-        help: "维修内容 / What was done",
+        help: "import-help-history-summary",
     },
     Column {
         name: "dealer_code",
         aliases: &["经销商代码", "门店代码", "店代码", "dealer"],
         required: true,
-        help: "进厂门店代码 / Code of the dealer visited",
+        help: "import-help-history-dealer-code",
     },
     Column {
         name: "part_no",
         aliases: &["配件号", "零件号", "配件编号", "part number"],
         required: false,
-        help: "更换的配件号，可空；每个配件一行 / Replaced part number, may be empty; one row per part",
+        help: "import-help-history-part-no",
     },
     Column {
         name: "part_name",
         aliases: &["配件名称"],
         required: false,
-        help: "配件名称，配件不在目录中时使用 / Part name, used when the part is not in the catalogue",
+        help: "import-help-history-part-name",
     },
     Column {
         name: "quantity",
         aliases: &["数量", "qty"],
         required: false,
-        help: "更换数量，有配件号时必填 / Quantity replaced, required with a part number",
+        help: "import-help-history-quantity",
     },
 ];
 
 /// What kind of visit; the same four the `service_visits` table allows.
-pub fn visit_kind(s: &str) -> Result<&'static str, String> {
+pub fn visit_kind(s: &str) -> Result<&'static str, Problem> {
     match s.to_ascii_lowercase().as_str() {
         "maintenance" | "保养" => Ok("maintenance"),
         "repair" | "维修" => Ok("repair"),
         "rescue" | "救援" => Ok("rescue"),
         "warranty" | "保修" | "索赔" => Ok("warranty"),
-        "" => Err("必填 / Required".into()),
-        _ => Err(format!(
-            "应为 maintenance/repair/rescue/warranty 或 保养/维修/救援/保修，而不是“{s}” / Expected maintenance, repair, rescue or warranty, not “{s}”"
-        )),
+        "" => Err(Problem::Required),
+        _ => Err(Problem::VisitKindInvalid {
+            value: s.to_owned(),
+        }),
     }
 }
 
@@ -112,20 +112,17 @@ pub fn parse(
     now: NaiveDateTime,
 ) -> Result<VisitRecord, Vec<RowError>> {
     let mut c = Cells::new(row);
-    let plate = c.take("plate", |s| Plate::parse(s).map_err(|e| e.to_string()));
+    let plate = c.take("plate", |s| Plate::parse(s).map_err(Problem::Plate));
     let vin = c.take("vin", |s| {
         if s.is_empty() {
             Ok(None)
         } else {
-            Vin::parse(s).map(Some).map_err(|e| e.to_string())
+            Vin::parse(s).map(Some).map_err(Problem::Vin)
         }
     });
     let visited_at = c.take("visited_at", local_datetime(utc_offset_hours));
     if visited_at.is_some_and(|t| t > now) {
-        c.error(
-            "visited_at",
-            "进厂时间不能晚于现在 / The visit cannot be in the future",
-        );
+        c.error("visited_at", Problem::VisitInFuture);
     }
     let mileage_km = c.take("mileage_km", int(0, 5_000_000));
     let kind = c.take("kind", visit_kind);
@@ -136,10 +133,7 @@ pub fn parse(
     let part = match part_no.filter(|p| !p.is_empty()) {
         None => {
             if !c.cell("quantity").is_empty() {
-                c.error(
-                    "part_no",
-                    "有数量但没有配件号 / A quantity without a part number",
-                );
+                c.error("part_no", Problem::QuantityWithoutPart);
             }
             Some(None)
         }
@@ -212,24 +206,27 @@ mod tests {
     #[test]
     fn each_bad_cell_is_named() {
         let cases: &[(&str, &str, &str)] = &[
-            ("plate", "ABC", "plate"),
-            ("vin", "LSVAU218XN2183295", "VIN"),
-            ("visited_at", "yesterday", "date"),
-            ("visited_at", "2030-01-01", "future"),
-            ("mileage_km", "-1", "between"),
-            ("kind", "wash", "maintenance, repair"),
-            ("summary", "", "Required"),
-            ("dealer_code", "", "Required"),
-            ("quantity", "0", "between"),
-            ("quantity", "", "Required"),
+            ("plate", "ABC", "plate_unknown_province"),
+            ("vin", "LSVAU218XN2183295", "vin_check_digit"),
+            ("visited_at", "yesterday", "date_invalid"),
+            ("visited_at", "2030-01-01", "visit_in_future"),
+            ("mileage_km", "-1", "out_of_range"),
+            ("kind", "wash", "visit_kind_invalid"),
+            ("summary", "", "required"),
+            ("dealer_code", "", "required"),
+            ("quantity", "0", "out_of_range"),
+            ("quantity", "", "required"),
         ];
-        for (column, value, reason) in cases {
+        for (column, value, code) in cases {
             let e = parse(&row(&[(column, value)]), 8, now()).unwrap_err();
             assert_eq!(e.len(), 1, "{column}={value}: {e:?}");
             assert_eq!((e[0].row, e[0].column.as_str()), (5, *column));
-            assert!(e[0].reason.contains(reason), "{column}: {}", e[0].reason);
+            assert_eq!(e[0].problem.code(), *code, "{column}: {:?}", e[0].problem);
         }
         let e = parse(&row(&[("part_no", "")]), 8, now()).unwrap_err();
-        assert_eq!(e[0].column, "part_no");
+        assert_eq!(
+            (e[0].column.as_str(), &e[0].problem),
+            ("part_no", &Problem::QuantityWithoutPart)
+        );
     }
 }

@@ -13,7 +13,7 @@ pub mod report;
 pub mod stock;
 
 pub use reader::{Column, CsvRows, Row};
-pub use report::{Downgrade, ImportReport, Refusal, RowError};
+pub use report::{Downgrade, ImportReport, Problem, Refusal, RowError};
 
 use serde::{Deserialize, Serialize};
 
@@ -43,19 +43,12 @@ impl ImportKind {
         }
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of its name, e.g. "Parts catalogue".
+    pub fn label_key(self) -> &'static str {
         match self {
-            ImportKind::Parts => "配件目录",
-            ImportKind::Stock => "库存",
-            ImportKind::History => "维修保养记录",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ImportKind::Parts => "Parts catalogue",
-            ImportKind::Stock => "Stock",
-            ImportKind::History => "Service history",
+            ImportKind::Parts => "import-kind-parts",
+            ImportKind::Stock => "import-kind-stock",
+            ImportKind::History => "import-kind-history",
         }
     }
 

@@ -1,62 +1,62 @@
 //! The parts catalogue file: one row per part number, upserted by `part_no`.
 
 use super::cells::{boolean, int, optional, required, un_number, yuan, Cells};
-use super::{Column, Row, RowError};
+use super::{Column, Problem, Row, RowError};
 
 pub const COLUMNS: &[Column] = &[
     Column {
         name: "part_no",
         aliases: &["配件号", "零件号", "配件编号", "part number"],
         required: true,
-        help: "配件号，唯一 / Part number, unique",
+        help: "import-help-parts-part-no",
     },
     Column {
         name: "name_zh",
         aliases: &["中文名称", "配件名称", "名称"],
         required: true,
-        help: "中文名称 / Chinese name",
+        help: "import-help-parts-name-zh",
     },
     Column {
         name: "name_en",
         aliases: &["英文名称", "name"],
         required: false,
-        help: "英文名称，可空 / English name, may be empty",
+        help: "import-help-parts-name-en",
     },
     Column {
         name: "category",
         aliases: &["类别", "分类", "配件类别"],
         required: true,
-        help: "类别，例如 electrical / Category, e.g. electrical",
+        help: "import-help-parts-category",
     },
     Column {
         name: "price_yuan",
         aliases: &["单价", "价格", "单价(元)", "price"],
         required: true,
-        help: "单价（元），例如 1234.50 / Unit price in yuan, e.g. 1234.50",
+        help: "import-help-parts-price-yuan",
     },
     Column {
         name: "weight_g",
         aliases: &["重量", "重量(克)", "重量(g)"],
         required: true,
-        help: "重量（克） / Weight in grams",
+        help: "import-help-parts-weight-g",
     },
     Column {
         name: "dangerous_goods",
         aliases: &["危险品"],
         required: true,
-        help: "是否危险品：是/否、true/false、1/0 / Dangerous goods: yes/no",
+        help: "import-help-parts-dangerous-goods",
     },
     Column {
         name: "un_number",
         aliases: &["UN编号", "联合国编号", "un"],
         required: false,
-        help: "危险品必填，UN 加四位数字，例如 UN3268 / Required for dangerous goods: UN and four digits",
+        help: "import-help-parts-un-number",
     },
     Column {
         name: "monitored",
         aliases: &["监控件"],
         required: true,
-        help: "是否监控件（钥匙、防盗、ECU）：是/否 / Monitored part (keys, immobilisers, ECUs): yes/no",
+        help: "import-help-parts-monitored",
     },
 ];
 
@@ -86,14 +86,8 @@ pub fn parse(row: &Row) -> Result<PartRecord, Vec<RowError>> {
     let un = c.take("un_number", un_number);
     // Shipping rules key on the UN number: a dangerous part without one could not be described to a carrier.
     match (dangerous_goods, &un) {
-        (Some(true), Some(None)) => c.error(
-            "un_number",
-            "危险品须填写 UN 编号，例如 UN3268 / Dangerous goods need a UN number, e.g. UN3268",
-        ),
-        (Some(false), Some(Some(_))) => c.error(
-            "un_number",
-            "非危险品不应有 UN 编号（或将 dangerous_goods 设为是） / Only dangerous goods have a UN number (or set dangerous_goods to yes)",
-        ),
+        (Some(true), Some(None)) => c.error("un_number", Problem::UnNumberMissing),
+        (Some(false), Some(Some(_))) => c.error("un_number", Problem::UnNumberNotDangerous),
         _ => {}
     }
     let monitored = c.take("monitored", boolean);
@@ -151,25 +145,29 @@ mod tests {
     #[test]
     fn each_bad_cell_is_named() {
         let cases: &[(&str, &str, &str)] = &[
-            ("part_no", "", "Required"),
-            ("name_zh", "", "Required"),
-            ("price_yuan", "abc", "Invalid amount"),
-            ("price_yuan", "1.005", "two decimal"),
-            ("weight_g", "-5", "between"),
-            ("dangerous_goods", "maybe", "yes/no"),
-            ("un_number", "", "need a UN number"),
-            ("un_number", "3268", "four digits"),
-            ("monitored", "x", "yes/no"),
+            ("part_no", "", "required"),
+            ("name_zh", "", "required"),
+            ("price_yuan", "abc", "money_invalid"),
+            ("price_yuan", "1.005", "money_too_many_decimals"),
+            ("weight_g", "-5", "out_of_range"),
+            ("dangerous_goods", "maybe", "not_yes_no"),
+            ("un_number", "", "un_number_missing"),
+            ("un_number", "3268", "un_number_invalid"),
+            ("monitored", "x", "not_yes_no"),
         ];
-        for (column, value, reason) in cases {
+        for (column, value, code) in cases {
             let e = parse(&row(&[(column, value)])).unwrap_err();
             assert_eq!(e.len(), 1, "{column}={value}: {e:?}");
             assert_eq!(e[0].column, *column);
             assert_eq!(e[0].row, 2);
-            assert!(e[0].reason.contains(reason), "{column}: {}", e[0].reason);
+            assert_eq!(e[0].problem.code(), *code, "{column}: {:?}", e[0].problem);
         }
         let e = parse(&row(&[("dangerous_goods", "否")])).unwrap_err();
-        assert!(e[0].reason.contains("Only dangerous goods"));
+        assert_eq!(e[0].problem, Problem::UnNumberNotDangerous);
+        assert!(e[0]
+            .problem
+            .render(crate::i18n::Locale::En)
+            .contains("Only dangerous goods"));
         let e = parse(&row(&[("price_yuan", "x"), ("weight_g", "y")])).unwrap_err();
         assert_eq!(e.len(), 2, "every bad cell of a row is reported");
     }

@@ -3,8 +3,8 @@
 
 use std::io::Read;
 
-use super::decode::Decoded;
-use super::RowError;
+use super::decode::{Decoded, Malformed};
+use super::{Problem, RowError};
 
 /// The widest header taken: DMS exports have a few dozen columns, and a header of a million
 /// would cost the check (and the report) for nothing.
@@ -16,7 +16,7 @@ pub struct Column {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub required: bool,
-    /// What goes in it, Chinese / English (shown on the admin page).
+    /// The catalogue key of what goes in it (shown on the admin page).
     pub help: &'static str,
 }
 
@@ -80,19 +80,34 @@ pub struct CsvRows<R: Read> {
     pub broken: bool,
 }
 
-/// The file started as UTF-8 (so it was read as UTF-8) but this cell is not.
-const NOT_UTF8: &str = "此处不是有效的 UTF-8（文件开头按 UTF-8 读取）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）” / Not valid UTF-8 (the start of the file was read as UTF-8): save it from Excel as “CSV UTF-8 (comma delimited)”";
+/// Why the file could not be read on: bytes its encoding cannot read, or the system's I/O error.
+fn unreadable(e: &std::io::Error) -> Problem {
+    match e.get_ref().and_then(|e| e.downcast_ref::<Malformed>()) {
+        Some(m) => Problem::EncodingInvalid {
+            encoding: m.encoding.to_owned(),
+        },
+        None => Problem::FileUnreadable {
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// [`unreadable`] for the CSV reader's errors (only I/O fails there: it is lenient about quotes).
+fn csv_unreadable(e: &csv::Error) -> Problem {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => unreadable(io),
+        _ => Problem::FileUnreadable {
+            detail: e.to_string(),
+        },
+    }
+}
 
 impl<R: Read> CsvRows<R> {
     /// Chooses the encoding, reads the header row and finds the columns; errors name row 1.
     pub fn open(input: R, columns: &'static [Column]) -> Result<CsvRows<R>, Refused> {
         let decoded = Decoded::new(input).map_err(|e| Refused {
             encoding: "UTF-8",
-            errors: vec![RowError::new(
-                1,
-                "",
-                format!("文件读取失败 / The file could not be read: {e}"),
-            )],
+            errors: vec![RowError::new(1, "", unreadable(&e))],
         })?;
         let encoding = decoded.encoding_name();
         let refuse = |errors: Vec<RowError>| Refused { encoding, errors };
@@ -102,27 +117,23 @@ impl<R: Read> CsvRows<R> {
             .from_reader(decoded);
         let mut header = csv::ByteRecord::new();
         let read = reader.read_byte_record(&mut header).map_err(|e| {
-            refuse(vec![RowError::new(
-                1,
-                "",
-                format!("无法读取表头 / Cannot read the header: {e}"),
-            )])
+            let problem = match csv_unreadable(&e) {
+                Problem::FileUnreadable { detail } => Problem::HeaderUnreadable { detail },
+                other => other,
+            };
+            refuse(vec![RowError::new(1, "", problem)])
         })?;
         if !read {
-            return Err(refuse(vec![RowError::new(
-                1,
-                "",
-                "文件为空，第一行须为表头 / The file is empty; the first row must be the header",
-            )]));
+            return Err(refuse(vec![RowError::new(1, "", Problem::FileEmpty)]));
         }
         if header.len() > MAX_COLUMNS {
-            let n = header.len();
             return Err(refuse(vec![RowError::new(
                 1,
                 "",
-                format!(
-                    "表头有 {n} 列，最多 {MAX_COLUMNS} 列：这不像 DMS 导出的文件 / The header has {n} columns, at most {MAX_COLUMNS} are taken: this is not a DMS export"
-                ),
+                Problem::TooManyColumns {
+                    found: header.len(),
+                    max: MAX_COLUMNS,
+                },
             )]));
         }
         let mut names = Vec::with_capacity(header.len());
@@ -134,7 +145,7 @@ impl<R: Read> CsvRows<R> {
             };
             match std::str::from_utf8(raw) {
                 Ok(s) => names.push(s.trim().to_owned()),
-                Err(_) => return Err(refuse(vec![RowError::new(1, "", NOT_UTF8)])),
+                Err(_) => return Err(refuse(vec![RowError::new(1, "", Problem::NotUtf8)])),
             }
         }
         let mut positions = vec![None; columns.len()];
@@ -152,7 +163,7 @@ impl<R: Read> CsvRows<R> {
                 Some(c) if positions[c].is_some() => errors.push(RowError::new(
                     1,
                     columns[c].name,
-                    format!("列重复：{name} / The column appears twice: {name}"),
+                    Problem::ColumnRepeated { name: name.clone() },
                 )),
                 Some(c) => positions[c] = Some(i),
                 None => ignored_columns.push(name.clone()),
@@ -163,7 +174,9 @@ impl<R: Read> CsvRows<R> {
                 errors.push(RowError::new(
                     1,
                     c.name,
-                    format!("缺少列 {} / Missing column {}", c.name, c.name),
+                    Problem::ColumnMissing {
+                        name: c.name.to_owned(),
+                    },
                 ));
             }
         }
@@ -198,7 +211,7 @@ impl<R: Read> CsvRows<R> {
                     return Some(Err(vec![RowError::new(
                         self.records + 1,
                         "",
-                        format!("文件读取失败 / The file could not be read: {e}"),
+                        csv_unreadable(&e),
                     )]));
                 }
                 Ok(true) => {}
@@ -224,7 +237,7 @@ impl<R: Read> CsvRows<R> {
                 match std::str::from_utf8(raw) {
                     Ok(s) => cells.push(s.trim().to_owned()),
                     Err(_) => {
-                        errors.push(RowError::new(number, c.name, NOT_UTF8));
+                        errors.push(RowError::new(number, c.name, Problem::NotUtf8));
                         cells.push(String::new());
                     }
                 }
@@ -313,17 +326,30 @@ mod tests {
             vec![RowError::new(
                 1,
                 "part_no",
-                "缺少列 part_no / Missing column part_no"
+                Problem::ColumnMissing {
+                    name: "part_no".into()
+                }
             )]
         );
         let e = rows(b"part_no,PART NO\n").unwrap_err();
-        assert!(e[0].reason.contains("twice"), "{e:?}");
+        assert_eq!(
+            e[0].problem,
+            Problem::ColumnRepeated {
+                name: "PART NO".into()
+            }
+        );
         let e = rows(b"").unwrap_err();
-        assert!(e[0].reason.contains("empty"), "{e:?}");
+        assert_eq!(e[0].problem, Problem::FileEmpty);
         let wide = format!("part_no{}\nA\n", ",x".repeat(MAX_COLUMNS));
         let e = rows(wide.as_bytes()).unwrap_err();
         assert_eq!(e.len(), 1, "one error, not one per column");
-        assert!(e[0].reason.contains("at most 200"), "{e:?}");
+        assert_eq!(
+            e[0].problem,
+            Problem::TooManyColumns {
+                found: MAX_COLUMNS + 1,
+                max: 200
+            }
+        );
     }
 
     #[test]
@@ -343,6 +369,9 @@ mod tests {
         let out = rows(&text).unwrap();
         // Past the part that chose the encoding: the row is refused, not the file.
         let e = out[200_000].as_ref().unwrap_err();
-        assert_eq!((e[0].row, e[0].column.as_str()), (200_002, "name_zh"));
+        assert_eq!(
+            (e[0].row, e[0].column.as_str(), &e[0].problem),
+            (200_002, "name_zh", &Problem::NotUtf8)
+        );
     }
 }

@@ -1,11 +1,19 @@
-//! The result of an import: counts, the file's encoding, the bad cells as (row, column, reason)
+//! The result of an import: counts, the file's encoding, the bad cells as (row, column, problem)
 //! and the safety downgrades — lists bounded, counts whole, so a garbage file gets a short answer.
+//!
+//! A problem is data (a stable code and the values it names), never prose: the page, the API and
+//! the terminal each render it in their reader's language.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use super::ImportKind;
+use crate::domain::money::MoneyError;
+use crate::domain::plate::PlateError;
+use crate::domain::vin::VinError;
+use crate::i18n::{Locale, Msg};
 
 /// Problems listed in a report; the rest are counted (200,000 bad rows once made a 133 MB answer).
 pub const MAX_LISTED_ERRORS: usize = 1_000;
@@ -14,23 +22,262 @@ pub const MAX_LISTED_COLUMNS: usize = 50;
 /// Safety downgrades listed in a report; the rest are counted (and all are audited when written).
 pub const MAX_LISTED_DOWNGRADES: usize = 1_000;
 
+/// What is wrong with one cell, or with the file at its header. `code()` is stable (clients and
+/// tests match on it); `msg()` is its catalogue message with the values it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    NotAWholeNumber {
+        value: String,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    NotYesNo {
+        value: String,
+    },
+    UnNumberInvalid {
+        value: String,
+    },
+    DateInvalid {
+        value: String,
+    },
+    Money(MoneyError),
+    Plate(PlateError),
+    Vin(VinError),
+    VisitKindInvalid {
+        value: String,
+    },
+    VisitInFuture,
+    QuantityWithoutPart,
+    UnNumberMissing,
+    UnNumberNotDangerous,
+    /// The file could not be read (an I/O error); `detail` is the system's own words.
+    FileUnreadable {
+        detail: String,
+    },
+    /// Bytes the file's encoding (as detected) cannot read.
+    EncodingInvalid {
+        encoding: String,
+    },
+    HeaderUnreadable {
+        detail: String,
+    },
+    FileEmpty,
+    TooManyColumns {
+        found: usize,
+        max: usize,
+    },
+    NotUtf8,
+    ColumnRepeated {
+        name: String,
+    },
+    ColumnMissing {
+        name: String,
+    },
+    RepeatsRow {
+        first: u64,
+    },
+    DealerUnknown {
+        code: String,
+    },
+    /// A dealer code the importer's own dealer group does not have.
+    DealerNotInGroup {
+        code: String,
+    },
+    PartUnknown {
+        part_no: String,
+    },
+    BelowReserved {
+        on_hand: i32,
+        reserved: i32,
+    },
+    VehicleUnknown {
+        plate: String,
+    },
+    VinMismatch {
+        stored: String,
+    },
+    DiffersFromVisit {
+        first: u64,
+    },
+}
+
+impl Problem {
+    /// The stable snake_case code; a domain error keeps its own (e.g. `plate_invalid`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::ControlCharacters => "control_characters",
+            Problem::NotAWholeNumber { .. } => "not_a_whole_number",
+            Problem::OutOfRange { .. } => "out_of_range",
+            Problem::NotYesNo { .. } => "not_yes_no",
+            Problem::UnNumberInvalid { .. } => "un_number_invalid",
+            Problem::DateInvalid { .. } => "date_invalid",
+            Problem::Money(e) => e.code(),
+            Problem::Plate(e) => e.code(),
+            Problem::Vin(e) => e.code(),
+            Problem::VisitKindInvalid { .. } => "visit_kind_invalid",
+            Problem::VisitInFuture => "visit_in_future",
+            Problem::QuantityWithoutPart => "quantity_without_part",
+            Problem::UnNumberMissing => "un_number_missing",
+            Problem::UnNumberNotDangerous => "un_number_not_dangerous",
+            Problem::FileUnreadable { .. } => "file_unreadable",
+            Problem::EncodingInvalid { .. } => "encoding_invalid",
+            Problem::HeaderUnreadable { .. } => "header_unreadable",
+            Problem::FileEmpty => "file_empty",
+            Problem::TooManyColumns { .. } => "too_many_columns",
+            Problem::NotUtf8 => "not_utf8",
+            Problem::ColumnRepeated { .. } => "column_repeated",
+            Problem::ColumnMissing { .. } => "column_missing",
+            Problem::RepeatsRow { .. } => "repeats_row",
+            Problem::DealerUnknown { .. } => "dealer_unknown",
+            Problem::DealerNotInGroup { .. } => "dealer_not_in_group",
+            Problem::PartUnknown { .. } => "part_unknown",
+            Problem::BelowReserved { .. } => "below_reserved",
+            Problem::VehicleUnknown { .. } => "vehicle_unknown",
+            Problem::VinMismatch { .. } => "vin_mismatch",
+            Problem::DiffersFromVisit { .. } => "differs_from_visit",
+        }
+    }
+
+    /// The catalogue message and its values.
+    pub fn msg(&self) -> Msg {
+        let text = |s: &str| serde_json::Value::from(s);
+        match self {
+            Problem::Required => Msg::new("import-report-required"),
+            Problem::TooLong { max } => {
+                Msg::with("import-report-too-long", &[("max", (*max).into())])
+            }
+            Problem::ControlCharacters => Msg::new("import-report-control-characters"),
+            Problem::NotAWholeNumber { value } => Msg::with(
+                "import-report-not-a-whole-number",
+                &[("value", text(value))],
+            ),
+            Problem::OutOfRange { min, max } => Msg::with(
+                "import-report-out-of-range",
+                &[("min", (*min).into()), ("max", (*max).into())],
+            ),
+            Problem::NotYesNo { value } => {
+                Msg::with("import-report-not-yes-no", &[("value", text(value))])
+            }
+            Problem::UnNumberInvalid { value } => {
+                Msg::with("import-report-un-number-invalid", &[("value", text(value))])
+            }
+            Problem::DateInvalid { value } => {
+                Msg::with("import-report-date-invalid", &[("value", text(value))])
+            }
+            Problem::Money(e) => e.msg(),
+            Problem::Plate(e) => e.msg(),
+            Problem::Vin(e) => e.msg(),
+            Problem::VisitKindInvalid { value } => Msg::with(
+                "import-report-visit-kind-invalid",
+                &[("value", text(value))],
+            ),
+            Problem::VisitInFuture => Msg::new("import-report-visit-in-future"),
+            Problem::QuantityWithoutPart => Msg::new("import-report-quantity-without-part"),
+            Problem::UnNumberMissing => Msg::new("import-report-un-number-missing"),
+            Problem::UnNumberNotDangerous => Msg::new("import-report-un-number-not-dangerous"),
+            Problem::FileUnreadable { detail } => {
+                Msg::with("import-report-file-unreadable", &[("detail", text(detail))])
+            }
+            Problem::EncodingInvalid { encoding } => Msg::with(
+                "import-report-encoding-invalid",
+                &[("encoding", text(encoding))],
+            ),
+            Problem::HeaderUnreadable { detail } => Msg::with(
+                "import-report-header-unreadable",
+                &[("detail", text(detail))],
+            ),
+            Problem::FileEmpty => Msg::new("import-report-file-empty"),
+            Problem::TooManyColumns { found, max } => Msg::with(
+                "import-report-too-many-columns",
+                &[("found", (*found).into()), ("max", (*max).into())],
+            ),
+            Problem::NotUtf8 => Msg::new("import-report-not-utf8"),
+            Problem::ColumnRepeated { name } => {
+                Msg::with("import-report-column-repeated", &[("name", text(name))])
+            }
+            Problem::ColumnMissing { name } => {
+                Msg::with("import-report-column-missing", &[("name", text(name))])
+            }
+            Problem::RepeatsRow { first } => {
+                Msg::with("import-report-repeats-row", &[("first", (*first).into())])
+            }
+            Problem::DealerUnknown { code } => {
+                Msg::with("import-report-dealer-unknown", &[("code", text(code))])
+            }
+            Problem::DealerNotInGroup { code } => {
+                Msg::with("import-report-dealer-not-in-group", &[("code", text(code))])
+            }
+            Problem::PartUnknown { part_no } => {
+                Msg::with("import-report-part-unknown", &[("part_no", text(part_no))])
+            }
+            Problem::BelowReserved { on_hand, reserved } => Msg::with(
+                "import-report-below-reserved",
+                &[
+                    ("on_hand", (*on_hand).into()),
+                    ("reserved", (*reserved).into()),
+                ],
+            ),
+            Problem::VehicleUnknown { plate } => {
+                Msg::with("import-report-vehicle-unknown", &[("plate", text(plate))])
+            }
+            Problem::VinMismatch { stored } => {
+                Msg::with("import-report-vin-mismatch", &[("stored", text(stored))])
+            }
+            Problem::DiffersFromVisit { first } => Msg::with(
+                "import-report-differs-from-visit",
+                &[("first", (*first).into())],
+            ),
+        }
+    }
+
+    /// The values the message names, by name (what the API gives as `params`).
+    pub fn params(&self) -> BTreeMap<&'static str, serde_json::Value> {
+        self.msg().params.into_iter().collect()
+    }
+
+    /// The problem in `locale`'s words.
+    pub fn render(&self, locale: Locale) -> String {
+        self.msg().render(locale)
+    }
+}
+
 /// One bad cell. `row` counts like a spreadsheet: the header is row 1, the first data row is 2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// Serialised as data, `{row, column, code, params}`, in no language.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub row: u64,
     /// The column's canonical name, e.g. `price_yuan` (also when the file used an alias such as 单价).
     pub column: String,
-    /// Chinese / English.
-    pub reason: String,
+    pub problem: Problem,
 }
 
 impl RowError {
-    pub fn new(row: u64, column: &str, reason: impl Into<String>) -> RowError {
+    pub fn new(row: u64, column: &str, problem: Problem) -> RowError {
         RowError {
             row,
             column: column.to_owned(),
-            reason: reason.into(),
+            problem,
         }
+    }
+}
+
+impl Serialize for RowError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("row", &self.row)?;
+        map.serialize_entry("column", &self.column)?;
+        map.serialize_entry("code", self.problem.code())?;
+        map.serialize_entry("params", &self.problem.params())?;
+        map.end()
     }
 }
 
@@ -57,8 +304,12 @@ pub enum Refusal {
     UnconfirmedDowngrades,
 }
 
+// `P` is how a problem is given: `RowError` (data, no language) while importing and on the page;
+// the API answers with each problem's reason in the client's language too (`map_errors`).
+/// The result of an import: the counts, the encoding read, the problems and the safety flags the
+/// file takes off parts (lists bounded, counts whole).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
+pub struct ImportReport<P = RowError> {
     pub kind: ImportKind,
     /// The encoding the file was read in: `UTF-8`, `UTF-16LE`, `UTF-16BE` or `GB18030` (GBK).
     pub encoding: String,
@@ -78,7 +329,7 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
     pub ignored_columns_total: u64,
     /// The first 1,000 problems; `errors_total` counts them all.
-    pub errors: Vec<RowError>,
+    pub errors: Vec<P>,
     pub errors_total: u64,
     /// Rows (the header included) with at least one problem.
     pub rows_with_errors: u64,
@@ -135,6 +386,115 @@ impl ImportReport {
         }
     }
 
+    /// The report as plain text for the terminal: the problems, one a line, then the counts and
+    /// the verdict. Each line in both languages, "中文 / English": an operator may read either.
+    pub fn to_text(&self) -> String {
+        let zh = self.lines(Locale::ZhCn);
+        let en = self.lines(Locale::En);
+        zh.iter()
+            .zip(&en)
+            .map(|(zh, en)| format!("{zh} / {en}\n"))
+            .collect()
+    }
+
+    /// The lines of [`ImportReport::to_text`] in one language.
+    pub fn lines(&self, l: Locale) -> Vec<String> {
+        let mut out = vec![l.t_with(
+            "import-report-encoding-line",
+            &[("encoding", self.encoding.clone().into())],
+        )];
+        for c in &self.ignored_columns {
+            out.push(l.t_with(
+                "import-report-unknown-column-line",
+                &[("column", c.clone().into())],
+            ));
+        }
+        if self.unlisted_columns() > 0 {
+            out.push(l.t_with(
+                "import-report-more-columns",
+                &[("count", (self.unlisted_columns() as f64).into())],
+            ));
+        }
+        for e in &self.errors {
+            out.push(l.t_with(
+                "import-report-problem-line",
+                &[
+                    ("row", (e.row as f64).into()),
+                    ("column", e.column.clone().into()),
+                    ("reason", e.problem.render(l).into()),
+                ],
+            ));
+        }
+        if self.errors_total > 0 {
+            let mut line = l.t_with(
+                "import-report-problem-total",
+                &[
+                    ("problems", (self.errors_total as f64).into()),
+                    ("rows", (self.rows_with_errors as f64).into()),
+                ],
+            );
+            if self.unlisted_errors() > 0 {
+                line.push_str(&l.t_with(
+                    "import-report-first-listed",
+                    &[("listed", (self.errors.len() as f64).into())],
+                ));
+            }
+            out.push(line);
+        }
+        for d in &self.downgrades {
+            out.push(l.t_with(
+                "import-report-downgrade-line",
+                &[
+                    ("row", (d.row as f64).into()),
+                    ("part_no", d.part_no.clone().into()),
+                    ("field", d.field.into()),
+                    ("old", d.old.to_string().into()),
+                    ("new", d.new.to_string().into()),
+                ],
+            ));
+        }
+        if self.unlisted_downgrades() > 0 {
+            out.push(l.t_with(
+                "import-report-more-downgrades",
+                &[("count", (self.unlisted_downgrades() as f64).into())],
+            ));
+        }
+        out.push(self.summary(l));
+        out.push(l.t(match self.refused {
+            _ if self.written && self.downgrades_total > 0 => "import-report-verdict-confirmed",
+            _ if self.written => "import-report-verdict-written",
+            Some(Refusal::BadRows) => "import-report-verdict-bad-rows",
+            Some(Refusal::UnconfirmedDowngrades) => "import-report-verdict-downgrades",
+            None => "import-report-verdict-nothing",
+        }));
+        out
+    }
+}
+
+impl<P> ImportReport<P> {
+    /// The same report with each problem given as `f` makes it (the API renders them).
+    pub fn map_errors<Q>(self, f: impl FnMut(P) -> Q) -> ImportReport<Q> {
+        ImportReport {
+            kind: self.kind,
+            encoding: self.encoding,
+            rows: self.rows,
+            inserted: self.inserted,
+            updated: self.updated,
+            unchanged: self.unchanged,
+            skipped: self.skipped,
+            written: self.written,
+            refused: self.refused,
+            ignored_columns: self.ignored_columns,
+            ignored_columns_total: self.ignored_columns_total,
+            errors: self.errors.into_iter().map(f).collect(),
+            errors_total: self.errors_total,
+            rows_with_errors: self.rows_with_errors,
+            downgrades: self.downgrades,
+            downgrades_total: self.downgrades_total,
+            downgrades_confirmed: self.downgrades_confirmed,
+        }
+    }
+
     /// Refused: nothing was written, for the reason in `refused`.
     pub fn rejected(&self) -> bool {
         self.refused.is_some()
@@ -160,94 +520,23 @@ impl ImportReport {
             .saturating_sub(self.downgrades.len() as u64)
     }
 
-    /// One line of counts, for the terminal and the page; "would" while nothing was written.
-    pub fn summary(&self) -> String {
-        let (zh, en) = if self.rejected() {
-            ("（未写入）", " (not written)")
-        } else {
-            ("", "")
-        };
-        format!(
-            "读取 {} 行：新增 {}，更新 {}，未变 {}，跳过 {}{zh} / {} rows read: {} inserted, {} updated, {} unchanged, {} skipped{en}",
-            self.rows, self.inserted, self.updated, self.unchanged, self.skipped,
-            self.rows, self.inserted, self.updated, self.unchanged, self.skipped
-        )
-    }
-
-    /// The report as plain text: the problems, one a line, then the counts and the verdict.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "文件编码 / encoding: {}", self.encoding);
-        for c in &self.ignored_columns {
-            let _ = writeln!(
-                out,
-                "第 1 行 / row 1, {c}: 未知列，已忽略 / unknown column, ignored"
-            );
+    /// One line of counts in `l`, for the terminal and the page; "not written" when refused.
+    pub fn summary(&self, l: Locale) -> String {
+        let count = |n: u64| (n as f64).into();
+        let mut line = l.t_with(
+            "import-report-summary",
+            &[
+                ("rows", count(self.rows)),
+                ("inserted", count(self.inserted)),
+                ("updated", count(self.updated)),
+                ("unchanged", count(self.unchanged)),
+                ("skipped", count(self.skipped)),
+            ],
+        );
+        if self.rejected() {
+            line.push_str(&l.t("import-report-not-written"));
         }
-        if self.unlisted_columns() > 0 {
-            let n = self.unlisted_columns();
-            let _ = writeln!(
-                out,
-                "另有 {n} 个未知列未列出 / {n} more unknown columns not listed"
-            );
-        }
-        for e in &self.errors {
-            let _ = writeln!(
-                out,
-                "第 {} 行 / row {}, {}: {}",
-                e.row, e.row, e.column, e.reason
-            );
-        }
-        if self.errors_total > 0 {
-            let _ = writeln!(
-                out,
-                "共 {} 处错误，涉及 {} 行{} / {} problem(s) in {} row(s){}",
-                self.errors_total,
-                self.rows_with_errors,
-                if self.unlisted_errors() > 0 {
-                    format!("，仅列出前 {}", self.errors.len())
-                } else {
-                    String::new()
-                },
-                self.errors_total,
-                self.rows_with_errors,
-                if self.unlisted_errors() > 0 {
-                    format!(", the first {} listed", self.errors.len())
-                } else {
-                    String::new()
-                },
-            );
-        }
-        for d in &self.downgrades {
-            let _ = writeln!(
-                out,
-                "第 {} 行 / row {}, {} {}: {} → {}（取消安全标记 / safety flag removed）",
-                d.row, d.row, d.part_no, d.field, d.old, d.new
-            );
-        }
-        if self.unlisted_downgrades() > 0 {
-            let n = self.unlisted_downgrades();
-            let _ = writeln!(
-                out,
-                "另有 {n} 处取消安全标记未列出 / {n} more safety flags removed, not listed"
-            );
-        }
-        let _ = writeln!(out, "{}", self.summary());
-        let verdict = match self.refused {
-            _ if self.written && self.downgrades_total > 0 => {
-                "已写入，取消安全标记已确认并记入审计 / Written; the removed safety flags were confirmed and audited"
-            }
-            _ if self.written => "已写入 / Written",
-            Some(Refusal::BadRows) => {
-                "有错误行，未写入任何数据（可用 --skip-bad 跳过错误行）/ Bad rows: nothing written (--skip-bad writes the good rows)"
-            }
-            Some(Refusal::UnconfirmedDowngrades) => {
-                "文件会取消配件的危险品或监控件标记，未写入任何数据；核实后用 --confirm-downgrades 确认 / The file removes dangerous-goods or monitored flags: nothing written; check them and confirm with --confirm-downgrades"
-            }
-            None => "无需写入 / Nothing to write",
-        };
-        let _ = writeln!(out, "{verdict}");
-        out
+        line
     }
 }
 
@@ -261,17 +550,56 @@ mod tests {
         r.rows = 3;
         r.skipped = 1;
         r.add_row_errors(vec![
-            RowError::new(3, "price_yuan", "不对 / wrong"),
-            RowError::new(3, "weight_g", "不对 / wrong"),
+            RowError::new(3, "price_yuan", Problem::Money(MoneyError::TooManyDecimals)),
+            RowError::new(3, "weight_g", Problem::Required),
         ]);
         r.refused = Some(Refusal::BadRows);
         assert!(r.rejected());
         assert_eq!(r.bad_rows(), 1);
         let text = r.to_text();
-        assert!(text.contains("row 3, price_yuan: 不对 / wrong"), "{text}");
+        assert!(
+            text.contains("row 3, price_yuan: An amount has at most two decimal places"),
+            "{text}"
+        );
+        assert!(
+            text.contains("第 3 行，weight_g：必填 / row 3, weight_g: Required"),
+            "{text}"
+        );
         assert!(text.contains("2 problem(s) in 1 row(s)"), "{text}");
         assert!(text.contains("nothing written"), "{text}");
         assert!(text.contains("encoding: UTF-8"), "{text}");
+        let en = r.lines(Locale::En).join("\n");
+        assert!(
+            !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn a_problem_is_a_code_and_params_in_no_language() {
+        let e = RowError::new(
+            4,
+            "on_hand",
+            Problem::BelowReserved {
+                on_hand: 3,
+                reserved: 4,
+            },
+        );
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({
+                "row": 4, "column": "on_hand", "code": "below_reserved",
+                "params": {"on_hand": 3, "reserved": 4},
+            })
+        );
+        assert!(e
+            .problem
+            .render(Locale::En)
+            .contains("below the 4 units reserved"));
+        assert!(e.problem.render(Locale::ZhCn).contains("已预留的 4 件"));
+        let plate = Problem::Plate(PlateError::Invalid);
+        assert_eq!(plate.code(), "plate_invalid");
+        assert!(plate.params().is_empty());
     }
 
     #[test]
@@ -279,8 +607,8 @@ mod tests {
         let mut r = ImportReport::new(ImportKind::Parts);
         for row in 2..200_002 {
             r.add_row_errors(vec![
-                RowError::new(row, "price_yuan", "x"),
-                RowError::new(row, "weight_g", "y"),
+                RowError::new(row, "price_yuan", Problem::Required),
+                RowError::new(row, "weight_g", Problem::FileEmpty),
             ]);
         }
         let columns: Vec<String> = (0..120).map(|i| format!("c{i}")).collect();

@@ -8,25 +8,25 @@ pub const COLUMNS: &[Column] = &[
         name: "dealer_code",
         aliases: &["经销商代码", "门店代码", "店代码", "dealer"],
         required: true,
-        help: "门店代码，例如 hz / Dealer code, e.g. hz",
+        help: "import-help-stock-dealer-code",
     },
     Column {
         name: "part_no",
         aliases: &["配件号", "零件号", "配件编号", "part number"],
         required: true,
-        help: "配件号，须已在配件目录中 / Part number, must be in the catalogue",
+        help: "import-help-stock-part-no",
     },
     Column {
         name: "on_hand",
         aliases: &["库存", "在库数量", "库存数量", "数量", "qty"],
         required: true,
-        help: "在库数量，不得低于已预留数 / Units on hand, never below those reserved",
+        help: "import-help-stock-on-hand",
     },
     Column {
         name: "bin",
         aliases: &["库位", "货位"],
         required: false,
-        help: "库位，可空 / Bin location, may be empty",
+        help: "import-help-stock-bin",
     },
 ];
 

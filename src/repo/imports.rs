@@ -133,9 +133,10 @@ pub fn insert_parts(
         }
         .map_err(|e| {
             if crate::db::is_unique_violation(&e) {
-                AppError::new(
+                AppError::msg(
                     crate::error::ErrorCode::StaleState,
-                    "导入期间配件目录被其他操作修改，未写入任何数据，请重新导入 / The catalogue changed during the import; nothing was written, please import again",
+                    "import-report-catalogue-changed",
+                    &[],
                 )
             } else {
                 e.into()
@@ -292,9 +293,10 @@ pub fn update_stock_many(
 
 fn stock_changed(e: diesel::result::Error) -> AppError {
     if matches!(e, diesel::result::Error::NotFound) || crate::db::is_unique_violation(&e) {
-        AppError::new(
+        AppError::msg(
             crate::error::ErrorCode::StaleState,
-            "导入期间库存被其他操作修改，未写入任何数据，请重新导入 / Stock changed during the import; nothing was written, please import again",
+            "import-report-stock-changed",
+            &[],
         )
     } else {
         e.into()

@@ -11,7 +11,7 @@ use super::session::{Chrome, WebUser};
 use super::{html, OrPage, PageError};
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorCode};
-use crate::import::{ImportKind, ImportReport, Refusal};
+use crate::import::{ImportKind, ImportReport, Refusal, RowError};
 use crate::services::imports::{self, MAX_UPLOAD_BYTES};
 use crate::state::AppState;
 
@@ -32,6 +32,15 @@ struct ImportPage {
 impl ImportPage {
     fn may_import_parts(&self) -> bool {
         self.kinds.contains(&ImportKind::Parts)
+    }
+
+    /// A problem of the report in the viewer's language.
+    fn reason(&self, e: &RowError) -> String {
+        e.problem.render(self.c.locale)
+    }
+
+    fn summary(&self, r: &ImportReport) -> String {
+        r.summary(self.c.locale)
     }
 
     fn refused_for_downgrades(&self) -> bool {
@@ -78,9 +87,10 @@ struct Upload {
 
 async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
     let bad = |e: &dyn std::fmt::Display| {
-        AppError::new(
+        AppError::msg(
             ErrorCode::ValidationFailed,
-            format!("上传的表单无法读取 / The uploaded form could not be read: {e}"),
+            "import-report-form-unreadable",
+            &[("detail", e.to_string().into())],
         )
     };
     let mut u = Upload::default();
@@ -133,19 +143,12 @@ pub async fn submit(
     p.file_name = u.file_name;
     let file = match (u.too_large, u.file) {
         (true, _) => {
-            p.message = Some(user.locale.tr(
-                "文件超过上限，请拆分后分批导入，或使用命令行 rescuedesk import",
-                "The file is over the limit: split it, or use the command line, rescuedesk import",
-            ).to_owned());
+            p.message = Some(user.locale.t("import-file-over-the-limit"));
             return Ok(html(StatusCode::PAYLOAD_TOO_LARGE, &p));
         }
         (false, Some(f)) if !f.is_empty() => f,
         _ => {
-            p.message = Some(
-                user.locale
-                    .tr("请选择要上传的 CSV 文件", "Choose a CSV file to upload")
-                    .to_owned(),
-            );
+            p.message = Some(user.locale.t("import-choose-a-csv-file"));
             return Ok(html(StatusCode::BAD_REQUEST, &p));
         }
     };

@@ -9,6 +9,7 @@ use crate::both;
 use crate::helpers::{page_text, Backend, TestApp, KNOWN_PLATE, KNOWN_VIN};
 use crate::pages::{csrf_of, signed_in};
 
+/// Posts a file asking for English reasons and messages (`post_csv_in` for another language).
 async fn post_csv(
     app: &TestApp,
     token: &str,
@@ -16,15 +17,26 @@ async fn post_csv(
     csv: &str,
     skip_bad: bool,
 ) -> (u16, Value) {
-    let res = app
+    post_csv_in(app, Some("en"), token, kind, csv, skip_bad).await
+}
+
+async fn post_csv_in(
+    app: &TestApp,
+    language: Option<&str>,
+    token: &str,
+    kind: &str,
+    csv: &str,
+    skip_bad: bool,
+) -> (u16, Value) {
+    let mut req = app
         .client
         .post(app.url(&format!("/api/v1/imports/{kind}?skip_bad={skip_bad}")))
         .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(csv.to_owned())
-        .send()
-        .await
-        .expect("request");
+        .header("content-type", "text/csv");
+    if let Some(l) = language {
+        req = req.header("accept-language", l);
+    }
+    let res = req.body(csv.to_owned()).send().await.expect("request");
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -980,4 +992,190 @@ async fn between_body(backend: Backend) {
         .find(|p| p.0 == "N 102 621 02")
         .unwrap();
     assert_eq!((fuse.3, fuse.5), (1_550, true), "nothing written");
+}
+
+/// A stock file with one problem of each kind the services find: bad quantity, unknown dealer,
+/// unknown part, a repeated row.
+const STOCK_PROBLEMS: &str = "dealer_code,part_no,on_hand\n\
+    hz,N 102 621 02,x\n\
+    zz,N 102 621 02,3\n\
+    hz,NOPE,1\n\
+    hz,5G0 880 201 K,1\n\
+    hz,5G0 880 201 K,2\n";
+
+both!(api_problems_carry_a_code_and_params, api_problems_body);
+async fn api_problems_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.token("hz.admin");
+    let (status, zh) = post_csv_in(&app, None, &admin, "stock", STOCK_PROBLEMS, false).await;
+    assert_eq!(status, 400, "{zh}");
+    let (_, en) = post_csv(&app, &admin, "stock", STOCK_PROBLEMS, false).await;
+    let problems = |r: &Value| -> Vec<(u64, String, String, Value)> {
+        r["report"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_u64().unwrap(),
+                    e["column"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                    e["params"].clone(),
+                )
+            })
+            .collect()
+    };
+    let want = vec![
+        (
+            2,
+            "on_hand".to_owned(),
+            "not_a_whole_number".to_owned(),
+            serde_json::json!({"value": "x"}),
+        ),
+        (
+            3,
+            "dealer_code".into(),
+            "dealer_not_in_group".into(),
+            serde_json::json!({"code": "zz"}),
+        ),
+        (
+            4,
+            "part_no".into(),
+            "part_unknown".into(),
+            serde_json::json!({"part_no": "NOPE"}),
+        ),
+        (
+            6,
+            "part_no".into(),
+            "repeats_row".into(),
+            serde_json::json!({"first": 5}),
+        ),
+    ];
+    assert_eq!(problems(&zh), want, "{zh}");
+    assert_eq!(problems(&en), want, "the same data in any language");
+    // The reason and the message in the language asked for, Chinese by default.
+    assert_eq!(zh["report"]["errors"][0]["reason"], "应为整数，而不是“x”");
+    assert_eq!(
+        en["report"]["errors"][0]["reason"],
+        "Expected a whole number, not \"x\""
+    );
+    assert_eq!(en["report"]["errors"][3]["reason"], "Repeats row 5");
+    assert_eq!(
+        (zh["message"].as_str(), en["message"].as_str()),
+        (
+            Some("4 行有误，未写入任何数据"),
+            Some("4 bad row(s): nothing written")
+        )
+    );
+    assert_eq!(
+        (&zh["params"], &en["params"]),
+        (
+            &serde_json::json!({"count": 4}),
+            &serde_json::json!({"count": 4})
+        )
+    );
+
+    // A written report names its skipped rows' problems the same way.
+    let (status, r) = post_csv(&app, &admin, "stock", STOCK_PROBLEMS, true).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["errors"][1]["code"], "dealer_not_in_group", "{r}");
+    assert_eq!(
+        r["errors"][1]["reason"],
+        "Your dealer group has no dealer with code \"zz\""
+    );
+
+    // An unknown kind is a catalogue message too.
+    let (status, body) = post_csv(&app, &admin, "tyres", "x\n", false).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"], "not_found");
+    assert_eq!(
+        body["message"],
+        "Import kind (parts, stock, history) not found"
+    );
+}
+
+/// The import report's section of a page.
+fn report_section(html: &str) -> &str {
+    let at = html
+        .find("id=\"import-report\"")
+        .expect("a report on the page");
+    let end = html[at..].find("</section>").map_or(html.len(), |e| at + e);
+    &html[at..end]
+}
+
+both!(
+    english_import_page_shows_row_problems_in_english,
+    english_page_body
+);
+/// Uploads a stock file on the admin page in `lang`; the status and the page.
+async fn upload_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    lang: &str,
+    csv: &str,
+) -> (u16, String) {
+    client
+        .get(app.url(&format!("/lang/{lang}")))
+        .send()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page_text(client, app, "/admin/import").await);
+    let res = client
+        .post(app.url("/admin/import"))
+        .header("content-type", "multipart/form-data; boundary=----rdtest")
+        .body(multipart(&csrf, "stock", csv))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+async fn english_page_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.admin").await;
+    for lang in ["en", "zh-CN"] {
+        let (status, html) = upload_in(&app, &client, lang, STOCK_PROBLEMS).await;
+        assert_eq!(status, 422);
+        let report = report_section(&html);
+        assert!(
+            report.contains("data-row=\"3\" data-column=\"dealer_code\"")
+                && report.contains("data-code=\"dealer_not_in_group\""),
+            "{report}"
+        );
+        let han = report
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .collect::<String>();
+        if lang == "en" {
+            for words in [
+                "Expected a whole number, not",
+                "Your dealer group has no dealer with code",
+                "is not in the parts catalogue; import parts first",
+                "Repeats row 5",
+                "5 rows read: 1 inserted, 0 updated, 0 unchanged, 4 skipped (not written)",
+                "Stock",
+            ] {
+                assert!(report.contains(words), "{words}: {report}");
+            }
+            assert_eq!(han, "", "no Chinese in the English report: {report}");
+        } else {
+            for words in [
+                "应为整数",
+                "本集团没有门店代码",
+                "与第 5 行重复",
+                "读取 5 行",
+                "库存",
+            ] {
+                assert!(report.contains(words), "{words}: {report}");
+            }
+            assert!(!report.contains("Repeats row"), "{report}");
+        }
+    }
+
+    // A header problem (the file refused as a whole) in English too.
+    let (_, html) = upload_in(&app, &client, "en", "dealer_code,part_no\nhz,x\n").await;
+    assert!(
+        report_section(&html).contains("Missing column on_hand"),
+        "{html}"
+    );
 }

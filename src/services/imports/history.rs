@@ -9,7 +9,7 @@ use super::{repeated, tick, unknown_dealer, Checked, Importer, Options, Outcome}
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::import::history::{parse, VisitRecord};
-use crate::import::{Row, RowError};
+use crate::import::{Problem, Row, RowError};
 use crate::repo::imports::{
     self as repo, StoredVisit, StoredVisitPart, VisitFields, VisitPartFields,
 };
@@ -159,16 +159,17 @@ impl Importer for HistoryImport {
             None => errors.push(RowError::new(
                 n,
                 "plate",
-                format!(
-                    "没有车牌为“{0}”的登记车辆 / No registered vehicle with plate “{0}”",
-                    r.plate
-                ),
+                Problem::VehicleUnknown {
+                    plate: r.plate.to_string(),
+                },
             )),
             Some((_, Some(stored))) if r.vin.as_ref().is_some_and(|v| v.as_str() != stored) => {
                 errors.push(RowError::new(
                     n,
                     "vin",
-                    format!("与该车登记的车架号 {stored} 不符 / Does not match the VIN on file, {stored}"),
+                    Problem::VinMismatch {
+                        stored: stored.clone(),
+                    },
                 ))
             }
             _ => {}
@@ -197,9 +198,7 @@ impl Importer for HistoryImport {
             let errors: Vec<RowError> = differs
                 .iter()
                 .filter(|(_, d)| *d)
-                .map(|(column, _)| RowError::new(n, column, format!(
-                    "与第 {first} 行（同一次进厂）不一致 / Differs from row {first} of the same visit"
-                )))
+                .map(|(column, _)| RowError::new(n, column, Problem::DiffersFromVisit { first }))
                 .collect();
             if !errors.is_empty() {
                 return Ok(Err(errors));
@@ -280,9 +279,10 @@ impl Importer for HistoryImport {
         let now = repo::visit_counts(conn, &ids)?;
         for id in ids {
             if now.get(id).copied().unwrap_or_default() != self.stored_counts[id] {
-                return Err(AppError::new(
+                return Err(AppError::msg(
                     crate::error::ErrorCode::StaleState,
-                    "导入期间维修记录被其他操作修改，未写入任何数据，请重新导入 / Service history changed during the import; nothing was written, please import again",
+                    "import-report-history-changed",
+                    &[],
                 ));
             }
         }

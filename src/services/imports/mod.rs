@@ -11,7 +11,9 @@ use std::io::Read;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::error::AppError;
-use crate::import::{CsvRows, Downgrade, ImportKind, ImportReport, Refusal, Row, RowError, Step};
+use crate::import::{
+    CsvRows, Downgrade, ImportKind, ImportReport, Problem, Refusal, Row, RowError, Step,
+};
 use crate::repo::audit::{self, NewAuditEvent};
 
 /// The largest file the page and the API take (the CLI streams files of any size).
@@ -268,27 +270,17 @@ fn write(
 
 /// "Repeats row N" for a key the file already had.
 fn repeated(row: u64, column: &str, first: u64) -> Vec<RowError> {
-    vec![RowError::new(
-        row,
-        column,
-        format!("与第 {first} 行重复 / Repeats row {first}"),
-    )]
+    vec![RowError::new(row, column, Problem::RepeatsRow { first })]
 }
 
 fn unknown_dealer(row: u64, code: &str, scoped: bool) -> Vec<RowError> {
-    let (zh, en) = if scoped {
-        (
-            "本集团没有门店代码",
-            "Your dealer group has no dealer with code",
-        )
+    let code = code.to_owned();
+    let problem = if scoped {
+        Problem::DealerNotInGroup { code }
     } else {
-        ("没有门店代码", "No dealer with code")
+        Problem::DealerUnknown { code }
     };
-    vec![RowError::new(
-        row,
-        "dealer_code",
-        format!("{zh}“{code}” / {en} “{code}”"),
-    )]
+    vec![RowError::new(row, "dealer_code", problem)]
 }
 
 /// Writes call back every so often, not every row, so a progress bar stays cheap.

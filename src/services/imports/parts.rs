@@ -115,12 +115,10 @@ impl Importer for PartsImport {
             .find(|w| now.get(&w.record.part_no) != w.stored.as_ref());
         match changed {
             None => Ok(()),
-            Some(w) => Err(AppError::new(
+            Some(w) => Err(AppError::msg(
                 ErrorCode::StaleState,
-                format!(
-                    "导入期间配件 {0} 被其他操作修改，未写入任何数据，请重新导入 / Part {0} changed during the import; nothing was written, please import again",
-                    w.record.part_no
-                ),
+                "import-report-part-changed",
+                &[("part_no", w.record.part_no.clone().into())],
             )),
         }
     }

@@ -6,7 +6,7 @@ use super::{repeated, unknown_dealer, Checked, Importer, Options, Outcome};
 use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::import::stock::parse;
-use crate::import::{Row, RowError};
+use crate::import::{Problem, Row, RowError};
 use crate::repo::imports::{self as repo, StoredStock};
 
 struct StockWrite {
@@ -61,10 +61,9 @@ impl Importer for StockImport {
             errors.push(RowError::new(
                 n,
                 "part_no",
-                format!(
-                    "配件目录中没有“{0}”，请先导入配件 / “{0}” is not in the parts catalogue; import parts first",
-                    r.part_no
-                ),
+                Problem::PartUnknown {
+                    part_no: r.part_no.clone(),
+                },
             ));
         }
         let (Some(dealer), Some(part)) = (dealer, part) else {
@@ -84,10 +83,10 @@ impl Importer for StockImport {
                 return Ok(Err(vec![RowError::new(
                     n,
                     "on_hand",
-                    format!(
-                        "在库数 {0} 低于救援方案已预留的 {1} 件，请先处理预留 / on_hand {0} is below the {1} units reserved by rescue plans; settle those first",
-                        r.on_hand, reserved
-                    ),
+                    Problem::BelowReserved {
+                        on_hand: r.on_hand,
+                        reserved: *reserved,
+                    },
                 )]));
             }
         }
