@@ -218,14 +218,13 @@ fn apply(mut settings: Settings, args: ServeArgs) -> Settings {
 
 /// Field errors of the library, as a line per field for the terminal.
 fn describe(e: rescuedesk::error::AppError) -> anyhow::Error {
+    use rescuedesk::i18n::Locale;
     // The terminal shows both languages: an operator may read either.
-    let mut text = e.message.clone();
+    let both = |zh: String, en: String| if zh == en { zh } else { format!("{zh} / {en}") };
+    let mut text = both(e.message_in(Locale::ZhCn), e.message_in(Locale::En));
     for (field, msg) in &e.fields {
-        let (zh, en) = (
-            msg.render(rescuedesk::i18n::Locale::ZhCn),
-            msg.render(rescuedesk::i18n::Locale::En),
-        );
-        text.push_str(&format!("\n  {field}: {zh} / {en}"));
+        let line = both(msg.render(Locale::ZhCn), msg.render(Locale::En));
+        text.push_str(&format!("\n  {field}: {line}"));
     }
     anyhow::anyhow!(text)
 }
