@@ -50,31 +50,18 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this role's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Role::CallAgent => "服务顾问/呼叫中心",
-            Role::WorkshopLead => "车间主管",
-            Role::ServiceManager => "服务经理",
-            Role::ServiceDirector => "服务总监",
-            Role::PartsDesk => "配件部",
-            Role::PartsManager => "配件经理",
-            Role::Technician => "技师",
-            Role::Admin => "管理员",
-            Role::CatalogueAdmin => "平台配件目录管理员",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Role::CallAgent => "Call agent",
-            Role::WorkshopLead => "Workshop lead",
-            Role::ServiceManager => "Service manager",
-            Role::ServiceDirector => "Service director",
-            Role::PartsDesk => "Parts desk",
-            Role::PartsManager => "Parts manager",
-            Role::Technician => "Technician",
-            Role::Admin => "Administrator",
-            Role::CatalogueAdmin => "Platform catalogue admin",
+            Role::CallAgent => "label-role-call-agent",
+            Role::WorkshopLead => "label-role-workshop-lead",
+            Role::ServiceManager => "label-role-service-manager",
+            Role::ServiceDirector => "label-role-service-director",
+            Role::PartsDesk => "label-role-parts-desk",
+            Role::PartsManager => "label-role-parts-manager",
+            Role::Technician => "label-role-technician",
+            Role::Admin => "label-role-admin",
+            Role::CatalogueAdmin => "label-role-catalogue-admin",
         }
     }
 }

@@ -115,8 +115,8 @@ fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
         ErrorCode::InvalidTransition,
         format!(
             "寻源单“{}”时不能执行此操作 / An order that is “{}” cannot {}",
-            s.label_zh(),
-            s.label_en(),
+            crate::i18n::Locale::ZhCn.t(s.label_key()),
+            crate::i18n::Locale::En.t(s.label_key()),
             event.as_str()
         ),
     )

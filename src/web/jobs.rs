@@ -56,7 +56,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
         .map(|t| {
             let s = t.status;
             JobRow {
-                status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                status_label: user.locale.t(s.label_key()),
                 call_time: local(&state, &t.call_time),
                 t,
             }
@@ -201,7 +201,7 @@ pub async fn render_for(
                     locale.name(&o.part_name_zh, &o.part_name_en),
                     o.order.quantity
                 ),
-                locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                locale.t(s.label_key()),
                 o.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
             )
         })
@@ -211,8 +211,7 @@ pub async fn render_for(
         action_base,
         status_code: t.status.as_str(),
         status_label: locale
-            .tr(t.status.label_zh(), t.status.label_en())
-            .to_owned(),
+            .t(t.status.label_key()),
         expected_arrival: d
             .expected_arrival_at
             .map(|e| local(state, &e))

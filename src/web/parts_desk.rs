@@ -56,7 +56,7 @@ pub struct OrderRow {
 }
 
 pub fn mode_label(l: Locale, mode: ShippingMode) -> String {
-    l.tr(mode.label_zh(), mode.label_en()).to_owned()
+    l.t(mode.label_key())
 }
 
 /// Rows for a ticket's orders; the step permissions follow the pure order rules and the role table.
@@ -111,7 +111,7 @@ pub fn order_rows(
                 part_name: l.name(&v.part_name_zh, &v.part_name_en).to_owned(),
                 quantity: o.quantity,
                 status: s.as_str(),
-                status_label: l.tr(&st.label_zh(), &st.label_en()).to_owned(),
+                status_label: st.label(l),
                 held: st.held,
                 source: if o.kind == SourcingKind::Manufacturer {
                     format!("{} {}", manufacturer, l.tr("紧急订单", "emergency order"))
@@ -186,7 +186,7 @@ async fn render_queue(
         .or_page(l)?
         .into_iter()
         .map(|q| QueueRow {
-            status_label: l.tr(q.status.label_zh(), q.status.label_en()).to_owned(),
+            status_label: l.t(q.status.label_key()),
             ready: q
                 .parts_ready_at
                 .map(|t| local(state, &t))
@@ -368,7 +368,7 @@ async fn render(
                     } else {
                         o.source_name.clone()
                     },
-                    mode_label: l.tr(o.mode.label_zh(), o.mode.label_en()).to_owned(),
+                    mode_label: l.t(o.mode.label_key()),
                     distance: o
                         .distance_km
                         .map(|d| format!("{d:.0} km"))
@@ -392,7 +392,7 @@ async fn render(
         c: user.chrome(),
         ticket_id: t.id.clone(),
         number: t.number.clone(),
-        status_label: l.tr(t.status.label_zh(), t.status.label_en()).to_owned(),
+        status_label: l.t(t.status.label_key()),
         crew_out,
         crew_arrival: local(state, &report.crew_arrival),
         earliest_fix: local(state, &report.earliest_fix_at),

@@ -36,7 +36,7 @@ impl WebUser {
                 .identity
                 .roles
                 .iter()
-                .map(|r| self.locale.tr(r.label_zh(), r.label_en()).to_owned())
+                .map(|r| self.locale.t(r.label_key()))
                 .collect(),
             csrf: self.csrf.clone(),
             may_create: self.identity.may(Action::CreateTicket),
@@ -188,6 +188,22 @@ impl Chrome {
     /// A message with one text argument (a version, a name).
     pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
         self.locale.t_with(key, &[(name, value.to_string().into())])
+    }
+
+    /// A message with two text arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &'static str,
+        a_value: impl std::fmt::Display,
+        b: &'static str,
+        b_value: impl std::fmt::Display,
+    ) -> String {
+        let args = [
+            (a, a_value.to_string().into()),
+            (b, b_value.to_string().into()),
+        ];
+        self.locale.t_with(key, &args)
     }
 
     /// A message with counts, which pick the plural form ("1 row", "3 rows").

@@ -65,7 +65,7 @@ pub async fn list(
         .iter()
         .map(|s| StatusOption {
             code: s.as_str(),
-            label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+            label: user.locale.t(s.label_key()),
             selected: q.status.as_deref() == Some(s.as_str()),
         })
         .collect();
@@ -101,8 +101,7 @@ pub async fn list(
                     call_time: local(&state, &t.call_time),
                     status_label: user
                         .locale
-                        .tr(t.status.label_zh(), t.status.label_en())
-                        .to_owned(),
+                        .t(t.status.label_key()),
                     t,
                 })
                 .collect();
