@@ -119,3 +119,7 @@ label-audit-site-resolved = Resolved on site
 label-audit-site-towed = Towed to workshop
 label-audit-ticket-closed = Closed
 label-audit-ticket-cancelled = Cancelled
+label-visit-maintenance = Maintenance
+label-visit-repair = Repair
+label-visit-rescue = Rescue
+label-visit-warranty = Warranty

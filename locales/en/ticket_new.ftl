@@ -27,3 +27,5 @@ new-ticket-plate = Plate
 new-ticket-repaired-elsewhere = Repaired elsewhere
 new-ticket-take-a-call = Take a call
 new-ticket-vin-optional = VIN (optional)
+new-ticket-enter-a-number = Enter a number
+new-ticket-enter-whole-kilometres = Enter whole kilometres

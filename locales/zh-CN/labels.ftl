@@ -119,3 +119,7 @@ label-audit-site-resolved = 现场解决
 label-audit-site-towed = 拖回维修
 label-audit-ticket-closed = 关闭
 label-audit-ticket-cancelled = 取消
+label-visit-maintenance = 保养
+label-visit-repair = 维修
+label-visit-rescue = 救援
+label-visit-warranty = 保修

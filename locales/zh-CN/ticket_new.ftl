@@ -27,3 +27,5 @@ new-ticket-plate = 车牌号
 new-ticket-repaired-elsewhere = 有在外维修
 new-ticket-take-a-call = 登记来电
 new-ticket-vin-optional = 车架号 VIN（选填）
+new-ticket-enter-a-number = 请输入数字
+new-ticket-enter-whole-kilometres = 请输入整数公里数

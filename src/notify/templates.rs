@@ -960,7 +960,15 @@ mod tests {
     const STAFF_LINK: &str = "https://rd.zj-auto.cn/tickets/0193a1c2-7d4e-7b21-9f3a-5c8e2d1b4a67";
 
     fn lang(l: Locale) -> &'static str {
-        l.tr("zh", "en")
+        sample(l, "zh", "en")
+    }
+
+    /// A sample value as a caller in this language would pass it (user data, not catalogue text).
+    fn sample<'a>(l: Locale, zh: &'a str, en: &'a str) -> &'a str {
+        match l {
+            Locale::ZhCn => zh,
+            Locale::En => en,
+        }
     }
 
     /// Realistic values; times, part names and the reasons staff type differ per
@@ -978,13 +986,13 @@ mod tests {
                     lat: 30.277_450,
                     lon: 120.123_010,
                     source_crs: s("gcj02"),
-                    fault: s(l.tr(
+                    fault: s(sample(l, 
                         "发动机无法启动，仪表盘蓄电池警告灯亮",
                         "Engine will not start, battery warning light on",
                     )),
                     items: vec![
-                        s(l.tr("蓄电池检测", "Battery test")),
-                        s(l.tr("更换蓄电池", "Replace the battery")),
+                        s(sample(l, "蓄电池检测", "Battery test")),
+                        s(sample(l, "更换蓄电池", "Replace the battery")),
                     ],
                     tools: vec![s("蓄电池检测仪×1"), s("应急启动电源×1")],
                     parts: vec![s("12V 70Ah 免维护蓄电池×1")],
@@ -1006,8 +1014,8 @@ mod tests {
                 "customer_parts_delay",
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
-                    part_name: s(l.tr("驾驶员侧安全气囊模块", "driver airbag module")),
-                    new_eta: s(l.tr("11月25日下午", "25 Nov")),
+                    part_name: s(sample(l, "驾驶员侧安全气囊模块", "driver airbag module")),
+                    new_eta: s(sample(l, "11月25日下午", "25 Nov")),
                     dangerous_goods: true,
                     status_link: s(STATUS_LINK),
                 },
@@ -1016,8 +1024,8 @@ mod tests {
                 "customer_parts_delay-regular",
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
-                    part_name: s(l.tr("左前大灯总成", "left headlamp unit")),
-                    new_eta: s(l.tr("11月24日上午", "24 Nov")),
+                    part_name: s(sample(l, "左前大灯总成", "left headlamp unit")),
+                    new_eta: s(sample(l, "11月24日上午", "24 Nov")),
                     dangerous_goods: false,
                     status_link: s(STATUS_LINK),
                 },
@@ -1066,7 +1074,7 @@ mod tests {
                 "plan_returned",
                 Message::StaffPlanReturned {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(l.tr(
+                    reason: s(sample(l, 
                         "工时估算偏高，请核实",
                         "Labour estimate looks too high, please check",
                     )),
@@ -1077,7 +1085,7 @@ mod tests {
                 "plan_rejected",
                 Message::StaffPlanRejected {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(l.tr(
+                    reason: s(sample(l, 
                         "需先确认是否在保修期内",
                         "Check first whether the car is still under warranty",
                     )),
@@ -1113,7 +1121,7 @@ mod tests {
                 "fault_mismatch",
                 Message::StaffMismatch {
                     number: s("HZ01-20261123-0007"),
-                    found: s(l.tr(
+                    found: s(sample(l, 
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
@@ -1125,7 +1133,7 @@ mod tests {
                 Message::StaffOrdersHeld {
                     number: s("HZ01-20261123-0007"),
                     parts: s("5G0 880 201 K 驾驶员安全气囊 ×1、000 915 105 DE 蓄电池 ×1"),
-                    found: s(l.tr(
+                    found: s(sample(l, 
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),

@@ -160,10 +160,7 @@ pub async fn render_for(
     let is_lead = me.is_some_and(|c| c.lead);
     if !on_crew {
         return Err(PageError::App(
-            AppError::new(
-                crate::error::ErrorCode::NotInCrew,
-                "您不在此救援组中 / You are not on this rescue crew",
-            ),
+            AppError::msg(crate::error::ErrorCode::NotInCrew, "job-not-on-crew", &[]),
             locale,
         ));
     }
@@ -182,7 +179,7 @@ pub async fn render_for(
             Some(u) => u.issued += i.quantity,
             None => used.push(UsedLine {
                 part_id: i.part_id.clone(),
-                name: format!("{} {}", i.part_no, i.name_zh),
+                name: format!("{} {}", i.part_no, locale.name(&i.name_zh, &i.name_en)),
                 issued: i.quantity,
             }),
         }

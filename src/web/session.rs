@@ -59,10 +59,7 @@ impl WebUser {
         } else {
             tracing::warn!(user = %self.identity.login, "CSRF token mismatch");
             Err(PageError::App(
-                AppError::new(
-                    ErrorCode::CsrfFailed,
-                    "表单已过期，请刷新页面后重试 / The form expired; reload the page and try again",
-                ),
+                AppError::msg(ErrorCode::CsrfFailed, "web-form-expired", &[]),
                 self.locale,
             ))
         }
@@ -222,12 +219,12 @@ impl Chrome {
     }
 
     /// The words of the link back to [`Chrome::home`].
-    pub fn home_label(&self) -> &'static str {
-        match self.home {
-            "/jobs" => self.locale.tr("返回我的派工单", "Back to my jobs"),
-            "/admin/import" => self.locale.tr("返回数据导入", "Back to the imports"),
-            _ => self.locale.tr("返回救援单列表", "Back to the ticket list"),
-        }
+    pub fn home_label(&self) -> String {
+        self.locale.t(match self.home {
+            "/jobs" => "web-back-to-my-jobs",
+            "/admin/import" => "web-back-to-the-imports",
+            _ => "web-back-to-the-ticket-list",
+        })
     }
 
     pub fn lang(&self) -> &'static str {
