@@ -72,6 +72,8 @@ pub enum Action {
     CreateTicket,
     ViewTickets,
     ViewVehicleHistory,
+    /// The parts desk pages and their API: the queue, outgoing transfers, a ticket's sourcing.
+    ViewPartsDesk,
     ViewOutbox,
     RetryMessages,
     /// Open the import page (it offers each user the kinds below they may import).
@@ -107,6 +109,15 @@ impl Action {
                 PartsManager,
                 Admin,
             ],
+            // Whoever plans, approves or supplies parts; not the call centre, not the crews.
+            Action::ViewPartsDesk => &[
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsDesk,
+                PartsManager,
+                Admin,
+            ],
             // Messages carry customers' numbers: staff who deal with customers.
             Action::ViewOutbox => &[CallAgent, ServiceManager, ServiceDirector, Admin],
             Action::RetryMessages => &[ServiceManager, Admin],
@@ -123,6 +134,7 @@ impl Action {
             Action::CreateTicket => "create rescue tickets",
             Action::ViewTickets => "view rescue tickets",
             Action::ViewVehicleHistory => "view vehicle service history",
+            Action::ViewPartsDesk => "view the parts desk",
             Action::ViewOutbox => "view the outbox",
             Action::RetryMessages => "retry messages",
             Action::ImportData => "import DMS data",
@@ -154,6 +166,15 @@ mod tests {
         assert!(Action::CreateTicket.permitted(&[Role::Technician, Role::CallAgent]));
         assert!(!Action::ViewVehicleHistory.permitted(&[Role::Technician]));
         assert!(Action::ViewTickets.permitted(&[Role::Technician]));
+    }
+
+    #[test]
+    fn the_parts_desk_is_for_planners_and_parts_staff() {
+        assert!(!Action::ViewPartsDesk.permitted(&[Role::CallAgent]));
+        assert!(!Action::ViewPartsDesk.permitted(&[Role::Technician]));
+        for r in [Role::PartsDesk, Role::PartsManager, Role::ServiceDirector, Role::WorkshopLead] {
+            assert!(Action::ViewPartsDesk.permitted(&[r]), "{r:?}");
+        }
     }
 
     #[test]

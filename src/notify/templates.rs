@@ -114,7 +114,11 @@ pub enum Message {
     StaffTransferToSend {
         number: String,
         part: String,
+        /// The requesting dealer.
         to: String,
+        /// The rescue site's address when the part goes straight there, not to the dealer.
+        #[serde(default)]
+        site: Option<String>,
         link: String,
     },
     /// To workshop lead, service manager and director: the fault on site is not the planned one.
@@ -280,7 +284,9 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                         arg("customer_name", customer_name),
                         arg("customer_phone", customer_phone),
                         arg("address", address),
-                        arg("fault", fault),
+                        // The SMS ends the fault with its own full stop: one typed by the
+                        // caller would double it ("。。").
+                        arg("fault", end_of_sentence_trimmed(fault)),
                         arg("when", &when),
                         arg("items", &list(items)),
                         arg("tools", &list(tools)),
@@ -618,6 +624,7 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             number,
             part,
             to,
+            site: None,
             link,
         } => {
             let args = [arg("number", number), arg("part", part), arg("to", to)];
@@ -636,6 +643,39 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     sms: l.t_with("msg-transfer-to-send-sms", &args),
                     detail: l.t_with("msg-transfer-to-send-detail", &args),
                     extra: json!({ "part": part, "to": to }),
+                },
+            )
+        }
+        // Straight to the rescue site: the address is where it goes, the dealer whom it is for.
+        Message::StaffTransferToSend {
+            number,
+            part,
+            to,
+            site: Some(site),
+            link,
+        } => {
+            let args = [
+                arg("number", number),
+                arg("part", part),
+                arg("to", to),
+                arg("site", site),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-transfer-to-send-site-subject", &args),
+                    body: l.t_with("msg-transfer-to-send-site-body", &args),
+                    fields: vec![
+                        (l.t("msg-transfer-to-send-part"), part.clone()),
+                        (l.t("msg-transfer-to-send-to"), site.clone()),
+                        (l.t("msg-transfer-to-send-site-for"), to.clone()),
+                    ],
+                    action: l.t("msg-transfer-to-send-action"),
+                    sms: l.t_with("msg-transfer-to-send-site-sms", &args),
+                    detail: l.t_with("msg-transfer-to-send-site-detail", &args),
+                    extra: json!({ "part": part, "to": to, "site": site }),
                 },
             )
         }
@@ -947,6 +987,13 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// Escapes, and keeps the line breaks staff typed (a fault description, a reason).
+/// A typed text without the sentence-ending punctuation a message adds itself.
+fn end_of_sentence_trimmed(s: &str) -> &str {
+    s.trim_end()
+        .trim_end_matches(['。', '.', '！', '!', '；', ';', '，', ','])
+        .trim_end()
+}
+
 fn escape_text(s: &str) -> String {
     escape_html(s).replace("\r\n", "\n").replace('\n', "<br>\n")
 }
@@ -1114,6 +1161,17 @@ mod tests {
                     number: s("HZ01-20261123-0007"),
                     part: s("5G0 880 201 K 驾驶员安全气囊 ×1"),
                     to: s("杭州西湖4S店"),
+                    site: None,
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
+                "transfer_to_send_site",
+                Message::StaffTransferToSend {
+                    number: s("HZ01-20261123-0007"),
+                    part: s("5G0 880 201 K 驾驶员安全气囊 ×1"),
+                    to: s("杭州西湖4S店"),
+                    site: Some(s("杭州市西湖区文三路478号华星时代广场东门")),
                     link: s(STAFF_LINK),
                 },
             ),
@@ -1254,6 +1312,14 @@ mod tests {
         assert!(r.html.contains("第一行<br>\n&lt;img src=x&gt;"));
         assert!(r.html.contains("<strong>所需工具</strong>：无"));
         assert!(r.sms_text.contains("请尽快出发。"));
+        // A fault typed with its own full stop does not end in "。。".
+        let mut typed = dispatch.clone();
+        if let Message::TechnicianDispatch { fault, .. } = &mut typed {
+            *fault = "发动机无法启动。".into();
+        }
+        let r = render(&typed, Locale::ZhCn);
+        assert!(r.sms_text.contains("故障：发动机无法启动。"), "{}", r.sms_text);
+        assert!(!r.sms_text.contains("。。"), "{}", r.sms_text);
         assert_eq!(r.sms_params["time"], "尽快");
     }
 

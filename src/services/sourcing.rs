@@ -304,7 +304,7 @@ pub async fn report(
     ticket_id: String,
     cfg: SourcingConfig,
 ) -> Result<SourcingReport, AppError> {
-    actor.require(Action::ViewVehicleHistory)?;
+    actor.require(Action::ViewPartsDesk)?;
     let actor = actor.clone();
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
