@@ -123,3 +123,5 @@ label-visit-maintenance = Maintenance
 label-visit-repair = Repair
 label-visit-rescue = Rescue
 label-visit-warranty = Warranty
+label-language-zh-cn = Chinese
+label-language-en = English

@@ -18,7 +18,6 @@ new-ticket-location = Location
 new-ticket-longitude = Longitude
 new-ticket-mileage-km = Mileage (km)
 new-ticket-model = Model
-new-ticket-new-rescue-ticket = New rescue ticket
 new-ticket-note-on-repairs-elsewhere = Note on repairs elsewhere
 new-ticket-open-rescue-ticket = Open rescue ticket
 new-ticket-paste-coordinates-map-app-lon-lat = Paste coordinates (map app: lon,lat)

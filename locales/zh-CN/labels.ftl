@@ -123,3 +123,5 @@ label-visit-maintenance = 保养
 label-visit-repair = 维修
 label-visit-rescue = 救援
 label-visit-warranty = 保修
+label-language-zh-cn = 中文
+label-language-en = 英文

@@ -18,7 +18,6 @@ new-ticket-location = 救援地点
 new-ticket-longitude = 经度
 new-ticket-mileage-km = 里程（公里）
 new-ticket-model = 车型
-new-ticket-new-rescue-ticket = 登记紧急救援单
 new-ticket-note-on-repairs-elsewhere = 在外维修说明
 new-ticket-open-rescue-ticket = 登记救援单
 new-ticket-paste-coordinates-map-app-lon-lat = 粘贴坐标（高德/腾讯地图：经度,纬度）

@@ -89,6 +89,9 @@ pub struct UsedLine {
 struct JobPage {
     c: Chrome,
     action_base: String,
+    /// Where this page lives: a refused step renders it at the step's URL, and the script puts
+    /// this one back in the address bar so a reload shows the job, not a repeated post.
+    page_url: String,
     d: TicketDetail,
     alert: Option<(&'static str, String)>,
     status_code: &'static str,
@@ -203,8 +206,13 @@ pub async fn render_for(
             )
         })
         .collect();
+    let page_url = match action_base.strip_suffix("/act") {
+        Some(link) if link.starts_with("/j/") => link.to_owned(),
+        _ => format!("/jobs/{}", d.ticket.id),
+    };
     let page = JobPage {
         c: chrome,
+        page_url,
         action_base,
         status_code: t.status.as_str(),
         status_label: locale

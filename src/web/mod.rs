@@ -26,6 +26,7 @@ use session::{Chrome, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{name}", web::get().to(assets::serve))
+        .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/", web::get().to(home))
         .route("/login", web::get().to(sign_in::form))
         .route("/login", web::post().to(sign_in::submit))

@@ -218,6 +218,44 @@ impl Chrome {
         self.locale.name(zh, en)
     }
 
+    /// An outbox message's delivery status in the page's language; an unknown one as stored.
+    pub fn message_status(&self, status: &str) -> String {
+        let key = match status {
+            "pending" => "outbox-status-pending",
+            "sending" => "outbox-status-sending",
+            "sent" => "outbox-status-sent",
+            "dead" => "outbox-status-dead",
+            other => return other.to_owned(),
+        };
+        self.t(key)
+    }
+
+    /// A message channel (`sms`, `email`) in the page's language.
+    pub fn channel_name(&self, channel: &str) -> String {
+        match channel {
+            "sms" => self.t("outbox-sms"),
+            "email" => self.t("outbox-e-mail"),
+            other => other.to_owned(),
+        }
+    }
+
+    /// The language a message was written in (`zh-CN`, `en`), named in the page's language.
+    pub fn language_name(&self, tag: &str) -> String {
+        match Locale::parse(tag) {
+            Some(Locale::ZhCn) => self.t("label-language-zh-cn"),
+            Some(Locale::En) => self.t("label-language-en"),
+            None => tag.to_owned(),
+        }
+    }
+
+    /// Who delivered a message: the built-in viewer by name, a provider's message id as given.
+    pub fn provider_name(&self, provider_id: &str) -> String {
+        match provider_id {
+            "viewer" => self.t("outbox-provider-viewer"),
+            other => other.to_owned(),
+        }
+    }
+
     /// The words of the link back to [`Chrome::home`].
     pub fn home_label(&self) -> String {
         self.locale.t(match self.home {
