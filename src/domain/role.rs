@@ -172,7 +172,12 @@ mod tests {
     fn the_parts_desk_is_for_planners_and_parts_staff() {
         assert!(!Action::ViewPartsDesk.permitted(&[Role::CallAgent]));
         assert!(!Action::ViewPartsDesk.permitted(&[Role::Technician]));
-        for r in [Role::PartsDesk, Role::PartsManager, Role::ServiceDirector, Role::WorkshopLead] {
+        for r in [
+            Role::PartsDesk,
+            Role::PartsManager,
+            Role::ServiceDirector,
+            Role::WorkshopLead,
+        ] {
             assert!(Action::ViewPartsDesk.permitted(&[r]), "{r:?}");
         }
     }

@@ -79,7 +79,9 @@ impl TicketStatus {
             TicketStatus::New => "label-ticket-status-new",
             TicketStatus::Planning => "label-ticket-status-planning",
             TicketStatus::AwaitingManagerReview => "label-ticket-status-awaiting-manager-review",
-            TicketStatus::AwaitingCustomerConsent => "label-ticket-status-awaiting-customer-consent",
+            TicketStatus::AwaitingCustomerConsent => {
+                "label-ticket-status-awaiting-customer-consent"
+            }
             TicketStatus::AwaitingDirector => "label-ticket-status-awaiting-director",
             TicketStatus::Approved => "label-ticket-status-approved",
             TicketStatus::Dispatched => "label-ticket-status-dispatched",

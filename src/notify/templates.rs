@@ -1033,7 +1033,8 @@ mod tests {
                     lat: 30.277_450,
                     lon: 120.123_010,
                     source_crs: s("gcj02"),
-                    fault: s(sample(l, 
+                    fault: s(sample(
+                        l,
                         "发动机无法启动，仪表盘蓄电池警告灯亮",
                         "Engine will not start, battery warning light on",
                     )),
@@ -1121,7 +1122,8 @@ mod tests {
                 "plan_returned",
                 Message::StaffPlanReturned {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(sample(l, 
+                    reason: s(sample(
+                        l,
                         "工时估算偏高，请核实",
                         "Labour estimate looks too high, please check",
                     )),
@@ -1132,7 +1134,8 @@ mod tests {
                 "plan_rejected",
                 Message::StaffPlanRejected {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(sample(l, 
+                    reason: s(sample(
+                        l,
                         "需先确认是否在保修期内",
                         "Check first whether the car is still under warranty",
                     )),
@@ -1179,7 +1182,8 @@ mod tests {
                 "fault_mismatch",
                 Message::StaffMismatch {
                     number: s("HZ01-20261123-0007"),
-                    found: s(sample(l, 
+                    found: s(sample(
+                        l,
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
@@ -1191,7 +1195,8 @@ mod tests {
                 Message::StaffOrdersHeld {
                     number: s("HZ01-20261123-0007"),
                     parts: s("5G0 880 201 K 驾驶员安全气囊 ×1、000 915 105 DE 蓄电池 ×1"),
-                    found: s(sample(l, 
+                    found: s(sample(
+                        l,
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
@@ -1318,7 +1323,11 @@ mod tests {
             *fault = "发动机无法启动。".into();
         }
         let r = render(&typed, Locale::ZhCn);
-        assert!(r.sms_text.contains("故障：发动机无法启动。"), "{}", r.sms_text);
+        assert!(
+            r.sms_text.contains("故障：发动机无法启动。"),
+            "{}",
+            r.sms_text
+        );
         assert!(!r.sms_text.contains("。。"), "{}", r.sms_text);
         assert_eq!(r.sms_params["time"], "尽快");
     }

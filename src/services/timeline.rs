@@ -8,7 +8,11 @@ use crate::repo::audit::AuditRecord;
 /// The milestones, in order: name, catalogue key of its label, and the audit action that marks
 /// each (first occurrence).
 const MILESTONES: [(&str, &str, &str); 5] = [
-    ("plan_submitted", "label-milestone-plan-submitted", "plan.submitted"),
+    (
+        "plan_submitted",
+        "label-milestone-plan-submitted",
+        "plan.submitted",
+    ),
     ("approved", "label-milestone-approved", "approval.approved"),
     ("departed", "label-milestone-departed", "crew.departed"),
     ("on_site", "label-milestone-on-site", "crew.arrived"),

@@ -215,8 +215,7 @@ pub async fn render_for(
         page_url,
         action_base,
         status_code: t.status.as_str(),
-        status_label: locale
-            .t(t.status.label_key()),
+        status_label: locale.t(t.status.label_key()),
         expected_arrival: d
             .expected_arrival_at
             .map(|e| local(state, &e))

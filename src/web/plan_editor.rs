@@ -290,9 +290,10 @@ async fn render(
     let ticket_status = ticket.status;
     let version_note = match &plan {
         None => l.t("plan-editor-new-plan"),
-        Some(p) if p.status == PlanStatus::Draft => {
-            l.t_with("plan-editor-draft-version", &[("version", p.version.into())])
-        }
+        Some(p) if p.status == PlanStatus::Draft => l.t_with(
+            "plan-editor-draft-version",
+            &[("version", p.version.into())],
+        ),
         Some(p) => l.t_with(
             "plan-editor-saving-makes-version",
             &[("version", (p.version + 1).into())],
@@ -462,10 +463,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
     let travel_km = match f.get("travel_km") {
         "" => None,
         s => s.parse().map(Some).unwrap_or_else(|_| {
-            errors.insert(
-                "travel_km".into(),
-                Msg::new("plan-editor-enter-kilometres"),
-            );
+            errors.insert("travel_km".into(), Msg::new("plan-editor-enter-kilometres"));
             None
         }),
     };

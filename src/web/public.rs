@@ -173,48 +173,18 @@ fn customer_step(v: &public::CustomerView) -> CustomerStep {
         finished: true,
     };
     match v.status {
-        S::Resolved | S::Closed => over(
-            "status-step-fixed"
-        ),
-        S::TowedToWorkshop => over(
-            "status-step-towed"
-        ),
-        S::Cancelled => over(
-            "status-step-cancelled"),
-        S::OnSite => there(
-            "status-step-on-site"
-        ),
-        _ if v.crew_on_site => there(
-            "status-step-crew-there-replanning"
-        ),
-        S::New => going(
-            "status-step-new",
-            false,
-        ),
-        S::Planning | S::Replanning => going(
-            "status-step-planning",
-            false,
-        ),
-        S::AwaitingManagerReview => going(
-            "status-step-review",
-            false,
-        ),
-        S::AwaitingCustomerConsent => going(
-            "status-step-consent",
-            false,
-        ),
-        S::AwaitingDirector => going(
-            "status-step-director",
-            true,
-        ),
-        S::Approved => going(
-            "status-step-approved",
-            true,
-        ),
-        S::Dispatched => going(
-            "status-step-dispatched",
-            true,
-        ),
+        S::Resolved | S::Closed => over("status-step-fixed"),
+        S::TowedToWorkshop => over("status-step-towed"),
+        S::Cancelled => over("status-step-cancelled"),
+        S::OnSite => there("status-step-on-site"),
+        _ if v.crew_on_site => there("status-step-crew-there-replanning"),
+        S::New => going("status-step-new", false),
+        S::Planning | S::Replanning => going("status-step-planning", false),
+        S::AwaitingManagerReview => going("status-step-review", false),
+        S::AwaitingCustomerConsent => going("status-step-consent", false),
+        S::AwaitingDirector => going("status-step-director", true),
+        S::Approved => going("status-step-approved", true),
+        S::Dispatched => going("status-step-dispatched", true),
     }
 }
 

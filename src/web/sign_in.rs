@@ -108,13 +108,7 @@ pub async fn submit(
     let expected = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
     if !expected.is_some_and(|e| secret::same(&e, &form.csrf)) {
         let msg = locale.t("login-page-expired");
-        return login_page(
-            &req,
-            StatusCode::FORBIDDEN,
-            next,
-            form.login,
-            Some(msg),
-        );
+        return login_page(&req, StatusCode::FORBIDDEN, next, form.login, Some(msg));
     }
     let attempt = SignInAttempt {
         login: form.login.clone(),

@@ -15,8 +15,8 @@ use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plate::Plate;
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
-use crate::i18n::Msg;
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::repo::vehicles::Visit;
 use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
 use crate::state::AppState;
@@ -100,9 +100,7 @@ pub async fn list(
                 .into_iter()
                 .map(|t| Row {
                     call_time: local(&state, &t.call_time),
-                    status_label: user
-                        .locale
-                        .t(t.status.label_key()),
+                    status_label: user.locale.t(t.status.label_key()),
                     t,
                 })
                 .collect();

@@ -64,11 +64,7 @@ fn queues_for(roles: &[Role]) -> Vec<(&'static str, &'static str, Vec<TicketStat
     let mut out = Vec::new();
     for role in roles {
         match role {
-            Role::CallAgent => out.push((
-                "new",
-                "work-queue-new",
-                vec![S::New],
-            )),
+            Role::CallAgent => out.push(("new", "work-queue-new", vec![S::New])),
             Role::WorkshopLead => out.push((
                 "planning",
                 "work-queue-planning",
@@ -91,11 +87,9 @@ fn queues_for(roles: &[Role]) -> Vec<(&'static str, &'static str, Vec<TicketStat
                     vec![S::Resolved, S::TowedToWorkshop],
                 ));
             }
-            Role::ServiceDirector => out.push((
-                "approval",
-                "work-queue-approval",
-                vec![S::AwaitingDirector],
-            )),
+            Role::ServiceDirector => {
+                out.push(("approval", "work-queue-approval", vec![S::AwaitingDirector]))
+            }
             Role::PartsDesk | Role::PartsManager => out.push((
                 "parts",
                 "work-queue-parts",
