@@ -52,3 +52,5 @@ tracking-number = Tracking number
 travel = travel
 type-the-plate-to-see-the = Type the plate to see the vehicle file and service history.
 vehicle = Vehicle
+punct-semicolon = {"; "}
+punct-comma = {", "}

@@ -18,3 +18,4 @@ outbox-status-pending = Pending
 outbox-status-sending = Sending
 outbox-status-sent = Sent
 outbox-status-dead = Dead
+outbox-provider-viewer = built-in viewer

@@ -52,3 +52,5 @@ tracking-number = 运单号
 travel = 路费
 type-the-plate-to-see-the = 输入车牌后显示车辆档案与维修记录。
 vehicle = 车辆
+punct-semicolon = ；
+punct-comma = ，

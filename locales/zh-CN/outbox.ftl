@@ -18,3 +18,4 @@ outbox-status-pending = 待发送
 outbox-status-sending = 发送中
 outbox-status-sent = 已发送
 outbox-status-dead = 发送失败
+outbox-provider-viewer = 内置查看器

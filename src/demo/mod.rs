@@ -23,7 +23,7 @@ use crate::db::schema;
 
 pub use catalogue::CATEGORIES;
 pub use load::{is_empty, load, DemoSignIn, DemoSummary};
-pub use staff::{GRADES, SKILLS};
+pub use staff::{staff_label_key, GRADES, SKILLS};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,28 +9,37 @@ use super::{
     at, new_id, Dealer, DealerInfo, Technician, TechnicianShift, TechnicianSkill, Tool, User,
 };
 
-/// Technician skills: stored code, Chinese and English label.
-pub const SKILLS: &[(&str, &str, &str)] = &[
-    ("engine", "发动机", "Engine"),
-    ("electrical", "电器", "Electrical"),
-    ("battery_ev", "新能源高压电池", "EV high-voltage battery"),
-    ("transmission", "变速箱", "Transmission"),
-    ("brakes", "制动", "Brakes"),
-    ("tyres", "轮胎", "Tyres"),
-    ("towing", "拖车", "Towing"),
-    ("diagnostics", "故障诊断", "Diagnostics"),
-    ("air_conditioning", "空调", "Air conditioning"),
-    ("body", "车身", "Body"),
-    ("keys_immobiliser", "钥匙防盗", "Keys and immobiliser"),
+/// Technician skills: stored code and the catalogue key of its name.
+pub const SKILLS: &[(&str, &str)] = &[
+    ("engine", "label-skill-engine"),
+    ("electrical", "label-skill-electrical"),
+    ("battery_ev", "label-skill-battery-ev"),
+    ("transmission", "label-skill-transmission"),
+    ("brakes", "label-skill-brakes"),
+    ("tyres", "label-skill-tyres"),
+    ("towing", "label-skill-towing"),
+    ("diagnostics", "label-skill-diagnostics"),
+    ("air_conditioning", "label-skill-air-conditioning"),
+    ("body", "label-skill-body"),
+    ("keys_immobiliser", "label-skill-keys-immobiliser"),
 ];
 
-/// Technician grades: stored code, Chinese and English label.
-pub const GRADES: &[(&str, &str, &str)] = &[
-    ("junior", "初级技师", "Junior technician"),
-    ("intermediate", "中级技师", "Intermediate technician"),
-    ("senior", "高级技师", "Senior technician"),
-    ("master", "技师长", "Master technician"),
+/// Technician grades: stored code and the catalogue key of its name.
+pub const GRADES: &[(&str, &str)] = &[
+    ("junior", "label-grade-junior"),
+    ("intermediate", "label-grade-intermediate"),
+    ("senior", "label-grade-senior"),
+    ("master", "label-grade-master"),
 ];
+
+/// The catalogue key naming a skill or grade code; `None` for a code these tables do not know.
+pub fn staff_label_key(code: &str) -> Option<&'static str> {
+    SKILLS
+        .iter()
+        .chain(GRADES)
+        .find(|(c, _)| *c == code)
+        .map(|(_, key)| *key)
+}
 
 /// Login suffix and role of the eight sign-ins every Zhejiang dealer gets.
 const ROLES: &[(&str, &str)] = &[
@@ -247,7 +256,7 @@ fn draw_skills(rng: &mut impl Rng, lead: bool) -> Vec<&'static str> {
         Vec::new()
     };
     let want = if lead { 5 } else { rng.gen_range(2..=4) };
-    let mut pool: Vec<&'static str> = SKILLS.iter().map(|(code, _, _)| *code).collect();
+    let mut pool: Vec<&'static str> = SKILLS.iter().map(|(code, _)| *code).collect();
     pool.shuffle(rng);
     for skill in pool {
         if picked.len() >= want {
@@ -258,7 +267,7 @@ fn draw_skills(rng: &mut impl Rng, lead: bool) -> Vec<&'static str> {
         }
     }
     // Vocabulary order keeps rows stable and readable.
-    picked.sort_by_key(|s| SKILLS.iter().position(|(code, _, _)| code == s));
+    picked.sort_by_key(|s| SKILLS.iter().position(|(code, _)| code == s));
     picked
 }
 

@@ -17,6 +17,17 @@ text_names!(ApprovalStep {
     Director => "director",
 });
 
+impl ApprovalStep {
+    /// The catalogue key of this step's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::ManagerReview => "label-approval-step-manager-review",
+            Self::CustomerConsent => "label-approval-step-customer-consent",
+            Self::Director => "label-approval-step-director",
+        }
+    }
+}
+
 /// What a step decided, as the approval chain records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +51,20 @@ text_names!(Decision {
     Approved => "approved",
     Rejected => "rejected",
 });
+
+impl Decision {
+    /// The catalogue key of this decision's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Accepted => "label-decision-accepted",
+            Self::Returned => "label-decision-returned",
+            Self::Agreed => "label-decision-agreed",
+            Self::Declined => "label-decision-declined",
+            Self::Approved => "label-decision-approved",
+            Self::Rejected => "label-decision-rejected",
+        }
+    }
+}
 
 /// The service manager's answer in a review request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

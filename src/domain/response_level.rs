@@ -57,19 +57,12 @@ impl ResponseLevel {
         self as i32
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this level's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Self::Major => "一级（重大）",
-            Self::Serious => "二级（严重）",
-            Self::General => "三级（一般）",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Major => "Level 1 (major)",
-            Self::Serious => "Level 2 (serious)",
-            Self::General => "Level 3 (general)",
+            Self::Major => "label-response-level-major",
+            Self::Serious => "label-response-level-serious",
+            Self::General => "label-response-level-general",
         }
     }
 
@@ -128,10 +121,15 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(ResponseLevel::Major.label_zh(), "一级（重大）");
-        assert_eq!(ResponseLevel::Serious.label_zh(), "二级（严重）");
-        assert_eq!(ResponseLevel::General.label_zh(), "三级（一般）");
-        assert_eq!(ResponseLevel::Serious.label_en(), "Level 2 (serious)");
+        use crate::i18n::Locale;
+        let zh = |r: ResponseLevel| Locale::ZhCn.t(r.label_key());
+        assert_eq!(zh(ResponseLevel::Major), "一级（重大）");
+        assert_eq!(zh(ResponseLevel::Serious), "二级（严重）");
+        assert_eq!(zh(ResponseLevel::General), "三级（一般）");
+        assert_eq!(
+            Locale::En.t(ResponseLevel::Serious.label_key()),
+            "Level 2 (serious)"
+        );
     }
 
     #[test]

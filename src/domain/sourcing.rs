@@ -43,21 +43,13 @@ impl ShippingMode {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this mode's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Self::Drive => "专车送达",
-            Self::Road => "汽运",
-            Self::Express => "快递",
-            Self::Air => "空运",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Drive => "Drive-over",
-            Self::Road => "Road freight",
-            Self::Express => "Express courier",
-            Self::Air => "Air freight",
+            Self::Drive => "label-shipping-mode-drive",
+            Self::Road => "label-shipping-mode-road",
+            Self::Express => "label-shipping-mode-express",
+            Self::Air => "label-shipping-mode-air",
         }
     }
 
@@ -91,17 +83,11 @@ impl SourcingKind {
             .find(|k| k.as_str() == s)
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this kind's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Self::SisterTransfer => "兄弟4S店调货",
-            Self::Manufacturer => "厂家紧急订单",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::SisterTransfer => "Sister-dealer transfer",
-            Self::Manufacturer => "Manufacturer emergency order",
+            Self::SisterTransfer => "label-sourcing-kind-sister-transfer",
+            Self::Manufacturer => "label-sourcing-kind-manufacturer",
         }
     }
 }
@@ -1565,14 +1551,18 @@ tow_offer_wait_hours = 4
         for m in ShippingMode::ALL {
             assert_eq!(ShippingMode::parse(m.as_str()), Some(m));
             assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
-            assert!(!m.label_zh().is_empty() && !m.label_en().is_empty());
+            assert!(m.label_key().starts_with("label-shipping-mode-"));
         }
         assert_eq!(ShippingMode::parse("AIR"), None);
         for k in [SourcingKind::SisterTransfer, SourcingKind::Manufacturer] {
             assert_eq!(SourcingKind::parse(k.as_str()), Some(k));
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
-        assert_eq!(ShippingMode::Road.label_zh(), "汽运");
-        assert_eq!(SourcingKind::SisterTransfer.label_zh(), "兄弟4S店调货");
+        use crate::i18n::Locale;
+        assert_eq!(Locale::ZhCn.t(ShippingMode::Road.label_key()), "汽运");
+        assert_eq!(
+            Locale::ZhCn.t(SourcingKind::SisterTransfer.label_key()),
+            "兄弟4S店调货"
+        );
     }
 }

@@ -48,29 +48,17 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this status's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Self::Proposed => "待下单",
-            Self::Reviewed => "已审核",
-            Self::Placed => "已下单",
-            Self::Shipped => "运输中",
-            Self::Received => "已到店",
-            Self::Delivered => "已送达现场",
-            Self::Consumed => "已使用",
-            Self::Cancelled => "已取消",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Proposed => "Proposed",
-            Self::Reviewed => "Reviewed",
-            Self::Placed => "Placed",
-            Self::Shipped => "In transit",
-            Self::Received => "Received at dealer",
-            Self::Delivered => "Delivered to site",
-            Self::Consumed => "Used",
-            Self::Cancelled => "Cancelled",
+            Self::Proposed => "label-order-status-proposed",
+            Self::Reviewed => "label-order-status-reviewed",
+            Self::Placed => "label-order-status-placed",
+            Self::Shipped => "label-order-status-shipped",
+            Self::Received => "label-order-status-received",
+            Self::Delivered => "label-order-status-delivered",
+            Self::Consumed => "label-order-status-consumed",
+            Self::Cancelled => "label-order-status-cancelled",
         }
     }
 
@@ -88,10 +76,6 @@ impl OrderStatus {
     }
 }
 
-/// Shown for a held order, after its status: it waits for the revised plan.
-pub const HELD_LABEL_ZH: &str = "暂停，待新方案";
-pub const HELD_LABEL_EN: &str = "On hold until the revised plan";
-
 /// What the rules act on: the status and whether a hold stops the order.
 ///
 /// A hold is a flag beside the status rather than a status of its own: a held order is still
@@ -108,19 +92,13 @@ impl OrderState {
         Self { status, held }
     }
 
-    pub fn label_zh(self) -> String {
+    /// The status's name in `l`, and the hold after it when there is one.
+    pub fn label(self, l: crate::i18n::Locale) -> String {
+        let status = l.t(self.status.label_key());
         if self.held {
-            format!("{}（{HELD_LABEL_ZH}）", self.status.label_zh())
+            l.t_with("label-order-held", &[("status", status.into())])
         } else {
-            self.status.label_zh().to_owned()
-        }
-    }
-
-    pub fn label_en(self) -> String {
-        if self.held {
-            format!("{} ({HELD_LABEL_EN})", self.status.label_en())
-        } else {
-            self.status.label_en().to_owned()
+            status
         }
     }
 }
@@ -453,8 +431,15 @@ mod tests {
         assert!(!E::Hold.permitted(&Role::ALL));
         assert!(!E::Release.permitted(&Role::ALL));
         let held = OrderState::new(S::Placed, true);
-        assert_eq!(held.label_zh(), "已下单（暂停，待新方案）");
-        assert_eq!(held.label_en(), "Placed (On hold until the revised plan)");
-        assert_eq!(OrderState::new(S::Placed, false).label_zh(), "已下单");
+        use crate::i18n::Locale;
+        assert_eq!(held.label(Locale::ZhCn), "已下单（暂停，待新方案）");
+        assert_eq!(
+            held.label(Locale::En),
+            "Placed (On hold until the revised plan)"
+        );
+        assert_eq!(
+            OrderState::new(S::Placed, false).label(Locale::ZhCn),
+            "已下单"
+        );
     }
 }

@@ -73,39 +73,24 @@ impl TicketStatus {
         TicketStatus::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
-    pub fn label_zh(self) -> &'static str {
+    /// The catalogue key of this status's name.
+    pub fn label_key(self) -> &'static str {
         match self {
-            TicketStatus::New => "新建",
-            TicketStatus::Planning => "制定方案",
-            TicketStatus::AwaitingManagerReview => "待服务经理审核",
-            TicketStatus::AwaitingCustomerConsent => "待客户确认",
-            TicketStatus::AwaitingDirector => "待服务总监审批",
-            TicketStatus::Approved => "已批准",
-            TicketStatus::Dispatched => "已出发",
-            TicketStatus::OnSite => "已到达现场",
-            TicketStatus::Replanning => "重新制定方案",
-            TicketStatus::Resolved => "已解决",
-            TicketStatus::TowedToWorkshop => "拖回维修",
-            TicketStatus::Closed => "已关闭",
-            TicketStatus::Cancelled => "已取消",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            TicketStatus::New => "New",
-            TicketStatus::Planning => "Planning",
-            TicketStatus::AwaitingManagerReview => "Awaiting manager review",
-            TicketStatus::AwaitingCustomerConsent => "Awaiting customer consent",
-            TicketStatus::AwaitingDirector => "Awaiting director",
-            TicketStatus::Approved => "Approved",
-            TicketStatus::Dispatched => "Dispatched",
-            TicketStatus::OnSite => "On site",
-            TicketStatus::Replanning => "Re-planning",
-            TicketStatus::Resolved => "Resolved",
-            TicketStatus::TowedToWorkshop => "Towed to workshop",
-            TicketStatus::Closed => "Closed",
-            TicketStatus::Cancelled => "Cancelled",
+            TicketStatus::New => "label-ticket-status-new",
+            TicketStatus::Planning => "label-ticket-status-planning",
+            TicketStatus::AwaitingManagerReview => "label-ticket-status-awaiting-manager-review",
+            TicketStatus::AwaitingCustomerConsent => {
+                "label-ticket-status-awaiting-customer-consent"
+            }
+            TicketStatus::AwaitingDirector => "label-ticket-status-awaiting-director",
+            TicketStatus::Approved => "label-ticket-status-approved",
+            TicketStatus::Dispatched => "label-ticket-status-dispatched",
+            TicketStatus::OnSite => "label-ticket-status-on-site",
+            TicketStatus::Replanning => "label-ticket-status-replanning",
+            TicketStatus::Resolved => "label-ticket-status-resolved",
+            TicketStatus::TowedToWorkshop => "label-ticket-status-towed-to-workshop",
+            TicketStatus::Closed => "label-ticket-status-closed",
+            TicketStatus::Cancelled => "label-ticket-status-cancelled",
         }
     }
 }

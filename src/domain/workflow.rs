@@ -51,8 +51,8 @@ impl TransitionError {
     pub fn message(&self) -> String {
         format!(
             "当前状态“{}”下不能执行此操作 / Not possible while the ticket is “{}” ({:?})",
-            self.from.label_zh(),
-            self.from.label_en(),
+            crate::i18n::Locale::ZhCn.t(self.from.label_key()),
+            crate::i18n::Locale::En.t(self.from.label_key()),
             self.event
         )
     }

@@ -79,16 +79,6 @@ impl Locale {
         }
     }
 
-    /// A technician's skill or grade code in this language. The demo's tables are the one list
-    /// of known codes; a code they do not know is shown as stored.
-    pub fn staff_label(self, code: &str) -> &str {
-        crate::demo::SKILLS
-            .iter()
-            .chain(crate::demo::GRADES)
-            .find(|(c, _, _)| *c == code)
-            .map_or(code, |(_, zh, en)| self.tr(zh, en))
-    }
-
     /// A message template's human name (the outbox, the ticket's message list); a template
     /// this table does not know yet is shown by its stored name.
     pub fn template_label(self, template: &str) -> String {

@@ -114,7 +114,11 @@ pub enum Message {
     StaffTransferToSend {
         number: String,
         part: String,
+        /// The requesting dealer.
         to: String,
+        /// The rescue site's address when the part goes straight there, not to the dealer.
+        #[serde(default)]
+        site: Option<String>,
         link: String,
     },
     /// To workshop lead, service manager and director: the fault on site is not the planned one.
@@ -280,7 +284,9 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                         arg("customer_name", customer_name),
                         arg("customer_phone", customer_phone),
                         arg("address", address),
-                        arg("fault", fault),
+                        // The SMS ends the fault with its own full stop: one typed by the
+                        // caller would double it ("。。").
+                        arg("fault", end_of_sentence_trimmed(fault)),
                         arg("when", &when),
                         arg("items", &list(items)),
                         arg("tools", &list(tools)),
@@ -618,6 +624,7 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             number,
             part,
             to,
+            site: None,
             link,
         } => {
             let args = [arg("number", number), arg("part", part), arg("to", to)];
@@ -636,6 +643,39 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     sms: l.t_with("msg-transfer-to-send-sms", &args),
                     detail: l.t_with("msg-transfer-to-send-detail", &args),
                     extra: json!({ "part": part, "to": to }),
+                },
+            )
+        }
+        // Straight to the rescue site: the address is where it goes, the dealer whom it is for.
+        Message::StaffTransferToSend {
+            number,
+            part,
+            to,
+            site: Some(site),
+            link,
+        } => {
+            let args = [
+                arg("number", number),
+                arg("part", part),
+                arg("to", to),
+                arg("site", site),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-transfer-to-send-site-subject", &args),
+                    body: l.t_with("msg-transfer-to-send-site-body", &args),
+                    fields: vec![
+                        (l.t("msg-transfer-to-send-part"), part.clone()),
+                        (l.t("msg-transfer-to-send-to"), site.clone()),
+                        (l.t("msg-transfer-to-send-site-for"), to.clone()),
+                    ],
+                    action: l.t("msg-transfer-to-send-action"),
+                    sms: l.t_with("msg-transfer-to-send-site-sms", &args),
+                    detail: l.t_with("msg-transfer-to-send-site-detail", &args),
+                    extra: json!({ "part": part, "to": to, "site": site }),
                 },
             )
         }
@@ -947,6 +987,13 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// Escapes, and keeps the line breaks staff typed (a fault description, a reason).
+/// A typed text without the sentence-ending punctuation a message adds itself.
+fn end_of_sentence_trimmed(s: &str) -> &str {
+    s.trim_end()
+        .trim_end_matches(['。', '.', '！', '!', '；', ';', '，', ','])
+        .trim_end()
+}
+
 fn escape_text(s: &str) -> String {
     escape_html(s).replace("\r\n", "\n").replace('\n', "<br>\n")
 }
@@ -960,7 +1007,15 @@ mod tests {
     const STAFF_LINK: &str = "https://rd.zj-auto.cn/tickets/0193a1c2-7d4e-7b21-9f3a-5c8e2d1b4a67";
 
     fn lang(l: Locale) -> &'static str {
-        l.tr("zh", "en")
+        sample(l, "zh", "en")
+    }
+
+    /// A sample value as a caller in this language would pass it (user data, not catalogue text).
+    fn sample<'a>(l: Locale, zh: &'a str, en: &'a str) -> &'a str {
+        match l {
+            Locale::ZhCn => zh,
+            Locale::En => en,
+        }
     }
 
     /// Realistic values; times, part names and the reasons staff type differ per
@@ -978,13 +1033,14 @@ mod tests {
                     lat: 30.277_450,
                     lon: 120.123_010,
                     source_crs: s("gcj02"),
-                    fault: s(l.tr(
+                    fault: s(sample(
+                        l,
                         "发动机无法启动，仪表盘蓄电池警告灯亮",
                         "Engine will not start, battery warning light on",
                     )),
                     items: vec![
-                        s(l.tr("蓄电池检测", "Battery test")),
-                        s(l.tr("更换蓄电池", "Replace the battery")),
+                        s(sample(l, "蓄电池检测", "Battery test")),
+                        s(sample(l, "更换蓄电池", "Replace the battery")),
                     ],
                     tools: vec![s("蓄电池检测仪×1"), s("应急启动电源×1")],
                     parts: vec![s("12V 70Ah 免维护蓄电池×1")],
@@ -1006,8 +1062,8 @@ mod tests {
                 "customer_parts_delay",
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
-                    part_name: s(l.tr("驾驶员侧安全气囊模块", "driver airbag module")),
-                    new_eta: s(l.tr("11月25日下午", "25 Nov")),
+                    part_name: s(sample(l, "驾驶员侧安全气囊模块", "driver airbag module")),
+                    new_eta: s(sample(l, "11月25日下午", "25 Nov")),
                     dangerous_goods: true,
                     status_link: s(STATUS_LINK),
                 },
@@ -1016,8 +1072,8 @@ mod tests {
                 "customer_parts_delay-regular",
                 Message::CustomerPartsDelay {
                     customer_name: s("陈晓燕"),
-                    part_name: s(l.tr("左前大灯总成", "left headlamp unit")),
-                    new_eta: s(l.tr("11月24日上午", "24 Nov")),
+                    part_name: s(sample(l, "左前大灯总成", "left headlamp unit")),
+                    new_eta: s(sample(l, "11月24日上午", "24 Nov")),
                     dangerous_goods: false,
                     status_link: s(STATUS_LINK),
                 },
@@ -1066,7 +1122,8 @@ mod tests {
                 "plan_returned",
                 Message::StaffPlanReturned {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(l.tr(
+                    reason: s(sample(
+                        l,
                         "工时估算偏高，请核实",
                         "Labour estimate looks too high, please check",
                     )),
@@ -1077,7 +1134,8 @@ mod tests {
                 "plan_rejected",
                 Message::StaffPlanRejected {
                     number: s("HZ01-20261123-0007"),
-                    reason: s(l.tr(
+                    reason: s(sample(
+                        l,
                         "需先确认是否在保修期内",
                         "Check first whether the car is still under warranty",
                     )),
@@ -1106,6 +1164,17 @@ mod tests {
                     number: s("HZ01-20261123-0007"),
                     part: s("5G0 880 201 K 驾驶员安全气囊 ×1"),
                     to: s("杭州西湖4S店"),
+                    site: None,
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
+                "transfer_to_send_site",
+                Message::StaffTransferToSend {
+                    number: s("HZ01-20261123-0007"),
+                    part: s("5G0 880 201 K 驾驶员安全气囊 ×1"),
+                    to: s("杭州西湖4S店"),
+                    site: Some(s("杭州市西湖区文三路478号华星时代广场东门")),
                     link: s(STAFF_LINK),
                 },
             ),
@@ -1113,7 +1182,8 @@ mod tests {
                 "fault_mismatch",
                 Message::StaffMismatch {
                     number: s("HZ01-20261123-0007"),
-                    found: s(l.tr(
+                    found: s(sample(
+                        l,
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
@@ -1125,7 +1195,8 @@ mod tests {
                 Message::StaffOrdersHeld {
                     number: s("HZ01-20261123-0007"),
                     parts: s("5G0 880 201 K 驾驶员安全气囊 ×1、000 915 105 DE 蓄电池 ×1"),
-                    found: s(l.tr(
+                    found: s(sample(
+                        l,
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
@@ -1246,6 +1317,18 @@ mod tests {
         assert!(r.html.contains("第一行<br>\n&lt;img src=x&gt;"));
         assert!(r.html.contains("<strong>所需工具</strong>：无"));
         assert!(r.sms_text.contains("请尽快出发。"));
+        // A fault typed with its own full stop does not end in "。。".
+        let mut typed = dispatch.clone();
+        if let Message::TechnicianDispatch { fault, .. } = &mut typed {
+            *fault = "发动机无法启动。".into();
+        }
+        let r = render(&typed, Locale::ZhCn);
+        assert!(
+            r.sms_text.contains("故障：发动机无法启动。"),
+            "{}",
+            r.sms_text
+        );
+        assert!(!r.sms_text.contains("。。"), "{}", r.sms_text);
         assert_eq!(r.sms_params["time"], "尽快");
     }
 

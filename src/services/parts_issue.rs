@@ -67,7 +67,7 @@ pub async fn issue(
         let status = ticket.status;
         if !status.parts_may_be_issued() {
             return Err(AppError::new(ErrorCode::InvalidTransition, format!(
-                "当前状态“{}”下不能领料 / Parts cannot be issued while the ticket is “{}”", status.label_zh(), status.label_en()
+                "当前状态“{}”下不能领料 / Parts cannot be issued while the ticket is “{}”", crate::i18n::Locale::ZhCn.t(status.label_key()), crate::i18n::Locale::En.t(status.label_key())
             )));
         }
         let receiver = match &req.received_by {

@@ -473,8 +473,8 @@ async fn save_then(
                     ErrorCode::InvalidTransition,
                     format!(
                     "当前状态“{}”下不能修改方案 / The plan cannot change while the ticket is “{}”",
-                    from.label_zh(),
-                    from.label_en()
+                    crate::i18n::Locale::ZhCn.t(from.label_key()),
+                    crate::i18n::Locale::En.t(from.label_key())
                 ),
                 ))
             }

@@ -55,8 +55,8 @@ pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result
                 ErrorCode::InvalidTransition,
                 format!(
                     "当前状态“{}”下无需确认接单 / Nothing to acknowledge while the ticket is “{}”",
-                    status.label_zh(),
-                    status.label_en()
+                    crate::i18n::Locale::ZhCn.t(status.label_key()),
+                    crate::i18n::Locale::En.t(status.label_key())
                 ),
             ));
         }

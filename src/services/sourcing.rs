@@ -247,7 +247,17 @@ pub struct PartsOutlook {
     pub held_up_by: Option<String>,
     /// `part_no name_zh` of each line not (fully) in the dealer's stock.
     pub parts: Vec<String>,
+    /// The same lines with both catalogue names, for a page in either language.
+    pub named: Vec<OutlookPart>,
     pub tow_offered: bool,
+}
+
+/// A part the consent call names: its number and catalogue names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlookPart {
+    pub part_no: String,
+    pub name_zh: String,
+    pub name_en: String,
 }
 
 /// `None` when the dealer's own stock covers every part: the crew's arrival is the whole story.
@@ -270,14 +280,19 @@ pub(crate) fn outlook(
         Some(p) => (None, Some(p.clone())),
         None => (Some(fix), by),
     };
+    let elsewhere = || a.lines.iter().filter(|l| l.short > 0 || l.on_the_way > 0);
     Ok(Some(PartsOutlook {
         earliest_fix_at,
         held_up_by,
-        parts: a
-            .lines
-            .iter()
-            .filter(|l| l.short > 0 || l.on_the_way > 0)
+        parts: elsewhere()
             .map(|l| format!("{} {}", l.part_no, l.name_zh))
+            .collect(),
+        named: elsewhere()
+            .map(|l| OutlookPart {
+                part_no: l.part_no.clone(),
+                name_zh: l.name_zh.clone(),
+                name_en: l.name_en.clone(),
+            })
             .collect(),
         tow_offered: towing_is_better(crew_arrival, earliest_fix_at, cfg),
     }))
@@ -289,7 +304,7 @@ pub async fn report(
     ticket_id: String,
     cfg: SourcingConfig,
 ) -> Result<SourcingReport, AppError> {
-    actor.require(Action::ViewVehicleHistory)?;
+    actor.require(Action::ViewPartsDesk)?;
     let actor = actor.clone();
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;

@@ -115,8 +115,8 @@ fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
         ErrorCode::InvalidTransition,
         format!(
             "寻源单“{}”时不能执行此操作 / An order that is “{}” cannot {}",
-            s.label_zh(),
-            s.label_en(),
+            crate::i18n::Locale::ZhCn.t(s.label_key()),
+            crate::i18n::Locale::En.t(s.label_key()),
             event.as_str()
         ),
     )
@@ -446,6 +446,7 @@ pub async fn place(
                 number: ticket.number.clone(),
                 part: format!("{} {} ×{}", part.part_no, part.name_zh, order.quantity),
                 to,
+                site: (order.destination == Destination::Site).then(|| ticket.address.clone()),
                 link: format!("{}/parts", n.public_url),
             })?;
         }
@@ -809,7 +810,7 @@ pub fn consume_used(
     Ok(consumed)
 }
 
-/// Who may see the parts desk: everyone who may see vehicle history (the desk, managers, director).
+/// Who may see the parts desk: planners, approvers and parts staff (`Action::ViewPartsDesk`).
 pub fn require_view(actor: &Identity) -> Result<(), AppError> {
-    actor.require(Action::ViewVehicleHistory)
+    actor.require(Action::ViewPartsDesk)
 }

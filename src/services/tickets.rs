@@ -50,7 +50,6 @@ pub struct TicketView {
     #[schema(example = "RS-20261122-0007")]
     pub number: String,
     pub status: TicketStatus,
-    pub status_label: String,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub call_time: NaiveDateTime,
@@ -511,7 +510,6 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
         id: r.id,
         number: r.number,
         status,
-        status_label: status.label_zh().to_owned(),
         call_time: r.call_time,
         customer_name: r.customer_name,
         phone: r.phone,

@@ -5,20 +5,27 @@ use serde::Serialize;
 
 use crate::repo::audit::AuditRecord;
 
-/// The milestones, in order, and the audit action that marks each (first occurrence).
+/// The milestones, in order: name, catalogue key of its label, and the audit action that marks
+/// each (first occurrence).
 const MILESTONES: [(&str, &str, &str); 5] = [
-    ("plan_submitted", "方案提交", "plan.submitted"),
-    ("approved", "总监批准", "approval.approved"),
-    ("departed", "出发", "crew.departed"),
-    ("on_site", "到达现场", "crew.arrived"),
-    ("resolved", "解决", "site.resolved"),
+    (
+        "plan_submitted",
+        "label-milestone-plan-submitted",
+        "plan.submitted",
+    ),
+    ("approved", "label-milestone-approved", "approval.approved"),
+    ("departed", "label-milestone-departed", "crew.departed"),
+    ("on_site", "label-milestone-on-site", "crew.arrived"),
+    ("resolved", "label-milestone-resolved", "site.resolved"),
 ];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,
-    pub label_zh: String,
+    /// Catalogue keys of the milestones the stage runs between, named by the page in its language.
+    #[serde(skip)]
+    pub labels: [&'static str; 2],
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub started_at: NaiveDateTime,
@@ -85,7 +92,7 @@ pub fn stages(
         ends[i] = latest_before(MILESTONES[i].2, until).unwrap_or(ends[i]);
     }
     let mut out = Vec::new();
-    let mut from = ("call", "来电");
+    let mut from = ("call", "label-milestone-call");
     for (i, (name, label, _)) in MILESTONES.iter().enumerate() {
         let start = match i {
             0 => Some(call_time),
@@ -93,11 +100,11 @@ pub fn stages(
         };
         let Some(start) = start else { break };
         let stage = format!("{}_to_{name}", from.0);
-        let label_zh = format!("{} → {label}", from.1);
+        let labels = [from.1, *label];
         match ends.get(i) {
             Some(&at) => out.push(Stage {
                 stage,
-                label_zh,
+                labels,
                 started_at: start,
                 ended_at: Some(at),
                 seconds: (at - start).num_seconds(),
@@ -107,7 +114,7 @@ pub fn stages(
                 if !finished {
                     out.push(Stage {
                         stage,
-                        label_zh,
+                        labels,
                         started_at: start,
                         ended_at: None,
                         seconds: (now - start).num_seconds(),

@@ -9,7 +9,7 @@ use super::{redirect, PageError};
 use crate::auth::Identity;
 use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::Msg;
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest};
 use crate::services::parts_issue::{IssueLine, IssueRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
@@ -34,7 +34,7 @@ pub fn local_input_to_rfc3339(value: &str, utc_offset_hours: i32) -> Option<Stri
 fn int(f: &Fields, name: &str) -> Result<i32, AppError> {
     f.get(name)
         .parse()
-        .map_err(|_| AppError::field(name, "请输入整数 / Enter a whole number"))
+        .map_err(|_| AppError::field(name, Msg::new("web-enter-whole-number")))
 }
 
 fn reason(f: &Fields) -> Option<String> {
@@ -257,7 +257,7 @@ pub async fn act(
                 site::close(db, me, id.clone()).await?;
                 Ok(l.tr("救援单已关闭", "Ticket closed"))
             }
-            TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f, l).await,
+            TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f).await,
         }
     }
     .await;
@@ -283,20 +283,20 @@ pub async fn act(
     }
 }
 
-/// The crew's steps, shared by the signed-in job page and the passwordless job link.
+/// The crew's steps, shared by the signed-in job page and the passwordless job link. Answers
+/// the catalogue key saying what was done.
 pub async fn crew_action(
     state: &AppState,
     me: &Identity,
     id: &str,
     action: CrewAction,
     f: &Fields,
-    l: Locale,
 ) -> Result<&'static str, AppError> {
     let (db, offset) = (&state.db, state.settings.tickets.utc_offset_hours);
     match action {
         CrewAction::Ack => {
             site::acknowledge(db, me, id.to_owned()).await?;
-            Ok(l.tr("已确认接单", "Job acknowledged"))
+            Ok("job-done-acknowledged")
         }
         CrewAction::Depart => {
             site::depart(
@@ -312,11 +312,11 @@ pub async fn crew_action(
                 },
             )
             .await?;
-            Ok(l.tr("已出发，已短信通知客户", "Departed; the customer is texted"))
+            Ok("job-done-departed")
         }
         CrewAction::Arrive => {
             site::arrive(db, me, id.to_owned()).await?;
-            Ok(l.tr("已到达现场", "On site"))
+            Ok("job-done-arrived")
         }
         CrewAction::Mismatch => {
             site::mismatch(
@@ -327,17 +327,14 @@ pub async fn crew_action(
                 ReasonRequest { reason: reason(f) },
             )
             .await?;
-            Ok(l.tr(
-                "已上报：车间主管将重新制定方案",
-                "Reported: the workshop lead will re-plan",
-            ))
+            Ok("job-done-mismatch")
         }
         CrewAction::Resolve => {
             let mut parts_used = Vec::new();
             for (part_id, qty) in f.prefixed("used:") {
                 let quantity: i32 = qty
                     .parse()
-                    .map_err(|_| AppError::field("used", "请输入整数 / Enter a whole number"))?;
+                    .map_err(|_| AppError::field("used", Msg::new("web-enter-whole-number")))?;
                 parts_used.push(UsedPart {
                     part_id: part_id.to_owned(),
                     quantity,
@@ -354,11 +351,11 @@ pub async fn crew_action(
                 },
             )
             .await?;
-            Ok(l.tr("已解决，未用配件已退库", "Resolved; unused parts returned"))
+            Ok("job-done-resolved")
         }
         CrewAction::Tow => {
             site::tow(db, me, id.to_owned(), ReasonRequest { reason: reason(f) }).await?;
-            Ok(l.tr("已登记拖回维修", "Recorded: towed to the workshop"))
+            Ok("job-done-towed")
         }
     }
 }

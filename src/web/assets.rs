@@ -21,11 +21,21 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("static/app.js"),
     },
     Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_bytes!("static/favicon.svg"),
+    },
+    Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("static/app.css"),
     },
 ];
+
+/// `/favicon.ico`, which browsers ask for on their own: the same icon the pages link to.
+pub async fn favicon() -> HttpResponse {
+    serve(web::Path::from("favicon.svg".to_owned())).await
+}
 
 /// Assets change only with the binary, so they may be cached for a day.
 pub async fn serve(name: web::Path<String>) -> HttpResponse {

@@ -56,7 +56,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
         .map(|t| {
             let s = t.status;
             JobRow {
-                status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                status_label: user.locale.t(s.label_key()),
                 call_time: local(&state, &t.call_time),
                 t,
             }
@@ -89,6 +89,9 @@ pub struct UsedLine {
 struct JobPage {
     c: Chrome,
     action_base: String,
+    /// Where this page lives: a refused step renders it at the step's URL, and the script puts
+    /// this one back in the address bar so a reload shows the job, not a repeated post.
+    page_url: String,
     d: TicketDetail,
     alert: Option<(&'static str, String)>,
     status_code: &'static str,
@@ -160,10 +163,7 @@ pub async fn render_for(
     let is_lead = me.is_some_and(|c| c.lead);
     if !on_crew {
         return Err(PageError::App(
-            AppError::new(
-                crate::error::ErrorCode::NotInCrew,
-                "您不在此救援组中 / You are not on this rescue crew",
-            ),
+            AppError::msg(crate::error::ErrorCode::NotInCrew, "job-not-on-crew", &[]),
             locale,
         ));
     }
@@ -182,7 +182,7 @@ pub async fn render_for(
             Some(u) => u.issued += i.quantity,
             None => used.push(UsedLine {
                 part_id: i.part_id.clone(),
-                name: format!("{} {}", i.part_no, i.name_zh),
+                name: format!("{} {}", i.part_no, locale.name(&i.name_zh, &i.name_en)),
                 issued: i.quantity,
             }),
         }
@@ -201,18 +201,21 @@ pub async fn render_for(
                     locale.name(&o.part_name_zh, &o.part_name_en),
                     o.order.quantity
                 ),
-                locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                locale.t(s.label_key()),
                 o.order.eta.map(|e| local(state, &e)).unwrap_or_default(),
             )
         })
         .collect();
+    let page_url = match action_base.strip_suffix("/act") {
+        Some(link) if link.starts_with("/j/") => link.to_owned(),
+        _ => format!("/jobs/{}", d.ticket.id),
+    };
     let page = JobPage {
         c: chrome,
+        page_url,
         action_base,
         status_code: t.status.as_str(),
-        status_label: locale
-            .tr(t.status.label_zh(), t.status.label_en())
-            .to_owned(),
+        status_label: locale.t(t.status.label_key()),
         expected_arrival: d
             .expected_arrival_at
             .map(|e| local(state, &e))

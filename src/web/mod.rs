@@ -26,6 +26,7 @@ use session::{Chrome, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{name}", web::get().to(assets::serve))
+        .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/", web::get().to(home))
         .route("/login", web::get().to(sign_in::form))
         .route("/login", web::post().to(sign_in::submit))
@@ -119,7 +120,10 @@ async fn home(user: session::WebUser) -> HttpResponse {
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageError> {
     let locale = session::request_locale(&req, None);
-    Err(PageError::App(AppError::not_found("页面 / page"), locale))
+    Err(PageError::App(
+        AppError::msg(ErrorCode::NotFound, "web-page-not-found", &[]),
+        locale,
+    ))
 }
 
 /// A refused form post as one line for the page's alert: the message, then each field's, in the

@@ -56,7 +56,7 @@ pub struct OrderRow {
 }
 
 pub fn mode_label(l: Locale, mode: ShippingMode) -> String {
-    l.tr(mode.label_zh(), mode.label_en()).to_owned()
+    l.t(mode.label_key())
 }
 
 /// Rows for a ticket's orders; the step permissions follow the pure order rules and the role table.
@@ -68,7 +68,6 @@ pub fn order_rows(
 ) -> Vec<OrderRow> {
     let l = user.locale;
     let roles = &user.identity.roles;
-    let manufacturer = state.settings.sourcing.manufacturer_name.clone();
     views
         .iter()
         .map(|v| {
@@ -80,29 +79,26 @@ pub fn order_rows(
                     && crate::domain::sourcing_order::next(st, e, v.monitored).is_ok()
             };
             let t = |x: &Option<chrono::NaiveDateTime>| x.map(|x| local(state, &x));
-            let mut steps = vec![(
-                l.tr("选定来源", "Chosen").to_owned(),
-                local(state, &o.created_at),
-            )];
+            let mut steps = vec![(l.t("parts-step-chosen"), local(state, &o.created_at))];
             for (label, at) in [
-                (l.tr("审核", "Reviewed"), t(&o.reviewed_at)),
-                (l.tr("下单", "Placed"), t(&o.placed_at)),
-                (l.tr("发货", "Shipped"), t(&o.shipped_at)),
+                (l.t("parts-step-reviewed"), t(&o.reviewed_at)),
+                (l.t("parts-step-placed"), t(&o.placed_at)),
+                (l.t("parts-step-shipped"), t(&o.shipped_at)),
                 (
                     if s == OrderStatus::Delivered
                         || o.destination == Destination::Site && o.received_at.is_some()
                     {
-                        l.tr("送达现场", "Delivered to site")
+                        l.t("parts-step-delivered")
                     } else {
-                        l.tr("到店", "Received")
+                        l.t("parts-step-received")
                     },
                     t(&o.received_at),
                 ),
-                (l.tr("已使用", "Used"), t(&o.consumed_at)),
-                (l.tr("取消", "Cancelled"), t(&o.cancelled_at)),
+                (l.t("parts-step-used"), t(&o.consumed_at)),
+                (l.t("parts-step-cancelled"), t(&o.cancelled_at)),
             ] {
                 if let Some(at) = at {
-                    steps.push((label.to_owned(), at));
+                    steps.push((label, at));
                 }
             }
             OrderRow {
@@ -111,18 +107,20 @@ pub fn order_rows(
                 part_name: l.name(&v.part_name_zh, &v.part_name_en).to_owned(),
                 quantity: o.quantity,
                 status: s.as_str(),
-                status_label: l.tr(&st.label_zh(), &st.label_en()).to_owned(),
+                status_label: st.label(l),
                 held: st.held,
+                // The configured manufacturer name is a word, not a brand: the kind says it in
+                // the page's language.
                 source: if o.kind == SourcingKind::Manufacturer {
-                    format!("{} {}", manufacturer, l.tr("紧急订单", "emergency order"))
+                    l.t(o.kind.label_key())
                 } else {
                     v.source_name.clone()
                 },
                 mode: mode_label(l, o.mode),
                 destination: if o.destination == Destination::Site {
-                    l.tr("直送现场", "To the site").to_owned()
+                    l.t("parts-ticket-to-the-site")
                 } else {
-                    l.tr("到店入库", "To the dealer").to_owned()
+                    l.t("parts-ticket-to-the-dealer")
                 },
                 to_site: o.destination == Destination::Site,
                 eta: o.eta.map(|e| local(state, &e)).unwrap_or_default(),
@@ -186,7 +184,7 @@ async fn render_queue(
         .or_page(l)?
         .into_iter()
         .map(|q| QueueRow {
-            status_label: l.tr(q.status.label_zh(), q.status.label_en()).to_owned(),
+            status_label: l.t(q.status.label_key()),
             ready: q
                 .parts_ready_at
                 .map(|t| local(state, &t))
@@ -325,9 +323,10 @@ async fn render(
         .or_page(l)?,
         None => {
             return Err(PageError::App(
-                AppError::new(
+                AppError::msg(
                     crate::error::ErrorCode::InvalidTransition,
-                    "此救援单还没有方案 / This ticket has no plan yet",
+                    "parts-ticket-no-plan-yet",
+                    &[],
                 ),
                 l,
             ))
@@ -364,11 +363,11 @@ async fn render(
                     source_dealer_id: o.source_dealer_id.clone().unwrap_or_default(),
                     mode: o.mode.as_str(),
                     source: if o.kind == SourcingKind::Manufacturer {
-                        format!("{} {}", o.source_name, l.tr("紧急订单", "emergency order"))
+                        l.t(o.kind.label_key())
                     } else {
                         o.source_name.clone()
                     },
-                    mode_label: l.tr(o.mode.label_zh(), o.mode.label_en()).to_owned(),
+                    mode_label: l.t(o.mode.label_key()),
                     distance: o
                         .distance_km
                         .map(|d| format!("{d:.0} km"))
@@ -392,7 +391,7 @@ async fn render(
         c: user.chrome(),
         ticket_id: t.id.clone(),
         number: t.number.clone(),
-        status_label: l.tr(t.status.label_zh(), t.status.label_en()).to_owned(),
+        status_label: l.t(t.status.label_key()),
         crew_out,
         crew_arrival: local(state, &report.crew_arrival),
         earliest_fix: local(state, &report.earliest_fix_at),
@@ -458,9 +457,10 @@ pub async fn act(
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
     let (db, me, l) = (&state.db, &user.identity, user.locale);
+    // What was done shows in the page the redirect leads to; a refusal is said here.
     let order_id = f.get("order_id").to_owned();
     let cfg = state.settings.sourcing.clone();
-    let result: Result<&str, AppError> = async {
+    let result: Result<(), AppError> = async {
         match action {
             PartsAction::Propose => {
                 orders::propose(
@@ -484,7 +484,7 @@ pub async fn act(
                     cfg,
                 )
                 .await?;
-                Ok(l.tr("已选定来源，请下单", "Source chosen; place the order"))
+                Ok(())
             }
             PartsAction::Review => {
                 orders::review(
@@ -498,11 +498,11 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(l.tr("已记录审核", "Review recorded"))
+                Ok(())
             }
             PartsAction::Place => {
                 orders::place(db, &state.notifier, me, order_id, cfg).await?;
-                Ok(l.tr("已下单", "Order placed"))
+                Ok(())
             }
             PartsAction::Ship => {
                 orders::ship(
@@ -515,15 +515,15 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(l.tr("已登记发货", "Shipping recorded"))
+                Ok(())
             }
             PartsAction::Receive => {
                 orders::receive(db, me, order_id).await?;
-                Ok(l.tr("已收货入库", "Received into stock"))
+                Ok(())
             }
             PartsAction::Deliver => {
                 orders::deliver(db, me, order_id).await?;
-                Ok(l.tr("已送达现场", "Delivered to the site"))
+                Ok(())
             }
             PartsAction::Cancel => {
                 orders::cancel(
@@ -535,7 +535,7 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(l.tr("已取消", "Cancelled"))
+                Ok(())
             }
         }
     }

@@ -14,6 +14,7 @@ use crate::domain::money::Fen;
 use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::services::{plans, resources, workflow};
 use crate::state::AppState;
 
@@ -133,13 +134,13 @@ async fn load_state(
                 CrewOption {
                     id: t.id.clone(),
                     name: t.name.clone(),
-                    grade: l.staff_label(&t.grade).to_owned(),
+                    grade: staff_label(l, &t.grade),
                     skills: skills
                         .iter()
                         .filter(|(id, _)| *id == t.id)
-                        .map(|(_, s)| l.staff_label(s))
+                        .map(|(_, s)| staff_label(l, s))
                         .collect::<Vec<_>>()
-                        .join(l.tr("、", ", ")),
+                        .join(&l.t("punct-list-sep")),
                     busy_on: busy
                         .iter()
                         .find(|(id, _)| *id == t.id)
@@ -215,13 +216,19 @@ async fn load_state(
     Ok((state, o.ticket, plan))
 }
 
+/// A technician's skill or grade code in the page's language; a code the demo's tables do not
+/// know is shown as stored.
+fn staff_label(l: crate::i18n::Locale, code: &str) -> String {
+    crate::demo::staff_label_key(code).map_or_else(|| code.to_owned(), |key| l.t(key))
+}
+
 fn flags(l: crate::i18n::Locale, dangerous: bool, monitored: bool) -> String {
     let mut f = Vec::new();
     if dangerous {
-        f.push(l.tr("危险品", "DG"));
+        f.push(l.t("plan-editor-flag-dangerous"));
     }
     if monitored {
-        f.push(l.tr("监控件", "monitored"));
+        f.push(l.t("plan-editor-flag-monitored"));
     }
     f.join(" ")
 }
@@ -245,7 +252,7 @@ pub async fn edit(
     let alert = q
         .saved
         .as_ref()
-        .map(|_| ("ok", user.locale.tr("方案已保存", "Plan saved").to_owned()));
+        .map(|_| ("ok", user.locale.t("plan-editor-plan-saved")));
     render(
         &state,
         &user,
@@ -282,18 +289,14 @@ async fn render(
     .or_page(l)?;
     let ticket_status = ticket.status;
     let version_note = match &plan {
-        None => l.tr("新方案（第 1 版）", "New plan (version 1)").to_owned(),
-        Some(p) if p.status == PlanStatus::Draft => {
-            format!("{} {}", l.tr("草稿 第", "Draft v"), p.version)
-        }
-        Some(p) => format!(
-            "{} {} {}",
-            l.tr("保存后将成为第", "Saving makes version"),
-            p.version + 1,
-            l.tr(
-                "版，之前的确认与审批作废",
-                "and voids earlier consent and approvals"
-            )
+        None => l.t("plan-editor-new-plan"),
+        Some(p) if p.status == PlanStatus::Draft => l.t_with(
+            "plan-editor-draft-version",
+            &[("version", p.version.into())],
+        ),
+        Some(p) => l.t_with(
+            "plan-editor-saving-makes-version",
+            &[("version", (p.version + 1).into())],
         ),
     };
     let submit_version = plan
@@ -361,7 +364,7 @@ impl Fields {
 }
 
 /// The plan request the form describes, and the fields whose text is not a number.
-fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
+fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
     let mut errors = BTreeMap::new();
     let lead = f.get("lead");
     let crew = f
@@ -384,7 +387,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
             Err(_) => {
                 errors.insert(
                     format!("tools[{i}].quantity"),
-                    "请输入整数 / Enter a whole number".into(),
+                    Msg::new("plan-editor-enter-whole-number"),
                 );
             }
         }
@@ -404,7 +407,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
             Err(_) => {
                 errors.insert(
                     format!("parts[{i}].quantity"),
-                    "请输入整数 / Enter a whole number".into(),
+                    Msg::new("plan-editor-enter-whole-number"),
                 );
             }
         }
@@ -426,7 +429,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
         let labour_minutes = m.parse::<i64>().unwrap_or_else(|_| {
             errors.insert(
                 format!("items[{i}].labour_minutes"),
-                "请输入整数分钟 / Enter whole minutes".into(),
+                Msg::new("plan-editor-enter-whole-minutes"),
             );
             0
         });
@@ -436,7 +439,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
             match Fen::from_yuan_str(r) {
                 Ok(fen) => Some(fen.as_fen()),
                 Err(e) => {
-                    errors.insert(format!("items[{i}].rate"), e.to_string());
+                    errors.insert(format!("items[{i}].rate"), e.msg());
                     None
                 }
             }
@@ -452,7 +455,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
         s => s.parse().map(Some).unwrap_or_else(|_| {
             errors.insert(
                 "estimated_minutes".into(),
-                "请输入整数分钟 / Enter whole minutes".into(),
+                Msg::new("plan-editor-enter-whole-minutes"),
             );
             None
         }),
@@ -460,7 +463,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, String>) {
     let travel_km = match f.get("travel_km") {
         "" => None,
         s => s.parse().map(Some).unwrap_or_else(|_| {
-            errors.insert("travel_km".into(), "请输入公里数 / Enter kilometres".into());
+            errors.insert("travel_km".into(), Msg::new("plan-editor-enter-kilometres"));
             None
         }),
     };
@@ -576,8 +579,8 @@ async fn save_or_submit(
     if then_submit {
         workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
     }
-    let (req, mut errors) = to_request(&f);
-    let result = if !errors.is_empty() {
+    let (req, form_errors) = to_request(&f);
+    let result = if !form_errors.is_empty() {
         Err(AppError::validation(Default::default()))
     } else if then_submit {
         plans::save_and_submit(
@@ -611,11 +614,12 @@ async fn save_or_submit(
                 || e.code == ErrorCode::LocationPending =>
         {
             let l = user.locale;
+            let mut errors: BTreeMap<String, String> = form_errors
+                .iter()
+                .map(|(k, m)| (k.clone(), m.render(l)))
+                .collect();
             for (k, v) in &e.fields {
                 errors.entry(k.clone()).or_insert_with(|| v.render(l));
-            }
-            for v in errors.values_mut() {
-                *v = l.pick(v).to_owned();
             }
             let alert = Some((
                 "error",

@@ -19,6 +19,17 @@ struct LinkErrorPage {
     expired: bool,
 }
 
+/// What is wrong with a link, as the catalogue says it.
+fn link_error_key(e: LinkError) -> &'static str {
+    match e {
+        LinkError::Unknown => "link-error-unknown",
+        LinkError::BadSignature => "link-error-bad-signature",
+        LinkError::Expired => "link-error-expired",
+        LinkError::Revoked => "link-error-revoked",
+        LinkError::WrongScope => "link-error-wrong-scope",
+    }
+}
+
 /// A clear page, not an error dump: what is wrong with the link and whom to call.
 fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
     let locale = request_locale(req, None);
@@ -32,7 +43,7 @@ fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
         status,
         &LinkErrorPage {
             c: Chrome::anonymous(locale),
-            message: locale.pick(&e.to_string()).to_owned(),
+            message: locale.t(link_error_key(e)),
             expired: matches!(e, LinkError::Expired | LinkError::Revoked),
         },
     )
@@ -94,7 +105,7 @@ pub async fn job_act(
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let f = Fields::parse(&body);
-    match super::actions::crew_action(&state, &me, &claims.ticket_id, action, &f, locale).await {
+    match super::actions::crew_action(&state, &me, &claims.ticket_id, action, &f).await {
         Ok(_) => Ok(redirect(&format!("/j/{code}"))),
         Err(e) => {
             let status = e.code.status();
@@ -131,8 +142,8 @@ struct StatusPage {
 /// What the customer is told at one step, and what the page offers with it.
 #[derive(Debug, PartialEq)]
 struct CustomerStep {
-    zh: &'static str,
-    en: &'static str,
+    /// The catalogue key of what the customer is told.
+    key: &'static str,
     /// The expected arrival means something: the crew has not arrived yet.
     arrival: bool,
     share: bool,
@@ -143,80 +154,37 @@ struct CustomerStep {
 /// re-plan after a mismatch happens with the crew there.
 fn customer_step(v: &public::CustomerView) -> CustomerStep {
     use crate::domain::ticket::TicketStatus as S;
-    let going = |zh, en, arrival| CustomerStep {
-        zh,
-        en,
+    let going = |key, arrival| CustomerStep {
+        key,
         arrival,
         share: true,
         finished: false,
     };
-    let there = |zh, en| CustomerStep {
-        zh,
-        en,
+    let there = |key| CustomerStep {
+        key,
         arrival: false,
         share: false,
         finished: false,
     };
-    let over = |zh, en| CustomerStep {
-        zh,
-        en,
+    let over = |key| CustomerStep {
+        key,
         arrival: false,
         share: false,
         finished: true,
     };
     match v.status {
-        S::Resolved | S::Closed => over(
-            "故障已排除，救援完成，感谢您的耐心",
-            "Fixed: the rescue is done. Thank you for your patience",
-        ),
-        S::TowedToWorkshop => over(
-            "车辆已拖回维修站，维修站将与您联系",
-            "Your car has been towed to the workshop; the workshop will contact you",
-        ),
-        S::Cancelled => over("此次救援已取消", "This rescue was cancelled"),
-        S::OnSite => there(
-            "救援人员已到达，正在为您处理",
-            "The crew is with you and working on your car",
-        ),
-        _ if v.crew_on_site => there(
-            "救援人员在您身边，现场情况与预判不同，正在准备修订后的方案",
-            "The crew is with you; the fault differs from what we expected and a revised plan is being prepared",
-        ),
-        S::New => going(
-            "我们已收到您的求助，正在安排",
-            "We have your call and are arranging help",
-            false,
-        ),
-        S::Planning | S::Replanning => going(
-            "技术人员正在为您制定救援方案",
-            "A technician is preparing your rescue plan",
-            false,
-        ),
-        S::AwaitingManagerReview => going(
-            "救援方案正在审核",
-            "Your rescue plan is being checked",
-            false,
-        ),
-        S::AwaitingCustomerConsent => going(
-            "我们将致电您确认救援方案和费用",
-            "We will call you to confirm the plan and its cost",
-            false,
-        ),
-        S::AwaitingDirector => going(
-            "您已同意方案，正在等待最终批准",
-            "You agreed to the plan; it is waiting for final approval",
-            true,
-        ),
-        S::Approved => going(
-            "救援方案已批准，救援人员正在准备出发",
-            "The rescue is approved; the crew is getting ready to leave",
-            true,
-        ),
-        S::Dispatched => going(
-            "救援人员已出发，正在赶往您的位置",
-            "The crew is on the way to you",
-            true,
-        ),
+        S::Resolved | S::Closed => over("status-step-fixed"),
+        S::TowedToWorkshop => over("status-step-towed"),
+        S::Cancelled => over("status-step-cancelled"),
+        S::OnSite => there("status-step-on-site"),
+        _ if v.crew_on_site => there("status-step-crew-there-replanning"),
+        S::New => going("status-step-new", false),
+        S::Planning | S::Replanning => going("status-step-planning", false),
+        S::AwaitingManagerReview => going("status-step-review", false),
+        S::AwaitingCustomerConsent => going("status-step-consent", false),
+        S::AwaitingDirector => going("status-step-director", true),
+        S::Approved => going("status-step-approved", true),
+        S::Dispatched => going("status-step-dispatched", true),
     }
 }
 
@@ -236,7 +204,7 @@ pub async fn status(
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let step = customer_step(&v);
-    let status_text = locale.tr(step.zh, step.en).to_owned();
+    let status_text = locale.t(step.key);
     let offset = chrono::Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
     Ok(html(
         StatusCode::OK,
@@ -275,9 +243,10 @@ pub async fn share_location(
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
             .await
             .map_err(|e| {
+                // In the status page's language, which the phone's script shows as it is.
                 crate::error::AppError::new(
                     crate::error::ErrorCode::Forbidden,
-                    request_locale(&req, None).pick(&e.to_string()).to_owned(),
+                    request_locale(&req, None).t(link_error_key(e)),
                 )
             })?;
     let crate::api::body::Json(position) = body?;

@@ -36,7 +36,7 @@ impl WebUser {
                 .identity
                 .roles
                 .iter()
-                .map(|r| self.locale.tr(r.label_zh(), r.label_en()).to_owned())
+                .map(|r| self.locale.t(r.label_key()))
                 .collect(),
             csrf: self.csrf.clone(),
             may_create: self.identity.may(Action::CreateTicket),
@@ -59,10 +59,7 @@ impl WebUser {
         } else {
             tracing::warn!(user = %self.identity.login, "CSRF token mismatch");
             Err(PageError::App(
-                AppError::new(
-                    ErrorCode::CsrfFailed,
-                    "表单已过期，请刷新页面后重试 / The form expired; reload the page and try again",
-                ),
+                AppError::msg(ErrorCode::CsrfFailed, "web-form-expired", &[]),
                 self.locale,
             ))
         }
@@ -190,6 +187,22 @@ impl Chrome {
         self.locale.t_with(key, &[(name, value.to_string().into())])
     }
 
+    /// A message with two text arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &'static str,
+        a_value: impl std::fmt::Display,
+        b: &'static str,
+        b_value: impl std::fmt::Display,
+    ) -> String {
+        let args = [
+            (a, a_value.to_string().into()),
+            (b, b_value.to_string().into()),
+        ];
+        self.locale.t_with(key, &args)
+    }
+
     /// A message with counts, which pick the plural form ("1 row", "3 rows").
     pub fn tn(&self, key: &str, counts: impl AsRef<[(&'static str, u64)]>) -> String {
         let args: Vec<_> = counts
@@ -205,13 +218,51 @@ impl Chrome {
         self.locale.name(zh, en)
     }
 
-    /// The words of the link back to [`Chrome::home`].
-    pub fn home_label(&self) -> &'static str {
-        match self.home {
-            "/jobs" => self.locale.tr("返回我的派工单", "Back to my jobs"),
-            "/admin/import" => self.locale.tr("返回数据导入", "Back to the imports"),
-            _ => self.locale.tr("返回救援单列表", "Back to the ticket list"),
+    /// An outbox message's delivery status in the page's language; an unknown one as stored.
+    pub fn message_status(&self, status: &str) -> String {
+        let key = match status {
+            "pending" => "outbox-status-pending",
+            "sending" => "outbox-status-sending",
+            "sent" => "outbox-status-sent",
+            "dead" => "outbox-status-dead",
+            other => return other.to_owned(),
+        };
+        self.t(key)
+    }
+
+    /// A message channel (`sms`, `email`) in the page's language.
+    pub fn channel_name(&self, channel: &str) -> String {
+        match channel {
+            "sms" => self.t("outbox-sms"),
+            "email" => self.t("outbox-e-mail"),
+            other => other.to_owned(),
         }
+    }
+
+    /// The language a message was written in (`zh-CN`, `en`), named in the page's language.
+    pub fn language_name(&self, tag: &str) -> String {
+        match Locale::parse(tag) {
+            Some(Locale::ZhCn) => self.t("label-language-zh-cn"),
+            Some(Locale::En) => self.t("label-language-en"),
+            None => tag.to_owned(),
+        }
+    }
+
+    /// Who delivered a message: the built-in viewer by name, a provider's message id as given.
+    pub fn provider_name(&self, provider_id: &str) -> String {
+        match provider_id {
+            "viewer" => self.t("outbox-provider-viewer"),
+            other => other.to_owned(),
+        }
+    }
+
+    /// The words of the link back to [`Chrome::home`].
+    pub fn home_label(&self) -> String {
+        self.locale.t(match self.home {
+            "/jobs" => "web-back-to-my-jobs",
+            "/admin/import" => "web-back-to-the-imports",
+            _ => "web-back-to-the-ticket-list",
+        })
     }
 
     pub fn lang(&self) -> &'static str {

@@ -107,17 +107,8 @@ pub async fn submit(
     let next = safe_next(form.next.as_deref());
     let expected = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
     if !expected.is_some_and(|e| secret::same(&e, &form.csrf)) {
-        let msg = locale.tr(
-            "页面已过期，请重新登录",
-            "The page expired; please sign in again",
-        );
-        return login_page(
-            &req,
-            StatusCode::FORBIDDEN,
-            next,
-            form.login,
-            Some(msg.into()),
-        );
+        let msg = locale.t("login-page-expired");
+        return login_page(&req, StatusCode::FORBIDDEN, next, form.login, Some(msg));
     }
     let attempt = SignInAttempt {
         login: form.login.clone(),

@@ -201,12 +201,12 @@ pub async fn render(
     let a = actions(user, &d);
     let level_label =
         crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
-            .map(|r| l.tr(r.label_zh(), r.label_en()).to_owned())
+            .map(|r| l.t(r.label_key()))
             .unwrap_or_default();
     let (amap_link, osm_link) = super::tickets::map_links(&t.location).unwrap_or_default();
     let status_label = |s: &str| {
         TicketStatus::parse(s)
-            .map(|s| l.tr(s.label_zh(), s.label_en()).to_owned())
+            .map(|s| l.t(s.label_key()))
             .unwrap_or_else(|| s.to_owned())
     };
     let audit = d
@@ -214,7 +214,7 @@ pub async fn render(
         .iter()
         .map(|e| AuditRow {
             at: local(state, &e.at),
-            action: action_label(l, &e.action).to_owned(),
+            action: action_label(l, &e.action),
             actor: e
                 .actor
                 .as_ref()
@@ -238,11 +238,7 @@ pub async fn render(
         .stages
         .iter()
         .map(|s| StageRow {
-            label: if l == crate::i18n::Locale::En {
-                s.stage.replace('_', " ")
-            } else {
-                s.label_zh.clone()
-            },
+            label: format!("{} → {}", l.t(s.labels[0]), l.t(s.labels[1])),
             minutes: (s.seconds + 59) / 60,
             open: s.open,
         })
@@ -252,14 +248,15 @@ pub async fn render(
         .iter()
         .map(|ap| ApprovalView {
             version: ap.plan_version,
-            step: step_label(l, ap.step.as_str()).to_owned(),
-            decision: decision_label(l, ap.decision.as_str()).to_owned(),
+            step: l.t(ap.step.label_key()),
+            decision: l.t(ap.decision.label_key()),
             actor: ap.actor_name.clone(),
             reason: ap.reason.clone().unwrap_or_default(),
             at: local(state, &ap.created_at),
             voided: ap.voided_at.map(|_| {
-                l.pick(ap.void_reason.as_deref().unwrap_or("作废 / void"))
-                    .to_owned()
+                ap.void_reason
+                    .as_deref()
+                    .map_or_else(|| l.t("label-approval-voided"), |r| l.pick(r).to_owned())
             }),
         })
         .collect();
@@ -299,7 +296,12 @@ pub async fn render(
         .await
         .or_page(l)?
         .map(|o| PartsTold {
-            parts: o.parts.join(l.tr("、", ", ")),
+            parts: o
+                .named
+                .iter()
+                .map(|p| format!("{} {}", p.part_no, l.name(&p.name_zh, &p.name_en)))
+                .collect::<Vec<_>>()
+                .join(&l.t("punct-list-sep")),
             fix: o
                 .earliest_fix_at
                 .map(|f| (f + offset).format("%m-%d %H:%M").to_string())
@@ -317,7 +319,7 @@ pub async fn render(
     let page = ShowPage {
         c: user.chrome(),
         status_code: t.status.as_str(),
-        status_label: l.tr(t.status.label_zh(), t.status.label_en()).to_owned(),
+        status_label: l.t(t.status.label_key()),
         level_label,
         call_time: local(state, &t.call_time),
         created_at: local(state, &t.created_at),
@@ -352,66 +354,43 @@ pub async fn render(
     Ok(html(status, &page))
 }
 
-pub fn action_label(l: crate::i18n::Locale, action: &str) -> &str {
-    let (zh, en) = match action {
-        "ticket.created" => ("登记救援单", "Ticket opened"),
-        "plan.started" => ("开始制定方案", "Planning started"),
-        "plan.saved" => ("保存方案", "Plan saved"),
-        "plan.submitted" => ("提交方案", "Plan submitted"),
-        "plan.revised" => ("修改方案（新版本）", "Plan revised (new version)"),
-        "review.accepted" => ("服务经理审核通过", "Manager accepted"),
-        "review.returned" => ("服务经理退回", "Manager returned the plan"),
-        "consent.agreed" => ("客户同意", "Customer agreed"),
-        "consent.declined_replan" => ("客户不同意，重新制定", "Customer declined, re-plan"),
-        "consent.declined_cancel" => ("客户不同意，取消", "Customer declined, cancelled"),
-        "approval.approved" => ("服务总监批准", "Director approved"),
-        "approval.rejected" => ("服务总监驳回", "Director rejected"),
-        "parts.issued" => ("领料", "Parts issued"),
-        "parts.returned" => ("退料", "Parts returned"),
-        "sourcing.proposed" => ("选定配件来源", "Parts source chosen"),
-        "sourcing.reviewed" => ("监控件审核通过", "Monitored part reviewed"),
-        "sourcing.placed" => ("调货/订货已下单", "Parts order placed"),
-        "sourcing.shipped" => ("配件已发出", "Parts shipped"),
-        "sourcing.received" => ("配件到店", "Parts received at dealer"),
-        "sourcing.delivered" => ("配件送达现场", "Parts delivered to site"),
-        "sourcing.cancelled" => ("取消调货/订货", "Parts order cancelled"),
-        "sourcing.held" => (
-            "寻源单暂停，待新方案",
-            "Parts orders on hold until the revised plan",
-        ),
-        "stock.changed" => ("库存预留/释放", "Stock reserved / released"),
-        "customer.location_shared" => ("客户发送了位置", "Customer sent their location"),
-        "customer.location_requested" => ("已发定位请求短信", "Location request texted"),
-        "crew.acknowledged" => ("技师确认接单", "Crew acknowledged"),
-        "crew.departed" => ("救援出发", "Crew departed"),
-        "crew.arrived" => ("到达现场", "Crew on site"),
-        "site.mismatch_reported" => ("现场故障与方案不符", "Fault does not match"),
-        "site.resolved" => ("现场解决", "Resolved on site"),
-        "site.towed" => ("拖回维修", "Towed to workshop"),
-        "ticket.closed" => ("关闭", "Closed"),
-        "ticket.cancelled" => ("取消", "Cancelled"),
-        other => return other,
+/// The name of an audit action in `l`; an action this table does not know is shown as stored.
+pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
+    let key = match action {
+        "ticket.created" => "label-audit-ticket-created",
+        "plan.started" => "label-audit-plan-started",
+        "plan.saved" => "label-audit-plan-saved",
+        "plan.submitted" => "label-audit-plan-submitted",
+        "plan.revised" => "label-audit-plan-revised",
+        "review.accepted" => "label-audit-review-accepted",
+        "review.returned" => "label-audit-review-returned",
+        "consent.agreed" => "label-audit-consent-agreed",
+        "consent.declined_replan" => "label-audit-consent-declined-replan",
+        "consent.declined_cancel" => "label-audit-consent-declined-cancel",
+        "approval.approved" => "label-audit-approval-approved",
+        "approval.rejected" => "label-audit-approval-rejected",
+        "parts.issued" => "label-audit-parts-issued",
+        "parts.returned" => "label-audit-parts-returned",
+        "sourcing.proposed" => "label-audit-sourcing-proposed",
+        "sourcing.reviewed" => "label-audit-sourcing-reviewed",
+        "sourcing.placed" => "label-audit-sourcing-placed",
+        "sourcing.shipped" => "label-audit-sourcing-shipped",
+        "sourcing.received" => "label-audit-sourcing-received",
+        "sourcing.delivered" => "label-audit-sourcing-delivered",
+        "sourcing.cancelled" => "label-audit-sourcing-cancelled",
+        "sourcing.held" => "label-audit-sourcing-held",
+        "stock.changed" => "label-audit-stock-changed",
+        "customer.location_shared" => "label-audit-customer-location-shared",
+        "customer.location_requested" => "label-audit-customer-location-requested",
+        "crew.acknowledged" => "label-audit-crew-acknowledged",
+        "crew.departed" => "label-audit-crew-departed",
+        "crew.arrived" => "label-audit-crew-arrived",
+        "site.mismatch_reported" => "label-audit-site-mismatch-reported",
+        "site.resolved" => "label-audit-site-resolved",
+        "site.towed" => "label-audit-site-towed",
+        "ticket.closed" => "label-audit-ticket-closed",
+        "ticket.cancelled" => "label-audit-ticket-cancelled",
+        other => return other.to_owned(),
     };
-    l.tr(zh, en)
-}
-
-fn step_label(l: crate::i18n::Locale, step: &str) -> &str {
-    match step {
-        "manager_review" => l.tr("服务经理审核", "Manager review"),
-        "customer_consent" => l.tr("客户确认", "Customer consent"),
-        "director" => l.tr("服务总监审批", "Director approval"),
-        other => other,
-    }
-}
-
-fn decision_label(l: crate::i18n::Locale, decision: &str) -> &str {
-    match decision {
-        "accepted" => l.tr("通过", "Accepted"),
-        "returned" => l.tr("退回", "Returned"),
-        "agreed" => l.tr("同意", "Agreed"),
-        "declined" => l.tr("不同意", "Declined"),
-        "approved" => l.tr("批准", "Approved"),
-        "rejected" => l.tr("驳回", "Rejected"),
-        other => other,
-    }
+    l.t(key)
 }

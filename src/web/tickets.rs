@@ -16,6 +16,7 @@ use crate::domain::plate::Plate;
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::repo::vehicles::Visit;
 use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
 use crate::state::AppState;
@@ -65,7 +66,7 @@ pub async fn list(
         .iter()
         .map(|s| StatusOption {
             code: s.as_str(),
-            label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+            label: user.locale.t(s.label_key()),
             selected: q.status.as_deref() == Some(s.as_str()),
         })
         .collect();
@@ -99,10 +100,7 @@ pub async fn list(
                 .into_iter()
                 .map(|t| Row {
                     call_time: local(&state, &t.call_time),
-                    status_label: user
-                        .locale
-                        .tr(t.status.label_zh(), t.status.label_en())
-                        .to_owned(),
+                    status_label: user.locale.t(t.status.label_key()),
                     t,
                 })
                 .collect();
@@ -272,12 +270,11 @@ fn number<T: std::str::FromStr>(s: &str) -> Result<Option<T>, ()> {
 
 impl IntakeForm {
     /// The same request the API takes; typing errors in number fields are reported by field.
-    fn to_request(&self, utc_offset_hours: i32) -> (IntakeRequest, BTreeMap<String, String>) {
+    fn to_request(&self, utc_offset_hours: i32) -> (IntakeRequest, BTreeMap<String, Msg>) {
         let mut errors = BTreeMap::new();
-        let not_a_number = "请输入数字 / Enter a number".to_owned();
         let mut num_f64 = |field: &str, v: &str| {
             number::<f64>(v).unwrap_or_else(|_| {
-                errors.insert(field.to_owned(), not_a_number.clone());
+                errors.insert(field.to_owned(), Msg::new("new-ticket-enter-a-number"));
                 None
             })
         };
@@ -287,7 +284,7 @@ impl IntakeForm {
             .unwrap_or_else(|_| {
                 errors.insert(
                     "mileage_km".into(),
-                    "请输入整数公里数 / Enter whole kilometres".into(),
+                    Msg::new("new-ticket-enter-whole-kilometres"),
                 );
                 None
             });
@@ -331,7 +328,11 @@ pub async fn submit(
     user.require(Action::CreateTicket)?;
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
-    let (request, mut errors) = form.to_request(state.settings.tickets.utc_offset_hours);
+    let (request, form_errors) = form.to_request(state.settings.tickets.utc_offset_hours);
+    let mut errors: BTreeMap<String, String> = form_errors
+        .iter()
+        .map(|(k, m)| (k.clone(), m.render(user.locale)))
+        .collect();
     let result = if errors.is_empty() {
         let key = Some(format!("form:{}", form.form_key)).filter(|_| !form.form_key.is_empty());
         tickets::create(
@@ -364,9 +365,6 @@ pub async fn submit(
                 // "not a number" found by the form itself says more than "required".
                 let name = field.strip_prefix("location.").unwrap_or(&field).to_owned();
                 errors.entry(name).or_insert(msg.render(user.locale));
-            }
-            for msg in errors.values_mut() {
-                *msg = user.locale.pick(msg).to_owned();
             }
             let message = Some(user.locale.t_with(
                 "form-correct-marked-fields-count",
@@ -403,20 +401,22 @@ pub(super) fn visit_rows(user: &WebUser, visits: Vec<Visit>) -> Vec<VisitRow> {
         .into_iter()
         .map(|v| VisitRow {
             date: v.visited_at.format("%Y-%m-%d").to_string(),
-            kind: visit_kind(user, &v.kind).to_owned(),
+            kind: visit_kind(user, &v.kind),
             v,
         })
         .collect()
 }
 
-fn visit_kind<'a>(user: &WebUser, kind: &'a str) -> &'a str {
-    match kind {
-        "maintenance" => user.locale.tr("保养", "Maintenance"),
-        "repair" => user.locale.tr("维修", "Repair"),
-        "rescue" => user.locale.tr("救援", "Rescue"),
-        "warranty" => user.locale.tr("保修", "Warranty"),
-        other => other,
-    }
+/// A service visit's kind in the page's language; a kind this table does not know as stored.
+fn visit_kind(user: &WebUser, kind: &str) -> String {
+    let key = match kind {
+        "maintenance" => "label-visit-maintenance",
+        "repair" => "label-visit-repair",
+        "rescue" => "label-visit-rescue",
+        "warranty" => "label-visit-warranty",
+        other => return other.to_owned(),
+    };
+    user.locale.t(key)
 }
 
 #[derive(Template)]
@@ -474,7 +474,7 @@ async fn panel_for(
     }
     let plate = match Plate::parse(raw) {
         Ok(p) => p,
-        Err(e) => return Ok(empty(Some(user.locale.pick(&e.to_string()).to_owned()))),
+        Err(e) => return Ok(empty(Some(e.msg().render(user.locale)))),
     };
     let history = tickets::vehicle_history(&state.db, &user.identity, plate.as_str().to_owned(), 5)
         .await

@@ -42,14 +42,11 @@ fn waited_text(l: Locale, minutes: i64) -> String {
     let m = minutes.max(0);
     let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
     if d > 0 {
-        l.tr(&format!("{d} 天 {h} 小时"), &format!("{d} d {h} h"))
-            .to_owned()
+        l.t_with("work-waited-days", &[("d", d.into()), ("h", h.into())])
     } else if h > 0 {
-        l.tr(&format!("{h} 小时 {min} 分钟"), &format!("{h} h {min} min"))
-            .to_owned()
+        l.t_with("work-waited-hours", &[("h", h.into()), ("min", min.into())])
     } else {
-        l.tr(&format!("{min} 分钟"), &format!("{min} min"))
-            .to_owned()
+        l.t_with("work-waited-minutes", &[("min", min.into())])
     }
 }
 
@@ -62,61 +59,45 @@ struct WorkPage {
 }
 
 /// Which states wait for which role, and what the queue is called.
-fn queues_for(
-    roles: &[Role],
-) -> Vec<(&'static str, &'static str, &'static str, Vec<TicketStatus>)> {
+fn queues_for(roles: &[Role]) -> Vec<(&'static str, &'static str, Vec<TicketStatus>)> {
     use TicketStatus as S;
     let mut out = Vec::new();
     for role in roles {
         match role {
-            Role::CallAgent => out.push((
-                "new",
-                "刚登记、待制定方案",
-                "Opened, waiting for a plan",
-                vec![S::New],
-            )),
+            Role::CallAgent => out.push(("new", "work-queue-new", vec![S::New])),
             Role::WorkshopLead => out.push((
                 "planning",
-                "待制定方案",
-                "To plan",
+                "work-queue-planning",
                 vec![S::New, S::Planning, S::Replanning],
             )),
             Role::ServiceManager => {
                 out.push((
                     "review",
-                    "审核队列",
-                    "Review queue",
+                    "work-queue-review",
                     vec![S::AwaitingManagerReview],
                 ));
                 out.push((
                     "consent",
-                    "待联系客户确认",
-                    "Consent calls",
+                    "work-queue-consent",
                     vec![S::AwaitingCustomerConsent],
                 ));
                 out.push((
                     "close",
-                    "待关闭",
-                    "To close",
+                    "work-queue-close",
                     vec![S::Resolved, S::TowedToWorkshop],
                 ));
             }
-            Role::ServiceDirector => out.push((
-                "approval",
-                "审批收件箱",
-                "Approval inbox",
-                vec![S::AwaitingDirector],
-            )),
+            Role::ServiceDirector => {
+                out.push(("approval", "work-queue-approval", vec![S::AwaitingDirector]))
+            }
             Role::PartsDesk | Role::PartsManager => out.push((
                 "parts",
-                "待领料 / 配件跟踪",
-                "Parts to issue",
+                "work-queue-parts",
                 TicketStatus::PARTS_PHASE.to_vec(),
             )),
             Role::Admin => out.push((
                 "open",
-                "全部未结救援单",
-                "All open tickets",
+                "work-queue-open",
                 TicketStatus::ALL
                     .into_iter()
                     .filter(|s| still_open(*s))
@@ -139,7 +120,7 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
         wanted
             .iter()
             .map(|w| work::QueueWanted {
-                states: w.3.clone(),
+                states: w.2.clone(),
                 with_plans: w.0 == "approval",
             })
             .collect(),
@@ -149,15 +130,15 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
     let queues = wanted
         .into_iter()
         .zip(lists)
-        .map(|((id, zh, en, _), rows)| Queue {
+        .map(|((id, title, _), rows)| Queue {
             id,
-            title: user.locale.tr(zh, en).to_owned(),
+            title: l.t(title),
             rows: rows
                 .into_iter()
                 .map(|(t, plan)| {
                     let s = t.status;
                     QueueRow {
-                        status_label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
+                        status_label: l.t(s.label_key()),
                         call_time: local(&state, &t.call_time),
                         approval: plan.map(|p| Waiting {
                             version: p.version,

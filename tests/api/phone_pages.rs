@@ -170,6 +170,13 @@ async fn resolve_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 400);
     let html = res.text().await.unwrap();
     assert!(html.contains("请填写处理情况"), "{html}");
+    // The refusal is drawn at the step's URL; the page names its own, which the script puts
+    // back in the address bar, so the technician stays on the job page.
+    assert!(
+        html.contains(&format!("data-page-url=\"/jobs/{id}\"")),
+        "{html}"
+    );
+    assert!(job.contains("标记已解决"), "the button says what it does");
     // The API refuses it the same way, with the field named.
     let (status, err) = app
         .post(&app.token("hz.tech"), &p("/resolve"), &json!({}))
@@ -535,4 +542,15 @@ async fn inbox_body(backend: Backend) {
         .collect();
     assert_eq!(approved.len(), 1, "{approved:?}");
     assert_eq!(approved[0]["plan_version"], 2, "the named version");
+}
+
+both!(the_browser_finds_the_icon, favicon_body);
+async fn favicon_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let res = reqwest::get(app.url("/favicon.ico")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let tech = signed_in(&app, "hz.tech").await;
+    let jobs = text(&tech, &app, "/jobs").await;
+    assert!(jobs.contains("rel=\"icon\" href=\"/static/favicon.svg\""));
 }

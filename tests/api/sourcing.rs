@@ -530,6 +530,17 @@ async fn pages_body(backend: Backend) {
     let tech = signed_in(&app, "hz.tech").await;
     let res = tech.get(app.url("/parts")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
+    // The refusal names the parts desk, not vehicle history.
+    tech.get(app.url("/lang/en")).send().await.unwrap();
+    let res = tech.get(app.url("/parts")).send().await.unwrap();
+    let text = res.text().await.unwrap();
+    assert!(text.contains("view the parts desk"), "{text}");
+    // The call centre takes calls; it has no business on the parts desk.
+    let agent = signed_in(&app, "hz.agent").await;
+    for path in ["/parts".to_owned(), format!("/tickets/{id}/parts")] {
+        let res = agent.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403, "{path}");
+    }
 }
 
 both!(

@@ -41,6 +41,16 @@
     if (next) { next.focus(); }
   });
 
+  // A refused step answers with its page at the step's URL (/tickets/7/act/issue): put the
+  // page's own URL back, so a reload or a bookmark shows the page instead of posting again.
+  document.addEventListener("DOMContentLoaded", function () {
+    var own = document.querySelector("[data-page-url]");
+    var url = own && own.dataset.pageUrl;
+    if (url && window.history && window.location.pathname !== url) {
+      window.history.replaceState(null, "", url);
+    }
+  });
+
   // After a refused submit, the first outlined field takes the focus.
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("intake-form");
