@@ -53,9 +53,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let kind = ImportKind::parse(&kind).ok_or_else(|| {
-        AppError::not_found(
-            "导入类型（parts、stock、history） / import kind (parts, stock, history)",
-        )
+        AppError::not_found(crate::error::Thing::ImportKind)
     })?;
     // Refused before a 20 MiB body is read.
     user.0.require(kind.action())?;

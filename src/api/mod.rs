@@ -103,7 +103,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::retry)
             .service(imports::import)
             .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
+                Err::<actix_web::HttpResponse, _>(AppError::not_found(crate::error::Thing::Endpoint))
             })),
     );
 }

@@ -25,6 +25,6 @@ pub async fn vehicle_history(
     let history =
         tickets::vehicle_history(&state.db, &user.0, plate.as_str().to_owned(), HISTORY_LIMIT)
             .await?
-            .ok_or_else(|| AppError::not_found("车辆 / vehicle"))?;
+            .ok_or_else(|| AppError::not_found(crate::error::Thing::Vehicle))?;
     Ok(HttpResponse::Ok().json(history))
 }

@@ -48,12 +48,14 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    pub fn message(&self) -> String {
-        format!(
-            "当前状态“{}”下不能执行此操作 / Not possible while the ticket is “{}” ({:?})",
-            self.from.label_zh(),
-            self.from.label_en(),
-            self.event
+    /// What is refused: the status and the event by their stable codes.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::with(
+            "dom-ticket-invalid-transition",
+            &[
+                ("status", self.from.as_str().into()),
+                ("action", self.event.as_str().into()),
+            ],
         )
     }
 }

@@ -8,7 +8,7 @@ use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
 use crate::domain::ticket::TicketStatus;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
 use crate::services::common;
@@ -61,7 +61,7 @@ pub async fn link_technician(
             crate::repo::staff::technicians_by_ids(conn, std::slice::from_ref(&technician_id))?
                 .into_iter()
                 .next()
-                .ok_or_else(|| AppError::not_found("技师 / technician"))?;
+                .ok_or_else(|| AppError::not_found(Thing::Technician))?;
         Ok(Identity::technician_link(
             &tech.id,
             &tech.name,
@@ -220,10 +220,7 @@ pub fn send_location_request(
     ticket: &TicketRecord,
 ) -> Result<(), AppError> {
     if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
-        return Err(AppError::new(
-            ErrorCode::Conflict,
-            "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible",
-        ));
+        return Err(AppError::msg(ErrorCode::Conflict, "svc-caller-not-mobile", &[]));
     }
     let link = n.status_link(conn, &ticket.id)?;
     crate::services::notify::customer(

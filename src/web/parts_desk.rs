@@ -353,7 +353,7 @@ async fn render(
                 .options
                 .iter()
                 .find_map(|o| o.refusal.as_ref())
-                .map(|r| r.customer_sentence(l == Locale::ZhCn).to_owned())
+                .map(|r| r.customer_sentence().render(l))
                 .unwrap_or_default(),
             options: line
                 .options
