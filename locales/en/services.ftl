@@ -114,3 +114,28 @@ svc-plan-not-now = The plan cannot change while the ticket is "{ $status }"
 svc-plan-submit-stale = You submit v{ $asked } but the current plan is v{ $current } ({ $status })
 svc-plan-already-submitted = The plan was already submitted
 svc-idempotency-key-not-ascii = must be ASCII
+
+## Request bodies, queries and paths.
+svc-body-unreadable = Could not read the body: { $detail }
+svc-body-too-large = The body exceeds { $max_kib } KiB
+svc-body-empty = Empty body, JSON expected
+svc-body-wrong-type = Wrong type: { $detail }
+svc-body-malformed-json = Malformed JSON: { $detail }
+svc-bad-query = Bad query parameters: { $detail }
+svc-bad-path = Bad path: { $detail }
+svc-body-media-type = The body must be { $expected }, got { $got }
+svc-body-media-type-missing = The body must be { $expected }, got no type
+
+## Links, sign-in and the store.
+svc-link-unknown = This link is not valid
+svc-link-bad-signature = This link has been altered
+svc-link-expired = This link has expired
+svc-link-revoked = This link has been revoked
+svc-link-wrong-scope = This link is for another page
+svc-token-unknown = Token unknown or revoked
+svc-sign-in-busy = Sign-in is busy, please retry shortly
+svc-stock-busy = Stock is changing fast; please retry
+svc-plan-submitted-meanwhile = The plan was submitted meanwhile
+svc-user-login-taken = This login is taken
+svc-location-pending = Location pending: the customer has not sent their phone's position through the SMS link yet
+svc-request-timeout = The request body did not arrive in time

@@ -114,3 +114,28 @@ svc-plan-not-now = 当前状态“{ $status }”下不能修改方案
 svc-plan-submit-stale = 要提交的是第 { $asked } 版，但当前是第 { $current } 版（{ $status }）
 svc-plan-already-submitted = 方案已被提交
 svc-idempotency-key-not-ascii = 须为 ASCII
+
+## Request bodies, queries and paths.
+svc-body-unreadable = 请求体读取失败
+svc-body-too-large = 请求体超过 { $max_kib } KiB
+svc-body-empty = 请求体为空，应为 JSON
+svc-body-wrong-type = 类型不正确
+svc-body-malformed-json = JSON 无法解析
+svc-bad-query = 查询参数有误
+svc-bad-path = 路径参数有误
+svc-body-media-type = 请求体应为 { $expected }，收到 { $got }
+svc-body-media-type-missing = 请求体应为 { $expected }，收到 无类型
+
+## Links, sign-in and the store.
+svc-link-unknown = 链接无效
+svc-link-bad-signature = 链接已被篡改
+svc-link-expired = 链接已过期
+svc-link-revoked = 链接已被撤销
+svc-link-wrong-scope = 此链接不能用于该页面
+svc-token-unknown = 令牌无效或已撤销
+svc-sign-in-busy = 登录繁忙，请稍后重试
+svc-stock-busy = 库存正被频繁变动，请重试
+svc-plan-submitted-meanwhile = 方案已提交，不能再修改
+svc-user-login-taken = 该登录名已被使用
+svc-location-pending = 救援地点待定位：客户尚未通过短信链接发送手机定位
+svc-request-timeout = 请求内容未在时限内传完

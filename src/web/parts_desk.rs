@@ -380,7 +380,7 @@ async fn render(
                     refusal: o
                         .refusal
                         .as_ref()
-                        .map(|r| l.pick(&r.to_string()).to_owned())
+                        .map(|r| r.msg().render(l))
                         .unwrap_or_default(),
                     needs_review: o.needs_review,
                     recommended: line.recommended == Some(i),

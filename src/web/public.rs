@@ -32,7 +32,7 @@ fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
         status,
         &LinkErrorPage {
             c: Chrome::anonymous(locale),
-            message: locale.pick(&e.to_string()).to_owned(),
+            message: e.msg().render(locale),
             expired: matches!(e, LinkError::Expired | LinkError::Revoked),
         },
     )
@@ -266,7 +266,7 @@ pub async fn status(
 /// answer is JSON in the API's error format: the body is read by the API's extractor, not
 /// actix's `Json`, whose refusals are plain text; the link is checked before the body.
 pub async fn share_location(
-    req: HttpRequest,
+    _req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
     body: Result<crate::api::body::Json<public::ShareLocation>, crate::error::AppError>,
@@ -275,10 +275,8 @@ pub async fn share_location(
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
             .await
             .map_err(|e| {
-                crate::error::AppError::new(
-                    crate::error::ErrorCode::Forbidden,
-                    request_locale(&req, None).pick(&e.to_string()).to_owned(),
-                )
+                let m = e.msg();
+                crate::error::AppError::msg(crate::error::ErrorCode::Forbidden, m.key, &m.params)
             })?;
     let crate::api::body::Json(position) = body?;
     let shared = public::share_location(&state.db, claims, position).await?;

@@ -474,7 +474,7 @@ async fn panel_for(
     }
     let plate = match Plate::parse(raw) {
         Ok(p) => p,
-        Err(e) => return Ok(empty(Some(user.locale.pick(&e.to_string()).to_owned()))),
+        Err(e) => return Ok(empty(Some(e.msg().render(user.locale)))),
     };
     let history = tickets::vehicle_history(&state.db, &user.identity, plate.as_str().to_owned(), 5)
         .await
