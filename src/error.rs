@@ -401,10 +401,13 @@ mod tests {
 
     #[test]
     fn validation_error_serialises_with_fields() {
-        let err = AppError::field("phone", "bad");
+        let err = AppError::field("phone", crate::i18n::Msg::new("error-phone-invalid"));
         let json = serde_json::to_value(err.body()).unwrap();
         assert_eq!(json["error"], "validation_failed");
-        assert_eq!(json["fields"]["phone"], "bad");
+        assert_eq!(
+            json["fields"]["phone"],
+            "请输入11位手机号或带区号的固话"
+        );
         assert_eq!(err.code.status(), StatusCode::BAD_REQUEST);
     }
 
@@ -414,5 +417,27 @@ mod tests {
         assert_eq!(json["error"], "not_found");
         assert!(json.get("fields").is_none());
         assert_eq!(json["params"], serde_json::json!({"thing": "ticket"}));
+    }
+
+    #[test]
+    fn not_found_names_the_thing_in_each_language() {
+        let e = AppError::not_found(Thing::SourcingOrder);
+        assert_eq!(e.message_in(Locale::ZhCn), "找不到寻源单");
+        assert_eq!(e.message_in(Locale::En), "Sourcing order not found");
+        assert_eq!(e.missing_thing(), Some(Thing::SourcingOrder));
+        assert_eq!(e.body_in(Locale::En).params["thing"], "sourcing_order");
+        let e = AppError::user_not_found("hz.nobody");
+        assert_eq!(e.message_in(Locale::En), "User hz.nobody not found");
+        assert_eq!(e.missing_thing(), Some(Thing::User));
+        assert_eq!(AppError::unauthenticated().missing_thing(), None);
+        // Every thing has its message in both languages, and its own code.
+        let codes: std::collections::BTreeSet<_> = Thing::ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(codes.len(), Thing::ALL.len());
+        for t in Thing::ALL {
+            let e = AppError::not_found(t);
+            let (zh, en) = (e.message_in(Locale::ZhCn), e.message_in(Locale::En));
+            assert!(zh.starts_with("找不到") && en.ends_with(" not found"), "{zh} / {en}");
+            assert_eq!(e.missing_thing(), Some(t));
+        }
     }
 }

@@ -34,3 +34,12 @@ dom-intake-mileage-range = Mileage must be between 0 and { $max } km
 dom-intake-response-level-invalid = The response level must be 1, 2 or 3
 dom-intake-open-ticket-for-plate = This plate already has an open ticket { $numbers }: check whether it is the same breakdown
 dom-intake-mileage-below-last-visit = Mileage { $now } km is below the { $last } km recorded at the last visit: check with the caller
+
+## Texts the system stores (hold and cancel reasons, timeline notes), rendered when shown.
+dom-stored-mismatch-hold = Fault on site differs from the plan; awaiting the revised plan
+dom-stored-rescue-over = The rescue is over
+dom-stored-no-longer-in-plan = No longer in the plan
+dom-stored-plan-revised = plan revised to v{ $version }
+dom-stored-superseded-by = superseded by plan v{ $version }
+dom-stored-customer-declined = customer declined
+dom-stored-customer-phone-position = The customer's phone position

@@ -139,3 +139,12 @@ svc-plan-submitted-meanwhile = The plan was submitted meanwhile
 svc-user-login-taken = This login is taken
 svc-location-pending = Location pending: the customer has not sent their phone's position through the SMS link yet
 svc-request-timeout = The request body did not arrive in time
+
+## Stages of a rescue (the timeline).
+svc-stage = { $from } → { $to }
+svc-stage-call = Call
+svc-stage-plan-submitted = Plan submitted
+svc-stage-approved = Approved by the director
+svc-stage-departed = Departed
+svc-stage-on-site = On site
+svc-stage-resolved = Resolved

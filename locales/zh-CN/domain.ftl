@@ -34,3 +34,12 @@ dom-intake-mileage-range = 里程应在 0 到 { $max } 公里之间
 dom-intake-response-level-invalid = 响应级别只能是 1、2 或 3
 dom-intake-open-ticket-for-plate = 此车牌已有未结束的救援单 { $numbers_zh }：请确认是否同一次故障
 dom-intake-mileage-below-last-visit = 里程 { $now } 公里低于上次到店记录的 { $last } 公里：请与客户核对
+
+## Texts the system stores (hold and cancel reasons, timeline notes), rendered when shown.
+dom-stored-mismatch-hold = 现场故障与方案不符，待新方案
+dom-stored-rescue-over = 救援已结束
+dom-stored-no-longer-in-plan = 方案变更，不再需要
+dom-stored-plan-revised = 方案改为第 { $version } 版
+dom-stored-superseded-by = 被第 { $version } 版方案取代
+dom-stored-customer-declined = 客户不同意方案
+dom-stored-customer-phone-position = 客户手机定位

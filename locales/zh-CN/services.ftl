@@ -139,3 +139,12 @@ svc-plan-submitted-meanwhile = 方案已提交，不能再修改
 svc-user-login-taken = 该登录名已被使用
 svc-location-pending = 救援地点待定位：客户尚未通过短信链接发送手机定位
 svc-request-timeout = 请求内容未在时限内传完
+
+## Stages of a rescue (the timeline).
+svc-stage = { $from } → { $to }
+svc-stage-call = 来电
+svc-stage-plan-submitted = 方案提交
+svc-stage-approved = 总监批准
+svc-stage-departed = 出发
+svc-stage-on-site = 到达现场
+svc-stage-resolved = 解决

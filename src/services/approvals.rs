@@ -10,6 +10,7 @@ use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
+use crate::domain::system_text::SystemText;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
@@ -302,7 +303,7 @@ pub async fn consent(
         } else {
             req.note
                 .clone()
-                .or_else(|| Some("客户不同意方案 / customer declined".into()))
+                .or_else(|| Some(SystemText::CustomerDeclined.stored()))
         };
         record(
             conn,

@@ -11,6 +11,7 @@ use crate::domain::money::Fen;
 use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
+use crate::domain::system_text::SystemText;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Msg;
 use crate::notify::templates::Message;
@@ -448,10 +449,10 @@ async fn save_then(
             ) => {
                 let plan = record(previous.version + 1);
                 new_version(conn, &ticket, &plan, &lines)?;
-                let why = format!(
-                    "方案改为第 {} 版 / plan revised to v{}",
-                    plan.version, plan.version
-                );
+                let why = SystemText::PlanRevised {
+                    version: plan.version,
+                }
+                .stored();
                 workflow::advance(
                     conn,
                     &actor,
@@ -496,10 +497,10 @@ fn new_version(
 ) -> Result<(), AppError> {
     plans::insert(conn, plan, lines)?;
     plans::supersede_older(conn, &ticket.id, plan.version)?;
-    let reason = format!(
-        "被第 {} 版方案取代 / superseded by plan v{}",
-        plan.version, plan.version
-    );
+    let reason = SystemText::SupersededBy {
+        version: plan.version,
+    }
+    .stored();
     approvals::void_for_ticket(conn, &ticket.id, &reason)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
 use crate::domain::ticket::TicketStatus;
+use crate::domain::system_text::SystemText;
 use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
@@ -178,7 +179,7 @@ pub async fn share_location(
             entity: "ticket",
             entity_id: &ticket_id,
             action: "ticket.location_filled",
-            comment: Some("客户手机定位 / The customer's phone position"),
+            comment: Some(&SystemText::CustomerPhonePosition.stored()),
             data: Some(serde_json::json!({
                 "source": "customer_share",
                 "via": "link",

@@ -15,6 +15,7 @@ use crate::domain::sourcing::{
 use crate::domain::sourcing_order::{
     next, Destination, OrderEvent, OrderRefusal, OrderState, OrderStatus,
 };
+use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode, Thing};
 use crate::i18n::Msg;
@@ -618,9 +619,6 @@ fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Res
     orders::record_cancelled(conn, &order.id, reason)
 }
 
-/// Why an order is held, stored with the hold.
-const MISMATCH_HOLD: &str =
-    "现场故障与方案不符，待新方案 / Fault on site differs from the plan; awaiting the revised plan";
 
 /// The crew found another fault than the plan's: every order not yet on the road is held (placing
 /// and sending are refused) until the revised plan is submitted. Called from the transition, so any
@@ -630,12 +628,14 @@ pub fn hold_for_replan(
     ticket: &TicketRecord,
 ) -> Result<Option<serde_json::Value>, AppError> {
     let mut held = Vec::new();
+    // Why an order is held, stored with the hold.
+    let why = SystemText::MismatchHold.stored();
     for o in orders::for_ticket(conn, &ticket.id)? {
         // Shipped parts arrive anyway; finished and already held orders have nothing to stop.
         let Ok(to) = next(o.state(), OrderEvent::Hold, false) else {
             continue;
         };
-        apply_with(conn, &o, to, Some(MISMATCH_HOLD))?;
+        apply_with(conn, &o, to, Some(&why))?;
         held.push(o.id);
     }
     if held.is_empty() {
@@ -744,11 +744,11 @@ pub fn follow_plan(
             kept += 1;
         } else if o.status.cancellable() {
             let why = if rescue_over {
-                "救援已结束 / The rescue is over"
+                SystemText::RescueOver
             } else {
-                "方案变更，不再需要 / No longer in the plan"
+                SystemText::NoLongerInPlan
             };
-            cancel_in(conn, o, why)?;
+            cancel_in(conn, o, &why.stored())?;
             cancelled += 1;
         } else {
             // Already on the road: it lands on the dealer's shelf as ordinary stock.

@@ -3,21 +3,57 @@
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use crate::i18n::Locale;
 use crate::repo::audit::AuditRecord;
 
+/// "from → to" in `locale`, from the two milestones' keys.
+fn label(locale: Locale, from: &str, to: &str) -> String {
+    locale.t_with(
+        "svc-stage",
+        &crate::i18n::fluent_args([
+            ("from", &serde_json::Value::from(locale.t(from))),
+            ("to", &serde_json::Value::from(locale.t(to))),
+        ]),
+    )
+}
+
+impl Stage {
+    /// The stage's name in `locale`, e.g. "来电 → 方案提交" or "Call → Plan submitted".
+    pub fn label(&self, locale: Locale) -> String {
+        let key = |name: &str| {
+            std::iter::once(CALL)
+                .chain(MILESTONES.iter().map(|(n, k, _)| (*n, *k)))
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| k)
+        };
+        match self.stage.split_once("_to_") {
+            Some((from, to)) => match (key(from), key(to)) {
+                (Some(f), Some(t)) => label(locale, f, t),
+                _ => self.stage.clone(),
+            },
+            None => self.stage.clone(),
+        }
+    }
+}
+
 /// The milestones, in order, and the audit action that marks each (first occurrence).
+/// Each with the catalogue key of its name.
 const MILESTONES: [(&str, &str, &str); 5] = [
-    ("plan_submitted", "方案提交", "plan.submitted"),
-    ("approved", "总监批准", "approval.approved"),
-    ("departed", "出发", "crew.departed"),
-    ("on_site", "到达现场", "crew.arrived"),
-    ("resolved", "解决", "site.resolved"),
+    ("plan_submitted", "svc-stage-plan-submitted", "plan.submitted"),
+    ("approved", "svc-stage-approved", "approval.approved"),
+    ("departed", "svc-stage-departed", "crew.departed"),
+    ("on_site", "svc-stage-on-site", "crew.arrived"),
+    ("resolved", "svc-stage-resolved", "site.resolved"),
 ];
+
+/// Where the first stage starts.
+const CALL: (&str, &str) = ("call", "svc-stage-call");
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,
+    /// The stage's name in Chinese (API clients that show it); pages use [`Stage::label`].
     pub label_zh: String,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
@@ -85,15 +121,15 @@ pub fn stages(
         ends[i] = latest_before(MILESTONES[i].2, until).unwrap_or(ends[i]);
     }
     let mut out = Vec::new();
-    let mut from = ("call", "来电");
-    for (i, (name, label, _)) in MILESTONES.iter().enumerate() {
+    let mut from = CALL;
+    for (i, (name, key, _)) in MILESTONES.iter().enumerate() {
         let start = match i {
             0 => Some(call_time),
             _ => latest_before(MILESTONES[i - 1].2, ends.get(i).copied().unwrap_or(now)),
         };
         let Some(start) = start else { break };
         let stage = format!("{}_to_{name}", from.0);
-        let label_zh = format!("{} → {label}", from.1);
+        let label_zh = label(Locale::ZhCn, from.1, key);
         match ends.get(i) {
             Some(&at) => out.push(Stage {
                 stage,
@@ -117,7 +153,7 @@ pub fn stages(
                 break;
             }
         }
-        from = (name, label);
+        from = (name, key);
     }
     out
 }

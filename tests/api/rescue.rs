@@ -338,6 +338,19 @@ async fn decline_body(backend: Backend) {
     // Version 1 is frozen: the edit becomes version 2 and voids the review of version 1.
     let (_, plan) = app.put(&c.workshop, &t("/plan"), &plan_body()).await;
     assert_eq!(plan["version"], 2);
+    let (status, err) = app
+        .post(&c.workshop, &t("/plan/submit"), &json!({"version": 1}))
+        .await;
+    assert_eq!((status, err["error"].as_str()), (409, Some("stale_state")));
+    assert_eq!(
+        err["params"],
+        json!({"current": 2, "asked": 1, "status": "draft"}),
+        "the versions in the body: {err}"
+    );
+    assert_eq!(
+        err["message"],
+        "要提交的是第 1 版，但当前是第 2 版（draft）"
+    );
     ok(&app, &c.workshop, t("/plan/submit"), json!({"version": 2})).await;
     ok(
         &app,
@@ -413,8 +426,8 @@ async fn decline_body(backend: Backend) {
     assert!(approvals
         .iter()
         .filter(|a| a["plan_version"] != 3)
-        .all(|a| a["void_reason"].as_str().unwrap().contains("v3")
-            || a["void_reason"].as_str().unwrap().contains("v2")));
+        .all(|a| a["void_reason"] == "sys:superseded_by:3"
+            || a["void_reason"] == "sys:superseded_by:2"));
     let versions: Vec<&str> = d["plan_versions"]
         .as_array()
         .unwrap()
@@ -510,6 +523,27 @@ async fn mismatch_body(backend: Backend) {
         (status, err["error"].as_str()),
         (409, Some("plan_not_approved")),
         "the old version is dead"
+    );
+    assert_eq!(err["params"], json!({"current": 2, "asked": 1}), "{err}");
+    assert_eq!(
+        err["message"],
+        "只能按当前第 2 版已批准方案领料（请求的是第 1 版）"
+    );
+    let err: Value = app
+        .client
+        .post(app.url(&t("/parts-issues")))
+        .bearer_auth(&c.parts)
+        .header("accept-language", "en")
+        .json(&json!({"plan_version": 1, "lines": [{"part_id": "battery", "quantity": 1}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        err["message"],
+        "Parts are issued only against the current approved plan v2 (you asked for v1)"
     );
     ok(
         &app,
