@@ -289,7 +289,11 @@ impl AppError {
 
     /// `thing` is not there (or not the actor's to see); its stable code is in the params.
     pub fn not_found(thing: Thing) -> Self {
-        Self::msg(ErrorCode::NotFound, thing.key(), &[("thing", thing.code().into())])
+        Self::msg(
+            ErrorCode::NotFound,
+            thing.key(),
+            &[("thing", thing.code().into())],
+        )
     }
 
     /// A user named by login is not there (the CLI's commands name them).
@@ -297,7 +301,10 @@ impl AppError {
         Self::msg(
             ErrorCode::NotFound,
             "svc-not-found-user-login",
-            &[("thing", Thing::User.code().into()), ("login", login.into())],
+            &[
+                ("thing", Thing::User.code().into()),
+                ("login", login.into()),
+            ],
         )
     }
 
@@ -306,7 +313,12 @@ impl AppError {
         if self.code != ErrorCode::NotFound {
             return None;
         }
-        let code = self.msg.as_ref()?.params.iter().find(|(k, _)| *k == "thing")?;
+        let code = self
+            .msg
+            .as_ref()?
+            .params
+            .iter()
+            .find(|(k, _)| *k == "thing")?;
         Thing::ALL
             .into_iter()
             .find(|t| code.1.as_str() == Some(t.code()))
@@ -404,10 +416,7 @@ mod tests {
         let err = AppError::field("phone", crate::i18n::Msg::new("error-phone-invalid"));
         let json = serde_json::to_value(err.body()).unwrap();
         assert_eq!(json["error"], "validation_failed");
-        assert_eq!(
-            json["fields"]["phone"],
-            "请输入11位手机号或带区号的固话"
-        );
+        assert_eq!(json["fields"]["phone"], "请输入11位手机号或带区号的固话");
         assert_eq!(err.code.status(), StatusCode::BAD_REQUEST);
     }
 
@@ -436,7 +445,10 @@ mod tests {
         for t in Thing::ALL {
             let e = AppError::not_found(t);
             let (zh, en) = (e.message_in(Locale::ZhCn), e.message_in(Locale::En));
-            assert!(zh.starts_with("找不到") && en.ends_with(" not found"), "{zh} / {en}");
+            assert!(
+                zh.starts_with("找不到") && en.ends_with(" not found"),
+                "{zh} / {en}"
+            );
             assert_eq!(e.missing_thing(), Some(t));
         }
     }

@@ -92,7 +92,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         if inner.is_data() && path != "." {
             let text = inner.to_string();
             let message = crate::services::request::field_message(&text).unwrap_or_else(|| {
-                Msg::with("svc-body-wrong-type", &[("detail", inner.to_string().into())])
+                Msg::with(
+                    "svc-body-wrong-type",
+                    &[("detail", inner.to_string().into())],
+                )
             });
             AppError::field(&path, message)
         } else {

@@ -105,7 +105,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::retry)
             .service(imports::import)
             .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::not_found(crate::error::Thing::Endpoint))
+                Err::<actix_web::HttpResponse, _>(AppError::not_found(
+                    crate::error::Thing::Endpoint,
+                ))
             })),
     );
 }

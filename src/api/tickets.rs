@@ -41,10 +41,12 @@ pub async fn create_ticket(
         None => None,
         Some(v) => Some(
             v.to_str()
-                .map_err(|_| AppError::field(
-                    "Idempotency-Key",
-                    crate::i18n::Msg::new("svc-idempotency-key-not-ascii"),
-                ))?
+                .map_err(|_| {
+                    AppError::field(
+                        "Idempotency-Key",
+                        crate::i18n::Msg::new("svc-idempotency-key-not-ascii"),
+                    )
+                })?
                 .trim()
                 .to_owned(),
         ),

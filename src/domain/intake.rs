@@ -109,24 +109,22 @@ impl TicketIntake {
             None | Some("") => Some(now),
             Some(s) => match DateTime::parse_from_rfc3339(s) {
                 Err(_) => {
-                    fail(
-                        "call_time",
-                        Msg::new("dom-intake-call-time-format").into(),
-                    );
+                    fail("call_time", Msg::new("dom-intake-call-time-format").into());
                     None
                 }
                 Ok(t) => {
                     let t = t.with_timezone(&Utc);
                     if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
-                        fail(
-                            "call_time",
-                            Msg::new("dom-intake-call-time-future").into(),
-                        );
+                        fail("call_time", Msg::new("dom-intake-call-time-future").into());
                         None
                     } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
                         fail(
                             "call_time",
-                            Msg::with("dom-intake-call-time-too-old", &[("days", MAX_CALL_AGE_DAYS.into())]).into(),
+                            Msg::with(
+                                "dom-intake-call-time-too-old",
+                                &[("days", MAX_CALL_AGE_DAYS.into())],
+                            )
+                            .into(),
                         );
                         None
                     } else {
@@ -193,10 +191,7 @@ impl TicketIntake {
             None | Some("") | Some("wgs84") | Some("WGS84") => Some(Crs::Wgs84),
             Some("gcj02") | Some("GCJ02") => Some(Crs::Gcj02),
             Some(_) => {
-                fail(
-                    "location.crs",
-                    Msg::new("dom-intake-crs-invalid").into(),
-                );
+                fail("location.crs", Msg::new("dom-intake-crs-invalid").into());
                 None
             }
         };
@@ -258,7 +253,11 @@ impl TicketIntake {
             Some(_) => {
                 fail(
                     "mileage_km",
-                    Msg::with("dom-intake-mileage-range", &[("max", MAX_MILEAGE_KM.into())]).into(),
+                    Msg::with(
+                        "dom-intake-mileage-range",
+                        &[("max", MAX_MILEAGE_KM.into())],
+                    )
+                    .into(),
                 );
                 None
             }

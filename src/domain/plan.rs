@@ -178,7 +178,10 @@ impl PlanRequest {
             if !(0..=MAX_LABOUR_MINUTES).contains(&item.labour_minutes) {
                 errors.push((
                     format!("items[{i}].labour_minutes"),
-                    Msg::with("dom-plan-labour-range", &[("max", MAX_LABOUR_MINUTES.into())]),
+                    Msg::with(
+                        "dom-plan-labour-range",
+                        &[("max", MAX_LABOUR_MINUTES.into())],
+                    ),
                 ));
             }
             let rate = item.rate_fen_per_hour.unwrap_or(default_rate.as_fen());
@@ -197,10 +200,7 @@ impl PlanRequest {
             }
         }
         if self.items.is_empty() {
-            errors.push((
-                "items".into(),
-                Msg::new("dom-plan-items-empty"),
-            ));
+            errors.push(("items".into(), Msg::new("dom-plan-items-empty")));
         }
         let estimated_minutes = match self.estimated_minutes {
             Some(m) if (1..=MAX_ESTIMATED_MINUTES).contains(&m) => m as i32,
@@ -231,7 +231,10 @@ impl PlanRequest {
         if notes.chars().count() > MAX_NOTES_CHARS {
             errors.push((
                 "special_notes".into(),
-                Msg::with("dom-plan-notes-too-long", &[("max", MAX_NOTES_CHARS.into())]),
+                Msg::with(
+                    "dom-plan-notes-too-long",
+                    &[("max", MAX_NOTES_CHARS.into())],
+                ),
             ));
         }
         if !errors.is_empty() {

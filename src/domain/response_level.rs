@@ -175,10 +175,10 @@ mod tests {
     fn error_code_and_message() {
         let e = ResponseLevelError::Unknown(7);
         assert_eq!(e.code(), "response_level_invalid");
+        assert_eq!(e.to_string(), "响应级别应为 1、2 或 3");
         assert_eq!(
-            e.to_string(),
-            "响应级别应为 1、2 或 3"
+            e.msg().render(Locale::En),
+            "Response level must be 1, 2 or 3"
         );
-        assert_eq!(e.msg().render(Locale::En), "Response level must be 1, 2 or 3");
     }
 }

@@ -6,9 +6,9 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::eta;
-use crate::i18n::{Locale, Msg};
 use super::location::Coordinates;
 use super::response_level::ResponseLevel;
+use crate::i18n::{Locale, Msg};
 
 /// How a part travels. Stored as the lower-case name (`drive`, `road`, …).
 ///
@@ -1227,7 +1227,10 @@ mod tests {
             serde_json::to_value(&err).unwrap(),
             serde_json::json!({"code": "monitored_part_review_required"})
         );
-        assert!(err.customer_sentence().render(Locale::ZhCn).contains("监控件"));
+        assert!(err
+            .customer_sentence()
+            .render(Locale::ZhCn)
+            .contains("监控件"));
         assert!(err
             .customer_sentence()
             .render(Locale::En)

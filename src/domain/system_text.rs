@@ -52,8 +52,12 @@ impl SystemText {
             ("mismatch_hold", None) => SystemText::MismatchHold,
             ("rescue_over", None) => SystemText::RescueOver,
             ("no_longer_in_plan", None) => SystemText::NoLongerInPlan,
-            ("plan_revised", Some(_)) => SystemText::PlanRevised { version: version()? },
-            ("superseded_by", Some(_)) => SystemText::SupersededBy { version: version()? },
+            ("plan_revised", Some(_)) => SystemText::PlanRevised {
+                version: version()?,
+            },
+            ("superseded_by", Some(_)) => SystemText::SupersededBy {
+                version: version()?,
+            },
             ("customer_declined", None) => SystemText::CustomerDeclined,
             ("customer_phone_position", None) => SystemText::CustomerPhonePosition,
             _ => return None,
@@ -102,8 +106,14 @@ mod tests {
             SystemText::CustomerPhonePosition,
         ] {
             assert_eq!(SystemText::parse(&t.stored()), Some(t));
-            let (zh, en) = (render(&t.stored(), Locale::ZhCn), render(&t.stored(), Locale::En));
-            assert!(!zh.starts_with(PREFIX) && !en.starts_with(PREFIX), "{zh} {en}");
+            let (zh, en) = (
+                render(&t.stored(), Locale::ZhCn),
+                render(&t.stored(), Locale::En),
+            );
+            assert!(
+                !zh.starts_with(PREFIX) && !en.starts_with(PREFIX),
+                "{zh} {en}"
+            );
             assert_ne!(zh, en);
         }
         assert_eq!(
@@ -115,7 +125,13 @@ mod tests {
 
     #[test]
     fn a_persons_words_are_shown_as_typed() {
-        for typed in ["客户已自行解决", "sys:", "sys:unknown", "sys:plan_revised:x", ""] {
+        for typed in [
+            "客户已自行解决",
+            "sys:",
+            "sys:unknown",
+            "sys:plan_revised:x",
+            "",
+        ] {
             assert_eq!(render(typed, Locale::En), typed);
         }
     }

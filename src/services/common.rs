@@ -36,9 +36,8 @@ pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
 
 /// The current plan with its lines, or 409 when there is none yet.
 pub fn current_lines(conn: &mut AnyConnection, ticket_id: &str) -> Result<PlanLines, AppError> {
-    let plan = plans::current(conn, ticket_id)?.ok_or_else(|| {
-        AppError::msg(ErrorCode::InvalidTransition, "svc-ticket-no-plan", &[])
-    })?;
+    let plan = plans::current(conn, ticket_id)?
+        .ok_or_else(|| AppError::msg(ErrorCode::InvalidTransition, "svc-ticket-no-plan", &[]))?;
     plans::lines(conn, plan)
 }
 
@@ -123,6 +122,10 @@ pub fn require_lead(actor: &Identity, plan: &PlanLines) -> Result<(), AppError> 
     {
         Ok(())
     } else {
-        Err(AppError::msg(ErrorCode::NotRescueLead, "svc-not-rescue-lead", &[]))
+        Err(AppError::msg(
+            ErrorCode::NotRescueLead,
+            "svc-not-rescue-lead",
+            &[],
+        ))
     }
 }

@@ -35,10 +35,7 @@ pub async fn issue(
         return Err(AppError::forbidden("issue parts"));
     }
     if req.lines.is_empty() {
-        return Err(AppError::field(
-            "lines",
-            Msg::new("svc-issue-at-least-one"),
-        ));
+        return Err(AppError::field("lines", Msg::new("svc-issue-at-least-one")));
     }
     for (i, l) in req.lines.iter().enumerate() {
         if !(1..=99).contains(&l.quantity) {
@@ -79,48 +76,95 @@ pub async fn issue(
         }
         let receiver = match &req.received_by {
             Some(id) if lines.crew.iter().any(|c| c.technician_id == *id) => Some(id.clone()),
-            Some(_) => return Err(AppError::field("received_by", Msg::new("svc-issue-receiver-not-crew"))),
-            None => lines.crew.iter().find(|c| c.lead).map(|c| c.technician_id.clone()),
+            Some(_) => {
+                return Err(AppError::field(
+                    "received_by",
+                    Msg::new("svc-issue-receiver-not-crew"),
+                ))
+            }
+            None => lines
+                .crew
+                .iter()
+                .find(|c| c.lead)
+                .map(|c| c.technician_id.clone()),
         };
         let issued = approvals::net_issued(conn, &ticket.id)?;
         let mut record = Vec::new();
         for (i, l) in req.lines.iter().enumerate() {
-            let planned = lines.parts.iter().find(|p| p.part_id == l.part_id).ok_or_else(|| {
-                AppError::field(&format!("lines[{i}].part_id"), Msg::new("svc-issue-part-not-in-plan"))
-            })?;
-            let already = issued.iter().find(|(p, _)| *p == l.part_id).map_or(0, |(_, q)| *q);
+            let planned = lines
+                .parts
+                .iter()
+                .find(|p| p.part_id == l.part_id)
+                .ok_or_else(|| {
+                    AppError::field(
+                        &format!("lines[{i}].part_id"),
+                        Msg::new("svc-issue-part-not-in-plan"),
+                    )
+                })?;
+            let already = issued
+                .iter()
+                .find(|(p, _)| *p == l.part_id)
+                .map_or(0, |(_, q)| *q);
             if already + l.quantity > planned.quantity {
-                return Err(AppError::msg(ErrorCode::OverIssue, "svc-issue-over", &[
-                    ("name", planned.name_zh.clone().into()),
-                    ("part_no", planned.part_no.clone().into()),
-                    ("planned", planned.quantity.into()),
-                    ("issued", already.into()),
-                    ("asked", l.quantity.into()),
-                ]));
+                return Err(AppError::msg(
+                    ErrorCode::OverIssue,
+                    "svc-issue-over",
+                    &[
+                        ("name", planned.name_zh.clone().into()),
+                        ("part_no", planned.part_no.clone().into()),
+                        ("planned", planned.quantity.into()),
+                        ("issued", already.into()),
+                        ("asked", l.quantity.into()),
+                    ],
+                ));
             }
             // Units reserved for this line at submission are the first to go out.
             let from_reservation = l.quantity.min(planned.reserved);
-            if !crate::repo::stock::issue(conn, &ticket.dealer_id, &l.part_id, l.quantity, from_reservation)? {
-                return Err(AppError::msg(ErrorCode::InsufficientStock, "svc-issue-out-of-stock", &[
-                    ("name", planned.name_zh.clone().into()),
-                    ("part_no", planned.part_no.clone().into()),
-                ]));
+            if !crate::repo::stock::issue(
+                conn,
+                &ticket.dealer_id,
+                &l.part_id,
+                l.quantity,
+                from_reservation,
+            )? {
+                return Err(AppError::msg(
+                    ErrorCode::InsufficientStock,
+                    "svc-issue-out-of-stock",
+                    &[
+                        ("name", planned.name_zh.clone().into()),
+                        ("part_no", planned.part_no.clone().into()),
+                    ],
+                ));
             }
-            crate::repo::stock::set_line_reserved(conn, &planned.id, planned.reserved - from_reservation)?;
-            approvals::insert_issue(conn, NewIssue {
-                ticket_id: &ticket.id,
-                plan_id: &lines.plan.id,
-                part_id: &l.part_id,
-                dealer_id: &ticket.dealer_id,
-                quantity: l.quantity,
-                issued_by: &actor.user_id,
-                received_by: receiver.as_deref(),
-            })?;
+            crate::repo::stock::set_line_reserved(
+                conn,
+                &planned.id,
+                planned.reserved - from_reservation,
+            )?;
+            approvals::insert_issue(
+                conn,
+                NewIssue {
+                    ticket_id: &ticket.id,
+                    plan_id: &lines.plan.id,
+                    part_id: &l.part_id,
+                    dealer_id: &ticket.dealer_id,
+                    quantity: l.quantity,
+                    issued_by: &actor.user_id,
+                    received_by: receiver.as_deref(),
+                },
+            )?;
             record.push(serde_json::json!({ "part_no": planned.part_no, "quantity": l.quantity }));
         }
-        common::note(conn, &actor, &ticket, "parts.issued", None, Some(serde_json::json!({
-            "plan_version": lines.plan.version, "lines": record, "received_by": receiver
-        })))
+        common::note(
+            conn,
+            &actor,
+            &ticket,
+            "parts.issued",
+            None,
+            Some(serde_json::json!({
+                "plan_version": lines.plan.version, "lines": record, "received_by": receiver
+            })),
+        )
     })
     .await
 }

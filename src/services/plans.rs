@@ -9,9 +9,9 @@ use crate::domain::eta::plan_travel_km;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
 use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
+use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
-use crate::domain::system_text::SystemText;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Msg;
 use crate::notify::templates::Message;
@@ -553,7 +553,11 @@ fn submit_in(
             Some(serde_json::json!({ "version": version })),
         )?;
         if !plans::submit(conn, &lines.plan.id)? {
-            return Err(AppError::msg(ErrorCode::StaleState, "svc-plan-already-submitted", &[]));
+            return Err(AppError::msg(
+                ErrorCode::StaleState,
+                "svc-plan-already-submitted",
+                &[],
+            ));
         }
         notify::staff(
             conn,

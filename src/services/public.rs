@@ -7,8 +7,8 @@ use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
-use crate::domain::ticket::TicketStatus;
 use crate::domain::system_text::SystemText;
+use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
@@ -155,7 +155,7 @@ pub async fn share_location(
 ) -> Result<Shared, AppError> {
     let (ticket_id, link_id) = (claims.ticket_id, claims.nonce);
     let point = Coordinates::parse(req.lat, req.lon, Crs::Wgs84)
-        .map_err(|e| AppError::field("location", e.to_string()))?;
+        .map_err(|e| AppError::field("location", e.msg()))?;
     let accuracy = req.accuracy.filter(|a| a.is_finite() && *a >= 0.0);
     db.write(move |conn| {
         crate::repo::locations::insert(conn, &ticket_id, point.lat(), point.lon(), accuracy)?;
@@ -221,7 +221,11 @@ pub fn send_location_request(
     ticket: &TicketRecord,
 ) -> Result<(), AppError> {
     if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
-        return Err(AppError::msg(ErrorCode::Conflict, "svc-caller-not-mobile", &[]));
+        return Err(AppError::msg(
+            ErrorCode::Conflict,
+            "svc-caller-not-mobile",
+            &[],
+        ));
     }
     let link = n.status_link(conn, &ticket.id)?;
     crate::services::notify::customer(

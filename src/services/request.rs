@@ -59,10 +59,7 @@ pub fn field_message(serde_error: &str) -> Option<Msg> {
     let start = serde_error.find(MARK)? + MARK.len_utf8();
     let len = serde_error[start..].find(MARK)?;
     let key = &serde_error[start..start + len];
-    FIELD_KEYS
-        .into_iter()
-        .find(|k| *k == key)
-        .map(Msg::new)
+    FIELD_KEYS.into_iter().find(|k| *k == key).map(Msg::new)
 }
 
 /// The same rule for a form value (pages build the request structs themselves).

@@ -80,12 +80,7 @@ pub async fn depart(
         None => None,
         Some(s) => Some(
             DateTime::parse_from_rfc3339(s)
-                .map_err(|_| {
-                    AppError::field(
-                        "expected_arrival_at",
-                        Msg::new("svc-time-rfc3339"),
-                    )
-                })?
+                .map_err(|_| AppError::field("expected_arrival_at", Msg::new("svc-time-rfc3339")))?
                 .with_timezone(&Utc)
                 .naive_utc(),
         ),

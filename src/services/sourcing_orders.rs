@@ -117,7 +117,10 @@ fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
     AppError::msg(
         ErrorCode::InvalidTransition,
         "svc-order-invalid-transition",
-        &[("status", s.as_str().into()), ("action", event.as_str().into())],
+        &[
+            ("status", s.as_str().into()),
+            ("action", event.as_str().into()),
+        ],
     )
 }
 
@@ -125,7 +128,11 @@ fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
 fn step(order: &OrderRecord, event: OrderEvent, monitored: bool) -> Result<OrderState, AppError> {
     next(order.state(), event, monitored).map_err(|r| match r {
         OrderRefusal::ReviewRequired => refusal(RuleRefusal::ReviewRequired),
-        OrderRefusal::NoReviewNeeded => AppError::msg(ErrorCode::InvalidTransition, "svc-order-no-review-needed", &[]),
+        OrderRefusal::NoReviewNeeded => AppError::msg(
+            ErrorCode::InvalidTransition,
+            "svc-order-no-review-needed",
+            &[],
+        ),
         OrderRefusal::Held => AppError::msg(ErrorCode::InvalidTransition, "svc-order-held", &[]),
         OrderRefusal::Invalid => invalid(order, event),
     })
@@ -155,8 +162,8 @@ fn load(
     actor: &Identity,
     order_id: &str,
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
-    let order = orders::get(conn, order_id)?
-        .ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
+    let order =
+        orders::get(conn, order_id)?.ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
     let ticket = common::load(conn, actor, &order.ticket_id)
         .map_err(|_| AppError::not_found(Thing::SourcingOrder))?;
     Ok((order, ticket))
@@ -169,8 +176,8 @@ fn load_for_shipping(
     actor: &Identity,
     order_id: &str,
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
-    let order = orders::get(conn, order_id)?
-        .ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
+    let order =
+        orders::get(conn, order_id)?.ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
     if order.source_dealer_id.as_deref() == Some(actor.dealer_id.as_str()) {
         let ticket = crate::repo::tickets::by_id(conn, &order.ticket_id)?;
         return Ok((order, ticket));
@@ -338,7 +345,10 @@ pub async fn review(
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
     if !req.vin_checked {
-        fields.insert("vin_checked".into(), Msg::new("svc-review-check-vin").into());
+        fields.insert(
+            "vin_checked".into(),
+            Msg::new("svc-review-check-vin").into(),
+        );
     }
     if !req.owner_checked {
         fields.insert(
@@ -491,9 +501,16 @@ pub async fn ship(
         let to = step(&order, OrderEvent::Ship, false)?;
         apply(conn, &order, to)?;
         orders::record_shipped(conn, &order.id, &carrier, tracking.as_deref())?;
-        note(conn, &actor, &ticket, "sourcing.shipped", &order, serde_json::json!({
-            "carrier": carrier, "tracking_no": tracking,
-        }))?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.shipped",
+            &order,
+            serde_json::json!({
+                "carrier": carrier, "tracking_no": tracking,
+            }),
+        )?;
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
@@ -504,7 +521,11 @@ fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(),
     if let Some(sister) = &order.source_dealer_id {
         if !stock::take_reserved(conn, sister, &order.part_id, order.quantity)? {
             // The hold was placed with the order; losing it means someone edited stock by hand.
-            return Err(AppError::msg(ErrorCode::Conflict, "svc-order-sister-hold-gone", &[]));
+            return Err(AppError::msg(
+                ErrorCode::Conflict,
+                "svc-order-sister-hold-gone",
+                &[],
+            ));
         }
     }
     Ok(())
@@ -552,26 +573,44 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         let (order, ticket) = load(conn, &actor, &order_id)?;
         let status = ticket.status;
         if !matches!(status, TicketStatus::Dispatched | TicketStatus::OnSite) {
-            return Err(AppError::msg(ErrorCode::InvalidTransition, "svc-order-crew-not-out", &[]));
+            return Err(AppError::msg(
+                ErrorCode::InvalidTransition,
+                "svc-order-crew-not-out",
+                &[],
+            ));
         }
         let to = step(&order, OrderEvent::Deliver, false)?;
         apply(conn, &order, to)?;
         take_from_source(conn, &order)?;
         let lines = current_lines(conn, &ticket.id)?;
-        let lead = lines.crew.iter().find(|c| c.lead).map(|c| c.technician_id.clone());
-        approvals::insert_issue(conn, NewIssue {
-            ticket_id: &ticket.id,
-            plan_id: &lines.plan.id,
-            part_id: &order.part_id,
-            dealer_id: &ticket.dealer_id,
-            quantity: order.quantity,
-            issued_by: &actor.user_id,
-            received_by: lead.as_deref(),
-        })?;
+        let lead = lines
+            .crew
+            .iter()
+            .find(|c| c.lead)
+            .map(|c| c.technician_id.clone());
+        approvals::insert_issue(
+            conn,
+            NewIssue {
+                ticket_id: &ticket.id,
+                plan_id: &lines.plan.id,
+                part_id: &order.part_id,
+                dealer_id: &ticket.dealer_id,
+                quantity: order.quantity,
+                issued_by: &actor.user_id,
+                received_by: lead.as_deref(),
+            },
+        )?;
         orders::record_received(conn, &order.id, &actor.user_id)?;
-        note(conn, &actor, &ticket, "sourcing.delivered", &order, serde_json::json!({
-            "received_by": lead,
-        }))?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.delivered",
+            &order,
+            serde_json::json!({
+                "received_by": lead,
+            }),
+        )?;
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
@@ -618,7 +657,6 @@ fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Res
     }
     orders::record_cancelled(conn, &order.id, reason)
 }
-
 
 /// The crew found another fault than the plan's: every order not yet on the road is held (placing
 /// and sending are refused) until the revised plan is submitted. Called from the transition, so any

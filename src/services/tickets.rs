@@ -605,8 +605,11 @@ impl TicketQuery {
             if TicketStatus::parse(s).is_none() {
                 fields.insert(
                     "status".into(),
-                    Msg::with("svc-filter-unknown-status", &[("status", s.as_str().into())])
-                        .into(),
+                    Msg::with(
+                        "svc-filter-unknown-status",
+                        &[("status", s.as_str().into())],
+                    )
+                    .into(),
                 );
             }
         }
@@ -632,10 +635,7 @@ impl TicketQuery {
             match chrono::DateTime::parse_from_rfc3339(&v) {
                 Ok(t) => Some(t.naive_utc()),
                 Err(_) => {
-                    fields.insert(
-                        field.into(),
-                        Msg::new("svc-filter-date-format").into(),
-                    );
+                    fields.insert(field.into(), Msg::new("svc-filter-date-format").into());
                     None
                 }
             }

@@ -39,7 +39,11 @@ impl Stage {
 /// The milestones, in order, and the audit action that marks each (first occurrence).
 /// Each with the catalogue key of its name.
 const MILESTONES: [(&str, &str, &str); 5] = [
-    ("plan_submitted", "svc-stage-plan-submitted", "plan.submitted"),
+    (
+        "plan_submitted",
+        "svc-stage-plan-submitted",
+        "plan.submitted",
+    ),
     ("approved", "svc-stage-approved", "approval.approved"),
     ("departed", "svc-stage-departed", "crew.departed"),
     ("on_site", "svc-stage-on-site", "crew.arrived"),

@@ -35,17 +35,11 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        fields.insert(
-            "login".into(),
-            Msg::new("svc-user-login-invalid").into(),
-        );
+        fields.insert("login".into(), Msg::new("svc-user-login-invalid").into());
     }
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 50 {
-        fields.insert(
-            "name".into(),
-            Msg::new("svc-user-name-invalid").into(),
-        );
+        fields.insert("name".into(), Msg::new("svc-user-name-invalid").into());
     }
     let phone = match crate::domain::phone::PhoneNumber::parse(&req.phone) {
         Ok(p) => p.as_str().to_owned(),
@@ -59,10 +53,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         !user.is_empty() && host.contains('.') && !host.starts_with('.')
     });
     if !valid_email || email.chars().any(char::is_whitespace) {
-        fields.insert(
-            "email".into(),
-            Msg::new("svc-user-email-invalid").into(),
-        );
+        fields.insert("email".into(), Msg::new("svc-user-email-invalid").into());
     }
     let mut roles = Vec::new();
     for r in &req.roles {
@@ -75,7 +66,10 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
                     "roles".into(),
                     Msg::with(
                         "svc-user-role-unknown",
-                        &[("role", r.as_str().into()), ("known", known.join(", ").into())],
+                        &[
+                            ("role", r.as_str().into()),
+                            ("known", known.join(", ").into()),
+                        ],
                     )
                     .into(),
                 );
@@ -83,10 +77,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         }
     }
     if roles.is_empty() && !fields.contains_key("roles") {
-        fields.insert(
-            "roles".into(),
-            Msg::new("svc-user-role-required").into(),
-        );
+        fields.insert("roles".into(), Msg::new("svc-user-role-required").into());
     }
     if req.password.chars().count() < password::MIN_PASSWORD_CHARS {
         fields.insert(
@@ -107,7 +98,10 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         let dealer_id = repo::dealer_id_by_code(conn, &dealer_code)?.ok_or_else(|| {
             AppError::field(
                 "dealer",
-                Msg::with("svc-user-dealer-unknown", &[("code", dealer_code.as_str().into())]),
+                Msg::with(
+                    "svc-user-dealer-unknown",
+                    &[("code", dealer_code.as_str().into())],
+                ),
             )
         })?;
         let id = repo::insert_user(
@@ -147,8 +141,8 @@ pub fn create_token(db: &Db, login: &str, label: &str) -> Result<String, AppErro
     let token = secret::new_api_token();
     let hash = secret::token_hash(&token);
     db.write_blocking(|conn| {
-        let user_id = repo::user_id_by_login(conn, login)?
-            .ok_or_else(|| AppError::user_not_found(login))?;
+        let user_id =
+            repo::user_id_by_login(conn, login)?.ok_or_else(|| AppError::user_not_found(login))?;
         repo::insert_token(conn, &user_id, &hash, label)?;
         audit::append(
             conn,

@@ -35,18 +35,21 @@ pub fn advance(
     let ctx = Context {
         crew_on_site: ticket.crew_on_site,
     };
-    let to = transition(from, event, ctx)
-        .map_err(|e| {
-            let m = e.msg();
-            AppError::msg(ErrorCode::InvalidTransition, m.key, &m.params)
-        })?;
+    let to = transition(from, event, ctx).map_err(|e| {
+        let m = e.msg();
+        AppError::msg(ErrorCode::InvalidTransition, m.key, &m.params)
+    })?;
     let on_site = match event {
         Event::Arrive => true,
         _ => ticket.crew_on_site,
     };
     if !tickets::set_status(conn, &ticket.id, from, to, on_site)? {
         // Someone acted on this ticket between our read and our write.
-        return Err(AppError::msg(ErrorCode::StaleState, "svc-ticket-stale", &[]));
+        return Err(AppError::msg(
+            ErrorCode::StaleState,
+            "svc-ticket-stale",
+            &[],
+        ));
     }
     audit::append(
         conn,

@@ -119,7 +119,10 @@ async fn home(user: session::WebUser) -> HttpResponse {
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageError> {
     let locale = session::request_locale(&req, None);
-    Err(PageError::App(AppError::not_found(crate::error::Thing::Page), locale))
+    Err(PageError::App(
+        AppError::not_found(crate::error::Thing::Page),
+        locale,
+    ))
 }
 
 /// A refused form post as one line for the page's alert: the message, then each field's, in the
