@@ -376,18 +376,14 @@ async fn decline_body(backend: Backend) {
         err["message"], "方案已更新为第 2 版（您看到的是第 1 版），请刷新",
         "Chinese by default, one language"
     );
-    let err: Value = app
-        .client
-        .post(app.url(&t("/consent")))
-        .bearer_auth(&c.manager)
-        .header("accept-language", "en-GB,en;q=0.9,zh;q=0.5")
-        .json(&json!({"plan_version": 1, "agreed": true}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, err) = app
+        .post_in(
+            "en-GB,en;q=0.9,zh;q=0.5",
+            &c.manager,
+            &t("/consent"),
+            &json!({"plan_version": 1, "agreed": true}),
+        )
+        .await;
     assert_eq!(err["message"], "The plan is now v2 (you saw v1); reload");
     ok(
         &app,
@@ -529,18 +525,14 @@ async fn mismatch_body(backend: Backend) {
         err["message"],
         "只能按当前第 2 版已批准方案领料（请求的是第 1 版）"
     );
-    let err: Value = app
-        .client
-        .post(app.url(&t("/parts-issues")))
-        .bearer_auth(&c.parts)
-        .header("accept-language", "en")
-        .json(&json!({"plan_version": 1, "lines": [{"part_id": "battery", "quantity": 1}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, err) = app
+        .post_in(
+            "en",
+            &c.parts,
+            &t("/parts-issues"),
+            &json!({"plan_version": 1, "lines": [{"part_id": "battery", "quantity": 1}]}),
+        )
+        .await;
     assert_eq!(
         err["message"],
         "Parts are issued only against the current approved plan v2 (you asked for v1)"
