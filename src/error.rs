@@ -113,6 +113,77 @@ pub type FieldText = crate::i18n::Text;
 /// The named values an error's message was made from, e.g. `current` and `asked` versions.
 pub type Params = BTreeMap<&'static str, serde_json::Value>;
 
+/// What a `not_found` error did not find: each has a stable code (in the body's params as
+/// `thing`) and its own catalogue message, so nobody needs to read the message to tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thing {
+    Ticket,
+    Plan,
+    Part,
+    SourcingOrder,
+    Message,
+    User,
+    Technician,
+    Vehicle,
+    ImportKind,
+    Endpoint,
+    Page,
+    Record,
+}
+
+impl Thing {
+    pub const ALL: [Thing; 12] = [
+        Thing::Ticket,
+        Thing::Plan,
+        Thing::Part,
+        Thing::SourcingOrder,
+        Thing::Message,
+        Thing::User,
+        Thing::Technician,
+        Thing::Vehicle,
+        Thing::ImportKind,
+        Thing::Endpoint,
+        Thing::Page,
+        Thing::Record,
+    ];
+
+    /// Stable: clients match on it, so never rename one.
+    pub fn code(self) -> &'static str {
+        match self {
+            Thing::Ticket => "ticket",
+            Thing::Plan => "plan",
+            Thing::Part => "part",
+            Thing::SourcingOrder => "sourcing_order",
+            Thing::Message => "message",
+            Thing::User => "user",
+            Thing::Technician => "technician",
+            Thing::Vehicle => "vehicle",
+            Thing::ImportKind => "import_kind",
+            Thing::Endpoint => "endpoint",
+            Thing::Page => "page",
+            Thing::Record => "record",
+        }
+    }
+
+    /// The "… not found" message.
+    pub fn key(self) -> &'static str {
+        match self {
+            Thing::Ticket => "svc-not-found-ticket",
+            Thing::Plan => "svc-not-found-plan",
+            Thing::Part => "svc-not-found-part",
+            Thing::SourcingOrder => "svc-not-found-sourcing-order",
+            Thing::Message => "svc-not-found-message",
+            Thing::User => "svc-not-found-user",
+            Thing::Technician => "svc-not-found-technician",
+            Thing::Vehicle => "svc-not-found-vehicle",
+            Thing::ImportKind => "svc-not-found-import-kind",
+            Thing::Endpoint => "svc-not-found-endpoint",
+            Thing::Page => "svc-not-found-page",
+            Thing::Record => "svc-not-found-record",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AppError {
     pub code: ErrorCode,
@@ -167,6 +238,16 @@ impl AppError {
         }
     }
 
+    /// Shows the param `name` by the catalogue label `label_key`; API clients keep its code.
+    pub fn labelled(mut self, name: &'static str, label_key: &'static str) -> Self {
+        if let Some(m) = self.msg.take() {
+            let m = m.label(name, label_key);
+            self.message = m.render(Locale::ZhCn);
+            self.msg = Some(m);
+        }
+        self
+    }
+
     /// The message in `locale`.
     pub fn message_in(&self, locale: Locale) -> String {
         match &self.msg {
@@ -216,42 +297,65 @@ impl AppError {
         Self::validation(fields)
     }
 
-    /// `what` is a bilingual noun ("救援单 / ticket"); each half goes into its own sentence.
-    pub fn not_found(what: &str) -> Self {
-        let (zh, en) = what.split_once(" / ").unwrap_or((what, what));
-        let mut en_chars = en.chars();
-        let en: String = en_chars
-            .next()
-            .map(|first| first.to_uppercase().chain(en_chars).collect())
-            .unwrap_or_default();
-        Self::new(ErrorCode::NotFound, format!("找不到{zh} / {en} not found"))
+    /// `thing` is not there (or not the actor's to see); its stable code is in the params.
+    pub fn not_found(thing: Thing) -> Self {
+        Self::msg(
+            ErrorCode::NotFound,
+            thing.key(),
+            &[("thing", thing.code().into())],
+        )
+    }
+
+    /// A user named by login is not there (the CLI's commands name them).
+    pub fn user_not_found(login: &str) -> Self {
+        Self::msg(
+            ErrorCode::NotFound,
+            "svc-not-found-user-login",
+            &[
+                ("thing", Thing::User.code().into()),
+                ("login", login.into()),
+            ],
+        )
+    }
+
+    /// The thing this error did not find, for callers that treat one thing's absence specially.
+    pub fn missing_thing(&self) -> Option<Thing> {
+        if self.code != ErrorCode::NotFound {
+            return None;
+        }
+        let code = self
+            .msg
+            .as_ref()?
+            .params
+            .iter()
+            .find(|(k, _)| *k == "thing")?;
+        Thing::ALL
+            .into_iter()
+            .find(|t| code.1.as_str() == Some(t.code()))
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(
-            ErrorCode::Unauthenticated,
-            "请先登录 / Sign-in required (session cookie or bearer token)",
-        )
+        Self::msg(ErrorCode::Unauthenticated, "svc-unauthenticated", &[])
     }
 
+    /// `action` is the refused action's English description (`Action::describe`) or its code.
     pub fn forbidden(action: &str) -> Self {
-        Self::new(
+        Self::msg(
             ErrorCode::Forbidden,
-            format!("您的角色无权执行此操作 / Your role may not {action}"),
+            "svc-forbidden",
+            &[("action", action.into())],
         )
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Conflict, message)
+    /// A conflict whose message is the catalogue's `key`.
+    pub fn conflict(key: &'static str) -> Self {
+        Self::msg(ErrorCode::Conflict, key, &[])
     }
 
     /// Logs the cause with full detail and returns a message that reveals nothing internal.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(
-            ErrorCode::Internal,
-            "服务器内部错误，请稍后重试 / Internal error, please retry later",
-        )
+        Self::msg(ErrorCode::Internal, "svc-internal", &[])
     }
 
     pub fn body(&self) -> ErrorBody {
@@ -288,7 +392,7 @@ impl ResponseError for AppError {
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
-            diesel::result::Error::NotFound => AppError::not_found("记录 / record"),
+            diesel::result::Error::NotFound => AppError::not_found(Thing::Record),
             other => AppError::internal(database_cause(&other)),
         }
     }
@@ -309,10 +413,7 @@ pub fn database_cause(e: &diesel::result::Error) -> String {
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         tracing::error!(error = %e, "database pool exhausted or unreachable");
-        AppError::new(
-            ErrorCode::Unavailable,
-            "数据库暂时不可用 / Database temporarily unavailable",
-        )
+        AppError::msg(ErrorCode::Unavailable, "svc-database-unavailable", &[])
     }
 }
 
@@ -322,17 +423,43 @@ mod tests {
 
     #[test]
     fn validation_error_serialises_with_fields() {
-        let err = AppError::field("phone", "bad");
+        let err = AppError::field("phone", crate::i18n::Msg::new("error-phone-invalid"));
         let json = serde_json::to_value(err.body()).unwrap();
         assert_eq!(json["error"], "validation_failed");
-        assert_eq!(json["fields"]["phone"], "bad");
+        assert_eq!(json["fields"]["phone"], "请输入11位手机号或带区号的固话");
         assert_eq!(err.code.status(), StatusCode::BAD_REQUEST);
     }
 
     #[test]
     fn other_errors_omit_fields() {
-        let json = serde_json::to_value(AppError::not_found("ticket").body()).unwrap();
+        let json = serde_json::to_value(AppError::not_found(Thing::Ticket).body()).unwrap();
         assert_eq!(json["error"], "not_found");
         assert!(json.get("fields").is_none());
+        assert_eq!(json["params"], serde_json::json!({"thing": "ticket"}));
+    }
+
+    #[test]
+    fn not_found_names_the_thing_in_each_language() {
+        let e = AppError::not_found(Thing::SourcingOrder);
+        assert_eq!(e.message_in(Locale::ZhCn), "找不到寻源单");
+        assert_eq!(e.message_in(Locale::En), "Sourcing order not found");
+        assert_eq!(e.missing_thing(), Some(Thing::SourcingOrder));
+        assert_eq!(e.body_in(Locale::En).params["thing"], "sourcing_order");
+        let e = AppError::user_not_found("hz.nobody");
+        assert_eq!(e.message_in(Locale::En), "User hz.nobody not found");
+        assert_eq!(e.missing_thing(), Some(Thing::User));
+        assert_eq!(AppError::unauthenticated().missing_thing(), None);
+        // Every thing has its message in both languages, and its own code.
+        let codes: std::collections::BTreeSet<_> = Thing::ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(codes.len(), Thing::ALL.len());
+        for t in Thing::ALL {
+            let e = AppError::not_found(t);
+            let (zh, en) = (e.message_in(Locale::ZhCn), e.message_in(Locale::En));
+            assert!(
+                zh.starts_with("找不到") && en.ends_with(" not found"),
+                "{zh} / {en}"
+            );
+            assert_eq!(e.missing_thing(), Some(t));
+        }
     }
 }

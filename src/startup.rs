@@ -224,9 +224,10 @@ async fn body_timeout<B: MessageBody + 'static>(
     }
     let (http_req, _) = res.into_parts();
     tracing::info!(path = %http_req.path(), limit_s = limit.as_secs(), "request body timed out");
-    let err = crate::error::AppError::new(
+    let err = crate::error::AppError::msg(
         crate::error::ErrorCode::RequestTimeout,
-        "请求内容未在时限内传完 / The request body did not arrive in time",
+        "svc-request-timeout",
+        &[],
     );
     let mut res = HttpResponse::RequestTimeout();
     res.force_close();

@@ -53,7 +53,6 @@ import-report-verdict-nothing = Nothing to write
 # The API's refusals and the import services' errors
 import-report-refused-bad-rows = { $count } bad row(s): nothing written
 import-report-refused-downgrades = The file removes { $count } dangerous-goods or monitored flag(s): nothing written; check them and confirm with confirm_downgrades=true
-import-report-unknown-kind = Import kind (parts, stock, history) not found
 import-report-part-changed = Part { $part_no } changed during the import; nothing was written, please import again
 import-report-history-changed = Service history changed during the import; nothing was written, please import again
 import-report-catalogue-changed = The catalogue changed during the import; nothing was written, please import again

@@ -51,12 +51,6 @@ label-response-level-serious = Level 2 (serious)
 label-response-level-general = Level 3 (general)
 
 # Milestones of a rescue (services::timeline)
-label-milestone-call = Call
-label-milestone-plan-submitted = Plan submitted
-label-milestone-approved = Approved
-label-milestone-departed = Departed
-label-milestone-on-site = On site
-label-milestone-resolved = Resolved
 
 # Approval steps and decisions (domain::approval)
 label-approval-step-manager-review = Manager review

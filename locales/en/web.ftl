@@ -3,5 +3,4 @@ web-form-expired = The form expired; reload the page and try again
 web-back-to-my-jobs = Back to my jobs
 web-back-to-the-imports = Back to the imports
 web-back-to-the-ticket-list = Back to the ticket list
-web-page-not-found = Page not found
 web-enter-whole-number = Enter a whole number

@@ -50,7 +50,6 @@ import-report-verdict-nothing = 无需写入
 # API 的拒绝说明与导入服务的错误
 import-report-refused-bad-rows = { $count } 行有误，未写入任何数据
 import-report-refused-downgrades = 文件会取消 { $count } 处危险品或监控件标记，未写入任何数据；核实后以 confirm_downgrades=true 确认
-import-report-unknown-kind = 找不到导入类型（parts、stock、history）
 import-report-part-changed = 导入期间配件 { $part_no } 被其他操作修改，未写入任何数据，请重新导入
 import-report-history-changed = 导入期间维修记录被其他操作修改，未写入任何数据，请重新导入
 import-report-catalogue-changed = 导入期间配件目录被其他操作修改，未写入任何数据，请重新导入

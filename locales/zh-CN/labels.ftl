@@ -51,12 +51,6 @@ label-response-level-serious = 二级（严重）
 label-response-level-general = 三级（一般）
 
 # Milestones of a rescue (services::timeline)
-label-milestone-call = 来电
-label-milestone-plan-submitted = 方案提交
-label-milestone-approved = 总监批准
-label-milestone-departed = 出发
-label-milestone-on-site = 到达现场
-label-milestone-resolved = 解决
 
 # Approval steps and decisions (domain::approval)
 label-approval-step-manager-review = 服务经理审核

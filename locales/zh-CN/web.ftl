@@ -3,5 +3,4 @@ web-form-expired = 表单已过期，请刷新页面后重试
 web-back-to-my-jobs = 返回我的派工单
 web-back-to-the-imports = 返回数据导入
 web-back-to-the-ticket-list = 返回救援单列表
-web-page-not-found = 找不到页面
 web-enter-whole-number = 请输入整数

@@ -7,6 +7,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::state::AppState;
 
 /// A JSON body, required. Handlers that must refuse a caller (token, role, link) before they say
@@ -66,17 +67,15 @@ fn read_request_body(
 pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(AppError::new(
+        Ok(Err(e)) => Err(AppError::msg(
             ErrorCode::InvalidJson,
-            format!("请求体读取失败 / Could not read the body: {e}"),
+            "svc-body-unreadable",
+            &[("detail", e.to_string().into())],
         )),
-        Err(_) => Err(AppError::new(
+        Err(_) => Err(AppError::msg(
             ErrorCode::PayloadTooLarge,
-            format!(
-                "请求体超过 {} KiB / The body exceeds {} KiB",
-                limit / 1024,
-                limit / 1024
-            ),
+            "svc-body-too-large",
+            &[("max_kib", (limit / 1024).into())],
         )),
     }
 }
@@ -84,10 +83,7 @@ pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes
 /// Reads a JSON body, naming the exact path of a value of the wrong type.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.is_empty() {
-        return Err(AppError::new(
-            ErrorCode::InvalidJson,
-            "请求体为空，应为 JSON / Empty body, JSON expected",
-        ));
+        return Err(AppError::msg(ErrorCode::InvalidJson, "svc-body-empty", &[]));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -95,15 +91,18 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         let inner = e.into_inner();
         if inner.is_data() && path != "." {
             let text = inner.to_string();
-            let message = match crate::services::request::field_message(&text) {
-                Some(own) => own.to_owned(),
-                None => format!("类型不正确 / Wrong type: {inner}"),
-            };
+            let message = crate::services::request::field_message(&text).unwrap_or_else(|| {
+                Msg::with(
+                    "svc-body-wrong-type",
+                    &[("detail", inner.to_string().into())],
+                )
+            });
             AppError::field(&path, message)
         } else {
-            AppError::new(
+            AppError::msg(
                 ErrorCode::InvalidJson,
-                format!("JSON 无法解析 / Malformed JSON: {inner}"),
+                "svc-body-malformed-json",
+                &[("detail", inner.to_string().into())],
             )
         }
     })

@@ -91,7 +91,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let kind = ImportKind::parse(&kind)
-        .ok_or_else(|| AppError::msg(ErrorCode::NotFound, "import-report-unknown-kind", &[]))?;
+        .ok_or_else(|| AppError::not_found(crate::error::Thing::ImportKind))?;
     // Refused before a 20 MiB body is read.
     user.0.require(kind.action())?;
     let body = super::body::read_body(payload, MAX_UPLOAD_BYTES).await?;

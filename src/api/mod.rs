@@ -52,16 +52,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(json_bodies_only))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::new(
+                AppError::msg(
                     ErrorCode::ValidationFailed,
-                    format!("查询参数有误 / Bad query parameters: {err}"),
+                    "svc-bad-query",
+                    &[("detail", err.to_string().into())],
                 )
                 .into()
             }))
             .app_data(web::PathConfig::default().error_handler(|err, _| {
-                AppError::new(
+                AppError::msg(
                     ErrorCode::ValidationFailed,
-                    format!("路径参数有误 / Bad path: {err}"),
+                    "svc-bad-path",
+                    &[("detail", err.to_string().into())],
                 )
                 .into()
             }))
@@ -103,7 +105,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::retry)
             .service(imports::import)
             .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
+                Err::<actix_web::HttpResponse, _>(AppError::not_found(
+                    crate::error::Thing::Endpoint,
+                ))
             })),
     );
 }
@@ -140,14 +144,18 @@ async fn json_bodies_only(
         } else {
             "application/json"
         };
-        let e = AppError::new(
-            ErrorCode::UnsupportedMediaType,
-            format!(
-                "请求体应为 {expected}，收到 {} / The body must be {expected}, got {}",
-                media.as_deref().unwrap_or("无类型"),
-                media.as_deref().unwrap_or("no type"),
+        let e = match media.as_deref() {
+            Some(got) => AppError::msg(
+                ErrorCode::UnsupportedMediaType,
+                "svc-body-media-type",
+                &[("expected", expected.into()), ("got", got.into())],
             ),
-        );
+            None => AppError::msg(
+                ErrorCode::UnsupportedMediaType,
+                "svc-body-media-type-missing",
+                &[("expected", expected.into())],
+            ),
+        };
         let res = actix_web::ResponseError::error_response(&e);
         return Ok(req.into_response(res));
     }

@@ -49,7 +49,7 @@ pub async fn parts(
     // Role first: the query is checked only for those who may search.
     user.0.require(Action::ViewTickets)?;
     let query = crate::domain::search::SearchTerm::parse(&q.q)
-        .map_err(|e| AppError::field("q", e.to_string()))?;
+        .map_err(|e| AppError::field("q", e.msg()))?;
     let hits = resources::parts(&state.db, &user.0, query, 50).await?;
     Ok(HttpResponse::Ok().json(hits))
 }

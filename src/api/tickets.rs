@@ -41,7 +41,12 @@ pub async fn create_ticket(
         None => None,
         Some(v) => Some(
             v.to_str()
-                .map_err(|_| AppError::field("Idempotency-Key", "须为 ASCII / must be ASCII"))?
+                .map_err(|_| {
+                    AppError::field(
+                        "Idempotency-Key",
+                        crate::i18n::Msg::new("svc-idempotency-key-not-ascii"),
+                    )
+                })?
                 .trim()
                 .to_owned(),
         ),
@@ -63,9 +68,18 @@ pub async fn create_ticket(
     if created.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }
+    let locale = crate::i18n::Locale::from_accept_language(
+        req.headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok()),
+    );
     Ok(response.json(CreatedTicket {
         ticket: created.ticket,
-        warnings: created.warnings,
+        warnings: created
+            .warnings
+            .into_iter()
+            .map(|w| w.in_locale(locale))
+            .collect(),
     }))
 }
 

@@ -21,10 +21,10 @@ pub async fn vehicle_history(
     user: ApiUser,
     plate: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let plate = Plate::parse(&plate).map_err(|e| AppError::field("plate", e.to_string()))?;
+    let plate = Plate::parse(&plate).map_err(|e| AppError::field("plate", e.msg()))?;
     let history =
         tickets::vehicle_history(&state.db, &user.0, plate.as_str().to_owned(), HISTORY_LIMIT)
             .await?
-            .ok_or_else(|| AppError::not_found("车辆 / vehicle"))?;
+            .ok_or_else(|| AppError::not_found(crate::error::Thing::Vehicle))?;
     Ok(HttpResponse::Ok().json(history))
 }

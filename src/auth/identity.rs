@@ -90,9 +90,10 @@ impl FromRequest for ApiUser {
                 .read(move |conn| crate::repo::users::token_user(conn, &lookup))
                 .await?;
             let Some((identity, last_used)) = found else {
-                return Err(AppError::new(
+                return Err(AppError::msg(
                     crate::error::ErrorCode::Unauthenticated,
-                    "令牌无效或已撤销 / Token unknown or revoked",
+                    "svc-token-unknown",
+                    &[],
                 ));
             };
             stamp_last_use(&state, hash, last_used);

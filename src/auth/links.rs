@@ -7,6 +7,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::i18n::{Locale, Msg};
+
 /// What a link lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -38,19 +40,36 @@ pub struct Claims {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkError {
-    #[error("链接无效 / This link is not valid")]
     Unknown,
-    #[error("链接已被篡改 / This link has been altered")]
     BadSignature,
-    #[error("链接已过期 / This link has expired")]
     Expired,
-    #[error("链接已被撤销 / This link has been revoked")]
     Revoked,
-    #[error("此链接不能用于该页面 / This link is for another page")]
     WrongScope,
 }
+
+impl LinkError {
+    /// What the holder of the link is told.
+    pub fn msg(self) -> Msg {
+        Msg::new(match self {
+            LinkError::Unknown => "link-error-unknown",
+            LinkError::BadSignature => "link-error-bad-signature",
+            LinkError::Expired => "link-error-expired",
+            LinkError::Revoked => "link-error-revoked",
+            LinkError::WrongScope => "link-error-wrong-scope",
+        })
+    }
+}
+
+impl std::fmt::Display for LinkError {
+    /// The Chinese message, for logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg().render(Locale::ZhCn))
+    }
+}
+
+impl std::error::Error for LinkError {}
 
 /// 96 bits of HMAC: unguessable, and short in a URL.
 const CODE_BYTES: usize = 12;

@@ -86,10 +86,7 @@ impl HashPool {
         self.jobs.try_send(job).map_err(|e| match e {
             mpsc::TrySendError::Full(_) => {
                 tracing::warn!("password hashing queue full: refusing a sign-in");
-                AppError::new(
-                    ErrorCode::Unavailable,
-                    "登录繁忙，请稍后重试 / Sign-in is busy, please retry shortly",
-                )
+                AppError::msg(ErrorCode::Unavailable, "svc-sign-in-busy", &[])
             }
             mpsc::TrySendError::Disconnected(_) => {
                 AppError::internal("password hashing threads are gone")

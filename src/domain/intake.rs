@@ -10,7 +10,7 @@ use super::response_level::ResponseLevel;
 use super::text::NonEmptyText;
 use super::ticket::TicketStatus;
 use super::vin::Vin;
-use crate::i18n::Text;
+use crate::i18n::{Locale, Msg, Text};
 
 /// What a telephony integration or the intake page sends. Everything is optional
 /// here so that every missing or bad field is reported at once, by name.
@@ -94,7 +94,7 @@ pub const MAX_CALL_AGE_DAYS: i64 = 7;
 /// Clocks of telephony systems drift; a few minutes ahead is tolerated.
 pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
 
-const REQUIRED: &str = "必填 / Required";
+const REQUIRED: &str = "dom-required";
 
 impl TicketIntake {
     /// Validates every field; on failure returns field path → message for all bad fields.
@@ -109,24 +109,22 @@ impl TicketIntake {
             None | Some("") => Some(now),
             Some(s) => match DateTime::parse_from_rfc3339(s) {
                 Err(_) => {
-                    fail(
-                        "call_time",
-                        "时间格式应为 RFC 3339，例如 2026-11-22T09:30:00+08:00 / Use RFC 3339, e.g. 2026-11-22T09:30:00+08:00".into(),
-                    );
+                    fail("call_time", Msg::new("dom-intake-call-time-format").into());
                     None
                 }
                 Ok(t) => {
                     let t = t.with_timezone(&Utc);
                     if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
-                        fail(
-                            "call_time",
-                            "来电时间不能晚于现在 / The call time cannot be in the future".into(),
-                        );
+                        fail("call_time", Msg::new("dom-intake-call-time-future").into());
                         None
                     } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
                         fail(
                             "call_time",
-                            format!("来电时间不能早于 {MAX_CALL_AGE_DAYS} 天前 / The call time cannot be more than {MAX_CALL_AGE_DAYS} days ago").into(),
+                            Msg::with(
+                                "dom-intake-call-time-too-old",
+                                &[("days", MAX_CALL_AGE_DAYS.into())],
+                            )
+                            .into(),
                         );
                         None
                     } else {
@@ -138,7 +136,7 @@ impl TicketIntake {
 
         let mut text = |field: &'static str, value: Option<&str>, max: usize| match value {
             None => {
-                fail(field, REQUIRED.into());
+                fail(field, Msg::new(REQUIRED).into());
                 None
             }
             Some(v) => NonEmptyText::parse(v, max)
@@ -165,7 +163,7 @@ impl TicketIntake {
 
         let phone = match req.phone.as_deref() {
             None => {
-                fail("phone", REQUIRED.into());
+                fail("phone", Msg::new(REQUIRED).into());
                 None
             }
             Some(p) => PhoneNumber::parse(p)
@@ -174,7 +172,7 @@ impl TicketIntake {
         };
         let plate = match req.plate.as_deref() {
             None => {
-                fail("plate", REQUIRED.into());
+                fail("plate", Msg::new(REQUIRED).into());
                 None
             }
             Some(p) => Plate::parse(p)
@@ -193,10 +191,7 @@ impl TicketIntake {
             None | Some("") | Some("wgs84") | Some("WGS84") => Some(Crs::Wgs84),
             Some("gcj02") | Some("GCJ02") => Some(Crs::Gcj02),
             Some(_) => {
-                fail(
-                    "location.crs",
-                    "坐标系只能是 wgs84 或 gcj02 / crs must be wgs84 or gcj02".into(),
-                );
+                fail("location.crs", Msg::new("dom-intake-crs-invalid").into());
                 None
             }
         };
@@ -212,7 +207,7 @@ impl TicketIntake {
                     Some(None)
                 }
                 None => {
-                    fail(field, REQUIRED.into());
+                    fail(field, Msg::new(REQUIRED).into());
                     None
                 }
                 Some(v) => match check(v) {
@@ -244,35 +239,39 @@ impl TicketIntake {
             if !p.is_mobile() {
                 fail(
                     "phone",
-                    "客户说不清位置时需要手机号，才能发送定位短信 / A caller who cannot say where they are needs a mobile number to get the location SMS".into(),
+                    Msg::new("dom-intake-location-request-needs-mobile").into(),
                 );
             }
         }
 
         let mileage_km = match req.mileage_km {
             None => {
-                fail("mileage_km", REQUIRED.into());
+                fail("mileage_km", Msg::new(REQUIRED).into());
                 None
             }
             Some(m) if (0..=MAX_MILEAGE_KM).contains(&m) => i32::try_from(m).ok(),
             Some(_) => {
                 fail(
                     "mileage_km",
-                    format!("里程应在 0 到 {MAX_MILEAGE_KM} 公里之间 / Mileage must be between 0 and {MAX_MILEAGE_KM} km").into(),
+                    Msg::with(
+                        "dom-intake-mileage-range",
+                        &[("max", MAX_MILEAGE_KM.into())],
+                    )
+                    .into(),
                 );
                 None
             }
         };
         let response_level = match req.response_level {
             None => {
-                fail("response_level", REQUIRED.into());
+                fail("response_level", Msg::new(REQUIRED).into());
                 None
             }
             Some(l) => ResponseLevel::try_from(l)
                 .map_err(|_| {
                     fail(
                         "response_level",
-                        "响应级别只能是 1、2 或 3 / The response level must be 1, 2 or 3".into(),
+                        Msg::new("dom-intake-response-level-invalid").into(),
                     )
                 })
                 .ok(),
@@ -331,12 +330,33 @@ impl TicketIntake {
 }
 
 /// Something the call agent should check with the caller; the ticket is opened anyway.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IntakeWarning {
     /// `open_ticket_for_plate` or `mileage_below_last_visit`.
     #[schema(example = "open_ticket_for_plate")]
     pub code: &'static str,
+    /// What to check, in the client's language.
     pub message: String,
+    /// The catalogue message `message` is rendered from (in Chinese until the edge renders it
+    /// in the reader's language with [`IntakeWarning::in_locale`]).
+    #[serde(skip)]
+    pub msg: Msg,
+}
+
+impl IntakeWarning {
+    fn new(code: &'static str, msg: Msg) -> IntakeWarning {
+        IntakeWarning {
+            code,
+            message: msg.render(Locale::ZhCn),
+            msg,
+        }
+    }
+
+    /// The same warning with its message in `locale`.
+    pub fn in_locale(mut self, locale: Locale) -> IntakeWarning {
+        self.message = self.msg.render(locale);
+        self
+    }
 }
 
 /// Ticket states in which the car is still being looked after (a second call for
@@ -361,23 +381,27 @@ pub fn warnings(
 ) -> Vec<IntakeWarning> {
     let mut out = Vec::new();
     if !open_tickets.is_empty() {
-        let numbers = open_tickets.join("、");
-        out.push(IntakeWarning {
-            code: "open_ticket_for_plate",
-            message: format!(
-                "此车牌已有未结束的救援单 {numbers}：请确认是否同一次故障 / This plate already has an open ticket {}: check whether it is the same breakdown",
-                open_tickets.join(", ")
+        // A list reads with each language's separator; the numbers themselves are the same.
+        out.push(IntakeWarning::new(
+            "open_ticket_for_plate",
+            Msg::with(
+                "dom-intake-open-ticket-for-plate",
+                &[
+                    ("numbers", open_tickets.join(", ").into()),
+                    ("numbers_zh", open_tickets.join("、").into()),
+                ],
             ),
-        });
+        ));
     }
     if let (Some(now), Some(last)) = (mileage_km, last_mileage_km) {
         if now < last {
-            out.push(IntakeWarning {
-                code: "mileage_below_last_visit",
-                message: format!(
-                    "里程 {now} 公里低于上次到店记录的 {last} 公里：请与客户核对 / Mileage {now} km is below the {last} km recorded at the last visit: check with the caller"
+            out.push(IntakeWarning::new(
+                "mileage_below_last_visit",
+                Msg::with(
+                    "dom-intake-mileage-below-last-visit",
+                    &[("now", now.into()), ("last", last.into())],
                 ),
-            });
+            ));
         }
     }
     out
@@ -617,6 +641,11 @@ mod tests {
         assert_eq!(codes, ["open_ticket_for_plate", "mileage_below_last_visit"]);
         assert!(w[0].message.contains("RS-20261201-0001"));
         assert!(w[1].message.contains("12000") && w[1].message.contains("56000"));
+        let en = w[1].clone().in_locale(Locale::En).message;
+        assert_eq!(
+            en,
+            "Mileage 12000 km is below the 56000 km recorded at the last visit: check with the caller"
+        );
         assert!(still_open(TicketStatus::New) && still_open(TicketStatus::OnSite));
         assert!(!still_open(TicketStatus::Closed) && !still_open(TicketStatus::Cancelled));
     }

@@ -39,11 +39,10 @@ impl LocationError {
 }
 
 impl std::fmt::Display for LocationError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`LocationError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`LocationError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -329,7 +328,8 @@ mod tests {
             .to_string()
             .contains("-90 到 90"));
         assert!(LocationError::LongitudeOutOfRange
-            .to_string()
+            .msg()
+            .render(Locale::En)
             .contains("between -180 and 180"));
     }
 
@@ -395,7 +395,9 @@ mod tests {
             LocationError::Gcj02OutsideChina,
         ] {
             assert!(e.code().starts_with("location_"));
-            assert!(e.to_string().contains(" / "));
+            // The Chinese message alone (for logs); English comes from the catalogue.
+            assert_eq!(e.to_string(), e.msg().render(Locale::ZhCn));
+            assert_ne!(e.msg().render(Locale::En), e.to_string());
         }
     }
 }

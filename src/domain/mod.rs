@@ -55,6 +55,7 @@ pub mod role;
 pub mod search;
 pub mod sourcing;
 pub mod sourcing_order;
+pub mod system_text;
 pub mod text;
 pub mod ticket;
 pub mod vin;

@@ -41,11 +41,10 @@ impl PhoneError {
 }
 
 impl std::fmt::Display for PhoneError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`PhoneError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`PhoneError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -400,7 +399,11 @@ mod tests {
         assert_eq!(PhoneError::Invalid.code(), "phone_invalid");
         assert_eq!(
             PhoneError::Invalid.to_string(),
-            "请输入11位手机号或带区号的固话 / Enter an 11-digit mobile number or a landline with area code"
+            "请输入11位手机号或带区号的固话"
+        );
+        assert_eq!(
+            PhoneError::Invalid.msg().render(Locale::En),
+            "Enter an 11-digit mobile number or a landline with area code"
         );
         for e in [
             PhoneError::Empty,
@@ -411,7 +414,9 @@ mod tests {
             PhoneError::Invalid,
         ] {
             assert!(e.code().starts_with("phone_"));
-            assert!(e.to_string().contains(" / "));
+            // The Chinese message alone (for logs); English comes from the catalogue.
+            assert_eq!(e.to_string(), e.msg().render(Locale::ZhCn));
+            assert_ne!(e.msg().render(Locale::En), e.to_string());
         }
     }
 }

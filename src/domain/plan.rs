@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::money::Fen;
 use super::text::NonEmptyText;
+use crate::i18n::Msg;
 
 /// A plan version's state: the one draft may change in place; submitting freezes it; a newer
 /// version supersedes every older one.
@@ -102,32 +103,30 @@ pub const MAX_NOTES_CHARS: usize = 1000;
 
 impl PlanRequest {
     /// Checks the lines; all problems at once, field paths like `parts[2].quantity`.
-    pub fn validate(&self, default_rate: Fen) -> Result<ValidPlan, Vec<(String, String)>> {
-        let mut errors: Vec<(String, String)> = Vec::new();
-        let mut err = |f: String, m: &str| errors.push((f, m.to_owned()));
+    pub fn validate(&self, default_rate: Fen) -> Result<ValidPlan, Vec<(String, Msg)>> {
+        let mut errors: Vec<(String, Msg)> = Vec::new();
+        let mut err = |f: String, key: &'static str| errors.push((f, Msg::new(key)));
 
         if self.crew.is_empty() {
-            err(
-                "crew".into(),
-                "请至少安排一名技师 / Assign at least one technician",
-            );
+            err("crew".into(), "dom-plan-crew-empty");
         }
         if self.crew.len() > MAX_CREW {
-            err("crew".into(), "救援组最多 6 人 / At most 6 technicians");
+            errors.push((
+                "crew".into(),
+                Msg::with("dom-plan-crew-too-many", &[("max", MAX_CREW.into())]),
+            ));
         }
+        let mut err = |f: String, key: &'static str| errors.push((f, Msg::new(key)));
         let leads: Vec<&CrewLine> = self.crew.iter().filter(|c| c.lead).collect();
         if !self.crew.is_empty() && leads.len() != 1 {
-            err(
-                "crew".into(),
-                "须指定且仅指定一名救援负责人 / Exactly one technician must be the rescue lead",
-            );
+            err("crew".into(), "dom-plan-one-lead");
         }
         let mut seen = std::collections::HashSet::new();
         for (i, c) in self.crew.iter().enumerate() {
             if !seen.insert(c.technician_id.as_str()) {
                 err(
                     format!("crew[{i}].technician_id"),
-                    "技师重复 / Technician listed twice",
+                    "dom-plan-technician-twice",
                 );
             }
         }
@@ -137,19 +136,17 @@ impl PlanRequest {
             if list.len() > MAX_LINES {
                 errors.push((
                     kind.into(),
-                    format!("最多 {MAX_LINES} 行 / At most {MAX_LINES} lines"),
+                    Msg::with("dom-plan-too-many-lines", &[("max", MAX_LINES.into())]),
                 ));
             }
             for (i, (id, qty)) in list.into_iter().enumerate() {
                 if !seen.insert(id) {
-                    errors.push((format!("{kind}[{i}]"), "重复 / Listed twice".into()));
+                    errors.push((format!("{kind}[{i}]"), Msg::new("dom-plan-listed-twice")));
                 }
                 if !(1..=MAX_QUANTITY).contains(&qty) {
                     errors.push((
                         format!("{kind}[{i}].quantity"),
-                        format!(
-                            "数量应为 1 到 {MAX_QUANTITY} / Quantity must be 1 to {MAX_QUANTITY}"
-                        ),
+                        Msg::with("svc-quantity-range", &[("max", MAX_QUANTITY.into())]),
                     ));
                 } else {
                     out.push((id.to_owned(), qty as i32));
@@ -176,16 +173,22 @@ impl PlanRequest {
         for (i, item) in self.items.iter().enumerate() {
             let desc = NonEmptyText::parse(&item.description, 200);
             if let Err(e) = &desc {
-                errors.push((format!("items[{i}].description"), e.to_string()));
+                errors.push((format!("items[{i}].description"), e.msg()));
             }
             if !(0..=MAX_LABOUR_MINUTES).contains(&item.labour_minutes) {
-                errors.push((format!("items[{i}].labour_minutes"), format!("工时应为 0 到 {MAX_LABOUR_MINUTES} 分钟 / Labour must be 0 to {MAX_LABOUR_MINUTES} minutes")));
+                errors.push((
+                    format!("items[{i}].labour_minutes"),
+                    Msg::with(
+                        "dom-plan-labour-range",
+                        &[("max", MAX_LABOUR_MINUTES.into())],
+                    ),
+                ));
             }
             let rate = item.rate_fen_per_hour.unwrap_or(default_rate.as_fen());
             if !(0..=MAX_RATE_FEN_PER_HOUR).contains(&rate) {
                 errors.push((
                     format!("items[{i}].rate_fen_per_hour"),
-                    "工时费率超出范围 / Labour rate out of range".into(),
+                    Msg::new("dom-plan-rate-out-of-range"),
                 ));
             }
             if let Ok(d) = desc {
@@ -197,32 +200,41 @@ impl PlanRequest {
             }
         }
         if self.items.is_empty() {
-            errors.push((
-                "items".into(),
-                "请至少填写一个维修项目 / Add at least one repair item".into(),
-            ));
+            errors.push(("items".into(), Msg::new("dom-plan-items-empty")));
         }
         let estimated_minutes = match self.estimated_minutes {
             Some(m) if (1..=MAX_ESTIMATED_MINUTES).contains(&m) => m as i32,
             Some(_) => {
-                errors.push(("estimated_minutes".into(), format!("预计维修时间应为 1 到 {MAX_ESTIMATED_MINUTES} 分钟 / Estimated time must be 1 to {MAX_ESTIMATED_MINUTES} minutes")));
+                errors.push((
+                    "estimated_minutes".into(),
+                    Msg::with(
+                        "dom-plan-estimated-range",
+                        &[("max", MAX_ESTIMATED_MINUTES.into())],
+                    ),
+                ));
                 0
             }
             None => {
-                errors.push(("estimated_minutes".into(), "必填 / Required".into()));
+                errors.push(("estimated_minutes".into(), Msg::new("dom-required")));
                 0
             }
         };
         if let Some(km) = self.travel_km {
             if !km.is_finite() || !(0.0..=MAX_TRAVEL_KM).contains(&km) {
-                errors.push(("travel_km".into(), format!("路程应为 0 到 {MAX_TRAVEL_KM} 公里 / Distance must be 0 to {MAX_TRAVEL_KM} km")));
+                errors.push((
+                    "travel_km".into(),
+                    Msg::with("dom-plan-travel-range", &[("max", MAX_TRAVEL_KM.into())]),
+                ));
             }
         }
         let notes = self.special_notes.trim();
         if notes.chars().count() > MAX_NOTES_CHARS {
             errors.push((
                 "special_notes".into(),
-                format!("最多 {MAX_NOTES_CHARS} 字 / At most {MAX_NOTES_CHARS} characters"),
+                Msg::with(
+                    "dom-plan-notes-too-long",
+                    &[("max", MAX_NOTES_CHARS.into())],
+                ),
             ));
         }
         if !errors.is_empty() {

@@ -61,11 +61,10 @@ impl PlateError {
 }
 
 impl std::fmt::Display for PlateError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`PlateError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`PlateError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -386,7 +385,9 @@ mod tests {
             PlateError::Invalid,
         ] {
             assert!(e.code().starts_with("plate_"));
-            assert!(e.to_string().contains(" / "));
+            // The Chinese message alone (for logs); English comes from the catalogue.
+            assert_eq!(e.to_string(), e.msg().render(Locale::ZhCn));
+            assert_ne!(e.msg().render(Locale::En), e.to_string());
         }
         assert_eq!(
             PlateError::SpecialUnsupported.code(),

@@ -32,11 +32,10 @@ impl ResponseLevelError {
 }
 
 impl std::fmt::Display for ResponseLevelError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`ResponseLevelError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`ResponseLevelError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -174,9 +173,10 @@ mod tests {
     fn error_code_and_message() {
         let e = ResponseLevelError::Unknown(7);
         assert_eq!(e.code(), "response_level_invalid");
+        assert_eq!(e.to_string(), "响应级别应为 1、2 或 3");
         assert_eq!(
-            e.to_string(),
-            "响应级别应为 1、2 或 3 / Response level must be 1, 2 or 3"
+            e.msg().render(Locale::En),
+            "Response level must be 1, 2 or 3"
         );
     }
 }

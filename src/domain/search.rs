@@ -27,11 +27,10 @@ impl SearchTermError {
 }
 
 impl std::fmt::Display for SearchTermError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`SearchTermError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`SearchTermError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 

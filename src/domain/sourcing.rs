@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::eta;
 use super::location::Coordinates;
 use super::response_level::ResponseLevel;
+use crate::i18n::{Locale, Msg};
 
 /// How a part travels. Stored as the lower-case name (`drive`, `road`, …).
 ///
@@ -95,16 +96,23 @@ impl SourcingKind {
 /// A shipping rule that forbids a choice. Serialised as
 /// `{"code": "dangerous_goods_no_air", "un_number": "UN3268"}` so the page and
 /// the API can both explain it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code")]
 pub enum RuleRefusal {
-    #[error("危险品不能空运 / Dangerous goods may not be sent by air")]
     #[serde(rename = "dangerous_goods_no_air")]
     DangerousGoodsNoAir { un_number: Option<String> },
-    #[error("监控件须先审核车辆和车主信息 / A monitored part needs a review of the vehicle and owner first")]
     #[serde(rename = "monitored_part_review_required")]
     ReviewRequired,
 }
+
+impl std::fmt::Display for RuleRefusal {
+    /// The Chinese message, for logs; users read [`RuleRefusal::msg`] in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg().render(Locale::ZhCn))
+    }
+}
+
+impl std::error::Error for RuleRefusal {}
 
 impl RuleRefusal {
     /// Stable snake_case code for the API and for tests.
@@ -115,21 +123,19 @@ impl RuleRefusal {
         }
     }
 
+    /// What is refused, for the staff.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::DangerousGoodsNoAir { .. } => Msg::new("dom-sourcing-dangerous-goods-no-air"),
+            Self::ReviewRequired => Msg::new("dom-sourcing-review-required"),
+        }
+    }
+
     /// What the service manager tells the customer about the slower part.
-    pub fn customer_sentence(&self, locale_is_zh: bool) -> &'static str {
-        match (self, locale_is_zh) {
-            (Self::DangerousGoodsNoAir { .. }, true) => {
-                "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。"
-            }
-            (Self::DangerousGoodsNoAir { .. }, false) => {
-                "This part is classed as dangerous goods (like airbags or lead-acid batteries) and by law may not travel by air, only by land, so it takes longer to arrive. Thank you for your patience."
-            }
-            (Self::ReviewRequired, true) => {
-                "该配件属于防盗监控件（如钥匙、防盗控制单元），按规定须先核实车辆和车主信息才能订货，因此需要稍多一些时间，敬请谅解。"
-            }
-            (Self::ReviewRequired, false) => {
-                "This part is an anti-theft monitored part (like a key or an immobiliser unit); the rules require us to verify the vehicle and owner before ordering it, so it takes a little longer. Thank you for your patience."
-            }
+    pub fn customer_sentence(&self) -> Msg {
+        match self {
+            Self::DangerousGoodsNoAir { .. } => Msg::new("dom-sourcing-customer-dangerous-goods"),
+            Self::ReviewRequired => Msg::new("dom-sourcing-customer-monitored"),
         }
     }
 }
@@ -1171,13 +1177,14 @@ mod tests {
         );
         assert_eq!(err.code(), "dangerous_goods_no_air");
         assert_eq!(
-            err.customer_sentence(true),
+            err.customer_sentence().render(Locale::ZhCn),
             "该配件属于危险品（如安全气囊、铅酸蓄电池），按规定不能空运，只能陆运，因此到货较慢，敬请谅解。"
         );
         assert!(err
-            .customer_sentence(false)
+            .customer_sentence()
+            .render(Locale::En)
             .contains("may not travel by air"));
-        assert!(err.to_string().contains(" / "));
+        assert_eq!(err.to_string(), "危险品不能空运");
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
             serde_json::json!({"code": "dangerous_goods_no_air", "un_number": "UN3268"})
@@ -1206,8 +1213,14 @@ mod tests {
             serde_json::to_value(&err).unwrap(),
             serde_json::json!({"code": "monitored_part_review_required"})
         );
-        assert!(err.customer_sentence(true).contains("监控件"));
-        assert!(err.customer_sentence(false).contains("monitored part"));
+        assert!(err
+            .customer_sentence()
+            .render(Locale::ZhCn)
+            .contains("监控件"));
+        assert!(err
+            .customer_sentence()
+            .render(Locale::En)
+            .contains("monitored part"));
         assert_eq!(check_placement(&ecu(), Express, true), Ok(()));
         assert_eq!(check_placement(&ecu(), Air, true), Ok(()));
         assert_eq!(check_placement(&headlamp(), Air, false), Ok(()));

@@ -29,11 +29,10 @@ impl TextError {
 }
 
 impl std::fmt::Display for TextError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`TextError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`TextError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -337,7 +336,13 @@ mod tests {
         );
         assert_eq!(
             TextError::TooLong { max: 5, found: 6 }.to_string(),
-            "内容过长：最多5个字，当前6个字 / Too long: at most 5 characters, got 6"
+            "内容过长：最多5个字，当前6个字"
+        );
+        assert_eq!(
+            TextError::TooLong { max: 5, found: 6 }
+                .msg()
+                .render(Locale::En),
+            "Too long: at most 5 characters, got 6"
         );
     }
 }

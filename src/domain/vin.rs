@@ -43,11 +43,10 @@ impl VinError {
 }
 
 impl std::fmt::Display for VinError {
-    /// Both languages, "中文 / English", for the places that still pick a half (serde errors,
-    /// import reports); new code renders [`VinError::msg`] in the reader's language.
+    /// The Chinese message, for logs and serde errors; users read [`VinError::msg`] in their
+    /// language.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.msg();
-        write!(f, "{} / {}", m.render(Locale::ZhCn), m.render(Locale::En))
+        f.write_str(&self.msg().render(Locale::ZhCn))
     }
 }
 
@@ -310,7 +309,7 @@ mod tests {
         );
         assert_eq!(err.code(), "vin_check_digit");
         assert!(err.to_string().contains("应为X"));
-        assert!(err.to_string().contains("should be X"));
+        assert!(err.msg().render(Locale::En).contains("should be X"));
         // A one-character typo elsewhere is caught too.
         assert!(matches!(
             Vin::parse("1M8GDM9AXKP042789"),
@@ -368,7 +367,9 @@ mod tests {
             ["vin_invalid_length", "vin_invalid_char", "vin_check_digit"]
         );
         for e in errors {
-            assert!(e.to_string().contains(" / "));
+            // The Chinese message alone (for logs); English comes from the catalogue.
+            assert_eq!(e.to_string(), e.msg().render(Locale::ZhCn));
+            assert_ne!(e.msg().render(Locale::En), e.to_string());
         }
     }
 }

@@ -48,13 +48,16 @@ pub struct TransitionError {
 }
 
 impl TransitionError {
-    pub fn message(&self) -> String {
-        format!(
-            "当前状态“{}”下不能执行此操作 / Not possible while the ticket is “{}” ({:?})",
-            crate::i18n::Locale::ZhCn.t(self.from.label_key()),
-            crate::i18n::Locale::En.t(self.from.label_key()),
-            self.event
+    /// What is refused: the status and the event by their stable codes.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::with(
+            "dom-ticket-invalid-transition",
+            &[
+                ("status", self.from.as_str().into()),
+                ("action", self.event.as_str().into()),
+            ],
         )
+        .label("status", self.from.label_key())
     }
 }
 

@@ -14,7 +14,11 @@ pub use locale::Locale;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Msg {
     pub key: &'static str,
+    /// The values, as API clients get them (stable codes, numbers).
     pub params: Vec<(&'static str, serde_json::Value)>,
+    /// Params the message shows by a catalogue label instead of their code (a status code goes
+    /// to API clients as `awaiting_director`, the reader sees "待总监审批"): name → label key.
+    pub labels: Vec<(&'static str, &'static str)>,
 }
 
 impl Msg {
@@ -22,6 +26,7 @@ impl Msg {
         Msg {
             key,
             params: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -29,14 +34,30 @@ impl Msg {
         Msg {
             key,
             params: params.to_vec(),
+            labels: Vec::new(),
         }
     }
 
+    /// Shows the param `name` by the catalogue label `label_key` (its code stays in `params`).
+    pub fn label(mut self, name: &'static str, label_key: &'static str) -> Msg {
+        self.labels.retain(|(n, _)| *n != name);
+        self.labels.push((name, label_key));
+        self
+    }
+
     pub fn render(&self, locale: Locale) -> String {
-        locale.t_with(
-            self.key,
-            &fluent_args(self.params.iter().map(|(k, v)| (*k, v))),
-        )
+        let labels: Vec<(&'static str, serde_json::Value)> = self
+            .labels
+            .iter()
+            .map(|(name, key)| (*name, locale.t(key).into()))
+            .collect();
+        let shown = self
+            .params
+            .iter()
+            .filter(|(k, _)| !self.labels.iter().any(|(n, _)| n == k))
+            .chain(labels.iter())
+            .map(|(k, v)| (*k, v));
+        locale.t_with(self.key, &fluent_args(shown))
     }
 }
 
@@ -72,5 +93,31 @@ impl From<String> for Text {
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
         Text::Bilingual(s.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_labelled_param_reads_as_its_label_and_keeps_its_code() {
+        let m = Msg::with(
+            "svc-issue-not-now",
+            &[("status", "awaiting_director".into())],
+        )
+        .label("status", "label-ticket-status-awaiting-director");
+        assert_eq!(m.params, vec![("status", "awaiting_director".into())]);
+        let (zh, en) = (m.render(Locale::ZhCn), m.render(Locale::En));
+        assert!(!zh.contains("awaiting_director"), "{zh}");
+        assert!(!en.contains("awaiting_director"), "{en}");
+        assert!(
+            zh.contains(&Locale::ZhCn.t("label-ticket-status-awaiting-director")),
+            "{zh}"
+        );
+        assert!(
+            en.contains(&Locale::En.t("label-ticket-status-awaiting-director")),
+            "{en}"
+        );
     }
 }

@@ -141,9 +141,10 @@ pub fn replace_draft(
     ))
     .execute(conn)?;
     if n == 0 {
-        return Err(AppError::new(
+        return Err(AppError::msg(
             crate::error::ErrorCode::StaleState,
-            "方案已提交，不能再修改 / The plan was submitted meanwhile",
+            "svc-plan-submitted-meanwhile",
+            &[],
         ));
     }
     diesel::delete(plan_crew::table.filter(plan_crew::plan_id.eq(&plan.id))).execute(conn)?;

@@ -35,7 +35,7 @@ pub fn get_or_create(db: &Db, name: &str) -> Result<String, AppError> {
             .execute(conn)
             .map_err(|e| {
                 if is_unique_violation(&e) {
-                    AppError::conflict("secret exists")
+                    AppError::conflict("svc-secret-exists")
                 } else {
                     AppError::from(e)
                 }

@@ -45,9 +45,10 @@ pub fn reserve_up_to(
             return Ok(take);
         }
     }
-    Err(AppError::new(
+    Err(AppError::msg(
         crate::error::ErrorCode::StaleState,
-        "库存正被频繁变动，请重试 / Stock is changing fast; please retry",
+        "svc-stock-busy",
+        &[],
     ))
 }
 

@@ -62,10 +62,7 @@ impl TicketRecord {
 
 /// The refusal of a step that needs the breakdown site while it is not known yet.
 pub fn location_pending() -> AppError {
-    AppError::new(
-        ErrorCode::LocationPending,
-        "救援地点待定位：客户尚未通过短信链接发送手机定位 / Location pending: the customer has not sent their phone's position through the SMS link yet",
-    )
+    AppError::msg(ErrorCode::LocationPending, "svc-location-pending", &[])
 }
 
 /// Next sequence number of a dealer's day. The upsert is one atomic statement on

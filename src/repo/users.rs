@@ -39,7 +39,7 @@ pub fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String, A
     if taken > 0 {
         return Err(AppError::field(
             "login",
-            "该登录名已被使用 / This login is taken",
+            crate::i18n::Msg::new("svc-user-login-taken"),
         ));
     }
     diesel::insert_into(users::table)

@@ -10,8 +10,10 @@ use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
+use crate::domain::system_text::SystemText;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewApproval};
 use crate::repo::plans::PlanLines;
@@ -23,9 +25,10 @@ use crate::services::request;
 use crate::services::sourcing::{self, PartsOutlook};
 use crate::services::workflow;
 
-pub const REVIEW_DECISION_MESSAGE: &str = "应为 accept 或 return / Must be accept or return";
-pub const ON_DECLINE_MESSAGE: &str = "应为 replan 或 cancel / Must be replan or cancel";
-pub const DIRECTOR_DECISION_MESSAGE: &str = "应为 approve 或 reject / Must be approve or reject";
+/// The field messages (catalogue keys) of a bad decision.
+pub const REVIEW_DECISION_MESSAGE: &str = "svc-review-decision-invalid";
+pub const ON_DECLINE_MESSAGE: &str = "svc-on-decline-invalid";
+pub const DIRECTOR_DECISION_MESSAGE: &str = "svc-director-decision-invalid";
 
 fn review_decision<'de, D: Deserializer<'de>>(d: D) -> Result<ReviewDecision, D::Error> {
     request::name(d, ReviewDecision::parse, REVIEW_DECISION_MESSAGE)
@@ -268,12 +271,7 @@ pub async fn consent(
         None => None,
         Some(s) => Some(
             DateTime::parse_from_rfc3339(s)
-                .map_err(|_| {
-                    AppError::field(
-                        "expected_arrival_at",
-                        "时间格式应为 RFC 3339 / Use RFC 3339",
-                    )
-                })?
+                .map_err(|_| AppError::field("expected_arrival_at", Msg::new("svc-time-rfc3339")))?
                 .with_timezone(&Utc)
                 .naive_utc(),
         ),
@@ -290,7 +288,7 @@ pub async fn consent(
         if arrival < now - Duration::minutes(5) {
             return Err(AppError::field(
                 "expected_arrival_at",
-                "预计到达时间不能早于现在 / The arrival time cannot be in the past",
+                Msg::new("svc-arrival-in-past"),
             ));
         }
         let parts = sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)?;
@@ -300,7 +298,7 @@ pub async fn consent(
         } else {
             req.note
                 .clone()
-                .or_else(|| Some("客户不同意方案 / customer declined".into()))
+                .or_else(|| Some(SystemText::CustomerDeclined.stored()))
         };
         record(
             conn,

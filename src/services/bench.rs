@@ -44,9 +44,7 @@ pub fn sourcing(
             ))
         })?;
     if dealer_rows.is_empty() || part_ids.is_empty() {
-        return Err(AppError::conflict(
-            "no data: load the demo first (rescuedesk demo, or bench --scale)",
-        ));
+        return Err(AppError::conflict("svc-bench-no-data"));
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut times = Vec::with_capacity(queries);

@@ -8,7 +8,7 @@ use crate::auth::Identity;
 use crate::db::AnyConnection;
 use crate::domain::role::Role;
 use crate::domain::workflow::Event;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::plans::{self, PlanLines};
 use crate::repo::tickets::{self, TicketRecord};
@@ -21,7 +21,7 @@ pub fn load(
 ) -> Result<TicketRecord, AppError> {
     tickets::get(conn, &actor.dealer_id, ticket_id)?
         .map(|(t, _, _)| t)
-        .ok_or_else(|| AppError::not_found("救援单 / ticket"))
+        .ok_or_else(|| AppError::not_found(Thing::Ticket))
 }
 
 /// Refuses an actor whose roles do not allow the event.
@@ -36,12 +36,8 @@ pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
 
 /// The current plan with its lines, or 409 when there is none yet.
 pub fn current_lines(conn: &mut AnyConnection, ticket_id: &str) -> Result<PlanLines, AppError> {
-    let plan = plans::current(conn, ticket_id)?.ok_or_else(|| {
-        AppError::new(
-            ErrorCode::InvalidTransition,
-            "此救援单还没有方案 / This ticket has no plan yet",
-        )
-    })?;
+    let plan = plans::current(conn, ticket_id)?
+        .ok_or_else(|| AppError::msg(ErrorCode::InvalidTransition, "svc-ticket-no-plan", &[]))?;
     plans::lines(conn, plan)
 }
 
@@ -108,10 +104,7 @@ pub fn require_crew(actor: &Identity, plan: &PlanLines, manager_may: bool) -> Re
     {
         Ok(())
     } else {
-        Err(AppError::new(
-            ErrorCode::NotInCrew,
-            "您不在此救援组中 / You are not on this rescue crew",
-        ))
+        Err(AppError::msg(ErrorCode::NotInCrew, "svc-not-in-crew", &[]))
     }
 }
 
@@ -129,9 +122,10 @@ pub fn require_lead(actor: &Identity, plan: &PlanLines) -> Result<(), AppError> 
     {
         Ok(())
     } else {
-        Err(AppError::new(
+        Err(AppError::msg(
             ErrorCode::NotRescueLead,
-            "只有救援负责人或服务经理可以确认出发 / Only the rescue lead or the service manager may mark departure",
+            "svc-not-rescue-lead",
+            &[],
         ))
     }
 }

@@ -6,7 +6,8 @@ use crate::auth::links::hide_codes;
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::role::{Action, Role};
-use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldErrors, Thing};
+use crate::i18n::Msg;
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::outbox::{self, MessageRecord};
 
@@ -104,8 +105,7 @@ pub async fn list(
         if !["pending", "sending", "sent", "dead"].contains(&s.as_str()) {
             fields.insert(
                 "status".into(),
-                "应为 pending、sending、sent 或 dead / Must be pending, sending, sent or dead"
-                    .into(),
+                Msg::new("svc-outbox-status-invalid").into(),
             );
         }
     }
@@ -114,19 +114,19 @@ pub async fn list(
         if !["sms", "email"].contains(&c.as_str()) {
             fields.insert(
                 "channel".into(),
-                "应为 sms 或 email / Must be sms or email".into(),
+                Msg::new("svc-outbox-channel-invalid").into(),
             );
         }
     }
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 {
-        fields.insert("page".into(), "页码从 1 开始 / Pages start at 1".into());
+        fields.insert("page".into(), Msg::new("svc-page-from-one").into());
     }
     if !(1..=200).contains(&per_page) {
         fields.insert(
             "per_page".into(),
-            "每页 1 到 200 条 / 1 to 200 per page".into(),
+            Msg::with("svc-per-page-range", &[("max", 200.into())]).into(),
         );
     }
     if !fields.is_empty() {
@@ -161,11 +161,12 @@ pub async fn retry(db: &Db, actor: &Identity, id: String) -> Result<(), AppError
     actor.require(Action::RetryMessages)?;
     let actor = actor.clone();
     db.write(move |conn| {
-        let m = outbox::get_for_dealer(conn, &actor.dealer_id, &id)?.ok_or_else(|| AppError::not_found("消息 / message"))?;
+        let m = outbox::get_for_dealer(conn, &actor.dealer_id, &id)?.ok_or_else(|| AppError::not_found(Thing::Message))?;
         if !outbox::retry_dead(conn, &m.id)? {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::InvalidTransition,
-                format!("只有发送失败（dead）的消息可以重发，此消息为 {} / Only dead messages can be retried; this one is {}", m.status, m.status),
+                "svc-outbox-retry-not-dead",
+                &[("status", m.status.to_string().into())],
             ));
         }
         audit::append(conn, NewAuditEvent {

@@ -9,9 +9,11 @@ use crate::domain::eta::plan_travel_km;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
 use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
+use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::i18n::Msg;
 use crate::notify::templates::Message;
 use crate::repo::approvals;
 use crate::repo::plans::{
@@ -313,7 +315,7 @@ async fn save_then(
             {
                 fields.insert(
                     format!("crew[{i}].technician_id"),
-                    "不是本店技师 / Not a technician of this dealer".into(),
+                    Msg::new("svc-plan-not-our-technician").into(),
                 );
             }
         }
@@ -324,17 +326,13 @@ async fn save_then(
                 None => {
                     fields.insert(
                         format!("tools[{i}].tool_id"),
-                        "本店没有此工具 / Not a tool of this dealer".into(),
+                        Msg::new("svc-plan-not-our-tool").into(),
                     );
                 }
                 Some(t) if *qty > t.quantity => {
                     fields.insert(
                         format!("tools[{i}].quantity"),
-                        format!(
-                            "本店只有 {} 件 / The dealer has only {}",
-                            t.quantity, t.quantity
-                        )
-                        .into(),
+                        Msg::with("svc-plan-tool-only", &[("count", t.quantity.into())]).into(),
                     );
                 }
                 Some(_) => {}
@@ -349,7 +347,7 @@ async fn save_then(
                 None => {
                     fields.insert(
                         format!("parts[{i}].part_id"),
-                        "配件目录中没有此配件 / Not in the parts catalogue".into(),
+                        Msg::new("svc-plan-part-not-in-catalogue").into(),
                     );
                 }
             }
@@ -366,10 +364,7 @@ async fn save_then(
                     Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
                 // No made-up distance while the customer's position is awaited.
                 let site = ticket.site().map_err(|_| {
-                    AppError::new(
-                        ErrorCode::LocationPending,
-                        "救援地点待定位，无法估算路程：请填写路程公里数，或等客户发送定位 / Location pending, so the distance cannot be estimated: enter the distance in km, or wait for the customer's position",
-                    )
+                    AppError::msg(ErrorCode::LocationPending, "svc-plan-location-pending", &[])
                 })?;
                 plan_travel_km(&dealer, &site)
             }
@@ -454,10 +449,10 @@ async fn save_then(
             ) => {
                 let plan = record(previous.version + 1);
                 new_version(conn, &ticket, &plan, &lines)?;
-                let why = format!(
-                    "方案改为第 {} 版 / plan revised to v{}",
-                    plan.version, plan.version
-                );
+                let why = SystemText::PlanRevised {
+                    version: plan.version,
+                }
+                .stored();
                 workflow::advance(
                     conn,
                     &actor,
@@ -469,14 +464,12 @@ async fn save_then(
                 plan
             }
             (from, _) => {
-                return Err(AppError::new(
+                return Err(AppError::msg(
                     ErrorCode::InvalidTransition,
-                    format!(
-                    "当前状态“{}”下不能修改方案 / The plan cannot change while the ticket is “{}”",
-                    crate::i18n::Locale::ZhCn.t(from.label_key()),
-                    crate::i18n::Locale::En.t(from.label_key())
-                ),
-                ))
+                    "svc-plan-not-now",
+                    &[("status", from.as_str().into())],
+                )
+                .labelled("status", from.label_key()))
             }
         };
         common::note(
@@ -505,10 +498,10 @@ fn new_version(
 ) -> Result<(), AppError> {
     plans::insert(conn, plan, lines)?;
     plans::supersede_older(conn, &ticket.id, plan.version)?;
-    let reason = format!(
-        "被第 {} 版方案取代 / superseded by plan v{}",
-        plan.version, plan.version
-    );
+    let reason = SystemText::SupersededBy {
+        version: plan.version,
+    }
+    .stored();
     approvals::void_for_ticket(conn, &ticket.id, &reason)?;
     Ok(())
 }
@@ -542,9 +535,14 @@ fn submit_in(
         ticket.site()?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != version || lines.plan.status != PlanStatus::Draft {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::StaleState,
-                format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),
+                "svc-plan-submit-stale",
+                &[
+                    ("current", lines.plan.version.into()),
+                    ("asked", version.into()),
+                    ("status", lines.plan.status.as_str().into()),
+                ],
             ));
         }
         workflow::advance(
@@ -556,9 +554,10 @@ fn submit_in(
             Some(serde_json::json!({ "version": version })),
         )?;
         if !plans::submit(conn, &lines.plan.id)? {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::StaleState,
-                "方案已被提交 / The plan was already submitted",
+                "svc-plan-already-submitted",
+                &[],
             ));
         }
         notify::staff(

@@ -7,8 +7,9 @@ use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
+use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::TicketRecord;
 use crate::services::common;
@@ -61,7 +62,7 @@ pub async fn link_technician(
             crate::repo::staff::technicians_by_ids(conn, std::slice::from_ref(&technician_id))?
                 .into_iter()
                 .next()
-                .ok_or_else(|| AppError::not_found("技师 / technician"))?;
+                .ok_or_else(|| AppError::not_found(Thing::Technician))?;
         Ok(Identity::technician_link(
             &tech.id,
             &tech.name,
@@ -154,7 +155,7 @@ pub async fn share_location(
 ) -> Result<Shared, AppError> {
     let (ticket_id, link_id) = (claims.ticket_id, claims.nonce);
     let point = Coordinates::parse(req.lat, req.lon, Crs::Wgs84)
-        .map_err(|e| AppError::field("location", e.to_string()))?;
+        .map_err(|e| AppError::field("location", e.msg()))?;
     let accuracy = req.accuracy.filter(|a| a.is_finite() && *a >= 0.0);
     db.write(move |conn| {
         crate::repo::locations::insert(conn, &ticket_id, point.lat(), point.lon(), accuracy)?;
@@ -178,7 +179,7 @@ pub async fn share_location(
             entity: "ticket",
             entity_id: &ticket_id,
             action: "ticket.location_filled",
-            comment: Some("客户手机定位 / The customer's phone position"),
+            comment: Some(&SystemText::CustomerPhonePosition.stored()),
             data: Some(serde_json::json!({
                 "source": "customer_share",
                 "via": "link",
@@ -220,9 +221,10 @@ pub fn send_location_request(
     ticket: &TicketRecord,
 ) -> Result<(), AppError> {
     if crate::domain::phone::PhoneNumber::parse(&ticket.phone).map(|p| p.is_mobile()) != Ok(true) {
-        return Err(AppError::new(
+        return Err(AppError::msg(
             ErrorCode::Conflict,
-            "来电号码不是手机，无法发送短信 / The caller's number is not a mobile; no SMS possible",
+            "svc-caller-not-mobile",
+            &[],
         ));
     }
     let link = n.status_link(conn, &ticket.id)?;

@@ -5,16 +5,28 @@
 use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
+use crate::i18n::Msg;
 
-/// Brackets a field's own message inside a serde error, which `api::parse_json` takes out as it
-/// is (serde_json adds the position after it, and the message must reach the client unchanged).
+/// Brackets a field's own message key inside a serde error, which `api::parse_json` takes out
+/// (serde_json adds the position after it).
 const MARK: char = '\u{1f}';
+
+/// Every key a name field may name: a serde error is text, and a catalogue message needs its key
+/// as a `&'static str`, so the key read back from the error is looked up here.
+const FIELD_KEYS: [&str; 6] = [
+    crate::services::sourcing_orders::KIND_MESSAGE,
+    crate::services::sourcing_orders::MODE_MESSAGE,
+    crate::services::sourcing_orders::DESTINATION_MESSAGE,
+    crate::services::approvals::REVIEW_DECISION_MESSAGE,
+    crate::services::approvals::ON_DECLINE_MESSAGE,
+    crate::services::approvals::DIRECTOR_DECISION_MESSAGE,
+];
 
 fn invalid<E: serde::de::Error>(message: &str) -> E {
     E::custom(format!("{MARK}{message}{MARK}"))
 }
 
-/// A required name: `parse` decides, `message` is the field's error.
+/// A required name: `parse` decides, `message` (a catalogue key) is the field's error.
 pub fn name<'de, D, T>(
     d: D,
     parse: fn(&str) -> Option<T>,
@@ -43,10 +55,11 @@ where
 }
 
 /// The field's own message, when a serde error came from [`name`] or [`optional_name`].
-pub fn field_message(serde_error: &str) -> Option<&str> {
+pub fn field_message(serde_error: &str) -> Option<Msg> {
     let start = serde_error.find(MARK)? + MARK.len_utf8();
     let len = serde_error[start..].find(MARK)?;
-    Some(&serde_error[start..start + len])
+    let key = &serde_error[start..start + len];
+    FIELD_KEYS.into_iter().find(|k| *k == key).map(Msg::new)
 }
 
 /// The same rule for a form value (pages build the request structs themselves).
@@ -56,7 +69,7 @@ pub fn parse_form<T>(
     parse: fn(&str) -> Option<T>,
     message: &'static str,
 ) -> Result<T, AppError> {
-    parse(value).ok_or_else(|| AppError::field(field, message))
+    parse(value).ok_or_else(|| AppError::field(field, Msg::new(message)))
 }
 
 #[cfg(test)]
@@ -74,7 +87,7 @@ mod tests {
         optional_name(
             d,
             ShippingMode::parse,
-            "应为 … / Use drive, road, express or air",
+            crate::services::sourcing_orders::MODE_MESSAGE,
         )
     }
 
@@ -90,7 +103,7 @@ mod tests {
         assert!(err.is_data());
         assert_eq!(
             field_message(&err.to_string()),
-            Some("应为 … / Use drive, road, express or air")
+            Some(Msg::new("svc-shipping-mode-invalid"))
         );
         let other = serde_json::from_str::<Req>(r#"{"mode": 3}"#).unwrap_err();
         assert_eq!(field_message(&other.to_string()), None);

@@ -9,6 +9,7 @@ use crate::domain::eta::default_arrival;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
 use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewIssue};
 use crate::repo::tickets::{self, TicketRecord};
@@ -51,14 +52,12 @@ pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result
         common::require_crew(&actor, &lines, false)?;
         let status = ticket.status;
         if !matches!(status, TicketStatus::Approved | TicketStatus::Dispatched) {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::InvalidTransition,
-                format!(
-                    "当前状态“{}”下无需确认接单 / Nothing to acknowledge while the ticket is “{}”",
-                    crate::i18n::Locale::ZhCn.t(status.label_key()),
-                    crate::i18n::Locale::En.t(status.label_key())
-                ),
-            ));
+                "svc-nothing-to-acknowledge",
+                &[("status", status.as_str().into())],
+            )
+            .labelled("status", status.label_key()));
         }
         common::note(conn, &actor, &ticket, "crew.acknowledged", None, None)
     })
@@ -82,12 +81,7 @@ pub async fn depart(
         None => None,
         Some(s) => Some(
             DateTime::parse_from_rfc3339(s)
-                .map_err(|_| {
-                    AppError::field(
-                        "expected_arrival_at",
-                        "时间格式应为 RFC 3339 / Use RFC 3339",
-                    )
-                })?
+                .map_err(|_| AppError::field("expected_arrival_at", Msg::new("svc-time-rfc3339")))?
                 .with_timezone(&Utc)
                 .naive_utc(),
         ),
@@ -228,7 +222,7 @@ pub async fn resolve(
     if req.work_done.as_deref().is_none_or(|w| w.trim().is_empty()) {
         return Err(AppError::field(
             "work_done",
-            "请填写处理情况 / Describe the work done",
+            Msg::new("svc-work-done-required"),
         ));
     }
     let (actor, n) = (actor.clone(), n.clone());
@@ -240,8 +234,9 @@ pub async fn resolve(
         for (i, used) in req.parts_used.iter().enumerate() {
             let have = issued.iter().find(|(p, _)| *p == used.part_id).map_or(0, |(_, q)| *q);
             if used.quantity < 0 || used.quantity > have {
-                return Err(AppError::field(&format!("parts_used[{i}].quantity"), format!(
-                    "已领 {have} 件，用量须在 0 到 {have} 之间 / {have} issued: use 0 to {have}"
+                return Err(AppError::field(&format!("parts_used[{i}].quantity"), Msg::with(
+                    "svc-parts-used-range",
+                    &[("issued", have.into())],
                 )));
             }
         }

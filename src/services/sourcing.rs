@@ -213,7 +213,7 @@ pub(crate) fn assess(
         let sentence = opts
             .iter()
             .find_map(|o| o.refusal.as_ref())
-            .map(|r| r.customer_sentence(true).to_owned());
+            .map(|r| r.customer_sentence().render(crate::i18n::Locale::ZhCn));
         out.push(LineReport {
             part_id: line.part_id.clone(),
             part_no: line.part_no.clone(),

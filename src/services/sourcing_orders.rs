@@ -15,8 +15,10 @@ use crate::domain::sourcing::{
 use crate::domain::sourcing_order::{
     next, Destination, OrderEvent, OrderRefusal, OrderState, OrderStatus,
 };
+use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Thing};
+use crate::i18n::Msg;
 use crate::notify::templates::Message;
 use crate::repo::approvals::{self, NewIssue};
 use crate::repo::sourcing_orders::{self as orders, NewOrder, OrderRecord};
@@ -27,10 +29,10 @@ use crate::services::notify::{self, Notifier};
 use crate::services::request;
 use crate::services::sourcing::{facts, in_flight, line_options, Situation};
 
-pub const KIND_MESSAGE: &str =
-    "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer";
-pub const MODE_MESSAGE: &str = "应为 drive、road、express 或 air / Use drive, road, express or air";
-pub const DESTINATION_MESSAGE: &str = "应为 dealer 或 site / Use dealer or site";
+/// The field messages (catalogue keys) of a bad kind, mode or destination.
+pub const KIND_MESSAGE: &str = "svc-sourcing-kind-invalid";
+pub const MODE_MESSAGE: &str = "svc-shipping-mode-invalid";
+pub const DESTINATION_MESSAGE: &str = "svc-destination-invalid";
 
 fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SourcingKind>, D::Error> {
     request::optional_name(d, SourcingKind::parse, KIND_MESSAGE)
@@ -106,36 +108,33 @@ fn refusal(r: RuleRefusal) -> AppError {
         RuleRefusal::DangerousGoodsNoAir { .. } => ErrorCode::DangerousGoodsNoAir,
         RuleRefusal::ReviewRequired => ErrorCode::ReviewRequired,
     };
-    AppError::new(code, r.to_string())
+    let m = r.msg();
+    AppError::msg(code, m.key, &m.params)
 }
 
 fn invalid(order: &OrderRecord, event: OrderEvent) -> AppError {
     let s = order.status;
-    AppError::new(
+    AppError::msg(
         ErrorCode::InvalidTransition,
-        format!(
-            "寻源单“{}”时不能执行此操作 / An order that is “{}” cannot {}",
-            crate::i18n::Locale::ZhCn.t(s.label_key()),
-            crate::i18n::Locale::En.t(s.label_key()),
-            event.as_str()
-        ),
+        "svc-order-invalid-transition",
+        &[
+            ("status", s.as_str().into()),
+            ("action", event.as_str().into()),
+        ],
     )
+    .labelled("status", s.label_key())
 }
 
 /// The order's next state by the pure rules, or the error to show.
 fn step(order: &OrderRecord, event: OrderEvent, monitored: bool) -> Result<OrderState, AppError> {
     next(order.state(), event, monitored).map_err(|r| match r {
         OrderRefusal::ReviewRequired => refusal(RuleRefusal::ReviewRequired),
-        OrderRefusal::NoReviewNeeded => AppError::new(
+        OrderRefusal::NoReviewNeeded => AppError::msg(
             ErrorCode::InvalidTransition,
-            "只有监控件需要审核 / Only monitored parts are reviewed",
+            "svc-order-no-review-needed",
+            &[],
         ),
-        OrderRefusal::Held => AppError::new(
-            ErrorCode::InvalidTransition,
-            "现场故障与方案不符，此寻源单已暂停，待新方案决定是否还需要；暂不能下单或发货 / \
-             The fault on site did not match the plan: this order is on hold until the revised \
-             plan decides whether the part is still needed; it cannot be placed or sent meanwhile",
-        ),
+        OrderRefusal::Held => AppError::msg(ErrorCode::InvalidTransition, "svc-order-held", &[]),
         OrderRefusal::Invalid => invalid(order, event),
     })
 }
@@ -154,10 +153,7 @@ fn apply_with(
     if orders::set_state(conn, &order.id, order.state(), to, hold_reason)? {
         Ok(())
     } else {
-        Err(AppError::new(
-            ErrorCode::StaleState,
-            "寻源单刚被他人处理过，请刷新 / Someone else just updated this order; reload",
-        ))
+        Err(AppError::msg(ErrorCode::StaleState, "svc-order-stale", &[]))
     }
 }
 
@@ -167,10 +163,10 @@ fn load(
     actor: &Identity,
     order_id: &str,
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
-    let order = orders::get(conn, order_id)?
-        .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
+    let order =
+        orders::get(conn, order_id)?.ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
     let ticket = common::load(conn, actor, &order.ticket_id)
-        .map_err(|_| AppError::not_found("寻源单 / sourcing order"))?;
+        .map_err(|_| AppError::not_found(Thing::SourcingOrder))?;
     Ok((order, ticket))
 }
 
@@ -181,8 +177,8 @@ fn load_for_shipping(
     actor: &Identity,
     order_id: &str,
 ) -> Result<(OrderRecord, TicketRecord), AppError> {
-    let order = orders::get(conn, order_id)?
-        .ok_or_else(|| AppError::not_found("寻源单 / sourcing order"))?;
+    let order =
+        orders::get(conn, order_id)?.ok_or_else(|| AppError::not_found(Thing::SourcingOrder))?;
     if order.source_dealer_id.as_deref() == Some(actor.dealer_id.as_str()) {
         let ticket = crate::repo::tickets::by_id(conn, &order.ticket_id)?;
         return Ok((order, ticket));
@@ -194,7 +190,7 @@ fn part_of(conn: &mut AnyConnection, part_id: &str) -> Result<staff::Part, AppEr
     staff::parts_by_ids(conn, &[part_id.to_owned()])?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::not_found("配件 / part"))
+        .ok_or_else(|| AppError::not_found(Thing::Part))
 }
 
 fn note(
@@ -229,7 +225,7 @@ pub async fn propose(
     if kind.is_some() != mode.is_some() {
         return Err(AppError::field(
             if kind.is_none() { "kind" } else { "mode" },
-            "指定方案时须同时给出来源类型和运输方式 / Give both kind and mode to pick an option",
+            Msg::new("svc-sourcing-kind-and-mode"),
         ));
     }
     let (actor, n) = (actor.clone(), n.clone());
@@ -238,16 +234,17 @@ pub async fn propose(
         let status = ticket.status;
         let lines = current_lines(conn, &ticket.id)?;
         if !status.parts_may_be_issued() || !approvals::director_approved(conn, &lines.plan.id)? {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::PlanNotApproved,
-                "方案经服务总监批准后才能调货或订货 / Parts are sourced only for a director-approved plan",
+                "svc-sourcing-plan-not-approved",
+                &[],
             ));
         }
         let line = lines
             .parts
             .iter()
             .find(|p| p.part_id == req.part_id)
-            .ok_or_else(|| AppError::field("part_id", "此配件不在当前方案中 / This part is not in the current plan"))?;
+            .ok_or_else(|| AppError::field("part_id", Msg::new("svc-sourcing-part-not-in-plan")))?;
         let issued = approvals::net_issued(conn, &ticket.id)?
             .into_iter()
             .find(|(p, _)| *p == line.part_id)
@@ -255,19 +252,20 @@ pub async fn propose(
         let existing = orders::for_ticket(conn, &ticket.id)?;
         let short = line.quantity - line.reserved - issued - in_flight(&existing, &line.part_id);
         if short <= 0 {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::OverIssue,
-                format!(
-                    "{}（{}）已备齐或已在途，无需再寻源 / {} is covered or on its way already",
-                    line.name_zh, line.part_no, line.part_no
-                ),
+                "svc-sourcing-part-covered",
+                &[
+                    ("name", line.name_zh.clone().into()),
+                    ("part_no", line.part_no.clone().into()),
+                ],
             ));
         }
         let quantity = req.quantity.unwrap_or(short);
         if !(1..=short).contains(&quantity) {
             return Err(AppError::field(
                 "quantity",
-                format!("数量应为 1 到 {short}（尚缺 {short}）/ Quantity must be 1 to {short} (still short)"),
+                Msg::with("svc-sourcing-quantity-range", &[("short", short.into())]),
             ));
         }
         let part = facts(&part_of(conn, &line.part_id)?);
@@ -286,17 +284,15 @@ pub async fn propose(
                     })
                     .cloned()
                     .ok_or_else(|| {
-                        AppError::new(
+                        AppError::msg(
                             ErrorCode::InsufficientStock,
-                            "所选来源没有足够可用库存或不提供此运输方式 / The chosen source cannot supply this by that mode",
+                            "svc-sourcing-source-cannot-supply",
+                            &[],
                         )
                     })?
             }
             _ => recommend(&opts, at.level).cloned().ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::InsufficientStock,
-                    "没有可用的寻源方案 / No sourcing option is available",
-                )
+                AppError::msg(ErrorCode::InsufficientStock, "svc-sourcing-no-option", &[])
             })?,
         };
         let destination = destination.unwrap_or(match status {
@@ -350,12 +346,15 @@ pub async fn review(
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
     if !req.vin_checked {
-        fields.insert("vin_checked".into(), "请核对车架号 / Check the VIN".into());
+        fields.insert(
+            "vin_checked".into(),
+            Msg::new("svc-review-check-vin").into(),
+        );
     }
     if !req.owner_checked {
         fields.insert(
             "owner_checked".into(),
-            "请核实车主身份 / Check the owner".into(),
+            Msg::new("svc-review-check-owner").into(),
         );
     }
     if !fields.is_empty() {
@@ -404,9 +403,10 @@ pub async fn place(
         let to = step(&order, OrderEvent::Place, part.monitored)?;
         let lines = current_lines(conn, &ticket.id)?;
         if !approvals::director_approved(conn, &lines.plan.id)? {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::PlanNotApproved,
-                "方案经服务总监批准后才能下单 / Orders are placed only for a director-approved plan",
+                "svc-order-plan-not-approved",
+                &[],
             ));
         }
         let at = Situation::of(&ticket, lines.plan.travel_km)?;
@@ -419,9 +419,13 @@ pub async fn place(
             .unwrap_or(at.now);
         if let Some(sister) = &order.source_dealer_id {
             if !stock::reserve_exact(conn, sister, &order.part_id, order.quantity)? {
-                return Err(AppError::new(
+                return Err(AppError::msg(
                     ErrorCode::InsufficientStock,
-                    format!("兄弟店的 {} 已被占用，请另选来源 / The sister dealer no longer has {} to spare; choose another source", part.name_zh, part.part_no),
+                    "svc-order-sister-stock-taken",
+                    &[
+                        ("name", part.name_zh.clone().into()),
+                        ("part_no", part.part_no.clone().into()),
+                    ],
                 ));
             }
         }
@@ -478,13 +482,13 @@ pub async fn ship(
     if carrier.is_empty() || carrier.chars().count() > 40 {
         return Err(AppError::field(
             "carrier",
-            "请填写承运商或送货人（40 字以内）/ Enter the carrier or driver (up to 40 characters)",
+            Msg::new("svc-ship-carrier-required"),
         ));
     }
     if tracking.as_ref().is_some_and(|t| t.chars().count() > 40) {
         return Err(AppError::field(
             "tracking_no",
-            "运单号过长 / Tracking number too long",
+            Msg::new("svc-ship-tracking-too-long"),
         ));
     }
     let actor = actor.clone();
@@ -493,15 +497,22 @@ pub async fn ship(
         if tracking.is_none() && order.mode != ShippingMode::Drive {
             return Err(AppError::field(
                 "tracking_no",
-                "快递、物流和空运须填写运单号 / A tracking number is required unless it is a drive-over",
+                Msg::new("svc-ship-tracking-required"),
             ));
         }
         let to = step(&order, OrderEvent::Ship, false)?;
         apply(conn, &order, to)?;
         orders::record_shipped(conn, &order.id, &carrier, tracking.as_deref())?;
-        note(conn, &actor, &ticket, "sourcing.shipped", &order, serde_json::json!({
-            "carrier": carrier, "tracking_no": tracking,
-        }))?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.shipped",
+            &order,
+            serde_json::json!({
+                "carrier": carrier, "tracking_no": tracking,
+            }),
+        )?;
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
@@ -512,9 +523,10 @@ fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(),
     if let Some(sister) = &order.source_dealer_id {
         if !stock::take_reserved(conn, sister, &order.part_id, order.quantity)? {
             // The hold was placed with the order; losing it means someone edited stock by hand.
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::Conflict,
-                "兄弟店为此单保留的库存已不在，请核对库存 / The sister dealer's held units are gone; check the stock",
+                "svc-order-sister-hold-gone",
+                &[],
             ));
         }
     }
@@ -563,29 +575,44 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         let (order, ticket) = load(conn, &actor, &order_id)?;
         let status = ticket.status;
         if !matches!(status, TicketStatus::Dispatched | TicketStatus::OnSite) {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::InvalidTransition,
-                "救援组不在路上或现场，请收货入库 / The crew is not out; receive the part at the dealer instead",
+                "svc-order-crew-not-out",
+                &[],
             ));
         }
         let to = step(&order, OrderEvent::Deliver, false)?;
         apply(conn, &order, to)?;
         take_from_source(conn, &order)?;
         let lines = current_lines(conn, &ticket.id)?;
-        let lead = lines.crew.iter().find(|c| c.lead).map(|c| c.technician_id.clone());
-        approvals::insert_issue(conn, NewIssue {
-            ticket_id: &ticket.id,
-            plan_id: &lines.plan.id,
-            part_id: &order.part_id,
-            dealer_id: &ticket.dealer_id,
-            quantity: order.quantity,
-            issued_by: &actor.user_id,
-            received_by: lead.as_deref(),
-        })?;
+        let lead = lines
+            .crew
+            .iter()
+            .find(|c| c.lead)
+            .map(|c| c.technician_id.clone());
+        approvals::insert_issue(
+            conn,
+            NewIssue {
+                ticket_id: &ticket.id,
+                plan_id: &lines.plan.id,
+                part_id: &order.part_id,
+                dealer_id: &ticket.dealer_id,
+                quantity: order.quantity,
+                issued_by: &actor.user_id,
+                received_by: lead.as_deref(),
+            },
+        )?;
         orders::record_received(conn, &order.id, &actor.user_id)?;
-        note(conn, &actor, &ticket, "sourcing.delivered", &order, serde_json::json!({
-            "received_by": lead,
-        }))?;
+        note(
+            conn,
+            &actor,
+            &ticket,
+            "sourcing.delivered",
+            &order,
+            serde_json::json!({
+                "received_by": lead,
+            }),
+        )?;
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
@@ -605,10 +632,7 @@ pub async fn cancel(
         .unwrap_or("")
         .to_owned();
     if reason.is_empty() {
-        return Err(AppError::field(
-            "reason",
-            "请填写原因 / A reason is required",
-        ));
+        return Err(AppError::field("reason", Msg::new("svc-reason-required")));
     }
     let actor = actor.clone();
     db.write(move |conn| {
@@ -636,10 +660,6 @@ fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Res
     orders::record_cancelled(conn, &order.id, reason)
 }
 
-/// Why an order is held, stored with the hold.
-const MISMATCH_HOLD: &str =
-    "现场故障与方案不符，待新方案 / Fault on site differs from the plan; awaiting the revised plan";
-
 /// The crew found another fault than the plan's: every order not yet on the road is held (placing
 /// and sending are refused) until the revised plan is submitted. Called from the transition, so any
 /// way the mismatch is reported holds them. Returns what happened, for the audit.
@@ -648,12 +668,14 @@ pub fn hold_for_replan(
     ticket: &TicketRecord,
 ) -> Result<Option<serde_json::Value>, AppError> {
     let mut held = Vec::new();
+    // Why an order is held, stored with the hold.
+    let why = SystemText::MismatchHold.stored();
     for o in orders::for_ticket(conn, &ticket.id)? {
         // Shipped parts arrive anyway; finished and already held orders have nothing to stop.
         let Ok(to) = next(o.state(), OrderEvent::Hold, false) else {
             continue;
         };
-        apply_with(conn, &o, to, Some(MISMATCH_HOLD))?;
+        apply_with(conn, &o, to, Some(&why))?;
         held.push(o.id);
     }
     if held.is_empty() {
@@ -762,11 +784,11 @@ pub fn follow_plan(
             kept += 1;
         } else if o.status.cancellable() {
             let why = if rescue_over {
-                "救援已结束 / The rescue is over"
+                SystemText::RescueOver
             } else {
-                "方案变更，不再需要 / No longer in the plan"
+                SystemText::NoLongerInPlan
             };
-            cancel_in(conn, o, why)?;
+            cancel_in(conn, o, &why.stored())?;
             cancelled += 1;
         } else {
             // Already on the road: it lands on the dealer's shelf as ordinary stock.

@@ -9,7 +9,8 @@ use crate::db::{is_unique_violation, AnyConnection, Db};
 use crate::domain::intake::{still_open, warnings, IntakeRequest, IntakeWarning, TicketIntake};
 use crate::domain::role::Action;
 use crate::domain::ticket::{format_ticket_number, TicketStatus};
-use crate::error::{AppError, ErrorCode, FieldErrors, FieldText};
+use crate::error::{AppError, ErrorCode, FieldErrors, FieldText, Thing};
+use crate::i18n::Msg;
 use crate::repo::audit::{self, AuditRecord, NewAuditEvent};
 use crate::repo::tickets::{self as repo, TicketFilter, TicketRecord};
 use crate::repo::vehicles::{self, VehicleInfo, Visit};
@@ -175,9 +176,10 @@ pub async fn create(
     actor.require(Action::CreateTicket)?;
     if let Some(key) = &idempotency_key {
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !key.is_ascii() {
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::ValidationFailed,
-                format!("Idempotency-Key 须为 1 到 {MAX_IDEMPOTENCY_KEY_LEN} 个 ASCII 字符 / Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} ASCII characters"),
+                "svc-idempotency-key-invalid",
+                &[("max", MAX_IDEMPOTENCY_KEY_LEN.into())],
             ));
         }
     }
@@ -269,7 +271,7 @@ fn insert_or_replay(
     };
     repo::insert(conn, &record).map_err(|e| {
         if is_unique_violation(&e) {
-            AppError::conflict("并发请求冲突，请重试 / Concurrent request conflict, please retry")
+            AppError::conflict("svc-concurrent-conflict")
         } else {
             AppError::from(e)
         }
@@ -355,13 +357,14 @@ fn replay(
     let (id, stored_hash) = repo::by_idempotency_key(conn, &actor.dealer_id, key)?
         .ok_or_else(|| AppError::internal("idempotent ticket vanished"))?;
     if stored_hash.as_deref() != Some(request_hash) {
-        return Err(AppError::new(
+        return Err(AppError::msg(
             ErrorCode::IdempotencyKeyReused,
-            "此 Idempotency-Key 已用于另一张不同内容的救援单 / This Idempotency-Key was already used for a different request",
+            "svc-idempotency-key-reused",
+            &[],
         ));
     }
     let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
-        .ok_or_else(|| AppError::not_found("救援单 / ticket"))?;
+        .ok_or_else(|| AppError::not_found(Thing::Ticket))?;
     let warnings = intake_warnings(
         conn,
         actor,
@@ -381,7 +384,7 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
     let actor = actor.clone();
     db.read(move |conn| {
         let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
-            .ok_or_else(|| AppError::not_found("救援单 / ticket"))?;
+            .ok_or_else(|| AppError::not_found(Thing::Ticket))?;
         let vehicle = match &record.vehicle_id {
             Some(_) => vehicles::by_plate(conn, &record.plate)?,
             None => None,
@@ -600,7 +603,11 @@ impl TicketQuery {
             if TicketStatus::parse(s).is_none() {
                 fields.insert(
                     "status".into(),
-                    format!("未知状态 {s:?} / Unknown status {s:?}").into(),
+                    Msg::with(
+                        "svc-filter-unknown-status",
+                        &[("status", s.as_str().into())],
+                    )
+                    .into(),
                 );
             }
         }
@@ -611,8 +618,7 @@ impl TicketQuery {
             {
                 fields.insert(
                     field.into(),
-                    format!("最多 {MAX_FILTER_CHARS} 个字 / At most {MAX_FILTER_CHARS} characters")
-                        .into(),
+                    Msg::with("svc-filter-too-long", &[("max", MAX_FILTER_CHARS.into())]).into(),
                 );
             }
         }
@@ -627,10 +633,7 @@ impl TicketQuery {
             match chrono::DateTime::parse_from_rfc3339(&v) {
                 Ok(t) => Some(t.naive_utc()),
                 Err(_) => {
-                    fields.insert(
-                        field.into(),
-                        "日期格式应为 YYYY-MM-DD / Use YYYY-MM-DD".into(),
-                    );
+                    fields.insert(field.into(), Msg::new("svc-filter-date-format").into());
                     None
                 }
             }
@@ -648,13 +651,13 @@ impl TicketQuery {
             });
         let page = self.page.unwrap_or(1);
         if page < 1 {
-            fields.insert("page".into(), "页码从 1 开始 / Pages start at 1".into());
+            fields.insert("page".into(), Msg::new("svc-page-from-one").into());
         }
         let per_page = self.per_page.unwrap_or(default_per_page);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             fields.insert(
                 "per_page".into(),
-                format!("每页 1 到 {MAX_PER_PAGE} 条 / 1 to {MAX_PER_PAGE} per page").into(),
+                Msg::with("svc-per-page-range", &[("max", MAX_PER_PAGE.into())]).into(),
             );
         }
         if !fields.is_empty() {

@@ -3,29 +3,62 @@
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use crate::i18n::Locale;
 use crate::repo::audit::AuditRecord;
 
-/// The milestones, in order: name, catalogue key of its label, and the audit action that marks
-/// each (first occurrence).
+/// "from → to" in `locale`, from the two milestones' keys.
+fn label(locale: Locale, from: &str, to: &str) -> String {
+    locale.t_with(
+        "svc-stage",
+        &crate::i18n::fluent_args([
+            ("from", &serde_json::Value::from(locale.t(from))),
+            ("to", &serde_json::Value::from(locale.t(to))),
+        ]),
+    )
+}
+
+impl Stage {
+    /// The stage's name in `locale`, e.g. "来电 → 方案提交" or "Call → Plan submitted".
+    pub fn label(&self, locale: Locale) -> String {
+        let key = |name: &str| {
+            std::iter::once(CALL)
+                .chain(MILESTONES.iter().map(|(n, k, _)| (*n, *k)))
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| k)
+        };
+        match self.stage.split_once("_to_") {
+            Some((from, to)) => match (key(from), key(to)) {
+                (Some(f), Some(t)) => label(locale, f, t),
+                _ => self.stage.clone(),
+            },
+            None => self.stage.clone(),
+        }
+    }
+}
+
+/// The milestones, in order, and the audit action that marks each (first occurrence).
+/// Each with the catalogue key of its name.
 const MILESTONES: [(&str, &str, &str); 5] = [
     (
         "plan_submitted",
-        "label-milestone-plan-submitted",
+        "svc-stage-plan-submitted",
         "plan.submitted",
     ),
-    ("approved", "label-milestone-approved", "approval.approved"),
-    ("departed", "label-milestone-departed", "crew.departed"),
-    ("on_site", "label-milestone-on-site", "crew.arrived"),
-    ("resolved", "label-milestone-resolved", "site.resolved"),
+    ("approved", "svc-stage-approved", "approval.approved"),
+    ("departed", "svc-stage-departed", "crew.departed"),
+    ("on_site", "svc-stage-on-site", "crew.arrived"),
+    ("resolved", "svc-stage-resolved", "site.resolved"),
 ];
+
+/// Where the first stage starts.
+const CALL: (&str, &str) = ("call", "svc-stage-call");
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,
-    /// Catalogue keys of the milestones the stage runs between, named by the page in its language.
-    #[serde(skip)]
-    pub labels: [&'static str; 2],
+    /// The stage's name in Chinese (API clients that show it); pages use [`Stage::label`].
+    pub label_zh: String,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub started_at: NaiveDateTime,
@@ -92,19 +125,19 @@ pub fn stages(
         ends[i] = latest_before(MILESTONES[i].2, until).unwrap_or(ends[i]);
     }
     let mut out = Vec::new();
-    let mut from = ("call", "label-milestone-call");
-    for (i, (name, label, _)) in MILESTONES.iter().enumerate() {
+    let mut from = CALL;
+    for (i, (name, key, _)) in MILESTONES.iter().enumerate() {
         let start = match i {
             0 => Some(call_time),
             _ => latest_before(MILESTONES[i - 1].2, ends.get(i).copied().unwrap_or(now)),
         };
         let Some(start) = start else { break };
         let stage = format!("{}_to_{name}", from.0);
-        let labels = [from.1, *label];
+        let label_zh = label(Locale::ZhCn, from.1, key);
         match ends.get(i) {
             Some(&at) => out.push(Stage {
                 stage,
-                labels,
+                label_zh,
                 started_at: start,
                 ended_at: Some(at),
                 seconds: (at - start).num_seconds(),
@@ -114,7 +147,7 @@ pub fn stages(
                 if !finished {
                     out.push(Stage {
                         stage,
-                        labels,
+                        label_zh,
                         started_at: start,
                         ended_at: None,
                         seconds: (now - start).num_seconds(),
@@ -124,7 +157,7 @@ pub fn stages(
                 break;
             }
         }
-        from = (name, label);
+        from = (name, key);
     }
     out
 }

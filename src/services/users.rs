@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::role::Role;
 use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::i18n::Msg;
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::users::{self as repo, NewUser, UserRow};
 
@@ -34,18 +35,11 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        fields.insert(
-            "login".into(),
-            "登录名须为 3–40 个字母、数字或 . _ - / Login must be 3–40 letters, digits or . _ -"
-                .into(),
-        );
+        fields.insert("login".into(), Msg::new("svc-user-login-invalid").into());
     }
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 50 {
-        fields.insert(
-            "name".into(),
-            "请输入姓名（最多 50 字）/ Enter a name (up to 50 characters)".into(),
-        );
+        fields.insert("name".into(), Msg::new("svc-user-name-invalid").into());
     }
     let phone = match crate::domain::phone::PhoneNumber::parse(&req.phone) {
         Ok(p) => p.as_str().to_owned(),
@@ -59,10 +53,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         !user.is_empty() && host.contains('.') && !host.starts_with('.')
     });
     if !valid_email || email.chars().any(char::is_whitespace) {
-        fields.insert(
-            "email".into(),
-            "电子邮箱格式不正确 / Not a valid e-mail address".into(),
-        );
+        fields.insert("email".into(), Msg::new("svc-user-email-invalid").into());
     }
     let mut roles = Vec::new();
     for r in &req.roles {
@@ -73,10 +64,12 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
                 let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
                 fields.insert(
                     "roles".into(),
-                    format!(
-                        "未知角色 {r:?}；可用：{} / Unknown role {r:?}; known: {}",
-                        known.join(", "),
-                        known.join(", ")
+                    Msg::with(
+                        "svc-user-role-unknown",
+                        &[
+                            ("role", r.as_str().into()),
+                            ("known", known.join(", ").into()),
+                        ],
                     )
                     .into(),
                 );
@@ -84,18 +77,14 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         }
     }
     if roles.is_empty() && !fields.contains_key("roles") {
-        fields.insert(
-            "roles".into(),
-            "至少需要一个角色 / At least one role is required".into(),
-        );
+        fields.insert("roles".into(), Msg::new("svc-user-role-required").into());
     }
     if req.password.chars().count() < password::MIN_PASSWORD_CHARS {
         fields.insert(
             "password".into(),
-            format!(
-                "密码至少 {} 位 / The password needs at least {} characters",
-                password::MIN_PASSWORD_CHARS,
-                password::MIN_PASSWORD_CHARS
+            Msg::with(
+                "svc-user-password-too-short",
+                &[("min", password::MIN_PASSWORD_CHARS.into())],
             )
             .into(),
         );
@@ -109,8 +98,9 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         let dealer_id = repo::dealer_id_by_code(conn, &dealer_code)?.ok_or_else(|| {
             AppError::field(
                 "dealer",
-                format!(
-                    "没有代码为 {dealer_code:?} 的经销店 / No dealer with code {dealer_code:?}"
+                Msg::with(
+                    "svc-user-dealer-unknown",
+                    &[("code", dealer_code.as_str().into())],
                 ),
             )
         })?;
@@ -151,8 +141,8 @@ pub fn create_token(db: &Db, login: &str, label: &str) -> Result<String, AppErro
     let token = secret::new_api_token();
     let hash = secret::token_hash(&token);
     db.write_blocking(|conn| {
-        let user_id = repo::user_id_by_login(conn, login)?
-            .ok_or_else(|| AppError::not_found(&format!("用户 {login} / user {login}")))?;
+        let user_id =
+            repo::user_id_by_login(conn, login)?.ok_or_else(|| AppError::user_not_found(login))?;
         repo::insert_token(conn, &user_id, &hash, label)?;
         audit::append(
             conn,
@@ -217,9 +207,10 @@ pub async fn sign_in(
                     settings.tickets.utc_offset_hours,
                 ));
             }
-            return Err(AppError::new(
+            return Err(AppError::msg(
                 ErrorCode::InvalidCredentials,
-                "登录名或密码错误 / Wrong login or password",
+                "svc-sign-in-wrong",
+                &[],
             ));
         }
     };
@@ -293,18 +284,20 @@ fn too_many_attempts(wait: std::time::Duration, utc_offset_hours: i32) -> AppErr
         + Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2_000))
         + Duration::hours(i64::from(utc_offset_hours));
     let at = at.format("%H:%M");
-    let (zh, en) = if secs < 60 {
-        (format!("{secs} 秒"), format!("{secs} s"))
+    let at = at.to_string();
+    if secs < 60 {
+        AppError::msg(
+            ErrorCode::TooManyAttempts,
+            "svc-sign-in-locked-seconds",
+            &[("at", at.into()), ("seconds", secs.into())],
+        )
     } else {
-        let min = secs.div_ceil(60);
-        (format!("{min} 分钟"), format!("{min} min"))
-    };
-    AppError::new(
-        ErrorCode::TooManyAttempts,
-        format!(
-            "登录失败次数过多，请于 {at} 后再试（约 {zh}）/ Too many failed sign-ins; try again after {at} (in about {en})"
-        ),
-    )
+        AppError::msg(
+            ErrorCode::TooManyAttempts,
+            "svc-sign-in-locked-minutes",
+            &[("at", at.into()), ("minutes", secs.div_ceil(60).into())],
+        )
+    }
     .with_retry_after(secs)
 }
 

@@ -28,24 +28,27 @@ pub fn advance(
     if event.needs_reason() && comment.is_none() {
         return Err(AppError::field(
             "reason",
-            "请填写原因 / A reason is required",
+            crate::i18n::Msg::new("svc-reason-required"),
         ));
     }
     let from = ticket.status;
     let ctx = Context {
         crew_on_site: ticket.crew_on_site,
     };
-    let to = transition(from, event, ctx)
-        .map_err(|e| AppError::new(ErrorCode::InvalidTransition, e.message()))?;
+    let to = transition(from, event, ctx).map_err(|e| {
+        let m = e.msg();
+        AppError::msg(ErrorCode::InvalidTransition, m.key, &m.params)
+    })?;
     let on_site = match event {
         Event::Arrive => true,
         _ => ticket.crew_on_site,
     };
     if !tickets::set_status(conn, &ticket.id, from, to, on_site)? {
         // Someone acted on this ticket between our read and our write.
-        return Err(AppError::new(
+        return Err(AppError::msg(
             ErrorCode::StaleState,
-            "此救援单刚被他人处理，请刷新后再试 / Someone else just acted on this ticket; reload and try again",
+            "svc-ticket-stale",
+            &[],
         ));
     }
     audit::append(

@@ -1,6 +1,5 @@
 //! Form posts of the rescue steps: each maps to the same service the API calls, then shows the page again.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use super::form::Fields;
@@ -269,7 +268,7 @@ pub async fn act(
         Ok(_) => Ok(redirect(&format!("/tickets/{id}"))),
         Err(e) => {
             let status = e.code.status();
-            if status == StatusCode::NOT_FOUND && e.message.contains("ticket") {
+            if e.missing_thing() == Some(crate::error::Thing::Ticket) {
                 return Err(PageError::App(e, l));
             }
             let message = super::refusal_text(l, &e);

@@ -121,7 +121,7 @@ async fn home(user: session::WebUser) -> HttpResponse {
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, PageError> {
     let locale = session::request_locale(&req, None);
     Err(PageError::App(
-        AppError::msg(ErrorCode::NotFound, "web-page-not-found", &[]),
+        AppError::not_found(crate::error::Thing::Page),
         locale,
     ))
 }

@@ -352,7 +352,7 @@ async fn render(
                 .options
                 .iter()
                 .find_map(|o| o.refusal.as_ref())
-                .map(|r| r.customer_sentence(l == Locale::ZhCn).to_owned())
+                .map(|r| r.customer_sentence().render(l))
                 .unwrap_or_default(),
             options: line
                 .options
@@ -379,7 +379,7 @@ async fn render(
                     refusal: o
                         .refusal
                         .as_ref()
-                        .map(|r| l.pick(&r.to_string()).to_owned())
+                        .map(|r| r.msg().render(l))
                         .unwrap_or_default(),
                     needs_review: o.needs_review,
                     recommended: line.recommended == Some(i),

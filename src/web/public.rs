@@ -19,17 +19,6 @@ struct LinkErrorPage {
     expired: bool,
 }
 
-/// What is wrong with a link, as the catalogue says it.
-fn link_error_key(e: LinkError) -> &'static str {
-    match e {
-        LinkError::Unknown => "link-error-unknown",
-        LinkError::BadSignature => "link-error-bad-signature",
-        LinkError::Expired => "link-error-expired",
-        LinkError::Revoked => "link-error-revoked",
-        LinkError::WrongScope => "link-error-wrong-scope",
-    }
-}
-
 /// A clear page, not an error dump: what is wrong with the link and whom to call.
 fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
     let locale = request_locale(req, None);
@@ -43,7 +32,7 @@ fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
         status,
         &LinkErrorPage {
             c: Chrome::anonymous(locale),
-            message: locale.t(link_error_key(e)),
+            message: e.msg().render(locale),
             expired: matches!(e, LinkError::Expired | LinkError::Revoked),
         },
     )
@@ -234,7 +223,7 @@ pub async fn status(
 /// answer is JSON in the API's error format: the body is read by the API's extractor, not
 /// actix's `Json`, whose refusals are plain text; the link is checked before the body.
 pub async fn share_location(
-    req: HttpRequest,
+    _req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
     body: Result<crate::api::body::Json<public::ShareLocation>, crate::error::AppError>,
@@ -243,11 +232,8 @@ pub async fn share_location(
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
             .await
             .map_err(|e| {
-                // In the status page's language, which the phone's script shows as it is.
-                crate::error::AppError::new(
-                    crate::error::ErrorCode::Forbidden,
-                    request_locale(&req, None).t(link_error_key(e)),
-                )
+                let m = e.msg();
+                crate::error::AppError::msg(crate::error::ErrorCode::Forbidden, m.key, &m.params)
             })?;
     let crate::api::body::Json(position) = body?;
     let shared = public::share_location(&state.db, claims, position).await?;

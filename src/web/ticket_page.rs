@@ -12,6 +12,7 @@ use crate::domain::eta::default_arrival;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
 use crate::domain::role::Role;
+use crate::domain::system_text;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
 use crate::services::tickets::{self, TicketDetail};
@@ -226,7 +227,10 @@ pub async fn render(
                     (None, Some(to)) => format!("→ {}", status_label(to)),
                     _ => String::new(),
                 },
-                e.comment.clone().unwrap_or_default(),
+                e.comment
+                    .as_deref()
+                    .map(|c| system_text::render(c, l))
+                    .unwrap_or_default(),
             ]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -238,7 +242,7 @@ pub async fn render(
         .stages
         .iter()
         .map(|s| StageRow {
-            label: format!("{} → {}", l.t(s.labels[0]), l.t(s.labels[1])),
+            label: s.label(l),
             minutes: (s.seconds + 59) / 60,
             open: s.open,
         })
@@ -251,12 +255,17 @@ pub async fn render(
             step: l.t(ap.step.label_key()),
             decision: l.t(ap.decision.label_key()),
             actor: ap.actor_name.clone(),
-            reason: ap.reason.clone().unwrap_or_default(),
+            reason: ap
+                .reason
+                .as_deref()
+                .map(|r| system_text::render(r, l))
+                .unwrap_or_default(),
             at: local(state, &ap.created_at),
             voided: ap.voided_at.map(|_| {
-                ap.void_reason
-                    .as_deref()
-                    .map_or_else(|| l.t("label-approval-voided"), |r| l.pick(r).to_owned())
+                ap.void_reason.as_deref().map_or_else(
+                    || l.t("label-approval-voided"),
+                    |r| system_text::render(r, l),
+                )
             }),
         })
         .collect();

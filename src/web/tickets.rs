@@ -491,7 +491,7 @@ async fn panel_for(
         .await
         .or_page(user.locale)?
         .into_iter()
-        .map(|w| (w.code, user.locale.pick(&w.message).to_owned()))
+        .map(|w| (w.code, w.msg.render(user.locale)))
         .collect()
     } else {
         Vec::new()

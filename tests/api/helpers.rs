@@ -485,6 +485,15 @@ impl TestApp {
             .await
     }
 
+    /// A POST asking for the answer in a language (`Accept-Language`).
+    pub async fn post_in(&self, lang: &str, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let req = self
+            .client
+            .post(self.url(path))
+            .header("accept-language", lang);
+        self.send_json(req, token, body).await
+    }
+
     pub async fn put(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
         self.send_json(self.client.put(self.url(path)), token, body)
             .await

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use rescuedesk::db::{AnyConnection, Db};
 
-use crate::helpers::{fresh_database, postgres_url, settings_for, Backend};
+use crate::both;
+use crate::helpers::{fresh_database, page_text, postgres_url, settings_for, Backend, TestApp};
 
 fn folder_names(backend: &str) -> BTreeSet<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -122,3 +123,89 @@ fn migrations_run_twice_are_a_no_op() {
     assert_eq!(mode, "wal");
     assert_eq!(fk, 1);
 }
+
+/// Texts the system stored in both languages before the catalogue: the migration maps them to
+/// their codes, and the ticket page shows them in the reader's language, one language only.
+async fn old_bilingual_system_texts_render_in_the_page_language(backend: Backend) {
+    use diesel::connection::SimpleConnection;
+
+    let app = TestApp::spawn(backend).await;
+    let id = app.new_ticket().await;
+    let rows = [
+        ("old-revised", "方案改为第 3 版 / plan revised to v3"),
+        (
+            "old-position",
+            "客户手机定位 / The customer's phone position",
+        ),
+        ("old-typed", "客户说 / 明天再来"),
+    ];
+    let backend_dir = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let up = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend_dir)
+            .join("2026-12-01-000011_system_text_codes")
+            .join("up.sql"),
+    )
+    .unwrap();
+    let ticket = id.clone();
+    let stored: Vec<String> = app
+        .db
+        .write_blocking(move |conn| {
+            for (row, comment) in rows {
+                diesel::sql_query(format!(
+                    "INSERT INTO audit_events (id, dealer_id, ticket_id, entity, entity_id, action, comment, created_at) \
+                     SELECT '{row}', dealer_id, id, 'ticket', id, 'plan.revised', '{}', created_at \
+                     FROM tickets WHERE id = '{ticket}'",
+                    comment.replace('\'', "''")
+                ))
+                .execute(conn)?;
+            }
+            // The rows as an older version left them, then the migration as it ran on them.
+            conn.batch_execute(&up)?;
+            #[derive(QueryableByName)]
+            struct Comment {
+                #[diesel(sql_type = Text)]
+                comment: String,
+            }
+            let out: Vec<Comment> = diesel::sql_query(
+                "SELECT comment FROM audit_events WHERE id IN ('old-revised', 'old-position', 'old-typed') ORDER BY id",
+            )
+            .load(conn)?;
+            Ok(out.into_iter().map(|c| c.comment).collect())
+        })
+        .unwrap();
+    assert_eq!(
+        stored,
+        [
+            "sys:customer_phone_position",
+            "sys:plan_revised:3",
+            "客户说 / 明天再来"
+        ],
+        "ordered by id: position, revised, typed"
+    );
+    let agent = crate::pages::signed_in(&app, "hz.agent").await;
+    agent.get(app.url("/lang/en")).send().await.unwrap();
+    let html = page_text(&agent, &app, &format!("/tickets/{id}")).await;
+    assert!(html.contains("plan revised to v3"), "{html}");
+    assert!(html.contains("The customer&#39;s phone position"), "{html}");
+    assert!(!html.contains("方案改为") && !html.contains("客户手机定位") && !html.contains("sys:"));
+    assert!(
+        html.contains("客户说 / 明天再来"),
+        "a person's words stay as typed"
+    );
+    agent.get(app.url("/lang/zh-CN")).send().await.unwrap();
+    let html = page_text(&agent, &app, &format!("/tickets/{id}")).await;
+    assert!(
+        html.contains("方案改为第 3 版") && !html.contains("plan revised to"),
+        "{html}"
+    );
+}
+
+both!(
+    old_bilingual_system_texts,
+    old_bilingual_system_texts_render_in_the_page_language
+);
