@@ -21,7 +21,7 @@ use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
 use crate::services::request;
 use crate::services::sourcing::{self, PartsOutlook};
-use crate::services::workflow;
+use crate::services::transitions;
 
 pub const REVIEW_DECISION_MESSAGE: &str = "应为 accept 或 return / Must be accept or return";
 pub const ON_DECLINE_MESSAGE: &str = "应为 replan 或 cancel / Must be replan or cancel";
@@ -159,7 +159,7 @@ fn record(
     let (step, decision) = event
         .approval_record()
         .ok_or_else(|| AppError::internal("not an approval step"))?;
-    workflow::advance(
+    transitions::advance(
         conn,
         actor,
         ticket,

@@ -20,6 +20,7 @@ pub mod sourcing;
 pub mod sourcing_orders;
 pub mod tickets;
 pub mod timeline;
+pub mod transitions;
 pub mod users;
 pub mod work;
 pub mod workflow;

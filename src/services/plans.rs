@@ -21,7 +21,7 @@ use crate::repo::staff;
 use crate::repo::tickets::TicketRecord;
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::workflow;
+use crate::services::{transitions, workflow};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanView {
@@ -425,7 +425,7 @@ async fn save_then(
             (TicketStatus::New, _) => {
                 let plan = record(1);
                 plans::insert(conn, &plan, &lines)?;
-                workflow::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
+                transitions::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
                 plan
             }
             (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
@@ -458,7 +458,7 @@ async fn save_then(
                     "方案改为第 {} 版 / plan revised to v{}",
                     plan.version, plan.version
                 );
-                workflow::advance(
+                transitions::advance(
                     conn,
                     &actor,
                     &mut ticket,
@@ -547,7 +547,7 @@ fn submit_in(
                 format!("要提交的是第 {version} 版，但当前是第 {} 版（{}）/ You submit v{version} but the current plan is v{} ({})", lines.plan.version, lines.plan.status, lines.plan.version, lines.plan.status),
             ));
         }
-        workflow::advance(
+        transitions::advance(
             conn,
             actor,
             &mut ticket,

@@ -14,7 +14,7 @@ use crate::repo::approvals::{self, NewIssue};
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::workflow;
+use crate::services::transitions;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DepartRequest {
@@ -100,7 +100,7 @@ pub async fn depart(
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));
-        workflow::advance(
+        transitions::advance(
             conn,
             &actor,
             &mut ticket,
@@ -209,7 +209,7 @@ async fn crew_step(
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         common::require_crew(&actor, &lines, false)?;
-        workflow::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
+        transitions::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
         after(conn, &ticket, reason.as_deref())
     })
     .await
@@ -246,7 +246,7 @@ pub async fn resolve(
             }
         }
         let work = req.work_done.clone();
-        workflow::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
+        transitions::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
             "parts_used": req.parts_used.iter().map(|u| serde_json::json!({ "part_id": u.part_id, "quantity": u.quantity })).collect::<Vec<_>>()
         })))?;
         let returned = return_unused(conn, &actor, &ticket, &lines.plan.id, &issued, &req.parts_used)?;
@@ -321,7 +321,7 @@ pub async fn cancel(
     let actor = actor.clone();
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
-        workflow::advance(
+        transitions::advance(
             conn,
             &actor,
             &mut ticket,
@@ -350,7 +350,7 @@ pub async fn close(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), A
     let actor = actor.clone();
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
-        workflow::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
+        transitions::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
         Ok(())
     })
     .await
