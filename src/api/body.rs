@@ -94,12 +94,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() && path != "." {
-            let text = inner.to_string();
-            let message = match crate::services::request::field_message(&text) {
-                Some(own) => own.to_owned(),
-                None => format!("类型不正确 / Wrong type: {inner}"),
-            };
-            AppError::field(&path, message)
+            wrong_value(&path, &inner)
         } else {
             AppError::new(
                 ErrorCode::InvalidJson,
@@ -107,4 +102,15 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
             )
         }
     })
+}
+
+/// A value of the wrong type at `path` (a body field or a query parameter); a field that refuses
+/// a value with its own message (`services::request`) keeps that message.
+pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError {
+    let text = inner.to_string();
+    let message = match crate::services::request::field_message(&text) {
+        Some(own) => own.to_owned(),
+        None => format!("类型不正确 / Wrong type: {inner}"),
+    };
+    AppError::field(path, message)
 }

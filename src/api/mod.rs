@@ -5,6 +5,7 @@ pub mod health;
 pub mod imports;
 pub mod language;
 pub mod outbox;
+pub mod params;
 pub mod rescue;
 pub mod resources;
 pub mod sourcing;
@@ -44,6 +45,14 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Query parameters that do not read, where no one parameter is to blame.
+pub(crate) fn bad_query(err: impl std::fmt::Display) -> AppError {
+    AppError::new(
+        ErrorCode::ValidationFailed,
+        format!("查询参数有误 / Bad query parameters: {err}"),
+    )
+}
+
 /// The one route table of the API: each handler is registered here once, and the OpenAPI document
 /// is collected from the same calls (path and method from the handler's route macro), so the
 /// document and the router cannot drift.
@@ -51,13 +60,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(json_bodies_only))
-            .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::new(
-                    ErrorCode::ValidationFailed,
-                    format!("查询参数有误 / Bad query parameters: {err}"),
-                )
-                .into()
-            }))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| bad_query(err).into()))
             .app_data(web::PathConfig::default().error_handler(|err, _| {
                 AppError::new(
                     ErrorCode::ValidationFailed,

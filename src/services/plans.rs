@@ -607,7 +607,11 @@ pub async fn preview(
     );
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
-        let ids: Vec<String> = req.parts.iter().map(|p| p.part_id.clone()).collect();
+        let ids: Vec<String> = req
+            .parts
+            .iter()
+            .map(|p| p.part_id.as_str().to_owned())
+            .collect();
         let catalogue = staff::parts_by_ids(conn, &ids)?;
         let parts: Vec<(i32, Fen)> = req
             .parts

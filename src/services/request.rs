@@ -2,6 +2,7 @@
 //! enum while the body is parsed, so a bad name is a `validation_failed` error on that field,
 //! with the field's own message, before any service runs.
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
@@ -39,6 +40,60 @@ where
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(text) => parse(&text).map(Some).ok_or_else(|| invalid(message)),
+    }
+}
+
+/// An optional name whose message names what was given: absent, `null` or blank is `None`.
+pub fn optional_name_for<'de, D, T>(
+    d: D,
+    parse: fn(&str) -> Option<T>,
+    message: fn(&str) -> String,
+) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => parse(text.trim())
+            .map(Some)
+            .ok_or_else(|| invalid(&message(text.trim()))),
+    }
+}
+
+/// A time field's message: the API takes RFC 3339 (`2026-11-22T09:30:00+08:00`).
+const RFC3339_MESSAGE: &str = "时间格式应为 RFC 3339 / Use RFC 3339";
+
+fn rfc3339(text: &str) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+}
+
+/// An optional RFC 3339 time, read as UTC: absent, `null` or blank is `None`.
+pub fn optional_time<'de, D>(d: D) -> Result<Option<NaiveDateTime>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => rfc3339(text.trim())
+            .map(Some)
+            .ok_or_else(|| invalid(RFC3339_MESSAGE)),
+    }
+}
+
+/// The same rule for a time a page has turned into RFC 3339 (`None`: the field was left empty).
+pub fn parse_form_time(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(text) => rfc3339(text)
+            .map(Some)
+            .ok_or_else(|| AppError::field(field, RFC3339_MESSAGE)),
     }
 }
 

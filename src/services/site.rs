@@ -1,6 +1,7 @@
 //! The crew's side: acknowledge, depart, arrive, report a mismatch, resolve or tow; and cancelling or closing a ticket.
 
-use chrono::{DateTime, Utc};
+use crate::domain::ids::PartId;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::auth::Identity;
@@ -14,12 +15,15 @@ use crate::repo::approvals::{self, NewIssue};
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
+use crate::services::request;
 use crate::services::transitions;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DepartRequest {
     /// Expected arrival (RFC 3339); defaults to the time told at consent, else now + travel time.
-    pub expected_arrival_at: Option<String>,
+    #[serde(default, deserialize_with = "request::optional_time")]
+    #[schema(value_type = Option<String>)]
+    pub expected_arrival_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -38,7 +42,8 @@ pub struct ResolveRequest {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct UsedPart {
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     pub quantity: i32,
 }
 
@@ -73,25 +78,7 @@ pub async fn depart(
     req: DepartRequest,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Depart)?;
-    let at = match req
-        .expected_arrival_at
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => Some(
-            DateTime::parse_from_rfc3339(s)
-                .map_err(|_| {
-                    AppError::field(
-                        "expected_arrival_at",
-                        "时间格式应为 RFC 3339 / Use RFC 3339",
-                    )
-                })?
-                .with_timezone(&Utc)
-                .naive_utc(),
-        ),
-    };
+    let at = req.expected_arrival_at;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
@@ -253,7 +240,7 @@ pub async fn resolve(
         if returned > 0 {
             common::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
-        let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.clone(), u.quantity)).collect();
+        let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.as_str().to_owned(), u.quantity)).collect();
         crate::services::sourcing_orders::consume_used(conn, &ticket, &used)?;
         let status_link = n.status_link(conn, &ticket.id)?;
         notify::customer(conn, &ticket, &Message::CustomerResolved {

@@ -3,6 +3,7 @@
 //! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
 //! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
+use crate::domain::ids::{DealerId, PartId};
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::Identity;
@@ -47,7 +48,8 @@ fn destination<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Destination>, D
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProposeRequest {
     /// The plan line's part.
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     /// Units to source; defaults to all that is still short.
     pub quantity: Option<i32>,
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
@@ -55,7 +57,8 @@ pub struct ProposeRequest {
     #[serde(default, deserialize_with = "kind")]
     #[schema(value_type = Option<String>)]
     pub kind: Option<SourcingKind>,
-    pub source_dealer_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub source_dealer_id: Option<DealerId>,
     /// `drive`, `road`, `express` or `air`.
     #[serde(default, deserialize_with = "mode")]
     #[schema(value_type = Option<String>)]
@@ -282,7 +285,7 @@ pub async fn propose(
                         o.kind == kind
                             && o.mode == mode
                             && (kind == SourcingKind::Manufacturer
-                                || o.source_dealer_id == req.source_dealer_id)
+                                || o.source_dealer_id.as_deref() == req.source_dealer_id.as_deref())
                     })
                     .cloned()
                     .ok_or_else(|| {

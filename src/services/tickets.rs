@@ -567,7 +567,9 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     /// Status code, e.g. `new`.
-    pub status: Option<String>,
+    #[serde(default, deserialize_with = "status_filter")]
+    #[param(value_type = Option<String>)]
+    pub status: Option<TicketStatus>,
     /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
     pub from: Option<String>,
     /// Last day, inclusive (YYYY-MM-DD) or an RFC 3339 time (exclusive).
@@ -577,6 +579,13 @@ pub struct TicketQuery {
     /// 1-based page number.
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// A status filter names a status; anything else is a field error from the extractor.
+fn status_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TicketStatus>, D::Error> {
+    crate::services::request::optional_name_for(d, TicketStatus::parse, |s| {
+        format!("未知状态 {s:?} / Unknown status {s:?}")
+    })
 }
 
 pub const MAX_PER_PAGE: i64 = 100;
@@ -597,15 +606,6 @@ impl TicketQuery {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let status = present(&self.status);
-        if let Some(s) = &status {
-            if TicketStatus::parse(s).is_none() {
-                fields.insert(
-                    "status".into(),
-                    format!("未知状态 {s:?} / Unknown status {s:?}").into(),
-                );
-            }
-        }
         // Plates and phones are short; anything longer is not one and is not searched for.
         for (field, v) in [("plate", &self.plate), ("phone", &self.phone)] {
             if v.as_deref()
@@ -664,7 +664,7 @@ impl TicketQuery {
         }
         Ok((
             TicketFilter {
-                status,
+                status: self.status,
                 from,
                 to,
                 plate,

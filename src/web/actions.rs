@@ -157,10 +157,10 @@ pub async fn act(
                 let req = ConsentRequest {
                     plan_version: int(&f, "plan_version")?,
                     agreed,
-                    expected_arrival_at: local_input_to_rfc3339(
-                        f.get("expected_arrival_at"),
-                        offset,
-                    ),
+                    expected_arrival_at: request::parse_form_time(
+                        "expected_arrival_at",
+                        local_input_to_rfc3339(f.get("expected_arrival_at"), offset),
+                    )?,
                     on_decline: match f.get("on_decline") {
                         "" => None,
                         value => Some(request::parse_form(
@@ -223,7 +223,7 @@ pub async fn act(
                     })?;
                     if quantity > 0 {
                         lines.push(IssueLine {
-                            part_id: part_id.to_owned(),
+                            part_id: part_id.into(),
                             quantity,
                         });
                     }
@@ -305,10 +305,10 @@ pub async fn crew_action(
                 me,
                 id.to_owned(),
                 DepartRequest {
-                    expected_arrival_at: local_input_to_rfc3339(
-                        f.get("expected_arrival_at"),
-                        offset,
-                    ),
+                    expected_arrival_at: request::parse_form_time(
+                        "expected_arrival_at",
+                        local_input_to_rfc3339(f.get("expected_arrival_at"), offset),
+                    )?,
                 },
             )
             .await?;
@@ -339,7 +339,7 @@ pub async fn crew_action(
                     .parse()
                     .map_err(|_| AppError::field("used", "请输入整数 / Enter a whole number"))?;
                 parts_used.push(UsedPart {
-                    part_id: part_id.to_owned(),
+                    part_id: part_id.into(),
                     quantity,
                 });
             }

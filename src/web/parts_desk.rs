@@ -469,10 +469,10 @@ pub async fn act(
                     me,
                     id.clone(),
                     ProposeRequest {
-                        part_id: f.get("part_id").to_owned(),
+                        part_id: f.get("part_id").into(),
                         quantity: None,
                         kind: opt_name(&f, "kind", SourcingKind::parse, orders::KIND_MESSAGE)?,
-                        source_dealer_id: opt(&f, "source_dealer_id"),
+                        source_dealer_id: opt(&f, "source_dealer_id").map(Into::into),
                         mode: opt_name(&f, "mode", ShippingMode::parse, orders::MODE_MESSAGE)?,
                         destination: opt_name(
                             &f,

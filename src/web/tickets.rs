@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, url_encode, OrPage, PageError};
+use crate::api::params::Query;
 use crate::domain::intake::{IntakeRequest, LocationRequest, TicketIntake};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plate::Plate;
@@ -57,22 +58,29 @@ struct ListPage {
 pub async fn list(
     state: web::Data<AppState>,
     user: WebUser,
-    query: web::Query<TicketQuery>,
+    query: Result<Query<TicketQuery>, AppError>,
 ) -> Result<HttpResponse, PageError> {
     user.require(Action::ViewTickets)?;
-    let q = query.into_inner();
+    // A filter that does not read (an unknown status) is shown on the form like any other.
+    let (q, refused) = match query {
+        Ok(q) => (q.into_inner(), None),
+        Err(e) => (TicketQuery::default(), Some(e)),
+    };
     let statuses = TicketStatus::ALL
         .iter()
         .map(|s| StatusOption {
             code: s.as_str(),
             label: user.locale.tr(s.label_zh(), s.label_en()).to_owned(),
-            selected: q.status.as_deref() == Some(s.as_str()),
+            selected: q.status == Some(*s),
         })
         .collect();
-    let parsed = q.parse(
-        state.settings.tickets.utc_offset_hours,
-        i64::from(state.settings.ui.page_size),
-    );
+    let parsed = match refused {
+        Some(e) => Err(e),
+        None => q.parse(
+            state.settings.tickets.utc_offset_hours,
+            i64::from(state.settings.ui.page_size),
+        ),
+    };
     let (page_data, errors) = match parsed {
         Ok((filter, page, per_page)) => (
             Some(
@@ -113,7 +121,7 @@ pub async fn list(
     let link = |to: i64| {
         let mut parts = vec![format!("page={to}")];
         for (k, v) in [
-            ("status", &q.status),
+            ("status", &q.status.map(|s| s.as_str().to_owned())),
             ("from", &q.from),
             ("to", &q.to),
             ("plate", &q.plate),
