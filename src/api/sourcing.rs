@@ -7,11 +7,11 @@ use super::params::PathId;
 use crate::auth::ApiUser;
 use crate::domain::ids::{OrderId, TicketId};
 use crate::error::{AppError, ErrorBody};
-use crate::repo::sourcing_orders::OrderRecord;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
+use crate::services::views::{OrderRecord, OutgoingTransfer};
 use crate::state::AppState;
 
 use super::body::OptionalJson;
@@ -27,7 +27,7 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
 /// (record the shipping with `POST /api/v1/sourcing-orders/{id}/ship`).
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    responses((status = 200, body = Vec<crate::repo::sourcing_orders::OutgoingTransfer>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<OutgoingTransfer>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/outgoing")]
 pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(parts_desk::outgoing(&state.db, &user.0).await?))

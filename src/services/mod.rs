@@ -22,5 +22,6 @@ pub mod tickets;
 pub mod timeline;
 pub mod transitions;
 pub mod users;
+pub mod views;
 pub mod work;
 pub mod workflow;

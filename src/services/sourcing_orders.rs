@@ -25,8 +25,8 @@ use crate::repo::tickets::TicketRecord;
 use crate::repo::{staff, stock};
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::request;
 use crate::services::sourcing::{facts, in_flight, line_options, Situation};
+use crate::services::{request, views};
 
 pub const KIND_MESSAGE: &str =
     "应为 sister_transfer 或 manufacturer / Use sister_transfer or manufacturer";
@@ -226,7 +226,7 @@ pub async fn propose(
     ticket_id: String,
     req: ProposeRequest,
     cfg: SourcingConfig,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (kind, mode, destination) = (req.kind, req.mode, req.destination);
     if kind.is_some() != mode.is_some() {
@@ -341,6 +341,7 @@ pub async fn propose(
         Ok(order)
     })
     .await
+    .map(Into::into)
 }
 
 /// The parts manager or the director records that VIN and owner were checked for a monitored part.
@@ -349,7 +350,7 @@ pub async fn review(
     actor: &Identity,
     order_id: String,
     req: PartReviewRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
     if !req.vin_checked {
@@ -385,6 +386,7 @@ pub async fn review(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// Places the order: the shipping rule and the review are checked again, a sister dealer's units are
@@ -395,7 +397,7 @@ pub async fn place(
     actor: &Identity,
     order_id: String,
     cfg: SourcingConfig,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
@@ -456,6 +458,7 @@ pub async fn place(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn ship(
@@ -463,7 +466,7 @@ pub async fn ship(
     actor: &Identity,
     order_id: String,
     req: ShipRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Ship)?;
     let carrier = req
         .carrier
@@ -507,6 +510,7 @@ pub async fn ship(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// The units leave the sister dealer's books (they were held there since placement).
@@ -525,7 +529,11 @@ fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(),
 
 /// The part arrived at the ticket's dealer: into stock, held for its plan line if the line still
 /// wants it. Posted twice, the second receipt is refused and the stock moves once.
-pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+pub async fn receive(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Receive)?;
     let actor = actor.clone();
     db.write(move |conn| {
@@ -555,10 +563,15 @@ pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// The part reached the crew at the rescue site: it counts as issued to the rescue lead.
-pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+pub async fn deliver(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Deliver)?;
     let actor = actor.clone();
     db.write(move |conn| {
@@ -591,6 +604,7 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn cancel(
@@ -598,7 +612,7 @@ pub async fn cancel(
     actor: &Identity,
     order_id: String,
     req: OrderCancelRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Cancel)?;
     let reason = req
         .reason
@@ -627,6 +641,7 @@ pub async fn cancel(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Result<(), AppError> {

@@ -17,8 +17,8 @@ use crate::domain::plate::Plate;
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
-use crate::repo::vehicles::Visit;
 use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
+use crate::services::views::Visit;
 use crate::state::AppState;
 
 /// Local wall-clock time of the dealer for display.
