@@ -52,13 +52,19 @@ pub fn optional_name_for<'de, D, T>(
 where
     D: Deserializer<'de>,
 {
-    match Option::<String>::deserialize(d)? {
+    match given(d)? {
         None => Ok(None),
-        Some(text) if text.trim().is_empty() => Ok(None),
-        Some(text) => parse(text.trim())
+        Some(text) => parse(&text)
             .map(Some)
-            .ok_or_else(|| invalid(&message(text.trim()))),
+            .ok_or_else(|| invalid(&message(&text))),
     }
+}
+
+/// An optional text field, trimmed: absent, `null` or blank is `None`.
+fn given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty()))
 }
 
 /// A time field's message: the API takes RFC 3339 (`2026-11-22T09:30:00+08:00`).
@@ -75,10 +81,9 @@ pub fn optional_time<'de, D>(d: D) -> Result<Option<NaiveDateTime>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match Option::<String>::deserialize(d)? {
+    match given(d)? {
         None => Ok(None),
-        Some(text) if text.trim().is_empty() => Ok(None),
-        Some(text) => rfc3339(text.trim())
+        Some(text) => rfc3339(&text)
             .map(Some)
             .ok_or_else(|| invalid(RFC3339_MESSAGE)),
     }

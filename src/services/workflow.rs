@@ -199,20 +199,34 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_mismatch_releases_stock_and_holds_orders_for_the_new_plan() {
+    /// Moves a fresh ticket in `from` by `event`, as a user with `role`.
+    fn move_one(
+        from: TicketStatus,
+        crew_on_site: bool,
+        role: Role,
+        event: Event,
+    ) -> (Moved, TicketRecord) {
         let (mut conn, user) = demo_db();
-        let mut t = ticket(&mut conn, &user, TicketStatus::OnSite, true);
-        let tech = actor(&user, Role::Technician);
+        let mut t = ticket(&mut conn, &user, from, crew_on_site);
         let moved = advance(
             &mut conn,
-            &tech,
+            &actor(&user, role),
             &mut t,
-            Event::ReportMismatch,
-            Some("gearbox"),
+            event,
+            Some("why"),
             None,
-        )
-        .unwrap();
+        );
+        (moved.unwrap(), t)
+    }
+
+    #[test]
+    fn a_mismatch_releases_stock_and_holds_orders_for_the_new_plan() {
+        let (moved, t) = move_one(
+            TicketStatus::OnSite,
+            true,
+            Role::Technician,
+            Event::ReportMismatch,
+        );
         assert_eq!(
             moved,
             Moved {
@@ -226,19 +240,14 @@ mod tests {
 
     #[test]
     fn a_cancel_ends_the_rescue() {
-        let (mut conn, user) = demo_db();
-        let mut t = ticket(&mut conn, &user, TicketStatus::Approved, false);
-        let agent = actor(&user, Role::CallAgent);
-        let moved = advance(
-            &mut conn,
-            &agent,
-            &mut t,
+        let (moved, t) = move_one(
+            TicketStatus::Approved,
+            false,
+            Role::CallAgent,
             Event::Cancel,
-            Some("customer left"),
-            None,
-        )
-        .unwrap();
+        );
         assert_eq!(moved.to, TicketStatus::Cancelled);
         assert_eq!(moved.effects, vec![Effect::EndRescue]);
+        assert_eq!(t.status, TicketStatus::Cancelled);
     }
 }
