@@ -90,14 +90,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() && path != "." {
-            let text = inner.to_string();
-            let message = crate::services::request::field_message(&text).unwrap_or_else(|| {
-                Msg::with(
-                    "svc-body-wrong-type",
-                    &[("detail", inner.to_string().into())],
-                )
-            });
-            AppError::field(&path, message)
+            wrong_value(&path, &inner)
         } else {
             AppError::msg(
                 ErrorCode::InvalidJson,
@@ -106,4 +99,13 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
             )
         }
     })
+}
+
+/// A value of the wrong type at `path` (a body field or a query parameter); a field that refuses
+/// a value with its own message (`services::request`) keeps that message.
+pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError {
+    let text = inner.to_string();
+    let message = crate::services::request::field_message(&text)
+        .unwrap_or_else(|| Msg::with("svc-body-wrong-type", &[("detail", text.clone().into())]));
+    AppError::field(path, message)
 }

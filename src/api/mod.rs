@@ -5,6 +5,7 @@ pub mod health;
 pub mod imports;
 pub mod language;
 pub mod outbox;
+pub mod params;
 pub mod rescue;
 pub mod resources;
 pub mod sourcing;
@@ -44,6 +45,15 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Query parameters that do not read, where no one parameter is to blame.
+pub(crate) fn bad_query(err: impl std::fmt::Display) -> AppError {
+    AppError::msg(
+        ErrorCode::ValidationFailed,
+        "svc-bad-query",
+        &[("detail", err.to_string().into())],
+    )
+}
+
 /// The one route table of the API: each handler is registered here once, and the OpenAPI document
 /// is collected from the same calls (path and method from the handler's route macro), so the
 /// document and the router cannot drift.
@@ -51,14 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(json_bodies_only))
-            .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::msg(
-                    ErrorCode::ValidationFailed,
-                    "svc-bad-query",
-                    &[("detail", err.to_string().into())],
-                )
-                .into()
-            }))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| bad_query(err).into()))
             .app_data(web::PathConfig::default().error_handler(|err, _| {
                 AppError::msg(
                     ErrorCode::ValidationFailed,

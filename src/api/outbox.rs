@@ -2,7 +2,9 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
+use super::params::PathId;
 use crate::auth::ApiUser;
+use crate::domain::ids::MessageId;
 use crate::error::{AppError, ErrorBody};
 use crate::services::outbox::{self, OutboxPage, OutboxQuery};
 use crate::state::AppState;
@@ -28,8 +30,8 @@ pub async fn list(
 pub async fn retry(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<MessageId>,
 ) -> Result<HttpResponse, AppError> {
-    outbox::retry(&state.db, &user.0, id.into_inner()).await?;
+    outbox::retry(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
 }

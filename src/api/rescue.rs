@@ -4,7 +4,9 @@ use actix_web::{get, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::body::{Json, OptionalJson};
+use super::params::PathId;
 use crate::auth::ApiUser;
+use crate::domain::ids::TicketId;
 use crate::domain::plan::PlanRequest;
 use crate::error::{AppError, ErrorBody};
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest, ToldValues};
@@ -26,9 +28,9 @@ pub(super) fn done() -> HttpResponse {
 pub async fn get_plan(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let res = plans::current(&state.db, &user.0, id.into_inner()).await?;
+    let res = plans::current(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(res))
 }
 
@@ -41,7 +43,7 @@ pub async fn get_plan(
 pub async fn save_plan(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<PlanRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::StartPlanning)?;
@@ -49,7 +51,7 @@ pub async fn save_plan(
     let plan = plans::save(
         &state.db,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         req,
         &state.settings.pricing,
     )
@@ -71,7 +73,7 @@ pub struct SubmitRequest {
 pub async fn submit_plan(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<SubmitRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     workflow::require(&user.0, crate::domain::workflow::Event::SubmitPlan)?;
@@ -80,7 +82,7 @@ pub async fn submit_plan(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         req.version,
     )
     .await?;
@@ -95,11 +97,18 @@ pub async fn submit_plan(
 pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<ReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    approvals::review(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    approvals::review(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner().into(),
+        req,
+    )
+    .await?;
     Ok(done())
 }
 
@@ -111,7 +120,7 @@ pub async fn review(
 pub async fn consent(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<ConsentRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
@@ -119,7 +128,7 @@ pub async fn consent(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         req,
         state.settings.sourcing.clone(),
     )
@@ -135,11 +144,18 @@ pub async fn consent(
 pub async fn approval(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<DecisionRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    approvals::decide(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    approvals::decide(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner().into(),
+        req,
+    )
+    .await?;
     Ok(done())
 }
 
@@ -151,11 +167,11 @@ pub async fn approval(
 pub async fn issue_parts(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<Json<IssueRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    parts_issue::issue(&state.db, &user.0, id.into_inner(), req).await?;
+    parts_issue::issue(&state.db, &user.0, id.into_inner().into(), req).await?;
     Ok(done())
 }
 
@@ -166,9 +182,9 @@ pub async fn issue_parts(
 pub async fn acknowledge(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::acknowledge(&state.db, &user.0, id.into_inner()).await?;
+    site::acknowledge(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(done())
 }
 
@@ -180,11 +196,18 @@ pub async fn acknowledge(
 pub async fn depart(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<DepartRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    site::depart(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner().into(),
+        req,
+    )
+    .await?;
     Ok(done())
 }
 
@@ -194,9 +217,9 @@ pub async fn depart(
 pub async fn arrive(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::arrive(&state.db, &user.0, id.into_inner()).await?;
+    site::arrive(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(done())
 }
 
@@ -208,11 +231,18 @@ pub async fn arrive(
 pub async fn mismatch(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::mismatch(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    site::mismatch(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner().into(),
+        req,
+    )
+    .await?;
     Ok(done())
 }
 
@@ -224,11 +254,18 @@ pub async fn mismatch(
 pub async fn resolve(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<ResolveRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::resolve(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    site::resolve(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner().into(),
+        req,
+    )
+    .await?;
     Ok(done())
 }
 
@@ -240,11 +277,11 @@ pub async fn resolve(
 pub async fn tow(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::tow(&state.db, &user.0, id.into_inner(), req).await?;
+    site::tow(&state.db, &user.0, id.into_inner().into(), req).await?;
     Ok(done())
 }
 
@@ -256,11 +293,11 @@ pub async fn tow(
 pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::cancel(&state.db, &user.0, id.into_inner(), req).await?;
+    site::cancel(&state.db, &user.0, id.into_inner().into(), req).await?;
     Ok(done())
 }
 
@@ -270,9 +307,9 @@ pub async fn cancel(
 pub async fn close(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::close(&state.db, &user.0, id.into_inner()).await?;
+    site::close(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(done())
 }
 
@@ -289,9 +326,10 @@ pub struct TimelineResponse {
 pub async fn timeline(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = crate::services::tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    let detail =
+        crate::services::tickets::detail(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(TimelineResponse {
         stages: detail.stages,
         events: detail.audit,
@@ -307,12 +345,12 @@ pub async fn timeline(
 pub async fn sourcing(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
     let report = crate::services::sourcing::report(
         &state.db,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         state.settings.sourcing.clone(),
     )
     .await?;

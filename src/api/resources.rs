@@ -6,8 +6,8 @@ use serde::Deserialize;
 use crate::auth::ApiUser;
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
-use crate::repo::staff::Tool;
 use crate::services::resources::{self, PartView, TechnicianView};
+use crate::services::views::Tool;
 use crate::state::AppState;
 
 /// The dealer's active technicians with their skills.

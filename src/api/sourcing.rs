@@ -3,13 +3,15 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
+use super::params::PathId;
 use crate::auth::ApiUser;
+use crate::domain::ids::{OrderId, TicketId};
 use crate::error::{AppError, ErrorBody};
-use crate::repo::sourcing_orders::OrderRecord;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
+use crate::services::views::{OrderRecord, OutgoingTransfer};
 use crate::state::AppState;
 
 use super::body::OptionalJson;
@@ -25,7 +27,7 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
 /// (record the shipping with `POST /api/v1/sourcing-orders/{id}/ship`).
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    responses((status = 200, body = Vec<crate::repo::sourcing_orders::OutgoingTransfer>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<OutgoingTransfer>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/outgoing")]
 pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(parts_desk::outgoing(&state.db, &user.0).await?))
@@ -41,7 +43,7 @@ pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpR
 pub async fn propose(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
     body: Result<OptionalJson<ProposeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
@@ -49,7 +51,7 @@ pub async fn propose(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         req,
         state.settings.sourcing.clone(),
     )
@@ -65,11 +67,12 @@ pub async fn propose(
 pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
     body: Result<OptionalJson<PartReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::review(&state.db, &user.0, id.into_inner().into(), req).await?))
 }
 
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
@@ -81,13 +84,13 @@ pub async fn review(
 pub async fn place(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
     let order = orders::place(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner(),
+        id.into_inner().into(),
         state.settings.sourcing.clone(),
     )
     .await?;
@@ -102,11 +105,12 @@ pub async fn place(
 pub async fn ship(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
     body: Result<OptionalJson<ShipRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok().json(orders::ship(&state.db, &user.0, id.into_inner(), req).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::ship(&state.db, &user.0, id.into_inner().into(), req).await?))
 }
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
@@ -117,9 +121,9 @@ pub async fn ship(
 pub async fn receive(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner().into()).await?))
 }
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
@@ -130,9 +134,9 @@ pub async fn receive(
 pub async fn deliver(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner().into()).await?))
 }
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
@@ -143,9 +147,10 @@ pub async fn deliver(
 pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<OrderId>,
     body: Result<OptionalJson<OrderCancelRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
+    Ok(HttpResponse::Ok()
+        .json(orders::cancel(&state.db, &user.0, id.into_inner().into(), req).await?))
 }

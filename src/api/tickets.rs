@@ -3,7 +3,9 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::body::Json;
+use super::params::{PathId, Query};
 use crate::auth::ApiUser;
+use crate::domain::ids::TicketId;
 use crate::domain::intake::IntakeRequest;
 use crate::error::AppError;
 use crate::services::tickets::{self, CreatedTicket, TicketDetail, TicketPage, TicketQuery};
@@ -91,7 +93,7 @@ pub async fn create_ticket(
 pub async fn list_tickets(
     state: web::Data<AppState>,
     user: ApiUser,
-    query: web::Query<TicketQuery>,
+    query: Query<TicketQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (filter, page, per_page) = query.parse(
         state.numbering.utc_offset_hours,
@@ -109,8 +111,8 @@ pub async fn list_tickets(
 pub async fn get_ticket(
     state: web::Data<AppState>,
     user: ApiUser,
-    id: web::Path<String>,
+    id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    let detail = tickets::detail(&state.db, &user.0, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(detail))
 }

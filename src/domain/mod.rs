@@ -44,6 +44,7 @@ pub mod approval;
 
 pub mod eta;
 pub mod fit;
+pub mod ids;
 pub mod intake;
 pub mod location;
 pub mod money;

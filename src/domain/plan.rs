@@ -1,5 +1,6 @@
 //! The rescue plan (紧急救援方案): its lines as the workshop lead writes them, their validation and the cost estimate.
 
+use super::ids::{PartId, TechnicianId, ToolId};
 use serde::{Deserialize, Serialize};
 
 use super::money::Fen;
@@ -53,7 +54,8 @@ pub struct PlanRequest {
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CrewLine {
-    pub technician_id: String,
+    #[schema(value_type = String)]
+    pub technician_id: TechnicianId,
     /// Exactly one crew member is the rescue lead (救援负责人).
     #[serde(default)]
     pub lead: bool,
@@ -61,13 +63,15 @@ pub struct CrewLine {
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ToolLine {
-    pub tool_id: String,
+    #[schema(value_type = String)]
+    pub tool_id: ToolId,
     pub quantity: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PartLine {
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     pub quantity: i64,
 }
 
@@ -241,8 +245,12 @@ impl PlanRequest {
             return Err(errors);
         }
         Ok(ValidPlan {
-            lead: leads[0].technician_id.clone(),
-            crew: self.crew.iter().map(|c| c.technician_id.clone()).collect(),
+            lead: leads[0].technician_id.as_str().to_owned(),
+            crew: self
+                .crew
+                .iter()
+                .map(|c| c.technician_id.as_str().to_owned())
+                .collect(),
             tools,
             parts,
             items,

@@ -8,10 +8,9 @@ use crate::db::AnyConnection;
 use crate::domain::approval::{ApprovalStep, Decision};
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ApprovalRow {
     pub id: String,
-    #[serde(skip)]
     pub plan_id: String,
     pub plan_version: i32,
     pub step: ApprovalStep,
@@ -20,11 +19,7 @@ pub struct ApprovalRow {
     pub reason: Option<String>,
     /// What the customer was told, exactly (consent only), as JSON text.
     pub told_values: Option<String>,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub voided_at: Option<NaiveDateTime>,
     pub void_reason: Option<String>,
 }
@@ -109,7 +104,7 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<Appro
         .load(conn)?)
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct IssueRow {
     pub part_id: String,
     pub part_no: String,
@@ -117,13 +112,10 @@ pub struct IssueRow {
     pub name_en: String,
     /// Positive: handed out; negative: returned to stock.
     pub quantity: i32,
-    #[serde(skip)]
     pub plan_id: String,
     pub issued_by: String,
     /// The technician who took the parts (the rescue lead, unless someone else came to the desk).
     pub received_by: Option<String>,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
 

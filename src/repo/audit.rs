@@ -21,7 +21,7 @@ pub struct NewAuditEvent<'a> {
     pub data: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable)]
 pub struct AuditRecord {
     pub id: String,
     pub action: String,

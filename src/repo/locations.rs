@@ -7,14 +7,12 @@ use crate::db::schema::location_shares;
 use crate::db::AnyConnection;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct SharedLocation {
     /// WGS-84 (browsers report GPS coordinates).
     pub lat: f64,
     pub lon: f64,
     pub accuracy_m: Option<f64>,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
 

@@ -45,7 +45,7 @@ pub fn enqueue(conn: &mut AnyConnection, m: NewMessage<'_>) -> Result<String, Ap
     Ok(id)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct MessageRecord {
     pub id: String,
@@ -60,17 +60,11 @@ pub struct MessageRecord {
     pub ticket_id: Option<String>,
     pub status: String,
     pub attempts: i32,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
     pub idempotency_key: String,
     pub provider_id: Option<String>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
 
@@ -236,7 +230,7 @@ pub fn get_for_dealer(
         .optional()?)
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct MessageRow {
     pub channel: String,
     pub recipient: String,
@@ -244,11 +238,7 @@ pub struct MessageRow {
     /// Link codes in it are hidden by the service before anyone reads it.
     pub body_text: String,
     pub status: String,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<NaiveDateTime>,
 }
 

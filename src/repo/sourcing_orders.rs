@@ -11,7 +11,7 @@ use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{Destination, OrderState, OrderStatus};
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sourcing_orders)]
 pub struct OrderRecord {
     pub id: String,
@@ -20,50 +20,30 @@ pub struct OrderRecord {
     pub part_id: String,
     pub quantity: i32,
     /// `sister_transfer` or `manufacturer`.
-    #[schema(value_type = String)]
     pub kind: SourcingKind,
     pub source_dealer_id: Option<String>,
     /// `drive`, `road`, `express` or `air`.
-    #[schema(value_type = String)]
     pub mode: ShippingMode,
     pub status: OrderStatus,
     pub destination: Destination,
     pub cost_fen: i64,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub eta: Option<NaiveDateTime>,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
     pub reviewed_by: Option<String>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
     pub created_by: String,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub placed_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub shipped_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub received_at: Option<NaiveDateTime>,
     pub received_by: Option<String>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub consumed_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub cancelled_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
     /// Set while the order is on hold: the crew found another fault than the plan's, and the
     /// revised plan decides whether the part is still wanted. Nothing is placed or sent meanwhile.
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub held_at: Option<NaiveDateTime>,
     pub hold_reason: Option<String>,
 }
@@ -80,9 +60,8 @@ impl OrderRecord {
 }
 
 /// An order with the names a page shows next to it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct OrderView {
-    #[serde(flatten)]
     pub order: OrderRecord,
     pub part_no: String,
     pub part_name_zh: String,
@@ -336,9 +315,8 @@ pub fn open_ticket_ids(conn: &mut AnyConnection, dealer_id: &str) -> Result<Vec<
 }
 
 /// A placed sister transfer another dealer asked this dealer to send.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct OutgoingTransfer {
-    #[serde(flatten)]
     pub order: OrderRecord,
     pub part_no: String,
     pub part_name_zh: String,

@@ -10,12 +10,10 @@ use crate::domain::plan::PlanStatus;
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Technician {
     pub id: String,
-    #[serde(skip)]
     pub dealer_id: String,
-    #[serde(skip)]
     pub user_id: Option<String>,
     pub name: String,
     pub phone: String,
@@ -24,7 +22,7 @@ pub struct Technician {
     pub grade: String,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Tool {
     pub id: String,
     pub code: String,
@@ -33,7 +31,7 @@ pub struct Tool {
     pub quantity: i32,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Part {
     pub id: String,
     pub part_no: String,

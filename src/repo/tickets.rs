@@ -149,7 +149,7 @@ pub fn get(
 
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
-    pub status: Option<String>,
+    pub status: Option<TicketStatus>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub plate: Option<String>,
@@ -160,8 +160,8 @@ fn filtered<'a>(dealer_id: &'a str, f: &'a TicketFilter) -> tickets::BoxedQuery<
     let mut q = tickets::table
         .filter(tickets::dealer_id.eq(dealer_id))
         .into_boxed();
-    if let Some(status) = &f.status {
-        q = q.filter(tickets::status.eq(status));
+    if let Some(status) = f.status {
+        q = q.filter(tickets::status.eq(status.as_str()));
     }
     if let Some(from) = f.from {
         q = q.filter(tickets::call_time.ge(from));

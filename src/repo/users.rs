@@ -20,7 +20,7 @@ pub struct NewUser {
     pub roles: Vec<Role>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct UserRow {
     pub login: String,
     pub name: String,

@@ -7,13 +7,10 @@ use crate::db::schema::{customers, dealers, service_visit_parts, service_visits,
 use crate::db::AnyConnection;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct VehicleInfo {
-    #[serde(skip)]
     pub id: String,
-    #[serde(skip)]
     pub customer_id: String,
-    #[serde(skip)]
     pub group_id: String,
     pub plate: String,
     pub vin: Option<String>,
@@ -25,12 +22,9 @@ pub struct VehicleInfo {
     pub home_dealer: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct Visit {
-    #[serde(skip)]
     pub id: String,
-    #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub visited_at: NaiveDateTime,
     pub dealer: String,
     pub mileage_km: i32,
@@ -39,9 +33,8 @@ pub struct Visit {
     pub parts: Vec<ReplacedPart>,
 }
 
-#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ReplacedPart {
-    #[serde(skip)]
     pub visit_id: String,
     pub part_no: String,
     pub name: String,

@@ -1,7 +1,7 @@
 //! The approval chain: service manager review, the customer's consent (what was told, exactly:
 //! the crew's arrival, and when the car can be fixed if a part is missing), the director's decision.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::auth::Identity;
@@ -23,7 +23,7 @@ use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
 use crate::services::request;
 use crate::services::sourcing::{self, PartsOutlook};
-use crate::services::workflow;
+use crate::services::transitions;
 
 /// The field messages (catalogue keys) of a bad decision.
 pub const REVIEW_DECISION_MESSAGE: &str = "svc-review-decision-invalid";
@@ -56,7 +56,9 @@ pub struct ConsentRequest {
     pub plan_version: i32,
     pub agreed: bool,
     /// Expected arrival time told to the customer (RFC 3339); defaults to now + travel time.
-    pub expected_arrival_at: Option<String>,
+    #[serde(default, deserialize_with = "request::optional_time")]
+    #[schema(value_type = Option<String>)]
+    pub expected_arrival_at: Option<NaiveDateTime>,
     /// When declined: `replan` (back to the workshop lead, the default) or `cancel`.
     #[serde(default, deserialize_with = "on_decline")]
     pub on_decline: Option<OnDecline>,
@@ -162,7 +164,7 @@ fn record(
     let (step, decision) = event
         .approval_record()
         .ok_or_else(|| AppError::internal("not an approval step"))?;
-    workflow::advance(
+    transitions::advance(
         conn,
         actor,
         ticket,
@@ -262,20 +264,7 @@ pub async fn consent(
         (false, Some(OnDecline::Cancel)) => Event::CustomerDeclineCancel,
     };
     common::require(actor, event)?;
-    let arrival = match req
-        .expected_arrival_at
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => Some(
-            DateTime::parse_from_rfc3339(s)
-                .map_err(|_| AppError::field("expected_arrival_at", Msg::new("svc-time-rfc3339")))?
-                .with_timezone(&Utc)
-                .naive_utc(),
-        ),
-    };
+    let arrival = req.expected_arrival_at;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;

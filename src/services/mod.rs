@@ -20,6 +20,8 @@ pub mod sourcing;
 pub mod sourcing_orders;
 pub mod tickets;
 pub mod timeline;
+pub mod transitions;
 pub mod users;
+pub mod views;
 pub mod work;
 pub mod workflow;

@@ -10,6 +10,7 @@ use crate::error::{AppError, ErrorCode, FieldErrors, Thing};
 use crate::i18n::Msg;
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::outbox::{self, MessageRecord};
+use crate::services::views;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -33,7 +34,7 @@ pub struct OutboxPage {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     #[serde(flatten)]
-    pub message: MessageRecord,
+    pub message: views::MessageRecord,
     /// SMS length: encoding and parts (UCS-2 70/67, GSM 160/153).
     pub sms_parts: Option<usize>,
     /// True when the job and status link codes in the texts are hidden from this reader.
@@ -87,7 +88,7 @@ pub fn for_reader(actor: &Identity, viewer: ViewerChannels, mut m: MessageRecord
     MessageView {
         sms_parts: (m.channel == "sms")
             .then(|| crate::notify::segments::segments(&m.body_text).parts),
-        message: m,
+        message: m.into(),
         links_hidden,
     }
 }

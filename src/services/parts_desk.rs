@@ -14,6 +14,7 @@ use crate::repo::sourcing_orders;
 use crate::repo::tickets;
 use crate::services::sourcing::in_flight;
 use crate::services::sourcing_orders::require_view;
+use crate::services::views;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QueueTicket {
@@ -157,12 +158,11 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
 }
 
 /// Sister transfers other dealers of the group placed with the actor's dealer, waiting to be sent.
-pub async fn outgoing(
-    db: &Db,
-    actor: &Identity,
-) -> Result<Vec<sourcing_orders::OutgoingTransfer>, AppError> {
+pub async fn outgoing(db: &Db, actor: &Identity) -> Result<Vec<views::OutgoingTransfer>, AppError> {
     require_view(actor)?;
     let dealer = actor.dealer_id.clone();
-    db.read(move |conn| sourcing_orders::outgoing(conn, &dealer))
-        .await
+    let outgoing = db
+        .read(move |conn| sourcing_orders::outgoing(conn, &dealer))
+        .await?;
+    Ok(outgoing.into_iter().map(Into::into).collect())
 }

@@ -1,5 +1,6 @@
 //! Parts issue (领料): handing out parts only against the director-approved current plan, taking stock atomically.
 
+use crate::domain::ids::{PartId, TechnicianId};
 use serde::Deserialize;
 
 use crate::auth::Identity;
@@ -16,12 +17,14 @@ pub struct IssueRequest {
     pub plan_version: i32,
     pub lines: Vec<IssueLine>,
     /// The technician who collects the parts (defaults to the rescue lead).
-    pub received_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub received_by: Option<TechnicianId>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct IssueLine {
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     pub quantity: i32,
 }
 
@@ -76,7 +79,9 @@ pub async fn issue(
             .labelled("status", status.label_key()));
         }
         let receiver = match &req.received_by {
-            Some(id) if lines.crew.iter().any(|c| c.technician_id == *id) => Some(id.clone()),
+            Some(id) if lines.crew.iter().any(|c| c.technician_id == *id) => {
+                Some(id.as_str().to_owned())
+            }
             Some(_) => {
                 return Err(AppError::field(
                     "received_by",

@@ -23,7 +23,7 @@ use crate::repo::staff;
 use crate::repo::tickets::TicketRecord;
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::workflow;
+use crate::services::{transitions, workflow};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanView {
@@ -420,7 +420,7 @@ async fn save_then(
             (TicketStatus::New, _) => {
                 let plan = record(1);
                 plans::insert(conn, &plan, &lines)?;
-                workflow::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
+                transitions::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
                 plan
             }
             (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
@@ -453,7 +453,7 @@ async fn save_then(
                     version: plan.version,
                 }
                 .stored();
-                workflow::advance(
+                transitions::advance(
                     conn,
                     &actor,
                     &mut ticket,
@@ -545,7 +545,7 @@ fn submit_in(
                 ],
             ));
         }
-        workflow::advance(
+        transitions::advance(
             conn,
             actor,
             &mut ticket,
@@ -606,7 +606,11 @@ pub async fn preview(
     );
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
-        let ids: Vec<String> = req.parts.iter().map(|p| p.part_id.clone()).collect();
+        let ids: Vec<String> = req
+            .parts
+            .iter()
+            .map(|p| p.part_id.as_str().to_owned())
+            .collect();
         let catalogue = staff::parts_by_ids(conn, &ids)?;
         let parts: Vec<(i32, Fen)> = req
             .parts

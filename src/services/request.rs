@@ -2,6 +2,7 @@
 //! enum while the body is parsed, so a bad name is a `validation_failed` error on that field,
 //! with the field's own message, before any service runs.
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
@@ -13,7 +14,9 @@ const MARK: char = '\u{1f}';
 
 /// Every key a name field may name: a serde error is text, and a catalogue message needs its key
 /// as a `&'static str`, so the key read back from the error is looked up here.
-const FIELD_KEYS: [&str; 6] = [
+const FIELD_KEYS: [&str; 8] = [
+    UNKNOWN_STATUS_MESSAGE,
+    RFC3339_MESSAGE,
     crate::services::sourcing_orders::KIND_MESSAGE,
     crate::services::sourcing_orders::MODE_MESSAGE,
     crate::services::sourcing_orders::DESTINATION_MESSAGE,
@@ -25,6 +28,16 @@ const FIELD_KEYS: [&str; 6] = [
 fn invalid<E: serde::de::Error>(message: &str) -> E {
     E::custom(format!("{MARK}{message}{MARK}"))
 }
+
+/// The same, with the value that was given (the message shows it as `$value`).
+fn invalid_value<E: serde::de::Error>(message: &str, value: &str) -> E {
+    // The value is bounded so a long bad value cannot grow the error.
+    let value: String = value.chars().filter(|c| *c != MARK).take(64).collect();
+    E::custom(format!("{MARK}{message}{MARK}{value}{MARK}"))
+}
+
+/// A status filter's message: names the status given.
+pub const UNKNOWN_STATUS_MESSAGE: &str = "svc-filter-unknown-status";
 
 /// A required name: `parse` decides, `message` (a catalogue key) is the field's error.
 pub fn name<'de, D, T>(
@@ -54,12 +67,77 @@ where
     }
 }
 
+/// An optional name whose message (a catalogue key) names what was given as `$value`: absent,
+/// `null` or blank is `None`.
+pub fn optional_name_for<'de, D, T>(
+    d: D,
+    parse: fn(&str) -> Option<T>,
+    message: &'static str,
+) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match given(d)? {
+        None => Ok(None),
+        Some(text) => parse(&text)
+            .map(Some)
+            .ok_or_else(|| invalid_value(message, &text)),
+    }
+}
+
+/// An optional text field, trimmed: absent, `null` or blank is `None`.
+fn given<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty()))
+}
+
+/// A time field's message: the API takes RFC 3339 (`2026-11-22T09:30:00+08:00`).
+const RFC3339_MESSAGE: &str = "svc-time-rfc3339";
+
+fn rfc3339(text: &str) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+}
+
+/// An optional RFC 3339 time, read as UTC: absent, `null` or blank is `None`.
+pub fn optional_time<'de, D>(d: D) -> Result<Option<NaiveDateTime>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match given(d)? {
+        None => Ok(None),
+        Some(text) => rfc3339(&text)
+            .map(Some)
+            .ok_or_else(|| invalid(RFC3339_MESSAGE)),
+    }
+}
+
+/// The same rule for a time a page has turned into RFC 3339 (`None`: the field was left empty).
+pub fn parse_form_time(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(text) => rfc3339(text)
+            .map(Some)
+            .ok_or_else(|| AppError::field(field, Msg::new(RFC3339_MESSAGE))),
+    }
+}
+
 /// The field's own message, when a serde error came from [`name`] or [`optional_name`].
 pub fn field_message(serde_error: &str) -> Option<Msg> {
     let start = serde_error.find(MARK)? + MARK.len_utf8();
     let len = serde_error[start..].find(MARK)?;
     let key = &serde_error[start..start + len];
-    FIELD_KEYS.into_iter().find(|k| *k == key).map(Msg::new)
+    let key = FIELD_KEYS.into_iter().find(|k| *k == key)?;
+    let rest = &serde_error[start + len + MARK.len_utf8()..];
+    Some(match rest.find(MARK) {
+        Some(end) => Msg::with(key, &[("value", rest[..end].into())]),
+        None => Msg::new(key),
+    })
 }
 
 /// The same rule for a form value (pages build the request structs themselves).

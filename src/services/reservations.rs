@@ -1,9 +1,7 @@
 //! What a plan holds in stock: reserved when it is submitted, released when it goes back, is replaced,
-//! cancelled or finished — and open sourcing orders follow the plan; called from the one place the
-//! ticket's status changes.
+//! cancelled or finished; `services::transitions::apply` decides when.
 
 use crate::db::AnyConnection;
-use crate::domain::workflow::Event;
 use crate::error::AppError;
 use crate::repo::stock;
 use crate::repo::tickets::TicketRecord;
@@ -45,56 +43,4 @@ pub fn release_ticket(conn: &mut AnyConnection, ticket: &TicketRecord) -> Result
         released += units;
     }
     Ok(released)
-}
-
-/// The stock consequence of a transition, in its transaction.
-pub fn after_transition(
-    conn: &mut AnyConnection,
-    ticket: &TicketRecord,
-    event: Event,
-) -> Result<Option<serde_json::Value>, AppError> {
-    match event {
-        Event::SubmitPlan => {
-            let coverage = reserve_current_plan(conn, ticket)?;
-            let short: Vec<_> = coverage
-                .iter()
-                .filter(|(_, want, got)| got < want)
-                .collect();
-            if !short.is_empty() {
-                tracing::info!(ticket = %ticket.number, lines = short.len(), "plan submitted with parts the dealer cannot cover");
-            }
-            let mut data = serde_json::json!({
-                "reserved": coverage.iter().map(|(no, want, got)| serde_json::json!({ "part_no": no, "wanted": want, "reserved": got })).collect::<Vec<_>>()
-            });
-            // Orders of an earlier version follow the new one (or are cancelled): say so.
-            if let Some(orders) =
-                crate::services::sourcing_orders::follow_plan(conn, ticket, false)?
-            {
-                data["orders"] = orders;
-            }
-            Ok(Some(data))
-        }
-        Event::ManagerReturn
-        | Event::CustomerDeclineReplan
-        | Event::CustomerDeclineCancel
-        | Event::DirectorReject
-        | Event::RevisePlan
-        | Event::ReportMismatch => {
-            let released = release_ticket(conn, ticket)?;
-            Ok((released > 0).then(|| serde_json::json!({ "released": released })))
-        }
-        // The rescue is over: open sourcing orders are cancelled or sent to the shelf too.
-        Event::Resolve | Event::TowToWorkshop | Event::Cancel => {
-            let released = release_ticket(conn, ticket)?;
-            let orders = crate::services::sourcing_orders::follow_plan(conn, ticket, true)?;
-            Ok(match (released, orders) {
-                (0, None) => None,
-                (released, None) => Some(serde_json::json!({ "released": released })),
-                (released, Some(orders)) => {
-                    Some(serde_json::json!({ "released": released, "orders": orders }))
-                }
-            })
-        }
-        _ => Ok(None),
-    }
 }

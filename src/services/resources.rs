@@ -12,19 +12,19 @@ use crate::domain::search::SearchTerm;
 use crate::error::AppError;
 use crate::repo::staff::{self, Part, Technician, Tool};
 use crate::repo::tickets::TicketRecord;
-use crate::services::{plans, workflow};
+use crate::services::{plans, views, workflow};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TechnicianView {
     #[serde(flatten)]
-    pub technician: Technician,
+    pub technician: views::Technician,
     pub skills: Vec<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PartView {
     #[serde(flatten)]
-    pub part: Part,
+    pub part: views::Part,
     /// On hand − reserved at the caller's dealer.
     pub available_here: i32,
 }
@@ -45,7 +45,7 @@ pub async fn technicians(db: &Db, actor: &Identity) -> Result<Vec<TechnicianView
                     .filter(|(id, _)| *id == t.id)
                     .map(|(_, s)| s.clone())
                     .collect(),
-                technician: t,
+                technician: t.into(),
             })
             .collect::<Vec<_>>())
     })
@@ -53,10 +53,11 @@ pub async fn technicians(db: &Db, actor: &Identity) -> Result<Vec<TechnicianView
 }
 
 /// The caller's dealer's rescue tools.
-pub async fn tools(db: &Db, actor: &Identity) -> Result<Vec<Tool>, AppError> {
+pub async fn tools(db: &Db, actor: &Identity) -> Result<Vec<views::Tool>, AppError> {
     actor.require(Action::ViewTickets)?;
     let dealer = actor.dealer_id.clone();
-    db.read(move |conn| staff::tools_of(conn, &dealer)).await
+    let tools = db.read(move |conn| staff::tools_of(conn, &dealer)).await?;
+    Ok(tools.into_iter().map(Into::into).collect())
 }
 
 /// Catalogue hits for a search, each with what the caller's dealer has available.
@@ -74,7 +75,7 @@ pub async fn parts(
     Ok(hits
         .into_iter()
         .map(|(part, available_here)| PartView {
-            part,
+            part: part.into(),
             available_here,
         })
         .collect())

@@ -1,6 +1,7 @@
 //! The crew's side: acknowledge, depart, arrive, report a mismatch, resolve or tow; and cancelling or closing a ticket.
 
-use chrono::{DateTime, Utc};
+use crate::domain::ids::PartId;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::auth::Identity;
@@ -15,12 +16,15 @@ use crate::repo::approvals::{self, NewIssue};
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::workflow;
+use crate::services::request;
+use crate::services::transitions;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DepartRequest {
     /// Expected arrival (RFC 3339); defaults to the time told at consent, else now + travel time.
-    pub expected_arrival_at: Option<String>,
+    #[serde(default, deserialize_with = "request::optional_time")]
+    #[schema(value_type = Option<String>)]
+    pub expected_arrival_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -39,7 +43,8 @@ pub struct ResolveRequest {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct UsedPart {
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     pub quantity: i32,
 }
 
@@ -72,20 +77,7 @@ pub async fn depart(
     req: DepartRequest,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Depart)?;
-    let at = match req
-        .expected_arrival_at
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => Some(
-            DateTime::parse_from_rfc3339(s)
-                .map_err(|_| AppError::field("expected_arrival_at", Msg::new("svc-time-rfc3339")))?
-                .with_timezone(&Utc)
-                .naive_utc(),
-        ),
-    };
+    let at = req.expected_arrival_at;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
@@ -94,7 +86,7 @@ pub async fn depart(
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));
-        workflow::advance(
+        transitions::advance(
             conn,
             &actor,
             &mut ticket,
@@ -203,7 +195,7 @@ async fn crew_step(
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         common::require_crew(&actor, &lines, false)?;
-        workflow::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
+        transitions::advance(conn, &actor, &mut ticket, event, reason.as_deref(), None)?;
         after(conn, &ticket, reason.as_deref())
     })
     .await
@@ -241,14 +233,14 @@ pub async fn resolve(
             }
         }
         let work = req.work_done.clone();
-        workflow::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
+        transitions::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
             "parts_used": req.parts_used.iter().map(|u| serde_json::json!({ "part_id": u.part_id, "quantity": u.quantity })).collect::<Vec<_>>()
         })))?;
         let returned = return_unused(conn, &actor, &ticket, &lines.plan.id, &issued, &req.parts_used)?;
         if returned > 0 {
             common::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;
         }
-        let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.clone(), u.quantity)).collect();
+        let used: Vec<(String, i32)> = req.parts_used.iter().map(|u| (u.part_id.as_str().to_owned(), u.quantity)).collect();
         crate::services::sourcing_orders::consume_used(conn, &ticket, &used)?;
         let status_link = n.status_link(conn, &ticket.id)?;
         notify::customer(conn, &ticket, &Message::CustomerResolved {
@@ -316,7 +308,7 @@ pub async fn cancel(
     let actor = actor.clone();
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
-        workflow::advance(
+        transitions::advance(
             conn,
             &actor,
             &mut ticket,
@@ -345,7 +337,7 @@ pub async fn close(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), A
     let actor = actor.clone();
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
-        workflow::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
+        transitions::advance(conn, &actor, &mut ticket, Event::Close, None, None)?;
         Ok(())
     })
     .await

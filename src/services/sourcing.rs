@@ -17,10 +17,11 @@ use crate::domain::sourcing::{
 };
 use crate::error::AppError;
 use crate::repo::plans::PlanLines;
-use crate::repo::sourcing_orders::{OrderRecord, OrderView};
+use crate::repo::sourcing_orders::OrderRecord;
 use crate::repo::staff::Part;
 use crate::repo::tickets::TicketRecord;
 use crate::services::common::{self, current_lines};
+use crate::services::views;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourcingReport {
@@ -35,7 +36,7 @@ pub struct SourcingReport {
     pub held_up_by: Option<String>,
     pub lines: Vec<LineReport>,
     /// Every sourcing order of the ticket, oldest first: the parts' journeys.
-    pub orders: Vec<OrderView>,
+    pub orders: Vec<views::OrderView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -317,7 +318,9 @@ pub async fn report(
             earliest_fix_at,
             held_up_by,
             lines: a.lines,
-            orders: crate::repo::sourcing_orders::views_for_ticket(conn, &ticket.id)?,
+            orders: views::into_views(crate::repo::sourcing_orders::views_for_ticket(
+                conn, &ticket.id,
+            )?),
         })
     })
     .await

@@ -3,6 +3,7 @@
 //! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
 //! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
+use crate::domain::ids::{DealerId, PartId};
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::Identity;
@@ -26,8 +27,8 @@ use crate::repo::tickets::TicketRecord;
 use crate::repo::{staff, stock};
 use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
-use crate::services::request;
 use crate::services::sourcing::{facts, in_flight, line_options, Situation};
+use crate::services::{request, views};
 
 /// The field messages (catalogue keys) of a bad kind, mode or destination.
 pub const KIND_MESSAGE: &str = "svc-sourcing-kind-invalid";
@@ -49,7 +50,8 @@ fn destination<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Destination>, D
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProposeRequest {
     /// The plan line's part.
-    pub part_id: String,
+    #[schema(value_type = String)]
+    pub part_id: PartId,
     /// Units to source; defaults to all that is still short.
     pub quantity: Option<i32>,
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
@@ -57,7 +59,8 @@ pub struct ProposeRequest {
     #[serde(default, deserialize_with = "kind")]
     #[schema(value_type = Option<String>)]
     pub kind: Option<SourcingKind>,
-    pub source_dealer_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub source_dealer_id: Option<DealerId>,
     /// `drive`, `road`, `express` or `air`.
     #[serde(default, deserialize_with = "mode")]
     #[schema(value_type = Option<String>)]
@@ -219,7 +222,7 @@ pub async fn propose(
     ticket_id: String,
     req: ProposeRequest,
     cfg: SourcingConfig,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (kind, mode, destination) = (req.kind, req.mode, req.destination);
     if kind.is_some() != mode.is_some() {
@@ -280,7 +283,7 @@ pub async fn propose(
                         o.kind == kind
                             && o.mode == mode
                             && (kind == SourcingKind::Manufacturer
-                                || o.source_dealer_id == req.source_dealer_id)
+                                || o.source_dealer_id.as_deref() == req.source_dealer_id.as_deref())
                     })
                     .cloned()
                     .ok_or_else(|| {
@@ -334,6 +337,7 @@ pub async fn propose(
         Ok(order)
     })
     .await
+    .map(Into::into)
 }
 
 /// The parts manager or the director records that VIN and owner were checked for a monitored part.
@@ -342,7 +346,7 @@ pub async fn review(
     actor: &Identity,
     order_id: String,
     req: PartReviewRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
     if !req.vin_checked {
@@ -381,6 +385,7 @@ pub async fn review(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// Places the order: the shipping rule and the review are checked again, a sister dealer's units are
@@ -391,7 +396,7 @@ pub async fn place(
     actor: &Identity,
     order_id: String,
     cfg: SourcingConfig,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
@@ -458,6 +463,7 @@ pub async fn place(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn ship(
@@ -465,7 +471,7 @@ pub async fn ship(
     actor: &Identity,
     order_id: String,
     req: ShipRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Ship)?;
     let carrier = req
         .carrier
@@ -516,6 +522,7 @@ pub async fn ship(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// The units leave the sister dealer's books (they were held there since placement).
@@ -535,7 +542,11 @@ fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(),
 
 /// The part arrived at the ticket's dealer: into stock, held for its plan line if the line still
 /// wants it. Posted twice, the second receipt is refused and the stock moves once.
-pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+pub async fn receive(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Receive)?;
     let actor = actor.clone();
     db.write(move |conn| {
@@ -565,10 +576,15 @@ pub async fn receive(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 /// The part reached the crew at the rescue site: it counts as issued to the rescue lead.
-pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<OrderRecord, AppError> {
+pub async fn deliver(
+    db: &Db,
+    actor: &Identity,
+    order_id: String,
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Deliver)?;
     let actor = actor.clone();
     db.write(move |conn| {
@@ -616,6 +632,7 @@ pub async fn deliver(db: &Db, actor: &Identity, order_id: String) -> Result<Orde
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn cancel(
@@ -623,7 +640,7 @@ pub async fn cancel(
     actor: &Identity,
     order_id: String,
     req: OrderCancelRequest,
-) -> Result<OrderRecord, AppError> {
+) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Cancel)?;
     let reason = req
         .reason
@@ -649,6 +666,7 @@ pub async fn cancel(
         orders::get(conn, &order.id)?.ok_or_else(|| AppError::internal("order vanished"))
     })
     .await
+    .map(Into::into)
 }
 
 fn cancel_in(conn: &mut AnyConnection, order: &OrderRecord, reason: &str) -> Result<(), AppError> {

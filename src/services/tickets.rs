@@ -13,8 +13,9 @@ use crate::error::{AppError, ErrorCode, FieldErrors, FieldText, Thing};
 use crate::i18n::Msg;
 use crate::repo::audit::{self, AuditRecord, NewAuditEvent};
 use crate::repo::tickets::{self as repo, TicketFilter, TicketRecord};
-use crate::repo::vehicles::{self, VehicleInfo, Visit};
+use crate::repo::vehicles;
 use crate::services::notify::Notifier;
+use crate::services::views::{self, into_views};
 
 /// How many past visits the ticket view shows.
 pub const RECENT_VISITS: i64 = 5;
@@ -102,26 +103,26 @@ pub struct PersonView {
 pub struct TicketDetail {
     #[serde(flatten)]
     pub ticket: TicketView,
-    pub vehicle: Option<VehicleInfo>,
-    pub recent_visits: Vec<Visit>,
+    pub vehicle: Option<views::VehicleInfo>,
+    pub recent_visits: Vec<views::Visit>,
     pub audit: Vec<AuditView>,
     /// The current plan version, if the workshop lead has started one.
     pub plan: Option<crate::services::plans::PlanView>,
     pub plan_versions: Vec<crate::services::plans::PlanVersionView>,
     /// Review, consent and director decisions, voided ones included.
-    pub approvals: Vec<crate::repo::approvals::ApprovalRow>,
-    pub part_issues: Vec<crate::repo::approvals::IssueRow>,
+    pub approvals: Vec<views::ApprovalRow>,
+    pub part_issues: Vec<views::IssueRow>,
     /// Parts being fetched from sister dealers or the manufacturer, and where each is on its way.
-    pub sourcing_orders: Vec<crate::repo::sourcing_orders::OrderView>,
+    pub sourcing_orders: Vec<views::OrderView>,
     /// Messages recorded for this ticket (SMS, e-mail).
-    pub messages: Vec<crate::repo::outbox::MessageRow>,
+    pub messages: Vec<views::MessageRow>,
     pub stages: Vec<crate::services::timeline::Stage>,
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
     /// The latest location the customer sent from the status page (WGS-84).
-    pub shared_location: Option<crate::repo::locations::SharedLocation>,
+    pub shared_location: Option<views::SharedLocation>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -146,9 +147,9 @@ pub struct TicketPage {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VehicleHistory {
-    pub vehicle: VehicleInfo,
+    pub vehicle: views::VehicleInfo,
     /// Newest first.
-    pub visits: Vec<Visit>,
+    pub visits: Vec<views::Visit>,
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_visit_at: Option<NaiveDateTime>,
@@ -414,26 +415,28 @@ pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetai
         Ok(TicketDetail {
             plan,
             plan_versions: crate::services::plans::versions(conn, &record.id)?,
-            approvals: crate::repo::approvals::for_ticket(conn, &record.id)?,
-            part_issues: crate::repo::approvals::issues_for_ticket(conn, &record.id)?,
-            sourcing_orders: crate::repo::sourcing_orders::views_for_ticket(conn, &record.id)?,
+            approvals: into_views(crate::repo::approvals::for_ticket(conn, &record.id)?),
+            part_issues: into_views(crate::repo::approvals::issues_for_ticket(conn, &record.id)?),
+            sourcing_orders: into_views(crate::repo::sourcing_orders::views_for_ticket(
+                conn, &record.id,
+            )?),
             // Everyone who reads the ticket sees that a link was sent, to whom and when; the
             // working code only its recipient (and the demo's viewer, see services::outbox).
             messages: crate::repo::outbox::for_ticket(conn, &record.id)?
                 .into_iter()
                 .map(|mut m| {
                     m.body_text = crate::auth::links::hide_codes(&m.body_text).into_owned();
-                    m
+                    m.into()
                 })
                 .collect(),
             stages,
             expected_arrival_at: record.expected_arrival_at,
             cancel_reason: record.cancel_reason.clone(),
-            shared_location: crate::repo::locations::latest(conn, &record.id)?,
+            shared_location: crate::repo::locations::latest(conn, &record.id)?.map(Into::into),
             audit: events.into_iter().map(audit_view).collect(),
             ticket: view(record, Some((login, name))),
-            vehicle,
-            recent_visits,
+            vehicle: vehicle.map(Into::into),
+            recent_visits: into_views(recent_visits),
         })
     })
     .await
@@ -493,8 +496,8 @@ pub async fn vehicle_history(
         let visits = vehicles::history(conn, &vehicle.id, limit)?;
         Ok(Some(VehicleHistory {
             last_visit_at: visits.first().map(|v| v.visited_at),
-            vehicle,
-            visits,
+            vehicle: vehicle.into(),
+            visits: into_views(visits),
         }))
     })
     .await
@@ -568,7 +571,9 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     /// Status code, e.g. `new`.
-    pub status: Option<String>,
+    #[serde(default, deserialize_with = "status_filter")]
+    #[param(value_type = Option<String>)]
+    pub status: Option<TicketStatus>,
     /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
     pub from: Option<String>,
     /// Last day, inclusive (YYYY-MM-DD) or an RFC 3339 time (exclusive).
@@ -578,6 +583,15 @@ pub struct TicketQuery {
     /// 1-based page number.
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// A status filter names a status; anything else is a field error from the extractor.
+fn status_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TicketStatus>, D::Error> {
+    crate::services::request::optional_name_for(
+        d,
+        TicketStatus::parse,
+        crate::services::request::UNKNOWN_STATUS_MESSAGE,
+    )
 }
 
 pub const MAX_PER_PAGE: i64 = 100;
@@ -598,19 +612,6 @@ impl TicketQuery {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let status = present(&self.status);
-        if let Some(s) = &status {
-            if TicketStatus::parse(s).is_none() {
-                fields.insert(
-                    "status".into(),
-                    Msg::with(
-                        "svc-filter-unknown-status",
-                        &[("status", s.as_str().into())],
-                    )
-                    .into(),
-                );
-            }
-        }
         // Plates and phones are short; anything longer is not one and is not searched for.
         for (field, v) in [("plate", &self.plate), ("phone", &self.phone)] {
             if v.as_deref()
@@ -665,7 +666,7 @@ impl TicketQuery {
         }
         Ok((
             TicketFilter {
-                status,
+                status: self.status,
                 from,
                 to,
                 plate,

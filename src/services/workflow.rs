@@ -1,4 +1,4 @@
-//! Moving a ticket: the role check, the pure transition, the guarded status update and the audit event — in that order, in the caller's transaction.
+//! Moving a ticket: the role check, the pure transition, the guarded status update and the audit event — in that order, in the caller's transaction; the follow-ups come back as data.
 
 use serde_json::Value;
 
@@ -13,7 +13,8 @@ use crate::services::common::with_link_actor;
 // Callers outside the services keep their paths; the services use `common` directly.
 pub use crate::services::common::{is_member, load, note, require, require_crew, require_lead};
 
-/// The one place a ticket's status changes. Returns the new status.
+/// The one place a ticket's status changes. Returns the move and the effects that must follow it;
+/// services call `services::transitions::advance`, which applies them.
 pub fn advance(
     conn: &mut AnyConnection,
     actor: &Identity,
@@ -21,7 +22,7 @@ pub fn advance(
     event: Event,
     comment: Option<&str>,
     data: Option<Value>,
-) -> Result<TicketStatus, AppError> {
+) -> Result<Moved, AppError> {
     let data = with_link_actor(actor, data);
     require(actor, event)?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
@@ -67,29 +68,189 @@ pub fn advance(
         },
     )?;
     tracing::info!(ticket = %ticket.number, user = %actor.login, from = from.as_str(), to = to.as_str(), "ticket moved");
-    // Stock follows the plan: reserved on submission, released when it goes back or ends.
-    if let Some(effect) = crate::services::reservations::after_transition(conn, ticket, event)? {
-        audit::append(
-            conn,
-            NewAuditEvent {
-                dealer_id: Some(&ticket.dealer_id),
-                ticket_id: Some(&ticket.id),
-                entity: "stock",
-                entity_id: &ticket.id,
-                action: "stock.changed",
-                actor_id: actor.audit_actor(),
-                data: Some(effect),
-                ..Default::default()
-            },
-        )?;
-    }
-    // The crew found another fault: orders for the old plan stop until the revised plan decides.
-    if event == Event::ReportMismatch {
-        if let Some(held) = crate::services::sourcing_orders::hold_for_replan(conn, ticket)? {
-            note(conn, actor, ticket, "sourcing.held", None, Some(held))?;
-        }
-    }
     ticket.status = to;
     ticket.crew_on_site = on_site;
-    Ok(to)
+    Ok(Moved {
+        from,
+        to,
+        effects: effects_of(event),
+    })
+}
+
+/// What must follow a transition in the same transaction. `advance` only says so;
+/// `services::transitions::apply` carries it out, so this module knows nothing of stock or orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The plan was submitted: reserve its parts; orders of an earlier version follow it.
+    ReservePlan,
+    /// The plan went back or was replaced: give back the stock it holds.
+    ReleaseStock,
+    /// The rescue is over: give back the stock; open sourcing orders are cancelled or sent to the shelf.
+    EndRescue,
+    /// The crew found another fault: orders for the old plan stop until the revised plan decides.
+    HoldOrdersForReplan,
+}
+
+/// A ticket that moved, and what must follow.
+#[must_use = "its effects must be applied: services::transitions::apply"]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub from: TicketStatus,
+    pub to: TicketStatus,
+    /// In the order they are applied.
+    pub effects: Vec<Effect>,
+}
+
+/// Stock follows the plan: reserved on submission, released when it goes back or ends.
+fn effects_of(event: Event) -> Vec<Effect> {
+    match event {
+        Event::SubmitPlan => vec![Effect::ReservePlan],
+        Event::ManagerReturn
+        | Event::CustomerDeclineReplan
+        | Event::CustomerDeclineCancel
+        | Event::DirectorReject
+        | Event::RevisePlan => vec![Effect::ReleaseStock],
+        Event::ReportMismatch => vec![Effect::ReleaseStock, Effect::HoldOrdersForReplan],
+        Event::Resolve | Event::TowToWorkshop | Event::Cancel => vec![Effect::EndRescue],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, SqliteConnection};
+    use diesel_migrations::MigrationHarness;
+
+    use super::*;
+    use crate::demo::{generate, load, DemoOptions};
+    use crate::domain::role::Role;
+
+    /// The demo group in an in-memory database, and one of its users.
+    fn demo_db() -> (AnyConnection, crate::demo::User) {
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        conn.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
+        conn.run_pending_migrations(crate::db::SQLITE_MIGRATIONS)
+            .expect("migrations");
+        let mut conn = AnyConnection::Sqlite(conn);
+        let data = generate(&DemoOptions {
+            seed: 42,
+            scale: 1,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        });
+        conn.transaction::<_, AppError, _>(|c| load(c, &data, "$argon2id$v=19$test"))
+            .unwrap();
+        (conn, data.users[0].clone())
+    }
+
+    fn ticket(
+        conn: &mut AnyConnection,
+        user: &crate::demo::User,
+        status: TicketStatus,
+        crew_on_site: bool,
+    ) -> TicketRecord {
+        let now = crate::repo::now();
+        let record = TicketRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            dealer_id: user.dealer_id.clone(),
+            number: format!("RS-20261123-{}", status.as_str()),
+            status,
+            call_time: now,
+            customer_name: "Li".into(),
+            phone: "13800138000".into(),
+            address: "Hangzhou".into(),
+            lat: Some(30.27),
+            lon: Some(120.15),
+            source_crs: "wgs84".into(),
+            plate: "浙A12345".into(),
+            model: "Model".into(),
+            vin: None,
+            mileage_km: 1000,
+            fault: "flat tyre".into(),
+            repaired_elsewhere: false,
+            repaired_elsewhere_note: None,
+            response_level: 1,
+            vehicle_id: None,
+            customer_id: None,
+            created_by: user.id.clone(),
+            idempotency_key: None,
+            request_hash: None,
+            cancel_reason: None,
+            expected_arrival_at: None,
+            created_at: now,
+            updated_at: now,
+            crew_on_site,
+            location_pending: false,
+        };
+        tickets::insert(conn, &record).unwrap();
+        record
+    }
+
+    fn actor(user: &crate::demo::User, role: Role) -> Identity {
+        Identity {
+            user_id: user.id.clone(),
+            login: user.login.clone(),
+            name: user.name.clone(),
+            dealer_id: user.dealer_id.clone(),
+            dealer_name: String::new(),
+            group_id: String::new(),
+            roles: vec![role],
+            locale: "zh-CN".into(),
+            technician_id: None,
+            link_id: None,
+        }
+    }
+
+    /// Moves a fresh ticket in `from` by `event`, as a user with `role`.
+    fn move_one(
+        from: TicketStatus,
+        crew_on_site: bool,
+        role: Role,
+        event: Event,
+    ) -> (Moved, TicketRecord) {
+        let (mut conn, user) = demo_db();
+        let mut t = ticket(&mut conn, &user, from, crew_on_site);
+        let moved = advance(
+            &mut conn,
+            &actor(&user, role),
+            &mut t,
+            event,
+            Some("why"),
+            None,
+        );
+        (moved.unwrap(), t)
+    }
+
+    #[test]
+    fn a_mismatch_releases_stock_and_holds_orders_for_the_new_plan() {
+        let (moved, t) = move_one(
+            TicketStatus::OnSite,
+            true,
+            Role::Technician,
+            Event::ReportMismatch,
+        );
+        assert_eq!(
+            moved,
+            Moved {
+                from: TicketStatus::OnSite,
+                to: TicketStatus::Replanning,
+                effects: vec![Effect::ReleaseStock, Effect::HoldOrdersForReplan],
+            }
+        );
+        assert_eq!(t.status, TicketStatus::Replanning);
+    }
+
+    #[test]
+    fn a_cancel_ends_the_rescue() {
+        let (moved, t) = move_one(
+            TicketStatus::Approved,
+            false,
+            Role::CallAgent,
+            Event::Cancel,
+        );
+        assert_eq!(moved.to, TicketStatus::Cancelled);
+        assert_eq!(moved.effects, vec![Effect::EndRescue]);
+        assert_eq!(t.status, TicketStatus::Cancelled);
+    }
 }

@@ -156,10 +156,10 @@ pub async fn act(
                 let req = ConsentRequest {
                     plan_version: int(&f, "plan_version")?,
                     agreed,
-                    expected_arrival_at: local_input_to_rfc3339(
-                        f.get("expected_arrival_at"),
-                        offset,
-                    ),
+                    expected_arrival_at: request::parse_form_time(
+                        "expected_arrival_at",
+                        local_input_to_rfc3339(f.get("expected_arrival_at"), offset),
+                    )?,
                     on_decline: match f.get("on_decline") {
                         "" => None,
                         value => Some(request::parse_form(
@@ -222,7 +222,7 @@ pub async fn act(
                     })?;
                     if quantity > 0 {
                         lines.push(IssueLine {
-                            part_id: part_id.to_owned(),
+                            part_id: part_id.into(),
                             quantity,
                         });
                     }
@@ -304,10 +304,10 @@ pub async fn crew_action(
                 me,
                 id.to_owned(),
                 DepartRequest {
-                    expected_arrival_at: local_input_to_rfc3339(
-                        f.get("expected_arrival_at"),
-                        offset,
-                    ),
+                    expected_arrival_at: request::parse_form_time(
+                        "expected_arrival_at",
+                        local_input_to_rfc3339(f.get("expected_arrival_at"), offset),
+                    )?,
                 },
             )
             .await?;
@@ -335,7 +335,7 @@ pub async fn crew_action(
                     .parse()
                     .map_err(|_| AppError::field("used", Msg::new("web-enter-whole-number")))?;
                 parts_used.push(UsedPart {
-                    part_id: part_id.to_owned(),
+                    part_id: part_id.into(),
                     quantity,
                 });
             }

@@ -15,13 +15,13 @@ use crate::domain::sourcing_order::{Destination, OrderEvent, OrderStatus};
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::repo::sourcing_orders::OrderView;
 use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::request;
 use crate::services::sourcing::{self, SourcingReport};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
+use crate::services::views::OrderView;
 use crate::state::AppState;
 
 /// One sourcing order as pages show it: what, from where, how, and each step's time.
@@ -149,7 +149,7 @@ pub struct QueueRow {
 }
 
 pub struct OutgoingRow {
-    pub t: crate::repo::sourcing_orders::OutgoingTransfer,
+    pub t: crate::services::views::OutgoingTransfer,
     pub mode: String,
     pub placed: String,
     pub eta: String,
@@ -469,10 +469,10 @@ pub async fn act(
                     me,
                     id.clone(),
                     ProposeRequest {
-                        part_id: f.get("part_id").to_owned(),
+                        part_id: f.get("part_id").into(),
                         quantity: None,
                         kind: opt_name(&f, "kind", SourcingKind::parse, orders::KIND_MESSAGE)?,
-                        source_dealer_id: opt(&f, "source_dealer_id"),
+                        source_dealer_id: opt(&f, "source_dealer_id").map(Into::into),
                         mode: opt_name(&f, "mode", ShippingMode::parse, orders::MODE_MESSAGE)?,
                         destination: opt_name(
                             &f,

@@ -371,7 +371,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         .all("crew")
         .into_iter()
         .map(|id| CrewLine {
-            technician_id: id.to_owned(),
+            technician_id: id.into(),
             lead: id == lead,
         })
         .collect();
@@ -380,7 +380,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         match qty.parse::<i64>() {
             Ok(0) => {}
             Ok(q) => tools.push(ToolLine {
-                tool_id: id.to_owned(),
+                tool_id: id.into(),
                 quantity: q,
             }),
             Err(_) if qty.is_empty() => {}
@@ -401,7 +401,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
     {
         match qty.parse::<i64>() {
             Ok(q) => parts.push(PartLine {
-                part_id: id.to_owned(),
+                part_id: id.into(),
                 quantity: q,
             }),
             Err(_) => {
@@ -507,7 +507,7 @@ fn state_from(
         .map(|(id, qty)| {
             let known = catalogue.iter().find(|(p, _)| p.id == id);
             PartInput {
-                part_id: id.to_owned(),
+                part_id: id.into(),
                 label: known.map_or(id.to_owned(), |(p, _)| {
                     format!("{} {}", p.part_no, l.name(&p.name_zh, &p.name_en))
                 }),

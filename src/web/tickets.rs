@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, url_encode, OrPage, PageError};
+use crate::api::params::Query;
 use crate::domain::intake::{IntakeRequest, LocationRequest, TicketIntake};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plate::Plate;
@@ -17,8 +18,8 @@ use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
-use crate::repo::vehicles::Visit;
 use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
+use crate::services::views::Visit;
 use crate::state::AppState;
 
 /// Local wall-clock time of the dealer for display.
@@ -58,22 +59,29 @@ struct ListPage {
 pub async fn list(
     state: web::Data<AppState>,
     user: WebUser,
-    query: web::Query<TicketQuery>,
+    query: Result<Query<TicketQuery>, AppError>,
 ) -> Result<HttpResponse, PageError> {
     user.require(Action::ViewTickets)?;
-    let q = query.into_inner();
+    // A filter that does not read (an unknown status) is shown on the form like any other.
+    let (q, refused) = match query {
+        Ok(q) => (q.into_inner(), None),
+        Err(e) => (TicketQuery::default(), Some(e)),
+    };
     let statuses = TicketStatus::ALL
         .iter()
         .map(|s| StatusOption {
             code: s.as_str(),
             label: user.locale.t(s.label_key()),
-            selected: q.status.as_deref() == Some(s.as_str()),
+            selected: q.status == Some(*s),
         })
         .collect();
-    let parsed = q.parse(
-        state.settings.tickets.utc_offset_hours,
-        i64::from(state.settings.ui.page_size),
-    );
+    let parsed = match refused {
+        Some(e) => Err(e),
+        None => q.parse(
+            state.settings.tickets.utc_offset_hours,
+            i64::from(state.settings.ui.page_size),
+        ),
+    };
     let (page_data, errors) = match parsed {
         Ok((filter, page, per_page)) => (
             Some(
@@ -111,7 +119,7 @@ pub async fn list(
     let link = |to: i64| {
         let mut parts = vec![format!("page={to}")];
         for (k, v) in [
-            ("status", &q.status),
+            ("status", &q.status.map(|s| s.as_str().to_owned())),
             ("from", &q.from),
             ("to", &q.to),
             ("plate", &q.plate),

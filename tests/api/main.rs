@@ -22,3 +22,4 @@ mod rescue_pages;
 mod security;
 mod sourcing;
 mod stock;
+mod typed_requests;

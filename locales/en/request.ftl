@@ -1,0 +1,3 @@
+# Request parameters that do not read (api::params).
+
+request-id-malformed = Not a valid id
