@@ -5,6 +5,7 @@ pub mod health;
 pub mod imports;
 pub mod language;
 pub mod outbox;
+pub mod promises;
 pub mod rescue;
 pub mod resources;
 pub mod sourcing;
@@ -102,6 +103,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)
+            .service(promises::pause)
+            .service(promises::resume)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

@@ -58,13 +58,15 @@ pub async fn create_ticket(
         &state.numbering,
     )
     .await?;
+    let mut ticket = vec![created.ticket];
+    crate::services::promises::attach(&state.db, &state.settings.sla, &mut ticket).await?;
     let mut response = HttpResponse::Created();
-    response.insert_header(("Location", format!("/api/v1/tickets/{}", created.ticket.id)));
+    response.insert_header(("Location", format!("/api/v1/tickets/{}", ticket[0].id)));
     if created.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(response.json(CreatedTicket {
-        ticket: created.ticket,
+        ticket: ticket.remove(0),
         warnings: created.warnings,
     }))
 }
@@ -83,7 +85,15 @@ pub async fn list_tickets(
         state.numbering.utc_offset_hours,
         i64::from(state.settings.ui.page_size),
     )?;
-    let page = tickets::list(&state.db, &user.0, filter, page, per_page).await?;
+    let page = crate::services::promises::list(
+        &state.db,
+        &state.settings.sla,
+        &user.0,
+        filter,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -97,6 +107,8 @@ pub async fn get_ticket(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    let detail =
+        crate::services::promises::detail(&state.db, &state.settings.sla, &user.0, id.into_inner())
+            .await?;
     Ok(HttpResponse::Ok().json(detail))
 }
