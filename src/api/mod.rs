@@ -103,8 +103,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)
-            .service(promises::pause)
-            .service(promises::resume)
+            .service(promises::pause_clock)
+            .service(promises::resume_clock)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found("接口 / endpoint"))
             })),

@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = 409, description = "clock_already_paused, pause_disabled or invalid_transition", body = ErrorBody),
     ))]
 #[post("/tickets/{id}/pause")]
-pub async fn pause(
+pub async fn pause_clock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
@@ -54,7 +54,7 @@ pub async fn pause(
         (status = 409, description = "clock_not_paused", body = ErrorBody),
     ))]
 #[post("/tickets/{id}/resume")]
-pub async fn resume(
+pub async fn resume_clock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: web::Path<String>,
