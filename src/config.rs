@@ -632,7 +632,10 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         writeln!(file, "[sla]\nlevel1_breach_notify = [\"boss\"]").unwrap();
         let err = Settings::load(Some(file.path()), env(&[])).unwrap_err();
-        assert!(err.to_string().contains("sla.level1_breach_notify"), "{err}");
+        assert!(
+            err.to_string().contains("sla.level1_breach_notify"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -59,7 +59,6 @@ pub async fn resume_clock(
     user: ApiUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let clock =
-        promises::resume(&state.db, &state.settings.sla, &user.0, id.into_inner()).await?;
+    let clock = promises::resume(&state.db, &state.settings.sla, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(clock))
 }

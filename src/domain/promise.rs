@@ -9,7 +9,17 @@ use super::response_level::ResponseLevel;
 
 /// The stages a rescue promises to reach, in order, each counted from the call.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -295,11 +305,7 @@ impl SlaConfig {
             if key.ends_with("breach_notify") && list.is_empty() {
                 return Err(bad(key, "must name at least one role".into()));
             }
-            if list
-                .iter()
-                .enumerate()
-                .any(|(i, n)| list[..i].contains(n))
-            {
+            if list.iter().enumerate().any(|(i, n)| list[..i].contains(n)) {
                 return Err(bad(key, "names a role twice".into()));
             }
         }
@@ -340,7 +346,11 @@ pub struct Promise {
 }
 
 /// The pauses within `[from, to]`, an open one running until `to`, sorted and merged.
-fn paused_spans(pauses: &[Pause], from: NaiveDateTime, to: NaiveDateTime) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+fn paused_spans(
+    pauses: &[Pause],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Vec<(NaiveDateTime, NaiveDateTime)> {
     let mut spans: Vec<(NaiveDateTime, NaiveDateTime)> = pauses
         .iter()
         .map(|p| (p.started_at.max(from), p.ended_at.unwrap_or(to).min(to)))
@@ -392,7 +402,8 @@ pub fn next_promise(cfg: &SlaConfig, clock: &Clock<'_>, now: NaiveDateTime) -> O
         .any(|p| p.ended_at.is_none() && p.started_at <= now);
     let state = if left <= Duration::zero() {
         PromiseState::Breached
-    } else if on_clock.num_milliseconds() as f64 >= target.num_milliseconds() as f64 * cfg.warn_share
+    } else if on_clock.num_milliseconds() as f64
+        >= target.num_milliseconds() as f64 * cfg.warn_share
     {
         PromiseState::Warning
     } else {
@@ -519,7 +530,11 @@ pub(crate) mod tests {
             reached: &[],
             pauses: &[],
         };
-        let deadline = |level| next_promise(&config(), &clock(level), at(0)).unwrap().deadline;
+        let deadline = |level| {
+            next_promise(&config(), &clock(level), at(0))
+                .unwrap()
+                .deadline
+        };
         assert_eq!(deadline(ResponseLevel::Major), at(30));
         assert_eq!(deadline(ResponseLevel::Serious), at(120));
         assert_eq!(deadline(ResponseLevel::General), at(240));
@@ -528,11 +543,17 @@ pub(crate) mod tests {
     #[test]
     fn warning_at_the_share_then_breach() {
         // 30 minutes, warned at 75 %: 22.5 minutes.
-        assert_eq!(promise(&[], &[], at(22)).unwrap().state, PromiseState::OnTime);
+        assert_eq!(
+            promise(&[], &[], at(22)).unwrap().state,
+            PromiseState::OnTime
+        );
         let warned = promise(&[], &[], at(23)).unwrap();
         assert_eq!(warned.state, PromiseState::Warning);
         assert_eq!(warned.seconds_left, 7 * 60);
-        assert_eq!(promise(&[], &[], at(30)).unwrap().state, PromiseState::Breached);
+        assert_eq!(
+            promise(&[], &[], at(30)).unwrap().state,
+            PromiseState::Breached
+        );
         let late = promise(&[], &[], at(45)).unwrap();
         assert_eq!(late.state, PromiseState::Breached);
         assert_eq!(late.seconds_left, -15 * 60, "negative when late");
@@ -548,7 +569,11 @@ pub(crate) mod tests {
         let p = promise(&[], &pauses, at(35)).unwrap();
         assert_eq!(p.deadline, at(45));
         assert_eq!(p.seconds_left, 10 * 60);
-        assert_eq!(p.state, PromiseState::OnTime, "20 of 30 minutes on the clock");
+        assert_eq!(
+            p.state,
+            PromiseState::OnTime,
+            "20 of 30 minutes on the clock"
+        );
         assert!(!p.paused);
     }
 
@@ -577,7 +602,11 @@ pub(crate) mod tests {
         let p = promise(&[], &pauses, at(60)).unwrap();
         assert_eq!(p.deadline, at(30));
         assert_eq!(p.state, PromiseState::Breached);
-        assert_eq!(p.seconds_left, -20 * 60, "the paused ten minutes are not counted");
+        assert_eq!(
+            p.seconds_left,
+            -20 * 60,
+            "the paused ten minutes are not counted"
+        );
     }
 
     #[test]

@@ -250,11 +250,7 @@ pub async fn list(
 }
 
 fn already_paused() -> AppError {
-    AppError::msg(
-        ErrorCode::ClockAlreadyPaused,
-        "promise-already-paused",
-        &[],
-    )
+    AppError::msg(ErrorCode::ClockAlreadyPaused, "promise-already-paused", &[])
 }
 
 fn clock_view(
@@ -372,8 +368,7 @@ pub async fn resume(
     let (sla, actor) = (sla.clone(), actor.clone());
     db.write(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
-        let not_paused =
-            || AppError::msg(ErrorCode::ClockNotPaused, "promise-not-paused", &[]);
+        let not_paused = || AppError::msg(ErrorCode::ClockNotPaused, "promise-not-paused", &[]);
         let open = repo::open(conn, &ticket.id)?.ok_or_else(not_paused)?;
         let now = crate::repo::now();
         if !repo::end(conn, &open.id, &actor.user_id, now)? {

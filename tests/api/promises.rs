@@ -65,7 +65,10 @@ async fn list_body(backend: Backend) {
     let (status, _) = app
         .post(
             &token,
-            &format!("/api/v1/tickets/{}/cancel", cancelled["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/tickets/{}/cancel",
+                cancelled["id"].as_str().unwrap()
+            ),
             &json!({"reason": "客户自行解决"}),
         )
         .await;
@@ -126,7 +129,10 @@ async fn pause_body(backend: Backend) {
         .find(|e| e["action"] == "clock.paused")
         .cloned()
         .expect("audit event");
-    assert_eq!(paused_event["comment"], "打了两次没人接", "the note as typed");
+    assert_eq!(
+        paused_event["comment"], "打了两次没人接",
+        "the note as typed"
+    );
 
     // A second pause is refused while one is open.
     let (status, err) = app
@@ -136,10 +142,17 @@ async fn pause_body(backend: Backend) {
             &json!({"reason": "customer_asked_to_wait"}),
         )
         .await;
-    assert_eq!((status, err["error"].as_str()), (409, Some("clock_already_paused")));
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("clock_already_paused"))
+    );
 
     let (status, resumed) = app
-        .post(&manager, &format!("/api/v1/tickets/{id}/resume"), &json!({}))
+        .post(
+            &manager,
+            &format!("/api/v1/tickets/{id}/resume"),
+            &json!({}),
+        )
         .await;
     assert_eq!(status, 200, "{resumed}");
     assert!(resumed["pause"]["ended_at"].is_string());
@@ -151,9 +164,16 @@ async fn pause_body(backend: Backend) {
         "the pause pushed the deadline back: {before} → {after}"
     );
     let (status, err) = app
-        .post(&manager, &format!("/api/v1/tickets/{id}/resume"), &json!({}))
+        .post(
+            &manager,
+            &format!("/api/v1/tickets/{id}/resume"),
+            &json!({}),
+        )
         .await;
-    assert_eq!((status, err["error"].as_str()), (409, Some("clock_not_paused")));
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("clock_not_paused"))
+    );
     // Paused again after the resume: a new pause.
     let (status, _) = app
         .post(
@@ -174,9 +194,17 @@ async fn roles_body(backend: Backend) {
     let body = json!({"reason": "customer_unreachable"});
     for login in ["hz.workshop", "hz.director", "hz.tech", "hz.parts"] {
         let (status, err) = app.post(&app.token(login), &path, &body).await;
-        assert_eq!((status, err["error"].as_str()), (403, Some("forbidden")), "{login}");
+        assert_eq!(
+            (status, err["error"].as_str()),
+            (403, Some("forbidden")),
+            "{login}"
+        );
         let (status, _) = app
-            .post(&app.token(login), &format!("/api/v1/tickets/{id}/resume"), &json!({}))
+            .post(
+                &app.token(login),
+                &format!("/api/v1/tickets/{id}/resume"),
+                &json!({}),
+            )
             .await;
         assert_eq!(status, 403, "{login}");
     }
@@ -194,7 +222,11 @@ async fn roles_body(backend: Backend) {
     assert_eq!(status, 400);
     assert!(err["fields"]["note"].is_string(), "{err}");
     let (status, _) = app
-        .post(&agent, &path, &json!({"reason": "other", "note": "客户在开会"}))
+        .post(
+            &agent,
+            &path,
+            &json!({"reason": "other", "note": "客户在开会"}),
+        )
         .await;
     assert_eq!(status, 200);
 
@@ -227,7 +259,10 @@ async fn disabled_body(backend: Backend) {
             &json!({"reason": "customer_asked_to_wait"}),
         )
         .await;
-    assert_eq!((status, err["error"].as_str()), (409, Some("pause_disabled")));
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("pause_disabled"))
+    );
 }
 
 both!(a_finished_rescue_has_no_clock_to_pause, finished_body);
@@ -252,5 +287,8 @@ async fn finished_body(backend: Backend) {
             &json!({"reason": "customer_asked_to_wait"}),
         )
         .await;
-    assert_eq!((status, err["error"].as_str()), (409, Some("invalid_transition")));
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (409, Some("invalid_transition"))
+    );
 }
