@@ -10,8 +10,9 @@ use crate::domain::promise::Pause;
 use crate::error::AppError;
 use crate::repo::audit::AuditRecord;
 
-/// One pause, with the login and name of who paused.
-#[derive(Debug, Clone, Queryable)]
+/// One pause, with the login and name of who paused (selected joined with `users`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ticket_pauses)]
 pub struct PauseRecord {
     pub id: String,
     pub ticket_id: String,
@@ -19,7 +20,11 @@ pub struct PauseRecord {
     pub reason: String,
     pub note: Option<String>,
     pub ended_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = users::login)]
+    #[diesel(select_expression_type = users::login)]
     pub started_by_login: String,
+    #[diesel(select_expression = users::name)]
+    #[diesel(select_expression_type = users::name)]
     pub started_by_name: String,
 }
 
@@ -51,35 +56,13 @@ pub fn insert(
     Ok(id)
 }
 
-type PauseColumns = (
-    ticket_pauses::id,
-    ticket_pauses::ticket_id,
-    ticket_pauses::started_at,
-    ticket_pauses::reason,
-    ticket_pauses::note,
-    ticket_pauses::ended_at,
-    users::login,
-    users::name,
-);
-
-const PAUSE_COLUMNS: PauseColumns = (
-    ticket_pauses::id,
-    ticket_pauses::ticket_id,
-    ticket_pauses::started_at,
-    ticket_pauses::reason,
-    ticket_pauses::note,
-    ticket_pauses::ended_at,
-    users::login,
-    users::name,
-);
-
 /// The ticket's open pause, if its clock stands still.
 pub fn open(conn: &mut AnyConnection, ticket_id: &str) -> Result<Option<PauseRecord>, AppError> {
     Ok(ticket_pauses::table
         .inner_join(users::table)
         .filter(ticket_pauses::ticket_id.eq(ticket_id))
         .filter(ticket_pauses::ended_at.is_null())
-        .select(PAUSE_COLUMNS)
+        .select(PauseRecord::as_select())
         .first(conn)
         .optional()?)
 }
@@ -88,7 +71,7 @@ pub fn get(conn: &mut AnyConnection, id: &str) -> Result<PauseRecord, AppError> 
     Ok(ticket_pauses::table
         .inner_join(users::table)
         .filter(ticket_pauses::id.eq(id))
-        .select(PAUSE_COLUMNS)
+        .select(PauseRecord::as_select())
         .first(conn)?)
 }
 
@@ -161,20 +144,22 @@ pub fn events_for_tickets(
     Ok(rows
         .into_iter()
         .filter_map(|(ticket, id, action, created_at)| {
-            Some((
-                ticket?,
-                AuditRecord {
-                    id,
-                    action,
-                    from_status: None,
-                    to_status: None,
-                    comment: None,
-                    created_at,
-                    actor_login: None,
-                    actor_name: None,
-                    data: None,
-                },
-            ))
+            Some((ticket?, milestone_event(id, action, created_at)))
         })
         .collect())
+}
+
+/// An audit event as the clock reads it: action and time (and the id that orders ties).
+pub fn milestone_event(id: String, action: String, created_at: NaiveDateTime) -> AuditRecord {
+    AuditRecord {
+        id,
+        action,
+        from_status: None,
+        to_status: None,
+        comment: None,
+        created_at,
+        actor_login: None,
+        actor_name: None,
+        data: None,
+    }
 }

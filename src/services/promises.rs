@@ -405,17 +405,7 @@ mod tests {
     }
 
     fn event(action: &str, minutes: i64) -> crate::repo::audit::AuditRecord {
-        crate::repo::audit::AuditRecord {
-            id: format!("{minutes}"),
-            action: action.into(),
-            from_status: None,
-            to_status: None,
-            comment: None,
-            created_at: at(minutes),
-            actor_login: None,
-            actor_name: None,
-            data: None,
-        }
+        crate::repo::promises::milestone_event(format!("{minutes}"), action.into(), at(minutes))
     }
 
     #[test]
