@@ -49,7 +49,7 @@ pub async fn create_ticket(
     // Role first: a technician learns nothing from validation messages.
     user.0.require(crate::domain::role::Action::CreateTicket)?;
     let Json(request) = body?;
-    let created = tickets::create(
+    let mut created = tickets::create(
         &state.db,
         &state.notifier,
         &user.0,
@@ -58,15 +58,15 @@ pub async fn create_ticket(
         &state.numbering,
     )
     .await?;
-    let mut ticket = vec![created.ticket];
-    crate::services::promises::attach(&state.db, &state.settings.sla, &mut ticket).await?;
+    let one = std::slice::from_mut(&mut created.ticket);
+    crate::services::promises::attach(&state.db, &state.settings.sla, one).await?;
     let mut response = HttpResponse::Created();
-    response.insert_header(("Location", format!("/api/v1/tickets/{}", ticket[0].id)));
+    response.insert_header(("Location", format!("/api/v1/tickets/{}", created.ticket.id)));
     if created.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(response.json(CreatedTicket {
-        ticket: ticket.remove(0),
+        ticket: created.ticket,
         warnings: created.warnings,
     }))
 }

@@ -93,17 +93,17 @@ pub struct ClockView {
 }
 
 /// What the clock of one ticket needs from its row or view.
-struct Subject<'a> {
-    id: &'a str,
+struct Subject {
+    id: String,
     status: TicketStatus,
     call_time: NaiveDateTime,
     response_level: i32,
 }
 
-impl<'a> From<&'a TicketView> for Subject<'a> {
-    fn from(t: &'a TicketView) -> Self {
+impl From<&TicketView> for Subject {
+    fn from(t: &TicketView) -> Self {
         Subject {
-            id: &t.id,
+            id: t.id.clone(),
             status: t.status,
             call_time: t.call_time,
             response_level: t.response_level,
@@ -111,10 +111,10 @@ impl<'a> From<&'a TicketView> for Subject<'a> {
     }
 }
 
-impl<'a> From<&'a TicketRecord> for Subject<'a> {
-    fn from(t: &'a TicketRecord) -> Self {
+impl From<&TicketRecord> for Subject {
+    fn from(t: &TicketRecord) -> Self {
         Subject {
-            id: &t.id,
+            id: t.id.clone(),
             status: t.status,
             call_time: t.call_time,
             response_level: t.response_level,
@@ -143,14 +143,14 @@ fn reached(
 fn promises(
     conn: &mut AnyConnection,
     sla: &SlaConfig,
-    subjects: &[Subject<'_>],
+    subjects: &[Subject],
     now: NaiveDateTime,
 ) -> Result<HashMap<String, PromiseView>, AppError> {
-    let open: Vec<&Subject<'_>> = subjects.iter().filter(|s| still_open(s.status)).collect();
+    let open: Vec<&Subject> = subjects.iter().filter(|s| still_open(s.status)).collect();
     if open.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<&str> = open.iter().map(|s| s.id).collect();
+    let ids: Vec<&str> = open.iter().map(|s| s.id.as_str()).collect();
     let actions = crate::services::timeline::milestone_actions();
     let mut events: HashMap<String, Vec<_>> = HashMap::new();
     for (ticket, event) in repo::events_for_tickets(conn, &ids, &actions)? {
@@ -166,7 +166,7 @@ fn promises(
             .map_err(|e| AppError::internal(format!("ticket {}: {e:?}", s.id)))?;
         let reached = reached(
             s.call_time,
-            events.get(s.id).map(Vec::as_slice).unwrap_or(&[]),
+            events.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
             now,
         );
         let clock = Clock {
@@ -174,11 +174,11 @@ fn promises(
             level,
             open: true,
             reached: &reached,
-            pauses: pauses.get(s.id).map(Vec::as_slice).unwrap_or(&[]),
+            pauses: pauses.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
         };
         if let Some(p) = next_promise(sla, &clock, now) {
             out.insert(
-                s.id.to_owned(),
+                s.id.clone(),
                 PromiseView {
                     stage: p.stage,
                     deadline: p.deadline,
@@ -200,25 +200,27 @@ pub fn fill(
     views: &mut [TicketView],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let subjects: Vec<Subject<'_>> = views.iter().map(Subject::from).collect();
-    let mut found = promises(conn, sla, &subjects, now)?;
-    for v in views.iter_mut() {
-        v.promise = found.remove(&v.id);
-    }
+    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
+    let found = promises(conn, sla, &subjects, now)?;
+    assign(views, found);
     Ok(())
 }
 
 /// Fills in the views' promises in a read of their own (after the service that made them).
-pub async fn attach(db: &Db, sla: &SlaConfig, views: &mut Vec<TicketView>) -> Result<(), AppError> {
-    let (sla, mut taken) = (sla.clone(), std::mem::take(views));
-    let filled = db
-        .read(move |conn| {
-            fill(conn, &sla, &mut taken, crate::repo::now())?;
-            Ok(taken)
-        })
+pub async fn attach(db: &Db, sla: &SlaConfig, views: &mut [TicketView]) -> Result<(), AppError> {
+    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
+    let sla = sla.clone();
+    let found = db
+        .read(move |conn| promises(conn, &sla, &subjects, crate::repo::now()))
         .await?;
-    *views = filled;
+    assign(views, found);
     Ok(())
+}
+
+fn assign(views: &mut [TicketView], mut found: HashMap<String, PromiseView>) {
+    for v in views {
+        v.promise = found.remove(&v.id);
+    }
 }
 
 /// `tickets::detail` with the ticket's promise.
@@ -229,9 +231,7 @@ pub async fn detail(
     id: String,
 ) -> Result<TicketDetail, AppError> {
     let mut detail = tickets::detail(db, actor, id).await?;
-    let mut one = vec![detail.ticket];
-    attach(db, sla, &mut one).await?;
-    detail.ticket = one.remove(0);
+    attach(db, sla, std::slice::from_mut(&mut detail.ticket)).await?;
     Ok(detail)
 }
 
