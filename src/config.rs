@@ -24,6 +24,7 @@ pub struct Settings {
     pub email: EmailSettings,
     pub links: LinkSettings,
     pub sourcing: crate::domain::sourcing::SourcingConfig,
+    pub sla: crate::domain::promise::SlaConfig,
     pub demo: DemoSettings,
 }
 
@@ -361,6 +362,9 @@ impl Settings {
         if let Err(e) = self.sourcing.validate() {
             return Err(bad(&format!("sourcing.{}", e.field), e.message));
         }
+        if let Err(e) = self.sla.validate() {
+            return Err(bad(&format!("sla.{}", e.field), &e.message));
+        }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));
         }
@@ -602,6 +606,36 @@ mod tests {
         let err =
             Settings::load(None, env(&[("RESCUEDESK__SERVER__BODY_TIMEOUT_S", "0")])).unwrap_err();
         assert!(err.to_string().contains("server.body_timeout_s"), "{err}");
+    }
+
+    #[test]
+    fn sla_values_are_checked() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.sla.level1_response_started_minutes, 30);
+        assert_eq!(s.sla.warn_share, 0.75);
+        for (name, value, key) in [
+            ("RESCUEDESK__SLA__WARN_SHARE", "1.5", "sla.warn_share"),
+            (
+                "RESCUEDESK__SLA__LEVEL2_ON_SITE_MINUTES",
+                "0",
+                "sla.level2_on_site_minutes",
+            ),
+            (
+                "RESCUEDESK__SLA__LEVEL1_APPROVED_MINUTES",
+                "10",
+                "sla.level1_approved_minutes",
+            ),
+        ] {
+            let err = Settings::load(None, env(&[(name, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{name}: {err}");
+        }
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "[sla]\nlevel1_breach_notify = [\"boss\"]").unwrap();
+        let err = Settings::load(Some(file.path()), env(&[])).unwrap_err();
+        assert!(
+            err.to_string().contains("sla.level1_breach_notify"),
+            "{err}"
+        );
     }
 
     #[test]

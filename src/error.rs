@@ -35,6 +35,12 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// An import would take `dangerous_goods` or `monitored` off parts and that was not confirmed.
     SafetyDowngradeUnconfirmed,
+    /// The ticket's clock already stands still (one open pause at a time).
+    ClockAlreadyPaused,
+    /// Resume asked of a clock that is running.
+    ClockNotPaused,
+    /// `[sla] pause_allowed` is off.
+    PauseDisabled,
     TooManyAttempts,
     RequestTimeout,
     Unavailable,
@@ -66,6 +72,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::SafetyDowngradeUnconfirmed => "safety_downgrade_unconfirmed",
+            ErrorCode::ClockAlreadyPaused => "clock_already_paused",
+            ErrorCode::ClockNotPaused => "clock_not_paused",
+            ErrorCode::PauseDisabled => "pause_disabled",
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Unavailable => "unavailable",
@@ -90,6 +99,9 @@ impl ErrorCode {
             | ErrorCode::OverIssue
             | ErrorCode::ReviewRequired
             | ErrorCode::LocationPending
+            | ErrorCode::ClockAlreadyPaused
+            | ErrorCode::ClockNotPaused
+            | ErrorCode::PauseDisabled
             | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY

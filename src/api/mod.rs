@@ -6,6 +6,7 @@ pub mod imports;
 pub mod language;
 pub mod outbox;
 pub mod params;
+pub mod promises;
 pub mod rescue;
 pub mod resources;
 pub mod sourcing;
@@ -107,6 +108,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)
+            .service(promises::pause_clock)
+            .service(promises::resume_clock)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

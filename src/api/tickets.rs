@@ -56,7 +56,7 @@ pub async fn create_ticket(
     // Role first: a technician learns nothing from validation messages.
     user.0.require(crate::domain::role::Action::CreateTicket)?;
     let Json(request) = body?;
-    let created = tickets::create(
+    let mut created = tickets::create(
         &state.db,
         &state.notifier,
         &user.0,
@@ -65,6 +65,8 @@ pub async fn create_ticket(
         &state.numbering,
     )
     .await?;
+    let one = std::slice::from_mut(&mut created.ticket);
+    crate::services::promises::attach(&state.db, &state.settings.sla, one).await?;
     let mut response = HttpResponse::Created();
     response.insert_header(("Location", format!("/api/v1/tickets/{}", created.ticket.id)));
     if created.replayed {
@@ -99,7 +101,15 @@ pub async fn list_tickets(
         state.numbering.utc_offset_hours,
         i64::from(state.settings.ui.page_size),
     )?;
-    let page = tickets::list(&state.db, &user.0, filter, page, per_page).await?;
+    let page = crate::services::promises::list(
+        &state.db,
+        &state.settings.sla,
+        &user.0,
+        filter,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -113,6 +123,12 @@ pub async fn get_ticket(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = tickets::detail(&state.db, &user.0, id.into_inner().into()).await?;
+    let detail = crate::services::promises::detail(
+        &state.db,
+        &state.settings.sla,
+        &user.0,
+        id.into_inner().into(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(detail))
 }

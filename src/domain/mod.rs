@@ -51,6 +51,7 @@ pub mod money;
 pub mod phone;
 pub mod plan;
 pub mod plate;
+pub mod promise;
 pub mod response_level;
 pub mod role;
 pub mod search;

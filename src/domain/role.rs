@@ -82,6 +82,8 @@ pub enum Action {
     ImportCatalogue,
     /// Import stock and service history for the user's own dealer group.
     ImportGroupData,
+    /// Pause and resume a ticket's promise clock while the rescue waits on the customer.
+    PauseClock,
 }
 
 impl Action {
@@ -126,6 +128,8 @@ impl Action {
             Action::ImportCatalogue => &[CatalogueAdmin],
             // Stock and history overwrite a whole dealer group's data at once.
             Action::ImportGroupData => &[Admin],
+            // Those who speak with the customer know when the rescue waits on them.
+            Action::PauseClock => &[ServiceManager, CallAgent],
         }
     }
 
@@ -140,6 +144,7 @@ impl Action {
             Action::ImportData => "import DMS data",
             Action::ImportCatalogue => "import the shared parts catalogue",
             Action::ImportGroupData => "import stock or service history",
+            Action::PauseClock => "pause or resume the clock",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod links;
 pub mod locations;
 pub mod outbox;
 pub mod plans;
+pub mod promises;
 pub mod secrets;
 pub mod sourcing_orders;
 pub mod staff;

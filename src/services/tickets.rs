@@ -77,6 +77,8 @@ pub struct TicketView {
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     pub created_by: Option<PersonView>,
+    /// The next promise to the customer (`services::promises`); null when the rescue is over.
+    pub promise: Option<crate::services::promises::PromiseView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -539,6 +541,8 @@ pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
         location_pending: r.location_pending,
         created_at: r.created_at,
         created_by: creator.map(|(login, name)| PersonView { login, name }),
+        // Filled in by `services::promises`, which has the `[sla]` targets.
+        promise: None,
     }
 }
 

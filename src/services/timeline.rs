@@ -162,6 +162,12 @@ pub fn stages(
     out
 }
 
+/// The audit actions that mark the milestones, in order: what the promise clock reads of the
+/// trail when it derives the stages of many tickets at once (`services::promises`).
+pub fn milestone_actions() -> [&'static str; 5] {
+    MILESTONES.map(|(_, _, action)| action)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

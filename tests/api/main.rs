@@ -16,6 +16,7 @@ mod openapi;
 mod outbox;
 mod pages;
 mod phone_pages;
+mod promises;
 mod redaction;
 mod rescue;
 mod rescue_pages;

@@ -1,0 +1,2 @@
+DROP TABLE sla_alerts;
+DROP TABLE ticket_pauses;

@@ -1,0 +1,433 @@
+//! The promise clock: each open ticket's next promise (stage, deadline, time left, state) for
+//! the ticket views, computed for a page of tickets in a fixed number of queries; and pausing
+//! and resuming the clock while the rescue waits on the customer.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Identity;
+use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::intake::still_open;
+use crate::domain::promise::{
+    next_promise, Clock, Pause, PauseReason, PromiseState, SlaConfig, Stage,
+};
+use crate::domain::response_level::ResponseLevel;
+use crate::domain::role::Action;
+use crate::domain::text::NonEmptyText;
+use crate::domain::ticket::TicketStatus;
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::Msg;
+use crate::repo::promises::{self as repo, NewPause, PauseRecord};
+use crate::repo::tickets::{TicketFilter, TicketRecord};
+use crate::services::common;
+use crate::services::tickets::{self, PersonView, TicketDetail, TicketPage, TicketView};
+
+/// Audit action of a pause; its data holds the pause id and the reason code, its comment the note.
+pub const PAUSED: &str = "clock.paused";
+/// Audit action of a resume; its data holds the pause id and how long the clock stood still.
+pub const RESUMED: &str = "clock.resumed";
+
+/// Longest note on a pause.
+pub const MAX_NOTE_CHARS: usize = 200;
+
+/// The catalogue key naming a promise audit action, for the pages' audit trail.
+pub fn action_label_key(action: &str) -> Option<&'static str> {
+    match action {
+        PAUSED => Some("promise-audit-clock-paused"),
+        RESUMED => Some("promise-audit-clock-resumed"),
+        _ => None,
+    }
+}
+
+/// A ticket's next promise, as the API shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PromiseView {
+    /// The stage promised next: `response_started` (plan submitted), `approved`, `departed`,
+    /// `on_site` or `resolved`.
+    pub stage: Stage,
+    /// When the time runs out; while the clock is paused, when it would if it went on now.
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub deadline: NaiveDateTime,
+    /// Time left, negative when late; stands still while the clock is paused.
+    pub seconds_left: i64,
+    /// `on_time`, `warning` (past `[sla] warn_share` of the target) or `breached`.
+    pub state: PromiseState,
+    /// The clock stands still: the rescue waits on the customer.
+    pub paused: bool,
+}
+
+/// `POST /tickets/{id}/pause`.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRequest {
+    /// `consent_call_unanswered`, `customer_asked_to_wait`, `customer_unreachable` or `other`
+    /// (with a note).
+    pub reason: String,
+    /// What the customer said, in the user's own words (at most 200 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PauseView {
+    pub id: String,
+    pub reason: PauseReason,
+    pub note: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub started_at: NaiveDateTime,
+    pub started_by: PersonView,
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ended_at: Option<NaiveDateTime>,
+}
+
+/// The answer to a pause or a resume: the pause and the ticket's promise after it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClockView {
+    pub pause: PauseView,
+    pub promise: Option<PromiseView>,
+}
+
+/// What the clock of one ticket needs from its row or view.
+struct Subject {
+    id: String,
+    status: TicketStatus,
+    call_time: NaiveDateTime,
+    response_level: i32,
+}
+
+impl From<&TicketView> for Subject {
+    fn from(t: &TicketView) -> Self {
+        Subject {
+            id: t.id.clone(),
+            status: t.status,
+            call_time: t.call_time,
+            response_level: t.response_level,
+        }
+    }
+}
+
+impl From<&TicketRecord> for Subject {
+    fn from(t: &TicketRecord) -> Self {
+        Subject {
+            id: t.id.clone(),
+            status: t.status,
+            call_time: t.call_time,
+            response_level: t.response_level,
+        }
+    }
+}
+
+/// The stages the timeline has reached and in force (a re-plan before departure takes the
+/// approval back): the closed stages of `services::timeline::stages`, by the milestone each
+/// ends at.
+fn reached(
+    call_time: NaiveDateTime,
+    events: &[crate::repo::audit::AuditRecord],
+    now: NaiveDateTime,
+) -> Vec<Stage> {
+    crate::services::timeline::stages(call_time, events, now, false)
+        .iter()
+        .filter(|s| !s.open)
+        .filter_map(|s| s.stage.split_once("_to_"))
+        .filter_map(|(_, to)| Stage::from_milestone(to))
+        .collect()
+}
+
+/// The next promise of each ticket still open, by ticket id: two queries for any number of
+/// tickets (their milestone events and their pauses).
+fn promises(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    subjects: &[Subject],
+    now: NaiveDateTime,
+) -> Result<HashMap<String, PromiseView>, AppError> {
+    let open: Vec<&Subject> = subjects.iter().filter(|s| still_open(s.status)).collect();
+    if open.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = open.iter().map(|s| s.id.as_str()).collect();
+    let actions = crate::services::timeline::milestone_actions();
+    let mut events: HashMap<String, Vec<_>> = HashMap::new();
+    for (ticket, event) in repo::events_for_tickets(conn, &ids, &actions)? {
+        events.entry(ticket).or_default().push(event);
+    }
+    let mut pauses: HashMap<String, Vec<Pause>> = HashMap::new();
+    for (ticket, pause) in repo::for_tickets(conn, &ids)? {
+        pauses.entry(ticket).or_default().push(pause);
+    }
+    let mut out = HashMap::new();
+    for s in open {
+        let level = ResponseLevel::try_from(i64::from(s.response_level))
+            .map_err(|e| AppError::internal(format!("ticket {}: {e:?}", s.id)))?;
+        let reached = reached(
+            s.call_time,
+            events.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
+            now,
+        );
+        let clock = Clock {
+            call_time: s.call_time,
+            level,
+            open: true,
+            reached: &reached,
+            pauses: pauses.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
+        };
+        if let Some(p) = next_promise(sla, &clock, now) {
+            out.insert(
+                s.id.clone(),
+                PromiseView {
+                    stage: p.stage,
+                    deadline: p.deadline,
+                    seconds_left: p.seconds_left,
+                    state: p.state,
+                    paused: p.paused,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Fills in each view's `promise` (none for a finished rescue), reading in the caller's
+/// transaction.
+pub fn fill(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    views: &mut [TicketView],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
+    let found = promises(conn, sla, &subjects, now)?;
+    assign(views, found);
+    Ok(())
+}
+
+/// Fills in the views' promises in a read of their own (after the service that made them).
+pub async fn attach(db: &Db, sla: &SlaConfig, views: &mut [TicketView]) -> Result<(), AppError> {
+    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
+    let sla = sla.clone();
+    let found = db
+        .read(move |conn| promises(conn, &sla, &subjects, crate::repo::now()))
+        .await?;
+    assign(views, found);
+    Ok(())
+}
+
+fn assign(views: &mut [TicketView], mut found: HashMap<String, PromiseView>) {
+    for v in views {
+        v.promise = found.remove(&v.id);
+    }
+}
+
+/// `tickets::detail` with the ticket's promise.
+pub async fn detail(
+    db: &Db,
+    sla: &SlaConfig,
+    actor: &Identity,
+    id: String,
+) -> Result<TicketDetail, AppError> {
+    let mut detail = tickets::detail(db, actor, id).await?;
+    attach(db, sla, std::slice::from_mut(&mut detail.ticket)).await?;
+    Ok(detail)
+}
+
+/// `tickets::list` with each item's promise.
+pub async fn list(
+    db: &Db,
+    sla: &SlaConfig,
+    actor: &Identity,
+    filter: TicketFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<TicketPage, AppError> {
+    let mut page = tickets::list(db, actor, filter, page, per_page).await?;
+    attach(db, sla, &mut page.items).await?;
+    Ok(page)
+}
+
+fn already_paused() -> AppError {
+    AppError::msg(ErrorCode::ClockAlreadyPaused, "promise-already-paused", &[])
+}
+
+fn clock_view(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    ticket: &TicketRecord,
+    pause: PauseRecord,
+    now: NaiveDateTime,
+) -> Result<ClockView, AppError> {
+    let reason = PauseReason::parse(&pause.reason)
+        .ok_or_else(|| AppError::internal(format!("unknown pause reason {:?}", pause.reason)))?;
+    let mut found = promises(conn, sla, &[Subject::from(ticket)], now)?;
+    Ok(ClockView {
+        promise: found.remove(&ticket.id),
+        pause: PauseView {
+            id: pause.id,
+            reason,
+            note: pause.note,
+            started_at: pause.started_at,
+            started_by: PersonView {
+                login: pause.started_by_login,
+                name: pause.started_by_name,
+            },
+            ended_at: pause.ended_at,
+        },
+    })
+}
+
+/// Stops the ticket's clock: the rescue waits on the customer. One open pause at a time; only
+/// while the rescue goes on and `[sla] pause_allowed` is on.
+pub async fn pause(
+    db: &Db,
+    sla: &SlaConfig,
+    actor: &Identity,
+    ticket_id: String,
+    request: PauseRequest,
+) -> Result<ClockView, AppError> {
+    actor.require(Action::PauseClock)?;
+    if !sla.pause_allowed {
+        return Err(AppError::msg(
+            ErrorCode::PauseDisabled,
+            "promise-pause-disabled",
+            &[],
+        ));
+    }
+    let reason = PauseReason::parse(request.reason.trim())
+        .ok_or_else(|| AppError::field("reason", Msg::new("promise-reason-invalid")))?;
+    let note = match request.note.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) => Some(
+            NonEmptyText::parse_line(n, MAX_NOTE_CHARS)
+                .map_err(|e| AppError::field("note", e.msg()))?,
+        ),
+    };
+    if reason.needs_note() && note.is_none() {
+        return Err(AppError::field("note", Msg::new("promise-note-required")));
+    }
+    let (sla, actor) = (sla.clone(), actor.clone());
+    db.write(move |conn| {
+        let ticket = common::load(conn, &actor, &ticket_id)?;
+        if !still_open(ticket.status) {
+            return Err(AppError::msg(
+                ErrorCode::InvalidTransition,
+                "promise-rescue-over",
+                &[],
+            ));
+        }
+        if repo::open(conn, &ticket.id)?.is_some() {
+            return Err(already_paused());
+        }
+        let now = crate::repo::now();
+        let note = note.as_ref().map(|n| n.as_str());
+        // A concurrent pause on another node loses on the one-open-pause index.
+        let id = repo::insert(
+            conn,
+            &NewPause {
+                ticket_id: &ticket.id,
+                started_at: now,
+                started_by: &actor.user_id,
+                reason: reason.as_str(),
+                note,
+            },
+        )
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                already_paused()
+            } else {
+                AppError::from(e)
+            }
+        })?;
+        common::note(
+            conn,
+            &actor,
+            &ticket,
+            PAUSED,
+            note,
+            Some(serde_json::json!({"pause_id": id, "reason": reason.as_str()})),
+        )?;
+        tracing::info!(ticket = %ticket.number, user = %actor.login, reason = reason.as_str(), "clock paused");
+        let pause = repo::get(conn, &id)?;
+        clock_view(conn, &sla, &ticket, pause, now)
+    })
+    .await
+}
+
+/// Starts the ticket's clock again. Allowed also when `pause_allowed` was turned off since, so
+/// an open pause can always be ended.
+pub async fn resume(
+    db: &Db,
+    sla: &SlaConfig,
+    actor: &Identity,
+    ticket_id: String,
+) -> Result<ClockView, AppError> {
+    actor.require(Action::PauseClock)?;
+    let (sla, actor) = (sla.clone(), actor.clone());
+    db.write(move |conn| {
+        let ticket = common::load(conn, &actor, &ticket_id)?;
+        let not_paused = || AppError::msg(ErrorCode::ClockNotPaused, "promise-not-paused", &[]);
+        let open = repo::open(conn, &ticket.id)?.ok_or_else(not_paused)?;
+        let now = crate::repo::now();
+        if !repo::end(conn, &open.id, &actor.user_id, now)? {
+            return Err(not_paused());
+        }
+        common::note(
+            conn,
+            &actor,
+            &ticket,
+            RESUMED,
+            None,
+            Some(serde_json::json!({
+                "pause_id": open.id,
+                "paused_seconds": (now - open.started_at).num_seconds(),
+            })),
+        )?;
+        tracing::info!(ticket = %ticket.number, user = %actor.login, "clock resumed");
+        let pause = repo::get(conn, &open.id)?;
+        clock_view(conn, &sla, &ticket, pause, now)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minutes: i64) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            + chrono::Duration::minutes(minutes)
+    }
+
+    fn event(action: &str, minutes: i64) -> crate::repo::audit::AuditRecord {
+        crate::repo::promises::milestone_event(format!("{minutes}"), action.into(), at(minutes))
+    }
+
+    #[test]
+    fn every_milestone_of_the_timeline_completes_its_stage() {
+        let events: Vec<_> = crate::services::timeline::milestone_actions()
+            .iter()
+            .enumerate()
+            .map(|(i, action)| event(action, 10 * (i as i64 + 1)))
+            .collect();
+        for n in 0..=events.len() {
+            assert_eq!(reached(at(0), &events[..n], at(100)), &Stage::ALL[..n]);
+        }
+    }
+
+    #[test]
+    fn a_replan_before_departure_takes_the_approval_back() {
+        let [submitted, approved, ..] = crate::services::timeline::milestone_actions();
+        let events = [
+            event(submitted, 10),
+            event(approved, 20),
+            event(submitted, 30),
+        ];
+        assert_eq!(reached(at(0), &events, at(40)), [Stage::ResponseStarted]);
+    }
+}
