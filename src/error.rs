@@ -120,7 +120,7 @@ impl ErrorCode {
 pub type FieldErrors = BTreeMap<String, FieldText>;
 
 /// What is wrong with one field, rendered in the reader's language.
-pub type FieldText = crate::i18n::Text;
+pub type FieldText = crate::i18n::Msg;
 
 /// The named values an error's message was made from, e.g. `current` and `asked` versions.
 pub type Params = BTreeMap<&'static str, serde_json::Value>;
@@ -199,11 +199,9 @@ impl Thing {
 #[derive(Debug, Clone)]
 pub struct AppError {
     pub code: ErrorCode,
-    /// The Chinese text for logs; what a user reads comes from [`AppError::message_in`].
-    /// Messages not yet in the catalogue are "中文 / English", each half picked by language.
-    pub message: String,
-    /// The catalogue message this error renders, when it has one.
-    pub msg: Option<crate::i18n::Msg>,
+    /// The catalogue message this error renders: in the reader's language with
+    /// [`AppError::message_in`], in Chinese in logs (`Display`).
+    pub msg: crate::i18n::Msg,
     pub fields: FieldErrors,
     /// Seconds after which a refused request may be tried again (`Retry-After`).
     pub retry_after_s: Option<u64>,
@@ -226,46 +224,29 @@ pub struct ErrorBody {
 }
 
 impl AppError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError {
-            code,
-            message: message.into(),
-            msg: None,
-            fields: FieldErrors::new(),
-            retry_after_s: None,
-        }
-    }
-
     /// An error whose message is the catalogue's `key`, made from `params`.
     pub fn msg(
         code: ErrorCode,
         key: &'static str,
         params: &[(&'static str, serde_json::Value)],
     ) -> Self {
-        let msg = crate::i18n::Msg::with(key, params);
         AppError {
-            message: msg.render(Locale::ZhCn),
-            msg: Some(msg),
-            ..Self::new(code, String::new())
+            code,
+            msg: crate::i18n::Msg::with(key, params),
+            fields: FieldErrors::new(),
+            retry_after_s: None,
         }
     }
 
     /// Shows the param `name` by the catalogue label `label_key`; API clients keep its code.
     pub fn labelled(mut self, name: &'static str, label_key: &'static str) -> Self {
-        if let Some(m) = self.msg.take() {
-            let m = m.label(name, label_key);
-            self.message = m.render(Locale::ZhCn);
-            self.msg = Some(m);
-        }
+        self.msg = self.msg.label(name, label_key);
         self
     }
 
     /// The message in `locale`.
     pub fn message_in(&self, locale: Locale) -> String {
-        match &self.msg {
-            Some(m) => m.render(locale),
-            None => locale.pick(&self.message).to_owned(),
-        }
+        self.msg.render(locale)
     }
 
     /// The body, its message and field messages in `locale`.
@@ -273,11 +254,7 @@ impl AppError {
         ErrorBody {
             error: self.code.as_str(),
             message: self.message_in(locale),
-            params: self
-                .msg
-                .iter()
-                .flat_map(|m| m.params.iter().cloned())
-                .collect(),
+            params: self.msg.params.iter().cloned().collect(),
             fields: self
                 .fields
                 .iter()
@@ -335,12 +312,7 @@ impl AppError {
         if self.code != ErrorCode::NotFound {
             return None;
         }
-        let code = self
-            .msg
-            .as_ref()?
-            .params
-            .iter()
-            .find(|(k, _)| *k == "thing")?;
+        let code = self.msg.params.iter().find(|(k, _)| *k == "thing")?;
         Thing::ALL
             .into_iter()
             .find(|t| code.1.as_str() == Some(t.code()))
@@ -377,7 +349,12 @@ impl AppError {
 
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.code.as_str(),
+            self.message_in(Locale::ZhCn)
+        )
     }
 }
 

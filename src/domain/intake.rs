@@ -10,7 +10,7 @@ use super::response_level::ResponseLevel;
 use super::text::NonEmptyText;
 use super::ticket::TicketStatus;
 use super::vin::Vin;
-use crate::i18n::{Locale, Msg, Text};
+use crate::i18n::{Locale, Msg};
 
 /// What a telephony integration or the intake page sends. Everything is optional
 /// here so that every missing or bad field is reported at once, by name.
@@ -101,21 +101,21 @@ impl TicketIntake {
     pub fn parse(
         req: &IntakeRequest,
         now: DateTime<Utc>,
-    ) -> Result<TicketIntake, Vec<(&'static str, Text)>> {
-        let mut errors: Vec<(&'static str, Text)> = Vec::new();
-        let mut fail = |field: &'static str, msg: Text| errors.push((field, msg));
+    ) -> Result<TicketIntake, Vec<(&'static str, Msg)>> {
+        let mut errors: Vec<(&'static str, Msg)> = Vec::new();
+        let mut fail = |field: &'static str, msg: Msg| errors.push((field, msg));
 
         let call_time = match req.call_time.as_deref().map(str::trim) {
             None | Some("") => Some(now),
             Some(s) => match DateTime::parse_from_rfc3339(s) {
                 Err(_) => {
-                    fail("call_time", Msg::new("dom-intake-call-time-format").into());
+                    fail("call_time", Msg::new("dom-intake-call-time-format"));
                     None
                 }
                 Ok(t) => {
                     let t = t.with_timezone(&Utc);
                     if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
-                        fail("call_time", Msg::new("dom-intake-call-time-future").into());
+                        fail("call_time", Msg::new("dom-intake-call-time-future"));
                         None
                     } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
                         fail(
@@ -123,8 +123,7 @@ impl TicketIntake {
                             Msg::with(
                                 "dom-intake-call-time-too-old",
                                 &[("days", MAX_CALL_AGE_DAYS.into())],
-                            )
-                            .into(),
+                            ),
                         );
                         None
                     } else {
@@ -136,11 +135,11 @@ impl TicketIntake {
 
         let mut text = |field: &'static str, value: Option<&str>, max: usize| match value {
             None => {
-                fail(field, Msg::new(REQUIRED).into());
+                fail(field, Msg::new(REQUIRED));
                 None
             }
             Some(v) => NonEmptyText::parse(v, max)
-                .map_err(|e| fail(field, e.msg().into()))
+                .map_err(|e| fail(field, e.msg()))
                 .ok(),
         };
         let customer_name = text(
@@ -163,26 +162,24 @@ impl TicketIntake {
 
         let phone = match req.phone.as_deref() {
             None => {
-                fail("phone", Msg::new(REQUIRED).into());
+                fail("phone", Msg::new(REQUIRED));
                 None
             }
             Some(p) => PhoneNumber::parse(p)
-                .map_err(|e| fail("phone", e.msg().into()))
+                .map_err(|e| fail("phone", e.msg()))
                 .ok(),
         };
         let plate = match req.plate.as_deref() {
             None => {
-                fail("plate", Msg::new(REQUIRED).into());
+                fail("plate", Msg::new(REQUIRED));
                 None
             }
-            Some(p) => Plate::parse(p)
-                .map_err(|e| fail("plate", e.msg().into()))
-                .ok(),
+            Some(p) => Plate::parse(p).map_err(|e| fail("plate", e.msg())).ok(),
         };
         let vin = match req.vin.as_deref().map(str::trim) {
             None | Some("") => Some(None),
             Some(v) => Vin::parse(v)
-                .map_err(|e| fail("vin", e.msg().into()))
+                .map_err(|e| fail("vin", e.msg()))
                 .ok()
                 .map(Some),
         };
@@ -191,7 +188,7 @@ impl TicketIntake {
             None | Some("") | Some("wgs84") | Some("WGS84") => Some(Crs::Wgs84),
             Some("gcj02") | Some("GCJ02") => Some(Crs::Gcj02),
             Some(_) => {
-                fail("location.crs", Msg::new("dom-intake-crs-invalid").into());
+                fail("location.crs", Msg::new("dom-intake-crs-invalid"));
                 None
             }
         };
@@ -202,18 +199,18 @@ impl TicketIntake {
             |field: &'static str,
              value: Option<f64>,
              check: fn(f64) -> Result<(), LocationError>,
-             fail: &mut dyn FnMut(&'static str, Text)| match value {
+             fail: &mut dyn FnMut(&'static str, Msg)| match value {
                 None if request_location && location.lat.is_none() && location.lon.is_none() => {
                     Some(None)
                 }
                 None => {
-                    fail(field, Msg::new(REQUIRED).into());
+                    fail(field, Msg::new(REQUIRED));
                     None
                 }
                 Some(v) => match check(v) {
                     Ok(()) => Some(Some(v)),
                     Err(e) => {
-                        fail(field, e.msg().into());
+                        fail(field, e.msg());
                         None
                     }
                 },
@@ -226,7 +223,7 @@ impl TicketIntake {
                     Ok(c) => Some(Some(c)),
                     Err(e) => {
                         // Ranges were checked above: what is left is GCJ-02 outside China.
-                        fail("location.crs", e.msg().into());
+                        fail("location.crs", e.msg());
                         None
                     }
                 }
@@ -239,14 +236,14 @@ impl TicketIntake {
             if !p.is_mobile() {
                 fail(
                     "phone",
-                    Msg::new("dom-intake-location-request-needs-mobile").into(),
+                    Msg::new("dom-intake-location-request-needs-mobile"),
                 );
             }
         }
 
         let mileage_km = match req.mileage_km {
             None => {
-                fail("mileage_km", Msg::new(REQUIRED).into());
+                fail("mileage_km", Msg::new(REQUIRED));
                 None
             }
             Some(m) if (0..=MAX_MILEAGE_KM).contains(&m) => i32::try_from(m).ok(),
@@ -256,22 +253,21 @@ impl TicketIntake {
                     Msg::with(
                         "dom-intake-mileage-range",
                         &[("max", MAX_MILEAGE_KM.into())],
-                    )
-                    .into(),
+                    ),
                 );
                 None
             }
         };
         let response_level = match req.response_level {
             None => {
-                fail("response_level", Msg::new(REQUIRED).into());
+                fail("response_level", Msg::new(REQUIRED));
                 None
             }
             Some(l) => ResponseLevel::try_from(l)
                 .map_err(|_| {
                     fail(
                         "response_level",
-                        Msg::new("dom-intake-response-level-invalid").into(),
+                        Msg::new("dom-intake-response-level-invalid"),
                     )
                 })
                 .ok(),

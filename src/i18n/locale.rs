@@ -63,19 +63,11 @@ impl Locale {
         }
     }
 
-    /// Picks the text of this language; templates carry both inline, Chinese first.
-    pub fn tr<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Locale::ZhCn => zh,
-            Locale::En => en,
-        }
-    }
-
     /// A catalogue name in this language; the Chinese one where no English name was given.
     pub fn name<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.tr(zh, en) {
-            "" => zh,
-            n => n,
+        match self {
+            Locale::En if !en.is_empty() => en,
+            _ => zh,
         }
     }
 
@@ -106,14 +98,6 @@ impl Locale {
             .find(|(t, _)| *t == template)
             .map_or_else(|| template.to_owned(), |(_, key)| self.t(key))
     }
-
-    /// Messages from the domain are "中文 / English"; show the half in this language.
-    pub fn pick(self, bilingual: &str) -> &str {
-        match bilingual.split_once(" / ") {
-            Some((zh, en)) => self.tr(zh.trim(), en.trim()),
-            None => bilingual,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -121,10 +105,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pick_splits_bilingual_messages() {
-        assert_eq!(Locale::ZhCn.pick("必填 / Required"), "必填");
-        assert_eq!(Locale::En.pick("必填 / Required"), "Required");
-        assert_eq!(Locale::En.pick("only one"), "only one");
+    fn names_fall_back_to_chinese_and_tags_parse() {
+        assert_eq!(Locale::ZhCn.name("蓄电池", "Battery"), "蓄电池");
+        assert_eq!(Locale::En.name("蓄电池", "Battery"), "Battery");
+        assert_eq!(Locale::En.name("蓄电池", ""), "蓄电池");
         assert_eq!(Locale::parse("en"), Some(Locale::En));
         assert_eq!(Locale::parse("fr"), None);
     }

@@ -61,41 +61,6 @@ impl Msg {
     }
 }
 
-/// A text for a user: a catalogue message, or (until every text is in the catalogue)
-/// "中文 / English" of which the reader's half is shown.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Text {
-    Msg(Msg),
-    Bilingual(String),
-}
-
-impl Text {
-    pub fn render(&self, locale: Locale) -> String {
-        match self {
-            Text::Msg(m) => m.render(locale),
-            Text::Bilingual(s) => locale.pick(s).to_owned(),
-        }
-    }
-}
-
-impl From<Msg> for Text {
-    fn from(m: Msg) -> Self {
-        Text::Msg(m)
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text::Bilingual(s)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Self {
-        Text::Bilingual(s.to_owned())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,30 +104,24 @@ pub async fn list(
     let status = q.status.filter(|s| !s.is_empty());
     if let Some(s) = &status {
         if !["pending", "sending", "sent", "dead"].contains(&s.as_str()) {
-            fields.insert(
-                "status".into(),
-                Msg::new("svc-outbox-status-invalid").into(),
-            );
+            fields.insert("status".into(), Msg::new("svc-outbox-status-invalid"));
         }
     }
     let channel = q.channel.filter(|s| !s.is_empty());
     if let Some(c) = &channel {
         if !["sms", "email"].contains(&c.as_str()) {
-            fields.insert(
-                "channel".into(),
-                Msg::new("svc-outbox-channel-invalid").into(),
-            );
+            fields.insert("channel".into(), Msg::new("svc-outbox-channel-invalid"));
         }
     }
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 {
-        fields.insert("page".into(), Msg::new("svc-page-from-one").into());
+        fields.insert("page".into(), Msg::new("svc-page-from-one"));
     }
     if !(1..=200).contains(&per_page) {
         fields.insert(
             "per_page".into(),
-            Msg::with("svc-per-page-range", &[("max", 200.into())]).into(),
+            Msg::with("svc-per-page-range", &[("max", 200.into())]),
         );
     }
     if !fields.is_empty() {

@@ -293,7 +293,7 @@ async fn save_then(
     let valid = req.validate(default_rate).map_err(|errors| {
         let mut fields = FieldErrors::new();
         for (f, m) in errors {
-            fields.entry(f).or_insert(m.into());
+            fields.entry(f).or_insert(m);
         }
         AppError::validation(fields)
     })?;
@@ -315,7 +315,7 @@ async fn save_then(
             {
                 fields.insert(
                     format!("crew[{i}].technician_id"),
-                    Msg::new("svc-plan-not-our-technician").into(),
+                    Msg::new("svc-plan-not-our-technician"),
                 );
             }
         }
@@ -326,13 +326,13 @@ async fn save_then(
                 None => {
                     fields.insert(
                         format!("tools[{i}].tool_id"),
-                        Msg::new("svc-plan-not-our-tool").into(),
+                        Msg::new("svc-plan-not-our-tool"),
                     );
                 }
                 Some(t) if *qty > t.quantity => {
                     fields.insert(
                         format!("tools[{i}].quantity"),
-                        Msg::with("svc-plan-tool-only", &[("count", t.quantity.into())]).into(),
+                        Msg::with("svc-plan-tool-only", &[("count", t.quantity.into())]),
                     );
                 }
                 Some(_) => {}
@@ -347,7 +347,7 @@ async fn save_then(
                 None => {
                     fields.insert(
                         format!("parts[{i}].part_id"),
-                        Msg::new("svc-plan-part-not-in-catalogue").into(),
+                        Msg::new("svc-plan-part-not-in-catalogue"),
                     );
                 }
             }

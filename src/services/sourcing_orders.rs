@@ -350,16 +350,10 @@ pub async fn review(
     require(actor, OrderEvent::Review)?;
     let mut fields = crate::error::FieldErrors::new();
     if !req.vin_checked {
-        fields.insert(
-            "vin_checked".into(),
-            Msg::new("svc-review-check-vin").into(),
-        );
+        fields.insert("vin_checked".into(), Msg::new("svc-review-check-vin"));
     }
     if !req.owner_checked {
-        fields.insert(
-            "owner_checked".into(),
-            Msg::new("svc-review-check-owner").into(),
-        );
+        fields.insert("owner_checked".into(), Msg::new("svc-review-check-owner"));
     }
     if !fields.is_empty() {
         return Err(AppError::validation(fields));

@@ -623,7 +623,7 @@ impl TicketQuery {
             {
                 fields.insert(
                     field.into(),
-                    Msg::with("svc-filter-too-long", &[("max", MAX_FILTER_CHARS.into())]).into(),
+                    Msg::with("svc-filter-too-long", &[("max", MAX_FILTER_CHARS.into())]),
                 );
             }
         }
@@ -638,7 +638,7 @@ impl TicketQuery {
             match chrono::DateTime::parse_from_rfc3339(&v) {
                 Ok(t) => Some(t.naive_utc()),
                 Err(_) => {
-                    fields.insert(field.into(), Msg::new("svc-filter-date-format").into());
+                    fields.insert(field.into(), Msg::new("svc-filter-date-format"));
                     None
                 }
             }
@@ -656,13 +656,13 @@ impl TicketQuery {
             });
         let page = self.page.unwrap_or(1);
         if page < 1 {
-            fields.insert("page".into(), Msg::new("svc-page-from-one").into());
+            fields.insert("page".into(), Msg::new("svc-page-from-one"));
         }
         let per_page = self.per_page.unwrap_or(default_per_page);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             fields.insert(
                 "per_page".into(),
-                Msg::with("svc-per-page-range", &[("max", MAX_PER_PAGE.into())]).into(),
+                Msg::with("svc-per-page-range", &[("max", MAX_PER_PAGE.into())]),
             );
         }
         if !fields.is_empty() {

@@ -35,16 +35,16 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        fields.insert("login".into(), Msg::new("svc-user-login-invalid").into());
+        fields.insert("login".into(), Msg::new("svc-user-login-invalid"));
     }
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 50 {
-        fields.insert("name".into(), Msg::new("svc-user-name-invalid").into());
+        fields.insert("name".into(), Msg::new("svc-user-name-invalid"));
     }
     let phone = match crate::domain::phone::PhoneNumber::parse(&req.phone) {
         Ok(p) => p.as_str().to_owned(),
         Err(e) => {
-            fields.insert("phone".into(), e.msg().into());
+            fields.insert("phone".into(), e.msg());
             String::new()
         }
     };
@@ -53,7 +53,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
         !user.is_empty() && host.contains('.') && !host.starts_with('.')
     });
     if !valid_email || email.chars().any(char::is_whitespace) {
-        fields.insert("email".into(), Msg::new("svc-user-email-invalid").into());
+        fields.insert("email".into(), Msg::new("svc-user-email-invalid"));
     }
     let mut roles = Vec::new();
     for r in &req.roles {
@@ -70,14 +70,13 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
                             ("role", r.as_str().into()),
                             ("known", known.join(", ").into()),
                         ],
-                    )
-                    .into(),
+                    ),
                 );
             }
         }
     }
     if roles.is_empty() && !fields.contains_key("roles") {
-        fields.insert("roles".into(), Msg::new("svc-user-role-required").into());
+        fields.insert("roles".into(), Msg::new("svc-user-role-required"));
     }
     if req.password.chars().count() < password::MIN_PASSWORD_CHARS {
         fields.insert(
@@ -85,8 +84,7 @@ pub fn add_user(db: &Db, req: AddUser) -> Result<String, AppError> {
             Msg::with(
                 "svc-user-password-too-short",
                 &[("min", password::MIN_PASSWORD_CHARS.into())],
-            )
-            .into(),
+            ),
         );
     }
     if !fields.is_empty() {

@@ -115,14 +115,13 @@ pub async fn act(
         state.settings.tickets.utc_offset_hours,
     );
     let l = user.locale;
-    let result: Result<&str, AppError> = async {
+    // What was done is not said: the answer is a redirect (post/redirect/get) to the page that
+    // shows the new state.
+    let result: Result<(), AppError> = async {
         match action {
             TicketAction::Submit => {
                 plans::submit(db, &state.notifier, me, id.clone(), int(&f, "version")?).await?;
-                Ok(l.tr(
-                    "方案已提交给服务经理",
-                    "Plan submitted to the service manager",
-                ))
+                Ok(())
             }
             TicketAction::Review => {
                 let decision = request::parse_form(
@@ -142,14 +141,7 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(if decision == ReviewDecision::Accept {
-                    l.tr(
-                        "审核通过：请致电客户确认",
-                        "Accepted: now call the customer",
-                    )
-                } else {
-                    l.tr("已退回车间主管", "Returned to the workshop lead")
-                })
+                Ok(())
             }
             TicketAction::Consent => {
                 let agreed = f.get("agreed") == "yes";
@@ -180,14 +172,7 @@ pub async fn act(
                     state.settings.sourcing.clone(),
                 )
                 .await?;
-                Ok(if agreed {
-                    l.tr(
-                        "已记录客户同意，已报服务总监",
-                        "Consent recorded; sent to the director",
-                    )
-                } else {
-                    l.tr("已记录客户不同意", "Recorded that the customer declined")
-                })
+                Ok(())
             }
             TicketAction::Approval => {
                 let decision = request::parse_form(
@@ -208,17 +193,13 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(if decision == DirectorDecision::Approve {
-                    l.tr("已批准", "Approved")
-                } else {
-                    l.tr("已驳回", "Rejected")
-                })
+                Ok(())
             }
             TicketAction::Issue => {
                 let mut lines = Vec::new();
                 for (part_id, qty) in f.prefixed("qty:") {
                     let quantity: i32 = qty.parse().map_err(|_| {
-                        AppError::field("quantity", "请输入整数 / Enter a whole number")
+                        AppError::field("quantity", Msg::new("web-enter-whole-number"))
                     })?;
                     if quantity > 0 {
                         lines.push(IssueLine {
@@ -238,25 +219,22 @@ pub async fn act(
                     },
                 )
                 .await?;
-                Ok(l.tr("已领料", "Parts issued"))
+                Ok(())
             }
             TicketAction::Cancel => {
                 site::cancel(db, me, id.clone(), ReasonRequest { reason: reason(&f) }).await?;
-                Ok(l.tr("救援已取消", "Rescue cancelled"))
+                Ok(())
             }
             TicketAction::LocationRequest => {
                 crate::services::public::request_location(db, &state.notifier, me, id.clone())
                     .await?;
-                Ok(l.tr(
-                    "已向客户发送定位请求短信",
-                    "Location request texted to the customer",
-                ))
+                Ok(())
             }
             TicketAction::Close => {
                 site::close(db, me, id.clone()).await?;
-                Ok(l.tr("救援单已关闭", "Ticket closed"))
+                Ok(())
             }
-            TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f).await,
+            TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f).await.map(|_| ()),
         }
     }
     .await;

@@ -721,7 +721,7 @@ pub async fn search_parts(
     let term = crate::domain::search::SearchTerm::parse(&raw);
     // A pasted paragraph is answered like the API answers it, with the reason, never searched.
     if let Err(e @ crate::domain::search::SearchTermError::TooLong { .. }) = term {
-        return Err(PageError::App(AppError::field("q", e.to_string()), l));
+        return Err(PageError::App(AppError::field("q", e.msg()), l));
     }
     let query: String = raw
         .trim()

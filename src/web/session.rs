@@ -173,10 +173,6 @@ impl Chrome {
         }
     }
 
-    pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        self.locale.tr(zh, en)
-    }
-
     /// The catalogue message `key` in the page's language.
     pub fn t(&self, key: &str) -> String {
         self.locale.t(key)
