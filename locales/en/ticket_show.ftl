@@ -79,3 +79,12 @@ ticket-your-step = Your step
 ticket-plan-version = Version { $version }
 ticket-issue-against-approved-version = Issue against director-approved plan v{ $version }:
 ticket-customer-agreed-to-plan = The customer agreed to plan v{ $version }, estimated ¥{ $total }.
+ticket-next-promise = Next promise
+ticket-promise-by = due { $time }
+ticket-promise-duration = { $hours ->
+    [0] { $minutes } min
+   *[other] { $hours } h { $minutes } min
+}
+ticket-promise-left = { $time } left
+ticket-promise-late = { $time } late
+ticket-promise-paused = Clock paused

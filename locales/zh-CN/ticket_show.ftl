@@ -79,3 +79,12 @@ ticket-your-step = 待您处理
 ticket-plan-version = 第 { $version } 版
 ticket-issue-against-approved-version = 按服务总监批准的第 { $version } 版方案领料：
 ticket-customer-agreed-to-plan = 客户已同意第 { $version } 版方案，预估 ¥{ $total }。
+ticket-next-promise = 下一承诺
+ticket-promise-by = 截止 { $time }
+ticket-promise-duration = { $hours ->
+    [0] { $minutes } 分钟
+   *[other] { $hours } 小时 { $minutes } 分钟
+}
+ticket-promise-left = 还剩 { $time }
+ticket-promise-late = 已超时 { $time }
+ticket-promise-paused = 计时已暂停

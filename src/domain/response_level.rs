@@ -1,7 +1,6 @@
-//! Response levels (响应级别) of a rescue ticket and the response time each one promises the customer.
+//! Response levels (响应级别) of a rescue ticket; the time each one promises is configuration (`[sla]`, `domain::promise`).
 
 use crate::i18n::{Locale, Msg};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 /// 一级 / 二级 / 三级. Lower numbers are more urgent, so the derived ordering
@@ -64,17 +63,6 @@ impl ResponseLevel {
             Self::General => "label-response-level-general",
         }
     }
-
-    /// The time from the call within which the dealer has promised to act:
-    /// emergency response started within 30 minutes, urgent requests
-    /// answered within 2 hours, every request within 24 hours.
-    pub fn response_window(self) -> Duration {
-        match self {
-            Self::Major => Duration::minutes(30),
-            Self::Serious => Duration::hours(2),
-            Self::General => Duration::hours(24),
-        }
-    }
 }
 
 impl TryFrom<i64> for ResponseLevel {
@@ -132,19 +120,8 @@ mod tests {
     }
 
     #[test]
-    fn response_windows_tighten_with_urgency() {
-        assert_eq!(
-            ResponseLevel::Major.response_window(),
-            Duration::minutes(30)
-        );
-        assert_eq!(
-            ResponseLevel::Serious.response_window(),
-            Duration::minutes(120)
-        );
-        assert_eq!(
-            ResponseLevel::General.response_window(),
-            Duration::minutes(24 * 60)
-        );
+    fn levels_sort_most_urgent_first() {
+        // The time each level promises is configuration (`[sla]`, `domain::promise`).
         let mut sorted = [
             ResponseLevel::General,
             ResponseLevel::Major,
@@ -152,9 +129,6 @@ mod tests {
         ];
         sorted.sort();
         assert_eq!(sorted, ResponseLevel::ALL);
-        for pair in ResponseLevel::ALL.windows(2) {
-            assert!(pair[0].response_window() < pair[1].response_window());
-        }
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::domain::role::Role;
 use crate::domain::system_text;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
-use crate::services::tickets::{self, TicketDetail};
+use crate::i18n::Locale;
+use crate::services::tickets::TicketDetail;
 use crate::state::AppState;
 
 /// What the viewer may do now; derived from the same state machine and role table the server enforces.
@@ -167,6 +168,58 @@ struct ShowPage {
     orders: Vec<super::parts_desk::OrderRow>,
     /// The parts desk may open the sourcing page (once a plan is approved).
     sourcing_link: bool,
+    /// The next promise to the customer while the rescue runs.
+    promise: Option<PromiseRow>,
+}
+
+/// The ticket's next promise, in the page's language and the dealer's local time.
+struct PromiseRow {
+    /// `on_time`, `warning` or `breached`: the badge's colour and the tests' hook.
+    state: &'static str,
+    state_label: String,
+    stage: String,
+    /// "due 12-01 14:30".
+    deadline: String,
+    /// "2 h 5 min left" or "10 min late".
+    left: String,
+    paused: bool,
+}
+
+fn promise_row(
+    state: &AppState,
+    l: Locale,
+    p: &crate::services::promises::PromiseView,
+) -> PromiseRow {
+    let minutes = (p.seconds_left.unsigned_abs() + 59) / 60;
+    let time = l.t_with(
+        "ticket-promise-duration",
+        &crate::i18n::fluent_args([
+            ("hours", &serde_json::Value::from(minutes / 60)),
+            ("minutes", &serde_json::Value::from(minutes % 60)),
+        ]),
+    );
+    let key = if p.seconds_left >= 0 {
+        "ticket-promise-left"
+    } else {
+        "ticket-promise-late"
+    };
+    PromiseRow {
+        state: p.state.as_str(),
+        state_label: l.t(p.state.label_key()),
+        stage: l.t(p.stage.label_key()),
+        deadline: l.t_with(
+            "ticket-promise-by",
+            &crate::i18n::fluent_args([(
+                "time",
+                &serde_json::Value::from(local(state, &p.deadline)),
+            )]),
+        ),
+        left: l.t_with(
+            key,
+            &crate::i18n::fluent_args([("time", &serde_json::Value::from(time))]),
+        ),
+        paused: p.paused,
+    }
 }
 
 /// What the consent script says about missing parts, in the dealer's local time.
@@ -194,7 +247,7 @@ pub async fn render(
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let d = tickets::detail(&state.db, &user.identity, id)
+    let d = crate::services::promises::detail(&state.db, &state.settings.sla, &user.identity, id)
         .await
         .or_page(user.locale)?;
     let t = &d.ticket;
@@ -325,8 +378,10 @@ pub async fn render(
         &d.sourcing_orders,
         matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
     );
+    let promise = t.promise.as_ref().map(|p| promise_row(state, l, p));
     let page = ShowPage {
         c: user.chrome(),
+        promise,
         status_code: t.status.as_str(),
         status_label: l.t(t.status.label_key()),
         level_label,

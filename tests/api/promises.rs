@@ -292,3 +292,41 @@ async fn finished_body(backend: Backend) {
         (409, Some("invalid_transition"))
     );
 }
+
+both!(the_ticket_page_shows_the_next_promise, page_body);
+async fn page_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // Level 2, called 100 of its 120 minutes ago: nearly due, about 20 minutes left.
+    let warned = ticket(&app, 2, 100).await;
+    // Level 3, called 300 of its 240 minutes ago: an hour late.
+    let late = ticket(&app, 3, 300).await;
+    let manager = crate::pages::signed_in(&app, "hz.manager").await;
+    let page = |id: &Value| format!("/tickets/{}", id["id"].as_str().unwrap());
+
+    manager.get(app.url("/lang/en")).send().await.unwrap();
+    let en = crate::helpers::page_text(&manager, &app, &page(&warned)).await;
+    assert!(
+        en.contains(r#"data-testid="promise" data-state="warning""#),
+        "{en}"
+    );
+    assert!(en.contains("Nearly due"), "the state in words");
+    assert!(
+        en.contains("Response started (plan submitted)"),
+        "the stage"
+    );
+    assert!(
+        en.contains("20 min left") || en.contains("19 min left"),
+        "the time left"
+    );
+    let en_late = crate::helpers::page_text(&manager, &app, &page(&late)).await;
+    assert!(en_late.contains(r#"data-state="breached""#));
+    assert!(en_late.contains("1 h 0 min late") || en_late.contains("1 h 1 min late"));
+
+    manager.get(app.url("/lang/zh-CN")).send().await.unwrap();
+    let zh = crate::helpers::page_text(&manager, &app, &page(&late)).await;
+    assert!(
+        zh.contains("已超时 1 小时"),
+        "the Chinese page says it in Chinese"
+    );
+    assert!(!zh.contains(" late"), "and not in English");
+}
