@@ -323,12 +323,15 @@ impl AppError {
     }
 
     /// `action` is the refused action's English description (`Action::describe`) or its code.
-    pub fn forbidden(action: &str) -> Self {
+    /// A refusal naming what the role may not do: `action` (a stable code) goes to the API's
+    /// params, the reader sees the catalogue label `label_key`.
+    pub fn forbidden(action: &'static str, label_key: &'static str) -> Self {
         Self::msg(
             ErrorCode::Forbidden,
             "svc-forbidden",
             &[("action", action.into())],
         )
+        .labelled("action", label_key)
     }
 
     /// A conflict whose message is the catalogue's `key`.

@@ -1,6 +1,5 @@
 # Page base.html
 
-nav-rescue = Rescue
 nav-roadside-rescue = Roadside rescue
 nav-sign-out = Sign out
 nav-tickets = Tickets

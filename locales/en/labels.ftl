@@ -119,3 +119,19 @@ label-visit-rescue = Rescue
 label-visit-warranty = Warranty
 label-language-zh-cn = Chinese
 label-language-en = English
+
+# What a role may or may not do (a refusal names it).
+label-action-create-ticket = create rescue tickets
+label-action-view-tickets = view rescue tickets
+label-action-view-vehicle-history = view vehicle service history
+label-action-view-parts-desk = view the parts desk
+label-action-view-outbox = view the outbox
+label-action-retry-messages = retry messages
+label-action-import-data = import DMS data
+label-action-import-catalogue = import the shared parts catalogue
+label-action-import-group-data = import stock or service history
+label-action-pause-clock = pause or resume the clock
+label-action-review-monitored-parts = review monitored parts
+label-action-work-sourcing-orders = work sourcing orders
+label-action-issue-parts = issue parts
+label-action-view-technician-jobs = view technician jobs

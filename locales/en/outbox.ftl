@@ -17,5 +17,5 @@ outbox-without-an-sms-or-e-mail = Without an SMS or e-mail provider configured, 
 outbox-status-pending = Pending
 outbox-status-sending = Sending
 outbox-status-sent = Sent
-outbox-status-dead = Dead
+outbox-status-dead = Failed
 outbox-provider-viewer = built-in viewer

@@ -3,7 +3,7 @@
 parts-queue-approved-rescues-whose-parts-are-not = Approved rescues whose parts are not all issued: what is here waits to be issued, what is missing needs a source (sister dealer or manufacturer), what is on its way is tracked until it arrives.
 parts-queue-dangerous-goods-no-air = Dangerous goods: no air
 parts-queue-held-up-by = Held up by
-parts-queue-here = here
+parts-queue-here = to issue here
 parts-queue-missing = missing
 parts-queue-no-rescue-is-waiting-for-parts = No rescue is waiting for parts.
 parts-queue-no-transfer-to-send = No transfer to send.

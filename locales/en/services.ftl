@@ -17,6 +17,7 @@ svc-not-found-record = Record not found
 
 ## Access and the server.
 svc-unauthenticated = Sign-in required (session cookie or bearer token)
+svc-forbidden-step = Your role may not take this step ({ $action })
 svc-forbidden = Your role may not { $action }
 svc-internal = Internal error, please retry later
 svc-database-unavailable = Database temporarily unavailable

@@ -53,7 +53,6 @@ ticket-record-that-the-crew-has-left = Record that the crew has left
 ticket-reject = Reject
 ticket-repair-time = Repair time
 ticket-repaired-elsewhere = Repaired elsewhere
-ticket-rescue-lead = rescue lead
 ticket-return-to-the-workshop-lead = Return to the workshop lead
 ticket-review-the-workshop-lead-s-plan = Review the workshop lead's plan; check special items with them.
 ticket-source-and-track-parts = Source and track parts
@@ -81,10 +80,7 @@ ticket-issue-against-approved-version = Issue against director-approved plan v{ 
 ticket-customer-agreed-to-plan = The customer agreed to plan v{ $version }, estimated ¥{ $total }.
 ticket-next-promise = Next promise
 ticket-promise-by = due { $time }
-ticket-promise-duration = { $hours ->
-    [0] { $minutes } min
-   *[other] { $hours } h { $minutes } min
-}
 ticket-promise-left = { $time } left
 ticket-promise-late = { $time } late
 ticket-promise-paused = Clock paused
+ticket-lead-with-phone = { $name } (rescue lead) { $phone }

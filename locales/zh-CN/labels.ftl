@@ -119,3 +119,19 @@ label-visit-rescue = 救援
 label-visit-warranty = 保修
 label-language-zh-cn = 中文
 label-language-en = 英文
+
+# What a role may or may not do (a refusal names it).
+label-action-create-ticket = 创建救援单
+label-action-view-tickets = 查看救援单
+label-action-view-vehicle-history = 查看车辆维修记录
+label-action-view-parts-desk = 查看配件台
+label-action-view-outbox = 查看消息发件箱
+label-action-retry-messages = 重发消息
+label-action-import-data = 导入 DMS 数据
+label-action-import-catalogue = 导入共享配件目录
+label-action-import-group-data = 导入库存或维修记录
+label-action-pause-clock = 暂停或恢复计时
+label-action-review-monitored-parts = 审核监控件
+label-action-work-sourcing-orders = 处理寻源单
+label-action-issue-parts = 领料
+label-action-view-technician-jobs = 查看技师任务

@@ -17,7 +17,8 @@ svc-not-found-record = 找不到记录
 
 ## Access and the server.
 svc-unauthenticated = 请先登录
-svc-forbidden = 您的角色无权执行此操作
+svc-forbidden-step = 您的角色无权执行此步骤（{ $action }）
+svc-forbidden = 您的角色无权执行此操作：{ $action }
 svc-internal = 服务器内部错误，请稍后重试
 svc-database-unavailable = 数据库暂时不可用
 svc-bench-no-data = 没有数据：请先载入演示数据（rescuedesk demo 或 bench --scale）
@@ -72,7 +73,7 @@ svc-issue-plan-not-approved = 第 { $version } 版方案尚未经服务总监批
 svc-issue-not-now = 当前状态“{ $status }”下不能领料
 svc-issue-receiver-not-crew = 领料人须为救援组成员
 svc-issue-part-not-in-plan = 此配件不在方案中
-svc-issue-over = { $name } 方案数量 { $planned }，已领 { $issued }，不能再领 { $asked }
+svc-issue-over = { $part_no }：方案数量 { $planned }，已领 { $issued }，不能再领 { $asked }
 svc-issue-out-of-stock = { $name }（{ $part_no }）本店库存不足
 
 ## Users and sign-in.

@@ -53,7 +53,6 @@ ticket-record-that-the-crew-has-left = 登记救援组已出发
 ticket-reject = 驳回
 ticket-repair-time = 预计维修
 ticket-repaired-elsewhere = 在外维修
-ticket-rescue-lead = 救援负责人
 ticket-return-to-the-workshop-lead = 退回车间主管
 ticket-review-the-workshop-lead-s-plan = 请审核车间主管的方案；如有特殊项目请与车间主管确认。
 ticket-source-and-track-parts = 配件寻源与跟踪
@@ -81,10 +80,7 @@ ticket-issue-against-approved-version = 按服务总监批准的第 { $version }
 ticket-customer-agreed-to-plan = 客户已同意第 { $version } 版方案，预估 ¥{ $total }。
 ticket-next-promise = 下一承诺
 ticket-promise-by = 截止 { $time }
-ticket-promise-duration = { $hours ->
-    [0] { $minutes } 分钟
-   *[other] { $hours } 小时 { $minutes } 分钟
-}
 ticket-promise-left = 还剩 { $time }
 ticket-promise-late = 已超时 { $time }
 ticket-promise-paused = 计时已暂停
+ticket-lead-with-phone = { $name }（救援负责人）{ $phone }

@@ -59,7 +59,7 @@ impl Identity {
             Ok(())
         } else {
             tracing::info!(user = %self.login, ?action, "refused: role lacks permission");
-            Err(AppError::forbidden(action.describe()))
+            Err(AppError::forbidden(action.code(), action.label_key()))
         }
     }
 

@@ -133,18 +133,35 @@ impl Action {
         }
     }
 
-    pub fn describe(self) -> &'static str {
+    /// Stable name, for the API's error params and logs.
+    pub fn code(self) -> &'static str {
         match self {
-            Action::CreateTicket => "create rescue tickets",
-            Action::ViewTickets => "view rescue tickets",
-            Action::ViewVehicleHistory => "view vehicle service history",
-            Action::ViewPartsDesk => "view the parts desk",
-            Action::ViewOutbox => "view the outbox",
-            Action::RetryMessages => "retry messages",
-            Action::ImportData => "import DMS data",
-            Action::ImportCatalogue => "import the shared parts catalogue",
-            Action::ImportGroupData => "import stock or service history",
-            Action::PauseClock => "pause or resume the clock",
+            Action::CreateTicket => "create_ticket",
+            Action::ViewTickets => "view_tickets",
+            Action::ViewVehicleHistory => "view_vehicle_history",
+            Action::ViewPartsDesk => "view_parts_desk",
+            Action::ViewOutbox => "view_outbox",
+            Action::RetryMessages => "retry_messages",
+            Action::ImportData => "import_data",
+            Action::ImportCatalogue => "import_catalogue",
+            Action::ImportGroupData => "import_group_data",
+            Action::PauseClock => "pause_clock",
+        }
+    }
+
+    /// The catalogue key of what the action does, for a refusal ("may not …").
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Action::CreateTicket => "label-action-create-ticket",
+            Action::ViewTickets => "label-action-view-tickets",
+            Action::ViewVehicleHistory => "label-action-view-vehicle-history",
+            Action::ViewPartsDesk => "label-action-view-parts-desk",
+            Action::ViewOutbox => "label-action-view-outbox",
+            Action::RetryMessages => "label-action-retry-messages",
+            Action::ImportData => "label-action-import-data",
+            Action::ImportCatalogue => "label-action-import-catalogue",
+            Action::ImportGroupData => "label-action-import-group-data",
+            Action::PauseClock => "label-action-pause-clock",
         }
     }
 

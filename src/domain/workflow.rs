@@ -167,6 +167,29 @@ impl Event {
         }
     }
 
+    /// The catalogue key of the event's name (the audit trail's word for it).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Event::StartPlanning => "label-audit-plan-started",
+            Event::SubmitPlan => "label-audit-plan-submitted",
+            Event::RevisePlan => "label-audit-plan-revised",
+            Event::ManagerAccept => "label-audit-review-accepted",
+            Event::ManagerReturn => "label-audit-review-returned",
+            Event::CustomerAgree => "label-audit-consent-agreed",
+            Event::CustomerDeclineReplan => "label-audit-consent-declined-replan",
+            Event::CustomerDeclineCancel => "label-audit-consent-declined-cancel",
+            Event::DirectorApprove => "label-audit-approval-approved",
+            Event::DirectorReject => "label-audit-approval-rejected",
+            Event::Depart => "label-audit-crew-departed",
+            Event::Arrive => "label-audit-crew-arrived",
+            Event::ReportMismatch => "label-audit-site-mismatch-reported",
+            Event::Resolve => "label-audit-site-resolved",
+            Event::TowToWorkshop => "label-audit-site-towed",
+            Event::Close => "label-audit-ticket-closed",
+            Event::Cancel => "label-audit-ticket-cancelled",
+        }
+    }
+
     /// Roles that may cause the event. Crew actions are further limited to the
     /// ticket's crew by the service, which knows who is on it.
     pub fn roles(self) -> &'static [Role] {

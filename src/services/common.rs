@@ -30,7 +30,12 @@ pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
         Ok(())
     } else {
         tracing::info!(user = %actor.login, event = event.as_str(), "refused: role");
-        Err(AppError::forbidden(event.as_str()))
+        Err(AppError::msg(
+            ErrorCode::Forbidden,
+            "svc-forbidden-step",
+            &[("action", event.as_str().into())],
+        )
+        .labelled("action", event.label_key()))
     }
 }
 

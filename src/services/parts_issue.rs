@@ -35,7 +35,10 @@ pub async fn issue(
     req: IssueRequest,
 ) -> Result<(), AppError> {
     if !actor.roles.contains(&Role::PartsDesk) {
-        return Err(AppError::forbidden("issue parts"));
+        return Err(AppError::forbidden(
+            "issue_parts",
+            "label-action-issue-parts",
+        ));
     }
     if req.lines.is_empty() {
         return Err(AppError::field("lines", Msg::new("svc-issue-at-least-one")));

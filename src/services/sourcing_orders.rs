@@ -99,10 +99,13 @@ fn require(actor: &Identity, event: OrderEvent) -> Result<(), AppError> {
     if event.permitted(&actor.roles) {
         Ok(())
     } else {
-        Err(AppError::forbidden(match event {
-            OrderEvent::Review => "review monitored parts",
-            _ => "work sourcing orders",
-        }))
+        Err(match event {
+            OrderEvent::Review => AppError::forbidden(
+                "review_monitored_parts",
+                "label-action-review-monitored-parts",
+            ),
+            _ => AppError::forbidden("work_sourcing_orders", "label-action-work-sourcing-orders"),
+        })
     }
 }
 

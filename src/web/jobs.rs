@@ -42,7 +42,7 @@ struct JobsPage {
 pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
     if !user.identity.roles.contains(&Role::Technician) {
         return Err(PageError::App(
-            AppError::forbidden("view technician jobs"),
+            AppError::forbidden("view_technician_jobs", "label-action-view-technician-jobs"),
             user.locale,
         ));
     }
@@ -216,8 +216,10 @@ pub async fn render_for(
         action_base,
         status_code: t.status.as_str(),
         status_label: locale.t(t.status.label_key()),
+        // The arrival estimate matters until the crew is there.
         expected_arrival: d
             .expected_arrival_at
+            .filter(|_| matches!(t.status, TicketStatus::Approved | TicketStatus::Dispatched))
             .map(|e| local(state, &e))
             .unwrap_or_default(),
         amap_link,

@@ -190,14 +190,7 @@ fn promise_row(
     l: Locale,
     p: &crate::services::promises::PromiseView,
 ) -> PromiseRow {
-    let minutes = (p.seconds_left.unsigned_abs() + 59) / 60;
-    let time = l.t_with(
-        "ticket-promise-duration",
-        &crate::i18n::fluent_args([
-            ("hours", &serde_json::Value::from(minutes / 60)),
-            ("minutes", &serde_json::Value::from(minutes % 60)),
-        ]),
-    );
+    let time = super::tickets::duration_text(l, p.seconds_left.unsigned_abs().div_ceil(60));
     let key = if p.seconds_left >= 0 {
         "ticket-promise-left"
     } else {

@@ -22,6 +22,50 @@ use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
 use crate::services::views::Visit;
 use crate::state::AppState;
 
+/// A span of time in words: "2 h 5 min", "2 小时 5 分钟".
+pub(super) fn duration_text(l: crate::i18n::Locale, minutes: u64) -> String {
+    l.t_with(
+        "web-duration",
+        &crate::i18n::fluent_args([
+            ("hours", &serde_json::Value::from(minutes / 60)),
+            ("minutes", &serde_json::Value::from(minutes % 60)),
+        ]),
+    )
+}
+
+/// A response level to choose at intake, with the response it promises (`[sla]`).
+struct LevelOption {
+    value: String,
+    label: String,
+}
+
+fn level_options(
+    l: crate::i18n::Locale,
+    sla: &crate::domain::promise::SlaConfig,
+) -> Vec<LevelOption> {
+    use crate::domain::promise::Stage;
+    crate::domain::response_level::ResponseLevel::ALL
+        .into_iter()
+        .map(|level| {
+            let minutes = sla
+                .target(level, Stage::ResponseStarted)
+                .num_minutes()
+                .max(0);
+            let within = duration_text(l, minutes.unsigned_abs());
+            LevelOption {
+                value: level.as_i32().to_string(),
+                label: l.t_with(
+                    "new-ticket-level-option",
+                    &crate::i18n::fluent_args([
+                        ("level", &serde_json::Value::from(l.t(level.label_key()))),
+                        ("within", &serde_json::Value::from(within)),
+                    ]),
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Local wall-clock time of the dealer for display.
 pub(super) fn local(state: &AppState, t: &NaiveDateTime) -> String {
     (*t + Duration::hours(i64::from(state.settings.tickets.utc_offset_hours)))
@@ -204,6 +248,7 @@ struct NewPage {
     message: Option<String>,
     /// The vehicle panel as it was before a failed submit (rendered fragment).
     panel: Option<String>,
+    levels: Vec<LevelOption>,
 }
 
 impl NewPage {
@@ -247,7 +292,10 @@ pub(super) fn map_links(l: &tickets::LocationView) -> Option<(String, String)> {
     ))
 }
 
-pub async fn new_form(user: WebUser) -> Result<HttpResponse, PageError> {
+pub async fn new_form(
+    state: web::Data<AppState>,
+    user: WebUser,
+) -> Result<HttpResponse, PageError> {
     user.require(Action::CreateTicket)?;
     let f = IntakeForm {
         crs: "gcj02".into(),
@@ -263,6 +311,7 @@ pub async fn new_form(user: WebUser) -> Result<HttpResponse, PageError> {
             errors: BTreeMap::new(),
             message: None,
             panel: None,
+            levels: level_options(user.locale, &state.settings.sla),
         },
     ))
 }
@@ -391,6 +440,7 @@ pub async fn submit(
                     errors,
                     message,
                     panel,
+                    levels: level_options(user.locale, &state.settings.sla),
                 },
             ))
         }

@@ -82,8 +82,26 @@ async fn roles_body(backend: Backend) {
         assert_eq!(res.status().as_u16(), 403, "{login}");
         let err: Value = res.json().await.unwrap();
         assert_eq!(err["error"], "forbidden");
-        assert_eq!(err["message"], "您的角色无权执行此操作", "{login}");
+        assert_eq!(
+            err["message"], "您的角色无权执行此操作：创建救援单",
+            "{login}"
+        );
+        assert_eq!(err["params"]["action"], "create_ticket", "{login}");
     }
+    // The same refusal in English names the action in English.
+    let err: Value = app
+        .client
+        .post(app.url("/api/v1/tickets"))
+        .bearer_auth(app.token("hz.tech"))
+        .header("Accept-Language", "en")
+        .json(&intake_body())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(err["message"], "Your role may not create rescue tickets");
     // Even an invalid body gets 403, not a validation hint.
     let res = app
         .post_ticket(&app.token("hz.tech"), &serde_json::json!({}))

@@ -320,7 +320,10 @@ async fn page_body(backend: Backend) {
     );
     let en_late = crate::helpers::page_text(&manager, &app, &page(&late)).await;
     assert!(en_late.contains(r#"data-state="breached""#));
-    assert!(en_late.contains("1 h 0 min late") || en_late.contains("1 h 1 min late"));
+    assert!(
+        en_late.contains("1 h late") || en_late.contains("1 h 1 min late"),
+        "{en_late}"
+    );
 
     manager.get(app.url("/lang/zh-CN")).send().await.unwrap();
     let zh = crate::helpers::page_text(&manager, &app, &page(&late)).await;
@@ -329,4 +332,16 @@ async fn page_body(backend: Backend) {
         "the Chinese page says it in Chinese"
     );
     assert!(!zh.contains(" late"), "and not in English");
+
+    // The intake form offers each level with the response it promises, from `[sla]`.
+    let agent = crate::pages::signed_in(&app, "hz.agent").await;
+    let form = crate::helpers::page_text(&agent, &app, "/tickets/new").await;
+    assert!(form.contains("30 分钟内响应"), "level 1: 30 minutes");
+    assert!(form.contains("4 小时内响应"), "level 3: 240 minutes");
+    agent.get(app.url("/lang/en")).send().await.unwrap();
+    let form = crate::helpers::page_text(&agent, &app, "/tickets/new").await;
+    assert!(
+        form.contains("Level 2 (serious) · respond within 2 h"),
+        "{form}"
+    );
 }
