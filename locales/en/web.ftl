@@ -4,6 +4,7 @@ web-back-to-my-jobs = Back to my jobs
 web-back-to-the-imports = Back to the imports
 web-back-to-the-ticket-list = Back to the ticket list
 web-enter-whole-number = Enter a whole number
+web-duration-days = { $days } d { $hours } h
 web-duration = { $hours ->
     [0] { $minutes } min
    *[other] { $minutes ->

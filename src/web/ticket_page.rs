@@ -190,7 +190,8 @@ fn promise_row(
     l: Locale,
     p: &crate::services::promises::PromiseView,
 ) -> PromiseRow {
-    let time = super::tickets::duration_text(l, p.seconds_left.unsigned_abs().div_ceil(60));
+    let minutes = p.seconds_left.unsigned_abs().div_ceil(60);
+    let time = super::tickets::duration_text(l, i64::try_from(minutes).unwrap_or(i64::MAX));
     let key = if p.seconds_left >= 0 {
         "ticket-promise-left"
     } else {

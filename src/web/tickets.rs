@@ -22,15 +22,21 @@ use crate::services::tickets::{self, TicketQuery, TicketView, VehicleHistory};
 use crate::services::views::Visit;
 use crate::state::AppState;
 
-/// A span of time in words: "2 h 5 min", "2 小时 5 分钟".
-pub(super) fn duration_text(l: crate::i18n::Locale, minutes: u64) -> String {
-    l.t_with(
-        "web-duration",
-        &crate::i18n::fluent_args([
-            ("hours", &serde_json::Value::from(minutes / 60)),
-            ("minutes", &serde_json::Value::from(minutes % 60)),
-        ]),
-    )
+/// A span of time as people say it: "1 d 3 h", "2 h 5 min", "2 h", "40 min" (and in Chinese).
+pub(super) fn duration_text(l: crate::i18n::Locale, minutes: i64) -> String {
+    let m = minutes.max(0);
+    let (days, hours, minutes) = (m / 1440, (m % 1440) / 60, m % 60);
+    if days > 0 {
+        l.t_with(
+            "web-duration-days",
+            &[("days", days.into()), ("hours", hours.into())],
+        )
+    } else {
+        l.t_with(
+            "web-duration",
+            &[("hours", hours.into()), ("minutes", minutes.into())],
+        )
+    }
 }
 
 /// A response level to choose at intake, with the response it promises (`[sla]`).
@@ -47,11 +53,7 @@ fn level_options(
     crate::domain::response_level::ResponseLevel::ALL
         .into_iter()
         .map(|level| {
-            let minutes = sla
-                .target(level, Stage::ResponseStarted)
-                .num_minutes()
-                .max(0);
-            let within = duration_text(l, minutes.unsigned_abs());
+            let within = duration_text(l, sla.target(level, Stage::ResponseStarted).num_minutes());
             LevelOption {
                 value: level.as_i32().to_string(),
                 label: l.t_with(

@@ -11,7 +11,6 @@ use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
-use crate::i18n::Locale;
 use crate::repo::tickets::TicketRecord;
 use crate::services::work;
 use crate::state::AppState;
@@ -35,19 +34,6 @@ pub struct Waiting {
     pub version: i32,
     pub amount: String,
     pub waited: String,
-}
-
-/// How long something has waited, as people say it: "1 小时 5 分钟" / "1 h 5 min".
-fn waited_text(l: Locale, minutes: i64) -> String {
-    let m = minutes.max(0);
-    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
-    if d > 0 {
-        l.t_with("work-waited-days", &[("d", d.into()), ("h", h.into())])
-    } else if h > 0 {
-        l.t_with("work-waited-hours", &[("h", h.into()), ("min", min.into())])
-    } else {
-        l.t_with("work-waited-minutes", &[("min", min.into())])
-    }
 }
 
 #[derive(Template)]
@@ -143,7 +129,7 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
                         approval: plan.map(|p| Waiting {
                             version: p.version,
                             amount: Fen::from_fen(p.total_fen).to_string(),
-                            waited: waited_text(l, p.waited_minutes),
+                            waited: super::tickets::duration_text(l, p.waited_minutes),
                         }),
                         t,
                     }
