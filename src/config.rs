@@ -25,6 +25,7 @@ pub struct Settings {
     pub links: LinkSettings,
     pub sourcing: crate::domain::sourcing::SourcingConfig,
     pub sla: crate::domain::promise::SlaConfig,
+    pub timer: TimerSettings,
     pub demo: DemoSettings,
 }
 
@@ -38,6 +39,15 @@ pub struct OutboxSettings {
     pub backoff_base_s: u64,
     pub backoff_max_s: u64,
     pub lease_s: u64,
+}
+
+/// `[timer]`: the worker that warns before a promise breaks and escalates when it does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimerSettings {
+    pub worker: bool,
+    pub interval_s: u64,
+    pub batch_size: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -365,6 +375,15 @@ impl Settings {
         if let Err(e) = self.sla.validate() {
             return Err(bad(&format!("sla.{}", e.field), &e.message));
         }
+        if !(1..=3600).contains(&self.timer.interval_s) {
+            return Err(bad(
+                "timer.interval_s",
+                "must be between 1 and 3600 seconds",
+            ));
+        }
+        if !(1..=5000).contains(&self.timer.batch_size) {
+            return Err(bad("timer.batch_size", "must be between 1 and 5000"));
+        }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));
         }
@@ -557,6 +576,21 @@ mod tests {
         assert!(err.to_string().contains("server.port"), "{err}");
         let err = Settings::load(None, env(&[("RESCUEDESK__LOG__FORMAT", "xml")])).unwrap_err();
         assert!(err.to_string().contains("log.format"), "{err}");
+    }
+
+    #[test]
+    fn the_timer_interval_and_batch_are_bounded() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert!(s.timer.worker);
+        assert_eq!((s.timer.interval_s, s.timer.batch_size), (30, 500));
+        for (key, value, named) in [
+            ("RESCUEDESK__TIMER__INTERVAL_S", "0", "timer.interval_s"),
+            ("RESCUEDESK__TIMER__INTERVAL_S", "3601", "timer.interval_s"),
+            ("RESCUEDESK__TIMER__BATCH_SIZE", "0", "timer.batch_size"),
+        ] {
+            let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(named), "{key}={value}: {err}");
+        }
     }
 
     #[test]

@@ -10,8 +10,10 @@ use rescuedesk::config::{LogFormat, Settings};
 use rescuedesk::db::Db;
 use rescuedesk::notify::Providers;
 use rescuedesk::services;
+use rescuedesk::services::notify::Notifier;
 use rescuedesk::startup::Application;
 use rescuedesk::workers::outbox::OutboxWorker;
+use rescuedesk::workers::timer::TimerWorker;
 
 #[derive(Parser)]
 #[command(
@@ -38,7 +40,7 @@ enum Command {
     Demo(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Deliver outbox messages (SMS, e-mail) without serving HTTP; for nodes that only send.
+    /// Deliver outbox messages (SMS, e-mail) and run the promise timer without serving HTTP.
     Worker,
     /// Import a DMS export (CSV): the parts catalogue, stock, or service history.
     Import(ImportArgs),
@@ -331,7 +333,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     if settings.outbox.worker {
         let providers = Providers::from_settings(&settings).map_err(|e| anyhow::anyhow!(e))?;
-        tokio::spawn(OutboxWorker::new(db, settings.outbox.clone(), providers).run(stopped));
+        tokio::spawn(
+            OutboxWorker::new(db.clone(), settings.outbox.clone(), providers).run(stopped.clone()),
+        );
+    }
+    if settings.timer.worker {
+        tokio::spawn(timer(&settings, db, app.notifier()).run(stopped));
     }
     tracing::info!(%url, "RescueDesk is serving");
     if let Some(report) = signins {
@@ -365,17 +372,27 @@ fn bench(mut settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The delivery worker alone, until Ctrl-C or SIGTERM.
+fn timer(settings: &Settings, db: Db, notifier: Notifier) -> TimerWorker {
+    TimerWorker::new(db, settings.sla.clone(), notifier, settings.timer.clone())
+}
+
+/// The delivery worker and the promise timer alone, until Ctrl-C or SIGTERM.
 #[tokio::main]
 async fn worker(settings: Settings) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database).context("database")?;
     db.migrate()?;
     let providers = Providers::from_settings(&settings).map_err(|e| anyhow::anyhow!(e))?;
+    // Links in the timer's messages point at the configured public URL (the workers serve none).
+    let notifier = rescuedesk::startup::notifier(&settings, &db, settings.server.port)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(OutboxWorker::new(db, settings.outbox.clone(), providers).run(stopped));
+    let outbox = tokio::spawn(
+        OutboxWorker::new(db.clone(), settings.outbox.clone(), providers).run(stopped.clone()),
+    );
+    let timer = tokio::spawn(timer(&settings, db, notifier).run(stopped));
     shutdown_signal().await;
     let _ = stop.send(true);
-    task.await?;
+    outbox.await?;
+    timer.await?;
     Ok(())
 }
 

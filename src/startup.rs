@@ -33,6 +33,25 @@ use crate::state::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    notifier: Notifier,
+}
+
+/// What writes links and local times into messages, for the server and the workers alike: the
+/// link secret from the configuration, else the one kept in the database.
+pub fn notifier(settings: &Settings, db: &Db, port: u16) -> anyhow::Result<Notifier> {
+    let secret = if settings.links.secret.is_empty() {
+        crate::repo::secrets::get_or_create(db, "links")
+            .map_err(|e| anyhow::anyhow!("link secret: {e}"))?
+    } else {
+        settings.links.secret.clone()
+    };
+    Ok(Notifier {
+        signer: LinkSigner::new(secret.as_bytes()),
+        public_url: settings.public_url(port),
+        technician_hours: settings.links.technician_hours,
+        customer_hours: settings.links.customer_hours,
+        utc_offset_hours: settings.tickets.utc_offset_hours,
+    })
 }
 
 impl Application {
@@ -48,24 +67,12 @@ impl Application {
         let listener = TcpListener::bind(&address)
             .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
         let port = listener.local_addr()?.port();
-        let secret = if settings.links.secret.is_empty() {
-            crate::repo::secrets::get_or_create(&db, "links")
-                .map_err(|e| anyhow::anyhow!("link secret: {e}"))?
-        } else {
-            settings.links.secret.clone()
-        };
-        let notifier = Notifier {
-            signer: LinkSigner::new(secret.as_bytes()),
-            public_url: settings.public_url(port),
-            technician_hours: settings.links.technician_hours,
-            customer_hours: settings.links.customer_hours,
-            utc_offset_hours: settings.tickets.utc_offset_hours,
-        };
+        let notifier = notifier(&settings, &db, port)?;
         crate::auth::password::init_pool(settings.auth.hash_threads);
         let state = web::Data::new(AppState {
             throttle: SignInThrottle::new(ThrottleRules::from_settings(&settings.auth)),
             token_stamps: TokenStamps::default(),
-            notifier,
+            notifier: notifier.clone(),
             viewer: crate::services::outbox::ViewerChannels::from_settings(&settings),
             public_url: settings.public_url(port),
             numbering: NumberingRules {
@@ -108,11 +115,17 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            notifier,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's notifier (links to its public URL), for the workers it runs beside.
+    pub fn notifier(&self) -> Notifier {
+        self.notifier.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

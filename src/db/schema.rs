@@ -426,6 +426,8 @@ diesel::table! {
         stage -> Text,
         kind -> Text,
         created_at -> Timestamp,
+        deadline -> Nullable<Timestamp>,
+        response_level -> Nullable<Integer>,
     }
 }
 

@@ -93,6 +93,9 @@ impl Locale {
             ("part_review", "template-part-review"),
             ("transfer_to_send", "template-transfer-to-send"),
             ("fault_mismatch", "template-fault-mismatch"),
+            ("orders_held", "template-orders-held"),
+            ("promise_warning", "template-promise-warning"),
+            ("promise_breached", "template-promise-breached"),
         ];
         KEYS.iter()
             .find(|(t, _)| *t == template)

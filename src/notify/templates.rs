@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::domain::location::{Coordinates, Crs};
+use crate::domain::promise::Stage;
+use crate::domain::response_level::ResponseLevel;
 use crate::i18n::Locale;
 
 /// Prefix of every free-text SMS (Aliyun adds its approved signature itself).
@@ -136,6 +138,28 @@ pub enum Message {
         found: String,
         link: String,
     },
+    /// To the people the response level names (`[sla] levelN_warning_notify`): the rescue's
+    /// next promise nears its deadline.
+    StaffPromiseWarning {
+        number: String,
+        level: ResponseLevel,
+        stage: Stage,
+        /// The deadline, local time.
+        deadline: String,
+        minutes_left: i64,
+        link: String,
+    },
+    /// To the people the response level names (`[sla] levelN_breach_notify`): the promise is
+    /// broken and the customer still waits.
+    StaffPromiseBreached {
+        number: String,
+        level: ResponseLevel,
+        stage: Stage,
+        /// The deadline, local time.
+        deadline: String,
+        minutes_late: i64,
+        link: String,
+    },
 }
 
 impl Message {
@@ -158,6 +182,8 @@ impl Message {
             Message::StaffTransferToSend { .. } => "transfer_to_send",
             Message::StaffMismatch { .. } => "fault_mismatch",
             Message::StaffOrdersHeld { .. } => "orders_held",
+            Message::StaffPromiseWarning { .. } => "promise_warning",
+            Message::StaffPromiseBreached { .. } => "promise_breached",
         }
     }
 }
@@ -182,6 +208,11 @@ pub struct Rendered {
 /// One argument of a catalogue message: every value arrives as the recipient's text.
 fn arg(name: &'static str, value: &str) -> (&'static str, FluentValue<'static>) {
     (name, FluentValue::from(value.to_owned()))
+}
+
+/// A number argument, so the catalogue can choose the plural (`1 minute`, `5 minutes`).
+fn num(name: &'static str, value: i64) -> (&'static str, FluentValue<'static>) {
+    (name, FluentValue::from(value))
 }
 
 /// Renders `msg` in `locale`.
@@ -744,6 +775,70 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                 },
             )
         }
+
+        Message::StaffPromiseWarning {
+            number,
+            level,
+            stage,
+            deadline,
+            minutes_left,
+            link,
+        } => {
+            let (level, stage) = (l.t(level.label_key()), l.t(stage.label_key()));
+            let args = [
+                arg("number", number),
+                arg("level", &level),
+                arg("stage", &stage),
+                arg("deadline", deadline),
+                num("minutes", *minutes_left),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-promise-warning-subject", &args),
+                    body: l.t_with("msg-promise-warning-body", &args),
+                    fields: promise_fields(l, &level, &stage, deadline),
+                    action: l.t("msg-promise-action"),
+                    sms: l.t_with("msg-promise-warning-sms", &args),
+                    detail: l.t("msg-promise-warning-detail"),
+                    extra: json!({ "stage": stage, "deadline": deadline }),
+                },
+            )
+        }
+
+        Message::StaffPromiseBreached {
+            number,
+            level,
+            stage,
+            deadline,
+            minutes_late,
+            link,
+        } => {
+            let (level, stage) = (l.t(level.label_key()), l.t(stage.label_key()));
+            let args = [
+                arg("number", number),
+                arg("level", &level),
+                arg("stage", &stage),
+                arg("deadline", deadline),
+                num("minutes", *minutes_late),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-promise-breached-subject", &args),
+                    body: l.t_with("msg-promise-breached-body", &args),
+                    fields: promise_fields(l, &level, &stage, deadline),
+                    action: l.t("msg-promise-action"),
+                    sms: l.t_with("msg-promise-breached-sms", &args),
+                    detail: l.t("msg-promise-breached-detail"),
+                    extra: json!({ "stage": stage, "deadline": deadline }),
+                },
+            )
+        }
     };
     Rendered {
         template: msg.template(),
@@ -794,6 +889,15 @@ fn staff(l: Locale, s: StaffText<'_>) -> (Mail, String, Value) {
         p.extend(extra);
     }
     (mail, sms, params)
+}
+
+/// The fields of a promise notice: which level, which stage, until when.
+fn promise_fields(l: Locale, level: &str, stage: &str, deadline: &str) -> Vec<(String, String)> {
+    vec![
+        (l.t("msg-promise-level"), level.to_owned()),
+        (l.t("msg-promise-stage"), stage.to_owned()),
+        (l.t("msg-promise-deadline"), deadline.to_owned()),
+    ]
 }
 
 fn dear(l: Locale, name: &str) -> String {
@@ -1200,6 +1304,28 @@ mod tests {
                         "起动机损坏，蓄电池正常",
                         "Starter motor failed; the battery is fine",
                     )),
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
+                "promise_warning",
+                Message::StaffPromiseWarning {
+                    number: s("HZ01-20261123-0007"),
+                    level: ResponseLevel::Major,
+                    stage: Stage::ResponseStarted,
+                    deadline: s("11-23 09:30"),
+                    minutes_left: 7,
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
+                "promise_breached",
+                Message::StaffPromiseBreached {
+                    number: s("HZ01-20261123-0007"),
+                    level: ResponseLevel::Major,
+                    stage: Stage::ResponseStarted,
+                    deadline: s("11-23 09:30"),
+                    minutes_late: 1,
                     link: s(STAFF_LINK),
                 },
             ),

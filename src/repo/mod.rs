@@ -1,5 +1,6 @@
 //! Queries per aggregate; every function takes the connection of the caller's transaction.
 
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod imports;

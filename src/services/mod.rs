@@ -1,5 +1,6 @@
 //! Use cases: each opens one transaction that makes the domain change and writes its audit event.
 
+pub mod alerts;
 pub mod approvals;
 pub mod bench;
 pub mod common;

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::notify::templates::{render, Message};
 use crate::repo::outbox::{self, NewMessage};
-use crate::repo::staff::{self, Technician};
+use crate::repo::staff::{self, Contact, Technician};
 use crate::repo::tickets::TicketRecord;
 
 /// Everything needed to write links and local times into messages.
@@ -149,12 +149,29 @@ pub fn staff_at(
     role: &str,
     msg: &Message,
 ) -> Result<(), AppError> {
-    for c in staff::contacts_with_role(conn, dealer_id, role)? {
+    let contacts = staff::contacts_with_role(conn, dealer_id, role)?;
+    people(conn, ticket, &contacts, msg).map(|_| ())
+}
+
+/// Tells each of these staff members by SMS, in their language; a number listed twice (one
+/// person holding two of the roles asked for) is texted once.
+pub fn people(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    contacts: &[Contact],
+    msg: &Message,
+) -> Result<usize, AppError> {
+    let mut sent: Vec<String> = Vec::new();
+    for c in contacts {
         if let Some(phone) = sms_recipient(&c.phone) {
+            if sent.contains(&phone) {
+                continue;
+            }
             enqueue(conn, ticket, "sms", &phone, locale_of(&c.locale), msg)?;
+            sent.push(phone);
         }
     }
-    Ok(())
+    Ok(sent.len())
 }
 
 /// Tells a technician the way they asked to be told (SMS or e-mail).

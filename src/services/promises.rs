@@ -37,6 +37,8 @@ pub fn action_label_key(action: &str) -> Option<&'static str> {
     match action {
         PAUSED => Some("promise-audit-clock-paused"),
         RESUMED => Some("promise-audit-clock-resumed"),
+        crate::services::alerts::WARNED => Some("alert-audit-warning"),
+        crate::services::alerts::BREACHED => Some("alert-audit-breached"),
         _ => None,
     }
 }
@@ -190,6 +192,18 @@ fn promises(
         }
     }
     Ok(out)
+}
+
+/// The next promise of each of these tickets still open, by ticket id, read in the caller's
+/// transaction (the timer worker's view of them).
+pub fn of_records(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    tickets: &[TicketRecord],
+    now: NaiveDateTime,
+) -> Result<HashMap<String, PromiseView>, AppError> {
+    let subjects: Vec<Subject> = tickets.iter().map(Subject::from).collect();
+    promises(conn, sla, &subjects, now)
 }
 
 /// Fills in each view's `promise` (none for a finished rescue), reading in the caller's

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod alerts;
 mod auth;
 mod bounds;
 mod cli;
