@@ -123,6 +123,7 @@ pub struct LinkSettings {
     pub secret: String,
     pub technician_hours: u32,
     pub customer_hours: u32,
+    pub decide_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -374,6 +375,12 @@ impl Settings {
         }
         if let Err(e) = self.sla.validate() {
             return Err(bad(&format!("sla.{}", e.field), &e.message));
+        }
+        if !(1..=1440).contains(&self.links.decide_minutes) {
+            return Err(bad(
+                "links.decide_minutes",
+                "must be between 1 and 1440 minutes",
+            ));
         }
         if !(1..=3600).contains(&self.timer.interval_s) {
             return Err(bad(

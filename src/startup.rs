@@ -50,6 +50,7 @@ pub fn notifier(settings: &Settings, db: &Db, port: u16) -> anyhow::Result<Notif
         public_url: settings.public_url(port),
         technician_hours: settings.links.technician_hours,
         customer_hours: settings.links.customer_hours,
+        decide_minutes: settings.links.decide_minutes,
         utc_offset_hours: settings.tickets.utc_offset_hours,
     })
 }

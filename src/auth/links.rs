@@ -1,6 +1,7 @@
-//! Links without passwords: a technician's job page and a customer's status page. The code in the
-//! URL is an HMAC over ticket, person, scope, expiry and a nonce; the claims are kept server-side so
-//! the link stays short enough for an SMS (16 characters) and can be revoked.
+//! Links without passwords: a technician's job page, a customer's status page, and a manager's or
+//! director's one-tap decision on one plan version. The code in the URL is an HMAC over ticket,
+//! person, scope, expiry, nonce (and the plan version of a decision link); the claims are kept
+//! server-side so the link stays short enough for an SMS (16 characters) and can be revoked.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -16,6 +17,9 @@ pub enum Scope {
     Job,
     /// A customer follows the rescue and may share their location.
     Status,
+    /// A service manager or director takes the step that waits on them (accept the plan, record
+    /// the customer's consent, approve) for one plan version, from the SMS, without signing in.
+    Decide,
 }
 
 impl Scope {
@@ -23,6 +27,22 @@ impl Scope {
         match self {
             Scope::Job => "job",
             Scope::Status => "status",
+            Scope::Decide => "decide",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        [Scope::Job, Scope::Status, Scope::Decide]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    /// The path a link of this scope opens under (`/j/…`, `/s/…`, `/a/…`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Scope::Job => "j",
+            Scope::Status => "s",
+            Scope::Decide => "a",
         }
     }
 }
@@ -31,9 +51,11 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     pub ticket_id: String,
-    /// A technician id, or `customer`.
+    /// A technician id, `customer`, or the user id of a decision link's holder.
     pub person: String,
     pub scope: Scope,
+    /// A decision link's plan version: a new version makes the link void.
+    pub plan_version: Option<i32>,
     /// Expiry, Unix seconds.
     pub expires: i64,
     /// Random, so every link is distinct and can be revoked alone.
@@ -103,6 +125,11 @@ impl LinkSigner {
             mac.update(part.as_bytes());
             mac.update(&[0x1f]);
         }
+        // Only decision links sign a version, so the codes of job and status links stay valid.
+        if let Some(v) = c.plan_version {
+            mac.update(format!("v{v}").as_bytes());
+            mac.update(&[0x1f]);
+        }
         mac.finalize().into_bytes()[..CODE_BYTES].to_vec()
     }
 
@@ -149,10 +176,21 @@ impl LinkSigner {
 /// What a hidden link code reads as: the reader sees that a link was sent, never one that works.
 pub const HIDDEN_CODE: &str = "••••••";
 
-/// Replaces the code of every job (`/j/…`) and status (`/s/…`) link in a text with [`HIDDEN_CODE`].
+/// Replaces the code of every job (`/j/…`), status (`/s/…`) and decision (`/a/…`) link in a text
+/// with [`HIDDEN_CODE`]: whoever reads the outbox must not be able to act as the recipient.
 /// A code is the 16 URL-safe characters of [`LinkSigner::code`]; anything else is left alone, so
 /// staff pages such as `/s/` in an address are not touched.
 pub fn hide_codes(text: &str) -> std::borrow::Cow<'_, str> {
+    hide_codes_under(text, &[b"/j/", b"/s/", b"/a/"])
+}
+
+/// Like [`hide_codes`], for decision links only: a manager reading the demo's outbox viewer may
+/// follow a job or status link, but never act as the director.
+pub fn hide_decision_codes(text: &str) -> std::borrow::Cow<'_, str> {
+    hide_codes_under(text, &[b"/a/"])
+}
+
+fn hide_codes_under<'t>(text: &'t str, prefixes: &[&[u8; 3]]) -> std::borrow::Cow<'t, str> {
     fn is_code_char(b: u8) -> bool {
         b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
     }
@@ -165,7 +203,7 @@ pub fn hide_codes(text: &str) -> std::borrow::Cow<'_, str> {
         let prefix = &bytes[i..i + 3];
         let start = i + 3;
         let end = start + code_len;
-        let is_link = (prefix == b"/j/" || prefix == b"/s/")
+        let is_link = prefixes.iter().any(|p| prefix == *p)
             && end <= bytes.len()
             && bytes[start..end].iter().all(|b| is_code_char(*b))
             && !bytes.get(end).is_some_and(|b| is_code_char(*b));
@@ -199,8 +237,24 @@ pub fn new_claims(
         ticket_id: ticket_id.to_owned(),
         person: person.to_owned(),
         scope,
+        plan_version: None,
         expires: now_unix + i64::from(valid_hours) * 3600,
         nonce: super::secret::random_token()[..16].to_owned(),
+    }
+}
+
+/// The claims of a decision link: this user, this ticket, this plan version, for a few minutes.
+pub fn new_decide_claims(
+    ticket_id: &str,
+    user_id: &str,
+    plan_version: i32,
+    valid_minutes: u32,
+    now_unix: i64,
+) -> Claims {
+    Claims {
+        plan_version: Some(plan_version),
+        expires: now_unix + i64::from(valid_minutes) * 60,
+        ..new_claims(ticket_id, user_id, Scope::Decide, 0, now_unix)
     }
 }
 
@@ -237,6 +291,42 @@ mod tests {
             "杭州/s/路",
         ] {
             assert_eq!(hide_codes(keep), keep);
+        }
+    }
+
+    #[test]
+    fn a_decision_link_signs_its_plan_version() {
+        let s = LinkSigner::new(b"secret");
+        let c = new_decide_claims("ticket-1", "user-3", 2, 120, NOW);
+        let code = s.code(&c);
+        assert_eq!(code.len(), CODE_CHARS);
+        assert_eq!(s.verify(&code, &c, Scope::Decide, NOW + 60, false), Ok(()));
+        assert_eq!(
+            s.verify(&code, &c, Scope::Decide, NOW + 120 * 60, false),
+            Err(LinkError::Expired)
+        );
+        let other = Claims {
+            plan_version: Some(3),
+            ..c.clone()
+        };
+        assert_eq!(
+            s.verify(&code, &other, Scope::Decide, NOW, false),
+            Err(LinkError::BadSignature)
+        );
+        let text = format!("审批：https://rd.example/a/{code}");
+        assert_eq!(
+            hide_codes(&text),
+            format!("审批：https://rd.example/a/{HIDDEN_CODE}")
+        );
+        let job = s.code(&new_claims("t", "tech", Scope::Job, 1, NOW));
+        let both = format!("/j/{job} /a/{code}");
+        assert_eq!(
+            hide_decision_codes(&both),
+            format!("/j/{job} /a/{HIDDEN_CODE}"),
+            "job links stay"
+        );
+        for scope in [Scope::Job, Scope::Status, Scope::Decide] {
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
         }
     }
 
@@ -281,6 +371,10 @@ mod tests {
             },
             Claims {
                 scope: Scope::Status,
+                ..c.clone()
+            },
+            Claims {
+                plan_version: Some(1),
                 ..c.clone()
             },
         ] {

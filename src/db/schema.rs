@@ -392,6 +392,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        plan_version -> Nullable<Integer>,
     }
 }
 

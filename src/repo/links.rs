@@ -19,6 +19,7 @@ pub fn insert(conn: &mut AnyConnection, code: &str, c: &Claims) -> Result<(), Ap
             links::person.eq(&c.person),
             links::scope.eq(c.scope.as_str()),
             links::nonce.eq(&c.nonce),
+            links::plan_version.eq(c.plan_version),
             links::expires_at.eq(expires),
             links::created_at.eq(super::now()),
         ))
@@ -26,16 +27,20 @@ pub fn insert(conn: &mut AnyConnection, code: &str, c: &Claims) -> Result<(), Ap
     Ok(())
 }
 
+/// A stored link: ticket, person, scope, nonce, expiry, revoked at, plan version.
+type LinkRow = (
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<i32>,
+);
+
 /// The claims behind a code and whether the link was revoked.
 pub fn find(conn: &mut AnyConnection, code: &str) -> Result<Option<(Claims, bool)>, AppError> {
-    let row: Option<(
-        String,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-    )> = links::table
+    let row: Option<LinkRow> = links::table
         .filter(links::code.eq(code))
         .select((
             links::ticket_id,
@@ -44,27 +49,26 @@ pub fn find(conn: &mut AnyConnection, code: &str) -> Result<Option<(Claims, bool
             links::nonce,
             links::expires_at,
             links::revoked_at,
+            links::plan_version,
         ))
         .first(conn)
         .optional()?;
-    Ok(
-        row.map(|(ticket_id, person, scope, nonce, expires, revoked)| {
-            (
-                Claims {
-                    ticket_id,
-                    person,
-                    scope: if scope == "job" {
-                        Scope::Job
-                    } else {
-                        Scope::Status
-                    },
-                    expires: expires.and_utc().timestamp(),
-                    nonce,
-                },
-                revoked.is_some(),
-            )
-        }),
-    )
+    let Some((ticket_id, person, scope, nonce, expires, revoked, plan_version)) = row else {
+        return Ok(None);
+    };
+    let scope = Scope::parse(&scope)
+        .ok_or_else(|| AppError::internal(format!("link with unknown scope {scope:?}")))?;
+    Ok(Some((
+        Claims {
+            ticket_id,
+            person,
+            scope,
+            plan_version,
+            expires: expires.and_utc().timestamp(),
+            nonce,
+        },
+        revoked.is_some(),
+    )))
 }
 
 /// Revokes every link of a person on a ticket (a technician taken off the crew, say).

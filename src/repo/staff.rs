@@ -48,6 +48,7 @@ pub struct Part {
 /// Someone to tell: a staff member with a role at a dealer.
 #[derive(Debug, Clone, Queryable)]
 pub struct Contact {
+    pub user_id: String,
     pub name: String,
     pub phone: String,
     pub email: String,
@@ -265,7 +266,13 @@ pub fn contacts_with_role(
         .filter(users::dealer_id.eq(dealer_id))
         .filter(users::active.eq(true))
         .filter(user_roles::role.eq(role))
-        .select((users::name, users::phone, users::email, users::locale))
+        .select((
+            users::id,
+            users::name,
+            users::phone,
+            users::email,
+            users::locale,
+        ))
         .load(conn)?)
 }
 

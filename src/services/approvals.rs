@@ -48,6 +48,10 @@ pub struct ReviewRequest {
     pub decision: ReviewDecision,
     /// Required when returning the plan to the workshop lead.
     pub reason: Option<String>,
+    /// The plan version reviewed; when given, a newer version refuses the review
+    /// (`stale_state`) instead of accepting a plan the reviewer has not seen.
+    #[serde(default)]
+    pub plan_version: Option<i32>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -210,6 +214,9 @@ pub async fn review(
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
+        if let Some(asked) = req.plan_version.filter(|v| *v != lines.plan.version) {
+            return Err(stale_version(asked, lines.plan.version));
+        }
         record(
             conn,
             &actor,
@@ -232,15 +239,13 @@ pub async fn review(
                 },
             )?;
         } else {
-            notify::staff(
-                conn,
-                &ticket,
-                "service_manager",
-                &Message::StaffConsentCall {
+            let version = lines.plan.version;
+            notify::staff_each(conn, &ticket, "service_manager", |conn, who| {
+                Ok(Message::StaffConsentCall {
                     number: ticket.number.clone(),
-                    link,
-                },
-            )?;
+                    link: n.decide_link(conn, &ticket.id, &who.user_id, version)?,
+                })
+            })?;
         }
         Ok(())
     })
@@ -300,17 +305,15 @@ pub async fn consent(
         )?;
         if req.agreed {
             tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
-            notify::staff(
-                conn,
-                &ticket,
-                "service_director",
-                &Message::StaffApproval {
+            let version = lines.plan.version;
+            notify::staff_each(conn, &ticket, "service_director", |conn, who| {
+                Ok(Message::StaffApproval {
                     number: ticket.number.clone(),
-                    version: lines.plan.version.to_string(),
+                    version: version.to_string(),
                     total_yuan: told.estimated_cost_yuan.clone(),
-                    link: n.ticket_link(&ticket.id),
-                },
-            )?;
+                    link: n.decide_link(conn, &ticket.id, &who.user_id, version)?,
+                })
+            })?;
         }
         Ok(told)
     })

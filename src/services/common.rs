@@ -72,19 +72,22 @@ pub fn note(
     )
 }
 
-/// A technician acting through a link has no user row: name them in the event's data.
+/// Acting through a link: the event's data names the link, and the technician (who has no user
+/// row) behind a job link.
 pub(crate) fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<Value> {
-    let Some(tech) = &actor.technician_id else {
+    let Some(link) = &actor.link_id else {
         return data;
     };
     let mut data = data.unwrap_or_else(|| serde_json::json!({}));
     if let Some(map) = data.as_object_mut() {
-        map.insert("technician_id".into(), tech.clone().into());
-        map.insert("technician".into(), actor.name.clone().into());
-        map.insert("via".into(), "link".into());
-        if let Some(link) = &actor.link_id {
-            map.insert("link_id".into(), link.clone().into());
+        if let Some(tech) = &actor.technician_id {
+            map.insert("technician_id".into(), tech.clone().into());
+            map.insert("technician".into(), actor.name.clone().into());
         }
+        // A manager or director deciding from the SMS: the user is the event's actor, the link
+        // says how they acted.
+        map.insert("via".into(), "link".into());
+        map.insert("link_id".into(), link.clone().into());
     }
     Some(data)
 }

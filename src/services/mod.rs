@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod bench;
 pub mod common;
+pub mod decide;
 pub mod demo;
 pub mod health;
 pub mod imports;

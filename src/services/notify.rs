@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::auth::links::{new_claims, LinkSigner, Scope};
+use crate::auth::links::{new_claims, new_decide_claims, Claims, LinkSigner, Scope};
 use crate::db::AnyConnection;
 use crate::domain::phone::PhoneNumber;
 use crate::error::AppError;
@@ -20,6 +20,8 @@ pub struct Notifier {
     pub public_url: String,
     pub technician_hours: u32,
     pub customer_hours: u32,
+    /// How long a decision link works, in minutes.
+    pub decide_minutes: u32,
     pub utc_offset_hours: i32,
 }
 
@@ -37,13 +39,37 @@ impl Notifier {
         hours: u32,
     ) -> Result<String, AppError> {
         let claims = new_claims(ticket_id, person, scope, hours, Self::now_unix());
-        let code = self.signer.code(&claims);
-        crate::repo::links::insert(conn, &code, &claims)?;
-        let path = match scope {
-            Scope::Job => "j",
-            Scope::Status => "s",
-        };
-        Ok(format!("{}/{path}/{code}", self.public_url))
+        self.store(conn, &claims)
+    }
+
+    /// Signs and stores the claims; the URL that opens them.
+    fn store(&self, conn: &mut AnyConnection, claims: &Claims) -> Result<String, AppError> {
+        let code = self.signer.code(claims);
+        crate::repo::links::insert(conn, &code, claims)?;
+        Ok(format!(
+            "{}/{}/{code}",
+            self.public_url,
+            claims.scope.path()
+        ))
+    }
+
+    /// A manager's or director's one-tap page for the step that waits on them, for this plan
+    /// version only, valid for `decide_minutes`.
+    pub fn decide_link(
+        &self,
+        conn: &mut AnyConnection,
+        ticket_id: &str,
+        user_id: &str,
+        plan_version: i32,
+    ) -> Result<String, AppError> {
+        let claims = new_decide_claims(
+            ticket_id,
+            user_id,
+            plan_version,
+            self.decide_minutes,
+            Self::now_unix(),
+        );
+        self.store(conn, &claims)
     }
 
     /// A technician's passwordless job page.
@@ -151,6 +177,23 @@ pub fn staff_at(
 ) -> Result<(), AppError> {
     let contacts = staff::contacts_with_role(conn, dealer_id, role)?;
     people(conn, ticket, &contacts, msg).map(|_| ())
+}
+
+/// Tells every staff member of the ticket's dealer holding `role` by SMS, in their language, each
+/// with a message of their own (`message` writes it: a link only that person may use).
+pub fn staff_each(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    role: &str,
+    mut message: impl FnMut(&mut AnyConnection, &Contact) -> Result<Message, AppError>,
+) -> Result<(), AppError> {
+    for c in staff::contacts_with_role(conn, &ticket.dealer_id, role)? {
+        if let Some(phone) = sms_recipient(&c.phone) {
+            let msg = message(conn, &c)?;
+            enqueue(conn, ticket, "sms", &phone, locale_of(&c.locale), &msg)?;
+        }
+    }
+    Ok(())
 }
 
 /// Tells each of these staff members by SMS, in their language; a number listed twice (one

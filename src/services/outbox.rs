@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::links::hide_codes;
+use crate::auth::links::{hide_codes, hide_decision_codes};
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::role::{Action, Role};
@@ -78,8 +78,16 @@ impl ViewerChannels {
 /// Hides the link codes of a message unless this reader may see them.
 pub fn for_reader(actor: &Identity, viewer: ViewerChannels, mut m: MessageRecord) -> MessageView {
     let links_hidden = !viewer.may_read_links(actor, &m.channel);
-    if links_hidden {
-        let hide = |t: &str| hide_codes(t).into_owned();
+    // A decision link stands in for its holder's sign-in: in the viewer only an admin follows it.
+    let hide: Option<fn(&str) -> std::borrow::Cow<'_, str>> = if links_hidden {
+        Some(hide_codes)
+    } else if !actor.roles.contains(&Role::Admin) {
+        Some(hide_decision_codes)
+    } else {
+        None
+    };
+    if let Some(hide) = hide {
+        let hide = |t: &str| hide(t).into_owned();
         m.subject = hide(&m.subject);
         m.body_text = hide(&m.body_text);
         m.body_html = m.body_html.as_deref().map(hide);

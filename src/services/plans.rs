@@ -560,17 +560,16 @@ fn submit_in(
                 &[],
             ));
         }
-        notify::staff(
-            conn,
-            &ticket,
-            "service_manager",
-            &Message::StaffPlanReview {
+        // Each manager gets a one-tap link of their own for this version.
+        let total_yuan = Fen::from_fen(lines.plan.total_fen).yuan_string();
+        notify::staff_each(conn, &ticket, "service_manager", |conn, who| {
+            Ok(Message::StaffPlanReview {
                 number: ticket.number.clone(),
                 version: version.to_string(),
-                total_yuan: Fen::from_fen(lines.plan.total_fen).yuan_string(),
-                link: n.ticket_link(&ticket.id),
-            },
-        )?;
+                total_yuan: total_yuan.clone(),
+                link: n.decide_link(conn, &ticket.id, &who.user_id, version)?,
+            })
+        })?;
         let lines = current_lines(conn, &ticket.id)?;
         view(conn, &ticket, lines)
     }

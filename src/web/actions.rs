@@ -138,6 +138,7 @@ pub async fn act(
                     ReviewRequest {
                         decision,
                         reason: reason(&f),
+                        plan_version: f.get("plan_version").parse().ok(),
                     },
                 )
                 .await?;

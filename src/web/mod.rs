@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod assets;
+pub mod decide;
 pub mod form;
 pub mod import_page;
 pub mod jobs;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{id}/parts", web::get().to(parts_desk::show))
         .route("/j/{code}", web::get().to(public::job))
         .route("/s/{code}", web::get().to(public::status))
+        .route("/a/{code}", web::get().to(decide::show))
         .route("/s/{code}/location", web::post().to(public::share_location))
         .route("/outbox", web::get().to(outbox_page::page))
         .route("/outbox/{id}/retry", web::post().to(outbox_page::retry))
@@ -106,6 +108,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                       code: web::Path<String>,
                       body: web::Bytes| {
                     public::job_act(req, state, code, body, action)
+                },
+            ),
+        );
+    }
+    for (name, step) in crate::services::decide::Step::ALL {
+        cfg.route(
+            &format!("/a/{{code}}/act/{name}"),
+            web::post().to(
+                move |req: actix_web::HttpRequest,
+                      state: web::Data<AppState>,
+                      code: web::Path<String>| {
+                    decide::act(req, state, code, step)
                 },
             ),
         );

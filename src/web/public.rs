@@ -20,7 +20,7 @@ struct LinkErrorPage {
 }
 
 /// A clear page, not an error dump: what is wrong with the link and whom to call.
-fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
+pub(super) fn link_error(req: &HttpRequest, e: LinkError) -> HttpResponse {
     let locale = request_locale(req, None);
     let status = match e {
         LinkError::Expired | LinkError::Revoked => StatusCode::GONE,

@@ -173,19 +173,19 @@ struct ShowPage {
 }
 
 /// The ticket's next promise, in the page's language and the dealer's local time.
-struct PromiseRow {
+pub(super) struct PromiseRow {
     /// `on_time`, `warning` or `breached`: the badge's colour and the tests' hook.
-    state: &'static str,
-    state_label: String,
-    stage: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub stage: String,
     /// "due 12-01 14:30".
-    deadline: String,
+    pub deadline: String,
     /// "2 h 5 min left" or "10 min late".
-    left: String,
-    paused: bool,
+    pub left: String,
+    pub paused: bool,
 }
 
-fn promise_row(
+pub(super) fn promise_row(
     state: &AppState,
     l: Locale,
     p: &crate::services::promises::PromiseView,

@@ -6,6 +6,7 @@ mod alerts;
 mod auth;
 mod bounds;
 mod cli;
+mod decide_links;
 mod editor_pages;
 mod imports;
 mod intake;
