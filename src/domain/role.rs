@@ -84,6 +84,10 @@ pub enum Action {
     ImportGroupData,
     /// Pause and resume a ticket's promise clock while the rescue waits on the customer.
     PauseClock,
+    /// The dispatch board (`/board`, `GET /api/v1/board`): every open ticket of the dealer.
+    ViewBoard,
+    /// The board of every dealer of the group, not only the user's own.
+    ViewGroupBoard,
 }
 
 impl Action {
@@ -130,6 +134,19 @@ impl Action {
             Action::ImportGroupData => &[Admin],
             // Those who speak with the customer know when the rescue waits on them.
             Action::PauseClock => &[ServiceManager, CallAgent],
+            // A wall screen of the desk: every staff role that sees tickets, not the crews (their
+            // phones show their own jobs).
+            Action::ViewBoard => &[
+                CallAgent,
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsDesk,
+                PartsManager,
+                Admin,
+            ],
+            // Those who answer for the whole group's promises.
+            Action::ViewGroupBoard => &[ServiceDirector, Admin],
         }
     }
 
@@ -146,6 +163,8 @@ impl Action {
             Action::ImportCatalogue => "import_catalogue",
             Action::ImportGroupData => "import_group_data",
             Action::PauseClock => "pause_clock",
+            Action::ViewBoard => "view_board",
+            Action::ViewGroupBoard => "view_group_board",
         }
     }
 
@@ -162,6 +181,8 @@ impl Action {
             Action::ImportCatalogue => "label-action-import-catalogue",
             Action::ImportGroupData => "label-action-import-group-data",
             Action::PauseClock => "label-action-pause-clock",
+            Action::ViewBoard => "label-action-view-board",
+            Action::ViewGroupBoard => "label-action-view-group-board",
         }
     }
 

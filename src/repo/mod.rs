@@ -2,6 +2,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod board;
 pub mod imports;
 pub mod links;
 pub mod locations;
