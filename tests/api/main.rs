@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod board;
 mod bounds;
 mod cli;
 mod editor_pages;
