@@ -25,15 +25,15 @@ board-crew-members = { $count ->
    *[other] { $count } people
 }
 board-crew-position-unknown = position unknown
-board-step-start-planning = plan
-board-step-submit-plan = submit the plan
-board-step-manager-review = manager review
-board-step-customer-consent = customer consent
-board-step-director-approval = director approval
-board-step-depart = departure
-board-step-arrive = arrival on site
-board-step-resolve = repair on site
-board-step-close = closing
+board-step-start-planning = Planning
+board-step-submit-plan = Plan submission
+board-step-manager-review = Manager review
+board-step-customer-consent = Customer consent
+board-step-director-approval = Director approval
+board-step-depart = Departure
+board-step-arrive = Arrival on site
+board-step-resolve = Repair on site
+board-step-close = Closing
 
 label-action-view-board = view the dispatch board
 label-action-view-group-board = view the group's dispatch board

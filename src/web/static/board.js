@@ -131,9 +131,14 @@
       var lat = Number(li.dataset.lat), lon = Number(li.dataset.lon);
       if (!isFinite(lat) || !isFinite(lon)) { return; }
       var title = li.dataset.label + (li.dataset.sub ? " · " + li.dataset.sub : "");
-      var m = L.marker([lat, lon], { icon: icon(li), title: title, keyboard: false,
-        zIndexOffset: li.dataset.kind === "ticket" ? 1000 : 0 });
+      // Where markers overlap, the most urgent ticket is on top.
+      var z = li.dataset.kind !== "ticket" ? 0 : li.dataset.state === "breached" ? 3000 : li.dataset.state === "warning" ? 2000 : 1000;
+      var m = L.marker([lat, lon], { icon: icon(li), title: title, keyboard: false, zIndexOffset: z });
       m.bindPopup(popup(li));
+      // Dealers carry their name: on a map without tiles (offline) they are the landmarks.
+      if (li.dataset.kind === "dealer") {
+        m.bindTooltip(li.dataset.label, { permanent: true, direction: "right", offset: [8, 0], className: "board-dealer-label" });
+      }
       m.addTo(layer);
       var el = m.getElement();
       if (el) { el.dataset.kind = li.dataset.kind; el.dataset.id = li.dataset.id; }
