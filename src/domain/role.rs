@@ -90,6 +90,18 @@ pub enum Action {
     ViewGroupBoard,
 }
 
+/// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
+/// phones show their own jobs) and not the platform's catalogue admin.
+const DESK: &[Role] = &[
+    Role::CallAgent,
+    Role::WorkshopLead,
+    Role::ServiceManager,
+    Role::ServiceDirector,
+    Role::PartsDesk,
+    Role::PartsManager,
+    Role::Admin,
+];
+
 impl Action {
     pub fn allowed_roles(self) -> &'static [Role] {
         use Role::*;
@@ -106,15 +118,7 @@ impl Action {
                 Technician,
                 Admin,
             ],
-            Action::ViewVehicleHistory => &[
-                CallAgent,
-                WorkshopLead,
-                ServiceManager,
-                ServiceDirector,
-                PartsDesk,
-                PartsManager,
-                Admin,
-            ],
+            Action::ViewVehicleHistory => DESK,
             // Whoever plans, approves or supplies parts; not the call centre, not the crews.
             Action::ViewPartsDesk => &[
                 WorkshopLead,
@@ -134,17 +138,8 @@ impl Action {
             Action::ImportGroupData => &[Admin],
             // Those who speak with the customer know when the rescue waits on them.
             Action::PauseClock => &[ServiceManager, CallAgent],
-            // A wall screen of the desk: every staff role that sees tickets, not the crews (their
-            // phones show their own jobs).
-            Action::ViewBoard => &[
-                CallAgent,
-                WorkshopLead,
-                ServiceManager,
-                ServiceDirector,
-                PartsDesk,
-                PartsManager,
-                Admin,
-            ],
+            // A wall screen of the desk.
+            Action::ViewBoard => DESK,
             // Those who answer for the whole group's promises.
             Action::ViewGroupBoard => &[ServiceDirector, Admin],
         }

@@ -89,7 +89,11 @@ pub fn crews(
         .inner_join(technicians::table)
         .filter(plans::ticket_id.eq_any(ticket_ids))
         .filter(plans::status.eq(PlanStatus::Submitted))
-        .order((plans::ticket_id, plan_crew::is_lead.desc(), technicians::name))
+        .order((
+            plans::ticket_id,
+            plan_crew::is_lead.desc(),
+            technicians::name,
+        ))
         .select((plans::ticket_id, technicians::name, plan_crew::is_lead))
         .load(conn)?)
 }

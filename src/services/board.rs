@@ -212,7 +212,11 @@ pub async fn board(
                     customer: short_name(&t.customer_name),
                     plate: t.plate.clone(),
                     dealer_id: t.dealer_id.clone(),
-                    dealer_name: names.get(t.dealer_id.as_str()).copied().unwrap_or_default().to_owned(),
+                    dealer_name: names
+                        .get(t.dealer_id.as_str())
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
                     call_time: t.call_time,
                     address: t.address.clone(),
                     lat: t.lat,

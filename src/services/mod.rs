@@ -1,8 +1,8 @@
 //! Use cases: each opens one transaction that makes the domain change and writes its audit event.
 
 pub mod approvals;
-pub mod board;
 pub mod bench;
+pub mod board;
 pub mod common;
 pub mod demo;
 pub mod health;

@@ -149,9 +149,15 @@ fn live(c: Chrome, b: Board) -> Live {
                 dealer: t.dealer_name,
                 state,
                 state_label,
-                stage: t.promise.map(|p| l.t(p.stage.label_key())).unwrap_or_default(),
+                stage: t
+                    .promise
+                    .map(|p| l.t(p.stage.label_key()))
+                    .unwrap_or_default(),
                 deadline_ms: t.promise.map(|p| p.deadline.and_utc().timestamp_millis()),
-                left: t.promise.map(|p| countdown(p.seconds_left)).unwrap_or_default(),
+                left: t
+                    .promise
+                    .map(|p| countdown(p.seconds_left))
+                    .unwrap_or_default(),
                 paused: t.promise.is_some_and(|p| p.paused),
                 map: t.map,
                 id: t.id,
@@ -260,12 +266,14 @@ mod tests {
     #[test]
     fn every_main_line_step_has_words() {
         for e in Event::ALL {
-            let main = crate::domain::ticket::TicketStatus::ALL.into_iter().any(|s| {
-                crate::domain::workflow::next_step(
-                    s,
-                    crate::domain::workflow::Context::default(),
-                ) == Some(e)
-            });
+            let main = crate::domain::ticket::TicketStatus::ALL
+                .into_iter()
+                .any(|s| {
+                    crate::domain::workflow::next_step(
+                        s,
+                        crate::domain::workflow::Context::default(),
+                    ) == Some(e)
+                });
             assert_eq!(step_key(e.as_str()).is_some(), main, "{e:?}");
         }
     }

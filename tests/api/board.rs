@@ -82,7 +82,10 @@ fn other_group_ticket(app: &TestApp) -> String {
         .expect("other group")
 }
 
-both!(each_user_sees_their_dealer_and_group_roles_the_group, scope_body);
+both!(
+    each_user_sees_their_dealer_and_group_roles_the_group,
+    scope_body
+);
 async fn scope_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let hz = call(&app, "hz.agent", "浙A11111", 2, 5).await;
@@ -91,11 +94,11 @@ async fn scope_body(backend: Backend) {
 
     let manager = board(&app, "hz.manager").await;
     assert_eq!(manager["scope"], "dealer");
-    assert_eq!(ids(&manager), [hz.clone()], "{manager}");
+    assert_eq!(ids(&manager), [hz.as_str()], "{manager}");
     assert_eq!(manager["dealers"].as_array().unwrap().len(), 1);
     assert_eq!(manager["counts"]["open"], 1);
-    assert_eq!(ids(&board(&app, "nb.manager").await), [nb.clone()]);
-    assert_eq!(ids(&board(&app, "nb.agent").await), [nb.clone()]);
+    assert_eq!(ids(&board(&app, "nb.manager").await), [nb.as_str()]);
+    assert_eq!(ids(&board(&app, "nb.agent").await), [nb.as_str()]);
 
     for login in ["hz.director", "nb.admin"] {
         let group = board(&app, login).await;
@@ -104,7 +107,10 @@ async fn scope_body(backend: Backend) {
         seen.sort();
         let mut want = vec![hz.clone(), nb.clone()];
         want.sort();
-        assert_eq!(seen, want, "{login}: the group, not the other group's {elsewhere}");
+        assert_eq!(
+            seen, want,
+            "{login}: the group, not the other group's {elsewhere}"
+        );
         assert_eq!(group["counts"]["open"], 2);
         let names: Vec<&str> = group["dealers"]
             .as_array()
@@ -134,16 +140,19 @@ both!(the_board_is_for_the_desk_not_the_crews, roles_body);
 async fn roles_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     call(&app, "hz.agent", "浙A11111", 2, 5).await;
-    let (status, body) = app
-        .get_json(&app.token("hz.tech"), "/api/v1/board")
-        .await;
+    let (status, body) = app.get_json(&app.token("hz.tech"), "/api/v1/board").await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["error"], "forbidden");
     let (status, _) = app
         .get_json(&app.token("platform.catalogue"), "/api/v1/board")
         .await;
     assert_eq!(status, 403);
-    let res = app.client.get(app.url("/api/v1/board")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/v1/board"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 401);
     for login in ["hz.agent", "hz.workshop", "hz.parts", "hz.partsmgr"] {
         assert_eq!(board(&app, login).await["counts"]["open"], 1, "{login}");
@@ -244,7 +253,10 @@ async fn crs_body(backend: Backend) {
     )
     .unwrap();
     let (lat, lon) = stored.to_crs(Crs::Gcj02);
-    assert!(close(&t["map"]["lat"], lat) && close(&t["map"]["lon"], lon), "{t}");
+    assert!(
+        close(&t["map"]["lat"], lat) && close(&t["map"]["lon"], lon),
+        "{t}"
+    );
     // The conversion moves the point by hundreds of metres, back onto what was typed.
     assert!((t["lat"].as_f64().unwrap() - lat).abs() > 1e-3, "{t}");
     assert!((lat - 30.2741).abs() < 1e-5 && (lon - 120.1551).abs() < 1e-5);
@@ -253,7 +265,10 @@ async fn crs_body(backend: Backend) {
         .unwrap()
         .to_crs(Crs::Gcj02);
     assert_eq!(d["lat"], 30.2741);
-    assert!(close(&d["map"]["lat"], lat) && close(&d["map"]["lon"], lon), "{d}");
+    assert!(
+        close(&d["map"]["lat"], lat) && close(&d["map"]["lon"], lon),
+        "{d}"
+    );
 
     // OpenStreetMap tiles are WGS-84: the positions as stored.
     let app = TestApp::spawn_with(backend, |s| {
@@ -268,7 +283,10 @@ async fn crs_body(backend: Backend) {
     let t = &b["tickets"][0];
     assert_eq!(t["map"]["lat"], t["lat"], "{t}");
     assert_eq!(t["map"]["lon"], t["lon"]);
-    assert_eq!(b["dealers"][0]["map"], json!({"lat": 30.2741, "lon": 120.1551}));
+    assert_eq!(
+        b["dealers"][0]["map"],
+        json!({"lat": 30.2741, "lon": 120.1551})
+    );
 }
 
 both!(the_board_page_lists_counts_and_allows_the_tiles, page_body);
@@ -278,7 +296,10 @@ async fn page_body(backend: Backend) {
     let empty = page_text(&director, &app, "/board").await;
     assert!(empty.contains("data-testid=\"board-empty\""), "{empty}");
     assert!(empty.contains("目前没有未结的救援单"));
-    assert!(empty.contains("id=\"nav-board\""), "the header links the board");
+    assert!(
+        empty.contains("id=\"nav-board\""),
+        "the header links the board"
+    );
 
     let late = call(&app, "hz.agent", "浙A00004", 3, 300).await;
     call(&app, "nb.agent", "浙B00001", 1, 1).await;
@@ -337,7 +358,10 @@ async fn page_body(backend: Backend) {
     let res = tech.get(app.url("/board")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
     let jobs = page_text(&tech, &app, "/jobs").await;
-    assert!(!jobs.contains("id=\"nav-board\""), "no board link for the crews");
+    assert!(
+        !jobs.contains("id=\"nav-board\""),
+        "no board link for the crews"
+    );
 }
 
 #[test]

@@ -126,7 +126,7 @@
   function drawMarkers() {
     if (!map) { return; }
     layer.clearLayers();
-    var points = [];
+    var points = [], places = [];
     document.querySelectorAll("#board-markers li").forEach(function (li) {
       var lat = Number(li.dataset.lat), lon = Number(li.dataset.lon);
       if (!isFinite(lat) || !isFinite(lon)) { return; }
@@ -137,17 +137,21 @@
       m.bindPopup(popup(li));
       // Dealers carry their name: on a map without tiles (offline) they are the landmarks.
       if (li.dataset.kind === "dealer") {
-        m.bindTooltip(li.dataset.label, { permanent: true, direction: "right", offset: [8, 0], className: "board-dealer-label" });
+        // In a pane under the markers: a name never hides a ticket.
+        m.bindTooltip(li.dataset.label, { permanent: true, direction: "right", offset: [8, 0],
+          className: "board-dealer-label", pane: "dealerLabels" });
       }
       m.addTo(layer);
       var el = m.getElement();
       if (el) { el.dataset.kind = li.dataset.kind; el.dataset.id = li.dataset.id; }
-      points.push([lat, lon]);
+      (li.dataset.kind === "dealer" ? places : points).push([lat, lon]);
     });
-    // Fit once (and again while nothing was shown): later refreshes keep what the user panned to.
-    if (!fitted && points.length) {
-      map.fitBounds(points, { padding: [40, 40], maxZoom: 13 });
-      fitted = true;
+    // Fit once, to the rescues (the dealers while there is none); later refreshes keep what the
+    // user panned to.
+    var fit = points.length ? points : places;
+    if (!fitted && fit.length) {
+      map.fitBounds(fit, { padding: [50, 50], maxZoom: 12 });
+      fitted = points.length > 0;
     }
   }
   function startMap() {
@@ -161,9 +165,21 @@
     var credit = document.createElement("span");
     credit.textContent = d.attribution || "";
     map.attributionControl.addAttribution(credit.innerHTML);
+    map.createPane("dealerLabels").style.zIndex = 550;
     layer = L.layerGroup().addTo(map);
     drawMarkers();
   }
+
+  // A session that ran out answers the refresh with the sign-in page (after a redirect): load
+  // the page itself again, which signs in properly, instead of drawing a form inside the board.
+  document.body.addEventListener("htmx:beforeSwap", function (ev) {
+    var xhr = ev.detail && ev.detail.xhr;
+    if (!xhr || !xhr.responseURL || ev.detail.target.id !== "board-live") { return; }
+    if (new URL(xhr.responseURL).pathname !== "/board/live") {
+      ev.detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
 
   document.body.addEventListener("htmx:afterSwap", function (ev) {
     if (!ev.detail || !ev.detail.target || ev.detail.target.id !== "board-live") { return; }
