@@ -385,3 +385,36 @@ fn a_tile_url_cannot_widen_the_policy() {
     let s = rescuedesk::config::Settings::load(None, env).unwrap();
     assert_eq!(s.map.tile_origins(), ["http://127.0.0.1:9"]);
 }
+
+both!(a_full_board_says_it_was_cut, cut_body);
+async fn cut_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let newest = call(&app, "hz.agent", "浙A11111", 2, 1).await;
+    // 500 older open calls, copies of the first (the board keeps the oldest 500).
+    app.db
+        .write_blocking(|conn| {
+            let t: rescuedesk::repo::tickets::TicketRecord = tickets::table
+                .select(rescuedesk::repo::tickets::TicketRecord::as_select())
+                .first(conn)?;
+            for i in 0..500 {
+                let mut copy = t.clone();
+                copy.id = rescuedesk::repo::new_id();
+                copy.number = format!("RS-20261201-{i:04}");
+                copy.idempotency_key = None;
+                copy.call_time = t.call_time - Duration::minutes(10 + i);
+                rescuedesk::repo::tickets::insert(conn, &copy)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let b = board(&app, "hz.manager").await;
+    assert_eq!(b["truncated"], true);
+    assert_eq!(b["counts"]["open"], 501);
+    assert_eq!(b["tickets"].as_array().unwrap().len(), 500);
+    assert!(!ids(&b).contains(&newest), "the newest call is left off");
+    let page = page_text(&signed_in(&app, "hz.manager").await, &app, "/board").await;
+    assert!(
+        page.contains("只显示最早来电的 500 单（共 501 单未结）"),
+        "the page says it was cut"
+    );
+}
