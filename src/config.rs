@@ -27,6 +27,7 @@ pub struct Settings {
     pub sla: crate::domain::promise::SlaConfig,
     pub timer: TimerSettings,
     pub demo: DemoSettings,
+    pub map: MapSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,6 +205,89 @@ pub struct DemoSettings {
     pub seed: u64,
     pub scale: u32,
     pub password: String,
+}
+
+/// The dispatch board's map: where its tiles come from and the system they are drawn in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSettings {
+    pub tile_url: String,
+    pub subdomains: String,
+    pub attribution: String,
+    pub crs: crate::domain::location::Crs,
+    pub max_zoom: u8,
+}
+
+impl MapSettings {
+    /// The origins the tiles come from (`{s}` spelled out once per subdomain), for the board
+    /// page's `img-src`. Only valid settings get here ([`MapSettings::check`]).
+    pub fn tile_origins(&self) -> Vec<String> {
+        let Some((scheme, rest)) = self.tile_url.split_once("://") else {
+            return Vec::new();
+        };
+        let host = rest.split(['/', '?']).next().unwrap_or_default();
+        let origin = format!("{scheme}://{host}");
+        if origin.contains("{s}") {
+            self.subdomains
+                .chars()
+                .map(|c| origin.replace("{s}", &c.to_string()))
+                .collect()
+        } else {
+            vec![origin]
+        }
+    }
+
+    /// The URL ends up in a page attribute and the host in a header: only plain URL characters,
+    /// so no configuration can widen the policy or break out of the attribute.
+    fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        let url = &self.tile_url;
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return Err(("map.tile_url", "must start with https:// or http://"));
+        };
+        if scheme != "https" && scheme != "http" {
+            return Err(("map.tile_url", "must start with https:// or http://"));
+        }
+        let host = rest.split(['/', '?']).next().unwrap_or_default();
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '{' | '}'));
+        if !host_ok || host.replace("{s}", "").contains(['{', '}']) {
+            return Err((
+                "map.tile_url",
+                "the host may hold letters, digits, '.', '-', a port and {s} only",
+            ));
+        }
+        if url.len() > 500
+            || !url.chars().all(|c| c.is_ascii_graphic())
+            || url.contains(['"', '\'', '<', '>', ';', ','])
+        {
+            return Err((
+                "map.tile_url",
+                "must be at most 500 plain URL characters (no quotes, ';' or ',')",
+            ));
+        }
+        if !["{x}", "{y}", "{z}"].iter().all(|p| url.contains(p)) {
+            return Err(("map.tile_url", "must contain {x}, {y} and {z}"));
+        }
+        if host.contains("{s}") && self.subdomains.is_empty() {
+            return Err(("map.subdomains", "must be set when map.tile_url has {s}"));
+        }
+        if self.subdomains.len() > 16 || !self.subdomains.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err((
+                "map.subdomains",
+                "must be at most 16 letters or digits (each one subdomain)",
+            ));
+        }
+        if self.attribution.chars().count() > 200 {
+            return Err(("map.attribution", "must be at most 200 characters"));
+        }
+        if !(1..=22).contains(&self.max_zoom) {
+            return Err(("map.max_zoom", "must be between 1 and 22"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -390,6 +474,9 @@ impl Settings {
         }
         if !(1..=5000).contains(&self.timer.batch_size) {
             return Err(bad("timer.batch_size", "must be between 1 and 5000"));
+        }
+        if let Err((key, message)) = self.map.check() {
+            return Err(bad(key, message));
         }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));

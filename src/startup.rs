@@ -149,6 +149,17 @@ const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 
     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
     base-uri 'none'; object-src 'none'";
 
+/// The pages' policy with the map tiles' origins added to `img-src` (the configuration check
+/// allows only plain host characters there, so the policy cannot be widened otherwise).
+pub fn board_csp(map: &crate::config::MapSettings) -> String {
+    let origins = map.tile_origins().join(" ");
+    PAGE_CSP.replacen(
+        "img-src 'self' data:;",
+        &format!("img-src 'self' data: {origins};"),
+        1,
+    )
+}
+
 /// Request id for support calls ("quote this id") and the usual browser hardening.
 async fn response_headers<B: MessageBody + 'static>(
     req: ServiceRequest,
@@ -156,6 +167,12 @@ async fn response_headers<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let docs = req.path().starts_with("/api/docs");
+    // The board's map draws tiles from the configured host: its page alone may load images
+    // from there (scripts still only from us).
+    let board_csp = (req.path() == "/board")
+        .then(|| req.app_data::<actix_web::web::Data<crate::state::AppState>>())
+        .flatten()
+        .map(|state| board_csp(&state.settings.map));
     let res = next.call(req).await?;
     let mut res = sign_in_redirect_is_not_an_error(res);
     let headers = res.headers_mut();
@@ -175,6 +192,9 @@ async fn response_headers<B: MessageBody + 'static>(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
         );
+    }
+    if let Some(csp) = board_csp.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(HeaderName::from_static("content-security-policy"), csp);
     }
     Ok(res)
 }

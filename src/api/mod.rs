@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
+pub mod board;
 pub mod body;
 pub mod health;
 pub mod imports;
@@ -110,6 +111,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(imports::import)
             .service(promises::pause_clock)
             .service(promises::resume_clock)
+            .service(board::get_board)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

@@ -84,7 +84,23 @@ pub enum Action {
     ImportGroupData,
     /// Pause and resume a ticket's promise clock while the rescue waits on the customer.
     PauseClock,
+    /// The dispatch board (`/board`, `GET /api/v1/board`): every open ticket of the dealer.
+    ViewBoard,
+    /// The board of every dealer of the group, not only the user's own.
+    ViewGroupBoard,
 }
+
+/// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
+/// phones show their own jobs) and not the platform's catalogue admin.
+const DESK: &[Role] = &[
+    Role::CallAgent,
+    Role::WorkshopLead,
+    Role::ServiceManager,
+    Role::ServiceDirector,
+    Role::PartsDesk,
+    Role::PartsManager,
+    Role::Admin,
+];
 
 impl Action {
     pub fn allowed_roles(self) -> &'static [Role] {
@@ -102,15 +118,7 @@ impl Action {
                 Technician,
                 Admin,
             ],
-            Action::ViewVehicleHistory => &[
-                CallAgent,
-                WorkshopLead,
-                ServiceManager,
-                ServiceDirector,
-                PartsDesk,
-                PartsManager,
-                Admin,
-            ],
+            Action::ViewVehicleHistory => DESK,
             // Whoever plans, approves or supplies parts; not the call centre, not the crews.
             Action::ViewPartsDesk => &[
                 WorkshopLead,
@@ -130,6 +138,10 @@ impl Action {
             Action::ImportGroupData => &[Admin],
             // Those who speak with the customer know when the rescue waits on them.
             Action::PauseClock => &[ServiceManager, CallAgent],
+            // A wall screen of the desk.
+            Action::ViewBoard => DESK,
+            // Those who answer for the whole group's promises.
+            Action::ViewGroupBoard => &[ServiceDirector, Admin],
         }
     }
 
@@ -146,6 +158,8 @@ impl Action {
             Action::ImportCatalogue => "import_catalogue",
             Action::ImportGroupData => "import_group_data",
             Action::PauseClock => "pause_clock",
+            Action::ViewBoard => "view_board",
+            Action::ViewGroupBoard => "view_group_board",
         }
     }
 
@@ -162,6 +176,8 @@ impl Action {
             Action::ImportCatalogue => "label-action-import-catalogue",
             Action::ImportGroupData => "label-action-import-group-data",
             Action::PauseClock => "label-action-pause-clock",
+            Action::ViewBoard => "label-action-view-board",
+            Action::ViewGroupBoard => "label-action-view-group-board",
         }
     }
 

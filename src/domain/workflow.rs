@@ -123,6 +123,29 @@ pub fn transition(
     to.ok_or(TransitionError { from, event })
 }
 
+/// The steps that carry a rescue forward, in their order: the other events send it back,
+/// revise it or end it early.
+const MAIN_LINE: [Event; 9] = [
+    Event::StartPlanning,
+    Event::SubmitPlan,
+    Event::ManagerAccept,
+    Event::CustomerAgree,
+    Event::DirectorApprove,
+    Event::Depart,
+    Event::Arrive,
+    Event::Resolve,
+    Event::Close,
+];
+
+/// The step a ticket in `from` waits on (the dispatch board's "waits on"): the first step of
+/// the main line that [`transition`] accepts from there; none once the rescue is closed or
+/// cancelled. Who holds it is [`Event::holder`].
+pub fn next_step(from: TicketStatus, ctx: Context) -> Option<Event> {
+    MAIN_LINE
+        .into_iter()
+        .find(|e| transition(from, *e, ctx).is_ok())
+}
+
 impl Event {
     pub const ALL: [Event; 17] = [
         Event::StartPlanning,
@@ -213,6 +236,12 @@ impl Event {
 
     pub fn permitted(self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.roles().contains(r))
+    }
+
+    /// The role whose turn the step is: the first of [`Event::roles`] (the rescue lead, a
+    /// technician, departs; the manager only covers for the crew).
+    pub fn holder(self) -> Role {
+        self.roles()[0]
     }
 
     /// The approval-chain record an event leaves: (step, decision).
@@ -412,6 +441,41 @@ mod tests {
             Some((ApprovalStep::CustomerConsent, Decision::Declined))
         );
         assert_eq!(E::Depart.approval_record(), None);
+    }
+
+    #[test]
+    fn the_next_step_follows_the_main_line() {
+        use Role::*;
+        let steps = [
+            (S::New, AWAY, Some((E::StartPlanning, WorkshopLead))),
+            (S::Planning, AWAY, Some((E::SubmitPlan, WorkshopLead))),
+            (S::Replanning, ON_SITE, Some((E::SubmitPlan, WorkshopLead))),
+            (
+                S::AwaitingManagerReview,
+                AWAY,
+                Some((E::ManagerAccept, ServiceManager)),
+            ),
+            (
+                S::AwaitingCustomerConsent,
+                AWAY,
+                Some((E::CustomerAgree, ServiceManager)),
+            ),
+            (
+                S::AwaitingDirector,
+                ON_SITE,
+                Some((E::DirectorApprove, ServiceDirector)),
+            ),
+            (S::Approved, AWAY, Some((E::Depart, Technician))),
+            (S::Dispatched, AWAY, Some((E::Arrive, Technician))),
+            (S::OnSite, ON_SITE, Some((E::Resolve, Technician))),
+            (S::Resolved, ON_SITE, Some((E::Close, ServiceManager))),
+            (S::Closed, AWAY, None),
+            (S::Cancelled, AWAY, None),
+        ];
+        for (status, ctx, want) in steps {
+            let got = next_step(status, ctx).map(|e| (e, e.holder()));
+            assert_eq!(got, want, "{status:?}");
+        }
     }
 
     #[test]

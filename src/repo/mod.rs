@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod approvals;
 pub mod audit;
+pub mod board;
 pub mod imports;
 pub mod links;
 pub mod locations;

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod approvals;
 pub mod bench;
+pub mod board;
 pub mod common;
 pub mod decide;
 pub mod demo;

@@ -30,6 +30,57 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("static/app.css"),
     },
+    Asset {
+        name: "board.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/board.js"),
+    },
+    Asset {
+        name: "board.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/board.css"),
+    },
+    // Leaflet 1.9.4 (BSD-2-Clause, static/leaflet/LICENSE), from the npm package's dist/.
+    Asset {
+        name: "leaflet/leaflet.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/leaflet/leaflet.js"),
+    },
+    Asset {
+        name: "leaflet/leaflet.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/leaflet/leaflet.css"),
+    },
+    Asset {
+        name: "leaflet/LICENSE",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("static/leaflet/LICENSE"),
+    },
+    Asset {
+        name: "leaflet/images/layers.png",
+        content_type: "image/png",
+        body: include_bytes!("static/leaflet/images/layers.png"),
+    },
+    Asset {
+        name: "leaflet/images/layers-2x.png",
+        content_type: "image/png",
+        body: include_bytes!("static/leaflet/images/layers-2x.png"),
+    },
+    Asset {
+        name: "leaflet/images/marker-icon.png",
+        content_type: "image/png",
+        body: include_bytes!("static/leaflet/images/marker-icon.png"),
+    },
+    Asset {
+        name: "leaflet/images/marker-icon-2x.png",
+        content_type: "image/png",
+        body: include_bytes!("static/leaflet/images/marker-icon-2x.png"),
+    },
+    Asset {
+        name: "leaflet/images/marker-shadow.png",
+        content_type: "image/png",
+        body: include_bytes!("static/leaflet/images/marker-shadow.png"),
+    },
 ];
 
 /// `/favicon.ico`, which browsers ask for on their own: the same icon the pages link to.

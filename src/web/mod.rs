@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod assets;
+pub mod board;
 pub mod decide;
 pub mod form;
 pub mod import_page;
@@ -26,7 +27,7 @@ use crate::state::AppState;
 use session::{Chrome, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/{name}", web::get().to(assets::serve))
+    cfg.route("/static/{name:.+}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/", web::get().to(home))
         .route("/login", web::get().to(sign_in::form))
@@ -56,6 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(plan_editor::search_parts),
         )
         .route("/work", web::get().to(work::page))
+        .route("/board", web::get().to(board::page))
+        .route("/board/live", web::get().to(board::live_part))
         .route("/parts", web::get().to(parts_desk::queue))
         .route(
             "/parts/outgoing/{id}/ship",

@@ -48,6 +48,7 @@ impl WebUser {
                 .any(|r| matches!(r, Role::PartsDesk | Role::PartsManager)),
             may_import: self.identity.may(Action::ImportData),
             may_jobs: self.identity.roles.contains(&Role::Technician),
+            may_board: self.identity.may(Action::ViewBoard),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -152,6 +153,8 @@ pub struct Chrome {
     pub may_import: bool,
     /// Technicians: the 我的派工单 link.
     pub may_jobs: bool,
+    /// Staff who see tickets (not technicians): the dispatch board link.
+    pub may_board: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -169,6 +172,7 @@ impl Chrome {
             may_parts: false,
             may_import: false,
             may_jobs: false,
+            may_board: false,
             home: "/tickets",
         }
     }

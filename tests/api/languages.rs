@@ -177,8 +177,8 @@ async fn one_language_body(backend: Backend) {
             "hz.workshop",
             vec![format!("/tickets/{planning}/plan"), "/work".into()],
         ),
-        ("hz.manager", vec!["/work".into()]),
-        ("hz.director", vec!["/work".into()]),
+        ("hz.manager", vec!["/work".into(), "/board".into()]),
+        ("hz.director", vec!["/work".into(), "/board".into()]),
         (
             "hz.parts",
             vec!["/parts".into(), format!("/tickets/{approved_id}/parts")],

@@ -4,6 +4,7 @@ mod helpers;
 
 mod alerts;
 mod auth;
+mod board;
 mod bounds;
 mod cli;
 mod decide_links;

@@ -1,0 +1,368 @@
+//! The dispatch board: every open ticket of the user's dealer (the whole group for group roles),
+//! most urgent first, with its next promise, the step it waits on and who holds it; the counts,
+//! the crews that are out and the dealers, with positions ready for the map.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::auth::Identity;
+use crate::db::Db;
+use crate::domain::intake::still_open;
+use crate::domain::location::{Coordinates, Crs};
+use crate::domain::promise::{PromiseState, SlaConfig};
+use crate::domain::role::{Action, Role};
+use crate::domain::ticket::TicketStatus;
+use crate::domain::workflow::{next_step, Context, Event};
+use crate::error::AppError;
+use crate::repo::board as repo;
+use crate::repo::tickets::TicketRecord;
+use crate::services::promises::{self, PromiseView};
+
+/// The most tickets one board shows. The oldest calls are read first (nearest their promises);
+/// beyond this the board says how many it left off.
+pub const MAX_TICKETS: i64 = 500;
+
+/// `GET /api/v1/board` and the `/board` page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Board {
+    /// The server's time of this answer: a wall display counts down from `deadline - now`,
+    /// corrected by its own clock's offset to this one.
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub now: NaiveDateTime,
+    /// `group` (every dealer of the group: service directors, admins) or `dealer`.
+    pub scope: BoardScope,
+    pub counts: BoardCounts,
+    /// Open tickets, most urgent first: breached, then warning, then the least time left; those
+    /// without a promise last.
+    pub tickets: Vec<BoardTicket>,
+    /// More tickets are open than `tickets` holds (at most 500, the oldest calls); `counts.open`
+    /// and `counts.crews_out` count them all, `warning` and `breached` the ones shown.
+    pub truncated: bool,
+    /// Crews on the road (departed) or on site.
+    pub crews: Vec<BoardCrew>,
+    pub dealers: Vec<BoardDealer>,
+    /// The system every `map` point is in: the one the map's tiles are drawn in (`[map] crs`).
+    #[schema(value_type = String, example = "gcj02")]
+    pub map_crs: Crs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardScope {
+    Dealer,
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BoardCounts {
+    pub open: i64,
+    pub warning: i64,
+    pub breached: i64,
+    /// Tickets whose crew has departed or is on site.
+    pub crews_out: i64,
+}
+
+/// A point for the map, in [`Board::map_crs`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MapPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BoardTicket {
+    pub id: String,
+    #[schema(example = "RS-20261122-0007")]
+    pub number: String,
+    pub response_level: i32,
+    pub status: TicketStatus,
+    /// The step the rescue waits on, as its audit action (`plan.submitted`, `crew.departed` …).
+    pub next_step: Option<String>,
+    /// The role whose turn it is (`workshop_lead`, `service_manager`, `technician` …).
+    #[schema(value_type = Option<String>, example = "service_director")]
+    pub holder: Option<Role>,
+    /// The customer's name as a wall may show it: the first character, the rest starred.
+    #[schema(example = "王**")]
+    pub customer: String,
+    pub plate: String,
+    pub dealer_id: String,
+    pub dealer_name: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub call_time: NaiveDateTime,
+    pub address: String,
+    /// WGS-84 as stored; null while the location is pending.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Where the map draws it (in `map_crs`); null while the location is pending.
+    pub map: Option<MapPoint>,
+    pub crew_on_site: bool,
+    pub promise: Option<PromiseView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BoardCrew {
+    pub ticket_id: String,
+    pub ticket_number: String,
+    /// `departed` (on the road) or `on_site`.
+    pub state: CrewState,
+    /// The rescue lead of the live plan.
+    pub lead: Option<String>,
+    pub members: usize,
+    /// Where the crew was last known (WGS-84). RescueDesk records no position of a crew itself:
+    /// on site it is the breakdown site; on the road it is unknown (null).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub map: Option<MapPoint>,
+    /// The arrival time the customer was told.
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expected_arrival_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CrewState {
+    Departed,
+    OnSite,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BoardDealer {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    /// WGS-84 as stored.
+    pub lat: f64,
+    pub lon: f64,
+    pub map: MapPoint,
+}
+
+/// The board of `actor`: one read transaction, a fixed number of queries.
+pub async fn board(
+    db: &Db,
+    sla: &SlaConfig,
+    map_crs: Crs,
+    actor: &Identity,
+) -> Result<Board, AppError> {
+    actor.require(Action::ViewBoard)?;
+    let scope = if actor.may(Action::ViewGroupBoard) {
+        BoardScope::Group
+    } else {
+        BoardScope::Dealer
+    };
+    let (sla, actor) = (sla.clone(), actor.clone());
+    db.read(move |conn| {
+        repo::snapshot(conn, |conn| {
+            let now = crate::repo::now();
+            let group = (scope == BoardScope::Group).then_some(actor.group_id.as_str());
+            let dealers = repo::dealers(conn, group, &actor.dealer_id)?;
+            let ids: Vec<String> = dealers.iter().map(|d| d.id.clone()).collect();
+            let open: Vec<TicketStatus> = TicketStatus::ALL
+                .into_iter()
+                .filter(|s| still_open(*s))
+                .collect();
+            let mut counts = BoardCounts::default();
+            for (status, on_site, n) in repo::counts(conn, &ids, &open)? {
+                counts.open += n;
+                if crew_out(status, on_site) {
+                    counts.crews_out += n;
+                }
+            }
+            let rows = repo::open_tickets(conn, &ids, &open, MAX_TICKETS)?;
+            let truncated = counts.open > rows.len() as i64;
+            let mut views: Vec<_> = rows
+                .iter()
+                .map(|r| crate::services::tickets::view(r.clone(), None))
+                .collect();
+            promises::fill(conn, &sla, &mut views, now)?;
+            let promise_of: HashMap<String, PromiseView> = views
+                .into_iter()
+                .filter_map(|v| Some((v.id, v.promise?)))
+                .collect();
+            let out: Vec<&TicketRecord> = rows
+                .iter()
+                .filter(|t| crew_out(t.status, t.crew_on_site))
+                .collect();
+            let out_ids: Vec<&str> = out.iter().map(|t| t.id.as_str()).collect();
+            let mut crew_of: HashMap<String, (Option<String>, usize)> = HashMap::new();
+            for (ticket, name, lead) in repo::crews(conn, &out_ids)? {
+                let entry = crew_of.entry(ticket).or_default();
+                entry.1 += 1;
+                if lead && entry.0.is_none() {
+                    entry.0 = Some(name);
+                }
+            }
+            let names: HashMap<&str, &str> = dealers
+                .iter()
+                .map(|d| (d.id.as_str(), d.name.as_str()))
+                .collect();
+            let mut tickets: Vec<BoardTicket> = rows
+                .iter()
+                .map(|t| BoardTicket {
+                    id: t.id.clone(),
+                    number: t.number.clone(),
+                    response_level: t.response_level,
+                    status: t.status,
+                    next_step: step_of(t).map(|e| e.as_str().to_owned()),
+                    holder: step_of(t).map(Event::holder),
+                    customer: short_name(&t.customer_name),
+                    plate: t.plate.clone(),
+                    dealer_id: t.dealer_id.clone(),
+                    dealer_name: names
+                        .get(t.dealer_id.as_str())
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    call_time: t.call_time,
+                    address: t.address.clone(),
+                    lat: t.lat,
+                    lon: t.lon,
+                    map: site(t).map(|c| point(&c, map_crs)),
+                    crew_on_site: t.crew_on_site,
+                    promise: promise_of.get(&t.id).copied(),
+                })
+                .collect();
+            tickets.sort_by_key(urgency);
+            for t in &tickets {
+                match t.promise.map(|p| p.state) {
+                    Some(PromiseState::Breached) => counts.breached += 1,
+                    Some(PromiseState::Warning) => counts.warning += 1,
+                    _ => {}
+                }
+            }
+            let crews = out
+                .iter()
+                .map(|t| {
+                    let on_site = t.crew_on_site || t.status == TicketStatus::OnSite;
+                    let at = if on_site { site(t) } else { None };
+                    let (lead, members) = crew_of.remove(&t.id).unwrap_or_default();
+                    BoardCrew {
+                        ticket_id: t.id.clone(),
+                        ticket_number: t.number.clone(),
+                        state: if on_site {
+                            CrewState::OnSite
+                        } else {
+                            CrewState::Departed
+                        },
+                        lead,
+                        members,
+                        lat: at.map(|c| c.lat()),
+                        lon: at.map(|c| c.lon()),
+                        map: at.map(|c| point(&c, map_crs)),
+                        expected_arrival_at: t.expected_arrival_at,
+                    }
+                })
+                .collect();
+            let dealers = dealers
+                .into_iter()
+                .map(|d| {
+                    let map = Coordinates::parse(d.lat, d.lon, Crs::Wgs84)
+                        .map(|c| point(&c, map_crs))
+                        .unwrap_or(MapPoint {
+                            lat: d.lat,
+                            lon: d.lon,
+                        });
+                    BoardDealer {
+                        id: d.id,
+                        name: d.name,
+                        city: d.city,
+                        lat: d.lat,
+                        lon: d.lon,
+                        map,
+                    }
+                })
+                .collect();
+            Ok(Board {
+                now,
+                scope,
+                counts,
+                tickets,
+                truncated,
+                crews,
+                dealers,
+                map_crs,
+            })
+        })
+    })
+    .await
+}
+
+/// The crew has left or is at the site (also while a revised plan is approved there).
+fn crew_out(status: TicketStatus, crew_on_site: bool) -> bool {
+    status == TicketStatus::Dispatched || status == TicketStatus::OnSite || crew_on_site
+}
+
+fn step_of(t: &TicketRecord) -> Option<Event> {
+    next_step(
+        t.status,
+        Context {
+            crew_on_site: t.crew_on_site,
+        },
+    )
+}
+
+/// The breakdown site, when known and valid.
+fn site(t: &TicketRecord) -> Option<Coordinates> {
+    t.site().ok()
+}
+
+fn point(c: &Coordinates, crs: Crs) -> MapPoint {
+    let (lat, lon) = c.to_crs(crs);
+    MapPoint { lat, lon }
+}
+
+/// Breached first, then warning, then on time; within each the least time left; tickets
+/// without a promise last, the oldest call first.
+fn urgency(t: &BoardTicket) -> (u8, i64, NaiveDateTime) {
+    match t.promise {
+        Some(p) => {
+            let rank = match p.state {
+                PromiseState::Breached => 0,
+                PromiseState::Warning => 1,
+                PromiseState::OnTime => 2,
+            };
+            (rank, p.seconds_left, t.call_time)
+        }
+        None => (3, 0, t.call_time),
+    }
+}
+
+/// A name a wall screen in a busy office may show: the first character (the family name of a
+/// Chinese name), the rest as stars.
+fn short_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let rest = chars.filter(|c| !c.is_whitespace()).count().min(3);
+    std::iter::once(first)
+        .chain(std::iter::repeat_n('*', rest))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_their_first_character() {
+        assert_eq!(short_name("王建国"), "王**");
+        assert_eq!(short_name("李娜"), "李*");
+        assert_eq!(short_name("欧阳"), "欧*");
+        assert_eq!(short_name("John Smith"), "J***");
+        assert_eq!(short_name(" "), "");
+    }
+
+    #[test]
+    fn crews_are_out_from_departure_until_the_site_is_left() {
+        assert!(crew_out(TicketStatus::Dispatched, false));
+        assert!(crew_out(TicketStatus::OnSite, true));
+        assert!(crew_out(TicketStatus::Replanning, true));
+        assert!(!crew_out(TicketStatus::Approved, false));
+        assert!(!crew_out(TicketStatus::Replanning, false));
+    }
+}
