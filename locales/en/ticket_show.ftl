@@ -84,3 +84,10 @@ ticket-promise-left = { $time } left
 ticket-promise-late = { $time } late
 ticket-promise-paused = Clock paused
 ticket-lead-with-phone = { $name } (rescue lead) { $phone }
+
+ticket-pause-the-clock = Pause the clock
+ticket-pause-explain = While the rescue waits on the customer (consent call unanswered, customer asked to wait); paused time does not count against the promise.
+ticket-pause-reason = Reason
+ticket-pause-note = Note (required for "Other", at most 200 characters)
+ticket-pause-it = Pause the clock
+ticket-resume-the-clock = Resume the clock

@@ -6,16 +6,17 @@ use askama::Template;
 use chrono::Duration;
 
 use super::session::{Chrome, WebUser};
-use super::tickets::{local, visit_rows, VisitRow};
+use super::tickets::{local, promise_row, visit_rows, PromiseRow, VisitRow};
 use super::{html, OrPage, PageError};
 use crate::domain::eta::default_arrival;
+use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
-use crate::domain::role::Role;
+use crate::domain::promise::PauseReason;
+use crate::domain::role::{Action, Role};
 use crate::domain::system_text;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
-use crate::i18n::Locale;
 use crate::services::tickets::TicketDetail;
 use crate::state::AppState;
 
@@ -34,6 +35,10 @@ pub struct Actions {
     pub close: bool,
     /// Text the caller a link to share their phone's location.
     pub location_request: bool,
+    /// Stop the promise clock (`Action::PauseClock`, `[sla] pause_allowed`, the rescue open).
+    pub pause: bool,
+    /// Start it again (also when pausing was switched off since).
+    pub resume: bool,
 }
 
 impl Actions {
@@ -52,8 +57,10 @@ impl Actions {
     }
 }
 
-pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
+pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions {
     let (status, crew_on_site) = (d.ticket.status, d.ticket.crew_on_site);
+    let clock = user.identity.may(Action::PauseClock) && still_open(status);
+    let paused = d.ticket.promise.is_some_and(|p| p.paused);
     let roles = &user.identity.roles;
     let can =
         |e: Event| e.permitted(roles) && transition(status, e, Context { crew_on_site }).is_ok();
@@ -91,7 +98,9 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
         depart: roles.contains(&Role::ServiceManager) && can(Event::Depart),
         cancel: can(Event::Cancel),
         close: can(Event::Close),
-        location_request: user.identity.may(crate::domain::role::Action::CreateTicket)
+        pause: clock && pause_allowed && d.ticket.promise.is_some() && !paused,
+        resume: clock && paused,
+        location_request: user.identity.may(Action::CreateTicket)
             && !matches!(
                 status,
                 TicketStatus::Resolved
@@ -170,50 +179,34 @@ struct ShowPage {
     sourcing_link: bool,
     /// The next promise to the customer while the rescue runs.
     promise: Option<PromiseRow>,
+    /// The pause form: its reasons, and what a refused pause posted.
+    pause_reasons: Vec<(&'static str, String)>,
+    pause: PauseInput,
 }
 
-/// The ticket's next promise, in the page's language and the dealer's local time.
-struct PromiseRow {
-    /// `on_time`, `warning` or `breached`: the badge's colour and the tests' hook.
-    state: &'static str,
-    state_label: String,
-    stage: String,
-    /// "due 12-01 14:30".
-    deadline: String,
-    /// "2 h 5 min left" or "10 min late".
-    left: String,
-    paused: bool,
-}
-
-fn promise_row(
-    state: &AppState,
-    l: Locale,
-    p: &crate::services::promises::PromiseView,
-) -> PromiseRow {
-    let minutes = p.seconds_left.unsigned_abs().div_ceil(60);
-    let time = super::tickets::duration_text(l, i64::try_from(minutes).unwrap_or(i64::MAX));
-    let key = if p.seconds_left >= 0 {
-        "ticket-promise-left"
-    } else {
-        "ticket-promise-late"
-    };
-    PromiseRow {
-        state: p.state.as_str(),
-        state_label: l.t(p.state.label_key()),
-        stage: l.t(p.stage.label_key()),
-        deadline: l.t_with(
-            "ticket-promise-by",
-            &crate::i18n::fluent_args([(
-                "time",
-                &serde_json::Value::from(local(state, &p.deadline)),
-            )]),
-        ),
-        left: l.t_with(
-            key,
-            &crate::i18n::fluent_args([("time", &serde_json::Value::from(time))]),
-        ),
-        paused: p.paused,
+impl ShowPage {
+    /// The message of a refused pause field.
+    fn pause_err(&self, field: &str) -> Option<&String> {
+        self.pause.errors.get(field)
     }
+
+    /// Attributes that outline a refused pause field and tie it to its message.
+    fn pause_mark(&self, field: &str) -> String {
+        if self.pause.errors.contains_key(field) {
+            format!(r#" aria-invalid="true" aria-describedby="err-pause-{field}""#)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// What a refused pause posted, drawn again beside its fields; empty when nothing was refused.
+#[derive(Default)]
+pub struct PauseInput {
+    pub reason: String,
+    pub note: String,
+    /// Field name → message in the page's language.
+    pub errors: std::collections::BTreeMap<String, String>,
 }
 
 /// What the consent script says about missing parts, in the dealer's local time.
@@ -241,12 +234,24 @@ pub async fn render(
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
+    render_with(state, user, id, alert, status, PauseInput::default()).await
+}
+
+/// `render`, with a refused pause's fields and messages.
+pub async fn render_with(
+    state: &AppState,
+    user: &WebUser,
+    id: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+    pause: PauseInput,
+) -> Result<HttpResponse, PageError> {
     let d = crate::services::promises::detail(&state.db, &state.settings.sla, &user.identity, id)
         .await
         .or_page(user.locale)?;
     let t = &d.ticket;
     let l = user.locale;
-    let a = actions(user, &d);
+    let a = actions(user, &d, state.settings.sla.pause_allowed);
     let level_label =
         crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
             .map(|r| l.t(r.label_key()))
@@ -376,6 +381,11 @@ pub async fn render(
     let page = ShowPage {
         c: user.chrome(),
         promise,
+        pause_reasons: PauseReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), l.t(r.label_key())))
+            .collect(),
+        pause,
         status_code: t.status.as_str(),
         status_label: l.t(t.status.label_key()),
         level_label,
@@ -414,6 +424,9 @@ pub async fn render(
 
 /// The name of an audit action in `l`; an action this table does not know is shown as stored.
 pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
+    if let Some(key) = crate::services::promises::action_label_key(action) {
+        return l.t(key);
+    }
     let key = match action {
         "ticket.created" => "label-audit-ticket-created",
         "plan.started" => "label-audit-plan-started",

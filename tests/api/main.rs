@@ -17,6 +17,7 @@ mod outbox;
 mod pages;
 mod phone_pages;
 mod promises;
+mod queue_promises;
 mod redaction;
 mod rescue;
 mod rescue_pages;
