@@ -107,13 +107,16 @@ pub async fn jobs_of_user(
     db: &Db,
     user_id: String,
     states: Vec<&'static str>,
-) -> Result<(Vec<TicketRecord>, bool), AppError> {
+) -> Result<(Vec<TicketView>, bool), AppError> {
     db.read(move |conn| {
         let Some(tech) = crate::repo::staff::technician_of_user(conn, &user_id)? else {
             return Ok((Vec::new(), false));
         };
+        let jobs = crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?;
         Ok((
-            crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?,
+            jobs.into_iter()
+                .map(|t| crate::services::tickets::view(t, None))
+                .collect(),
             true,
         ))
     })

@@ -15,6 +15,8 @@ use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus,
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
+use crate::services::tickets::TicketView;
+use crate::services::views::Part;
 use crate::services::{plans, resources, workflow};
 use crate::state::AppState;
 
@@ -112,14 +114,7 @@ async fn load_state(
     state: &AppState,
     user: &WebUser,
     ticket_id: &str,
-) -> Result<
-    (
-        EditorState,
-        crate::repo::tickets::TicketRecord,
-        Option<plans::PlanView>,
-    ),
-    AppError,
-> {
+) -> Result<(EditorState, TicketView, Option<plans::PlanView>), AppError> {
     let l = user.locale;
     let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
     let (techs, skills, busy, logins, tools, plan) =
@@ -270,7 +265,7 @@ pub async fn edit(
 async fn render(
     state: &AppState,
     user: &WebUser,
-    ticket: crate::repo::tickets::TicketRecord,
+    ticket: TicketView,
     s: EditorState,
     plan: Option<plans::PlanView>,
     errors: BTreeMap<String, String>,
@@ -486,7 +481,7 @@ fn state_from(
     f: &Fields,
     mut s: EditorState,
     l: crate::i18n::Locale,
-    catalogue: &[(crate::repo::staff::Part, i32)],
+    catalogue: &[(Part, i32)],
 ) -> EditorState {
     let crew = f.all("crew");
     let lead = f.get("lead");
@@ -631,8 +626,7 @@ async fn save_or_submit(
             ));
             let (base, ticket, plan) = load_state(&state, &user, &id).await.or_page(l)?;
             let ids: Vec<String> = f.all("part_id").into_iter().map(str::to_owned).collect();
-            let dealer = ticket.dealer_id.clone();
-            let catalogue = resources::parts_by_ids(&state.db, dealer, ids)
+            let catalogue = resources::parts_by_ids(&state.db, &user.identity, ids)
                 .await
                 .or_page(l)?;
             let s = state_from(&f, base, l, &catalogue);

@@ -342,9 +342,12 @@ pub async fn render_with(
         .unwrap_or_default();
     let lead = plan.and_then(|p| p.crew.iter().find(|c| c.lead));
     let offset = Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
-    let arrival = d
-        .expected_arrival_at
-        .unwrap_or_else(|| default_arrival(crate::repo::now(), plan.map_or(0.0, |p| p.travel_km)));
+    let arrival = d.expected_arrival_at.unwrap_or_else(|| {
+        default_arrival(
+            chrono::Utc::now().naive_utc(),
+            plan.map_or(0.0, |p| p.travel_km),
+        )
+    });
     // The consent call promises what the parts allow, not only the crew's arrival.
     let parts_told = match (a.consent, plan) {
         (true, Some(_)) => crate::services::approvals::consent_outlook(
