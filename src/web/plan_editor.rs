@@ -90,6 +90,49 @@ impl EditorPage {
     fn field_label(&self, field: &str) -> String {
         field_label(self.c.locale, field)
     }
+
+    /// ` aria-invalid="true"` on the input of a refused field (`estimated_minutes`,
+    /// `items[1].labour_minutes`); the rate is checked as typed and in fen.
+    fn mark(&self, field: &str) -> &'static str {
+        let rate = field
+            .strip_suffix(".rate")
+            .map(|line| format!("{line}.rate_fen_per_hour"));
+        if self.errors.contains_key(field) || rate.is_some_and(|r| self.errors.contains_key(&r)) {
+            r#" aria-invalid="true""#
+        } else {
+            ""
+        }
+    }
+
+    /// The same for a line's field, by the line's row on the form.
+    fn mark_line(&self, kind: &str, row: &usize, field: &str) -> &'static str {
+        self.mark(&format!("{kind}[{row}].{field}"))
+    }
+
+    /// ` invalid` on a part of the form (crew, tools, parts, items) with a refusal of its own or
+    /// one of its lines', for the row or the fieldset to be outlined.
+    fn group(&self, kind: &str) -> &'static str {
+        let line = format!("{kind}[");
+        if self
+            .errors
+            .keys()
+            .any(|k| k == kind || k.starts_with(&line))
+        {
+            " invalid"
+        } else {
+            ""
+        }
+    }
+
+    /// ` invalid` on a line (`parts[2]`, `tools[0]`) with any refusal.
+    fn row_mark(&self, kind: &str, row: &usize) -> &'static str {
+        let line = format!("{kind}[{row}]");
+        if self.errors.keys().any(|k| k.starts_with(&line)) {
+            " invalid"
+        } else {
+            ""
+        }
+    }
 }
 
 #[derive(Template)]
@@ -358,9 +401,43 @@ impl Fields {
     }
 }
 
-/// The plan request the form describes, and the fields whose text is not a number.
-fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
+/// Where each line of a plan request stands on the form: the request leaves out tools set to 0,
+/// part lines whose quantity is not a number and blank repair items, so the request's line `k`
+/// is the form's row `tools[k]` / `parts[k]` / `items[k]`.
+#[derive(Default)]
+struct Rows {
+    tools: Vec<usize>,
+    parts: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Rows {
+    /// A request field (`items[0].description`) as the form's field (`items[2].description`).
+    fn on_form(&self, field: &str) -> String {
+        let Some((kind, rest)) = field.split_once('[') else {
+            return field.to_owned();
+        };
+        let rows = match kind {
+            "tools" => &self.tools,
+            "parts" => &self.parts,
+            "items" => &self.items,
+            _ => return field.to_owned(),
+        };
+        let Some((k, rest)) = rest.split_once(']') else {
+            return field.to_owned();
+        };
+        match k.parse::<usize>().ok().and_then(|k| rows.get(k)) {
+            Some(row) => format!("{kind}[{row}]{rest}"),
+            None => field.to_owned(),
+        }
+    }
+}
+
+/// The plan request the form describes, the fields whose text is not a number (by form row),
+/// and where each request line stands on the form.
+fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>, Rows) {
     let mut errors = BTreeMap::new();
+    let mut rows = Rows::default();
     let lead = f.get("lead");
     let crew = f
         .all("crew")
@@ -374,10 +451,13 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
     for (i, (id, qty)) in f.prefixed("tool:").enumerate() {
         match qty.parse::<i64>() {
             Ok(0) => {}
-            Ok(q) => tools.push(ToolLine {
-                tool_id: id.into(),
-                quantity: q,
-            }),
+            Ok(q) => {
+                rows.tools.push(i);
+                tools.push(ToolLine {
+                    tool_id: id.into(),
+                    quantity: q,
+                })
+            }
             Err(_) if qty.is_empty() => {}
             Err(_) => {
                 errors.insert(
@@ -395,10 +475,13 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         .enumerate()
     {
         match qty.parse::<i64>() {
-            Ok(q) => parts.push(PartLine {
-                part_id: id.into(),
-                quantity: q,
-            }),
+            Ok(q) => {
+                rows.parts.push(i);
+                parts.push(PartLine {
+                    part_id: id.into(),
+                    quantity: q,
+                })
+            }
             Err(_) => {
                 errors.insert(
                     format!("parts[{i}].quantity"),
@@ -421,6 +504,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         if desc.is_empty() && m.is_empty() && r.is_empty() {
             continue;
         }
+        rows.items.push(i);
         let labour_minutes = m.parse::<i64>().unwrap_or_else(|_| {
             errors.insert(
                 format!("items[{i}].labour_minutes"),
@@ -473,6 +557,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
             special_notes: f.get("special_notes").to_owned(),
         },
         errors,
+        rows,
     )
 }
 
@@ -574,9 +659,14 @@ async fn save_or_submit(
     if then_submit {
         workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
     }
-    let (req, form_errors) = to_request(&f);
+    let (req, form_errors, rows) = to_request(&f);
     let result = if !form_errors.is_empty() {
-        Err(AppError::validation(Default::default()))
+        // A field that is not even a number must not hide the others: the rest of the plan is
+        // checked now, so every bad field is marked in one round.
+        let default_rate =
+            Fen::from_fen(i64::from(state.settings.pricing.labour_rate_fen_per_hour));
+        let rest = req.validate(default_rate).err().unwrap_or_default();
+        Err(AppError::validation(rest.into_iter().collect()))
     } else if then_submit {
         plans::save_and_submit(
             &state.db,
@@ -614,7 +704,7 @@ async fn save_or_submit(
                 .map(|(k, m)| (k.clone(), m.render(l)))
                 .collect();
             for (k, v) in &e.fields {
-                errors.entry(k.clone()).or_insert_with(|| v.render(l));
+                errors.entry(rows.on_form(k)).or_insert_with(|| v.render(l));
             }
             let alert = Some((
                 "error",
@@ -654,7 +744,7 @@ pub async fn preview(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
-    let (req, _) = to_request(&f);
+    let (req, _, _) = to_request(&f);
     let (cost, travel) = plans::preview(
         &state.db,
         &user.identity,

@@ -100,7 +100,9 @@ pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions
         close: can(Event::Close),
         pause: clock && pause_allowed && d.ticket.promise.is_some() && !paused,
         resume: clock && paused,
+        // Only while nobody knows where the car is: a known site needs no link.
         location_request: user.identity.may(Action::CreateTicket)
+            && d.ticket.location_pending
             && !matches!(
                 status,
                 TicketStatus::Resolved

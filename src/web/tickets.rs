@@ -486,11 +486,16 @@ pub async fn submit(
                 "form-correct-marked-fields-count",
                 &[("count", errors.len().into())],
             ));
-            // The agent is still on the phone: the car's file stays beside the form.
-            let panel = panel_for(&state, &user, &form.plate, &form.mileage_km)
-                .await?
-                .render()
-                .ok();
+            // The agent is still on the phone: the car's file stays beside the form. A plate
+            // that does not read is said once, under its field.
+            let panel = if errors.contains_key("plate") {
+                None
+            } else {
+                panel_for(&state, &user, &form.plate, &form.mileage_km)
+                    .await?
+                    .render()
+                    .ok()
+            };
             Ok(html(
                 StatusCode::BAD_REQUEST,
                 &NewPage {

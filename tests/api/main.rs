@@ -25,3 +25,4 @@ mod security;
 mod sourcing;
 mod stock;
 mod typed_requests;
+mod walk_fixes;
