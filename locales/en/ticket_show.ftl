@@ -91,3 +91,11 @@ ticket-pause-reason = Reason
 ticket-pause-note = Note (required for "Other", at most 200 characters)
 ticket-pause-it = Pause the clock
 ticket-resume-the-clock = Resume the clock
+
+ticket-audit-reserved = Reserved: { $parts }
+ticket-audit-part = { $part } ×{ $reserved }
+ticket-audit-part-short = { $part } ×{ $reserved } (of { $wanted })
+ticket-audit-released = { $count ->
+    [one] 1 unit released
+   *[other] { $count } units released
+}

@@ -91,3 +91,8 @@ ticket-pause-reason = 暂停原因
 ticket-pause-note = 说明（原因为“其他”时必填，最多 200 字）
 ticket-pause-it = 暂停计时
 ticket-resume-the-clock = 恢复计时
+
+ticket-audit-reserved = 预留：{ $parts }
+ticket-audit-part = { $part } ×{ $reserved }
+ticket-audit-part-short = { $part } ×{ $reserved }（需 { $wanted }）
+ticket-audit-released = 释放 { $count } 件

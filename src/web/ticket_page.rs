@@ -17,6 +17,7 @@ use crate::domain::role::{Action, Role};
 use crate::domain::system_text;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
+use crate::i18n::Locale;
 use crate::services::tickets::TicketDetail;
 use crate::state::AppState;
 
@@ -281,6 +282,7 @@ pub async fn render_with(
                     (None, Some(to)) => format!("→ {}", status_label(to)),
                     _ => String::new(),
                 },
+                event_detail(l, &e.action, e.data.as_ref()).unwrap_or_default(),
                 e.comment
                     .as_deref()
                     .map(|c| system_text::render(c, l))
@@ -425,6 +427,56 @@ pub async fn render_with(
         d,
     };
     Ok(html(status, &page))
+}
+
+/// What an event's data says that its name does not: which parts a stock change reserved (and
+/// how many it could not), how many units went back, why the clock was paused.
+fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Option<String> {
+    let data = data?;
+    match action {
+        "stock.changed" => {
+            let mut out = Vec::new();
+            let reserved: Vec<String> = data["reserved"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|line| {
+                    let part = line["part_no"].as_str()?;
+                    let (wanted, got) = (line["wanted"].as_i64()?, line["reserved"].as_i64()?);
+                    Some(if got < wanted {
+                        l.t_with(
+                            "ticket-audit-part-short",
+                            &[
+                                ("part", part.to_owned().into()),
+                                ("reserved", got.into()),
+                                ("wanted", wanted.into()),
+                            ],
+                        )
+                    } else {
+                        l.t_with(
+                            "ticket-audit-part",
+                            &[("part", part.to_owned().into()), ("reserved", got.into())],
+                        )
+                    })
+                })
+                .collect();
+            if !reserved.is_empty() {
+                out.push(l.t_with(
+                    "ticket-audit-reserved",
+                    &[("parts", reserved.join(&l.t("punct-list-sep")).into())],
+                ));
+            }
+            if let Some(n) = data["released"].as_i64().filter(|n| *n > 0) {
+                out.push(l.t_with("ticket-audit-released", &[("count", n.into())]));
+            }
+            Some(out.join(" · ")).filter(|s| !s.is_empty())
+        }
+        crate::services::promises::PAUSED => data["reason"]
+            .as_str()
+            .and_then(PauseReason::parse)
+            .map(|r| l.t(r.label_key())),
+        _ => None,
+    }
 }
 
 /// The name of an audit action in `l`; an action this table does not know is shown as stored.

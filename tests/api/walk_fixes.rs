@@ -192,3 +192,50 @@ async fn plan_body_fn(backend: Backend) {
     );
     assert_eq!(app.count("plans"), 0, "nothing saved");
 }
+
+both!(the_timeline_says_which_parts_and_why_paused, timeline_body);
+async fn timeline_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = app.new_ticket().await;
+    let p = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let workshop = app.token("hz.workshop");
+    let (status, res) = app
+        .put(&workshop, &p("/plan"), &crate::helpers::plan_body())
+        .await;
+    assert_eq!(status, 200, "{res}");
+    let (status, res) = app
+        .post(&workshop, &p("/plan/submit"), &json!({"version": 1}))
+        .await;
+    assert_eq!(status, 200, "{res}");
+    let (status, res) = app
+        .post(
+            &app.token("hz.manager"),
+            &p("/pause"),
+            &json!({"reason": "consent_call_unanswered"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{res}");
+    let agent = signed_in(&app, "hz.agent").await;
+    for (lang, reserved, why) in [
+        (
+            "zh-CN",
+            "预留：000 915 105 DE ×1、N 102 621 02 ×2",
+            "确认电话无人接听",
+        ),
+        (
+            "en",
+            "Reserved: 000 915 105 DE ×1, N 102 621 02 ×2",
+            "Consent call unanswered",
+        ),
+    ] {
+        agent
+            .get(app.url(&format!("/lang/{lang}")))
+            .send()
+            .await
+            .unwrap();
+        let html = page_text(&agent, &app, &format!("/tickets/{id}")).await;
+        let timeline = &html[html.find("id=\"timeline\"").unwrap()..];
+        assert!(timeline.contains(reserved), "{timeline}");
+        assert!(timeline.contains(why), "{timeline}");
+    }
+}
