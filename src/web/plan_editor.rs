@@ -109,14 +109,14 @@ impl EditorPage {
         self.mark(&format!("{kind}[{row}].{field}"))
     }
 
-    /// ` invalid` on a part of the form (crew, tools, parts, items) with a refusal of its own or
-    /// one of its lines', for the row or the fieldset to be outlined.
+    /// ` invalid` on a part of the form (crew, tools, parts, items) with a refusal of its own,
+    /// for the fieldset to be outlined. A line's refusal marks its row or input instead; the crew
+    /// has no input per line, so its lines' refusals mark the fieldset too.
     fn group(&self, kind: &str) -> &'static str {
-        let line = format!("{kind}[");
         if self
             .errors
             .keys()
-            .any(|k| k == kind || k.starts_with(&line))
+            .any(|k| k == kind || kind == "crew" && k.starts_with("crew["))
         {
             " invalid"
         } else {

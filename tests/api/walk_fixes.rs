@@ -190,6 +190,10 @@ async fn plan_body_fn(backend: Backend) {
         html.contains("<fieldset class=\"plan-tools\">"),
         "no tool is wrong"
     );
+    assert!(
+        html.contains("<fieldset class=\"plan-items\">"),
+        "the items' own inputs are marked, not the whole list"
+    );
     assert_eq!(app.count("plans"), 0, "nothing saved");
 }
 
