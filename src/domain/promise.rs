@@ -727,7 +727,7 @@ pub(crate) mod tests {
     #[test]
     fn breached_before_warning_before_on_time_then_least_left() {
         use PromiseState::*;
-        let mut seen = vec![
+        let mut seen = [
             ("on time, little left", urgency(OnTime, 60)),
             ("warning, much left", urgency(Warning, 3_600)),
             ("just late", urgency(Breached, -60)),

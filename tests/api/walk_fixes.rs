@@ -8,12 +8,6 @@ use crate::both;
 use crate::helpers::{intake_body, page_text, Backend, TestApp};
 use crate::pages::{csrf_of, signed_in};
 
-fn value_of(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).expect(name) + marker.len();
-    html[at..].split('"').next().unwrap().to_owned()
-}
-
 /// The text of the field error `err-<field>`.
 fn field_error<'a>(html: &'a str, field: &str) -> &'a str {
     let marker = format!("id=\"err-{field}\">");
@@ -28,10 +22,10 @@ both!(intake_errors_stand_under_their_own_fields, intake_body_fn);
 async fn intake_body_fn(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let agent = signed_in(&app, "hz.agent").await;
-    let page = page_text(&agent, &app, "/tickets/new").await;
+    let (csrf, key) = crate::intake::intake_page(&agent, &app).await;
     let form = [
-        ("csrf", csrf_of(&page)),
-        ("form_key", value_of(&page, "form_key")),
+        ("csrf", csrf),
+        ("form_key", key),
         ("customer_name", String::new()),
         ("phone", "13812345678".into()),
         ("address", "宁波市鄞州区天童南路".into()),
