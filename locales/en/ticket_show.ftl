@@ -84,3 +84,18 @@ ticket-promise-left = { $time } left
 ticket-promise-late = { $time } late
 ticket-promise-paused = Clock paused
 ticket-lead-with-phone = { $name } (rescue lead) { $phone }
+
+ticket-pause-the-clock = Pause the clock
+ticket-pause-explain = While the rescue waits on the customer (consent call unanswered, customer asked to wait); paused time does not count against the promise.
+ticket-pause-reason = Reason
+ticket-pause-note = Note (required for "Other", at most 200 characters)
+ticket-pause-it = Pause the clock
+ticket-resume-the-clock = Resume the clock
+
+ticket-audit-reserved = Reserved: { $parts }
+ticket-audit-part = { $part } ×{ $reserved }
+ticket-audit-part-short = { $part } ×{ $reserved } (of { $wanted })
+ticket-audit-released = { $count ->
+    [one] 1 unit released
+   *[other] { $count } units released
+}

@@ -1,6 +1,5 @@
 # Messages for input that does not validate.
 
-error-text-empty = This field cannot be empty
 error-text-too-long = Too long: at most { $max } characters, got { $found }
 error-text-invalid-char = The text contains invisible control characters
 error-text-line-break = Line breaks are not allowed here

@@ -84,3 +84,15 @@ ticket-promise-left = 还剩 { $time }
 ticket-promise-late = 已超时 { $time }
 ticket-promise-paused = 计时已暂停
 ticket-lead-with-phone = { $name }（救援负责人）{ $phone }
+
+ticket-pause-the-clock = 暂停计时
+ticket-pause-explain = 救援在等客户时（确认电话无人接听、客户要求等待），暂停的时间不计入承诺。
+ticket-pause-reason = 暂停原因
+ticket-pause-note = 说明（原因为“其他”时必填，最多 200 字）
+ticket-pause-it = 暂停计时
+ticket-resume-the-clock = 恢复计时
+
+ticket-audit-reserved = 预留：{ $parts }
+ticket-audit-part = { $part } ×{ $reserved }
+ticket-audit-part-short = { $part } ×{ $reserved }（需 { $wanted }）
+ticket-audit-released = 释放 { $count } 件

@@ -1,6 +1,5 @@
 # 输入校验的错误信息。
 
-error-text-empty = 内容不能为空
 error-text-too-long = 内容过长：最多{ $max }个字，当前{ $found }个字
 error-text-invalid-char = 内容含有不可见的控制字符
 error-text-line-break = 此处不能换行

@@ -16,12 +16,13 @@ use crate::state::AppState;
 
 use super::body::OptionalJson;
 
-/// Approved rescues waiting for parts: local, on the way, unsourced, and what holds each up.
+/// Approved rescues waiting for parts: local, on the way, unsourced, what holds each up, and
+/// each one's next promise.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueTicket>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/queue")]
 pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(parts_desk::queue(&state.db, &user.0).await?))
+    Ok(HttpResponse::Ok().json(parts_desk::queue(&state.db, &state.settings.sla, &user.0).await?))
 }
 
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent

@@ -86,6 +86,15 @@ text_names!(PromiseState {
 });
 
 impl PromiseState {
+    /// How pressing the state is: breached before warning before on time.
+    fn rank(self) -> u8 {
+        match self {
+            PromiseState::Breached => 0,
+            PromiseState::Warning => 1,
+            PromiseState::OnTime => 2,
+        }
+    }
+
     /// The catalogue key of the state's name.
     pub fn label_key(self) -> &'static str {
         match self {
@@ -343,6 +352,13 @@ pub struct Promise {
     pub seconds_left: i64,
     pub state: PromiseState,
     pub paused: bool,
+}
+
+/// The order of urgency of a promise, the most urgent smallest: breached before warning before
+/// on time, then the least time left (the latest first among the breached). A warning comes
+/// before an on-time promise even with more time left: its level gave it less.
+pub fn urgency(state: PromiseState, seconds_left: i64) -> (u8, i64) {
+    (state.rank(), seconds_left)
 }
 
 /// The pauses within `[from, to]`, an open one running until `to`, sorted and merged.
@@ -705,6 +721,32 @@ pub(crate) mod tests {
         assert_eq!(
             c.notify(ResponseLevel::General, AlertKind::Warning),
             &[Notify::ServiceManager]
+        );
+    }
+
+    #[test]
+    fn breached_before_warning_before_on_time_then_least_left() {
+        use PromiseState::*;
+        let mut seen = [
+            ("on time, little left", urgency(OnTime, 60)),
+            ("warning, much left", urgency(Warning, 3_600)),
+            ("just late", urgency(Breached, -60)),
+            ("on time, much left", urgency(OnTime, 7_200)),
+            ("long late", urgency(Breached, -7_200)),
+            ("warning, little left", urgency(Warning, 300)),
+        ];
+        seen.sort_by_key(|(_, u)| *u);
+        let order: Vec<_> = seen.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            order,
+            [
+                "long late",
+                "just late",
+                "warning, little left",
+                "warning, much left",
+                "on time, little left",
+                "on time, much left"
+            ]
         );
     }
 }

@@ -17,7 +17,8 @@ impl TextError {
     /// The catalogue message saying what is wrong.
     pub fn msg(&self) -> Msg {
         match self {
-            Self::Empty => Msg::new("error-text-empty"),
+            // Blank is missing: one word for it on the form and over the API ("必填").
+            Self::Empty => Msg::new("dom-required"),
             Self::TooLong { max, found } => Msg::with(
                 "error-text-too-long",
                 &[("max", (*max).into()), ("found", (*found).into())],

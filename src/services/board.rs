@@ -226,7 +226,8 @@ pub async fn board(
                     promise: promise_of.get(&t.id).copied(),
                 })
                 .collect();
-            tickets.sort_by_key(urgency);
+            // The repo reads the oldest call first; the stable sort keeps that within ties.
+            crate::services::promises::by_urgency(&mut tickets, |t| t.promise.as_ref());
             for t in &tickets {
                 match t.promise.map(|p| p.state) {
                     Some(PromiseState::Breached) => counts.breached += 1,
@@ -313,22 +314,6 @@ fn site(t: &TicketRecord) -> Option<Coordinates> {
 fn point(c: &Coordinates, crs: Crs) -> MapPoint {
     let (lat, lon) = c.to_crs(crs);
     MapPoint { lat, lon }
-}
-
-/// Breached first, then warning, then on time; within each the least time left; tickets
-/// without a promise last, the oldest call first.
-fn urgency(t: &BoardTicket) -> (u8, i64, NaiveDateTime) {
-    match t.promise {
-        Some(p) => {
-            let rank = match p.state {
-                PromiseState::Breached => 0,
-                PromiseState::Warning => 1,
-                PromiseState::OnTime => 2,
-            };
-            (rank, p.seconds_left, t.call_time)
-        }
-        None => (3, 0, t.call_time),
-    }
 }
 
 /// A name a wall screen in a busy office may show: the first character (the family name of a

@@ -7,11 +7,13 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::eta::default_arrival;
+use crate::domain::promise::SlaConfig;
 use crate::domain::sourcing::earliest_fix;
 use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::repo::sourcing_orders;
 use crate::repo::tickets;
+use crate::services::promises::{PromiseView, Promised, Subject};
 use crate::services::sourcing::in_flight;
 use crate::services::sourcing_orders::require_view;
 use crate::services::views;
@@ -23,6 +25,11 @@ pub struct QueueTicket {
     pub status: TicketStatus,
     pub plate: String,
     pub response_level: i32,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub call_time: NaiveDateTime,
+    /// The next promise to the customer (`services::promises`); null when the rescue is over.
+    pub promise: Option<PromiseView>,
     pub plan_version: i32,
     pub lines: Vec<QueueLine>,
     /// Lines with units nobody has found yet: the desk must choose a source.
@@ -57,11 +64,33 @@ pub struct QueueLine {
     pub unsourced: i32,
 }
 
+impl Promised for QueueTicket {
+    fn subject(&self) -> Subject {
+        Subject {
+            id: self.ticket_id.clone(),
+            status: self.status,
+            call_time: self.call_time,
+            response_level: self.response_level,
+        }
+    }
+
+    fn set_promise(&mut self, promise: Option<PromiseView>) {
+        self.promise = promise;
+    }
+}
+
 /// Approved, dispatched and on-site tickets of the actor's dealer whose parts are not all issued,
-/// and any ticket with an order still on its way; the ones held up longest first.
-pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppError> {
+/// and any ticket with an order still on its way, each with its next promise: those with a part
+/// nobody has found yet first (the desk's move), then the most urgent promise, then the ones held
+/// up longest.
+pub async fn queue(
+    db: &Db,
+    sla: &SlaConfig,
+    actor: &Identity,
+) -> Result<Vec<QueueTicket>, AppError> {
     require_view(actor)?;
     let dealer = actor.dealer_id.clone();
+    let sla = sla.clone();
     db.read(move |conn| {
         // The tickets in the parts phase are loaded once; tickets in other states with an order
         // still on its way (e.g. re-planning) are added by id.
@@ -136,6 +165,8 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                 status: ticket.status,
                 plate: ticket.plate.clone(),
                 response_level: ticket.response_level,
+                call_time: ticket.call_time,
+                promise: None,
                 plan_version: version,
                 unsourced: rows.iter().filter(|r| r.unsourced > 0).count() as i32,
                 to_issue: rows.iter().filter(|r| r.reserved_here > 0).count() as i32,
@@ -146,10 +177,14 @@ pub async fn queue(db: &Db, actor: &Identity) -> Result<Vec<QueueTicket>, AppErr
                 held_up_by: unsourced_part.or(by),
             });
         }
-        // Unsourced first, then the latest parts, then the oldest call (the list came in call order).
+        crate::services::promises::fill(conn, &sla, &mut out, now)?;
+        // Unsourced first, then the most urgent promise, then the latest parts, then the oldest
+        // call (the list came in call order).
+        let urgency = |q: &QueueTicket| crate::services::promises::urgency_of(q.promise.as_ref());
         out.sort_by(|a, b| {
             (b.unsourced > 0)
                 .cmp(&(a.unsourced > 0))
+                .then_with(|| urgency(a).cmp(&urgency(b)))
                 .then_with(|| b.parts_ready_at.cmp(&a.parts_ready_at))
         });
         Ok(out)

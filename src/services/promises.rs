@@ -95,21 +95,32 @@ pub struct ClockView {
 }
 
 /// What the clock of one ticket needs from its row or view.
-struct Subject {
-    id: String,
-    status: TicketStatus,
-    call_time: NaiveDateTime,
-    response_level: i32,
+pub struct Subject {
+    pub id: String,
+    pub status: TicketStatus,
+    pub call_time: NaiveDateTime,
+    pub response_level: i32,
 }
 
-impl From<&TicketView> for Subject {
-    fn from(t: &TicketView) -> Self {
+/// A view that carries its ticket's next promise: what the clock reads from it, and where the
+/// promise goes. `fill` and `attach` take any page of them.
+pub trait Promised {
+    fn subject(&self) -> Subject;
+    fn set_promise(&mut self, promise: Option<PromiseView>);
+}
+
+impl Promised for TicketView {
+    fn subject(&self) -> Subject {
         Subject {
-            id: t.id.clone(),
-            status: t.status,
-            call_time: t.call_time,
-            response_level: t.response_level,
+            id: self.id.clone(),
+            status: self.status,
+            call_time: self.call_time,
+            response_level: self.response_level,
         }
+    }
+
+    fn set_promise(&mut self, promise: Option<PromiseView>) {
+        self.promise = promise;
     }
 }
 
@@ -122,6 +133,24 @@ impl From<&TicketRecord> for Subject {
             response_level: t.response_level,
         }
     }
+}
+
+impl PromiseView {
+    /// Sort key of the work queues: the most urgent first (`domain::promise::urgency`).
+    pub fn urgency(&self) -> (u8, i64) {
+        crate::domain::promise::urgency(self.state, self.seconds_left)
+    }
+}
+
+/// The urgency of a ticket that may have no promise (the rescue is over): after every promise.
+pub fn urgency_of(promise: Option<&PromiseView>) -> (u8, i64) {
+    promise.map_or((u8::MAX, i64::MAX), PromiseView::urgency)
+}
+
+/// Sorts a queue by urgency: breached, then warning, then the least time left; tickets without
+/// a promise last, each group keeping the order it came in.
+pub fn by_urgency<V>(views: &mut [V], promise: impl Fn(&V) -> Option<&PromiseView>) {
+    views.sort_by_key(|v| urgency_of(promise(v)));
 }
 
 /// The stages the timeline has reached and in force (a re-plan before departure takes the
@@ -207,33 +236,41 @@ pub fn of_records(
 }
 
 /// Fills in each view's `promise` (none for a finished rescue), reading in the caller's
-/// transaction.
-pub fn fill(
+/// transaction: two queries for the whole page.
+pub fn fill<V: Promised>(
     conn: &mut AnyConnection,
     sla: &SlaConfig,
-    views: &mut [TicketView],
+    views: &mut [V],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
+    let subjects: Vec<Subject> = views.iter().map(Promised::subject).collect();
     let found = promises(conn, sla, &subjects, now)?;
-    assign(views, found);
+    assign(views, &subjects, found);
     Ok(())
 }
 
 /// Fills in the views' promises in a read of their own (after the service that made them).
-pub async fn attach(db: &Db, sla: &SlaConfig, views: &mut [TicketView]) -> Result<(), AppError> {
-    let subjects: Vec<Subject> = views.iter().map(Subject::from).collect();
-    let sla = sla.clone();
-    let found = db
-        .read(move |conn| promises(conn, &sla, &subjects, crate::repo::now()))
+pub async fn attach<V: Promised>(
+    db: &Db,
+    sla: &SlaConfig,
+    views: &mut [V],
+) -> Result<(), AppError> {
+    let subjects: Vec<Subject> = views.iter().map(Promised::subject).collect();
+    let (sla, ids) = (sla.clone(), subjects);
+    let (found, subjects) = db
+        .read(move |conn| {
+            let found = promises(conn, &sla, &ids, crate::repo::now())?;
+            Ok((found, ids))
+        })
         .await?;
-    assign(views, found);
+    assign(views, &subjects, found);
     Ok(())
 }
 
-fn assign(views: &mut [TicketView], mut found: HashMap<String, PromiseView>) {
-    for v in views {
-        v.promise = found.remove(&v.id);
+fn assign<V: Promised>(views: &mut [V], subjects: &[Subject], found: HashMap<String, PromiseView>) {
+    for (v, s) in views.iter_mut().zip(subjects) {
+        // A ticket may stand in a page twice (two queues): each copy gets it.
+        v.set_promise(found.get(&s.id).copied());
     }
 }
 

@@ -10,8 +10,9 @@ use crate::domain::fit::FitHints;
 use crate::domain::role::Action;
 use crate::domain::search::SearchTerm;
 use crate::error::AppError;
-use crate::repo::staff::{self, Part, Technician, Tool};
-use crate::repo::tickets::TicketRecord;
+use crate::repo::staff;
+use crate::services::tickets::TicketView;
+use crate::services::views::{Part, Technician, Tool};
 use crate::services::{plans, views, workflow};
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -84,7 +85,7 @@ pub async fn parts(
 /// What the plan editor offers for a ticket: the dealer's technicians (skills, another active
 /// job, sign-in), tools, and the current plan to edit or to start the next version from.
 pub struct EditorOptions {
-    pub ticket: TicketRecord,
+    pub ticket: TicketView,
     pub technicians: Vec<Technician>,
     /// `(technician id, skill)`.
     pub skills: Vec<(String, String)>,
@@ -110,21 +111,26 @@ pub async fn editor_options(
             skills: staff::skills_of(conn, &ids)?,
             busy: staff::busy_on(conn, &ids, &ticket.id)?,
             logins: staff::technician_logins(conn, &ticket.dealer_id)?,
-            tools: staff::tools_of(conn, &ticket.dealer_id)?,
+            tools: staff::tools_of(conn, &ticket.dealer_id)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             plan: plans::current_view(conn, &ticket)?,
-            technicians,
-            ticket,
+            technicians: technicians.into_iter().map(Into::into).collect(),
+            ticket: crate::services::tickets::view(ticket, None),
         })
     })
     .await
 }
 
-/// The named catalogue parts with what `dealer_id` has available (a refused plan drawn again).
+/// The named catalogue parts with what the actor's dealer has available (a refused plan drawn
+/// again).
 pub async fn parts_by_ids(
     db: &Db,
-    dealer_id: String,
+    actor: &Identity,
     ids: Vec<String>,
 ) -> Result<Vec<(Part, i32)>, AppError> {
+    let dealer_id = actor.dealer_id.clone();
     db.read(move |conn| {
         let parts = staff::parts_by_ids(conn, &ids)?;
         let avail = staff::available_at(conn, &dealer_id, &ids)?;
@@ -135,7 +141,7 @@ pub async fn parts_by_ids(
                     .iter()
                     .find(|(id, _)| *id == p.id)
                     .map_or(0, |(_, a)| *a);
-                (p, a)
+                (p.into(), a)
             })
             .collect::<Vec<_>>())
     })
@@ -193,7 +199,7 @@ pub async fn search_for_ticket(
                 .min(),
                 _ => None,
             };
-            out.push((p, available, eta));
+            out.push((p.into(), available, eta));
         }
         Ok(out)
     })

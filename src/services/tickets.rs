@@ -137,6 +137,10 @@ pub struct AuditView {
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
+    /// What the event recorded, for the pages' audit trail to say which part or why (stock
+    /// reserved, a pause's reason). Not in the API: it holds internal ids.
+    #[serde(skip)]
+    pub data: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -561,6 +565,7 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
         _ => via_link(),
     };
     AuditView {
+        data: a.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
         action: a.action,
         from_status: a.from_status,
         to_status: a.to_status,

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::services::approvals::{ConsentRequest, DecisionRequest, ReviewRequest};
 use crate::services::parts_issue::{IssueLine, IssueRequest};
+use crate::services::promises::{self, PauseRequest};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest, UsedPart};
 use crate::services::{approvals, parts_issue, plans, request, site};
 use crate::state::AppState;
@@ -52,12 +53,15 @@ pub enum TicketAction {
     Cancel,
     LocationRequest,
     Close,
+    /// Stop the promise clock: the rescue waits on the customer.
+    Pause,
+    Resume,
     Crew(CrewAction),
 }
 
 impl TicketAction {
     /// Every step with the last segment of its URL.
-    pub const ALL: [(&'static str, TicketAction); 14] = [
+    pub const ALL: [(&'static str, TicketAction); 16] = [
         ("submit", TicketAction::Submit),
         ("review", TicketAction::Review),
         ("consent", TicketAction::Consent),
@@ -66,6 +70,8 @@ impl TicketAction {
         ("cancel", TicketAction::Cancel),
         ("location-request", TicketAction::LocationRequest),
         ("close", TicketAction::Close),
+        ("pause", TicketAction::Pause),
+        ("resume", TicketAction::Resume),
         ("ack", TicketAction::Crew(CrewAction::Ack)),
         ("depart", TicketAction::Crew(CrewAction::Depart)),
         ("arrive", TicketAction::Crew(CrewAction::Arrive)),
@@ -235,6 +241,18 @@ pub async fn act(
                 site::close(db, me, id.clone()).await?;
                 Ok(())
             }
+            TicketAction::Pause => {
+                let request = PauseRequest {
+                    reason: f.get("reason").to_owned(),
+                    note: Some(f.get("note").to_owned()),
+                };
+                promises::pause(db, &state.settings.sla, me, id.clone(), request).await?;
+                Ok(())
+            }
+            TicketAction::Resume => {
+                promises::resume(db, &state.settings.sla, me, id.clone()).await?;
+                Ok(())
+            }
             TicketAction::Crew(step) => crew_action(&state, me, &id, step, &f).await.map(|_| ()),
         }
     }
@@ -249,6 +267,21 @@ pub async fn act(
             let status = e.code.status();
             if e.missing_thing() == Some(crate::error::Thing::Ticket) {
                 return Err(PageError::App(e, l));
+            }
+            if action == TicketAction::Pause && !e.fields.is_empty() {
+                // The pause form's refusals stand beside its fields, with what was typed.
+                let pause = super::ticket_page::PauseInput {
+                    reason: f.get("reason").to_owned(),
+                    note: f.get("note").to_owned(),
+                    errors: e
+                        .fields
+                        .iter()
+                        .map(|(k, m)| (k.clone(), m.render(l)))
+                        .collect(),
+                };
+                let alert = Some(("error", l.t("form-correct-marked-fields")));
+                return super::ticket_page::render_with(&state, &user, id, alert, status, pause)
+                    .await;
             }
             let message = super::refusal_text(l, &e);
             let alert = Some(("error", message));

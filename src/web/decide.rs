@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::session::{request_locale, Chrome};
-use super::ticket_page::{promise_row, PromiseRow};
+use super::tickets::{promise_row, PromiseRow};
 use super::{html, redirect, PageError};
 use crate::i18n::Locale;
 use crate::services::decide::{self, Holder, Standing, Step};

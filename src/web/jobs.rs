@@ -11,8 +11,7 @@ use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
 use crate::error::AppError;
-use crate::repo::tickets::TicketRecord;
-use crate::services::tickets::{self, TicketDetail};
+use crate::services::tickets::{self, TicketDetail, TicketView};
 use crate::services::work;
 use crate::services::workflow::is_member;
 use crate::state::AppState;
@@ -26,7 +25,7 @@ const ACTIVE: [&str; 5] = [
 ];
 
 pub struct JobRow {
-    pub t: TicketRecord,
+    pub t: TicketView,
     pub status_label: String,
     pub call_time: String,
 }
@@ -73,7 +72,7 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
 }
 
 /// The most urgent job first: response level 1 before 2, then whoever called first.
-fn by_urgency(mut records: Vec<TicketRecord>) -> Vec<TicketRecord> {
+fn by_urgency(mut records: Vec<TicketView>) -> Vec<TicketView> {
     records.sort_by_key(|t| (t.response_level, t.call_time));
     records
 }

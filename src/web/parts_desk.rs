@@ -146,6 +146,7 @@ pub struct QueueRow {
     pub q: QueueTicket,
     pub status_label: String,
     pub ready: String,
+    pub promise: Option<super::tickets::PromiseRow>,
 }
 
 pub struct OutgoingRow {
@@ -179,12 +180,16 @@ async fn render_queue(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let l = user.locale;
-    let rows = parts_desk::queue(&state.db, &user.identity)
+    let rows = parts_desk::queue(&state.db, &state.settings.sla, &user.identity)
         .await
         .or_page(l)?
         .into_iter()
         .map(|q| QueueRow {
             status_label: l.t(q.status.label_key()),
+            promise: q
+                .promise
+                .as_ref()
+                .map(|p| super::tickets::promise_row(state, l, p)),
             ready: q
                 .parts_ready_at
                 .map(|t| local(state, &t))

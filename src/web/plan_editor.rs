@@ -15,6 +15,8 @@ use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus,
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
+use crate::services::tickets::TicketView;
+use crate::services::views::Part;
 use crate::services::{plans, resources, workflow};
 use crate::state::AppState;
 
@@ -88,6 +90,49 @@ impl EditorPage {
     fn field_label(&self, field: &str) -> String {
         field_label(self.c.locale, field)
     }
+
+    /// ` aria-invalid="true"` on the input of a refused field (`estimated_minutes`,
+    /// `items[1].labour_minutes`); the rate is checked as typed and in fen.
+    fn mark(&self, field: &str) -> &'static str {
+        let rate = field
+            .strip_suffix(".rate")
+            .map(|line| format!("{line}.rate_fen_per_hour"));
+        if self.errors.contains_key(field) || rate.is_some_and(|r| self.errors.contains_key(&r)) {
+            r#" aria-invalid="true""#
+        } else {
+            ""
+        }
+    }
+
+    /// The same for a line's field, by the line's row on the form.
+    fn mark_line(&self, kind: &str, row: &usize, field: &str) -> &'static str {
+        self.mark(&format!("{kind}[{row}].{field}"))
+    }
+
+    /// ` invalid` on a part of the form (crew, tools, parts, items) with a refusal of its own,
+    /// for the fieldset to be outlined. A line's refusal marks its row or input instead; the crew
+    /// has no input per line, so its lines' refusals mark the fieldset too.
+    fn group(&self, kind: &str) -> &'static str {
+        if self
+            .errors
+            .keys()
+            .any(|k| k == kind || kind == "crew" && k.starts_with("crew["))
+        {
+            " invalid"
+        } else {
+            ""
+        }
+    }
+
+    /// ` invalid` on a line (`parts[2]`, `tools[0]`) with any refusal.
+    fn row_mark(&self, kind: &str, row: &usize) -> &'static str {
+        let line = format!("{kind}[{row}]");
+        if self.errors.keys().any(|k| k.starts_with(&line)) {
+            " invalid"
+        } else {
+            ""
+        }
+    }
 }
 
 #[derive(Template)]
@@ -112,14 +157,7 @@ async fn load_state(
     state: &AppState,
     user: &WebUser,
     ticket_id: &str,
-) -> Result<
-    (
-        EditorState,
-        crate::repo::tickets::TicketRecord,
-        Option<plans::PlanView>,
-    ),
-    AppError,
-> {
+) -> Result<(EditorState, TicketView, Option<plans::PlanView>), AppError> {
     let l = user.locale;
     let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
     let (techs, skills, busy, logins, tools, plan) =
@@ -270,7 +308,7 @@ pub async fn edit(
 async fn render(
     state: &AppState,
     user: &WebUser,
-    ticket: crate::repo::tickets::TicketRecord,
+    ticket: TicketView,
     s: EditorState,
     plan: Option<plans::PlanView>,
     errors: BTreeMap<String, String>,
@@ -363,9 +401,43 @@ impl Fields {
     }
 }
 
-/// The plan request the form describes, and the fields whose text is not a number.
-fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
+/// Where each line of a plan request stands on the form: the request leaves out tools set to 0,
+/// part lines whose quantity is not a number and blank repair items, so the request's line `k`
+/// is the form's row `tools[k]` / `parts[k]` / `items[k]`.
+#[derive(Default)]
+struct Rows {
+    tools: Vec<usize>,
+    parts: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Rows {
+    /// A request field (`items[0].description`) as the form's field (`items[2].description`).
+    fn on_form(&self, field: &str) -> String {
+        let Some((kind, rest)) = field.split_once('[') else {
+            return field.to_owned();
+        };
+        let rows = match kind {
+            "tools" => &self.tools,
+            "parts" => &self.parts,
+            "items" => &self.items,
+            _ => return field.to_owned(),
+        };
+        let Some((k, rest)) = rest.split_once(']') else {
+            return field.to_owned();
+        };
+        match k.parse::<usize>().ok().and_then(|k| rows.get(k)) {
+            Some(row) => format!("{kind}[{row}]{rest}"),
+            None => field.to_owned(),
+        }
+    }
+}
+
+/// The plan request the form describes, the fields whose text is not a number (by form row),
+/// and where each request line stands on the form.
+fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>, Rows) {
     let mut errors = BTreeMap::new();
+    let mut rows = Rows::default();
     let lead = f.get("lead");
     let crew = f
         .all("crew")
@@ -379,10 +451,13 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
     for (i, (id, qty)) in f.prefixed("tool:").enumerate() {
         match qty.parse::<i64>() {
             Ok(0) => {}
-            Ok(q) => tools.push(ToolLine {
-                tool_id: id.into(),
-                quantity: q,
-            }),
+            Ok(q) => {
+                rows.tools.push(i);
+                tools.push(ToolLine {
+                    tool_id: id.into(),
+                    quantity: q,
+                })
+            }
             Err(_) if qty.is_empty() => {}
             Err(_) => {
                 errors.insert(
@@ -400,10 +475,13 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         .enumerate()
     {
         match qty.parse::<i64>() {
-            Ok(q) => parts.push(PartLine {
-                part_id: id.into(),
-                quantity: q,
-            }),
+            Ok(q) => {
+                rows.parts.push(i);
+                parts.push(PartLine {
+                    part_id: id.into(),
+                    quantity: q,
+                })
+            }
             Err(_) => {
                 errors.insert(
                     format!("parts[{i}].quantity"),
@@ -426,6 +504,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
         if desc.is_empty() && m.is_empty() && r.is_empty() {
             continue;
         }
+        rows.items.push(i);
         let labour_minutes = m.parse::<i64>().unwrap_or_else(|_| {
             errors.insert(
                 format!("items[{i}].labour_minutes"),
@@ -478,6 +557,7 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>) {
             special_notes: f.get("special_notes").to_owned(),
         },
         errors,
+        rows,
     )
 }
 
@@ -486,7 +566,7 @@ fn state_from(
     f: &Fields,
     mut s: EditorState,
     l: crate::i18n::Locale,
-    catalogue: &[(crate::repo::staff::Part, i32)],
+    catalogue: &[(Part, i32)],
 ) -> EditorState {
     let crew = f.all("crew");
     let lead = f.get("lead");
@@ -579,9 +659,14 @@ async fn save_or_submit(
     if then_submit {
         workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
     }
-    let (req, form_errors) = to_request(&f);
+    let (req, form_errors, rows) = to_request(&f);
     let result = if !form_errors.is_empty() {
-        Err(AppError::validation(Default::default()))
+        // A field that is not even a number must not hide the others: the rest of the plan is
+        // checked now, so every bad field is marked in one round.
+        let default_rate =
+            Fen::from_fen(i64::from(state.settings.pricing.labour_rate_fen_per_hour));
+        let rest = req.validate(default_rate).err().unwrap_or_default();
+        Err(AppError::validation(rest.into_iter().collect()))
     } else if then_submit {
         plans::save_and_submit(
             &state.db,
@@ -619,7 +704,7 @@ async fn save_or_submit(
                 .map(|(k, m)| (k.clone(), m.render(l)))
                 .collect();
             for (k, v) in &e.fields {
-                errors.entry(k.clone()).or_insert_with(|| v.render(l));
+                errors.entry(rows.on_form(k)).or_insert_with(|| v.render(l));
             }
             let alert = Some((
                 "error",
@@ -631,8 +716,7 @@ async fn save_or_submit(
             ));
             let (base, ticket, plan) = load_state(&state, &user, &id).await.or_page(l)?;
             let ids: Vec<String> = f.all("part_id").into_iter().map(str::to_owned).collect();
-            let dealer = ticket.dealer_id.clone();
-            let catalogue = resources::parts_by_ids(&state.db, dealer, ids)
+            let catalogue = resources::parts_by_ids(&state.db, &user.identity, ids)
                 .await
                 .or_page(l)?;
             let s = state_from(&f, base, l, &catalogue);
@@ -660,7 +744,7 @@ pub async fn preview(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
-    let (req, _) = to_request(&f);
+    let (req, _, _) = to_request(&f);
     let (cost, travel) = plans::preview(
         &state.db,
         &user.identity,

@@ -6,12 +6,14 @@ use askama::Template;
 use chrono::Duration;
 
 use super::session::{Chrome, WebUser};
-use super::tickets::{local, visit_rows, VisitRow};
+use super::tickets::{local, promise_row, visit_rows, PromiseRow, VisitRow};
 use super::{html, OrPage, PageError};
 use crate::domain::eta::default_arrival;
+use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
-use crate::domain::role::Role;
+use crate::domain::promise::PauseReason;
+use crate::domain::role::{Action, Role};
 use crate::domain::system_text;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::{transition, Context, Event};
@@ -34,6 +36,10 @@ pub struct Actions {
     pub close: bool,
     /// Text the caller a link to share their phone's location.
     pub location_request: bool,
+    /// Stop the promise clock (`Action::PauseClock`, `[sla] pause_allowed`, the rescue open).
+    pub pause: bool,
+    /// Start it again (also when pausing was switched off since).
+    pub resume: bool,
 }
 
 impl Actions {
@@ -52,8 +58,10 @@ impl Actions {
     }
 }
 
-pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
+pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions {
     let (status, crew_on_site) = (d.ticket.status, d.ticket.crew_on_site);
+    let clock = user.identity.may(Action::PauseClock) && still_open(status);
+    let paused = d.ticket.promise.is_some_and(|p| p.paused);
     let roles = &user.identity.roles;
     let can =
         |e: Event| e.permitted(roles) && transition(status, e, Context { crew_on_site }).is_ok();
@@ -91,7 +99,11 @@ pub fn actions(user: &WebUser, d: &TicketDetail) -> Actions {
         depart: roles.contains(&Role::ServiceManager) && can(Event::Depart),
         cancel: can(Event::Cancel),
         close: can(Event::Close),
-        location_request: user.identity.may(crate::domain::role::Action::CreateTicket)
+        pause: clock && pause_allowed && d.ticket.promise.is_some() && !paused,
+        resume: clock && paused,
+        // Only while nobody knows where the car is: a known site needs no link.
+        location_request: user.identity.may(Action::CreateTicket)
+            && d.ticket.location_pending
             && !matches!(
                 status,
                 TicketStatus::Resolved
@@ -170,50 +182,34 @@ struct ShowPage {
     sourcing_link: bool,
     /// The next promise to the customer while the rescue runs.
     promise: Option<PromiseRow>,
+    /// The pause form: its reasons, and what a refused pause posted.
+    pause_reasons: Vec<(&'static str, String)>,
+    pause: PauseInput,
 }
 
-/// The ticket's next promise, in the page's language and the dealer's local time.
-pub(super) struct PromiseRow {
-    /// `on_time`, `warning` or `breached`: the badge's colour and the tests' hook.
-    pub state: &'static str,
-    pub state_label: String,
-    pub stage: String,
-    /// "due 12-01 14:30".
-    pub deadline: String,
-    /// "2 h 5 min left" or "10 min late".
-    pub left: String,
-    pub paused: bool,
-}
-
-pub(super) fn promise_row(
-    state: &AppState,
-    l: Locale,
-    p: &crate::services::promises::PromiseView,
-) -> PromiseRow {
-    let minutes = p.seconds_left.unsigned_abs().div_ceil(60);
-    let time = super::tickets::duration_text(l, i64::try_from(minutes).unwrap_or(i64::MAX));
-    let key = if p.seconds_left >= 0 {
-        "ticket-promise-left"
-    } else {
-        "ticket-promise-late"
-    };
-    PromiseRow {
-        state: p.state.as_str(),
-        state_label: l.t(p.state.label_key()),
-        stage: l.t(p.stage.label_key()),
-        deadline: l.t_with(
-            "ticket-promise-by",
-            &crate::i18n::fluent_args([(
-                "time",
-                &serde_json::Value::from(local(state, &p.deadline)),
-            )]),
-        ),
-        left: l.t_with(
-            key,
-            &crate::i18n::fluent_args([("time", &serde_json::Value::from(time))]),
-        ),
-        paused: p.paused,
+impl ShowPage {
+    /// The message of a refused pause field.
+    fn pause_err(&self, field: &str) -> Option<&String> {
+        self.pause.errors.get(field)
     }
+
+    /// Attributes that outline a refused pause field and tie it to its message.
+    fn pause_mark(&self, field: &str) -> String {
+        if self.pause.errors.contains_key(field) {
+            format!(r#" aria-invalid="true" aria-describedby="err-pause-{field}""#)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// What a refused pause posted, drawn again beside its fields; empty when nothing was refused.
+#[derive(Default)]
+pub struct PauseInput {
+    pub reason: String,
+    pub note: String,
+    /// Field name → message in the page's language.
+    pub errors: std::collections::BTreeMap<String, String>,
 }
 
 /// What the consent script says about missing parts, in the dealer's local time.
@@ -241,12 +237,24 @@ pub async fn render(
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
+    render_with(state, user, id, alert, status, PauseInput::default()).await
+}
+
+/// `render`, with a refused pause's fields and messages.
+pub async fn render_with(
+    state: &AppState,
+    user: &WebUser,
+    id: String,
+    alert: Option<(&'static str, String)>,
+    status: StatusCode,
+    pause: PauseInput,
+) -> Result<HttpResponse, PageError> {
     let d = crate::services::promises::detail(&state.db, &state.settings.sla, &user.identity, id)
         .await
         .or_page(user.locale)?;
     let t = &d.ticket;
     let l = user.locale;
-    let a = actions(user, &d);
+    let a = actions(user, &d, state.settings.sla.pause_allowed);
     let level_label =
         crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
             .map(|r| l.t(r.label_key()))
@@ -274,6 +282,7 @@ pub async fn render(
                     (None, Some(to)) => format!("→ {}", status_label(to)),
                     _ => String::new(),
                 },
+                event_detail(l, &e.action, e.data.as_ref()).unwrap_or_default(),
                 e.comment
                     .as_deref()
                     .map(|c| system_text::render(c, l))
@@ -337,9 +346,12 @@ pub async fn render(
         .unwrap_or_default();
     let lead = plan.and_then(|p| p.crew.iter().find(|c| c.lead));
     let offset = Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
-    let arrival = d
-        .expected_arrival_at
-        .unwrap_or_else(|| default_arrival(crate::repo::now(), plan.map_or(0.0, |p| p.travel_km)));
+    let arrival = d.expected_arrival_at.unwrap_or_else(|| {
+        default_arrival(
+            chrono::Utc::now().naive_utc(),
+            plan.map_or(0.0, |p| p.travel_km),
+        )
+    });
     // The consent call promises what the parts allow, not only the crew's arrival.
     let parts_told = match (a.consent, plan) {
         (true, Some(_)) => crate::services::approvals::consent_outlook(
@@ -376,6 +388,11 @@ pub async fn render(
     let page = ShowPage {
         c: user.chrome(),
         promise,
+        pause_reasons: PauseReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), l.t(r.label_key())))
+            .collect(),
+        pause,
         status_code: t.status.as_str(),
         status_label: l.t(t.status.label_key()),
         level_label,
@@ -412,8 +429,61 @@ pub async fn render(
     Ok(html(status, &page))
 }
 
+/// What an event's data says that its name does not: which parts a stock change reserved (and
+/// how many it could not), how many units went back, why the clock was paused.
+fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Option<String> {
+    let data = data?;
+    match action {
+        "stock.changed" => {
+            let mut out = Vec::new();
+            let reserved: Vec<String> = data["reserved"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|line| {
+                    let part = line["part_no"].as_str()?;
+                    let (wanted, got) = (line["wanted"].as_i64()?, line["reserved"].as_i64()?);
+                    Some(if got < wanted {
+                        l.t_with(
+                            "ticket-audit-part-short",
+                            &[
+                                ("part", part.to_owned().into()),
+                                ("reserved", got.into()),
+                                ("wanted", wanted.into()),
+                            ],
+                        )
+                    } else {
+                        l.t_with(
+                            "ticket-audit-part",
+                            &[("part", part.to_owned().into()), ("reserved", got.into())],
+                        )
+                    })
+                })
+                .collect();
+            if !reserved.is_empty() {
+                out.push(l.t_with(
+                    "ticket-audit-reserved",
+                    &[("parts", reserved.join(&l.t("punct-list-sep")).into())],
+                ));
+            }
+            if let Some(n) = data["released"].as_i64().filter(|n| *n > 0) {
+                out.push(l.t_with("ticket-audit-released", &[("count", n.into())]));
+            }
+            Some(out.join(" · ")).filter(|s| !s.is_empty())
+        }
+        crate::services::promises::PAUSED => data["reason"]
+            .as_str()
+            .and_then(PauseReason::parse)
+            .map(|r| l.t(r.label_key())),
+        _ => None,
+    }
+}
+
 /// The name of an audit action in `l`; an action this table does not know is shown as stored.
 pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
+    if let Some(key) = crate::services::promises::action_label_key(action) {
+        return l.t(key);
+    }
     let key = match action {
         "ticket.created" => "label-audit-ticket-created",
         "plan.started" => "label-audit-plan-started",

@@ -39,6 +39,51 @@ pub(super) fn duration_text(l: crate::i18n::Locale, minutes: i64) -> String {
     }
 }
 
+/// A ticket's next promise as the pages show it, in the page's language and the dealer's local
+/// time: the ticket page, the ticket list and the work queues (`promise_badge.html`).
+pub struct PromiseRow {
+    /// `on_time`, `warning` or `breached`: the badge's colour and the tests' hook.
+    pub state: &'static str,
+    pub state_label: String,
+    pub stage: String,
+    /// "due 12-01 14:30".
+    pub deadline: String,
+    /// "2 h 5 min left" or "10 min late".
+    pub left: String,
+    pub paused: bool,
+}
+
+pub(super) fn promise_row(
+    state: &AppState,
+    l: crate::i18n::Locale,
+    p: &crate::services::promises::PromiseView,
+) -> PromiseRow {
+    let minutes = p.seconds_left.unsigned_abs().div_ceil(60);
+    let time = duration_text(l, i64::try_from(minutes).unwrap_or(i64::MAX));
+    let key = if p.seconds_left >= 0 {
+        "ticket-promise-left"
+    } else {
+        "ticket-promise-late"
+    };
+    PromiseRow {
+        state: p.state.as_str(),
+        state_label: l.t(p.state.label_key()),
+        stage: l.t(p.stage.label_key()),
+        deadline: l.t_with(
+            "ticket-promise-by",
+            &crate::i18n::fluent_args([(
+                "time",
+                &serde_json::Value::from(local(state, &p.deadline)),
+            )]),
+        ),
+        left: l.t_with(
+            key,
+            &crate::i18n::fluent_args([("time", &serde_json::Value::from(time))]),
+        ),
+        paused: p.paused,
+    }
+}
+
 /// A response level to choose at intake, with the response it promises (`[sla]`).
 struct LevelOption {
     value: String,
@@ -85,6 +130,7 @@ pub struct Row {
     pub t: TicketView,
     pub call_time: String,
     pub status_label: String,
+    pub promise: Option<PromiseRow>,
 }
 
 #[derive(Template)]
@@ -131,9 +177,16 @@ pub async fn list(
     let (page_data, errors) = match parsed {
         Ok((filter, page, per_page)) => (
             Some(
-                tickets::list(&state.db, &user.identity, filter, page, per_page)
-                    .await
-                    .or_page(user.locale)?,
+                crate::services::promises::list(
+                    &state.db,
+                    &state.settings.sla,
+                    &user.identity,
+                    filter,
+                    page,
+                    per_page,
+                )
+                .await
+                .or_page(user.locale)?,
             ),
             BTreeMap::new(),
         ),
@@ -155,6 +208,10 @@ pub async fn list(
                 .map(|t| Row {
                     call_time: local(&state, &t.call_time),
                     status_label: user.locale.t(t.status.label_key()),
+                    promise: t
+                        .promise
+                        .as_ref()
+                        .map(|p| promise_row(&state, user.locale, p)),
                     t,
                 })
                 .collect();
@@ -429,11 +486,16 @@ pub async fn submit(
                 "form-correct-marked-fields-count",
                 &[("count", errors.len().into())],
             ));
-            // The agent is still on the phone: the car's file stays beside the form.
-            let panel = panel_for(&state, &user, &form.plate, &form.mileage_km)
-                .await?
-                .render()
-                .ok();
+            // The agent is still on the phone: the car's file stays beside the form. A plate
+            // that does not read is said once, under its field.
+            let panel = if errors.contains_key("plate") {
+                None
+            } else {
+                panel_for(&state, &user, &form.plate, &form.mileage_km)
+                    .await?
+                    .render()
+                    .ok()
+            };
             Ok(html(
                 StatusCode::BAD_REQUEST,
                 &NewPage {

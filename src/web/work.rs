@@ -5,13 +5,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::session::{Chrome, WebUser};
-use super::tickets::local;
+use super::tickets::{local, promise_row, PromiseRow};
 use super::{html, OrPage, PageError};
 use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::role::Role;
 use crate::domain::ticket::TicketStatus;
-use crate::repo::tickets::TicketRecord;
+use crate::services::tickets::TicketView;
 use crate::services::work;
 use crate::state::AppState;
 
@@ -22,9 +22,11 @@ pub struct Queue {
 }
 
 pub struct QueueRow {
-    pub t: TicketRecord,
+    pub t: TicketView,
     pub status_label: String,
     pub call_time: String,
+    /// The next promise; the queue is sorted by it, the most urgent first.
+    pub promise: Option<PromiseRow>,
     /// In the director's inbox: the plan waiting for the signature.
     pub approval: Option<Waiting>,
 }
@@ -102,6 +104,7 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
     let l = user.locale;
     let lists = work::queues(
         &state.db,
+        &state.settings.sla,
         dealer,
         wanted
             .iter()
@@ -121,11 +124,12 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             title: l.t(title),
             rows: rows
                 .into_iter()
-                .map(|(t, plan)| {
+                .map(|work::QueueItem { ticket: t, plan }| {
                     let s = t.status;
                     QueueRow {
                         status_label: l.t(s.label_key()),
                         call_time: local(&state, &t.call_time),
+                        promise: t.promise.as_ref().map(|p| promise_row(&state, l, p)),
                         approval: plan.map(|p| Waiting {
                             version: p.version,
                             amount: Fen::from_fen(p.total_fen).to_string(),

@@ -753,7 +753,7 @@ fn form_key(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-async fn intake_page(client: &reqwest::Client, app: &TestApp) -> (String, String) {
+pub(crate) async fn intake_page(client: &reqwest::Client, app: &TestApp) -> (String, String) {
     let page = page_text(client, app, "/tickets/new").await;
     (csrf_of(&page), form_key(&page))
 }
