@@ -32,6 +32,6 @@ pub async fn retry(
     user: ApiUser,
     id: PathId<MessageId>,
 ) -> Result<HttpResponse, AppError> {
-    outbox::retry(&state.db, &user.0, id.into_inner().into()).await?;
+    outbox::retry(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
 }

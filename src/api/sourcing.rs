@@ -51,7 +51,7 @@ pub async fn propose(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         req,
         state.settings.sourcing.clone(),
     )
@@ -71,8 +71,7 @@ pub async fn review(
     body: Result<OptionalJson<PartReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::review(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(orders::review(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
@@ -90,7 +89,7 @@ pub async fn place(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         state.settings.sourcing.clone(),
     )
     .await?;
@@ -109,8 +108,7 @@ pub async fn ship(
     body: Result<OptionalJson<ShipRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::ship(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(orders::ship(&state.db, &user.0, id.into_inner(), req).await?))
 }
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
@@ -123,7 +121,7 @@ pub async fn receive(
     user: ApiUser,
     id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner().into()).await?))
+    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner()).await?))
 }
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
@@ -136,7 +134,7 @@ pub async fn deliver(
     user: ApiUser,
     id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner().into()).await?))
+    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner()).await?))
 }
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
@@ -151,6 +149,5 @@ pub async fn cancel(
     body: Result<OptionalJson<OrderCancelRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(orders::cancel(&state.db, &user.0, id.into_inner(), req).await?))
 }

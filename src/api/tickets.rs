@@ -123,12 +123,8 @@ pub async fn get_ticket(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = crate::services::promises::detail(
-        &state.db,
-        &state.settings.sla,
-        &user.0,
-        id.into_inner().into(),
-    )
-    .await?;
+    let detail =
+        crate::services::promises::detail(&state.db, &state.settings.sla, &user.0, id.into_inner())
+            .await?;
     Ok(HttpResponse::Ok().json(detail))
 }

@@ -8,6 +8,7 @@ use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::domain::eta::default_arrival;
+use crate::domain::ids::TicketId;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
 use crate::domain::system_text::SystemText;
@@ -137,7 +138,7 @@ pub fn told_values(
 pub async fn consent_outlook(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     arrival: NaiveDateTime,
     cfg: SourcingConfig,
 ) -> Result<Option<PartsOutlook>, AppError> {
@@ -198,7 +199,7 @@ pub async fn review(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ReviewRequest,
 ) -> Result<(), AppError> {
     let event = match req.decision {
@@ -254,7 +255,7 @@ pub async fn consent(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ConsentRequest,
     cfg: SourcingConfig,
 ) -> Result<ToldValues, AppError> {
@@ -323,7 +324,7 @@ pub async fn decide(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: DecisionRequest,
 ) -> Result<(), AppError> {
     let event = match req.decision {

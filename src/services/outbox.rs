@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::links::hide_codes;
 use crate::auth::Identity;
 use crate::db::Db;
+use crate::domain::ids::MessageId;
 use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode, FieldErrors, Thing};
 use crate::i18n::Msg;
@@ -152,7 +153,7 @@ pub async fn list(
 }
 
 /// A dead message goes back to the queue with fresh attempts.
-pub async fn retry(db: &Db, actor: &Identity, id: String) -> Result<(), AppError> {
+pub async fn retry(db: &Db, actor: &Identity, id: MessageId) -> Result<(), AppError> {
     actor.require(Action::RetryMessages)?;
     let actor = actor.clone();
     db.write(move |conn| {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Identity;
 use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::ids::TicketId;
 use crate::domain::intake::still_open;
 use crate::domain::promise::{
     next_promise, Clock, Pause, PauseReason, PromiseState, SlaConfig, Stage,
@@ -228,7 +229,7 @@ pub async fn detail(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    id: String,
+    id: TicketId,
 ) -> Result<TicketDetail, AppError> {
     let mut detail = tickets::detail(db, actor, id).await?;
     attach(db, sla, std::slice::from_mut(&mut detail.ticket)).await?;
@@ -285,7 +286,7 @@ pub async fn pause(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     request: PauseRequest,
 ) -> Result<ClockView, AppError> {
     actor.require(Action::PauseClock)?;
@@ -362,7 +363,7 @@ pub async fn resume(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
 ) -> Result<ClockView, AppError> {
     actor.require(Action::PauseClock)?;
     let (sla, actor) = (sla.clone(), actor.clone());

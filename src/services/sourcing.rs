@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::eta::default_arrival;
+use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -302,7 +303,7 @@ pub(crate) fn outlook(
 pub async fn report(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     cfg: SourcingConfig,
 ) -> Result<SourcingReport, AppError> {
     actor.require(Action::ViewPartsDesk)?;

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Identity;
 use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::ids::TicketId;
 use crate::domain::intake::{still_open, warnings, IntakeRequest, IntakeWarning, TicketIntake};
 use crate::domain::role::Action;
 use crate::domain::ticket::{format_ticket_number, TicketStatus};
@@ -382,7 +383,7 @@ fn replay(
     })
 }
 
-pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetail, AppError> {
+pub async fn detail(db: &Db, actor: &Identity, id: TicketId) -> Result<TicketDetail, AppError> {
     actor.require(Action::ViewTickets)?;
     let actor = actor.clone();
     db.read(move |conn| {

@@ -105,9 +105,9 @@ pub async fn act(
     body: web::Bytes,
     action: TicketAction,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
+    let id: crate::domain::ids::TicketId = super::page_ticket_id(&id, user.locale)?;
     let back_to_job = f.get("back") == "job";
     let (db, me, offset) = (
         &state.db,
@@ -265,7 +265,7 @@ pub async fn act(
 pub async fn crew_action(
     state: &AppState,
     me: &Identity,
-    id: &str,
+    id: &crate::domain::ids::TicketId,
     action: CrewAction,
     f: &Fields,
 ) -> Result<&'static str, AppError> {

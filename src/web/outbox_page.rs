@@ -84,7 +84,8 @@ pub async fn retry(
 ) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
-    outbox::retry(&state.db, &user.identity, id.into_inner())
+    let id = crate::api::params::page_id(&id, crate::error::Thing::Message).or_page(user.locale)?;
+    outbox::retry(&state.db, &user.identity, id)
         .await
         .or_page(user.locale)?;
     Ok(redirect("/outbox?status=pending"))

@@ -23,4 +23,5 @@ mod rescue_pages;
 mod security;
 mod sourcing;
 mod stock;
+mod typed_inputs;
 mod typed_requests;
