@@ -14,7 +14,19 @@ use crate::i18n::{Locale, Msg};
 ///
 /// The derived order (fastest-feeling first) is only a last tie-break in the
 /// ranking, so that equal options always come out in the same order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ShippingMode {
     /// A sister dealer's van drives the part straight to the site (专车送达).
@@ -61,7 +73,19 @@ impl ShippingMode {
 }
 
 /// Where the part comes from. Stored as `sister_transfer` / `manufacturer`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SourcingKind {
     /// 兄弟4S店调货

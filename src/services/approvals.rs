@@ -58,7 +58,7 @@ pub struct ConsentRequest {
     pub agreed: bool,
     /// Expected arrival time told to the customer (RFC 3339); defaults to now + travel time.
     #[serde(default, deserialize_with = "request::optional_time")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
     /// When declined: `replan` (back to the workshop lead, the default) or `cancel`.
     #[serde(default, deserialize_with = "on_decline")]

@@ -23,7 +23,7 @@ use crate::services::transitions;
 pub struct DepartRequest {
     /// Expected arrival (RFC 3339); defaults to the time told at consent, else now + travel time.
     #[serde(default, deserialize_with = "request::optional_time")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
 }
 

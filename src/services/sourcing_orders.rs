@@ -57,13 +57,11 @@ pub struct ProposeRequest {
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
     /// picks an option. Leave all three out to take the recommendation.
     #[serde(default, deserialize_with = "kind")]
-    #[schema(value_type = Option<String>)]
     pub kind: Option<SourcingKind>,
     #[schema(value_type = Option<String>)]
     pub source_dealer_id: Option<DealerId>,
     /// `drive`, `road`, `express` or `air`.
     #[serde(default, deserialize_with = "mode")]
-    #[schema(value_type = Option<String>)]
     pub mode: Option<ShippingMode>,
     /// `dealer` (into stock, then issued) or `site` (straight to the crew); defaults to the site
     /// once the crew has left, else the dealer.

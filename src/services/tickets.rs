@@ -249,7 +249,7 @@ fn insert_or_replay(
         address: intake.address.as_str().to_owned(),
         lat: intake.coordinates.map(|c| c.lat()),
         lon: intake.coordinates.map(|c| c.lon()),
-        source_crs: crs_str(intake.source_crs).to_owned(),
+        source_crs: intake.source_crs.as_str().to_owned(),
         plate: intake.plate.as_str().to_owned(),
         model: intake.model.as_str().to_owned(),
         vin: intake.vin.as_ref().map(|v| v.as_str().to_owned()),
@@ -506,13 +506,6 @@ pub async fn vehicle_history(
     .await
 }
 
-fn crs_str(crs: crate::domain::location::Crs) -> &'static str {
-    match crs {
-        crate::domain::location::Crs::Wgs84 => "wgs84",
-        crate::domain::location::Crs::Gcj02 => "gcj02",
-    }
-}
-
 pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
     let status = r.status;
     TicketView {
@@ -577,7 +570,7 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
 pub struct TicketQuery {
     /// Status code, e.g. `new`.
     #[serde(default, deserialize_with = "status_filter")]
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub status: Option<TicketStatus>,
     /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
     pub from: Option<String>,
