@@ -14,6 +14,7 @@ use crate::services::parts_issue::IssueRequest;
 use crate::services::plans::{PlanResponse, PlanView};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
+use crate::services::views::Localise;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
 use crate::state::AppState;
 
@@ -292,8 +293,11 @@ pub async fn timeline(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
-    let detail = crate::services::tickets::detail(&state.db, &user.0, id.into_inner()).await?;
+    let detail = crate::services::tickets::detail(&state.db, &user.0, id.into_inner())
+        .await?
+        .localised(lang.0);
     Ok(HttpResponse::Ok().json(TimelineResponse {
         stages: detail.stages,
         events: detail.audit,
@@ -310,6 +314,7 @@ pub async fn sourcing(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let report = crate::services::sourcing::report(
         &state.db,
@@ -318,5 +323,5 @@ pub async fn sourcing(
         state.settings.sourcing.clone(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(report.localised(lang.0)))
 }

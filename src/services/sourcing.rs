@@ -40,6 +40,12 @@ pub struct SourcingReport {
     pub orders: Vec<views::OrderView>,
 }
 
+impl views::Localise for SourcingReport {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        self.orders.localise(locale);
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LineReport {
     pub part_id: String,

@@ -123,9 +123,18 @@ pub struct TicketDetail {
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
+    /// Why the rescue was cancelled, as the canceller wrote it.
     pub cancel_reason: Option<String>,
     /// The latest location the customer sent from the status page (WGS-84).
     pub shared_location: Option<views::SharedLocation>,
+}
+
+impl views::Localise for TicketDetail {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        self.audit.localise(locale);
+        self.approvals.localise(locale);
+        self.sourcing_orders.localise(locale);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -133,11 +142,22 @@ pub struct AuditView {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
+    /// What the actor wrote, as typed, or what the system noted (e.g. that the plan was
+    /// revised) in the language of `Accept-Language`.
     pub comment: Option<String>,
+    /// The system text's stable code when the system wrote `comment` (`plan_revised:2`); null
+    /// for a person's own words.
+    pub comment_code: Option<String>,
     pub actor: Option<PersonView>,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
+}
+
+impl views::Localise for AuditView {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        views::draw(&mut self.comment, locale);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -558,6 +578,7 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
         action: a.action,
         from_status: a.from_status,
         to_status: a.to_status,
+        comment_code: views::code_of(&a.comment),
         comment: a.comment,
         actor,
         at: a.created_at,

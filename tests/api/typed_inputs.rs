@@ -268,3 +268,104 @@ async fn the_openapi_document_shows_the_enums() {
         assert!(!enums(&schemas[schema]).is_empty(), "{schema}");
     }
 }
+
+// A text the system stored (why approvals were voided, that the customer declined) comes back
+// drawn in the client's language, Chinese by default, with its stable code next to it; a
+// person's words come back as typed, with no code.
+both!(
+    stored_system_texts_are_drawn_in_the_clients_language,
+    system_texts_body
+);
+async fn system_texts_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (workshop, manager) = (app.token("hz.workshop"), app.token("hz.manager"));
+    let id = app.new_ticket().await;
+    let t = |p: &str| format!("/api/v1/tickets/{id}{p}");
+    let ok = |(status, body): (u16, Value)| assert_eq!(status, 200, "{body}");
+    ok(app
+        .put(&workshop, &t("/plan"), &crate::helpers::plan_body())
+        .await);
+    ok(app
+        .post(&workshop, &t("/plan/submit"), &json!({"version": 1}))
+        .await);
+    let returned = json!({"decision": "return", "reason": "请补充拖车方案"});
+    ok(app.post(&manager, &t("/review"), &returned).await);
+    // Version 2 voids the review of version 1.
+    ok(app
+        .put(&workshop, &t("/plan"), &crate::helpers::plan_body())
+        .await);
+    ok(app
+        .post(&workshop, &t("/plan/submit"), &json!({"version": 2}))
+        .await);
+    ok(app
+        .post(&manager, &t("/review"), &json!({"decision": "accept"}))
+        .await);
+    let declined = json!({"plan_version": 2, "agreed": false});
+    ok(app.post(&manager, &t("/consent"), &declined).await);
+
+    let approval = |d: &Value, version: i64, decision: &str| -> Value {
+        d["approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["plan_version"] == version && a["decision"] == decision)
+            .cloned()
+            .unwrap_or_else(|| panic!("{version} {decision}: {d}"))
+    };
+    let (status, zh) = app.get_json(&manager, &t("")).await;
+    assert_eq!(status, 200, "{zh}");
+    let (status, en) = get_in(&app, "en", &manager, &t("")).await;
+    assert_eq!(status, 200, "{en}");
+    for d in [&zh, &en] {
+        assert!(!d.to_string().contains("sys:"), "{d}");
+    }
+    let (old_zh, old_en) = (approval(&zh, 1, "returned"), approval(&en, 1, "returned"));
+    assert_eq!(old_zh["void_reason"], "被第 2 版方案取代");
+    assert_eq!(old_en["void_reason"], "superseded by plan v2");
+    assert_eq!(old_zh["void_reason_code"], "superseded_by:2");
+    assert_eq!(old_en["void_reason_code"], "superseded_by:2");
+    // The manager's own words, as typed, in both.
+    assert_eq!(old_en["reason"], "请补充拖车方案");
+    assert!(old_en["reason_code"].is_null(), "{old_en}");
+    let (no_zh, no_en) = (approval(&zh, 2, "declined"), approval(&en, 2, "declined"));
+    assert_eq!(no_zh["reason"], "客户不同意方案");
+    assert_eq!(no_en["reason"], "customer declined");
+    assert_eq!(no_en["reason_code"], "customer_declined");
+    assert!(no_en["void_reason"].is_null() && no_en["void_reason_code"].is_null());
+
+    // The timeline draws its notes the same way.
+    let (_, tl_zh) = app.get_json(&manager, &t("/timeline")).await;
+    let (_, tl_en) = get_in(&app, "en", &manager, &t("/timeline")).await;
+    for tl in [&tl_zh, &tl_en] {
+        assert!(!tl.to_string().contains("sys:"), "{tl}");
+        assert!(tl["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["comment_code"].is_null() || e["comment"] != e["comment_code"]));
+    }
+    // The document says so.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [
+        ("ApprovalRow", "void_reason_code"),
+        ("ApprovalRow", "reason_code"),
+        ("AuditView", "comment_code"),
+        ("OrderRecord", "hold_reason_code"),
+        ("OrderRecord", "cancel_reason_code"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field]["description"].is_string(),
+            "{schema}.{field}: {}",
+            schemas[schema]
+        );
+    }
+}
