@@ -60,13 +60,22 @@ pub struct PromiseView {
     pub paused: bool,
 }
 
+/// A pause reason that is not one of the codes (a page reads its form value with
+/// `request::parse_form("reason", value, PauseReason::parse, REASON_MESSAGE)`).
+pub const REASON_MESSAGE: &str = "promise-reason-invalid";
+
+fn pause_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PauseReason, D::Error> {
+    crate::services::request::name(d, |s| PauseReason::parse(s.trim()), REASON_MESSAGE)
+}
+
 /// `POST /tickets/{id}/pause`.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PauseRequest {
     /// `consent_call_unanswered`, `customer_asked_to_wait`, `customer_unreachable` or `other`
     /// (with a note).
-    pub reason: String,
+    #[serde(deserialize_with = "pause_reason")]
+    pub reason: PauseReason,
     /// What the customer said, in the user's own words (at most 200 characters).
     #[serde(default)]
     pub note: Option<String>,
@@ -297,8 +306,7 @@ pub async fn pause(
             &[],
         ));
     }
-    let reason = PauseReason::parse(request.reason.trim())
-        .ok_or_else(|| AppError::field("reason", Msg::new("promise-reason-invalid")))?;
+    let reason = request.reason;
     let note = match request.note.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(n) => Some(

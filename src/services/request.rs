@@ -11,13 +11,14 @@ use crate::i18n::Msg;
 
 /// Every key a name field may name: a serde error is text, and a catalogue message needs its key
 /// as a `&'static str`, so the key read back from the error is looked up here.
-const FIELD_KEYS: [&str; 12] = [
+const FIELD_KEYS: [&str; 13] = [
     UNKNOWN_STATUS_MESSAGE,
     RFC3339_MESSAGE,
     crate::domain::intake::CALL_TIME_MESSAGE,
     crate::domain::intake::CRS_MESSAGE,
     crate::services::outbox::STATUS_MESSAGE,
     crate::services::outbox::CHANNEL_MESSAGE,
+    crate::services::promises::REASON_MESSAGE,
     crate::services::sourcing_orders::KIND_MESSAGE,
     crate::services::sourcing_orders::MODE_MESSAGE,
     crate::services::sourcing_orders::DESTINATION_MESSAGE,

@@ -258,6 +258,11 @@ async fn the_openapi_document_shows_the_enums() {
     assert!(crs.contains("#/components/schemas/Crs"), "{crs}");
     let call_time = &schemas["IntakeRequest"]["properties"]["call_time"];
     assert_eq!(call_time["format"], "date-time", "{call_time}");
+    let reason = schemas["PauseRequest"]["properties"]["reason"].to_string();
+    assert!(
+        reason.contains("#/components/schemas/PauseReason"),
+        "{reason}"
+    );
     let propose = &schemas["ProposeRequest"]["properties"];
     for (field, schema) in [("mode", "ShippingMode"), ("kind", "SourcingKind")] {
         let text = propose[field].to_string();
