@@ -235,8 +235,12 @@ pub async fn ship_outgoing(
         carrier: opt(&f, "carrier"),
         tracking_no: opt(&f, "tracking_no"),
     };
-    let id = crate::api::params::page_id(&id, crate::error::Thing::SourcingOrder);
-    match async { orders::ship(&state.db, &user.identity, id?, req).await }.await {
+    // A malformed order id is refused like an unknown order.
+    let shipped = match crate::api::params::page_id(&id, crate::error::Thing::SourcingOrder) {
+        Ok(id) => orders::ship(&state.db, &user.identity, id, req).await,
+        Err(e) => Err(e),
+    };
+    match shipped {
         Ok(_) => Ok(redirect("/parts")),
         Err(e) => {
             let status = e.code.status();
