@@ -1,13 +1,38 @@
-//! Error bodies in the client's language: `Accept-Language` picks Chinese or English.
+//! The client's language: `Accept-Language` picks Chinese or English, for error bodies and for
+//! the texts the system stored that a view carries.
+
+use std::future::{ready, Ready};
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
-use actix_web::HttpResponse;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
 use crate::i18n::Locale;
+
+fn locale_of(headers: &HeaderMap) -> Locale {
+    Locale::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// The language the client reads (Chinese unless `Accept-Language` prefers English): a handler
+/// answering with a view that carries stored system texts draws them in it
+/// (`services::views::Localise`).
+pub struct Reader(pub Locale);
+
+impl FromRequest for Reader {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Reader(locale_of(req.headers()))))
+    }
+}
 
 /// An error answered as JSON carries its [`AppError`]; when the client asked for English the
 /// body is drawn again in English (Chinese is what `error_response` already wrote).
@@ -15,11 +40,7 @@ pub async fn localise_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let locale = Locale::from_accept_language(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let locale = locale_of(req.headers());
     let res = next.call(req).await?;
     if locale == Locale::ZhCn {
         return Ok(res.map_into_boxed_body());

@@ -2,9 +2,10 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use super::params::PathId;
+use super::params::{PathId, Query};
 use crate::auth::ApiUser;
 use crate::domain::ids::MessageId;
+use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
 use crate::services::outbox::{self, OutboxPage, OutboxQuery};
 use crate::state::AppState;
@@ -16,10 +17,12 @@ use crate::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,
-    q: web::Query<OutboxQuery>,
+    q: Result<Query<OutboxQuery>, AppError>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok()
-        .json(outbox::list(&state.db, &user.0, state.viewer, q.into_inner()).await?))
+    // A refusal comes before what is wrong with the filters.
+    user.0.require(Action::ViewOutbox)?;
+    let q = q?.into_inner();
+    Ok(HttpResponse::Ok().json(outbox::list(&state.db, &user.0, state.viewer, q).await?))
 }
 
 /// Put a dead-lettered message back in the queue (attempts start again).
@@ -32,6 +35,6 @@ pub async fn retry(
     user: ApiUser,
     id: PathId<MessageId>,
 ) -> Result<HttpResponse, AppError> {
-    outbox::retry(&state.db, &user.0, id.into_inner().into()).await?;
+    outbox::retry(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true })))
 }

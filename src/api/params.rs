@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::domain::ids;
-use crate::error::AppError;
+use crate::error::{AppError, Thing};
 use crate::i18n::Msg;
 
 /// A route's one id segment (`/tickets/{id}/…`), checked for the shape of its id type.
@@ -35,6 +35,13 @@ impl<T: ids::Id + 'static> FromRequest for PathId<T> {
             None => Err(AppError::internal("PathId on a route without a parameter")),
         })
     }
+}
+
+/// A page's id segment (or an id a link carries) as its type. A page answers a malformed id with
+/// the same `404` as an id that names nothing: to a browser both are a page that is not there
+/// (the API answers `400` naming the segment, [`PathId`]).
+pub fn page_id<T: ids::Id>(segment: &str, thing: Thing) -> Result<T, AppError> {
+    T::parse(segment).ok_or_else(|| AppError::not_found(thing))
 }
 
 /// The query string, read with the field's path on error (`serde_path_to_error`); a value a

@@ -40,7 +40,7 @@ pub async fn pause_clock(
         &state.db,
         &state.settings.sla,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         request,
     )
     .await?;
@@ -62,12 +62,6 @@ pub async fn resume_clock(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let clock = promises::resume(
-        &state.db,
-        &state.settings.sla,
-        &user.0,
-        id.into_inner().into(),
-    )
-    .await?;
+    let clock = promises::resume(&state.db, &state.settings.sla, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(clock))
 }

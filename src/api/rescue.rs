@@ -14,6 +14,7 @@ use crate::services::parts_issue::IssueRequest;
 use crate::services::plans::{PlanResponse, PlanView};
 use crate::services::site::{DepartRequest, ReasonRequest, ResolveRequest};
 use crate::services::timeline::Stage;
+use crate::services::views::Localise;
 use crate::services::{approvals, parts_issue, plans, site, workflow};
 use crate::state::AppState;
 
@@ -30,7 +31,7 @@ pub async fn get_plan(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    let res = plans::current(&state.db, &user.0, id.into_inner().into()).await?;
+    let res = plans::current(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(res))
 }
 
@@ -51,7 +52,7 @@ pub async fn save_plan(
     let plan = plans::save(
         &state.db,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         req,
         &state.settings.pricing,
     )
@@ -82,7 +83,7 @@ pub async fn submit_plan(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         req.version,
     )
     .await?;
@@ -101,14 +102,7 @@ pub async fn review(
     body: Result<Json<ReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    approvals::review(
-        &state.db,
-        &state.notifier,
-        &user.0,
-        id.into_inner().into(),
-        req,
-    )
-    .await?;
+    approvals::review(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -128,7 +122,7 @@ pub async fn consent(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         req,
         state.settings.sourcing.clone(),
     )
@@ -148,14 +142,7 @@ pub async fn approval(
     body: Result<Json<DecisionRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    approvals::decide(
-        &state.db,
-        &state.notifier,
-        &user.0,
-        id.into_inner().into(),
-        req,
-    )
-    .await?;
+    approvals::decide(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -171,7 +158,7 @@ pub async fn issue_parts(
     body: Result<Json<IssueRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    parts_issue::issue(&state.db, &user.0, id.into_inner().into(), req).await?;
+    parts_issue::issue(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -184,7 +171,7 @@ pub async fn acknowledge(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::acknowledge(&state.db, &user.0, id.into_inner().into()).await?;
+    site::acknowledge(&state.db, &user.0, id.into_inner()).await?;
     Ok(done())
 }
 
@@ -200,14 +187,7 @@ pub async fn depart(
     body: Result<OptionalJson<DepartRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::depart(
-        &state.db,
-        &state.notifier,
-        &user.0,
-        id.into_inner().into(),
-        req,
-    )
-    .await?;
+    site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -219,7 +199,7 @@ pub async fn arrive(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::arrive(&state.db, &user.0, id.into_inner().into()).await?;
+    site::arrive(&state.db, &user.0, id.into_inner()).await?;
     Ok(done())
 }
 
@@ -235,14 +215,7 @@ pub async fn mismatch(
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::mismatch(
-        &state.db,
-        &state.notifier,
-        &user.0,
-        id.into_inner().into(),
-        req,
-    )
-    .await?;
+    site::mismatch(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -258,14 +231,7 @@ pub async fn resolve(
     body: Result<OptionalJson<ResolveRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::resolve(
-        &state.db,
-        &state.notifier,
-        &user.0,
-        id.into_inner().into(),
-        req,
-    )
-    .await?;
+    site::resolve(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -281,7 +247,7 @@ pub async fn tow(
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::tow(&state.db, &user.0, id.into_inner().into(), req).await?;
+    site::tow(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -297,7 +263,7 @@ pub async fn cancel(
     body: Result<OptionalJson<ReasonRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::cancel(&state.db, &user.0, id.into_inner().into(), req).await?;
+    site::cancel(&state.db, &user.0, id.into_inner(), req).await?;
     Ok(done())
 }
 
@@ -309,7 +275,7 @@ pub async fn close(
     user: ApiUser,
     id: PathId<TicketId>,
 ) -> Result<HttpResponse, AppError> {
-    site::close(&state.db, &user.0, id.into_inner().into()).await?;
+    site::close(&state.db, &user.0, id.into_inner()).await?;
     Ok(done())
 }
 
@@ -327,9 +293,11 @@ pub async fn timeline(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
-    let detail =
-        crate::services::tickets::detail(&state.db, &user.0, id.into_inner().into()).await?;
+    let detail = crate::services::tickets::detail(&state.db, &user.0, id.into_inner())
+        .await?
+        .localised(lang.0);
     Ok(HttpResponse::Ok().json(TimelineResponse {
         stages: detail.stages,
         events: detail.audit,
@@ -346,13 +314,14 @@ pub async fn sourcing(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let report = crate::services::sourcing::report(
         &state.db,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         state.settings.sourcing.clone(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(report.localised(lang.0)))
 }

@@ -3,6 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
+use super::language::Reader;
 use super::params::PathId;
 use crate::auth::ApiUser;
 use crate::domain::ids::{OrderId, TicketId};
@@ -11,7 +12,7 @@ use crate::services::parts_desk::{self, QueueTicket};
 use crate::services::sourcing_orders::{
     self as orders, OrderCancelRequest, PartReviewRequest, ProposeRequest, ShipRequest,
 };
-use crate::services::views::{OrderRecord, OutgoingTransfer};
+use crate::services::views::{Localise, OrderRecord, OutgoingTransfer};
 use crate::state::AppState;
 
 use super::body::OptionalJson;
@@ -30,8 +31,13 @@ pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
     responses((status = 200, body = Vec<OutgoingTransfer>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/outgoing")]
-pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(parts_desk::outgoing(&state.db, &user.0).await?))
+pub async fn outgoing(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    lang: Reader,
+) -> Result<HttpResponse, AppError> {
+    let list = parts_desk::outgoing(&state.db, &user.0).await?;
+    Ok(HttpResponse::Ok().json(list.localised(lang.0)))
 }
 
 /// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
@@ -44,6 +50,7 @@ pub async fn outgoing(state: web::Data<AppState>, user: ApiUser) -> Result<HttpR
 pub async fn propose(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<TicketId>,
     body: Result<OptionalJson<ProposeRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
@@ -52,12 +59,12 @@ pub async fn propose(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         req,
         state.settings.sourcing.clone(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(order))
+    Ok(HttpResponse::Created().json(order.localised(lang.0)))
 }
 
 /// Records the review of a monitored part (VIN and owner checked); parts manager or director.
@@ -68,12 +75,16 @@ pub async fn propose(
 pub async fn review(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
     body: Result<OptionalJson<PartReviewRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::review(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(
+        orders::review(&state.db, &user.0, id.into_inner(), req)
+            .await?
+            .localised(lang.0),
+    ))
 }
 
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
@@ -85,17 +96,18 @@ pub async fn review(
 pub async fn place(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
     let order = orders::place(
         &state.db,
         &state.notifier,
         &user.0,
-        id.into_inner().into(),
+        id.into_inner(),
         state.settings.sourcing.clone(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(order))
+    Ok(HttpResponse::Ok().json(order.localised(lang.0)))
 }
 
 /// The part left the source: carrier (or driver) and tracking number.
@@ -106,12 +118,16 @@ pub async fn place(
 pub async fn ship(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
     body: Result<OptionalJson<ShipRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::ship(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(
+        orders::ship(&state.db, &user.0, id.into_inner(), req)
+            .await?
+            .localised(lang.0),
+    ))
 }
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
@@ -122,9 +138,14 @@ pub async fn ship(
 pub async fn receive(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::receive(&state.db, &user.0, id.into_inner().into()).await?))
+    Ok(HttpResponse::Ok().json(
+        orders::receive(&state.db, &user.0, id.into_inner())
+            .await?
+            .localised(lang.0),
+    ))
 }
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
@@ -135,9 +156,14 @@ pub async fn receive(
 pub async fn deliver(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(orders::deliver(&state.db, &user.0, id.into_inner().into()).await?))
+    Ok(HttpResponse::Ok().json(
+        orders::deliver(&state.db, &user.0, id.into_inner())
+            .await?
+            .localised(lang.0),
+    ))
 }
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
@@ -148,10 +174,14 @@ pub async fn deliver(
 pub async fn cancel(
     state: web::Data<AppState>,
     user: ApiUser,
+    lang: Reader,
     id: PathId<OrderId>,
     body: Result<OptionalJson<OrderCancelRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    Ok(HttpResponse::Ok()
-        .json(orders::cancel(&state.db, &user.0, id.into_inner().into(), req).await?))
+    Ok(HttpResponse::Ok().json(
+        orders::cancel(&state.db, &user.0, id.into_inner(), req)
+            .await?
+            .localised(lang.0),
+    ))
 }

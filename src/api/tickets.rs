@@ -122,13 +122,10 @@ pub async fn get_ticket(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
-    let detail = crate::services::promises::detail(
-        &state.db,
-        &state.settings.sla,
-        &user.0,
-        id.into_inner().into(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(detail))
+    let detail =
+        crate::services::promises::detail(&state.db, &state.settings.sla, &user.0, id.into_inner())
+            .await?;
+    Ok(HttpResponse::Ok().json(crate::services::views::Localise::localised(detail, lang.0)))
 }

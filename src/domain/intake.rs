@@ -1,7 +1,7 @@
 //! Call intake: the raw request of a breakdown call and its validation into a rescue ticket's fields.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::location::{check_latitude, check_longitude, Coordinates, Crs, LocationError};
 use super::phone::PhoneNumber;
@@ -16,9 +16,10 @@ use crate::i18n::{Locale, Msg};
 /// here so that every missing or bad field is reported at once, by name.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct IntakeRequest {
-    /// RFC 3339; defaults to the time the request arrives.
-    #[schema(example = "2026-11-22T09:30:00+08:00")]
-    pub call_time: Option<String>,
+    /// RFC 3339 (with its offset); defaults to the time the request arrives.
+    #[serde(default, deserialize_with = "call_time")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-11-22T09:30:00+08:00")]
+    pub call_time: Option<DateTime<Utc>>,
     #[schema(example = "王先生")]
     pub customer_name: Option<String>,
     /// Mainland mobile (13812345678) or landline with area code (0571-88889999).
@@ -57,8 +58,36 @@ pub struct LocationRequest {
     #[schema(example = 120.1551)]
     pub lon: Option<f64>,
     /// `wgs84` (GPS) or `gcj02` (Chinese map apps); defaults to `wgs84`.
+    #[serde(default, deserialize_with = "crs")]
     #[schema(example = "gcj02")]
-    pub crs: Option<String>,
+    pub crs: Option<Crs>,
+}
+
+/// A call time that is not RFC 3339: the field's message (with an example).
+pub const CALL_TIME_MESSAGE: &str = "dom-intake-call-time-format";
+/// A coordinate system other than the two the intake knows.
+pub const CRS_MESSAGE: &str = "dom-intake-crs-invalid";
+
+/// The call time, parsed once while the body is read: RFC 3339 only (a telephony system's local
+/// time without an offset would be hours off); absent, `null` or blank is "now".
+fn call_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| crate::i18n::serde_key::error(CALL_TIME_MESSAGE)),
+    }
+}
+
+/// The coordinate system, as its code (`wgs84`, `gcj02`, either case); absent, `null` or blank
+/// is WGS-84, what a phone's GPS gives.
+fn crs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Crs>, D::Error> {
+    match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Crs::parse(s)
+            .map(Some)
+            .ok_or_else(|| crate::i18n::serde_key::error(CRS_MESSAGE)),
+    }
 }
 
 /// A validated intake; coordinates are WGS-84 whatever the caller sent.
@@ -105,32 +134,23 @@ impl TicketIntake {
         let mut errors: Vec<(&'static str, Msg)> = Vec::new();
         let mut fail = |field: &'static str, msg: Msg| errors.push((field, msg));
 
-        let call_time = match req.call_time.as_deref().map(str::trim) {
-            None | Some("") => Some(now),
-            Some(s) => match DateTime::parse_from_rfc3339(s) {
-                Err(_) => {
-                    fail("call_time", Msg::new("dom-intake-call-time-format"));
-                    None
-                }
-                Ok(t) => {
-                    let t = t.with_timezone(&Utc);
-                    if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
-                        fail("call_time", Msg::new("dom-intake-call-time-future"));
-                        None
-                    } else if t < now - Duration::days(MAX_CALL_AGE_DAYS) {
-                        fail(
-                            "call_time",
-                            Msg::with(
-                                "dom-intake-call-time-too-old",
-                                &[("days", MAX_CALL_AGE_DAYS.into())],
-                            ),
-                        );
-                        None
-                    } else {
-                        Some(t)
-                    }
-                }
-            },
+        let call_time = match req.call_time {
+            None => Some(now),
+            Some(t) if t > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) => {
+                fail("call_time", Msg::new("dom-intake-call-time-future"));
+                None
+            }
+            Some(t) if t < now - Duration::days(MAX_CALL_AGE_DAYS) => {
+                fail(
+                    "call_time",
+                    Msg::with(
+                        "dom-intake-call-time-too-old",
+                        &[("days", MAX_CALL_AGE_DAYS.into())],
+                    ),
+                );
+                None
+            }
+            Some(t) => Some(t),
         };
 
         let mut text = |field: &'static str, value: Option<&str>, max: usize| match value {
@@ -184,14 +204,7 @@ impl TicketIntake {
                 .map(Some),
         };
 
-        let crs = match location.crs.as_deref().map(str::trim) {
-            None | Some("") | Some("wgs84") | Some("WGS84") => Some(Crs::Wgs84),
-            Some("gcj02") | Some("GCJ02") => Some(Crs::Gcj02),
-            Some(_) => {
-                fail("location.crs", Msg::new("dom-intake-crs-invalid"));
-                None
-            }
-        };
+        let crs = Some(location.crs.unwrap_or(Crs::Wgs84));
         let request_location = req.location_pending.unwrap_or(false);
         // Each coordinate is checked on its own, so a bad latitude does not hide a
         // bad longitude; both may be left out only when the caller cannot say.
@@ -417,7 +430,7 @@ mod tests {
                 address: Some("杭州市西湖区文三路 90 号".into()),
                 lat: Some(30.2741),
                 lon: Some(120.1551),
-                crs: Some("gcj02".into()),
+                crs: Some(Crs::Gcj02),
             }),
             location_pending: None,
             plate: Some("浙a12345".into()),
@@ -490,15 +503,7 @@ mod tests {
             ),
             (
                 "call_time",
-                Box::new(|r| r.call_time = Some("yesterday".into())),
-            ),
-            (
-                "call_time",
-                Box::new(|r| r.call_time = Some("2099-01-01T00:00:00Z".into())),
-            ),
-            (
-                "location.crs",
-                Box::new(|r| r.location.as_mut().unwrap().crs = Some("bd09".into())),
+                Box::new(|r| r.call_time = Some("2099-01-01T00:00:00Z".parse().unwrap())),
             ),
             (
                 "location.lat",
@@ -521,12 +526,39 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_call_time_or_crs_is_refused_while_the_body_is_read() {
+        let read = |body: serde_json::Value| serde_json::from_value::<IntakeRequest>(body);
+        let key = |e: serde_json::Error| {
+            crate::i18n::serde_key::read(&e.to_string()).map(|(k, _)| k.to_owned())
+        };
+        let e = read(serde_json::json!({"call_time": "yesterday"})).unwrap_err();
+        assert_eq!(key(e).as_deref(), Some(CALL_TIME_MESSAGE));
+        // chrono's own parser would take a blank for the `T`; RFC 3339 is asked for.
+        let e = read(serde_json::json!({"call_time": "2026-11-22 09:30"})).unwrap_err();
+        assert_eq!(key(e).as_deref(), Some(CALL_TIME_MESSAGE));
+        let e = read(serde_json::json!({"location": {"crs": "bd09"}})).unwrap_err();
+        assert_eq!(key(e).as_deref(), Some(CRS_MESSAGE));
+        let ok = read(serde_json::json!({
+            "call_time": "2026-11-22T09:30:00+08:00",
+            "location": {"crs": "GCJ02"},
+        }))
+        .unwrap();
+        assert_eq!(
+            ok.call_time.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-11-22T01:30:00+00:00")
+        );
+        assert_eq!(ok.location.unwrap().crs, Some(Crs::Gcj02));
+        let blank = read(serde_json::json!({"call_time": " ", "location": {"crs": ""}})).unwrap();
+        assert_eq!((blank.call_time, blank.location.unwrap().crs), (None, None));
+    }
+
+    #[test]
     fn call_time_with_offset_is_stored_in_utc() {
         let now = Utc::now();
         let mut req = good();
         let local = (now - Duration::hours(1))
             .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
-        req.call_time = Some(local.to_rfc3339());
+        req.call_time = serde_json::from_value(serde_json::json!(local.to_rfc3339())).unwrap();
         let t = TicketIntake::parse(&req, now).unwrap();
         assert_eq!(
             t.call_time.and_utc().timestamp(),
@@ -574,7 +606,7 @@ mod tests {
         loc.lat = Some(48.8584);
         loc.lon = Some(2.2945);
         assert_eq!(fields(&req), ["location.crs"]);
-        req.location.as_mut().unwrap().crs = Some("wgs84".into());
+        req.location.as_mut().unwrap().crs = Some(Crs::Wgs84);
         assert!(TicketIntake::parse(&req, Utc::now()).is_ok());
     }
 

@@ -11,11 +11,29 @@ use serde::{Deserialize, Serialize};
 /// Phones' GPS gives WGS-84, but Chinese map SDKs (AMap/Gaode, Tencent) and
 /// addresses picked on their maps are GCJ-02, offset by up to several hundred
 /// metres; mixing them up sends a crew to the wrong side of a motorway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Crs {
     Wgs84,
     Gcj02,
+}
+
+impl Crs {
+    pub const ALL: [Crs; 2] = [Crs::Wgs84, Crs::Gcj02];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "wgs84",
+            Crs::Gcj02 => "gcj02",
+        }
+    }
+
+    /// The code as a client or form sends it, in either case (`gcj02`, `GCJ02`).
+    pub fn parse(s: &str) -> Option<Crs> {
+        Crs::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use crate::i18n::{Locale, Msg};
 /// ranking, so that equal options always come out in the same order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(utoipa::ToSchema)]
 pub enum ShippingMode {
     /// A sister dealer's van drives the part straight to the site (专车送达).
     Drive,
@@ -63,6 +64,7 @@ impl ShippingMode {
 /// Where the part comes from. Stored as `sister_transfer` / `manufacturer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum SourcingKind {
     /// 兄弟4S店调货
     SisterTransfer,

@@ -40,6 +40,12 @@ impl SystemText {
         }
     }
 
+    /// The stable code API clients get next to the rendered text: the stored value without its
+    /// marker, e.g. `mismatch_hold` or `plan_revised:3`.
+    pub fn code(self) -> String {
+        self.stored()[PREFIX.len()..].to_owned()
+    }
+
     /// The system text a stored value names, if it names one.
     pub fn parse(stored: &str) -> Option<SystemText> {
         let code = stored.strip_prefix(PREFIX)?;
@@ -81,6 +87,11 @@ impl SystemText {
     }
 }
 
+/// The code of a stored text the system wrote; `None` for a person's own words.
+pub fn code(stored: &str) -> Option<String> {
+    SystemText::parse(stored).map(SystemText::code)
+}
+
 /// A stored text as a reader in `locale` sees it: a system text in that language, anything
 /// else (a person's own words) as stored.
 pub fn render(stored: &str, locale: Locale) -> String {
@@ -106,6 +117,8 @@ mod tests {
             SystemText::CustomerPhonePosition,
         ] {
             assert_eq!(SystemText::parse(&t.stored()), Some(t));
+            assert_eq!(code(&t.stored()), Some(t.code()));
+            assert!(!t.code().starts_with(PREFIX), "{}", t.code());
             let (zh, en) = (
                 render(&t.stored(), Locale::ZhCn),
                 render(&t.stored(), Locale::En),
@@ -133,6 +146,7 @@ mod tests {
             "",
         ] {
             assert_eq!(render(typed, Locale::En), typed);
+            assert_eq!(code(typed), None);
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod catalogue;
 mod locale;
+pub mod serde_key;
 
 pub use catalogue::{fluent_args, Args};
 pub use locale::Locale;

@@ -8,6 +8,7 @@ use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
 use crate::domain::eta::default_arrival;
+use crate::domain::ids::TicketId;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
 use crate::domain::system_text::SystemText;
@@ -61,7 +62,7 @@ pub struct ConsentRequest {
     pub agreed: bool,
     /// Expected arrival time told to the customer (RFC 3339); defaults to now + travel time.
     #[serde(default, deserialize_with = "request::optional_time")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
     /// When declined: `replan` (back to the workshop lead, the default) or `cancel`.
     #[serde(default, deserialize_with = "on_decline")]
@@ -141,7 +142,7 @@ pub fn told_values(
 pub async fn consent_outlook(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     arrival: NaiveDateTime,
     cfg: SourcingConfig,
 ) -> Result<Option<PartsOutlook>, AppError> {
@@ -202,7 +203,7 @@ pub async fn review(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ReviewRequest,
 ) -> Result<(), AppError> {
     let event = match req.decision {
@@ -259,7 +260,7 @@ pub async fn consent(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ConsentRequest,
     cfg: SourcingConfig,
 ) -> Result<ToldValues, AppError> {
@@ -326,7 +327,7 @@ pub async fn decide(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: DecisionRequest,
 ) -> Result<(), AppError> {
     let event = match req.decision {

@@ -7,6 +7,7 @@ use crate::auth::links::{Claims, LinkError, Scope};
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::approval::{DirectorDecision, ReviewDecision};
+use crate::domain::ids::TicketId;
 use crate::domain::promise::SlaConfig;
 use crate::domain::role::Role;
 use crate::domain::sourcing::SourcingConfig;
@@ -58,7 +59,7 @@ impl Step {
 #[derive(Debug, Clone)]
 pub struct Holder {
     pub identity: Identity,
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// The plan version the link was sent for.
     pub plan_version: i32,
 }
@@ -107,6 +108,9 @@ pub async fn holder(db: &Db, n: &Notifier, code: String) -> Result<Holder, LinkE
                 nonce,
                 ..
             } = claims;
+            let Some(ticket_id) = TicketId::parse(&ticket_id) else {
+                return Ok(Err(LinkError::Unknown));
+            };
             let (Some(plan_version), Some(mut identity)) =
                 (plan_version, crate::repo::users::identity(conn, &person)?)
             else {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::links::{hide_codes, hide_decision_codes};
 use crate::auth::Identity;
 use crate::db::Db;
+use crate::domain::ids::MessageId;
 use crate::domain::role::{Action, Role};
 use crate::error::{AppError, ErrorCode, FieldErrors, Thing};
 use crate::i18n::Msg;
@@ -12,15 +13,100 @@ use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::outbox::{self, MessageRecord};
 use crate::services::views;
 
+/// Where a message is on its way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageStatus {
+    Pending,
+    Sending,
+    Sent,
+    Dead,
+}
+
+impl MessageStatus {
+    pub const ALL: [MessageStatus; 4] = [Self::Pending, Self::Sending, Self::Sent, Self::Dead];
+
+    /// The code in the `outbox.status` column and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Dead => "dead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// How a message goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageChannel {
+    Sms,
+    Email,
+}
+
+impl MessageChannel {
+    pub const ALL: [MessageChannel; 2] = [Self::Sms, Self::Email];
+
+    /// The code in the `outbox.channel` column and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// An unknown status filter: the message names the four there are.
+pub const STATUS_MESSAGE: &str = "svc-outbox-status-invalid";
+/// An unknown channel filter: the message names the two there are.
+pub const CHANNEL_MESSAGE: &str = "svc-outbox-channel-invalid";
+
+/// The outbox filters (API and page alike); a name outside the set is a field error from the
+/// extractor, an empty one no filter.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    /// pending, sending, sent or dead.
-    pub status: Option<String>,
-    /// sms or email.
-    pub channel: Option<String>,
+    #[serde(default, deserialize_with = "status_filter")]
+    #[param(inline)]
+    pub status: Option<MessageStatus>,
+    #[serde(default, deserialize_with = "channel_filter")]
+    #[param(inline)]
+    pub channel: Option<MessageChannel>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+impl OutboxQuery {
+    /// The status filter's code, empty for none (the page's form and links).
+    pub fn status_code(&self) -> &'static str {
+        self.status.map_or("", MessageStatus::as_str)
+    }
+
+    /// The channel filter's code, empty for none.
+    pub fn channel_code(&self) -> &'static str {
+        self.channel.map_or("", MessageChannel::as_str)
+    }
+}
+
+fn status_filter<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<MessageStatus>, D::Error> {
+    crate::services::request::optional_name_for(d, MessageStatus::parse, STATUS_MESSAGE)
+}
+
+fn channel_filter<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<MessageChannel>, D::Error> {
+    crate::services::request::optional_name_for(d, MessageChannel::parse, CHANNEL_MESSAGE)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -109,18 +195,7 @@ pub async fn list(
 ) -> Result<OutboxPage, AppError> {
     actor.require(Action::ViewOutbox)?;
     let mut fields = FieldErrors::new();
-    let status = q.status.filter(|s| !s.is_empty());
-    if let Some(s) = &status {
-        if !["pending", "sending", "sent", "dead"].contains(&s.as_str()) {
-            fields.insert("status".into(), Msg::new("svc-outbox-status-invalid"));
-        }
-    }
-    let channel = q.channel.filter(|s| !s.is_empty());
-    if let Some(c) = &channel {
-        if !["sms", "email"].contains(&c.as_str()) {
-            fields.insert("channel".into(), Msg::new("svc-outbox-channel-invalid"));
-        }
-    }
+    let (status, channel) = (q.status, q.channel);
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 {
@@ -141,8 +216,8 @@ pub async fn list(
         let (rows, total) = outbox::list(
             conn,
             &dealer,
-            status.as_deref(),
-            channel.as_deref(),
+            status.map(MessageStatus::as_str),
+            channel.map(MessageChannel::as_str),
             (page - 1).saturating_mul(per_page),
             per_page,
         )?;
@@ -160,7 +235,7 @@ pub async fn list(
 }
 
 /// A dead message goes back to the queue with fresh attempts.
-pub async fn retry(db: &Db, actor: &Identity, id: String) -> Result<(), AppError> {
+pub async fn retry(db: &Db, actor: &Identity, id: MessageId) -> Result<(), AppError> {
     actor.require(Action::RetryMessages)?;
     let actor = actor.clone();
     db.write(move |conn| {

@@ -1,6 +1,6 @@
 //! Parts issue (领料): handing out parts only against the director-approved current plan, taking stock atomically.
 
-use crate::domain::ids::{PartId, TechnicianId};
+use crate::domain::ids::{PartId, TechnicianId, TicketId};
 use serde::Deserialize;
 
 use crate::auth::Identity;
@@ -31,7 +31,7 @@ pub struct IssueLine {
 pub async fn issue(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: IssueRequest,
 ) -> Result<(), AppError> {
     if !actor.roles.contains(&Role::PartsDesk) {

@@ -6,6 +6,7 @@ use crate::auth::Identity;
 use crate::config::PricingSettings;
 use crate::db::{AnyConnection, Db};
 use crate::domain::eta::plan_travel_km;
+use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
 use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
@@ -240,7 +241,7 @@ pub struct PlanResponse {
 pub async fn current(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
 ) -> Result<PlanResponse, AppError> {
     actor.require(crate::domain::role::Action::ViewTickets)?;
     let actor = actor.clone();
@@ -259,7 +260,7 @@ pub async fn current(
 pub async fn save(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
@@ -272,7 +273,7 @@ pub async fn save_and_submit(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
@@ -284,7 +285,7 @@ async fn save_then(
     db: &Db,
     then_submit: Option<Notifier>,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<PlanView, AppError> {
@@ -511,7 +512,7 @@ pub async fn submit(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     version: i32,
 ) -> Result<PlanView, AppError> {
     common::require(actor, Event::SubmitPlan)?;
@@ -594,7 +595,7 @@ pub fn versions(
 pub async fn preview(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
 ) -> Result<(CostEstimate, f64), AppError> {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Identity;
 use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::ids::TicketId;
 use crate::domain::intake::still_open;
 use crate::domain::promise::{
     next_promise, Clock, Pause, PauseReason, PromiseState, SlaConfig, Stage,
@@ -61,13 +62,22 @@ pub struct PromiseView {
     pub paused: bool,
 }
 
+/// A pause reason that is not one of the codes (a page reads its form value with
+/// `request::parse_form("reason", value, PauseReason::parse, REASON_MESSAGE)`).
+pub const REASON_MESSAGE: &str = "promise-reason-invalid";
+
+fn pause_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PauseReason, D::Error> {
+    crate::services::request::name(d, |s| PauseReason::parse(s.trim()), REASON_MESSAGE)
+}
+
 /// `POST /tickets/{id}/pause`.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PauseRequest {
     /// `consent_call_unanswered`, `customer_asked_to_wait`, `customer_unreachable` or `other`
     /// (with a note).
-    pub reason: String,
+    #[serde(deserialize_with = "pause_reason")]
+    pub reason: PauseReason,
     /// What the customer said, in the user's own words (at most 200 characters).
     #[serde(default)]
     pub note: Option<String>,
@@ -279,7 +289,7 @@ pub async fn detail(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    id: String,
+    id: TicketId,
 ) -> Result<TicketDetail, AppError> {
     let mut detail = tickets::detail(db, actor, id).await?;
     attach(db, sla, std::slice::from_mut(&mut detail.ticket)).await?;
@@ -336,7 +346,7 @@ pub async fn pause(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     request: PauseRequest,
 ) -> Result<ClockView, AppError> {
     actor.require(Action::PauseClock)?;
@@ -347,8 +357,7 @@ pub async fn pause(
             &[],
         ));
     }
-    let reason = PauseReason::parse(request.reason.trim())
-        .ok_or_else(|| AppError::field("reason", Msg::new("promise-reason-invalid")))?;
+    let reason = request.reason;
     let note = match request.note.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(n) => Some(
@@ -413,7 +422,7 @@ pub async fn resume(
     db: &Db,
     sla: &SlaConfig,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
 ) -> Result<ClockView, AppError> {
     actor.require(Action::PauseClock)?;
     let (sla, actor) = (sla.clone(), actor.clone());

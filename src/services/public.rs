@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::links::{LinkError, Scope};
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
+use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
 use crate::domain::system_text::SystemText;
@@ -91,7 +92,7 @@ pub struct CustomerView {
     pub crew_on_site: bool,
 }
 
-pub async fn customer_view(db: &Db, ticket_id: String) -> Result<CustomerView, AppError> {
+pub async fn customer_view(db: &Db, ticket_id: TicketId) -> Result<CustomerView, AppError> {
     db.read(move |conn| {
         let t = crate::repo::tickets::by_id(conn, &ticket_id)?;
         let plan = match crate::repo::plans::current(conn, &t.id)? {
@@ -201,7 +202,7 @@ pub async fn request_location(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
 ) -> Result<(), AppError> {
     actor.require(crate::domain::role::Action::CreateTicket)?;
     let (actor, n) = (actor.clone(), n.clone());

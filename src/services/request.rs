@@ -6,17 +6,19 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
+use crate::i18n::serde_key::{error as invalid, error_with_value as invalid_value};
 use crate::i18n::Msg;
-
-/// Brackets a field's own message key inside a serde error, which `api::parse_json` takes out
-/// (serde_json adds the position after it).
-const MARK: char = '\u{1f}';
 
 /// Every key a name field may name: a serde error is text, and a catalogue message needs its key
 /// as a `&'static str`, so the key read back from the error is looked up here.
-const FIELD_KEYS: [&str; 8] = [
+const FIELD_KEYS: [&str; 13] = [
     UNKNOWN_STATUS_MESSAGE,
     RFC3339_MESSAGE,
+    crate::domain::intake::CALL_TIME_MESSAGE,
+    crate::domain::intake::CRS_MESSAGE,
+    crate::services::outbox::STATUS_MESSAGE,
+    crate::services::outbox::CHANNEL_MESSAGE,
+    crate::services::promises::REASON_MESSAGE,
     crate::services::sourcing_orders::KIND_MESSAGE,
     crate::services::sourcing_orders::MODE_MESSAGE,
     crate::services::sourcing_orders::DESTINATION_MESSAGE,
@@ -24,17 +26,6 @@ const FIELD_KEYS: [&str; 8] = [
     crate::services::approvals::ON_DECLINE_MESSAGE,
     crate::services::approvals::DIRECTOR_DECISION_MESSAGE,
 ];
-
-fn invalid<E: serde::de::Error>(message: &str) -> E {
-    E::custom(format!("{MARK}{message}{MARK}"))
-}
-
-/// The same, with the value that was given (the message shows it as `$value`).
-fn invalid_value<E: serde::de::Error>(message: &str, value: &str) -> E {
-    // The value is bounded so a long bad value cannot grow the error.
-    let value: String = value.chars().filter(|c| *c != MARK).take(64).collect();
-    E::custom(format!("{MARK}{message}{MARK}{value}{MARK}"))
-}
 
 /// A status filter's message: names the status given.
 pub const UNKNOWN_STATUS_MESSAGE: &str = "svc-filter-unknown-status";
@@ -129,13 +120,10 @@ pub fn parse_form_time(
 
 /// The field's own message, when a serde error came from [`name`] or [`optional_name`].
 pub fn field_message(serde_error: &str) -> Option<Msg> {
-    let start = serde_error.find(MARK)? + MARK.len_utf8();
-    let len = serde_error[start..].find(MARK)?;
-    let key = &serde_error[start..start + len];
+    let (key, value) = crate::i18n::serde_key::read(serde_error)?;
     let key = FIELD_KEYS.into_iter().find(|k| *k == key)?;
-    let rest = &serde_error[start + len + MARK.len_utf8()..];
-    Some(match rest.find(MARK) {
-        Some(end) => Msg::with(key, &[("value", rest[..end].into())]),
+    Some(match value {
+        Some(value) => Msg::with(key, &[("value", value.into())]),
         None => Msg::new(key),
     })
 }

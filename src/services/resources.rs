@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::fit::FitHints;
+use crate::domain::ids::TicketId;
 use crate::domain::role::Action;
 use crate::domain::search::SearchTerm;
 use crate::error::AppError;
@@ -100,7 +101,7 @@ pub struct EditorOptions {
 pub async fn editor_options(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
 ) -> Result<EditorOptions, AppError> {
     let actor = actor.clone();
     db.read(move |conn| {
@@ -157,7 +158,7 @@ const RANKED_HITS: i64 = 200;
 pub async fn search_for_ticket(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     term: SearchTerm,
     cfg: crate::domain::sourcing::SourcingConfig,
 ) -> Result<Vec<(Part, i32, Option<NaiveDateTime>)>, AppError> {

@@ -1,6 +1,6 @@
 //! The crew's side: acknowledge, depart, arrive, report a mismatch, resolve or tow; and cancelling or closing a ticket.
 
-use crate::domain::ids::PartId;
+use crate::domain::ids::{PartId, TicketId};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
@@ -23,7 +23,7 @@ use crate::services::transitions;
 pub struct DepartRequest {
     /// Expected arrival (RFC 3339); defaults to the time told at consent, else now + travel time.
     #[serde(default, deserialize_with = "request::optional_time")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
 }
 
@@ -49,7 +49,7 @@ pub struct UsedPart {
 }
 
 /// The crew member confirms they have the job; the ticket does not move.
-pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+pub async fn acknowledge(db: &Db, actor: &Identity, ticket_id: TicketId) -> Result<(), AppError> {
     let actor = actor.clone();
     db.write(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
@@ -73,7 +73,7 @@ pub async fn depart(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: DepartRequest,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Depart)?;
@@ -112,7 +112,7 @@ pub async fn depart(
     .await
 }
 
-pub async fn arrive(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+pub async fn arrive(db: &Db, actor: &Identity, ticket_id: TicketId) -> Result<(), AppError> {
     crew_step(
         db,
         actor,
@@ -127,7 +127,7 @@ pub async fn arrive(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), 
 pub async fn tow(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ReasonRequest,
 ) -> Result<(), AppError> {
     crew_step(
@@ -147,7 +147,7 @@ pub async fn mismatch(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ReasonRequest,
 ) -> Result<(), AppError> {
     let n = n.clone();
@@ -184,7 +184,7 @@ type After =
 async fn crew_step(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     event: Event,
     reason: Option<String>,
     after: After,
@@ -205,7 +205,7 @@ pub async fn resolve(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ResolveRequest,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Resolve)?;
@@ -301,7 +301,7 @@ fn return_unused(
 pub async fn cancel(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ReasonRequest,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Cancel)?;
@@ -332,7 +332,7 @@ pub async fn cancel(
     .await
 }
 
-pub async fn close(db: &Db, actor: &Identity, ticket_id: String) -> Result<(), AppError> {
+pub async fn close(db: &Db, actor: &Identity, ticket_id: TicketId) -> Result<(), AppError> {
     common::require(actor, Event::Close)?;
     let actor = actor.clone();
     db.write(move |conn| {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::eta::default_arrival;
+use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -37,6 +38,12 @@ pub struct SourcingReport {
     pub lines: Vec<LineReport>,
     /// Every sourcing order of the ticket, oldest first: the parts' journeys.
     pub orders: Vec<views::OrderView>,
+}
+
+impl views::Localise for SourcingReport {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        self.orders.localise(locale);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -302,7 +309,7 @@ pub(crate) fn outlook(
 pub async fn report(
     db: &Db,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     cfg: SourcingConfig,
 ) -> Result<SourcingReport, AppError> {
     actor.require(Action::ViewPartsDesk)?;

@@ -3,7 +3,7 @@
 //! one transaction, with the stock moving exactly once — and what re-planning does to open orders:
 //! a fault mismatch holds them and tells the parts desk, the revised plan carries or cancels them.
 
-use crate::domain::ids::{DealerId, PartId};
+use crate::domain::ids::{DealerId, OrderId, PartId, TicketId};
 use serde::{Deserialize, Deserializer};
 
 use crate::auth::Identity;
@@ -57,13 +57,11 @@ pub struct ProposeRequest {
     /// `sister_transfer` or `manufacturer`; with `mode` (and `source_dealer_id` for a transfer)
     /// picks an option. Leave all three out to take the recommendation.
     #[serde(default, deserialize_with = "kind")]
-    #[schema(value_type = Option<String>)]
     pub kind: Option<SourcingKind>,
     #[schema(value_type = Option<String>)]
     pub source_dealer_id: Option<DealerId>,
     /// `drive`, `road`, `express` or `air`.
     #[serde(default, deserialize_with = "mode")]
-    #[schema(value_type = Option<String>)]
     pub mode: Option<ShippingMode>,
     /// `dealer` (into stock, then issued) or `site` (straight to the crew); defaults to the site
     /// once the crew has left, else the dealer.
@@ -222,7 +220,7 @@ pub async fn propose(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    ticket_id: String,
+    ticket_id: TicketId,
     req: ProposeRequest,
     cfg: SourcingConfig,
 ) -> Result<views::OrderRecord, AppError> {
@@ -347,7 +345,7 @@ pub async fn propose(
 pub async fn review(
     db: &Db,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
     req: PartReviewRequest,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Review)?;
@@ -391,7 +389,7 @@ pub async fn place(
     db: &Db,
     n: &Notifier,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
     cfg: SourcingConfig,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
@@ -466,7 +464,7 @@ pub async fn place(
 pub async fn ship(
     db: &Db,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
     req: ShipRequest,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Ship)?;
@@ -542,7 +540,7 @@ fn take_from_source(conn: &mut AnyConnection, order: &OrderRecord) -> Result<(),
 pub async fn receive(
     db: &Db,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Receive)?;
     let actor = actor.clone();
@@ -580,7 +578,7 @@ pub async fn receive(
 pub async fn deliver(
     db: &Db,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Deliver)?;
     let actor = actor.clone();
@@ -635,7 +633,7 @@ pub async fn deliver(
 pub async fn cancel(
     db: &Db,
     actor: &Identity,
-    order_id: String,
+    order_id: OrderId,
     req: OrderCancelRequest,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Cancel)?;

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Identity;
 use crate::db::{is_unique_violation, AnyConnection, Db};
+use crate::domain::ids::TicketId;
 use crate::domain::intake::{still_open, warnings, IntakeRequest, IntakeWarning, TicketIntake};
 use crate::domain::role::Action;
 use crate::domain::ticket::{format_ticket_number, TicketStatus};
@@ -122,9 +123,18 @@ pub struct TicketDetail {
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expected_arrival_at: Option<NaiveDateTime>,
+    /// Why the rescue was cancelled, as the canceller wrote it.
     pub cancel_reason: Option<String>,
     /// The latest location the customer sent from the status page (WGS-84).
     pub shared_location: Option<views::SharedLocation>,
+}
+
+impl views::Localise for TicketDetail {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        self.audit.localise(locale);
+        self.approvals.localise(locale);
+        self.sourcing_orders.localise(locale);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -132,7 +142,12 @@ pub struct AuditView {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
+    /// What the actor wrote, as typed, or what the system noted (e.g. that the plan was
+    /// revised) in the language of `Accept-Language`.
     pub comment: Option<String>,
+    /// The system text's stable code when the system wrote `comment` (`plan_revised:2`); null
+    /// for a person's own words.
+    pub comment_code: Option<String>,
     pub actor: Option<PersonView>,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
@@ -141,6 +156,12 @@ pub struct AuditView {
     /// reserved, a pause's reason). Not in the API: it holds internal ids.
     #[serde(skip)]
     pub data: Option<serde_json::Value>,
+}
+
+impl views::Localise for AuditView {
+    fn localise(&mut self, locale: crate::i18n::Locale) {
+        views::draw(&mut self.comment, locale);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -252,7 +273,7 @@ fn insert_or_replay(
         address: intake.address.as_str().to_owned(),
         lat: intake.coordinates.map(|c| c.lat()),
         lon: intake.coordinates.map(|c| c.lon()),
-        source_crs: crs_str(intake.source_crs).to_owned(),
+        source_crs: intake.source_crs.as_str().to_owned(),
         plate: intake.plate.as_str().to_owned(),
         model: intake.model.as_str().to_owned(),
         vin: intake.vin.as_ref().map(|v| v.as_str().to_owned()),
@@ -386,7 +407,7 @@ fn replay(
     })
 }
 
-pub async fn detail(db: &Db, actor: &Identity, id: String) -> Result<TicketDetail, AppError> {
+pub async fn detail(db: &Db, actor: &Identity, id: TicketId) -> Result<TicketDetail, AppError> {
     actor.require(Action::ViewTickets)?;
     let actor = actor.clone();
     db.read(move |conn| {
@@ -509,13 +530,6 @@ pub async fn vehicle_history(
     .await
 }
 
-fn crs_str(crs: crate::domain::location::Crs) -> &'static str {
-    match crs {
-        crate::domain::location::Crs::Wgs84 => "wgs84",
-        crate::domain::location::Crs::Gcj02 => "gcj02",
-    }
-}
-
 pub fn view(r: TicketRecord, creator: Option<(String, String)>) -> TicketView {
     let status = r.status;
     TicketView {
@@ -569,6 +583,7 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
         action: a.action,
         from_status: a.from_status,
         to_status: a.to_status,
+        comment_code: views::code_of(&a.comment),
         comment: a.comment,
         actor,
         at: a.created_at,
@@ -581,7 +596,7 @@ pub fn audit_view(a: AuditRecord) -> AuditView {
 pub struct TicketQuery {
     /// Status code, e.g. `new`.
     #[serde(default, deserialize_with = "status_filter")]
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub status: Option<TicketStatus>,
     /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
     pub from: Option<String>,

@@ -8,11 +8,58 @@ use serde::Serialize;
 use crate::domain::approval::{ApprovalStep, Decision};
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{Destination, OrderState, OrderStatus};
+use crate::domain::system_text;
+use crate::i18n::Locale;
 use crate::repo::{approvals, locations, outbox, sourcing_orders, staff, vehicles};
 
 /// Rows into their views, in order.
 pub fn into_views<R, V: From<R>>(rows: Vec<R>) -> Vec<V> {
     rows.into_iter().map(V::from).collect()
+}
+
+/// Views carrying texts the system stores as codes (`domain::system_text`: a hold or cancel
+/// reason, a timeline note, why approvals were voided). A view holds the stored value, and next to
+/// each such field its `…_code` (the system text's stable code, `null` for a person's words);
+/// the API draws the text in the client's language before answering (`api::language::Reader`),
+/// pages draw it themselves with `system_text::render`.
+pub trait Localise {
+    fn localise(&mut self, locale: Locale);
+
+    /// The view with its stored texts in `locale`.
+    fn localised(mut self, locale: Locale) -> Self
+    where
+        Self: Sized,
+    {
+        self.localise(locale);
+        self
+    }
+}
+
+impl<T: Localise> Localise for Vec<T> {
+    fn localise(&mut self, locale: Locale) {
+        self.iter_mut().for_each(|v| v.localise(locale));
+    }
+}
+
+impl<T: Localise> Localise for Option<T> {
+    fn localise(&mut self, locale: Locale) {
+        if let Some(v) = self {
+            v.localise(locale);
+        }
+    }
+}
+
+/// A stored text drawn in place (a system text in `locale`, a person's words as typed), with
+/// the same renderer the pages use.
+pub fn draw(text: &mut Option<String>, locale: Locale) {
+    if let Some(t) = text {
+        *t = system_text::render(t, locale);
+    }
+}
+
+/// The stable code of a stored text, for its `…_code` field.
+pub fn code_of(text: &Option<String>) -> Option<String> {
+    text.as_deref().and_then(system_text::code)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -97,7 +144,12 @@ pub struct ApprovalRow {
     pub step: ApprovalStep,
     pub decision: Decision,
     pub actor_name: String,
+    /// The reason as given, or what the system wrote (e.g. that the customer declined) in the
+    /// language of `Accept-Language`.
     pub reason: Option<String>,
+    /// The system text's stable code when the system wrote `reason` (`customer_declined`);
+    /// null for a person's own words.
+    pub reason_code: Option<String>,
     /// What the customer was told, exactly (consent only), as JSON text.
     pub told_values: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
@@ -106,7 +158,17 @@ pub struct ApprovalRow {
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub voided_at: Option<NaiveDateTime>,
+    /// Why the approval was voided, in the language of `Accept-Language`.
     pub void_reason: Option<String>,
+    /// Its stable code, e.g. `superseded_by:3` (a newer plan version).
+    pub void_reason_code: Option<String>,
+}
+
+impl Localise for ApprovalRow {
+    fn localise(&mut self, locale: Locale) {
+        draw(&mut self.reason, locale);
+        draw(&mut self.void_reason, locale);
+    }
 }
 
 impl From<approvals::ApprovalRow> for ApprovalRow {
@@ -117,10 +179,12 @@ impl From<approvals::ApprovalRow> for ApprovalRow {
             step: r.step,
             decision: r.decision,
             actor_name: r.actor_name,
+            reason_code: code_of(&r.reason),
             reason: r.reason,
             told_values: r.told_values,
             created_at: r.created_at,
             voided_at: r.voided_at,
+            void_reason_code: code_of(&r.void_reason),
             void_reason: r.void_reason,
         }
     }
@@ -378,13 +442,40 @@ pub struct OrderRecord {
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The reason as given, or what the system wrote (the rescue ended, the revised plan no
+    /// longer needs the part) in the language of `Accept-Language`.
     pub cancel_reason: Option<String>,
+    /// The system text's stable code when the system cancelled (`rescue_over`,
+    /// `no_longer_in_plan`); null for a person's own words.
+    pub cancel_reason_code: Option<String>,
     /// Set while the order is on hold: the crew found another fault than the plan's, and the
     /// revised plan decides whether the part is still wanted. Nothing is placed or sent meanwhile.
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub held_at: Option<NaiveDateTime>,
+    /// Why the order is held, in the language of `Accept-Language`.
     pub hold_reason: Option<String>,
+    /// Its stable code (`mismatch_hold`).
+    pub hold_reason_code: Option<String>,
+}
+
+impl Localise for OrderRecord {
+    fn localise(&mut self, locale: Locale) {
+        draw(&mut self.cancel_reason, locale);
+        draw(&mut self.hold_reason, locale);
+    }
+}
+
+impl Localise for OrderView {
+    fn localise(&mut self, locale: Locale) {
+        self.order.localise(locale);
+    }
+}
+
+impl Localise for OutgoingTransfer {
+    fn localise(&mut self, locale: Locale) {
+        self.order.localise(locale);
+    }
 }
 
 impl From<sourcing_orders::OrderRecord> for OrderRecord {
@@ -415,8 +506,10 @@ impl From<sourcing_orders::OrderRecord> for OrderRecord {
             received_by: r.received_by,
             consumed_at: r.consumed_at,
             cancelled_at: r.cancelled_at,
+            cancel_reason_code: code_of(&r.cancel_reason),
             cancel_reason: r.cancel_reason,
             held_at: r.held_at,
+            hold_reason_code: code_of(&r.hold_reason),
             hold_reason: r.hold_reason,
         }
     }

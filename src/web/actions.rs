@@ -111,9 +111,9 @@ pub async fn act(
     body: web::Bytes,
     action: TicketAction,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
+    let id: crate::domain::ids::TicketId = super::page_ticket_id(&id, user.locale)?;
     let back_to_job = f.get("back") == "job";
     let (db, me, offset) = (
         &state.db,
@@ -243,7 +243,12 @@ pub async fn act(
             }
             TicketAction::Pause => {
                 let request = PauseRequest {
-                    reason: f.get("reason").to_owned(),
+                    reason: request::parse_form(
+                        "reason",
+                        f.get("reason"),
+                        crate::domain::promise::PauseReason::parse,
+                        promises::REASON_MESSAGE,
+                    )?,
                     note: Some(f.get("note").to_owned()),
                 };
                 promises::pause(db, &state.settings.sla, me, id.clone(), request).await?;
@@ -299,7 +304,7 @@ pub async fn act(
 pub async fn crew_action(
     state: &AppState,
     me: &Identity,
-    id: &str,
+    id: &crate::domain::ids::TicketId,
     action: CrewAction,
     f: &Fields,
 ) -> Result<&'static str, AppError> {

@@ -114,13 +114,14 @@ pub async fn show(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+    let id = super::page_ticket_id(&id, user.locale)?;
+    render(&state, &user, id, None, StatusCode::OK).await
 }
 
 pub async fn render(
     state: &AppState,
     user: &WebUser,
-    id: String,
+    id: crate::domain::ids::TicketId,
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -145,7 +146,7 @@ pub async fn render_for(
     identity: &crate::auth::Identity,
     chrome: Chrome,
     locale: crate::i18n::Locale,
-    id: String,
+    id: crate::domain::ids::TicketId,
     action_base: String,
     alert: Option<(&'static str, String)>,
     status: StatusCode,

@@ -286,6 +286,15 @@ impl<T> OrPage<T> for Result<T, AppError> {
     }
 }
 
+/// A ticket id from a page's path: a malformed one is the page's "ticket not found" (`404`), like
+/// an id that names no ticket of the user's dealer.
+pub fn page_ticket_id(
+    segment: &str,
+    locale: Locale,
+) -> Result<crate::domain::ids::TicketId, PageError> {
+    crate::api::params::page_id(segment, crate::error::Thing::Ticket).or_page(locale)
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

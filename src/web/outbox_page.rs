@@ -34,17 +34,18 @@ struct OutboxPage {
 pub async fn page(
     state: web::Data<AppState>,
     user: WebUser,
-    q: web::Query<OutboxQuery>,
+    q: Result<crate::api::params::Query<OutboxQuery>, crate::error::AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let q = q.into_inner();
+    user.require(Action::ViewOutbox)?;
+    let q = q.or_page(user.locale)?.into_inner();
     let p = outbox::list(&state.db, &user.identity, state.viewer, q.clone())
         .await
         .or_page(user.locale)?;
     let link = |page: i64| {
         format!(
             "/outbox?page={page}&status={}&channel={}",
-            q.status.clone().unwrap_or_default(),
-            q.channel.clone().unwrap_or_default()
+            q.status_code(),
+            q.channel_code()
         )
     };
     let pages = (p.total + p.per_page - 1) / p.per_page;
@@ -84,7 +85,8 @@ pub async fn retry(
 ) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
-    outbox::retry(&state.db, &user.identity, id.into_inner())
+    let id = crate::api::params::page_id(&id, crate::error::Thing::Message).or_page(user.locale)?;
+    outbox::retry(&state.db, &user.identity, id)
         .await
         .or_page(user.locale)?;
     Ok(redirect("/outbox?status=pending"))

@@ -240,7 +240,12 @@ pub async fn ship_outgoing(
         carrier: opt(&f, "carrier"),
         tracking_no: opt(&f, "tracking_no"),
     };
-    match orders::ship(&state.db, &user.identity, id.into_inner(), req).await {
+    // A malformed order id is refused like an unknown order.
+    let shipped = match crate::api::params::page_id(&id, crate::error::Thing::SourcingOrder) {
+        Ok(id) => orders::ship(&state.db, &user.identity, id, req).await,
+        Err(e) => Err(e),
+    };
+    match shipped {
         Ok(_) => Ok(redirect("/parts")),
         Err(e) => {
             let status = e.code.status();
@@ -303,13 +308,14 @@ pub async fn show(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+    let id = super::page_ticket_id(&id, user.locale)?;
+    render(&state, &user, id, None, StatusCode::OK).await
 }
 
 async fn render(
     state: &AppState,
     user: &WebUser,
-    id: String,
+    id: crate::domain::ids::TicketId,
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -458,12 +464,14 @@ pub async fn act(
     body: web::Bytes,
     action: PartsAction,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.into_inner();
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
+    let id = super::page_ticket_id(&id, user.locale)?;
     let (db, me, l) = (&state.db, &user.identity, user.locale);
-    // What was done shows in the page the redirect leads to; a refusal is said here.
-    let order_id = f.get("order_id").to_owned();
+    // What was done shows in the page the redirect leads to; a refusal is said here (a malformed
+    // order id as the unknown order it is).
+    let order_id =
+        || crate::api::params::page_id(f.get("order_id"), crate::error::Thing::SourcingOrder);
     let cfg = state.settings.sourcing.clone();
     let result: Result<(), AppError> = async {
         match action {
@@ -495,7 +503,7 @@ pub async fn act(
                 orders::review(
                     db,
                     me,
-                    order_id,
+                    order_id()?,
                     PartReviewRequest {
                         vin_checked: f.get("vin_checked") == "on",
                         owner_checked: f.get("owner_checked") == "on",
@@ -506,14 +514,14 @@ pub async fn act(
                 Ok(())
             }
             PartsAction::Place => {
-                orders::place(db, &state.notifier, me, order_id, cfg).await?;
+                orders::place(db, &state.notifier, me, order_id()?, cfg).await?;
                 Ok(())
             }
             PartsAction::Ship => {
                 orders::ship(
                     db,
                     me,
-                    order_id,
+                    order_id()?,
                     ShipRequest {
                         carrier: opt(&f, "carrier"),
                         tracking_no: opt(&f, "tracking_no"),
@@ -523,18 +531,18 @@ pub async fn act(
                 Ok(())
             }
             PartsAction::Receive => {
-                orders::receive(db, me, order_id).await?;
+                orders::receive(db, me, order_id()?).await?;
                 Ok(())
             }
             PartsAction::Deliver => {
-                orders::deliver(db, me, order_id).await?;
+                orders::deliver(db, me, order_id()?).await?;
                 Ok(())
             }
             PartsAction::Cancel => {
                 orders::cancel(
                     db,
                     me,
-                    order_id,
+                    order_id()?,
                     OrderCancelRequest {
                         reason: opt(&f, "reason"),
                     },

@@ -156,7 +156,7 @@ pub struct Saved {
 async fn load_state(
     state: &AppState,
     user: &WebUser,
-    ticket_id: &str,
+    ticket_id: &crate::domain::ids::TicketId,
 ) -> Result<(EditorState, TicketView, Option<plans::PlanView>), AppError> {
     let l = user.locale;
     let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
@@ -278,7 +278,7 @@ pub async fn edit(
     q: web::Query<Saved>,
 ) -> Result<HttpResponse, PageError> {
     workflow::require(&user.identity, Event::StartPlanning).or_page(user.locale)?;
-    let id = id.into_inner();
+    let id = super::page_ticket_id(&id, user.locale)?;
     let (mut s, ticket, plan) = load_state(&state, &user, &id).await.or_page(user.locale)?;
     if s.items.is_empty() {
         s.items.push(ItemInput {
@@ -319,7 +319,7 @@ async fn render(
     let (cost, travel) = plans::preview(
         &state.db,
         &user.identity,
-        ticket.id.clone(),
+        super::page_ticket_id(&ticket.id, l)?,
         to_request(&Fields::from_state(&s)).0,
         &state.settings.pricing,
     )
@@ -659,6 +659,7 @@ async fn save_or_submit(
     if then_submit {
         workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
     }
+    let id = super::page_ticket_id(&id, user.locale)?;
     let (req, form_errors, rows) = to_request(&f);
     let result = if !form_errors.is_empty() {
         // A field that is not even a number must not hide the others: the rest of the plan is
@@ -748,7 +749,7 @@ pub async fn preview(
     let (cost, travel) = plans::preview(
         &state.db,
         &user.identity,
-        id.into_inner(),
+        super::page_ticket_id(&id, user.locale)?,
         req,
         &state.settings.pricing,
     )
@@ -816,7 +817,7 @@ pub async fn search_parts(
         let found = resources::search_for_ticket(
             &state.db,
             &user.identity,
-            id.into_inner(),
+            super::page_ticket_id(&id, l)?,
             term,
             state.settings.sourcing.clone(),
         )

@@ -67,7 +67,7 @@ async fn job_page(
         &me,
         Chrome::anonymous(locale),
         locale,
-        claims.ticket_id,
+        super::page_ticket_id(&claims.ticket_id, locale)?,
         format!("/j/{code}/act"),
         alert,
         status,
@@ -94,7 +94,8 @@ pub async fn job_act(
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let f = Fields::parse(&body);
-    match super::actions::crew_action(&state, &me, &claims.ticket_id, action, &f).await {
+    let ticket = super::page_ticket_id(&claims.ticket_id, locale)?;
+    match super::actions::crew_action(&state, &me, &ticket, action, &f).await {
         Ok(_) => Ok(redirect(&format!("/j/{code}"))),
         Err(e) => {
             let status = e.code.status();
@@ -189,7 +190,8 @@ pub async fn status(
             Ok(found) => found,
             Err(e) => return Ok(link_error(&req, e)),
         };
-    let v = public::customer_view(&state.db, claims.ticket_id)
+    let ticket = super::page_ticket_id(&claims.ticket_id, locale)?;
+    let v = public::customer_view(&state.db, ticket)
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let step = customer_step(&v);

@@ -226,14 +226,15 @@ pub async fn show(
     user: WebUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    render(&state, &user, id.into_inner(), None, StatusCode::OK).await
+    let id = super::page_ticket_id(&id, user.locale)?;
+    render(&state, &user, id, None, StatusCode::OK).await
 }
 
 /// Renders the page, with an alert after an action (ok or refused) when given.
 pub async fn render(
     state: &AppState,
     user: &WebUser,
-    id: String,
+    id: crate::domain::ids::TicketId,
     alert: Option<(&'static str, String)>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -244,14 +245,19 @@ pub async fn render(
 pub async fn render_with(
     state: &AppState,
     user: &WebUser,
-    id: String,
+    id: crate::domain::ids::TicketId,
     alert: Option<(&'static str, String)>,
     status: StatusCode,
     pause: PauseInput,
 ) -> Result<HttpResponse, PageError> {
-    let d = crate::services::promises::detail(&state.db, &state.settings.sla, &user.identity, id)
-        .await
-        .or_page(user.locale)?;
+    let d = crate::services::promises::detail(
+        &state.db,
+        &state.settings.sla,
+        &user.identity,
+        id.clone(),
+    )
+    .await
+    .or_page(user.locale)?;
     let t = &d.ticket;
     let l = user.locale;
     let a = actions(user, &d, state.settings.sla.pause_allowed);
@@ -357,7 +363,7 @@ pub async fn render_with(
         (true, Some(_)) => crate::services::approvals::consent_outlook(
             &state.db,
             &user.identity,
-            t.id.clone(),
+            id,
             arrival,
             state.settings.sourcing.clone(),
         )

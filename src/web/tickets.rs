@@ -407,10 +407,25 @@ impl IntakeForm {
         let response_level = number::<i64>(&self.response_level).unwrap_or(None);
         let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         // The form's datetime-local has no zone: it is the dealer's local time.
-        let call_time = opt(&self.call_time).map(|t| {
+        let call_time = opt(&self.call_time).and_then(|t| {
             let t = if t.len() == 16 { format!("{t}:00") } else { t };
             let sign = if utc_offset_hours < 0 { '-' } else { '+' };
-            format!("{t}{sign}{:02}:00", utc_offset_hours.abs())
+            let zoned = format!("{t}{sign}{:02}:00", utc_offset_hours.abs());
+            chrono::DateTime::parse_from_rfc3339(&zoned)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    let m = Msg::new(crate::domain::intake::CALL_TIME_MESSAGE);
+                    errors.insert("call_time".into(), m);
+                })
+                .ok()
+        });
+        let crs = opt(&self.crs).and_then(|c| {
+            let crs = Crs::parse(c.trim());
+            if crs.is_none() {
+                let m = Msg::new(crate::domain::intake::CRS_MESSAGE);
+                errors.insert("crs".into(), m);
+            }
+            crs
         });
         let req = IntakeRequest {
             call_time,
@@ -420,7 +435,7 @@ impl IntakeForm {
                 address: opt(&self.address),
                 lat,
                 lon,
-                crs: opt(&self.crs),
+                crs,
             }),
             location_pending: Some(self.send_location_request.is_some()),
             plate: opt(&self.plate),

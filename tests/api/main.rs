@@ -27,5 +27,6 @@ mod rescue_pages;
 mod security;
 mod sourcing;
 mod stock;
+mod typed_inputs;
 mod typed_requests;
 mod walk_fixes;

@@ -422,8 +422,8 @@ async fn decline_body(backend: Backend) {
     assert!(approvals
         .iter()
         .filter(|a| a["plan_version"] != 3)
-        .all(|a| a["void_reason"] == "sys:superseded_by:3"
-            || a["void_reason"] == "sys:superseded_by:2"));
+        .all(|a| a["void_reason_code"] == "superseded_by:3"
+            || a["void_reason_code"] == "superseded_by:2"));
     let versions: Vec<&str> = d["plan_versions"]
         .as_array()
         .unwrap()
@@ -879,7 +879,7 @@ async fn revise_body(backend: Backend) {
         .find(|e| e["action"] == "plan.revised")
         .unwrap();
     assert_eq!(
-        revised["comment"], "sys:plan_revised:2",
+        revised["comment_code"], "plan_revised:2",
         "the timeline says why, as a stable code the pages render"
     );
 }
