@@ -29,3 +29,5 @@ alert-audit-breached = Promise broken: escalated
 template-promise-warning = Promise due soon
 template-promise-breached = Promise broken
 template-orders-held = Parts orders held
+alert-audit-told = { $stage }: told { $people }
+alert-audit-by-system = RescueDesk (automatic)

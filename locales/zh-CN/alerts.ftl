@@ -17,3 +17,5 @@ alert-audit-breached = 承诺已超时，已升级
 template-promise-warning = 承诺即将超时
 template-promise-breached = 承诺已超时
 template-orders-held = 配件订单已暂停
+alert-audit-told = { $stage }：已通知 { $people }
+alert-audit-by-system = 系统自动

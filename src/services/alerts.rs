@@ -26,6 +26,11 @@ pub const WARNED: &str = "sla.warning";
 /// Audit action of a breach (the escalation); its data as for [`WARNED`].
 pub const BREACHED: &str = "sla.breached";
 
+/// Whether an audit action is one the promise timer records on its own (no person acted).
+pub fn by_system(action: &str) -> bool {
+    matches!(action, WARNED | BREACHED)
+}
+
 /// An alert the worker should record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {

@@ -277,11 +277,14 @@ pub async fn render_with(
         .map(|e| AuditRow {
             at: local(state, &e.at),
             action: action_label(l, &e.action),
-            actor: e
-                .actor
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| "—".into()),
+            actor: match &e.actor {
+                Some(p) => p.name.clone(),
+                // The promise timer acts on its own: say so rather than leave a dash.
+                None if crate::services::alerts::by_system(&e.action) => {
+                    l.t("alert-audit-by-system")
+                }
+                None => "—".into(),
+            },
             detail: [
                 match (&e.from_status, &e.to_status) {
                     (Some(f), Some(to)) => format!("{} → {}", status_label(f), status_label(to)),
@@ -481,6 +484,29 @@ fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Op
             .as_str()
             .and_then(PauseReason::parse)
             .map(|r| l.t(r.label_key())),
+        crate::services::alerts::WARNED | crate::services::alerts::BREACHED => {
+            let stage = data["stage"]
+                .as_str()
+                .and_then(crate::domain::promise::Stage::parse)
+                .map(|s| l.t(s.label_key()))?;
+            let told: Vec<&str> = data["told"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .collect();
+            Some(if told.is_empty() {
+                stage
+            } else {
+                l.t_with(
+                    "alert-audit-told",
+                    &[
+                        ("stage", stage.into()),
+                        ("people", told.join(&l.t("punct-list-sep")).into()),
+                    ],
+                )
+            })
+        }
         _ => None,
     }
 }

@@ -179,6 +179,18 @@ async fn warn_breach_body(backend: Backend) {
         .collect();
     assert_eq!(trail.len(), 2, "{detail}");
     assert!(trail.iter().all(|e| e["actor"].is_null()));
+
+    // The ticket page's timeline names them, by the system, with the stage and who was told.
+    let client = crate::pages::signed_in(&app, "hz.manager").await;
+    let page = crate::helpers::page_text(&client, &app, &format!("/tickets/{id}")).await;
+    for words in [
+        "承诺已超时，已升级",
+        "承诺即将超时，已提醒",
+        "系统自动",
+        "启动响应（方案提交）：已通知",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
 }
 
 both!(a_ticket_found_late_gets_the_escalation_only, late_only_body);
