@@ -783,30 +783,23 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             deadline,
             minutes_left,
             link,
-        } => {
-            let (level, stage) = (l.t(level.label_key()), l.t(stage.label_key()));
-            let args = [
-                arg("number", number),
-                arg("level", &level),
-                arg("stage", &stage),
-                arg("deadline", deadline),
-                num("minutes", *minutes_left),
-            ];
-            staff(
-                l,
-                StaffText {
-                    number,
-                    link,
-                    subject: l.t_with("msg-promise-warning-subject", &args),
-                    body: l.t_with("msg-promise-warning-body", &args),
-                    fields: promise_fields(l, &level, &stage, deadline),
-                    action: l.t("msg-promise-action"),
-                    sms: l.t_with("msg-promise-warning-sms", &args),
-                    detail: l.t("msg-promise-warning-detail"),
-                    extra: json!({ "stage": stage, "deadline": deadline }),
-                },
-            )
-        }
+        } => promise_notice(
+            l,
+            [
+                "msg-promise-warning-subject",
+                "msg-promise-warning-body",
+                "msg-promise-warning-sms",
+                "msg-promise-warning-detail",
+            ],
+            PromiseNotice {
+                number,
+                level: *level,
+                stage: *stage,
+                deadline,
+                minutes: *minutes_left,
+                link,
+            },
+        ),
 
         Message::StaffPromiseBreached {
             number,
@@ -815,30 +808,23 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
             deadline,
             minutes_late,
             link,
-        } => {
-            let (level, stage) = (l.t(level.label_key()), l.t(stage.label_key()));
-            let args = [
-                arg("number", number),
-                arg("level", &level),
-                arg("stage", &stage),
-                arg("deadline", deadline),
-                num("minutes", *minutes_late),
-            ];
-            staff(
-                l,
-                StaffText {
-                    number,
-                    link,
-                    subject: l.t_with("msg-promise-breached-subject", &args),
-                    body: l.t_with("msg-promise-breached-body", &args),
-                    fields: promise_fields(l, &level, &stage, deadline),
-                    action: l.t("msg-promise-action"),
-                    sms: l.t_with("msg-promise-breached-sms", &args),
-                    detail: l.t("msg-promise-breached-detail"),
-                    extra: json!({ "stage": stage, "deadline": deadline }),
-                },
-            )
-        }
+        } => promise_notice(
+            l,
+            [
+                "msg-promise-breached-subject",
+                "msg-promise-breached-body",
+                "msg-promise-breached-sms",
+                "msg-promise-breached-detail",
+            ],
+            PromiseNotice {
+                number,
+                level: *level,
+                stage: *stage,
+                deadline,
+                minutes: *minutes_late,
+                link,
+            },
+        ),
     };
     Rendered {
         template: msg.template(),
@@ -891,13 +877,46 @@ fn staff(l: Locale, s: StaffText<'_>) -> (Mail, String, Value) {
     (mail, sms, params)
 }
 
-/// The fields of a promise notice: which level, which stage, until when.
-fn promise_fields(l: Locale, level: &str, stage: &str, deadline: &str) -> Vec<(String, String)> {
-    vec![
-        (l.t("msg-promise-level"), level.to_owned()),
-        (l.t("msg-promise-stage"), stage.to_owned()),
-        (l.t("msg-promise-deadline"), deadline.to_owned()),
-    ]
+/// What a warning and an escalation both say: which ticket, level and stage, until when, and
+/// how many minutes are left or late.
+struct PromiseNotice<'a> {
+    number: &'a str,
+    level: ResponseLevel,
+    stage: Stage,
+    deadline: &'a str,
+    minutes: i64,
+    link: &'a str,
+}
+
+/// A promise warning or escalation from its catalogue keys: subject, body, SMS, detail.
+fn promise_notice(l: Locale, keys: [&str; 4], n: PromiseNotice<'_>) -> (Mail, String, Value) {
+    let (level, stage) = (l.t(n.level.label_key()), l.t(n.stage.label_key()));
+    let args = [
+        arg("number", n.number),
+        arg("level", &level),
+        arg("stage", &stage),
+        arg("deadline", n.deadline),
+        num("minutes", n.minutes),
+    ];
+    let [subject, body, sms, detail] = keys;
+    staff(
+        l,
+        StaffText {
+            number: n.number,
+            link: n.link,
+            subject: l.t_with(subject, &args),
+            body: l.t_with(body, &args),
+            fields: vec![
+                (l.t("msg-promise-level"), level.clone()),
+                (l.t("msg-promise-stage"), stage.clone()),
+                (l.t("msg-promise-deadline"), n.deadline.to_owned()),
+            ],
+            action: l.t("msg-promise-action"),
+            sms: l.t_with(sms, &args),
+            detail: l.t(detail),
+            extra: json!({ "stage": stage, "deadline": n.deadline }),
+        },
+    )
 }
 
 fn dear(l: Locale, name: &str) -> String {

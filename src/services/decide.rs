@@ -89,18 +89,11 @@ pub async fn holder(db: &Db, n: &Notifier, code: String) -> Result<Holder, LinkE
     let signer = n.signer.clone();
     let found = db
         .read(move |conn| {
-            let Some((claims, revoked)) = crate::repo::links::find(conn, &code)? else {
-                return Ok(Err(LinkError::Unknown));
-            };
-            if let Err(e) = signer.verify(
-                &code,
-                &claims,
-                Scope::Decide,
-                chrono::Utc::now().timestamp(),
-                revoked,
-            ) {
-                return Ok(Err(e));
-            }
+            let claims =
+                match crate::services::public::verified(conn, &signer, &code, Scope::Decide)? {
+                    Ok(claims) => claims,
+                    Err(e) => return Ok(Err(e)),
+                };
             let Claims {
                 ticket_id,
                 person,

@@ -16,6 +16,27 @@ use crate::repo::tickets::TicketRecord;
 use crate::services::common;
 use crate::services::notify::Notifier;
 
+/// The stored claims of a code, if the code matches them, is of `scope`, unrevoked and unexpired.
+pub(crate) fn verified(
+    conn: &mut AnyConnection,
+    signer: &crate::auth::links::LinkSigner,
+    code: &str,
+    scope: Scope,
+) -> Result<Result<crate::auth::links::Claims, LinkError>, AppError> {
+    let Some((claims, revoked)) = crate::repo::links::find(conn, code)? else {
+        return Ok(Err(LinkError::Unknown));
+    };
+    Ok(signer
+        .verify(
+            code,
+            &claims,
+            scope,
+            chrono::Utc::now().timestamp(),
+            revoked,
+        )
+        .map(|()| claims))
+}
+
 /// The ticket and person a valid link stands for.
 pub async fn open_link(
     db: &Db,
@@ -26,18 +47,10 @@ pub async fn open_link(
     let signer = n.signer.clone();
     let found = db
         .read(move |conn| {
-            let Some((claims, revoked)) = crate::repo::links::find(conn, &code)? else {
-                return Ok(Err(LinkError::Unknown));
+            let claims = match verified(conn, &signer, &code, scope)? {
+                Ok(claims) => claims,
+                Err(e) => return Ok(Err(e)),
             };
-            if let Err(e) = signer.verify(
-                &code,
-                &claims,
-                scope,
-                chrono::Utc::now().timestamp(),
-                revoked,
-            ) {
-                return Ok(Err(e));
-            }
             let dealer = crate::repo::tickets::dealer_of(conn, &claims.ticket_id)?;
             Ok(Ok((claims, dealer)))
         })

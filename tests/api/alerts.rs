@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use rescuedesk::workers::timer::{Round, TimerWorker};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, settings_for, Backend, TestApp};
-
-const MANAGER_PHONE: &str = "13900002222";
-const DIRECTOR_PHONE: &str = "13900003333";
+use crate::helpers::{
+    intake_body, own_phones, plan_body, settings_for, Backend, TestApp, DIRECTOR_PHONE,
+    MANAGER_PHONE,
+};
 
 /// A timer on the app's database, with the default configuration.
 fn timer(app: &TestApp) -> TimerWorker {
@@ -24,24 +24,6 @@ fn timer(app: &TestApp) -> TimerWorker {
         notifier,
         settings.timer.clone(),
     )
-}
-
-/// The Hangzhou manager and director get phones of their own, so the messages can be told apart.
-fn own_phones(app: &TestApp) {
-    app.db
-        .write_blocking(|conn| {
-            use rescuedesk::db::schema::users;
-            for (login, phone) in [
-                ("hz.manager", MANAGER_PHONE),
-                ("hz.director", DIRECTOR_PHONE),
-            ] {
-                diesel::update(users::table.filter(users::login.eq(login)))
-                    .set(users::phone.eq(phone))
-                    .execute(conn)?;
-            }
-            Ok(())
-        })
-        .unwrap();
 }
 
 /// A level-`level` ticket called `minutes_ago`: its id and call time.

@@ -7,28 +7,8 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{plan_body, Backend, TestApp};
+use crate::helpers::{own_phones, plan_body, Backend, TestApp, DIRECTOR_PHONE, MANAGER_PHONE};
 use crate::links::code_in;
-
-const MANAGER_PHONE: &str = "13900002222";
-const DIRECTOR_PHONE: &str = "13900003333";
-
-fn own_phones(app: &TestApp) {
-    app.db
-        .write_blocking(|conn| {
-            use rescuedesk::db::schema::users;
-            for (login, phone) in [
-                ("hz.manager", MANAGER_PHONE),
-                ("hz.director", DIRECTOR_PHONE),
-            ] {
-                diesel::update(users::table.filter(users::login.eq(login)))
-                    .set(users::phone.eq(phone))
-                    .execute(conn)?;
-            }
-            Ok(())
-        })
-        .unwrap();
-}
 
 /// The code of the newest `template` SMS to `phone`.
 fn link_to(app: &TestApp, template: &'static str, phone: &'static str) -> String {

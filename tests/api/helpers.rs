@@ -199,6 +199,29 @@ impl TestApp {
     }
 }
 
+/// The Hangzhou manager's and director's own phones after [`own_phones`] (seeded staff share one).
+pub const MANAGER_PHONE: &str = "13900002222";
+pub const DIRECTOR_PHONE: &str = "13900003333";
+
+/// Gives the Hangzhou manager and director phones of their own, so their messages can be told
+/// apart.
+pub fn own_phones(app: &TestApp) {
+    app.db
+        .write_blocking(|conn| {
+            use rescuedesk::db::schema::users;
+            for (login, phone) in [
+                ("hz.manager", MANAGER_PHONE),
+                ("hz.director", DIRECTOR_PHONE),
+            ] {
+                diesel::update(users::table.filter(users::login.eq(login)))
+                    .set(users::phone.eq(phone))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 /// A good intake body; tests change one field at a time.
 pub fn intake_body() -> Value {
     json!({

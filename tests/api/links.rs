@@ -261,6 +261,13 @@ async fn status_link_body(backend: Backend) {
         .unwrap()
         .iter()
         .any(|e| e["action"] == "customer.location_shared"));
+    // The agent's ticket page shows it, also when no step waits on the agent (the crew is out).
+    let agent = crate::pages::signed_in(&app, "hz.agent").await;
+    let html = page_text(&agent, &app, &format!("/tickets/{id}")).await;
+    assert!(
+        html.contains(r#"id="shared-location""#) && html.contains("30.280100, 120.160200"),
+        "{html}"
+    );
 }
 
 both!(messages_follow_the_recipients_language, language_body);
