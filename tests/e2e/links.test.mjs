@@ -12,7 +12,11 @@ import { eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withU
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
 const TICKET_PAGE = (u) => /^\/tickets\/[^/]+$/.test(u.pathname) && u.pathname !== '/tickets/new';
 // A link as the messages write it: http(s)://host/j/<16-char code> or /s/<code>.
-const LINK = { job: /https?:\/\/[^\s/]+\/j\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g, status: /https?:\/\/[^\s/]+\/s\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g };
+const LINK = {
+  job: /https?:\/\/[^\s/]+\/j\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g,
+  status: /https?:\/\/[^\s/]+\/s\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g,
+  decide: /https?:\/\/[^\s/]+\/a\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g,
+};
 // Where the customer's phone says it is (WGS-84, as browsers report it).
 const CUSTOMER_POSITION = { latitude: 30.28, longitude: 120.16 };
 const REPAIR_ITEM = '更换蓄电池';
@@ -71,9 +75,9 @@ function linkIn(message, kind) {
   return { href, code: found[0][1], path: new URL(href).pathname };
 }
 
-/** Waits for the ticket's messages of `template` in the outbox viewer (as hz.manager). */
-async function messagesOf(as, ticket, template, count) {
-  const page = await as('hz.manager');
+/** Waits for the ticket's messages of `template` in the outbox viewer (as hz.manager, or `reader`). */
+async function messagesOf(as, ticket, template, count, reader = 'hz.manager') {
+  const page = await as(reader);
   return eventually(async () => {
     const messages = await outboxMessages(page, { template, ticketPath: ticket.path });
     assert.equal(messages.length, count, `${count} ${template} message(s) for ${ticket.number} in /outbox, found ${messages.length}`);
@@ -380,5 +384,43 @@ test('job link: an altered code shows a clear #link-error page with a 4xx status
       assert.equal(await phone.locator(`button#${b}`).count(), 0, `the error page has no button#${b}`);
     }
     assert.equal(await phone.locator('[data-testid=job-status]').count(), 0, 'the error page shows nothing of the job');
+  });
+});
+
+test('decision links: the manager and the director take their steps from the SMS on a phone', async (t) => {
+  await withUsers(t, async ({ as, guest }) => {
+    const ticket = await agentTakesCall(as);
+    await workshopPlans(as, ticket);
+    // Only an admin reads a decision link's code in the demo's viewer (it stands in for a sign-in).
+    const [review] = await messagesOf(as, ticket, 'plan_review', 1, 'hz.admin');
+    const managerLink = linkIn(review, 'decide');
+    const [hidden] = await messagesOf(as, ticket, 'plan_review', 1, 'hz.manager');
+    assert.ok(!hidden.body.includes(managerLink.code), `the manager's viewer hides the decision code: “${hidden.body}”`);
+
+    const phone = await guest('hz.manager on the road');
+    const step = () => phone.locator('section.decide').getAttribute('data-step');
+    await phone.goto(url(managerLink.path));
+    assert.equal(await step(), 'accept', 'the review link offers the review');
+    assert.match(await phone.locator('#decide-plan').innerText(), new RegExp(REPAIR_ITEM), 'the plan is on the page');
+    await screenshot(phone, 'decide-link-phone.png');
+    await press(phone, phone.locator('button#decide'), 'accepting from the link');
+    assert.equal(pathOf(phone), managerLink.path, 'post/redirect/get back to the link page');
+    assert.equal(await step(), 'consent', 'the same link goes on to the consent call');
+    assert.ok(await phone.locator('[data-testid=decide-arrival]').isVisible(), 'the arrival to tell the customer');
+    await press(phone, phone.locator('button#decide'), 'recording consent from the link');
+    assert.equal(await step(), '', 'nothing waits on the manager now');
+    await phone.locator('[data-testid=decide-closed]').waitFor({ state: 'visible' });
+
+    const [approval] = await messagesOf(as, ticket, 'plan_approval', 1, 'hz.admin');
+    const directorLink = linkIn(approval, 'decide');
+    const directorPhone = await guest('hz.director on the road');
+    await directorPhone.goto(url(directorLink.path));
+    assert.equal(await directorPhone.locator('section.decide').getAttribute('data-step'), 'approve');
+    await press(directorPhone, directorPhone.locator('button#decide'), 'approving from the link');
+    assert.equal((await directorPhone.context().cookies()).filter((c) => c.name === 'rd_session').length, 0, 'no sign-in cookie');
+
+    const agent = await as('hz.agent');
+    await agent.goto(url(ticket.path));
+    await expectTicketStatus(agent, 'approved', 'hz.agent');
   });
 });
