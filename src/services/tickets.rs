@@ -132,6 +132,7 @@ pub struct TicketDetail {
 impl views::Localise for TicketDetail {
     fn localise(&mut self, locale: crate::i18n::Locale) {
         self.audit.localise(locale);
+        self.stages.localise(locale);
         self.approvals.localise(locale);
         self.sourcing_orders.localise(locale);
     }

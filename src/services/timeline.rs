@@ -57,8 +57,11 @@ const CALL: (&str, &str) = ("call", "svc-stage-call");
 pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,
-    /// The stage's name in Chinese (API clients that show it); pages use [`Stage::label`].
+    /// The stage's name in Chinese, whatever the reader's language (kept for the clients that
+    /// read it); pages use [`Stage::label`].
     pub label_zh: String,
+    /// The stage's name in the reader's language (`Accept-Language`, default Chinese).
+    pub label: String,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub started_at: NaiveDateTime,
@@ -137,6 +140,7 @@ pub fn stages(
         match ends.get(i) {
             Some(&at) => out.push(Stage {
                 stage,
+                label: label_zh.clone(),
                 label_zh,
                 started_at: start,
                 ended_at: Some(at),
@@ -147,6 +151,7 @@ pub fn stages(
                 if !finished {
                     out.push(Stage {
                         stage,
+                        label: label_zh.clone(),
                         label_zh,
                         started_at: start,
                         ended_at: None,
@@ -160,6 +165,12 @@ pub fn stages(
         from = (name, key);
     }
     out
+}
+
+impl crate::services::views::Localise for Stage {
+    fn localise(&mut self, locale: Locale) {
+        self.label = self.label(locale);
+    }
 }
 
 /// The audit actions that mark the milestones, in order: what the promise clock reads of the

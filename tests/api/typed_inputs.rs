@@ -357,3 +357,19 @@ async fn system_texts_body(backend: Backend) {
         );
     }
 }
+
+// A stage's name comes in the reader's language (`label`), next to the Chinese one clients
+// already read (`label_zh`).
+both!(stage_names_follow_the_readers_language, stage_label_body);
+async fn stage_label_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = app.new_ticket().await;
+    let token = app.token("hz.agent");
+    let path = format!("/api/v1/tickets/{id}/timeline");
+    let (status, en) = get_in(&app, "en", &token, &path).await;
+    assert_eq!(status, 200, "{en}");
+    assert_eq!(en["stages"][0]["label"], "Call → Plan submitted", "{en}");
+    assert_eq!(en["stages"][0]["label_zh"], "来电 → 方案提交");
+    let (_, zh) = get_in(&app, "zh-CN", &token, &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(zh["stages"][0]["label"], "来电 → 方案提交", "{zh}");
+}
