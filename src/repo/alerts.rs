@@ -65,18 +65,6 @@ pub fn for_tickets(
         .load(conn)?)
 }
 
-/// One ticket's alerts, oldest first: (stage, kind, recorded at), for the ticket's story.
-pub fn of_ticket(
-    conn: &mut AnyConnection,
-    ticket_id: &str,
-) -> Result<Vec<(String, String, NaiveDateTime)>, AppError> {
-    Ok(sla_alerts::table
-        .filter(sla_alerts::ticket_id.eq(ticket_id))
-        .order((sla_alerts::created_at.asc(), sla_alerts::id.asc()))
-        .select((sla_alerts::stage, sla_alerts::kind, sla_alerts::created_at))
-        .load(conn)?)
-}
-
 /// The statuses of a rescue still going on, the ones the clock runs in.
 fn open_statuses() -> Vec<TicketStatus> {
     TicketStatus::ALL

@@ -42,8 +42,6 @@ pub struct Due {
 /// What recording an alert did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
-    pub number: String,
-    pub stage: Stage,
     pub kind: AlertKind,
     /// Messages put in the outbox.
     pub messages: usize,
@@ -182,7 +180,7 @@ pub fn record(
         notifier.ticket_link(&ticket.id),
         notifier.local(p.deadline),
     );
-    let minutes = (p.seconds_left.abs() + 59) / 60;
+    let minutes = p.whole_minutes();
     let (action, msg) = match due.kind {
         AlertKind::Warning => (
             WARNED,
@@ -239,8 +237,6 @@ pub fn record(
         tracing::error!(ticket = %ticket.number, kind = due.kind.as_str(), "nobody with a mobile number to tell of the promise");
     }
     Ok(Some(Recorded {
-        number: ticket.number,
-        stage: p.stage,
         kind: due.kind,
         messages,
     }))

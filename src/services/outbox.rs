@@ -161,18 +161,28 @@ impl ViewerChannels {
     }
 }
 
+/// How a text's link codes are hidden from this reader, if at all.
+type Hider = fn(&str) -> std::borrow::Cow<'_, str>;
+
+impl ViewerChannels {
+    /// What of a message's links this reader may not follow: every code unless
+    /// [`may_read_links`](Self::may_read_links); in the viewer still the decision links' codes,
+    /// but for an admin, since a decision link stands in for its holder's sign-in.
+    fn hider(self, actor: &Identity, channel: &str) -> Option<Hider> {
+        if !self.may_read_links(actor, channel) {
+            Some(hide_codes)
+        } else if !actor.roles.contains(&Role::Admin) {
+            Some(hide_decision_codes)
+        } else {
+            None
+        }
+    }
+}
+
 /// Hides the link codes of a message unless this reader may see them.
 pub fn for_reader(actor: &Identity, viewer: ViewerChannels, mut m: MessageRecord) -> MessageView {
     let links_hidden = !viewer.may_read_links(actor, &m.channel);
-    // A decision link stands in for its holder's sign-in: in the viewer only an admin follows it.
-    let hide: Option<fn(&str) -> std::borrow::Cow<'_, str>> = if links_hidden {
-        Some(hide_codes)
-    } else if !actor.roles.contains(&Role::Admin) {
-        Some(hide_decision_codes)
-    } else {
-        None
-    };
-    if let Some(hide) = hide {
+    if let Some(hide) = viewer.hider(actor, &m.channel) {
         let hide = |t: &str| hide(t).into_owned();
         m.subject = hide(&m.subject);
         m.body_text = hide(&m.body_text);

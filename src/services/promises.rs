@@ -146,6 +146,11 @@ impl From<&TicketRecord> for Subject {
 }
 
 impl PromiseView {
+    /// Minutes left, or late, rounded up: "1 minute late" from the first second late.
+    pub fn whole_minutes(&self) -> i64 {
+        i64::try_from(self.seconds_left.unsigned_abs().div_ceil(60)).unwrap_or(i64::MAX)
+    }
+
     /// Sort key of the work queues: the most urgent first (`domain::promise::urgency`).
     pub fn urgency(&self) -> (u8, i64) {
         crate::domain::promise::urgency(self.state, self.seconds_left)

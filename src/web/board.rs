@@ -112,14 +112,6 @@ fn step_key(event: &str) -> Option<&'static str> {
     })
 }
 
-fn level_key(level: i32) -> &'static str {
-    match level {
-        1 => "label-response-level-major",
-        2 => "label-response-level-serious",
-        _ => "label-response-level-general",
-    }
-}
-
 fn live(c: Chrome, b: Board) -> Live {
     let l: Locale = c.locale;
     let shown = b.tickets.len();
@@ -134,7 +126,7 @@ fn live(c: Chrome, b: Board) -> Live {
             Row {
                 number: t.number,
                 level: t.response_level,
-                level_label: l.t(level_key(t.response_level)),
+                level_label: super::tickets::level_label(l, t.response_level),
                 status: t.status.as_str(),
                 status_label: l.t(t.status.label_key()),
                 step: t

@@ -83,10 +83,7 @@ async fn render(
         .and_then(|p| p.crew.iter().find(|c| c.lead))
         .map(|c| format!("{} {}", c.name, c.phone))
         .unwrap_or_default();
-    let level_label =
-        crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
-            .map(|r| l.t(r.label_key()))
-            .unwrap_or_default();
+    let level_label = super::tickets::level_label(l, t.response_level);
     let page = DecidePage {
         c: Chrome::anonymous(l),
         status_code: t.status.as_str(),

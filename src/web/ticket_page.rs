@@ -261,10 +261,7 @@ pub async fn render_with(
     let t = &d.ticket;
     let l = user.locale;
     let a = actions(user, &d, state.settings.sla.pause_allowed);
-    let level_label =
-        crate::domain::response_level::ResponseLevel::try_from(i64::from(t.response_level))
-            .map(|r| l.t(r.label_key()))
-            .unwrap_or_default();
+    let level_label = super::tickets::level_label(l, t.response_level);
     let (amap_link, osm_link) = super::tickets::map_links(&t.location).unwrap_or_default();
     let status_label = |s: &str| {
         TicketStatus::parse(s)

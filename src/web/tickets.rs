@@ -53,13 +53,19 @@ pub struct PromiseRow {
     pub paused: bool,
 }
 
+/// A response level's name in `l` (一级（重大）…); empty for a level no ticket can hold.
+pub(super) fn level_label(l: crate::i18n::Locale, level: i32) -> String {
+    crate::domain::response_level::ResponseLevel::try_from(i64::from(level))
+        .map(|r| l.t(r.label_key()))
+        .unwrap_or_default()
+}
+
 pub(super) fn promise_row(
     state: &AppState,
     l: crate::i18n::Locale,
     p: &crate::services::promises::PromiseView,
 ) -> PromiseRow {
-    let minutes = p.seconds_left.unsigned_abs().div_ceil(60);
-    let time = duration_text(l, i64::try_from(minutes).unwrap_or(i64::MAX));
+    let time = duration_text(l, p.whole_minutes());
     let key = if p.seconds_left >= 0 {
         "ticket-promise-left"
     } else {
