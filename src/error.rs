@@ -141,10 +141,11 @@ pub enum Thing {
     Endpoint,
     Page,
     Record,
+    StandardPlan,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 12] = [
+    pub const ALL: [Thing; 13] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -157,6 +158,7 @@ impl Thing {
         Thing::Endpoint,
         Thing::Page,
         Thing::Record,
+        Thing::StandardPlan,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -174,6 +176,7 @@ impl Thing {
             Thing::Endpoint => "endpoint",
             Thing::Page => "page",
             Thing::Record => "record",
+            Thing::StandardPlan => "standard_plan",
         }
     }
 
@@ -192,6 +195,7 @@ impl Thing {
             Thing::Endpoint => "svc-not-found-endpoint",
             Thing::Page => "svc-not-found-page",
             Thing::Record => "svc-not-found-record",
+            Thing::StandardPlan => "svc-not-found-standard-plan",
         }
     }
 }

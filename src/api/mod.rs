@@ -11,6 +11,7 @@ pub mod promises;
 pub mod rescue;
 pub mod resources;
 pub mod sourcing;
+pub mod standard_plans;
 pub mod tickets;
 pub mod vehicles;
 
@@ -112,6 +113,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(promises::pause_clock)
             .service(promises::resume_clock)
             .service(board::get_board)
+            .service(standard_plans::list)
+            .service(standard_plans::get_one)
+            .service(standard_plans::create)
+            .service(standard_plans::update)
+            .service(standard_plans::apply)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

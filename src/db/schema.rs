@@ -441,6 +441,66 @@ diesel::allow_tables_to_appear_in_same_query!(ticket_pauses, tickets);
 diesel::allow_tables_to_appear_in_same_query!(ticket_pauses, users);
 diesel::allow_tables_to_appear_in_same_query!(sla_alerts, tickets);
 
+// Standard rescue plans (标准救援方案) and the plan versions made from them.
+diesel::table! {
+    standard_plans (id) {
+        id -> Text,
+        dealer_id -> Text,
+        name -> Text,
+        kind -> Text,
+        crew_size -> Integer,
+        estimated_minutes -> Integer,
+        price_ceiling_fen -> BigInt,
+        agent_consent -> Bool,
+        active -> Bool,
+        version -> Integer,
+        approved_by -> Text,
+        approved_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    standard_plan_tools (standard_plan_id, tool_id) {
+        standard_plan_id -> Text,
+        tool_id -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    standard_plan_items (id) {
+        id -> Text,
+        standard_plan_id -> Text,
+        position -> Integer,
+        description -> Text,
+        labour_minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_standard (plan_id) {
+        plan_id -> Text,
+        standard_plan_id -> Text,
+        standard_plan_version -> Integer,
+        standing_approval_by -> Nullable<Text>,
+        agent_consent -> Bool,
+    }
+}
+
+diesel::joinable!(standard_plans -> users (approved_by));
+diesel::joinable!(standard_plan_tools -> standard_plans (standard_plan_id));
+diesel::joinable!(standard_plan_tools -> tools (tool_id));
+diesel::joinable!(standard_plan_items -> standard_plans (standard_plan_id));
+diesel::joinable!(plan_standard -> plans (plan_id));
+diesel::joinable!(plan_standard -> standard_plans (standard_plan_id));
+diesel::allow_tables_to_appear_in_same_query!(standard_plans, users);
+diesel::allow_tables_to_appear_in_same_query!(standard_plan_tools, standard_plans);
+diesel::allow_tables_to_appear_in_same_query!(standard_plan_tools, tools);
+diesel::allow_tables_to_appear_in_same_query!(standard_plan_items, standard_plans);
+diesel::allow_tables_to_appear_in_same_query!(plan_standard, plans);
+diesel::allow_tables_to_appear_in_same_query!(plan_standard, standard_plans);
+
 diesel::table! {
     audit_events (id) {
         id -> Text,

@@ -11,6 +11,7 @@ use crate::domain::approval::{ApprovalStep, Decision};
 use crate::domain::plan::PlanStatus;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{Destination, OrderStatus};
+use crate::domain::standard_plan::StandardKind;
 use crate::domain::ticket::TicketStatus;
 
 /// What `#[derive(AsExpression, FromSqlRow)]` would give, written here because the domain does
@@ -88,6 +89,7 @@ text_enum! {
     SourcingKind => "sourcing kind",
     ApprovalStep => "approval step",
     Decision => "approval decision",
+    StandardKind => "standard plan kind",
 }
 
 #[cfg(test)]

@@ -170,6 +170,26 @@ pub fn load(
         insert_chunked!(conn, schema::tools::table, data.tools),
     ));
     tables.push((
+        "standard_plans",
+        insert_chunked!(conn, schema::standard_plans::table, data.standard_plans),
+    ));
+    tables.push((
+        "standard_plan_tools",
+        insert_chunked!(
+            conn,
+            schema::standard_plan_tools::table,
+            data.standard_plan_tools
+        ),
+    ));
+    tables.push((
+        "standard_plan_items",
+        insert_chunked!(
+            conn,
+            schema::standard_plan_items::table,
+            data.standard_plan_items
+        ),
+    ));
+    tables.push((
         "parts",
         insert_chunked!(conn, schema::parts::table, data.parts),
     ));

@@ -12,6 +12,7 @@ mod load;
 mod people;
 mod places;
 mod staff;
+mod standard;
 mod stock;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -46,6 +47,10 @@ pub struct DemoData {
     pub technician_skills: Vec<TechnicianSkill>,
     pub technician_shifts: Vec<TechnicianShift>,
     pub tools: Vec<Tool>,
+    /// Each director's standard rescue plans (标准救援方案).
+    pub standard_plans: Vec<standard::StandardPlan>,
+    pub standard_plan_tools: Vec<standard::StandardPlanTool>,
+    pub standard_plan_items: Vec<standard::StandardPlanItem>,
     pub parts: Vec<Part>,
     pub stock: Vec<StockRow>,
     pub customers: Vec<Customer>,
@@ -255,6 +260,7 @@ const STREAM_STAFF: u64 = 3;
 const STREAM_STOCK: u64 = 4;
 const STREAM_FLEET: u64 = 5;
 const STREAM_PLATFORM: u64 = 6;
+const STREAM_STANDARD: u64 = 11;
 
 fn rng_for(seed: u64, section: u64, index: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -322,7 +328,14 @@ pub fn generate(opts: &DemoOptions) -> DemoData {
         );
     }
 
+    // Its own stream too: adding standard plans changed nothing else.
+    let mut rng = rng_for(opts.seed, STREAM_STANDARD, 0);
+    let standards = standard::generate(&mut rng, &crew.users, &crew.tools, opts.today);
+
     DemoData {
+        standard_plans: standards.plans,
+        standard_plan_tools: standards.tools,
+        standard_plan_items: standards.items,
         dealer_groups: vec![group],
         dealers,
         users: crew.users,

@@ -130,6 +130,8 @@ ids! {
     OrderId checked uuid;
     /// A message in the outbox.
     MessageId checked uuid;
+    /// A standard rescue plan (标准救援方案).
+    StandardPlanId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

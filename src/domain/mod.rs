@@ -57,6 +57,7 @@ pub mod role;
 pub mod search;
 pub mod sourcing;
 pub mod sourcing_order;
+pub mod standard_plan;
 pub mod system_text;
 pub mod text;
 pub mod ticket;

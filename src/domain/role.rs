@@ -88,6 +88,10 @@ pub enum Action {
     ViewBoard,
     /// The board of every dealer of the group, not only the user's own.
     ViewGroupBoard,
+    /// See the dealer's standard rescue plans (标准救援方案) and apply one to a ticket's plan.
+    ViewStandardPlans,
+    /// Define and change them: each save is the director's standing approval.
+    ManageStandardPlans,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -142,6 +146,12 @@ impl Action {
             Action::ViewBoard => DESK,
             // Those who answer for the whole group's promises.
             Action::ViewGroupBoard => &[ServiceDirector, Admin],
+            // Whoever plans, reviews, approves or takes the consent call for one.
+            Action::ViewStandardPlans => {
+                &[CallAgent, WorkshopLead, ServiceManager, ServiceDirector]
+            }
+            // A standing approval is the director's to give.
+            Action::ManageStandardPlans => &[ServiceDirector],
         }
     }
 
@@ -160,6 +170,8 @@ impl Action {
             Action::PauseClock => "pause_clock",
             Action::ViewBoard => "view_board",
             Action::ViewGroupBoard => "view_group_board",
+            Action::ViewStandardPlans => "view_standard_plans",
+            Action::ManageStandardPlans => "manage_standard_plans",
         }
     }
 
@@ -178,6 +190,8 @@ impl Action {
             Action::PauseClock => "label-action-pause-clock",
             Action::ViewBoard => "label-action-view-board",
             Action::ViewGroupBoard => "label-action-view-group-board",
+            Action::ViewStandardPlans => "label-action-view-standard-plans",
+            Action::ManageStandardPlans => "label-action-manage-standard-plans",
         }
     }
 

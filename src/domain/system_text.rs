@@ -24,6 +24,8 @@ pub enum SystemText {
     CustomerDeclined,
     /// The breakdown position came from the customer's phone.
     CustomerPhonePosition,
+    /// The director's standing approval of a standard plan stood in for the director's step.
+    StandingApproval,
 }
 
 impl SystemText {
@@ -37,6 +39,7 @@ impl SystemText {
             SystemText::SupersededBy { version } => format!("{PREFIX}superseded_by:{version}"),
             SystemText::CustomerDeclined => format!("{PREFIX}customer_declined"),
             SystemText::CustomerPhonePosition => format!("{PREFIX}customer_phone_position"),
+            SystemText::StandingApproval => format!("{PREFIX}standing_approval"),
         }
     }
 
@@ -66,6 +69,7 @@ impl SystemText {
             },
             ("customer_declined", None) => SystemText::CustomerDeclined,
             ("customer_phone_position", None) => SystemText::CustomerPhonePosition,
+            ("standing_approval", None) => SystemText::StandingApproval,
             _ => return None,
         })
     }
@@ -83,6 +87,7 @@ impl SystemText {
             }
             SystemText::CustomerDeclined => Msg::new("dom-stored-customer-declined"),
             SystemText::CustomerPhonePosition => Msg::new("dom-stored-customer-phone-position"),
+            SystemText::StandingApproval => Msg::new("dom-stored-standing-approval"),
         }
     }
 }
@@ -115,6 +120,7 @@ mod tests {
             SystemText::SupersededBy { version: 12 },
             SystemText::CustomerDeclined,
             SystemText::CustomerPhonePosition,
+            SystemText::StandingApproval,
         ] {
             assert_eq!(SystemText::parse(&t.stored()), Some(t));
             assert_eq!(code(&t.stored()), Some(t.code()));

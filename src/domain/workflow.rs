@@ -38,6 +38,22 @@ pub enum Event {
 pub struct Context {
     /// The crew has arrived and stays on site while a new plan is approved.
     pub crew_on_site: bool,
+    /// The current plan is a standard plan within its ceiling: the director's standing approval
+    /// stands in for the manager's review and the director's step (`domain::standard_plan`).
+    pub standing_approval: bool,
+    /// The standing approval lets the call agent take the customer's consent too.
+    pub agent_consent: bool,
+}
+
+impl Context {
+    /// Where the crew is, and an ordinary plan.
+    pub const fn crew(crew_on_site: bool) -> Context {
+        Context {
+            crew_on_site,
+            standing_approval: false,
+            agent_consent: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -81,7 +97,12 @@ pub fn transition(
     use TicketStatus as S;
     let to = match (from, event) {
         (S::New, E::StartPlanning) => Some(S::Planning),
-        (S::Planning | S::Replanning, E::SubmitPlan) => Some(S::AwaitingManagerReview),
+        // A standard plan within its ceiling was reviewed once, when the director made it.
+        (S::Planning | S::Replanning, E::SubmitPlan) => Some(if ctx.standing_approval {
+            S::AwaitingCustomerConsent
+        } else {
+            S::AwaitingManagerReview
+        }),
         (
             S::AwaitingManagerReview | S::AwaitingCustomerConsent | S::AwaitingDirector,
             E::RevisePlan,
@@ -91,6 +112,14 @@ pub fn transition(
         (S::Approved, E::RevisePlan) => Some(S::Planning),
         (S::AwaitingManagerReview, E::ManagerAccept) => Some(S::AwaitingCustomerConsent),
         (S::AwaitingManagerReview, E::ManagerReturn) => Some(planning(ctx)),
+        // With the director's standing approval the consent is the last step before the crew.
+        (S::AwaitingCustomerConsent, E::CustomerAgree) if ctx.standing_approval => {
+            Some(if ctx.crew_on_site {
+                S::OnSite
+            } else {
+                S::Approved
+            })
+        }
         (S::AwaitingCustomerConsent, E::CustomerAgree) => Some(S::AwaitingDirector),
         (S::AwaitingCustomerConsent, E::CustomerDeclineReplan) => Some(planning(ctx)),
         // A crew already on site is not "cancelled": it finishes by towing or resolving.
@@ -238,6 +267,16 @@ impl Event {
         roles.iter().any(|r| self.roles().contains(r))
     }
 
+    /// [`Event::permitted`], and the call agent's consent where the standard plan allows it
+    /// (the agent is often still on the phone with the customer).
+    pub fn permitted_in(self, roles: &[Role], ctx: Context) -> bool {
+        self.permitted(roles)
+            || (ctx.standing_approval
+                && ctx.agent_consent
+                && matches!(self, Event::CustomerAgree | Event::CustomerDeclineReplan)
+                && roles.contains(&Role::CallAgent))
+    }
+
     /// The role whose turn the step is: the first of [`Event::roles`] (the rescue lead, a
     /// technician, departs; the manager only covers for the crew).
     pub fn holder(self) -> Role {
@@ -280,10 +319,8 @@ mod tests {
     use Event as E;
     use TicketStatus as S;
 
-    const AWAY: Context = Context {
-        crew_on_site: false,
-    };
-    const ON_SITE: Context = Context { crew_on_site: true };
+    const AWAY: Context = Context::crew(false);
+    const ON_SITE: Context = Context::crew(true);
 
     /// Every allowed (from, event, context) → to. Anything not listed is refused.
     fn allowed() -> Vec<(S, E, Context, S)> {
@@ -384,6 +421,61 @@ mod tests {
             }
         }
         assert_eq!(refused + allowed.len(), S::ALL.len() * E::ALL.len() * 2);
+    }
+
+    /// A standing approval changes exactly two moves: submitting goes straight to the
+    /// customer's consent, and the consent straight to approved (on site with the crew there).
+    #[test]
+    fn a_standing_approval_skips_review_and_director_and_nothing_else() {
+        for crew_on_site in [false, true] {
+            let plain = Context::crew(crew_on_site);
+            let standing = Context {
+                standing_approval: true,
+                ..plain
+            };
+            for from in S::ALL {
+                for event in E::ALL {
+                    let want = match (from, event) {
+                        (S::Planning | S::Replanning, E::SubmitPlan) => {
+                            Ok(S::AwaitingCustomerConsent)
+                        }
+                        (S::AwaitingCustomerConsent, E::CustomerAgree) => {
+                            Ok(if crew_on_site { S::OnSite } else { S::Approved })
+                        }
+                        _ => transition(from, event, plain),
+                    };
+                    assert_eq!(
+                        transition(from, event, standing),
+                        want,
+                        "{from:?} {event:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_agent_may_take_the_consent_only_where_the_standing_approval_allows() {
+        let agent = [Role::CallAgent];
+        let standing = Context {
+            standing_approval: true,
+            agent_consent: true,
+            ..AWAY
+        };
+        assert!(E::CustomerAgree.permitted_in(&agent, standing));
+        assert!(E::CustomerDeclineReplan.permitted_in(&agent, standing));
+        // Cancelling the rescue stays the manager's decision.
+        assert!(!E::CustomerDeclineCancel.permitted_in(&agent, standing));
+        assert!(!E::DirectorApprove.permitted_in(&agent, standing));
+        assert!(!E::CustomerAgree.permitted_in(&agent, AWAY));
+        let not_allowed = Context {
+            agent_consent: false,
+            ..standing
+        };
+        assert!(!E::CustomerAgree.permitted_in(&agent, not_allowed));
+        // Everyone else keeps what their role allows.
+        assert!(E::CustomerAgree.permitted_in(&[Role::ServiceManager], AWAY));
+        assert!(!E::CustomerAgree.permitted_in(&[Role::Technician], standing));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod promises;
 pub mod secrets;
 pub mod sourcing_orders;
 pub mod staff;
+pub mod standard_plans;
 pub mod stock;
 pub mod tickets;
 pub mod users;

@@ -147,6 +147,8 @@ pub fn replace_draft(
             &[],
         ));
     }
+    // Edited by hand, a draft is no longer the standard plan it came from.
+    super::standard_plans::unmark_plan(conn, &plan.id)?;
     diesel::delete(plan_crew::table.filter(plan_crew::plan_id.eq(&plan.id))).execute(conn)?;
     diesel::delete(plan_tools::table.filter(plan_tools::plan_id.eq(&plan.id))).execute(conn)?;
     diesel::delete(plan_parts::table.filter(plan_parts::plan_id.eq(&plan.id))).execute(conn)?;

@@ -24,7 +24,7 @@ use crate::services::common::{self, current_lines};
 use crate::services::notify::{self, Notifier};
 use crate::services::request;
 use crate::services::sourcing::{self, PartsOutlook};
-use crate::services::transitions;
+use crate::services::{transitions, workflow};
 
 /// The field messages (catalogue keys) of a bad decision.
 pub const REVIEW_DECISION_MESSAGE: &str = "svc-review-decision-invalid";
@@ -146,10 +146,11 @@ pub async fn consent_outlook(
     arrival: NaiveDateTime,
     cfg: SourcingConfig,
 ) -> Result<Option<PartsOutlook>, AppError> {
-    common::require(actor, Event::CustomerAgree)?;
     let actor = actor.clone();
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
+        let ctx = workflow::context(conn, &ticket)?;
+        common::require_in(&actor, Event::CustomerAgree, ctx)?;
         let lines = current_lines(conn, &ticket.id)?;
         sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)
     })
@@ -269,11 +270,13 @@ pub async fn consent(
         (false, Some(OnDecline::Replan) | None) => Event::CustomerDeclineReplan,
         (false, Some(OnDecline::Cancel)) => Event::CustomerDeclineCancel,
     };
-    common::require(actor, event)?;
     let arrival = req.expected_arrival_at;
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
+        // Who may take the consent depends on the plan (a standard plan may let the agent).
+        let ctx = workflow::context(conn, &ticket)?;
+        common::require_in(&actor, event, ctx)?;
         let lines = current_lines(conn, &ticket.id)?;
         if lines.plan.version != req.plan_version {
             return Err(stale_version(req.plan_version, lines.plan.version));
@@ -304,7 +307,12 @@ pub async fn consent(
             reason.as_deref(),
             Some(serde_json::to_string(&told).map_err(AppError::internal)?),
         )?;
-        if req.agreed {
+        if req.agreed && ctx.standing_approval {
+            tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
+            ticket.expected_arrival_at = Some(arrival);
+            standing_approval(conn, &actor, &ticket, &lines)?;
+            dispatch(conn, &n, &ticket, &lines)?;
+        } else if req.agreed {
             tickets::set_expected_arrival(conn, &ticket.id, arrival)?;
             let version = lines.plan.version;
             notify::staff_each(conn, &ticket, "service_director", |conn, who| {
@@ -352,53 +360,7 @@ pub async fn decide(
             None,
         )?;
         if event == Event::DirectorApprove {
-            let crew_ids: Vec<String> =
-                lines.crew.iter().map(|c| c.technician_id.clone()).collect();
-            // Technicians taken off the crew by this version lose their job links.
-            crate::repo::links::revoke_job_links_except(conn, &ticket.id, &crew_ids)?;
-            for t in staff::technicians_by_ids(conn, &crew_ids)? {
-                let job_link = n.job_link(conn, &ticket.id, &t.id)?;
-                notify::technician(
-                    conn,
-                    &ticket,
-                    &t,
-                    &Message::TechnicianDispatch {
-                        number: ticket.number.clone(),
-                        customer_name: ticket.customer_name.clone(),
-                        customer_phone: ticket.phone.clone(),
-                        address: ticket.address.clone(),
-                        // Plans are not submitted while the location is pending, so it is known
-                        // here; NaN would only leave the map link out of the text.
-                        lat: ticket.lat.unwrap_or(f64::NAN),
-                        lon: ticket.lon.unwrap_or(f64::NAN),
-                        source_crs: ticket.source_crs.clone(),
-                        fault: ticket.fault.clone(),
-                        items: lines.items.iter().map(|i| i.description.clone()).collect(),
-                        tools: lines
-                            .tools
-                            .iter()
-                            .map(|t| format!("{}×{}", t.name_zh, t.quantity))
-                            .collect(),
-                        parts: lines
-                            .parts
-                            .iter()
-                            .map(|p| format!("{}×{}", p.name_zh, p.quantity))
-                            .collect(),
-                        expected_arrival: ticket.expected_arrival_at.map(|t| n.local(t)),
-                        job_link,
-                    },
-                )?;
-            }
-            notify::staff(
-                conn,
-                &ticket,
-                "parts_desk",
-                &Message::StaffPartsToIssue {
-                    number: ticket.number.clone(),
-                    version: lines.plan.version.to_string(),
-                    link: n.ticket_link(&ticket.id),
-                },
-            )?;
+            dispatch(conn, &n, &ticket, &lines)?;
         } else {
             notify::staff(
                 conn,
@@ -414,4 +376,120 @@ pub async fn decide(
         Ok(())
     })
     .await
+}
+
+/// The director's standing approval, applied when the customer agreed to a standard plan within
+/// its ceiling: the approval chain's director record (so the parts desk issues against this
+/// version as after any approval) in the name of the director who gave it, and an audit event
+/// that says which standard plan, which version, and who recorded the consent that set it off.
+fn standing_approval(
+    conn: &mut crate::db::AnyConnection,
+    actor: &Identity,
+    ticket: &crate::repo::tickets::TicketRecord,
+    lines: &PlanLines,
+) -> Result<(), AppError> {
+    let standard = crate::repo::standard_plans::of_plan(conn, &lines.plan.id)?
+        .ok_or_else(|| AppError::internal("standing approval without a standard plan"))?;
+    let director = standard
+        .record
+        .standing_approval_by
+        .clone()
+        .ok_or_else(|| AppError::internal("standard plan over its ceiling"))?;
+    let why = SystemText::StandingApproval.stored();
+    approvals::insert(
+        conn,
+        NewApproval {
+            ticket_id: &ticket.id,
+            plan_id: &lines.plan.id,
+            step: crate::domain::approval::ApprovalStep::Director,
+            decision: crate::domain::approval::Decision::Approved,
+            actor_id: &director,
+            reason: Some(&why),
+            told_values: None,
+        },
+    )?;
+    crate::repo::audit::append(
+        conn,
+        crate::repo::audit::NewAuditEvent {
+            dealer_id: Some(&ticket.dealer_id),
+            ticket_id: Some(&ticket.id),
+            entity: "ticket",
+            entity_id: &ticket.id,
+            action: Event::DirectorApprove.as_str(),
+            actor_id: Some(&director),
+            from_status: None,
+            to_status: None,
+            comment: Some(&why),
+            data: Some(serde_json::json!({
+                "plan_version": lines.plan.version,
+                "standing": true,
+                "standard_plan_id": standard.record.standard_plan_id,
+                "standard_plan_name": standard.name,
+                "standard_plan_version": standard.record.standard_plan_version,
+                "standing_approval_by": director,
+                "standing_approval_by_name": standard.standing_approval_name,
+                "consent_recorded_by": actor.user_id,
+            })),
+        },
+    )?;
+    tracing::info!(ticket = %ticket.number, standard_plan = %standard.name, "standing approval applied");
+    Ok(())
+}
+
+/// What follows an approval, by the director or standing: the crew's dispatch messages with
+/// their job links (technicians taken off the crew by this version lose theirs), and the parts
+/// desk told what to issue.
+fn dispatch(
+    conn: &mut crate::db::AnyConnection,
+    n: &Notifier,
+    ticket: &crate::repo::tickets::TicketRecord,
+    lines: &PlanLines,
+) -> Result<(), AppError> {
+    let crew_ids: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
+    // Technicians taken off the crew by this version lose their job links.
+    crate::repo::links::revoke_job_links_except(conn, &ticket.id, &crew_ids)?;
+    for t in staff::technicians_by_ids(conn, &crew_ids)? {
+        let job_link = n.job_link(conn, &ticket.id, &t.id)?;
+        notify::technician(
+            conn,
+            ticket,
+            &t,
+            &Message::TechnicianDispatch {
+                number: ticket.number.clone(),
+                customer_name: ticket.customer_name.clone(),
+                customer_phone: ticket.phone.clone(),
+                address: ticket.address.clone(),
+                // Plans are not submitted while the location is pending, so it is known
+                // here; NaN would only leave the map link out of the text.
+                lat: ticket.lat.unwrap_or(f64::NAN),
+                lon: ticket.lon.unwrap_or(f64::NAN),
+                source_crs: ticket.source_crs.clone(),
+                fault: ticket.fault.clone(),
+                items: lines.items.iter().map(|i| i.description.clone()).collect(),
+                tools: lines
+                    .tools
+                    .iter()
+                    .map(|t| format!("{}×{}", t.name_zh, t.quantity))
+                    .collect(),
+                parts: lines
+                    .parts
+                    .iter()
+                    .map(|p| format!("{}×{}", p.name_zh, p.quantity))
+                    .collect(),
+                expected_arrival: ticket.expected_arrival_at.map(|t| n.local(t)),
+                job_link,
+            },
+        )?;
+    }
+    notify::staff(
+        conn,
+        ticket,
+        "parts_desk",
+        &Message::StaffPartsToIssue {
+            number: ticket.number.clone(),
+            version: lines.plan.version.to_string(),
+            link: n.ticket_link(&ticket.id),
+        },
+    )?;
+    Ok(())
 }

@@ -298,12 +298,7 @@ fn crew_out(status: TicketStatus, crew_on_site: bool) -> bool {
 }
 
 fn step_of(t: &TicketRecord) -> Option<Event> {
-    next_step(
-        t.status,
-        Context {
-            crew_on_site: t.crew_on_site,
-        },
-    )
+    next_step(t.status, Context::crew(t.crew_on_site))
 }
 
 /// The breakdown site, when known and valid.

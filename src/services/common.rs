@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::auth::Identity;
 use crate::db::AnyConnection;
 use crate::domain::role::Role;
-use crate::domain::workflow::Event;
+use crate::domain::workflow::{Context, Event};
 use crate::error::{AppError, ErrorCode, Thing};
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::plans::{self, PlanLines};
@@ -26,7 +26,13 @@ pub fn load(
 
 /// Refuses an actor whose roles do not allow the event.
 pub fn require(actor: &Identity, event: Event) -> Result<(), AppError> {
-    if event.permitted(&actor.roles) {
+    require_in(actor, event, Context::default())
+}
+
+/// [`require`] where the ticket's context widens who may act (the call agent taking the consent
+/// for a standard plan that allows it).
+pub fn require_in(actor: &Identity, event: Event, ctx: Context) -> Result<(), AppError> {
+    if event.permitted_in(&actor.roles, ctx) {
         Ok(())
     } else {
         tracing::info!(user = %actor.login, event = event.as_str(), "refused: role");

@@ -22,6 +22,7 @@ pub mod resources;
 pub mod site;
 pub mod sourcing;
 pub mod sourcing_orders;
+pub mod standard_plans;
 pub mod tickets;
 pub mod timeline;
 pub mod transitions;

@@ -9,7 +9,7 @@ use crate::domain::eta::plan_travel_km;
 use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
-use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus};
+use crate::domain::plan::{estimate, CostEstimate, PlanRequest, PlanStatus, ValidPlan};
 use crate::domain::system_text::SystemText;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
@@ -44,9 +44,40 @@ pub struct PlanView {
     pub items: Vec<PlanItemView>,
     /// The director approved exactly this version and it still stands.
     pub director_approved: bool,
+    /// The standard plan this version was made from, if any.
+    pub standard: Option<PlanStandardView>,
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<chrono::NaiveDateTime>,
+}
+
+/// What a plan version took from a standard plan (标准救援方案).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanStandardView {
+    pub standard_plan_id: String,
+    pub name: String,
+    /// The standard plan's version when it was applied.
+    pub version: i32,
+    /// Within the ceiling: the director's standing approval stands in for the manager's review
+    /// and the director's step. `false`: over the ceiling, the normal chain.
+    pub standing: bool,
+    /// The call agent may take the customer's consent.
+    pub agent_consent: bool,
+    /// Whose standing approval it carries.
+    pub standing_approval_by: Option<String>,
+}
+
+impl From<crate::repo::standard_plans::PlanStandardRow> for PlanStandardView {
+    fn from(r: crate::repo::standard_plans::PlanStandardRow) -> Self {
+        PlanStandardView {
+            standard_plan_id: r.record.standard_plan_id,
+            name: r.name,
+            version: r.record.standard_plan_version,
+            standing: r.record.standing_approval_by.is_some(),
+            agent_consent: r.record.agent_consent,
+            standing_approval_by: r.standing_approval_name,
+        }
+    }
 }
 
 /// A technician on the plan's crew.
@@ -177,6 +208,7 @@ pub fn view(
     let available = staff::available_at(conn, &ticket.dealer_id, &ids)?;
     let issued = approvals::net_issued(conn, &ticket.id)?;
     let director_approved = approvals::director_approved(conn, &lines.plan.id)?;
+    let standard = crate::repo::standard_plans::of_plan(conn, &lines.plan.id)?.map(Into::into);
     let p = lines.plan;
     Ok(PlanView {
         total_yuan: Fen::from_fen(p.total_fen).yuan_string(),
@@ -211,6 +243,7 @@ pub fn view(
         tools: lines.tools.into_iter().map(Into::into).collect(),
         items: lines.items.into_iter().map(Into::into).collect(),
         director_approved,
+        standard,
         submitted_at: p.submitted_at,
     })
 }
@@ -303,7 +336,28 @@ async fn save_then(
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
     );
     db.write(move |conn| {
-        let mut ticket = common::load(conn, &actor, &ticket_id)?;
+        let (ticket, saved) = save_in(conn, &actor, &ticket_id, &valid, travel_rate)?;
+        if let Some(n) = &then_submit {
+            return submit_in(conn, n, &actor, &ticket.id, saved.version);
+        }
+        let lines = plans::lines(conn, saved)?;
+        view(conn, &ticket, lines)
+    })
+    .await
+}
+
+/// Saves a valid plan inside the caller's transaction: the draft changes in place, anything past
+/// a draft becomes a new version (and sends the ticket back to planning). Returns the ticket as
+/// it now stands and the version saved.
+pub(crate) fn save_in(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket_id: &str,
+    valid: &ValidPlan,
+    travel_rate: Fen,
+) -> Result<(TicketRecord, PlanRecord), AppError> {
+    {
+        let mut ticket = common::load(conn, actor, ticket_id)?;
         let status = ticket.status;
 
         // Everything named must belong to this dealer (or the catalogue).
@@ -421,7 +475,7 @@ async fn save_then(
             (TicketStatus::New, _) => {
                 let plan = record(1);
                 plans::insert(conn, &plan, &lines)?;
-                transitions::advance(conn, &actor, &mut ticket, Event::StartPlanning, None, None)?;
+                transitions::advance(conn, actor, &mut ticket, Event::StartPlanning, None, None)?;
                 plan
             }
             (TicketStatus::Planning | TicketStatus::Replanning, Some(draft))
@@ -456,7 +510,7 @@ async fn save_then(
                 .stored();
                 transitions::advance(
                     conn,
-                    &actor,
+                    actor,
                     &mut ticket,
                     Event::RevisePlan,
                     Some(&why),
@@ -475,19 +529,14 @@ async fn save_then(
         };
         common::note(
             conn,
-            &actor,
+            actor,
             &ticket,
             "plan.saved",
             None,
             Some(serde_json::json!({ "version": saved.version, "total_fen": saved.total_fen })),
         )?;
-        if let Some(n) = &then_submit {
-            return submit_in(conn, n, &actor, &ticket.id, saved.version);
-        }
-        let lines = plans::lines(conn, saved)?;
-        view(conn, &ticket, lines)
-    })
-    .await
+        Ok((ticket, saved))
+    }
 }
 
 /// A new version: older ones are superseded and every consent and approval so far is voided.
@@ -522,7 +571,7 @@ pub async fn submit(
 }
 
 /// The submit step inside a caller's transaction.
-fn submit_in(
+pub(crate) fn submit_in(
     conn: &mut AnyConnection,
     n: &Notifier,
     actor: &Identity,
@@ -561,14 +610,24 @@ fn submit_in(
                 &[],
             ));
         }
-        // Each manager gets a one-tap link of their own for this version.
+        // Each manager gets a one-tap link of their own for this version: to review it, or,
+        // when a standing approval skipped the review, to take the customer's consent.
         let total_yuan = Fen::from_fen(lines.plan.total_fen).yuan_string();
+        let standing = ticket.status == TicketStatus::AwaitingCustomerConsent;
         notify::staff_each(conn, &ticket, "service_manager", |conn, who| {
-            Ok(Message::StaffPlanReview {
-                number: ticket.number.clone(),
-                version: version.to_string(),
-                total_yuan: total_yuan.clone(),
-                link: n.decide_link(conn, &ticket.id, &who.user_id, version)?,
+            let link = n.decide_link(conn, &ticket.id, &who.user_id, version)?;
+            Ok(if standing {
+                Message::StaffConsentCall {
+                    number: ticket.number.clone(),
+                    link,
+                }
+            } else {
+                Message::StaffPlanReview {
+                    number: ticket.number.clone(),
+                    version: version.to_string(),
+                    total_yuan: total_yuan.clone(),
+                    link,
+                }
             })
         })?;
         let lines = current_lines(conn, &ticket.id)?;

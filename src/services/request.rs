@@ -11,7 +11,7 @@ use crate::i18n::Msg;
 
 /// Every key a name field may name: a serde error is text, and a catalogue message needs its key
 /// as a `&'static str`, so the key read back from the error is looked up here.
-const FIELD_KEYS: [&str; 13] = [
+const FIELD_KEYS: [&str; 14] = [
     UNKNOWN_STATUS_MESSAGE,
     RFC3339_MESSAGE,
     crate::domain::intake::CALL_TIME_MESSAGE,
@@ -20,6 +20,7 @@ const FIELD_KEYS: [&str; 13] = [
     crate::services::outbox::CHANNEL_MESSAGE,
     crate::services::promises::REASON_MESSAGE,
     crate::services::sourcing_orders::KIND_MESSAGE,
+    crate::services::standard_plans::KIND_MESSAGE,
     crate::services::sourcing_orders::MODE_MESSAGE,
     crate::services::sourcing_orders::DESTINATION_MESSAGE,
     crate::services::approvals::REVIEW_DECISION_MESSAGE,

@@ -11,7 +11,9 @@ use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::tickets::{self, TicketRecord};
 use crate::services::common::with_link_actor;
 // Callers outside the services keep their paths; the services use `common` directly.
-pub use crate::services::common::{is_member, load, note, require, require_crew, require_lead};
+pub use crate::services::common::{
+    is_member, load, note, require, require_crew, require_in, require_lead,
+};
 
 /// The one place a ticket's status changes. Returns the move and the effects that must follow it;
 /// services call `services::transitions::advance`, which applies them.
@@ -24,7 +26,8 @@ pub fn advance(
     data: Option<Value>,
 ) -> Result<Moved, AppError> {
     let data = with_link_actor(actor, data);
-    require(actor, event)?;
+    let ctx = context(conn, ticket)?;
+    require_in(actor, event, ctx)?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if event.needs_reason() && comment.is_none() {
         return Err(AppError::field(
@@ -33,9 +36,6 @@ pub fn advance(
         ));
     }
     let from = ticket.status;
-    let ctx = Context {
-        crew_on_site: ticket.crew_on_site,
-    };
     let to = transition(from, event, ctx).map_err(|e| {
         let m = e.msg();
         AppError::msg(ErrorCode::InvalidTransition, m.key, &m.params)
@@ -74,6 +74,19 @@ pub fn advance(
         from,
         to,
         effects: effects_of(event),
+    })
+}
+
+/// The facts beyond its status that decide where the ticket's next move leads: where the crew
+/// is, and whether its current plan carries a director's standing approval (a standard plan
+/// within its ceiling).
+pub fn context(conn: &mut AnyConnection, ticket: &TicketRecord) -> Result<Context, AppError> {
+    let standing = crate::repo::standard_plans::of_current_plan(conn, &ticket.id)?
+        .filter(|s| s.standing_approval_by.is_some());
+    Ok(Context {
+        standing_approval: standing.is_some(),
+        agent_consent: standing.is_some_and(|s| s.agent_consent),
+        ..Context::crew(ticket.crew_on_site)
     })
 }
 

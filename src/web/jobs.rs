@@ -168,9 +168,7 @@ pub async fn render_for(
         ));
     }
     let t = &d.ticket;
-    let ctx = Context {
-        crew_on_site: t.crew_on_site,
-    };
+    let ctx = Context::crew(t.crew_on_site);
     let can = |e: Event| e.permitted(&identity.roles) && transition(t.status, e, ctx).is_ok();
     // Jobs exist only for submitted plans, which wait for the location; empty otherwise.
     let amap_link = super::tickets::map_links(&t.location)

@@ -13,6 +13,7 @@ pub mod plan_editor;
 pub mod public;
 pub mod session;
 pub mod sign_in;
+pub mod standard_plans;
 pub mod ticket_page;
 pub mod tickets;
 pub mod work;
@@ -49,12 +50,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(plan_editor::submit),
         )
         .route(
+            "/tickets/{id}/plan/standard",
+            web::post().to(plan_editor::apply_standard),
+        )
+        .route(
             "/tickets/{id}/plan/preview",
             web::post().to(plan_editor::preview),
         )
         .route(
             "/tickets/{id}/plan/parts",
             web::get().to(plan_editor::search_parts),
+        )
+        .route("/standard-plans", web::get().to(standard_plans::list))
+        .route("/standard-plans", web::post().to(standard_plans::create))
+        .route(
+            "/standard-plans/new",
+            web::get().to(standard_plans::new_form),
+        )
+        .route(
+            "/standard-plans/{id}",
+            web::get().to(standard_plans::edit_form),
+        )
+        .route(
+            "/standard-plans/{id}",
+            web::post().to(standard_plans::change),
         )
         .route("/work", web::get().to(work::page))
         .route("/board", web::get().to(board::page))

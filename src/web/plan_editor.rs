@@ -10,11 +10,14 @@ use serde::Deserialize;
 use super::form::Fields;
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, OrPage, PageError};
+use crate::domain::ids::StandardPlanId;
 use crate::domain::money::Fen;
 use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
+use crate::domain::role::Action;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
+use crate::services::standard_plans::{self, ApplyRequest};
 use crate::services::tickets::TicketView;
 use crate::services::views::Part;
 use crate::services::{plans, resources, workflow};
@@ -48,6 +51,14 @@ pub struct PartInput {
     pub flags: String,
 }
 
+/// A standard plan (标准救援方案) the lead may apply instead of writing the lines.
+pub struct StandardOption {
+    pub id: String,
+    /// Name, crew size and ceiling in the page's language.
+    pub label: String,
+    pub selected: bool,
+}
+
 pub struct ItemInput {
     pub desc: String,
     pub minutes: String,
@@ -63,6 +74,8 @@ pub struct EditorState {
     pub estimated_minutes: String,
     pub travel_km: String,
     pub special_notes: String,
+    /// The standard plan picked on the form, kept when the page comes back with errors.
+    pub standard_plan_id: String,
 }
 
 #[derive(Template)]
@@ -82,6 +95,8 @@ struct EditorPage {
     travel_yuan: String,
     travel_used: String,
     submit_version: Option<i32>,
+    /// The dealer's active standard plans; empty hides the box.
+    standards: Vec<StandardOption>,
     errors: BTreeMap<String, String>,
     alert: Option<(&'static str, String)>,
 }
@@ -250,6 +265,7 @@ async fn load_state(
             .as_ref()
             .map(|p| p.special_notes.clone())
             .unwrap_or_default(),
+        standard_plan_id: String::new(),
     };
     Ok((state, o.ticket, plan))
 }
@@ -304,6 +320,34 @@ pub async fn edit(
     .await
 }
 
+/// The standard plans the lead may pick, the one on the form selected.
+async fn standard_options(
+    state: &AppState,
+    user: &WebUser,
+    selected: &str,
+) -> Result<Vec<StandardOption>, AppError> {
+    let l = user.locale;
+    if !user.identity.may(Action::ViewStandardPlans) {
+        return Ok(Vec::new());
+    }
+    Ok(standard_plans::list(&state.db, &user.identity, true)
+        .await?
+        .into_iter()
+        .map(|p| StandardOption {
+            label: l.t_with(
+                "std-option",
+                &[
+                    ("name", p.name.clone().into()),
+                    ("crew", p.crew_size.into()),
+                    ("ceiling", p.price_ceiling_yuan.clone().into()),
+                ],
+            ),
+            selected: p.id == selected,
+            id: p.id,
+        })
+        .collect())
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
@@ -316,6 +360,9 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let l = user.locale;
+    let standards = standard_options(state, user, &s.standard_plan_id)
+        .await
+        .or_page(l)?;
     let (cost, travel) = plans::preview(
         &state.db,
         &user.identity,
@@ -366,6 +413,7 @@ async fn render(
             travel_yuan: Fen::from_fen(cost.travel_fen).yuan_string(),
             travel_used: format!("{travel:.1}"),
             submit_version,
+            standards,
             errors,
             alert,
         },
@@ -623,7 +671,17 @@ fn state_from(
     s.estimated_minutes = f.get("estimated_minutes").to_owned();
     s.travel_km = f.get("travel_km").to_owned();
     s.special_notes = f.get("special_notes").to_owned();
+    s.standard_plan_id = f.get("standard_plan_id").to_owned();
     s
+}
+
+/// What the editor's buttons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Save,
+    Submit,
+    /// Make the plan from the picked standard plan with the ticked crew, and submit it.
+    Standard,
 }
 
 pub async fn save(
@@ -632,7 +690,18 @@ pub async fn save(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    save_or_submit(state, user, id.into_inner(), body, false).await
+    save_or_submit(state, user, id.into_inner(), body, Mode::Save).await
+}
+
+/// The standard plan box: the picked standard plan's tools and items with the crew ticked on the
+/// form (and its distance, if typed); what else is typed is not used.
+pub async fn apply_standard(
+    state: web::Data<AppState>,
+    user: WebUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    save_or_submit(state, user, id.into_inner(), body, Mode::Standard).await
 }
 
 /// The editor's submit button: the form as typed is saved and that version submitted,
@@ -643,7 +712,7 @@ pub async fn submit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    save_or_submit(state, user, id.into_inner(), body, true).await
+    save_or_submit(state, user, id.into_inner(), body, Mode::Submit).await
 }
 
 async fn save_or_submit(
@@ -651,24 +720,49 @@ async fn save_or_submit(
     user: WebUser,
     id: String,
     body: web::Bytes,
-    then_submit: bool,
+    mode: Mode,
 ) -> Result<HttpResponse, PageError> {
     let f = Fields::parse(&body);
     user.check_csrf(f.get("csrf"))?;
     workflow::require(&user.identity, Event::StartPlanning).or_page(user.locale)?;
-    if then_submit {
+    if mode != Mode::Save {
         workflow::require(&user.identity, Event::SubmitPlan).or_page(user.locale)?;
     }
     let id = super::page_ticket_id(&id, user.locale)?;
-    let (req, form_errors, rows) = to_request(&f);
-    let result = if !form_errors.is_empty() {
+    let (req, mut form_errors, rows) = to_request(&f);
+    if mode == Mode::Standard {
+        // Only the crew and the distance are taken from the form.
+        form_errors.retain(|k, _| k == "travel_km" || k.starts_with("crew"));
+    }
+    let result = if mode == Mode::Standard && form_errors.is_empty() {
+        match StandardPlanId::parse(f.get("standard_plan_id").trim()) {
+            None => Err(AppError::field(
+                "standard_plan_id",
+                Msg::new("svc-std-pick-one"),
+            )),
+            Some(standard_plan_id) => standard_plans::apply(
+                &state.db,
+                &state.notifier,
+                &user.identity,
+                id.clone(),
+                ApplyRequest {
+                    standard_plan_id,
+                    crew: req.crew.clone(),
+                    travel_km: req.travel_km,
+                },
+                &state.settings.pricing,
+            )
+            .await
+            .map(|_| ()),
+        }
+    } else if !form_errors.is_empty() {
         // A field that is not even a number must not hide the others: the rest of the plan is
         // checked now, so every bad field is marked in one round.
         let default_rate =
             Fen::from_fen(i64::from(state.settings.pricing.labour_rate_fen_per_hour));
         let rest = req.validate(default_rate).err().unwrap_or_default();
         Err(AppError::validation(rest.into_iter().collect()))
-    } else if then_submit {
+    } else if mode == Mode::Submit {
         plans::save_and_submit(
             &state.db,
             &state.notifier,
@@ -691,7 +785,7 @@ async fn save_or_submit(
         .map(|_| ())
     };
     match result {
-        Ok(()) if then_submit => Ok(redirect(&format!("/tickets/{id}"))),
+        Ok(()) if mode != Mode::Save => Ok(redirect(&format!("/tickets/{id}"))),
         Ok(()) => Ok(redirect(&format!("/tickets/{id}/plan?saved=1"))),
         Err(e)
             if e.code == ErrorCode::ValidationFailed
@@ -859,6 +953,7 @@ pub fn field_label(l: crate::i18n::Locale, field: &str) -> String {
         "travel_km" => "plan-field-travel-km",
         "special_notes" => "plan-field-special-notes",
         "version" => "plan-field-version",
+        "standard_plan_id" => "std-field-standard-plan",
         // A field this list does not know is shown as sent: better a code than nothing.
         _ => return field.to_owned(),
     };

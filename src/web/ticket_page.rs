@@ -63,9 +63,14 @@ pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions
     let clock = user.identity.may(Action::PauseClock) && still_open(status);
     let paused = d.ticket.promise.is_some_and(|p| p.paused);
     let roles = &user.identity.roles;
-    let can =
-        |e: Event| e.permitted(roles) && transition(status, e, Context { crew_on_site }).is_ok();
     let plan = d.plan.as_ref();
+    let standard = plan.and_then(|p| p.standard.as_ref());
+    let ctx = Context {
+        standing_approval: standard.is_some_and(|s| s.standing),
+        agent_consent: standard.is_some_and(|s| s.standing && s.agent_consent),
+        ..Context::crew(crew_on_site)
+    };
+    let can = |e: Event| e.permitted_in(roles, ctx) && transition(status, e, ctx).is_ok();
     let on_crew = plan.is_some_and(|p| {
         p.crew
             .iter()
@@ -440,6 +445,49 @@ pub async fn render_with(
 fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Option<String> {
     let data = data?;
     match action {
+        // Which standard plan, its ceiling and this plan's cost, and whose standing approval.
+        "plan.standard_applied" => {
+            let name = data["standard_plan_name"].as_str()?.to_owned();
+            let yuan = |k: &str| {
+                crate::domain::money::Fen::from_fen(data[k].as_i64().unwrap_or(0)).yuan_string()
+            };
+            let args = [
+                ("name", name.into()),
+                (
+                    "version",
+                    data["standard_plan_version"].as_i64().unwrap_or(0).into(),
+                ),
+                ("ceiling", yuan("price_ceiling_fen").into()),
+                ("total", yuan("total_fen").into()),
+                (
+                    "director",
+                    data["standing_approval_by_name"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned()
+                        .into(),
+                ),
+            ];
+            Some(if data["standing"].as_bool() == Some(true) {
+                l.t_with("std-audit-standing", &args)
+            } else {
+                l.t_with("std-audit-over-ceiling", &args)
+            })
+        }
+        // A standing approval: the standard plan it came from.
+        "approval.approved" if data["standing"].as_bool() == Some(true) => Some(
+            l.t_with(
+                "std-audit-approved",
+                &[(
+                    "name",
+                    data["standard_plan_name"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned()
+                        .into(),
+                )],
+            ),
+        ),
         "stock.changed" => {
             let mut out = Vec::new();
             let reserved: Vec<String> = data["reserved"]
@@ -518,6 +566,7 @@ pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
         "plan.started" => "label-audit-plan-started",
         "plan.saved" => "label-audit-plan-saved",
         "plan.submitted" => "label-audit-plan-submitted",
+        "plan.standard_applied" => "label-audit-standard-applied",
         "plan.revised" => "label-audit-plan-revised",
         "review.accepted" => "label-audit-review-accepted",
         "review.returned" => "label-audit-review-returned",

@@ -26,6 +26,7 @@ mod rescue;
 mod rescue_pages;
 mod security;
 mod sourcing;
+mod standard_plans;
 mod stock;
 mod typed_inputs;
 mod typed_requests;
