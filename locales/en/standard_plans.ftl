@@ -57,3 +57,4 @@ dom-std-crew-size-range = Crew size must be 1 to { $max }
 dom-std-ceiling-range = The price ceiling must be ¥0 to ¥{ $max }
 dom-std-crew-size = This standard plan needs { $size } crew, { $given } ticked
 dom-stored-standing-approval = Standing approval of a standard plan
+std-consent-dispatch = Customer agrees: dispatch on the standing approval

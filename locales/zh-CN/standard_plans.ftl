@@ -57,3 +57,4 @@ dom-std-crew-size-range = 救援人数应为 1 到 { $max } 人
 dom-std-ceiling-range = 费用上限应为 0 到 ¥{ $max }
 dom-std-crew-size = 该标准方案需要 { $size } 名救援人员，已选 { $given } 名
 dom-stored-standing-approval = 标准方案的常设审批
+std-consent-dispatch = 客户同意，按常设审批派工

@@ -113,11 +113,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(promises::pause_clock)
             .service(promises::resume_clock)
             .service(board::get_board)
-            .service(standard_plans::list)
-            .service(standard_plans::get_one)
-            .service(standard_plans::create)
-            .service(standard_plans::update)
-            .service(standard_plans::apply)
+            .service(standard_plans::list_standard_plans)
+            .service(standard_plans::get_standard_plan)
+            .service(standard_plans::create_standard_plan)
+            .service(standard_plans::update_standard_plan)
+            .service(standard_plans::apply_standard_plan)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

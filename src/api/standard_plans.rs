@@ -29,7 +29,7 @@ pub struct ListQuery {
         (status = 403, body = ErrorBody),
     ))]
 #[get("/standard-plans")]
-pub async fn list(
+pub async fn list_standard_plans(
     state: web::Data<AppState>,
     user: ApiUser,
     q: Query<ListQuery>,
@@ -46,7 +46,7 @@ pub async fn list(
         (status = 404, body = ErrorBody),
     ))]
 #[get("/standard-plans/{id}")]
-pub async fn get_one(
+pub async fn get_standard_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<StandardPlanId>,
@@ -64,7 +64,7 @@ pub async fn get_one(
         (status = 403, body = ErrorBody),
     ))]
 #[post("/standard-plans")]
-pub async fn create(
+pub async fn create_standard_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     body: Result<Json<StandardPlanRequest>, AppError>,
@@ -89,7 +89,7 @@ pub async fn create(
         (status = 409, description = "stale_state", body = ErrorBody),
     ))]
 #[put("/standard-plans/{id}")]
-pub async fn update(
+pub async fn update_standard_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<StandardPlanId>,
@@ -115,7 +115,7 @@ pub async fn update(
         (status = 409, description = "invalid_transition, location_pending or stale_state", body = ErrorBody),
     ))]
 #[post("/tickets/{id}/standard-plan")]
-pub async fn apply(
+pub async fn apply_standard_plan(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<TicketId>,

@@ -51,6 +51,13 @@ pub struct PlanView {
     pub submitted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl PlanView {
+    /// The version carries a director's standing approval (a standard plan within its ceiling).
+    pub fn standing(&self) -> bool {
+        self.standard.as_ref().is_some_and(|s| s.standing)
+    }
+}
+
 /// What a plan version took from a standard plan (标准救援方案).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanStandardView {

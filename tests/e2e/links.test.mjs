@@ -424,3 +424,53 @@ test('decision links: the manager and the director take their steps from the SMS
     await expectTicketStatus(agent, 'approved', 'hz.agent');
   });
 });
+
+test('standard plan: a battery jump start goes from the call to the crew on the road in under a minute', async (t) => {
+  await withUsers(t, async ({ as, guest }) => {
+    const started = Date.now();
+    const ticket = await agentTakesCall(as);
+
+    // The lead ticks one free technician and applies the director's jump-start plan.
+    const lead = await as('hz.workshop');
+    await lead.goto(url(`${ticket.path}/plan`));
+    const box = lead.locator('#standard-box');
+    await box.waitFor({ state: 'visible' });
+    const free = await lead.locator('table.crew tr').evaluateAll((rows) =>
+      rows
+        .filter((r) => r.querySelector('input[name=crew]') && !r.querySelector('.busy'))
+        .map((r) => r.querySelector('input[name=crew]').value),
+    );
+    assert.ok(free.length > 0, 'a technician is free');
+    await lead.locator(`input[name=crew][value="${free[0]}"]`).check();
+    await lead.locator(`input[name=lead][value="${free[0]}"]`).check();
+    const option = await lead
+      .locator('#standard-plan option')
+      .evaluateAll((os) => os.find((o) => o.textContent.includes('电瓶搭电'))?.value);
+    assert.ok(option, 'the demo director defined a jump start');
+    await lead.locator('#standard-plan').selectOption(option);
+    await screenshot(lead, 'standard-plan-editor.png');
+    await press(lead, lead.locator('#apply-standard'), 'applying the standard plan');
+    await lead.waitForURL(TICKET_PAGE);
+    await expectTicketStatus(lead, 'awaiting_customer_consent', 'hz.workshop');
+    assert.equal(await lead.locator('.standard-note').getAttribute('data-standing'), 'true', 'within the ceiling');
+
+    // The agent, still on the call, records the consent: approved on the standing approval.
+    const agent = await as('hz.agent');
+    await agent.goto(url(ticket.path));
+    await press(agent, agent.locator('#consent-agree'), 'recording the consent');
+    await expectTicketStatus(agent, 'approved', 'hz.agent');
+    await screenshot(agent, 'standard-plan-ticket.png');
+
+    // The technician's SMS opens the job; they leave.
+    const [dispatch] = await messagesOf(as, ticket, 'technician_dispatch', 1);
+    const phone = await guest('the technician');
+    const job = jobPage(phone, linkIn(dispatch, 'job'), 'the technician');
+    await job.open();
+    await job.tap('depart', 'departing');
+    await agent.goto(url(ticket.path));
+    await expectTicketStatus(agent, 'dispatched', 'hz.agent');
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`[e2e] call → dispatched through a standard plan: ${seconds.toFixed(1)} s (ceiling 60 s)`);
+    assert.ok(seconds < 60, `call to dispatch took ${seconds.toFixed(1)} s`);
+  });
+});
