@@ -419,7 +419,8 @@ fn standing_approval(
             actor_id: Some(&director),
             from_status: None,
             to_status: None,
-            comment: Some(&why),
+            // The detail names the standard plan; the approval record carries `why`.
+            comment: None,
             data: Some(serde_json::json!({
                 "plan_version": lines.plan.version,
                 "standing": true,
