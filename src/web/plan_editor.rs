@@ -322,6 +322,7 @@ async fn render(
         super::page_ticket_id(&ticket.id, l)?,
         to_request(&Fields::from_state(&s)).0,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await
     .or_page(l)?;
@@ -676,6 +677,7 @@ async fn save_or_submit(
             id.clone(),
             req,
             &state.settings.pricing,
+            state.settings.eta.model(),
         )
         .await
         .map(|_| ())
@@ -686,6 +688,7 @@ async fn save_or_submit(
             id.clone(),
             req,
             &state.settings.pricing,
+            state.settings.eta.model(),
         )
         .await
         .map(|_| ())
@@ -752,6 +755,7 @@ pub async fn preview(
         super::page_ticket_id(&id, user.locale)?,
         req,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await
     .or_page(user.locale)?;
@@ -820,6 +824,7 @@ pub async fn search_parts(
             super::page_ticket_id(&id, l)?,
             term,
             state.settings.sourcing.clone(),
+            state.settings.eta.model(),
         )
         .await
         .or_page(l)?;

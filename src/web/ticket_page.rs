@@ -8,7 +8,6 @@ use chrono::Duration;
 use super::session::{Chrome, WebUser};
 use super::tickets::{local, promise_row, visit_rows, PromiseRow, VisitRow};
 use super::{html, OrPage, PageError};
-use crate::domain::eta::default_arrival;
 use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
@@ -353,7 +352,7 @@ pub async fn render_with(
     let lead = plan.and_then(|p| p.crew.iter().find(|c| c.lead));
     let offset = Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
     let arrival = d.expected_arrival_at.unwrap_or_else(|| {
-        default_arrival(
+        state.settings.eta.model().default_arrival(
             chrono::Utc::now().naive_utc(),
             plan.map_or(0.0, |p| p.travel_km),
         )
@@ -366,6 +365,7 @@ pub async fn render_with(
             id,
             arrival,
             state.settings.sourcing.clone(),
+            state.settings.eta.model(),
         )
         .await
         .or_page(l)?
