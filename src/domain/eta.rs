@@ -210,6 +210,26 @@ impl RoadModel {
     }
 }
 
+/// A crew position is stale once it is older than `stale_s` seconds (`[eta] position_stale_s`):
+/// pages show it as such, never as live. A fix from the future (a phone's clock ahead) counts
+/// as now.
+pub fn is_stale(fixed_at: NaiveDateTime, now: NaiveDateTime, stale_s: u64) -> bool {
+    let age = now.signed_duration_since(fixed_at).num_seconds();
+    age > i64::try_from(stale_s).unwrap_or(i64::MAX)
+}
+
+/// The arrival a crew's position gives: when the fix was taken plus the drive from there, and
+/// the whole minutes left from `now` (0 once it is due: the crew is late, not early).
+pub fn arrival_from(
+    fixed_at: NaiveDateTime,
+    drive_minutes: i64,
+    now: NaiveDateTime,
+) -> (NaiveDateTime, i64) {
+    let arrival = after_minutes(fixed_at, drive_minutes);
+    let left_s = arrival.signed_duration_since(now).num_seconds().max(0);
+    (arrival, (left_s + 59) / 60)
+}
+
 fn sane_factor(factor: f64) -> f64 {
     if factor.is_finite() && factor >= 1.0 {
         factor
@@ -377,6 +397,31 @@ mod tests {
         assert_eq!(m.minutes_for_road_km(0.0), 0);
         assert_eq!(m.minutes_for_road_km(-3.0), 0);
         assert_eq!(m.minutes_for_road_km(f64::NAN), 0);
+    }
+
+    #[test]
+    fn a_position_goes_stale_after_the_configured_age() {
+        let fix = t(10, 42);
+        assert!(!is_stale(fix, fix, 300));
+        assert!(!is_stale(fix, fix + Duration::seconds(300), 300), "at the limit: live");
+        assert!(is_stale(fix, fix + Duration::seconds(301), 300));
+        assert!(is_stale(fix, t(11, 0), 300));
+        assert!(!is_stale(fix, t(11, 0), 3600));
+        assert!(!is_stale(t(10, 50), fix, 300), "a phone clock ahead is not stale");
+    }
+
+    #[test]
+    fn the_arrival_counts_down_from_the_fix() {
+        // Fixed at 10:42, 15 minutes from the site: due 10:57.
+        let (at, left) = arrival_from(t(10, 42), 15, t(10, 42));
+        assert_eq!((at, left), (t(10, 57), 15));
+        assert_eq!(arrival_from(t(10, 42), 15, t(10, 50)).1, 7);
+        assert_eq!(
+            arrival_from(t(10, 42), 15, t(10, 50) + Duration::seconds(1)).1,
+            7,
+            "6 min 59 s left reads 7 minutes"
+        );
+        assert_eq!(arrival_from(t(10, 42), 15, t(11, 30)).1, 0, "late: 0, never negative");
     }
 
     #[test]

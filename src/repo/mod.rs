@@ -8,6 +8,7 @@ pub mod imports;
 pub mod links;
 pub mod locations;
 pub mod outbox;
+pub mod positions;
 pub mod plans;
 pub mod promises;
 pub mod secrets;

@@ -177,6 +177,8 @@ struct ShowPage {
     parts_told: Option<PartsTold>,
     /// Parts being fetched for this rescue and where each is.
     orders: Vec<super::parts_desk::OrderRow>,
+    /// The crew on the road: its distance and arrival from the phone's last position.
+    crew: Option<super::positions::CrewLine>,
     /// The parts desk may open the sourcing page (once a plan is approved).
     sourcing_link: bool,
     /// The next promise to the customer while the rescue runs.
@@ -362,7 +364,7 @@ pub async fn render_with(
         (true, Some(_)) => crate::services::approvals::consent_outlook(
             &state.db,
             &user.identity,
-            id,
+            id.clone(),
             arrival,
             state.settings.sourcing.clone(),
             state.settings.eta.model(),
@@ -391,7 +393,20 @@ pub async fn render_with(
         matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
     );
     let promise = t.promise.as_ref().map(|p| promise_row(state, l, p));
+    let crew = match crate::services::positions::on_the_road(t.status, t.crew_on_site) {
+        true => crate::services::positions::for_ticket(
+            &state.db,
+            &state.settings.eta,
+            &user.identity,
+            id.clone(),
+        )
+        .await
+        .or_page(l)?
+        .map(|e| super::positions::crew_line(l, &e, state.settings.tickets.utc_offset_hours)),
+        false => None,
+    };
     let page = ShowPage {
+        crew,
         c: user.chrome(),
         promise,
         pause_reasons: PauseReason::ALL
