@@ -403,11 +403,17 @@ mod tests {
     fn a_position_goes_stale_after_the_configured_age() {
         let fix = t(10, 42);
         assert!(!is_stale(fix, fix, 300));
-        assert!(!is_stale(fix, fix + Duration::seconds(300), 300), "at the limit: live");
+        assert!(
+            !is_stale(fix, fix + Duration::seconds(300), 300),
+            "at the limit: live"
+        );
         assert!(is_stale(fix, fix + Duration::seconds(301), 300));
         assert!(is_stale(fix, t(11, 0), 300));
         assert!(!is_stale(fix, t(11, 0), 3600));
-        assert!(!is_stale(t(10, 50), fix, 300), "a phone clock ahead is not stale");
+        assert!(
+            !is_stale(t(10, 50), fix, 300),
+            "a phone clock ahead is not stale"
+        );
     }
 
     #[test]
@@ -421,7 +427,11 @@ mod tests {
             7,
             "6 min 59 s left reads 7 minutes"
         );
-        assert_eq!(arrival_from(t(10, 42), 15, t(11, 30)).1, 0, "late: 0, never negative");
+        assert_eq!(
+            arrival_from(t(10, 42), 15, t(11, 30)).1,
+            0,
+            "late: 0, never negative"
+        );
     }
 
     #[test]

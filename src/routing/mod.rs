@@ -76,7 +76,9 @@ impl Router {
                     // A route answer never redirects; following one could leave the configured host.
                     .redirect(reqwest::redirect::Policy::none())
                     .build()
-                    .map_err(|e| tracing::error!(error = %e, "routing client not built: estimating"))
+                    .map_err(
+                        |e| tracing::error!(error = %e, "routing client not built: estimating"),
+                    )
                     .ok()
             })
             .flatten()
@@ -202,7 +204,11 @@ mod tests {
         assert!((d.km - 12.345).abs() < 1e-9);
         assert_eq!(d.minutes, 16, "15 min 1 s is 16 minutes: never early");
         assert_eq!(d.source, Source::Routed);
-        assert_eq!(plausible(0.0, 0.0, 0.05).unwrap().minutes, 0, "already there");
+        assert_eq!(
+            plausible(0.0, 0.0, 0.05).unwrap().minutes,
+            0,
+            "already there"
+        );
     }
 
     #[test]
@@ -210,11 +216,14 @@ mod tests {
         for (m, s, straight) in [
             (f64::NAN, 60.0, 1.0),
             (-5.0, 60.0, 1.0),
-            (1_000.0, 60.0, 10.0),      // 1 km of road for 10 km of straight line
+            (1_000.0, 60.0, 10.0), // 1 km of road for 10 km of straight line
             (900_000.0, 36_000.0, 10.0), // 900 km for a 10 km trip
-            (100_000.0, 600.0, 90.0),   // 100 km in 10 minutes
+            (100_000.0, 600.0, 90.0), // 100 km in 10 minutes
         ] {
-            assert!(plausible(m, s, straight).is_err(), "{m} m, {s} s, {straight} km");
+            assert!(
+                plausible(m, s, straight).is_err(),
+                "{m} m, {s} s, {straight} km"
+            );
         }
     }
 

@@ -276,9 +276,9 @@ pub async fn board(
                         lat: at.map(|c| c.lat()),
                         lon: at.map(|c| c.lon()),
                         map: at.map(|c| point(&c, map_crs)),
-                        position: phone.as_ref().map(|p| {
-                            crate::services::positions::eta_of(p, now, position_stale_s)
-                        }),
+                        position: phone
+                            .as_ref()
+                            .map(|p| crate::services::positions::eta_of(p, now, position_stale_s)),
                         expected_arrival_at: t.expected_arrival_at,
                     }
                 })

@@ -228,7 +228,11 @@ async fn read(state: &AppState, user: &WebUser) -> Result<Live, PageError> {
     )
     .await
     .map_err(|e| PageError::App(e, user.locale))?;
-    Ok(live(user.chrome(), b, state.settings.tickets.utc_offset_hours))
+    Ok(live(
+        user.chrome(),
+        b,
+        state.settings.tickets.utc_offset_hours,
+    ))
 }
 
 /// `GET /board`: the whole page with the map.

@@ -81,7 +81,11 @@ pub struct CrewLine {
     pub now_ms: i64,
 }
 
-pub fn crew_line(l: crate::i18n::Locale, e: &positions::CrewEta, utc_offset_hours: i32) -> CrewLine {
+pub fn crew_line(
+    l: crate::i18n::Locale,
+    e: &positions::CrewEta,
+    utc_offset_hours: i32,
+) -> CrewLine {
     let offset = chrono::Duration::hours(i64::from(utc_offset_hours));
     let hm = |t: chrono::NaiveDateTime| (t + offset).format("%H:%M").to_string();
     let km = format!("{:.1}", e.km);
