@@ -462,3 +462,27 @@ async fn stale_body(backend: Backend) {
         "the time they were told: {status_page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_schema_names_the_crew_position() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["BoardCrew"]["properties"]["position"].is_object(),
+        "{}",
+        schemas["BoardCrew"]
+    );
+    let eta = &schemas["CrewEta"]["properties"];
+    for field in ["km", "minutes_left", "arrival_at", "fixed_at", "stale", "source"] {
+        assert!(eta[field].is_object(), "CrewEta.{field}: {}", schemas["CrewEta"]);
+    }
+}
