@@ -89,9 +89,8 @@ impl EtaConfig {
             return Err(("eta.prepare_minutes", "must be at most 240"));
         }
         let url = self.routing_url.trim();
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://"))
-            || url.len() > 500
-        {
+        let web = url.starts_with("http://") || url.starts_with("https://");
+        if (!url.is_empty() && !web) || url.len() > 500 {
             return Err((
                 "eta.routing_url",
                 "must be empty or an http:// or https:// URL (at most 500 characters)",

@@ -138,7 +138,7 @@ test('the crew shares its position from the phone; the board and the customer se
     await share.click();
     await eventually(async () => {
       assert.equal(await phone.locator('#crew-share').getAttribute('data-sent'), '1', 'one position sent');
-      assert.match(await phone.locator('#share-position-result').innerText(), /正在共享位置/);
+      assert.match(await phone.locator("#share-position-result").innerText(), /正在共享位置，最近一次发送于 \d+ 秒前/);
     });
     assert.equal(await share.getAttribute('aria-pressed'), 'true');
     await shot(phone, 'job-zh');
@@ -147,6 +147,9 @@ test('the crew shares its position from the phone; the board and the customer se
     await phone.waitForURL((u) => u.pathname === ticket.job);
     await phone.locator('button#share-position[aria-pressed=true]').waitFor({ state: 'visible' });
     assert.match(await phone.locator('#crew-share h2').innerText(), /position/i);
+    await eventually(async () =>
+      assert.match(await phone.locator('#share-position-result').innerText(), /^Sharing your position/),
+    );
     await shot(phone, 'job-en');
 
     // The board: a crew marker where the van is, in GCJ-02, south-west of the ticket's.
@@ -171,6 +174,7 @@ test('the crew shares its position from the phone; the board and the customer se
     // The ticket page: how far and how long.
     await manager.goto(url(ticket.path));
     assert.match(await manager.locator('#crew-eta').innerText(), /救援车距现场 \d+(\.\d)? 公里，约 \d+ 分钟/);
+    await shot(manager, 'ticket');
 
     // The customer's page: distance and the arrival counted down; no coordinates.
     const status = await linkOf(manager, ticket.path, 'customer_crew_departed', 's');

@@ -16,10 +16,6 @@
       Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
     return 2 * r * Math.asin(Math.sqrt(h));
   }
-  function hhmm(d) {
-    function pad(n) { return n < 10 ? "0" + n : String(n); }
-    return pad(d.getHours()) + ":" + pad(d.getMinutes());
-  }
 
   function share(box) {
     var btn = document.getElementById("share-position");
@@ -27,8 +23,14 @@
     var msg = box.dataset;
     var key = "rescuedesk-share:" + msg.url;
     var watch = null, timer = null, last = null, lastSentAt = 0, latest = null, busy = false;
+    // When the server last stored one of ours: "sent 12 s ago" is true in any time zone.
+    var storedAt = 0, ago = null;
 
     function say(text) { out.textContent = text; }
+    function sayAgo() {
+      if (!storedAt) { return; }
+      say(msg.msgOn.replace("{s}", String(Math.max(0, Math.round((Date.now() - storedAt) / 1000)))));
+    }
     function setButton(on) {
       btn.setAttribute("aria-pressed", on ? "true" : "false");
       btn.textContent = on ? msg.labelStop : msg.labelStart;
@@ -37,6 +39,7 @@
     function stop(text) {
       if (watch !== null) { navigator.geolocation.clearWatch(watch); watch = null; }
       if (timer !== null) { window.clearInterval(timer); timer = null; }
+      if (ago !== null) { window.clearInterval(ago); ago = null; }
       try { window.localStorage.removeItem(key); } catch (e) { /* private mode */ }
       setButton(false);
       box.dataset.sharing = "";
@@ -55,11 +58,13 @@
         .then(function (r) {
           busy = false;
           if (r.ok) {
-            last = p; lastSentAt = Date.now();
+            last = p; lastSentAt = storedAt = Date.now();
             box.dataset.sent = String(Number(box.dataset.sent || 0) + 1);
-            say(msg.msgOn.replace("{time}", hhmm(new Date())));
+            sayAgo();
           } else if (r.status === 429) {
-            lastSentAt = Date.now(); // the server had one a moment ago: wait for the next turn
+            // The server stored one a moment ago (this page before a reload): wait for the next turn.
+            last = p; lastSentAt = Date.now();
+            if (!storedAt) { say(msg.msgActive); }
           } else if (r.status === 409 || r.status === 403 || r.status === 404 || r.status === 410) {
             stop(msg.msgEnded);
           } else {
@@ -82,6 +87,7 @@
       setButton(true);
       box.dataset.sharing = "1";
       say(msg.msgFinding);
+      ago = window.setInterval(sayAgo, 5000);
       watch = navigator.geolocation.watchPosition(onPosition, onError,
         { enableHighAccuracy: true, maximumAge: 10000, timeout: 60000 });
       // A van stuck in traffic fires no new position: ask again now and then.
