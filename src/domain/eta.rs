@@ -456,8 +456,10 @@ mod tests {
             "eta.routing_timeout_ms"
         );
         assert_eq!(check(|c| c.position_stale_s = 5), "eta.position_stale_s");
-        let mut routed = EtaConfig::default();
-        routed.routing_url = "http://127.0.0.1:5000".into();
+        let routed = EtaConfig {
+            routing_url: "http://127.0.0.1:5000".into(),
+            ..EtaConfig::default()
+        };
         assert_eq!(routed.validate(), Ok(()));
     }
 
