@@ -48,22 +48,28 @@ pub fn store(
     p: &PositionRecord,
     not_after: NaiveDateTime,
 ) -> Result<bool, AppError> {
+    // Every column, for the update and the insert alike (the key columns set to themselves).
+    let row = || {
+        (
+            crew_positions::ticket_id.eq(&p.ticket_id),
+            crew_positions::technician_id.eq(&p.technician_id),
+            crew_positions::lat.eq(p.lat),
+            crew_positions::lon.eq(p.lon),
+            crew_positions::accuracy_m.eq(p.accuracy_m),
+            crew_positions::fixed_at.eq(p.fixed_at),
+            crew_positions::received_at.eq(p.received_at),
+            crew_positions::road_km.eq(p.road_km),
+            crew_positions::drive_minutes.eq(p.drive_minutes),
+            crew_positions::source.eq(&p.source),
+        )
+    };
     let updated = diesel::update(
         crew_positions::table
             .filter(crew_positions::ticket_id.eq(&p.ticket_id))
             .filter(crew_positions::technician_id.eq(&p.technician_id))
             .filter(crew_positions::received_at.le(not_after)),
     )
-    .set((
-        crew_positions::lat.eq(p.lat),
-        crew_positions::lon.eq(p.lon),
-        crew_positions::accuracy_m.eq(p.accuracy_m),
-        crew_positions::fixed_at.eq(p.fixed_at),
-        crew_positions::received_at.eq(p.received_at),
-        crew_positions::road_km.eq(p.road_km),
-        crew_positions::drive_minutes.eq(p.drive_minutes),
-        crew_positions::source.eq(&p.source),
-    ))
+    .set(row())
     .execute(conn)?;
     if updated == 1 {
         return Ok(true);
@@ -71,28 +77,16 @@ pub fn store(
     if last_received(conn, &p.ticket_id, &p.technician_id)?.is_some() {
         return Ok(false);
     }
-    let row = (
-        crew_positions::ticket_id.eq(&p.ticket_id),
-        crew_positions::technician_id.eq(&p.technician_id),
-        crew_positions::lat.eq(p.lat),
-        crew_positions::lon.eq(p.lon),
-        crew_positions::accuracy_m.eq(p.accuracy_m),
-        crew_positions::fixed_at.eq(p.fixed_at),
-        crew_positions::received_at.eq(p.received_at),
-        crew_positions::road_km.eq(p.road_km),
-        crew_positions::drive_minutes.eq(p.drive_minutes),
-        crew_positions::source.eq(&p.source),
-    );
     // MultiConnection has no ON CONFLICT (see `repo::alerts::insert_new`): the same statement on
     // each backend. The loser of a race stores nothing, as if it came too soon.
     let inserted = match conn {
         AnyConnection::Sqlite(c) => diesel::insert_into(crew_positions::table)
-            .values(row)
+            .values(row())
             .on_conflict((crew_positions::ticket_id, crew_positions::technician_id))
             .do_nothing()
             .execute(c)?,
         AnyConnection::Postgresql(c) => diesel::insert_into(crew_positions::table)
-            .values(row)
+            .values(row())
             .on_conflict((crew_positions::ticket_id, crew_positions::technician_id))
             .do_nothing()
             .execute(c)?,

@@ -65,6 +65,22 @@ async fn by_link(app: &TestApp, code: &str, body: &Value) -> (u16, String) {
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
+/// Posts a position signed in (`client`), with the CSRF token of `page` if given: (status, body).
+async fn signed_in_post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    ticket: &str,
+    page: Option<&str>,
+    body: &Value,
+) -> (u16, String) {
+    let mut req = client.post(app.url(&format!("/jobs/{ticket}/position")));
+    if let Some(page) = page {
+        req = req.header("x-csrf-token", csrf_of(page));
+    }
+    let res = req.json(body).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
 fn error_of(text: &str) -> String {
     let v: Value = serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"));
     v["error"].as_str().unwrap_or_default().to_owned()
@@ -211,14 +227,15 @@ async fn shares_body(backend: Backend) {
     let job_page = page_text(&tech, &app, &format!("/jobs/{}", job.id)).await;
     assert!(job_page.contains("id=\"share-position\""), "{job_page}");
     assert!(job_page.contains(&format!("data-url=\"/jobs/{}/position\"", job.id)));
-    let res = tech
-        .post(app.url(&format!("/jobs/{}/position", job.id)))
-        .header("x-csrf-token", csrf_of(&job_page))
-        .json(&at(VAN.0 + 0.02, VAN.1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
+    let (status, text) = signed_in_post(
+        &app,
+        &tech,
+        &job.id,
+        Some(&job_page),
+        &at(VAN.0 + 0.02, VAN.1),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
     assert_eq!(rows(&app), 2, "the lead's row is overwritten, not appended");
     let link_page = page_text(&anon, &app, &format!("/j/{}", job.lead)).await;
     assert!(
@@ -234,36 +251,24 @@ async fn crew_only_body(backend: Backend) {
     // The service manager is no crew member: 403, whatever he sends.
     let manager = signed_in(&app, "hz.manager").await;
     let ticket_page = page_text(&manager, &app, &format!("/tickets/{}", job.id)).await;
-    let res = manager
-        .post(app.url(&format!("/jobs/{}/position", job.id)))
-        .header("x-csrf-token", csrf_of(&ticket_page))
-        .json(&at(VAN.0, VAN.1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 403);
-    assert_eq!(error_of(&res.text().await.unwrap()), "not_in_crew");
+    let (status, text) = signed_in_post(
+        &app,
+        &manager,
+        &job.id,
+        Some(&ticket_page),
+        &at(VAN.0, VAN.1),
+    )
+    .await;
+    assert_eq!((status, error_of(&text).as_str()), (403, "not_in_crew"));
     // Without the page's token: refused before anything else.
     let tech = signed_in(&app, "hz.tech").await;
-    let res = tech
-        .post(app.url(&format!("/jobs/{}/position", job.id)))
-        .json(&at(VAN.0, VAN.1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 403);
-    assert_eq!(error_of(&res.text().await.unwrap()), "csrf_failed");
+    let (status, text) = signed_in_post(&app, &tech, &job.id, None, &at(VAN.0, VAN.1)).await;
+    assert_eq!((status, error_of(&text).as_str()), (403, "csrf_failed"));
     // Another dealer's technician does not learn the ticket exists.
     let nb = signed_in(&app, "nb.tech").await;
     let nb_page = page_text(&nb, &app, "/jobs").await;
-    let res = nb
-        .post(app.url(&format!("/jobs/{}/position", job.id)))
-        .header("x-csrf-token", csrf_of(&nb_page))
-        .json(&at(VAN.0, VAN.1))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 404);
+    let (status, _) = signed_in_post(&app, &nb, &job.id, Some(&nb_page), &at(VAN.0, VAN.1)).await;
+    assert_eq!(status, 404);
     // A tampered or unknown link, or the customer's status link, is refused.
     let mut bad = job.lead.clone();
     bad.replace_range(0..1, if bad.starts_with('A') { "B" } else { "A" });
@@ -482,7 +487,18 @@ async fn the_board_schema_names_the_crew_position() {
         schemas["BoardCrew"]
     );
     let eta = &schemas["CrewEta"]["properties"];
-    for field in ["km", "minutes_left", "arrival_at", "fixed_at", "stale", "source"] {
-        assert!(eta[field].is_object(), "CrewEta.{field}: {}", schemas["CrewEta"]);
+    for field in [
+        "km",
+        "minutes_left",
+        "arrival_at",
+        "fixed_at",
+        "stale",
+        "source",
+    ] {
+        assert!(
+            eta[field].is_object(),
+            "CrewEta.{field}: {}",
+            schemas["CrewEta"]
+        );
     }
 }
