@@ -471,15 +471,7 @@ async fn stale_body(backend: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_schema_names_the_crew_position() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::openapi::served_document(&app).await;
     let schemas = &doc["components"]["schemas"];
     assert!(
         schemas["BoardCrew"]["properties"]["position"].is_object(),
