@@ -28,6 +28,7 @@ pub struct Settings {
     pub timer: TimerSettings,
     pub demo: DemoSettings,
     pub map: MapSettings,
+    pub eta: crate::domain::eta::EtaConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -478,6 +479,9 @@ impl Settings {
         if let Err((key, message)) = self.map.check() {
             return Err(bad(key, message));
         }
+        if let Err((key, message)) = self.eta.validate() {
+            return Err(bad(key, message));
+        }
         if self.demo.scale == 0 {
             return Err(bad("demo.scale", "must be at least 1"));
         }
@@ -764,6 +768,36 @@ mod tests {
             err.to_string().contains("sla.level1_breach_notify"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn eta_values_are_checked() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.eta, crate::domain::eta::EtaConfig::default());
+        for (name, value, key) in [
+            ("RESCUEDESK__ETA__ROAD_FACTOR", "0.8", "eta.road_factor"),
+            ("RESCUEDESK__ETA__URBAN_KMH", "0", "eta.urban_kmh"),
+            ("RESCUEDESK__ETA__HIGHWAY_KMH", "-1", "eta.highway_kmh"),
+            (
+                "RESCUEDESK__ETA__ROUTING_URL",
+                "osrm:5000",
+                "eta.routing_url",
+            ),
+            (
+                "RESCUEDESK__ETA__POSITION_STALE_S",
+                "0",
+                "eta.position_stale_s",
+            ),
+        ] {
+            let err = Settings::load(None, env(&[(name, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{name}: {err}");
+        }
+        let s = Settings::load(
+            None,
+            env(&[("RESCUEDESK__ETA__ROUTING_URL", "http://127.0.0.1:5000")]),
+        )
+        .unwrap();
+        assert_eq!(s.eta.routing_url, "http://127.0.0.1:5000");
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum ErrorCode {
     /// `[sla] pause_allowed` is off.
     PauseDisabled,
     TooManyAttempts,
+    /// A crew position for a job whose crew is not on the road (not yet departed, arrived, over).
+    JobNotActive,
     RequestTimeout,
     Unavailable,
     Internal,
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::ClockNotPaused => "clock_not_paused",
             ErrorCode::PauseDisabled => "pause_disabled",
             ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::JobNotActive => "job_not_active",
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
@@ -102,6 +105,7 @@ impl ErrorCode {
             | ErrorCode::ClockAlreadyPaused
             | ErrorCode::ClockNotPaused
             | ErrorCode::PauseDisabled
+            | ErrorCode::JobNotActive
             | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY

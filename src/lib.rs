@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod import;
 pub mod notify;
 pub mod repo;
+pub mod routing;
 pub mod services;
 pub mod startup;
 pub mod state;

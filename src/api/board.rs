@@ -27,6 +27,7 @@ pub async fn get_board(
         &state.db,
         &state.settings.sla,
         state.settings.map.crs,
+        state.settings.eta.position_stale_s,
         &user.0,
     )
     .await?;

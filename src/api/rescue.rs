@@ -55,6 +55,7 @@ pub async fn save_plan(
         id.into_inner(),
         req,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(plan))
@@ -125,6 +126,7 @@ pub async fn consent(
         id.into_inner(),
         req,
         state.settings.sourcing.clone(),
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(told))
@@ -187,7 +189,15 @@ pub async fn depart(
     body: Result<OptionalJson<DepartRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let OptionalJson(req) = body?;
-    site::depart(&state.db, &state.notifier, &user.0, id.into_inner(), req).await?;
+    site::depart(
+        &state.db,
+        &state.notifier,
+        &user.0,
+        id.into_inner(),
+        req,
+        state.settings.eta.model(),
+    )
+    .await?;
     Ok(done())
 }
 
@@ -321,6 +331,7 @@ pub async fn sourcing(
         &user.0,
         id.into_inner(),
         state.settings.sourcing.clone(),
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(report.localised(lang.0)))

@@ -23,7 +23,15 @@ use super::body::OptionalJson;
     responses((status = 200, body = Vec<QueueTicket>), (status = 403, body = ErrorBody)))]
 #[get("/parts-desk/queue")]
 pub async fn queue(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(parts_desk::queue(&state.db, &state.settings.sla, &user.0).await?))
+    Ok(HttpResponse::Ok().json(
+        parts_desk::queue(
+            &state.db,
+            &state.settings.sla,
+            state.settings.eta.model(),
+            &user.0,
+        )
+        .await?,
+    ))
 }
 
 /// Sister transfers other dealers placed with your dealer: units held on your shelf, to be sent
@@ -62,6 +70,7 @@ pub async fn propose(
         id.into_inner(),
         req,
         state.settings.sourcing.clone(),
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Created().json(order.localised(lang.0)))
@@ -105,6 +114,7 @@ pub async fn place(
         &user.0,
         id.into_inner(),
         state.settings.sourcing.clone(),
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(order.localised(lang.0)))

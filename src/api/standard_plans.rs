@@ -130,6 +130,7 @@ pub async fn apply_standard_plan(
         id.into_inner(),
         req,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(applied))

@@ -500,6 +500,25 @@ diesel::allow_tables_to_appear_in_same_query!(standard_plan_tools, tools);
 diesel::allow_tables_to_appear_in_same_query!(standard_plan_items, standard_plans);
 diesel::allow_tables_to_appear_in_same_query!(plan_standard, plans);
 diesel::allow_tables_to_appear_in_same_query!(plan_standard, standard_plans);
+// The crew's phone: the last shared position per technician and ticket (migration 000018).
+diesel::table! {
+    crew_positions (ticket_id, technician_id) {
+        ticket_id -> Text,
+        technician_id -> Text,
+        lat -> Double,
+        lon -> Double,
+        accuracy_m -> Double,
+        fixed_at -> Timestamp,
+        received_at -> Timestamp,
+        road_km -> Double,
+        drive_minutes -> Integer,
+        source -> Text,
+    }
+}
+diesel::joinable!(crew_positions -> tickets (ticket_id));
+diesel::joinable!(crew_positions -> technicians (technician_id));
+diesel::allow_tables_to_appear_in_same_query!(crew_positions, tickets);
+diesel::allow_tables_to_appear_in_same_query!(crew_positions, technicians);
 
 diesel::table! {
     audit_events (id) {

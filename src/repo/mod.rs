@@ -9,6 +9,7 @@ pub mod links;
 pub mod locations;
 pub mod outbox;
 pub mod plans;
+pub mod positions;
 pub mod promises;
 pub mod secrets;
 pub mod sourcing_orders;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::auth::Identity;
 use crate::db::Db;
 use crate::domain::approval::{DirectorDecision, OnDecline, ReviewDecision};
-use crate::domain::eta::default_arrival;
+use crate::domain::eta::RoadModel;
 use crate::domain::ids::TicketId;
 use crate::domain::money::Fen;
 use crate::domain::sourcing::SourcingConfig;
@@ -145,6 +145,7 @@ pub async fn consent_outlook(
     ticket_id: TicketId,
     arrival: NaiveDateTime,
     cfg: SourcingConfig,
+    road: RoadModel,
 ) -> Result<Option<PartsOutlook>, AppError> {
     let actor = actor.clone();
     db.read(move |conn| {
@@ -152,7 +153,7 @@ pub async fn consent_outlook(
         let ctx = workflow::context(conn, &ticket)?;
         common::require_in(&actor, Event::CustomerAgree, ctx)?;
         let lines = current_lines(conn, &ticket.id)?;
-        sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)
+        sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg, road)
     })
     .await
 }
@@ -264,6 +265,7 @@ pub async fn consent(
     ticket_id: TicketId,
     req: ConsentRequest,
     cfg: SourcingConfig,
+    road: RoadModel,
 ) -> Result<ToldValues, AppError> {
     let event = match (req.agreed, req.on_decline) {
         (true, _) => Event::CustomerAgree,
@@ -282,14 +284,14 @@ pub async fn consent(
             return Err(stale_version(req.plan_version, lines.plan.version));
         }
         let now = crate::repo::now();
-        let arrival = arrival.unwrap_or_else(|| default_arrival(now, lines.plan.travel_km));
+        let arrival = arrival.unwrap_or_else(|| road.default_arrival(now, lines.plan.travel_km));
         if arrival < now - Duration::minutes(5) {
             return Err(AppError::field(
                 "expected_arrival_at",
                 Msg::new("svc-arrival-in-past"),
             ));
         }
-        let parts = sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg)?;
+        let parts = sourcing::outlook(conn, &actor.group_id, &ticket, &lines, arrival, &cfg, road)?;
         let told = told_values(&lines, arrival, parts.as_ref())?;
         let reason = if req.agreed {
             req.note.clone()

@@ -112,11 +112,14 @@ pub struct BoardCrew {
     /// The rescue lead of the live plan.
     pub lead: Option<String>,
     pub members: usize,
-    /// Where the crew was last known (WGS-84). RescueDesk records no position of a crew itself:
-    /// on site it is the breakdown site; on the road it is unknown (null).
+    /// Where the crew was last known (WGS-84): on site the breakdown site; on the road the last
+    /// position a crew member's phone shared (null while none has).
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub map: Option<MapPoint>,
+    /// On the road: the phone's last position as a drive to the site (distance, arrival, whether
+    /// it is stale: older than `[eta] position_stale_s`); null on site or without a position.
+    pub position: Option<crate::services::positions::CrewEta>,
     /// The arrival time the customer was told.
     #[serde(serialize_with = "crate::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -146,6 +149,7 @@ pub async fn board(
     db: &Db,
     sla: &SlaConfig,
     map_crs: Crs,
+    position_stale_s: u64,
     actor: &Identity,
 ) -> Result<Board, AppError> {
     actor.require(Action::ViewBoard)?;
@@ -196,6 +200,17 @@ pub async fn board(
                     entry.0 = Some(name);
                 }
             }
+            // The phones of crews on the road (one position per ticket: the freshest member's).
+            let road_ids: Vec<&str> = out
+                .iter()
+                .filter(|t| crate::services::positions::on_the_road(t.status, t.crew_on_site))
+                .map(|t| t.id.as_str())
+                .collect();
+            let mut phone_of: HashMap<String, crate::repo::positions::PositionRecord> =
+                crate::repo::positions::latest_for(conn, &road_ids)?
+                    .into_iter()
+                    .map(|p| (p.ticket_id.clone(), p))
+                    .collect();
             let names: HashMap<&str, &str> = dealers
                 .iter()
                 .map(|d| (d.id.as_str(), d.name.as_str()))
@@ -239,7 +254,14 @@ pub async fn board(
                 .iter()
                 .map(|t| {
                     let on_site = t.crew_on_site || t.status == TicketStatus::OnSite;
-                    let at = if on_site { site(t) } else { None };
+                    let phone = (!on_site).then(|| phone_of.remove(&t.id)).flatten();
+                    let at = if on_site {
+                        site(t)
+                    } else {
+                        phone
+                            .as_ref()
+                            .and_then(|p| Coordinates::parse(p.lat, p.lon, Crs::Wgs84).ok())
+                    };
                     let (lead, members) = crew_of.remove(&t.id).unwrap_or_default();
                     BoardCrew {
                         ticket_id: t.id.clone(),
@@ -254,6 +276,9 @@ pub async fn board(
                         lat: at.map(|c| c.lat()),
                         lon: at.map(|c| c.lon()),
                         map: at.map(|c| point(&c, map_crs)),
+                        position: phone
+                            .as_ref()
+                            .map(|p| crate::services::positions::eta_of(p, now, position_stale_s)),
                         expected_arrival_at: t.expected_arrival_at,
                     }
                 })

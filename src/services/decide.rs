@@ -128,7 +128,12 @@ pub async fn holder(db: &Db, n: &Notifier, code: String) -> Result<Holder, LinkE
 }
 
 /// The ticket as its holder may see it, and the step the link offers now.
-pub async fn view(db: &Db, sla: &SlaConfig, holder: &Holder) -> Result<DecideView, AppError> {
+pub async fn view(
+    db: &Db,
+    sla: &SlaConfig,
+    road: crate::domain::eta::RoadModel,
+    holder: &Holder,
+) -> Result<DecideView, AppError> {
     let detail =
         crate::services::promises::detail(db, sla, &holder.identity, holder.ticket_id.clone())
             .await?;
@@ -142,10 +147,9 @@ pub async fn view(db: &Db, sla: &SlaConfig, holder: &Holder) -> Result<DecideVie
         _ => Standing::Done,
     };
     let arrival = match (&standing, &detail.plan) {
-        (Standing::Open(Step::Consent), Some(p)) => Some(crate::domain::eta::default_arrival(
-            crate::repo::now(),
-            p.travel_km,
-        )),
+        (Standing::Open(Step::Consent), Some(p)) => {
+            Some(road.default_arrival(crate::repo::now(), p.travel_km))
+        }
         _ => None,
     };
     Ok(DecideView {
@@ -162,6 +166,7 @@ pub async fn act(
     holder: &Holder,
     step: Step,
     sourcing: SourcingConfig,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<(), AppError> {
     let (me, id, version) = (
         &holder.identity,
@@ -197,6 +202,7 @@ pub async fn act(
                 note: None,
             },
             sourcing,
+            road,
         )
         .await
         .map(|_| ()),

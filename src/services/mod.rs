@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod parts_desk;
 pub mod parts_issue;
 pub mod plans;
+pub mod positions;
 pub mod promises;
 pub mod public;
 pub mod request;

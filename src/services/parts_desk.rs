@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::Db;
-use crate::domain::eta::default_arrival;
+use crate::domain::eta::RoadModel;
 use crate::domain::promise::SlaConfig;
 use crate::domain::sourcing::earliest_fix;
 use crate::domain::ticket::TicketStatus;
@@ -86,6 +86,7 @@ impl Promised for QueueTicket {
 pub async fn queue(
     db: &Db,
     sla: &SlaConfig,
+    road: RoadModel,
     actor: &Identity,
 ) -> Result<Vec<QueueTicket>, AppError> {
     require_view(actor)?;
@@ -157,7 +158,7 @@ pub async fn queue(
             }
             let crew = ticket
                 .expected_arrival_at
-                .unwrap_or_else(|| default_arrival(now, travel_km));
+                .unwrap_or_else(|| road.default_arrival(now, travel_km));
             let (fix_at, by) = earliest_fix(crew, &arrivals);
             out.push(QueueTicket {
                 ticket_id: ticket.id.clone(),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::config::PricingSettings;
 use crate::db::{AnyConnection, Db};
-use crate::domain::eta::plan_travel_km;
+use crate::domain::eta::RoadModel;
 use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::money::Fen;
@@ -303,8 +303,9 @@ pub async fn save(
     ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
+    road: RoadModel,
 ) -> Result<PlanView, AppError> {
-    save_then(db, None, actor, ticket_id, req, pricing).await
+    save_then(db, None, actor, ticket_id, req, pricing, road).await
 }
 
 /// Saves the plan as the editor shows it and submits that very version, in one transaction:
@@ -316,9 +317,10 @@ pub async fn save_and_submit(
     ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
+    road: RoadModel,
 ) -> Result<PlanView, AppError> {
     common::require(actor, Event::SubmitPlan)?;
-    save_then(db, Some(n.clone()), actor, ticket_id, req, pricing).await
+    save_then(db, Some(n.clone()), actor, ticket_id, req, pricing, road).await
 }
 
 async fn save_then(
@@ -328,6 +330,7 @@ async fn save_then(
     ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
+    road: RoadModel,
 ) -> Result<PlanView, AppError> {
     common::require(actor, Event::StartPlanning)?;
     let default_rate = Fen::from_fen(i64::from(pricing.labour_rate_fen_per_hour));
@@ -343,7 +346,7 @@ async fn save_then(
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
     );
     db.write(move |conn| {
-        let (ticket, saved) = save_in(conn, &actor, &ticket_id, &valid, travel_rate)?;
+        let (ticket, saved) = save_in(conn, &actor, &ticket_id, &valid, travel_rate, road)?;
         if let Some(n) = &then_submit {
             return submit_in(conn, n, &actor, &ticket.id, saved.version);
         }
@@ -362,6 +365,7 @@ pub(crate) fn save_in(
     ticket_id: &str,
     valid: &ValidPlan,
     travel_rate: Fen,
+    road: RoadModel,
 ) -> Result<(TicketRecord, PlanRecord), AppError> {
     {
         let mut ticket = common::load(conn, actor, ticket_id)?;
@@ -428,7 +432,7 @@ pub(crate) fn save_in(
                 let site = ticket.site().map_err(|_| {
                     AppError::msg(ErrorCode::LocationPending, "svc-plan-location-pending", &[])
                 })?;
-                plan_travel_km(&dealer, &site)
+                road.plan_travel_km(&dealer, &site)
             }
         };
         let cost = estimate(
@@ -664,6 +668,7 @@ pub async fn preview(
     ticket_id: TicketId,
     req: PlanRequest,
     pricing: &PricingSettings,
+    road: RoadModel,
 ) -> Result<(CostEstimate, f64), AppError> {
     let actor = actor.clone();
     let (labour_rate, travel_rate) = (
@@ -712,7 +717,7 @@ pub async fn preview(
             // The cost on screen leaves travel out until the position is known;
             // saving without a distance then says so (location_pending).
             None if ticket.location_pending => 0.0,
-            None => default_travel_km(conn, &ticket)?,
+            None => default_travel_km(conn, &ticket, road)?,
         };
         Ok((estimate(&parts, &items, travel_km, travel_rate), travel_km))
     })
@@ -720,9 +725,13 @@ pub async fn preview(
 }
 
 /// Straight line from the dealer to the site, times the road factor.
-pub fn default_travel_km(conn: &mut AnyConnection, ticket: &TicketRecord) -> Result<f64, AppError> {
+pub fn default_travel_km(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    road: RoadModel,
+) -> Result<f64, AppError> {
     let (lat, lon) = staff::dealer_position(conn, &ticket.dealer_id)?;
     let dealer = Coordinates::parse(lat, lon, Crs::Wgs84).map_err(AppError::internal)?;
     let site = ticket.site()?;
-    Ok(plan_travel_km(&dealer, &site))
+    Ok(road.plan_travel_km(&dealer, &site))
 }

@@ -161,6 +161,7 @@ pub async fn search_for_ticket(
     ticket_id: TicketId,
     term: SearchTerm,
     cfg: crate::domain::sourcing::SourcingConfig,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<Vec<(Part, i32, Option<NaiveDateTime>)>, AppError> {
     let actor = actor.clone();
     db.read(move |conn| {
@@ -181,7 +182,7 @@ pub async fn search_for_ticket(
         found.sort_by_key(|(p, _)| hints.rank(&p.part_no, &p.name_zh, &p.name_en));
         found.truncate(20);
         // Without the site (location pending) no arrival can be promised.
-        let at = crate::services::sourcing::Situation::of(&ticket, 0.0).ok();
+        let at = crate::services::sourcing::Situation::of(&ticket, 0.0, road).ok();
         let mut out = Vec::new();
         for (p, available) in found {
             let eta = match (&at, available) {

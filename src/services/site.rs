@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
-use crate::domain::eta::default_arrival;
+use crate::domain::eta::RoadModel;
 use crate::domain::ticket::TicketStatus;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
@@ -75,6 +75,7 @@ pub async fn depart(
     actor: &Identity,
     ticket_id: TicketId,
     req: DepartRequest,
+    road: RoadModel,
 ) -> Result<(), AppError> {
     common::require(actor, Event::Depart)?;
     let at = req.expected_arrival_at;
@@ -85,7 +86,7 @@ pub async fn depart(
         common::require_lead(&actor, &lines)?;
         let arrival = at
             .or(ticket.expected_arrival_at)
-            .unwrap_or_else(|| default_arrival(crate::repo::now(), lines.plan.travel_km));
+            .unwrap_or_else(|| road.default_arrival(crate::repo::now(), lines.plan.travel_km));
         transitions::advance(
             conn,
             &actor,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
-use crate::domain::eta::default_arrival;
+use crate::domain::eta::RoadModel;
 use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
@@ -81,7 +81,7 @@ pub(crate) struct Situation {
 }
 
 impl Situation {
-    pub fn of(ticket: &TicketRecord, travel_km: f64) -> Result<Self, AppError> {
+    pub fn of(ticket: &TicketRecord, travel_km: f64, road: RoadModel) -> Result<Self, AppError> {
         let now = crate::repo::now();
         Ok(Situation {
             // Sourcing ETAs need the site: while pending, location_pending (409).
@@ -91,7 +91,7 @@ impl Situation {
                 .unwrap_or(ResponseLevel::General),
             crew_arrival: ticket
                 .expected_arrival_at
-                .unwrap_or_else(|| default_arrival(now, travel_km)),
+                .unwrap_or_else(|| road.default_arrival(now, travel_km)),
         })
     }
 }
@@ -276,8 +276,9 @@ pub(crate) fn outlook(
     lines: &PlanLines,
     crew_arrival: NaiveDateTime,
     cfg: &SourcingConfig,
+    road: RoadModel,
 ) -> Result<Option<PartsOutlook>, AppError> {
-    let mut at = Situation::of(ticket, lines.plan.travel_km)?;
+    let mut at = Situation::of(ticket, lines.plan.travel_km, road)?;
     at.crew_arrival = crew_arrival;
     let a = assess(conn, group_id, ticket, lines, &at, cfg)?;
     if !a.parts_from_elsewhere() {
@@ -311,13 +312,14 @@ pub async fn report(
     actor: &Identity,
     ticket_id: TicketId,
     cfg: SourcingConfig,
+    road: RoadModel,
 ) -> Result<SourcingReport, AppError> {
     actor.require(Action::ViewPartsDesk)?;
     let actor = actor.clone();
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        let at = Situation::of(&ticket, lines.plan.travel_km)?;
+        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
         let a = assess(conn, &actor.group_id, &ticket, &lines, &at, &cfg)?;
         let (earliest_fix_at, held_up_by) = earliest_fix(at.crew_arrival, &a.arrivals);
         Ok(SourcingReport {

@@ -223,6 +223,7 @@ pub async fn propose(
     ticket_id: TicketId,
     req: ProposeRequest,
     cfg: SourcingConfig,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (kind, mode, destination) = (req.kind, req.mode, req.destination);
@@ -273,7 +274,7 @@ pub async fn propose(
             ));
         }
         let part = facts(&part_of(conn, &line.part_id)?);
-        let at = Situation::of(&ticket, lines.plan.travel_km)?;
+        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
         let opts = line_options(conn, &actor.group_id, &ticket, &part, quantity, &at, &cfg)?;
         let chosen: SourcingOption = match (kind, mode) {
             (Some(kind), Some(mode)) => {
@@ -391,6 +392,7 @@ pub async fn place(
     actor: &Identity,
     order_id: OrderId,
     cfg: SourcingConfig,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<views::OrderRecord, AppError> {
     require(actor, OrderEvent::Place)?;
     let (actor, n) = (actor.clone(), n.clone());
@@ -409,7 +411,7 @@ pub async fn place(
                 &[],
             ));
         }
-        let at = Situation::of(&ticket, lines.plan.travel_km)?;
+        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
         let opts = line_options(conn, &actor.group_id, &ticket, &facts, order.quantity, &at, &cfg)?;
         let eta = opts
             .iter()

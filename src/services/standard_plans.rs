@@ -418,6 +418,7 @@ pub async fn apply(
     ticket_id: TicketId,
     req: ApplyRequest,
     pricing: &PricingSettings,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<Applied, AppError> {
     actor.require(Action::ViewStandardPlans)?;
     common::require(actor, Event::SubmitPlan)?;
@@ -457,7 +458,7 @@ pub async fn apply(
         let plan_req =
             rules::plan_request(&lines, &req.crew, req.travel_km).map_err(invalid)?;
         let valid = plan_req.validate(default_rate).map_err(invalid)?;
-        let (ticket, saved) = plans::save_in(conn, &actor, &ticket_id, &valid, travel_rate)?;
+        let (ticket, saved) = plans::save_in(conn, &actor, &ticket_id, &valid, travel_rate, road)?;
         let ceiling = Fen::from_fen(standard.plan.price_ceiling_fen);
         let path = rules::path(Fen::from_fen(saved.total_fen), ceiling);
         let standing = path == Path::Standing;

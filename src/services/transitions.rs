@@ -67,6 +67,11 @@ pub fn apply(
             }
         }
     }
+    // Where the crew drove is kept only while it is on the road: arrived, re-planned or over,
+    // the phone's last positions go (nobody learns where a technician went after the job).
+    if moved.to != TicketStatus::Dispatched {
+        crate::repo::positions::forget(conn, &ticket.id)?;
+    }
     Ok(moved.to)
 }
 

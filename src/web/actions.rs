@@ -177,6 +177,7 @@ pub async fn act(
                     id.clone(),
                     req,
                     state.settings.sourcing.clone(),
+                    state.settings.eta.model(),
                 )
                 .await?;
                 Ok(())
@@ -326,6 +327,7 @@ pub async fn crew_action(
                         local_input_to_rfc3339(f.get("expected_arrival_at"), offset),
                     )?,
                 },
+                state.settings.eta.model(),
             )
             .await?;
             Ok("job-done-departed")

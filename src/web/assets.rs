@@ -35,6 +35,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("static/board.js"),
     },
+    // The crew's phone: position sharing on the job page, the arrival countdown on the status page.
+    Asset {
+        name: "crew.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/crew.js"),
+    },
     Asset {
         name: "board.css",
         content_type: "text/css; charset=utf-8",

@@ -77,6 +77,10 @@ struct CrewRow {
     lead: String,
     members: usize,
     map: Option<MapPoint>,
+    /// On the road with a shared position: stale (older than `[eta] position_stale_s`) or live.
+    stale: bool,
+    /// "position at 10:42" / "position stale (last 10:30)"; empty without a shared position.
+    position_note: String,
 }
 
 struct DealerRow {
@@ -112,8 +116,9 @@ fn step_key(event: &str) -> Option<&'static str> {
     })
 }
 
-fn live(c: Chrome, b: Board) -> Live {
+fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
     let l: Locale = c.locale;
+    let offset = chrono::Duration::hours(i64::from(utc_offset_hours));
     let shown = b.tickets.len();
     let rows = b
         .tickets
@@ -183,6 +188,19 @@ fn live(c: Chrome, b: Board) -> Live {
                 lead: k.lead.unwrap_or_default(),
                 members: k.members,
                 map: k.map,
+                stale: k.position.is_some_and(|p| p.stale),
+                position_note: k
+                    .position
+                    .map(|p| {
+                        let time = (p.fixed_at + offset).format("%H:%M").to_string();
+                        let key = if p.stale {
+                            "crew-board-position-stale"
+                        } else {
+                            "crew-board-position-at"
+                        };
+                        l.t_with(key, &[("time", time.into())])
+                    })
+                    .unwrap_or_default(),
                 ticket_id: k.ticket_id,
                 number: k.ticket_number,
             })
@@ -205,11 +223,16 @@ async fn read(state: &AppState, user: &WebUser) -> Result<Live, PageError> {
         &state.db,
         &state.settings.sla,
         state.settings.map.crs,
+        state.settings.eta.position_stale_s,
         &user.identity,
     )
     .await
     .map_err(|e| PageError::App(e, user.locale))?;
-    Ok(live(user.chrome(), b))
+    Ok(live(
+        user.chrome(),
+        b,
+        state.settings.tickets.utc_offset_hours,
+    ))
 }
 
 /// `GET /board`: the whole page with the map.

@@ -57,9 +57,14 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let l = request_locale(req, Some(&holder.identity));
-    let v = decide::view(&state.db, &state.settings.sla, holder)
-        .await
-        .map_err(|e| PageError::App(e, l))?;
+    let v = decide::view(
+        &state.db,
+        &state.settings.sla,
+        state.settings.eta.model(),
+        holder,
+    )
+    .await
+    .map_err(|e| PageError::App(e, l))?;
     let (step, (step_text, button), closed_text) = match v.standing {
         Standing::Open(s) => (s.as_str(), step_words(l, s), String::new()),
         Standing::Stale { current } => (
@@ -134,7 +139,16 @@ pub async fn act(
         Err(e) => return Ok(super::public::link_error(&req, e)),
     };
     let sourcing = state.settings.sourcing.clone();
-    match decide::act(&state.db, &state.notifier, &holder, step, sourcing).await {
+    match decide::act(
+        &state.db,
+        &state.notifier,
+        &holder,
+        step,
+        sourcing,
+        state.settings.eta.model(),
+    )
+    .await
+    {
         Ok(()) => Ok(redirect(&format!("/a/{code}"))),
         Err(e) => {
             let l = request_locale(&req, Some(&holder.identity));

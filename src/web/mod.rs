@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod outbox_page;
 pub mod parts_desk;
 pub mod plan_editor;
+pub mod positions;
 pub mod public;
 pub mod session;
 pub mod sign_in;
@@ -93,7 +94,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/jobs", web::get().to(jobs::list))
         .route("/admin/import", web::get().to(import_page::form))
         .route("/admin/import", web::post().to(import_page::submit))
-        .route("/jobs/{id}", web::get().to(jobs::show));
+        .route("/jobs/{id}", web::get().to(jobs::show))
+        // The crew's phone on the road (issue 12): its position, signed in or by the job link.
+        .route("/jobs/{id}/position", web::post().to(positions::signed_in))
+        .route("/j/{code}/position", web::post().to(positions::by_link));
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

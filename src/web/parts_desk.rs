@@ -180,23 +180,28 @@ async fn render_queue(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let l = user.locale;
-    let rows = parts_desk::queue(&state.db, &state.settings.sla, &user.identity)
-        .await
-        .or_page(l)?
-        .into_iter()
-        .map(|q| QueueRow {
-            status_label: l.t(q.status.label_key()),
-            promise: q
-                .promise
-                .as_ref()
-                .map(|p| super::tickets::promise_row(state, l, p)),
-            ready: q
-                .parts_ready_at
-                .map(|t| local(state, &t))
-                .unwrap_or_default(),
-            q,
-        })
-        .collect();
+    let rows = parts_desk::queue(
+        &state.db,
+        &state.settings.sla,
+        state.settings.eta.model(),
+        &user.identity,
+    )
+    .await
+    .or_page(l)?
+    .into_iter()
+    .map(|q| QueueRow {
+        status_label: l.t(q.status.label_key()),
+        promise: q
+            .promise
+            .as_ref()
+            .map(|p| super::tickets::promise_row(state, l, p)),
+        ready: q
+            .parts_ready_at
+            .map(|t| local(state, &t))
+            .unwrap_or_default(),
+        q,
+    })
+    .collect();
     let outgoing = parts_desk::outgoing(&state.db, &user.identity)
         .await
         .or_page(l)?
@@ -329,6 +334,7 @@ async fn render(
             &user.identity,
             id.clone(),
             state.settings.sourcing.clone(),
+            state.settings.eta.model(),
         )
         .await
         .or_page(l)?,
@@ -495,6 +501,7 @@ pub async fn act(
                         )?,
                     },
                     cfg,
+                    state.settings.eta.model(),
                 )
                 .await?;
                 Ok(())
@@ -514,7 +521,15 @@ pub async fn act(
                 Ok(())
             }
             PartsAction::Place => {
-                orders::place(db, &state.notifier, me, order_id()?, cfg).await?;
+                orders::place(
+                    db,
+                    &state.notifier,
+                    me,
+                    order_id()?,
+                    cfg,
+                    state.settings.eta.model(),
+                )
+                .await?;
                 Ok(())
             }
             PartsAction::Ship => {

@@ -369,6 +369,7 @@ async fn render(
         super::page_ticket_id(&ticket.id, l)?,
         to_request(&Fields::from_state(&s)).0,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await
     .or_page(l)?;
@@ -751,6 +752,7 @@ async fn save_or_submit(
                     travel_km: req.travel_km,
                 },
                 &state.settings.pricing,
+                state.settings.eta.model(),
             )
             .await
             .map(|_| ()),
@@ -770,6 +772,7 @@ async fn save_or_submit(
             id.clone(),
             req,
             &state.settings.pricing,
+            state.settings.eta.model(),
         )
         .await
         .map(|_| ())
@@ -780,6 +783,7 @@ async fn save_or_submit(
             id.clone(),
             req,
             &state.settings.pricing,
+            state.settings.eta.model(),
         )
         .await
         .map(|_| ())
@@ -846,6 +850,7 @@ pub async fn preview(
         super::page_ticket_id(&id, user.locale)?,
         req,
         &state.settings.pricing,
+        state.settings.eta.model(),
     )
     .await
     .or_page(user.locale)?;
@@ -914,6 +919,7 @@ pub async fn search_parts(
             super::page_ticket_id(&id, l)?,
             term,
             state.settings.sourcing.clone(),
+            state.settings.eta.model(),
         )
         .await
         .or_page(l)?;

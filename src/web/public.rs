@@ -127,6 +127,8 @@ struct StatusPage {
     share: bool,
     /// The page reloads itself while the rescue goes on, and stops once it is over.
     refresh: bool,
+    /// The crew on the road: how far and when, from its phone's last position (nothing else).
+    crew: Option<super::positions::CrewLine>,
 }
 
 /// What the customer is told at one step, and what the page offers with it.
@@ -191,15 +193,27 @@ pub async fn status(
             Err(e) => return Ok(link_error(&req, e)),
         };
     let ticket = super::page_ticket_id(&claims.ticket_id, locale)?;
-    let v = public::customer_view(&state.db, ticket)
+    let v = public::customer_view(&state.db, ticket.clone())
         .await
         .map_err(|e| PageError::App(e, locale))?;
     let step = customer_step(&v);
     let status_text = locale.t(step.key);
     let offset = chrono::Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
+    let crew = match step.arrival {
+        true => crate::services::positions::for_customer(&state.db, &state.settings.eta, ticket)
+            .await
+            .map_err(|e| PageError::App(e, locale))?
+            .map(|e| {
+                super::positions::crew_line(locale, &e, state.settings.tickets.utc_offset_hours)
+            }),
+        false => None,
+    };
+    // A live position gives the arrival; a stale one leaves the time the customer was told.
+    let live = crew.as_ref().is_some_and(|k| !k.stale);
     Ok(html(
         StatusCode::OK,
         &StatusPage {
+            crew,
             c: Chrome::anonymous(locale),
             status_code: v.status.as_str(),
             parts_eta: v
@@ -208,7 +222,7 @@ pub async fn status(
                 .unwrap_or_default(),
             arrival: v
                 .expected_arrival_at
-                .filter(|_| step.arrival)
+                .filter(|_| step.arrival && !live)
                 .map(|t| (t + offset).format("%H:%M").to_string())
                 .unwrap_or_default(),
             parts_eta_shown: !step.finished,

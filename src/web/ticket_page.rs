@@ -8,7 +8,6 @@ use chrono::Duration;
 use super::session::{Chrome, WebUser};
 use super::tickets::{local, promise_row, visit_rows, PromiseRow, VisitRow};
 use super::{html, OrPage, PageError};
-use crate::domain::eta::default_arrival;
 use crate::domain::intake::still_open;
 use crate::domain::money::Fen;
 use crate::domain::plan::PlanStatus;
@@ -183,6 +182,8 @@ struct ShowPage {
     parts_told: Option<PartsTold>,
     /// Parts being fetched for this rescue and where each is.
     orders: Vec<super::parts_desk::OrderRow>,
+    /// The crew on the road: its distance and arrival from the phone's last position.
+    crew: Option<super::positions::CrewLine>,
     /// The parts desk may open the sourcing page (once a plan is approved).
     sourcing_link: bool,
     /// The next promise to the customer while the rescue runs.
@@ -358,7 +359,7 @@ pub async fn render_with(
     let lead = plan.and_then(|p| p.crew.iter().find(|c| c.lead));
     let offset = Duration::hours(i64::from(state.settings.tickets.utc_offset_hours));
     let arrival = d.expected_arrival_at.unwrap_or_else(|| {
-        default_arrival(
+        state.settings.eta.model().default_arrival(
             chrono::Utc::now().naive_utc(),
             plan.map_or(0.0, |p| p.travel_km),
         )
@@ -368,9 +369,10 @@ pub async fn render_with(
         (true, Some(_)) => crate::services::approvals::consent_outlook(
             &state.db,
             &user.identity,
-            id,
+            id.clone(),
             arrival,
             state.settings.sourcing.clone(),
+            state.settings.eta.model(),
         )
         .await
         .or_page(l)?
@@ -396,7 +398,20 @@ pub async fn render_with(
         matches!(t.status, TicketStatus::Dispatched | TicketStatus::OnSite),
     );
     let promise = t.promise.as_ref().map(|p| promise_row(state, l, p));
+    let crew = match crate::services::positions::on_the_road(t.status, t.crew_on_site) {
+        true => crate::services::positions::for_ticket(
+            &state.db,
+            &state.settings.eta,
+            &user.identity,
+            id.clone(),
+        )
+        .await
+        .or_page(l)?
+        .map(|e| super::positions::crew_line(l, &e, state.settings.tickets.utc_offset_hours)),
+        false => None,
+    };
     let page = ShowPage {
+        crew,
         c: user.chrome(),
         promise,
         pause_reasons: PauseReason::ALL

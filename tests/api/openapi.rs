@@ -7,7 +7,7 @@ use crate::helpers::{Backend, TestApp};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-async fn served_document(app: &TestApp) -> Value {
+pub(crate) async fn served_document(app: &TestApp) -> Value {
     let res = app
         .client
         .get(app.url("/api/openapi.json"))

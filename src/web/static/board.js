@@ -114,8 +114,9 @@
   function icon(li) {
     var kind = li.dataset.kind, state = li.dataset.state;
     var size = kind === "dealer" ? [18, 18] : kind === "crew" ? [16, 16] : [22, 22];
-    // A crew on site sits beside its ticket's marker instead of under it.
-    var anchor = kind === "crew" ? [-6, 20] : [size[0] / 2, size[1] / 2];
+    // A crew on site sits beside its ticket's marker instead of under it; a crew on the road
+    // sits exactly at its phone's last position.
+    var anchor = kind === "crew" && state === "on_site" ? [-6, 20] : [size[0] / 2, size[1] / 2];
     return L.divIcon({
       className: "board-marker board-marker-" + kind + " marker-" + state,
       iconSize: size,

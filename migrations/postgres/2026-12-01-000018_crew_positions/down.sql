@@ -1,0 +1,1 @@
+DROP TABLE crew_positions;
