@@ -298,6 +298,8 @@ async fn save_then(
         }
         AppError::validation(fields)
     })?;
+    let overrides = crate::domain::availability::validate_overrides(&req.overrides, &valid.crew)
+        .map_err(|errors| AppError::validation(errors.into_iter().collect()))?;
     let (actor, travel_rate) = (
         actor.clone(),
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
@@ -356,6 +358,8 @@ async fn save_then(
         if !fields.is_empty() {
             return Err(AppError::validation(fields));
         }
+        // One active job per technician, checked and written in this transaction.
+        crate::services::availability::check_in(conn, &actor, &ticket, &valid.crew, &overrides)?;
 
         let travel_km = match valid.travel_km {
             Some(km) => km,
