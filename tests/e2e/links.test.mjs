@@ -332,6 +332,9 @@ test('job link: a technician without a sign-in works the job on a phone, ack →
     const resolve = phone.locator('form', { has: phone.locator('button#resolve') });
     await resolve.locator('textarea[name=work_done]').fill('蓄电池亏电，已更换新蓄电池，车辆启动正常。');
     await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
+    // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+    await resolve.locator('#customer-absent').check();
+    await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
     await screenshot(phone, 'job-link-phone.png');
     // Resolving asks for confirmation (data-confirm): accept it.
     phone.once('dialog', (d) => d.accept());

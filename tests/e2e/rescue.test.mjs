@@ -430,6 +430,9 @@ async function technicianDoesTheJob(as, ticket, plan) {
   const resolve = page.locator('form', { has: page.locator('button#resolve') });
   await resolve.locator('textarea[name=work_done]').fill('蓄电池电压 9.8V，已更换新蓄电池，充电系统正常，车辆启动正常。');
   await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
+  // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+  await resolve.locator('#customer-absent').check();
+  await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
   await screenshot(page, 'job-phone.png');
   // Resolving asks for confirmation (data-confirm): accept it.
   page.once('dialog', (d) => d.accept());
