@@ -35,3 +35,4 @@ phone-customer-absent-reason = Why the customer is not present (required)
 phone-signature-required = Have the customer sign; if they are not present, tick the box and give the reason
 phone-signature-not-png = The signature is not a valid PNG image, please clear and sign again
 phone-signature-too-large = The signature image is larger than { $max_kib } KiB, please clear and sign again
+phone-recorded-by = recorded by { $name }

@@ -35,3 +35,4 @@ phone-customer-absent-reason = 客户不在场的原因（必填）
 phone-signature-required = 请客户签名；客户不在场时请勾选并填写原因
 phone-signature-not-png = 签名不是有效的 PNG 图片，请清除后重签
 phone-signature-too-large = 签名图片超过 { $max_kib } KiB，请清除后重签
+phone-recorded-by = 记录人：{ $name }

@@ -43,12 +43,15 @@ pub struct Engagement {
     pub status: TicketStatus,
 }
 
+/// `(technician, reason)` pairs of the overrides, once checked.
+pub type Overrides = Vec<(String, String)>;
+
 /// Checks the overrides of a plan request: each names a crew member once, with a reason.
 /// Answers (technician, reason) pairs, or the field errors (`overrides[i].reason`, …).
 pub fn validate_overrides(
     overrides: &[BusyOverride],
     crew: &[String],
-) -> Result<Vec<(String, String)>, Vec<(String, Msg)>> {
+) -> Result<Overrides, Vec<(String, Msg)>> {
     let mut errors = Vec::new();
     let mut out: Vec<(String, String)> = Vec::new();
     if overrides.len() > crew.len().max(1) {
@@ -139,7 +142,10 @@ mod tests {
     #[test]
     fn a_free_crew_goes() {
         let elsewhere = [job("t1", "RS-1", TicketStatus::Approved)];
-        assert_eq!(check_crew(&crew(&["t1", "t2"]), &elsewhere, &[]), Ok(vec![]));
+        assert_eq!(
+            check_crew(&crew(&["t1", "t2"]), &elsewhere, &[]),
+            Ok(vec![])
+        );
     }
 
     #[test]
@@ -149,7 +155,10 @@ mod tests {
             job("t3", "RS-3", TicketStatus::Dispatched),
         ];
         let refused = check_crew(&crew(&["t1", "t2", "t3"]), &elsewhere, &[]).unwrap_err();
-        assert_eq!(refused.technician_id, "t2", "the first busy one in crew order");
+        assert_eq!(
+            refused.technician_id, "t2",
+            "the first busy one in crew order"
+        );
         assert_eq!(refused.number, "RS-2");
     }
 
@@ -178,7 +187,10 @@ mod tests {
             vec![("t2".to_owned(), "顺路".to_owned())]
         );
         let fields = |r: Result<_, Vec<(String, Msg)>>| {
-            r.unwrap_err().into_iter().map(|(f, _)| f).collect::<Vec<_>>()
+            r.unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             fields(validate_overrides(&[o("t2", "  ")], &c)),

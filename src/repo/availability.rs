@@ -102,10 +102,7 @@ pub fn save_override(
 }
 
 /// Names of technicians, for messages.
-pub fn names(
-    conn: &mut AnyConnection,
-    ids: &[String],
-) -> Result<Vec<(String, String)>, AppError> {
+pub fn names(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>, AppError> {
     Ok(technicians::table
         .filter(technicians::id.eq_any(ids))
         .select((technicians::id, technicians::name))

@@ -109,10 +109,7 @@ pub struct NewSignature<'a> {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_signature(
-    conn: &mut AnyConnection,
-    s: &NewSignature<'_>,
-) -> Result<(), AppError> {
+pub fn insert_signature(conn: &mut AnyConnection, s: &NewSignature<'_>) -> Result<(), AppError> {
     diesel::insert_into(ticket_signatures::table)
         .values(s)
         .execute(conn)?;
@@ -126,18 +123,24 @@ pub fn signature(
     conn: &mut AnyConnection,
     ticket_id: &str,
 ) -> Result<Option<SignatureRow>, AppError> {
-    let row: Option<(String, Option<Vec<u8>>, Option<String>, String, NaiveDateTime)> =
-        ticket_signatures::table
-            .filter(ticket_signatures::ticket_id.eq(ticket_id))
-            .select((
-                ticket_signatures::work_done,
-                ticket_signatures::png,
-                ticket_signatures::absent_reason,
-                ticket_signatures::taken_by,
-                ticket_signatures::created_at,
-            ))
-            .first(conn)
-            .optional()?;
+    type Stored = (
+        String,
+        Option<Vec<u8>>,
+        Option<String>,
+        String,
+        NaiveDateTime,
+    );
+    let row: Option<Stored> = ticket_signatures::table
+        .filter(ticket_signatures::ticket_id.eq(ticket_id))
+        .select((
+            ticket_signatures::work_done,
+            ticket_signatures::png,
+            ticket_signatures::absent_reason,
+            ticket_signatures::taken_by,
+            ticket_signatures::created_at,
+        ))
+        .first(conn)
+        .optional()?;
     Ok(row.map(|(w, png, r, by, at)| (w, png.is_some(), r, by, at)))
 }
 

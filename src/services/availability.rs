@@ -71,8 +71,7 @@ pub fn check_in(
         }
     };
     for o in overridden {
-        let Some((_, reason)) = given.iter().find(|(t, _)| *t == o.elsewhere.technician_id)
-        else {
+        let Some((_, reason)) = given.iter().find(|(t, _)| *t == o.elsewhere.technician_id) else {
             continue;
         };
         let already = stored.iter().any(|(t, other, r)| {

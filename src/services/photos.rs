@@ -105,8 +105,10 @@ pub async fn add(
             ));
         }
         if recent >= settings.per_minute {
-            return Err(AppError::msg(ErrorCode::TooManyAttempts, "phone-photo-slow-down", &[])
-                .with_retry_after(60));
+            return Err(
+                AppError::msg(ErrorCode::TooManyAttempts, "phone-photo-slow-down", &[])
+                    .with_retry_after(60),
+            );
         }
         let id = crate::repo::new_id();
         let size = i32::try_from(bytes.len()).map_err(AppError::internal)?;
@@ -298,9 +300,7 @@ pub fn confirmation(
                 .decode(b64)
                 .ok()
                 .filter(|b| ImageType::sniff(b) == Some(ImageType::Png))
-                .ok_or_else(|| {
-                    AppError::field("signature", Msg::new("phone-signature-not-png"))
-                })?;
+                .ok_or_else(|| AppError::field("signature", Msg::new("phone-signature-not-png")))?;
             Ok(Confirmation::Signed(png))
         }
         (None, Some(reason)) => crate::domain::text::NonEmptyText::parse_line(

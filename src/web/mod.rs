@@ -85,7 +85,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{id}/signature", web::get().to(photos::signature))
         .route("/j/{code}/photos", web::get().to(photos::list_by_link))
         .route("/j/{code}/photos", web::post().to(photos::upload_by_link))
-        .route("/j/{code}/photos/{photo}", web::get().to(photos::image_by_link));
+        .route(
+            "/j/{code}/photos/{photo}",
+            web::get().to(photos::image_by_link),
+        );
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

@@ -70,13 +70,16 @@ fn fragment(
             id: ph.id,
         })
         .collect();
-    let signature = p.signature.filter(|_| with_signature).map(|s| SignatureRow {
-        work_done: s.work_done,
-        signed: s.signed,
-        absent_reason: s.absent_reason.unwrap_or_default(),
-        by: s.taken_by,
-        at: super::tickets::local(state, &s.created_at),
-    });
+    let signature = p
+        .signature
+        .filter(|_| with_signature)
+        .map(|s| SignatureRow {
+            work_done: s.work_done,
+            signed: s.signed,
+            absent_reason: s.absent_reason.unwrap_or_default(),
+            by: s.taken_by,
+            at: super::tickets::local(state, &s.created_at),
+        });
     html(
         StatusCode::OK,
         &PhotosFragment {
@@ -154,7 +157,11 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if user.check_csrf(sent).is_err() {
-        return Err(AppError::msg(ErrorCode::CsrfFailed, "web-form-expired", &[]));
+        return Err(AppError::msg(
+            ErrorCode::CsrfFailed,
+            "web-form-expired",
+            &[],
+        ));
     }
     let id = crate::api::params::page_id(&id, crate::error::Thing::Ticket)?;
     add(&req, &state, &user.identity, id, &q, payload).await
@@ -276,23 +283,37 @@ pub fn event_detail(l: Locale, action: &str, data: &serde_json::Value) -> Option
             .as_str()
             .and_then(PhotoKind::parse)
             .map(|k| l.t(k.label_key())),
-        crate::services::availability::OVERRIDDEN => Some(l.t_with(
-            "phone-audit-busy-override-detail",
-            &[
-                (
-                    "technician",
-                    data["technician_name"].as_str().unwrap_or_default().to_owned().into(),
-                ),
-                (
-                    "ticket",
-                    data["other_ticket"].as_str().unwrap_or_default().to_owned().into(),
-                ),
-                (
-                    "reason",
-                    data["reason"].as_str().unwrap_or_default().to_owned().into(),
-                ),
-            ],
-        )),
+        crate::services::availability::OVERRIDDEN => Some(
+            l.t_with(
+                "phone-audit-busy-override-detail",
+                &[
+                    (
+                        "technician",
+                        data["technician_name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                            .into(),
+                    ),
+                    (
+                        "ticket",
+                        data["other_ticket"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                            .into(),
+                    ),
+                    (
+                        "reason",
+                        data["reason"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                            .into(),
+                    ),
+                ],
+            ),
+        ),
         _ => None,
     }
 }

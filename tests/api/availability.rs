@@ -48,11 +48,18 @@ async fn busy_body(backend: Backend) {
     assert!(editor.contains("name=\"override\" value=\"hz-t1\""));
 
     let (status, res) = app.put(&ws, &plan, &plan_body()).await;
-    assert_eq!((status, res["error"].as_str()), (409, Some("technician_busy")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (409, Some("technician_busy")),
+        "{res}"
+    );
     assert_eq!(res["params"]["ticket"], out_no.as_str());
     assert_eq!(res["params"]["technician_id"], "hz-t1");
     let message = res["message"].as_str().unwrap();
-    assert!(message.contains("hz周师傅") && message.contains(&out_no), "{message}");
+    assert!(
+        message.contains("hz周师傅") && message.contains(&out_no),
+        "{message}"
+    );
     let en: Value = reqwest::Client::new()
         .put(app.url(&plan))
         .bearer_auth(&ws)
@@ -64,7 +71,10 @@ async fn busy_body(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert!(en["message"].as_str().unwrap().contains("is out on ticket"), "{en}");
+    assert!(
+        en["message"].as_str().unwrap().contains("is out on ticket"),
+        "{en}"
+    );
 
     // An override for one is not enough; a blank reason is not a reason.
     let mut body = plan_body();
@@ -112,7 +122,10 @@ async fn busy_body(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("忙碌技师仍被派遣") && page.contains("离得最近"), "timeline");
+    assert!(
+        page.contains("忙碌技师仍被派遣") && page.contains("离得最近"),
+        "timeline"
+    );
 
     // Saving the same draft again needs no new reason: the override stands for that ticket.
     let (status, res) = app.put(&ws, &plan, &plan_body()).await;
@@ -154,7 +167,10 @@ async fn busy_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 409);
     let html = res.text().await.unwrap();
-    assert!(html.contains(&out_no) && html.contains("仍然派遣"), "{html}");
+    assert!(
+        html.contains(&out_no) && html.contains("仍然派遣"),
+        "{html}"
+    );
     let mut with = base.clone();
     with.push(("override", "hz-t1".into()));
     with.push(("override_reason:hz-t1", "顺路".into()));
@@ -174,14 +190,25 @@ async fn depart_body(backend: Backend) {
     let (a, _) = approved_with(&app, &plan_body()).await;
     let (b, _) = approved_with(&app, &plan_body()).await;
     let tech = app.token("hz.tech");
-    let (status, _) = app.post(&tech, &format!("/api/v1/tickets/{a}/depart"), &json!({})).await;
+    let (status, _) = app
+        .post(&tech, &format!("/api/v1/tickets/{a}/depart"), &json!({}))
+        .await;
     assert_eq!(status, 200);
-    let (status, res) = app.post(&tech, &format!("/api/v1/tickets/{b}/depart"), &json!({})).await;
-    assert_eq!((status, res["error"].as_str()), (409, Some("technician_busy")), "{res}");
-    let (_, d) = app.get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{b}")).await;
+    let (status, res) = app
+        .post(&tech, &format!("/api/v1/tickets/{b}/depart"), &json!({}))
+        .await;
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (409, Some("technician_busy")),
+        "{res}"
+    );
+    let (_, d) = app
+        .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{b}"))
+        .await;
     assert_eq!(d["status"], "approved");
     // Once the first job is done the crew is free again.
-    app.post(&tech, &format!("/api/v1/tickets/{a}/arrive"), &json!({})).await;
+    app.post(&tech, &format!("/api/v1/tickets/{a}/arrive"), &json!({}))
+        .await;
     let (status, res) = app
         .post(
             &tech,
@@ -190,11 +217,16 @@ async fn depart_body(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200, "{res}");
-    let (status, res) = app.post(&tech, &format!("/api/v1/tickets/{b}/depart"), &json!({})).await;
+    let (status, res) = app
+        .post(&tech, &format!("/api/v1/tickets/{b}/depart"), &json!({}))
+        .await;
     assert_eq!(status, 200, "{res}");
 }
 
-both!(two_crews_leaving_at_once_with_one_technician_one_goes, race_body);
+both!(
+    two_crews_leaving_at_once_with_one_technician_one_goes,
+    race_body
+);
 async fn race_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let tech = app.token("hz.tech");
@@ -206,10 +238,7 @@ async fn race_body(backend: Backend) {
             format!("/api/v1/tickets/{b}/depart"),
         );
         let empty = json!({});
-        let (ra, rb) = tokio::join!(
-            app.post(&tech, &pa, &empty),
-            app.post(&tech, &pb, &empty)
-        );
+        let (ra, rb) = tokio::join!(app.post(&tech, &pa, &empty), app.post(&tech, &pb, &empty));
         let mut statuses = [ra.0, rb.0];
         statuses.sort();
         assert_eq!(statuses, [200, 409], "round {round}: {ra:?} {rb:?}");
@@ -217,7 +246,12 @@ async fn race_body(backend: Backend) {
         assert_eq!(loser["error"], "technician_busy");
         // The winner finishes, so the next round starts with a free crew.
         let winner = if ra.0 == 200 { &a } else { &b };
-        app.post(&tech, &format!("/api/v1/tickets/{winner}/arrive"), &json!({})).await;
+        app.post(
+            &tech,
+            &format!("/api/v1/tickets/{winner}/arrive"),
+            &json!({}),
+        )
+        .await;
         let (status, res) = app
             .post(
                 &tech,

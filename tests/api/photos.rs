@@ -12,7 +12,9 @@ use crate::pages::{csrf_of, signed_in};
 
 /// Bytes that start like a JPEG (the server tells the type by them; it never decodes).
 pub fn jpeg(len: usize) -> Vec<u8> {
-    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+    ];
     b.resize(len.max(12), 0x42);
     b.extend([0xFF, 0xD9]);
     b
@@ -44,7 +46,13 @@ pub async fn approved_with(app: &TestApp, plan: &Value) -> (String, String) {
     let (status, res) = app.put(&app.token("hz.workshop"), &p("/plan"), plan).await;
     assert_eq!(status, 200, "{res}");
     ok(app, "hz.workshop", p("/plan/submit"), json!({"version": 1})).await;
-    ok(app, "hz.manager", p("/review"), json!({"decision": "accept"})).await;
+    ok(
+        app,
+        "hz.manager",
+        p("/review"),
+        json!({"decision": "accept"}),
+    )
+    .await;
     ok(
         app,
         "hz.manager",
@@ -65,13 +73,31 @@ pub async fn approved_with(app: &TestApp, plan: &Value) -> (String, String) {
 /// A ticket whose crew (周师傅 leading, 吴师傅) stands at the car.
 pub async fn on_site(app: &TestApp) -> (String, String) {
     let (id, number) = approved_with(app, &plan_body()).await;
-    ok(app, "hz.tech", format!("/api/v1/tickets/{id}/depart"), json!({})).await;
-    ok(app, "hz.tech", format!("/api/v1/tickets/{id}/arrive"), json!({})).await;
+    ok(
+        app,
+        "hz.tech",
+        format!("/api/v1/tickets/{id}/depart"),
+        json!({}),
+    )
+    .await;
+    ok(
+        app,
+        "hz.tech",
+        format!("/api/v1/tickets/{id}/arrive"),
+        json!({}),
+    )
+    .await;
     (id, number)
 }
 
 /// The crew's photo through the API: (status, body).
-pub async fn add_photo(app: &TestApp, who: &str, id: &str, kind: &str, bytes: &[u8]) -> (u16, Value) {
+pub async fn add_photo(
+    app: &TestApp,
+    who: &str,
+    id: &str,
+    kind: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
     app.post(
         &app.token(who),
         &format!("/api/v1/tickets/{id}/photos"),
@@ -91,7 +117,11 @@ async fn photos_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (before, _) = approved_with(&app, &plan_body()).await;
     let (status, res) = add_photo(&app, "hz.tech", &before, "repair", &jpeg(500)).await;
-    assert_eq!((status, res["error"].as_str()), (409, Some("invalid_transition")), "not before the crew is out: {res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (409, Some("invalid_transition")),
+        "not before the crew is out: {res}"
+    );
 
     let (id, _) = on_site(&app).await;
     let (status, photo) = add_photo(&app, "hz.tech", &id, "fault_on_arrival", &jpeg(3000)).await;
@@ -103,12 +133,20 @@ async fn photos_body(backend: Backend) {
     // The type is told by the bytes, not the name: an SVG (script inside) is refused.
     let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
     let (status, res) = add_photo(&app, "hz.tech", &id, "repair", svg).await;
-    assert_eq!((status, res["error"].as_str()), (415, Some("unsupported_image")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (415, Some("unsupported_image")),
+        "{res}"
+    );
     let (status, res) = add_photo(&app, "hz.tech", &id, "selfie", &jpeg(100)).await;
     assert_eq!(status, 400, "unknown kind: {res}");
     // Too large: refused with a stable code (also through the page, before the body is read).
     let (status, res) = add_photo(&app, "hz.tech", &id, "repair", &jpeg(1_600_000)).await;
-    assert_eq!((status, res["error"].as_str()), (413, Some("payload_too_large")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (413, Some("payload_too_large")),
+        "{res}"
+    );
     let tech = signed_in(&app, "hz.tech").await;
     let job = tech
         .get(app.url(&format!("/jobs/{id}")))
@@ -118,7 +156,10 @@ async fn photos_body(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(job.contains("capture=\"environment\"") && job.contains("accept=\"image/*\""), "camera inputs");
+    assert!(
+        job.contains("capture=\"environment\"") && job.contains("accept=\"image/*\""),
+        "camera inputs"
+    );
     assert!(job.contains("/static/photos.js"), "the resizing script");
     let csrf = job
         .split("data-csrf=\"")
@@ -135,7 +176,10 @@ async fn photos_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 413);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "payload_too_large");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "payload_too_large"
+    );
     // From the page: the raw (already resized) bytes, with the CSRF token; without it, refused.
     let res = tech
         .post(app.url(&format!("/jobs/{id}/photos?kind=repair")))
@@ -156,7 +200,11 @@ async fn photos_body(backend: Backend) {
 
     // Only the crew adds photos: the workshop lead is refused.
     let (status, res) = add_photo(&app, "hz.workshop", &id, "repair", &jpeg(100)).await;
-    assert_eq!((status, res["error"].as_str()), (403, Some("not_in_crew")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (403, Some("not_in_crew")),
+        "{res}"
+    );
 
     // Staff of the dealer see them, with their type and nosniff; another dealer's do not.
     let agent = signed_in(&app, "hz.agent").await;
@@ -177,7 +225,10 @@ async fn photos_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404, "another dealer's staff");
     let (status, _) = app
-        .get_json(&app.token("nb.agent"), &format!("/api/v1/tickets/{id}/photos"))
+        .get_json(
+            &app.token("nb.agent"),
+            &format!("/api/v1/tickets/{id}/photos"),
+        )
         .await;
     assert_eq!(status, 404);
     let anon = reqwest::Client::builder()
@@ -191,7 +242,10 @@ async fn photos_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 303, "the URL alone shows nothing");
     let (status, list) = app
-        .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}/photos"))
+        .get_json(
+            &app.token("hz.agent"),
+            &format!("/api/v1/tickets/{id}/photos"),
+        )
         .await;
     assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(2)));
 
@@ -214,8 +268,17 @@ async fn photos_body(backend: Backend) {
         .collect();
     let mut linked = None;
     for code in codes {
-        let page = anon.get(app.url(&format!("/j/{code}"))).send().await.unwrap().text().await.unwrap();
-        if page.contains(&format!("data-upload=\"/j/{code}/photos\"")) && page.contains("id=\"resolve\"") {
+        let page = anon
+            .get(app.url(&format!("/j/{code}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains(&format!("data-upload=\"/j/{code}/photos\""))
+            && page.contains("id=\"resolve\"")
+        {
             linked = Some(code);
         }
     }
@@ -227,17 +290,50 @@ async fn photos_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 201);
-    let list = anon.get(app.url(&format!("/j/{code}/photos"))).send().await.unwrap().text().await.unwrap();
+    let list = anon
+        .get(app.url(&format!("/j/{code}/photos")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(list.matches("<figure class=\"photo\"").count(), 3, "{list}");
     assert!(list.contains(&format!("/j/{code}/photos/")));
 
     // The ticket page shows thumbnails and the timeline says who added which.
-    let fragment = agent.get(app.url(&format!("/tickets/{id}/photos"))).send().await.unwrap().text().await.unwrap();
-    assert!(fragment.contains(&format!("src=\"/tickets/{id}/photos/{pid}\"")), "{fragment}");
-    assert!(fragment.contains("到场故障") && fragment.contains("所用配件"), "{fragment}");
-    let page = agent.get(app.url(&format!("/tickets/{id}"))).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains(&format!("hx-get=\"/tickets/{id}/photos\"")), "the ticket page loads them");
-    assert!(page.contains("添加照片") && page.contains("到场故障"), "in the timeline");
+    let fragment = agent
+        .get(app.url(&format!("/tickets/{id}/photos")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fragment.contains(&format!("src=\"/tickets/{id}/photos/{pid}\"")),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains("到场故障") && fragment.contains("所用配件"),
+        "{fragment}"
+    );
+    let page = agent
+        .get(app.url(&format!("/tickets/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("hx-get=\"/tickets/{id}/photos\"")),
+        "the ticket page loads them"
+    );
+    assert!(
+        page.contains("添加照片") && page.contains("到场故障"),
+        "in the timeline"
+    );
 }
 
 both!(photos_are_capped_per_ticket, cap_body);
@@ -249,15 +345,33 @@ async fn cap_body(backend: Backend) {
     .await;
     let (id, _) = on_site(&app).await;
     for _ in 0..2 {
-        assert_eq!(add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await.0, 201);
+        assert_eq!(
+            add_photo(&app, "hz.tech", &id, "repair", &jpeg(100))
+                .await
+                .0,
+            201
+        );
     }
     let (status, res) = add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await;
-    assert_eq!((status, res["error"].as_str()), (409, Some("photo_limit_reached")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (409, Some("photo_limit_reached")),
+        "{res}"
+    );
     let app = TestApp::spawn_with(backend, |s| s.photos.per_minute = 1).await;
     let (id, _) = on_site(&app).await;
-    assert_eq!(add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await.0, 201);
+    assert_eq!(
+        add_photo(&app, "hz.tech", &id, "repair", &jpeg(100))
+            .await
+            .0,
+        201
+    );
     let (status, res) = add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await;
-    assert_eq!((status, res["error"].as_str()), (429, Some("too_many_attempts")), "{res}");
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (429, Some("too_many_attempts")),
+        "{res}"
+    );
 }
 
 both!(a_mismatch_report_needs_a_fault_photo, mismatch_body);
@@ -267,9 +381,21 @@ async fn mismatch_body(backend: Backend) {
     let path = format!("/api/v1/tickets/{id}/mismatch");
     let body = json!({"reason": "是发电机故障，不是蓄电池"});
     let (status, res) = app.post(&app.token("hz.tech"), &path, &body).await;
-    assert_eq!((status, res["error"].as_str()), (409, Some("fault_photo_required")), "{res}");
-    assert!(res["message"].as_str().unwrap().contains("到场故障照片"), "{res}");
-    assert_eq!(add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await.0, 201);
+    assert_eq!(
+        (status, res["error"].as_str()),
+        (409, Some("fault_photo_required")),
+        "{res}"
+    );
+    assert!(
+        res["message"].as_str().unwrap().contains("到场故障照片"),
+        "{res}"
+    );
+    assert_eq!(
+        add_photo(&app, "hz.tech", &id, "repair", &jpeg(100))
+            .await
+            .0,
+        201
+    );
     let (status, _) = app.post(&app.token("hz.tech"), &path, &body).await;
     assert_eq!(status, 409, "a repair photo is not the fault as found");
     fault_photo(&app, &id).await;
@@ -283,36 +409,77 @@ async fn signature_body(backend: Backend) {
     let (id, _) = on_site(&app).await;
     let path = format!("/api/v1/tickets/{id}/resolve");
     let tech = app.token("hz.tech");
-    let (status, res) = app.post(&tech, &path, &json!({"work_done": "更换蓄电池"})).await;
+    let (status, res) = app
+        .post(&tech, &path, &json!({"work_done": "更换蓄电池"}))
+        .await;
     assert_eq!(status, 400, "{res}");
     assert!(res["fields"]["signature"].is_string(), "{res}");
     let not_png = format!("data:image/png;base64,{}", b64(&jpeg(100)));
     let (status, res) = app
-        .post(&tech, &path, &json!({"work_done": "更换蓄电池", "signature": not_png}))
+        .post(
+            &tech,
+            &path,
+            &json!({"work_done": "更换蓄电池", "signature": not_png}),
+        )
         .await;
     assert_eq!(status, 400, "{res}");
-    assert!(res["fields"]["signature"].as_str().unwrap().contains("PNG"), "{res}");
+    assert!(
+        res["fields"]["signature"].as_str().unwrap().contains("PNG"),
+        "{res}"
+    );
     let huge = format!("data:image/png;base64,{}", "A".repeat(300_000));
     let (status, _) = app
-        .post(&tech, &path, &json!({"work_done": "更换蓄电池", "signature": huge}))
+        .post(
+            &tech,
+            &path,
+            &json!({"work_done": "更换蓄电池", "signature": huge}),
+        )
         .await;
     assert!(matches!(status, 400 | 413), "bounded: {status}");
     let (status, res) = app
-        .post(&tech, &path, &json!({"work_done": "x".repeat(2001), "signature": SIGNATURE}))
+        .post(
+            &tech,
+            &path,
+            &json!({"work_done": "x".repeat(2001), "signature": SIGNATURE}),
+        )
         .await;
-    assert!(status == 400 && res["fields"]["work_done"].is_string(), "{res}");
-    let (_, d) = app.get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}")).await;
+    assert!(
+        status == 400 && res["fields"]["work_done"].is_string(),
+        "{res}"
+    );
+    let (_, d) = app
+        .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}"))
+        .await;
     assert_eq!(d["status"], "on_site", "nothing resolved");
     let (status, res) = app
-        .post(&tech, &path, &json!({"work_done": "更换蓄电池，车辆启动正常", "signature": SIGNATURE}))
+        .post(
+            &tech,
+            &path,
+            &json!({"work_done": "更换蓄电池，车辆启动正常", "signature": SIGNATURE}),
+        )
         .await;
     assert_eq!(status, 200, "{res}");
 
     // Stored with the ticket and shown on its page.
     let agent = signed_in(&app, "hz.agent").await;
-    let fragment = agent.get(app.url(&format!("/tickets/{id}/photos"))).send().await.unwrap().text().await.unwrap();
-    assert!(fragment.contains("id=\"signature-image\"") && fragment.contains("更换蓄电池，车辆启动正常"), "{fragment}");
-    let res = agent.get(app.url(&format!("/tickets/{id}/signature"))).send().await.unwrap();
+    let fragment = agent
+        .get(app.url(&format!("/tickets/{id}/photos")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fragment.contains("id=\"signature-image\"")
+            && fragment.contains("更换蓄电池，车辆启动正常"),
+        "{fragment}"
+    );
+    let res = agent
+        .get(app.url(&format!("/tickets/{id}/signature")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     let png = base64::engine::general_purpose::STANDARD
@@ -320,21 +487,40 @@ async fn signature_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.bytes().await.unwrap().to_vec(), png);
     let other = signed_in(&app, "nb.agent").await;
-    let res = other.get(app.url(&format!("/tickets/{id}/signature"))).send().await.unwrap();
+    let res = other
+        .get(app.url(&format!("/tickets/{id}/signature")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 
     // From the job page without the customer there: the reason instead of a signature.
     let (id2, _) = on_site(&app).await;
     let tech = signed_in(&app, "hz.tech").await;
-    let job = tech.get(app.url(&format!("/jobs/{id2}"))).send().await.unwrap().text().await.unwrap();
-    assert!(job.contains("id=\"signature-canvas\"") && job.contains("/static/signature.js"), "the pad");
+    let job = tech
+        .get(app.url(&format!("/jobs/{id2}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        job.contains("id=\"signature-canvas\"") && job.contains("/static/signature.js"),
+        "the pad"
+    );
     let post = |fields: Vec<(&'static str, String)>| {
         let tech = tech.clone();
         let url = app.url(&format!("/tickets/{id2}/act/resolve"));
         async move { tech.post(url).form(&fields).send().await.unwrap() }
     };
     let csrf = csrf_of(&job);
-    let res = post(vec![("csrf", csrf.clone()), ("back", "job".into()), ("work_done", "已充电".into())]).await;
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("back", "job".into()),
+        ("work_done", "已充电".into()),
+    ])
+    .await;
     assert_eq!(res.status().as_u16(), 400);
     assert!(res.text().await.unwrap().contains("请客户签名"));
     let res = post(vec![
@@ -345,6 +531,16 @@ async fn signature_body(backend: Backend) {
     ])
     .await;
     assert_eq!(res.status().as_u16(), 303);
-    let fragment = agent.get(app.url(&format!("/tickets/{id2}/photos"))).send().await.unwrap().text().await.unwrap();
-    assert!(fragment.contains("id=\"customer-absent\"") && fragment.contains("客户在医院"), "{fragment}");
+    let fragment = agent
+        .get(app.url(&format!("/tickets/{id2}/photos")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fragment.contains("id=\"customer-absent\"") && fragment.contains("客户在医院"),
+        "{fragment}"
+    );
 }

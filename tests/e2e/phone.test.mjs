@@ -152,7 +152,9 @@ test('phone: the lead photographs the fault, the customer signs, the staff see b
     const en = await guest('rescue lead, English');
     await en.goto(url('/lang/en'), { referer: url(jobPath) });
     assert.equal(pathOf(en), jobPath, 'back on the job link in English');
-    await en.locator('#job-photos-list figure.photo').first().waitFor({ state: 'visible' });
+    const enThumb = en.locator('#job-photos-list figure.photo img').first();
+    await enThumb.waitFor({ state: 'visible' });
+    await eventually(async () => assert.ok((await enThumb.evaluate((i) => i.complete && i.naturalWidth)) > 0));
     assert.match(await en.locator('#job-photos').innerText(), /Fault on arrival/);
     await shot(en, 'job-en');
 
