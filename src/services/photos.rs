@@ -15,7 +15,7 @@ use crate::error::{AppError, ErrorCode, Thing};
 use crate::i18n::Msg;
 use crate::repo::photos::{self as repo, NewPhoto};
 use crate::repo::tickets::TicketRecord;
-use crate::services::common::{self, current_lines, is_member};
+use crate::services::common::{self, current_lines};
 
 /// The audit action of a photo added.
 pub const ADDED: &str = "photo.added";
@@ -166,16 +166,7 @@ fn may_view(
     if actor.technician_id.is_none() && Action::ViewTickets.permitted(&actor.roles) {
         return Ok(());
     }
-    let lines = current_lines(conn, &ticket.id)?;
-    if lines
-        .crew
-        .iter()
-        .any(|c| is_member(actor, &c.technician_id, c.user_id.as_deref()))
-    {
-        Ok(())
-    } else {
-        Err(AppError::msg(ErrorCode::NotInCrew, "svc-not-in-crew", &[]))
-    }
+    common::require_crew(actor, &current_lines(conn, &ticket.id)?, false)
 }
 
 fn views(conn: &mut AnyConnection, ticket_id: &str) -> Result<Vec<PhotoView>, AppError> {

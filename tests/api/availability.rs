@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp};
 use crate::pages::signed_in;
 use crate::photos::{approved_with, on_site, SIGNATURE};
 
@@ -32,14 +32,7 @@ async fn busy_body(backend: Backend) {
 
     // The editor marks them, with the other ticket and its status.
     let workshop = signed_in(&app, "hz.workshop").await;
-    let editor = workshop
-        .get(app.url(&format!("/tickets/{id}/plan")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let editor = page_text(&workshop, &app, &format!("/tickets/{id}/plan")).await;
     assert!(
         editor.contains(&format!("忙 · {out_no}（已到达现场）"))
             || editor.contains(&format!("忙 · {out_no}（")),
@@ -114,14 +107,7 @@ async fn busy_body(backend: Backend) {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().any(|r| r.1.as_deref() == Some("离得最近")));
     assert!(rows.iter().all(|r| r.2.as_deref().unwrap().contains(&out)));
-    let page = workshop
-        .get(app.url(&format!("/tickets/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&workshop, &app, &format!("/tickets/{id}")).await;
     assert!(
         page.contains("忙碌技师仍被派遣") && page.contains("离得最近"),
         "timeline"
@@ -141,14 +127,7 @@ async fn busy_body(backend: Backend) {
 
     // Through the editor's form: refused with the message, then accepted with the flag and reason.
     let (form_id, _) = new_ticket(&app).await;
-    let editor = workshop
-        .get(app.url(&format!("/tickets/{form_id}/plan")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let editor = page_text(&workshop, &app, &format!("/tickets/{form_id}/plan")).await;
     let csrf = crate::pages::csrf_of(&editor);
     let base = vec![
         ("csrf", csrf.clone()),

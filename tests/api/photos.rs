@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, plan_body, Backend, TestApp};
 use crate::links::code_in;
 use crate::pages::{csrf_of, signed_in};
 
@@ -22,6 +22,10 @@ pub fn jpeg(len: usize) -> Vec<u8> {
 
 /// A 1×1 PNG: a signature as the canvas sends it.
 pub const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+async fn fetch(client: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
+    client.get(app.url(path)).send().await.expect("request")
+}
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -148,14 +152,7 @@ async fn photos_body(backend: Backend) {
         "{res}"
     );
     let tech = signed_in(&app, "hz.tech").await;
-    let job = tech
-        .get(app.url(&format!("/jobs/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let job = page_text(&tech, &app, &format!("/jobs/{id}")).await;
     assert!(
         job.contains("capture=\"environment\"") && job.contains("accept=\"image/*\""),
         "camera inputs"
@@ -208,21 +205,13 @@ async fn photos_body(backend: Backend) {
 
     // Staff of the dealer see them, with their type and nosniff; another dealer's do not.
     let agent = signed_in(&app, "hz.agent").await;
-    let res = agent
-        .get(app.url(&format!("/tickets/{id}/photos/{pid}")))
-        .send()
-        .await
-        .unwrap();
+    let res = fetch(&agent, &app, &format!("/tickets/{id}/photos/{pid}")).await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg(3000));
     let other = signed_in(&app, "nb.agent").await;
-    let res = other
-        .get(app.url(&format!("/tickets/{id}/photos/{pid}")))
-        .send()
-        .await
-        .unwrap();
+    let res = fetch(&other, &app, &format!("/tickets/{id}/photos/{pid}")).await;
     assert_eq!(res.status().as_u16(), 404, "another dealer's staff");
     let (status, _) = app
         .get_json(
@@ -235,11 +224,7 @@ async fn photos_body(backend: Backend) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let res = anon
-        .get(app.url(&format!("/tickets/{id}/photos/{pid}")))
-        .send()
-        .await
-        .unwrap();
+    let res = fetch(&anon, &app, &format!("/tickets/{id}/photos/{pid}")).await;
     assert_eq!(res.status().as_u16(), 303, "the URL alone shows nothing");
     let (status, list) = app
         .get_json(
@@ -268,14 +253,7 @@ async fn photos_body(backend: Backend) {
         .collect();
     let mut linked = None;
     for code in codes {
-        let page = anon
-            .get(app.url(&format!("/j/{code}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&anon, &app, &format!("/j/{code}")).await;
         if page.contains(&format!("data-upload=\"/j/{code}/photos\""))
             && page.contains("id=\"resolve\"")
         {
@@ -290,26 +268,12 @@ async fn photos_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 201);
-    let list = anon
-        .get(app.url(&format!("/j/{code}/photos")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_text(&anon, &app, &format!("/j/{code}/photos")).await;
     assert_eq!(list.matches("<figure class=\"photo\"").count(), 3, "{list}");
     assert!(list.contains(&format!("/j/{code}/photos/")));
 
     // The ticket page shows thumbnails and the timeline says who added which.
-    let fragment = agent
-        .get(app.url(&format!("/tickets/{id}/photos")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fragment = page_text(&agent, &app, &format!("/tickets/{id}/photos")).await;
     assert!(
         fragment.contains(&format!("src=\"/tickets/{id}/photos/{pid}\"")),
         "{fragment}"
@@ -318,14 +282,7 @@ async fn photos_body(backend: Backend) {
         fragment.contains("到场故障") && fragment.contains("所用配件"),
         "{fragment}"
     );
-    let page = agent
-        .get(app.url(&format!("/tickets/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&agent, &app, &format!("/tickets/{id}")).await;
     assert!(
         page.contains(&format!("hx-get=\"/tickets/{id}/photos\"")),
         "the ticket page loads them"
@@ -344,34 +301,19 @@ async fn cap_body(backend: Backend) {
     })
     .await;
     let (id, _) = on_site(&app).await;
-    for _ in 0..2 {
-        assert_eq!(
-            add_photo(&app, "hz.tech", &id, "repair", &jpeg(100))
-                .await
-                .0,
-            201
-        );
-    }
-    let (status, res) = add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await;
-    assert_eq!(
-        (status, res["error"].as_str()),
-        (409, Some("photo_limit_reached")),
-        "{res}"
-    );
+    repair_photo(&app, &id, (201, None)).await;
+    repair_photo(&app, &id, (201, None)).await;
+    repair_photo(&app, &id, (409, Some("photo_limit_reached"))).await;
     let app = TestApp::spawn_with(backend, |s| s.photos.per_minute = 1).await;
     let (id, _) = on_site(&app).await;
-    assert_eq!(
-        add_photo(&app, "hz.tech", &id, "repair", &jpeg(100))
-            .await
-            .0,
-        201
-    );
-    let (status, res) = add_photo(&app, "hz.tech", &id, "repair", &jpeg(100)).await;
-    assert_eq!(
-        (status, res["error"].as_str()),
-        (429, Some("too_many_attempts")),
-        "{res}"
-    );
+    repair_photo(&app, &id, (201, None)).await;
+    repair_photo(&app, &id, (429, Some("too_many_attempts"))).await;
+}
+
+/// Adds a small repair photo: the answer's status and error code are `expect`.
+async fn repair_photo(app: &TestApp, id: &str, expect: (u16, Option<&str>)) {
+    let (status, res) = add_photo(app, "hz.tech", id, "repair", &jpeg(100)).await;
+    assert_eq!((status, res["error"].as_str()), expect, "{res}");
 }
 
 both!(a_mismatch_report_needs_a_fault_photo, mismatch_body);
@@ -462,24 +404,13 @@ async fn signature_body(backend: Backend) {
 
     // Stored with the ticket and shown on its page.
     let agent = signed_in(&app, "hz.agent").await;
-    let fragment = agent
-        .get(app.url(&format!("/tickets/{id}/photos")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fragment = page_text(&agent, &app, &format!("/tickets/{id}/photos")).await;
     assert!(
         fragment.contains("id=\"signature-image\"")
             && fragment.contains("更换蓄电池，车辆启动正常"),
         "{fragment}"
     );
-    let res = agent
-        .get(app.url(&format!("/tickets/{id}/signature")))
-        .send()
-        .await
-        .unwrap();
+    let res = fetch(&agent, &app, &format!("/tickets/{id}/signature")).await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     let png = base64::engine::general_purpose::STANDARD
@@ -487,24 +418,13 @@ async fn signature_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.bytes().await.unwrap().to_vec(), png);
     let other = signed_in(&app, "nb.agent").await;
-    let res = other
-        .get(app.url(&format!("/tickets/{id}/signature")))
-        .send()
-        .await
-        .unwrap();
+    let res = fetch(&other, &app, &format!("/tickets/{id}/signature")).await;
     assert_eq!(res.status().as_u16(), 404);
 
     // From the job page without the customer there: the reason instead of a signature.
     let (id2, _) = on_site(&app).await;
     let tech = signed_in(&app, "hz.tech").await;
-    let job = tech
-        .get(app.url(&format!("/jobs/{id2}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let job = page_text(&tech, &app, &format!("/jobs/{id2}")).await;
     assert!(
         job.contains("id=\"signature-canvas\"") && job.contains("/static/signature.js"),
         "the pad"
@@ -531,14 +451,7 @@ async fn signature_body(backend: Backend) {
     ])
     .await;
     assert_eq!(res.status().as_u16(), 303);
-    let fragment = agent
-        .get(app.url(&format!("/tickets/{id2}/photos")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fragment = page_text(&agent, &app, &format!("/tickets/{id2}/photos")).await;
     assert!(
         fragment.contains("id=\"customer-absent\"") && fragment.contains("客户在医院"),
         "{fragment}"
