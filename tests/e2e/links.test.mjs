@@ -7,7 +7,7 @@
 // browser with no cookies. Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { crewGoesEvenIfBusy, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
 const TICKET_PAGE = (u) => /^\/tickets\/[^/]+$/.test(u.pathname) && u.pathname !== '/tickets/new';
@@ -137,6 +137,7 @@ async function workshopPlans(as, ticket) {
   await page.locator('#plan-items input[name=item_minutes]').first().fill('30');
   await form.locator('input[name=estimated_minutes]').fill('45');
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').allInnerTexts();

@@ -9,7 +9,7 @@
 // Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { PHONE, crewGoesEvenIfBusy, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 // The part of the story: not on hz's shelf, on nb's and sx's; dangerous goods.
 const BATTERY_NO = 'JZW 915 105 B';
@@ -192,6 +192,7 @@ async function workshopPlansWithMissingBattery(as, ticket) {
   await form.locator('input[name=estimated_minutes]').fill('60');
   await previewed;
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').allInnerTexts();

@@ -8,7 +8,7 @@
 // action that is theirs. Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, eventually, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { PHONE, crewGoesEvenIfBusy, eventually, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 const TICKET_NUMBER = /^RS-\d{8}-\d{4}$/;
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
@@ -219,6 +219,7 @@ async function workshopWritesPlan(as, ticket) {
   await page.locator('#plan-items input[name=item_minutes]').first().fill('40');
   await form.locator('input[name=estimated_minutes]').fill('60');
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').evaluateAll((els) =>
