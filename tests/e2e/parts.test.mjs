@@ -399,6 +399,9 @@ async function technicianFitsItAndResolves(as, ticket, plan, job) {
   assert.equal(await used.getAttribute('max'), '1', 'one battery was handed over on site');
   await resolve.locator('textarea[name=work_done]').fill('蓄电池静态电压 10.2V，已更换宁波/绍兴店调来的 EFB 蓄电池，启停功能正常。');
   await used.fill('1');
+  // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+  await resolve.locator('#customer-absent').check();
+  await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
   await screenshot(page, 'parts-job-phone.png');
   // Resolving asks for confirmation (data-confirm): accept it.
   page.once('dialog', (d) => d.accept());
