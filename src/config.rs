@@ -29,6 +29,30 @@ pub struct Settings {
     pub demo: DemoSettings,
     pub map: MapSettings,
     pub eta: crate::domain::eta::EtaConfig,
+    #[serde(default)]
+    pub photos: PhotoSettings,
+}
+
+/// `[photos]`: photos from the crew's phone, kept in the database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PhotoSettings {
+    /// The largest photo accepted, in bytes (the phone resizes before it uploads).
+    pub max_bytes: usize,
+    /// Photos per ticket at most.
+    pub max_per_ticket: i64,
+    /// Photos per ticket within one minute at most (a stuck phone retrying, a script).
+    pub per_minute: i64,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        PhotoSettings {
+            max_bytes: 1_500_000,
+            max_per_ticket: 30,
+            per_minute: 12,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -460,6 +484,15 @@ impl Settings {
         }
         if let Err(e) = self.sla.validate() {
             return Err(bad(&format!("sla.{}", e.field), &e.message));
+        }
+        if !(10_000..=20_000_000).contains(&self.photos.max_bytes)
+            || !(1..=500).contains(&self.photos.max_per_ticket)
+            || self.photos.per_minute < 1
+        {
+            return Err(bad(
+                "photos",
+                "max_bytes 10000..=20000000, max_per_ticket 1..=500, per_minute at least 1",
+            ));
         }
         if !(1..=1440).contains(&self.links.decide_minutes) {
             return Err(bad(

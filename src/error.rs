@@ -45,6 +45,14 @@ pub enum ErrorCode {
     /// A crew position for a job whose crew is not on the road (not yet departed, arrived, over).
     JobNotActive,
     RequestTimeout,
+    /// The technician is on the crew of another ticket whose crew is out; an override needs a reason.
+    TechnicianBusy,
+    /// A mismatch report needs a photo of the fault on arrival first.
+    FaultPhotoRequired,
+    /// An upload that is not a JPEG, PNG or WebP image by its first bytes.
+    UnsupportedImage,
+    /// The ticket has as many photos as `[photos] max_per_ticket` allows.
+    PhotoLimitReached,
     Unavailable,
     Internal,
 }
@@ -80,6 +88,10 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::JobNotActive => "job_not_active",
             ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::TechnicianBusy => "technician_busy",
+            ErrorCode::FaultPhotoRequired => "fault_photo_required",
+            ErrorCode::UnsupportedImage => "unsupported_image",
+            ErrorCode::PhotoLimitReached => "photo_limit_reached",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -106,12 +118,17 @@ impl ErrorCode {
             | ErrorCode::ClockNotPaused
             | ErrorCode::PauseDisabled
             | ErrorCode::JobNotActive
-            | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
+            | ErrorCode::SafetyDowngradeUnconfirmed
+            | ErrorCode::TechnicianBusy
+            | ErrorCode::FaultPhotoRequired
+            | ErrorCode::PhotoLimitReached => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedImage => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

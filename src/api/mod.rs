@@ -7,6 +7,7 @@ pub mod imports;
 pub mod language;
 pub mod outbox;
 pub mod params;
+pub mod photos;
 pub mod promises;
 pub mod rescue;
 pub mod resources;
@@ -90,6 +91,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rescue::arrive)
             .service(rescue::mismatch)
             .service(rescue::resolve)
+            .service(photos::add_photo)
+            .service(photos::list_photos)
             .service(rescue::tow)
             .service(rescue::cancel)
             .service(rescue::close)

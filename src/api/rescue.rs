@@ -36,10 +36,12 @@ pub async fn get_plan(
 }
 
 /// Save the plan (workshop lead). A draft changes in place; a submitted plan gets a new version,
-/// which voids the earlier consent and approvals. Costs are computed by the server.
+/// which voids the earlier consent and approvals. Costs are computed by the server. A technician
+/// out on another ticket (dispatched, on site) is refused `technician_busy` unless `overrides`
+/// names them with a reason (audited).
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PlanRequest,
-    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, invalid_transition, location_pending", body = ErrorBody)))]
 #[put("/tickets/{id}/plan")]
 pub async fn save_plan(
     state: web::Data<AppState>,

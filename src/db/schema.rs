@@ -623,3 +623,47 @@ diesel::allow_tables_to_appear_in_same_query!(
     location_shares,
     audit_events,
 );
+
+// The crew's phone and one active job per technician (migration 000019, issue 12).
+diesel::table! {
+    ticket_photos (id) {
+        id -> Text,
+        ticket_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        size_bytes -> Integer,
+        data -> Binary,
+        technician_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        taken_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_signatures (ticket_id) {
+        ticket_id -> Text,
+        work_done -> Text,
+        png -> Nullable<Binary>,
+        absent_reason -> Nullable<Text>,
+        taken_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    busy_overrides (ticket_id, technician_id) {
+        ticket_id -> Text,
+        technician_id -> Text,
+        other_ticket_id -> Text,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ticket_photos -> tickets (ticket_id));
+diesel::joinable!(ticket_signatures -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(ticket_photos, tickets);
+diesel::allow_tables_to_appear_in_same_query!(ticket_signatures, tickets);
+diesel::allow_tables_to_appear_in_same_query!(busy_overrides, tickets);

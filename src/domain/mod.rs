@@ -41,6 +41,7 @@ pub(crate) fn assert_names_round_trip<T>(
 }
 
 pub mod approval;
+pub mod availability;
 
 pub mod eta;
 pub mod fit;
@@ -49,6 +50,7 @@ pub mod intake;
 pub mod location;
 pub mod money;
 pub mod phone;
+pub mod photo;
 pub mod plan;
 pub mod plate;
 pub mod promise;

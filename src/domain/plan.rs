@@ -50,6 +50,10 @@ pub struct PlanRequest {
     /// Special items the workshop lead must explain to the service manager.
     #[serde(default)]
     pub special_notes: String,
+    /// Technicians busy on another active ticket, put on this crew all the same: each with the
+    /// reason (`domain::availability`; without it the save is refused `technician_busy`).
+    #[serde(default)]
+    pub overrides: Vec<super::availability::BusyOverride>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -324,6 +328,7 @@ mod tests {
             estimated_minutes: Some(45),
             travel_km: None,
             special_notes: "  ".into(),
+            overrides: vec![],
         }
     }
 

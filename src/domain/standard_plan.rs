@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::availability::BusyOverride;
 use super::ids::TechnicianId;
 use super::money::Fen;
 use super::plan::{
@@ -204,6 +205,7 @@ pub fn plan_request(
     standard: &StandardLines,
     crew: &[CrewLine],
     travel_km: Option<f64>,
+    overrides: &[BusyOverride],
 ) -> Result<PlanRequest, Vec<(String, Msg)>> {
     if crew.len() != standard.crew_size as usize {
         return Err(vec![(
@@ -249,6 +251,7 @@ pub fn plan_request(
         estimated_minutes: Some(i64::from(standard.estimated_minutes)),
         travel_km,
         special_notes: String::new(),
+        overrides: overrides.to_vec(),
     })
 }
 
@@ -381,7 +384,7 @@ mod tests {
 
     #[test]
     fn the_plan_takes_the_standard_lines_and_the_picked_crew() {
-        let req = plan_request(&lines(2), &crew(&["a", "b"], Some("b")), None).unwrap();
+        let req = plan_request(&lines(2), &crew(&["a", "b"], Some("b")), None, &[]).unwrap();
         assert_eq!(req.crew.len(), 2);
         assert!(!req.crew[0].lead && req.crew[1].lead);
         assert_eq!(req.tools[0].quantity, 2);
@@ -395,17 +398,17 @@ mod tests {
 
     #[test]
     fn without_a_marked_lead_the_first_leads() {
-        let req = plan_request(&lines(2), &crew(&["a", "b"], None), Some(3.5)).unwrap();
+        let req = plan_request(&lines(2), &crew(&["a", "b"], None), Some(3.5), &[]).unwrap();
         assert!(req.crew[0].lead && !req.crew[1].lead);
         assert_eq!(req.travel_km, Some(3.5));
     }
 
     #[test]
     fn the_crew_must_be_the_standard_size() {
-        let e = plan_request(&lines(2), &crew(&["a"], None), None).unwrap_err();
+        let e = plan_request(&lines(2), &crew(&["a"], None), None, &[]).unwrap_err();
         assert_eq!(e[0].0, "crew");
         assert_eq!(e[0].1.key, "dom-std-crew-size");
-        assert!(plan_request(&lines(1), &crew(&["a", "b"], None), None).is_err());
+        assert!(plan_request(&lines(1), &crew(&["a", "b"], None), None, &[]).is_err());
     }
 
     #[test]

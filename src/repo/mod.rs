@@ -3,11 +3,13 @@
 pub mod alerts;
 pub mod approvals;
 pub mod audit;
+pub mod availability;
 pub mod board;
 pub mod imports;
 pub mod links;
 pub mod locations;
 pub mod outbox;
+pub mod photos;
 pub mod plans;
 pub mod positions;
 pub mod promises;

@@ -6,8 +6,6 @@ use crate::db::schema::{
     dealers, parts, stock, technician_skills, technicians, tools, user_roles, users,
 };
 use crate::db::AnyConnection;
-use crate::domain::plan::PlanStatus;
-use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable)]
@@ -186,26 +184,6 @@ pub fn parts_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Part
 }
 
 /// Catalogue search by part number or name, with the dealer's available stock.
-/// Technicians of `ids` crewing the plan in force of another ticket that is approved,
-/// dispatched or on site, with that ticket's number.
-pub fn busy_on(
-    conn: &mut AnyConnection,
-    ids: &[String],
-    except_ticket: &str,
-) -> Result<Vec<(String, String)>, AppError> {
-    use crate::db::schema::{plan_crew, plans, tickets};
-    Ok(plan_crew::table
-        .inner_join(plans::table.inner_join(tickets::table))
-        .filter(plan_crew::technician_id.eq_any(ids))
-        .filter(plans::status.ne(PlanStatus::Superseded))
-        .filter(plans::status.ne(PlanStatus::Draft))
-        .filter(tickets::status.eq_any(TicketStatus::PARTS_PHASE))
-        .filter(tickets::id.ne(except_ticket))
-        .order(tickets::number.asc())
-        .select((plan_crew::technician_id, tickets::number))
-        .load(conn)?)
-}
-
 pub fn search_parts(
     conn: &mut AnyConnection,
     dealer_id: &str,

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod approvals;
+pub mod availability;
 pub mod bench;
 pub mod board;
 pub mod common;
@@ -13,6 +14,7 @@ pub mod notify;
 pub mod outbox;
 pub mod parts_desk;
 pub mod parts_issue;
+pub mod photos;
 pub mod plans;
 pub mod positions;
 pub mod promises;

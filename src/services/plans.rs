@@ -341,12 +341,22 @@ async fn save_then(
         }
         AppError::validation(fields)
     })?;
+    let overrides = crate::domain::availability::validate_overrides(&req.overrides, &valid.crew)
+        .map_err(|errors| AppError::validation(errors.into_iter().collect()))?;
     let (actor, travel_rate) = (
         actor.clone(),
         Fen::from_fen(i64::from(pricing.travel_fen_per_km)),
     );
     db.write(move |conn| {
-        let (ticket, saved) = save_in(conn, &actor, &ticket_id, &valid, travel_rate, road)?;
+        let (ticket, saved) = save_in(
+            conn,
+            &actor,
+            &ticket_id,
+            &valid,
+            &overrides,
+            travel_rate,
+            road,
+        )?;
         if let Some(n) = &then_submit {
             return submit_in(conn, n, &actor, &ticket.id, saved.version);
         }
@@ -364,6 +374,7 @@ pub(crate) fn save_in(
     actor: &Identity,
     ticket_id: &str,
     valid: &ValidPlan,
+    overrides: &[(String, String)],
     travel_rate: Fen,
     road: RoadModel,
 ) -> Result<(TicketRecord, PlanRecord), AppError> {
@@ -421,6 +432,8 @@ pub(crate) fn save_in(
         if !fields.is_empty() {
             return Err(AppError::validation(fields));
         }
+        // One active job per technician, checked and written in this transaction.
+        crate::services::availability::check_in(conn, actor, &ticket, &valid.crew, overrides)?;
 
         let travel_km = match valid.travel_km {
             Some(km) => km,

@@ -90,8 +90,8 @@ pub struct EditorOptions {
     pub technicians: Vec<Technician>,
     /// `(technician id, skill)`.
     pub skills: Vec<(String, String)>,
-    /// `(technician id, number of the other ticket whose active job has them)`.
-    pub busy: Vec<(String, String)>,
+    /// Technicians out on another ticket (`domain::availability`), with that ticket.
+    pub busy: Vec<crate::domain::availability::Engagement>,
     /// `(technician id, login)` of technicians who sign in.
     pub logins: Vec<(String, String)>,
     pub tools: Vec<Tool>,
@@ -110,7 +110,7 @@ pub async fn editor_options(
         let ids: Vec<String> = technicians.iter().map(|t| t.id.clone()).collect();
         Ok(EditorOptions {
             skills: staff::skills_of(conn, &ids)?,
-            busy: staff::busy_on(conn, &ids, &ticket.id)?,
+            busy: crate::services::availability::busy_elsewhere(conn, &ids, &ticket.id)?,
             logins: staff::technician_logins(conn, &ticket.dealer_id)?,
             tools: staff::tools_of(conn, &ticket.dealer_id)?
                 .into_iter()

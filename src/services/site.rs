@@ -39,6 +39,11 @@ pub struct ResolveRequest {
     /// Parts actually fitted; whatever else was issued goes back to stock.
     #[serde(default)]
     pub parts_used: Vec<UsedPart>,
+    /// The customer's signature drawn on the phone: a PNG, as `data:image/png;base64,…` or plain
+    /// base64 (at most 200 KB). Required unless `customer_absent_reason` says why not.
+    pub signature: Option<String>,
+    /// Why the customer could not sign (not there); required without a signature.
+    pub customer_absent_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -84,6 +89,9 @@ pub async fn depart(
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
         common::require_lead(&actor, &lines)?;
+        // The crew goes out now: none of them may be out on another ticket (unless overridden).
+        let crew: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
+        crate::services::availability::check_in(conn, &actor, &ticket, &crew, &[])?;
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| road.default_arrival(crate::repo::now(), lines.plan.travel_km));
@@ -159,6 +167,8 @@ pub async fn mismatch(
         Event::ReportMismatch,
         req.reason,
         Box::new(move |conn, ticket, found| {
+            // The others decide on a new plan from what the crew saw: a photo of it first.
+            crate::services::photos::require_fault_photo(conn, &ticket.id)?;
             let msg = Message::StaffMismatch {
                 number: ticket.number.clone(),
                 found: found.unwrap_or_default().to_owned(),
@@ -218,6 +228,17 @@ pub async fn resolve(
             Msg::new("svc-work-done-required"),
         ));
     }
+    let work_done = crate::domain::text::NonEmptyText::parse(
+        req.work_done.as_deref().unwrap_or_default(),
+        crate::domain::photo::MAX_WORK_DONE_CHARS,
+    )
+    .map_err(|e| AppError::field("work_done", e.msg()))?;
+    // The customer's word that it is fixed; refused after the state check below, so a step
+    // out of turn still says so first.
+    let confirmed = crate::services::photos::confirmation(
+        req.signature.as_deref(),
+        req.customer_absent_reason.as_deref(),
+    );
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let mut ticket = common::load(conn, &actor, &ticket_id)?;
@@ -234,9 +255,12 @@ pub async fn resolve(
             }
         }
         let work = req.work_done.clone();
+        let signed = matches!(confirmed, Ok(crate::services::photos::Confirmation::Signed(_)));
         transitions::advance(conn, &actor, &mut ticket, Event::Resolve, work.as_deref(), Some(serde_json::json!({
-            "parts_used": req.parts_used.iter().map(|u| serde_json::json!({ "part_id": u.part_id, "quantity": u.quantity })).collect::<Vec<_>>()
+            "parts_used": req.parts_used.iter().map(|u| serde_json::json!({ "part_id": u.part_id, "quantity": u.quantity })).collect::<Vec<_>>(),
+            "signed": signed,
         })))?;
+        crate::services::photos::record_resolution(conn, &actor, &ticket.id, work_done.as_str(), &confirmed?)?;
         let returned = return_unused(conn, &actor, &ticket, &lines.plan.id, &issued, &req.parts_used)?;
         if returned > 0 {
             common::note(conn, &actor, &ticket, "parts.returned", None, Some(serde_json::json!({ "quantity": returned })))?;

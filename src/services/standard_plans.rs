@@ -389,6 +389,9 @@ pub struct ApplyRequest {
     /// Road distance one way; defaults to the estimate from the dealer.
     #[serde(default)]
     pub travel_km: Option<f64>,
+    /// Crew members busy on another job who go all the same, each with the reason (audited).
+    #[serde(default)]
+    pub overrides: Vec<crate::domain::availability::BusyOverride>,
 }
 
 /// `standing`: within the ceiling, the plan waits only for the customer's consent;
@@ -455,10 +458,21 @@ pub async fn apply(
             }
             AppError::validation(fields)
         };
-        let plan_req =
-            rules::plan_request(&lines, &req.crew, req.travel_km).map_err(invalid)?;
+        let plan_req = rules::plan_request(&lines, &req.crew, req.travel_km, &req.overrides)
+            .map_err(invalid)?;
         let valid = plan_req.validate(default_rate).map_err(invalid)?;
-        let (ticket, saved) = plans::save_in(conn, &actor, &ticket_id, &valid, travel_rate, road)?;
+        let overrides =
+            crate::domain::availability::validate_overrides(&plan_req.overrides, &valid.crew)
+                .map_err(invalid)?;
+        let (ticket, saved) = plans::save_in(
+            conn,
+            &actor,
+            &ticket_id,
+            &valid,
+            &overrides,
+            travel_rate,
+            road,
+        )?;
         let ceiling = Fen::from_fen(standard.plan.price_ceiling_fen);
         let path = rules::path(Fen::from_fen(saved.total_fen), ceiling);
         let standing = path == Path::Standing;

@@ -366,6 +366,9 @@ pub async fn crew_action(
                 ResolveRequest {
                     work_done: Some(f.get("work_done").to_owned()).filter(|s| !s.is_empty()),
                     parts_used,
+                    signature: Some(f.get("signature").to_owned()).filter(|s| !s.is_empty()),
+                    customer_absent_reason: Some(f.get("customer_absent_reason").to_owned())
+                        .filter(|s| !s.is_empty()),
                 },
             )
             .await?;

@@ -46,6 +46,22 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("static/board.css"),
     },
+    // The crew's phone: photos shrunk before upload, the signature pad (issue 12).
+    Asset {
+        name: "photos.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/photos.js"),
+    },
+    Asset {
+        name: "signature.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/signature.js"),
+    },
+    Asset {
+        name: "phone.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/phone.css"),
+    },
     // Leaflet 1.9.4 (BSD-2-Clause, static/leaflet/LICENSE), from the npm package's dist/.
     Asset {
         name: "leaflet/leaflet.js",

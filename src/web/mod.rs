@@ -9,6 +9,7 @@ pub mod import_page;
 pub mod jobs;
 pub mod outbox_page;
 pub mod parts_desk;
+pub mod photos;
 pub mod plan_editor;
 pub mod positions;
 pub mod public;
@@ -97,7 +98,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/jobs/{id}", web::get().to(jobs::show))
         // The crew's phone on the road (issue 12): its position, signed in or by the job link.
         .route("/jobs/{id}/position", web::post().to(positions::signed_in))
-        .route("/j/{code}/position", web::post().to(positions::by_link));
+        .route("/j/{code}/position", web::post().to(positions::by_link))
+        // The crew's photos and the customer's signature (issue 12).
+        .route("/jobs/{id}/photos", web::get().to(photos::list))
+        .route("/jobs/{id}/photos", web::post().to(photos::upload))
+        .route("/jobs/{id}/photos/{photo}", web::get().to(photos::image))
+        .route("/tickets/{id}/photos", web::get().to(photos::list))
+        .route("/tickets/{id}/photos/{photo}", web::get().to(photos::image))
+        .route("/tickets/{id}/signature", web::get().to(photos::signature))
+        .route("/j/{code}/photos", web::get().to(photos::list_by_link))
+        .route("/j/{code}/photos", web::post().to(photos::upload_by_link))
+        .route(
+            "/j/{code}/photos/{photo}",
+            web::get().to(photos::image_by_link),
+        );
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

@@ -31,8 +31,13 @@ pub struct CrewOption {
     pub login: String,
     pub checked: bool,
     pub lead: bool,
-    /// The number of another ticket whose active job (approved, dispatched, on site) has them.
+    /// The number of another ticket whose crew is out (dispatched, on site) with them.
     pub busy_on: Option<String>,
+    /// That ticket's status in words.
+    pub busy_status: String,
+    /// The lead puts them on this crew all the same (`override`), and says why.
+    pub override_on: bool,
+    pub override_reason: String,
 }
 
 pub struct ToolOption {
@@ -196,8 +201,15 @@ async fn load_state(
                         .join(&l.t("punct-list-sep")),
                     busy_on: busy
                         .iter()
-                        .find(|(id, _)| *id == t.id)
-                        .map(|(_, n)| n.clone()),
+                        .find(|e| e.technician_id == t.id)
+                        .map(|e| e.number.clone()),
+                    busy_status: busy
+                        .iter()
+                        .find(|e| e.technician_id == t.id)
+                        .map(|e| l.t(e.status.label_key()))
+                        .unwrap_or_default(),
+                    override_on: false,
+                    override_reason: String::new(),
                     login: logins
                         .iter()
                         .find(|(id, _)| *id == t.id)
@@ -604,6 +616,14 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>, Rows) {
             estimated_minutes,
             travel_km,
             special_notes: f.get("special_notes").to_owned(),
+            overrides: f
+                .all("override")
+                .into_iter()
+                .map(|id| crate::domain::availability::BusyOverride {
+                    technician_id: id.into(),
+                    reason: f.get(&format!("override_reason:{id}")).to_owned(),
+                })
+                .collect(),
         },
         errors,
         rows,
@@ -619,9 +639,12 @@ fn state_from(
 ) -> EditorState {
     let crew = f.all("crew");
     let lead = f.get("lead");
+    let overridden = f.all("override");
     for c in &mut s.crew {
         c.checked = crew.contains(&c.id.as_str());
         c.lead = c.id == lead;
+        c.override_on = overridden.contains(&c.id.as_str());
+        c.override_reason = f.get(&format!("override_reason:{}", c.id)).to_owned();
     }
     for t in &mut s.tools {
         t.qty = f
@@ -750,6 +773,7 @@ async fn save_or_submit(
                     standard_plan_id,
                     crew: req.crew.clone(),
                     travel_km: req.travel_km,
+                    overrides: req.overrides.clone(),
                 },
                 &state.settings.pricing,
                 state.settings.eta.model(),
@@ -958,6 +982,7 @@ pub fn field_label(l: crate::i18n::Locale, field: &str) -> String {
         "estimated_minutes" => "plan-field-estimated-minutes",
         "travel_km" => "plan-field-travel-km",
         "special_notes" => "plan-field-special-notes",
+        "overrides" => "phone-field-override",
         "version" => "plan-field-version",
         "standard_plan_id" => "std-field-standard-plan",
         // A field this list does not know is shown as sent: better a code than nothing.

@@ -103,7 +103,8 @@ pub async fn job_act(
                 &req,
                 &state,
                 code,
-                Some(("error", e.message_in(locale))),
+                // With what is wrong with each field (the signature, the work done).
+                Some(("error", super::refusal_text(locale, &e))),
                 status,
             )
             .await

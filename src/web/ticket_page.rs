@@ -567,13 +567,16 @@ fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Op
                 )
             })
         }
-        _ => None,
+        _ => super::photos::event_detail(l, action, data),
     }
 }
 
 /// The name of an audit action in `l`; an action this table does not know is shown as stored.
 pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
     if let Some(key) = crate::services::promises::action_label_key(action) {
+        return l.t(key);
+    }
+    if let Some(key) = crate::services::photos::action_label_key(action) {
         return l.t(key);
     }
     let key = match action {

@@ -4,6 +4,7 @@ mod helpers;
 
 mod alerts;
 mod auth;
+mod availability;
 mod board;
 mod bounds;
 mod cli;
@@ -19,6 +20,7 @@ mod openapi;
 mod outbox;
 mod pages;
 mod phone_pages;
+mod photos;
 mod positions;
 mod promises;
 mod queue_promises;

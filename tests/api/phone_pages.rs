@@ -189,7 +189,7 @@ async fn resolve_body(backend: Backend) {
         &app,
         "hz.tech",
         p("/resolve"),
-        json!({"work_done": "更换蓄电池，车辆启动正常"}),
+        json!({"work_done": "更换蓄电池，车辆启动正常", "signature": crate::photos::SIGNATURE}),
     )
     .await;
 }
@@ -326,6 +326,7 @@ async fn status_body(backend: Backend) {
         !html.contains("预计到达"),
         "no arrival time once the crew is there"
     );
+    crate::photos::fault_photo(&app, &id).await;
     step(
         &app,
         "hz.tech",
@@ -393,7 +394,7 @@ async fn finished_body(backend: Backend) {
         &app,
         "hz.tech",
         p("/resolve"),
-        json!({"work_done": "更换蓄电池"}),
+        json!({"work_done": "更换蓄电池", "signature": crate::photos::SIGNATURE}),
     )
     .await;
     says(

@@ -54,13 +54,20 @@ async fn status_of(app: &TestApp, c: &Crew, id: &str) -> String {
 
 /// Runs a ticket from intake to director approval of plan version 1.
 async fn approved_ticket(app: &TestApp, c: &Crew) -> String {
+    approved_ticket_with(app, c, &plan_body()).await
+}
+
+/// The standard plan with 郑师傅 alone as the crew.
+fn other_crew() -> Value {
+    let mut plan = plan_body();
+    plan["crew"] = json!([{"technician_id": "hz-t3", "lead": true}]);
+    plan
+}
+
+async fn approved_ticket_with(app: &TestApp, c: &Crew, plan: &Value) -> String {
     let id = new_ticket(app, c).await;
     let (status, plan) = app
-        .put(
-            &c.workshop,
-            &format!("/api/v1/tickets/{id}/plan"),
-            &plan_body(),
-        )
+        .put(&c.workshop, &format!("/api/v1/tickets/{id}/plan"), plan)
         .await;
     assert_eq!(status, 200, "{plan}");
     ok(
@@ -197,7 +204,7 @@ async fn happy_body(backend: Backend) {
     ok(&app, &c.tech, t("/acknowledge"), json!({})).await;
     ok(&app, &c.tech, t("/depart"), json!({})).await;
     ok(&app, &c.tech, t("/arrive"), json!({})).await;
-    ok(&app, &c.tech, t("/resolve"), json!({"work_done": "更换蓄电池，车辆启动正常", "parts_used": [{"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 1}]})).await;
+    ok(&app, &c.tech, t("/resolve"), json!({"work_done": "更换蓄电池，车辆启动正常", "parts_used": [{"part_id": "battery", "quantity": 1}, {"part_id": "fuse", "quantity": 1}], "signature": crate::photos::SIGNATURE})).await;
     assert_eq!(app.on_hand("fuse"), 9, "the unused fuse went back to stock");
     assert_eq!(app.on_hand("battery"), 2);
     ok(&app, &c.manager, t("/close"), json!({})).await;
@@ -450,6 +457,7 @@ async fn mismatch_body(backend: Backend) {
     ok(&app, &c.tech, t("/arrive"), json!({})).await;
     let (status, _) = app.post(&c.tech, &t("/mismatch"), &json!({})).await;
     assert_eq!(status, 400, "say what was found");
+    crate::photos::fault_photo(&app, &id).await;
     ok(
         &app,
         &c.tech,
@@ -548,7 +556,7 @@ async fn mismatch_body(backend: Backend) {
         &app,
         &c.tech,
         t("/resolve"),
-        json!({"work_done": "更换起动机保险丝", "parts_used": [{"part_id": "fuse", "quantity": 1}]}),
+        json!({"work_done": "更换起动机保险丝", "parts_used": [{"part_id": "fuse", "quantity": 1}], "signature": crate::photos::SIGNATURE}),
     )
     .await;
     assert_eq!(
@@ -761,7 +769,8 @@ async fn order_body(backend: Backend) {
     );
 
     // Cancel before departure, with parts already out: they go back.
-    let id2 = approved_ticket(&app, &c).await;
+    // Another crew: 周师傅 and 吴师傅 are out on the first one (one active job per technician).
+    let id2 = approved_ticket_with(&app, &c, &other_crew()).await;
     ok(
         &app,
         &c.parts,

@@ -297,6 +297,7 @@ async fn only_their_step_body(backend: Backend) {
             ("back", "job"),
             ("work_done", "更换蓄电池"),
             ("used:battery", "1"),
+            ("signature", crate::photos::SIGNATURE),
         ],
     )
     .await;

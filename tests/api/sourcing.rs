@@ -241,7 +241,7 @@ async fn transfer_body(backend: Backend) {
         &app,
         &tech,
         &t("/resolve"),
-        json!({"work_done": "更换气囊", "parts_used": [{"part_id": "airbag", "quantity": 1}]}),
+        json!({"work_done": "更换气囊", "parts_used": [{"part_id": "airbag", "quantity": 1}], "signature": crate::photos::SIGNATURE}),
     )
     .await;
     let (_, report) = app.get_json(&parts, &t("/sourcing")).await;
@@ -394,6 +394,7 @@ async fn replan_body(backend: Backend) {
     let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
     assert_eq!(stock_at(&app, "nb", "airbag"), (1, 1));
     // On site the airbag turns out fine: the new plan has no airbag.
+    crate::photos::fault_photo(&app, &id).await;
     ok(
         &app,
         &tech,
@@ -584,6 +585,7 @@ async fn keep_body(backend: Backend) {
         app.token("hz.workshop"),
     );
     let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    crate::photos::fault_photo(&app, &id).await;
     ok(
         &app,
         &tech,
@@ -791,6 +793,7 @@ async fn mismatch_hold_body(backend: Backend) {
     };
     assert_eq!(held_texts(&app), 0);
 
+    crate::photos::fault_photo(&app, &id).await;
     ok(
         &app,
         &tech,

@@ -3,7 +3,7 @@
 // Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathOf, uniquePlate, url, withUsers } from './helpers.mjs';
+import { crewGoesEvenIfBusy, pathOf, uniquePlate, url, withUsers } from './helpers.mjs';
 
 test('plan editor: save at the bottom of a long plan survives the cost preview swap', async (t) => {
   await withUsers(t, async ({ as }) => {
@@ -27,6 +27,7 @@ test('plan editor: save at the bottom of a long plan survives the cost preview s
     const tech = form.locator('input[type=checkbox][name=crew]').first();
     await tech.check();
     await form.locator(`input[type=radio][name=lead][value="${await tech.getAttribute('value')}"]`).check();
+    await crewGoesEvenIfBusy(form);
     await form.locator('input[name=estimated_minutes]').fill('60');
     await form.locator('input[name=travel_km]').fill('12');
     // A long plan: many repair items, so the footer sits at the bottom of a scrolled page.

@@ -249,3 +249,18 @@ export async function outboxMessages(page, { template, ticketPath } = {}) {
     (m) => (template === undefined || m.template === template) && (ticketPath === undefined || m.ticketPath === ticketPath),
   );
 }
+
+/**
+ * One active job per technician: a crew member still out on a ticket an earlier test left on
+ * the road is sent all the same, with the override and a reason the plan editor asks for.
+ * Call it on the plan form after ticking the crew, before saving.
+ */
+export async function crewGoesEvenIfBusy(form) {
+  const ids = await form.locator('input[type=checkbox][name=crew]:checked').evaluateAll((els) => els.map((e) => e.value));
+  for (const id of ids) {
+    const box = form.locator(`input[name=override][value="${id}"]`);
+    if ((await box.count()) === 0) continue;
+    await box.check();
+    await form.locator(`input[name="override_reason:${id}"]`).fill('浏览器测试：上一单仍在进行');
+  }
+}

@@ -7,7 +7,7 @@
 // browser with no cookies. Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { crewGoesEvenIfBusy, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
 const TICKET_PAGE = (u) => /^\/tickets\/[^/]+$/.test(u.pathname) && u.pathname !== '/tickets/new';
@@ -137,6 +137,7 @@ async function workshopPlans(as, ticket) {
   await page.locator('#plan-items input[name=item_minutes]').first().fill('30');
   await form.locator('input[name=estimated_minutes]').fill('45');
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').allInnerTexts();
@@ -332,6 +333,9 @@ test('job link: a technician without a sign-in works the job on a phone, ack →
     const resolve = phone.locator('form', { has: phone.locator('button#resolve') });
     await resolve.locator('textarea[name=work_done]').fill('蓄电池亏电，已更换新蓄电池，车辆启动正常。');
     await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
+    // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+    await resolve.locator('#customer-absent').check();
+    await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
     await screenshot(phone, 'job-link-phone.png');
     // Resolving asks for confirmation (data-confirm): accept it.
     phone.once('dialog', (d) => d.accept());

@@ -9,7 +9,7 @@
 // Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { PHONE, crewGoesEvenIfBusy, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 // The part of the story: not on hz's shelf, on nb's and sx's; dangerous goods.
 const BATTERY_NO = 'JZW 915 105 B';
@@ -192,6 +192,7 @@ async function workshopPlansWithMissingBattery(as, ticket) {
   await form.locator('input[name=estimated_minutes]').fill('60');
   await previewed;
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').allInnerTexts();
@@ -398,6 +399,9 @@ async function technicianFitsItAndResolves(as, ticket, plan, job) {
   assert.equal(await used.getAttribute('max'), '1', 'one battery was handed over on site');
   await resolve.locator('textarea[name=work_done]').fill('蓄电池静态电压 10.2V，已更换宁波/绍兴店调来的 EFB 蓄电池，启停功能正常。');
   await used.fill('1');
+  // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+  await resolve.locator('#customer-absent').check();
+  await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
   await screenshot(page, 'parts-job-phone.png');
   // Resolving asks for confirmation (data-confirm): accept it.
   page.once('dialog', (d) => d.accept());

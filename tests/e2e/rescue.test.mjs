@@ -8,7 +8,7 @@
 // action that is theirs. Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, eventually, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { PHONE, crewGoesEvenIfBusy, eventually, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 const TICKET_NUMBER = /^RS-\d{8}-\d{4}$/;
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
@@ -219,6 +219,7 @@ async function workshopWritesPlan(as, ticket) {
   await page.locator('#plan-items input[name=item_minutes]').first().fill('40');
   await form.locator('input[name=estimated_minutes]').fill('60');
 
+  await crewGoesEvenIfBusy(form);
   await press(page, page.locator('button#save-plan'), 'saving the plan');
   await page.locator('.alert-ok').first().waitFor({ state: 'visible' }).catch(async () => {
     const errs = await page.locator('.field-error').evaluateAll((els) =>
@@ -430,6 +431,9 @@ async function technicianDoesTheJob(as, ticket, plan) {
   const resolve = page.locator('form', { has: page.locator('button#resolve') });
   await resolve.locator('textarea[name=work_done]').fill('蓄电池电压 9.8V，已更换新蓄电池，充电系统正常，车辆启动正常。');
   await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
+  // Resolving asks for the customer's signature, or why they cannot sign (phone.test.mjs signs).
+  await resolve.locator('#customer-absent').check();
+  await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
   await screenshot(page, 'job-phone.png');
   // Resolving asks for confirmation (data-confirm): accept it.
   page.once('dialog', (d) => d.accept());
