@@ -308,7 +308,11 @@ async fn on_the_road_body(backend: Backend) {
     assert!(crew["position"].is_null(), "{crew}");
     // Resolved: still refused, in English too.
     let (status, body) = app
-        .post(&tech, &p("/resolve"), &json!({"work_done": "更换蓄电池"}))
+        .post(
+            &tech,
+            &p("/resolve"),
+            &json!({"work_done": "更换蓄电池", "customer_absent_reason": "客户已离开现场"}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let res = app
