@@ -41,6 +41,8 @@ pub enum ErrorCode {
     ClockNotPaused,
     /// `[sla] pause_allowed` is off.
     PauseDisabled,
+    /// A crew names a technician the duty rota has off at the time of dispatch.
+    TechnicianOffDuty,
     TooManyAttempts,
     RequestTimeout,
     Unavailable,
@@ -75,6 +77,7 @@ impl ErrorCode {
             ErrorCode::ClockAlreadyPaused => "clock_already_paused",
             ErrorCode::ClockNotPaused => "clock_not_paused",
             ErrorCode::PauseDisabled => "pause_disabled",
+            ErrorCode::TechnicianOffDuty => "technician_off_duty",
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::Unavailable => "unavailable",
@@ -102,6 +105,7 @@ impl ErrorCode {
             | ErrorCode::ClockAlreadyPaused
             | ErrorCode::ClockNotPaused
             | ErrorCode::PauseDisabled
+            | ErrorCode::TechnicianOffDuty
             | ErrorCode::SafetyDowngradeUnconfirmed => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -141,10 +145,11 @@ pub enum Thing {
     Endpoint,
     Page,
     Record,
+    Dealer,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 12] = [
+    pub const ALL: [Thing; 13] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -157,6 +162,7 @@ impl Thing {
         Thing::Endpoint,
         Thing::Page,
         Thing::Record,
+        Thing::Dealer,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -174,6 +180,7 @@ impl Thing {
             Thing::Endpoint => "endpoint",
             Thing::Page => "page",
             Thing::Record => "record",
+            Thing::Dealer => "dealer",
         }
     }
 
@@ -192,6 +199,7 @@ impl Thing {
             Thing::Endpoint => "svc-not-found-endpoint",
             Thing::Page => "svc-not-found-page",
             Thing::Record => "svc-not-found-record",
+            Thing::Dealer => "rota-not-found-dealer",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod params;
 pub mod promises;
 pub mod rescue;
 pub mod resources;
+pub mod rota;
 pub mod sourcing;
 pub mod tickets;
 pub mod vehicles;
@@ -31,7 +32,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"))
 )]
 pub struct ApiDoc;
 
@@ -112,6 +113,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(promises::pause_clock)
             .service(promises::resume_clock)
             .service(board::get_board)
+            .service(rota::get_week)
+            .service(rota::put_shift)
+            .service(rota::delete_shift)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

@@ -88,6 +88,12 @@ pub enum Action {
     ViewBoard,
     /// The board of every dealer of the group, not only the user's own.
     ViewGroupBoard,
+    /// The duty rota of the user's dealer (`/rota`, `GET /api/v1/rota`).
+    ViewRota,
+    /// Change the user's own dealer's rota: shifts, the CSV import.
+    EditRota,
+    /// The rota of every dealer of the group.
+    ViewGroupRota,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -142,6 +148,11 @@ impl Action {
             Action::ViewBoard => DESK,
             // Those who answer for the whole group's promises.
             Action::ViewGroupBoard => &[ServiceDirector, Admin],
+            // Those who run the desk's shifts, and those who answer for them.
+            Action::ViewRota => &[WorkshopLead, ServiceManager, ServiceDirector, Admin],
+            // The dealer's own desk knows who is in; the director is one of those it names.
+            Action::EditRota => &[WorkshopLead, ServiceManager],
+            Action::ViewGroupRota => &[ServiceDirector, Admin],
         }
     }
 
@@ -160,6 +171,9 @@ impl Action {
             Action::PauseClock => "pause_clock",
             Action::ViewBoard => "view_board",
             Action::ViewGroupBoard => "view_group_board",
+            Action::ViewRota => "view_rota",
+            Action::EditRota => "edit_rota",
+            Action::ViewGroupRota => "view_group_rota",
         }
     }
 
@@ -178,6 +192,9 @@ impl Action {
             Action::PauseClock => "label-action-pause-clock",
             Action::ViewBoard => "label-action-view-board",
             Action::ViewGroupBoard => "label-action-view-group-board",
+            Action::ViewRota => "rota-action-view",
+            Action::EditRota => "rota-action-edit",
+            Action::ViewGroupRota => "rota-action-view-group",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod locations;
 pub mod outbox;
 pub mod plans;
 pub mod promises;
+pub mod rota;
 pub mod secrets;
 pub mod sourcing_orders;
 pub mod staff;

@@ -11,6 +11,7 @@ pub mod outbox_page;
 pub mod parts_desk;
 pub mod plan_editor;
 pub mod public;
+pub mod rota;
 pub mod session;
 pub mod sign_in;
 pub mod ticket_page;
@@ -74,7 +75,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/jobs", web::get().to(jobs::list))
         .route("/admin/import", web::get().to(import_page::form))
         .route("/admin/import", web::post().to(import_page::submit))
-        .route("/jobs/{id}", web::get().to(jobs::show));
+        .route("/jobs/{id}", web::get().to(jobs::show))
+        .route("/rota", web::get().to(rota::show))
+        .route("/rota/cell", web::get().to(rota::cell))
+        .route("/rota/shift", web::post().to(rota::save))
+        .route("/rota/import", web::post().to(rota::import));
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

@@ -17,6 +17,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
 use crate::services::tickets::TicketView;
 use crate::services::views::Part;
+use crate::domain::rota::Duty;
 use crate::services::{plans, resources, workflow};
 use crate::state::AppState;
 
@@ -30,6 +31,9 @@ pub struct CrewOption {
     pub lead: bool,
     /// The number of another ticket whose active job (approved, dispatched, on site) has them.
     pub busy_on: Option<String>,
+    /// The duty rota now: `on_call` or `off` (with its label) is shown; on duty or not on the
+    /// rota says nothing.
+    pub duty: Option<(&'static str, String)>,
 }
 
 pub struct ToolOption {
@@ -162,7 +166,8 @@ async fn load_state(
     let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
     let (techs, skills, busy, logins, tools, plan) =
         (o.technicians, o.skills, o.busy, o.logins, o.tools, o.plan);
-    let state = EditorState {
+    let duty = o.duty;
+    let mut state = EditorState {
         crew: techs
             .iter()
             .map(|t| {
@@ -190,6 +195,10 @@ async fn load_state(
                         .unwrap_or_default(),
                     checked: member.is_some(),
                     lead: member.is_some_and(|m| m.lead),
+                    duty: duty
+                        .get(&t.id)
+                        .filter(|d| matches!(d, Duty::OnCall | Duty::Off))
+                        .map(|d| (d.as_str(), l.t(d.label_key()))),
                 }
             })
             .collect(),
@@ -251,6 +260,8 @@ async fn load_state(
             .map(|p| p.special_notes.clone())
             .unwrap_or_default(),
     };
+    // Those the rota has off last: the ones who may be sent come first.
+    state.crew.sort_by_key(|c| c.duty.as_ref().is_some_and(|d| d.0 == "off"));
     Ok((state, o.ticket, plan))
 }
 

@@ -49,6 +49,7 @@ impl WebUser {
             may_import: self.identity.may(Action::ImportData),
             may_jobs: self.identity.roles.contains(&Role::Technician),
             may_board: self.identity.may(Action::ViewBoard),
+            may_rota: self.identity.may(Action::ViewRota),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -155,6 +156,8 @@ pub struct Chrome {
     pub may_jobs: bool,
     /// Staff who see tickets (not technicians): the dispatch board link.
     pub may_board: bool,
+    /// Workshop leads, managers, directors, admins: the duty rota link.
+    pub may_rota: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -173,6 +176,7 @@ impl Chrome {
             may_import: false,
             may_jobs: false,
             may_board: false,
+            may_rota: false,
             home: "/tickets",
         }
     }
