@@ -3,7 +3,7 @@
 rota-nav = 值班表
 rota-title = 值班表
 rota-week = 周
-rota-week-of = { $week } 周
+rota-week-of = 周次 { $week }
 rota-prev-week = ‹ 上一周
 rota-next-week = 下一周 ›
 rota-this-week = 本周

@@ -24,6 +24,7 @@ mod queue_promises;
 mod redaction;
 mod rescue;
 mod rescue_pages;
+mod rota;
 mod security;
 mod sourcing;
 mod stock;
