@@ -541,6 +541,38 @@ async fn page_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 400);
     assert!(res.text().await.unwrap().contains("99:00"));
+    // In English: the holiday by its English name, the shift in English words.
+    let hz = app
+        .db
+        .read_blocking(|conn| {
+            use rescuedesk::db::schema::dealers;
+            Ok(dealers::table
+                .filter(dealers::code.eq("hz"))
+                .select(dealers::id)
+                .first::<String>(conn)?)
+        })
+        .unwrap();
+    app.db
+        .write_blocking(move |conn| {
+            use rescuedesk::db::schema::rota_holidays;
+            diesel::insert_into(rota_holidays::table)
+                .values((
+                    rota_holidays::dealer_id.eq(hz),
+                    rota_holidays::on_date.eq("2027-02-05"),
+                    rota_holidays::name_zh.eq("除夕"),
+                    rota_holidays::name_en.eq("New Year's Eve"),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    let zh = page_text(&client, &app, "/rota?week=2027-W05").await;
+    assert!(zh.contains("除夕") && zh.contains("data-holiday=\"2027-02-05\""));
+    client.get(app.url("/lang/en")).send().await.unwrap();
+    let en = page_text(&client, &app, "/rota?week=2027-W05").await;
+    assert!(en.contains("New Year&#39;s Eve"), "{en}");
+    assert!(en.contains("20:00–08:00 next day") && en.contains("On call"), "{en}");
+    assert!(!en.contains("除夕") && !en.contains("备班") && !en.contains("次日"));
     // A director views, without the cell forms; an agent is refused.
     let director = signed_in(&app, "hz.director").await;
     let page = page_text(&director, &app, "/rota").await;
