@@ -24,6 +24,9 @@ const HOLIDAY_NAMES: [(&str, &str); 8] = [
     ("春节·初七", "Spring Festival day 7"),
 ];
 
+/// A weekly line: role, weekdays, hours (local minutes), kind.
+type Weekly<'a> = (&'a str, &'a [i32], (i32, i32), &'a str);
+
 const DAY: (i32, i32) = (8 * 60, 20 * 60);
 const NIGHT: (i32, i32) = (20 * 60, 8 * 60);
 const AROUND_THE_CLOCK: (i32, i32) = (8 * 60, 8 * 60);
@@ -48,7 +51,12 @@ pub(crate) fn generate(
     holidays: &mut Vec<RotaHoliday>,
 ) {
     let stamp = at(r.today - Duration::days(7), 9 * 60);
-    let mut push = |rng: &mut _, who: Whom, weekday: Option<i32>, date: Option<NaiveDate>, span: (i32, i32), kind: &str| {
+    let mut push = |rng: &mut _,
+                    who: Whom,
+                    weekday: Option<i32>,
+                    date: Option<NaiveDate>,
+                    span: (i32, i32),
+                    kind: &str| {
         let (technician_id, user_id) = match who {
             Whom::Tech(id) => (Some(id.to_owned()), None),
             Whom::User(id) => (None, Some(id.to_owned())),
@@ -76,7 +84,14 @@ pub(crate) fn generate(
         (!others.is_empty()).then(|| others[(w as usize - 1) % others.len()])
     };
     for w in 1..=7 {
-        push(rng, Whom::Tech(lead), Some(w), None, AROUND_THE_CLOCK, "on_call");
+        push(
+            rng,
+            Whom::Tech(lead),
+            Some(w),
+            None,
+            AROUND_THE_CLOCK,
+            "on_call",
+        );
     }
     for t in others {
         for w in 1..=7 {
@@ -88,16 +103,46 @@ pub(crate) fn generate(
             }
         }
     }
-    let role_user = |role: &str| r.users.iter().find(|u| u.role == role).map(|u| u.id.as_str());
-    let weekly: &[(&str, &[i32], (i32, i32), &str)] = &[
+    let role_user = |role: &str| {
+        r.users
+            .iter()
+            .find(|u| u.role == role)
+            .map(|u| u.id.as_str())
+    };
+    let weekly: &[Weekly] = &[
         ("call_agent", &[1, 2, 3, 4, 5, 6, 7], DAY, "on_duty"),
-        ("workshop_lead", &[1, 2, 3, 4, 5], (8 * 60, 17 * 60 + 30), "on_duty"),
+        (
+            "workshop_lead",
+            &[1, 2, 3, 4, 5],
+            (8 * 60, 17 * 60 + 30),
+            "on_duty",
+        ),
         ("workshop_lead", &[6], (8 * 60, 12 * 60), "on_duty"),
-        ("service_manager", &[1, 2, 3, 4, 5], (8 * 60 + 30, 17 * 60 + 30), "on_duty"),
+        (
+            "service_manager",
+            &[1, 2, 3, 4, 5],
+            (8 * 60 + 30, 17 * 60 + 30),
+            "on_duty",
+        ),
         ("service_manager", &[6, 7], (9 * 60, 21 * 60), "on_call"),
-        ("service_director", &[1, 2, 3, 4, 5], (9 * 60, 18 * 60), "on_duty"),
-        ("parts_desk", &[1, 2, 3, 4, 5, 6], (8 * 60, 17 * 60), "on_duty"),
-        ("parts_manager", &[1, 2, 3, 4, 5], (8 * 60 + 30, 17 * 60 + 30), "on_duty"),
+        (
+            "service_director",
+            &[1, 2, 3, 4, 5],
+            (9 * 60, 18 * 60),
+            "on_duty",
+        ),
+        (
+            "parts_desk",
+            &[1, 2, 3, 4, 5, 6],
+            (8 * 60, 17 * 60),
+            "on_duty",
+        ),
+        (
+            "parts_manager",
+            &[1, 2, 3, 4, 5],
+            (8 * 60 + 30, 17 * 60 + 30),
+            "on_duty",
+        ),
     ];
     for (role, days, span, kind) in weekly {
         if let Some(u) = role_user(role) {
@@ -122,7 +167,14 @@ pub(crate) fn generate(
             name_zh: (*zh).to_owned(),
             name_en: (*en).to_owned(),
         });
-        push(rng, Whom::Tech(lead), None, Some(day), AROUND_THE_CLOCK, "on_call");
+        push(
+            rng,
+            Whom::Tech(lead),
+            None,
+            Some(day),
+            AROUND_THE_CLOCK,
+            "on_call",
+        );
         if !others.is_empty() {
             let on = others[k % others.len()];
             push(rng, Whom::Tech(on), None, Some(day), DAY, "on_duty");
@@ -134,13 +186,24 @@ pub(crate) fn generate(
         if let Some(u) = role_user("call_agent") {
             push(rng, Whom::User(u), None, Some(day), DAY, "on_duty");
         }
-        let boss = if k % 2 == 0 { "service_manager" } else { "service_director" };
+        let boss = if k % 2 == 0 {
+            "service_manager"
+        } else {
+            "service_director"
+        };
         if let Some(u) = role_user(boss) {
             push(rng, Whom::User(u), None, Some(day), DAY, "on_call");
         }
         if k >= 4 {
             if let Some(u) = role_user("workshop_lead") {
-                push(rng, Whom::User(u), None, Some(day), (9 * 60, 17 * 60), "on_duty");
+                push(
+                    rng,
+                    Whom::User(u),
+                    None,
+                    Some(day),
+                    (9 * 60, 17 * 60),
+                    "on_duty",
+                );
             }
         }
     }

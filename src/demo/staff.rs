@@ -5,9 +5,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::people::{person_name, PhoneBook};
-use super::{
-    at, new_id, Dealer, DealerInfo, Technician, TechnicianSkill, Tool, User,
-};
+use super::{at, new_id, Dealer, DealerInfo, Technician, TechnicianSkill, Tool, User};
 
 /// Technician skills: stored code and the catalogue key of its name.
 pub const SKILLS: &[(&str, &str)] = &[

@@ -518,7 +518,10 @@ mod tests {
         assert!(!late[0].span.crosses_midnight());
         assert_eq!(late[0].span.end_text(), "24:00");
         assert_eq!(duty_at(&late, &[], at(mon, 23, 59)).0, Duty::OnDuty);
-        assert_eq!(duty_at(&late, &[], at(mon + Duration::days(1), 0, 0)).0, Duty::Off);
+        assert_eq!(
+            duty_at(&late, &[], at(mon + Duration::days(1), 0, 0)).0,
+            Duty::Off
+        );
     }
 
     #[test]
@@ -606,7 +609,9 @@ mod tests {
         assert_eq!(parse_clock("2000", false), Ok(1200));
         assert_eq!(parse_clock("20：00", false), Ok(1200));
         assert_eq!(parse_clock("24:00", true), Ok(1440));
-        for bad in ["24:00", "8:60", "25:00", "abc", "", "8", "08:00:30", "-1:00"] {
+        for bad in [
+            "24:00", "8:60", "25:00", "abc", "", "8", "08:00:30", "-1:00",
+        ] {
             assert!(parse_clock(bad, false).is_err(), "{bad}");
         }
         assert!(Span::parse("08:00", "24:01").is_err());

@@ -14,8 +14,17 @@ pub const COLUMNS: &[Column] = &[
     Column {
         name: "person",
         aliases: &[
-            "工号", "登录名", "账号", "人员", "技师", "姓名工号", "手机", "手机号", "login",
-            "technician", "staff",
+            "工号",
+            "登录名",
+            "账号",
+            "人员",
+            "技师",
+            "姓名工号",
+            "手机",
+            "手机号",
+            "login",
+            "technician",
+            "staff",
         ],
         required: true,
         help: "rota-import-help-person",
@@ -91,7 +100,13 @@ pub fn parse(row: &Row, today: NaiveDate) -> Result<RotaRecord, Vec<RowError>> {
         let start = c.take("start", |s| parse_clock(s, false).map_err(rota));
         let end = c.take("end", |s| {
             parse_clock(s, true)
-                .map(|e| if e == 0 { crate::domain::rota::DAY_MINUTES } else { e })
+                .map(|e| {
+                    if e == 0 {
+                        crate::domain::rota::DAY_MINUTES
+                    } else {
+                        e
+                    }
+                })
                 .map_err(rota)
         });
         match (start, end) {
@@ -129,7 +144,12 @@ mod tests {
         let weekly = Row::for_test(
             COLUMNS,
             2,
-            &[("person", "hz.manager"), ("weekday", "周一"), ("start", "8:30"), ("end", "17:30")],
+            &[
+                ("person", "hz.manager"),
+                ("weekday", "周一"),
+                ("start", "8:30"),
+                ("end", "17:30"),
+            ],
         );
         let r = parse(&weekly, today()).unwrap();
         assert_eq!(r.shift.slot, Slot::Weekly(Weekday::Mon));
@@ -151,16 +171,29 @@ mod tests {
         let off = Row::for_test(
             COLUMNS,
             4,
-            &[("person", "hz.tech"), ("date", "2027-02-06"), ("kind", "休息")],
+            &[
+                ("person", "hz.tech"),
+                ("date", "2027-02-06"),
+                ("kind", "休息"),
+            ],
         );
         assert_eq!(parse(&off, today()).unwrap().shift.kind, ShiftKind::Off);
         let bad = Row::for_test(
             COLUMNS,
             5,
-            &[("person", "x"), ("weekday", "周八"), ("start", "25:00"), ("end", "8:00"), ("kind", "加班")],
+            &[
+                ("person", "x"),
+                ("weekday", "周八"),
+                ("start", "25:00"),
+                ("end", "8:00"),
+                ("kind", "加班"),
+            ],
         );
         let e = parse(&bad, today()).unwrap_err();
-        let cols: Vec<_> = e.iter().map(|e| (e.column.as_str(), e.problem.code())).collect();
+        let cols: Vec<_> = e
+            .iter()
+            .map(|e| (e.column.as_str(), e.problem.code()))
+            .collect();
         assert_eq!(
             cols,
             vec![
@@ -172,14 +205,26 @@ mod tests {
         let both = Row::for_test(
             COLUMNS,
             6,
-            &[("person", "x"), ("weekday", "1"), ("date", "2027-02-05"), ("start", "8:00"), ("end", "9:00")],
+            &[
+                ("person", "x"),
+                ("weekday", "1"),
+                ("date", "2027-02-05"),
+                ("start", "8:00"),
+                ("end", "9:00"),
+            ],
         );
-        assert_eq!(parse(&both, today()).unwrap_err()[0].problem.code(), "slot_ambiguous");
+        assert_eq!(
+            parse(&both, today()).unwrap_err()[0].problem.code(),
+            "slot_ambiguous"
+        );
         let off_weekly = Row::for_test(
             COLUMNS,
             7,
             &[("person", "x"), ("weekday", "1"), ("kind", "off")],
         );
-        assert_eq!(parse(&off_weekly, today()).unwrap_err()[0].problem.code(), "off_on_weekday");
+        assert_eq!(
+            parse(&off_weekly, today()).unwrap_err()[0].problem.code(),
+            "off_on_weekday"
+        );
     }
 }

@@ -188,13 +188,9 @@ fn on_duty_with_role(
     role: &str,
 ) -> Result<Vec<Contact>, AppError> {
     match crate::domain::role::Role::parse(role) {
-        Some(r) => crate::services::rota::reachable_staff(
-            conn,
-            dealer_id,
-            &[r],
-            &[r],
-            crate::repo::now(),
-        ),
+        Some(r) => {
+            crate::services::rota::reachable_staff(conn, dealer_id, &[r], &[r], crate::repo::now())
+        }
         None => staff::contacts_with_role(conn, dealer_id, role),
     }
 }

@@ -197,7 +197,7 @@ fn around(
     }
     // Someone whose only entries are dated on other days is still on the rota.
     for p in repo::rostered(conn, dealer_ids)? {
-        dealer_of.entry(p).or_insert_with(|| String::new());
+        dealer_of.entry(p).or_default();
     }
     Ok(Around {
         shifts: by_person(&rows),

@@ -12,12 +12,12 @@ use super::session::{Chrome, WebUser};
 use super::{html, redirect, OrPage, PageError};
 use crate::domain::money::Fen;
 use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
+use crate::domain::rota::Duty;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
 use crate::services::tickets::TicketView;
 use crate::services::views::Part;
-use crate::domain::rota::Duty;
 use crate::services::{plans, resources, workflow};
 use crate::state::AppState;
 
@@ -261,7 +261,9 @@ async fn load_state(
             .unwrap_or_default(),
     };
     // Those the rota has off last: the ones who may be sent come first.
-    state.crew.sort_by_key(|c| c.duty.as_ref().is_some_and(|d| d.0 == "off"));
+    state
+        .crew
+        .sort_by_key(|c| c.duty.as_ref().is_some_and(|d| d.0 == "off"));
     Ok((state, o.ticket, plan))
 }
 

@@ -253,10 +253,7 @@ fn page(user: &WebUser, w: RotaWeek, q: &RotaQuery) -> RotaPage {
         (Some(p), Some(d)) if w.may_edit => editor_for(&c, &w, p, d),
         _ => None,
     };
-    let alert = q
-        .saved
-        .is_some()
-        .then(|| ("ok", c.t("rota-saved")));
+    let alert = q.saved.is_some().then(|| ("ok", c.t("rota-saved")));
     RotaPage {
         dealer_q: dealer_q(user, &w),
         c,
@@ -297,17 +294,14 @@ pub async fn cell(
         q.person.as_deref().unwrap_or_default(),
         q.day.as_deref().unwrap_or_default(),
     )
-    .ok_or_else(|| PageError::App(AppError::not_found(crate::error::Thing::Record), user.locale))?;
+    .ok_or_else(|| {
+        PageError::App(
+            AppError::not_found(crate::error::Thing::Record),
+            user.locale,
+        )
+    })?;
     let dealer_q = dealer_q(&user, &w);
-    Ok(html(
-        StatusCode::OK,
-        &CellForm {
-            c,
-            w,
-            e,
-            dealer_q,
-        },
-    ))
+    Ok(html(StatusCode::OK, &CellForm { c, w, e, dealer_q }))
 }
 
 /// `POST /rota/shift`: set (or, with `clear`, clear) the cell's shift on its date or weekday.

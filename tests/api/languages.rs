@@ -182,7 +182,10 @@ async fn one_language_body(backend: Backend) {
             ],
         ),
         ("hz.manager", vec!["/work".into(), "/board".into()]),
-        ("hz.director", vec!["/work".into(), "/board".into(), "/rota".into()]),
+        (
+            "hz.director",
+            vec!["/work".into(), "/board".into(), "/rota".into()],
+        ),
         (
             "hz.parts",
             vec!["/parts".into(), format!("/tickets/{approved_id}/parts")],

@@ -151,7 +151,10 @@ async fn week_body(backend: Backend) {
     assert_eq!(w["days"][0]["date"], "2027-02-01");
     assert_eq!(w["may_edit"], true);
     let people = w["people"].as_array().unwrap();
-    let groups: Vec<&str> = people.iter().map(|p| p["group"].as_str().unwrap()).collect();
+    let groups: Vec<&str> = people
+        .iter()
+        .map(|p| p["group"].as_str().unwrap())
+        .collect();
     let first_staff = groups.iter().position(|g| *g == "staff").unwrap();
     assert!(groups[..first_staff].iter().all(|g| *g == "technician"));
     assert!(groups[first_staff..].iter().all(|g| *g == "staff"));
@@ -168,9 +171,7 @@ async fn week_body(backend: Backend) {
     // Cleared: the weekly pattern (none on Wednesday) counts again.
     let res = app
         .client
-        .delete(app.url(&format!(
-            "/api/v1/rota/shifts?person={t2}&date=2027-02-03"
-        )))
+        .delete(app.url(&format!("/api/v1/rota/shifts?person={t2}&date=2027-02-03")))
         .bearer_auth(&lead)
         .send()
         .await
@@ -212,27 +213,41 @@ async fn permissions_body(backend: Backend) {
         let (status, body) = put_shift(&app, &token, shift.clone()).await;
         assert_eq!(status, edit, "{login} edits: {body}");
     }
-    let (status, _) = app.get_json(&app.token("hz.director"), "/api/v1/rota").await;
+    let (status, _) = app
+        .get_json(&app.token("hz.director"), "/api/v1/rota")
+        .await;
     assert_eq!(status, 200);
 
     // Another dealer: the director sees the group's; the workshop lead may not; a dealer of no
     // group of theirs is 404; editing someone of another dealer is 404.
     let nb = app.nb_dealer.clone();
     let (status, w) = app
-        .get_json(&app.token("hz.director"), &format!("/api/v1/rota?dealer={nb}"))
+        .get_json(
+            &app.token("hz.director"),
+            &format!("/api/v1/rota?dealer={nb}"),
+        )
         .await;
     assert_eq!(status, 200, "{w}");
     assert_eq!(w["dealer"]["code"], "nb");
     assert_eq!(w["may_edit"], false);
     assert_eq!(w["dealers"].as_array().unwrap().len(), 2);
     let (status, body) = app
-        .get_json(&app.token("hz.workshop"), &format!("/api/v1/rota?dealer={nb}"))
+        .get_json(
+            &app.token("hz.workshop"),
+            &format!("/api/v1/rota?dealer={nb}"),
+        )
         .await;
     assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")));
     let (status, body) = app
-        .get_json(&app.token("hz.director"), "/api/v1/rota?dealer=no-such-dealer")
+        .get_json(
+            &app.token("hz.director"),
+            "/api/v1/rota?dealer=no-such-dealer",
+        )
         .await;
-    assert_eq!((status, body["params"]["thing"].as_str()), (404, Some("dealer")));
+    assert_eq!(
+        (status, body["params"]["thing"].as_str()),
+        (404, Some("dealer"))
+    );
     let nb_t2 = person(&app, &app.token("nb.workshop"), "nb-t2").await;
     let (status, body) = put_shift(
         &app,
@@ -240,7 +255,10 @@ async fn permissions_body(backend: Backend) {
         json!({"person": nb_t2, "weekday": 1, "start": "08:00", "end": "17:00", "kind": "on_duty"}),
     )
     .await;
-    assert_eq!((status, body["params"]["thing"].as_str()), (404, Some("technician")));
+    assert_eq!(
+        (status, body["params"]["thing"].as_str()),
+        (404, Some("technician"))
+    );
     let (status, _) = put_shift(
         &app,
         &app.token("hz.workshop"),
@@ -257,24 +275,63 @@ async fn bad_input_body(backend: Backend) {
     let t2 = person(&app, &lead, "hz-t2").await;
     let long = "x".repeat(200);
     for (body, field) in [
-        (json!({"person": t2, "weekday": 8, "start": "08:00", "end": "17:00", "kind": "on_duty"}), "weekday"),
-        (json!({"person": t2, "weekday": 1, "date": "2027-02-05", "start": "08:00", "end": "17:00", "kind": "on_duty"}), "weekday"),
-        (json!({"person": t2, "start": "08:00", "end": "17:00", "kind": "on_duty"}), "weekday"),
-        (json!({"person": t2, "date": "2027-02-30", "start": "08:00", "end": "17:00", "kind": "on_duty"}), "date"),
-        (json!({"person": t2, "date": "2207-02-05", "start": "08:00", "end": "17:00", "kind": "on_duty"}), "date"),
-        (json!({"person": t2, "weekday": 1, "start": "25:00", "end": "17:00", "kind": "on_duty"}), "start"),
-        (json!({"person": t2, "weekday": 1, "start": "08:00", "end": "24:30", "kind": "on_duty"}), "end"),
-        (json!({"person": t2, "weekday": 1, "end": "17:00", "kind": "on_duty"}), "start"),
-        (json!({"person": t2, "weekday": 1, "start": "08:00", "end": "17:00", "kind": "overtime"}), "kind"),
+        (
+            json!({"person": t2, "weekday": 8, "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "weekday",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "date": "2027-02-05", "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "weekday",
+        ),
+        (
+            json!({"person": t2, "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "weekday",
+        ),
+        (
+            json!({"person": t2, "date": "2027-02-30", "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "date",
+        ),
+        (
+            json!({"person": t2, "date": "2207-02-05", "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "date",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "start": "25:00", "end": "17:00", "kind": "on_duty"}),
+            "start",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "start": "08:00", "end": "24:30", "kind": "on_duty"}),
+            "end",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "end": "17:00", "kind": "on_duty"}),
+            "start",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "start": "08:00", "end": "17:00", "kind": "overtime"}),
+            "kind",
+        ),
         (json!({"person": t2, "weekday": 1, "kind": "off"}), "kind"),
-        (json!({"person": "boss", "weekday": 1, "start": "08:00", "end": "17:00", "kind": "on_duty"}), "person"),
-        (json!({"person": long, "weekday": 1, "start": "08:00", "end": "17:00", "kind": "on_duty"}), "person"),
-        (json!({"person": t2, "weekday": 1, "start": long, "end": "17:00", "kind": "on_duty"}), "start"),
+        (
+            json!({"person": "boss", "weekday": 1, "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "person",
+        ),
+        (
+            json!({"person": long, "weekday": 1, "start": "08:00", "end": "17:00", "kind": "on_duty"}),
+            "person",
+        ),
+        (
+            json!({"person": t2, "weekday": 1, "start": long, "end": "17:00", "kind": "on_duty"}),
+            "start",
+        ),
     ] {
         let (status, res) = put_shift(&app, &lead, body.clone()).await;
         assert_eq!(status, 400, "{body}: {res}");
         assert_eq!(res["error"], "validation_failed", "{body}: {res}");
-        assert!(res["fields"][field].is_string(), "{field} named: {body}: {res}");
+        assert!(
+            res["fields"][field].is_string(),
+            "{field} named: {body}: {res}"
+        );
     }
     let (status, res) = put_shift(&app, &lead, json!({"weekday": "monday"})).await;
     assert_eq!(status, 400, "{res}");
@@ -310,7 +367,10 @@ async fn post_rota_csv(app: &TestApp, token: &str, body: Vec<u8>, query: &str) -
         .send()
         .await
         .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+    (
+        res.status().as_u16(),
+        res.json().await.unwrap_or(Value::Null),
+    )
 }
 
 both!(a_gbk_rota_file_imports_and_bad_rows_refuse_it, import_body);
@@ -325,7 +385,10 @@ async fn import_body(backend: Backend) {
     let (status, r) = post_rota_csv(&app, &lead, gbk.to_vec(), "").await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["encoding"], "GB18030");
-    assert_eq!((r["inserted"].as_u64(), r["written"].as_bool()), (Some(3), Some(true)));
+    assert_eq!(
+        (r["inserted"].as_u64(), r["written"].as_bool()),
+        (Some(3), Some(true))
+    );
     assert_eq!(app.count("rota_shifts"), 3);
     // Again: nothing changes.
     let (status, r) = post_rota_csv(&app, &lead, gbk.to_vec(), "").await;
@@ -430,7 +493,10 @@ async fn escalation_body(backend: Backend) {
     assert_eq!(recipients(&app, "promise_breached"), want);
 }
 
-both!(nobody_on_duty_falls_back_to_manager_and_director, fallback_body);
+both!(
+    nobody_on_duty_falls_back_to_manager_and_director,
+    fallback_body
+);
 async fn fallback_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     own_phones(&app);
@@ -496,7 +562,10 @@ async fn page_body(backend: Backend) {
     let page = page_text(&client, &app, "/rota?week=2027-W05").await;
     assert!(page.contains("id=\"nav-rota\""), "the nav links the rota");
     assert!(page.contains("值班表") && page.contains("技师") && page.contains("员工"));
-    assert!(page.contains("hx-get=\"/rota/cell?"), "cells open their form");
+    assert!(
+        page.contains("hx-get=\"/rota/cell?"),
+        "cells open their form"
+    );
     let form = page_text(
         &client,
         &app,
@@ -571,7 +640,10 @@ async fn page_body(backend: Backend) {
     client.get(app.url("/lang/en")).send().await.unwrap();
     let en = page_text(&client, &app, "/rota?week=2027-W05").await;
     assert!(en.contains("New Year&#39;s Eve"), "{en}");
-    assert!(en.contains("20:00–08:00 next day") && en.contains("On call"), "{en}");
+    assert!(
+        en.contains("20:00–08:00 next day") && en.contains("On call"),
+        "{en}"
+    );
     assert!(!en.contains("除夕") && !en.contains("备班") && !en.contains("次日"));
     // A director views, without the cell forms; an agent is refused.
     let director = signed_in(&app, "hz.director").await;

@@ -12,12 +12,15 @@ use crate::import::{Problem, Row, RowError};
 use crate::repo::rota::{self as repo, Person};
 use crate::services::rota::slot_columns;
 
+/// A person's slot: (person, (weekday, date)).
+type SlotKey = (Person, (Option<i32>, Option<String>));
+
 pub struct RotaImport {
     dealer_id: String,
     today: chrono::NaiveDate,
     /// Sign-in or technician mobile → person.
     people: HashMap<String, Person>,
-    seen: HashMap<(Person, (Option<i32>, Option<String>)), u64>,
+    seen: HashMap<SlotKey, u64>,
     writes: Vec<(Person, Shift)>,
 }
 
@@ -32,7 +35,9 @@ impl RotaImport {
             ));
         };
         Ok(RotaImport {
-            people: repo::people_by_handle(conn, &dealer_id)?.into_iter().collect(),
+            people: repo::people_by_handle(conn, &dealer_id)?
+                .into_iter()
+                .collect(),
             today: local_time(crate::repo::now(), o.utc_offset_hours).date(),
             dealer_id,
             seen: HashMap::new(),
