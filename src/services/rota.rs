@@ -635,18 +635,19 @@ fn own_person(conn: &mut AnyConnection, actor: &Identity, p: &Person) -> Result<
     }
 }
 
-/// Writes one shift in the caller's transaction, with its audit event.
-pub fn put_shift(
+/// Stores one shift of a person of `dealer_id` in its slot (replacing what it held), in the
+/// caller's transaction: for the page, the API and the import.
+pub(crate) fn store(
     conn: &mut AnyConnection,
-    actor: &Identity,
+    dealer_id: &str,
     person: &Person,
     shift: &Shift,
-) -> Result<RotaEntry, AppError> {
+) -> Result<(), AppError> {
     let (weekday, on_date) = slot_columns(shift.slot);
     repo::set(
         conn,
         &repo::NewShift {
-            dealer_id: &actor.dealer_id,
+            dealer_id,
             person,
             weekday,
             on_date: on_date.as_deref(),
@@ -655,10 +656,22 @@ pub fn put_shift(
             kind: shift.kind.as_str(),
         },
     )?;
+    Ok(())
+}
+
+/// Writes one shift in the caller's transaction, with its audit event.
+pub fn put_shift(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    person: &Person,
+    shift: &Shift,
+) -> Result<RotaEntry, AppError> {
+    store(conn, &actor.dealer_id, person, shift)?;
+    let (weekday, date) = slot_columns(shift.slot);
     let entry = RotaEntry {
         person: person.key(),
         weekday: weekday.map(|w| w as u32),
-        date: on_date,
+        date,
         shift: ShiftView::of(shift),
     };
     audit(conn, actor, "rota.shift_set", &entry.person, &entry)?;

@@ -555,6 +555,33 @@ async fn dispatch_body(backend: Backend) {
     assert_eq!(status, 200, "{res}");
 }
 
+/// The cell form of hz-t2 on Friday 2027-02-05, posted.
+async fn post_cell(
+    client: &reqwest::Client,
+    app: &TestApp,
+    page: &str,
+    applies: &str,
+    kind: &str,
+    start: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/rota/shift"))
+        .form(&[
+            ("csrf", csrf_of(page).as_str()),
+            ("person", "technician:hz-t2"),
+            ("date", "2027-02-05"),
+            ("weekday", "5"),
+            ("week", "2027-W05"),
+            ("applies", applies),
+            ("kind", kind),
+            ("start", start),
+            ("end", "08:00"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 both!(the_rota_page_edits_a_cell_in_either_language, page_body);
 async fn page_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -573,41 +600,27 @@ async fn page_body(backend: Backend) {
     )
     .await;
     assert!(form.contains("id=\"rota-cell-form\""), "{form}");
-    let res = client
-        .post(app.url("/rota/shift"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("person", "technician:hz-t2"),
-            ("date", "2027-02-05"),
-            ("weekday", "5"),
-            ("week", "2027-W05"),
-            ("applies", "date"),
-            ("kind", "on_call"),
-            ("start", "20:00"),
-            ("end", "08:00"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = post_cell(&client, &app, &page, "date", "on_call", "20:00").await;
     assert_eq!(res.status().as_u16(), 303);
     let page = page_text(&client, &app, "/rota?week=2027-W05").await;
     assert!(page.contains("20:00–次日08:00"), "{page}");
+    // Every Friday: the weekly pattern, under the dated shift of that one Friday.
+    let res = post_cell(&client, &app, &page, "weekly", "on_duty", "07:00").await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, w) = app
+        .get_json(&app.token("hz.workshop"), "/api/v1/rota?week=2027-W05")
+        .await;
+    let t2 = w["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person"] == "technician:hz-t2")
+        .unwrap()
+        .clone();
+    assert_eq!(t2["weekly"][4]["start"], "07:00");
+    assert_eq!(t2["days"][4]["shift"]["start"], "20:00");
     // A bad time: the page again, with the refusal.
-    let res = client
-        .post(app.url("/rota/shift"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("person", "technician:hz-t2"),
-            ("date", "2027-02-05"),
-            ("week", "2027-W05"),
-            ("applies", "date"),
-            ("kind", "on_duty"),
-            ("start", "99:00"),
-            ("end", "08:00"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = post_cell(&client, &app, &page, "date", "on_duty", "99:00").await;
     assert_eq!(res.status().as_u16(), 400);
     assert!(res.text().await.unwrap().contains("99:00"));
     // In English: the holiday by its English name, the shift in English words.

@@ -10,7 +10,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::import::rota::parse;
 use crate::import::{Problem, Row, RowError};
 use crate::repo::rota::{self as repo, Person};
-use crate::services::rota::slot_columns;
+use crate::services::rota::{slot_columns, store};
 
 /// A person's slot: (person, (weekday, date)).
 type SlotKey = (Person, (Option<i32>, Option<String>));
@@ -96,19 +96,7 @@ impl Importer for RotaImport {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), AppError> {
         for (done, (person, shift)) in self.writes.iter().enumerate() {
-            let (weekday, on_date) = slot_columns(shift.slot);
-            repo::set(
-                conn,
-                &repo::NewShift {
-                    dealer_id: &self.dealer_id,
-                    person,
-                    weekday,
-                    on_date: on_date.as_deref(),
-                    start_min: i32::from(shift.span.start()),
-                    end_min: i32::from(shift.span.end()),
-                    kind: shift.kind.as_str(),
-                },
-            )?;
+            store(conn, &self.dealer_id, person, shift)?;
             super::tick(done as u64 + 1, progress, self.writes.len() as u64);
         }
         Ok(())
