@@ -116,6 +116,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rota::get_week)
             .service(rota::put_shift)
             .service(rota::delete_shift)
+            .service(rota::put_holiday)
+            .service(rota::delete_holiday)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

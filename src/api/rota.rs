@@ -9,7 +9,9 @@ use super::params::Query;
 use crate::auth::ApiUser;
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
-use crate::services::rota::{self, ClearShiftQuery, RotaEntry, RotaWeek, SetShiftRequest};
+use crate::services::rota::{
+    self, ClearShiftQuery, HolidayRequest, HolidayView, RotaEntry, RotaWeek, SetShiftRequest,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -87,5 +89,48 @@ pub async fn delete_shift(
 ) -> Result<HttpResponse, AppError> {
     user.0.require(Action::EditRota)?;
     rota::clear_shift(&state.db, &user.0, q.into_inner(), crate::repo::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mark a day of the caller's own dealer as a holiday (workshop lead, service manager): on it
+/// the weekly pattern does not apply and only dated shifts count — whoever has none is off. The
+/// names show on the week grid (`name_en` on English pages, the Chinese one when empty).
+#[utoipa::path(tag = "rota", security(("bearer" = [])),
+    params(("date" = String, Path, description = "YYYY-MM-DD, the dealer's local date")),
+    request_body = HolidayRequest,
+    responses(
+        (status = 200, description = "Stored", body = HolidayView),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+#[put("/rota/holidays/{date}")]
+pub async fn put_holiday(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    date: web::Path<String>,
+    body: Result<Json<HolidayRequest>, AppError>,
+) -> Result<HttpResponse, AppError> {
+    user.0.require(Action::EditRota)?;
+    let Json(req) = body?;
+    let view = rota::set_holiday(&state.db, &user.0, &date, req, crate::repo::now()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Make a holiday day of the caller's own dealer an ordinary day again.
+#[utoipa::path(tag = "rota", security(("bearer" = [])),
+    params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses(
+        (status = 204, description = "Cleared"),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+#[delete("/rota/holidays/{date}")]
+pub async fn delete_holiday(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    date: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    user.0.require(Action::EditRota)?;
+    rota::clear_holiday(&state.db, &user.0, &date, crate::repo::now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

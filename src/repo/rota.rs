@@ -227,6 +227,41 @@ pub fn holidays_between(
         .load(conn)?)
 }
 
+/// Marks (or renames) a holiday day of the dealer.
+pub fn set_holiday(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    on_date: &str,
+    name_zh: &str,
+    name_en: &str,
+) -> Result<(), AppError> {
+    clear_holiday(conn, dealer_id, on_date)?;
+    diesel::insert_into(rota_holidays::table)
+        .values((
+            rota_holidays::dealer_id.eq(dealer_id),
+            rota_holidays::on_date.eq(on_date),
+            rota_holidays::name_zh.eq(name_zh),
+            rota_holidays::name_en.eq(name_en),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes the day an ordinary one again; whether it was a holiday.
+pub fn clear_holiday(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    on_date: &str,
+) -> Result<bool, AppError> {
+    let n = diesel::delete(
+        rota_holidays::table
+            .filter(rota_holidays::dealer_id.eq(dealer_id))
+            .filter(rota_holidays::on_date.eq(on_date)),
+    )
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// A dealer: (id, group id, code, name).
 pub fn dealer(
     conn: &mut AnyConnection,

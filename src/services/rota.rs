@@ -744,3 +744,92 @@ pub async fn clear_shift(
     })
     .await
 }
+
+/// `PUT /api/v1/rota/holidays/{date}`: a holiday day of the caller's dealer (the Spring Festival):
+/// on it only dated shifts count, so whoever has none that day is off.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct HolidayRequest {
+    /// The name in Chinese, e.g. 除夕 (1–40 characters).
+    pub name_zh: String,
+    /// The name in English (empty: the Chinese one is shown).
+    #[serde(default)]
+    pub name_en: String,
+}
+
+/// The holiday as stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HolidayView {
+    pub date: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+const MAX_HOLIDAY_NAME: usize = 40;
+
+fn holiday_name(field: &str, v: &str, required: bool) -> Result<String, AppError> {
+    let v = v.trim();
+    if required && v.is_empty() {
+        return Err(AppError::field(field, Msg::new("rota-error-holiday-name")));
+    }
+    if v.chars().count() > MAX_HOLIDAY_NAME || v.chars().any(char::is_control) {
+        return Err(AppError::field(
+            field,
+            Msg::with("rota-error-too-long", &[("max", MAX_HOLIDAY_NAME.into())]),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn holiday_date(date: &str, now: NaiveDateTime) -> Result<NaiveDate, AppError> {
+    let d = rules::parse_date(bounded("date", date)?).map_err(|e| rota_error("date", e))?;
+    check_date_near(d, local_time(now, utc_offset()).date()).map_err(|e| rota_error("date", e))?;
+    Ok(d)
+}
+
+/// Marks a day of the caller's own dealer as a holiday (workshop lead, service manager).
+pub async fn set_holiday(
+    db: &Db,
+    actor: &Identity,
+    date: &str,
+    req: HolidayRequest,
+    now: NaiveDateTime,
+) -> Result<HolidayView, AppError> {
+    actor.require(Action::EditRota)?;
+    let view = HolidayView {
+        date: date_text(holiday_date(date, now)?),
+        name_zh: holiday_name("name_zh", &req.name_zh, true)?,
+        name_en: holiday_name("name_en", &req.name_en, false)?,
+    };
+    let actor = actor.clone();
+    db.write(move |conn| {
+        repo::set_holiday(
+            conn,
+            &actor.dealer_id,
+            &view.date,
+            &view.name_zh,
+            &view.name_en,
+        )?;
+        audit(conn, &actor, "rota.holiday_set", &view.date, &view)?;
+        Ok(view)
+    })
+    .await
+}
+
+/// Makes a day of the caller's own dealer an ordinary one again (not an error when it was).
+pub async fn clear_holiday(
+    db: &Db,
+    actor: &Identity,
+    date: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    actor.require(Action::EditRota)?;
+    let date = date_text(holiday_date(date, now)?);
+    let actor = actor.clone();
+    db.write(move |conn| {
+        if repo::clear_holiday(conn, &actor.dealer_id, &date)? {
+            audit(conn, &actor, "rota.holiday_cleared", &date, &date)?;
+        }
+        Ok(())
+    })
+    .await
+}

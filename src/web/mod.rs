@@ -79,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/rota", web::get().to(rota::show))
         .route("/rota/cell", web::get().to(rota::cell))
         .route("/rota/shift", web::post().to(rota::save))
+        .route("/rota/holiday", web::post().to(rota::holiday))
         .route("/rota/import", web::post().to(rota::import));
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {

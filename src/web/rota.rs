@@ -368,6 +368,44 @@ pub async fn save(
     }
 }
 
+/// `POST /rota/holiday`: mark a day as a holiday of the user's dealer, or (`clear`) unmark it.
+pub async fn holiday(
+    state: web::Data<AppState>,
+    user: WebUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    user.require(Action::EditRota)?;
+    let f = Fields::parse(&body);
+    user.check_csrf(f.get("csrf"))?;
+    let (week, date) = (f.get("week").to_owned(), f.get("date").to_owned());
+    let now = crate::repo::now();
+    let result = if f.get("clear").is_empty() {
+        let req = rota::HolidayRequest {
+            name_zh: f.get("name_zh").to_owned(),
+            name_en: f.get("name_en").to_owned(),
+        };
+        rota::set_holiday(&state.db, &user.identity, &date, req, now)
+            .await
+            .map(|_| ())
+    } else {
+        rota::clear_holiday(&state.db, &user.identity, &date, now).await
+    };
+    match result {
+        // The week of the day just changed.
+        Ok(()) => Ok(redirect(&format!(
+            "/rota?week={}&saved=1",
+            urlencoding(&date)
+        ))),
+        Err(e) if e.code == crate::error::ErrorCode::ValidationFailed => {
+            let w = load(&state, &user, None, Some(week)).await?;
+            let mut p = page(&user, w, &RotaQuery::default());
+            p.alert = Some(("error", refusal_text(user.locale, &e)));
+            Ok(html(StatusCode::BAD_REQUEST, &p))
+        }
+        Err(e) => Err(PageError::App(e, user.locale)),
+    }
+}
+
 /// A week label or date, as a query value (they hold only digits, letters and `-`).
 fn urlencoding(s: &str) -> String {
     s.chars()

@@ -668,3 +668,118 @@ async fn page_body(backend: Backend) {
     let page = page_text(&agent, &app, "/tickets").await;
     assert!(!page.contains("id=\"nav-rota\""));
 }
+
+both!(a_holiday_day_counts_only_dated_shifts, holiday_body);
+async fn holiday_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let lead = app.token("hz.workshop");
+    let t2 = person(&app, &lead, "hz-t2").await;
+    // Fridays on duty; 2027-02-05 (a Friday) made the eve of the Spring Festival.
+    let (status, _) = put_shift(
+        &app,
+        &lead,
+        json!({"person": t2, "weekday": 5, "start": "08:00", "end": "20:00", "kind": "on_duty"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, h) = app
+        .put(
+            &lead,
+            "/api/v1/rota/holidays/2027-02-05",
+            &json!({"name_zh": "除夕", "name_en": "New Year's Eve"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{h}");
+    let (_, w) = app.get_json(&lead, "/api/v1/rota?week=2027-W05").await;
+    assert_eq!(w["days"][4]["holiday"]["name_zh"], "除夕");
+    let row = |w: &Value| {
+        w["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["person"] == t2)
+            .unwrap()
+            .clone()
+    };
+    assert!(
+        row(&w)["days"][4]["shift"].is_null(),
+        "a holiday: no weekly shift"
+    );
+    assert_eq!(row(&w)["weekly"][4]["start"], "08:00");
+    // Bad input and roles.
+    for (path, body, status) in [
+        (
+            "/api/v1/rota/holidays/2027-02-30",
+            json!({"name_zh": "x"}),
+            400,
+        ),
+        (
+            "/api/v1/rota/holidays/2027-02-05",
+            json!({"name_zh": ""}),
+            400,
+        ),
+        (
+            "/api/v1/rota/holidays/2027-02-05",
+            json!({"name_zh": "x".repeat(41)}),
+            400,
+        ),
+    ] {
+        let (got, res) = app.put(&lead, path, &body).await;
+        assert_eq!(got, status, "{path} {body}: {res}");
+    }
+    let (status, _) = app
+        .put(
+            &app.token("hz.director"),
+            "/api/v1/rota/holidays/2027-02-05",
+            &json!({"name_zh": "除夕"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Cleared: the Friday pattern is back.
+    let res = app
+        .client
+        .delete(app.url("/api/v1/rota/holidays/2027-02-05"))
+        .bearer_auth(&lead)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 204);
+    let (_, w) = app.get_json(&lead, "/api/v1/rota?week=2027-W05").await;
+    assert!(w["days"][4]["holiday"].is_null());
+    assert_eq!(row(&w)["days"][4]["shift"]["start"], "08:00");
+}
+
+both!(the_rota_page_marks_a_holiday, holiday_page_body);
+async fn holiday_page_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.workshop").await;
+    let page = page_text(&client, &app, "/rota?week=2027-W05").await;
+    assert!(page.contains("id=\"rota-holiday-form\""));
+    let res = client
+        .post(app.url("/rota/holiday"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("week", "2027-W05"),
+            ("date", "2027-02-06"),
+            ("name_zh", "春节·初一"),
+            ("name_en", "Spring Festival day 1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let page = page_text(&client, &app, "/rota?week=2027-W05").await;
+    assert!(page.contains("data-holiday=\"2027-02-06\"") && page.contains("春节·初一"));
+    let res = client
+        .post(app.url("/rota/holiday"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("week", "2027-W05"),
+            ("date", "2027-02-06"),
+            ("name_zh", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400, "a holiday needs its name");
+}
