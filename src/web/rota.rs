@@ -348,24 +348,12 @@ pub async fn save(
         )
         .await
     };
-    match result {
-        Ok(()) => Ok(redirect(&format!(
-            "/rota?week={}&saved=1",
-            urlencoding(&week)
-        ))),
-        Err(e) if e.code == crate::error::ErrorCode::ValidationFailed => {
-            let w = load(&state, &user, None, Some(week)).await?;
-            let q = RotaQuery {
-                person: Some(person),
-                day: Some(date),
-                ..Default::default()
-            };
-            let mut p = page(&user, w, &q);
-            p.alert = Some(("error", refusal_text(user.locale, &e)));
-            Ok(html(StatusCode::BAD_REQUEST, &p))
-        }
-        Err(e) => Err(PageError::App(e, user.locale)),
-    }
+    let q = RotaQuery {
+        person: Some(person),
+        day: Some(date),
+        ..Default::default()
+    };
+    answer(&state, &user, result, &week, &week, q).await
 }
 
 /// `POST /rota/holiday`: mark a day as a holiday of the user's dealer, or (`clear`) unmark it.
@@ -390,15 +378,25 @@ pub async fn holiday(
     } else {
         rota::clear_holiday(&state.db, &user.identity, &date, now).await
     };
+    // Back to the week of the day just changed.
+    answer(&state, &user, result, &date, &week, RotaQuery::default()).await
+}
+
+/// A form post's answer: back to the week (`to`) when done; a refused one draws the page of
+/// `week` again with the refusal (the cell form of `q` open), status 400.
+async fn answer(
+    state: &AppState,
+    user: &WebUser,
+    result: Result<(), AppError>,
+    to: &str,
+    week: &str,
+    q: RotaQuery,
+) -> Result<HttpResponse, PageError> {
     match result {
-        // The week of the day just changed.
-        Ok(()) => Ok(redirect(&format!(
-            "/rota?week={}&saved=1",
-            urlencoding(&date)
-        ))),
+        Ok(()) => Ok(redirect(&format!("/rota?week={}&saved=1", urlencoding(to)))),
         Err(e) if e.code == crate::error::ErrorCode::ValidationFailed => {
-            let w = load(&state, &user, None, Some(week)).await?;
-            let mut p = page(&user, w, &RotaQuery::default());
+            let w = load(state, user, None, Some(week.to_owned())).await?;
+            let mut p = page(user, w, &q);
             p.alert = Some(("error", refusal_text(user.locale, &e)));
             Ok(html(StatusCode::BAD_REQUEST, &p))
         }

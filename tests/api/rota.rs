@@ -105,6 +105,17 @@ fn more_managers(app: &TestApp) {
         .unwrap();
 }
 
+/// One person's row of a week answer.
+fn row_of(w: &Value, key: &str) -> Value {
+    w["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person"] == key)
+        .unwrap_or_else(|| panic!("{key} in {w}"))
+        .clone()
+}
+
 fn recipients(app: &TestApp, template: &'static str) -> Vec<String> {
     let mut to: Vec<String> = messages(app, template).into_iter().map(|m| m.0).collect();
     to.sort_unstable();
@@ -179,13 +190,7 @@ async fn week_body(backend: Backend) {
     assert_eq!(res.status().as_u16(), 204);
     assert_eq!(app.count("rota_shifts"), 1);
     let (_, w) = app.get_json(&lead, "/api/v1/rota?week=2027-02-03").await;
-    let row = w["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["person"] == t2)
-        .unwrap()
-        .clone();
+    let row = row_of(&w, &t2);
     assert!(row["days"][2]["shift"].is_null());
 }
 
@@ -395,13 +400,7 @@ async fn import_body(backend: Backend) {
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["unchanged"], 3);
     let (_, w) = app.get_json(&lead, "/api/v1/rota?week=2027-W05").await;
-    let t2 = w["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["person"] == "technician:hz-t2")
-        .unwrap()
-        .clone();
+    let t2 = row_of(&w, "technician:hz-t2");
     assert_eq!(t2["days"][4]["shift"]["kind"], "on_call");
     assert_eq!(t2["days"][4]["shift"]["crosses_midnight"], true);
 
@@ -610,13 +609,7 @@ async fn page_body(backend: Backend) {
     let (_, w) = app
         .get_json(&app.token("hz.workshop"), "/api/v1/rota?week=2027-W05")
         .await;
-    let t2 = w["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["person"] == "technician:hz-t2")
-        .unwrap()
-        .clone();
+    let t2 = row_of(&w, "technician:hz-t2");
     assert_eq!(t2["weekly"][4]["start"], "07:00");
     assert_eq!(t2["days"][4]["shift"]["start"], "20:00");
     // A bad time: the page again, with the refusal.
@@ -692,15 +685,7 @@ async fn holiday_body(backend: Backend) {
     assert_eq!(status, 200, "{h}");
     let (_, w) = app.get_json(&lead, "/api/v1/rota?week=2027-W05").await;
     assert_eq!(w["days"][4]["holiday"]["name_zh"], "除夕");
-    let row = |w: &Value| {
-        w["people"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["person"] == t2)
-            .unwrap()
-            .clone()
-    };
+    let row = |w: &Value| row_of(w, &t2);
     assert!(
         row(&w)["days"][4]["shift"].is_null(),
         "a holiday: no weekly shift"
