@@ -41,6 +41,8 @@ pub enum ErrorCode {
     ClockNotPaused,
     /// `[sla] pause_allowed` is off.
     PauseDisabled,
+    /// A crew names a technician the duty rota has off at the time of dispatch.
+    TechnicianOffDuty,
     TooManyAttempts,
     /// A crew position for a job whose crew is not on the road (not yet departed, arrived, over).
     JobNotActive,
@@ -85,6 +87,7 @@ impl ErrorCode {
             ErrorCode::ClockAlreadyPaused => "clock_already_paused",
             ErrorCode::ClockNotPaused => "clock_not_paused",
             ErrorCode::PauseDisabled => "pause_disabled",
+            ErrorCode::TechnicianOffDuty => "technician_off_duty",
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::JobNotActive => "job_not_active",
             ErrorCode::RequestTimeout => "request_timeout",
@@ -121,7 +124,8 @@ impl ErrorCode {
             | ErrorCode::SafetyDowngradeUnconfirmed
             | ErrorCode::TechnicianBusy
             | ErrorCode::FaultPhotoRequired
-            | ErrorCode::PhotoLimitReached => StatusCode::CONFLICT,
+            | ErrorCode::PhotoLimitReached
+            | ErrorCode::TechnicianOffDuty => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -163,10 +167,11 @@ pub enum Thing {
     Page,
     Record,
     StandardPlan,
+    Dealer,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 13] = [
+    pub const ALL: [Thing; 14] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -180,6 +185,7 @@ impl Thing {
         Thing::Page,
         Thing::Record,
         Thing::StandardPlan,
+        Thing::Dealer,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -198,6 +204,7 @@ impl Thing {
             Thing::Page => "page",
             Thing::Record => "record",
             Thing::StandardPlan => "standard_plan",
+            Thing::Dealer => "dealer",
         }
     }
 
@@ -217,6 +224,7 @@ impl Thing {
             Thing::Page => "svc-not-found-page",
             Thing::Record => "svc-not-found-record",
             Thing::StandardPlan => "svc-not-found-standard-plan",
+            Thing::Dealer => "rota-not-found-dealer",
         }
     }
 }

@@ -70,6 +70,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let notifier = notifier(&settings, &db, port)?;
         crate::auth::password::init_pool(settings.auth.hash_threads);
+        crate::services::rota::set_utc_offset(settings.tickets.utc_offset_hours);
         let state = web::Data::new(AppState {
             throttle: SignInThrottle::new(ThrottleRules::from_settings(&settings.auth)),
             token_stamps: TokenStamps::default(),

@@ -70,10 +70,12 @@ pub struct ImportRejected {
 /// README). Every row is checked before anything is written; a re-import of the same file
 /// changes nothing. The shared parts catalogue: the platform catalogue admin only (taking a
 /// dangerous-goods or monitored flag off a part needs `confirm_downgrades=true` and is audited).
-/// Stock and history: administrators, for the dealers of their own group. The report lists the
+/// Stock and history: administrators, for the dealers of their own group. The duty rota
+/// (`rota`): the workshop lead and the service manager, for their own dealer (`PUT
+/// /api/v1/rota/shifts` one row at a time). The report lists the
 /// first 1,000 problems and counts them all.
 #[utoipa::path(tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "parts, stock or history"), ImportQuery),
+    params(("kind" = String, Path, description = "parts, stock, history or rota"), ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file, at most 20 MiB"),
     responses(
         (status = 200, description = "Imported (bad rows skipped with skip_bad=true are in the report)", body = ImportReport<ImportProblem>),

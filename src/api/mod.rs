@@ -11,6 +11,7 @@ pub mod photos;
 pub mod promises;
 pub mod rescue;
 pub mod resources;
+pub mod rota;
 pub mod sourcing;
 pub mod standard_plans;
 pub mod tickets;
@@ -33,7 +34,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"))
 )]
 pub struct ApiDoc;
 
@@ -121,6 +122,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(standard_plans::create_standard_plan)
             .service(standard_plans::update_standard_plan)
             .service(standard_plans::apply_standard_plan)
+            .service(rota::get_week)
+            .service(rota::put_shift)
+            .service(rota::delete_shift)
+            .service(rota::put_holiday)
+            .service(rota::delete_holiday)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

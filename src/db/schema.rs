@@ -93,11 +93,26 @@ diesel::table! {
 }
 
 diesel::table! {
-    technician_shifts (id) {
+    rota_shifts (id) {
         id -> Text,
-        technician_id -> Text,
-        starts_at -> Timestamp,
-        ends_at -> Timestamp,
+        dealer_id -> Text,
+        technician_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        weekday -> Nullable<Integer>,
+        on_date -> Nullable<Text>,
+        start_min -> Integer,
+        end_min -> Integer,
+        kind -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rota_holidays (dealer_id, on_date) {
+        dealer_id -> Text,
+        on_date -> Text,
+        name_zh -> Text,
+        name_en -> Text,
     }
 }
 
@@ -545,7 +560,10 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(technicians -> dealers (dealer_id));
 diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(technician_skills -> technicians (technician_id));
-diesel::joinable!(technician_shifts -> technicians (technician_id));
+diesel::joinable!(rota_shifts -> technicians (technician_id));
+diesel::joinable!(rota_shifts -> users (user_id));
+diesel::joinable!(rota_shifts -> dealers (dealer_id));
+diesel::joinable!(rota_holidays -> dealers (dealer_id));
 diesel::joinable!(tools -> dealers (dealer_id));
 diesel::joinable!(stock -> dealers (dealer_id));
 diesel::joinable!(stock -> parts (part_id));
@@ -599,7 +617,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     technicians,
     technician_skills,
-    technician_shifts,
+    rota_shifts,
+    rota_holidays,
     tools,
     parts,
     stock,

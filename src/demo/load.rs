@@ -158,12 +158,12 @@ pub fn load(
         ),
     ));
     tables.push((
-        "technician_shifts",
-        insert_chunked!(
-            conn,
-            schema::technician_shifts::table,
-            data.technician_shifts
-        ),
+        "rota_shifts",
+        insert_chunked!(conn, schema::rota_shifts::table, data.rota_shifts),
+    ));
+    tables.push((
+        "rota_holidays",
+        insert_chunked!(conn, schema::rota_holidays::table, data.rota_holidays),
     ));
     tables.push((
         "tools",

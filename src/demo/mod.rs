@@ -11,6 +11,7 @@ mod fleet;
 mod load;
 mod people;
 mod places;
+mod rota;
 mod staff;
 mod standard;
 mod stock;
@@ -45,7 +46,8 @@ pub struct DemoData {
     pub users: Vec<User>,
     pub technicians: Vec<Technician>,
     pub technician_skills: Vec<TechnicianSkill>,
-    pub technician_shifts: Vec<TechnicianShift>,
+    pub rota_shifts: Vec<RotaShift>,
+    pub rota_holidays: Vec<RotaHoliday>,
     pub tools: Vec<Tool>,
     /// Each director's standard rescue plans (标准救援方案).
     pub standard_plans: Vec<standard::StandardPlan>,
@@ -131,13 +133,31 @@ pub struct TechnicianSkill {
     pub skill: String,
 }
 
+/// A duty rota entry (weekly when `weekday` is set, else for `on_date`), local minutes.
 #[derive(Debug, Clone, PartialEq, Insertable)]
-#[diesel(table_name = schema::technician_shifts)]
-pub struct TechnicianShift {
+#[diesel(table_name = schema::rota_shifts)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct RotaShift {
     pub id: String,
-    pub technician_id: String,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
+    pub dealer_id: String,
+    pub technician_id: Option<String>,
+    pub user_id: Option<String>,
+    pub weekday: Option<i32>,
+    pub on_date: Option<String>,
+    pub start_min: i32,
+    pub end_min: i32,
+    pub kind: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A holiday day of a dealer's rota (the Spring Festival).
+#[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::rota_holidays)]
+pub struct RotaHoliday {
+    pub dealer_id: String,
+    pub on_date: String,
+    pub name_zh: String,
+    pub name_en: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Insertable)]
@@ -261,6 +281,7 @@ const STREAM_STOCK: u64 = 4;
 const STREAM_FLEET: u64 = 5;
 const STREAM_PLATFORM: u64 = 6;
 const STREAM_STANDARD: u64 = 11;
+const STREAM_ROTA: u64 = 7;
 
 fn rng_for(seed: u64, section: u64, index: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -310,6 +331,31 @@ pub fn generate(opts: &DemoOptions) -> DemoData {
     let mut rng = rng_for(opts.seed, STREAM_PLATFORM, 0);
     staff::platform_staff(&mut rng, &dealers[0], opts.today, &mut phones, &mut crew);
 
+    // Its own stream too: the rota draws only ids, and the rest of the demo stays as it was.
+    let (mut rota_shifts, mut rota_holidays) = (Vec::new(), Vec::new());
+    for (idx, dealer) in dealers.iter().enumerate() {
+        let mut rng = rng_for(opts.seed, STREAM_ROTA, idx);
+        let technicians: Vec<Technician> = crew
+            .technicians
+            .iter()
+            .filter(|t| t.dealer_id == dealer.id)
+            .cloned()
+            .collect();
+        let users: Vec<User> = crew
+            .users
+            .iter()
+            .filter(|u| u.dealer_id == dealer.id && u.role != "catalogue_admin")
+            .cloned()
+            .collect();
+        let r = rota::Rota {
+            dealer,
+            technicians: &technicians,
+            users: &users,
+            today: opts.today,
+        };
+        rota::generate(&mut rng, &r, &mut rota_shifts, &mut rota_holidays);
+    }
+
     let (stock, showcase) =
         stock::generate(opts.seed, STREAM_STOCK, &dealers, &infos, &cat, opts.today);
 
@@ -341,7 +387,8 @@ pub fn generate(opts: &DemoOptions) -> DemoData {
         users: crew.users,
         technicians: crew.technicians,
         technician_skills: crew.skills,
-        technician_shifts: crew.shifts,
+        rota_shifts,
+        rota_holidays,
         tools: crew.tools,
         parts: cat.parts,
         stock,

@@ -1,13 +1,11 @@
-//! Demo staff: one sign-in per role per Zhejiang dealer, technician crews with skills and a 15-day rota, and each dealer's rescue tools.
+//! Demo staff: one sign-in per role per Zhejiang dealer, technician crews with skills, and each dealer's rescue tools.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::people::{person_name, PhoneBook};
-use super::{
-    at, new_id, Dealer, DealerInfo, Technician, TechnicianShift, TechnicianSkill, Tool, User,
-};
+use super::{at, new_id, Dealer, DealerInfo, Technician, TechnicianSkill, Tool, User};
 
 /// Technician skills: stored code and the catalogue key of its name.
 pub const SKILLS: &[(&str, &str)] = &[
@@ -128,7 +126,6 @@ pub(crate) struct Crew {
     pub users: Vec<User>,
     pub technicians: Vec<Technician>,
     pub skills: Vec<TechnicianSkill>,
-    pub shifts: Vec<TechnicianShift>,
     pub tools: Vec<Tool>,
 }
 
@@ -221,7 +218,6 @@ pub(crate) fn generate(
         crew.technicians.push(technician);
     }
     top_up_skills(rng, crew, first_tech, first_skill);
-    rota(rng, crew, first_tech, today);
     tools(rng, dealer, info, crew);
 }
 
@@ -285,36 +281,6 @@ fn top_up_skills(rng: &mut impl Rng, crew: &mut Crew, first_tech: usize, first_s
                     skill: (*skill).to_owned(),
                 });
             }
-        }
-    }
-}
-
-/// Day shift 08:00–20:00 China time (00:00–12:00 UTC) and night on-call
-/// 20:00–08:00 (12:00–24:00 UTC), from yesterday for 15 days so "now" is
-/// always covered. The crew rotates: whoever had the night is off the next
-/// day, so each dealer has someone on days and someone on call every night.
-fn rota(rng: &mut impl Rng, crew: &mut Crew, first_tech: usize, today: NaiveDate) {
-    let techs: Vec<String> = crew.technicians[first_tech..]
-        .iter()
-        .map(|t| t.id.clone())
-        .collect();
-    let n = techs.len();
-    for day in 0..15usize {
-        let date = today + Duration::days(day as i64 - 1);
-        for (i, tech) in techs.iter().enumerate() {
-            let turn = (day + n - i) % n;
-            let (start, end): (NaiveDateTime, NaiveDateTime) = match turn {
-                0 => (at(date, 12 * 60), at(date, 24 * 60)),
-                1 => continue,
-                2 if n >= 5 => continue,
-                _ => (at(date, 0), at(date, 12 * 60)),
-            };
-            crew.shifts.push(TechnicianShift {
-                id: new_id(rng, start),
-                technician_id: tech.clone(),
-                starts_at: start,
-                ends_at: end,
-            });
         }
     }
 }

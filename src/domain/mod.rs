@@ -56,6 +56,7 @@ pub mod plate;
 pub mod promise;
 pub mod response_level;
 pub mod role;
+pub mod rota;
 pub mod search;
 pub mod sourcing;
 pub mod sourcing_order;

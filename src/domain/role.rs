@@ -92,6 +92,12 @@ pub enum Action {
     ViewStandardPlans,
     /// Define and change them: each save is the director's standing approval.
     ManageStandardPlans,
+    /// The duty rota of the user's dealer (`/rota`, `GET /api/v1/rota`).
+    ViewRota,
+    /// Change the user's own dealer's rota: shifts, the CSV import.
+    EditRota,
+    /// The rota of every dealer of the group.
+    ViewGroupRota,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -152,6 +158,11 @@ impl Action {
             }
             // A standing approval is the director's to give.
             Action::ManageStandardPlans => &[ServiceDirector],
+            // Those who run the desk's shifts, and those who answer for them.
+            Action::ViewRota => &[WorkshopLead, ServiceManager, ServiceDirector, Admin],
+            // The dealer's own desk knows who is in; the director is one of those it names.
+            Action::EditRota => &[WorkshopLead, ServiceManager],
+            Action::ViewGroupRota => &[ServiceDirector, Admin],
         }
     }
 
@@ -172,6 +183,9 @@ impl Action {
             Action::ViewGroupBoard => "view_group_board",
             Action::ViewStandardPlans => "view_standard_plans",
             Action::ManageStandardPlans => "manage_standard_plans",
+            Action::ViewRota => "view_rota",
+            Action::EditRota => "edit_rota",
+            Action::ViewGroupRota => "view_group_rota",
         }
     }
 
@@ -192,6 +206,9 @@ impl Action {
             Action::ViewGroupBoard => "label-action-view-group-board",
             Action::ViewStandardPlans => "label-action-view-standard-plans",
             Action::ManageStandardPlans => "label-action-manage-standard-plans",
+            Action::ViewRota => "rota-action-view",
+            Action::EditRota => "rota-action-edit",
+            Action::ViewGroupRota => "rota-action-view-group",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod history;
 pub mod parts;
 pub mod reader;
 pub mod report;
+pub mod rota;
 pub mod stock;
 
 pub use reader::{Column, CsvRows, Row};
@@ -26,10 +27,17 @@ pub enum ImportKind {
     Parts,
     Stock,
     History,
+    /// The duty rota of the importer's own dealer.
+    Rota,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [ImportKind::Parts, ImportKind::Stock, ImportKind::History];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Parts,
+        ImportKind::Stock,
+        ImportKind::History,
+        ImportKind::Rota,
+    ];
 
     pub fn parse(s: &str) -> Option<ImportKind> {
         ImportKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
@@ -40,6 +48,7 @@ impl ImportKind {
             ImportKind::Parts => "parts",
             ImportKind::Stock => "stock",
             ImportKind::History => "history",
+            ImportKind::Rota => "rota",
         }
     }
 
@@ -49,6 +58,7 @@ impl ImportKind {
             ImportKind::Parts => "import-kind-parts",
             ImportKind::Stock => "import-kind-stock",
             ImportKind::History => "import-kind-history",
+            ImportKind::Rota => "rota-import-kind",
         }
     }
 
@@ -58,6 +68,8 @@ impl ImportKind {
         match self {
             ImportKind::Parts => Action::ImportCatalogue,
             ImportKind::Stock | ImportKind::History => Action::ImportGroupData,
+            // A dealer's own desk runs its rota.
+            ImportKind::Rota => Action::EditRota,
         }
     }
 
@@ -67,6 +79,7 @@ impl ImportKind {
             ImportKind::Parts => parts::COLUMNS,
             ImportKind::Stock => stock::COLUMNS,
             ImportKind::History => history::COLUMNS,
+            ImportKind::Rota => rota::COLUMNS,
         }
     }
 }

@@ -106,6 +106,15 @@ pub enum Problem {
     DiffersFromVisit {
         first: u64,
     },
+    /// A rota cell the rota's rules refuse (a time, weekday, date, or the slot).
+    Rota(crate::domain::rota::RotaError),
+    ShiftKindInvalid {
+        value: String,
+    },
+    /// Nobody of the importer's dealer has this sign-in or (technicians) mobile number.
+    PersonUnknown {
+        value: String,
+    },
 }
 
 impl Problem {
@@ -144,6 +153,9 @@ impl Problem {
             Problem::VehicleUnknown { .. } => "vehicle_unknown",
             Problem::VinMismatch { .. } => "vin_mismatch",
             Problem::DiffersFromVisit { .. } => "differs_from_visit",
+            Problem::Rota(e) => e.code(),
+            Problem::ShiftKindInvalid { .. } => "shift_kind_invalid",
+            Problem::PersonUnknown { .. } => "person_unknown",
         }
     }
 
@@ -236,6 +248,13 @@ impl Problem {
                 "import-report-differs-from-visit",
                 &[("first", (*first).into())],
             ),
+            Problem::Rota(e) => e.msg(),
+            Problem::ShiftKindInvalid { value } => {
+                Msg::with("rota-import-kind-invalid", &[("value", text(value))])
+            }
+            Problem::PersonUnknown { value } => {
+                Msg::with("rota-import-person-unknown", &[("value", text(value))])
+            }
         }
     }
 

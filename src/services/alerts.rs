@@ -16,10 +16,11 @@ use crate::error::AppError;
 use crate::notify::templates::Message;
 use crate::repo::alerts::{self as repo, NewAlert};
 use crate::repo::audit::{self, NewAuditEvent};
-use crate::repo::staff::{self, Contact};
+use crate::repo::staff::Contact;
 use crate::repo::tickets::TicketRecord;
 use crate::services::notify::{self, Notifier};
 use crate::services::promises::{self, PromiseView};
+use crate::services::rota;
 
 /// Audit action of a warning; its data holds the stage, the deadline and who was told.
 pub const WARNED: &str = "sla.warning";
@@ -102,36 +103,61 @@ pub fn due(
     Ok(out)
 }
 
-/// The roles a `[sla] …_notify` entry names. The group's duty manager is whoever the duty rota
-/// names; until staff have a rota (issue 12) it falls back to the dealer's service manager and
-/// director, as the issue asks for when nobody is on duty.
+/// The roles a `[sla] …_notify` entry names at the ticket's dealer. The group's duty manager is
+/// whoever the rota has on duty or on call with the manager's or director's role at any dealer of
+/// the group ([`rota::group_duty_managers`]); when it names nobody, these: the dealer's service
+/// manager and director, as the issue asks for when nobody is on duty.
 fn roles(notify: Notify) -> &'static [Role] {
     match notify {
         Notify::ServiceManager => &[Role::ServiceManager],
         Notify::ServiceDirector => &[Role::ServiceDirector],
-        Notify::GroupDutyManager => &[Role::ServiceManager, Role::ServiceDirector],
+        Notify::GroupDutyManager => FALLBACK,
     }
 }
 
-/// Who is told of an alert of `kind` on the ticket, in the order the configuration names them.
+/// Who is told when nobody the level names is on duty.
+const FALLBACK: &[Role] = &[Role::ServiceManager, Role::ServiceDirector];
+
+/// Who is told of an alert of `kind` on the ticket at `now`: the holders of the roles the level
+/// names whom the duty rota lets be told now (on duty, on call, or not on the rota), else the
+/// dealer's manager and director (`rota::reachable_staff`); then the group's duty manager.
 fn recipients(
     conn: &mut AnyConnection,
     sla: &SlaConfig,
     ticket: &TicketRecord,
     level: ResponseLevel,
     kind: AlertKind,
+    now: NaiveDateTime,
 ) -> Result<Vec<Contact>, AppError> {
-    let mut out = Vec::new();
     let mut asked: Vec<Role> = Vec::new();
+    let mut group = false;
     for n in sla.notify(level, kind) {
+        if *n == Notify::GroupDutyManager {
+            group = true;
+            continue;
+        }
         for role in roles(*n) {
             if !asked.contains(role) {
                 asked.push(*role);
-                out.extend(staff::contacts_with_role(
-                    conn,
-                    &ticket.dealer_id,
-                    role.as_str(),
-                )?);
+            }
+        }
+    }
+    let mut out = if asked.is_empty() {
+        Vec::new()
+    } else {
+        rota::reachable_staff(conn, &ticket.dealer_id, &asked, FALLBACK, now)?
+    };
+    if group {
+        let group_id = crate::repo::rota::dealer(conn, &ticket.dealer_id)?
+            .map(|d| d.1)
+            .unwrap_or_default();
+        let mut duty = rota::group_duty_managers(conn, &group_id, now)?;
+        if duty.is_empty() {
+            duty = rota::reachable_staff(conn, &ticket.dealer_id, FALLBACK, FALLBACK, now)?;
+        }
+        for c in duty {
+            if !out.iter().any(|o| o.user_id == c.user_id) {
+                out.push(c);
             }
         }
     }
@@ -174,7 +200,7 @@ pub fn record(
     if !repo::insert_new(conn, &alert)? {
         return Ok(None);
     }
-    let contacts = recipients(conn, sla, &ticket, level, due.kind)?;
+    let contacts = recipients(conn, sla, &ticket, level, due.kind, now)?;
     let (number, link, deadline) = (
         ticket.number.clone(),
         notifier.ticket_link(&ticket.id),

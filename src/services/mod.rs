@@ -22,6 +22,7 @@ pub mod public;
 pub mod request;
 pub mod reservations;
 pub mod resources;
+pub mod rota;
 pub mod site;
 pub mod sourcing;
 pub mod sourcing_orders;

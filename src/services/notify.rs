@@ -157,7 +157,8 @@ fn enqueue(
     .map(|_| ())
 }
 
-/// Tells every staff member of the ticket's dealer holding `role`, by SMS, in their language.
+/// Tells the staff of the ticket's dealer holding `role` who are on duty now (all of them when
+/// none is), by SMS, in their language.
 pub fn staff(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,
@@ -175,8 +176,23 @@ pub fn staff_at(
     role: &str,
     msg: &Message,
 ) -> Result<(), AppError> {
-    let contacts = staff::contacts_with_role(conn, dealer_id, role)?;
+    let contacts = on_duty_with_role(conn, dealer_id, role)?;
     people(conn, ticket, &contacts, msg).map(|_| ())
+}
+
+/// The dealer's staff holding `role` whom the duty rota lets be told now (on duty, on call, or
+/// not on the rota); when none is, all of them: a message to a role always reaches someone.
+fn on_duty_with_role(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    role: &str,
+) -> Result<Vec<Contact>, AppError> {
+    match crate::domain::role::Role::parse(role) {
+        Some(r) => {
+            crate::services::rota::reachable_staff(conn, dealer_id, &[r], &[r], crate::repo::now())
+        }
+        None => staff::contacts_with_role(conn, dealer_id, role),
+    }
 }
 
 /// Tells every staff member of the ticket's dealer holding `role` by SMS, in their language, each
@@ -187,7 +203,7 @@ pub fn staff_each(
     role: &str,
     mut message: impl FnMut(&mut AnyConnection, &Contact) -> Result<Message, AppError>,
 ) -> Result<(), AppError> {
-    for c in staff::contacts_with_role(conn, &ticket.dealer_id, role)? {
+    for c in on_duty_with_role(conn, &ticket.dealer_id, role)? {
         if let Some(phone) = sms_recipient(&c.phone) {
             let msg = message(conn, &c)?;
             enqueue(conn, ticket, "sms", &phone, locale_of(&c.locale), &msg)?;

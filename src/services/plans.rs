@@ -619,6 +619,9 @@ pub(crate) fn submit_in(
                 ],
             ));
         }
+        // The rota decides who may be sent: nobody it has off at the moment of dispatch.
+        let crew: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
+        crate::services::rota::refuse_off_duty(conn, &ticket.dealer_id, &crew, crate::repo::now())?;
         transitions::advance(
             conn,
             actor,

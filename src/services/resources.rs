@@ -94,6 +94,8 @@ pub struct EditorOptions {
     pub busy: Vec<crate::domain::availability::Engagement>,
     /// `(technician id, login)` of technicians who sign in.
     pub logins: Vec<(String, String)>,
+    /// Where each technician stands on the duty rota now (`services::rota::dispatchable`).
+    pub duty: std::collections::HashMap<String, crate::domain::rota::Duty>,
     pub tools: Vec<Tool>,
     pub plan: Option<plans::PlanView>,
 }
@@ -111,6 +113,12 @@ pub async fn editor_options(
         Ok(EditorOptions {
             skills: staff::skills_of(conn, &ids)?,
             busy: crate::services::availability::busy_elsewhere(conn, &ids, &ticket.id)?,
+            duty: crate::services::rota::dispatchable(
+                conn,
+                &ticket.dealer_id,
+                &ids,
+                crate::repo::now(),
+            )?,
             logins: staff::technician_logins(conn, &ticket.dealer_id)?,
             tools: staff::tools_of(conn, &ticket.dealer_id)?
                 .into_iter()

@@ -62,6 +62,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("static/phone.css"),
     },
+    Asset {
+        name: "rota.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/rota.css"),
+    },
     // Leaflet 1.9.4 (BSD-2-Clause, static/leaflet/LICENSE), from the npm package's dist/.
     Asset {
         name: "leaflet/leaflet.js",

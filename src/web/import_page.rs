@@ -75,17 +75,17 @@ pub async fn form(user: WebUser) -> Result<HttpResponse, PageError> {
 /// The form's fields; the file is read up to the cap, and the rest of an oversized one drained
 /// (not kept) so the browser gets the page instead of a reset connection.
 #[derive(Default)]
-struct Upload {
-    csrf: String,
-    kind: String,
-    skip_bad: bool,
-    confirm_downgrades: bool,
-    file_name: String,
-    file: Option<Vec<u8>>,
-    too_large: bool,
+pub(super) struct Upload {
+    pub(super) csrf: String,
+    pub(super) kind: String,
+    pub(super) skip_bad: bool,
+    pub(super) confirm_downgrades: bool,
+    pub(super) file_name: String,
+    pub(super) file: Option<Vec<u8>>,
+    pub(super) too_large: bool,
 }
 
-async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
+pub(super) async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
     let bad = |e: &dyn std::fmt::Display| {
         AppError::msg(
             ErrorCode::ValidationFailed,

@@ -13,6 +13,7 @@ pub mod photos;
 pub mod plan_editor;
 pub mod positions;
 pub mod public;
+pub mod rota;
 pub mod session;
 pub mod sign_in;
 pub mod standard_plans;
@@ -111,7 +112,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/j/{code}/photos/{photo}",
             web::get().to(photos::image_by_link),
-        );
+        )
+        .route("/rota", web::get().to(rota::show))
+        .route("/rota/cell", web::get().to(rota::cell))
+        .route("/rota/shift", web::post().to(rota::save))
+        .route("/rota/holiday", web::post().to(rota::holiday))
+        .route("/rota/import", web::post().to(rota::import));
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

@@ -14,6 +14,7 @@ use crate::domain::ids::StandardPlanId;
 use crate::domain::money::Fen;
 use crate::domain::plan::{CrewLine, ItemLine, PartLine, PlanRequest, PlanStatus, ToolLine};
 use crate::domain::role::Action;
+use crate::domain::rota::Duty;
 use crate::domain::workflow::Event;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Msg;
@@ -38,6 +39,9 @@ pub struct CrewOption {
     /// The lead puts them on this crew all the same (`override`), and says why.
     pub override_on: bool,
     pub override_reason: String,
+    /// The duty rota now: `on_call` or `off` (with its label) is shown; on duty or not on the
+    /// rota says nothing.
+    pub duty: Option<(&'static str, String)>,
 }
 
 pub struct ToolOption {
@@ -182,7 +186,8 @@ async fn load_state(
     let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
     let (techs, skills, busy, logins, tools, plan) =
         (o.technicians, o.skills, o.busy, o.logins, o.tools, o.plan);
-    let state = EditorState {
+    let duty = o.duty;
+    let mut state = EditorState {
         crew: techs
             .iter()
             .map(|t| {
@@ -217,6 +222,10 @@ async fn load_state(
                         .unwrap_or_default(),
                     checked: member.is_some(),
                     lead: member.is_some_and(|m| m.lead),
+                    duty: duty
+                        .get(&t.id)
+                        .filter(|d| matches!(d, Duty::OnCall | Duty::Off))
+                        .map(|d| (d.as_str(), l.t(d.label_key()))),
                 }
             })
             .collect(),
@@ -279,6 +288,10 @@ async fn load_state(
             .unwrap_or_default(),
         standard_plan_id: String::new(),
     };
+    // Those the rota has off last: the ones who may be sent come first.
+    state
+        .crew
+        .sort_by_key(|c| c.duty.as_ref().is_some_and(|d| d.0 == "off"));
     Ok((state, o.ticket, plan))
 }
 

@@ -50,6 +50,7 @@ impl WebUser {
             may_jobs: self.identity.roles.contains(&Role::Technician),
             may_board: self.identity.may(Action::ViewBoard),
             may_standard: self.identity.may(Action::ViewStandardPlans),
+            may_rota: self.identity.may(Action::ViewRota),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -158,6 +159,8 @@ pub struct Chrome {
     pub may_board: bool,
     /// Those who plan, review, approve or take the consent call: the standard plans link.
     pub may_standard: bool,
+    /// Workshop leads, managers, directors, admins: the duty rota link.
+    pub may_rota: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -177,6 +180,7 @@ impl Chrome {
             may_jobs: false,
             may_board: false,
             may_standard: false,
+            may_rota: false,
             home: "/tickets",
         }
     }

@@ -15,7 +15,7 @@ use crate::helpers::{
 };
 
 /// A timer on the app's database, with the default configuration.
-fn timer(app: &TestApp) -> TimerWorker {
+pub(crate) fn timer(app: &TestApp) -> TimerWorker {
     let settings = settings_for(&app.database_url());
     let notifier = rescuedesk::startup::notifier(&settings, &app.db, 8080).expect("notifier");
     TimerWorker::new(
@@ -27,7 +27,7 @@ fn timer(app: &TestApp) -> TimerWorker {
 }
 
 /// A level-`level` ticket called `minutes_ago`: its id and call time.
-async fn ticket(app: &TestApp, level: i64, minutes_ago: i64) -> (String, NaiveDateTime) {
+pub(crate) async fn ticket(app: &TestApp, level: i64, minutes_ago: i64) -> (String, NaiveDateTime) {
     let mut body = intake_body();
     body["response_level"] = json!(level);
     body["call_time"] = json!((Utc::now() - Duration::minutes(minutes_ago)).to_rfc3339());
@@ -41,7 +41,7 @@ async fn ticket(app: &TestApp, level: i64, minutes_ago: i64) -> (String, NaiveDa
 }
 
 /// The outbox messages of one template: (recipient, body), in the order queued.
-fn messages(app: &TestApp, template: &'static str) -> Vec<(String, String)> {
+pub(crate) fn messages(app: &TestApp, template: &'static str) -> Vec<(String, String)> {
     app.db
         .read_blocking(move |conn| {
             use rescuedesk::db::schema::outbox;

@@ -175,10 +175,17 @@ async fn one_language_body(backend: Backend) {
         ),
         (
             "hz.workshop",
-            vec![format!("/tickets/{planning}/plan"), "/work".into()],
+            vec![
+                format!("/tickets/{planning}/plan"),
+                "/work".into(),
+                "/rota?week=2027-W05".into(),
+            ],
         ),
         ("hz.manager", vec!["/work".into(), "/board".into()]),
-        ("hz.director", vec!["/work".into(), "/board".into()]),
+        (
+            "hz.director",
+            vec!["/work".into(), "/board".into(), "/rota".into()],
+        ),
         (
             "hz.parts",
             vec!["/parts".into(), format!("/tickets/{approved_id}/parts")],

@@ -27,6 +27,7 @@ mod queue_promises;
 mod redaction;
 mod rescue;
 mod rescue_pages;
+mod rota;
 mod routing;
 mod security;
 mod sourcing;

@@ -4,6 +4,7 @@
 
 mod history;
 mod parts;
+mod rota;
 mod stock;
 
 use std::io::Read;
@@ -155,6 +156,7 @@ fn check(
         ImportKind::Parts => Box::new(parts::PartsImport::new(conn)?),
         ImportKind::Stock => Box::new(stock::StockImport::new(conn, o.group_id.as_deref())?),
         ImportKind::History => Box::new(history::HistoryImport::new(conn, o)?),
+        ImportKind::Rota => Box::new(rota::RotaImport::new(conn, o)?),
     };
     while let Some(next) = rows.next_row() {
         report.rows += 1;
@@ -250,6 +252,7 @@ fn write(
                     ImportKind::Parts => "import_parts",
                     ImportKind::Stock => "import_stock",
                     ImportKind::History => "import_history",
+                    ImportKind::Rota => "import_rota",
                 },
                 actor_id: o.actor_id.as_deref(),
                 data: Some(serde_json::json!({
