@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{own_phones, Backend, TestApp, DIRECTOR_PHONE, MANAGER_PHONE};
+use crate::helpers::{own_phones, page_text, Backend, TestApp, DIRECTOR_PHONE, MANAGER_PHONE};
 use crate::pages::{csrf_of, signed_in};
 
 /// A jump start: one technician, the jump starter, half an hour; up to ¥300.
@@ -468,14 +468,7 @@ async fn pages_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     // The director's form.
     let director = signed_in(&app, "hz.director").await;
-    let form = director
-        .get(app.url("/standard-plans/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = page_text(&director, &app, "/standard-plans/new").await;
     assert!(form.contains("name=\"ceiling_yuan\""), "{form}");
     let res = director
         .post(app.url("/standard-plans"))
@@ -521,14 +514,7 @@ async fn pages_body(backend: Backend) {
 
     // The list, for the lead, in Chinese.
     let lead = signed_in(&app, "hz.workshop").await;
-    let list = lead
-        .get(app.url("/standard-plans"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = page_text(&lead, &app, "/standard-plans").await;
     assert!(
         list.contains("更换备胎") && list.contains("¥400.00"),
         "{list}"
@@ -540,14 +526,7 @@ async fn pages_body(backend: Backend) {
 
     // The plan editor's box applies it with the ticked crew.
     let id = app.new_ticket().await;
-    let editor = lead
-        .get(app.url(&format!("/tickets/{id}/plan")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let editor = page_text(&lead, &app, &format!("/tickets/{id}/plan")).await;
     assert!(editor.contains("id=\"standard-box\""), "{editor}");
     let (_, list) = app
         .get_json(&app.token("hz.workshop"), "/api/v1/standard-plans")
@@ -567,14 +546,7 @@ async fn pages_body(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
-    let show = lead
-        .get(app.url(&format!("/tickets/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let show = page_text(&lead, &app, &format!("/tickets/{id}")).await;
     assert!(show.contains("data-standing=\"true\""), "{show}");
     assert!(show.contains("更换备胎"));
     assert_eq!(
