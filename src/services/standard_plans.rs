@@ -386,7 +386,8 @@ pub struct ApplyRequest {
     pub standard_plan_id: StandardPlanId,
     /// Exactly as many as the standard plan's crew size; one marked `lead` (else the first).
     pub crew: Vec<CrewLine>,
-    /// Road distance one way; defaults to the estimate from the dealer.
+    /// Road distance one way; defaults to the estimate from the dealer, and is never taken
+    /// shorter than that estimate (nobody reviews it).
     #[serde(default)]
     pub travel_km: Option<f64>,
     /// Crew members busy on another job who go all the same, each with the reason (audited).
@@ -430,7 +431,7 @@ pub async fn apply(
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         // The ticket first: someone else's ticket is "not found" before any standard plan is.
-        common::load(conn, &actor, &ticket_id)?;
+        let ticket = common::load(conn, &actor, &ticket_id)?;
         let standard = load(conn, &actor, &req.standard_plan_id)
             .map_err(|_| AppError::field("standard_plan_id", Msg::new("svc-std-not-ours")))?;
         if !standard.plan.active {
@@ -458,7 +459,14 @@ pub async fn apply(
             }
             AppError::validation(fields)
         };
-        let plan_req = rules::plan_request(&lines, &req.crew, req.travel_km, &req.overrides)
+        // Nobody reviews the distance of a standing approval: the lead may make it longer than
+        // the estimate (a closed road), never shorter (typing 0 km must not fit a far customer
+        // under the ceiling).
+        let travel_km = match (req.travel_km, plans::default_travel_km(conn, &ticket, road).ok()) {
+            (Some(given), Some(estimate)) => Some(given.max(estimate)),
+            (given, estimate) => given.or(estimate),
+        };
+        let plan_req = rules::plan_request(&lines, &req.crew, travel_km, &req.overrides)
             .map_err(invalid)?;
         let valid = plan_req.validate(default_rate).map_err(invalid)?;
         let overrides =

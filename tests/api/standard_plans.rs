@@ -261,6 +261,24 @@ async fn over_body(backend: Backend) {
         "awaiting_director",
         "the director still decides"
     );
+
+    // A far customer does not fit under the ceiling by typing a short distance.
+    let mut far = crate::helpers::intake_body();
+    far["location"] =
+        json!({"address": "宁波市鄞州区", "lat": 29.8683, "lon": 121.544, "crs": "wgs84"});
+    let res = app.post_ticket(&app.token("hz.agent"), &far).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let far_id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, applied) = apply(&app, &far_id, &sid, 0.0).await;
+    assert_eq!(status, 200, "{applied}");
+    assert_eq!(applied["path"], "normal_chain", "{applied}");
+    assert!(
+        applied["plan"]["travel_km"].as_f64().unwrap() > 100.0,
+        "the estimate, not 0 km: {applied}"
+    );
 }
 
 both!(
