@@ -439,14 +439,17 @@ test('standard plan: a battery jump start goes from the call to the crew on the 
     await lead.goto(url(`${ticket.path}/plan`));
     const box = lead.locator('#standard-box');
     await box.waitFor({ state: 'visible' });
+    // One the duty rota has in now (off duty cannot be sent); a free one first, else with an override.
     const free = await lead.locator('table.crew tr').evaluateAll((rows) =>
       rows
-        .filter((r) => r.querySelector('input[name=crew]') && !r.querySelector('.busy'))
+        .filter((r) => r.querySelector('input[name=crew]') && !r.querySelector('[data-duty="off"]'))
+        .sort((a, b) => Number(!!a.querySelector('[data-busy-on]')) - Number(!!b.querySelector('[data-busy-on]')))
         .map((r) => r.querySelector('input[name=crew]').value),
     );
-    assert.ok(free.length > 0, 'a technician is free');
+    assert.ok(free.length > 0, 'a technician on duty');
     await lead.locator(`input[name=crew][value="${free[0]}"]`).check();
     await lead.locator(`input[name=lead][value="${free[0]}"]`).check();
+    await crewGoesEvenIfBusy(lead.locator('form#plan-form'));
     const option = await lead
       .locator('#standard-plan option')
       .evaluateAll((os) => os.find((o) => o.textContent.includes('电瓶搭电'))?.value);

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir } from 'node:fs/promises';
-import { eventually, outboxMessages, pathOf, PHONE, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
+import { eventually, outboxMessages, pathOf, PHONE, screenshot, uniquePlate, url, withUsers, crewGoesEvenIfBusy } from './helpers.mjs';
 
 const SHOTS = process.env.PHONE_SHOTS ?? '/tmp/phone-shots';
 const TICKET_PAGE = (u) => /^\/tickets\/[^/]+$/.test(u.pathname) && u.pathname !== '/tickets/new';
@@ -59,18 +59,21 @@ async function approvedTicket(as) {
   const ws = await as('hz.workshop');
   await ws.goto(url(`${ticket.path}/plan`));
   const plan = ws.locator('form#plan-form');
-  // A technician without a sign-in who is not out on another job (one active job each).
+  // A technician without a sign-in whom the duty rota has in now (off duty cannot be sent), not
+  // out on another job if one is free (one active job each; else they go with an override).
   const free = await plan.locator('table.crew tr').evaluateAll((rows) =>
     rows
-      .filter((r) => !r.querySelector('[data-busy-on]'))
-      .map((r) => r.querySelector('input[name=crew]'))
-      .filter((c) => c && !c.dataset.login)
-      .map((c) => c.value),
+      .filter((r) => !r.querySelector('[data-duty="off"]'))
+      .map((r) => ({ box: r.querySelector('input[name=crew]'), busy: !!r.querySelector('[data-busy-on]') }))
+      .filter((c) => c.box && !c.box.dataset.login)
+      .sort((a, b) => Number(a.busy) - Number(b.busy))
+      .map((c) => c.box.value),
   );
-  assert.ok(free.length > 0, 'a free technician without a sign-in in the plan editor');
+  assert.ok(free.length > 0, 'a technician on duty without a sign-in in the plan editor');
   const lead = free[0];
   await plan.locator(`#crew-${lead}`).check();
   await plan.locator(`input[type=radio][name=lead][value="${lead}"]`).check();
+  await crewGoesEvenIfBusy(plan);
   await ws.locator('#plan-items input[name=item_desc]').first().fill('检测并更换蓄电池');
   await ws.locator('#plan-items input[name=item_minutes]').first().fill('30');
   await plan.locator('input[name=estimated_minutes]').fill('45');
