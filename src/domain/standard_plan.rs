@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::availability::BusyOverride;
-use super::ids::TechnicianId;
 use super::money::Fen;
 use super::plan::{
     CrewLine, ItemLine, PlanRequest, ToolLine, MAX_CREW, MAX_ESTIMATED_MINUTES, MAX_LABOUR_MINUTES,
@@ -274,20 +273,10 @@ pub fn path(total: Fen, ceiling: Fen) -> Path {
     }
 }
 
-/// Crew ids the lead ticked, in order, with the one marked lead (a page's checkboxes and radio).
-pub fn crew_lines(ids: &[TechnicianId], lead: Option<&TechnicianId>) -> Vec<CrewLine> {
-    ids.iter()
-        .map(|id| CrewLine {
-            technician_id: id.clone(),
-            lead: lead == Some(id),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::ToolId;
+    use crate::domain::ids::{TechnicianId, ToolId};
 
     fn draft() -> StandardDraft {
         StandardDraft {
@@ -371,6 +360,16 @@ mod tests {
             tools: vec![("t1".into(), 2)],
             items: vec![("搭电启动".into(), 30)],
         }
+    }
+
+    /// Crew ids the lead ticked, in order, with the one marked lead (a page's checkboxes and radio).
+    fn crew_lines(ids: &[TechnicianId], lead: Option<&TechnicianId>) -> Vec<CrewLine> {
+        ids.iter()
+            .map(|id| CrewLine {
+                technician_id: id.clone(),
+                lead: lead == Some(id),
+            })
+            .collect()
     }
 
     fn crew(ids: &[&str], lead: Option<&str>) -> Vec<CrewLine> {

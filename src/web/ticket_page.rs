@@ -63,10 +63,11 @@ pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions
     let paused = d.ticket.promise.is_some_and(|p| p.paused);
     let roles = &user.identity.roles;
     let plan = d.plan.as_ref();
-    let standard = plan.and_then(|p| p.standard.as_ref());
+    let standing = plan.filter(|p| p.standing());
     let ctx = Context {
-        standing_approval: standard.is_some_and(|s| s.standing),
-        agent_consent: standard.is_some_and(|s| s.standing && s.agent_consent),
+        standing_approval: standing.is_some(),
+        agent_consent: standing
+            .is_some_and(|p| p.standard.as_ref().is_some_and(|s| s.agent_consent)),
         ..Context::crew(crew_on_site)
     };
     let can = |e: Event| e.permitted_in(roles, ctx) && transition(status, e, ctx).is_ok();
