@@ -74,6 +74,8 @@ pub struct TimerSettings {
     pub worker: bool,
     pub interval_s: u64,
     pub batch_size: u32,
+    /// Hours back a worker looks, when it starts, for stages that ended late unseen.
+    pub late_lookback_h: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -509,6 +511,12 @@ impl Settings {
         if !(1..=5000).contains(&self.timer.batch_size) {
             return Err(bad("timer.batch_size", "must be between 1 and 5000"));
         }
+        if !(1..=2160).contains(&self.timer.late_lookback_h) {
+            return Err(bad(
+                "timer.late_lookback_h",
+                "must be between 1 and 2160 hours (90 days)",
+            ));
+        }
         if let Err((key, message)) = self.map.check() {
             return Err(bad(key, message));
         }
@@ -714,10 +722,13 @@ mod tests {
         let s = Settings::load(None, env(&[])).unwrap();
         assert!(s.timer.worker);
         assert_eq!((s.timer.interval_s, s.timer.batch_size), (30, 500));
+        assert_eq!(s.timer.late_lookback_h, 72);
         for (key, value, named) in [
             ("RESCUEDESK__TIMER__INTERVAL_S", "0", "timer.interval_s"),
             ("RESCUEDESK__TIMER__INTERVAL_S", "3601", "timer.interval_s"),
             ("RESCUEDESK__TIMER__BATCH_SIZE", "0", "timer.batch_size"),
+            ("RESCUEDESK__TIMER__LATE_LOOKBACK_H", "0", "timer.late_lookback_h"),
+            ("RESCUEDESK__TIMER__LATE_LOOKBACK_H", "2161", "timer.late_lookback_h"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
             assert!(err.to_string().contains(named), "{key}={value}: {err}");

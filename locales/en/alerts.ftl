@@ -29,5 +29,10 @@ alert-audit-breached = Promise broken: escalated
 template-promise-warning = Promise due soon
 template-promise-breached = Promise broken
 template-orders-held = Parts orders held
+alert-audit-late = Promise broken when the stage ended: recorded
+alert-audit-late-detail = { $stage }: done { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} late
 alert-audit-told = { $stage }: told { $people }
 alert-audit-by-system = RescueDesk (automatic)

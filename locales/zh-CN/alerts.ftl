@@ -17,5 +17,7 @@ alert-audit-breached = 承诺已超时，已升级
 template-promise-warning = 承诺即将超时
 template-promise-breached = 承诺已超时
 template-orders-held = 配件订单已暂停
+alert-audit-late = 环节完成时已超时，已记录
+alert-audit-late-detail = { $stage }：超时 { $minutes } 分钟完成
 alert-audit-told = { $stage }：已通知 { $people }
 alert-audit-by-system = 系统自动

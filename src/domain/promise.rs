@@ -383,6 +383,58 @@ fn paused_spans(
     merged
 }
 
+/// When `target` of time on the clock has run from `call_time`: the clock walked forwards, each
+/// pause before the deadline pushing it back by its length.
+fn deadline_after(
+    call_time: NaiveDateTime,
+    target: Duration,
+    spans: &[(NaiveDateTime, NaiveDateTime)],
+) -> NaiveDateTime {
+    let mut at = call_time;
+    let mut remaining = target;
+    for (s, e) in spans {
+        if *s >= at + remaining {
+            break;
+        }
+        remaining -= *s - at;
+        at = *e;
+    }
+    at + remaining
+}
+
+/// A stage reached after its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateStage {
+    pub stage: Stage,
+    pub deadline: NaiveDateTime,
+    pub reached_at: NaiveDateTime,
+}
+
+/// The stages among `reached` (each with the moment it was reached) that were reached after
+/// their deadline, the pauses before that moment counted as they were: the breaches a timer
+/// round may not have seen, because the stage ended between two rounds or while no worker ran.
+/// A stage reached at its deadline to the second is on time: it was done when time ran out.
+pub fn late_stages(
+    cfg: &SlaConfig,
+    call_time: NaiveDateTime,
+    level: ResponseLevel,
+    reached: &[(Stage, NaiveDateTime)],
+    pauses: &[Pause],
+) -> Vec<LateStage> {
+    reached
+        .iter()
+        .filter_map(|&(stage, reached_at)| {
+            let spans = paused_spans(pauses, call_time, reached_at);
+            let deadline = deadline_after(call_time, cfg.target(level, stage), &spans);
+            (reached_at > deadline).then_some(LateStage {
+                stage,
+                deadline,
+                reached_at,
+            })
+        })
+        .collect()
+}
+
 /// The next promise of a ticket at `now`, or none when the rescue is over (or every stage is
 /// reached). Time on the clock is the time since the call less the pauses; the deadline is when
 /// that reaches the target, so a pause before it pushes it back by its length.
@@ -401,17 +453,7 @@ pub fn next_promise(cfg: &SlaConfig, clock: &Clock<'_>, now: NaiveDateTime) -> O
         .fold(Duration::zero(), |sum, (s, e)| sum + (*e - *s));
     let on_clock = (now - clock.call_time) - paused_total;
     let left = target - on_clock;
-    // Walk the clock forwards: each pause before the deadline pushes it back.
-    let mut at = clock.call_time;
-    let mut remaining = target;
-    for (s, e) in &spans {
-        if *s >= at + remaining {
-            break;
-        }
-        remaining -= *s - at;
-        at = *e;
-    }
-    let deadline = at + remaining;
+    let deadline = deadline_after(clock.call_time, target, &spans);
     let paused = clock
         .pauses
         .iter()
@@ -491,6 +533,52 @@ pub(crate) mod tests {
             },
             now,
         )
+    }
+
+    fn late(reached: &[(Stage, NaiveDateTime)], pauses: &[Pause]) -> Vec<LateStage> {
+        late_stages(&config(), at(0), ResponseLevel::Major, reached, pauses)
+    }
+
+    #[test]
+    fn a_stage_reached_after_its_deadline_is_late_and_one_at_it_is_not() {
+        // Level 1: plan submitted within 30 minutes, approved within 60.
+        assert_eq!(
+            late(
+                &[(Stage::ResponseStarted, at(30)), (Stage::Approved, at(61))],
+                &[]
+            ),
+            vec![LateStage {
+                stage: Stage::Approved,
+                deadline: at(60),
+                reached_at: at(61),
+            }]
+        );
+        assert!(late(&[(Stage::ResponseStarted, at(29))], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_pause_before_the_stage_ended_pushes_its_deadline_back_and_one_after_does_not() {
+        let pause = |from, to| Pause {
+            started_at: at(from),
+            ended_at: Some(at(to)),
+        };
+        // Paused 10 minutes at 20: submitted at 38 is on time (deadline 40).
+        assert!(late(&[(Stage::ResponseStarted, at(38))], &[pause(20, 30)]).is_empty());
+        // The same pause after the submission at 35 counts for nothing: late by 5.
+        assert_eq!(
+            late(&[(Stage::ResponseStarted, at(35))], &[pause(40, 50)]),
+            vec![LateStage {
+                stage: Stage::ResponseStarted,
+                deadline: at(30),
+                reached_at: at(35),
+            }]
+        );
+        // A pause still open when the stage ended counts until then.
+        let open = Pause {
+            started_at: at(25),
+            ended_at: None,
+        };
+        assert!(late(&[(Stage::ResponseStarted, at(34))], &[open]).is_empty());
     }
 
     #[test]

@@ -95,3 +95,30 @@ pub fn open_tickets(
     }
     Ok(q.load(conn)?)
 }
+
+/// A page of the tickets, open or finished, with a milestone event (one of `actions`) at or
+/// after `since`, by id after the cursor: the tickets whose stage may have ended late between
+/// two rounds of the timer (`audit_events_action_time` keeps this a range read).
+pub fn with_milestones_since(
+    conn: &mut AnyConnection,
+    actions: &[&str],
+    since: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<TicketRecord>, AppError> {
+    use crate::db::schema::audit_events;
+    let moved = audit_events::table
+        .filter(audit_events::action.eq_any(actions.to_vec()))
+        .filter(audit_events::created_at.ge(since))
+        .select(audit_events::ticket_id);
+    let mut q = tickets::table
+        .filter(tickets::id.nullable().eq_any(moved))
+        .select(TicketRecord::as_select())
+        .order(tickets::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(id) = after {
+        q = q.filter(tickets::id.gt(id.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}

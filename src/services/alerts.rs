@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::db::AnyConnection;
 use crate::domain::intake::still_open;
-use crate::domain::promise::{AlertKind, Notify, PromiseState, SlaConfig, Stage};
+use crate::domain::promise::{AlertKind, LateStage, Notify, PromiseState, SlaConfig, Stage};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -26,10 +26,14 @@ use crate::services::rota;
 pub const WARNED: &str = "sla.warning";
 /// Audit action of a breach (the escalation); its data as for [`WARNED`].
 pub const BREACHED: &str = "sla.breached";
+/// Audit action of a breach found only once its stage had ended (between two rounds, or while no
+/// worker ran): recorded for the count, nobody told, since the step it chased is done. Its data
+/// holds the stage, the deadline and when the stage was reached.
+pub const LATE: &str = "sla.late";
 
 /// Whether an audit action is one the promise timer records on its own (no person acted).
 pub fn by_system(action: &str) -> bool {
-    matches!(action, WARNED | BREACHED)
+    matches!(action, WARNED | BREACHED | LATE)
 }
 
 /// An alert the worker should record.
@@ -101,6 +105,96 @@ pub fn due(
     // Escalations before warnings: a round cut short tells the late first.
     out.sort_by_key(|d| d.kind != AlertKind::Breach);
     Ok(out)
+}
+
+/// A stage that ended after its deadline with no breach recorded: the worker records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateDue {
+    pub ticket_id: String,
+    pub late: LateStage,
+}
+
+/// Of these tickets (open or finished), the stages that ended late with no breach recorded.
+pub fn late(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    tickets: &[TicketRecord],
+    now: NaiveDateTime,
+) -> Result<Vec<LateDue>, AppError> {
+    let found = promises::late_stages(conn, sla, tickets, now)?;
+    let ids: Vec<&str> = found.keys().map(String::as_str).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recorded: HashSet<(String, String, String)> =
+        repo::for_tickets(conn, &ids)?.into_iter().collect();
+    let breach = AlertKind::Breach.as_str().to_owned();
+    let mut out = Vec::new();
+    for t in tickets {
+        for l in found.get(&t.id).into_iter().flatten() {
+            let key = (t.id.clone(), l.stage.as_str().to_owned(), breach.clone());
+            if !recorded.contains(&key) {
+                out.push(LateDue {
+                    ticket_id: t.id.clone(),
+                    late: *l,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Records a breach found after its stage ended, in the caller's transaction: the breach row
+/// (the one the reports count, and the one that stops a second worker) and the audit event, no
+/// messages. The stage is read again first; true when this call recorded it.
+pub fn record_late(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    due: &LateDue,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let ticket = crate::repo::tickets::by_id(conn, &due.ticket_id)?;
+    let still_late = promises::late_stages(conn, sla, std::slice::from_ref(&ticket), now)?
+        .remove(&ticket.id)
+        .into_iter()
+        .flatten()
+        .find(|l| l.stage == due.late.stage);
+    let Some(l) = still_late else {
+        return Ok(false);
+    };
+    let alert = NewAlert {
+        ticket_id: &ticket.id,
+        stage: l.stage,
+        kind: AlertKind::Breach,
+        deadline: l.deadline,
+        response_level: ticket.response_level,
+        at: now,
+    };
+    if !repo::insert_new(conn, &alert)? {
+        return Ok(false);
+    }
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&ticket.dealer_id),
+            ticket_id: Some(&ticket.id),
+            entity: "ticket",
+            entity_id: &ticket.id,
+            action: LATE,
+            data: Some(json!({
+                "stage": l.stage.as_str(),
+                "deadline": l.deadline.and_utc().to_rfc3339(),
+                "reached_at": l.reached_at.and_utc().to_rfc3339(),
+                "response_level": ticket.response_level,
+            })),
+            ..Default::default()
+        },
+    )?;
+    tracing::warn!(
+        ticket = %ticket.number, stage = l.stage.as_str(), deadline = %l.deadline,
+        reached_at = %l.reached_at, "promise broken when its stage ended: breach recorded"
+    );
+    Ok(true)
 }
 
 /// The roles a `[sla] …_notify` entry names at the ticket's dealer. The group's duty manager is

@@ -12,7 +12,7 @@ use crate::db::{is_unique_violation, AnyConnection, Db};
 use crate::domain::ids::TicketId;
 use crate::domain::intake::still_open;
 use crate::domain::promise::{
-    next_promise, Clock, Pause, PauseReason, PromiseState, SlaConfig, Stage,
+    next_promise, Clock, LateStage, Pause, PauseReason, PromiseState, SlaConfig, Stage,
 };
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::role::Action;
@@ -40,6 +40,7 @@ pub fn action_label_key(action: &str) -> Option<&'static str> {
         RESUMED => Some("promise-audit-clock-resumed"),
         crate::services::alerts::WARNED => Some("alert-audit-warning"),
         crate::services::alerts::BREACHED => Some("alert-audit-breached"),
+        crate::services::alerts::LATE => Some("alert-audit-late"),
         _ => None,
     }
 }
@@ -169,19 +170,75 @@ pub fn by_urgency<V>(views: &mut [V], promise: impl Fn(&V) -> Option<&PromiseVie
 }
 
 /// The stages the timeline has reached and in force (a re-plan before departure takes the
-/// approval back): the closed stages of `services::timeline::stages`, by the milestone each
-/// ends at.
+/// approval back), each with the moment it was reached: the closed stages of
+/// `services::timeline::stages`, by the milestone each ends at.
 fn reached(
     call_time: NaiveDateTime,
     events: &[crate::repo::audit::AuditRecord],
     now: NaiveDateTime,
-) -> Vec<Stage> {
-    crate::services::timeline::stages(call_time, events, now, false)
+    finished: bool,
+) -> Vec<(Stage, NaiveDateTime)> {
+    crate::services::timeline::stages(call_time, events, now, finished)
         .iter()
         .filter(|s| !s.open)
-        .filter_map(|s| s.stage.split_once("_to_"))
-        .filter_map(|(_, to)| Stage::from_milestone(to))
+        .filter_map(|s| {
+            let (_, to) = s.stage.split_once("_to_")?;
+            Some((Stage::from_milestone(to)?, s.ended_at?))
+        })
         .collect()
+}
+
+/// Each ticket's milestone events and pauses, by ticket id: two queries for any number.
+type ClockRows = (
+    HashMap<String, Vec<crate::repo::audit::AuditRecord>>,
+    HashMap<String, Vec<Pause>>,
+);
+
+fn clock_rows(conn: &mut AnyConnection, ids: &[&str]) -> Result<ClockRows, AppError> {
+    let actions = crate::services::timeline::milestone_actions();
+    let mut events: HashMap<String, Vec<_>> = HashMap::new();
+    for (ticket, event) in repo::events_for_tickets(conn, ids, &actions)? {
+        events.entry(ticket).or_default().push(event);
+    }
+    let mut pauses: HashMap<String, Vec<Pause>> = HashMap::new();
+    for (ticket, pause) in repo::for_tickets(conn, ids)? {
+        pauses.entry(ticket).or_default().push(pause);
+    }
+    Ok((events, pauses))
+}
+
+fn level_of(s: &Subject) -> Result<ResponseLevel, AppError> {
+    ResponseLevel::try_from(i64::from(s.response_level))
+        .map_err(|e| AppError::internal(format!("ticket {}: {e:?}", s.id)))
+}
+
+/// The stages of these tickets, open or finished, that were reached after their deadline, by
+/// ticket id (tickets with none left out): what the timer records as breaches when no round saw
+/// them coming (`services::alerts::late`).
+pub fn late_stages(
+    conn: &mut AnyConnection,
+    sla: &SlaConfig,
+    tickets: &[TicketRecord],
+    now: NaiveDateTime,
+) -> Result<HashMap<String, Vec<LateStage>>, AppError> {
+    if tickets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let (events, pauses) = clock_rows(conn, &ids)?;
+    let mut out = HashMap::new();
+    for t in tickets {
+        let s = Subject::from(t);
+        let events = events.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+        let reached = reached(s.call_time, events, now, !still_open(s.status));
+        let pauses = pauses.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+        let late =
+            crate::domain::promise::late_stages(sla, s.call_time, level_of(&s)?, &reached, pauses);
+        if !late.is_empty() {
+            out.insert(s.id, late);
+        }
+    }
+    Ok(out)
 }
 
 /// The next promise of each ticket still open, by ticket id: two queries for any number of
@@ -197,27 +254,21 @@ fn promises(
         return Ok(HashMap::new());
     }
     let ids: Vec<&str> = open.iter().map(|s| s.id.as_str()).collect();
-    let actions = crate::services::timeline::milestone_actions();
-    let mut events: HashMap<String, Vec<_>> = HashMap::new();
-    for (ticket, event) in repo::events_for_tickets(conn, &ids, &actions)? {
-        events.entry(ticket).or_default().push(event);
-    }
-    let mut pauses: HashMap<String, Vec<Pause>> = HashMap::new();
-    for (ticket, pause) in repo::for_tickets(conn, &ids)? {
-        pauses.entry(ticket).or_default().push(pause);
-    }
+    let (events, pauses) = clock_rows(conn, &ids)?;
     let mut out = HashMap::new();
     for s in open {
-        let level = ResponseLevel::try_from(i64::from(s.response_level))
-            .map_err(|e| AppError::internal(format!("ticket {}: {e:?}", s.id)))?;
-        let reached = reached(
+        let reached: Vec<Stage> = reached(
             s.call_time,
             events.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
             now,
-        );
+            false,
+        )
+        .into_iter()
+        .map(|(stage, _)| stage)
+        .collect();
         let clock = Clock {
             call_time: s.call_time,
-            level,
+            level: level_of(s)?,
             open: true,
             reached: &reached,
             pauses: pauses.get(&s.id).map(Vec::as_slice).unwrap_or(&[]),
@@ -481,7 +532,12 @@ mod tests {
             .map(|(i, action)| event(action, 10 * (i as i64 + 1)))
             .collect();
         for n in 0..=events.len() {
-            assert_eq!(reached(at(0), &events[..n], at(100)), &Stage::ALL[..n]);
+            let expected: Vec<(Stage, NaiveDateTime)> = Stage::ALL[..n]
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (*s, at(10 * (i as i64 + 1))))
+                .collect();
+            assert_eq!(reached(at(0), &events[..n], at(100), false), expected);
         }
     }
 
@@ -493,6 +549,10 @@ mod tests {
             event(approved, 20),
             event(submitted, 30),
         ];
-        assert_eq!(reached(at(0), &events, at(40)), [Stage::ResponseStarted]);
+        // The response started with the first submission, whatever came after.
+        assert_eq!(
+            reached(at(0), &events, at(40), false),
+            [(Stage::ResponseStarted, at(10))]
+        );
     }
 }

@@ -568,6 +568,26 @@ fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Op
                 )
             })
         }
+        crate::services::alerts::LATE => {
+            let stage = data["stage"]
+                .as_str()
+                .and_then(crate::domain::promise::Stage::parse)
+                .map(|s| l.t(s.label_key()))?;
+            let at = |key: &str| {
+                data[key]
+                    .as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.naive_utc())
+            };
+            let minutes = (at("reached_at")? - at("deadline")?).num_seconds().max(1);
+            Some(l.t_with(
+                "alert-audit-late-detail",
+                &[
+                    ("stage", stage.into()),
+                    ("minutes", ((minutes + 59) / 60).into()),
+                ],
+            ))
+        }
         _ => super::photos::event_detail(l, action, data),
     }
 }

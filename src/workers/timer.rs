@@ -1,7 +1,9 @@
 //! The promise timer: every few seconds it reads the open tickets page by page, finds the
 //! warnings and breaches that are due, and records each in its own short write (the alert row,
 //! the audit event, the messages in the outbox). Reads do the sifting, so the writer is touched
-//! only when someone is to be told.
+//! only when someone is to be told. Then it looks at the tickets whose stage ended since the
+//! round before, for a stage that ended late unseen (between two rounds, or while no worker ran),
+//! and records that breach too, telling nobody.
 
 use std::time::Duration;
 
@@ -24,6 +26,8 @@ pub struct Round {
     pub breaches: usize,
     /// Messages queued in the outbox.
     pub messages: usize,
+    /// Breaches recorded for stages found already ended late (nobody told).
+    pub late: usize,
 }
 
 pub struct TimerWorker {
@@ -31,7 +35,15 @@ pub struct TimerWorker {
     sla: SlaConfig,
     notifier: Notifier,
     settings: TimerSettings,
+    /// When the last look for stages ended late began, on the database's clock (the one the
+    /// milestone events are written with); none before the first, which looks
+    /// `late_lookback_h` back.
+    late_since: std::sync::Mutex<Option<NaiveDateTime>>,
 }
+
+/// How far before the last look the next one starts again: a write that took its timestamp
+/// before that look may have committed after it.
+const LATE_OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
 
 impl TimerWorker {
     pub fn new(db: Db, sla: SlaConfig, notifier: Notifier, settings: TimerSettings) -> Self {
@@ -40,6 +52,7 @@ impl TimerWorker {
             sla,
             notifier,
             settings,
+            late_since: std::sync::Mutex::new(None),
         }
     }
 
@@ -77,7 +90,72 @@ impl TimerWorker {
             }
             after = last;
         }
+        round.late = self.record_late(now).await?;
         Ok(round)
+    }
+
+    /// Looks at the tickets with a milestone written since the last look (less
+    /// [`LATE_OVERLAP`]) and records each stage found ended late; returns how many. The window
+    /// moves on only when every one was recorded, so a failed one is tried again.
+    async fn record_late(&self, now: NaiveDateTime) -> Result<usize, AppError> {
+        let started = crate::repo::now();
+        // Never further back than the lookback, however long a failing look kept the window.
+        let furthest = started - chrono::Duration::hours(self.settings.late_lookback_h.into());
+        let since = self
+            .late_since
+            .lock()
+            .map_err(|_| AppError::internal("timer lock poisoned"))?
+            .map_or(furthest, |t| (t - LATE_OVERLAP).max(furthest));
+        let limit = i64::from(self.settings.batch_size);
+        let mut after: Option<String> = None;
+        let (mut recorded, mut failed) = (0, false);
+        loop {
+            let (sla, cursor) = (self.sla.clone(), after.clone());
+            let (count, last, due) = self
+                .db
+                .read(move |conn| {
+                    let actions = crate::services::timeline::milestone_actions();
+                    let page = alerts::with_milestones_since(
+                        conn,
+                        &actions,
+                        since,
+                        cursor.as_deref(),
+                        limit,
+                    )?;
+                    let last = page.last().map(|t| t.id.clone());
+                    let due = service::late(conn, &sla, &page, now)?;
+                    Ok((page.len(), last, due))
+                })
+                .await?;
+            for d in due {
+                let sla = self.sla.clone();
+                let ticket = d.ticket_id.clone();
+                match self
+                    .db
+                    .write(move |conn| service::record_late(conn, &sla, &d, now))
+                    .await
+                {
+                    Ok(true) => recorded += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        // The others go on; the window stays so this one is tried again.
+                        tracing::error!(ticket = %ticket, error = %e, "late stage not recorded");
+                        failed = true;
+                    }
+                }
+            }
+            if (count as i64) < limit {
+                break;
+            }
+            after = last;
+        }
+        if !failed {
+            *self
+                .late_since
+                .lock()
+                .map_err(|_| AppError::internal("timer lock poisoned"))? = Some(started);
+        }
+        Ok(recorded)
     }
 
     async fn record(
@@ -110,10 +188,11 @@ impl TimerWorker {
         );
         loop {
             match self.run_once().await {
-                Ok(r) if r.warnings + r.breaches > 0 => tracing::info!(
+                Ok(r) if r.warnings + r.breaches + r.late > 0 => tracing::info!(
                     checked = r.checked,
                     warnings = r.warnings,
                     breaches = r.breaches,
+                    late = r.late,
                     messages = r.messages,
                     "promise timer round"
                 ),

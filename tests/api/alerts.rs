@@ -107,7 +107,8 @@ async fn warn_breach_body(backend: Backend) {
             checked: warned.checked,
             warnings: 1,
             breaches: 0,
-            messages: 2
+            messages: 2,
+            late: 0,
         }
     );
     let sms = messages(&app, "promise_warning");
@@ -186,6 +187,74 @@ async fn late_only_body(backend: Backend) {
     // Level 3 breaches tell the manager only (config/default.toml), by one SMS.
     assert_eq!(messages(&app, "promise_breached").len(), 1);
     assert!(messages(&app, "promise_warning").is_empty());
+}
+
+both!(a_stage_ended_late_between_rounds_is_recorded_once_and_tells_nobody, ended_late_body);
+async fn ended_late_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    own_phones(&app);
+    // Level 1, called 40 minutes ago: the response was due at 30 and no round has run since the
+    // call (the worker was down). The plan goes in now, 10 minutes late.
+    let (id, _) = ticket(&app, 1, 40).await;
+    let workshop = app.token("hz.workshop");
+    let (status, plan) = app
+        .put(
+            &workshop,
+            &format!("/api/v1/tickets/{id}/plan"),
+            &plan_body(),
+        )
+        .await;
+    assert_eq!(status, 200, "{plan}");
+    let (status, plan) = app
+        .post(
+            &workshop,
+            &format!("/api/v1/tickets/{id}/plan/submit"),
+            &json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200, "{plan}");
+
+    // Two nodes' timers come up together: one of them records the breach.
+    let now = Utc::now().naive_utc();
+    let (a, b) = (timer(&app), timer(&app));
+    let (ra, rb) = tokio::join!(a.run_at(now), b.run_at(now));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.late + rb.late, 1, "{ra:?} {rb:?}");
+    assert_eq!(ra.breaches + rb.breaches, 0, "{ra:?} {rb:?}");
+    assert_eq!(alerts(&app, &id), [pair("response_started", "breach")]);
+    assert_eq!(audit_actions(&app, &id), ["sla.late"]);
+    // The step it would chase is done: nobody is told.
+    assert!(messages(&app, "promise_breached").is_empty());
+    assert!(messages(&app, "promise_warning").is_empty());
+    let deadline: String = {
+        let id = id.clone();
+        app.db
+            .read_blocking(move |conn| {
+                use rescuedesk::db::schema::audit_events;
+                let data: Option<String> = audit_events::table
+                    .filter(audit_events::ticket_id.eq(id))
+                    .filter(audit_events::action.eq("sla.late"))
+                    .select(audit_events::data)
+                    .first(conn)?;
+                Ok(data.unwrap_or_default())
+            })
+            .unwrap()
+    };
+    let data: Value = serde_json::from_str(&deadline).unwrap();
+    assert_eq!(data["stage"], "response_started", "{data}");
+    assert!(data["reached_at"].as_str().unwrap() > data["deadline"].as_str().unwrap());
+
+    // The next round, and a worker started afresh (it looks back again), record nothing more.
+    assert_eq!(a.run_at(now).await.unwrap().late, 0);
+    assert_eq!(timer(&app).run_at(now).await.unwrap().late, 0);
+    // The ticket page tells the story in words.
+    let manager = crate::pages::signed_in(&app, "hz.manager").await;
+    let page = crate::helpers::page_text(&manager, &app, &format!("/tickets/{id}")).await;
+    assert!(page.contains("环节完成时已超时，已记录"), "{page}");
+    assert!(page.contains("超时 10 分钟完成") || page.contains("超时 11 分钟完成"), "{page}");
+    manager.get(app.url("/lang/en")).send().await.unwrap();
+    let en = crate::helpers::page_text(&manager, &app, &format!("/tickets/{id}")).await;
+    assert!(en.contains("Promise broken when the stage ended: recorded"), "{en}");
 }
 
 both!(a_paused_clock_is_not_chased, paused_body);

@@ -147,9 +147,10 @@
       if (el) { el.dataset.kind = li.dataset.kind; el.dataset.id = li.dataset.id; }
       (li.dataset.kind === "dealer" ? places : points).push([lat, lon]);
     });
-    // Fit once, to the rescues (the dealers while there is none); later refreshes keep what the
+    // Fit once to everything drawn, the dealers with the rescues (a dealer only near the rescues
+    // was cut at the edge), again when the first rescue comes in; later refreshes keep what the
     // user panned to.
-    var fit = points.length ? points : places;
+    var fit = points.concat(places);
     if (!fitted && fit.length) {
       map.fitBounds(fit, { padding: [50, 50], maxZoom: 12 });
       fitted = points.length > 0;
