@@ -31,6 +31,7 @@ pub struct Settings {
     pub eta: crate::domain::eta::EtaConfig,
     #[serde(default)]
     pub photos: PhotoSettings,
+    pub recommend: crate::domain::recommend::RecommendConfig,
 }
 
 /// `[photos]`: photos from the crew's phone, kept in the database.
@@ -520,6 +521,9 @@ impl Settings {
         if let Err((key, message)) = self.map.check() {
             return Err(bad(key, message));
         }
+        if let Err((key, message)) = self.recommend.validate() {
+            return Err(bad(key, message));
+        }
         if let Err((key, message)) = self.eta.validate() {
             return Err(bad(key, message));
         }
@@ -723,12 +727,23 @@ mod tests {
         assert!(s.timer.worker);
         assert_eq!((s.timer.interval_s, s.timer.batch_size), (30, 500));
         assert_eq!(s.timer.late_lookback_h, 72);
+        // The shipped recommendation calls a flat 12-volt battery the electrical skill.
+        assert_eq!(s.recommend.wanted_skills("电瓶没电"), ["electrical"]);
+        assert_eq!(s.recommend.shown, 5);
         for (key, value, named) in [
             ("RESCUEDESK__TIMER__INTERVAL_S", "0", "timer.interval_s"),
             ("RESCUEDESK__TIMER__INTERVAL_S", "3601", "timer.interval_s"),
             ("RESCUEDESK__TIMER__BATCH_SIZE", "0", "timer.batch_size"),
-            ("RESCUEDESK__TIMER__LATE_LOOKBACK_H", "0", "timer.late_lookback_h"),
-            ("RESCUEDESK__TIMER__LATE_LOOKBACK_H", "2161", "timer.late_lookback_h"),
+            (
+                "RESCUEDESK__TIMER__LATE_LOOKBACK_H",
+                "0",
+                "timer.late_lookback_h",
+            ),
+            (
+                "RESCUEDESK__TIMER__LATE_LOOKBACK_H",
+                "2161",
+                "timer.late_lookback_h",
+            ),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
             assert!(err.to_string().contains(named), "{key}={value}: {err}");

@@ -111,6 +111,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resources::technicians)
             .service(resources::tools)
             .service(resources::parts)
+            .service(resources::recommend_technicians)
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)

@@ -3,9 +3,12 @@
 use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 
+use crate::api::params::PathId;
 use crate::auth::ApiUser;
+use crate::domain::ids::TicketId;
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
+use crate::services::recommend::Recommendations;
 use crate::services::resources::{self, PartView, TechnicianView};
 use crate::services::views::Tool;
 use crate::state::AppState;
@@ -52,4 +55,36 @@ pub async fn parts(
         .map_err(|e| AppError::field("q", e.msg()))?;
     let hits = resources::parts(&state.db, &user.0, query, 50).await?;
     Ok(HttpResponse::Ok().json(hits))
+}
+
+/// The technicians recommended for the ticket (workshop lead's plan editor): free and not off by
+/// the duty rota, of the dealer and — when none is free or one would arrive
+/// `[recommend] sister_gain_minutes` sooner — of its sister dealers, ranked by estimated arrival
+/// at the customer, the skills the fault calls for, grade and today's jobs, each with the reasons
+/// in the `Accept-Language` language.
+#[utoipa::path(tag = "resources", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses(
+        (status = 200, body = Recommendations),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+#[get("/tickets/{id}/recommendations")]
+pub async fn recommend_technicians(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: PathId<TicketId>,
+    lang: crate::api::language::Reader,
+) -> Result<HttpResponse, AppError> {
+    let found = crate::services::recommend::recommend(
+        &state.db,
+        &user.0,
+        id.into_inner(),
+        state.settings.recommend.clone(),
+        state.settings.eta.model(),
+        lang.0,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
 }

@@ -54,6 +54,7 @@ pub mod photo;
 pub mod plan;
 pub mod plate;
 pub mod promise;
+pub mod recommend;
 pub mod response_level;
 pub mod role;
 pub mod rota;

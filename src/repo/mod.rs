@@ -13,6 +13,7 @@ pub mod photos;
 pub mod plans;
 pub mod positions;
 pub mod promises;
+pub mod recommend;
 pub mod rota;
 pub mod secrets;
 pub mod sourcing_orders;

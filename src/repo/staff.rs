@@ -87,6 +87,19 @@ pub fn technicians_of(
         .load(conn)?)
 }
 
+/// The active technicians of these dealers (a group), by dealer and name.
+pub fn technicians_of_dealers(
+    conn: &mut AnyConnection,
+    dealer_ids: &[String],
+) -> Result<Vec<Technician>, AppError> {
+    Ok(technicians::table
+        .filter(technicians::dealer_id.eq_any(dealer_ids))
+        .filter(technicians::active.eq(true))
+        .order((technicians::dealer_id.asc(), technicians::name.asc()))
+        .select(TECHNICIAN)
+        .load(conn)?)
+}
+
 pub fn technicians_by_ids(
     conn: &mut AnyConnection,
     ids: &[String],

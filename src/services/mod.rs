@@ -19,6 +19,7 @@ pub mod plans;
 pub mod positions;
 pub mod promises;
 pub mod public;
+pub mod recommend;
 pub mod request;
 pub mod reservations;
 pub mod resources;

@@ -84,7 +84,8 @@ pub async fn parts(
 }
 
 /// What the plan editor offers for a ticket: the dealer's technicians (skills, another active
-/// job, sign-in), tools, and the current plan to edit or to start the next version from.
+/// job, sign-in) with the sister dealers' it recommends or the crew holds, the recommendation,
+/// tools, and the current plan to edit or to start the next version from.
 pub struct EditorOptions {
     pub ticket: TicketView,
     pub technicians: Vec<Technician>,
@@ -98,33 +99,90 @@ pub struct EditorOptions {
     pub duty: std::collections::HashMap<String, crate::domain::rota::Duty>,
     pub tools: Vec<Tool>,
     pub plan: Option<plans::PlanView>,
+    /// The dealer's name of each sister dealer's technician listed, by technician id.
+    pub sister_dealer: std::collections::HashMap<String, String>,
+    /// The technicians recommended for the ticket (`services::recommend`), reasons not yet in
+    /// words.
+    pub recommended: crate::services::recommend::Recommendations,
+}
+
+/// Where each of these technicians stands on their own dealer's rota at `now` (each dealer
+/// keeps its own).
+fn duty_of(
+    conn: &mut crate::db::AnyConnection,
+    technicians: &[staff::Technician],
+    now: NaiveDateTime,
+) -> Result<std::collections::HashMap<String, crate::domain::rota::Duty>, AppError> {
+    let mut out = std::collections::HashMap::new();
+    let mut dealers: Vec<&str> = technicians.iter().map(|t| t.dealer_id.as_str()).collect();
+    dealers.sort_unstable();
+    dealers.dedup();
+    for d in dealers {
+        let ids: Vec<String> = technicians
+            .iter()
+            .filter(|t| t.dealer_id == d)
+            .map(|t| t.id.clone())
+            .collect();
+        out.extend(crate::services::rota::dispatchable(conn, d, &ids, now)?);
+    }
+    Ok(out)
 }
 
 pub async fn editor_options(
     db: &Db,
     actor: &Identity,
     ticket_id: TicketId,
+    recommend: crate::domain::recommend::RecommendConfig,
+    road: crate::domain::eta::RoadModel,
 ) -> Result<EditorOptions, AppError> {
     let actor = actor.clone();
     db.read(move |conn| {
         let ticket = workflow::load(conn, &actor, &ticket_id)?;
-        let technicians = staff::technicians_of(conn, &ticket.dealer_id)?;
+        let now = crate::repo::now();
+        let plan = plans::current_view(conn, &ticket)?;
+        let on_crew: Vec<String> = plan
+            .as_ref()
+            .map(|p| p.crew.iter().map(|c| c.technician_id.clone()).collect())
+            .unwrap_or_default();
+        let recommended =
+            crate::services::recommend::for_ticket(conn, &recommend, road, &ticket, &on_crew, now)?;
+        // The dealer's own, then the sister dealers' the recommendation offers or the crew holds.
+        let mut technicians = staff::technicians_of(conn, &ticket.dealer_id)?;
+        let others: Vec<String> = recommended
+            .items
+            .iter()
+            .map(|r| r.technician_id.clone())
+            .chain(on_crew.iter().cloned())
+            .filter(|id| !technicians.iter().any(|t| t.id == *id))
+            .collect();
+        if !others.is_empty() {
+            let mut sisters = staff::technicians_by_ids(conn, &others)?;
+            sisters.sort_by(|a, b| a.name.cmp(&b.name));
+            technicians.extend(sisters);
+        }
         let ids: Vec<String> = technicians.iter().map(|t| t.id.clone()).collect();
+        let mut dealer_names = std::collections::HashMap::new();
+        for t in technicians
+            .iter()
+            .filter(|t| t.dealer_id != ticket.dealer_id)
+        {
+            if !dealer_names.contains_key(&t.id) {
+                let name = staff::dealer_name(conn, &t.dealer_id)?;
+                dealer_names.insert(t.id.clone(), name);
+            }
+        }
         Ok(EditorOptions {
             skills: staff::skills_of(conn, &ids)?,
             busy: crate::services::availability::busy_elsewhere(conn, &ids, &ticket.id)?,
-            duty: crate::services::rota::dispatchable(
-                conn,
-                &ticket.dealer_id,
-                &ids,
-                crate::repo::now(),
-            )?,
+            duty: duty_of(conn, &technicians, now)?,
             logins: staff::technician_logins(conn, &ticket.dealer_id)?,
             tools: staff::tools_of(conn, &ticket.dealer_id)?
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            plan: plans::current_view(conn, &ticket)?,
+            plan,
+            sister_dealer: dealer_names,
+            recommended,
             technicians: technicians.into_iter().map(Into::into).collect(),
             ticket: crate::services::tickets::view(ticket, None),
         })

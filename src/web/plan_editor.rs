@@ -42,6 +42,25 @@ pub struct CrewOption {
     /// The duty rota now: `on_call` or `off` (with its label) is shown; on duty or not on the
     /// rota says nothing.
     pub duty: Option<(&'static str, String)>,
+    /// A sister dealer's technician: that dealer's name.
+    pub sister: Option<String>,
+}
+
+/// A recommended technician as the editor lists them.
+pub struct RecommendedOption {
+    pub id: String,
+    pub name: String,
+    pub grade: String,
+    /// A sister dealer's: its badge.
+    pub sister: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// The editor's recommendation box.
+pub struct RecommendedBox {
+    /// The skills the fault calls for, in a sentence.
+    pub wanted: String,
+    pub items: Vec<RecommendedOption>,
 }
 
 pub struct ToolOption {
@@ -85,6 +104,7 @@ pub struct EditorState {
     pub special_notes: String,
     /// The standard plan picked on the form, kept when the page comes back with errors.
     pub standard_plan_id: String,
+    pub recommended: RecommendedBox,
 }
 
 #[derive(Template)]
@@ -183,10 +203,46 @@ async fn load_state(
     ticket_id: &crate::domain::ids::TicketId,
 ) -> Result<(EditorState, TicketView, Option<plans::PlanView>), AppError> {
     let l = user.locale;
-    let o = resources::editor_options(&state.db, &user.identity, ticket_id.to_owned()).await?;
+    let o = resources::editor_options(
+        &state.db,
+        &user.identity,
+        ticket_id.to_owned(),
+        state.settings.recommend.clone(),
+        state.settings.eta.model(),
+    )
+    .await?;
     let (techs, skills, busy, logins, tools, plan) =
         (o.technicians, o.skills, o.busy, o.logins, o.tools, o.plan);
-    let duty = o.duty;
+    let (duty, sisters) = (o.duty, o.sister_dealer);
+    let mut recommended = o.recommended;
+    crate::services::recommend::render(&mut recommended, l);
+    let recommended = RecommendedBox {
+        wanted: if recommended.wanted_skills.is_empty() {
+            l.t("rec-wanted-none")
+        } else {
+            let names: Vec<String> = recommended
+                .wanted_skills
+                .iter()
+                .map(|s| staff_label(l, s))
+                .collect();
+            l.t_with(
+                "rec-wanted",
+                &[("skills", names.join(&l.t("punct-list-sep")).into())],
+            )
+        },
+        items: recommended
+            .items
+            .into_iter()
+            .map(|r| RecommendedOption {
+                sister: (!r.own_dealer)
+                    .then(|| l.t_with("rec-sister-badge", &[("dealer", r.dealer_name.into())])),
+                grade: staff_label(l, &r.grade),
+                id: r.technician_id,
+                name: r.name,
+                reasons: r.reasons,
+            })
+            .collect(),
+    };
     let mut state = EditorState {
         crew: techs
             .iter()
@@ -226,6 +282,9 @@ async fn load_state(
                         .get(&t.id)
                         .filter(|d| matches!(d, Duty::OnCall | Duty::Off))
                         .map(|d| (d.as_str(), l.t(d.label_key()))),
+                    sister: sisters.get(&t.id).map(|name| {
+                        l.t_with("rec-sister-badge", &[("dealer", name.clone().into())])
+                    }),
                 }
             })
             .collect(),
@@ -287,6 +346,7 @@ async fn load_state(
             .map(|p| p.special_notes.clone())
             .unwrap_or_default(),
         standard_plan_id: String::new(),
+        recommended,
     };
     // Those the rota has off last: the ones who may be sent come first.
     state

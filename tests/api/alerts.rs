@@ -189,7 +189,10 @@ async fn late_only_body(backend: Backend) {
     assert!(messages(&app, "promise_warning").is_empty());
 }
 
-both!(a_stage_ended_late_between_rounds_is_recorded_once_and_tells_nobody, ended_late_body);
+both!(
+    a_stage_ended_late_between_rounds_is_recorded_once_and_tells_nobody,
+    ended_late_body
+);
 async fn ended_late_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     own_phones(&app);
@@ -251,10 +254,16 @@ async fn ended_late_body(backend: Backend) {
     let manager = crate::pages::signed_in(&app, "hz.manager").await;
     let page = crate::helpers::page_text(&manager, &app, &format!("/tickets/{id}")).await;
     assert!(page.contains("环节完成时已超时，已记录"), "{page}");
-    assert!(page.contains("超时 10 分钟完成") || page.contains("超时 11 分钟完成"), "{page}");
+    assert!(
+        page.contains("超时 10 分钟完成") || page.contains("超时 11 分钟完成"),
+        "{page}"
+    );
     manager.get(app.url("/lang/en")).send().await.unwrap();
     let en = crate::helpers::page_text(&manager, &app, &format!("/tickets/{id}")).await;
-    assert!(en.contains("Promise broken when the stage ended: recorded"), "{en}");
+    assert!(
+        en.contains("Promise broken when the stage ended: recorded"),
+        "{en}"
+    );
 }
 
 both!(a_paused_clock_is_not_chased, paused_body);

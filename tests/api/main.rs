@@ -24,6 +24,7 @@ mod photos;
 mod positions;
 mod promises;
 mod queue_promises;
+mod recommend;
 mod redaction;
 mod rescue;
 mod rescue_pages;

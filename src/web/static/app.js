@@ -109,6 +109,22 @@
       planChanged(form);
       return;
     }
+    // A recommended technician: tick them on the crew (the first one picked leads), then say so.
+    var rec = ev.target.closest && ev.target.closest("button.add-crew");
+    if (rec) {
+      var box = document.getElementById("crew-" + rec.dataset.technician);
+      if (!box) { return; }
+      box.checked = true;
+      var anyLead = document.querySelector("#plan-form input[name=lead]:checked");
+      if (!anyLead) {
+        var lead = document.querySelector('#plan-form input[name=lead][value="' + rec.dataset.technician + '"]');
+        if (lead) { lead.checked = true; }
+      }
+      rec.disabled = true;
+      rec.textContent = rec.dataset.added;
+      planChanged(document.getElementById("plan-form"));
+      return;
+    }
     if (ev.target.id === "add-item") {
       var items = document.getElementById("plan-items");
       var last = items.querySelector("tr.item-row:last-of-type") || items.querySelector("tr.item-row");

@@ -1,0 +1,20 @@
+# The plan editor's technician recommendation (services::recommend): its box and the reasons.
+rec-title = 推荐技师
+rec-hint = 按到达客户的预计时间排序，同时考虑故障所需技能、技师等级和今日出车次数；只列出在班且空闲的技师。
+rec-wanted = 故障所需技能：{ $skills }
+rec-wanted-none = 故障描述未对应到特定技能
+rec-empty = 暂无可推荐的技师：本店及兄弟店的技师都在忙、休息或已在救援组中。
+rec-add = 加入救援组
+rec-added = 已加入
+rec-sister-badge = 兄弟店 · { $dealer }
+rec-arrives-from-dealer = 约 { $minutes } 分钟到达（{ $km } 公里，从门店出发）
+rec-arrives-from-last-site = 约 { $minutes } 分钟到达（{ $km } 公里，从 { $ago } 分钟前完工的现场出发）
+rec-site-unknown = 客户位置未定，未按距离排序
+rec-has-skills = 具备所需技能：{ $skills }
+rec-lacks-skills = 缺少技能：{ $skills }
+rec-grade = { $grade }
+rec-no-job-today = 今日尚未出车
+rec-jobs-today = 今日已出车 { $count } 次
+rec-on-call = 备班，需从家中出发
+rec-sister-none-free = 本店无空闲技师，由{ $dealer }支援
+rec-sister-sooner = 比本店最快的技师早约 { $minutes } 分钟到达
