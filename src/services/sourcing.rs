@@ -43,6 +43,9 @@ pub struct SourcingReport {
 impl views::Localise for SourcingReport {
     fn localise(&mut self, locale: crate::i18n::Locale) {
         self.orders.localise(locale);
+        for line in &mut self.lines {
+            line.customer_sentence = line.sentence.as_ref().map(|m| m.render(locale));
+        }
     }
 }
 
@@ -68,8 +71,11 @@ pub struct LineReport {
     pub options: Vec<SourcingOption>,
     /// Index into `options` of the recommendation for the ticket's response level.
     pub recommended: Option<usize>,
-    /// For dangerous goods: the sentence to tell the customer why the part cannot fly.
+    /// For dangerous goods: the sentence to tell the customer why the part cannot fly, in the
+    /// reader's language (`Accept-Language`; the customer hears it in Chinese from the page).
     pub customer_sentence: Option<String>,
+    #[serde(skip)]
+    sentence: Option<crate::i18n::Msg>,
 }
 
 /// What the options for one line are computed from.
@@ -221,7 +227,7 @@ pub(crate) fn assess(
         let sentence = opts
             .iter()
             .find_map(|o| o.refusal.as_ref())
-            .map(|r| r.customer_sentence().render(crate::i18n::Locale::ZhCn));
+            .map(|r| r.customer_sentence());
         out.push(LineReport {
             part_id: line.part_id.clone(),
             part_no: line.part_no.clone(),
@@ -235,7 +241,11 @@ pub(crate) fn assess(
             short,
             options: opts,
             recommended,
-            customer_sentence: sentence,
+            // Chinese until the reader's language is known (`Localise`).
+            customer_sentence: sentence
+                .as_ref()
+                .map(|m| m.render(crate::i18n::Locale::ZhCn)),
+            sentence,
         });
     }
     Ok(Assessment {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::{intake_body, page_text, Backend, TestApp};
 use crate::pages::signed_in;
-use crate::photos::on_site;
+use crate::photos::{on_site, SIGNATURE};
 
 /// A ticket taken by hz's agent with this fault, at these coordinates (GCJ-02).
 async fn ticket_at(app: &TestApp, fault: &str, lat: f64, lon: f64) -> String {
@@ -214,4 +214,44 @@ async fn nearer_body(backend: Backend) {
     assert!(editor.contains("Recommended technicians"), "{editor}");
     assert!(editor.contains("Skills the fault needs"), "{editor}");
     assert!(!editor.contains("推荐技师"), "{editor}");
+}
+
+both!(
+    a_technician_just_done_sets_off_from_that_site_with_a_job_counted,
+    last_site_body
+);
+async fn last_site_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // hz-t1 and hz-t2 finish a rescue at the intake body's site (West Lake, by the dealer)...
+    let (done, _) = on_site(&app).await;
+    let (status, res) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{done}/resolve"),
+            &json!({"work_done": "更换蓄电池", "signature": SIGNATURE}),
+        )
+        .await;
+    assert_eq!(status, 200, "{res}");
+    // ...and a call comes in 30 km west of it.
+    let id = ticket_at(&app, "发动机故障灯亮", 30.27, 119.84).await;
+    let r = recommended(&app, &id, "zh-CN").await;
+    let item = |t: &str| {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["technician_id"] == t)
+            .cloned()
+            .unwrap_or_else(|| panic!("{t} in {r}"))
+    };
+    let (t1, t3) = (item("hz-t1"), item("hz-t3"));
+    assert_eq!(t1["from"], "last_site", "{t1}");
+    assert_eq!(t1["jobs_today"], 1, "{t1}");
+    assert!(reasons(&t1).contains("分钟前完工的现场出发"), "{t1}");
+    assert!(reasons(&t1).contains("今日已出车 1 次"), "{t1}");
+    assert_eq!(t3["from"], "dealer");
+    assert_eq!(t3["jobs_today"], 0);
+    // Today's job weighs 10 minutes against an equal drive (the site is by the dealer).
+    let diff = t1["score_minutes"].as_i64().unwrap() - t3["score_minutes"].as_i64().unwrap();
+    assert!((9..=11).contains(&diff), "{t1} {t3}");
 }

@@ -324,6 +324,19 @@ async fn sourcing_body(backend: Backend) {
         r["held_up_by"], "5G0 880 201 K",
         "the part, not the crew, is the limit"
     );
+    // The sentence comes in the reader's language like every other text.
+    let en: Value = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/tickets/{id}/sourcing")))
+        .bearer_auth(app.token("hz.parts"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sentence = en["lines"][0]["customer_sentence"].as_str().unwrap();
+    assert!(sentence.contains("may not travel by air"), "{sentence}");
     let (status, _) = app
         .get_json(
             &app.token("hz.tech"),

@@ -3,7 +3,7 @@
 // Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crewGoesEvenIfBusy, pathOf, uniquePlate, url, withUsers } from './helpers.mjs';
+import { crewGoesEvenIfBusy, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 test('plan editor: save at the bottom of a long plan survives the cost preview swap', async (t) => {
   await withUsers(t, async ({ as }) => {
@@ -54,5 +54,57 @@ test('plan editor: save at the bottom of a long plan survives the cost preview s
     await page.mouse.up();
     await saved;
     await page.locator('.alert-ok').first().waitFor({ state: 'visible' });
+  });
+});
+
+test('plan editor: the recommended technician goes on the crew in one click', async (t) => {
+  await withUsers(t, async ({ as }) => {
+    const agent = await as('hz.agent');
+    await agent.goto(url('/tickets/new'));
+    const intake = agent.locator('#intake-form');
+    for (const [name, value] of Object.entries({
+      customer_name: '李敏', phone: '13812345679', address: '浙江省杭州市拱墅区莫干山路 100 号',
+      lat: '30.3050', lon: '120.1430', plate: uniquePlate(), model: '途观L 2022 款', mileage_km: '31000',
+    })) await intake.locator(`[name=${name}]`).fill(value);
+    await intake.locator('textarea[name=fault]').fill('蓄电池亏电，车辆打不着火');
+    await intake.locator('select[name=crs]').selectOption('gcj02');
+    await intake.locator('select[name=response_level]').selectOption('2');
+    await intake.locator('button[type=submit]').click();
+    await agent.waitForURL((u) => /^\/tickets\/[^/]+$/.test(u.pathname) && u.pathname !== '/tickets/new');
+    const href = pathOf(agent);
+
+    const page = await as('hz.workshop');
+    await page.goto(url(`${href}/plan`));
+    const box = page.locator('[data-testid=recommend]');
+    await box.waitFor();
+    assert.match(await box.locator('[data-testid=recommend-wanted]').innerText(), /电器/);
+    const first = box.locator('.recommend-list > li').first();
+    const reasons = await first.locator('.reasons').innerText();
+    assert.match(reasons, /约 \d+ 分钟到达/, reasons);
+    const add = first.locator('button.add-crew');
+    const id = await add.getAttribute('data-technician');
+    await screenshot(page, 'editor-recommend-zh', { fullPage: false });
+    await add.click();
+    const form = page.locator('form#plan-form');
+    assert.ok(await form.locator(`#crew-${id}`).isChecked(), 'ticked on the crew');
+    assert.ok(await form.locator(`input[type=radio][name=lead][value="${id}"]`).isChecked(), 'the first one picked leads');
+    assert.ok(await add.isDisabled());
+    assert.equal((await add.innerText()).trim(), '已加入');
+    await form.locator('input[name=estimated_minutes]').fill('40');
+    await form.locator('input[name=travel_km]').fill('8');
+    await page.locator('#plan-items input[name=item_desc]').first().fill('搭电启动');
+    await page.locator('#plan-items input[name=item_minutes]').first().fill('20');
+    const saved = page.waitForURL((u) => u.search.includes('saved=1'));
+    await page.locator('button#save-plan').click();
+    await saved;
+    assert.ok(await page.locator(`#crew-${id}`).isChecked(), 'saved with the recommended technician');
+
+    // English is one click away; the box speaks it alone.
+    await page.goto(url('/lang/en'));
+    await page.goto(url(`${href}/plan`));
+    const en = await page.locator('[data-testid=recommend]').innerText();
+    assert.match(en, /Recommended technicians/);
+    assert.doesNotMatch(en, /推荐|分钟/);
+    await screenshot(page, 'editor-recommend-en', { fullPage: false });
   });
 });

@@ -147,10 +147,12 @@
       if (el) { el.dataset.kind = li.dataset.kind; el.dataset.id = li.dataset.id; }
       (li.dataset.kind === "dealer" ? places : points).push([lat, lon]);
     });
-    // Fit once to everything drawn, the dealers with the rescues (a dealer only near the rescues
-    // was cut at the edge), again when the first rescue comes in; later refreshes keep what the
+    // Fit once to the rescues and the dealers near them (a dealer just beyond the rescues was
+    // cut at the map's edge; the group's far dealers would zoom the rescues away), to the dealers
+    // while there is no rescue, and again when the first comes in; later refreshes keep what the
     // user panned to.
-    var fit = points.concat(places);
+    var near = points.length ? L.latLngBounds(points).pad(0.5) : null;
+    var fit = near ? points.concat(places.filter(function (p) { return near.contains(p); })) : places;
     if (!fitted && fit.length) {
       map.fitBounds(fit, { padding: [50, 50], maxZoom: 12 });
       fitted = points.length > 0;
