@@ -42,7 +42,7 @@ enum Command {
     Migrate,
     /// Deliver outbox messages (SMS, e-mail) and run the promise timer without serving HTTP.
     Worker,
-    /// Import a DMS export (CSV): the parts catalogue, stock, or service history.
+    /// Import a DMS export (CSV): the parts catalogue, stock, service history, or a dealer's duty rota.
     Import(ImportArgs),
     /// Measure the parts-sourcing search on generated data and print the times.
     Bench(BenchArgs),
@@ -66,9 +66,12 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// What the file holds: parts, stock or history (columns: README, or the admin page /admin/import).
-    #[arg(value_parser = ["parts", "stock", "history"])]
+    /// What the file holds: parts, stock, history or rota (columns: README, or the page /admin/import).
+    #[arg(value_parser = ["parts", "stock", "history", "rota"])]
     kind: String,
+    /// Rota only: the code of the dealer whose duty rota the file is (e.g. hz).
+    #[arg(long, value_name = "CODE")]
+    dealer: Option<String>,
     /// The CSV file: UTF-8, UTF-16 with a BOM, or GBK/GB18030 (detected); header row first.
     file: PathBuf,
     /// Write the good rows even when some are bad; the report still lists the bad ones.
@@ -264,6 +267,16 @@ mod import {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let db = Db::connect(&settings.database).context("database")?;
         db.migrate()?;
+        // A rota is one dealer's; the other files name their dealers row by row.
+        let dealer_id = match (kind, args.dealer.as_deref()) {
+            (ImportKind::Rota, Some(code)) => Some(
+                rescuedesk::services::imports::dealer_by_code(&db, code)
+                    .map_err(super::describe)?,
+            ),
+            (ImportKind::Rota, None) => anyhow::bail!("a rota import needs --dealer CODE"),
+            (_, Some(_)) => anyhow::bail!("--dealer is for a rota import only"),
+            (_, None) => None,
+        };
         let bar = if std::io::stderr().is_terminal() {
             ProgressBar::new(size)
         } else {
@@ -279,7 +292,7 @@ mod import {
             group_id: None,
             utc_offset_hours: settings.tickets.utc_offset_hours,
             actor_id: None,
-            actor_dealer_id: None,
+            actor_dealer_id: dealer_id,
         };
         let started = std::time::Instant::now();
         let report = import_blocking(&db, file, &options, &mut |step| match step {

@@ -516,6 +516,25 @@ async fn the_command_imports_files() {
     let out = run(&["import", "stock", "stock.csv", "--skip-bad"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(app.on_hand("airbag"), 4);
+
+    // A duty rota is one dealer's: the command asks which, by its code.
+    std::fs::write(
+        dir.path().join("rota.csv"),
+        "工号,星期,日期,开始,结束,类型\nhz.manager,周一,,08:30,17:30,值班\n13900000002,,2027-02-05,20:00,08:00,备班\n",
+    )
+    .unwrap();
+    let out = run(&["import", "rota", "rota.csv"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--dealer"), "{}", text(&out.stderr));
+    let out = run(&["import", "rota", "rota.csv", "--dealer", "zz"]);
+    assert!(!out.status.success());
+    assert_eq!(app.count("rota_shifts"), 0);
+    let out = run(&["import", "stock", "stock.csv", "--dealer", "hz"]);
+    assert!(!out.status.success(), "--dealer is for the rota only");
+    let out = run(&["import", "rota", "rota.csv", "--dealer", "hz"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains('2'), "{}", text(&out.stdout));
+    assert_eq!(app.count("rota_shifts"), 2);
 }
 
 /// A multipart body with the file as bytes (any encoding) and extra form fields.

@@ -292,3 +292,11 @@ fn tick(done: u64, progress: &mut dyn FnMut(u64), total: u64) {
         progress(done);
     }
 }
+
+/// The id of the dealer with this short code (`hz`), for the command line's rota import;
+/// `404 not_found` naming the dealer when there is none.
+pub fn dealer_by_code(db: &Db, code: &str) -> Result<String, AppError> {
+    let code = code.trim().to_owned();
+    db.read_blocking(move |conn| crate::repo::users::dealer_id_by_code(conn, &code))?
+        .ok_or_else(|| AppError::not_found(crate::error::Thing::Dealer))
+}
