@@ -94,6 +94,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rescue::resolve)
             .service(photos::add_photo)
             .service(photos::list_photos)
+            .service(photos::get_photo)
+            .service(photos::get_signature)
             .service(rescue::tow)
             .service(rescue::cancel)
             .service(rescue::close)

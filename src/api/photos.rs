@@ -1,5 +1,7 @@
-//! The crew's photos over the API: add one (JSON, the image in base64) and list a ticket's.
+//! The crew's photos over the API: add one (JSON, the image in base64), list a ticket's, fetch one
+//! photo's bytes and the customer's signature.
 
+use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -69,4 +71,53 @@ pub async fn list_photos(
 ) -> Result<HttpResponse, AppError> {
     let p = photos::of_ticket(&state.db, &user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(p.photos))
+}
+
+/// An image answer: its stored type, never sniffed, shown inline, kept privately for an hour
+/// (a photo never changes). The pages answer with it too.
+pub(crate) fn image_response(content_type: String, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .insert_header((header::CONTENT_DISPOSITION, "inline"))
+        .body(bytes)
+}
+
+/// Photo ids are the system's UUIDs: anything longer is not one.
+const MAX_PHOTO_ID: usize = 64;
+
+/// One photo's bytes (`image/jpeg`, `image/png` or `image/webp`), for those who may see the
+/// ticket's photos.
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id"), ("photo_id" = String, Path, description = "Photo id (from the list)")),
+    responses((status = 200, description = "The image", content_type = "image/*"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/tickets/{id}/photos/{photo_id}")]
+pub async fn get_photo(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, photo) = path.into_inner();
+    let id =
+        TicketId::parse(&id).ok_or_else(|| AppError::not_found(crate::error::Thing::Ticket))?;
+    if photo.len() > MAX_PHOTO_ID {
+        return Err(AppError::not_found(crate::error::Thing::Record));
+    }
+    let (ct, bytes) = photos::image(&state.db, &user.0, id, photo).await?;
+    Ok(image_response(ct, bytes))
+}
+
+/// The customer's signature on the resolution (PNG).
+#[utoipa::path(tag = "crew", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ticket id")),
+    responses((status = 200, description = "The signature", content_type = "image/png"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/tickets/{id}/signature")]
+pub async fn get_signature(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: PathId<TicketId>,
+) -> Result<HttpResponse, AppError> {
+    let png = photos::signature_image(&state.db, &user.0, id.into_inner()).await?;
+    Ok(image_response("image/png".into(), png))
 }

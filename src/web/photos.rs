@@ -92,15 +92,6 @@ fn fragment(
 }
 
 /// The photo's bytes with their own type; the page's headers add `nosniff`.
-fn image_response(content_type: String, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
-        .insert_header((header::CONTENT_DISPOSITION, "inline"))
-        .body(bytes)
-}
-
 fn kind_of(q: &KindQuery) -> Result<PhotoKind, AppError> {
     PhotoKind::parse(&q.kind).ok_or_else(|| AppError::field("kind", Msg::new("phone-photo-kind")))
 }
@@ -245,7 +236,7 @@ pub async fn image(
     let (ct, bytes) = photos::image(&state.db, &user.identity, id, photo)
         .await
         .or_page(user.locale)?;
-    Ok(image_response(ct, bytes))
+    Ok(crate::api::photos::image_response(ct, bytes))
 }
 
 /// `GET /j/{code}/photos/{photo}`.
@@ -260,7 +251,7 @@ pub async fn image_by_link(
     let (ct, bytes) = photos::image(&state.db, &me, id, photo)
         .await
         .or_page(locale)?;
-    Ok(image_response(ct, bytes))
+    Ok(crate::api::photos::image_response(ct, bytes))
 }
 
 /// `GET /tickets/{id}/signature`: the customer's signature (PNG).
@@ -273,7 +264,7 @@ pub async fn signature(
     let png = photos::signature_image(&state.db, &user.identity, id)
         .await
         .or_page(user.locale)?;
-    Ok(image_response("image/png".into(), png))
+    Ok(crate::api::photos::image_response("image/png".into(), png))
 }
 
 /// The timeline's words for a photo or an override: which photo, or who and why.

@@ -525,7 +525,11 @@ async fn the_command_imports_files() {
     .unwrap();
     let out = run(&["import", "rota", "rota.csv"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--dealer"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--dealer"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run(&["import", "rota", "rota.csv", "--dealer", "zz"]);
     assert!(!out.status.success());
     assert_eq!(app.count("rota_shifts"), 0);

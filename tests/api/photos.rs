@@ -233,6 +233,44 @@ async fn photos_body(backend: Backend) {
         )
         .await;
     assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(2)));
+    // The bytes over the API too, for the dealer's staff only.
+    let api = |token: String, path: String| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .get(app.url(&path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = api(
+        app.token("hz.agent"),
+        format!("/api/v1/tickets/{id}/photos/{pid}"),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg(3000));
+    for (token, path) in [
+        (
+            app.token("nb.agent"),
+            format!("/api/v1/tickets/{id}/photos/{pid}"),
+        ),
+        (
+            app.token("hz.agent"),
+            format!("/api/v1/tickets/{id}/photos/nope"),
+        ),
+        (
+            app.token("hz.agent"),
+            format!("/api/v1/tickets/{id}/photos/{}", "x".repeat(500)),
+        ),
+    ] {
+        let res = api(token, path.clone()).await;
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+    }
 
     // The job link's holder adds and sees photos through the link.
     // Both tickets sent 周师傅 a job link; this one's page offers resolving.
@@ -420,6 +458,15 @@ async fn signature_body(backend: Backend) {
     let other = signed_in(&app, "nb.agent").await;
     let res = fetch(&other, &app, &format!("/tickets/{id}/signature")).await;
     assert_eq!(res.status().as_u16(), 404);
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/tickets/{id}/signature")))
+        .bearer_auth(app.token("hz.manager"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), png);
 
     // From the job page without the customer there: the reason instead of a signature.
     let (id2, _) = on_site(&app).await;
