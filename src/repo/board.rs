@@ -80,10 +80,11 @@ pub fn open_tickets(
         .load(conn)?)
 }
 
-/// At most `limit` tickets in `states` of the other dealers of `group_id` whose live (submitted)
-/// plan has a technician of `dealer_ids` on the crew (lent to the sister's rescue), the oldest
-/// calls first, each with its dealer's name. None of `dealer_ids`' own: a ticket is on a board
-/// once.
+/// At most `limit` tickets in `states` of the other dealers of `group_id` whose current (not
+/// superseded) plan has a technician of `dealer_ids` on the crew (lent to the sister's rescue:
+/// the plan that lets them open the ticket, also a draft while the crew waits on site for a
+/// revised one), the oldest calls first, each with its dealer's name. None of `dealer_ids`'
+/// own: a ticket is on a board once.
 pub fn lent_tickets(
     conn: &mut AnyConnection,
     group_id: &str,
@@ -94,7 +95,7 @@ pub fn lent_tickets(
     let ours = plan_crew::table
         .inner_join(plans::table)
         .inner_join(technicians::table)
-        .filter(plans::status.eq(PlanStatus::Submitted))
+        .filter(plans::status.ne(PlanStatus::Superseded))
         .filter(technicians::dealer_id.eq_any(dealer_ids.to_vec()))
         .select(plans::ticket_id);
     Ok(tickets::table

@@ -93,7 +93,7 @@ pub struct BoardTicket {
     pub dealer_id: String,
     pub dealer_name: String,
     /// Another dealer's ticket (a sister dealer of the group), on this dealer's board because one
-    /// of its technicians is on the crew of the live plan; `dealer_name` names whose it is. The
+    /// of its technicians is on the crew of the current plan; `dealer_name` names whose it is. The
     /// ticket itself stays that dealer's: here only the crew's technician may open it.
     pub lent: bool,
     #[serde(serialize_with = "crate::time::utc")]

@@ -330,6 +330,10 @@ async fn rota_body(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200, "{res}");
+    // Ningbo's desk sees already that its technician is planned for Hangzhou's rescue.
+    let nb = board(&app, "nb.manager").await;
+    assert_eq!(rows_of(&nb, &id).len(), 1, "{nb}");
+    assert_eq!(rows_of(&nb, &id)[0]["lent"], true);
     let submit = format!("/api/v1/tickets/{id}/plan/submit");
     let (status, res) = app.post(&lead, &submit, &json!({"version": 1})).await;
     assert_eq!(
