@@ -13,7 +13,7 @@ use crate::both;
 use crate::helpers::{page_text, plan_body, Backend, TestApp};
 use crate::links::{code_in, message_to};
 use crate::pages::{csrf_of, signed_in};
-use crate::photos::{approved_with, SIGNATURE};
+use crate::photos::{add_photo, approved_with, jpeg, SIGNATURE};
 
 /// nb-t1 (who signs in as `nb.tech`) with a phone of their own: the seed gives hz-t1 the same.
 const NB_TECH_PHONE: &str = "13900007777";
@@ -210,6 +210,47 @@ async fn job_body(backend: Backend) {
         .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{id}"))
         .await;
     assert_eq!(d["status"], "resolved", "{d}");
+
+    // On the next job they find another fault: a photo of it, and the mismatch report.
+    let (next, _) = approved_with(&app, &sister_plan("nb-t1")).await;
+    ok(
+        &app,
+        "hz.tech",
+        format!("/api/v1/tickets/{next}/depart"),
+        json!({}),
+    )
+    .await;
+    ok(
+        &app,
+        "nb.tech",
+        format!("/api/v1/tickets/{next}/arrive"),
+        json!({}),
+    )
+    .await;
+    let (status, res) = add_photo(&app, "nb.tech", &next, "fault_on_arrival", &jpeg(2000)).await;
+    assert_eq!(status, 201, "{res}");
+    let photos = page_text(&phone, &app, &format!("/tickets/{next}/photos")).await;
+    assert!(
+        photos.contains("/photos/"),
+        "the crew sees its photos: {photos}"
+    );
+    ok(
+        &app,
+        "nb.tech",
+        format!("/api/v1/tickets/{next}/mismatch"),
+        json!({"reason": "是发电机故障，不是蓄电池"}),
+    )
+    .await;
+    let (_, d) = app
+        .get_json(&app.token("hz.agent"), &format!("/api/v1/tickets/{next}"))
+        .await;
+    assert_eq!(d["status"], "replanning", "{d}");
+    let res = workshop
+        .get(app.url(&format!("/tickets/{next}/photos")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404, "not for Ningbo's lead");
 }
 
 /// A dealer of another group with one active technician, `sh-t1` (rows only).
