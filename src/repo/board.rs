@@ -1,5 +1,6 @@
 //! Reads of the dispatch board: the dealers it covers, their open tickets (bounded), how many
-//! there are, and the crews of the tickets whose crew is out.
+//! there are, the sister dealers' tickets their technicians are lent to, and the crews of the
+//! tickets whose crew is out.
 
 use diesel::prelude::*;
 
@@ -76,6 +77,36 @@ pub fn open_tickets(
         .order((tickets::call_time.asc(), tickets::id.asc()))
         .limit(limit)
         .select(TicketRecord::as_select())
+        .load(conn)?)
+}
+
+/// At most `limit` tickets in `states` of the other dealers of `group_id` whose current (not
+/// superseded) plan has a technician of `dealer_ids` on the crew (lent to the sister's rescue:
+/// the plan that lets them open the ticket, also a draft while the crew waits on site for a
+/// revised one), the oldest calls first, each with its dealer's name. None of `dealer_ids`'
+/// own: a ticket is on a board once.
+pub fn lent_tickets(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    dealer_ids: &[String],
+    states: &[TicketStatus],
+    limit: i64,
+) -> Result<Vec<(TicketRecord, String)>, AppError> {
+    let ours = plan_crew::table
+        .inner_join(plans::table)
+        .inner_join(technicians::table)
+        .filter(plans::status.ne(PlanStatus::Superseded))
+        .filter(technicians::dealer_id.eq_any(dealer_ids.to_vec()))
+        .select(plans::ticket_id);
+    Ok(tickets::table
+        .inner_join(dealers::table)
+        .filter(dealers::group_id.eq(group_id))
+        .filter(diesel::dsl::not(tickets::dealer_id.eq_any(dealer_ids)))
+        .filter(tickets::status.eq_any(states))
+        .filter(tickets::id.eq_any(ours))
+        .order((tickets::call_time.asc(), tickets::id.asc()))
+        .limit(limit)
+        .select((TicketRecord::as_select(), dealers::name))
         .load(conn)?)
 }
 

@@ -132,7 +132,8 @@ pub fn by_idempotency_key(
 }
 
 /// A ticket of the given dealer; other dealers' tickets are "not found", not "forbidden",
-/// so ids do not reveal that a ticket exists elsewhere.
+/// so ids do not reveal that a ticket exists elsewhere. An actor comes through
+/// `services::common::find`, which also lets in a sister dealer's technician on the crew.
 pub fn get(
     conn: &mut AnyConnection,
     dealer_id: &str,

@@ -1,6 +1,7 @@
-//! The dispatch board: every open ticket of the user's dealer (the whole group for group roles),
-//! most urgent first, with its next promise, the step it waits on and who holds it; the counts,
-//! the crews that are out and the dealers, with positions ready for the map.
+//! The dispatch board: every open ticket of the user's dealer (the whole group for group roles)
+//! and, marked, a sister dealer's ticket a technician of the dealer is lent to; most urgent
+//! first, with its next promise, the step it waits on and who holds it; the counts, the crews
+//! that are out and the dealers, with positions ready for the map.
 
 use std::collections::HashMap;
 
@@ -88,8 +89,13 @@ pub struct BoardTicket {
     #[schema(example = "王**")]
     pub customer: String,
     pub plate: String,
+    /// The ticket's dealer: a sister dealer's for a `lent` ticket.
     pub dealer_id: String,
     pub dealer_name: String,
+    /// Another dealer's ticket (a sister dealer of the group), on this dealer's board because one
+    /// of its technicians is on the crew of the current plan; `dealer_name` names whose it is. The
+    /// ticket itself stays that dealer's: here only the crew's technician may open it.
+    pub lent: bool,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub call_time: NaiveDateTime,
@@ -176,8 +182,25 @@ pub async fn board(
                     counts.crews_out += n;
                 }
             }
-            let rows = repo::open_tickets(conn, &ids, &open, MAX_TICKETS)?;
+            let mut rows = repo::open_tickets(conn, &ids, &open, MAX_TICKETS)?;
             let truncated = counts.open > rows.len() as i64;
+            // A sister dealer's tickets our technicians are lent to (a group board has every
+            // dealer of the group already: none is lent to it, and none shows twice).
+            let lent = match scope {
+                BoardScope::Dealer => {
+                    repo::lent_tickets(conn, &actor.group_id, &ids, &open, MAX_TICKETS)?
+                }
+                BoardScope::Group => Vec::new(),
+            };
+            let mut lent_to: HashMap<String, String> = HashMap::new();
+            for (t, dealer_name) in lent {
+                counts.open += 1;
+                if crew_out(t.status, t.crew_on_site) {
+                    counts.crews_out += 1;
+                }
+                lent_to.insert(t.id.clone(), dealer_name);
+                rows.push(t);
+            }
             let mut views: Vec<_> = rows
                 .iter()
                 .map(|r| crate::services::tickets::view(r.clone(), None))
@@ -227,11 +250,13 @@ pub async fn board(
                     customer: short_name(&t.customer_name),
                     plate: t.plate.clone(),
                     dealer_id: t.dealer_id.clone(),
-                    dealer_name: names
-                        .get(t.dealer_id.as_str())
-                        .copied()
+                    dealer_name: lent_to
+                        .get(&t.id)
+                        .map(String::as_str)
+                        .or_else(|| names.get(t.dealer_id.as_str()).copied())
                         .unwrap_or_default()
                         .to_owned(),
+                    lent: lent_to.contains_key(&t.id),
                     call_time: t.call_time,
                     address: t.address.clone(),
                     lat: t.lat,

@@ -1,11 +1,13 @@
-//! Helpers every use case shares: the actor's ticket, an audit note that does not move it, the
-//! current plan with its lines, and the role and crew checks. Kept apart from `workflow` so the
-//! services that `advance` calls (reservations, sourcing orders) need not import it back.
+//! Helpers every use case shares: the actor's ticket (the one place that finds it), an audit
+//! note that does not move it, the current plan with its lines, and the role and crew checks.
+//! Kept apart from `workflow` so the services that `advance` calls (reservations, sourcing
+//! orders) need not import it back.
 
 use serde_json::Value;
 
 use crate::auth::Identity;
 use crate::db::AnyConnection;
+use crate::domain::plan::PlanStatus;
 use crate::domain::role::Role;
 use crate::domain::workflow::{Context, Event};
 use crate::error::{AppError, ErrorCode, Thing};
@@ -13,15 +15,48 @@ use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::plans::{self, PlanLines};
 use crate::repo::tickets::{self, TicketRecord};
 
-/// A ticket of the actor's dealer, or 404.
+/// A ticket the actor may see, or 404.
 pub fn load(
     conn: &mut AnyConnection,
     actor: &Identity,
     ticket_id: &str,
 ) -> Result<TicketRecord, AppError> {
-    tickets::get(conn, &actor.dealer_id, ticket_id)?
+    find(conn, actor, ticket_id)?
         .map(|(t, _, _)| t)
         .ok_or_else(|| AppError::not_found(Thing::Ticket))
+}
+
+/// The one door to a ticket for an actor, with its taker's login and name: a ticket of the
+/// actor's dealer; or, for a technician a sister dealer lent to its crew, a ticket whose current
+/// (not superseded) plan has them on the crew (by their job link or their own sign-in). Nobody
+/// else of another dealer finds it: not the sister's workshop lead, nor a technician taken off
+/// the crew by a newer version.
+pub fn find(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket_id: &str,
+) -> Result<Option<(TicketRecord, String, String)>, AppError> {
+    if let Some(found) = tickets::get(conn, &actor.dealer_id, ticket_id)? {
+        return Ok(Some(found));
+    }
+    if actor.technician_id.is_none() && !actor.roles.contains(&Role::Technician) {
+        return Ok(None);
+    }
+    let Some(plan) = plans::current(conn, ticket_id)? else {
+        return Ok(None);
+    };
+    if plan.status == PlanStatus::Superseded {
+        return Ok(None);
+    }
+    let on_crew = plans::lines(conn, plan)?
+        .crew
+        .iter()
+        .any(|c| is_member(actor, &c.technician_id, c.user_id.as_deref()));
+    if !on_crew {
+        return Ok(None);
+    }
+    let dealer = tickets::dealer_of(conn, ticket_id)?;
+    tickets::get(conn, &dealer, ticket_id)
 }
 
 /// Refuses an actor whose roles do not allow the event.

@@ -382,13 +382,15 @@ pub(crate) fn save_in(
         let mut ticket = common::load(conn, actor, ticket_id)?;
         let status = ticket.status;
 
-        // Everything named must belong to this dealer (or the catalogue).
+        // Everything named must belong to this dealer (or the catalogue); the crew may also
+        // take an active technician a sister dealer lends.
         let mut fields = FieldErrors::new();
         let techs = staff::technicians_by_ids(conn, &valid.crew)?;
+        let lent = lent_technicians(conn, &ticket.dealer_id, &techs)?;
         for (i, id) in valid.crew.iter().enumerate() {
             if !techs
                 .iter()
-                .any(|t| t.id == *id && t.dealer_id == ticket.dealer_id)
+                .any(|t| t.id == *id && (t.dealer_id == ticket.dealer_id || lent.contains(id)))
             {
                 fields.insert(
                     format!("crew[{i}].technician_id"),
@@ -564,6 +566,36 @@ pub(crate) fn save_in(
 }
 
 /// A new version: older ones are superseded and every consent and approval so far is voided.
+/// Which of `techs` a sister dealer may lend to a crew of `dealer_id`: the active technicians
+/// of another dealer of the same group (one of another group, or inactive, is not).
+fn lent_technicians(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    techs: &[staff::Technician],
+) -> Result<Vec<String>, AppError> {
+    let mut others: Vec<&str> = techs
+        .iter()
+        .map(|t| t.dealer_id.as_str())
+        .filter(|d| *d != dealer_id)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    if others.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some((_, group, _, _)) = crate::repo::rota::dealer(conn, dealer_id)? else {
+        return Ok(Vec::new());
+    };
+    let sisters = crate::repo::rota::group_dealers(conn, &group)?;
+    let mut lent = Vec::new();
+    for d in others {
+        if sisters.iter().any(|(id, _, _)| id == d) {
+            lent.extend(staff::technicians_of(conn, d)?.into_iter().map(|t| t.id));
+        }
+    }
+    Ok(lent)
+}
+
 fn new_version(
     conn: &mut AnyConnection,
     ticket: &TicketRecord,

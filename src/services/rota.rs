@@ -258,7 +258,10 @@ pub fn on_duty(
 }
 
 /// Where each of these technicians stands at `at`: one the rota has off may not be sent out;
-/// on call may (and is marked); one not on the rota is not restricted by it.
+/// on call may (and is marked); one not on the rota is not restricted by it. Each is read on
+/// the rota of their own dealer, which keeps it (a technician a sister dealer lends to a crew of
+/// `dealer_id` is on the sister's rota, with the sister's holidays); `dealer_id`'s for an id
+/// not on file.
 pub fn dispatchable(
     conn: &mut AnyConnection,
     dealer_id: &str,
@@ -266,18 +269,39 @@ pub fn dispatchable(
     at: NaiveDateTime,
 ) -> Result<HashMap<String, Duty>, AppError> {
     let local = local_time(at, utc_offset());
-    let rota = around(conn, &[dealer_id.to_owned()], local)?;
-    Ok(technician_ids
+    let mut dealer_of: HashMap<String, String> = staff::technicians_by_ids(conn, technician_ids)?
+        .into_iter()
+        .map(|t| (t.id, t.dealer_id))
+        .collect();
+    let mut dealers: Vec<String> = technician_ids
         .iter()
         .map(|id| {
-            let d = rota.duty(&Person::Technician(id.clone()), dealer_id, local);
-            (id.clone(), d)
+            dealer_of
+                .entry(id.clone())
+                .or_insert_with(|| dealer_id.to_owned())
+                .clone()
         })
-        .collect())
+        .collect();
+    dealers.sort_unstable();
+    dealers.dedup();
+    let mut out = HashMap::new();
+    // One dealer's rota at a time: a person's entries at another dealer never count.
+    for dealer in &dealers {
+        let rota = around(conn, std::slice::from_ref(dealer), local)?;
+        for id in technician_ids
+            .iter()
+            .filter(|id| dealer_of.get(*id) == Some(dealer))
+        {
+            let d = rota.duty(&Person::Technician(id.clone()), dealer, local);
+            out.insert(id.clone(), d);
+        }
+    }
+    Ok(out)
 }
 
 /// Refuses a crew with a technician the rota has off at `at` (`409 technician_off_duty`, each
-/// such crew entry named as `crew[i].technician_id`).
+/// such crew entry named as `crew[i].technician_id`): each on their own dealer's rota
+/// ([`dispatchable`]), a lent technician on the sister's.
 pub fn refuse_off_duty(
     conn: &mut AnyConnection,
     dealer_id: &str,

@@ -412,7 +412,8 @@ pub async fn detail(db: &Db, actor: &Identity, id: TicketId) -> Result<TicketDet
     actor.require(Action::ViewTickets)?;
     let actor = actor.clone();
     db.read(move |conn| {
-        let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
+        // The same door as every use case: also a technician lent to the crew.
+        let (record, login, name) = crate::services::common::find(conn, &actor, &id)?
             .ok_or_else(|| AppError::not_found(Thing::Ticket))?;
         let vehicle = match &record.vehicle_id {
             Some(_) => vehicles::by_plate(conn, &record.plate)?,

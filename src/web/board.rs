@@ -57,6 +57,9 @@ struct Row {
     customer: String,
     plate: String,
     dealer: String,
+    /// A sister dealer's ticket our technician is lent to: its badge ("借调·杭州…"). The row
+    /// links nowhere: the ticket is that dealer's.
+    lent: Option<String>,
     /// `on_time`, `warning`, `breached` or `none`: the row's colour and the marker's.
     state: &'static str,
     state_label: String,
@@ -72,6 +75,8 @@ struct Row {
 struct CrewRow {
     ticket_id: String,
     number: String,
+    /// The crew of a sister dealer's ticket (see `Row::lent`): no link.
+    lent: bool,
     on_site: bool,
     state_label: String,
     lead: String,
@@ -120,6 +125,12 @@ fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
     let l: Locale = c.locale;
     let offset = chrono::Duration::hours(i64::from(utc_offset_hours));
     let shown = b.tickets.len();
+    let lent: std::collections::HashSet<String> = b
+        .tickets
+        .iter()
+        .filter(|t| t.lent)
+        .map(|t| t.id.clone())
+        .collect();
     let rows = b
         .tickets
         .into_iter()
@@ -143,6 +154,12 @@ fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
                 holder: t.holder.map(|r| l.t(r.label_key())).unwrap_or_default(),
                 customer: t.customer,
                 plate: t.plate,
+                lent: t.lent.then(|| {
+                    l.t_with(
+                        "sister-board-lent",
+                        &[("dealer", t.dealer_name.clone().into())],
+                    )
+                }),
                 dealer: t.dealer_name,
                 state,
                 state_label,
@@ -201,6 +218,7 @@ fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
                         l.t_with(key, &[("time", time.into())])
                     })
                     .unwrap_or_default(),
+                lent: lent.contains(&k.ticket_id),
                 ticket_id: k.ticket_id,
                 number: k.ticket_number,
             })

@@ -31,6 +31,7 @@ mod rescue_pages;
 mod rota;
 mod routing;
 mod security;
+mod sister_crew;
 mod sourcing;
 mod standard_plans;
 mod stock;

@@ -902,7 +902,8 @@ async fn plan_validation_body(backend: Backend) {
     let mut no_lead = plan_body();
     no_lead["crew"][0]["lead"] = json!(false);
     let mut foreign = plan_body();
-    foreign["crew"][1]["technician_id"] = json!("nb-t2");
+    // A sister dealer's active technician may be lent (tests/api/sister_crew.rs): one unknown is not.
+    foreign["crew"][1]["technician_id"] = json!("no-such-technician");
     foreign["tools"][0]["tool_id"] = json!("nb-jump");
     foreign["parts"][0]["part_id"] = json!("no-such-part");
     let mut too_many = plan_body();
