@@ -32,6 +32,7 @@ pub struct Settings {
     #[serde(default)]
     pub photos: PhotoSettings,
     pub recommend: crate::domain::recommend::RecommendConfig,
+    pub follow_up: crate::domain::follow_up::FollowUpConfig,
 }
 
 /// `[photos]`: photos from the crew's phone, kept in the database.
@@ -519,6 +520,9 @@ impl Settings {
             ));
         }
         if let Err((key, message)) = self.map.check() {
+            return Err(bad(key, message));
+        }
+        if let Err((key, message)) = self.follow_up.validate() {
             return Err(bad(key, message));
         }
         if let Err((key, message)) = self.recommend.validate() {

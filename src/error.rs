@@ -168,10 +168,12 @@ pub enum Thing {
     Record,
     StandardPlan,
     Dealer,
+    FollowUp,
+    Complaint,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 14] = [
+    pub const ALL: [Thing; 16] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -186,6 +188,8 @@ impl Thing {
         Thing::Record,
         Thing::StandardPlan,
         Thing::Dealer,
+        Thing::FollowUp,
+        Thing::Complaint,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -205,6 +209,8 @@ impl Thing {
             Thing::Record => "record",
             Thing::StandardPlan => "standard_plan",
             Thing::Dealer => "dealer",
+            Thing::FollowUp => "follow_up",
+            Thing::Complaint => "complaint",
         }
     }
 
@@ -225,6 +231,8 @@ impl Thing {
             Thing::Record => "svc-not-found-record",
             Thing::StandardPlan => "svc-not-found-standard-plan",
             Thing::Dealer => "rota-not-found-dealer",
+            Thing::FollowUp => "fu-not-found",
+            Thing::Complaint => "cp-not-found",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod body;
+pub mod follow_ups;
 pub mod health;
 pub mod imports;
 pub mod language;
@@ -34,7 +35,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"))
 )]
 pub struct ApiDoc;
 
@@ -114,6 +115,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resources::tools)
             .service(resources::parts)
             .service(resources::recommend_technicians)
+            .service(follow_ups::list_follow_ups)
+            .service(follow_ups::get_follow_up)
+            .service(follow_ups::answer_follow_up)
+            .service(follow_ups::follow_up_no_answer)
+            .service(follow_ups::list_complaints)
+            .service(follow_ups::get_complaint)
+            .service(follow_ups::add_complaint_step)
+            .service(follow_ups::close_complaint)
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)

@@ -686,3 +686,58 @@ diesel::joinable!(ticket_signatures -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(ticket_photos, tickets);
 diesel::allow_tables_to_appear_in_same_query!(ticket_signatures, tickets);
 diesel::allow_tables_to_appear_in_same_query!(busy_overrides, tickets);
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        ticket_id -> Text,
+        dealer_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_try_at -> Nullable<Timestamp>,
+        score -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        done_by -> Nullable<Text>,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        ticket_id -> Text,
+        dealer_id -> Text,
+        follow_up_id -> Nullable<Text>,
+        status -> Text,
+        summary -> Text,
+        owner_id -> Nullable<Text>,
+        opened_by -> Text,
+        opened_at -> Timestamp,
+        escalated_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        closing_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaint_steps (id) {
+        id -> Text,
+        complaint_id -> Text,
+        note -> Text,
+        taken_by -> Text,
+        taken_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(follow_ups -> tickets (ticket_id));
+diesel::joinable!(complaints -> tickets (ticket_id));
+diesel::joinable!(complaint_steps -> complaints (complaint_id));
+diesel::joinable!(complaint_steps -> users (taken_by));
+diesel::allow_tables_to_appear_in_same_query!(follow_ups, tickets);
+diesel::allow_tables_to_appear_in_same_query!(complaints, tickets);
+diesel::allow_tables_to_appear_in_same_query!(complaint_steps, complaints);
+diesel::allow_tables_to_appear_in_same_query!(complaint_steps, users);
+diesel::allow_tables_to_appear_in_same_query!(follow_ups, users);
+diesel::allow_tables_to_appear_in_same_query!(complaints, users);

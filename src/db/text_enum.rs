@@ -8,6 +8,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
 use crate::domain::approval::{ApprovalStep, Decision};
+use crate::domain::follow_up::{ComplaintStatus, FollowUpStatus};
 use crate::domain::plan::PlanStatus;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{Destination, OrderStatus};
@@ -90,6 +91,8 @@ text_enum! {
     ApprovalStep => "approval step",
     Decision => "approval decision",
     StandardKind => "standard plan kind",
+    FollowUpStatus => "follow-up status",
+    ComplaintStatus => "complaint status",
 }
 
 #[cfg(test)]

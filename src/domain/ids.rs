@@ -132,6 +132,10 @@ ids! {
     MessageId checked uuid;
     /// A standard rescue plan (标准救援方案).
     StandardPlanId checked uuid;
+    /// A follow-up call (回访).
+    FollowUpId checked uuid;
+    /// A complaint case.
+    ComplaintId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

@@ -45,6 +45,7 @@ pub mod availability;
 
 pub mod eta;
 pub mod fit;
+pub mod follow_up;
 pub mod ids;
 pub mod intake;
 pub mod location;

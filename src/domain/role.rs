@@ -98,6 +98,12 @@ pub enum Action {
     EditRota,
     /// The rota of every dealer of the group.
     ViewGroupRota,
+    /// Make the follow-up calls (回访) of finished rescues and record what the customer said.
+    FollowUp,
+    /// See the dealer's complaints.
+    ViewComplaints,
+    /// Take a complaint on: its owner, the steps taken, closing it when the customer is satisfied.
+    HandleComplaints,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -163,6 +169,11 @@ impl Action {
             // The dealer's own desk knows who is in; the director is one of those it names.
             Action::EditRota => &[WorkshopLead, ServiceManager],
             Action::ViewGroupRota => &[ServiceDirector, Admin],
+            // The call centre calls the customers back; the service manager covers for it.
+            Action::FollowUp => &[CallAgent, ServiceManager, Admin],
+            Action::ViewComplaints => DESK,
+            // Those who answer to the customer for the dealer.
+            Action::HandleComplaints => &[ServiceManager, ServiceDirector, Admin],
         }
     }
 
@@ -186,6 +197,9 @@ impl Action {
             Action::ViewRota => "view_rota",
             Action::EditRota => "edit_rota",
             Action::ViewGroupRota => "view_group_rota",
+            Action::FollowUp => "follow_up",
+            Action::ViewComplaints => "view_complaints",
+            Action::HandleComplaints => "handle_complaints",
         }
     }
 
@@ -209,6 +223,9 @@ impl Action {
             Action::ViewRota => "rota-action-view",
             Action::EditRota => "rota-action-edit",
             Action::ViewGroupRota => "rota-action-view-group",
+            Action::FollowUp => "fu-action-follow-up",
+            Action::ViewComplaints => "cp-action-view",
+            Action::HandleComplaints => "cp-action-handle",
         }
     }
 

@@ -60,6 +60,11 @@ pub fn apply(
                 };
                 stock_changed(conn, actor, ticket, stock)?;
             }
+            Effect::OpenFollowUp => {
+                if crate::repo::follow_ups::open_for(conn, ticket, crate::repo::now())? {
+                    tracing::info!(ticket = %ticket.number, "follow-up call queued");
+                }
+            }
             Effect::HoldOrdersForReplan => {
                 if let Some(held) = hold_for_replan(conn, ticket)? {
                     note(conn, actor, ticket, "sourcing.held", None, Some(held))?;

@@ -102,6 +102,8 @@ pub enum Effect {
     EndRescue,
     /// The crew found another fault: orders for the old plan stop until the revised plan decides.
     HoldOrdersForReplan,
+    /// The rescue reached its end at the customer: a follow-up call is put on the agents' queue.
+    OpenFollowUp,
 }
 
 /// A ticket that moved, and what must follow.
@@ -124,7 +126,9 @@ fn effects_of(event: Event) -> Vec<Effect> {
         | Event::DirectorReject
         | Event::RevisePlan => vec![Effect::ReleaseStock],
         Event::ReportMismatch => vec![Effect::ReleaseStock, Effect::HoldOrdersForReplan],
-        Event::Resolve | Event::TowToWorkshop | Event::Cancel => vec![Effect::EndRescue],
+        // A rescue that got to the customer is called back (回访); a cancelled one is not.
+        Event::Resolve | Event::TowToWorkshop => vec![Effect::EndRescue, Effect::OpenFollowUp],
+        Event::Cancel => vec![Effect::EndRescue],
         _ => Vec::new(),
     }
 }
@@ -265,5 +269,17 @@ mod tests {
         assert_eq!(moved.to, TicketStatus::Cancelled);
         assert_eq!(moved.effects, vec![Effect::EndRescue]);
         assert_eq!(t.status, TicketStatus::Cancelled);
+    }
+
+    #[test]
+    fn a_rescue_ended_at_the_customer_is_called_back_and_a_cancelled_one_is_not() {
+        for e in [Event::Resolve, Event::TowToWorkshop] {
+            assert_eq!(
+                effects_of(e),
+                [Effect::EndRescue, Effect::OpenFollowUp],
+                "{e:?}"
+            );
+        }
+        assert!(!effects_of(Event::Cancel).contains(&Effect::OpenFollowUp));
     }
 }

@@ -1,0 +1,22 @@
+# After the job (services::follow_ups): follow-up calls (回访) and complaints.
+fu-status-open = To call
+fu-status-done = Called
+fu-status-unreached = Not reached
+cp-status-open = Open
+cp-status-closed = Closed
+fu-score-range = Satisfaction is 1 to 5
+fu-action-follow-up = make follow-up calls
+cp-action-view = see complaints
+cp-action-handle = handle complaints
+fu-not-found = Follow-up call not found
+cp-not-found = Complaint not found
+fu-audit-answered = Follow-up call recorded
+fu-audit-no-answer = Follow-up call: no answer
+cp-audit-opened = Complaint opened
+cp-audit-step = Complaint: step taken
+cp-audit-closed = Complaint closed (customer satisfied)
+fu-complaint-needs-comment = Write down what the customer is unhappy about: the complaint is opened with it
+fu-already-recorded = This follow-up call is recorded already
+fu-stale = A colleague has just recorded this call: reload to see it
+cp-closed-already = The complaint is closed already
+cp-close-needs-satisfied = A complaint is closed only once the customer says they are satisfied

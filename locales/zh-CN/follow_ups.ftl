@@ -1,0 +1,22 @@
+# After the job (services::follow_ups): follow-up calls (回访) and complaints.
+fu-status-open = 待回访
+fu-status-done = 已回访
+fu-status-unreached = 未联系上
+cp-status-open = 处理中
+cp-status-closed = 已结案
+fu-score-range = 满意度为 1 到 5 分
+fu-action-follow-up = 进行回访
+cp-action-view = 查看客户投诉
+cp-action-handle = 处理客户投诉
+fu-not-found = 找不到该回访记录
+cp-not-found = 找不到该投诉
+fu-audit-answered = 回访已记录
+fu-audit-no-answer = 回访未接通
+cp-audit-opened = 客户投诉已立案
+cp-audit-step = 投诉处理进展
+cp-audit-closed = 投诉已结案（客户满意）
+fu-complaint-needs-comment = 请记下客户不满意的原因，投诉将据此立案
+fu-already-recorded = 这次回访已记录过了
+fu-stale = 其他同事刚刚记录了这次回访，请刷新后查看
+cp-closed-already = 该投诉已结案
+cp-close-needs-satisfied = 只有在客户表示满意后才能结案

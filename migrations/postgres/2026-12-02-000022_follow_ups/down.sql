@@ -1,0 +1,3 @@
+DROP TABLE complaint_steps;
+DROP TABLE complaints;
+DROP TABLE follow_ups;

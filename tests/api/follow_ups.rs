@@ -1,0 +1,333 @@
+//! After the job over HTTP: a resolved rescue puts a follow-up call on the agents' queue (a
+//! cancelled one does not); nobody answering is tried again up to the limit; a low score opens a
+//! complaint, followed step by step and closed only with the customer satisfied; two agents
+//! recording one call: one wins.
+
+use serde_json::{json, Value};
+
+use crate::both;
+use crate::helpers::{intake_body, Backend, TestApp};
+use crate::photos::{on_site, SIGNATURE};
+
+/// A rescue resolved on site: its ticket id.
+async fn resolved(app: &TestApp) -> String {
+    let (id, _) = on_site(app).await;
+    let (status, res) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{id}/resolve"),
+            &json!({"work_done": "更换蓄电池，车辆启动正常", "signature": SIGNATURE}),
+        )
+        .await;
+    assert_eq!(status, 200, "{res}");
+    id
+}
+
+async fn queue(app: &TestApp, login: &str) -> Value {
+    let (status, q) = app.get_json(&app.token(login), "/api/v1/follow-ups").await;
+    assert_eq!(status, 200, "{q}");
+    q
+}
+
+fn follow_up_of<'a>(q: &'a Value, ticket: &str) -> Option<&'a Value> {
+    q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["ticket_id"] == ticket)
+}
+
+async fn audit(app: &TestApp, ticket: &str) -> Vec<String> {
+    let (_, d) = app
+        .get_json(
+            &app.token("hz.manager"),
+            &format!("/api/v1/tickets/{ticket}"),
+        )
+        .await;
+    d["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both!(
+    a_resolved_rescue_is_called_back_and_a_cancelled_one_is_not,
+    queue_body
+);
+async fn queue_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = resolved(&app).await;
+    let cancelled: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cancelled = cancelled["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .post(
+            &app.token("hz.agent"),
+            &format!("/api/v1/tickets/{cancelled}/cancel"),
+            &json!({"reason": "客户自行解决"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let q = queue(&app, "hz.agent").await;
+    assert_eq!(q["total"], 1, "{q}");
+    let f = follow_up_of(&q, &id).expect("the resolved rescue");
+    assert_eq!(f["status"], "open");
+    assert_eq!(f["ticket_status"], "resolved");
+    assert_eq!(f["attempts"], 0);
+    assert_eq!(f["overdue"], false);
+    let ended = chrono::DateTime::parse_from_rfc3339(f["ended_at"].as_str().unwrap()).unwrap();
+    let due = chrono::DateTime::parse_from_rfc3339(f["due_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        due - ended,
+        chrono::Duration::hours(24),
+        "[follow_up] due_hours"
+    );
+
+    // The story for the agent on the phone.
+    let (status, d) = app
+        .get_json(
+            &app.token("hz.agent"),
+            &format!("/api/v1/follow-ups/{}", f["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["story"]["work_done"], "更换蓄电池，车辆启动正常");
+    assert_eq!(d["story"]["signed"], true);
+    assert_eq!(d["story"]["crew"][0], "hz周师傅", "the lead first: {d}");
+
+    // Not the crews' work, and not another dealer's.
+    let (status, _) = app
+        .get_json(&app.token("hz.tech"), "/api/v1/follow-ups")
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(queue(&app, "nb.agent").await["total"], 0);
+    let (status, _) = app
+        .get_json(
+            &app.token("nb.agent"),
+            &format!("/api/v1/follow-ups/{}", f["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, e) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/follow-ups/not-an-id")
+        .await;
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (400, Some("validation_failed"))
+    );
+}
+
+both!(
+    nobody_answering_is_tried_again_up_to_the_limit,
+    no_answer_body
+);
+async fn no_answer_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = resolved(&app).await;
+    let f = follow_up_of(&queue(&app, "hz.agent").await, &id)
+        .unwrap()
+        .clone();
+    let path = format!("/api/v1/follow-ups/{}/no-answer", f["id"].as_str().unwrap());
+    let agent = app.token("hz.agent");
+
+    let (status, v) = app.post(&agent, &path, &json!({"attempts": 0})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["attempts"].as_i64()),
+        (Some("open"), Some(1))
+    );
+    assert!(v["next_try_at"].is_string(), "tried again later: {v}");
+    // Recorded from a stale view (someone else just did it): refused.
+    let (status, e) = app.post(&agent, &path, &json!({"attempts": 0})).await;
+    assert_eq!((status, e["error"].as_str()), (409, Some("stale_state")));
+    let (status, _) = app.post(&agent, &path, &json!({"attempts": 1})).await;
+    assert_eq!(status, 200);
+    // The third try nobody answers closes it ([follow_up] max_attempts = 3).
+    let (status, v) = app.post(&agent, &path, &json!({"attempts": 2})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "unreached");
+    assert!(follow_up_of(&queue(&app, "hz.agent").await, &id).is_none());
+    let (status, e) = app.post(&agent, &path, &json!({"attempts": 3})).await;
+    assert_eq!((status, e["error"].as_str()), (409, Some("stale_state")));
+    let actions = audit(&app, &id).await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "follow_up.no_answer")
+            .count(),
+        3,
+        "{actions:?}"
+    );
+}
+
+both!(
+    a_low_score_opens_a_complaint_closed_only_when_satisfied,
+    complaint_body
+);
+async fn complaint_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = resolved(&app).await;
+    let f = follow_up_of(&queue(&app, "hz.agent").await, &id)
+        .unwrap()
+        .clone();
+    let answer = format!("/api/v1/follow-ups/{}/answer", f["id"].as_str().unwrap());
+    let agent = app.token("hz.agent");
+
+    // Bad input loses nothing.
+    for (body, field) in [
+        (json!({"attempts": 0, "score": 6}), "score"),
+        (json!({"attempts": 0, "score": 0}), "score"),
+        (json!({"attempts": 0, "score": 2}), "comment"),
+        (
+            json!({"attempts": 0, "score": 2, "comment": "  "}),
+            "comment",
+        ),
+        (
+            json!({"attempts": 0, "score": 4, "comment": "好".repeat(1001)}),
+            "comment",
+        ),
+    ] {
+        let (status, e) = app.post(&agent, &answer, &body).await;
+        assert_eq!(status, 400, "{body}: {e}");
+        assert!(e["fields"][field].is_string(), "{field}: {e}");
+    }
+    assert_eq!(
+        follow_up_of(&queue(&app, "hz.agent").await, &id).unwrap()["attempts"],
+        0
+    );
+
+    let (status, a) = app
+        .post(
+            &agent,
+            &answer,
+            &json!({"attempts": 0, "score": 2, "comment": "技师迟到一小时，态度一般"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["follow_up"]["status"], "done");
+    assert_eq!(a["follow_up"]["score"], 2);
+    let cid = a["complaint_id"].as_str().expect("a complaint").to_owned();
+    let (status, _) = app
+        .post(&agent, &answer, &json!({"attempts": 1, "score": 5}))
+        .await;
+    assert_eq!(status, 409, "recorded once");
+
+    let manager = app.token("hz.manager");
+    let (status, c) = app
+        .get_json(&manager, &format!("/api/v1/complaints/{cid}"))
+        .await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["status"], "open");
+    assert_eq!(c["summary"], "技师迟到一小时，态度一般");
+    assert!(c["owner"].is_string(), "a service manager owns it: {c}");
+    let (_, open) = app.get_json(&manager, "/api/v1/complaints").await;
+    assert_eq!(open["total"], 1, "{open}");
+
+    // The agent records calls; the manager handles the case.
+    let steps = format!("/api/v1/complaints/{cid}/steps");
+    let (status, _) = app
+        .post(&agent, &steps, &json!({"note": "致电客户致歉"}))
+        .await;
+    assert_eq!(status, 403);
+    let (status, c) = app
+        .post(
+            &manager,
+            &steps,
+            &json!({"note": "致电客户致歉，赠送一次免费保养"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["steps"][0]["note"], "致电客户致歉，赠送一次免费保养");
+    let close = format!("/api/v1/complaints/{cid}/close");
+    let (status, e) = app
+        .post(
+            &manager,
+            &close,
+            &json!({"customer_satisfied": false, "note": "客户仍不满意"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(e["fields"]["customer_satisfied"].is_string(), "{e}");
+    let (status, c) = app
+        .post(
+            &manager,
+            &close,
+            &json!({"customer_satisfied": true, "note": "客户表示满意"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["status"], "closed");
+    let (status, e) = app
+        .post(
+            &manager,
+            &close,
+            &json!({"customer_satisfied": true, "note": "再次结案"}),
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (409, Some("invalid_transition"))
+    );
+    let (status, _) = app.post(&manager, &steps, &json!({"note": "补充"})).await;
+    assert_eq!(status, 409, "no steps on a closed case");
+    let (_, open) = app.get_json(&manager, "/api/v1/complaints").await;
+    assert_eq!(open["total"], 0);
+    let (_, closed) = app
+        .get_json(&manager, "/api/v1/complaints?status=closed")
+        .await;
+    assert_eq!(closed["total"], 1);
+    let (status, _) = app
+        .get_json(&manager, "/api/v1/complaints?status=maybe")
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = app
+        .get_json(
+            &app.token("nb.manager"),
+            &format!("/api/v1/complaints/{cid}"),
+        )
+        .await;
+    assert_eq!(status, 404, "another dealer's");
+
+    let actions = audit(&app, &id).await;
+    for a in [
+        "follow_up.answered",
+        "complaint.opened",
+        "complaint.step",
+        "complaint.closed",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+}
+
+both!(
+    a_good_score_closes_the_call_and_two_agents_record_it_once,
+    race_body
+);
+async fn race_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = resolved(&app).await;
+    let f = follow_up_of(&queue(&app, "hz.agent").await, &id)
+        .unwrap()
+        .clone();
+    let answer = format!("/api/v1/follow-ups/{}/answer", f["id"].as_str().unwrap());
+    let (a, b) = (app.token("hz.agent"), app.token("hz.manager"));
+    let body = json!({"attempts": 0, "score": 5, "comment": "很满意"});
+    let ((sa, ra), (sb, rb)) =
+        tokio::join!(app.post(&a, &answer, &body), app.post(&b, &answer, &body));
+    let mut statuses = [sa, sb];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{ra} {rb}");
+    let winner = if sa == 200 { ra } else { rb };
+    assert!(winner["complaint_id"].is_null(), "a 5 opens no complaint");
+    let (_, open) = app
+        .get_json(&app.token("hz.manager"), "/api/v1/complaints")
+        .await;
+    assert_eq!(open["total"], 0);
+}
