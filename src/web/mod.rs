@@ -4,6 +4,7 @@ pub mod actions;
 pub mod assets;
 pub mod board;
 pub mod decide;
+pub mod follow_ups;
 pub mod form;
 pub mod import_page;
 pub mod jobs;
@@ -64,6 +65,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tickets/{id}/plan/parts",
             web::get().to(plan_editor::search_parts),
         )
+        // After the job (issue 13): follow-up calls and complaints.
+        .route("/follow-ups/{id}", web::get().to(follow_ups::show))
+        .route("/follow-ups/{id}", web::post().to(follow_ups::record))
+        .route("/complaints", web::get().to(follow_ups::list))
+        .route(
+            "/complaints/{id}",
+            web::get().to(follow_ups::show_complaint),
+        )
+        .route("/complaints/{id}", web::post().to(follow_ups::act))
         .route("/standard-plans", web::get().to(standard_plans::list))
         .route("/standard-plans", web::post().to(standard_plans::create))
         .route(

@@ -51,6 +51,7 @@ impl WebUser {
             may_board: self.identity.may(Action::ViewBoard),
             may_standard: self.identity.may(Action::ViewStandardPlans),
             may_rota: self.identity.may(Action::ViewRota),
+            may_complaints: self.identity.may(Action::ViewComplaints),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -161,6 +162,8 @@ pub struct Chrome {
     pub may_standard: bool,
     /// Workshop leads, managers, directors, admins: the duty rota link.
     pub may_rota: bool,
+    /// The desk: the complaints link.
+    pub may_complaints: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -181,6 +184,7 @@ impl Chrome {
             may_board: false,
             may_standard: false,
             may_rota: false,
+            may_complaints: false,
             home: "/tickets",
         }
     }

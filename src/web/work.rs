@@ -44,6 +44,14 @@ struct WorkPage {
     c: Chrome,
     queues: Vec<Queue>,
     technician: bool,
+    /// The follow-up calls to make (for those who make them), and how many there are in all.
+    follow_ups: Option<(Vec<super::follow_ups::FollowUpRow>, i64)>,
+    alert: Option<(&'static str, String)>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Followed {
+    followed: Option<String>,
 }
 
 /// Which states wait for which role, and what the queue is called.
@@ -98,7 +106,11 @@ fn queues_for(roles: &[Role]) -> Vec<(&'static str, &'static str, Vec<TicketStat
     out
 }
 
-pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpResponse, PageError> {
+pub async fn page(
+    state: web::Data<AppState>,
+    user: WebUser,
+    q: web::Query<Followed>,
+) -> Result<HttpResponse, PageError> {
     let wanted = queues_for(&user.identity.roles);
     let dealer = user.identity.dealer_id.clone();
     let l = user.locale;
@@ -141,12 +153,18 @@ pub async fn page(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
                 .collect(),
         })
         .collect();
+    let follow_ups = super::follow_ups::queue_rows(&state, &user).await?;
     Ok(html(
         StatusCode::OK,
         &WorkPage {
             c: user.chrome(),
             queues,
             technician: user.identity.roles.contains(&Role::Technician),
+            follow_ups,
+            alert: q
+                .followed
+                .as_ref()
+                .map(|_| ("ok", user.locale.t("fu-page-recorded"))),
         },
     ))
 }

@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, Backend, TestApp};
+use crate::helpers::{intake_body, page_text, Backend, TestApp};
+use crate::pages::{csrf_of, signed_in};
 use crate::photos::{on_site, SIGNATURE};
 
 /// A rescue resolved on site: its ticket id.
@@ -330,4 +331,167 @@ async fn race_body(backend: Backend) {
         .get_json(&app.token("hz.manager"), "/api/v1/complaints")
         .await;
     assert_eq!(open["total"], 0);
+}
+
+both!(
+    the_agent_calls_back_from_the_pages_and_the_manager_settles_the_complaint,
+    pages_body
+);
+async fn pages_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = resolved(&app).await;
+    let f = follow_up_of(&queue(&app, "hz.agent").await, &id)
+        .unwrap()
+        .clone();
+    let fid = f["id"].as_str().unwrap().to_owned();
+
+    // The agent's work page lists the call.
+    let agent = signed_in(&app, "hz.agent").await;
+    let work = page_text(&agent, &app, "/work").await;
+    assert!(work.contains(r#"id="queue-follow-up""#), "{work}");
+    assert!(work.contains(&format!("/follow-ups/{fid}")), "{work}");
+    let page = page_text(&agent, &app, &format!("/follow-ups/{fid}")).await;
+    assert!(
+        page.contains("更换蓄电池，车辆启动正常"),
+        "the story: {page}"
+    );
+    assert!(page.contains(r#"name="score" value="2""#), "{page}");
+    let csrf = csrf_of(&page);
+    let post = |form: Vec<(&'static str, String)>| {
+        let (agent, app, fid) = (&agent, &app, &fid);
+        async move {
+            agent
+                .post(app.url(&format!("/follow-ups/{fid}")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A 2 without the customer's words: refused on the field, the score kept.
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("attempts", "0".into()),
+        ("score", "2".into()),
+        ("outcome", "answer".into()),
+    ])
+    .await;
+    assert_eq!(res.status().as_u16(), 400);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"data-field="comment""#), "{html}");
+    assert!(html.contains(r#"value="2" checked"#), "{html}");
+    // No score picked at all.
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("attempts", "0".into()),
+        ("outcome", "answer".into()),
+    ])
+    .await;
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("请选择满意度"));
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("attempts", "0".into()),
+        ("score", "2".into()),
+        ("comment", "等了三个小时".into()),
+        ("outcome", "answer".into()),
+    ])
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/work?followed=1"));
+    assert!(!page_text(&agent, &app, "/work")
+        .await
+        .contains(&format!("/follow-ups/{fid}")));
+
+    // The manager finds the complaint, records a step and closes it.
+    let manager = signed_in(&app, "hz.manager").await;
+    let list = page_text(&manager, &app, "/complaints").await;
+    assert!(list.contains("等了三个小时"), "{list}");
+    let (_, open) = app
+        .get_json(&app.token("hz.manager"), "/api/v1/complaints")
+        .await;
+    let cid = open["items"][0]["id"].as_str().unwrap().to_owned();
+    let page = page_text(&manager, &app, &format!("/complaints/{cid}")).await;
+    assert!(page.contains(r#"id="close-form""#), "{page}");
+    let csrf = csrf_of(&page);
+    let act = |form: Vec<(&'static str, String)>| {
+        let (manager, app, cid) = (&manager, &app, &cid);
+        async move {
+            manager
+                .post(app.url(&format!("/complaints/{cid}")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = act(vec![
+        ("csrf", csrf.clone()),
+        ("do", "step".into()),
+        ("note", "致电致歉".into()),
+    ])
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let res = act(vec![
+        ("csrf", csrf.clone()),
+        ("do", "close".into()),
+        ("closing_note", "客户接受道歉".into()),
+    ])
+    .await;
+    assert_eq!(
+        res.status().as_u16(),
+        400,
+        "not without the customer satisfied"
+    );
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"data-field="customer_satisfied""#));
+    let res = act(vec![
+        ("csrf", csrf.clone()),
+        ("do", "close".into()),
+        ("customer_satisfied", "1".into()),
+        ("closing_note", "客户接受道歉".into()),
+    ])
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = page_text(&manager, &app, &format!("/complaints/{cid}")).await;
+    assert!(
+        page.contains("致电致歉") && page.contains("客户接受道歉"),
+        "{page}"
+    );
+    assert!(!page.contains(r#"id="close-form""#), "closed: {page}");
+
+    // In English, the pages speak English alone (the customer's own words aside).
+    manager.get(app.url("/lang/en")).send().await.unwrap();
+    let en = page_text(&manager, &app, &format!("/complaints/{cid}")).await;
+    assert!(en.contains("Steps taken") && en.contains("Closed"), "{en}");
+    for zh in ["处理经过", "结案", "客户投诉", "负责人"] {
+        assert!(!en.contains(zh), "{zh} in {en}");
+    }
+    agent.get(app.url("/lang/en")).send().await.unwrap();
+    let en = page_text(&agent, &app, &format!("/follow-ups/{fid}")).await;
+    assert!(en.contains("This follow-up is done"), "{en}");
+    for zh in ["回访", "满意度", "救援组"] {
+        assert!(!en.contains(zh), "{zh} in {en}");
+    }
+    // Who may not.
+    let tech = signed_in(&app, "hz.tech").await;
+    let res = tech
+        .get(app.url(&format!("/follow-ups/{fid}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let res = agent
+        .post(app.url(&format!("/complaints/{cid}")))
+        .form(&[("csrf", csrf.as_str()), ("do", "step"), ("note", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status().as_u16(), 403), "{}", res.status());
 }
