@@ -386,7 +386,13 @@ fn bench(mut settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
 }
 
 fn timer(settings: &Settings, db: Db, notifier: Notifier) -> TimerWorker {
-    TimerWorker::new(db, settings.sla.clone(), notifier, settings.timer.clone())
+    TimerWorker::new(
+        db,
+        settings.sla.clone(),
+        settings.follow_up.clone(),
+        notifier,
+        settings.timer.clone(),
+    )
 }
 
 /// The delivery worker and the promise timer alone, until Ctrl-C or SIGTERM.

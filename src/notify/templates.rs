@@ -160,6 +160,15 @@ pub enum Message {
         minutes_late: i64,
         link: String,
     },
+    /// To the dealer's service director (`[follow_up] complaint_escalate_hours`): a customer's
+    /// complaint has stayed open too long.
+    StaffComplaintOverdue {
+        number: String,
+        customer_name: String,
+        summary: String,
+        hours_open: i64,
+        link: String,
+    },
 }
 
 impl Message {
@@ -184,6 +193,7 @@ impl Message {
             Message::StaffOrdersHeld { .. } => "orders_held",
             Message::StaffPromiseWarning { .. } => "promise_warning",
             Message::StaffPromiseBreached { .. } => "promise_breached",
+            Message::StaffComplaintOverdue { .. } => "complaint_overdue",
         }
     }
 }
@@ -825,6 +835,34 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                 link,
             },
         ),
+
+        Message::StaffComplaintOverdue {
+            number,
+            customer_name,
+            summary,
+            hours_open,
+            link,
+        } => {
+            let args = [
+                arg("number", number),
+                arg("customer", customer_name),
+                num("hours", *hours_open),
+            ];
+            staff(
+                l,
+                StaffText {
+                    number,
+                    link,
+                    subject: l.t_with("msg-complaint-overdue-subject", &args),
+                    body: l.t_with("msg-complaint-overdue-body", &args),
+                    fields: vec![(l.t("msg-complaint-overdue-summary"), summary.clone())],
+                    action: l.t("msg-complaint-overdue-action"),
+                    sms: l.t_with("msg-complaint-overdue-sms", &args),
+                    detail: l.t("msg-complaint-overdue-detail"),
+                    extra: json!({ "hours": hours_open }),
+                },
+            )
+        }
     };
     Rendered {
         template: msg.template(),
@@ -1345,6 +1383,20 @@ mod tests {
                     stage: Stage::ResponseStarted,
                     deadline: s("11-23 09:30"),
                     minutes_late: 1,
+                    link: s(STAFF_LINK),
+                },
+            ),
+            (
+                "complaint_overdue",
+                Message::StaffComplaintOverdue {
+                    number: s("HZ01-20261123-0007"),
+                    customer_name: s(sample(l, "王建国", "Wang Jianguo")),
+                    summary: s(sample(
+                        l,
+                        "技师迟到一小时，态度一般",
+                        "The technician came an hour late",
+                    )),
+                    hours_open: 48,
                     link: s(STAFF_LINK),
                 },
             ),

@@ -33,7 +33,10 @@ pub const LATE: &str = "sla.late";
 
 /// Whether an audit action is one the promise timer records on its own (no person acted).
 pub fn by_system(action: &str) -> bool {
-    matches!(action, WARNED | BREACHED | LATE)
+    matches!(
+        action,
+        WARNED | BREACHED | LATE | crate::services::follow_ups::COMPLAINT_ESCALATED
+    )
 }
 
 /// An alert the worker should record.

@@ -28,6 +28,7 @@ pub const NO_ANSWER: &str = "follow_up.no_answer";
 pub const COMPLAINT_OPENED: &str = "complaint.opened";
 pub const COMPLAINT_STEP: &str = "complaint.step";
 pub const COMPLAINT_CLOSED: &str = "complaint.closed";
+pub const COMPLAINT_ESCALATED: &str = "complaint.escalated";
 
 /// The catalogue key naming one of these audit actions, for the ticket's audit trail.
 pub fn action_label_key(action: &str) -> Option<&'static str> {
@@ -37,6 +38,7 @@ pub fn action_label_key(action: &str) -> Option<&'static str> {
         COMPLAINT_OPENED => Some("cp-audit-opened"),
         COMPLAINT_STEP => Some("cp-audit-step"),
         COMPLAINT_CLOSED => Some("cp-audit-closed"),
+        COMPLAINT_ESCALATED => Some("cp-audit-escalated"),
         _ => None,
     }
 }
@@ -661,4 +663,83 @@ pub async fn close(
 pub fn open_count(conn: &mut AnyConnection, actor: &Identity) -> Result<i64, AppError> {
     let dealers = dealers_seen(conn, actor)?;
     repo::open_count(conn, &dealers)
+}
+
+/// The open complaints older than `[follow_up] complaint_escalate_hours` and not escalated yet,
+/// of every dealer, the oldest first (the timer's read).
+pub fn overdue(
+    conn: &mut AnyConnection,
+    cfg: &FollowUpConfig,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<String>, AppError> {
+    let before = now - chrono::Duration::hours(cfg.complaint_escalate_hours);
+    Ok(repo::overdue(conn, before, limit)?
+        .into_iter()
+        .map(|(c, _)| c.id)
+        .collect())
+}
+
+/// Tells the dealer's service director (on duty now, else every director, else the managers)
+/// that a complaint stays open, once: the guarded mark decides between workers, and the
+/// messages and the audit event go in the same transaction. Returns the messages queued, or
+/// `None` when it was not (or no longer) due.
+pub fn escalate(
+    conn: &mut AnyConnection,
+    cfg: &FollowUpConfig,
+    notifier: &crate::services::notify::Notifier,
+    complaint_id: &str,
+    now: NaiveDateTime,
+) -> Result<Option<usize>, AppError> {
+    use crate::db::schema::complaints;
+    use diesel::prelude::*;
+    let dealer: Option<String> = complaints::table
+        .filter(complaints::id.eq(complaint_id))
+        .select(complaints::dealer_id)
+        .first(conn)
+        .optional()?;
+    let Some(dealer) = dealer else {
+        return Ok(None);
+    };
+    let Some((c, t)) = repo::complaint(conn, &dealer, complaint_id)? else {
+        return Ok(None);
+    };
+    if c.status != ComplaintStatus::Open || !cfg.complaint_overdue(c.opened_at, now) {
+        return Ok(None);
+    }
+    if !repo::mark_escalated(conn, &c.id, now)? {
+        return Ok(None);
+    }
+    let contacts = crate::services::rota::reachable_staff(
+        conn,
+        &t.dealer_id,
+        &[Role::ServiceDirector],
+        &[Role::ServiceDirector, Role::ServiceManager],
+        now,
+    )?;
+    let msg = crate::notify::templates::Message::StaffComplaintOverdue {
+        number: t.number.clone(),
+        customer_name: t.customer_name.clone(),
+        summary: c.summary.clone(),
+        hours_open: (now - c.opened_at).num_hours(),
+        link: notifier.complaint_link(&c.id),
+    };
+    let messages = crate::services::notify::people(conn, &t, &contacts, &msg)?;
+    crate::repo::audit::append(
+        conn,
+        crate::repo::audit::NewAuditEvent {
+            dealer_id: Some(&t.dealer_id),
+            ticket_id: Some(&t.id),
+            entity: "ticket",
+            entity_id: &t.id,
+            action: COMPLAINT_ESCALATED,
+            data: Some(json!({
+                "complaint_id": c.id,
+                "told": contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            })),
+            ..Default::default()
+        },
+    )?;
+    tracing::warn!(ticket = %t.number, messages, "complaint open too long: told the director");
+    Ok(Some(messages))
 }

@@ -107,6 +107,11 @@ impl Notifier {
         format!("{}/tickets/{ticket_id}", self.public_url)
     }
 
+    /// The staff page of a complaint (sign-in required).
+    pub fn complaint_link(&self, complaint_id: &str) -> String {
+        format!("{}/complaints/{complaint_id}", self.public_url)
+    }
+
     /// Wall-clock time of the dealer, as people say it.
     pub fn local(&self, t: NaiveDateTime) -> String {
         (t + Duration::hours(i64::from(self.utc_offset_hours)))

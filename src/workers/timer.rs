@@ -3,7 +3,8 @@
 //! the audit event, the messages in the outbox). Reads do the sifting, so the writer is touched
 //! only when someone is to be told. Then it looks at the tickets whose stage ended since the
 //! round before, for a stage that ended late unseen (between two rounds, or while no worker ran),
-//! and records that breach too, telling nobody.
+//! and records that breach too, telling nobody. Last, complaints left open too long are told
+//! to the dealer's director, once each.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use chrono::NaiveDateTime;
 
 use crate::config::TimerSettings;
 use crate::db::Db;
+use crate::domain::follow_up::FollowUpConfig;
 use crate::domain::promise::{AlertKind, SlaConfig};
 use crate::error::AppError;
 use crate::repo::alerts;
@@ -28,11 +30,14 @@ pub struct Round {
     pub messages: usize,
     /// Breaches recorded for stages found already ended late (nobody told).
     pub late: usize,
+    /// Complaints told to the director for staying open too long.
+    pub complaints: usize,
 }
 
 pub struct TimerWorker {
     db: Db,
     sla: SlaConfig,
+    follow_up: FollowUpConfig,
     notifier: Notifier,
     settings: TimerSettings,
     /// When the last look for stages ended late began, on the database's clock (the one the
@@ -46,10 +51,17 @@ pub struct TimerWorker {
 const LATE_OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
 
 impl TimerWorker {
-    pub fn new(db: Db, sla: SlaConfig, notifier: Notifier, settings: TimerSettings) -> Self {
+    pub fn new(
+        db: Db,
+        sla: SlaConfig,
+        follow_up: FollowUpConfig,
+        notifier: Notifier,
+        settings: TimerSettings,
+    ) -> Self {
         TimerWorker {
             db,
             sla,
+            follow_up,
             notifier,
             settings,
             late_since: std::sync::Mutex::new(None),
@@ -91,7 +103,37 @@ impl TimerWorker {
             after = last;
         }
         round.late = self.record_late(now).await?;
+        round.complaints = self.escalate_complaints(now).await?;
         Ok(round)
+    }
+
+    /// Tells the directors of the complaints open too long, a page at a time; each in its own
+    /// write. One that fails is logged and tried again next round (it stays unmarked).
+    async fn escalate_complaints(&self, now: NaiveDateTime) -> Result<usize, AppError> {
+        let limit = i64::from(self.settings.batch_size);
+        let cfg = self.follow_up.clone();
+        let due = self
+            .db
+            .read(move |conn| crate::services::follow_ups::overdue(conn, &cfg, now, limit))
+            .await?;
+        let mut told = 0;
+        for id in due {
+            let (cfg, notifier, cid) = (self.follow_up.clone(), self.notifier.clone(), id.clone());
+            match self
+                .db
+                .write(move |conn| {
+                    crate::services::follow_ups::escalate(conn, &cfg, &notifier, &cid, now)
+                })
+                .await
+            {
+                Ok(Some(_)) => told += 1,
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(complaint = %id, error = %e, "complaint escalation not recorded")
+                }
+            }
+        }
+        Ok(told)
     }
 
     /// Looks at the tickets with a milestone written since the last look (less
@@ -188,11 +230,12 @@ impl TimerWorker {
         );
         loop {
             match self.run_once().await {
-                Ok(r) if r.warnings + r.breaches + r.late > 0 => tracing::info!(
+                Ok(r) if r.warnings + r.breaches + r.late + r.complaints > 0 => tracing::info!(
                     checked = r.checked,
                     warnings = r.warnings,
                     breaches = r.breaches,
                     late = r.late,
+                    complaints = r.complaints,
                     messages = r.messages,
                     "promise timer round"
                 ),

@@ -21,6 +21,7 @@ pub(crate) fn timer(app: &TestApp) -> TimerWorker {
     TimerWorker::new(
         app.db.clone(),
         settings.sla.clone(),
+        settings.follow_up.clone(),
         notifier,
         settings.timer.clone(),
     )
@@ -109,6 +110,7 @@ async fn warn_breach_body(backend: Backend) {
             breaches: 0,
             messages: 2,
             late: 0,
+            complaints: 0,
         }
     );
     let sms = messages(&app, "promise_warning");
@@ -391,7 +393,13 @@ async fn paging_body(backend: Backend) {
     let mut timer_settings = settings.timer.clone();
     timer_settings.batch_size = 3;
     let notifier = rescuedesk::startup::notifier(&settings, &app.db, 8080).unwrap();
-    let worker = TimerWorker::new(app.db.clone(), settings.sla, notifier, timer_settings);
+    let worker = TimerWorker::new(
+        app.db.clone(),
+        settings.sla,
+        settings.follow_up,
+        notifier,
+        timer_settings,
+    );
     let r = worker
         .run_at(Utc::now().naive_utc() + Duration::hours(5))
         .await

@@ -5,8 +5,9 @@
 
 use serde_json::{json, Value};
 
+use crate::alerts::{messages, timer};
 use crate::both;
-use crate::helpers::{intake_body, page_text, Backend, TestApp};
+use crate::helpers::{intake_body, own_phones, page_text, Backend, TestApp, DIRECTOR_PHONE};
 use crate::pages::{csrf_of, signed_in};
 use crate::photos::{on_site, SIGNATURE};
 
@@ -494,4 +495,63 @@ async fn pages_body(backend: Backend) {
         .await
         .unwrap();
     assert!(matches!(res.status().as_u16(), 403), "{}", res.status());
+}
+
+both!(
+    a_complaint_left_open_is_told_to_the_director_once,
+    escalate_body
+);
+async fn escalate_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    own_phones(&app);
+    let id = resolved(&app).await;
+    let f = follow_up_of(&queue(&app, "hz.agent").await, &id)
+        .unwrap()
+        .clone();
+    let (status, a) = app
+        .post(
+            &app.token("hz.agent"),
+            &format!("/api/v1/follow-ups/{}/answer", f["id"].as_str().unwrap()),
+            &json!({"attempts": 0, "score": 1, "comment": "车又坏了"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{a}");
+    let cid = a["complaint_id"].as_str().unwrap().to_owned();
+    let now = chrono::Utc::now().naive_utc();
+    // [follow_up] complaint_escalate_hours = 48.
+    let quiet = timer(&app)
+        .run_at(now + chrono::Duration::hours(47))
+        .await
+        .unwrap();
+    assert_eq!(quiet.complaints, 0, "{quiet:?}");
+    let at = now + chrono::Duration::hours(49);
+    let (a, b) = (timer(&app), timer(&app));
+    let (ra, rb) = tokio::join!(a.run_at(at), b.run_at(at));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.complaints + rb.complaints, 1, "{ra:?} {rb:?}");
+    let sms = messages(&app, "complaint_overdue");
+    assert_eq!(sms.len(), 1, "the director, once: {sms:?}");
+    assert_eq!(sms[0].0, DIRECTOR_PHONE);
+    assert!(
+        sms[0].1.contains("车又坏了") || sms[0].1.contains("小时未结案"),
+        "{}",
+        sms[0].1
+    );
+    assert!(
+        sms[0].1.contains(&format!("/complaints/{cid}")),
+        "{}",
+        sms[0].1
+    );
+    assert_eq!(timer(&app).run_at(at).await.unwrap().complaints, 0);
+    let (_, c) = app
+        .get_json(
+            &app.token("hz.manager"),
+            &format!("/api/v1/complaints/{cid}"),
+        )
+        .await;
+    assert!(c["escalated_at"].is_string(), "{c}");
+    assert!(audit(&app, &id)
+        .await
+        .iter()
+        .any(|a| a == "complaint.escalated"));
 }
