@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod params;
 pub mod photos;
 pub mod promises;
+pub mod reports;
 pub mod rescue;
 pub mod resources;
 pub mod rota;
@@ -35,7 +36,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"))
 )]
 pub struct ApiDoc;
 
@@ -123,6 +124,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(follow_ups::get_complaint)
             .service(follow_ups::add_complaint_step)
             .service(follow_ups::close_complaint)
+            .service(reports::get_report)
+            .service(reports::get_report_csv)
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)

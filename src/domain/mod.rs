@@ -56,6 +56,7 @@ pub mod plan;
 pub mod plate;
 pub mod promise;
 pub mod recommend;
+pub mod report;
 pub mod response_level;
 pub mod role;
 pub mod rota;

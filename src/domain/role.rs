@@ -104,6 +104,8 @@ pub enum Action {
     ViewComplaints,
     /// Take a complaint on: its owner, the steps taken, closing it when the customer is satisfied.
     HandleComplaints,
+    /// The monthly report of the dealer (the group's with `ViewGroupBoard`).
+    ViewReports,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -174,6 +176,7 @@ impl Action {
             Action::ViewComplaints => DESK,
             // Those who answer to the customer for the dealer.
             Action::HandleComplaints => &[ServiceManager, ServiceDirector, Admin],
+            Action::ViewReports => &[ServiceManager, ServiceDirector, Admin],
         }
     }
 
@@ -200,6 +203,7 @@ impl Action {
             Action::FollowUp => "follow_up",
             Action::ViewComplaints => "view_complaints",
             Action::HandleComplaints => "handle_complaints",
+            Action::ViewReports => "view_reports",
         }
     }
 
@@ -226,6 +230,7 @@ impl Action {
             Action::FollowUp => "fu-action-follow-up",
             Action::ViewComplaints => "cp-action-view",
             Action::HandleComplaints => "cp-action-handle",
+            Action::ViewReports => "rep-action-view",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod plans;
 pub mod positions;
 pub mod promises;
 pub mod recommend;
+pub mod reports;
 pub mod rota;
 pub mod secrets;
 pub mod sourcing_orders;

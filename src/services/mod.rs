@@ -21,6 +21,7 @@ pub mod positions;
 pub mod promises;
 pub mod public;
 pub mod recommend;
+pub mod reports;
 pub mod request;
 pub mod reservations;
 pub mod resources;

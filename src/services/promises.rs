@@ -172,7 +172,7 @@ pub fn by_urgency<V>(views: &mut [V], promise: impl Fn(&V) -> Option<&PromiseVie
 /// The stages the timeline has reached and in force (a re-plan before departure takes the
 /// approval back), each with the moment it was reached: the closed stages of
 /// `services::timeline::stages`, by the milestone each ends at.
-fn reached(
+pub(crate) fn reached(
     call_time: NaiveDateTime,
     events: &[crate::repo::audit::AuditRecord],
     now: NaiveDateTime,

@@ -347,6 +347,34 @@ test('job link: a technician without a sign-in works the job on a phone, ack →
     const agent = await as('hz.agent');
     await agent.goto(url(ticket.path));
     await expectTicketStatus(agent, 'resolved', 'hz.agent');
+
+    // After the job: the call back (回访) is on the agent's work page; a 2 opens a complaint.
+    await agent.goto(url('/work'));
+    const call = agent.locator(`#queue-follow-up tr:has(a[href="${ticket.path}"]) a.button`);
+    await call.waitFor().catch(() => assert.fail(`no follow-up for ${ticket.path} on /work`));
+    await call.click();
+    await agent.locator('#follow-up-form').waitFor();
+    assert.match(await agent.locator('#follow-up').innerText(), /蓄电池亏电，已更换新蓄电池/);
+    await agent.locator('input[name=score][value="2"]').check();
+    await agent.locator('textarea[name=comment]').fill('等了快两个小时，希望改进');
+    await screenshot(agent, 'follow-up-call.png');
+    await agent.locator('#record-answer').click();
+    await agent.waitForURL((u) => u.pathname === '/work' && u.search.includes('followed=1'));
+    assert.equal(await agent.locator(`#queue-follow-up a[href="${ticket.path}"]`).count(), 0, 'the call is done');
+
+    const manager = await as('hz.manager');
+    await manager.goto(url('/complaints'));
+    const row = manager.locator('#complaints tr', { hasText: '等了快两个小时' });
+    await row.locator('a').first().click();
+    await manager.locator('#step-form').waitFor();
+    await manager.locator('#step-form textarea[name=note]').fill('已致电客户致歉，下次保养免工时费');
+    await manager.locator('#add-step').click();
+    await manager.locator('ol.steps li', { hasText: '已致电客户致歉' }).waitFor();
+    await manager.locator('#close-form input[name=customer_satisfied]').check();
+    await manager.locator('#close-form textarea[name=closing_note]').fill('客户接受并表示满意');
+    await manager.locator('#close-complaint').click();
+    await manager.locator('#complaint[data-open="false"]').waitFor();
+    await screenshot(manager, 'complaint-closed.png');
   });
 });
 
