@@ -13,11 +13,9 @@ use crate::state::AppState;
 async fn build(state: &AppState, user: &ApiUser, q: ReportQuery) -> Result<Report, AppError> {
     // Role first: the query is checked only for those who may read reports.
     user.0.require(Action::ViewReports)?;
-    let today = crate::domain::rota::local_time(
-        crate::repo::now(),
-        crate::services::rota::utc_offset(),
-    )
-    .date();
+    let today =
+        crate::domain::rota::local_time(crate::repo::now(), crate::services::rota::utc_offset())
+            .date();
     let (first, last) = reports::period(&q, today)?;
     let group = match q.scope.as_deref() {
         None | Some("dealer") => false,

@@ -171,7 +171,10 @@ pub fn summarise(facts: &[Fact]) -> Summary {
         }
         let mut from = f.call_time;
         for (stage, at) in &f.reached {
-            durations.entry(*stage).or_default().push(minutes(from, *at));
+            durations
+                .entry(*stage)
+                .or_default()
+                .push(minutes(from, *at));
             from = *at;
         }
         for &stage in Stage::ALL {
@@ -309,7 +312,10 @@ mod tests {
         let on_site = s.stages[3];
         assert_eq!((on_site.count, on_site.median_minutes), (3, Some(40.0)));
         // Resolved: 60 (a) and 60 (c); b was towed before.
-        assert_eq!((s.stages[4].count, s.stages[4].median_minutes), (2, Some(60.0)));
+        assert_eq!(
+            (s.stages[4].count, s.stages[4].median_minutes),
+            (2, Some(60.0))
+        );
         // Level 1 on site: due twice, broken once; level 3's response broken without being reached.
         let kept = |level, stage| {
             s.compliance

@@ -78,7 +78,6 @@ pub fn period(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate
     Ok((first, last))
 }
 
-
 /// The report as the page, the API and the CSV show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
@@ -171,7 +170,10 @@ pub async fn report(
         let (dealers, scope) = if group {
             let ds = crate::repo::rota::group_dealers(conn, &actor.group_id)?;
             let names = ds.iter().map(|d| d.2.clone()).collect::<Vec<_>>();
-            (ds.into_iter().map(|d| d.0).collect::<Vec<_>>(), names.join("、"))
+            (
+                ds.into_iter().map(|d| d.0).collect::<Vec<_>>(),
+                names.join("、"),
+            )
         } else {
             (vec![actor.dealer_id.clone()], actor.dealer_name.clone())
         };
@@ -212,7 +214,14 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
     };
     let s = &r.summary;
     let num = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
-    row("tickets", String::new(), String::new(), "count", s.tickets.to_string()).map_err(err)?;
+    row(
+        "tickets",
+        String::new(),
+        String::new(),
+        "count",
+        s.tickets.to_string(),
+    )
+    .map_err(err)?;
     for lv in &s.by_level {
         for (m, v) in [
             ("total", lv.total),
@@ -221,22 +230,61 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
             (Outcome::Cancelled.as_str(), lv.cancelled),
             (Outcome::Open.as_str(), lv.open),
         ] {
-            row("outcomes", lv.level.to_string(), String::new(), m, v.to_string()).map_err(err)?;
+            row(
+                "outcomes",
+                lv.level.to_string(),
+                String::new(),
+                m,
+                v.to_string(),
+            )
+            .map_err(err)?;
         }
     }
     for st in &s.stages {
         let stage = st.stage.as_str().to_owned();
-        row("stage_minutes", String::new(), stage.clone(), "count", st.count.to_string())
-            .map_err(err)?;
-        row("stage_minutes", String::new(), stage.clone(), "median", num(st.median_minutes))
-            .map_err(err)?;
-        row("stage_minutes", String::new(), stage, "p90", num(st.p90_minutes)).map_err(err)?;
+        row(
+            "stage_minutes",
+            String::new(),
+            stage.clone(),
+            "count",
+            st.count.to_string(),
+        )
+        .map_err(err)?;
+        row(
+            "stage_minutes",
+            String::new(),
+            stage.clone(),
+            "median",
+            num(st.median_minutes),
+        )
+        .map_err(err)?;
+        row(
+            "stage_minutes",
+            String::new(),
+            stage,
+            "p90",
+            num(st.p90_minutes),
+        )
+        .map_err(err)?;
     }
     for c in &s.compliance {
         let (level, stage) = (c.level.to_string(), c.stage.as_str().to_owned());
-        row("promises", level.clone(), stage.clone(), "due", c.due.to_string()).map_err(err)?;
-        row("promises", level.clone(), stage.clone(), "breached", c.breached.to_string())
-            .map_err(err)?;
+        row(
+            "promises",
+            level.clone(),
+            stage.clone(),
+            "due",
+            c.due.to_string(),
+        )
+        .map_err(err)?;
+        row(
+            "promises",
+            level.clone(),
+            stage.clone(),
+            "breached",
+            c.breached.to_string(),
+        )
+        .map_err(err)?;
         row(
             "promises",
             level,
@@ -251,7 +299,9 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
         ("mismatches", s.mismatches.to_string()),
         (
             "mismatch_rate",
-            s.mismatch_rate.map(|v| format!("{v:.3}")).unwrap_or_default(),
+            s.mismatch_rate
+                .map(|v| format!("{v:.3}"))
+                .unwrap_or_default(),
         ),
         ("answered_calls", s.answered_calls.to_string()),
         ("mean_score", num(s.mean_score)),
@@ -260,7 +310,14 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
         row("quality", String::new(), String::new(), m, v).map_err(err)?;
     }
     for (i, n) in s.scores.iter().enumerate() {
-        row("scores", String::new(), (i + 1).to_string(), "answers", n.to_string()).map_err(err)?;
+        row(
+            "scores",
+            String::new(),
+            (i + 1).to_string(),
+            "answers",
+            n.to_string(),
+        )
+        .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| AppError::internal(format!("report csv: {e}")))

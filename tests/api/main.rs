@@ -27,6 +27,7 @@ mod promises;
 mod queue_promises;
 mod recommend;
 mod redaction;
+mod reports;
 mod rescue;
 mod rescue_pages;
 mod rota;

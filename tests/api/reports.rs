@@ -1,0 +1,168 @@
+//! The monthly report over HTTP: the month's rescues by level and outcome, stage times, promises,
+//! satisfaction and complaints, for the dealer or the group; the same as CSV; bad periods refused.
+
+use serde_json::{json, Value};
+
+use crate::both;
+use crate::helpers::{intake_body, Backend, TestApp};
+use crate::photos::{on_site, SIGNATURE};
+
+/// This month in Beijing, as the report names it.
+fn this_month() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m")
+        .to_string()
+}
+
+both!(the_month_counts_what_happened, month_body);
+async fn month_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // One rescue resolved on site and called back with a 2 (a complaint), one cancelled.
+    let (id, _) = on_site(&app).await;
+    let (status, res) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{id}/resolve"),
+            &json!({"work_done": "更换蓄电池", "signature": SIGNATURE}),
+        )
+        .await;
+    assert_eq!(status, 200, "{res}");
+    let (_, q) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/follow-ups")
+        .await;
+    let fid = q["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .post(
+            &app.token("hz.agent"),
+            &format!("/api/v1/follow-ups/{fid}/answer"),
+            &json!({"attempts": 0, "score": 2, "comment": "太慢了"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let t: Value = app
+        .post_ticket(&app.token("hz.agent"), &intake_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, _) = app
+        .post(
+            &app.token("hz.agent"),
+            &format!("/api/v1/tickets/{}/cancel", t["id"].as_str().unwrap()),
+            &json!({"reason": "客户自行解决"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let manager = app.token("hz.manager");
+    let month = this_month();
+    let (status, r) = app
+        .get_json(&manager, &format!("/api/v1/reports?month={month}"))
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let s = &r["summary"];
+    assert_eq!(s["tickets"], 2, "{r}");
+    let level2 = &s["by_level"][1];
+    assert_eq!(
+        (
+            &level2["level"],
+            &level2["total"],
+            &level2["resolved_on_site"],
+            &level2["cancelled"]
+        ),
+        (&json!(2), &json!(2), &json!(1), &json!(1)),
+        "{s}"
+    );
+    // Every stage reached once, by the resolved rescue.
+    for st in s["stages"].as_array().unwrap() {
+        assert_eq!(st["count"], 1, "{st}");
+        assert!(st["median_minutes"].as_f64().unwrap() >= 0.0);
+    }
+    assert_eq!(s["answered_calls"], 1);
+    assert_eq!(s["mean_score"], 2.0);
+    assert_eq!(s["scores"], json!([0, 1, 0, 0, 0]));
+    assert_eq!(s["complaints"], 1);
+    assert_eq!(s["mismatch_rate"], 0.0);
+    assert_eq!(r["group"], false);
+
+    // Ningbo's month is empty; the group's (the director's) holds both of Hangzhou's.
+    let (_, nb) = app
+        .get_json(
+            &app.token("nb.manager"),
+            &format!("/api/v1/reports?month={month}"),
+        )
+        .await;
+    assert_eq!(nb["summary"]["tickets"], 0);
+    let (status, _) = app
+        .get_json(
+            &manager,
+            &format!("/api/v1/reports?month={month}&scope=group"),
+        )
+        .await;
+    assert_eq!(status, 403, "a manager sees the dealer's only");
+    let (status, g) = app
+        .get_json(
+            &app.token("hz.director"),
+            &format!("/api/v1/reports?month={month}&scope=group"),
+        )
+        .await;
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(
+        (g["group"].as_bool(), g["summary"]["tickets"].as_i64()),
+        (Some(true), Some(2))
+    );
+
+    // The CSV: a BOM for Excel, one figure a row.
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/reports/csv?month={month}")))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with('\u{feff}'), "a BOM");
+    assert!(csv.contains("分类,响应级别,环节,指标,数值"), "{csv}");
+    assert!(csv.contains("tickets,,,count,2"), "{csv}");
+    assert!(csv.contains("outcomes,2,,cancelled,1"), "{csv}");
+    assert!(csv.contains("scores,,2,answers,1"), "{csv}");
+}
+
+both!(bad_periods_and_roles_are_refused, refusals_body);
+async fn refusals_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("hz.manager");
+    for (q, field) in [
+        ("month=2026-13", "month"),
+        ("month=soon", "month"),
+        ("month=2026-11&from=2026-11-01&to=2026-11-30", "month"),
+        ("from=2026-11-30&to=2026-11-01", "to"),
+        ("from=2025-01-01&to=2026-11-30", "to"),
+        ("from=2026-11-01&to=x", "to"),
+        ("scope=world", "scope"),
+    ] {
+        let (status, e) = app
+            .get_json(&manager, &format!("/api/v1/reports?{q}"))
+            .await;
+        assert_eq!(status, 400, "{q}: {e}");
+        assert!(e["fields"][field].is_string(), "{q}: {e}");
+    }
+    let (status, ok) = app
+        .get_json(&manager, "/api/v1/reports?from=2026-11-01&to=2026-11-30")
+        .await;
+    assert_eq!(status, 200, "{ok}");
+    assert_eq!(ok["summary"]["tickets"], 0);
+    assert_eq!(ok["first_day"], "2026-11-01");
+    let (status, _) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/reports")
+        .await;
+    assert_eq!(status, 403);
+}
