@@ -126,6 +126,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(follow_ups::close_complaint)
             .service(reports::get_report)
             .service(reports::get_report_csv)
+            .service(reports::get_report_xlsx)
             .service(outbox::list)
             .service(outbox::retry)
             .service(imports::import)

@@ -43,7 +43,14 @@ pub struct ReportQuery {
 /// The period a query names, as local dates `[first, last]`.
 pub fn period(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
     let bad = |field: &str, key: &'static str| AppError::field(field, Msg::new(key));
-    let (first, last) = match (&q.month, &q.from, &q.to) {
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (month, from, to) = (blank(&q.month), blank(&q.from), blank(&q.to));
+    let (first, last) = match (&month, &from, &to) {
         (Some(m), None, None) => {
             let first = NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d")
                 .map_err(|_| bad("month", "rep-month-invalid"))?;
@@ -76,6 +83,21 @@ pub fn period(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate
         ));
     }
     Ok((first, last))
+}
+
+/// What a query asks for: its days `[first, last]` (this month so far when it names none) and
+/// whether for the whole group.
+pub fn resolve(q: &ReportQuery) -> Result<(NaiveDate, NaiveDate, bool), AppError> {
+    let today =
+        crate::domain::rota::local_time(crate::repo::now(), crate::services::rota::utc_offset())
+            .date();
+    let (first, last) = period(q, today)?;
+    let group = match q.scope.as_deref().map(str::trim) {
+        None | Some("") | Some("dealer") => false,
+        Some("group") => true,
+        Some(_) => return Err(AppError::field("scope", Msg::new("rep-scope-invalid"))),
+    };
+    Ok((first, last, group))
 }
 
 /// The report as the page, the API and the CSV show it.
@@ -321,4 +343,111 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
     }
     w.into_inner()
         .map_err(|e| AppError::internal(format!("report csv: {e}")))
+}
+
+/// The report as an Excel workbook: a sheet each for the outcomes, the stage times, the
+/// promises and the quality figures, headers in `l`.
+pub fn xlsx(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| AppError::internal(format!("report xlsx: {e}"));
+    let s = &r.summary;
+    let bold = Format::new().set_bold();
+    let mut wb = Workbook::new();
+
+    let ws = wb.add_worksheet();
+    ws.set_name(l.t("rep-sheet-outcomes")).map_err(err)?;
+    ws.write_string_with_format(0, 0, l.t("rep-csv-level"), &bold)
+        .map_err(err)?;
+    ws.write_string_with_format(0, 1, l.t("rep-total"), &bold)
+        .map_err(err)?;
+    for (c, o) in Outcome::ALL.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16 + 2, l.t(o.label_key()), &bold)
+            .map_err(err)?;
+    }
+    for (i, lv) in s.by_level.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_number(row, 0, f64::from(lv.level)).map_err(err)?;
+        for (c, v) in [
+            lv.total,
+            lv.resolved_on_site,
+            lv.towed,
+            lv.cancelled,
+            lv.open,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_number(row, c as u16 + 1, *v as f64).map_err(err)?;
+        }
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(l.t("rep-sheet-stages")).map_err(err)?;
+    for (c, key) in ["rep-csv-stage", "rep-count", "rep-median", "rep-p90"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, l.t(key), &bold)
+            .map_err(err)?;
+    }
+    for (i, st) in s.stages.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, l.t(st.stage.label_key()))
+            .map_err(err)?;
+        ws.write_number(row, 1, st.count as f64).map_err(err)?;
+        if let Some(m) = st.median_minutes {
+            ws.write_number(row, 2, m).map_err(err)?;
+        }
+        if let Some(p) = st.p90_minutes {
+            ws.write_number(row, 3, p).map_err(err)?;
+        }
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(l.t("rep-sheet-promises")).map_err(err)?;
+    for (c, key) in [
+        "rep-csv-level",
+        "rep-csv-stage",
+        "rep-due",
+        "rep-breached",
+        "rep-kept",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, l.t(key), &bold)
+            .map_err(err)?;
+    }
+    let share = Format::new().set_num_format("0.0%");
+    for (i, c) in s.compliance.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_number(row, 0, f64::from(c.level)).map_err(err)?;
+        ws.write_string(row, 1, l.t(c.stage.label_key()))
+            .map_err(err)?;
+        ws.write_number(row, 2, c.due as f64).map_err(err)?;
+        ws.write_number(row, 3, c.breached as f64).map_err(err)?;
+        if let Some(k) = c.kept_share {
+            ws.write_number_with_format(row, 4, k, &share)
+                .map_err(err)?;
+        }
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(l.t("rep-sheet-quality")).map_err(err)?;
+    let rows: Vec<(String, Option<f64>)> = vec![
+        (l.t("rep-tickets"), Some(s.tickets as f64)),
+        (l.t("rep-breaches"), Some(s.breaches as f64)),
+        (l.t("rep-mismatches"), Some(s.mismatches as f64)),
+        (l.t("rep-mismatch-rate"), s.mismatch_rate),
+        (l.t("rep-answered"), Some(s.answered_calls as f64)),
+        (l.t("rep-mean-score"), s.mean_score),
+        (l.t("rep-complaints"), Some(s.complaints as f64)),
+    ];
+    for (i, (name, v)) in rows.iter().enumerate() {
+        ws.write_string(i as u32, 0, name).map_err(err)?;
+        if let Some(v) = v {
+            ws.write_number(i as u32, 1, *v).map_err(err)?;
+        }
+    }
+    wb.save_to_buffer().map_err(err)
 }

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod assets;
 pub mod board;
+pub mod charts;
 pub mod decide;
 pub mod follow_ups;
 pub mod form;
@@ -14,6 +15,7 @@ pub mod photos;
 pub mod plan_editor;
 pub mod positions;
 pub mod public;
+pub mod reports;
 pub mod rota;
 pub mod session;
 pub mod sign_in;
@@ -74,6 +76,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(follow_ups::show_complaint),
         )
         .route("/complaints/{id}", web::post().to(follow_ups::act))
+        .route("/reports", web::get().to(reports::show))
+        .route("/reports/{kind:csv|xlsx}", web::get().to(reports::download))
         .route("/standard-plans", web::get().to(standard_plans::list))
         .route("/standard-plans", web::post().to(standard_plans::create))
         .route(

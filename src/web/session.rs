@@ -52,6 +52,7 @@ impl WebUser {
             may_standard: self.identity.may(Action::ViewStandardPlans),
             may_rota: self.identity.may(Action::ViewRota),
             may_complaints: self.identity.may(Action::ViewComplaints),
+            may_reports: self.identity.may(Action::ViewReports),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -164,6 +165,8 @@ pub struct Chrome {
     pub may_rota: bool,
     /// The desk: the complaints link.
     pub may_complaints: bool,
+    /// Managers, directors, admins: the monthly report link.
+    pub may_reports: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -185,6 +188,7 @@ impl Chrome {
             may_standard: false,
             may_rota: false,
             may_complaints: false,
+            may_reports: false,
             home: "/tickets",
         }
     }

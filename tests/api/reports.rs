@@ -166,3 +166,85 @@ async fn refusals_body(backend: Backend) {
         .await;
     assert_eq!(status, 403);
 }
+
+both!(the_report_page_draws_its_charts_and_downloads, page_body);
+async fn page_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, _) = on_site(&app).await;
+    let (status, _) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{id}/resolve"),
+            &json!({"work_done": "更换蓄电池", "signature": SIGNATURE}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let month = this_month();
+    let manager = crate::pages::signed_in(&app, "hz.manager").await;
+    let page = crate::helpers::page_text(&manager, &app, &format!("/reports?month={month}")).await;
+    assert!(page.contains(r#"id="nav-reports""#), "{page}");
+    assert_eq!(
+        page.matches("<svg").count(),
+        3,
+        "three charts drawn on the server"
+    );
+    assert!(page.contains("各环节用时（分钟）"), "{page}");
+    assert!(page.contains(r#"data-testid="quality""#));
+    assert!(
+        !page.contains(r#"name="scope""#),
+        "a manager has no group scope"
+    );
+    // The downloads, by the page's session.
+    let res = manager
+        .get(app.url(&format!("/reports/xlsx?month={month}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip, as every xlsx is");
+    let res = manager
+        .get(app.url(&format!("/reports/csv?month={month}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("stage_minutes,,resolved,count,1"));
+    // A bad month: the form again with the reason, 400.
+    let res = manager
+        .get(app.url("/reports?month=2026-13"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("月份格式为 2026-11"));
+    // In English alone.
+    manager.get(app.url("/lang/en")).send().await.unwrap();
+    let en = crate::helpers::page_text(&manager, &app, &format!("/reports?month={month}")).await;
+    assert!(
+        en.contains("Minutes per stage") && en.contains("Monthly report"),
+        "{en}"
+    );
+    for zh in ["月度报表", "分钟", "达成率", "回访"] {
+        assert!(!en.contains(zh), "{zh} in the English page");
+    }
+    // The director may see the group; the call agent no report at all.
+    let director = crate::pages::signed_in(&app, "hz.director").await;
+    let page = crate::helpers::page_text(
+        &director,
+        &app,
+        &format!("/reports?month={month}&scope=group"),
+    )
+    .await;
+    assert!(page.contains(r#"<option value="group" selected"#), "{page}");
+    let agent = crate::pages::signed_in(&app, "hz.agent").await;
+    let res = agent.get(app.url("/reports")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}

@@ -1,0 +1,150 @@
+//! Bar charts drawn on the server as SVG with `plotters` (the report page embeds them; they
+//! print as they show). Text is SVG `<text>`: the browser draws it, Chinese included.
+
+use plotters::prelude::*;
+
+use crate::error::AppError;
+
+/// One series of a bar chart: its name (the legend), colour and one value per category.
+pub struct Series {
+    pub name: String,
+    pub color: RGBColor,
+    pub values: Vec<f64>,
+}
+
+/// The report's colours: calm blue, the warning amber, and a grey.
+pub const BLUE: RGBColor = RGBColor(37, 99, 235);
+pub const AMBER: RGBColor = RGBColor(245, 158, 11);
+pub const GREY: RGBColor = RGBColor(107, 114, 128);
+pub const RED: RGBColor = RGBColor(220, 38, 38);
+
+fn failed(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(format!("chart: {e}"))
+}
+
+/// A grouped bar chart, `categories` along the bottom, one bar per series in each; `y_max`
+/// fixes the scale (e.g. 100 for shares), else it fits the largest value.
+pub fn bars(
+    title: &str,
+    y_label: &str,
+    categories: &[String],
+    series: &[Series],
+    y_max: Option<f64>,
+) -> Result<String, AppError> {
+    let (width, height) = (720u32, 300u32);
+    let n = categories.len().max(1);
+    let top = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let y_top = y_max.unwrap_or(if top > 0.0 { top * 1.15 } else { 1.0 });
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(34)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0f64..n as f64, 0f64..y_top)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .disable_x_axis()
+            .y_desc(y_label)
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(failed)?;
+        let k = series.len().max(1) as f64;
+        let band = 0.8 / k;
+        for (j, s) in series.iter().enumerate() {
+            let color = s.color;
+            chart
+                .draw_series(s.values.iter().enumerate().map(|(i, v)| {
+                    let x0 = i as f64 + 0.1 + j as f64 * band;
+                    let v = if v.is_finite() { v.max(0.0) } else { 0.0 };
+                    Rectangle::new([(x0, 0.0), (x0 + band * 0.92, v)], color.filled())
+                }))
+                .map_err(failed)?
+                .label(s.name.clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+        }
+        // The category names under their group of bars, where the axis labels would be.
+        let below = chart.backend_coord(&(0.0, 0.0)).1 + 8;
+        for (i, c) in categories.iter().enumerate() {
+            let (x, _) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            root.draw(&Text::new(
+                c.clone(),
+                (x, below),
+                ("sans-serif", 12).into_font().color(&BLACK).pos(
+                    plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Top,
+                    ),
+                ),
+            ))
+            .map_err(failed)?;
+        }
+        if series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(220, 220, 220))
+                .draw()
+                .map_err(failed)?;
+        }
+        root.present().map_err(failed)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_is_an_svg_with_a_bar_per_value_and_the_names() {
+        let svg = bars(
+            "环节时长",
+            "分钟",
+            &["响应".into(), "审批".into()],
+            &[
+                Series {
+                    name: "中位数".into(),
+                    color: BLUE,
+                    values: vec![10.0, 20.0],
+                },
+                Series {
+                    name: "90%".into(),
+                    color: AMBER,
+                    values: vec![15.0, f64::NAN],
+                },
+            ],
+            None,
+        )
+        .unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        for text in ["环节时长", "响应", "审批", "中位数", "90%", "分钟"] {
+            assert!(svg.contains(text), "{text}");
+        }
+        // Four bars of the two series' colours (a NaN draws an empty bar).
+        assert_eq!(
+            svg.matches("fill=\"#2563EB\"").count() - 1,
+            2,
+            "legend + 2 bars"
+        );
+        assert!(svg.matches("fill=\"#F59E0B\"").count() >= 2);
+    }
+
+    #[test]
+    fn an_empty_chart_still_draws() {
+        let svg = bars("t", "y", &[], &[], Some(100.0)).unwrap();
+        assert!(svg.contains("</svg>"));
+    }
+}
