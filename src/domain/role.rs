@@ -104,6 +104,9 @@ pub enum Action {
     ViewComplaints,
     /// Take a complaint on: its owner, the steps taken, closing it when the customer is satisfied.
     HandleComplaints,
+    /// Declare and lift weather and area suspensions (停止服务区域); the desk sees them with
+    /// `ViewBoard`.
+    ManageSuspensions,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -174,6 +177,8 @@ impl Action {
             Action::ViewComplaints => DESK,
             // Those who answer to the customer for the dealer.
             Action::HandleComplaints => &[ServiceManager, ServiceDirector, Admin],
+            // Stopping the service in an area is a decision of those who answer for it.
+            Action::ManageSuspensions => &[ServiceManager, ServiceDirector],
         }
     }
 
@@ -200,6 +205,7 @@ impl Action {
             Action::FollowUp => "follow_up",
             Action::ViewComplaints => "view_complaints",
             Action::HandleComplaints => "handle_complaints",
+            Action::ManageSuspensions => "manage_suspensions",
         }
     }
 
@@ -226,6 +232,7 @@ impl Action {
             Action::FollowUp => "fu-action-follow-up",
             Action::ViewComplaints => "cp-action-view",
             Action::HandleComplaints => "cp-action-handle",
+            Action::ManageSuspensions => "susp-action-manage",
         }
     }
 
