@@ -357,6 +357,19 @@ pub fn warnings_at(
         .collect())
 }
 
+/// The same warnings for a site being typed on the intake form (no ticket yet).
+pub async fn site_warnings(
+    db: &Db,
+    actor: &Identity,
+    site: Coordinates,
+    utc_offset_hours: i32,
+) -> Result<Vec<IntakeWarning>, AppError> {
+    actor.require(Action::CreateTicket)?;
+    let dealer = actor.dealer_id.clone();
+    db.read(move |conn| warnings_at(conn, &dealer, &site, utc_offset_hours))
+        .await
+}
+
 /// The active suspensions of these dealers, for the board.
 pub fn active_views(
     conn: &mut AnyConnection,
