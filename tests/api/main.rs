@@ -35,6 +35,7 @@ mod security;
 mod sister_crew;
 mod sourcing;
 mod standard_plans;
+mod suspensions;
 mod stock;
 mod typed_inputs;
 mod typed_requests;
