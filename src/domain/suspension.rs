@@ -327,9 +327,7 @@ fn parse_area(req: Option<&AreaRequest>, errors: &mut Vec<(&'static str, Msg)>) 
                     errors.push(("area.radius_km", Msg::new(REQUIRED)));
                     None
                 }
-                Some(r) if r.is_finite() && (MIN_RADIUS_KM..=MAX_RADIUS_KM).contains(&r) => {
-                    Some(r)
-                }
+                Some(r) if r.is_finite() && (MIN_RADIUS_KM..=MAX_RADIUS_KM).contains(&r) => Some(r),
                 Some(_) => {
                     errors.push((
                         "area.radius_km",
@@ -502,7 +500,10 @@ mod tests {
         assert!(is_active(t(1), t(5), None, t(4)));
         assert!(!is_active(t(1), t(5), None, t(5)), "the end does not");
         assert!(!is_active(t(1), t(5), Some(t(3)), t(3)), "lifted");
-        assert!(is_active(t(1), t(5), Some(t(3)), t(2)), "before the lifting");
+        assert!(
+            is_active(t(1), t(5), Some(t(3)), t(2)),
+            "before the lifting"
+        );
     }
 
     #[test]
@@ -594,14 +595,21 @@ mod tests {
             })
             .collect();
         assert_eq!(fields(&polygon(many.clone())), ["area.points"], "51 points");
-        assert!(fields(&polygon(many[..50].to_vec())).is_empty(), "50 points");
+        assert!(
+            fields(&polygon(many[..50].to_vec())).is_empty(),
+            "50 points"
+        );
         assert_eq!(
             fields(&polygon(vec![p(30.0, 120.0); 3])),
             ["area.points"],
             "one point thrice"
         );
         assert_eq!(
-            fields(&polygon(vec![p(30.0, 120.0), p(30.1, 120.1), p(30.2, 120.2)])),
+            fields(&polygon(vec![
+                p(30.0, 120.0),
+                p(30.1, 120.1),
+                p(30.2, 120.2)
+            ])),
             ["area.points"],
             "on a line"
         );

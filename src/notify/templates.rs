@@ -548,7 +548,10 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     Block::Para(l.t_with("msg-customer-suspension-intro", &args)),
                     Block::Fields(vec![
                         (l.t("msg-common-ticket"), number.clone()),
-                        (l.t("msg-customer-suspension-period"), format!("{from} – {until}")),
+                        (
+                            l.t("msg-customer-suspension-period"),
+                            format!("{from} – {until}"),
+                        ),
                     ]),
                     Block::Para(l.t("msg-customer-suspension-safety")),
                 ],

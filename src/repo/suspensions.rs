@@ -53,7 +53,9 @@ pub fn insert(
 ) -> Result<String, AppError> {
     let id = super::new_id();
     let (centre, radius) = match &s.area {
-        Area::Circle { centre, radius_km } => (Some((centre.lat(), centre.lon())), Some(*radius_km)),
+        Area::Circle { centre, radius_km } => {
+            (Some((centre.lat(), centre.lon())), Some(*radius_km))
+        }
         Area::Polygon(_) => (None, None),
     };
     diesel::insert_into(suspensions::table)

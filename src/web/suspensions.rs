@@ -129,7 +129,9 @@ async fn page(
             SuspensionState::Active | SuspensionState::Scheduled
         );
         if live {
-            let centre = s.map_centre.unwrap_or(suspensions::AreaPoint { lat: 0.0, lon: 0.0 });
+            let centre = s
+                .map_centre
+                .unwrap_or(suspensions::AreaPoint { lat: 0.0, lon: 0.0 });
             areas.push(MapArea {
                 shape: s.shape.clone(),
                 lat: centre.lat,
@@ -149,7 +151,11 @@ async fn page(
             state: s.state.as_str(),
             state_label: l.t(s.state.label_key()),
             area: area_text(l, &s),
-            period: format!("{} – {}", local(state, &s.starts_at), local(state, &s.ends_at)),
+            period: format!(
+                "{} – {}",
+                local(state, &s.starts_at),
+                local(state, &s.ends_at)
+            ),
             words: s
                 .customer_words
                 .clone()
@@ -225,7 +231,10 @@ impl DeclareForm {
                 .map(|s| num("area.points", s))
                 .collect();
             match nums.as_slice() {
-                [lat, lon] => points.push(PointRequest { lat: *lat, lon: *lon }),
+                [lat, lon] => points.push(PointRequest {
+                    lat: *lat,
+                    lon: *lon,
+                }),
                 _ => misshapen = true,
             }
         }
@@ -238,7 +247,11 @@ impl DeclareForm {
             if t.is_empty() {
                 return None;
             }
-            let t = if t.len() == 16 { format!("{t}:00") } else { t.to_owned() };
+            let t = if t.len() == 16 {
+                format!("{t}:00")
+            } else {
+                t.to_owned()
+            };
             let sign = if utc_offset_hours < 0 { '-' } else { '+' };
             Some(format!("{t}{sign}{:02}:00", utc_offset_hours.abs()))
         };
@@ -373,11 +386,7 @@ pub async fn check(
     user.require(Action::CreateTicket)?;
     let q = q.into_inner();
     let read = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<f64>().ok());
-    let crs = q
-        .crs
-        .as_deref()
-        .and_then(Crs::parse)
-        .unwrap_or(Crs::Wgs84);
+    let crs = q.crs.as_deref().and_then(Crs::parse).unwrap_or(Crs::Wgs84);
     let site = match (read(&q.lat), read(&q.lon)) {
         (Some(lat), Some(lon)) => Coordinates::parse(lat, lon, crs).ok(),
         _ => None,

@@ -460,13 +460,22 @@ async fn complaints_body(backend: Backend) {
     assert_eq!(c["ticket_number"], number.as_str());
     assert_eq!(c["customer"], "王**");
     assert!(c["open_minutes"].as_i64().unwrap() >= 0);
-    assert_eq!(board(&app, "hz.director").await["counts"]["open_complaints"], 1);
-    assert_eq!(board(&app, "nb.agent").await["counts"]["open_complaints"], 0);
+    assert_eq!(
+        board(&app, "hz.director").await["counts"]["open_complaints"],
+        1
+    );
+    assert_eq!(
+        board(&app, "nb.agent").await["counts"]["open_complaints"],
+        0
+    );
 
     // The wall shows the tile and links the case.
     let client = signed_in(&app, "hz.agent").await;
     let live = page_text(&client, &app, "/board/live").await;
-    assert!(live.contains("data-testid=\"count-complaints\">1<"), "{live}");
+    assert!(
+        live.contains("data-testid=\"count-complaints\">1<"),
+        "{live}"
+    );
     assert!(live.contains("未结投诉"));
     assert!(live.contains(&format!("href=\"/complaints/{cid}\"")));
 

@@ -22,7 +22,8 @@ fn circle() -> Value {
 }
 
 async fn declare(app: &TestApp, login: &str, body: &Value) -> (u16, Value) {
-    app.post(&app.token(login), "/api/v1/suspensions", body).await
+    app.post(&app.token(login), "/api/v1/suspensions", body)
+        .await
 }
 
 async fn listed(app: &TestApp, login: &str) -> Vec<Value> {
@@ -36,7 +37,8 @@ fn ningbo_call() -> Value {
     let mut body = intake_body();
     body["plate"] = json!("浙B66666");
     body["phone"] = json!("13700001111");
-    body["location"] = json!({"address": "宁波市鄞州区天童南路", "lat": 29.8683, "lon": 121.5440, "crs": "wgs84"});
+    body["location"] =
+        json!({"address": "宁波市鄞州区天童南路", "lat": 29.8683, "lon": 121.5440, "crs": "wgs84"});
     body
 }
 
@@ -61,8 +63,14 @@ both!(
 async fn declare_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (status, e) = declare(&app, "hz.agent", &circle()).await;
-    assert_eq!((status, e["error"].as_str()), (403, Some("forbidden")), "{e}");
-    let (status, _) = app.get_json(&app.token("hz.tech"), "/api/v1/suspensions").await;
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (403, Some("forbidden")),
+        "{e}"
+    );
+    let (status, _) = app
+        .get_json(&app.token("hz.tech"), "/api/v1/suspensions")
+        .await;
     assert_eq!(status, 403, "not the crews'");
 
     let later = |days: i64| (Utc::now() + Duration::days(days)).to_rfc3339();
@@ -90,9 +98,9 @@ async fn declare_body(backend: Backend) {
             vec!["area.crs"],
         ),
         (
-            with(&|b| {
-                b["area"] = json!({"shape": "polygon", "points": [{"lat": 30.0, "lon": 120.0}, {"lat": 30.1, "lon": 120.1}]})
-            }),
+            with(
+                &|b| b["area"] = json!({"shape": "polygon", "points": [{"lat": 30.0, "lon": 120.0}, {"lat": 30.1, "lon": 120.1}]}),
+            ),
             vec!["area.points"],
         ),
         (
@@ -139,7 +147,10 @@ async fn declare_body(backend: Backend) {
         want.sort();
         assert_eq!(named, want, "{body}: {e}");
     }
-    assert!(listed(&app, "hz.agent").await.is_empty(), "nothing declared");
+    assert!(
+        listed(&app, "hz.agent").await.is_empty(),
+        "nothing declared"
+    );
 
     let (status, d) = declare(&app, "hz.manager", &circle()).await;
     assert_eq!(status, 201, "{d}");
@@ -152,7 +163,10 @@ async fn declare_body(backend: Backend) {
     assert_eq!(d["customers_told"], 0);
     // Stored in WGS-84: the GCJ-02 centre moved by a few hundred metres.
     let lat = s["centre"]["lat"].as_f64().unwrap();
-    assert!((lat - 30.2741).abs() > 1e-4 && (lat - 30.2741).abs() < 0.01, "{s}");
+    assert!(
+        (lat - 30.2741).abs() > 1e-4 && (lat - 30.2741).abs() < 0.01,
+        "{s}"
+    );
     let id = s["id"].as_str().unwrap().to_owned();
 
     // The whole desk of the dealer sees it; another dealer neither sees nor lifts it.
@@ -160,13 +174,24 @@ async fn declare_body(backend: Backend) {
     assert!(listed(&app, "nb.manager").await.is_empty());
     let lift = format!("/api/v1/suspensions/{id}/lift");
     let (status, e) = app.post(&app.token("nb.manager"), &lift, &json!({})).await;
-    assert_eq!((status, e["error"].as_str()), (404, Some("not_found")), "{e}");
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (404, Some("not_found")),
+        "{e}"
+    );
     let (status, _) = app.post(&app.token("hz.agent"), &lift, &json!({})).await;
     assert_eq!(status, 403);
     let (status, e) = app
-        .post(&app.token("hz.manager"), "/api/v1/suspensions/nope/lift", &json!({}))
+        .post(
+            &app.token("hz.manager"),
+            "/api/v1/suspensions/nope/lift",
+            &json!({}),
+        )
         .await;
-    assert_eq!((status, e["error"].as_str()), (400, Some("validation_failed")));
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (400, Some("validation_failed"))
+    );
 
     // The director lifts it: who and when are recorded; once.
     let (status, l) = app.post(&app.token("hz.director"), &lift, &json!({})).await;
@@ -175,7 +200,11 @@ async fn declare_body(backend: Backend) {
     assert_eq!(l["suspension"]["lifted_by"], "杭州director");
     assert!(l["suspension"]["lifted_at"].is_string());
     let (status, e) = app.post(&app.token("hz.manager"), &lift, &json!({})).await;
-    assert_eq!((status, e["error"].as_str()), (409, Some("stale_state")), "{e}");
+    assert_eq!(
+        (status, e["error"].as_str()),
+        (409, Some("stale_state")),
+        "{e}"
+    );
     assert_eq!(listed(&app, "hz.agent").await[0]["state"], "lifted");
 
     // A polygon (WGS-84) is taken too.
@@ -223,7 +252,10 @@ async fn inside_body(backend: Backend) {
     let w = warning(&t, "inside_suspension").expect("inside warns");
     assert_eq!(w["customer_words"], "受台风影响");
     assert_eq!(w["suspension_id"], d["suspension"]["id"]);
-    assert!(w["message"].as_str().unwrap().contains("台风红色预警"), "{w}");
+    assert!(
+        w["message"].as_str().unwrap().contains("台风红色预警"),
+        "{w}"
+    );
     let mut english = intake_body();
     english["plate"] = json!("浙A88888");
     let (status, en) = app
@@ -231,12 +263,17 @@ async fn inside_body(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{en}");
     let w = warning(&en, "inside_suspension").expect("in English too");
-    assert!(w["message"].as_str().unwrap().starts_with("This location"), "{w}");
+    assert!(
+        w["message"].as_str().unwrap().starts_with("This location"),
+        "{w}"
+    );
     let mut far = ningbo_call();
     far["plate"] = json!("浙B77777");
     assert!(warning(&open(&app, &far).await, "inside_suspension").is_none());
     // Another dealer's calls from the same place are not its business.
-    let res = app.post_ticket(&app.token("nb.agent"), &intake_body()).await;
+    let res = app
+        .post_ticket(&app.token("nb.agent"), &intake_body())
+        .await;
     let nb: Value = res.json().await.unwrap();
     assert!(warning(&nb, "inside_suspension").is_none(), "{nb}");
 
@@ -246,7 +283,9 @@ async fn inside_body(backend: Backend) {
     assert_eq!(areas.len(), 1, "{b}");
     assert_eq!(areas[0]["shape"], "circle");
     assert!(areas[0]["map_centre"]["lat"].is_f64());
-    let (_, g) = app.get_json(&app.token("hz.director"), "/api/v1/board").await;
+    let (_, g) = app
+        .get_json(&app.token("hz.director"), "/api/v1/board")
+        .await;
     assert_eq!(g["suspensions"].as_array().unwrap().len(), 1);
     let (_, nb) = app.get_json(&app.token("nb.agent"), "/api/v1/board").await;
     assert!(nb["suspensions"].as_array().unwrap().is_empty());
@@ -338,17 +377,32 @@ async fn page_body(backend: Backend) {
     assert!(page.contains("暴雨内涝") && !page.contains("id=\"susp-form\""));
     let intake = page_text(&agent, &app, "/tickets/new").await;
     assert!(intake.contains("hx-get=\"/suspensions/check\""));
-    let inside = page_text(&agent, &app, "/suspensions/check?lat=30.2&lon=120.2&crs=wgs84").await;
-    assert!(inside.contains("data-warning=\"inside_suspension\""), "{inside}");
+    let inside = page_text(
+        &agent,
+        &app,
+        "/suspensions/check?lat=30.2&lon=120.2&crs=wgs84",
+    )
+    .await;
+    assert!(
+        inside.contains("data-warning=\"inside_suspension\""),
+        "{inside}"
+    );
     assert!(inside.contains("受暴雨影响"));
-    let outside = page_text(&agent, &app, "/suspensions/check?lat=29.8&lon=121.5&crs=wgs84").await;
+    let outside = page_text(
+        &agent,
+        &app,
+        "/suspensions/check?lat=29.8&lon=121.5&crs=wgs84",
+    )
+    .await;
     assert!(!outside.contains("inside_suspension"), "{outside}");
     let blank = page_text(&agent, &app, "/suspensions/check?lat=&lon=&crs=gcj02").await;
     assert!(!blank.contains("inside_suspension"));
 
     // Lifting from the page.
     let id = {
-        let (_, l) = app.get_json(&app.token("hz.agent"), "/api/v1/suspensions").await;
+        let (_, l) = app
+            .get_json(&app.token("hz.agent"), "/api/v1/suspensions")
+            .await;
         l["items"][0]["id"].as_str().unwrap().to_owned()
     };
     let res = manager
@@ -362,7 +416,10 @@ async fn page_body(backend: Backend) {
     assert!(page.contains("data-state=\"lifted\""));
     // The map's tiles may load on this page.
     let res = manager.get(app.url("/suspensions")).send().await.unwrap();
-    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let board = manager.get(app.url("/board")).send().await.unwrap();
     assert_eq!(
         csp,
