@@ -60,3 +60,4 @@ msg-customer-suspension-sms = Dear { $customer_name }, { $words }: no rescue in 
 msg-customer-suspension-lifted-subject = Roadside rescue in your area has resumed
 msg-customer-suspension-lifted-intro = The pause of roadside rescue in your area has ended early; we will continue with your ticket { $number } shortly. Please keep your phone on.
 msg-customer-suspension-lifted-sms = Dear { $customer_name }, rescue in your area has resumed; { $number } continues shortly. Please keep your phone on.
+dom-suspension-points-crossing = The edges of the polygon cross; click its corners in order.

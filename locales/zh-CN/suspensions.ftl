@@ -57,3 +57,4 @@ msg-customer-suspension-sms = { $customer_name }您好，{ $words }，您所在�
 msg-customer-suspension-lifted-subject = 您所在区域的道路救援已恢复
 msg-customer-suspension-lifted-intro = 您所在区域的救援暂停已提前解除，我们将尽快继续处理您的救援单 { $number }，请保持电话畅通。
 msg-customer-suspension-lifted-sms = { $customer_name }您好，您所在区域的救援暂停已提前解除，救援单{ $number }将尽快继续处理，请保持电话畅通。
+dom-suspension-points-crossing = 多边形的边相互交叉，请按顺序点击各个顶点。

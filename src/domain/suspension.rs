@@ -3,7 +3,9 @@
 //! validation of a declaration.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use geo::{Area as _, Contains, Coord, Distance, Haversine, LineString, Point, Polygon};
+use geo::{
+    Area as _, Contains, Coord, Distance, Haversine, LineString, Point, Polygon, Validation,
+};
 use serde::{Deserialize, Serialize};
 
 use super::location::{Coordinates, Crs, LocationError};
@@ -360,10 +362,12 @@ fn parse_area(req: Option<&AreaRequest>, errors: &mut Vec<(&'static str, Msg)>) 
                 return None;
             }
             let before = errors.len();
-            let points: Vec<Coordinates> = raw
+            let mut points: Vec<Coordinates> = raw
                 .iter()
                 .filter_map(|p| point(p, crs, "area.points", errors))
                 .collect();
+            // A double click on the map adds the same point twice: one is enough.
+            points.dedup();
             if errors.len() > before {
                 // One message per field: the first bad point says what is wrong.
                 let mut seen = false;
@@ -371,8 +375,14 @@ fn parse_area(req: Option<&AreaRequest>, errors: &mut Vec<(&'static str, Msg)>) 
                 return None;
             }
             // Three points on a line, or one point clicked thrice, enclose nothing.
-            if polygon(&points).unsigned_area() < 1e-9 {
+            let shape = polygon(&points);
+            if points.len() < MIN_POINTS || shape.unsigned_area() < 1e-9 {
                 errors.push(("area.points", Msg::new("dom-suspension-points-no-area")));
+                return None;
+            }
+            // A bow tie (edges that cross) has no clear inside.
+            if !shape.is_valid() {
+                errors.push(("area.points", Msg::new("dom-suspension-points-crossing")));
                 return None;
             }
             Some(Area::Polygon(points))
@@ -613,6 +623,26 @@ mod tests {
             ["area.points"],
             "on a line"
         );
+        assert_eq!(
+            fields(&polygon(vec![
+                p(30.0, 120.0),
+                p(30.5, 120.5),
+                p(30.0, 120.5),
+                p(30.5, 120.0)
+            ])),
+            ["area.points"],
+            "a bow tie"
+        );
+        let doubled = vec![
+            p(30.0, 120.0),
+            p(30.0, 120.5),
+            p(30.0, 120.5),
+            p(30.5, 120.5),
+        ];
+        let Area::Polygon(kept) = Suspension::parse(&polygon(doubled), now()).unwrap().area else {
+            panic!("a polygon");
+        };
+        assert_eq!(kept.len(), 3, "a double click counts once");
         assert_eq!(
             fields(&polygon(vec![
                 p(30.0, 120.0),

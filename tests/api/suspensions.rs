@@ -289,6 +289,14 @@ async fn inside_body(backend: Backend) {
     assert_eq!(g["suspensions"].as_array().unwrap().len(), 1);
     let (_, nb) = app.get_json(&app.token("nb.agent"), "/api/v1/board").await;
     assert!(nb["suspensions"].as_array().unwrap().is_empty());
+    let wall = signed_in(&app, "hz.agent").await;
+    let live = page_text(&wall, &app, "/board/live").await;
+    assert!(live.contains("data-testid=\"board-suspensions\""), "{live}");
+    assert!(live.contains("台风红色预警"));
+    assert!(
+        live.contains("<ul id=\"board-areas\" hidden>\n  <li data-shape=\"circle\""),
+        "{live}"
+    );
 
     // Lifted: the open tickets inside are texted again (three calls from 138…), Ningbo not.
     let id = d["suspension"]["id"].as_str().unwrap();
