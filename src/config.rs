@@ -117,6 +117,13 @@ pub struct SmsTemplateSettings {
     pub customer_resolved: String,
     pub customer_location_request: String,
     pub staff_notice: String,
+    /// The weather suspension's SMS to customers (issue 13). Optional so an existing
+    /// configuration still loads; empty, such a message fails as unconfigured instead of going
+    /// out through `staff_notice` with the wrong variables.
+    #[serde(default)]
+    pub customer_suspension: String,
+    #[serde(default)]
+    pub customer_suspension_lifted: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -169,9 +169,9 @@ async fn response_headers<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let docs = req.path().starts_with("/api/docs");
-    // The board's map draws tiles from the configured host: its page alone may load images
-    // from there (scripts still only from us).
-    let board_csp = (req.path() == "/board")
+    // The board's map (and the suspensions page's) draws tiles from the configured host: those
+    // pages alone may load images from there (scripts still only from us).
+    let board_csp = (req.path() == "/board" || req.path() == "/suspensions")
         .then(|| req.app_data::<actix_web::web::Data<crate::state::AppState>>())
         .flatten()
         .map(|state| board_csp(&state.settings.map));

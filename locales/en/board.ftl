@@ -37,3 +37,9 @@ board-step-close = Closing
 
 label-action-view-board = view the dispatch board
 label-action-view-group-board = view the group's dispatch board
+
+board-count-open-complaints = Open complaints
+board-complaints = Open complaints
+board-complaint-open-for = open { $time }
+board-suspensions = Suspended areas
+board-suspension-until = until { $until }

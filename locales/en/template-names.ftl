@@ -14,3 +14,6 @@ template-parts-to-issue = Parts to issue
 template-part-review = Monitored part to review
 template-transfer-to-send = Transfer to send
 template-fault-mismatch = Fault does not match the plan
+
+template-customer-suspension = Area suspended (customer)
+template-customer-suspension-lifted = Suspension lifted (customer)

@@ -34,3 +34,9 @@ board-step-close = 结单
 
 label-action-view-board = 查看调度看板
 label-action-view-group-board = 查看集团调度看板
+
+board-count-open-complaints = 未结投诉
+board-complaints = 未结投诉
+board-complaint-open-for = 已 { $time }
+board-suspensions = 停止服务区域
+board-suspension-until = 至 { $until }

@@ -14,3 +14,6 @@ template-parts-to-issue = 待发放配件
 template-part-review = 监控件待审核
 template-transfer-to-send = 待发出调拨
 template-fault-mismatch = 故障与方案不符
+
+template-customer-suspension = 停止服务区域通知（客户）
+template-customer-suspension-lifted = 停止服务解除（客户）

@@ -16,6 +16,7 @@ pub mod resources;
 pub mod rota;
 pub mod sourcing;
 pub mod standard_plans;
+pub mod suspensions;
 pub mod tickets;
 pub mod vehicles;
 
@@ -143,6 +144,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rota::delete_shift)
             .service(rota::put_holiday)
             .service(rota::delete_holiday)
+            .service(suspensions::list_suspensions)
+            .service(suspensions::declare_suspension)
+            .service(suspensions::lift_suspension)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

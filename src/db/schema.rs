@@ -741,3 +741,28 @@ diesel::allow_tables_to_appear_in_same_query!(complaint_steps, complaints);
 diesel::allow_tables_to_appear_in_same_query!(complaint_steps, users);
 diesel::allow_tables_to_appear_in_same_query!(follow_ups, users);
 diesel::allow_tables_to_appear_in_same_query!(complaints, users);
+
+// Weather and area suspensions (migration 2026-12-02-000023_suspensions).
+diesel::table! {
+    suspensions (id) {
+        id -> Text,
+        dealer_id -> Text,
+        shape -> Text,
+        centre_lat -> Nullable<Double>,
+        centre_lon -> Nullable<Double>,
+        radius_km -> Nullable<Double>,
+        points -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reason -> Text,
+        customer_words -> Nullable<Text>,
+        declared_by -> Text,
+        declared_at -> Timestamp,
+        lifted_by -> Nullable<Text>,
+        lifted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(suspensions -> dealers (dealer_id));
+diesel::allow_tables_to_appear_in_same_query!(suspensions, dealers);
+diesel::allow_tables_to_appear_in_same_query!(suspensions, users);

@@ -136,6 +136,8 @@ ids! {
     FollowUpId checked uuid;
     /// A complaint case.
     ComplaintId checked uuid;
+    /// A weather or area suspension (停止服务区域).
+    SuspensionId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

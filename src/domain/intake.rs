@@ -341,7 +341,7 @@ impl TicketIntake {
 /// Something the call agent should check with the caller; the ticket is opened anyway.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IntakeWarning {
-    /// `open_ticket_for_plate` or `mileage_below_last_visit`.
+    /// `open_ticket_for_plate`, `mileage_below_last_visit` or `inside_suspension`.
     #[schema(example = "open_ticket_for_plate")]
     pub code: &'static str,
     /// What to check, in the client's language.
@@ -350,6 +350,13 @@ pub struct IntakeWarning {
     /// in the reader's language with [`IntakeWarning::in_locale`]).
     #[serde(skip)]
     pub msg: Msg,
+    /// `inside_suspension`: the suspension the site lies in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspension_id: Option<String>,
+    /// `inside_suspension`: what to tell the caller, as the manager wrote it (null: the
+    /// message says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_words: Option<String>,
 }
 
 impl IntakeWarning {
@@ -358,6 +365,37 @@ impl IntakeWarning {
             code,
             message: msg.render(Locale::ZhCn),
             msg,
+            suspension_id: None,
+            customer_words: None,
+        }
+    }
+
+    /// The site lies in an area where the service is suspended until `until` (local time): the
+    /// call is taken all the same, and the agent tells the caller the suspension's words.
+    pub fn inside_suspension(
+        suspension_id: String,
+        reason: &str,
+        until: String,
+        customer_words: Option<String>,
+    ) -> IntakeWarning {
+        let msg = match &customer_words {
+            Some(words) => Msg::with(
+                "dom-intake-inside-suspension-words",
+                &[
+                    ("reason", reason.into()),
+                    ("until", until.into()),
+                    ("words", words.as_str().into()),
+                ],
+            ),
+            None => Msg::with(
+                "dom-intake-inside-suspension",
+                &[("reason", reason.into()), ("until", until.into())],
+            ),
+        };
+        IntakeWarning {
+            suspension_id: Some(suspension_id),
+            customer_words,
+            ..IntakeWarning::new("inside_suspension", msg)
         }
     }
 

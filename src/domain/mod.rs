@@ -64,6 +64,7 @@ pub mod search;
 pub mod sourcing;
 pub mod sourcing_order;
 pub mod standard_plan;
+pub mod suspension;
 pub mod system_text;
 pub mod text;
 pub mod ticket;

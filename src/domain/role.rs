@@ -106,6 +106,9 @@ pub enum Action {
     HandleComplaints,
     /// The monthly report of the dealer (the group's with `ViewGroupBoard`).
     ViewReports,
+    /// Declare and lift weather and area suspensions (停止服务区域); the desk sees them with
+    /// `ViewBoard`.
+    ManageSuspensions,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -177,6 +180,8 @@ impl Action {
             // Those who answer to the customer for the dealer.
             Action::HandleComplaints => &[ServiceManager, ServiceDirector, Admin],
             Action::ViewReports => &[ServiceManager, ServiceDirector, Admin],
+            // Stopping the service in an area is a decision of those who answer for it.
+            Action::ManageSuspensions => &[ServiceManager, ServiceDirector],
         }
     }
 
@@ -204,6 +209,7 @@ impl Action {
             Action::ViewComplaints => "view_complaints",
             Action::HandleComplaints => "handle_complaints",
             Action::ViewReports => "view_reports",
+            Action::ManageSuspensions => "manage_suspensions",
         }
     }
 
@@ -231,6 +237,7 @@ impl Action {
             Action::ViewComplaints => "cp-action-view",
             Action::HandleComplaints => "cp-action-handle",
             Action::ViewReports => "rep-action-view",
+            Action::ManageSuspensions => "susp-action-manage",
         }
     }
 

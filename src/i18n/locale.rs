@@ -96,6 +96,11 @@ impl Locale {
             ("orders_held", "template-orders-held"),
             ("promise_warning", "template-promise-warning"),
             ("promise_breached", "template-promise-breached"),
+            ("customer_suspension", "template-customer-suspension"),
+            (
+                "customer_suspension_lifted",
+                "template-customer-suspension-lifted",
+            ),
         ];
         KEYS.iter()
             .find(|(t, _)| *t == template)

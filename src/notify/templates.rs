@@ -69,6 +69,21 @@ pub enum Message {
         customer_name: String,
         link: String,
     },
+    /// To a customer whose open ticket's site lies in an area just suspended (weather): no crew
+    /// goes there from `from` until `until` (local times).
+    CustomerSuspension {
+        customer_name: String,
+        number: String,
+        /// The suspension's words for customers (`受台风影响`); `None`: the catalogue's own.
+        words: Option<String>,
+        from: String,
+        until: String,
+    },
+    /// To the same customers when the suspension is lifted early: the rescue goes on.
+    CustomerSuspensionLifted {
+        customer_name: String,
+        number: String,
+    },
     /// To the service manager: a submitted plan waits for review.
     StaffPlanReview {
         number: String,
@@ -181,6 +196,8 @@ impl Message {
             Message::CustomerPartsDelay { .. } => "customer_parts_delay",
             Message::CustomerResolved { .. } => "customer_resolved",
             Message::CustomerLocationRequest { .. } => "customer_location_request",
+            Message::CustomerSuspension { .. } => "customer_suspension",
+            Message::CustomerSuspensionLifted { .. } => "customer_suspension_lifted",
             Message::StaffPlanReview { .. } => "plan_review",
             Message::StaffConsentCall { .. } => "consent_call",
             Message::StaffApproval { .. } => "plan_approval",
@@ -514,6 +531,72 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                 )
             );
             let params = json!({ "name": customer_name, "link": link });
+            (mail, sms, params)
+        }
+
+        Message::CustomerSuspension {
+            customer_name,
+            number,
+            words,
+            from,
+            until,
+        } => {
+            let words = words
+                .clone()
+                .unwrap_or_else(|| l.t("msg-customer-suspension-default-words"));
+            let args = [
+                arg("customer_name", customer_name),
+                arg("number", number),
+                arg("words", end_of_sentence_trimmed(&words)),
+                arg("from", from),
+                arg("until", until),
+            ];
+            let mail = Mail {
+                subject: l.t_with("msg-customer-suspension-subject", &args),
+                greeting: dear(l, customer_name),
+                blocks: vec![
+                    Block::Para(l.t_with("msg-customer-suspension-intro", &args)),
+                    Block::Fields(vec![
+                        (l.t("msg-common-ticket"), number.clone()),
+                        (
+                            l.t("msg-customer-suspension-period"),
+                            format!("{from} – {until}"),
+                        ),
+                    ]),
+                    Block::Para(l.t("msg-customer-suspension-safety")),
+                ],
+            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with("msg-customer-suspension-sms", &args)
+            );
+            let params = json!({
+                "name": customer_name,
+                "number": number,
+                "words": words,
+                "from": from,
+                "time": until,
+            });
+            (mail, sms, params)
+        }
+
+        Message::CustomerSuspensionLifted {
+            customer_name,
+            number,
+        } => {
+            let args = [arg("customer_name", customer_name), arg("number", number)];
+            let mail = Mail {
+                subject: l.t_with("msg-customer-suspension-lifted-subject", &args),
+                greeting: dear(l, customer_name),
+                blocks: vec![Block::Para(
+                    l.t_with("msg-customer-suspension-lifted-intro", &args),
+                )],
+            };
+            let sms = format!(
+                "{SMS_PREFIX}{}",
+                l.t_with("msg-customer-suspension-lifted-sms", &args)
+            );
+            let params = json!({ "name": customer_name, "number": number });
             (mail, sms, params)
         }
 
@@ -1252,6 +1335,33 @@ mod tests {
                 Message::CustomerLocationRequest {
                     customer_name: s("欧阳秀英"),
                     link: s(STATUS_LINK),
+                },
+            ),
+            (
+                "customer_suspension",
+                Message::CustomerSuspension {
+                    customer_name: s("王建国"),
+                    number: s("HZ01-20261123-0007"),
+                    words: Some(s(sample(l, "受台风影响", "Because of the typhoon"))),
+                    from: s("11-23 08:00"),
+                    until: s("11-24 20:00"),
+                },
+            ),
+            (
+                "customer_suspension-default-words",
+                Message::CustomerSuspension {
+                    customer_name: s("欧阳秀英"),
+                    number: s("HZ01-20261123-0007"),
+                    words: None,
+                    from: s("11-23 08:00"),
+                    until: s("11-24 20:00"),
+                },
+            ),
+            (
+                "customer_suspension_lifted",
+                Message::CustomerSuspensionLifted {
+                    customer_name: s("王建国"),
+                    number: s("HZ01-20261123-0007"),
                 },
             ),
             (

@@ -22,6 +22,7 @@ pub mod sourcing_orders;
 pub mod staff;
 pub mod standard_plans;
 pub mod stock;
+pub mod suspensions;
 pub mod tickets;
 pub mod users;
 pub mod vehicles;

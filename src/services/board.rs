@@ -48,6 +48,32 @@ pub struct Board {
     /// The system every `map` point is in: the one the map's tiles are drawn in (`[map] crs`).
     #[schema(value_type = String, example = "gcj02")]
     pub map_crs: Crs,
+    /// The board's dealers' suspensions active now (weather): areas the map draws under the
+    /// markers (`map_centre` / `map_points`), the earliest end first.
+    pub suspensions: Vec<crate::services::suspensions::SuspensionView>,
+    /// The open complaints of the board's dealers, the oldest first (at most 20; `counts.
+    /// open_complaints` counts them all).
+    pub complaints: Vec<BoardComplaint>,
+}
+
+/// The most open complaints the board lists.
+pub const MAX_COMPLAINTS: i64 = 20;
+
+/// An open complaint on the board.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BoardComplaint {
+    pub id: String,
+    pub ticket_id: String,
+    #[schema(example = "RS-20261122-0007")]
+    pub ticket_number: String,
+    /// As a wall may show it (`王**`).
+    pub customer: String,
+    pub dealer_id: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub opened_at: NaiveDateTime,
+    /// Minutes since it was opened.
+    pub open_minutes: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -64,6 +90,8 @@ pub struct BoardCounts {
     pub breached: i64,
     /// Tickets whose crew has departed or is on site.
     pub crews_out: i64,
+    /// Complaints of the board's dealers not yet closed as satisfied (未结投诉).
+    pub open_complaints: i64,
 }
 
 /// A point for the map, in [`Board::map_crs`].
@@ -327,6 +355,27 @@ pub async fn board(
                     }
                 })
                 .collect();
+            let suspensions = crate::services::suspensions::active_views(conn, &ids, map_crs)?;
+            let (open_complaints, open_total) = crate::repo::follow_ups::complaints_of(
+                conn,
+                &ids,
+                crate::domain::follow_up::ComplaintStatus::Open,
+                MAX_COMPLAINTS,
+                0,
+            )?;
+            counts.open_complaints = open_total;
+            let complaints = open_complaints
+                .into_iter()
+                .map(|(c, t)| BoardComplaint {
+                    open_minutes: (now - c.opened_at).num_minutes().max(0),
+                    id: c.id,
+                    ticket_id: t.id,
+                    ticket_number: t.number,
+                    customer: short_name(&t.customer_name),
+                    dealer_id: c.dealer_id,
+                    opened_at: c.opened_at,
+                })
+                .collect();
             Ok(Board {
                 now,
                 scope,
@@ -336,6 +385,8 @@ pub async fn board(
                 crews,
                 dealers,
                 map_crs,
+                suspensions,
+                complaints,
             })
         })
     })

@@ -30,6 +30,7 @@ pub mod site;
 pub mod sourcing;
 pub mod sourcing_orders;
 pub mod standard_plans;
+pub mod suspensions;
 pub mod tickets;
 pub mod timeline;
 pub mod transitions;

@@ -42,7 +42,8 @@ pub struct Created {
 pub struct CreatedTicket {
     #[serde(flatten)]
     pub ticket: TicketView,
-    /// E.g. `open_ticket_for_plate`, `mileage_below_last_visit`; empty when all is plausible.
+    /// E.g. `open_ticket_for_plate`, `mileage_below_last_visit`, `inside_suspension` (with the
+    /// suspension's `customer_words`); empty when all is plausible.
     pub warnings: Vec<IntakeWarning>,
 }
 
@@ -236,7 +237,8 @@ pub async fn create(
             // A concurrent request with the same key won the insert (PostgreSQL
             // aborts our transaction on the unique index); answer with its ticket.
             let (actor, key) = (actor.clone(), idempotency_key.unwrap_or_default());
-            db.read(move |conn| replay(conn, &actor, &key, &request_hash))
+            let offset = rules.utc_offset_hours;
+            db.read(move |conn| replay(conn, &actor, &key, &request_hash, offset))
                 .await
         }
         other => other,
@@ -254,7 +256,7 @@ fn insert_or_replay(
 ) -> Result<Created, AppError> {
     if let Some(key) = key {
         if repo::by_idempotency_key(conn, &actor.dealer_id, key)?.is_some() {
-            return replay(conn, actor, key, request_hash);
+            return replay(conn, actor, key, request_hash, rules.utc_offset_hours);
         }
     }
     let now = crate::repo::now();
@@ -329,13 +331,14 @@ fn insert_or_replay(
     if intake.request_location {
         crate::services::public::send_location_request(conn, n, actor, &record)?;
     }
-    let warnings = intake_warnings(
+    let mut warnings = intake_warnings(
         conn,
         actor,
         &record.id,
         &record.plate,
         Some(i64::from(record.mileage_km)),
     )?;
+    warnings.extend(site_warnings(conn, actor, &record, rules.utc_offset_hours)?);
     tracing::info!(ticket = %record.number, dealer = %actor.dealer_id, user = %actor.login, location_pending = record.location_pending, "rescue ticket opened");
     Ok(Created {
         ticket: view(record, Some((actor.login.clone(), actor.name.clone()))),
@@ -377,11 +380,31 @@ pub fn intake_warnings(
     Ok(warnings(mileage_km, last_mileage, &numbers))
 }
 
+/// The site lies in an area the dealer suspended (weather): the agent tells the caller, the
+/// call is taken all the same. Nothing while the location is pending.
+fn site_warnings(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    record: &TicketRecord,
+    utc_offset_hours: i32,
+) -> Result<Vec<IntakeWarning>, AppError> {
+    match record.site() {
+        Ok(site) => crate::services::suspensions::warnings_at(
+            conn,
+            &actor.dealer_id,
+            &site,
+            utc_offset_hours,
+        ),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
 fn replay(
     conn: &mut AnyConnection,
     actor: &Identity,
     key: &str,
     request_hash: &str,
+    utc_offset_hours: i32,
 ) -> Result<Created, AppError> {
     let (id, stored_hash) = repo::by_idempotency_key(conn, &actor.dealer_id, key)?
         .ok_or_else(|| AppError::internal("idempotent ticket vanished"))?;
@@ -394,13 +417,14 @@ fn replay(
     }
     let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
         .ok_or_else(|| AppError::not_found(Thing::Ticket))?;
-    let warnings = intake_warnings(
+    let mut warnings = intake_warnings(
         conn,
         actor,
         &record.id,
         &record.plate,
         Some(i64::from(record.mileage_km)),
     )?;
+    warnings.extend(site_warnings(conn, actor, &record, utc_offset_hours)?);
     Ok(Created {
         ticket: view(record, Some((login, name))),
         replayed: true,

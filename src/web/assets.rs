@@ -62,6 +62,17 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("static/phone.css"),
     },
+    // The suspensions page: drawing an area on the map (issue 13).
+    Asset {
+        name: "suspensions.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("static/suspensions.js"),
+    },
+    Asset {
+        name: "suspensions.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("static/suspensions.css"),
+    },
     Asset {
         name: "rota.css",
         content_type: "text/css; charset=utf-8",

@@ -43,6 +43,30 @@ struct Live {
     cut: Option<String>,
     crews: Vec<CrewRow>,
     dealers: Vec<DealerRow>,
+    /// Active suspensions (weather): listed, and drawn on the map under the markers.
+    areas: Vec<AreaRow>,
+    /// Open complaints, the oldest first; `counts.open_complaints` counts them all.
+    complaints: Vec<ComplaintRow>,
+}
+
+struct AreaRow {
+    shape: String,
+    /// The circle's centre in the map's system (0, 0 for a polygon).
+    lat: f64,
+    lon: f64,
+    radius_m: f64,
+    /// The polygon's points in the map's system: `lat,lon;lat,lon…`.
+    points: String,
+    reason: String,
+    until: String,
+    area: String,
+}
+
+struct ComplaintRow {
+    id: String,
+    ticket_number: String,
+    customer: String,
+    open_for: String,
 }
 
 struct Row {
@@ -221,6 +245,46 @@ fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
                 lent: lent.contains(&k.ticket_id),
                 ticket_id: k.ticket_id,
                 number: k.ticket_number,
+            })
+            .collect(),
+        areas: b
+            .suspensions
+            .into_iter()
+            .map(|s| {
+                let centre = s.map_centre;
+                AreaRow {
+                    area: match s.radius_km {
+                        Some(km) if s.shape == "circle" => {
+                            l.t_with("susp-area-circle", &[("km", km.into())])
+                        }
+                        _ => l.t_with(
+                            "susp-area-polygon",
+                            &[("count", (s.map_points.len() as i64).into())],
+                        ),
+                    },
+                    lat: centre.map_or(0.0, |c| c.lat),
+                    lon: centre.map_or(0.0, |c| c.lon),
+                    radius_m: s.radius_km.unwrap_or_default() * 1000.0,
+                    points: s
+                        .map_points
+                        .iter()
+                        .map(|p| format!("{},{}", p.lat, p.lon))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    until: (s.ends_at + offset).format("%m-%d %H:%M").to_string(),
+                    reason: s.reason,
+                    shape: s.shape,
+                }
+            })
+            .collect(),
+        complaints: b
+            .complaints
+            .into_iter()
+            .map(|k| ComplaintRow {
+                open_for: super::tickets::duration_text(l, k.open_minutes),
+                id: k.id,
+                ticket_number: k.ticket_number,
+                customer: k.customer,
             })
             .collect(),
         dealers: b

@@ -20,6 +20,7 @@ pub mod rota;
 pub mod session;
 pub mod sign_in;
 pub mod standard_plans;
+pub mod suspensions;
 pub mod ticket_page;
 pub mod tickets;
 pub mod work;
@@ -95,6 +96,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/work", web::get().to(work::page))
         .route("/board", web::get().to(board::page))
         .route("/board/live", web::get().to(board::live_part))
+        .route("/suspensions", web::get().to(suspensions::show))
+        .route("/suspensions", web::post().to(suspensions::declare))
+        .route("/suspensions/check", web::get().to(suspensions::check))
+        .route("/suspensions/{id}/lift", web::post().to(suspensions::lift))
         .route("/parts", web::get().to(parts_desk::queue))
         .route(
             "/parts/outgoing/{id}/ship",

@@ -186,7 +186,7 @@ async fn urgency_body(backend: Backend) {
     );
     assert_eq!(
         b["counts"],
-        json!({"open": 5, "warning": 1, "breached": 2, "crews_out": 0})
+        json!({"open": 5, "warning": 1, "breached": 2, "crews_out": 0, "open_complaints": 0})
     );
     assert_eq!(b["truncated"], false);
     assert!(b["crews"].as_array().unwrap().is_empty());
@@ -417,4 +417,78 @@ async fn cut_body(backend: Backend) {
         page.contains("只显示最早来电的 500 单（共 501 单未结）"),
         "the page says it was cut"
     );
+}
+
+both!(
+    open_complaints_are_counted_and_listed_until_closed,
+    complaints_body
+);
+async fn complaints_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, number) = crate::photos::on_site(&app).await;
+    let (status, r) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/tickets/{id}/resolve"),
+            &json!({"work_done": "更换蓄电池，车辆启动正常", "signature": crate::photos::SIGNATURE}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let b = board(&app, "hz.agent").await;
+    assert_eq!(b["counts"]["open_complaints"], 0);
+    assert!(b["complaints"].as_array().unwrap().is_empty());
+
+    let (_, q) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/follow-ups")
+        .await;
+    let f = q["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, a) = app
+        .post(
+            &app.token("hz.agent"),
+            &format!("/api/v1/follow-ups/{f}/answer"),
+            &json!({"attempts": 0, "score": 2, "comment": "技师迟到一小时"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{a}");
+    let cid = a["complaint_id"].as_str().unwrap().to_owned();
+
+    let b = board(&app, "hz.agent").await;
+    assert_eq!(b["counts"]["open_complaints"], 1, "{b}");
+    let c = &b["complaints"][0];
+    assert_eq!(c["id"], cid.as_str());
+    assert_eq!(c["ticket_id"], id.as_str());
+    assert_eq!(c["ticket_number"], number.as_str());
+    assert_eq!(c["customer"], "王**");
+    assert!(c["open_minutes"].as_i64().unwrap() >= 0);
+    assert_eq!(
+        board(&app, "hz.director").await["counts"]["open_complaints"],
+        1
+    );
+    assert_eq!(
+        board(&app, "nb.agent").await["counts"]["open_complaints"],
+        0
+    );
+
+    // The wall shows the tile and links the case.
+    let client = signed_in(&app, "hz.agent").await;
+    let live = page_text(&client, &app, "/board/live").await;
+    assert!(
+        live.contains("data-testid=\"count-complaints\">1<"),
+        "{live}"
+    );
+    assert!(live.contains("未结投诉"));
+    assert!(live.contains(&format!("href=\"/complaints/{cid}\"")));
+
+    // Closed as satisfied: off the board.
+    let (status, c) = app
+        .post(
+            &app.token("hz.manager"),
+            &format!("/api/v1/complaints/{cid}/close"),
+            &json!({"customer_satisfied": true, "note": "客户表示满意"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    let b = board(&app, "hz.agent").await;
+    assert_eq!(b["counts"]["open_complaints"], 0);
+    assert!(b["complaints"].as_array().unwrap().is_empty());
 }

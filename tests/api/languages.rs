@@ -181,7 +181,10 @@ async fn one_language_body(backend: Backend) {
                 "/rota?week=2027-W05".into(),
             ],
         ),
-        ("hz.manager", vec!["/work".into(), "/board".into()]),
+        (
+            "hz.manager",
+            vec!["/work".into(), "/board".into(), "/suspensions".into()],
+        ),
         (
             "hz.director",
             vec!["/work".into(), "/board".into(), "/rota".into()],

@@ -37,6 +37,7 @@ mod sister_crew;
 mod sourcing;
 mod standard_plans;
 mod stock;
+mod suspensions;
 mod typed_inputs;
 mod typed_requests;
 mod walk_fixes;

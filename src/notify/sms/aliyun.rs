@@ -185,6 +185,8 @@ impl Aliyun {
             "customer_parts_delay" => &t.customer_parts_delay,
             "customer_resolved" => &t.customer_resolved,
             "customer_location_request" => &t.customer_location_request,
+            "customer_suspension" => &t.customer_suspension,
+            "customer_suspension_lifted" => &t.customer_suspension_lifted,
             _ => &t.staff_notice,
         }
         .trim()
@@ -745,6 +747,9 @@ mod tests {
         assert_eq!(p.template_code("customer_location_request"), "SMS_100005");
         assert_eq!(p.template_code("staff_notice"), "SMS_100006");
         assert_eq!(p.template_code("approval_reminder"), "SMS_100006");
+        // A customer message never goes out as a staff notice (its variables differ).
+        assert_eq!(p.template_code("customer_suspension"), "SMS_100007");
+        assert_eq!(p.template_code("customer_suspension_lifted"), "SMS_100008");
     }
 
     // ---------------------------------------------------------------- a fake Aliyun on loopback

@@ -364,6 +364,8 @@ pub(crate) mod testkit {
             customer_resolved: "SMS_100004".into(),
             customer_location_request: "SMS_100005".into(),
             staff_notice: "SMS_100006".into(),
+            customer_suspension: "SMS_100007".into(),
+            customer_suspension_lifted: "SMS_100008".into(),
         }
     }
 

@@ -100,7 +100,7 @@
   // ---- the map: Leaflet with the configured tiles; positions arrive already in the tiles'
   // system (the server converts WGS-84 to GCJ-02 for Amap), so nothing is converted here.
   var mapEl = document.getElementById("board-map");
-  var map = null, layer = null, fitted = false;
+  var map = null, layer = null, areaLayer = null, fitted = false;
   function text(s) { return document.createTextNode(s || ""); }
   function popup(li) {
     var box = document.createElement("div");
@@ -158,6 +158,32 @@
       fitted = points.length > 0;
     }
   }
+  // Suspended areas (weather): in Leaflet's overlay pane, which lies under the markers' pane.
+  function drawAreas() {
+    if (!map) { return; }
+    areaLayer.clearLayers();
+    document.querySelectorAll("#board-areas li").forEach(function (li) {
+      var style = { color: "#c0392b", weight: 2, fillOpacity: 0.12, interactive: true, className: "board-area" };
+      var shape = null;
+      if (li.dataset.shape === "circle") {
+        var lat = Number(li.dataset.lat), lon = Number(li.dataset.lon), r = Number(li.dataset.radiusM);
+        if (!isFinite(lat) || !isFinite(lon) || !(r > 0)) { return; }
+        shape = L.circle([lat, lon], Object.assign({ radius: r }, style));
+      } else {
+        var pts = [];
+        (li.dataset.points || "").split(";").forEach(function (pair) {
+          var n = pair.split(",").map(Number);
+          if (n.length === 2 && isFinite(n[0]) && isFinite(n[1])) { pts.push(n); }
+        });
+        if (pts.length < 3) { return; }
+        shape = L.polygon(pts, style);
+      }
+      var tip = document.createElement("span");
+      tip.textContent = li.dataset.label || "";
+      shape.bindTooltip(tip.innerHTML);
+      shape.addTo(areaLayer);
+    });
+  }
   function startMap() {
     if (!mapEl || !window.L) { return; }
     var d = mapEl.dataset;
@@ -170,7 +196,9 @@
     credit.textContent = d.attribution || "";
     map.attributionControl.addAttribution(credit.innerHTML);
     map.createPane("dealerLabels").style.zIndex = 550;
+    areaLayer = L.layerGroup().addTo(map);
     layer = L.layerGroup().addTo(map);
+    drawAreas();
     drawMarkers();
   }
 
@@ -190,6 +218,7 @@
     syncClock();
     tick();
     announce();
+    drawAreas();
     drawMarkers();
   });
 
