@@ -31,7 +31,7 @@ pub fn bars(
     series: &[Series],
     y_max: Option<f64>,
 ) -> Result<String, AppError> {
-    let (width, height) = (720u32, 300u32);
+    let (width, height) = (720u32, 340u32);
     let n = categories.len().max(1);
     let top = series
         .iter()
@@ -44,10 +44,10 @@ pub fn bars(
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(failed)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 16))
+            .caption(title, ("sans-serif", 22))
             .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(52)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
             .build_cartesian_2d(0f64..n as f64, 0f64..y_top)
             .map_err(failed)?;
         chart
@@ -55,6 +55,8 @@ pub fn bars(
             .disable_x_mesh()
             .disable_x_axis()
             .y_desc(y_label)
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 15))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(failed)?;
@@ -94,6 +96,7 @@ pub fn bars(
             chart
                 .configure_series_labels()
                 .position(SeriesLabelPosition::UpperRight)
+                .label_font(("sans-serif", 15))
                 .background_style(WHITE.mix(0.85))
                 .border_style(RGBColor(220, 220, 220))
                 .draw()

@@ -147,15 +147,27 @@
       if (el) { el.dataset.kind = li.dataset.kind; el.dataset.id = li.dataset.id; }
       (li.dataset.kind === "dealer" ? places : points).push([lat, lon]);
     });
-    // Fit once to the rescues and the dealers near them (a dealer just beyond the rescues was
-    // cut at the map's edge; the group's far dealers would zoom the rescues away), to the dealers
-    // while there is no rescue, and again when the first comes in; later refreshes keep what the
-    // user panned to.
-    var near = points.length ? L.latLngBounds(points).pad(0.5) : null;
-    var fit = near ? points.concat(places.filter(function (p) { return near.contains(p); })) : places;
-    if (!fitted && fit.length) {
-      map.fitBounds(fit, { padding: [50, 50], maxZoom: 12 });
+    // Fit once to the rescues (to the dealers while there is none), again when the first comes
+    // in; later refreshes keep what the user panned to.
+    if (!fitted && (points.length || places.length)) {
+      fitTo(points.length ? points : places, places);
       fitted = points.length > 0;
+    }
+  }
+  // Fits the map to `fit`, then takes in the dealers the view reaches (with a margin) and fits
+  // again, a few times at most: a dealer just beyond the rescues was cut at the map's edge, and
+  // the group's far dealers would zoom the rescues away.
+  function fitTo(fit, places) {
+    var taken = fit.slice();
+    areaLayer.eachLayer(function (a) { if (a.getBounds) { taken.push(a.getBounds().getNorthEast(), a.getBounds().getSouthWest()); } });
+    var options = { padding: [50, 50], maxZoom: 12, animate: false };
+    map.fitBounds(taken, options);
+    for (var round = 0; round < 4; round += 1) {
+      var view = map.getBounds().pad(0.12);
+      var more = places.filter(function (p) { return view.contains(p) && taken.indexOf(p) < 0; });
+      if (!more.length) { break; }
+      taken = taken.concat(more);
+      map.fitBounds(taken, options);
     }
   }
   // Suspended areas (weather): in Leaflet's overlay pane, which lies under the markers' pane.
