@@ -53,8 +53,20 @@ fn pct(v: Option<f64>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The stages' short names, for the charts' axis (the tables use the full ones).
 fn stage_names(l: Locale) -> Vec<String> {
-    Stage::ALL.iter().map(|s| l.t(s.label_key())).collect()
+    Stage::ALL
+        .iter()
+        .map(|s| {
+            l.t(match s {
+                Stage::ResponseStarted => "rep-stage-response",
+                Stage::Approved => "rep-stage-approved",
+                Stage::Departed => "rep-stage-departed",
+                Stage::OnSite => "rep-stage-on-site",
+                Stage::Resolved => "rep-stage-resolved",
+            })
+        })
+        .collect()
 }
 
 fn build_charts(l: Locale, r: &Report) -> Result<Vec<String>, crate::error::AppError> {
