@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::promise::Stage;
+use super::sourcing::{ShippingMode, SourcingKind};
 
 /// How a rescue ended (or that it has not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
@@ -61,6 +62,55 @@ pub struct Fact {
     /// The follow-up call's score, when the customer answered.
     pub score: Option<i32>,
     pub complaints: i64,
+    /// What the plan of record (the last one submitted) cost, in fen.
+    pub cost_fen: Option<i64>,
+    /// The technicians of that plan's crew (ids).
+    pub crew: Vec<String>,
+    /// The parts the dealer lacked, each sourcing order not cancelled.
+    pub orders: Vec<OrderFact>,
+}
+
+/// A part the dealer did not have, sourced for the rescue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderFact {
+    pub part_no: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: SourcingKind,
+    pub mode: ShippingMode,
+    pub quantity: i32,
+    pub cost_fen: i64,
+    /// From ordering to the part's arrival, when it arrived.
+    pub lead_minutes: Option<f64>,
+}
+
+/// A part that had to be sourced: how often, how many, for how many rescues.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MissingPart {
+    pub part_no: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub orders: usize,
+    pub quantity: i64,
+}
+
+/// One way parts came: orders, what they cost, and how long they took to arrive.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SourcingMix {
+    pub kind: SourcingKind,
+    pub mode: ShippingMode,
+    pub orders: usize,
+    pub cost_fen: i64,
+    pub median_lead_minutes: Option<f64>,
+}
+
+/// A technician's rescues in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Workload {
+    pub technician_id: String,
+    /// Filled in by the service.
+    pub name: String,
+    pub rescues: usize,
 }
 
 /// Median and 90th percentile of a stage, in minutes from the stage before (the call for the
@@ -112,7 +162,20 @@ pub struct Summary {
     /// Answers per score 1..=5.
     pub scores: [usize; 5],
     pub complaints: i64,
+    /// The parts sourced most often first (at most [`MAX_MISSING_PARTS`]).
+    pub missing_parts: Vec<MissingPart>,
+    /// Per kind and mode, as they stand in [`SourcingKind`] and [`ShippingMode`] order.
+    pub sourcing: Vec<SourcingMix>,
+    /// Rescues with a plan of record, what they cost together, and the mean.
+    pub costed: usize,
+    pub cost_fen: i64,
+    pub mean_cost_fen: Option<i64>,
+    /// The busiest technicians first.
+    pub workload: Vec<Workload>,
 }
+
+/// How many parts the report lists.
+pub const MAX_MISSING_PARTS: usize = 20;
 
 /// The `p`-th percentile (0–100) of sorted values, by linear interpolation between the closest
 /// ranks (the method spreadsheets call PERCENTILE.INC).
@@ -153,6 +216,10 @@ pub fn summarise(facts: &[Fact]) -> Summary {
     let mut due: BTreeMap<(i32, Stage), (usize, usize)> = BTreeMap::new();
     let (mut mismatches, mut on_site, mut breaches, mut complaints) = (0, 0, 0, 0);
     let mut scores = [0usize; 5];
+    let (mut costed, mut cost) = (0usize, 0i64);
+    let mut crews: BTreeMap<String, usize> = BTreeMap::new();
+    let mut missing: BTreeMap<String, MissingPart> = BTreeMap::new();
+    let mut mix: BTreeMap<(SourcingKind, ShippingMode), (usize, i64, Vec<f64>)> = BTreeMap::new();
     for f in facts {
         let l = levels.entry(f.level).or_insert(LevelOutcomes {
             level: f.level,
@@ -197,7 +264,49 @@ pub fn summarise(facts: &[Fact]) -> Summary {
             }
         }
         complaints += f.complaints;
+        if let Some(c) = f.cost_fen {
+            costed += 1;
+            cost += c;
+        }
+        for t in &f.crew {
+            *crews.entry(t.clone()).or_default() += 1;
+        }
+        for o in &f.orders {
+            let m = missing
+                .entry(o.part_no.clone())
+                .or_insert_with(|| MissingPart {
+                    part_no: o.part_no.clone(),
+                    name_zh: o.name_zh.clone(),
+                    name_en: o.name_en.clone(),
+                    orders: 0,
+                    quantity: 0,
+                });
+            m.orders += 1;
+            m.quantity += i64::from(o.quantity);
+            let e = mix.entry((o.kind, o.mode)).or_default();
+            e.0 += 1;
+            e.1 += o.cost_fen;
+            if let Some(l) = o.lead_minutes {
+                e.2.push(l);
+            }
+        }
     }
+    let mut missing: Vec<MissingPart> = missing.into_values().collect();
+    missing.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.part_no.cmp(&b.part_no)));
+    missing.truncate(MAX_MISSING_PARTS);
+    let mut workload: Vec<Workload> = crews
+        .into_iter()
+        .map(|(technician_id, rescues)| Workload {
+            technician_id,
+            name: String::new(),
+            rescues,
+        })
+        .collect();
+    workload.sort_by(|a, b| {
+        b.rescues
+            .cmp(&a.rescues)
+            .then(a.technician_id.cmp(&b.technician_id))
+    });
     let answered: usize = scores.iter().sum();
     let score_sum: usize = scores.iter().enumerate().map(|(i, n)| (i + 1) * n).sum();
     Summary {
@@ -233,6 +342,24 @@ pub fn summarise(facts: &[Fact]) -> Summary {
         mean_score: (answered > 0).then(|| score_sum as f64 / answered as f64),
         scores,
         complaints,
+        missing_parts: missing,
+        sourcing: mix
+            .into_iter()
+            .map(|((kind, mode), (orders, cost_fen, mut leads))| {
+                leads.sort_by(f64::total_cmp);
+                SourcingMix {
+                    kind,
+                    mode,
+                    orders,
+                    cost_fen,
+                    median_lead_minutes: percentile(&leads, 50.0),
+                }
+            })
+            .collect(),
+        costed,
+        cost_fen: cost,
+        mean_cost_fen: (costed > 0).then(|| cost / costed as i64),
+        workload,
     }
 }
 
@@ -263,6 +390,28 @@ mod tests {
             mismatch: false,
             score: None,
             complaints: 0,
+            cost_fen: None,
+            crew: Vec::new(),
+            orders: Vec::new(),
+        }
+    }
+
+    fn order(
+        part: &str,
+        kind: SourcingKind,
+        mode: ShippingMode,
+        cost: i64,
+        lead: Option<f64>,
+    ) -> OrderFact {
+        OrderFact {
+            part_no: part.into(),
+            name_zh: format!("{part} 中文"),
+            name_en: part.into(),
+            kind,
+            mode,
+            quantity: 1,
+            cost_fen: cost,
+            lead_minutes: lead,
         }
     }
 
@@ -289,7 +438,72 @@ mod tests {
         c.score = Some(4);
         let mut d = fact(3, Outcome::Cancelled, 0, &[]);
         d.breached = vec![Stage::ResponseStarted];
+        a.cost_fen = Some(30_000);
+        a.crew = vec!["t1".into(), "t2".into()];
+        a.orders = vec![order(
+            "BAT",
+            SourcingKind::SisterTransfer,
+            ShippingMode::Drive,
+            5_000,
+            Some(60.0),
+        )];
+        b.cost_fen = Some(90_000);
+        b.crew = vec!["t1".into()];
+        b.orders = vec![
+            order(
+                "BAT",
+                SourcingKind::SisterTransfer,
+                ShippingMode::Drive,
+                7_000,
+                Some(100.0),
+            ),
+            order(
+                "KEY",
+                SourcingKind::Manufacturer,
+                ShippingMode::Express,
+                20_000,
+                None,
+            ),
+        ];
         let s = summarise(&[a, b, c, d]);
+        // Parts sourced: the battery twice, the key once.
+        assert_eq!(
+            s.missing_parts
+                .iter()
+                .map(|m| (m.part_no.as_str(), m.orders))
+                .collect::<Vec<_>>(),
+            [("BAT", 2), ("KEY", 1)]
+        );
+        assert_eq!(s.sourcing.len(), 2);
+        let drive = &s.sourcing[0];
+        assert_eq!(
+            (
+                drive.kind,
+                drive.mode,
+                drive.orders,
+                drive.cost_fen,
+                drive.median_lead_minutes
+            ),
+            (
+                SourcingKind::SisterTransfer,
+                ShippingMode::Drive,
+                2,
+                12_000,
+                Some(80.0)
+            )
+        );
+        assert_eq!(s.sourcing[1].median_lead_minutes, None, "not arrived");
+        assert_eq!(
+            (s.costed, s.cost_fen, s.mean_cost_fen),
+            (2, 120_000, Some(60_000))
+        );
+        assert_eq!(
+            s.workload
+                .iter()
+                .map(|w| (w.technician_id.as_str(), w.rescues))
+                .collect::<Vec<_>>(),
+            [("t1", 2), ("t2", 1)]
+        );
 
         assert_eq!(s.tickets, 4);
         assert_eq!(
@@ -346,5 +560,7 @@ mod tests {
         assert!(s.stages.iter().all(|t| t.median_minutes.is_none()));
         assert!(s.compliance.is_empty());
         assert_eq!((s.mismatch_rate, s.mean_score), (None, None));
+        assert!(s.missing_parts.is_empty() && s.sourcing.is_empty() && s.workload.is_empty());
+        assert_eq!((s.costed, s.mean_cost_fen), (0, None));
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::promise::Stage;
-use crate::domain::report::{summarise, Fact, Outcome, Summary};
+use crate::domain::report::{summarise, Fact, OrderFact, Outcome, Summary};
 use crate::domain::role::Action;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, Thing};
@@ -152,6 +152,35 @@ fn facts(
         for t in repo::complaints(conn, &ids)? {
             *complaints.entry(t).or_default() += 1;
         }
+        // The plan of record: the latest version submitted.
+        let mut plans: HashMap<String, (String, i32, i64)> = HashMap::new();
+        for (t, plan, version, total) in repo::submitted_plans(conn, &ids)? {
+            let keep = plans.get(&t).is_none_or(|p| p.1 < version);
+            if keep {
+                plans.insert(t, (plan, version, total));
+            }
+        }
+        let plan_ids: Vec<&str> = plans.values().map(|p| p.0.as_str()).collect();
+        let mut crews: HashMap<String, Vec<String>> = HashMap::new();
+        for (plan, tech) in repo::crews(conn, &plan_ids)? {
+            crews.entry(plan).or_default().push(tech);
+        }
+        let mut orders: HashMap<String, Vec<OrderFact>> = HashMap::new();
+        for o in repo::orders(conn, &ids)? {
+            let lead = o
+                .received_at
+                .map(|r| (r - o.placed_at.unwrap_or(o.created_at)).num_seconds() as f64 / 60.0);
+            orders.entry(o.ticket_id).or_default().push(OrderFact {
+                part_no: o.part_no,
+                name_zh: o.name_zh,
+                name_en: o.name_en,
+                kind: o.kind,
+                mode: o.mode,
+                quantity: o.quantity,
+                cost_fen: o.cost_fen,
+                lead_minutes: lead,
+            });
+        }
         for (id, level, status, call_time) in batch {
             let evs = events.remove(id).unwrap_or_default();
             let has = |a: &str| evs.iter().any(|e| e.action == a);
@@ -165,6 +194,12 @@ fn facts(
                 mismatch: has(mismatch),
                 score: scores.get(id).copied().flatten(),
                 complaints: complaints.get(id).copied().unwrap_or(0),
+                cost_fen: plans.get(id).map(|p| p.2),
+                crew: plans
+                    .get(id)
+                    .and_then(|p| crews.remove(&p.0))
+                    .unwrap_or_default(),
+                orders: orders.remove(id).unwrap_or_default(),
             });
         }
     }
@@ -206,12 +241,24 @@ pub async fn report(
         let truncated = rows.len() as i64 > MAX_TICKETS;
         let rows = &rows[..rows.len().min(MAX_TICKETS as usize)];
         let facts = facts(conn, rows, crate::repo::now())?;
+        let mut summary = summarise(&facts);
+        let ids: Vec<String> = summary
+            .workload
+            .iter()
+            .map(|w| w.technician_id.clone())
+            .collect();
+        let names = crate::repo::staff::technicians_by_ids(conn, &ids)?;
+        for w in &mut summary.workload {
+            if let Some(t) = names.iter().find(|t| t.id == w.technician_id) {
+                w.name = t.name.clone();
+            }
+        }
         Ok(Report {
             scope,
             group,
             first_day: first,
             last_day: last,
-            summary: summarise(&facts),
+            summary,
             truncated,
         })
     })
@@ -331,6 +378,86 @@ pub fn csv(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
     ] {
         row("quality", String::new(), String::new(), m, v).map_err(err)?;
     }
+    let yuan = |fen: i64| format!("{:.2}", fen as f64 / 100.0);
+    for m in &s.missing_parts {
+        row(
+            "missing_parts",
+            String::new(),
+            m.part_no.clone(),
+            "orders",
+            m.orders.to_string(),
+        )
+        .map_err(err)?;
+        row(
+            "missing_parts",
+            String::new(),
+            m.part_no.clone(),
+            "quantity",
+            m.quantity.to_string(),
+        )
+        .map_err(err)?;
+    }
+    for m in &s.sourcing {
+        let way = format!("{}:{}", m.kind.as_str(), m.mode.as_str());
+        row(
+            "sourcing",
+            String::new(),
+            way.clone(),
+            "orders",
+            m.orders.to_string(),
+        )
+        .map_err(err)?;
+        row(
+            "sourcing",
+            String::new(),
+            way.clone(),
+            "cost_yuan",
+            yuan(m.cost_fen),
+        )
+        .map_err(err)?;
+        row(
+            "sourcing",
+            String::new(),
+            way,
+            "median_lead_minutes",
+            num(m.median_lead_minutes),
+        )
+        .map_err(err)?;
+    }
+    row(
+        "cost",
+        String::new(),
+        String::new(),
+        "rescues",
+        s.costed.to_string(),
+    )
+    .map_err(err)?;
+    row(
+        "cost",
+        String::new(),
+        String::new(),
+        "total_yuan",
+        yuan(s.cost_fen),
+    )
+    .map_err(err)?;
+    row(
+        "cost",
+        String::new(),
+        String::new(),
+        "mean_yuan",
+        s.mean_cost_fen.map(yuan).unwrap_or_default(),
+    )
+    .map_err(err)?;
+    for w in &s.workload {
+        row(
+            "workload",
+            String::new(),
+            w.name.clone(),
+            "rescues",
+            w.rescues.to_string(),
+        )
+        .map_err(err)?;
+    }
     for (i, n) in s.scores.iter().enumerate() {
         row(
             "scores",
@@ -448,6 +575,66 @@ pub fn xlsx(r: &Report, l: Locale) -> Result<Vec<u8>, AppError> {
         if let Some(v) = v {
             ws.write_number(i as u32, 1, *v).map_err(err)?;
         }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(l.t("rep-sheet-parts")).map_err(err)?;
+    let mut row = 0u32;
+    for (c, key) in ["rep-part", "rep-orders", "rep-quantity"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(row, c as u16, l.t(key), &bold)
+            .map_err(err)?;
+    }
+    for m in &s.missing_parts {
+        row += 1;
+        ws.write_string(
+            row,
+            0,
+            format!("{} {}", m.part_no, l.name(&m.name_zh, &m.name_en)),
+        )
+        .map_err(err)?;
+        ws.write_number(row, 1, m.orders as f64).map_err(err)?;
+        ws.write_number(row, 2, m.quantity as f64).map_err(err)?;
+    }
+    row += 2;
+    for (c, key) in ["rep-way", "rep-orders", "rep-cost-yuan", "rep-lead"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(row, c as u16, l.t(key), &bold)
+            .map_err(err)?;
+    }
+    for m in &s.sourcing {
+        row += 1;
+        ws.write_string(
+            row,
+            0,
+            format!("{} · {}", l.t(m.kind.label_key()), l.t(m.mode.label_key())),
+        )
+        .map_err(err)?;
+        ws.write_number(row, 1, m.orders as f64).map_err(err)?;
+        ws.write_number(row, 2, m.cost_fen as f64 / 100.0)
+            .map_err(err)?;
+        if let Some(v) = m.median_lead_minutes {
+            ws.write_number(row, 3, v).map_err(err)?;
+        }
+    }
+    row += 2;
+    ws.write_string_with_format(row, 0, l.t("rep-mean-cost"), &bold)
+        .map_err(err)?;
+    if let Some(m) = s.mean_cost_fen {
+        ws.write_number(row, 1, m as f64 / 100.0).map_err(err)?;
+    }
+    row += 2;
+    for (c, key) in ["rep-technician", "rep-count"].iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, l.t(key), &bold)
+            .map_err(err)?;
+    }
+    for w in &s.workload {
+        row += 1;
+        ws.write_string(row, 0, &w.name).map_err(err)?;
+        ws.write_number(row, 1, w.rescues as f64).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }

@@ -40,6 +40,9 @@ struct ReportPage {
     stages: Vec<Line>,
     promises: Vec<Line>,
     quality: Vec<Line>,
+    parts: Vec<Line>,
+    sourcing: Vec<Line>,
+    workload: Vec<Line>,
     charts: Vec<String>,
     error: Option<String>,
 }
@@ -169,6 +172,9 @@ fn page(
         stages: Vec::new(),
         promises: Vec::new(),
         quality: Vec::new(),
+        parts: Vec::new(),
+        sourcing: Vec::new(),
+        workload: Vec::new(),
         charts: Vec::new(),
         error,
     };
@@ -239,6 +245,41 @@ fn page(
         values: vec![v],
     })
     .collect();
+    p.parts = s
+        .missing_parts
+        .iter()
+        .map(|m| Line {
+            name: format!("{} {}", m.part_no, l.name(&m.name_zh, &m.name_en)),
+            values: vec![m.orders.to_string(), m.quantity.to_string()],
+        })
+        .collect();
+    p.sourcing = s
+        .sourcing
+        .iter()
+        .map(|m| Line {
+            name: format!("{} · {}", l.t(m.kind.label_key()), l.t(m.mode.label_key())),
+            values: vec![
+                m.orders.to_string(),
+                crate::domain::money::Fen::from_fen(m.cost_fen).to_string(),
+                fmt(m.median_lead_minutes),
+            ],
+        })
+        .collect();
+    p.workload = s
+        .workload
+        .iter()
+        .map(|w| Line {
+            name: w.name.clone(),
+            values: vec![w.rescues.to_string()],
+        })
+        .collect();
+    p.quality.push(Line {
+        name: l.t("rep-mean-cost"),
+        values: vec![s.mean_cost_fen.map_or_else(
+            || "—".into(),
+            |f| crate::domain::money::Fen::from_fen(f).to_string(),
+        )],
+    });
     p.charts = build_charts(l, r)?;
     Ok(p)
 }

@@ -84,6 +84,21 @@ async fn month_body(backend: Backend) {
     assert_eq!(s["complaints"], 1);
     assert_eq!(s["mismatch_rate"], 0.0);
     assert_eq!(r["group"], false);
+    // The plan of record's cost, and its crew's work (plan_body: hz-t1 leads, hz-t2).
+    assert_eq!(s["costed"], 1);
+    assert!(s["cost_fen"].as_i64().unwrap() > 0);
+    assert_eq!(s["mean_cost_fen"], s["cost_fen"]);
+    let crew: Vec<(&str, i64)> = s["workload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap(), w["rescues"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(crew, [("hz周师傅", 1), ("hz吴师傅", 1)], "{s}");
+    assert!(
+        s["missing_parts"].as_array().unwrap().is_empty(),
+        "hz had the parts"
+    );
 
     // Ningbo's month is empty; the group's (the director's) holds both of Hangzhou's.
     let (_, nb) = app
@@ -247,4 +262,40 @@ async fn page_body(backend: Backend) {
     let agent = crate::pages::signed_in(&app, "hz.agent").await;
     let res = agent.get(app.url("/reports")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
+}
+
+both!(
+    parts_the_dealer_lacked_are_counted_by_part_and_way,
+    parts_body
+);
+async fn parts_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // hz has no airbag; the parts desk proposes Ningbo's.
+    let (_, order) = crate::sourcing::proposed_order(&app, "airbag", 2).await;
+    let (status, r) = app
+        .get_json(
+            &app.token("hz.manager"),
+            &format!("/api/v1/reports?month={}", this_month()),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let s = &r["summary"];
+    assert_eq!(s["missing_parts"][0]["part_no"], "5G0 880 201 K", "{s}");
+    assert_eq!(s["missing_parts"][0]["orders"], 1);
+    let way = &s["sourcing"][0];
+    assert_eq!(way["kind"], "sister_transfer", "{s}");
+    assert_eq!(way["mode"], order["mode"]);
+    assert_eq!(way["cost_fen"], order["cost_fen"]);
+    assert!(way["median_lead_minutes"].is_null(), "not arrived yet");
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/reports/csv?month={}", this_month())))
+        .bearer_auth(app.token("hz.manager"))
+        .send()
+        .await
+        .unwrap();
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.contains("missing_parts,,5G0 880 201 K,orders,1"),
+        "{csv}"
+    );
 }

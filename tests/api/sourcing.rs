@@ -270,7 +270,11 @@ async fn transfer_body(backend: Backend) {
 
 /// An approved ticket needing `part`, which only the sister dealer nb has (`at_nb` units), and
 /// the order the parts desk proposed for it: (ticket id, order).
-async fn proposed_order(app: &TestApp, part: &'static str, at_nb: i32) -> (String, Value) {
+pub(crate) async fn proposed_order(
+    app: &TestApp,
+    part: &'static str,
+    at_nb: i32,
+) -> (String, Value) {
     set_stock_at(app, "nb", part, at_nb);
     let id = approved_with(app, part).await;
     let order = ok(

@@ -139,7 +139,7 @@
       // Dealers carry their name: on a map without tiles (offline) they are the landmarks.
       if (li.dataset.kind === "dealer") {
         // In a pane under the markers: a name never hides a ticket.
-        m.bindTooltip(li.dataset.label, { permanent: true, direction: "right", offset: [8, 0],
+        m.bindTooltip(li.dataset.label, { permanent: true, direction: "auto", offset: [8, 0],
           className: "board-dealer-label", pane: "dealerLabels" });
       }
       m.addTo(layer);
