@@ -121,7 +121,9 @@
       className: "board-marker board-marker-" + kind + " marker-" + state,
       iconSize: size,
       iconAnchor: anchor,
-      popupAnchor: [0, -size[1] / 2]
+      popupAnchor: [0, -size[1] / 2],
+      // A name beside the marker, right or left (whichever has room): clear of it either way.
+      tooltipAnchor: [size[0] / 2 + 2, 0]
     });
   }
   function drawMarkers() {
@@ -139,7 +141,7 @@
       // Dealers carry their name: on a map without tiles (offline) they are the landmarks.
       if (li.dataset.kind === "dealer") {
         // In a pane under the markers: a name never hides a ticket.
-        m.bindTooltip(li.dataset.label, { permanent: true, direction: "auto", offset: [8, 0],
+        m.bindTooltip(li.dataset.label, { permanent: true, direction: "auto", offset: [0, 0],
           className: "board-dealer-label", pane: "dealerLabels" });
       }
       m.addTo(layer);
