@@ -760,6 +760,7 @@ diesel::table! {
         declared_at -> Timestamp,
         lifted_by -> Nullable<Text>,
         lifted_at -> Nullable<Timestamp>,
+        resumed_told_at -> Nullable<Timestamp>,
     }
 }
 

@@ -172,3 +172,39 @@ pub fn tickets_with_site(
         .select(TicketRecord::as_select())
         .load(conn)?)
 }
+
+/// Suspensions of every dealer that ran out at their end within `[since, now]`, not lifted early
+/// and whose customers were not told yet, the earliest end first.
+pub fn ran_out(
+    conn: &mut AnyConnection,
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<SuspensionRecord>, AppError> {
+    Ok(suspensions::table
+        .filter(suspensions::lifted_at.is_null())
+        .filter(suspensions::resumed_told_at.is_null())
+        .filter(suspensions::ends_at.le(now))
+        .filter(suspensions::ends_at.ge(since))
+        .order(suspensions::ends_at.asc())
+        .limit(limit)
+        .select(SuspensionRecord::as_select())
+        .load(conn)?)
+}
+
+/// Marks that the customers were told the service is back; true for the one caller that did.
+pub fn mark_resumed(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        suspensions::table
+            .filter(suspensions::id.eq(id))
+            .filter(suspensions::lifted_at.is_null())
+            .filter(suspensions::resumed_told_at.is_null()),
+    )
+    .set(suspensions::resumed_told_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -292,6 +292,68 @@ pub async fn lift(
     .await
 }
 
+/// How far back the timer looks for a suspension that ran out: a worker down longer than this
+/// does not text customers a day late that service is back.
+pub const RESUMED_LOOKBACK_HOURS: i64 = 6;
+
+/// The suspensions that ran out and whose customers are still to be told (the timer's read).
+pub fn ran_out(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<String>, AppError> {
+    let since = now - chrono::Duration::hours(RESUMED_LOOKBACK_HOURS);
+    Ok(repo::ran_out(conn, since, now, limit)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
+/// Tells the customers of the open tickets inside a suspension that ran out that service is
+/// back, once (the guarded mark decides between workers), with an audit event; the number
+/// texted, or `None` when it was not (or no longer) due.
+pub fn tell_resumed(
+    conn: &mut AnyConnection,
+    n: &Notifier,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<Option<usize>, AppError> {
+    let Some(r) = repo::ran_out(
+        conn,
+        now - chrono::Duration::hours(RESUMED_LOOKBACK_HOURS),
+        now,
+        i64::MAX,
+    )?
+    .into_iter()
+    .find(|r| r.id == id) else {
+        return Ok(None);
+    };
+    if !repo::mark_resumed(conn, &r.id, now)? {
+        return Ok(None);
+    }
+    let area = r
+        .area()
+        .ok_or_else(|| AppError::internal("stored suspension has no area"))?;
+    let told = tell_customers(conn, n, &r, &area, true)?;
+    audit::append(
+        conn,
+        NewAuditEvent {
+            dealer_id: Some(&r.dealer_id),
+            ticket_id: None,
+            entity: "suspension",
+            entity_id: &r.id,
+            action: "suspension.ran_out",
+            actor_id: None,
+            from_status: None,
+            to_status: None,
+            comment: None,
+            data: Some(serde_json::json!({ "customers_told": told })),
+        },
+    )?;
+    tracing::info!(suspension = %r.id, told, "suspension ran out: customers told service is back");
+    Ok(Some(told))
+}
+
 fn open_states() -> Vec<TicketStatus> {
     TicketStatus::ALL
         .into_iter()

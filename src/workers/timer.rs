@@ -4,7 +4,8 @@
 //! only when someone is to be told. Then it looks at the tickets whose stage ended since the
 //! round before, for a stage that ended late unseen (between two rounds, or while no worker ran),
 //! and records that breach too, telling nobody. Last, complaints left open too long are told
-//! to the dealer's director, once each.
+//! to the dealer's director, and the customers inside a suspension that ran out are told service
+//! is back, once each.
 
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub struct Round {
     pub late: usize,
     /// Complaints told to the director for staying open too long.
     pub complaints: usize,
+    /// Suspensions that ran out whose customers were told service is back.
+    pub resumed: usize,
 }
 
 pub struct TimerWorker {
@@ -104,7 +107,36 @@ impl TimerWorker {
         }
         round.late = self.record_late(now).await?;
         round.complaints = self.escalate_complaints(now).await?;
+        round.resumed = self.tell_resumed(now).await?;
         Ok(round)
+    }
+
+    /// Tells the customers inside each suspension that ran out at its end that service is back;
+    /// each in its own write, once.
+    async fn tell_resumed(&self, now: NaiveDateTime) -> Result<usize, AppError> {
+        let limit = i64::from(self.settings.batch_size);
+        let due = self
+            .db
+            .read(move |conn| crate::services::suspensions::ran_out(conn, now, limit))
+            .await?;
+        let mut told = 0;
+        for id in due {
+            let (notifier, sid) = (self.notifier.clone(), id.clone());
+            match self
+                .db
+                .write(move |conn| {
+                    crate::services::suspensions::tell_resumed(conn, &notifier, &sid, now)
+                })
+                .await
+            {
+                Ok(Some(_)) => told += 1,
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(suspension = %id, error = %e, "service-resumed notice not sent")
+                }
+            }
+        }
+        Ok(told)
     }
 
     /// Tells the directors of the complaints open too long, a page at a time; each in its own
@@ -230,15 +262,18 @@ impl TimerWorker {
         );
         loop {
             match self.run_once().await {
-                Ok(r) if r.warnings + r.breaches + r.late + r.complaints > 0 => tracing::info!(
-                    checked = r.checked,
-                    warnings = r.warnings,
-                    breaches = r.breaches,
-                    late = r.late,
-                    complaints = r.complaints,
-                    messages = r.messages,
-                    "promise timer round"
-                ),
+                Ok(r) if r.warnings + r.breaches + r.late + r.complaints + r.resumed > 0 => {
+                    tracing::info!(
+                        checked = r.checked,
+                        warnings = r.warnings,
+                        breaches = r.breaches,
+                        late = r.late,
+                        complaints = r.complaints,
+                        resumed = r.resumed,
+                        messages = r.messages,
+                        "promise timer round"
+                    )
+                }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "promise timer round failed"),
             }

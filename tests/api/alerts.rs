@@ -111,6 +111,7 @@ async fn warn_breach_body(backend: Backend) {
             messages: 2,
             late: 0,
             complaints: 0,
+            resumed: 0,
         }
     );
     let sms = messages(&app, "promise_warning");

@@ -434,3 +434,36 @@ async fn page_body(backend: Backend) {
         board.headers()["content-security-policy"].to_str().unwrap()
     );
 }
+
+both!(
+    a_suspension_that_runs_out_tells_its_customers_once,
+    ran_out_body
+);
+async fn ran_out_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let inside = open(&app, &intake_body()).await;
+    let mut body = circle();
+    body["ends_at"] = json!((Utc::now() + Duration::minutes(2)).to_rfc3339());
+    let (status, d) = declare(&app, "hz.manager", &body).await;
+    assert_eq!(status, 201, "{d}");
+    let worker = crate::alerts::timer(&app);
+    // Still on: nothing to say.
+    let r = worker.run_at(Utc::now().naive_utc()).await.unwrap();
+    assert_eq!(r.resumed, 0, "{r:?}");
+    assert!(messages(&app, "customer_suspension_lifted").is_empty());
+    // Past its end: the customer inside hears that service is back, once, whatever the workers.
+    let later = Utc::now().naive_utc() + Duration::minutes(3);
+    let (a, b) = (crate::alerts::timer(&app), crate::alerts::timer(&app));
+    let (ra, rb) = tokio::join!(a.run_at(later), b.run_at(later));
+    assert_eq!(ra.unwrap().resumed + rb.unwrap().resumed, 1);
+    let told = messages(&app, "customer_suspension_lifted");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, "13812345678");
+    assert!(told[0].1.contains(inside["number"].as_str().unwrap()));
+    assert_eq!(worker.run_at(later).await.unwrap().resumed, 0);
+    // Long after (the worker was down for a day): not texted a day late.
+    let (_, d2) = declare(&app, "hz.manager", &body).await;
+    assert!(d2["suspension"]["id"].is_string(), "{d2}");
+    let day_late = Utc::now().naive_utc() + Duration::hours(24);
+    assert_eq!(worker.run_at(day_late).await.unwrap().resumed, 0);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE suspensions DROP COLUMN resumed_told_at;
