@@ -290,17 +290,21 @@ impl AppError {
         self.msg.render(locale)
     }
 
+    /// Each field's message in `locale`, by field (the API body's `fields`, a form's marks).
+    pub fn fields_in(&self, locale: Locale) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.render(locale)))
+            .collect()
+    }
+
     /// The body, its message and field messages in `locale`.
     pub fn body_in(&self, locale: Locale) -> ErrorBody {
         ErrorBody {
             error: self.code.as_str(),
             message: self.message_in(locale),
             params: self.msg.params.iter().cloned().collect(),
-            fields: self
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), v.render(locale)))
-                .collect(),
+            fields: self.fields_in(locale),
         }
     }
 

@@ -45,8 +45,14 @@ pub async fn get_report_csv(
     lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let r = build(&state, &user, q.into_inner()).await?;
+    csv_response(&r, lang.0)
+}
+
+/// The report as a CSV download named for its days, with a BOM so Excel reads the Chinese (the
+/// pages answer with it too).
+pub(crate) fn csv_response(r: &Report, l: crate::i18n::Locale) -> Result<HttpResponse, AppError> {
     let mut body = "\u{feff}".as_bytes().to_vec();
-    body.extend(reports::csv(&r, lang.0)?);
+    body.extend(reports::csv(r, l)?);
     let name = format!("rescuedesk-report-{}-{}.csv", r.first_day, r.last_day);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

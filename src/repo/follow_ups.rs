@@ -217,19 +217,21 @@ pub fn open_complaint(conn: &mut AnyConnection, c: &NewComplaint<'_>) -> Result<
     Ok(id)
 }
 
-/// A complaint of the dealer with its ticket.
+/// A complaint of one of these dealers (every dealer: `None`, the timer's view) with its ticket.
 pub fn complaint(
     conn: &mut AnyConnection,
-    dealer_id: &str,
+    dealer_ids: Option<&[String]>,
     id: &str,
 ) -> Result<Option<(ComplaintRecord, TicketRecord)>, AppError> {
-    Ok(complaints::table
+    let mut q = complaints::table
         .inner_join(tickets::table)
-        .filter(complaints::dealer_id.eq(dealer_id))
         .filter(complaints::id.eq(id))
         .select((ComplaintRecord::as_select(), TicketRecord::as_select()))
-        .first(conn)
-        .optional()?)
+        .into_boxed();
+    if let Some(ids) = dealer_ids {
+        q = q.filter(complaints::dealer_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.first(conn).optional()?)
 }
 
 /// A page of the dealers' complaints in `status` (open: the oldest first; closed: the latest

@@ -92,6 +92,15 @@ pub fn get(
         .optional()?)
 }
 
+/// A suspension of any dealer, by id (the timer's view).
+pub fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<SuspensionRecord>, AppError> {
+    Ok(suspensions::table
+        .filter(suspensions::id.eq(id))
+        .select(SuspensionRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Lifts it if it is neither lifted nor over: false when it is (or someone lifted it meanwhile).
 pub fn lift(
     conn: &mut AnyConnection,

@@ -549,12 +549,8 @@ fn load_complaint(
     actor: &Identity,
     id: &str,
 ) -> Result<(ComplaintRecord, TicketRecord), AppError> {
-    for dealer in dealers_seen(conn, actor)? {
-        if let Some(found) = repo::complaint(conn, &dealer, id)? {
-            return Ok(found);
-        }
-    }
-    Err(AppError::not_found(Thing::Complaint))
+    let dealers = dealers_seen(conn, actor)?;
+    repo::complaint(conn, Some(&dealers), id)?.ok_or_else(|| AppError::not_found(Thing::Complaint))
 }
 
 pub async fn complaint(
@@ -691,17 +687,7 @@ pub fn escalate(
     complaint_id: &str,
     now: NaiveDateTime,
 ) -> Result<Option<usize>, AppError> {
-    use crate::db::schema::complaints;
-    use diesel::prelude::*;
-    let dealer: Option<String> = complaints::table
-        .filter(complaints::id.eq(complaint_id))
-        .select(complaints::dealer_id)
-        .first(conn)
-        .optional()?;
-    let Some(dealer) = dealer else {
-        return Ok(None);
-    };
-    let Some((c, t)) = repo::complaint(conn, &dealer, complaint_id)? else {
+    let Some((c, t)) = repo::complaint(conn, None, complaint_id)? else {
         return Ok(None);
     };
     if c.status != ComplaintStatus::Open || !cfg.complaint_overdue(c.opened_at, now) {

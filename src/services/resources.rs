@@ -161,16 +161,16 @@ pub async fn editor_options(
             technicians.extend(sisters);
         }
         let ids: Vec<String> = technicians.iter().map(|t| t.id.clone()).collect();
-        let mut dealer_names = std::collections::HashMap::new();
-        for t in technicians
+        // The sister dealers' names, from one read of the group.
+        let group = crate::repo::recommend::group_of(conn, &ticket.dealer_id)?;
+        let dealer_names: std::collections::HashMap<String, String> = technicians
             .iter()
             .filter(|t| t.dealer_id != ticket.dealer_id)
-        {
-            if !dealer_names.contains_key(&t.id) {
-                let name = staff::dealer_name(conn, &t.dealer_id)?;
-                dealer_names.insert(t.id.clone(), name);
-            }
-        }
+            .filter_map(|t| {
+                let d = group.iter().find(|d| d.id == t.dealer_id)?;
+                Some((t.id.clone(), d.name.clone()))
+            })
+            .collect();
         Ok(EditorOptions {
             skills: staff::skills_of(conn, &ids)?,
             busy: crate::services::availability::busy_elsewhere(conn, &ids, &ticket.id)?,

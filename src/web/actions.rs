@@ -279,11 +279,7 @@ pub async fn act(
                 let pause = super::ticket_page::PauseInput {
                     reason: f.get("reason").to_owned(),
                     note: f.get("note").to_owned(),
-                    errors: e
-                        .fields
-                        .iter()
-                        .map(|(k, m)| (k.clone(), m.render(l)))
-                        .collect(),
+                    errors: e.fields_in(l),
                 };
                 let alert = Some(("error", l.t("form-correct-marked-fields")));
                 return super::ticket_page::render_with(&state, &user, id, alert, status, pause)

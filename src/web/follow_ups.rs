@@ -278,11 +278,7 @@ async fn refused(
     let l = user.locale;
     match e.code {
         ErrorCode::ValidationFailed | ErrorCode::StaleState => {
-            let errors: BTreeMap<String, String> = e
-                .fields
-                .iter()
-                .map(|(k, m)| (k.clone(), m.render(l)))
-                .collect();
+            let errors: BTreeMap<String, String> = e.fields_in(l);
             let (alert, status) = if e.code == ErrorCode::StaleState {
                 (e.message_in(l), StatusCode::CONFLICT)
             } else {
@@ -524,11 +520,7 @@ pub async fn act(
                 ErrorCode::ValidationFailed | ErrorCode::InvalidTransition
             ) =>
         {
-            let errors: BTreeMap<String, String> = e
-                .fields
-                .iter()
-                .map(|(k, m)| (k.clone(), m.render(l)))
-                .collect();
+            let errors: BTreeMap<String, String> = e.fields_in(l);
             let (alert, status) = if e.code == ErrorCode::InvalidTransition {
                 (e.message_in(l), StatusCode::CONFLICT)
             } else {

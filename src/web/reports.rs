@@ -1,7 +1,6 @@
 //! The monthly report page (service managers, directors, admins): the period form, the figures
 //! in tables, three charts drawn on the server, and the CSV and Excel downloads; it prints on A4.
 
-use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -336,19 +335,6 @@ pub async fn download(
             &r,
             reports::xlsx(&r, l).or_page(l)?,
         )),
-        _ => {
-            let mut body = "\u{feff}".as_bytes().to_vec();
-            body.extend(reports::csv(&r, l).or_page(l)?);
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"rescuedesk-report-{}-{}.csv\"",
-                        r.first_day, r.last_day
-                    ),
-                ))
-                .body(body))
-        }
+        _ => crate::api::reports::csv_response(&r, l).or_page(l),
     }
 }
