@@ -38,7 +38,6 @@ susp-area-polygon = polygon, { $count ->
 susp-form-points-format = One corner per line: lat,lon (e.g. 30.2741,120.1551).
 susp-already-over = This suspension has ended or was lifted already.
 susp-intake-title = Suspended area:
-susp-intake-tell = Tell the caller: “{ $words }”
 
 dom-suspension-shape-invalid = The area is a circle or a polygon.
 dom-suspension-radius-range = The radius must be between { $min } and { $max } km.

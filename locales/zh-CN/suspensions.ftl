@@ -35,7 +35,6 @@ susp-area-polygon = 多边形，{ $count } 个顶点
 susp-form-points-format = 每行填写一个顶点：纬度,经度（例如 30.2741,120.1551）。
 susp-already-over = 该停止服务已结束或已被解除。
 susp-intake-title = 停止服务区域：
-susp-intake-tell = 请告知客户：“{ $words }”
 
 dom-suspension-shape-invalid = 区域形状只能是圆形（circle）或多边形（polygon）。
 dom-suspension-radius-range = 半径须在 { $min } 至 { $max } 公里之间。
