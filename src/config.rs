@@ -241,6 +241,8 @@ pub struct DemoSettings {
     pub seed: u64,
     pub scale: u32,
     pub password: String,
+    /// Write the demo's past of finished rescues too (`demo::history`).
+    pub past: bool,
 }
 
 /// The dispatch board's map: where its tiles come from and the system they are drawn in.

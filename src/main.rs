@@ -337,7 +337,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database).context("database")?;
     db.migrate()?;
     let signins = if demo {
-        Some(rescuedesk::services::demo::load_if_empty(&db, &settings.demo).map_err(describe)?)
+        Some(rescuedesk::services::demo::load_if_empty(&db, &settings).map_err(describe)?)
     } else {
         None
     };
@@ -372,7 +372,7 @@ fn bench(mut settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
     if args.scale > 0 {
         settings.demo.scale = args.scale;
         let started = std::time::Instant::now();
-        let report = services::demo::load_if_empty(&db, &settings.demo).map_err(describe)?;
+        let report = services::demo::load_if_empty(&db, &settings).map_err(describe)?;
         println!("{}", report.lines().next().unwrap_or_default());
         println!("load: {:.1} s", started.elapsed().as_secs_f64());
     }

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::DemoData;
+use super::{history, DemoData};
 use crate::db::schema;
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -249,6 +249,56 @@ pub fn load(
         })
         .collect();
     Ok(DemoSummary { tables, sign_ins })
+}
+
+/// Writes the demo's past (`history::Past`) day by day: the finished rescues of last month and
+/// this month so far, and last month's suspension. Returns the rows per table.
+pub fn load_past(
+    conn: &mut AnyConnection,
+    data: &DemoData,
+    opts: &super::DemoOptions,
+    rules: &history::Rules<'_>,
+) -> Result<Vec<(&'static str, usize)>, AppError> {
+    let past = history::Past::new(data, opts);
+    let mut n = [0usize; 14];
+    for day in past.days() {
+        let r = past.day(rules, day);
+        n[0] += insert_chunked!(conn, schema::tickets::table, r.tickets);
+        n[1] += insert_chunked!(conn, schema::ticket_counters::table, r.counters);
+        n[2] += insert_chunked!(conn, schema::plans::table, r.plans);
+        n[3] += insert_chunked!(conn, schema::plan_crew::table, r.crew);
+        n[4] += insert_chunked!(conn, schema::plan_items::table, r.items);
+        n[5] += insert_chunked!(conn, schema::plan_parts::table, r.plan_parts);
+        n[6] += insert_chunked!(conn, schema::approvals::table, r.approvals);
+        n[7] += insert_chunked!(conn, schema::audit_events::table, r.events);
+        n[8] += insert_chunked!(conn, schema::sla_alerts::table, r.alerts);
+        n[9] += insert_chunked!(conn, schema::sourcing_orders::table, r.orders);
+        n[10] += insert_chunked!(conn, schema::follow_ups::table, r.follow_ups);
+        n[11] += insert_chunked!(conn, schema::complaints::table, r.complaints);
+        n[12] += insert_chunked!(conn, schema::complaint_steps::table, r.steps);
+    }
+    if let Some(s) = past.suspension() {
+        n[13] += execute_insert!(conn, schema::suspensions::table, &s);
+    }
+    Ok([
+        "tickets",
+        "ticket_counters",
+        "plans",
+        "plan_crew",
+        "plan_items",
+        "plan_parts",
+        "approvals",
+        "audit_events",
+        "sla_alerts",
+        "sourcing_orders",
+        "follow_ups",
+        "complaints",
+        "complaint_steps",
+        "suspensions",
+    ]
+    .into_iter()
+    .zip(n)
+    .collect())
 }
 
 /// True when no dealer exists yet, i.e. the demo (or real data) was never loaded.

@@ -8,6 +8,7 @@
 
 mod catalogue;
 mod fleet;
+pub mod history;
 mod load;
 mod people;
 mod places;
@@ -24,7 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::db::schema;
 
 pub use catalogue::CATEGORIES;
-pub use load::{is_empty, load, DemoSignIn, DemoSummary};
+pub use load::{is_empty, load, load_past, DemoSignIn, DemoSummary};
 pub use staff::{staff_label_key, GRADES, SKILLS};
 
 /// What to generate.

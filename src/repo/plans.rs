@@ -10,7 +10,7 @@ use crate::db::AnyConnection;
 use crate::domain::plan::PlanStatus;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = plans)]
 pub struct PlanRecord {
     pub id: String,

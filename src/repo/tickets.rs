@@ -9,7 +9,7 @@ use crate::domain::location::{Coordinates, Crs};
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets)]
 pub struct TicketRecord {
     pub id: String,

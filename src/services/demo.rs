@@ -2,13 +2,15 @@
 
 use std::fmt::Write;
 
-use crate::config::DemoSettings;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::demo::{self, DemoOptions};
 use crate::error::AppError;
 
-/// Loads demo data when the database has no dealers yet; returns a printable report.
-pub fn load_if_empty(db: &Db, settings: &DemoSettings) -> Result<String, AppError> {
+/// Loads demo data when the database has no dealers yet (with its past of finished rescues when
+/// `[demo] past` is on), in one transaction; returns a printable report.
+pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
+    let settings = &all.demo;
     let opts = DemoOptions {
         seed: settings.seed,
         scale: settings.scale,
@@ -24,7 +26,22 @@ pub fn load_if_empty(db: &Db, settings: &DemoSettings) -> Result<String, AppErro
     let started = std::time::Instant::now();
     let hash = crate::auth::password::hash_password(&settings.password)?;
     let data = demo::generate(&opts);
-    let summary = db.write_blocking(|conn| demo::load(conn, &data, &hash))?;
+    let rules = demo::history::Rules {
+        sla: &all.sla,
+        labour_fen_per_hour: i64::from(all.pricing.labour_rate_fen_per_hour),
+        travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
+        number_prefix: &all.tickets.number_prefix,
+        complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
+    };
+    let summary = db.write_blocking(|conn| {
+        let mut summary = demo::load(conn, &data, &hash)?;
+        if settings.past {
+            summary
+                .tables
+                .extend(demo::load_past(conn, &data, &opts, &rules)?);
+        }
+        Ok(summary)
+    })?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "demo data loaded"

@@ -134,6 +134,38 @@ impl TestApp {
         }
     }
 
+    /// Like `spawn`, on the demo's data (`rescuedesk demo`: the Zhejiang group, its past of
+    /// finished rescues included) instead of the small test seed.
+    pub async fn spawn_demo(backend: Backend) -> TestApp {
+        let (url, dir) = fresh_database(backend);
+        let settings = settings_for(&url);
+        let db = Db::connect(&settings.database).expect("connect");
+        db.migrate().expect("migrate");
+        rescuedesk::services::demo::load_if_empty(&db, &settings).expect("demo data");
+        let nb_dealer = db
+            .read_blocking(|conn| {
+                Ok(dealers::table
+                    .filter(dealers::code.eq("nb"))
+                    .select(dealers::id)
+                    .first::<String>(conn)?)
+            })
+            .expect("the demo's nb dealer");
+        let app = Application::build_with_db(settings, db.clone()).expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            db,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            nb_dealer,
+            db_url: url,
+            _dir: dir,
+        }
+    }
+
     /// The database URL, for running the CLI against the same database.
     pub fn database_url(&self) -> String {
         self.db_url.clone()

@@ -299,3 +299,98 @@ async fn parts_body(backend: Backend) {
         "{csv}"
     );
 }
+
+both!(the_demos_past_fills_last_months_report, demo_past_body);
+/// `rescuedesk demo` on a first start: last month's report for the group has every figure, and
+/// a rescue of the past opens in the API with its whole story.
+async fn demo_past_body(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let last_month = {
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        rescuedesk::demo::history::first_day(today)
+            .format("%Y-%m")
+            .to_string()
+    };
+    let director = app.token("hz.director");
+    let (status, r) = app
+        .get_json(
+            &director,
+            &format!("/api/v1/reports?month={last_month}&scope=group"),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let s = &r["summary"];
+    let tickets = s["tickets"].as_u64().unwrap();
+    assert!(tickets > 200, "{tickets} rescues last month");
+    let n = |v: &Value| v.as_u64().unwrap_or(0);
+    let levels = s["by_level"].as_array().unwrap();
+    let towed: u64 = levels.iter().map(|l| n(&l["towed"])).sum();
+    let cancelled: u64 = levels.iter().map(|l| n(&l["cancelled"])).sum();
+    let open: u64 = levels.iter().map(|l| n(&l["open"])).sum();
+    assert!(towed > 0 && cancelled > 0, "{s}");
+    assert_eq!(open, 0, "the past is over: {s}");
+    assert!(n(&s["breaches"]) > 0 && n(&s["mismatches"]) > 0, "{s}");
+    for st in s["stages"].as_array().unwrap() {
+        assert!(n(&st["count"]) > 0, "{st}");
+        assert!(st["p90_minutes"].as_f64().unwrap() >= st["median_minutes"].as_f64().unwrap());
+    }
+    assert!(n(&s["answered_calls"]) > tickets / 2, "{s}");
+    assert!(n(&s["complaints"]) > 0, "{s}");
+    assert!(!s["missing_parts"].as_array().unwrap().is_empty(), "{s}");
+    let kinds: Vec<&str> = s["sourcing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| n(&m["orders"]) > 0)
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"sister_transfer") && kinds.contains(&"manufacturer"),
+        "{kinds:?}"
+    );
+    assert!(n(&s["mean_cost_fen"]) > 0 && !s["workload"].as_array().unwrap().is_empty());
+
+    // A rescue of the past: closed, its timeline complete, its follow-up done.
+    let (status, list) = app
+        .get_json(
+            &app.token("hz.manager"),
+            "/api/v1/tickets?status=closed&per_page=5",
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let id = list["items"][0]["id"].as_str().expect("a closed rescue");
+    let (status, t) = app
+        .get_json(&app.token("hz.manager"), &format!("/api/v1/tickets/{id}"))
+        .await;
+    assert_eq!(status, 200, "{t}");
+    assert_eq!(t["status"], "closed", "{t}");
+    let (status, timeline) = app
+        .get_json(
+            &app.token("hz.manager"),
+            &format!("/api/v1/tickets/{id}/timeline"),
+        )
+        .await;
+    assert_eq!(status, 200, "{timeline}");
+    let stages = timeline["stages"].as_array().unwrap();
+    assert!(stages.len() >= 3, "{timeline}");
+    assert!(stages.iter().all(|st| st["open"] == false), "{timeline}");
+    let actions: Vec<&str> = timeline["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for a in [
+        "ticket.created",
+        "plan.submitted",
+        "approval.approved",
+        "ticket.closed",
+    ] {
+        assert!(actions.contains(&a), "{a} missing: {actions:?}");
+    }
+    // Nothing of the past waits on anyone.
+    let (_, queue) = app
+        .get_json(&app.token("hz.agent"), "/api/v1/follow-ups")
+        .await;
+    assert_eq!(queue["items"].as_array().map(Vec::len), Some(0), "{queue}");
+}
