@@ -190,6 +190,8 @@ pub struct DatabaseSettings {
     pub pool_size: u32,
     pub busy_timeout_ms: u32,
     pub connect_timeout_s: u64,
+    /// SQLite: the most writes one commit takes (group commit); 1 commits each alone.
+    pub group_commit_max: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -400,6 +402,12 @@ impl Settings {
             .map_err(|e| bad("database.url", &e.to_string()))?;
         if self.database.pool_size == 0 {
             return Err(bad("database.pool_size", "must be at least 1"));
+        }
+        if !(1..=1000).contains(&self.database.group_commit_max) {
+            return Err(bad(
+                "database.group_commit_max",
+                "must be between 1 and 1000",
+            ));
         }
         if self.server.body_limit_kb == 0 {
             return Err(bad("server.body_limit_kb", "must be at least 1"));

@@ -38,6 +38,7 @@ rep-month = Month
 rep-scope = Scope
 rep-scope-dealer = This dealer
 rep-scope-group = Every dealer of the group
+rep-scope-group-title = { $group } ({ $dealers } dealers)
 rep-show = Show
 rep-truncated = Too many rescues in this period: the report counts the first { $max } only.
 rep-no-promises = No promise fell due in this period.

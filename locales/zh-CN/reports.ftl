@@ -38,6 +38,7 @@ rep-month = 月份
 rep-scope = 范围
 rep-scope-dealer = 本店
 rep-scope-group = 集团全部门店
+rep-scope-group-title = { $group }（{ $dealers } 家门店）
 rep-show = 查看
 rep-truncated = 本期救援单过多，报表只统计了前 { $max } 单。
 rep-no-promises = 本期没有到期的承诺。

@@ -1,5 +1,6 @@
 //! Database access: the SQLite | PostgreSQL connection, the pool, embedded migrations and the two doors `read` and `write`.
 
+mod group_commit;
 pub mod schema;
 mod text_enum;
 
@@ -129,6 +130,10 @@ struct Inner {
     /// SQLite allows one writer at a time anyway: writes queue on this one
     /// connection inside the process instead of busy-waiting on the file lock.
     writer: Option<Mutex<AnyConnection>>,
+    /// Writes waiting for `writer`, committed together (`group_commit`).
+    queue: group_commit::Queue,
+    /// The most writes one commit takes; 1 commits each on its own.
+    group_max: usize,
 }
 
 impl Db {
@@ -165,6 +170,8 @@ impl Db {
                 backend: url.backend(),
                 pool,
                 writer,
+                queue: group_commit::Queue::default(),
+                group_max: settings.group_commit_max,
             }),
         })
     }
@@ -198,14 +205,54 @@ impl Db {
         run_blocking(move || db.read_blocking(f)).await
     }
 
-    /// One use case, one transaction: commits when `f` returns Ok, rolls back otherwise.
+    /// One use case, one transaction: commits when `f` returns Ok, rolls back otherwise. On
+    /// SQLite the writes waiting at the same moment share the commit, each in its savepoint
+    /// (`group_commit`); the answer comes after the commit either way.
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
-        run_blocking(move || db.write_blocking(f)).await
+        if self.inner.writer.is_none() || self.inner.group_max <= 1 {
+            return run_blocking(move || db.write_blocking(f)).await;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner.queue.push(group_commit::job(f, move |answer| {
+            // The caller may have gone (a dropped request): its answer has nobody to go to.
+            let _ = tx.send(answer);
+        }));
+        run_blocking(move || db.lead(rx)).await
+    }
+
+    /// Waits for the answer of a queued write, leading a batch on the writer whenever the
+    /// answer has not come yet: whoever holds the writer runs what is queued.
+    fn lead<T>(
+        &self,
+        mut answer: tokio::sync::oneshot::Receiver<Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        use tokio::sync::oneshot::error::TryRecvError;
+        let writer = self
+            .inner
+            .writer
+            .as_ref()
+            .ok_or_else(|| AppError::internal("group commit without a writer"))?;
+        let lost = || AppError::internal("the write was not run (see the log)");
+        loop {
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(TryRecvError::Closed) => return Err(lost()),
+                Err(TryRecvError::Empty) => {}
+            }
+            let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
+            // Someone else's batch may have taken this write while we waited for the writer.
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(TryRecvError::Closed) => return Err(lost()),
+                Err(TryRecvError::Empty) => {}
+            }
+            self.inner.queue.drain(&mut conn, self.inner.group_max);
+        }
     }
 
     pub fn read_blocking<T>(

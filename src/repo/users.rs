@@ -270,6 +270,15 @@ pub fn set_locale(conn: &mut AnyConnection, user_id: &str, locale: &str) -> Resu
 }
 
 /// Dealer id by its short code (`hz`), for the CLI.
+/// The name of a dealer group.
+pub fn group_name(conn: &mut AnyConnection, group_id: &str) -> Result<String, AppError> {
+    use crate::db::schema::dealer_groups;
+    Ok(dealer_groups::table
+        .find(group_id)
+        .select(dealer_groups::name)
+        .first(conn)?)
+}
+
 pub fn dealer_id_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<String>, AppError> {
     Ok(dealers::table
         .filter(dealers::code.eq(code))

@@ -103,9 +103,11 @@ pub fn resolve(q: &ReportQuery) -> Result<(NaiveDate, NaiveDate, bool), AppError
 /// The report as the page, the API and the CSV show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
-    /// The dealer's name, or the group's dealers'.
+    /// The dealer's name, or the group's.
     pub scope: String,
     pub group: bool,
+    /// Dealers the report covers.
+    pub dealers: usize,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub summary: Summary,
@@ -226,11 +228,8 @@ pub async fn report(
         let to = (last + Duration::days(1)).and_time(chrono::NaiveTime::MIN) - offset;
         let (dealers, scope) = if group {
             let ds = crate::repo::rota::group_dealers(conn, &actor.group_id)?;
-            let names = ds.iter().map(|d| d.2.clone()).collect::<Vec<_>>();
-            (
-                ds.into_iter().map(|d| d.0).collect::<Vec<_>>(),
-                names.join("、"),
-            )
+            let name = crate::repo::users::group_name(conn, &actor.group_id)?;
+            (ds.into_iter().map(|d| d.0).collect::<Vec<_>>(), name)
         } else {
             (vec![actor.dealer_id.clone()], actor.dealer_name.clone())
         };
@@ -256,6 +255,7 @@ pub async fn report(
         Ok(Report {
             scope,
             group,
+            dealers: dealers.len(),
             first_day: first,
             last_day: last,
             summary,

@@ -65,11 +65,21 @@ pub fn bars(
         for (j, s) in series.iter().enumerate() {
             let color = s.color;
             chart
-                .draw_series(s.values.iter().enumerate().map(|(i, v)| {
-                    let x0 = i as f64 + 0.1 + j as f64 * band;
-                    let v = if v.is_finite() { v.max(0.0) } else { 0.0 };
-                    Rectangle::new([(x0, 0.0), (x0 + band * 0.92, v)], color.filled())
-                }))
+                // A value that is not a number (nothing to measure) draws no bar at all, unlike a
+                // true 0.
+                .draw_series(
+                    s.values
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| v.is_finite())
+                        .map(|(i, v)| {
+                            let x0 = i as f64 + 0.1 + j as f64 * band;
+                            Rectangle::new(
+                                [(x0, 0.0), (x0 + band * 0.92, v.max(0.0))],
+                                color.filled(),
+                            )
+                        }),
+                )
                 .map_err(failed)?
                 .label(s.name.clone())
                 .legend(move |(x, y)| {

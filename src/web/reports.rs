@@ -115,7 +115,8 @@ fn build_charts(l: Locale, r: &Report) -> Result<Vec<String>, crate::error::AppE
                             .iter()
                             .find(|c| c.level == level && c.stage == *st)
                             .and_then(|c| c.kept_share)
-                            .map_or(0.0, |k| k * 100.0)
+                            // Nothing due: no bar, rather than one that reads "none kept".
+                            .map_or(f64::NAN, |k| k * 100.0)
                     })
                     .collect(),
             })
@@ -147,18 +148,18 @@ fn page(
         r.map(|r| r.first_day.format("%Y-%m").to_string())
             .unwrap_or_default()
     });
+    // The scope asked for, also when the period was refused (the form keeps it).
+    let group = r.map_or(q.scope.as_deref().map(str::trim) == Some("group"), |r| {
+        r.group
+    });
     let mut p = ReportPage {
         c: user.chrome(),
-        group: r.is_some_and(|r| r.group),
+        group,
         may_group: user.identity.may(Action::ViewGroupBoard),
         query: format!(
             "month={}&scope={}",
             month,
-            if r.is_some_and(|r| r.group) {
-                "group"
-            } else {
-                "dealer"
-            }
+            if group { "group" } else { "dealer" }
         ),
         month,
         scope: String::new(),
@@ -179,7 +180,17 @@ fn page(
     };
     let Some(r) = r else { return Ok(p) };
     let s = &r.summary;
-    p.scope = r.scope.clone();
+    p.scope = if r.group {
+        l.t_with(
+            "rep-scope-group-title",
+            &[
+                ("group", r.scope.clone().into()),
+                ("dealers", r.dealers.into()),
+            ],
+        )
+    } else {
+        r.scope.clone()
+    };
     p.period = format!("{} – {}", r.first_day, r.last_day);
     p.truncated = r
         .truncated

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# scripts/bench-intake.sh — intake throughput against its ceiling, in one run (issue 14, benchmark 1).
+#
+# Builds the release binary, starts `rescuedesk demo` on a throw-away SQLite file (WAL,
+# synchronous=FULL: the shipped durability), and drives POST /api/v1/tickets with wrk on
+# loopback: 32 connections and 1 connection, each for DURATION seconds, with group commit on
+# ([database] group_commit_max, default 64) and off (1). The ceiling is measured in the same run
+# on the same disk: raw single-row INSERT transactions, one commit each, same journal mode and
+# durability, by Python's sqlite3 (the C library, no server in the way). Prints one table with
+# tickets/s, p50, p99, errors, the ratio to the ceiling and the server's peak RSS.
+#
+# Usage: scripts/bench-intake.sh            (DURATION=20 by default; DURATION=5 for a quick look)
+# Needs wrk (installed with apt-get when missing and root).
+set -euo pipefail
+
+log() { echo "[bench-intake] $*" >&2; }
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${DURATION:-20}
+cd "$REPO"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing wrk"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null; }
+  else
+    log "ERROR: wrk is missing (apt-get install wrk)"; exit 1
+  fi
+fi
+
+cargo build --release --quiet
+BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk"
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/rescuedesk-bench-intake.XXXXXX")
+SERVER_PID=
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ---- the ceiling: one-row transactions, each committed, on this disk
+ceiling() {
+  python3 - "$WORK/ceiling.sqlite3" "$DURATION" <<'PY'
+import sqlite3, sys, time
+path, seconds = sys.argv[1], float(sys.argv[2])
+db = sqlite3.connect(path, isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("PRAGMA synchronous = FULL")
+db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+n, end = 0, time.monotonic() + seconds
+payload = "x" * 600  # about the size of an intake's rows
+while time.monotonic() < end:
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("INSERT INTO t (payload) VALUES (?)", (payload,))
+    db.execute("COMMIT")
+    n += 1
+print(f"{n / seconds:.0f}")
+PY
+}
+
+# ---- the server, with a given group commit size
+start_server() {
+  local max=$1
+  PORT=$(free_port)
+  rm -f "$WORK"/rd.sqlite3*
+  export RESCUEDESK__DATABASE__URL="sqlite://$WORK/rd.sqlite3"
+  RESCUEDESK__DATABASE__GROUP_COMMIT_MAX=$max RESCUEDESK__DEMO__PAST=false \
+    "$BIN" --log-format json demo --port "$PORT" >"$WORK/server-$max.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { log "server did not start"; cat "$WORK/server-$max.log" >&2; exit 1; }
+  TOKEN=$("$BIN" token create --user hz.agent --label bench 2>/dev/null | tail -n 1)
+}
+
+stop_server() {
+  RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+cat >"$WORK/intake.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+wrk.body = '{"customer_name":"王建国","phone":"13812345678","location":{"address":"杭州市西湖区文三路 90 号","lat":30.2741,"lon":120.1551,"crs":"gcj02"},"plate":"浙A12345","model":"朗逸 1.5L","mileage_km":56000,"fault":"高速上熄火后无法启动，仪表盘电瓶灯亮","repaired_elsewhere":false,"response_level":2}'
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %.0f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+end
+LUA
+
+run_wrk() {
+  local conns=$1 threads=$((conns < 2 ? 1 : 2))
+  TOKEN=$TOKEN wrk -t"$threads" -c"$conns" -d"${DURATION}s" -s "$WORK/intake.lua" \
+    "http://127.0.0.1:$PORT/api/v1/tickets" | awk '/^RESULT/ {print $2, $3, $4, $5}'
+}
+
+log "ceiling: one-row commits for ${DURATION}s"
+CEIL=$(ceiling)
+rows=()
+for max in 64 1; do
+  start_server "$max"
+  for conns in 32 1; do
+    log "group_commit_max=$max, $conns connection(s), ${DURATION}s"
+    read -r rps p50 p99 errors < <(run_wrk "$conns")
+    rows+=("$max|$conns|$rps|$p50|$p99|$errors")
+  done
+  stop_server
+  rows+=("rss|$max|$RSS_KB")
+done
+
+echo
+echo "intake, POST /api/v1/tickets, SQLite WAL synchronous=FULL, ${DURATION}s each, $(nproc) cores"
+echo "ceiling (raw one-row commits, same disk, same durability): $CEIL commits/s"
+printf '%-18s %6s %12s %9s %9s %7s %9s\n' "group commit" conns "tickets/s" "p50 ms" "p99 ms" errors "× ceiling"
+for r in "${rows[@]}"; do
+  IFS='|' read -r a b c d e f <<<"$r"
+  if [[ $a == rss ]]; then
+    printf '%-18s peak RSS %s MB\n' "max $b" "$((c / 1024))"
+  else
+    printf '%-18s %6s %12s %9s %9s %7s %9s\n' "max $a" "$b" "$c" "$d" "$e" "$f" \
+      "$(python3 -c "print(f'{$c / $CEIL:.2f}')")"
+  fi
+done
