@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use crate::i18n::Locale;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Server, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
@@ -86,32 +87,46 @@ impl Application {
             settings: settings.clone(),
         });
         let body_limit = settings.server.body_limit_kb * 1024;
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .wrap(from_fn(body_timeout))
-                .wrap(from_fn(crate::web::error_chrome))
-                .wrap(from_fn(crate::api::language::localise_errors))
-                .wrap(from_fn(response_headers))
-                .wrap(TracingLogger::default())
-                .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(body_limit))
-                .app_data(web::FormConfig::default().limit(body_limit))
-                .route("/healthz", web::get().to(crate::api::health::healthz))
-                .route("/readyz", web::get().to(crate::api::health::readyz))
-                // The API's routes and its document come out of one table.
-                .into_utoipa_app()
-                .openapi(crate::api::ApiDoc::openapi())
-                .configure(crate::api::configure)
-                .openapi_service(|doc| {
-                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc)
-                })
-                .into_app()
-                .configure(crate::web::configure)
-        })
-        // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.
-        .client_request_timeout(Duration::from_secs(settings.server.head_timeout_s))
-        .client_disconnect_timeout(Duration::from_secs(settings.server.disconnect_timeout_s))
-        .listen(listener)?;
+        let mut server =
+            HttpServer::new(move || {
+                App::new()
+                    .wrap(from_fn(body_timeout))
+                    .wrap(from_fn(crate::web::error_chrome))
+                    .wrap(from_fn(crate::api::language::localise_errors))
+                    .wrap(from_fn(response_headers))
+                    .wrap(TracingLogger::default())
+                    .app_data(state.clone())
+                    .app_data(web::PayloadConfig::new(body_limit))
+                    // A page's query, path or form that does not parse is an error page in the
+                    // page's frame (the API's scope sets its own JSON answers).
+                    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                        crate::web::PageError::App(crate::api::bad_query(err), Locale::ZhCn).into()
+                    }))
+                    .app_data(web::PathConfig::default().error_handler(|err, _| {
+                        crate::web::PageError::App(crate::api::bad_query(err), Locale::ZhCn).into()
+                    }))
+                    .app_data(web::FormConfig::default().limit(body_limit).error_handler(
+                        |err, _| {
+                            crate::web::PageError::App(crate::api::bad_query(err), Locale::ZhCn)
+                                .into()
+                        },
+                    ))
+                    .route("/healthz", web::get().to(crate::api::health::healthz))
+                    .route("/readyz", web::get().to(crate::api::health::readyz))
+                    // The API's routes and its document come out of one table.
+                    .into_utoipa_app()
+                    .openapi(crate::api::ApiDoc::openapi())
+                    .configure(crate::api::configure)
+                    .openapi_service(|doc| {
+                        SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc)
+                    })
+                    .into_app()
+                    .configure(crate::web::configure)
+            })
+            // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.
+            .client_request_timeout(Duration::from_secs(settings.server.head_timeout_s))
+            .client_disconnect_timeout(Duration::from_secs(settings.server.disconnect_timeout_s))
+            .listen(listener)?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }

@@ -252,3 +252,38 @@ async fn technician_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 }
+
+both!(
+    a_page_query_that_does_not_parse_is_an_error_page,
+    bad_query_page_body
+);
+/// An unknown or malformed query parameter on a page is answered with the error page in the
+/// user's frame and language, not the framework's plain-text message.
+async fn bad_query_page_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = signed_in(&app, "hz.director").await;
+    for path in [
+        "/reports?month=2026-11&lang=en",
+        "/reports?from=2026-11-01&to=2026-11-30&extra=1",
+    ] {
+        let res = client.get(app.url(path)).send().await.unwrap();
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = res.text().await.unwrap();
+        assert!((400..500).contains(&status), "{path}: {status}");
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(
+            body.contains("data-error-code=\"validation_failed\""),
+            "{path}: {body}"
+        );
+        assert!(body.contains("查询参数有误"), "{path}: {body}");
+        // The navigation stays: the user is still signed in.
+        assert!(body.contains("href=\"/reports\""), "{path}: {body}");
+        assert!(!body.contains("Query deserialize error"), "{path}");
+    }
+}
