@@ -31,7 +31,9 @@ pub fn bars(
     series: &[Series],
     y_max: Option<f64>,
 ) -> Result<String, AppError> {
-    let (width, height) = (720u32, 340u32);
+    // With several series the legend stands in a column right of the plot, never over a bar.
+    let legend_w: u32 = if series.len() > 1 { 120 } else { 0 };
+    let (width, height) = (720u32 + legend_w, 340u32);
     let n = categories.len().max(1);
     let top = series
         .iter()
@@ -46,6 +48,7 @@ pub fn bars(
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
             .margin(12)
+            .margin_right(12 + legend_w)
             .x_label_area_size(40)
             .y_label_area_size(64)
             .build_cartesian_2d(0f64..n as f64, 0f64..y_top)
@@ -80,11 +83,7 @@ pub fn bars(
                             )
                         }),
                 )
-                .map_err(failed)?
-                .label(s.name.clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
-                });
+                .map_err(failed)?;
         }
         // The category names under their group of bars, where the axis labels would be.
         let below = chart.backend_coord(&(0.0, 0.0)).1 + 8;
@@ -103,14 +102,26 @@ pub fn bars(
             .map_err(failed)?;
         }
         if series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(("sans-serif", 15))
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(220, 220, 220))
-                .draw()
+            let x = (width - legend_w) as i32;
+            for (i, s) in series.iter().enumerate() {
+                let y = 56 + i as i32 * 24;
+                root.draw(&Rectangle::new(
+                    [(x, y - 6), (x + 12, y + 6)],
+                    s.color.filled(),
+                ))
                 .map_err(failed)?;
+                root.draw(&Text::new(
+                    s.name.clone(),
+                    (x + 18, y),
+                    ("sans-serif", 15).into_font().color(&BLACK).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Left,
+                            plotters::style::text_anchor::VPos::Center,
+                        ),
+                    ),
+                ))
+                .map_err(failed)?;
+            }
         }
         root.present().map_err(failed)?;
     }
@@ -146,13 +157,19 @@ mod tests {
         for text in ["环节时长", "响应", "审批", "中位数", "90%", "分钟"] {
             assert!(svg.contains(text), "{text}");
         }
-        // Four bars of the two series' colours (a NaN draws an empty bar).
+        // Each colour: its legend key and its bars; a NaN draws no bar at all.
         assert_eq!(
-            svg.matches("fill=\"#2563EB\"").count() - 1,
-            2,
+            svg.matches("fill=\"#2563EB\"").count(),
+            1 + 2,
             "legend + 2 bars"
         );
-        assert!(svg.matches("fill=\"#F59E0B\"").count() >= 2);
+        assert_eq!(
+            svg.matches("fill=\"#F59E0B\"").count(),
+            1 + 1,
+            "legend + 1 bar"
+        );
+        // The legend stands right of the plot: no key is drawn inside the 720 px of bars.
+        assert!(svg.contains("width=\"840\""), "{svg}");
     }
 
     #[test]
