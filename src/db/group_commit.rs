@@ -133,7 +133,14 @@ fn rollback(conn: &mut AnyConnection) {
 /// `Err`: the savepoint could not be made, released or rolled back.
 fn run_in_savepoint(conn: &mut AnyConnection, job: Job) -> Result<Option<Reply>, String> {
     AnyConnection::begin_transaction(conn).map_err(|e| format!("savepoint failed: {e}"))?;
-    match job(conn) {
+    // A write that panics (a bug) is a failed write: rolled back to its savepoint, its caller told
+    // it was not run (its answer channel drops), the others of the batch unharmed.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn)));
+    let ran = ran.unwrap_or_else(|_| {
+        tracing::error!("a write panicked: rolled back alone");
+        None
+    });
+    match ran {
         Some(reply) => match AnyConnection::commit_transaction(conn) {
             Ok(()) => Ok(Some(reply)),
             Err(e) => {
@@ -268,6 +275,29 @@ mod tests {
         assert!(r.is_err());
         assert_eq!(committed(&url, "b"), 0);
         assert!(queue.lock().is_empty());
+    }
+
+    #[test]
+    fn a_write_that_panics_is_rolled_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, url) = db(&dir, 64);
+        let answers: Answers = Arc::default();
+        let queue = Queue::default();
+        queue.push(recorded("a", false, &url, &answers));
+        queue.push(Box::new(|conn| {
+            insert(conn, "p").unwrap();
+            panic!("a bug in a write");
+        }));
+        queue.push(recorded("c", false, &url, &answers));
+        let writer = db.inner.writer.as_ref().unwrap();
+        assert_eq!(queue.drain(&mut writer.lock().unwrap(), 64), 3);
+        assert_eq!(committed(&url, "p"), 0);
+        assert_eq!((committed(&url, "a"), committed(&url, "c")), (1, 1));
+        assert_eq!(answers.lock().unwrap().len(), 2);
+        // The writer is fine afterwards.
+        queue.push(recorded("d", false, &url, &answers));
+        queue.drain(&mut writer.lock().unwrap(), 64);
+        assert_eq!(committed(&url, "d"), 1);
     }
 
     #[test]
