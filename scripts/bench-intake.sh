@@ -10,12 +10,18 @@
 # tickets/s, p50, p99, errors, the ratio to the ceiling and the server's peak RSS.
 #
 # Usage: scripts/bench-intake.sh            (DURATION=20 by default; DURATION=5 for a quick look)
+#        BACKEND=postgres scripts/bench-intake.sh
+#   PostgreSQL: a private cluster from scripts/pg.sh (fsync and synchronous_commit on, the
+#   defaults); the ceiling is pgbench running one-row INSERT transactions, at 1 client and at 32
+#   (PostgreSQL groups concurrent commits into one WAL flush by itself, so the 32-client ceiling
+#   is the fair one for 32 connections). Group commit is SQLite's, so PostgreSQL runs once.
 # Needs wrk (installed with apt-get when missing and root).
 set -euo pipefail
 
 log() { echo "[bench-intake] $*" >&2; }
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${DURATION:-20}
+BACKEND=${BACKEND:-sqlite}
 cd "$REPO"
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -32,8 +38,10 @@ cargo build --release --quiet
 BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk"
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/rescuedesk-bench-intake.XXXXXX")
 SERVER_PID=
+PG_DIR=
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [[ -n "$PG_DIR" ]] && { bash "$REPO/scripts/pg.sh" stop "$PG_DIR" >/dev/null 2>&1; rm -rf "$PG_DIR"; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -60,12 +68,26 @@ print(f"{n / seconds:.0f}")
 PY
 }
 
+# PostgreSQL's ceiling: pgbench, one-row INSERT transactions, at $1 clients.
+pg_ceiling() {
+  local clients=$1
+  psql -q "$PG_URL" -c "DROP TABLE IF EXISTS ceiling; CREATE TABLE ceiling (id bigserial PRIMARY KEY, payload text NOT NULL)" >/dev/null
+  printf 'INSERT INTO ceiling (payload) VALUES (repeat(%s, 600));\n' "'x'" >"$WORK/ceiling.sql"
+  pgbench -n -c "$clients" -j "$((clients < 2 ? 1 : 2))" -T "$DURATION" -f "$WORK/ceiling.sql" "$PG_URL" 2>/dev/null |
+    awk '/^tps/ {printf "%.0f\n", $3}'
+}
+
 # ---- the server, with a given group commit size
 start_server() {
   local max=$1
   PORT=$(free_port)
-  rm -f "$WORK"/rd.sqlite3*
-  export RESCUEDESK__DATABASE__URL="sqlite://$WORK/rd.sqlite3"
+  if [[ $BACKEND == postgres ]]; then
+    psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS bench_app" -c "CREATE DATABASE bench_app" >/dev/null
+    export RESCUEDESK__DATABASE__URL="${PG_URL%/*}/bench_app"
+  else
+    rm -f "$WORK"/rd.sqlite3*
+    export RESCUEDESK__DATABASE__URL="sqlite://$WORK/rd.sqlite3"
+  fi
   RESCUEDESK__DATABASE__GROUP_COMMIT_MAX=$max RESCUEDESK__DEMO__PAST=false \
     "$BIN" --log-format json demo --port "$PORT" >"$WORK/server-$max.log" 2>&1 &
   SERVER_PID=$!
@@ -102,10 +124,31 @@ run_wrk() {
     "http://127.0.0.1:$PORT/api/v1/tickets" | awk '/^RESULT/ {print $2, $3, $4, $5}'
 }
 
-log "ceiling: one-row commits for ${DURATION}s"
-CEIL=$(ceiling)
 rows=()
-for max in 64 1; do
+if [[ $BACKEND == postgres ]]; then
+  # Under /tmp: the cluster runs as the postgres user, which must reach its directory.
+  PG_DIR=$(mktemp -d /tmp/rescuedesk-bench-pg.XXXXXX)
+  PG_URL=$(bash "$REPO/scripts/pg.sh" start "$PG_DIR")
+  # scripts/pg.sh runs the test cluster without flushing; a benchmark keeps the shipped durability.
+  psql -q "$PG_URL" -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  [[ $(psql -Atq "$PG_URL" -c "SHOW fsync")/$(psql -Atq "$PG_URL" -c "SHOW synchronous_commit") == on/on ]] ||
+    { log "ERROR: could not turn fsync and synchronous_commit on"; exit 1; }
+  log "ceiling: pgbench one-row INSERT transactions, 1 and 32 clients, ${DURATION}s each"
+  CEIL1=$(pg_ceiling 1)
+  CEIL=$(pg_ceiling 32)
+  MAXES=(64)
+  DB_LINE="PostgreSQL (private cluster, fsync on, synchronous_commit on)"
+  CEIL_LINE="ceiling (pgbench one-row INSERT transactions): $CEIL1 commits/s at 1 client, $CEIL at 32 (ratios against 32)"
+else
+  log "ceiling: one-row commits for ${DURATION}s"
+  CEIL=$(ceiling)
+  MAXES=(64 1)
+  DB_LINE="SQLite WAL synchronous=FULL"
+  CEIL_LINE="ceiling (raw one-row commits, same disk, same durability): $CEIL commits/s"
+fi
+for max in "${MAXES[@]}"; do
   start_server "$max"
   for conns in 32 1; do
     log "group_commit_max=$max, $conns connection(s), ${DURATION}s"
@@ -117,15 +160,18 @@ for max in 64 1; do
 done
 
 echo
-echo "intake, POST /api/v1/tickets, SQLite WAL synchronous=FULL, ${DURATION}s each, $(nproc) cores"
-echo "ceiling (raw one-row commits, same disk, same durability): $CEIL commits/s"
+echo "intake, POST /api/v1/tickets, $DB_LINE, ${DURATION}s each, $(nproc) cores"
+echo "$CEIL_LINE"
 printf '%-18s %6s %12s %9s %9s %7s %9s\n' "group commit" conns "tickets/s" "p50 ms" "p99 ms" errors "× ceiling"
 for r in "${rows[@]}"; do
   IFS='|' read -r a b c d e f <<<"$r"
+  label="max $a"
+  [[ $a == rss ]] && label="max $b"
+  [[ $BACKEND == postgres ]] && label="n/a (PostgreSQL)"
   if [[ $a == rss ]]; then
-    printf '%-18s peak RSS %s MB\n' "max $b" "$((c / 1024))"
+    printf '%-18s peak RSS %s MB\n' "$label" "$((c / 1024))"
   else
-    printf '%-18s %6s %12s %9s %9s %7s %9s\n' "max $a" "$b" "$c" "$d" "$e" "$f" \
+    printf '%-18s %6s %12s %9s %9s %7s %9s\n' "$label" "$b" "$c" "$d" "$e" "$f" \
       "$(python3 -c "print(f'{$c / $CEIL:.2f}')")"
   fi
 done
