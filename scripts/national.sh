@@ -12,7 +12,8 @@
 #   postgres a private cluster from scripts/pg.sh in $NATIONAL_PG (default
 #            /var/tmp/rescuedesk-national-pg), left running; its URL is printed
 #            (stop it with scripts/pg.sh stop $NATIONAL_PG).
-# NATIONAL_SKIP_BUILD=1 reuses the release binary; NATIONAL_SKIP_LOAD=1 only times the report.
+# NATIONAL_SKIP_BUILD=1 reuses the release binary; NATIONAL_SKIP_LOAD=1 only times the report;
+# NATIONAL_ARGS='--days 365' passes options to `rescuedesk seed --national`.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BACKEND=${1:-sqlite}
@@ -44,7 +45,9 @@ echo "[national] database ${RESCUEDESK__DATABASE__URL}" >&2
 if [ "${NATIONAL_SKIP_LOAD:-0}" != 1 ]; then
   TIMES=$(mktemp)
   trap 'rm -f "$TIMES"' EXIT
-  /usr/bin/time -v -o "$TIMES" "$BIN" --log-format json seed --national 2>/dev/null
+  # The phase lines (stock, fleet, past: done at … s) stay on stderr; the JSON log does not.
+  /usr/bin/time -v -o "$TIMES" "$BIN" --log-format json seed --national ${NATIONAL_ARGS:-} \
+    2> >(grep --line-buffered -E '^(stock|fleet|past): ' >&2)
   awk -F': ' '/Maximum resident set size/ {printf "peak RSS: %.0f MB\n", $2/1024}
               /Elapsed \(wall clock\)/ {print "wall clock: " $2}' "$TIMES"
   [ "$BACKEND" = sqlite ] && ls -l --block-size=M "$NATIONAL_DB" | awk '{print "file: " $5 " " $9}'
