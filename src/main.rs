@@ -46,6 +46,8 @@ enum Command {
     Import(ImportArgs),
     /// Measure the parts-sourcing search on generated data and print the times.
     Bench(BenchArgs),
+    /// Load generated demo data (e.g. the national data set) into an empty database, streaming, with a progress bar.
+    Seed(SeedArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -83,6 +85,22 @@ struct ImportArgs {
 }
 
 #[derive(Args)]
+struct SeedArgs {
+    /// The national data set: 1,000 dealers in 50 groups, ~50,000 parts, ~5 M stock rows, ~1 M closed tickets.
+    #[arg(long)]
+    national: bool,
+    /// Otherwise this demo scale (every dealer staffed when above 1).
+    #[arg(long, default_value_t = 1)]
+    scale: u32,
+    /// Days of past rescues up to yesterday (default: the national set's, or from the first of last month).
+    #[arg(long)]
+    days: Option<u32>,
+    /// Skip the past of finished rescues.
+    #[arg(long)]
+    no_past: bool,
+}
+
+#[derive(Args)]
 struct BenchArgs {
     /// Demo data scale to generate into an empty database first (125 ≈ 1,000 dealers, ~1.8 M stock rows); 0 uses what is there.
     #[arg(long, default_value_t = 0)]
@@ -90,6 +108,9 @@ struct BenchArgs {
     /// Searches to time.
     #[arg(long, default_value_t = 500)]
     queries: usize,
+    /// Time the group report over a year instead (the first group's director), this many runs.
+    #[arg(long)]
+    report: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +177,7 @@ fn run() -> anyhow::Result<()> {
         Command::Demo(args) => serve(apply(settings, args), true),
         Command::Worker => worker(settings),
         Command::Bench(args) => bench(settings, args),
+        Command::Seed(args) => seed(&settings, args),
         Command::Import(args) => import::run(&settings, args),
         Command::Migrate => {
             let db = Db::connect(&settings.database)?;
@@ -366,9 +388,78 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn seed(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let mut opts = if args.national {
+        rescuedesk::demo::DemoOptions::national(settings.demo.seed, today)
+    } else {
+        rescuedesk::demo::DemoOptions {
+            seed: settings.demo.seed,
+            scale: args.scale.max(1),
+            today,
+            shape: rescuedesk::demo::Shape {
+                staff_everywhere: args.scale > 1,
+                ..Default::default()
+            },
+        }
+    };
+    if let Some(days) = args.days {
+        opts.shape.past_days = Some(days);
+    }
+    let db = Db::connect(&settings.database).context("database")?;
+    db.migrate()?;
+    let started = std::time::Instant::now();
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:6} [{wide_bar}] {pos}/{len} {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut phase = "";
+    let mut progress = |name: &'static str, done: u64, all: u64| {
+        if name != phase {
+            if !phase.is_empty() {
+                eprintln!("{phase}: done at {:.1} s", started.elapsed().as_secs_f64());
+            }
+            phase = name;
+            bar.set_message(name);
+            bar.set_length(all);
+        }
+        bar.set_position(done);
+    };
+    let tables = services::demo::seed(&db, settings, &opts, !args.no_past, &mut progress)
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    for (table, n) in &tables {
+        println!("{table:<22} {n:>10}");
+    }
+    println!("load: {secs:.1} s");
+    Ok(())
+}
+
 fn bench(mut settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database).context("database")?;
     db.migrate()?;
+    if let Some(runs) = args.report {
+        let r = services::bench::report(&db, runs).map_err(describe)?;
+        let mut sorted = r.runs.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "group report {}..{} over {} dealers ({} tickets): runs {:?} ms, median {:.0} ms",
+            r.first,
+            r.last,
+            r.dealers,
+            r.tickets,
+            r.runs.iter().map(|t| t.round() as i64).collect::<Vec<_>>(),
+            sorted[sorted.len() / 2]
+        );
+        return Ok(());
+    }
     if args.scale > 0 {
         settings.demo.scale = args.scale;
         let started = std::time::Instant::now();

@@ -22,6 +22,7 @@ svc-forbidden = Your role may not { $action }
 svc-internal = Internal error, please retry later
 svc-database-unavailable = Database temporarily unavailable
 svc-bench-no-data = No data: load the demo first (rescuedesk demo, or bench --scale)
+svc-demo-not-empty = The database already holds data: seed loads into an empty database only
 svc-secret-exists = The secret exists already
 
 ## Sourcing orders.

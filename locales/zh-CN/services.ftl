@@ -22,6 +22,7 @@ svc-forbidden = 您的角色无权执行此操作：{ $action }
 svc-internal = 服务器内部错误，请稍后重试
 svc-database-unavailable = 数据库暂时不可用
 svc-bench-no-data = 没有数据：请先载入演示数据（rescuedesk demo 或 bench --scale）
+svc-demo-not-empty = 数据库中已有数据：seed 只载入空数据库
 svc-secret-exists = 密钥已存在
 
 ## Sourcing orders.

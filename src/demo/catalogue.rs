@@ -536,8 +536,8 @@ pub(crate) fn variants_for(scale: u32) -> usize {
     (root as usize).max(1)
 }
 
-pub(crate) fn build(rng: &mut impl Rng, scale: u32, created_at: NaiveDateTime) -> Catalogue {
-    let variants = variants_for(scale);
+pub(crate) fn build(rng: &mut impl Rng, variants: usize, created_at: NaiveDateTime) -> Catalogue {
+    let variants = variants.max(1);
     let mut cat = Catalogue {
         parts: Vec::new(),
         variants,

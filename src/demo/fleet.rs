@@ -167,13 +167,18 @@ pub(crate) fn generate(
     infos: &[DealerInfo],
     cat: &Catalogue,
     today: NaiveDate,
+    percent: u32,
     phones: &mut PhoneBook,
     fleet: &mut Fleet,
 ) {
     let info = &infos[idx];
     let dealer = &dealers[idx];
     let per_size = VEHICLES_AT_SCALE_ONE / HOME_DEALERS.iter().map(|d| d.size).sum::<f64>();
-    let count = (info.size * per_size).round() as usize;
+    let mut wanted = info.size * per_size;
+    if percent != 100 {
+        wanted *= f64::from(percent) / 100.0;
+    }
+    let count = wanted.round() as usize;
     let this_year = today.year();
     let available: Vec<usize> = (0..MODELS.len())
         .filter(|m| MODELS[*m].years.0 <= this_year)

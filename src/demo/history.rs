@@ -8,7 +8,7 @@
 //! Pure like the rest of `demo`: the same options give the same rows. Rows come one day at a time
 //! (`Past::day`), so a long past never sits in memory whole.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -327,8 +327,6 @@ struct DealerPast<'a> {
     parts_desk: &'a str,
     technicians: Vec<&'a Technician>,
     vehicles: Vec<&'a Vehicle>,
-    /// Catalogue indices of the parts the dealer stocks.
-    stocked: HashSet<u32>,
     /// Rescues a day, on average.
     per_day: f64,
 }
@@ -338,12 +336,16 @@ pub struct Past<'a> {
     data: &'a DemoData,
     seed: u64,
     today: NaiveDate,
+    /// The first day of the past.
+    first: NaiveDate,
     dealers: Vec<DealerPast<'a>>,
+    /// Parts each dealer (by index) stocks, sorted.
+    stock: Vec<Vec<u32>>,
     customers: HashMap<&'a str, (&'a str, &'a str)>,
     /// Catalogue indices per category, parts that may fly and need no review first.
     by_category: HashMap<&'a str, Vec<u32>>,
-    /// Dealers (indices) stocking each part, for the sister transfers.
-    holders: HashMap<u32, Vec<usize>>,
+    /// The dealers (indices) of each dealer's group, in order, for the sister transfers.
+    group_of: Vec<std::rc::Rc<Vec<usize>>>,
 }
 
 /// The first day of the month before `today`.
@@ -363,20 +365,48 @@ impl<'a> Past<'a> {
     /// The dealers that have the staff a rescue needs (the Zhejiang ones: others have no
     /// sign-ins) take part.
     pub fn new(data: &'a DemoData, opts: &DemoOptions) -> Past<'a> {
-        let user = |dealer: &str, role: &str| {
-            data.users
-                .iter()
-                .find(|u| u.dealer_id == dealer && u.role == role)
-                .map(|u| u.id.as_str())
-        };
-        let mut stocked: Vec<HashSet<u32>> = vec![HashSet::new(); data.dealers.len()];
-        let mut holders: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut stock: Vec<Vec<u32>> = vec![Vec::new(); data.dealers.len()];
         for s in &data.stock {
-            stocked[s.dealer as usize].insert(s.part);
-            holders.entry(s.part).or_default().push(s.dealer as usize);
+            stock[s.dealer as usize].push(s.part);
         }
+        Past::with_stock(data, opts, stock)
+    }
+
+    /// As `new`, with the parts each dealer stocks given (a loader that streamed the stock
+    /// kept only these), indexed like `data.dealers`.
+    pub fn with_stock(
+        data: &'a DemoData,
+        opts: &DemoOptions,
+        mut stock: Vec<Vec<u32>>,
+    ) -> Past<'a> {
+        for s in &mut stock {
+            s.sort_unstable();
+        }
+        let mut users: HashMap<(&str, &str), &str> = HashMap::new();
+        for u in &data.users {
+            users.entry((&u.dealer_id, &u.role)).or_insert(&u.id);
+        }
+        let user = |dealer: &'a str, role: &'static str| users.get(&(dealer, role)).copied();
+        let mut techs: HashMap<&str, Vec<&Technician>> = HashMap::new();
+        for t in data.technicians.iter().filter(|t| t.active) {
+            techs.entry(&t.dealer_id).or_default().push(t);
+        }
+        let mut cars: HashMap<&str, Vec<&Vehicle>> = HashMap::new();
+        for v in &data.vehicles {
+            cars.entry(&v.dealer_id).or_default().push(v);
+        }
+        let mut groups: HashMap<&str, std::rc::Rc<Vec<usize>>> = HashMap::new();
+        for (i, d) in data.dealers.iter().enumerate() {
+            let g = groups.entry(&d.group_id).or_default();
+            std::rc::Rc::get_mut(g).expect("not shared yet").push(i);
+        }
+        let group_of = data
+            .dealers
+            .iter()
+            .map(|d| groups[d.group_id.as_str()].clone())
+            .collect();
         let mut dealers = Vec::new();
-        for (index, (d, stocked)) in data.dealers.iter().zip(stocked).enumerate() {
+        for (index, d) in data.dealers.iter().enumerate() {
             let people = (
                 user(&d.id, "call_agent"),
                 user(&d.id, "workshop_lead"),
@@ -388,16 +418,8 @@ impl<'a> Past<'a> {
             else {
                 continue;
             };
-            let technicians: Vec<&Technician> = data
-                .technicians
-                .iter()
-                .filter(|t| t.dealer_id == d.id && t.active)
-                .collect();
-            let vehicles: Vec<&Vehicle> = data
-                .vehicles
-                .iter()
-                .filter(|v| v.dealer_id == d.id)
-                .collect();
+            let technicians = techs.remove(d.id.as_str()).unwrap_or_default();
+            let vehicles = cars.remove(d.id.as_str()).unwrap_or_default();
             if technicians.is_empty() || vehicles.is_empty() {
                 continue;
             }
@@ -411,7 +433,6 @@ impl<'a> Past<'a> {
                 parts_desk,
                 technicians,
                 vehicles,
-                stocked,
                 per_day,
             });
         }
@@ -421,24 +442,35 @@ impl<'a> Past<'a> {
                 by_category.entry(&p.category).or_default().push(i as u32);
             }
         }
+        let first = match opts.shape.past_days {
+            Some(days) => opts.today - Duration::days(i64::from(days.max(1))),
+            None => first_day(opts.today),
+        };
         Past {
             data,
             seed: opts.seed,
             today: opts.today,
+            first,
             dealers,
+            stock,
             customers: data
                 .customers
                 .iter()
                 .map(|c| (c.id.as_str(), (c.name.as_str(), c.phone.as_str())))
                 .collect(),
             by_category,
-            holders,
+            group_of,
         }
+    }
+
+    /// Whether dealer `index` stocks catalogue part `part`.
+    fn stocks(&self, index: usize, part: u32) -> bool {
+        self.stock[index].binary_search(&part).is_ok()
     }
 
     /// The days the past covers: the first of last month to yesterday.
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> {
-        let (first, today) = (first_day(self.today), self.today);
+        let (first, today) = (self.first, self.today);
         first.iter_days().take_while(move |d| *d < today)
     }
 
@@ -450,7 +482,7 @@ impl<'a> Past<'a> {
     /// The rows of one day's rescues at every dealer taking part.
     pub fn day(&self, rules: &Rules<'_>, day: NaiveDate) -> Rescues {
         let mut out = Rescues::default();
-        let day_no = (day - first_day(self.today)).num_days().max(0) as usize;
+        let day_no = (day - self.first).num_days().max(0) as usize;
         for d in &self.dealers {
             let mut rng = rng_for(self.seed, STREAM_HISTORY, (d.index << 12) | day_no);
             // A weekend has a few more calls (long drives), and one day in ten a storm has more.
@@ -601,7 +633,7 @@ impl<'a> Past<'a> {
             rng.gen_bool(0.55)
                 .then(|| parts[rng.gen_range(0..parts.len())])
         });
-        let lacking = part.filter(|p| !d.stocked.contains(p));
+        let lacking = part.filter(|p| !self.stocks(d.index, *p));
         now = (call + mins(respond)).max(now + mins(2.0));
         let plan = self.plan(rng, rules, &t, 1, now, d, &crew, fault, part, km, out);
         t.step(rng, now, Event::SubmitPlan, Some(d.lead));
@@ -641,15 +673,22 @@ impl<'a> Past<'a> {
             t.step(rng, now, Event::ReportMismatch, tech);
             now += mins(rng.gen_range(15.0..35.0));
             let reason = SystemText::SupersededBy { version: 2 }.stored();
+            // This ticket's rows are the last ones written (a day holds thousands at national scale).
             for a in out
                 .approvals
                 .iter_mut()
-                .filter(|a| a.ticket_id == t.ticket_id)
+                .rev()
+                .take_while(|a| a.ticket_id == t.ticket_id)
             {
                 a.voided_at = Some(now - mins(5.0));
                 a.void_reason = Some(reason.clone());
             }
-            for p in out.plans.iter_mut().filter(|p| p.ticket_id == t.ticket_id) {
+            for p in out
+                .plans
+                .iter_mut()
+                .rev()
+                .take_while(|p| p.ticket_id == t.ticket_id)
+            {
                 p.status = PlanStatus::Superseded;
             }
             let again = if order.is_some() {
@@ -658,7 +697,7 @@ impl<'a> Past<'a> {
                 fault.part_category.and_then(|c| {
                     let parts = self.by_category.get(c)?;
                     let p = parts[rng.gen_range(0..parts.len())];
-                    d.stocked.contains(&p).then_some(p)
+                    self.stocks(d.index, p).then_some(p)
                 })
             };
             let plan = self.plan(rng, rules, &t, 2, now, d, &crew, fault, again, km, out);
@@ -718,10 +757,14 @@ impl<'a> Past<'a> {
             .push(approval(rng, t, plan, now, review, d.manager, None));
         t.step(rng, now, Event::ManagerAccept, Some(d.manager));
         now += mins(rng.gen_range(3.0..15.0));
-        let items: Vec<String> = out
+        // The plan's items are the last written.
+        let first = out
             .items
             .iter()
-            .filter(|i| i.plan_id == plan.id)
+            .rposition(|i| i.plan_id != plan.id)
+            .map_or(0, |p| p + 1);
+        let items: Vec<String> = out.items[first..]
+            .iter()
             .map(|i| i.description.clone())
             .collect();
         let told = json!({
@@ -839,15 +882,12 @@ impl<'a> Past<'a> {
         km: f64,
         at: NaiveDateTime,
     ) -> OrderRow {
-        let group = &self.data.dealers[d.index].group_id;
-        let sister = self.holders.get(&part).and_then(|hs| {
-            let same: Vec<usize> = hs
-                .iter()
-                .copied()
-                .filter(|h| *h != d.index && self.data.dealers[*h].group_id == *group)
-                .collect();
-            (!same.is_empty()).then(|| same[rng.gen_range(0..same.len())])
-        });
+        let same: Vec<usize> = self.group_of[d.index]
+            .iter()
+            .copied()
+            .filter(|h| *h != d.index && self.stocks(*h, part))
+            .collect();
+        let sister = (!same.is_empty()).then(|| same[rng.gen_range(0..same.len())]);
         let (kind, source, mode, cost) = match sister {
             Some(s) if rng.gen_bool(0.8) => {
                 let drive = rng.gen_bool(0.6);
@@ -1313,6 +1353,7 @@ mod tests {
             seed: 20261123,
             scale: 1,
             today: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+            shape: Default::default(),
         }
     }
 

@@ -194,24 +194,7 @@ pub fn load(
         insert_chunked!(conn, schema::parts::table, data.parts),
     ));
 
-    // Built chunk by chunk: at benchmark scales the stock table has millions
-    // of rows and borrowing ids per chunk keeps memory flat.
-    let mut stock_rows = 0;
-    for chunk in data.stock.chunks(CHUNK) {
-        let rows: Vec<NewStock<'_>> = chunk
-            .iter()
-            .map(|s| NewStock {
-                dealer_id: &data.dealers[s.dealer as usize].id,
-                part_id: &data.parts[s.part as usize].id,
-                on_hand: s.on_hand,
-                reserved: 0,
-                bin: s.bin.to_string(),
-                updated_at: s.updated_at,
-            })
-            .collect();
-        stock_rows += execute_insert!(conn, schema::stock::table, &rows);
-    }
-    tables.push(("stock", stock_rows));
+    tables.push(("stock", insert_stock(conn, data, &data.stock)?));
 
     tables.push((
         "customers",
@@ -251,6 +234,92 @@ pub fn load(
     Ok(DemoSummary { tables, sign_ins })
 }
 
+// Built chunk by chunk: at benchmark scales the stock table has millions
+// of rows and borrowing ids per chunk keeps memory flat.
+fn insert_stock(
+    conn: &mut AnyConnection,
+    data: &DemoData,
+    stock: &[super::StockRow],
+) -> Result<usize, AppError> {
+    let mut stock_rows = 0;
+    for chunk in stock.chunks(CHUNK) {
+        let rows: Vec<NewStock<'_>> = chunk
+            .iter()
+            .map(|s| NewStock {
+                dealer_id: &data.dealers[s.dealer as usize].id,
+                part_id: &data.parts[s.part as usize].id,
+                on_hand: s.on_hand,
+                reserved: 0,
+                bin: s.bin.to_string(),
+                updated_at: s.updated_at,
+            })
+            .collect();
+        stock_rows += execute_insert!(conn, schema::stock::table, &rows);
+    }
+    Ok(stock_rows)
+}
+
+/// Where a streaming load is: the phase, its steps done and its steps in all.
+pub type Progress<'a> = &'a mut dyn FnMut(&'static str, u64, u64);
+
+/// Generates and writes the demo for `opts` in a stream, one dealer's stock, one dealer's fleet
+/// and one day's rescues at a time, so memory holds the dealers, staff, catalogue and vehicles
+/// but never the millions of stock, service-history or ticket rows at once. Writes the same rows
+/// as `generate` + `load` (+ `load_past` when `past`); the caller's transaction makes it
+/// all-or-nothing. Returns the rows per table.
+pub fn load_streaming(
+    conn: &mut AnyConnection,
+    opts: &super::DemoOptions,
+    password_hash: &str,
+    past: Option<&history::Rules<'_>>,
+    progress: Progress<'_>,
+) -> Result<DemoSummary, AppError> {
+    let mut b = super::Builder::new(opts);
+    let mut summary = load(conn, &b.data, password_hash)?;
+    let dealers = b.data.dealers.len();
+
+    let mut stocked: Vec<Vec<u32>> = Vec::with_capacity(dealers);
+    let mut stock_rows = 0;
+    for d in 0..dealers {
+        let rows = b.stock_of(d);
+        stock_rows += insert_stock(conn, &b.data, &rows)?;
+        stocked.push(rows.iter().map(|r| r.part).collect());
+        progress("stock", d as u64 + 1, dealers as u64);
+    }
+
+    let mut n = [0usize; 4];
+    for d in 0..dealers {
+        b.fleet_of(d);
+        let (customers, vehicles, visits, visit_parts) = b.take_fleet();
+        n[0] += insert_chunked!(conn, schema::customers::table, customers);
+        n[1] += insert_chunked!(conn, schema::vehicles::table, vehicles);
+        n[2] += insert_chunked!(conn, schema::service_visits::table, visits);
+        n[3] += insert_chunked!(conn, schema::service_visit_parts::table, visit_parts);
+        // The past draws on the vehicles and their owners; the history is written and gone.
+        b.data.customers.extend(customers);
+        b.data.vehicles.extend(vehicles);
+        progress("fleet", d as u64 + 1, dealers as u64);
+    }
+    for (table, rows) in [
+        ("stock", stock_rows),
+        ("customers", n[0]),
+        ("vehicles", n[1]),
+        ("service_visits", n[2]),
+        ("service_visit_parts", n[3]),
+    ] {
+        if let Some(t) = summary.tables.iter_mut().find(|(name, _)| *name == table) {
+            t.1 = rows;
+        }
+    }
+    if let Some(rules) = past {
+        let p = history::Past::with_stock(&b.data, opts, stocked);
+        summary
+            .tables
+            .extend(write_past(conn, &p, rules, progress)?);
+    }
+    Ok(summary)
+}
+
 /// Writes the demo's past (`history::Past`) day by day: the finished rescues of last month and
 /// this month so far, and last month's suspension. Returns the rows per table.
 pub fn load_past(
@@ -260,8 +329,18 @@ pub fn load_past(
     rules: &history::Rules<'_>,
 ) -> Result<Vec<(&'static str, usize)>, AppError> {
     let past = history::Past::new(data, opts);
+    write_past(conn, &past, rules, &mut |_, _, _| {})
+}
+
+fn write_past(
+    conn: &mut AnyConnection,
+    past: &history::Past<'_>,
+    rules: &history::Rules<'_>,
+    progress: Progress<'_>,
+) -> Result<Vec<(&'static str, usize)>, AppError> {
+    let days = past.days().count() as u64;
     let mut n = [0usize; 14];
-    for day in past.days() {
+    for (i, day) in past.days().enumerate() {
         let r = past.day(rules, day);
         n[0] += insert_chunked!(conn, schema::tickets::table, r.tickets);
         n[1] += insert_chunked!(conn, schema::ticket_counters::table, r.counters);
@@ -276,6 +355,7 @@ pub fn load_past(
         n[10] += insert_chunked!(conn, schema::follow_ups::table, r.follow_ups);
         n[11] += insert_chunked!(conn, schema::complaints::table, r.complaints);
         n[12] += insert_chunked!(conn, schema::complaint_steps::table, r.steps);
+        progress("past", i as u64 + 1, days);
     }
     if let Some(s) = past.suspension() {
         n[13] += execute_insert!(conn, schema::suspensions::table, &s);
@@ -315,7 +395,7 @@ mod tests {
     use diesel_migrations::MigrationHarness;
 
     use super::*;
-    use crate::demo::{generate, DemoOptions};
+    use crate::demo::{generate, history, DemoOptions};
 
     #[derive(QueryableByName)]
     struct Violation {
@@ -346,6 +426,7 @@ mod tests {
             seed: 42,
             scale: 1,
             today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            shape: Default::default(),
         });
         let summary = conn
             .transaction::<_, AppError, _>(|c| load(c, &data, "$argon2id$v=19$test"))
@@ -369,6 +450,101 @@ mod tests {
 
         let broken: Vec<String> = diesel::sql_query("PRAGMA foreign_key_check")
             .load::<Violation>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.table)
+            .collect();
+        assert!(broken.is_empty(), "foreign keys broken in {broken:?}");
+    }
+
+    /// Every table's row count.
+    fn counts(conn: &mut AnyConnection, tables: &[(&'static str, usize)]) -> Vec<(String, i64)> {
+        tables
+            .iter()
+            .map(|(table, _)| {
+                let n = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .get_result::<Count>(conn)
+                    .unwrap()
+                    .n;
+                ((*table).to_owned(), n)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_streaming_load_writes_what_generate_and_load_write() {
+        let opts = DemoOptions {
+            seed: 8,
+            scale: 3,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            shape: crate::demo::Shape {
+                staff_everywhere: true,
+                past_days: Some(4),
+                ..Default::default()
+            },
+        };
+        let sla = crate::config::Settings::load(None, std::iter::empty())
+            .expect("default settings")
+            .sla;
+        let rules = history::Rules {
+            sla: &sla,
+            labour_fen_per_hour: 12_000,
+            travel_fen_per_km: 300,
+            number_prefix: "RS",
+            complaint_at_or_below: 2,
+        };
+        let mut streamed = sqlite();
+        let mut phases: Vec<&'static str> = Vec::new();
+        let summary = streamed
+            .transaction::<_, AppError, _>(|c| {
+                load_streaming(
+                    c,
+                    &opts,
+                    "$argon2id$v=19$test",
+                    Some(&rules),
+                    &mut |p, _, _| {
+                        if phases.last() != Some(&p) {
+                            phases.push(p);
+                        }
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(phases, ["stock", "fleet", "past"]);
+
+        let mut whole = sqlite();
+        let data = generate(&opts);
+        let mut tables = whole
+            .transaction::<_, AppError, _>(|c| {
+                let mut t = load(c, &data, "$argon2id$v=19$test")?.tables;
+                t.extend(load_past(c, &data, &opts, &rules)?);
+                Ok(t)
+            })
+            .unwrap();
+        assert_eq!(summary.tables, tables);
+        tables.retain(|(t, _)| *t != "suspensions");
+        assert_eq!(counts(&mut streamed, &tables), counts(&mut whole, &tables));
+        assert!(
+            summary.count("tickets") > 24 * 4,
+            "{}",
+            summary.count("tickets")
+        );
+        // Two groups, and the same ids both ways.
+        let ids = |c: &mut AnyConnection, sql: &str| -> Vec<String> {
+            diesel::sql_query(sql)
+                .load::<Violation>(c)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.table)
+                .collect()
+        };
+        let sql = "SELECT id AS \"table\" FROM tickets ORDER BY id";
+        assert_eq!(ids(&mut streamed, sql), ids(&mut whole, sql));
+        let sql = "SELECT DISTINCT group_id AS \"table\" FROM dealers";
+        assert_eq!(ids(&mut streamed, sql).len(), 2);
+
+        let broken: Vec<String> = diesel::sql_query("PRAGMA foreign_key_check")
+            .load::<Violation>(&mut streamed)
             .unwrap()
             .into_iter()
             .map(|v| v.table)

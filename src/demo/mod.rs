@@ -25,7 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::db::schema;
 
 pub use catalogue::CATEGORIES;
-pub use load::{is_empty, load, load_past, DemoSignIn, DemoSummary};
+pub use load::{is_empty, load, load_past, load_streaming, DemoSignIn, DemoSummary, Progress};
 pub use staff::{staff_label_key, GRADES, SKILLS};
 
 /// What to generate.
@@ -37,7 +37,62 @@ pub struct DemoOptions {
     /// The demo's "today" (China local date): shifts, service history and
     /// ages are placed relative to it, never relative to the clock.
     pub today: NaiveDate,
+    /// What the scale alone does not set (the national preset sets it all); default: as scale 1.
+    pub shape: Shape,
 }
+
+/// Sizes beyond the scale: the national data set's catalogue, stock, fleet, staff and past.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// Variants per per-model and per-engine part; `None` grows them with the square root of the scale.
+    pub variants: Option<usize>,
+    /// Each dealer's stock range, in percent of what its size gives (100 = as always).
+    pub stock_percent: u32,
+    /// Vehicles in each dealer's care, in percent (100 = as always).
+    pub vehicle_percent: u32,
+    /// Sign-ins (the eight roles) at every dealer, not only at the nine Zhejiang ones; the past
+    /// then has rescues at every dealer.
+    pub staff_everywhere: bool,
+    /// Days of past rescues ending yesterday; `None` = from the first day of last month.
+    pub past_days: Option<u32>,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            variants: None,
+            stock_percent: 100,
+            vehicle_percent: 100,
+            staff_everywhere: false,
+            past_days: None,
+        }
+    }
+}
+
+impl DemoOptions {
+    /// The issue's national data set: 1,000 dealers in 50 groups, ~50,000 parts, ~5 M stock rows,
+    /// ~2 M service visits, ~1 M closed tickets (with `past`), every dealer staffed.
+    pub fn national(seed: u64, today: NaiveDate) -> DemoOptions {
+        DemoOptions {
+            seed,
+            scale: 125,
+            today,
+            shape: Shape {
+                variants: Some(NATIONAL_VARIANTS),
+                stock_percent: NATIONAL_STOCK_PERCENT,
+                vehicle_percent: NATIONAL_VEHICLE_PERCENT,
+                staff_everywhere: true,
+                past_days: Some(NATIONAL_PAST_DAYS),
+            },
+        }
+    }
+}
+
+// Tuned by `national_proportions` (tests) to the issue's numbers.
+const NATIONAL_VARIANTS: usize = 115;
+const NATIONAL_STOCK_PERCENT: u32 = 28;
+const NATIONAL_VEHICLE_PERCENT: u32 = 690;
+const NATIONAL_PAST_DAYS: u32 = 600;
 
 /// Every generated row, table by table, in an order that satisfies the foreign keys.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +338,10 @@ const STREAM_FLEET: u64 = 5;
 const STREAM_PLATFORM: u64 = 6;
 const STREAM_STANDARD: u64 = 11;
 const STREAM_ROTA: u64 = 7;
+const STREAM_GROUPS: u64 = 13;
+
+/// Dealers per dealer group: 1,000 dealers make 50 groups; the nine Zhejiang dealers open the first.
+pub const GROUP_SIZE: usize = 20;
 
 fn rng_for(seed: u64, section: u64, index: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -307,97 +366,190 @@ pub(crate) fn at(day: NaiveDate, minutes: i64) -> NaiveDateTime {
 
 /// Builds the whole data set in memory; no I/O, no clock.
 pub fn generate(opts: &DemoOptions) -> DemoData {
-    let scale = opts.scale.max(1);
-    let founded = at(opts.today - chrono::Duration::days(3 * 365 + 30), 60);
-
-    let mut rng = rng_for(opts.seed, STREAM_DEALERS, 0);
-    let group = DealerGroup {
-        id: new_id(&mut rng, founded),
-        name: "浙江之江汽车集团".to_owned(),
-        brand: catalogue::BRAND.to_owned(),
-        created_at: founded,
-    };
-    let mut phones = people::PhoneBook::default();
-    let (dealers, infos) = dealers(&mut rng, &group, scale, founded, &mut phones);
-
-    let mut rng = rng_for(opts.seed, STREAM_CATALOGUE, 0);
-    let cat = catalogue::build(&mut rng, scale, founded);
-
-    let mut crew = staff::Crew::default();
-    for (idx, (dealer, info)) in dealers.iter().zip(&infos).enumerate() {
-        let mut rng = rng_for(opts.seed, STREAM_STAFF, idx);
-        staff::generate(&mut rng, dealer, info, opts.today, &mut phones, &mut crew);
+    let mut b = Builder::new(opts);
+    let mut stock = Vec::new();
+    for d in 0..b.data.dealers.len() {
+        stock.extend(b.stock_of(d));
     }
-    // Its own stream, so the dealers' staff stay as they were.
-    let mut rng = rng_for(opts.seed, STREAM_PLATFORM, 0);
-    staff::platform_staff(&mut rng, &dealers[0], opts.today, &mut phones, &mut crew);
+    b.data.stock = stock;
+    for d in 0..b.data.dealers.len() {
+        b.fleet_of(d);
+    }
+    let mut data = b.data;
+    data.customers = b.fleet.customers;
+    data.vehicles = b.fleet.vehicles;
+    data.service_visits = b.fleet.visits;
+    data.service_visit_parts = b.fleet.visit_parts;
+    data
+}
 
-    // Its own stream too: the rota draws only ids, and the rest of the demo stays as it was.
-    let (mut rota_shifts, mut rota_holidays) = (Vec::new(), Vec::new());
-    for (idx, dealer) in dealers.iter().enumerate() {
-        let mut rng = rng_for(opts.seed, STREAM_ROTA, idx);
-        let technicians: Vec<Technician> = crew
-            .technicians
-            .iter()
-            .filter(|t| t.dealer_id == dealer.id)
-            .cloned()
-            .collect();
-        let users: Vec<User> = crew
-            .users
-            .iter()
-            .filter(|u| u.dealer_id == dealer.id && u.role != "catalogue_admin")
-            .cloned()
-            .collect();
-        let r = rota::Rota {
-            dealer,
-            technicians: &technicians,
-            users: &users,
-            today: opts.today,
+/// The generator in steps, for a loader that streams: `new` makes everything but stock and the
+/// fleet (`data.stock`, `customers`, `vehicles`, `service_*` empty); `stock_of` and `fleet_of`
+/// then draw one dealer's share, in dealer order — the same rows `generate` holds at once.
+pub struct Builder {
+    pub data: DemoData,
+    opts: DemoOptions,
+    infos: Vec<DealerInfo>,
+    cat: catalogue::Catalogue,
+    stocker: stock::Stocker,
+    phones: people::PhoneBook,
+    fleet: fleet::Fleet,
+}
+
+impl Builder {
+    pub fn new(opts: &DemoOptions) -> Builder {
+        let scale = opts.scale.max(1);
+        let founded = at(opts.today - chrono::Duration::days(3 * 365 + 30), 60);
+
+        let mut rng = rng_for(opts.seed, STREAM_DEALERS, 0);
+        let group = DealerGroup {
+            id: new_id(&mut rng, founded),
+            name: "浙江之江汽车集团".to_owned(),
+            brand: catalogue::BRAND.to_owned(),
+            created_at: founded,
         };
-        rota::generate(&mut rng, &r, &mut rota_shifts, &mut rota_holidays);
+        let mut phones = people::PhoneBook::default();
+        let count = dealer_count(scale);
+        // Further groups draw from their own stream, so the first group and its dealers stay as they were.
+        let mut groups = vec![group];
+        for g in 1..count.div_ceil(GROUP_SIZE) {
+            let mut rng = rng_for(opts.seed, STREAM_GROUPS, g);
+            groups.push(DealerGroup {
+                id: new_id(&mut rng, founded),
+                name: format!("之江汽车集团第{}区域公司", g + 1),
+                brand: catalogue::BRAND.to_owned(),
+                created_at: founded,
+            });
+        }
+        let (dealers, infos) = dealers(&mut rng, &groups, count, founded, &mut phones);
+
+        let mut rng = rng_for(opts.seed, STREAM_CATALOGUE, 0);
+        let variants = opts
+            .shape
+            .variants
+            .unwrap_or_else(|| catalogue::variants_for(scale));
+        let cat = catalogue::build(&mut rng, variants, founded);
+
+        let mut crew = staff::Crew::default();
+        for (idx, (dealer, info)) in dealers.iter().zip(&infos).enumerate() {
+            let mut rng = rng_for(opts.seed, STREAM_STAFF, idx);
+            staff::generate(
+                &mut rng,
+                dealer,
+                info,
+                opts.today,
+                opts.shape.staff_everywhere,
+                &mut phones,
+                &mut crew,
+            );
+        }
+        // Its own stream, so the dealers' staff stay as they were.
+        let mut rng = rng_for(opts.seed, STREAM_PLATFORM, 0);
+        staff::platform_staff(&mut rng, &dealers[0], opts.today, &mut phones, &mut crew);
+
+        // Its own stream too: the rota draws only ids, and the rest of the demo stays as it was.
+        let (mut rota_shifts, mut rota_holidays) = (Vec::new(), Vec::new());
+        let mut techs_of: std::collections::HashMap<&str, Vec<Technician>> = Default::default();
+        for t in &crew.technicians {
+            techs_of.entry(&t.dealer_id).or_default().push(t.clone());
+        }
+        let mut users_of: std::collections::HashMap<&str, Vec<User>> = Default::default();
+        for u in crew.users.iter().filter(|u| u.role != "catalogue_admin") {
+            users_of.entry(&u.dealer_id).or_default().push(u.clone());
+        }
+        for (idx, dealer) in dealers.iter().enumerate() {
+            let mut rng = rng_for(opts.seed, STREAM_ROTA, idx);
+            let r = rota::Rota {
+                dealer,
+                technicians: techs_of.get(dealer.id.as_str()).map_or(&[], |v| v),
+                users: users_of.get(dealer.id.as_str()).map_or(&[], |v| v),
+                today: opts.today,
+            };
+            rota::generate(&mut rng, &r, &mut rota_shifts, &mut rota_holidays);
+        }
+        drop((techs_of, users_of));
+
+        let (stocker, showcase) = stock::Stocker::new(&infos, &cat);
+
+        // Its own stream too: adding standard plans changed nothing else.
+        let mut rng = rng_for(opts.seed, STREAM_STANDARD, 0);
+        let standards = standard::generate(&mut rng, &crew.users, &crew.tools, opts.today);
+
+        let data = DemoData {
+            standard_plans: standards.plans,
+            standard_plan_tools: standards.tools,
+            standard_plan_items: standards.items,
+            dealer_groups: groups,
+            dealers,
+            users: crew.users,
+            technicians: crew.technicians,
+            technician_skills: crew.skills,
+            rota_shifts,
+            rota_holidays,
+            tools: crew.tools,
+            parts: cat.parts.clone(),
+            stock: Vec::new(),
+            customers: Vec::new(),
+            vehicles: Vec::new(),
+            service_visits: Vec::new(),
+            service_visit_parts: Vec::new(),
+            showcase,
+        };
+        Builder {
+            data,
+            opts: opts.clone(),
+            infos,
+            cat,
+            stocker,
+            phones,
+            fleet: fleet::Fleet::default(),
+        }
     }
 
-    let (stock, showcase) =
-        stock::generate(opts.seed, STREAM_STOCK, &dealers, &infos, &cat, opts.today);
+    /// Dealer `d`'s stock lines.
+    pub fn stock_of(&self, d: usize) -> Vec<StockRow> {
+        self.stocker.dealer(
+            self.opts.seed,
+            STREAM_STOCK,
+            d,
+            &self.infos[d],
+            self.opts.today,
+            self.opts.shape.stock_percent,
+        )
+    }
 
-    let mut fleet = fleet::Fleet::default();
-    for idx in 0..dealers.len() {
-        let mut rng = rng_for(opts.seed, STREAM_FLEET, idx);
+    /// Draws dealer `d`'s customers, vehicles and service history into the builder's fleet;
+    /// call for every dealer in order.
+    pub fn fleet_of(&mut self, d: usize) {
+        let mut rng = rng_for(self.opts.seed, STREAM_FLEET, d);
         fleet::generate(
             &mut rng,
-            idx,
-            &dealers,
-            &infos,
-            &cat,
-            opts.today,
-            &mut phones,
-            &mut fleet,
+            d,
+            &self.data.dealers,
+            &self.infos,
+            &self.cat,
+            self.opts.today,
+            self.opts.shape.vehicle_percent,
+            &mut self.phones,
+            &mut self.fleet,
         );
     }
 
-    // Its own stream too: adding standard plans changed nothing else.
-    let mut rng = rng_for(opts.seed, STREAM_STANDARD, 0);
-    let standards = standard::generate(&mut rng, &crew.users, &crew.tools, opts.today);
-
-    DemoData {
-        standard_plans: standards.plans,
-        standard_plan_tools: standards.tools,
-        standard_plan_items: standards.items,
-        dealer_groups: vec![group],
-        dealers,
-        users: crew.users,
-        technicians: crew.technicians,
-        technician_skills: crew.skills,
-        rota_shifts,
-        rota_holidays,
-        tools: crew.tools,
-        parts: cat.parts,
-        stock,
-        customers: fleet.customers,
-        vehicles: fleet.vehicles,
-        service_visits: fleet.visits,
-        service_visit_parts: fleet.visit_parts,
-        showcase,
+    /// Takes the fleet rows drawn since the last call: (customers, vehicles, visits, visit parts).
+    pub fn take_fleet(
+        &mut self,
+    ) -> (
+        Vec<Customer>,
+        Vec<Vehicle>,
+        Vec<ServiceVisit>,
+        Vec<ServiceVisitPart>,
+    ) {
+        (
+            std::mem::take(&mut self.fleet.customers),
+            std::mem::take(&mut self.fleet.vehicles),
+            std::mem::take(&mut self.fleet.visits),
+            std::mem::take(&mut self.fleet.visit_parts),
+        )
     }
 }
 
@@ -408,18 +560,18 @@ fn dealer_count(scale: u32) -> usize {
 
 fn dealers(
     rng: &mut ChaCha8Rng,
-    group: &DealerGroup,
-    scale: u32,
+    groups: &[DealerGroup],
+    count: usize,
     created_at: NaiveDateTime,
     phones: &mut people::PhoneBook,
 ) -> (Vec<Dealer>, Vec<DealerInfo>) {
-    let count = dealer_count(scale);
+    let group_of = |n: usize| groups[n / GROUP_SIZE].id.clone();
     let mut dealers = Vec::with_capacity(count);
     let mut infos = Vec::with_capacity(count);
     for home in places::HOME_DEALERS {
         dealers.push(Dealer {
             id: new_id(rng, created_at),
-            group_id: group.id.clone(),
+            group_id: group_of(dealers.len()),
             code: home.code.to_owned(),
             name: home.name.to_owned(),
             city: home.city.to_owned(),
@@ -447,7 +599,7 @@ fn dealers(
         let size = rng.gen_range(0.4..0.9);
         dealers.push(Dealer {
             id: new_id(rng, created_at),
-            group_id: group.id.clone(),
+            group_id: group_of(n),
             code: code.clone(),
             name: format!("{}之江上汽大众4S店（{}号店）", city.name, branch),
             city: city.name.to_owned(),
@@ -489,7 +641,111 @@ mod tests {
             seed,
             scale,
             today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            shape: Shape::default(),
         }
+    }
+
+    #[test]
+    fn dealers_come_in_groups_of_twenty_with_zhejiang_first() {
+        let d = generate(&opts(9, 13));
+        assert_eq!(d.dealers.len(), 104);
+        assert_eq!(d.dealer_groups.len(), 6);
+        let ids: Vec<&str> = d.dealer_groups.iter().map(|g| g.id.as_str()).collect();
+        let distinct: HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), 6, "group ids are unique");
+        for (n, dealer) in d.dealers.iter().enumerate() {
+            assert_eq!(dealer.group_id, ids[n / GROUP_SIZE], "{}", dealer.code);
+        }
+        let codes: Vec<&str> = d.dealers[..9].iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            places::HOME_DEALERS
+                .iter()
+                .map(|h| h.code)
+                .collect::<Vec<_>>()
+        );
+        // The first group keeps the name and id it had when it was the only one.
+        let one = generate(&opts(9, 1));
+        assert_eq!(one.dealer_groups, d.dealer_groups[..1]);
+        assert_eq!(one.dealers[..9], d.dealers[..9]);
+        let last = d.dealers.iter().filter(|x| x.group_id == ids[5]).count();
+        assert_eq!(last, 4);
+    }
+
+    /// The national preset at 32 dealers: per ordinary dealer (not the hand-written Zhejiang
+    /// ones) what 1,000 of them make the issue's numbers with.
+    #[test]
+    fn the_national_preset_has_the_issues_proportions() {
+        let mut o = DemoOptions::national(4, opts(4, 1).today);
+        assert_eq!(dealer_count(o.scale), 1000);
+        assert_eq!(dealer_count(o.scale).div_ceil(GROUP_SIZE), 50);
+        o.scale = 4;
+        let d = generate(&o);
+        assert_eq!(d.dealers.len(), 32);
+        assert!(
+            (45_000..55_000).contains(&d.parts.len()),
+            "{}",
+            d.parts.len()
+        );
+        let part_nos: HashSet<_> = d.parts.iter().map(|p| &p.part_no).collect();
+        assert_eq!(part_nos.len(), d.parts.len());
+        let ordinary: HashSet<u32> = (0..d.dealers.len() as u32)
+            .filter(|i| d.dealers[*i as usize].code.starts_with('d'))
+            .collect();
+        let ordinary_ids: HashSet<&str> = d
+            .dealers
+            .iter()
+            .filter(|x| x.code.starts_with('d'))
+            .map(|x| x.id.as_str())
+            .collect();
+        let n = ordinary.len() as f64;
+        let stock = d
+            .stock
+            .iter()
+            .filter(|s| ordinary.contains(&s.dealer))
+            .count() as f64;
+        assert!((4_000.0..6_000.0).contains(&(stock / n)), "{}", stock / n);
+        let visits: HashSet<&str> = d
+            .service_visits
+            .iter()
+            .filter(|v| ordinary_ids.contains(v.dealer_id.as_str()))
+            .map(|v| v.id.as_str())
+            .collect();
+        let lines = d
+            .service_visit_parts
+            .iter()
+            .filter(|l| visits.contains(l.visit_id.as_str()))
+            .count();
+        let history = (visits.len() + lines) as f64 / n;
+        assert!((1_600.0..2_400.0).contains(&history), "{history}");
+        // Every dealer is staffed (eight roles), and the catalogue admin.
+        assert_eq!(d.users.len(), 8 * d.dealers.len() + 1);
+        assert!(d.users.iter().any(|u| u.login == "d0010.agent"));
+        // A month of the past, scaled to 600 days: about 1,000 tickets a dealer.
+        o.shape.past_days = Some(30);
+        let sla = crate::config::Settings::load(None, std::iter::empty())
+            .expect("default settings")
+            .sla;
+        let rules = history::Rules {
+            sla: &sla,
+            labour_fen_per_hour: 18_000,
+            travel_fen_per_km: 300,
+            number_prefix: "RD",
+            complaint_at_or_below: 2,
+        };
+        let past = history::Past::new(&d, &o);
+        assert_eq!(past.days().count(), 30);
+        let mut tickets = 0usize;
+        for day in past.days() {
+            tickets += past
+                .day(&rules, day)
+                .tickets
+                .iter()
+                .filter(|t| ordinary_ids.contains(t.dealer_id.as_str()))
+                .count();
+        }
+        let per_dealer = tickets as f64 / n * f64::from(NATIONAL_PAST_DAYS) / 30.0;
+        assert!((800.0..1_300.0).contains(&per_dealer), "{per_dealer}");
     }
 
     fn vin_check_ok(vin: &str) -> bool {

@@ -134,6 +134,7 @@ pub(crate) fn generate(
     dealer: &Dealer,
     info: &DealerInfo,
     today: NaiveDate,
+    everywhere: bool,
     phones: &mut PhoneBook,
     crew: &mut Crew,
 ) {
@@ -141,7 +142,7 @@ pub(crate) fn generate(
     let code = &info.code;
 
     let mut tech_user: Option<(String, String, String, String)> = None;
-    if info.home {
+    if info.home || everywhere {
         for (suffix, role) in ROLES {
             let login = format!("{code}.{suffix}");
             let user = User {

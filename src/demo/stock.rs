@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDate};
 use rand::Rng;
 
 use super::catalogue::{Catalogue, Turnover};
-use super::{at, rng_for, Bin, Dealer, DealerInfo, Showcase, StockRow};
+use super::{at, rng_for, Bin, DealerInfo, Showcase, StockRow};
 
 /// Where a showcase part is found.
 enum Placement {
@@ -35,58 +35,71 @@ const SHOWCASE: &[(Pick, Placement)] = &[
     (Pick::Model("kessy_unit", 4), Placement::Nowhere),
 ];
 
-pub(crate) fn generate(
-    seed: u64,
-    stream: u64,
-    dealers: &[Dealer],
-    infos: &[DealerInfo],
-    cat: &Catalogue,
-    today: NaiveDate,
-) -> (Vec<StockRow>, Showcase) {
-    // For each part: None = random, Some(list) = exactly these dealers.
-    let mut forced: Vec<Option<Vec<usize>>> = vec![None; cat.parts.len()];
-    let mut showcase = Showcase::default();
-    for (pick, placement) in SHOWCASE {
-        let part = match pick {
-            Pick::Generic(key) => cat.generic(key),
-            Pick::Model(key, model) => cat.model_part(key, *model, 0),
-            Pick::Engine(key, engine) => cat.engine_part(key, *engine, 0),
-        };
-        let Some(part) = part else { continue };
-        let part_no = cat.parts[part].part_no.clone();
-        match placement {
-            Placement::Only(codes) => {
-                let holders: Vec<usize> = codes
-                    .iter()
-                    .filter_map(|code| infos.iter().position(|i| i.code == *code))
-                    .collect();
-                showcase
-                    .only_at_sisters
-                    .push((part_no, codes.iter().map(|c| (*c).to_owned()).collect()));
-                forced[part] = Some(holders);
-            }
-            Placement::Nowhere => {
-                showcase.stocked_nowhere.push(part_no);
-                forced[part] = Some(Vec::new());
+/// Stock, drawn one dealer at a time (each dealer has its own RNG stream).
+pub(crate) struct Stocker {
+    /// For each part: None = random, Some(list) = exactly these dealers.
+    forced: Vec<Option<Vec<usize>>>,
+    profile: Vec<PartProfile>,
+}
+
+impl Stocker {
+    pub(crate) fn new(infos: &[DealerInfo], cat: &Catalogue) -> (Stocker, Showcase) {
+        let mut forced: Vec<Option<Vec<usize>>> = vec![None; cat.parts.len()];
+        let mut showcase = Showcase::default();
+        for (pick, placement) in SHOWCASE {
+            let part = match pick {
+                Pick::Generic(key) => cat.generic(key),
+                Pick::Model(key, model) => cat.model_part(key, *model, 0),
+                Pick::Engine(key, engine) => cat.engine_part(key, *engine, 0),
+            };
+            let Some(part) = part else { continue };
+            let part_no = cat.parts[part].part_no.clone();
+            match placement {
+                Placement::Only(codes) => {
+                    let holders: Vec<usize> = codes
+                        .iter()
+                        .filter_map(|code| infos.iter().position(|i| i.code == *code))
+                        .collect();
+                    showcase
+                        .only_at_sisters
+                        .push((part_no, codes.iter().map(|c| (*c).to_owned()).collect()));
+                    forced[part] = Some(holders);
+                }
+                Placement::Nowhere => {
+                    showcase.stocked_nowhere.push(part_no);
+                    forced[part] = Some(Vec::new());
+                }
             }
         }
+        let profile = cat
+            .parts
+            .iter()
+            .zip(&cat.turnover)
+            .map(|(part, turnover)| PartProfile::new(part, *turnover))
+            .collect();
+        (Stocker { forced, profile }, showcase)
     }
 
-    let profile: Vec<PartProfile> = cat
-        .parts
-        .iter()
-        .zip(&cat.turnover)
-        .map(|(part, turnover)| PartProfile::new(part, *turnover))
-        .collect();
-
-    let mut rows = Vec::new();
-    for (d, info) in infos.iter().enumerate() {
+    /// Dealer `d`'s stock lines, in catalogue order.
+    pub(crate) fn dealer(
+        &self,
+        seed: u64,
+        stream: u64,
+        d: usize,
+        info: &DealerInfo,
+        today: NaiveDate,
+        percent: u32,
+    ) -> Vec<StockRow> {
+        let mut rows = Vec::new();
         let mut rng = rng_for(seed, stream, d);
         // Big dealers carry a wider range and deeper stock.
-        let breadth = 0.45 + 0.55 * info.size;
+        let mut breadth = 0.45 + 0.55 * info.size;
+        if percent != 100 {
+            breadth *= f64::from(percent) / 100.0;
+        }
         let depth = 0.5 + info.size;
-        for (p, prof) in profile.iter().enumerate() {
-            let stocked = match &forced[p] {
+        for (p, prof) in self.profile.iter().enumerate() {
+            let stocked = match &self.forced[p] {
                 Some(holders) => holders.contains(&d),
                 None => rng.gen_bool((prof.chance * breadth).clamp(0.0, 1.0)),
             };
@@ -112,9 +125,8 @@ pub(crate) fn generate(
                 updated_at,
             });
         }
+        rows
     }
-    debug_assert!(rows.iter().all(|r| (r.dealer as usize) < dealers.len()));
-    (rows, showcase)
 }
 
 struct PartProfile {

@@ -107,3 +107,66 @@ pub fn sourcing(
         mean_candidates: candidates_seen as f64 / queries.max(1) as f64,
     })
 }
+
+/// What one timed report over a whole group answered.
+pub struct ReportBench {
+    pub group: String,
+    pub dealers: usize,
+    pub first: chrono::NaiveDate,
+    pub last: chrono::NaiveDate,
+    pub tickets: i64,
+    pub runs: Vec<f64>,
+}
+
+/// Times the group report (`services::reports::report`, scope group) for the year up to
+/// yesterday, as the first group's director sees it, `runs` times in-process.
+pub fn report(db: &Db, runs: usize) -> Result<ReportBench, AppError> {
+    use crate::db::schema::{dealers, user_roles, users};
+    use diesel::prelude::*;
+    let (director, group, dealer_count) = db.read_blocking(|conn| {
+        let first_group: String = dealers::table
+            .order(dealers::code.asc())
+            .select(dealers::group_id)
+            .first(conn)?;
+        let director: String = users::table
+            .inner_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+            .inner_join(dealers::table.on(dealers::id.eq(users::dealer_id)))
+            .filter(user_roles::role.eq("service_director"))
+            .filter(dealers::group_id.eq(&first_group))
+            .order(users::login.asc())
+            .select(users::id)
+            .first(conn)?;
+        let n: i64 = dealers::table
+            .filter(dealers::group_id.eq(&first_group))
+            .count()
+            .get_result(conn)?;
+        let identity = crate::repo::users::identity(conn, &director)?
+            .ok_or_else(|| AppError::conflict("svc-bench-no-data"))?;
+        Ok((identity, first_group, n as usize))
+    })?;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let last = today - chrono::Duration::days(1);
+    let first = last - chrono::Duration::days(364);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::internal)?;
+    let mut times = Vec::with_capacity(runs);
+    let mut tickets = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let r = rt.block_on(crate::services::reports::report(
+            db, &director, first, last, true,
+        ))?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        tickets = r.summary.tickets as i64;
+    }
+    Ok(ReportBench {
+        group,
+        dealers: dealer_count,
+        first,
+        last,
+        tickets,
+        runs: times,
+    })
+}

@@ -16,6 +16,7 @@ pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
         scale: settings.scale,
         // The dealer's calendar day (China), so shifts and history line up with the clock on the wall.
         today: (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive(),
+        shape: Default::default(),
     };
     if !db.read_blocking(demo::is_empty)? {
         return Ok(format!(
@@ -81,4 +82,41 @@ pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
         );
     }
     Ok(out)
+}
+
+/// Loads the demo for `opts` into an empty database as a stream (`demo::load_streaming`), its
+/// past too when `past`, in one transaction; refuses a database that holds data. Returns the
+/// rows per table.
+pub fn seed(
+    db: &Db,
+    all: &Settings,
+    opts: &DemoOptions,
+    past: bool,
+    progress: demo::Progress<'_>,
+) -> Result<Vec<(&'static str, usize)>, AppError> {
+    if !db.read_blocking(demo::is_empty)? {
+        return Err(AppError::conflict("svc-demo-not-empty"));
+    }
+    let hash = crate::auth::password::hash_password(&all.demo.password)?;
+    let rules = demo::history::Rules {
+        sla: &all.sla,
+        labour_fen_per_hour: i64::from(all.pricing.labour_rate_fen_per_hour),
+        travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
+        number_prefix: &all.tickets.number_prefix,
+        complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
+    };
+    let summary = db.write_blocking(|conn| {
+        // For this connection's one long transaction: a 64 MB page cache (the default 2 MB spills
+        // the random-keyed indexes to the WAL over and over). Nothing else changes: the load is
+        // one transaction, so it commits whole or not at all, at the configured durability.
+        if let crate::db::AnyConnection::Sqlite(c) = conn {
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA cache_size = -65536;")?;
+        }
+        let summary = demo::load_streaming(conn, opts, &hash, past.then_some(&rules), progress);
+        if let crate::db::AnyConnection::Sqlite(c) = conn {
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA cache_size = -2000;")?;
+        }
+        summary
+    })?;
+    Ok(summary.tables)
 }

@@ -155,6 +155,7 @@ mod tests {
             seed: 42,
             scale: 1,
             today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            shape: Default::default(),
         });
         conn.transaction::<_, AppError, _>(|c| load(c, &data, "$argon2id$v=19$test"))
             .unwrap();
