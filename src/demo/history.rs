@@ -95,6 +95,21 @@ pub struct ApprovalRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Insertable)]
+#[diesel(table_name = schema::part_issues)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct IssueRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub plan_id: String,
+    pub part_id: String,
+    pub dealer_id: String,
+    pub quantity: i32,
+    pub issued_by: String,
+    pub received_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Insertable)]
 #[diesel(table_name = schema::audit_events)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct EventRow {
@@ -224,6 +239,8 @@ pub struct Rescues {
     pub items: Vec<ItemRow>,
     pub plan_parts: Vec<PlanPartRow>,
     pub approvals: Vec<ApprovalRow>,
+    /// Parts handed to the crew from the dealer's shelf.
+    pub issues: Vec<IssueRow>,
     pub events: Vec<EventRow>,
     pub alerts: Vec<AlertRow>,
     pub orders: Vec<OrderRow>,
@@ -658,9 +675,22 @@ impl<'a> Past<'a> {
             return self.cancel(rng, d, ticket, t, now, out);
         }
 
-        // The crew goes.
+        // The crew goes, with the part from the shelf issued against the approved plan.
         let tech = crew[0].user_id.as_deref();
         now += mins(rng.gen_range(3.0..25.0) * slow);
+        if let (Some(p), Some(_), None) = (part, &plan.line, lacking) {
+            out.issues.push(IssueRow {
+                id: new_id(rng, now),
+                ticket_id: t.ticket_id.clone(),
+                plan_id: plan.id.clone(),
+                part_id: self.data.parts[p as usize].id.clone(),
+                dealer_id: t.dealer_id.clone(),
+                quantity: 1,
+                issued_by: d.parts_desk.to_owned(),
+                received_by: Some(crew[0].id.clone()),
+                created_at: now - mins(2.0),
+            });
+        }
         t.step(rng, now, Event::Depart, tech);
         now += mins(arrive_minutes * if slow > 1.0 { 1.5 } else { 1.0 });
         t.crew_on_site = true;
@@ -1392,6 +1422,7 @@ mod tests {
             out.follow_ups.append(&mut r.follow_ups);
             out.complaints.append(&mut r.complaints);
             out.steps.append(&mut r.steps);
+            out.issues.append(&mut r.issues);
         }
         out
     }
@@ -1526,6 +1557,17 @@ mod tests {
             .iter()
             .any(|f| f.status == FollowUpStatus::Unreached));
         assert!(r.steps.len() >= r.complaints.len());
+        // Parts from the shelf were issued against a line of the plan, to its rescue lead.
+        assert!(!r.issues.is_empty());
+        for i in &r.issues {
+            assert!(r
+                .plan_parts
+                .iter()
+                .any(|l| l.plan_id == i.plan_id && l.part_id == i.part_id));
+            assert!(r.crew.iter().any(|c| c.plan_id == i.plan_id
+                && c.is_lead
+                && Some(&c.technician_id) == i.received_by.as_ref()));
+        }
         // One plan of record per ticket that got one; superseded ones had their approvals voided.
         for p in r
             .plans

@@ -339,7 +339,7 @@ fn write_past(
     progress: Progress<'_>,
 ) -> Result<Vec<(&'static str, usize)>, AppError> {
     let days = past.days().count() as u64;
-    let mut n = [0usize; 14];
+    let mut n = [0usize; 15];
     for (i, day) in past.days().enumerate() {
         let r = past.day(rules, day);
         n[0] += insert_chunked!(conn, schema::tickets::table, r.tickets);
@@ -355,6 +355,7 @@ fn write_past(
         n[10] += insert_chunked!(conn, schema::follow_ups::table, r.follow_ups);
         n[11] += insert_chunked!(conn, schema::complaints::table, r.complaints);
         n[12] += insert_chunked!(conn, schema::complaint_steps::table, r.steps);
+        n[14] += insert_chunked!(conn, schema::part_issues::table, r.issues);
         progress("past", i as u64 + 1, days);
     }
     if let Some(s) = past.suspension() {
@@ -375,6 +376,7 @@ fn write_past(
         "complaints",
         "complaint_steps",
         "suspensions",
+        "part_issues",
     ]
     .into_iter()
     .zip(n)
