@@ -156,7 +156,7 @@ test('suspensions: declare on the map, refused when wrong, seen on the board and
     assert.ok(mine.cells[2].endsWith(` – ${ends.replace('T', ' ')}`), `ends as typed (${ends}): ${mine.cells[2]}`);
     assert.equal(mine.cells[4], WORDS);
     assert.ok(mine.cells[5].startsWith(name), `declared by ${name}: ${mine.cells[5]}`);
-    assert.equal(mine.cells[6], '', 'not lifted');
+    assert.equal(mine.cells[6], '—', 'not lifted: a dash in the lifted-by column');
     assert.ok(mine.lift, 'the manager may lift it');
     // Drawn on the page's map, where it was clicked.
     const area = manager.locator(`#susp-areas li[data-label="${REASON}"]`);
