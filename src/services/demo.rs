@@ -27,13 +27,7 @@ pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
     let started = std::time::Instant::now();
     let hash = crate::auth::password::hash_password(&settings.password)?;
     let data = demo::generate(&opts);
-    let rules = demo::history::Rules {
-        sla: &all.sla,
-        labour_fen_per_hour: i64::from(all.pricing.labour_rate_fen_per_hour),
-        travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
-        number_prefix: &all.tickets.number_prefix,
-        complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
-    };
+    let rules = past_rules(all);
     let summary = db.write_blocking(|conn| {
         let mut summary = demo::load(conn, &data, &hash)?;
         if settings.past {
@@ -98,13 +92,7 @@ pub fn seed(
         return Err(AppError::conflict("svc-demo-not-empty"));
     }
     let hash = crate::auth::password::hash_password(&all.demo.password)?;
-    let rules = demo::history::Rules {
-        sla: &all.sla,
-        labour_fen_per_hour: i64::from(all.pricing.labour_rate_fen_per_hour),
-        travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
-        number_prefix: &all.tickets.number_prefix,
-        complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
-    };
+    let rules = past_rules(all);
     let summary = db.write_blocking(|conn| {
         // For this connection's one long transaction: a 64 MB page cache (the default 2 MB spills
         // the random-keyed indexes to the WAL over and over). Nothing else changes: the load is
@@ -119,4 +107,15 @@ pub fn seed(
         summary
     })?;
     Ok(summary.tables)
+}
+
+/// What the demo's past follows of the configuration (promises, prices, numbering, complaints).
+fn past_rules(all: &Settings) -> demo::history::Rules<'_> {
+    demo::history::Rules {
+        sla: &all.sla,
+        labour_fen_per_hour: i64::from(all.pricing.labour_rate_fen_per_hour),
+        travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
+        number_prefix: &all.tickets.number_prefix,
+        complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
+    }
 }
