@@ -364,6 +364,14 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         None
     };
     let app = Application::build_with_db(settings.clone(), db.clone())?;
+    // Rescues finished before the report kept a row of them get one, a batch per write, while the
+    // server already answers (the report reads such rescues from their events meanwhile).
+    let facts_db = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = services::report_facts::backfill_all(&facts_db).await {
+            tracing::error!(error = %e, "writing the report's rows of finished rescues failed; the report reads their events instead");
+        }
+    });
     let url = settings.public_url(app.port());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     if settings.outbox.worker {

@@ -17,6 +17,22 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use crate::config::DatabaseSettings;
 use crate::error::AppError;
 
+/// Runs one multi-row INSERT on the concrete connection. Diesel's
+/// `MultiConnection` cannot express SQLite's batch insert (its backend has no
+/// DEFAULT keyword), so this is the one place the two backends are matched;
+/// the SQL and the rows are the same for both. A macro because spelling out
+/// diesel's insert bounds for a generic function costs more than it explains.
+macro_rules! execute_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let insert = diesel::insert_into($table).values($rows);
+        match &mut *$conn {
+            $crate::db::AnyConnection::Sqlite(c) => insert.execute(c)?,
+            $crate::db::AnyConnection::Postgresql(c) => insert.execute(c)?,
+        }
+    }};
+}
+pub(crate) use execute_insert;
+
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 

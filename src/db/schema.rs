@@ -767,3 +767,27 @@ diesel::table! {
 diesel::joinable!(suspensions -> dealers (dealer_id));
 diesel::allow_tables_to_appear_in_same_query!(suspensions, dealers);
 diesel::allow_tables_to_appear_in_same_query!(suspensions, users);
+
+// What a finished rescue gives the monthly report, written when it finishes (migration
+// 2026-12-02-000027_rescue_facts).
+diesel::table! {
+    rescue_facts (ticket_id) {
+        ticket_id -> Text,
+        dealer_id -> Text,
+        call_time -> Timestamp,
+        response_level -> Integer,
+        outcome -> Text,
+        response_started_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        departed_at -> Nullable<Timestamp>,
+        on_site_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        mismatch -> Bool,
+        plan_id -> Nullable<Text>,
+        cost_fen -> Nullable<BigInt>,
+        written_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(rescue_facts -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(rescue_facts, tickets);

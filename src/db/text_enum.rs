@@ -10,6 +10,7 @@ use diesel::sql_types::{Nullable, Text};
 use crate::domain::approval::{ApprovalStep, Decision};
 use crate::domain::follow_up::{ComplaintStatus, FollowUpStatus};
 use crate::domain::plan::PlanStatus;
+use crate::domain::report::Outcome;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
 use crate::domain::sourcing_order::{Destination, OrderStatus};
 use crate::domain::standard_plan::StandardKind;
@@ -93,6 +94,7 @@ text_enum! {
     StandardKind => "standard plan kind",
     FollowUpStatus => "follow-up status",
     ComplaintStatus => "complaint status",
+    Outcome => "rescue outcome",
 }
 
 #[cfg(test)]
@@ -136,6 +138,7 @@ mod tests {
         round_trips(&[SourcingKind::SisterTransfer, SourcingKind::Manufacturer]);
         round_trips(ApprovalStep::ALL);
         round_trips(Decision::ALL);
+        round_trips(Outcome::ALL);
     }
 
     #[test]

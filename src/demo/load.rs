@@ -72,20 +72,7 @@ struct NewStock<'a> {
     updated_at: chrono::NaiveDateTime,
 }
 
-/// Runs one multi-row INSERT on the concrete connection. Diesel's
-/// `MultiConnection` cannot express SQLite's batch insert (its backend has no
-/// DEFAULT keyword), so this is the one place the two backends are matched;
-/// the SQL and the rows are the same for both. A macro because spelling out
-/// diesel's insert bounds for a generic function costs more than it explains.
-macro_rules! execute_insert {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let insert = diesel::insert_into($table).values($rows);
-        match &mut *$conn {
-            AnyConnection::Sqlite(c) => insert.execute(c)?,
-            AnyConnection::Postgresql(c) => insert.execute(c)?,
-        }
-    }};
-}
+use crate::db::execute_insert;
 
 /// Inserts `rows` in chunks of `CHUNK`, returning the rows written.
 macro_rules! insert_chunked {

@@ -20,23 +20,14 @@ pub enum Outcome {
     Open,
 }
 
+text_names!(Outcome {
+    ResolvedOnSite => "resolved_on_site",
+    Towed => "towed",
+    Cancelled => "cancelled",
+    Open => "open",
+});
+
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
-        Outcome::ResolvedOnSite,
-        Outcome::Towed,
-        Outcome::Cancelled,
-        Outcome::Open,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::ResolvedOnSite => "resolved_on_site",
-            Outcome::Towed => "towed",
-            Outcome::Cancelled => "cancelled",
-            Outcome::Open => "open",
-        }
-    }
-
     pub fn label_key(self) -> &'static str {
         match self {
             Outcome::ResolvedOnSite => "rep-outcome-resolved",
@@ -366,6 +357,11 @@ pub fn summarise(facts: &[Fact]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcome_names_round_trip() {
+        crate::domain::assert_names_round_trip(Outcome::ALL, Outcome::as_str, Outcome::parse);
+    }
 
     fn at(m: i64) -> NaiveDateTime {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 3)

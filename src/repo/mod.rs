@@ -16,6 +16,7 @@ pub mod positions;
 pub mod promises;
 pub mod recommend;
 pub mod reports;
+pub mod rescue_facts;
 pub mod rota;
 pub mod secrets;
 pub mod sourcing_orders;

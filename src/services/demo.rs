@@ -34,6 +34,8 @@ pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
             summary
                 .tables
                 .extend(demo::load_past(conn, &data, &opts, &rules)?);
+            let facts = crate::services::report_facts::backfill(conn, &mut |_| {})?;
+            summary.tables.push(("rescue_facts", facts));
         }
         Ok(summary)
     })?;
@@ -100,7 +102,22 @@ pub fn seed(
         if let crate::db::AnyConnection::Sqlite(c) = conn {
             diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA cache_size = -65536;")?;
         }
-        let summary = demo::load_streaming(conn, opts, &hash, past.then_some(&rules), progress);
+        let summary = demo::load_streaming(conn, opts, &hash, past.then_some(&rules), progress)
+            .and_then(|mut summary| {
+                // The past was written in bulk: the report's rows of its rescues follow.
+                if past {
+                    let tickets = summary
+                        .tables
+                        .iter()
+                        .find(|t| t.0 == "tickets")
+                        .map_or(0, |t| t.1) as u64;
+                    let facts = crate::services::report_facts::backfill(conn, &mut |n| {
+                        progress("facts", n as u64, tickets)
+                    })?;
+                    summary.tables.push(("rescue_facts", facts));
+                }
+                Ok(summary)
+            });
         if let crate::db::AnyConnection::Sqlite(c) = conn {
             diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA cache_size = -2000;")?;
         }

@@ -21,6 +21,7 @@ pub mod positions;
 pub mod promises;
 pub mod public;
 pub mod recommend;
+pub mod report_facts;
 pub mod reports;
 pub mod request;
 pub mod reservations;

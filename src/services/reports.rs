@@ -1,7 +1,8 @@
 //! The monthly report (per dealer, or for the group): the rescues called in a period, each read
 //! as one `domain::report::Fact` (its timeline, breaches, mismatch, follow-up score and
-//! complaints) in batches, summarised by `domain::report::summarise`; and the same figures as
-//! CSV rows.
+//! complaints) in batches, a finished one's timeline from its stored row
+//! (`services::report_facts`), summarised by `domain::report::summarise`; and the same figures
+//! as CSV rows and an Excel workbook.
 
 use std::collections::HashMap;
 
@@ -13,15 +14,13 @@ use crate::db::{AnyConnection, Db};
 use crate::domain::promise::Stage;
 use crate::domain::report::{summarise, Fact, OrderFact, Outcome, Summary};
 use crate::domain::role::Action;
-use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, Thing};
 use crate::i18n::{Locale, Msg};
 use crate::repo::reports as repo;
+use crate::services::report_facts::{self, TicketRow, BATCH};
 
-/// Tickets read per query.
-const BATCH: usize = 500;
-/// The most rescues one report reads (a group over a year is far below it at a dealer group's
-/// scale; the national data set needs the pre-aggregation the performance issue asks for).
+/// The most rescues one report reads: a bound on memory (about 0.5 KB a rescue); a group's
+/// year on the national data set is some 15,000.
 pub const MAX_TICKETS: i64 = 200_000;
 /// The longest period, in days.
 pub const MAX_DAYS: i64 = 366;
@@ -115,33 +114,22 @@ pub struct Report {
     pub truncated: bool,
 }
 
-fn outcome(status: TicketStatus, towed: bool) -> Outcome {
-    match status {
-        TicketStatus::Resolved => Outcome::ResolvedOnSite,
-        TicketStatus::TowedToWorkshop => Outcome::Towed,
-        TicketStatus::Closed if towed => Outcome::Towed,
-        TicketStatus::Closed => Outcome::ResolvedOnSite,
-        TicketStatus::Cancelled => Outcome::Cancelled,
-        _ => Outcome::Open,
-    }
-}
-
-/// The facts of these tickets, a batch at a time.
+/// The facts of these tickets, a batch at a time: what a finished rescue keeps from its stored
+/// row (`services::report_facts`), what an open one (or a finished one without a row yet) has so
+/// far from its events; what changes after the end (breaches, the follow-up's score,
+/// complaints, sourcing orders, the crew's names) read live.
 fn facts(
     conn: &mut AnyConnection,
-    rows: &[(String, i32, TicketStatus, NaiveDateTime)],
+    rows: &[TicketRow],
     now: NaiveDateTime,
 ) -> Result<Vec<Fact>, AppError> {
-    let mismatch = crate::domain::workflow::Event::ReportMismatch.as_str();
-    let towed = crate::domain::workflow::Event::TowToWorkshop.as_str();
-    let mut actions: Vec<&str> = crate::services::timeline::milestone_actions().to_vec();
-    actions.extend([mismatch, towed]);
     let mut out = Vec::with_capacity(rows.len());
     for batch in rows.chunks(BATCH) {
         let ids: Vec<&str> = batch.iter().map(|r| r.0.as_str()).collect();
-        let mut events: HashMap<String, Vec<_>> = HashMap::new();
-        for (t, e) in crate::repo::promises::events_for_tickets(conn, &ids, &actions)? {
-            events.entry(t).or_default().push(e);
+        let mut fixed = report_facts::stored(conn, batch)?;
+        let live: Vec<&TicketRow> = batch.iter().filter(|r| !fixed.contains_key(&r.0)).collect();
+        if !live.is_empty() {
+            fixed.extend(report_facts::compute(conn, &live, now)?);
         }
         let mut breaches: HashMap<String, Vec<Stage>> = HashMap::new();
         for (t, s) in repo::breaches(conn, &ids)? {
@@ -154,15 +142,10 @@ fn facts(
         for t in repo::complaints(conn, &ids)? {
             *complaints.entry(t).or_default() += 1;
         }
-        // The plan of record: the latest version submitted.
-        let mut plans: HashMap<String, (String, i32, i64)> = HashMap::new();
-        for (t, plan, version, total) in repo::submitted_plans(conn, &ids)? {
-            let keep = plans.get(&t).is_none_or(|p| p.1 < version);
-            if keep {
-                plans.insert(t, (plan, version, total));
-            }
-        }
-        let plan_ids: Vec<&str> = plans.values().map(|p| p.0.as_str()).collect();
+        let plan_ids: Vec<&str> = fixed
+            .values()
+            .filter_map(|f| f.plan_id.as_deref())
+            .collect();
         let mut crews: HashMap<String, Vec<String>> = HashMap::new();
         for (plan, tech) in repo::crews(conn, &plan_ids)? {
             crews.entry(plan).or_default().push(tech);
@@ -183,23 +166,24 @@ fn facts(
                 lead_minutes: lead,
             });
         }
-        for (id, level, status, call_time) in batch {
-            let evs = events.remove(id).unwrap_or_default();
-            let has = |a: &str| evs.iter().any(|e| e.action == a);
-            let finished = !crate::domain::intake::still_open(*status);
+        for (id, level, _, call_time) in batch {
+            let f = fixed
+                .remove(id)
+                .ok_or_else(|| AppError::internal(format!("report: no facts for {id}")))?;
             out.push(Fact {
                 level: *level,
-                outcome: outcome(*status, has(towed)),
+                outcome: f.outcome,
                 call_time: *call_time,
-                reached: crate::services::promises::reached(*call_time, &evs, now, finished),
+                reached: f.reached,
                 breached: breaches.remove(id).unwrap_or_default(),
-                mismatch: has(mismatch),
+                mismatch: f.mismatch,
                 score: scores.get(id).copied().flatten(),
                 complaints: complaints.get(id).copied().unwrap_or(0),
-                cost_fen: plans.get(id).map(|p| p.2),
-                crew: plans
-                    .get(id)
-                    .and_then(|p| crews.remove(&p.0))
+                cost_fen: f.cost_fen,
+                crew: f
+                    .plan_id
+                    .as_ref()
+                    .and_then(|p| crews.remove(p))
                     .unwrap_or_default(),
                 orders: orders.remove(id).unwrap_or_default(),
             });

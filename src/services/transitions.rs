@@ -1,6 +1,7 @@
 //! A ticket's transition and what follows it, in the caller's transaction: `workflow::advance`
 //! moves the status and returns its effects as data; `apply` is the one place that carries them
-//! out (stock reservations, sourcing orders). Services move tickets through `advance` here.
+//! out (stock reservations, sourcing orders, the follow-up call, the report's row of a finished
+//! rescue). Services move tickets through `advance` here.
 
 use serde_json::Value;
 
@@ -77,6 +78,9 @@ pub fn apply(
     if moved.to != TicketStatus::Dispatched {
         crate::repo::positions::forget(conn, &ticket.id)?;
     }
+    // The report's row of the rescue follows its end, in the same transaction (its events are
+    // written: `workflow::advance` recorded the move).
+    crate::services::report_facts::follow(conn, ticket, moved.from, moved.to)?;
     Ok(moved.to)
 }
 

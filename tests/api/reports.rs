@@ -54,6 +54,9 @@ async fn month_body(backend: Backend) {
         .await;
     assert_eq!(status, 200);
 
+    // Both finished rescues got their report row when they ended.
+    assert_eq!(fact_counts(&app), (2, 2));
+
     let manager = app.token("hz.manager");
     let month = this_month();
     let (status, r) = app
@@ -149,6 +152,33 @@ async fn month_body(backend: Backend) {
     assert!(csv.contains("tickets,,,count,2"), "{csv}");
     assert!(csv.contains("outcomes,2,,cancelled,1"), "{csv}");
     assert!(csv.contains("scores,,2,answers,1"), "{csv}");
+
+    // The finished rescues' timelines come from their rows: the same figures without them (read
+    // from the events), and a row changed by hand shows in the report.
+    forget_facts(&app);
+    let (_, live) = app
+        .get_json(&manager, &format!("/api/v1/reports?month={month}"))
+        .await;
+    assert_eq!(r["summary"], live["summary"]);
+    rescuedesk::services::report_facts::backfill_all(&app.db)
+        .await
+        .unwrap();
+    {
+        use diesel::prelude::*;
+        use rescuedesk::db::schema::rescue_facts;
+        app.db
+            .write_blocking(|conn| {
+                diesel::update(rescue_facts::table.filter(rescue_facts::ticket_id.eq(&id)))
+                    .set(rescue_facts::mismatch.eq(true))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let (_, changed) = app
+        .get_json(&manager, &format!("/api/v1/reports?month={month}"))
+        .await;
+    assert_eq!(changed["summary"]["mismatches"], 1, "{changed}");
 }
 
 both!(bad_periods_and_roles_are_refused, refusals_body);
@@ -393,4 +423,83 @@ async fn demo_past_body(backend: Backend) {
         .get_json(&app.token("hz.agent"), "/api/v1/follow-ups")
         .await;
     assert_eq!(queue["items"].as_array().map(Vec::len), Some(0), "{queue}");
+}
+
+/// The rows of `rescue_facts` (finished rescues) and the finished tickets.
+fn fact_counts(app: &TestApp) -> (i64, i64) {
+    use diesel::prelude::*;
+    use rescuedesk::db::schema::{rescue_facts, tickets};
+    use rescuedesk::domain::ticket::TicketStatus;
+    let finished: Vec<TicketStatus> = TicketStatus::ALL
+        .into_iter()
+        .filter(|s| !rescuedesk::domain::intake::still_open(*s))
+        .collect();
+    app.db
+        .read_blocking(|conn| {
+            let facts = rescue_facts::table.count().get_result(conn)?;
+            let finished = tickets::table
+                .filter(tickets::status.eq_any(finished))
+                .count()
+                .get_result(conn)?;
+            Ok((facts, finished))
+        })
+        .unwrap()
+}
+
+fn forget_facts(app: &TestApp) {
+    use diesel::prelude::*;
+    app.db
+        .write_blocking(|conn| {
+            diesel::delete(rescuedesk::db::schema::rescue_facts::table).execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+both!(
+    the_stored_rows_of_finished_rescues_give_the_same_report_as_their_events,
+    stored_facts_body
+);
+/// The demo's past (breaches, mismatches, tows, re-plans, cancellations) read from the rows
+/// written at the load, then from the events alone with the rows gone, then from the rows the
+/// backfill writes again: the same report, figure for figure.
+async fn stored_facts_body(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let (facts, finished) = fact_counts(&app);
+    assert!(finished > 200, "{finished} finished rescues");
+    assert_eq!(facts, finished, "the load writes a row per finished rescue");
+    let last_month = {
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        rescuedesk::demo::history::first_day(today)
+            .format("%Y-%m")
+            .to_string()
+    };
+    let director = app.token("hz.director");
+    let path = format!("/api/v1/reports?month={last_month}&scope=group");
+    let (status, stored) = app.get_json(&director, &path).await;
+    assert_eq!(status, 200, "{stored}");
+    assert!(stored["summary"]["tickets"].as_u64().unwrap() > 200);
+
+    forget_facts(&app);
+    assert_eq!(fact_counts(&app).0, 0);
+    let (_, live) = app.get_json(&director, &path).await;
+    assert_eq!(
+        stored["summary"], live["summary"],
+        "rows and events disagree"
+    );
+
+    let written = rescuedesk::services::report_facts::backfill_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(written as i64, finished);
+    assert_eq!(fact_counts(&app), (finished, finished));
+    let (_, again) = app.get_json(&director, &path).await;
+    assert_eq!(stored["summary"], again["summary"]);
+    // A second walk finds nothing to do.
+    assert_eq!(
+        rescuedesk::services::report_facts::backfill_all(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -1,0 +1,1 @@
+DROP TABLE rescue_facts;
