@@ -3,7 +3,8 @@
 #
 # Builds the release binary, starts `rescuedesk demo` on a throw-away SQLite file (WAL,
 # synchronous=FULL: the shipped durability), and drives POST /api/v1/tickets with wrk on
-# loopback: 32 connections and 1 connection, each for DURATION seconds, with group commit on
+# loopback: 32 connections over nine dealers' agents, 32 for one dealer, and 1 connection, each
+# for DURATION seconds, with group commit on
 # ([database] group_commit_max, default 64) and off (1). The ceiling is measured in the same run
 # on the same disk: raw single-row INSERT transactions, one commit each, same journal mode and
 # durability, by Python's sqlite3 (the C library, no server in the way). Prints one table with
@@ -11,6 +12,7 @@
 #
 # Usage: scripts/bench-intake.sh            (DURATION=20 by default; DURATION=5 for a quick look)
 #        BACKEND=postgres scripts/bench-intake.sh
+#        RESCUEDESK_BIN=/path/to/rescuedesk scripts/bench-intake.sh   (no build: time that binary)
 #   PostgreSQL: a private cluster from scripts/pg.sh (fsync and synchronous_commit on, the
 #   defaults); the ceiling is pgbench running one-row INSERT transactions, at 1 client and at 32
 #   (PostgreSQL groups concurrent commits into one WAL flush by itself, so the 32-client ceiling
@@ -34,8 +36,13 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-cargo build --release --quiet
-BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk"
+# RESCUEDESK_BIN: a binary built elsewhere (an earlier commit, for a before-and-after).
+if [[ -n "${RESCUEDESK_BIN:-}" ]]; then
+  BIN=$RESCUEDESK_BIN
+else
+  cargo build --release --quiet
+  BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk"
+fi
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/rescuedesk-bench-intake.XXXXXX")
 SERVER_PID=
 PG_DIR=
@@ -97,6 +104,10 @@ start_server() {
   done
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { log "server did not start"; cat "$WORK/server-$max.log" >&2; exit 1; }
   TOKEN=$("$BIN" token create --user hz.agent --label bench 2>/dev/null | tail -n 1)
+  TOKENS=$TOKEN
+  for d in nb hz2 wz sx jx huz jh tz; do
+    TOKENS+=,$("$BIN" token create --user "$d.agent" --label bench 2>/dev/null | tail -n 1)
+  done
 }
 
 stop_server() {
@@ -106,11 +117,20 @@ stop_server() {
   SERVER_PID=
 }
 
+# Each request takes the next token of $TOKENS (one agent per dealer: the numbers of one dealer's
+# day are taken one after the other, so one dealer alone measures that row, not the intake) and
+# the next plate (a car has few rescues; one plate for all would make the open-ticket warning read
+# every ticket of the run).
 cat >"$WORK/intake.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-wrk.body = '{"customer_name":"王建国","phone":"13812345678","location":{"address":"杭州市西湖区文三路 90 号","lat":30.2741,"lon":120.1551,"crs":"gcj02"},"plate":"浙A12345","model":"朗逸 1.5L","mileage_km":56000,"fault":"高速上熄火后无法启动，仪表盘电瓶灯亮","repaired_elsewhere":false,"response_level":2}'
+local tokens = {}
+for t in string.gmatch(os.getenv("TOKENS"), "[^,]+") do tokens[#tokens + 1] = t end
+local n = math.random(0, 99999)
+request = function()
+  n = n + 1
+  local body = string.format('{"customer_name":"王建国","phone":"13812345678","location":{"address":"杭州市西湖区文三路 90 号","lat":30.2741,"lon":120.1551,"crs":"gcj02"},"plate":"浙A%05d","model":"朗逸 1.5L","mileage_km":56000,"fault":"高速上熄火后无法启动，仪表盘电瓶灯亮","repaired_elsewhere":false,"response_level":2}', n % 100000)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, body)
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format("RESULT %.0f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
@@ -118,9 +138,10 @@ done = function(summary, latency, requests)
 end
 LUA
 
+# run_wrk CONNECTIONS DEALERS: the intakes spread over the first DEALERS agents' dealers.
 run_wrk() {
-  local conns=$1 threads=$((conns < 2 ? 1 : 2))
-  TOKEN=$TOKEN wrk -t"$threads" -c"$conns" -d"${DURATION}s" -s "$WORK/intake.lua" \
+  local conns=$1 dealers=$2 threads=$((conns < 2 ? 1 : 2))
+  TOKENS=$(cut -d, -f"1-$dealers" <<<"$TOKENS") wrk -t"$threads" -c"$conns" -d"${DURATION}s" -s "$WORK/intake.lua" \
     "http://127.0.0.1:$PORT/api/v1/tickets" | awk '/^RESULT/ {print $2, $3, $4, $5}'
 }
 
@@ -150,10 +171,11 @@ else
 fi
 for max in "${MAXES[@]}"; do
   start_server "$max"
-  for conns in 32 1; do
-    log "group_commit_max=$max, $conns connection(s), ${DURATION}s"
-    read -r rps p50 p99 errors < <(run_wrk "$conns")
-    rows+=("$max|$conns|$rps|$p50|$p99|$errors")
+  for run in "32 9" "32 1" "1 1"; do
+    read -r conns dealers <<<"$run"
+    log "group_commit_max=$max, $conns connection(s), $dealers dealer(s), ${DURATION}s"
+    read -r rps p50 p99 errors < <(run_wrk "$conns" "$dealers")
+    rows+=("$max|$conns|$dealers|$rps|$p50|$p99|$errors")
   done
   stop_server
   rows+=("rss|$max|$RSS_KB")
@@ -162,16 +184,16 @@ done
 echo
 echo "intake, POST /api/v1/tickets, $DB_LINE, ${DURATION}s each, $(nproc) cores"
 echo "$CEIL_LINE"
-printf '%-18s %6s %12s %9s %9s %7s %9s\n' "group commit" conns "tickets/s" "p50 ms" "p99 ms" errors "× ceiling"
+printf '%-18s %6s %8s %12s %9s %9s %7s %9s\n' "group commit" conns dealers "tickets/s" "p50 ms" "p99 ms" errors "× ceiling"
 for r in "${rows[@]}"; do
-  IFS='|' read -r a b c d e f <<<"$r"
+  IFS='|' read -r a b c d e f g <<<"$r"
   label="max $a"
   [[ $a == rss ]] && label="max $b"
   [[ $BACKEND == postgres ]] && label="n/a (PostgreSQL)"
   if [[ $a == rss ]]; then
     printf '%-18s peak RSS %s MB\n' "$label" "$((c / 1024))"
   else
-    printf '%-18s %6s %12s %9s %9s %7s %9s\n' "$label" "$b" "$c" "$d" "$e" "$f" \
-      "$(python3 -c "print(f'{$c / $CEIL:.2f}')")"
+    printf '%-18s %6s %8s %12s %9s %9s %7s %9s\n' "$label" "$b" "$c" "$d" "$e" "$f" "$g" \
+      "$(python3 -c "print(f'{$d / $CEIL:.2f}')")"
   fi
 done

@@ -262,13 +262,13 @@ fn insert_or_replay(
     let now = crate::repo::now();
     // Numbers follow the dealer's calendar day (China: UTC+8), not UTC's.
     let local_day = (now + Duration::hours(i64::from(rules.utc_offset_hours))).date();
-    let seq = repo::next_sequence(conn, &actor.dealer_id, local_day)?;
     let vehicle =
         vehicles::by_plate(conn, intake.plate.as_str())?.filter(|v| v.group_id == actor.group_id);
-    let record = TicketRecord {
+    let mut record = TicketRecord {
         id: crate::repo::new_id(),
         dealer_id: actor.dealer_id.clone(),
-        number: format_ticket_number(&rules.prefix, local_day, seq),
+        // Taken below, after the reads.
+        number: String::new(),
         status: TicketStatus::New,
         call_time: intake.call_time,
         customer_name: intake.customer_name.as_str().to_owned(),
@@ -300,6 +300,19 @@ fn insert_or_replay(
         crew_on_site: false,
         location_pending: intake.coordinates.is_none(),
     };
+    // The reads come first and the day's number last: taking it locks the dealer's counter row
+    // until the commit (on PostgreSQL; SQLite has one writer anyway), so the lock covers only the
+    // inserts, and the intakes of one dealer wait less on each other.
+    let mut warnings = intake_warnings(
+        conn,
+        actor,
+        &record.id,
+        &record.plate,
+        Some(i64::from(record.mileage_km)),
+    )?;
+    warnings.extend(site_warnings(conn, actor, &record, rules.utc_offset_hours)?);
+    let seq = repo::next_sequence(conn, &actor.dealer_id, local_day)?;
+    record.number = format_ticket_number(&rules.prefix, local_day, seq);
     repo::insert(conn, &record).map_err(|e| {
         if is_unique_violation(&e) {
             AppError::conflict("svc-concurrent-conflict")
@@ -331,14 +344,6 @@ fn insert_or_replay(
     if intake.request_location {
         crate::services::public::send_location_request(conn, n, actor, &record)?;
     }
-    let mut warnings = intake_warnings(
-        conn,
-        actor,
-        &record.id,
-        &record.plate,
-        Some(i64::from(record.mileage_km)),
-    )?;
-    warnings.extend(site_warnings(conn, actor, &record, rules.utc_offset_hours)?);
     tracing::info!(ticket = %record.number, dealer = %actor.dealer_id, user = %actor.login, location_pending = record.location_pending, "rescue ticket opened");
     Ok(Created {
         ticket: view(record, Some((actor.login.clone(), actor.name.clone()))),
