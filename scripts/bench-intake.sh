@@ -8,7 +8,8 @@
 # ([database] group_commit_max, default 64) and off (1). The ceiling is measured in the same run
 # on the same disk: raw single-row INSERT transactions, one commit each, same journal mode and
 # durability, by Python's sqlite3 (the C library, no server in the way). Prints one table with
-# tickets/s, p50, p99, errors, the ratio to the ceiling and the server's peak RSS.
+# tickets/s, p50, p99, errors, the ratio to the ceiling, the CPU time (server + database) per
+# ticket with the rate the machine's cores could carry at that cost, and the server's peak RSS.
 #
 # Usage: scripts/bench-intake.sh            (DURATION=20 by default; DURATION=5 for a quick look)
 #        BACKEND=postgres scripts/bench-intake.sh
@@ -138,9 +139,43 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# run_wrk CONNECTIONS DEALERS: the intakes spread over the first DEALERS agents' dealers.
+# CPU seconds (user + system, in clock ticks) the server and the database have used so far: the
+# server process, and on PostgreSQL the postmaster and its children (the backends live as long as
+# the pool's connections, so none is lost between two readings).
+# Prints "server database".
+cpu_ticks() {
+  local pids=() pm
+  if [[ -n "$PG_DIR" ]]; then
+    pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+    pids=("$pm" $(pgrep -P "$pm" || true))
+  fi
+  echo "$(ticks_of "$SERVER_PID") $(ticks_of "${pids[@]}")"
+}
+
+ticks_of() {
+  local total=0 pid f
+  for pid in "$@"; do
+    f=$(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null) || continue
+    total=$((total + ${f% *} + ${f#* }))
+  done
+  echo "$total"
+}
+
+# run_wrk CONNECTIONS DEALERS: the intakes spread over the first DEALERS agents' dealers. Prints
+# tickets/s, p50, p99, errors and the CPU milliseconds (server + database) per ticket.
 run_wrk() {
-  local conns=$1 dealers=$2 threads=$((conns < 2 ? 1 : 2))
+  local conns=$1 dealers=$2 threads=$((conns < 2 ? 1 : 2)) s0 d0 s1 d1 result
+  read -r s0 d0 < <(cpu_ticks)
+  result=$(run_wrk_only "$conns" "$dealers" "$threads")
+  read -r s1 d1 < <(cpu_ticks)
+  read -r rps _ <<<"$result"
+  echo "$result $(python3 -c "
+n, hz = max(1, $rps * $DURATION), $(getconf CLK_TCK)
+print(f'{($s1 - $s0 + $d1 - $d0) * 1000 / hz / n:.2f} {($s1 - $s0) * 1000 / hz / n:.2f}')")"
+}
+
+run_wrk_only() {
+  local conns=$1 dealers=$2 threads=$3
   TOKENS=$(cut -d, -f"1-$dealers" <<<"$TOKENS") wrk -t"$threads" -c"$conns" -d"${DURATION}s" -s "$WORK/intake.lua" \
     "http://127.0.0.1:$PORT/api/v1/tickets" | awk '/^RESULT/ {print $2, $3, $4, $5}'
 }
@@ -174,8 +209,8 @@ for max in "${MAXES[@]}"; do
   for run in "32 9" "32 1" "1 1"; do
     read -r conns dealers <<<"$run"
     log "group_commit_max=$max, $conns connection(s), $dealers dealer(s), ${DURATION}s"
-    read -r rps p50 p99 errors < <(run_wrk "$conns" "$dealers")
-    rows+=("$max|$conns|$dealers|$rps|$p50|$p99|$errors")
+    read -r rps p50 p99 errors cpu server_cpu < <(run_wrk "$conns" "$dealers")
+    rows+=("$max|$conns|$dealers|$rps|$p50|$p99|$errors|$cpu|$server_cpu")
   done
   stop_server
   rows+=("rss|$max|$RSS_KB")
@@ -184,16 +219,17 @@ done
 echo
 echo "intake, POST /api/v1/tickets, $DB_LINE, ${DURATION}s each, $(nproc) cores"
 echo "$CEIL_LINE"
-printf '%-18s %6s %8s %12s %9s %9s %7s %9s\n' "group commit" conns dealers "tickets/s" "p50 ms" "p99 ms" errors "× ceiling"
+printf '%-18s %6s %8s %10s %8s %8s %7s %10s %8s %11s %10s\n' "group commit" conns dealers "tickets/s" "p50 ms" "p99 ms" errors "× ceiling" "CPU ms" "of it server" "CPU bound"
 for r in "${rows[@]}"; do
-  IFS='|' read -r a b c d e f g <<<"$r"
+  IFS='|' read -r a b c d e f g h i <<<"$r"
   label="max $a"
   [[ $a == rss ]] && label="max $b"
   [[ $BACKEND == postgres ]] && label="n/a (PostgreSQL)"
   if [[ $a == rss ]]; then
     printf '%-18s peak RSS %s MB\n' "$label" "$((c / 1024))"
   else
-    printf '%-18s %6s %8s %12s %9s %9s %7s %9s\n' "$label" "$b" "$c" "$d" "$e" "$f" "$g" \
-      "$(python3 -c "print(f'{$d / $CEIL:.2f}')")"
+    printf '%-18s %6s %8s %10s %8s %8s %7s %10s %8s %11s %10s\n' "$label" "$b" "$c" "$d" "$e" "$f" "$g" \
+      "$(python3 -c "print(f'{$d / $CEIL:.2f}')")" "$h" "$i" "$(python3 -c "print(f'{$(nproc) * 1000 / max($h, 0.001):.0f}')")"
   fi
 done
+echo "CPU ms: server + database CPU time per ticket; CPU bound: the tickets/s $(nproc) cores could carry at that cost"

@@ -44,6 +44,7 @@ rep-truncated = Too many rescues in this period: the report counts the first { $
 rep-no-promises = No promise fell due in this period.
 rep-chart-stages = Minutes per stage
 rep-chart-promises = Promises kept per level
+rep-chart-empty = No data for this period
 rep-chart-scores = Satisfaction of the follow-up calls
 rep-minutes = minutes
 rep-kept-percent = kept %

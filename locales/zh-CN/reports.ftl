@@ -44,6 +44,7 @@ rep-truncated = 本期救援单过多，报表只统计了前 { $max } 单。
 rep-no-promises = 本期没有到期的承诺。
 rep-chart-stages = 各环节用时（分钟）
 rep-chart-promises = 各级别承诺达成率
+rep-chart-empty = 本期无数据
 rep-chart-scores = 回访满意度分布
 rep-minutes = 分钟
 rep-kept-percent = 达成率 %

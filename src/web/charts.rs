@@ -23,13 +23,15 @@ fn failed(e: impl std::fmt::Display) -> AppError {
 }
 
 /// A grouped bar chart, `categories` along the bottom, one bar per series in each; `y_max`
-/// fixes the scale (e.g. 100 for shares), else it fits the largest value.
+/// fixes the scale (e.g. 100 for shares), else it fits the largest value. With no bar above zero
+/// the plot says `empty` in its middle (an empty frame reads as a drawing error).
 pub fn bars(
     title: &str,
     y_label: &str,
     categories: &[String],
     series: &[Series],
     y_max: Option<f64>,
+    empty: &str,
 ) -> Result<String, AppError> {
     // With several series the legend stands in a column right of the plot, never over a bar.
     let legend_w: u32 = if series.len() > 1 { 120 } else { 0 };
@@ -101,6 +103,20 @@ pub fn bars(
             ))
             .map_err(failed)?;
         }
+        if top <= 0.0 {
+            let (x, y) = chart.backend_coord(&(n as f64 / 2.0, y_top / 2.0));
+            root.draw(&Text::new(
+                empty.to_owned(),
+                (x, y),
+                ("sans-serif", 18).into_font().color(&GREY).pos(
+                    plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Center,
+                    ),
+                ),
+            ))
+            .map_err(failed)?;
+        }
         if series.len() > 1 {
             let x = (width - legend_w) as i32;
             for (i, s) in series.iter().enumerate() {
@@ -151,9 +167,11 @@ mod tests {
                 },
             ],
             None,
+            "无数据",
         )
         .unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.contains("无数据"), "bars to show: no note");
         for text in ["环节时长", "响应", "审批", "中位数", "90%", "分钟"] {
             assert!(svg.contains(text), "{text}");
         }
@@ -173,8 +191,18 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_chart_still_draws() {
-        let svg = bars("t", "y", &[], &[], Some(100.0)).unwrap();
-        assert!(svg.contains("</svg>"));
+    fn an_empty_chart_still_draws_and_says_so() {
+        let svg = bars("t", "y", &[], &[], Some(100.0), "本期无数据").unwrap();
+        assert!(
+            svg.contains("</svg>") && svg.contains("本期无数据"),
+            "{svg}"
+        );
+        let zeros = Series {
+            name: "n".into(),
+            color: GREY,
+            values: vec![0.0; 5],
+        };
+        let svg = bars("t", "y", &["1".into()], &[zeros], None, "本期无数据").unwrap();
+        assert!(svg.contains("本期无数据"), "only zeros: {svg}");
     }
 }

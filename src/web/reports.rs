@@ -98,6 +98,7 @@ fn build_charts(l: Locale, r: &Report) -> Result<Vec<String>, crate::error::AppE
             },
         ],
         None,
+        &l.t("rep-chart-empty"),
     )?;
     let colors = [charts::RED, charts::AMBER, charts::BLUE];
     let kept = charts::bars(
@@ -122,6 +123,7 @@ fn build_charts(l: Locale, r: &Report) -> Result<Vec<String>, crate::error::AppE
             })
             .collect::<Vec<_>>(),
         Some(100.0),
+        &l.t("rep-chart-empty"),
     )?;
     let scores = charts::bars(
         &l.t("rep-chart-scores"),
@@ -133,6 +135,7 @@ fn build_charts(l: Locale, r: &Report) -> Result<Vec<String>, crate::error::AppE
             values: s.scores.iter().map(|n| *n as f64).collect(),
         }],
         None,
+        &l.t("rep-chart-empty"),
     )?;
     Ok(vec![times, kept, scores])
 }
