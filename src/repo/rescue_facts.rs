@@ -62,14 +62,17 @@ pub fn for_tickets(
         .load(conn)?)
 }
 
-/// (id, dealer, response level, status, call time) of up to `limit` finished tickets with ids
+/// A finished ticket without a row: (id, dealer, response level, status, call time).
+pub type Missing = (String, String, i32, TicketStatus, NaiveDateTime);
+
+/// The [`Missing`] rows of up to `limit` finished tickets with ids
 /// after `after` that have no row yet (finished before the table existed, or loaded in bulk), by
 /// id: the caller walks the table once, whatever its size.
 pub fn missing(
     conn: &mut AnyConnection,
     after: &str,
     limit: i64,
-) -> Result<Vec<(String, String, i32, TicketStatus, NaiveDateTime)>, AppError> {
+) -> Result<Vec<Missing>, AppError> {
     let finished: Vec<TicketStatus> = TicketStatus::ALL
         .into_iter()
         .filter(|s| !crate::domain::intake::still_open(*s))
