@@ -118,20 +118,7 @@ impl TestApp {
         let db = Db::connect(&settings.database).expect("connect");
         db.migrate().expect("migrate");
         let (_hz_dealer, nb_dealer) = seed(&db);
-        let app = Application::build_with_db(settings, db.clone()).expect("build app");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        TestApp {
-            address,
-            db,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            nb_dealer,
-            db_url: url,
-            _dir: dir,
-        }
+        TestApp::serve(settings, db, url, dir, nb_dealer)
     }
 
     /// Like `spawn`, on the demo's data (`rescuedesk demo`: the Zhejiang group, its past of
@@ -150,6 +137,17 @@ impl TestApp {
                     .first::<String>(conn)?)
             })
             .expect("the demo's nb dealer");
+        TestApp::serve(settings, db, url, dir, nb_dealer)
+    }
+
+    /// Starts the server on port 0 over a loaded database.
+    fn serve(
+        settings: Settings,
+        db: Db,
+        db_url: String,
+        dir: Option<tempfile::TempDir>,
+        nb_dealer: String,
+    ) -> TestApp {
         let app = Application::build_with_db(settings, db.clone()).expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
@@ -161,7 +159,7 @@ impl TestApp {
                 .build()
                 .expect("client"),
             nb_dealer,
-            db_url: url,
+            db_url,
             _dir: dir,
         }
     }
