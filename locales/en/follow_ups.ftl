@@ -80,3 +80,4 @@ cp-audit-escalated = Complaint open too long: told to the director
 fu-by-customer-link = The customer, on their SMS link
 fu-rate-not-finished = The rescue can be rated once it is over (now: { $status })
 dom-stored-customer-link-score = The customer gave { $score } out of 5 on their SMS link
+fu-rate-already = You have rated this rescue already; thank you for your feedback

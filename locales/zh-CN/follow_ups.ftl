@@ -77,3 +77,4 @@ cp-audit-escalated = 投诉久未结案，已上报总监
 fu-by-customer-link = 客户通过短信链接评价
 fu-rate-not-finished = 救援结束后才能评价（当前状态：{ $status }）
 dom-stored-customer-link-score = 客户通过短信链接打了 { $score } 分
+fu-rate-already = 您已经评价过了，感谢您的反馈

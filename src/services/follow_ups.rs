@@ -489,6 +489,7 @@ pub async fn rate_by_link(
         // A finished rescue has its follow-up (opened in the same transaction as the end).
         let f = repo::of_ticket(conn, &t.id)?.ok_or_else(refused)?;
         let actor = Identity::customer_link(&t.dealer_id, &claims.nonce);
+        // Answered already (here, or by an agent's call meanwhile): told in the customer's words.
         let opened = record_in(
             conn,
             &actor,
@@ -497,7 +498,11 @@ pub async fn rate_by_link(
             f.attempts,
             &a,
             now,
-        )?;
+        )
+        .map_err(|e| match e.code {
+            ErrorCode::StaleState => AppError::msg(ErrorCode::StaleState, "fu-rate-already", &[]),
+            _ => e,
+        })?;
         tracing::info!(ticket = %t.number, score = a.score.get(), complaint = opened.is_some(), "the customer rated the rescue on their link");
         Ok(CustomerRating::Rated {
             score: a.score.get(),
