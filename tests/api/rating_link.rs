@@ -148,6 +148,12 @@ async fn offered_body(backend: Backend) {
     resolve(&app, &id).await;
     let page = page_text(&client, &app, &format!("/s/{code}")).await;
     assert!(page.contains(r#"id="rating-form""#), "{page}");
+    // The "fixed" SMS invites the rating on its status link, and that link offers it too.
+    let sms = message_to(&app, "customer_resolved", CUSTOMER_PHONE);
+    assert!(sms.contains("为本次服务打分"), "{sms}");
+    let resolved_code = code_in(&sms, 's');
+    let page = page_text(&client, &app, &format!("/s/{resolved_code}")).await;
+    assert!(page.contains(r#"id="rating-form""#), "{page}");
     assert!(page.contains(&format!(r#"action="/s/{code}/rating""#)));
     for n in 1..=5 {
         assert!(
