@@ -154,7 +154,7 @@ async fn offered_body(backend: Backend) {
     let resolved_code = code_in(&sms, 's');
     let page = page_text(&client, &app, &format!("/s/{resolved_code}")).await;
     assert!(page.contains(r#"id="rating-form""#), "{page}");
-    assert!(page.contains(&format!(r#"action="/s/{code}/rating""#)));
+    assert!(page.contains(&format!(r#"action="/s/{resolved_code}/rating""#)));
     for n in 1..=5 {
         assert!(
             page.contains(&format!(r#"name="score" value="{n}" id="score-{n}""#)),
