@@ -79,12 +79,14 @@ async fn rate_form(
     (status, location, res.text().await.unwrap())
 }
 
-/// The ticket's follow-up row as the database holds it: (status, attempts, score, done_by,
-/// by_customer).
-fn follow_up_row(
-    app: &TestApp,
-    ticket: &str,
-) -> Option<(String, i32, Option<i32>, Option<String>, bool)> {
+/// A follow-up row as the database holds it: (status, attempts, score, done_by, by_customer).
+type FollowUpRow = (String, i32, Option<i32>, Option<String>, bool);
+
+/// An audit event as stored: (action, actor_id, comment, data).
+type AuditRow = (String, Option<String>, Option<String>, Option<String>);
+
+/// The ticket's follow-up row, if it has one.
+fn follow_up_row(app: &TestApp, ticket: &str) -> Option<FollowUpRow> {
     let ticket = ticket.to_owned();
     app.db
         .read_blocking(move |conn| {
@@ -102,7 +104,7 @@ fn follow_up_row(
 /// and data.
 fn audit(app: &TestApp, ticket: &str) -> Vec<Value> {
     let ticket = ticket.to_owned();
-    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = app
+    let rows: Vec<AuditRow> = app
         .db
         .read_blocking(move |conn| {
             use rescuedesk::db::schema::audit_events as a;
