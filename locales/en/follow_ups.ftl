@@ -77,3 +77,7 @@ msg-complaint-overdue-action = Open the complaint
 msg-complaint-overdue-sms = { $customer }'s complaint about ticket { $number } open for { $hours } h, please follow it up:
 msg-complaint-overdue-detail = A complaint stays open
 cp-audit-escalated = Complaint open too long: told to the director
+fu-by-customer-link = The customer, on their SMS link
+fu-rate-not-finished = The rescue can be rated once it is over (now: { $status })
+dom-stored-customer-link-score = The customer gave { $score } out of 5 on their SMS link
+fu-rate-already = You have rated this rescue already; thank you for your feedback

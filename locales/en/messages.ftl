@@ -69,9 +69,9 @@ msg-customer-parts-delay-note = dangerous goods: road only, no air
 
 msg-customer-resolved-subject = Your car ({ $plate }) has been fixed
 msg-customer-resolved-intro = Our rescue crew has fixed the fault on your car ({ $plate }) on site. Thank you for your trust and your patience.
-msg-customer-resolved-follow-up = One of our service advisors will call you in the next few days to hear how we did. Safe driving!
-msg-customer-resolved-details = See the details
-msg-customer-resolved-sms = Dear { $customer_name }, your car { $plate } is fixed. Thank you; we will call you to follow up. { $status_link }
+msg-customer-resolved-follow-up = Please rate our rescue service with the link below; if you do not, one of our service advisors will call you in the next few days to hear how we did. Safe driving!
+msg-customer-resolved-details = See the details and rate our service
+msg-customer-resolved-sms = Dear { $customer_name }, your car { $plate } is fixed. Thank you! Please rate our service: { $status_link }
 
 ## Customer: location request
 

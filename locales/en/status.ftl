@@ -23,3 +23,18 @@ status-step-consent = We will call you to confirm the plan and its cost
 status-step-director = You agreed to the plan; it is waiting for final approval
 status-step-approved = The rescue is approved; the crew is getting ready to leave
 status-step-dispatched = The crew is on the way to you
+status-rate-title = Please rate our rescue service
+status-rate-hint = Your rating goes straight to the dealer's service manager and helps us do better.
+status-rate-score = Satisfaction (1 to 5 stars)
+status-rate-star-label = { $score ->
+    [one] { $score } star
+   *[other] { $score } stars
+}
+status-rate-comment = Anything you would like to tell us (optional)
+status-rate-comment-placeholder = For example: did we arrive on time, how was the crew
+status-rate-submit = Send my rating
+status-rate-thanks = Thank you for your rating!
+status-rate-your-score = Your rating: { $score ->
+    [one] { $score } star
+   *[other] { $score } stars
+}

@@ -74,3 +74,7 @@ msg-complaint-overdue-action = 查看投诉
 msg-complaint-overdue-sms = 客户{ $customer }对救援单{ $number }的投诉已{ $hours }小时未结案，请督促处理：
 msg-complaint-overdue-detail = 客户投诉久未结案
 cp-audit-escalated = 投诉久未结案，已上报总监
+fu-by-customer-link = 客户通过短信链接评价
+fu-rate-not-finished = 救援结束后才能评价（当前状态：{ $status }）
+dom-stored-customer-link-score = 客户通过短信链接打了 { $score } 分
+fu-rate-already = 您已经评价过了，感谢您的反馈

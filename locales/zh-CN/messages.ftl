@@ -69,9 +69,9 @@ msg-customer-parts-delay-note = 危险品不能空运，只能陆运
 
 msg-customer-resolved-subject = 您的车辆（{ $plate }）故障已排除
 msg-customer-resolved-intro = 您的车辆（{ $plate }）故障已由我们的救援人员在现场排除。感谢您对我们的信任与耐心等候。
-msg-customer-resolved-follow-up = 近日我们的服务顾问将致电回访，了解您对本次救援服务的意见和建议。祝您行车平安！
-msg-customer-resolved-details = 查看服务详情
-msg-customer-resolved-sms = { $customer_name }您好，您的车辆{ $plate }故障已在现场排除，感谢您的信任与耐心，稍后我们将致电回访。详情：{ $status_link }
+msg-customer-resolved-follow-up = 欢迎点击下方链接为本次救援服务打分；如您未评价，近日我们的服务顾问将致电回访，了解您的意见和建议。祝您行车平安！
+msg-customer-resolved-details = 查看详情并为本次服务打分
+msg-customer-resolved-sms = { $customer_name }您好，您的车辆{ $plate }故障已在现场排除，感谢您的信任与耐心。欢迎点击链接为本次服务打分：{ $status_link }
 
 ## 客户：请发送定位
 

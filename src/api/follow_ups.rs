@@ -14,6 +14,7 @@ use crate::services::follow_ups::{
     self, AnswerRequest, Answered, CloseRequest, ComplaintPage, ComplaintView, FollowUpDetail,
     FollowUpPage, FollowUpView, NoAnswerRequest, StepRequest,
 };
+use crate::services::views::Localise;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -58,6 +59,7 @@ pub async fn get_follow_up(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<FollowUpId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let d = follow_ups::detail(
         &state.db,
@@ -65,7 +67,8 @@ pub async fn get_follow_up(
         &user.0,
         id.into_inner(),
     )
-    .await?;
+    .await?
+    .localised(lang.0);
     Ok(HttpResponse::Ok().json(d))
 }
 
@@ -137,6 +140,7 @@ pub async fn list_complaints(
     state: web::Data<AppState>,
     user: ApiUser,
     q: Query<ComplaintQuery>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let page = follow_ups::complaints(
@@ -146,7 +150,8 @@ pub async fn list_complaints(
         q.page.unwrap_or(1),
         q.per_page.unwrap_or(i64::from(state.settings.ui.page_size)),
     )
-    .await?;
+    .await?
+    .localised(lang.0);
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -159,8 +164,11 @@ pub async fn get_complaint(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<ComplaintId>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
-    let c = follow_ups::complaint(&state.db, &user.0, id.into_inner()).await?;
+    let c = follow_ups::complaint(&state.db, &user.0, id.into_inner())
+        .await?
+        .localised(lang.0);
     Ok(HttpResponse::Ok().json(c))
 }
 
@@ -174,9 +182,12 @@ pub async fn add_complaint_step(
     user: ApiUser,
     id: PathId<ComplaintId>,
     body: Result<Json<StepRequest>, AppError>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    let c = follow_ups::add_step(&state.db, &user.0, id.into_inner(), req).await?;
+    let c = follow_ups::add_step(&state.db, &user.0, id.into_inner(), req)
+        .await?
+        .localised(lang.0);
     Ok(HttpResponse::Ok().json(c))
 }
 
@@ -190,8 +201,11 @@ pub async fn close_complaint(
     user: ApiUser,
     id: PathId<ComplaintId>,
     body: Result<Json<CloseRequest>, AppError>,
+    lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let Json(req) = body?;
-    let c = follow_ups::close(&state.db, &user.0, id.into_inner(), req).await?;
+    let c = follow_ups::close(&state.db, &user.0, id.into_inner(), req)
+        .await?
+        .localised(lang.0);
     Ok(HttpResponse::Ok().json(c))
 }

@@ -48,6 +48,24 @@ impl Identity {
         }
     }
 
+    /// The customer holding their status link (the nonce `link_id`): no user and no role; the
+    /// one thing it does is rate the rescue (`services::follow_ups::rate_by_link`), and audit
+    /// events name the link.
+    pub fn customer_link(dealer_id: &str, link_id: &str) -> Identity {
+        Identity {
+            user_id: String::new(),
+            login: "link:customer".into(),
+            name: String::new(),
+            dealer_id: dealer_id.to_owned(),
+            dealer_name: String::new(),
+            group_id: String::new(),
+            roles: Vec::new(),
+            locale: "zh-CN".into(),
+            technician_id: None,
+            link_id: Some(link_id.to_owned()),
+        }
+    }
+
     /// The user to name in audit events; none for a technician acting through a link.
     pub fn audit_actor(&self) -> Option<&str> {
         Some(self.user_id.as_str()).filter(|id| !id.is_empty())

@@ -700,6 +700,8 @@ diesel::table! {
         comment -> Nullable<Text>,
         done_by -> Nullable<Text>,
         done_at -> Nullable<Timestamp>,
+        // Migration 000026_customer_rating: answered by the customer on their status link.
+        by_customer -> Bool,
     }
 }
 
@@ -712,7 +714,8 @@ diesel::table! {
         status -> Text,
         summary -> Text,
         owner_id -> Nullable<Text>,
-        opened_by -> Text,
+        // Empty for a complaint the customer's own low score opened (000026_customer_rating).
+        opened_by -> Nullable<Text>,
         opened_at -> Timestamp,
         escalated_at -> Nullable<Timestamp>,
         closed_by -> Nullable<Text>,

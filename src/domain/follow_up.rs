@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ticket::TicketStatus;
 use crate::i18n::Msg;
 
 /// Where a follow-up stands.
@@ -75,6 +76,16 @@ impl Score {
     pub fn get(self) -> u8 {
         self.0
     }
+}
+
+/// Whether the customer may rate the rescue on their status link: once it reached its end at the
+/// customer (fixed on site, towed to the workshop, or closed after either), never when cancelled
+/// or still going on. The follow-up must still be open as well (`FollowUpStatus::Open`).
+pub fn customer_may_rate(ticket: TicketStatus) -> bool {
+    matches!(
+        ticket,
+        TicketStatus::Resolved | TicketStatus::TowedToWorkshop | TicketStatus::Closed
+    )
 }
 
 /// Longest comment of a follow-up, complaint summary or step.
@@ -207,6 +218,18 @@ mod tests {
         assert!(c.opens_complaint(Score::new(1).unwrap(), false));
         assert!(!c.opens_complaint(Score::new(3).unwrap(), false));
         assert!(c.opens_complaint(Score::new(5).unwrap(), true));
+    }
+
+    #[test]
+    fn the_customer_rates_only_a_rescue_that_reached_its_end() {
+        for s in TicketStatus::ALL {
+            let rated = matches!(
+                s,
+                TicketStatus::Resolved | TicketStatus::TowedToWorkshop | TicketStatus::Closed
+            );
+            assert_eq!(customer_may_rate(s), rated, "{s:?}");
+        }
+        assert!(!customer_may_rate(TicketStatus::Cancelled));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum SystemText {
     CustomerPhonePosition,
     /// The director's standing approval of a standard plan stood in for the director's step.
     StandingApproval,
+    /// A complaint opened by the customer's low score on their status link, without their words.
+    CustomerLinkScore { score: u8 },
 }
 
 impl SystemText {
@@ -40,6 +42,9 @@ impl SystemText {
             SystemText::CustomerDeclined => format!("{PREFIX}customer_declined"),
             SystemText::CustomerPhonePosition => format!("{PREFIX}customer_phone_position"),
             SystemText::StandingApproval => format!("{PREFIX}standing_approval"),
+            SystemText::CustomerLinkScore { score } => {
+                format!("{PREFIX}customer_link_score:{score}")
+            }
         }
     }
 
@@ -70,6 +75,9 @@ impl SystemText {
             ("customer_declined", None) => SystemText::CustomerDeclined,
             ("customer_phone_position", None) => SystemText::CustomerPhonePosition,
             ("standing_approval", None) => SystemText::StandingApproval,
+            ("customer_link_score", Some(a)) => SystemText::CustomerLinkScore {
+                score: a.parse().ok()?,
+            },
             _ => return None,
         })
     }
@@ -88,6 +96,9 @@ impl SystemText {
             SystemText::CustomerDeclined => Msg::new("dom-stored-customer-declined"),
             SystemText::CustomerPhonePosition => Msg::new("dom-stored-customer-phone-position"),
             SystemText::StandingApproval => Msg::new("dom-stored-standing-approval"),
+            SystemText::CustomerLinkScore { score } => {
+                Msg::with("dom-stored-customer-link-score", &[("score", score.into())])
+            }
         }
     }
 }
@@ -121,6 +132,7 @@ mod tests {
             SystemText::CustomerDeclined,
             SystemText::CustomerPhonePosition,
             SystemText::StandingApproval,
+            SystemText::CustomerLinkScore { score: 2 },
         ] {
             assert_eq!(SystemText::parse(&t.stored()), Some(t));
             assert_eq!(code(&t.stored()), Some(t.code()));
@@ -140,6 +152,10 @@ mod tests {
             "plan revised to v3"
         );
         assert_eq!(render("sys:rescue_over", Locale::ZhCn), "救援已结束");
+        assert_eq!(
+            render("sys:customer_link_score:2", Locale::ZhCn),
+            "客户通过短信链接打了 2 分"
+        );
     }
 
     #[test]
@@ -149,6 +165,7 @@ mod tests {
             "sys:",
             "sys:unknown",
             "sys:plan_revised:x",
+            "sys:customer_link_score:x",
             "",
         ] {
             assert_eq!(render(typed, Locale::En), typed);

@@ -938,7 +938,11 @@ pub fn render(msg: &Message, locale: Locale) -> Rendered {
                     link,
                     subject: l.t_with("msg-complaint-overdue-subject", &args),
                     body: l.t_with("msg-complaint-overdue-body", &args),
-                    fields: vec![(l.t("msg-complaint-overdue-summary"), summary.clone())],
+                    // The customer's words, or the system text a wordless low score stored.
+                    fields: vec![(
+                        l.t("msg-complaint-overdue-summary"),
+                        crate::domain::system_text::render(summary, l),
+                    )],
                     action: l.t("msg-complaint-overdue-action"),
                     sms: l.t_with("msg-complaint-overdue-sms", &args),
                     detail: l.t("msg-complaint-overdue-detail"),

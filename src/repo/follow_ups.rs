@@ -24,8 +24,12 @@ pub struct FollowUpRecord {
     pub next_try_at: Option<NaiveDateTime>,
     pub score: Option<i32>,
     pub comment: Option<String>,
+    /// The agent who recorded the answer (or the last call nobody answered); none when the
+    /// customer rated on their status link.
     pub done_by: Option<String>,
     pub done_at: Option<NaiveDateTime>,
+    /// The customer answered themself, on their status link.
+    pub by_customer: bool,
 }
 
 /// Opens the follow-up of a rescue that just ended, unless it has one (a ticket towed and then
@@ -110,6 +114,13 @@ pub fn of_ticket(
         .optional()?)
 }
 
+/// Who recorded an answer: the agent's user, or the customer on their link (no user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredBy<'a> {
+    Agent(&'a str),
+    Customer,
+}
+
 /// Records the customer's answer if the follow-up is still open with `attempts` tries: false
 /// when someone else recorded it first.
 pub fn record_answer(
@@ -118,9 +129,13 @@ pub fn record_answer(
     attempts: i32,
     score: i32,
     comment: Option<&str>,
-    by: &str,
+    by: AnsweredBy<'_>,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
+    let (done_by, by_customer) = match by {
+        AnsweredBy::Agent(user) => (Some(user), false),
+        AnsweredBy::Customer => (None, true),
+    };
     let n = diesel::update(
         follow_ups::table
             .filter(follow_ups::id.eq(id))
@@ -132,7 +147,8 @@ pub fn record_answer(
         follow_ups::attempts.eq(attempts + 1),
         follow_ups::score.eq(Some(score)),
         follow_ups::comment.eq(comment),
-        follow_ups::done_by.eq(Some(by)),
+        follow_ups::done_by.eq(done_by),
+        follow_ups::by_customer.eq(by_customer),
         follow_ups::done_at.eq(Some(now)),
         follow_ups::next_try_at.eq(None::<NaiveDateTime>),
     ))
@@ -181,7 +197,8 @@ pub struct ComplaintRecord {
     pub status: ComplaintStatus,
     pub summary: String,
     pub owner_id: Option<String>,
-    pub opened_by: String,
+    /// None: opened by the customer's own low score on their status link.
+    pub opened_by: Option<String>,
     pub opened_at: NaiveDateTime,
     pub escalated_at: Option<NaiveDateTime>,
     pub closed_by: Option<String>,
@@ -195,7 +212,8 @@ pub struct NewComplaint<'a> {
     pub follow_up_id: Option<&'a str>,
     pub summary: &'a str,
     pub owner_id: Option<&'a str>,
-    pub opened_by: &'a str,
+    /// None: the customer's low score on their status link opened it.
+    pub opened_by: Option<&'a str>,
     pub at: NaiveDateTime,
 }
 

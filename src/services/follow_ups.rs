@@ -10,17 +10,22 @@ use serde_json::json;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::follow_up::{
-    ComplaintStatus, FollowUpConfig, FollowUpStatus, NoAnswer, Score, MAX_NOTE_CHARS,
+    customer_may_rate, ComplaintStatus, FollowUpConfig, FollowUpStatus, NoAnswer, Score,
+    MAX_NOTE_CHARS,
 };
 use crate::domain::ids::{ComplaintId, FollowUpId};
 use crate::domain::role::{Action, Role};
+use crate::domain::system_text::{self, SystemText};
 use crate::domain::text::NonEmptyText;
 use crate::domain::ticket::TicketStatus;
 use crate::error::{AppError, ErrorCode, Thing};
-use crate::i18n::Msg;
-use crate::repo::follow_ups::{self as repo, ComplaintRecord, FollowUpRecord, NewComplaint};
+use crate::i18n::{Locale, Msg};
+use crate::repo::follow_ups::{
+    self as repo, AnsweredBy, ComplaintRecord, FollowUpRecord, NewComplaint,
+};
 use crate::repo::tickets::TicketRecord;
 use crate::services::common;
+use crate::services::views::Localise;
 
 /// Audit actions on the ticket.
 pub const ANSWERED: &str = "follow_up.answered";
@@ -77,6 +82,8 @@ pub struct FollowUpView {
     pub next_try_at: Option<NaiveDateTime>,
     pub score: Option<i32>,
     pub comment: Option<String>,
+    /// The customer answered themself on their status link (no agent called).
+    pub by_customer: bool,
 }
 
 fn view(
@@ -103,6 +110,7 @@ fn view(
         next_try_at: f.next_try_at,
         score: f.score,
         comment: f.comment,
+        by_customer: f.by_customer,
     }
 }
 
@@ -274,6 +282,119 @@ fn owner_for(
     Ok(managers.into_iter().next().map(|c| c.user_id))
 }
 
+/// An answer checked before anything is written: the same rules whoever gives it.
+struct Answer {
+    score: Score,
+    comment: Option<String>,
+    /// A low score, or the customer complains: a complaint is opened.
+    opens: bool,
+}
+
+/// Checks a score and the customer's words. On the phone the agent must write down why the
+/// customer is unhappy when a complaint opens (`words_required`); on their own link the customer
+/// need not: the complaint then opens with a system text naming the score.
+fn checked(
+    cfg: &FollowUpConfig,
+    score: i64,
+    comment: Option<&str>,
+    complains: bool,
+    words_required: bool,
+) -> Result<Answer, AppError> {
+    let score = Score::new(score).map_err(|m| AppError::field("score", m))?;
+    let comment = optional_note("comment", comment)?;
+    let opens = cfg.opens_complaint(score, complains);
+    if opens && words_required && comment.is_none() {
+        // The complaint needs its words: what the customer is unhappy about.
+        return Err(AppError::field(
+            "comment",
+            Msg::new("fu-complaint-needs-comment"),
+        ));
+    }
+    Ok(Answer {
+        score,
+        comment,
+        opens,
+    })
+}
+
+/// The one way an answer is recorded, by the agent's call or the customer's link: the guarded
+/// write (open, `attempts` as read), the ticket's timeline note, and the complaint a low score
+/// opens with its own note. Returns the complaint's id when one was opened.
+fn record_in(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    by: AnsweredBy<'_>,
+    (f, t): (&FollowUpRecord, &TicketRecord),
+    attempts: i32,
+    a: &Answer,
+    now: NaiveDateTime,
+) -> Result<Option<String>, AppError> {
+    if f.status != FollowUpStatus::Open {
+        return Err(not_open());
+    }
+    let score = a.score.get();
+    if !repo::record_answer(
+        conn,
+        &f.id,
+        attempts,
+        i32::from(score),
+        a.comment.as_deref(),
+        by,
+        now,
+    )? {
+        return Err(AppError::msg(ErrorCode::StaleState, "fu-stale", &[]));
+    }
+    // The timeline says who answered: the agent is the event's actor; the customer has no user,
+    // so the data says so (`by`, next to the link the note names).
+    let data = |mut d: serde_json::Value| {
+        if by == AnsweredBy::Customer {
+            d["by"] = "customer".into();
+        }
+        Some(d)
+    };
+    common::note(
+        conn,
+        actor,
+        t,
+        ANSWERED,
+        a.comment.as_deref(),
+        data(json!({"follow_up_id": f.id, "score": score})),
+    )?;
+    if !a.opens {
+        return Ok(None);
+    }
+    // The agent always gives the customer's words for a complaint; the customer may not.
+    let summary = a
+        .comment
+        .clone()
+        .unwrap_or_else(|| SystemText::CustomerLinkScore { score }.stored());
+    let owner = owner_for(conn, &t.dealer_id, now)?;
+    let cid = repo::open_complaint(
+        conn,
+        &NewComplaint {
+            ticket: t,
+            follow_up_id: Some(&f.id),
+            summary: &summary,
+            owner_id: owner.as_deref(),
+            opened_by: match by {
+                AnsweredBy::Agent(user) => Some(user),
+                AnsweredBy::Customer => None,
+            },
+            at: now,
+        },
+    )?;
+    common::note(
+        conn,
+        actor,
+        t,
+        COMPLAINT_OPENED,
+        Some(&summary),
+        data(json!({"complaint_id": cid, "score": score})),
+    )?;
+    tracing::warn!(ticket = %t.number, score, by_customer = by == AnsweredBy::Customer, "complaint opened from the follow-up");
+    Ok(Some(cid))
+}
+
 pub async fn answer(
     db: &Db,
     cfg: &FollowUpConfig,
@@ -282,74 +403,109 @@ pub async fn answer(
     req: AnswerRequest,
 ) -> Result<Answered, AppError> {
     actor.require(Action::FollowUp)?;
-    let score = Score::new(req.score).map_err(|m| AppError::field("score", m))?;
-    let comment = optional_note("comment", req.comment.as_deref())?;
-    let opens = cfg.opens_complaint(score, req.complaint);
-    if opens && comment.is_none() {
-        // The complaint needs its words: what the customer is unhappy about.
-        return Err(AppError::field(
-            "comment",
-            Msg::new("fu-complaint-needs-comment"),
-        ));
-    }
+    let a = checked(cfg, req.score, req.comment.as_deref(), req.complaint, true)?;
     let (cfg, actor) = (cfg.clone(), actor.clone());
     db.write(move |conn| {
         let now = crate::repo::now();
         let (f, t) = load(conn, &actor, &id)?;
-        if f.status != FollowUpStatus::Open {
-            return Err(not_open());
-        }
-        if !repo::record_answer(
-            conn,
-            &f.id,
-            req.attempts,
-            i32::from(score.get()),
-            comment.as_deref(),
-            &actor.user_id,
-            now,
-        )? {
-            return Err(AppError::msg(ErrorCode::StaleState, "fu-stale", &[]));
-        }
-        common::note(
-            conn,
-            &actor,
-            &t,
-            ANSWERED,
-            comment.as_deref(),
-            Some(json!({"follow_up_id": f.id, "score": score.get()})),
-        )?;
-        let complaint_id = if opens {
-            let summary = comment.clone().unwrap_or_default();
-            let owner = owner_for(conn, &t.dealer_id, now)?;
-            let cid = repo::open_complaint(
-                conn,
-                &NewComplaint {
-                    ticket: &t,
-                    follow_up_id: Some(&f.id),
-                    summary: &summary,
-                    owner_id: owner.as_deref(),
-                    opened_by: &actor.user_id,
-                    at: now,
-                },
-            )?;
-            common::note(
-                conn,
-                &actor,
-                &t,
-                COMPLAINT_OPENED,
-                Some(&summary),
-                Some(json!({"complaint_id": cid, "score": score.get()})),
-            )?;
-            tracing::warn!(ticket = %t.number, score = score.get(), "complaint opened from the follow-up call");
-            Some(cid)
-        } else {
-            None
-        };
-        tracing::info!(ticket = %t.number, user = %actor.login, score = score.get(), "follow-up recorded");
+        let by = AnsweredBy::Agent(&actor.user_id);
+        let complaint_id = record_in(conn, &actor, by, (&f, &t), req.attempts, &a, now)?;
+        tracing::info!(ticket = %t.number, user = %actor.login, score = a.score.get(), "follow-up recorded");
         let (f, t) = load(conn, &actor, &id)?;
         Ok(Answered {
             follow_up: view(&cfg, f, &t, now),
             complaint_id,
+        })
+    })
+    .await
+}
+
+/// `POST /s/{code}/rating`: the customer rates the rescue on their status link.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRequest {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    pub score: i64,
+    /// The customer's own words, optional (at most 1000 characters, like the agent's comment).
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Where the customer's rating stands, for their status page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum CustomerRating {
+    /// The rescue reached its end and nobody has answered its follow-up yet: the form is shown.
+    Offered,
+    /// Answered (on the link, or on the agent's call): thanks, and the score.
+    Rated { score: u8 },
+}
+
+/// What the status page offers: nothing while the rescue goes on, when it was cancelled, or when
+/// the follow-up was closed unreached.
+pub fn customer_rating(
+    conn: &mut AnyConnection,
+    t: &TicketRecord,
+) -> Result<Option<CustomerRating>, AppError> {
+    if !customer_may_rate(t.status) {
+        return Ok(None);
+    }
+    Ok(match repo::of_ticket(conn, &t.id)? {
+        Some(f) if f.status == FollowUpStatus::Open => Some(CustomerRating::Offered),
+        Some(f) if f.status == FollowUpStatus::Done => f
+            .score
+            .and_then(|s| u8::try_from(s).ok())
+            .map(|score| CustomerRating::Rated { score }),
+        _ => None,
+    })
+}
+
+/// The customer's rating from their status link, recorded the way the agent's call is (the same
+/// checks, guarded write, timeline note and complaint), with the customer as the one who
+/// answered: no user, the link named in the audit. Refused for a rescue still going on or
+/// cancelled (`409 invalid_transition`), and once the follow-up is answered or closed
+/// (`409 stale_state`).
+pub async fn rate_by_link(
+    db: &Db,
+    cfg: &FollowUpConfig,
+    claims: crate::auth::links::Claims,
+    req: RateRequest,
+) -> Result<CustomerRating, AppError> {
+    let a = checked(cfg, req.score, req.comment.as_deref(), false, false)?;
+    db.write(move |conn| {
+        let now = crate::repo::now();
+        let t = crate::repo::tickets::by_id(conn, &claims.ticket_id)?;
+        let refused = || {
+            AppError::msg(
+                ErrorCode::InvalidTransition,
+                "fu-rate-not-finished",
+                &[("status", t.status.as_str().into())],
+            )
+            .labelled("status", t.status.label_key())
+        };
+        if !customer_may_rate(t.status) {
+            return Err(refused());
+        }
+        // A finished rescue has its follow-up (opened in the same transaction as the end).
+        let f = repo::of_ticket(conn, &t.id)?.ok_or_else(refused)?;
+        let actor = Identity::customer_link(&t.dealer_id, &claims.nonce);
+        // Answered already (here, or by an agent's call meanwhile): told in the customer's words.
+        let opened = record_in(
+            conn,
+            &actor,
+            AnsweredBy::Customer,
+            (&f, &t),
+            f.attempts,
+            &a,
+            now,
+        )
+        .map_err(|e| match e.code {
+            ErrorCode::StaleState => AppError::msg(ErrorCode::StaleState, "fu-rate-already", &[]),
+            _ => e,
+        })?;
+        tracing::info!(ticket = %t.number, score = a.score.get(), complaint = opened.is_some(), "the customer rated the rescue on their link");
+        Ok(CustomerRating::Rated {
+            score: a.score.get(),
         })
     })
     .await
@@ -418,10 +574,18 @@ pub struct ComplaintView {
     pub customer_name: String,
     pub phone: String,
     pub status: ComplaintStatus,
+    /// What the complaint is about: the customer's words, or (a low score on the customer's
+    /// link without words) a system text in the language of `Accept-Language`.
     pub summary: String,
+    /// The system text's stable code when the system wrote `summary` (`customer_link_score:2`);
+    /// null for a person's words.
+    pub summary_code: Option<String>,
     /// Who answers for it (a service manager), by name.
     pub owner: Option<String>,
-    pub opened_by: String,
+    /// Who opened it, by name; null when the customer's own low score on their status link did.
+    pub opened_by: Option<String>,
+    /// Opened by the customer's low score on their status link, not by an agent's call.
+    pub opened_by_customer: bool,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub opened_at: NaiveDateTime,
@@ -464,7 +628,9 @@ fn complaint_view(
     };
     Ok(ComplaintView {
         owner: user_name(conn, c.owner_id.as_deref())?,
-        opened_by: user_name(conn, Some(&c.opened_by))?.unwrap_or_default(),
+        opened_by_customer: c.opened_by.is_none(),
+        opened_by: user_name(conn, c.opened_by.as_deref())?,
+        summary_code: system_text::code(&c.summary),
         id: c.id,
         ticket_id: t.id.clone(),
         number: t.number.clone(),
@@ -478,6 +644,24 @@ fn complaint_view(
         closing_note: c.closing_note,
         steps,
     })
+}
+
+impl Localise for ComplaintView {
+    fn localise(&mut self, locale: Locale) {
+        self.summary = system_text::render(&self.summary, locale);
+    }
+}
+
+impl Localise for FollowUpDetail {
+    fn localise(&mut self, locale: Locale) {
+        self.complaints.localise(locale);
+    }
+}
+
+impl Localise for ComplaintPage {
+    fn localise(&mut self, locale: Locale) {
+        self.items.localise(locale);
+    }
 }
 
 fn complaints_of(

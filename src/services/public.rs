@@ -103,6 +103,8 @@ pub struct CustomerView {
     pub location_shared: bool,
     /// The crew has arrived and is still there (also while a mismatch is re-planned).
     pub crew_on_site: bool,
+    /// Once the rescue reached its end: the rating form, or the score given.
+    pub rating: Option<crate::services::follow_ups::CustomerRating>,
 }
 
 pub async fn customer_view(db: &Db, ticket_id: TicketId) -> Result<CustomerView, AppError> {
@@ -139,6 +141,7 @@ pub async fn customer_view(db: &Db, ticket_id: TicketId) -> Result<CustomerView,
                 .max(),
             location_shared: crate::repo::locations::latest(conn, &t.id)?.is_some(),
             crew_on_site: t.crew_on_site,
+            rating: crate::services::follow_ups::customer_rating(conn, &t)?,
         })
     })
     .await

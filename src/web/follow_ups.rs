@@ -117,9 +117,12 @@ fn complaint_row(state: &AppState, l: Locale, c: &ComplaintView) -> ComplaintRow
         phone: c.phone.clone(),
         status: l.t(c.status.label_key()),
         open: c.status == ComplaintStatus::Open,
-        summary: c.summary.clone(),
+        summary: crate::domain::system_text::render(&c.summary, l),
         owner: c.owner.clone().unwrap_or_else(|| l.t("cp-no-owner")),
-        opened_by: c.opened_by.clone(),
+        opened_by: c
+            .opened_by
+            .clone()
+            .unwrap_or_else(|| l.t("fu-by-customer-link")),
         opened: local(state, &c.opened_at),
         escalated: c.escalated_at.is_some(),
         closed: c
@@ -152,6 +155,8 @@ struct FollowUpPage {
     signed: bool,
     score: String,
     comment: String,
+    /// The customer answered themself on their status link.
+    by_customer: bool,
     complaint: bool,
     /// (the score as the form sends it, its words).
     scores: Vec<(String, String)>,
@@ -221,6 +226,7 @@ async fn follow_up_page(
             } else {
                 typed.comment
             },
+            by_customer: f.by_customer,
             complaint: typed.complaint,
             scores: SCORE_KEYS
                 .iter()

@@ -110,6 +110,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/s/{code}", web::get().to(public::status))
         .route("/a/{code}", web::get().to(decide::show))
         .route("/s/{code}/location", web::post().to(public::share_location))
+        .route("/s/{code}/rating", web::post().to(public::rate))
         .route("/outbox", web::get().to(outbox_page::page))
         .route("/outbox/{id}/retry", web::post().to(outbox_page::retry))
         .route("/jobs", web::get().to(jobs::list))

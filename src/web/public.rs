@@ -4,10 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use std::collections::BTreeMap;
+
 use super::form::Fields;
 use super::session::{request_locale, Chrome};
 use super::{html, redirect, PageError};
 use crate::auth::links::{LinkError, Scope};
+use crate::services::follow_ups::{self, CustomerRating, RateRequest};
 use crate::services::public;
 use crate::state::AppState;
 
@@ -130,6 +133,34 @@ struct StatusPage {
     refresh: bool,
     /// The crew on the road: how far and when, from its phone's last position (nothing else).
     crew: Option<super::positions::CrewLine>,
+    /// The rating card: `offered` (the form), `rated` (thanks and the score), or empty.
+    rating: &'static str,
+    rated_score: u64,
+    /// The score as stars, filled up to it (★★★★☆).
+    stars_shown: String,
+    /// (the score as the form sends it, its words for a screen reader), 5 down to 1: the stars are laid out
+    /// right to left so that CSS can fill the chosen one and those below it.
+    scores: Vec<(String, String)>,
+    /// What the form held, shown again with its refusal.
+    typed_score: String,
+    typed_comment: String,
+    errors: BTreeMap<String, String>,
+    /// A refused rating: (its stable error code, its message).
+    alert: Option<(&'static str, String)>,
+}
+
+impl StatusPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// The rating form as posted, with its refusal, to show it again.
+#[derive(Default)]
+struct RatingForm {
+    score: String,
+    comment: String,
+    refusal: Option<crate::error::AppError>,
 }
 
 /// What the customer is told at one step, and what the page offers with it.
@@ -186,12 +217,28 @@ pub async fn status(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let code = code.into_inner();
-    let locale = request_locale(&req, None);
+    status_page(
+        &req,
+        &state,
+        code.into_inner(),
+        RatingForm::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn status_page(
+    req: &HttpRequest,
+    state: &AppState,
+    code: String,
+    form: RatingForm,
+    http_status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let locale = request_locale(req, None);
     let (claims, _) =
         match public::open_link(&state.db, &state.notifier, code.clone(), Scope::Status).await {
             Ok(found) => found,
-            Err(e) => return Ok(link_error(&req, e)),
+            Err(e) => return Ok(link_error(req, e)),
         };
     let ticket = super::page_ticket_id(&claims.ticket_id, locale)?;
     let v = public::customer_view(&state.db, ticket.clone())
@@ -211,9 +258,46 @@ pub async fn status(
     };
     // A live position gives the arrival; a stale one leaves the time the customer was told.
     let live = crew.as_ref().is_some_and(|k| !k.stale);
+    let (rating, rated_score) = match v.rating {
+        Some(CustomerRating::Offered) => ("offered", 0),
+        Some(CustomerRating::Rated { score }) => ("rated", u64::from(score)),
+        None => ("", 0),
+    };
+    let (errors, alert) = match &form.refusal {
+        Some(e) => (
+            e.fields_in(locale),
+            Some((
+                e.code.as_str(),
+                if e.fields.is_empty() {
+                    e.message_in(locale)
+                } else {
+                    locale.t("form-correct-marked-fields")
+                },
+            )),
+        ),
+        None => (BTreeMap::new(), None),
+    };
     Ok(html(
-        StatusCode::OK,
+        http_status,
         &StatusPage {
+            rating,
+            rated_score,
+            stars_shown: (1..=5)
+                .map(|i| if i <= rated_score { '★' } else { '☆' })
+                .collect(),
+            scores: (1..=5u8)
+                .zip(SCORE_KEYS)
+                .rev()
+                .map(|(n, key)| {
+                    let stars =
+                        locale.t_with("status-rate-star-label", &[("score", u64::from(n).into())]);
+                    (n.to_string(), format!("{stars} · {}", locale.t(key)))
+                })
+                .collect(),
+            typed_score: form.score,
+            typed_comment: form.comment,
+            errors,
+            alert,
             crew,
             c: Chrome::anonymous(locale),
             status_code: v.status.as_str(),
@@ -236,6 +320,100 @@ pub async fn status(
     ))
 }
 
+/// The words of each score, 1 to 5 (the agent's form says the same).
+const SCORE_KEYS: [&str; 5] = [
+    "fu-score-1",
+    "fu-score-2",
+    "fu-score-3",
+    "fu-score-4",
+    "fu-score-5",
+];
+
+/// A refused link on a JSON post from the status page: `403` with what is wrong with the link,
+/// whatever it is (the location post and the rating answer alike).
+fn link_refused(e: LinkError) -> crate::error::AppError {
+    let m = e.msg();
+    crate::error::AppError::msg(crate::error::ErrorCode::Forbidden, m.key, &m.params)
+}
+
+/// `POST /s/{code}/rating`: the customer rates the rescue once it is over. The code in the path
+/// is the credential (no CSRF token: nobody is signed in, and a forged post needs the code),
+/// checked before the body, as for the location. The status page's form posts
+/// `application/x-www-form-urlencoded` and works without script: the page again after a
+/// redirect (thanks and the score), or with the refusal and its stable code (`data-error`) at the
+/// error's status; a bad link gets the link's error page. A JSON body (`{"score": 1-5,
+/// "comment": …}`) is answered in JSON in the API's error format, like the location post.
+pub async fn rate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, PageError> {
+    let code = code.into_inner();
+    let json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    let opened = public::open_link(&state.db, &state.notifier, code.clone(), Scope::Status).await;
+    let limit = state.settings.server.body_limit_kb * 1024;
+    if json {
+        let answer = async {
+            let (claims, _) = opened.map_err(link_refused)?;
+            let body = crate::api::body::read_body(payload, limit).await?;
+            let req: RateRequest = crate::api::body::parse_json(&body)?;
+            follow_ups::rate_by_link(&state.db, &state.settings.follow_up, claims, req).await
+        };
+        return Ok(match answer.await {
+            Ok(rated) => HttpResponse::Ok().json(serde_json::json!({"ok": true, "rating": rated})),
+            Err(e) => actix_web::ResponseError::error_response(&e),
+        });
+    }
+    let (claims, _) = match opened {
+        Ok(found) => found,
+        Err(e) => return Ok(link_error(&req, e)),
+    };
+    let locale = request_locale(&req, None);
+    let body = crate::api::body::read_body(payload, limit)
+        .await
+        .map_err(|e| PageError::App(e, locale))?;
+    let f = Fields::parse(&body);
+    let form = RatingForm {
+        score: f.get("score").to_owned(),
+        comment: f.get("comment").to_owned(),
+        refusal: None,
+    };
+    let result = match form.score.parse::<i64>() {
+        Ok(score) => {
+            follow_ups::rate_by_link(
+                &state.db,
+                &state.settings.follow_up,
+                claims,
+                RateRequest {
+                    score,
+                    comment: Some(form.comment.clone()),
+                },
+            )
+            .await
+        }
+        Err(_) => Err(crate::error::AppError::field(
+            "score",
+            crate::i18n::Msg::new("fu-score-pick"),
+        )),
+    };
+    match result {
+        Ok(_) => Ok(redirect(&format!("/s/{code}#rating"))),
+        Err(e) => {
+            let status = e.code.status();
+            let form = RatingForm {
+                refusal: Some(e),
+                ..form
+            };
+            status_page(&req, &state, code, form, status).await
+        }
+    }
+}
+
 /// The customer's phone posts its position (browser geolocation, WGS-84). Every
 /// answer is JSON in the API's error format: the body is read by the API's extractor, not
 /// actix's `Json`, whose refusals are plain text; the link is checked before the body.
@@ -248,10 +426,7 @@ pub async fn share_location(
     let (claims, _) =
         public::open_link(&state.db, &state.notifier, code.into_inner(), Scope::Status)
             .await
-            .map_err(|e| {
-                let m = e.msg();
-                crate::error::AppError::msg(crate::error::ErrorCode::Forbidden, m.key, &m.params)
-            })?;
+            .map_err(link_refused)?;
     let crate::api::body::Json(position) = body?;
     let shared = public::share_location(&state.db, claims, position).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({

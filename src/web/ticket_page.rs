@@ -287,6 +287,10 @@ pub async fn render_with(
                 None if crate::services::alerts::by_system(&e.action) => {
                     l.t("alert-audit-by-system")
                 }
+                // The customer rating on their status link has no user: say it was them.
+                None if e.data.as_ref().is_some_and(|d| d["by"] == "customer") => {
+                    l.t("fu-by-customer-link")
+                }
                 None => "—".into(),
             },
             detail: [
@@ -461,6 +465,10 @@ pub async fn render_with(
 fn event_detail(l: Locale, action: &str, data: Option<&serde_json::Value>) -> Option<String> {
     let data = data?;
     match action {
+        // The score, whoever gave it (the agent's call, the customer's link).
+        crate::services::follow_ups::ANSWERED => data["score"]
+            .as_i64()
+            .map(|s| l.t_with("fu-scored", &[("score", s.into())])),
         // Which standard plan, its ceiling and this plan's cost, and whose standing approval.
         "plan.standard_applied" => {
             let name = data["standard_plan_name"].as_str()?.to_owned();

@@ -25,6 +25,7 @@ mod photos;
 mod positions;
 mod promises;
 mod queue_promises;
+mod rating_link;
 mod recommend;
 mod redaction;
 mod reports;

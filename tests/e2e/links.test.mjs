@@ -7,6 +7,9 @@
 // browser with no cookies. Run by scripts/e2e.sh against `rescuedesk demo`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crewGoesEvenIfBusy, eventually, outboxMessages, pathOf, screenshot, uniquePlate, url, withUsers } from './helpers.mjs';
 
 // A ticket page: /tickets/{id}, but not the intake form at /tickets/new.
@@ -17,6 +20,8 @@ const LINK = {
   status: /https?:\/\/[^\s/]+\/s\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g,
   decide: /https?:\/\/[^\s/]+\/a\/([A-Za-z0-9_-]{16})(?![A-Za-z0-9_-])/g,
 };
+// Screenshots kept with the code (the rating on a phone): tests/e2e/screenshots/.
+const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 // Where the customer's phone says it is (WGS-84, as browsers report it).
 const CUSTOMER_POSITION = { latitude: 30.28, longitude: 120.16 };
 const REPAIR_ITEM = '更换蓄电池';
@@ -394,6 +399,72 @@ test('status link: the customer follows the crew on a phone and sends their loca
     await screenshot(customer, 'status-phone.png');
 
     await agentSeesSharedLocation(as, ticket);
+  });
+});
+
+/** A phone screenshot kept in tests/e2e/screenshots/ (the whole page). */
+async function keepShot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+test('status link: once the rescue is over the customer rates it on a phone, and sees the thanks', async (t) => {
+  await withUsers(t, async ({ as, guest }) => {
+    const { ticket, plan, jobLink } = await approvedTicketWithLinkLead(as);
+    const technician = await guest(`technician ${plan.leadName}`);
+    const job = jobPage(technician, jobLink, plan.leadName);
+    await technicianAcknowledgesAndDeparts(job);
+    await job.tap('arrive', 'arriving');
+    const resolve = technician.locator('form', { has: technician.locator('button#resolve') });
+    await resolve.locator('textarea[name=work_done]').fill('蓄电池亏电，已更换新蓄电池，车辆启动正常。');
+    await resolve.locator(`input[name="used:${plan.battery.id}"]`).fill('1');
+    await resolve.locator('#customer-absent').check();
+    await resolve.locator('input[name=customer_absent_reason]').fill('客户已先行离开，车辆交由同事看管');
+    technician.once('dialog', (d) => d.accept());
+    await job.tap('resolve', 'resolving');
+    await job.expect('resolved', []);
+
+    // The "fixed" SMS invites the rating on its status link.
+    const [fixed] = await messagesOf(as, ticket, 'customer_resolved', 1);
+    assert.match(fixed.body, /为本次服务打分/, `the customer_resolved SMS invites the rating: “${fixed.body}”`);
+    const statusLink = linkIn(fixed, 'status');
+
+    const customer = await guest('customer rating');
+    const res = await customer.goto(url(statusLink.path));
+    assert.equal(res?.status(), 200, `the status link ${statusLink.path} opens with HTTP 200`);
+    await customer.locator('#rating-form').waitFor({ state: 'visible' });
+    // Five big stars on one row, inside the phone's width, 1 on the left.
+    const width = customer.viewportSize().width;
+    const boxes = [];
+    for (let n = 1; n <= 5; n += 1) {
+      const box = await customer.locator(`[data-testid=star-${n}]`).boundingBox();
+      assert.ok(box, `star ${n} is shown`);
+      assert.ok(box.width >= 44 && box.height >= 44, `star ${n} is a big tap target (${box.width}×${box.height})`);
+      assert.ok(box.x >= 0 && box.x + box.width <= width, `star ${n} fits the ${width}px screen`);
+      boxes.push(box);
+    }
+    for (let i = 1; i < 5; i += 1) {
+      assert.ok(Math.abs(boxes[i].y - boxes[0].y) < 2, 'the stars are on one row');
+      assert.ok(boxes[i].x > boxes[i - 1].x, `star ${i + 1} is right of star ${i}`);
+    }
+    const four = customer.locator('[data-testid=star-4]');
+    assert.match(await four.getAttribute('aria-label'), /4 星 · 满意/, 'star 4 says what it means');
+    await four.tap();
+    assert.ok(await customer.locator('#score-4').isChecked(), 'tapping star 4 picks the score 4');
+    await customer.locator('#rating-comment').fill('师傅很专业，来得也快');
+    await keepShot(customer, 'status-rating-phone.png');
+
+    await press(customer, customer.locator('#rating-submit'), 'rating the rescue');
+    assert.equal(pathOf(customer), statusLink.path, 'back on the status link after rating');
+    await customer.locator('[data-testid=rating-thanks]').waitFor({ state: 'visible' });
+    assert.equal(await customer.locator('#rating').getAttribute('data-score'), '4');
+    assert.equal(await customer.locator('#rating-form').count(), 0, 'the form is gone once rated');
+    await keepShot(customer, 'status-rated-phone.png');
+
+    // The call is off the agent's queue: the customer answered it.
+    const agent = await as('hz.agent');
+    await agent.goto(url('/work'));
+    assert.equal(await agent.locator(`#queue-follow-up a[href="${ticket.path}"]`).count(), 0, 'no follow-up call left for the agent');
   });
 });
 
