@@ -184,22 +184,23 @@ pub(crate) fn follow(
     Ok(())
 }
 
-/// Writes the rows of the next batch of finished tickets after `after` (by id) that lack one, in
-/// the caller's transaction. Returns how many it wrote and where the next batch starts; `None`
-/// when the walk is over.
-pub fn backfill_batch(
+/// The next batch of finished tickets after `after` (by id) that lack a row, as (dealer, ticket).
+fn next_missing(
     conn: &mut AnyConnection,
     after: &str,
-) -> Result<(usize, Option<String>), AppError> {
-    let now = crate::repo::now();
-    let missing = repo::missing(conn, after, BATCH as i64)?;
-    let Some(last) = missing.last().map(|m| m.0.clone()) else {
-        return Ok((0, None));
-    };
-    let rows: Vec<(String, TicketRow)> = missing
+) -> Result<Vec<(String, TicketRow)>, AppError> {
+    Ok(repo::missing(conn, after, BATCH as i64)?
         .into_iter()
         .map(|(id, dealer, level, status, call)| (dealer, (id, level, status, call)))
-        .collect();
+        .collect())
+}
+
+/// Writes the rows of these tickets, in the caller's transaction. Returns how many.
+fn write_missing(
+    conn: &mut AnyConnection,
+    rows: &[(String, TicketRow)],
+) -> Result<usize, AppError> {
+    let now = crate::repo::now();
     let refs: Vec<&TicketRow> = rows.iter().map(|r| &r.1).collect();
     let mut fixed = compute(conn, &refs, now)?;
     let facts: Vec<FactRow> = rows
@@ -209,7 +210,7 @@ pub fn backfill_batch(
             Some(row_of(&t.0, dealer, t, f, now))
         })
         .collect();
-    Ok((repo::replace(conn, &facts)?, Some(last)))
+    repo::replace(conn, &facts)
 }
 
 /// Writes every missing row in the caller's transaction (a bulk load's), telling `progress` the
@@ -219,30 +220,41 @@ pub fn backfill(
     progress: &mut dyn FnMut(usize),
 ) -> Result<usize, AppError> {
     let (mut total, mut after) = (0, String::new());
-    while let (n, Some(next)) = backfill_batch(conn, &after)? {
-        total += n;
-        after = next;
+    loop {
+        let rows = next_missing(conn, &after)?;
+        let Some(last) = rows.last().map(|r| r.1 .0.clone()) else {
+            return Ok(total);
+        };
+        total += write_missing(conn, &rows)?;
+        after = last;
         progress(total);
     }
-    Ok(total)
 }
 
-/// Writes every missing row, one write transaction per batch so that the writer is never held
-/// for long (a server started on a database that predates the table, or a copy of a bulk load
-/// made without them). Returns how many.
+/// Writes every missing row (a server started on a database that predates the table). The walk
+/// reads on a pooled connection, and only a batch that lacks rows takes the writer, for that batch
+/// alone: on a database whose rows are all there the writer is never held. Returns how many.
 pub async fn backfill_all(db: &Db) -> Result<usize, AppError> {
     let started = std::time::Instant::now();
     let (mut total, mut after) = (0, String::new());
-    while let (n, Some(next)) = db.write(move |conn| backfill_batch(conn, &after)).await? {
-        total += n;
-        after = next;
+    loop {
+        let from = after.clone();
+        let rows = db.read(move |conn| next_missing(conn, &from)).await?;
+        let Some(last) = rows.last().map(|r| r.1 .0.clone()) else {
+            break;
+        };
+        total += db.write(move |conn| write_missing(conn, &rows)).await?;
+        after = last;
     }
+    let elapsed_ms = started.elapsed().as_millis() as u64;
     if total > 0 {
         tracing::info!(
             rows = total,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "report facts written for rescues finished without them"
+            elapsed_ms,
+            "report rows written for rescues finished without one"
         );
+    } else {
+        tracing::debug!(elapsed_ms, "every finished rescue has its report row");
     }
     Ok(total)
 }
