@@ -82,10 +82,8 @@ impl Score {
 /// customer (fixed on site, towed to the workshop, or closed after either), never when cancelled
 /// or still going on. The follow-up must still be open as well (`FollowUpStatus::Open`).
 pub fn customer_may_rate(ticket: TicketStatus) -> bool {
-    matches!(
-        ticket,
-        TicketStatus::Resolved | TicketStatus::TowedToWorkshop | TicketStatus::Closed
-    )
+    // Over (`intake::still_open` says which statuses are), and not by a cancellation.
+    !crate::domain::intake::still_open(ticket) && ticket != TicketStatus::Cancelled
 }
 
 /// Longest comment of a follow-up, complaint summary or step.

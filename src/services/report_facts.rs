@@ -128,16 +128,11 @@ fn fixed_of(r: FactRow) -> Fixed {
     }
 }
 
-fn row_of(
-    ticket_id: &str,
-    dealer_id: &str,
-    t: &TicketRow,
-    f: Fixed,
-    now: NaiveDateTime,
-) -> FactRow {
+/// The row of ticket `t` of `dealer_id`.
+fn row_of(dealer_id: &str, t: &TicketRow, f: Fixed, now: NaiveDateTime) -> FactRow {
     let at = |stage: Stage| f.reached.iter().find(|(s, _)| *s == stage).map(|r| r.1);
     FactRow {
-        ticket_id: ticket_id.to_owned(),
+        ticket_id: t.0.clone(),
         dealer_id: dealer_id.to_owned(),
         call_time: t.3,
         response_level: t.1,
@@ -180,7 +175,7 @@ pub(crate) fn follow(
     let f = fixed
         .remove(&ticket.id)
         .ok_or_else(|| AppError::internal(format!("no report facts for {}", ticket.number)))?;
-    repo::replace(conn, &[row_of(&ticket.id, &ticket.dealer_id, &row, f, now)])?;
+    repo::replace(conn, &[row_of(&ticket.dealer_id, &row, f, now)])?;
     Ok(())
 }
 
@@ -207,7 +202,7 @@ fn write_missing(
         .iter()
         .filter_map(|(dealer, t)| {
             let f = fixed.remove(&t.0)?;
-            Some(row_of(&t.0, dealer, t, f, now))
+            Some(row_of(dealer, t, f, now))
         })
         .collect();
     repo::replace(conn, &facts)

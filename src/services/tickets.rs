@@ -303,14 +303,7 @@ fn insert_or_replay(
     // The reads come first and the day's number last: taking it locks the dealer's counter row
     // until the commit (on PostgreSQL; SQLite has one writer anyway), so the lock covers only the
     // inserts, and the intakes of one dealer wait less on each other.
-    let mut warnings = intake_warnings(
-        conn,
-        actor,
-        &record.id,
-        &record.plate,
-        Some(i64::from(record.mileage_km)),
-    )?;
-    warnings.extend(site_warnings(conn, actor, &record, rules.utc_offset_hours)?);
+    let warnings = ticket_warnings(conn, actor, &record, rules.utc_offset_hours)?;
     let seq = repo::next_sequence(conn, &actor.dealer_id, local_day)?;
     record.number = format_ticket_number(&rules.prefix, local_day, seq);
     repo::insert(conn, &record).map_err(|e| {
@@ -387,6 +380,25 @@ pub fn intake_warnings(
 
 /// The site lies in an area the dealer suspended (weather): the agent tells the caller, the
 /// call is taken all the same. Nothing while the location is pending.
+/// Everything intake warns about for this ticket: the car's (other open tickets, the mileage)
+/// and the site's (an active suspension).
+fn ticket_warnings(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    record: &TicketRecord,
+    utc_offset_hours: i32,
+) -> Result<Vec<IntakeWarning>, AppError> {
+    let mut warnings = intake_warnings(
+        conn,
+        actor,
+        &record.id,
+        &record.plate,
+        Some(i64::from(record.mileage_km)),
+    )?;
+    warnings.extend(site_warnings(conn, actor, record, utc_offset_hours)?);
+    Ok(warnings)
+}
+
 fn site_warnings(
     conn: &mut AnyConnection,
     actor: &Identity,
@@ -422,14 +434,7 @@ fn replay(
     }
     let (record, login, name) = repo::get(conn, &actor.dealer_id, &id)?
         .ok_or_else(|| AppError::not_found(Thing::Ticket))?;
-    let mut warnings = intake_warnings(
-        conn,
-        actor,
-        &record.id,
-        &record.plate,
-        Some(i64::from(record.mileage_km)),
-    )?;
-    warnings.extend(site_warnings(conn, actor, &record, utc_offset_hours)?);
+    let warnings = ticket_warnings(conn, actor, &record, utc_offset_hours)?;
     Ok(Created {
         ticket: view(record, Some((login, name))),
         replayed: true,

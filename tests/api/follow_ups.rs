@@ -14,6 +14,12 @@ use crate::photos::{on_site, SIGNATURE};
 /// A rescue resolved on site: its ticket id.
 async fn resolved(app: &TestApp) -> String {
     let (id, _) = on_site(app).await;
+    resolve(app, &id).await;
+    id
+}
+
+/// The lead resolves the rescue on site, with the customer's signature.
+pub async fn resolve(app: &TestApp, id: &str) {
     let (status, res) = app
         .post(
             &app.token("hz.tech"),
@@ -22,7 +28,6 @@ async fn resolved(app: &TestApp) -> String {
         )
         .await;
     assert_eq!(status, 200, "{res}");
-    id
 }
 
 async fn queue(app: &TestApp, login: &str) -> Value {

@@ -7,10 +7,11 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::both;
+use crate::follow_ups::resolve;
 use crate::helpers::{page_text, Backend, TestApp};
 use crate::links::{code_in, message_to};
 use crate::pages::{csrf_of, signed_in};
-use crate::photos::{on_site, SIGNATURE};
+use crate::photos::on_site;
 
 const CUSTOMER_PHONE: &str = "13812345678";
 
@@ -32,17 +33,6 @@ async fn on_site_with_link(app: &TestApp) -> (String, String) {
         's',
     );
     (id, code)
-}
-
-async fn resolve(app: &TestApp, id: &str) {
-    let (status, res) = app
-        .post(
-            &app.token("hz.tech"),
-            &format!("/api/v1/tickets/{id}/resolve"),
-            &json!({"work_done": "更换蓄电池，车辆启动正常", "signature": SIGNATURE}),
-        )
-        .await;
-    assert_eq!(status, 200, "{res}");
 }
 
 /// The rating posted as JSON: (status, body).
