@@ -33,8 +33,20 @@ pub fn bars(
     y_max: Option<f64>,
     empty: &str,
 ) -> Result<String, AppError> {
-    // With several series the legend stands in a column right of the plot, never over a bar.
-    let legend_w: u32 = if series.len() > 1 { 120 } else { 0 };
+    // With several series the legend stands in a column right of the plot, never over a bar,
+    // as wide as its longest name needs (a Chinese character about twice a Latin letter at 15 px:
+    // "90th percentile (minutes)" was cut at a fixed 120 px).
+    let legend_w: u32 = if series.len() > 1 {
+        let text_px = |name: &str| -> u32 {
+            name.chars()
+                .map(|c| if c.is_ascii() { 8 } else { 15 })
+                .sum()
+        };
+        let longest = series.iter().map(|s| text_px(&s.name)).max().unwrap_or(0);
+        (longest + 30).clamp(120, 240)
+    } else {
+        0
+    };
     let (width, height) = (720u32 + legend_w, 340u32);
     let n = categories.len().max(1);
     let top = series
@@ -188,6 +200,26 @@ mod tests {
         );
         // The legend stands right of the plot: no key is drawn inside the 720 px of bars.
         assert!(svg.contains("width=\"840\""), "{svg}");
+    }
+
+    #[test]
+    fn a_long_legend_name_widens_its_column() {
+        let series = |name: &str| Series {
+            name: name.into(),
+            color: BLUE,
+            values: vec![1.0],
+        };
+        let svg = bars(
+            "t",
+            "y",
+            &["a".into()],
+            &[series("Median (minutes)"), series("90th percentile (minutes)")],
+            None,
+            "-",
+        )
+        .unwrap();
+        // 25 letters at 8 px and the key: 230 px of legend beside the 720 px plot.
+        assert!(svg.contains("width=\"950\""), "{}", &svg[..200]);
     }
 
     #[test]

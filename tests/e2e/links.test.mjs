@@ -447,6 +447,14 @@ test('status link: once the rescue is over the customer rates it on a phone, and
       assert.ok(Math.abs(boxes[i].y - boxes[0].y) < 2, 'the stars are on one row');
       assert.ok(boxes[i].x > boxes[i - 1].x, `star ${i + 1} is right of star ${i}`);
     }
+    // The same card in English for a phone set to English: no Chinese in it.
+    const english = await guest('customer rating en', { locale: 'en' });
+    await english.goto(url(statusLink.path));
+    await english.locator('#rating-form').waitFor({ state: 'visible' });
+    const offeredEn = await english.locator('#rating').innerText();
+    assert.doesNotMatch(offeredEn, /[\u4e00-\u9fff]/, `the English rating card has no Chinese: “${offeredEn}”`);
+    await keepShot(english, 'status-rating-phone-en.png');
+
     const four = customer.locator('[data-testid=star-4]');
     assert.match(await four.getAttribute('aria-label'), /4 星 · 满意/, 'star 4 says what it means');
     await four.tap();
@@ -460,6 +468,11 @@ test('status link: once the rescue is over the customer rates it on a phone, and
     assert.equal(await customer.locator('#rating').getAttribute('data-score'), '4');
     assert.equal(await customer.locator('#rating-form').count(), 0, 'the form is gone once rated');
     await keepShot(customer, 'status-rated-phone.png');
+    await english.reload();
+    await english.locator('[data-testid=rating-thanks]').waitFor({ state: 'visible' });
+    const ratedEn = await english.locator('#rating').innerText();
+    assert.doesNotMatch(ratedEn, /[\u4e00-\u9fff]/, `the English thanks have no Chinese: “${ratedEn}”`);
+    await keepShot(english, 'status-rated-phone-en.png');
 
     // The call is off the agent's queue: the customer answered it.
     const agent = await as('hz.agent');
