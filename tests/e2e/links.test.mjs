@@ -447,9 +447,11 @@ test('status link: once the rescue is over the customer rates it on a phone, and
       assert.ok(Math.abs(boxes[i].y - boxes[0].y) < 2, 'the stars are on one row');
       assert.ok(boxes[i].x > boxes[i - 1].x, `star ${i + 1} is right of star ${i}`);
     }
-    // The same card in English for a phone set to English: no Chinese in it.
-    const english = await guest('customer rating en', { locale: 'en' });
+    // The same card in English, one tap on the page's language link away: no Chinese in it.
+    const english = await guest('customer rating en');
     await english.goto(url(statusLink.path));
+    await english.locator('.lang a[data-lang=en]').click();
+    await english.waitForURL((u) => u.pathname === statusLink.path);
     await english.locator('#rating-form').waitFor({ state: 'visible' });
     const offeredEn = await english.locator('#rating').innerText();
     assert.doesNotMatch(offeredEn, /[\u4e00-\u9fff]/, `the English rating card has no Chinese: “${offeredEn}”`);
