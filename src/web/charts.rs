@@ -213,7 +213,10 @@ mod tests {
             "t",
             "y",
             &["a".into()],
-            &[series("Median (minutes)"), series("90th percentile (minutes)")],
+            &[
+                series("Median (minutes)"),
+                series("90th percentile (minutes)"),
+            ],
             None,
             "-",
         )
