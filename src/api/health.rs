@@ -43,7 +43,7 @@ pub async fn me(user: ApiUser) -> HttpResponse {
     HttpResponse::Ok().json(Me {
         login: i.login,
         name: i.name,
-        dealer_id: i.dealer_id,
+        dealer_id: i.dealer_id.into(),
         dealer_name: i.dealer_name,
         roles: i.roles.iter().map(|r| r.as_str().to_owned()).collect(),
     })

@@ -5,11 +5,11 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::params::PathId;
+use super::params::{page_id, PathId};
 use crate::auth::ApiUser;
-use crate::domain::ids::TicketId;
+use crate::domain::ids::{PhotoId, TicketId};
 use crate::domain::photo::PhotoKind;
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, Thing};
 use crate::i18n::Msg;
 use crate::services::photos::{self, PhotoView};
 use crate::state::AppState;
@@ -84,9 +84,6 @@ pub(crate) fn image_response(content_type: String, bytes: Vec<u8>) -> HttpRespon
         .body(bytes)
 }
 
-/// Photo ids are the system's UUIDs: anything longer is not one.
-const MAX_PHOTO_ID: usize = 64;
-
 /// One photo's bytes (`image/jpeg`, `image/png` or `image/webp`), for those who may see the
 /// ticket's photos.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
@@ -99,11 +96,8 @@ pub async fn get_photo(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, photo) = path.into_inner();
-    let id =
-        TicketId::parse(&id).ok_or_else(|| AppError::not_found(crate::error::Thing::Ticket))?;
-    if photo.len() > MAX_PHOTO_ID {
-        return Err(AppError::not_found(crate::error::Thing::Record));
-    }
+    let id = page_id::<TicketId>(&id, Thing::Ticket)?;
+    let photo = page_id::<PhotoId>(&photo, Thing::Record)?;
     let (ct, bytes) = photos::image(&state.db, &user.0, id, photo).await?;
     Ok(image_response(ct, bytes))
 }

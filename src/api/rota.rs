@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::body::Json;
 use super::params::Query;
 use crate::auth::ApiUser;
+use crate::domain::ids::DealerId;
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorBody};
 use crate::services::rota::{
@@ -18,7 +19,8 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct WeekQuery {
     /// A dealer id of the caller's group (service directors and admins); default: their own.
-    pub dealer: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub dealer: Option<DealerId>,
     /// `2026-W49` or a date in the week (`2026-12-03`); default: this week.
     pub week: Option<String>,
 }

@@ -5,22 +5,25 @@ use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
 
+use crate::domain::ids::{DealerId, GroupId, TechnicianId, UserId};
 use crate::domain::role::{Action, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Identity {
-    pub user_id: String,
+    /// The staff user: the signed-in one, or the account of the technician behind a job link
+    /// (audit events name it); none for a customer's link or a technician without an account.
+    pub user_id: Option<UserId>,
     pub login: String,
     pub name: String,
-    pub dealer_id: String,
+    pub dealer_id: DealerId,
     pub dealer_name: String,
-    pub group_id: String,
+    pub group_id: GroupId,
     pub roles: Vec<Role>,
     pub locale: String,
-    /// Set when a technician acts through a job link, without a sign-in (then `user_id` is empty).
-    pub technician_id: Option<String>,
+    /// Set when a technician acts through a job link, without a sign-in.
+    pub technician_id: Option<TechnicianId>,
     /// The public id of the link acted through (its nonce, never the code): audit events name it.
     pub link_id: Option<String>,
 }
@@ -28,22 +31,22 @@ pub struct Identity {
 impl Identity {
     /// A technician holding a valid job link: may do crew steps on that ticket only.
     pub fn technician_link(
-        technician_id: &str,
+        technician_id: &TechnicianId,
         name: &str,
-        dealer_id: &str,
-        user_id: Option<&str>,
+        dealer_id: &DealerId,
+        user_id: Option<UserId>,
         link_id: &str,
     ) -> Identity {
         Identity {
-            user_id: user_id.unwrap_or_default().to_owned(),
+            user_id,
             login: format!("link:{technician_id}"),
             name: name.to_owned(),
-            dealer_id: dealer_id.to_owned(),
+            dealer_id: dealer_id.clone(),
             dealer_name: String::new(),
-            group_id: String::new(),
+            group_id: GroupId::default(),
             roles: vec![Role::Technician],
             locale: "zh-CN".into(),
-            technician_id: Some(technician_id.to_owned()),
+            technician_id: Some(technician_id.clone()),
             link_id: Some(link_id.to_owned()),
         }
     }
@@ -51,14 +54,14 @@ impl Identity {
     /// The customer holding their status link (the nonce `link_id`): no user and no role; the
     /// one thing it does is rate the rescue (`services::follow_ups::rate_by_link`), and audit
     /// events name the link.
-    pub fn customer_link(dealer_id: &str, link_id: &str) -> Identity {
+    pub fn customer_link(dealer_id: &DealerId, link_id: &str) -> Identity {
         Identity {
-            user_id: String::new(),
+            user_id: None,
             login: "link:customer".into(),
             name: String::new(),
-            dealer_id: dealer_id.to_owned(),
+            dealer_id: dealer_id.clone(),
             dealer_name: String::new(),
-            group_id: String::new(),
+            group_id: GroupId::default(),
             roles: Vec::new(),
             locale: "zh-CN".into(),
             technician_id: None,
@@ -68,7 +71,14 @@ impl Identity {
 
     /// The user to name in audit events; none for a technician acting through a link.
     pub fn audit_actor(&self) -> Option<&str> {
-        Some(self.user_id.as_str()).filter(|id| !id.is_empty())
+        self.user_id.as_deref()
+    }
+
+    /// The signed-in user a step records (who reviewed, issued, approved …). A link holder has
+    /// none: such a step asked through a link is refused as not signed in. The role checks
+    /// already keep link holders out of these steps; this keeps an empty id out of the rows.
+    pub fn user(&self) -> Result<&UserId, AppError> {
+        self.user_id.as_ref().ok_or_else(AppError::unauthenticated)
     }
 
     /// The one role check every handler calls before acting.

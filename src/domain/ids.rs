@@ -138,6 +138,8 @@ ids! {
     ComplaintId checked uuid;
     /// A weather or area suspension (停止服务区域).
     SuspensionId checked uuid;
+    /// A photo the crew took on site.
+    PhotoId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;
@@ -147,9 +149,13 @@ ids! {
     TechnicianId;
     /// A tool.
     ToolId;
+    /// A staff user (as loaded by the group's setup or `rescuedesk user add`).
+    UserId;
+    /// A dealer group (集团): the dealers that see each other's stock.
+    GroupId;
 }
 
-loaded_ids!(DealerId, PartId, TechnicianId, ToolId);
+loaded_ids!(DealerId, PartId, TechnicianId, ToolId, UserId, GroupId);
 
 #[cfg(test)]
 mod tests {

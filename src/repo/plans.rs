@@ -8,6 +8,7 @@ use crate::db::schema::{
 };
 use crate::db::AnyConnection;
 use crate::domain::plan::PlanStatus;
+use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -302,7 +303,7 @@ pub fn lines(conn: &mut AnyConnection, plan: PlanRecord) -> Result<PlanLines, Ap
 pub fn jobs_of_technician(
     conn: &mut AnyConnection,
     technician_id: &str,
-    states: &[&str],
+    states: &[TicketStatus],
 ) -> Result<Vec<crate::repo::tickets::TicketRecord>, AppError> {
     use crate::db::schema::tickets;
     use crate::repo::tickets::TicketRecord;

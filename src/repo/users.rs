@@ -147,12 +147,12 @@ pub fn identity(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Identi
         .select(user_roles::role)
         .load(conn)?;
     Ok(Some(Identity {
-        user_id,
+        user_id: Some(user_id.into()),
         login,
         name,
-        dealer_id,
+        dealer_id: dealer_id.into(),
         dealer_name,
-        group_id,
+        group_id: group_id.into(),
         roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
         locale,
         technician_id: None,

@@ -186,7 +186,7 @@ fn record(
             plan_id: &lines.plan.id,
             step,
             decision,
-            actor_id: &actor.user_id,
+            actor_id: actor.user()?,
             reason,
             told_values,
         },

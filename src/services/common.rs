@@ -122,7 +122,7 @@ pub(crate) fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<V
     let mut data = data.unwrap_or_else(|| serde_json::json!({}));
     if let Some(map) = data.as_object_mut() {
         if let Some(tech) = &actor.technician_id {
-            map.insert("technician_id".into(), tech.clone().into());
+            map.insert("technician_id".into(), tech.to_string().into());
             map.insert("technician".into(), actor.name.clone().into());
         }
         // A manager or director deciding from the SMS: the user is the event's actor, the link
@@ -137,7 +137,7 @@ pub(crate) fn with_link_actor(actor: &Identity, data: Option<Value>) -> Option<V
 pub fn is_member(actor: &Identity, technician_id: &str, user_id: Option<&str>) -> bool {
     match &actor.technician_id {
         Some(tech) => tech == technician_id,
-        None => !actor.user_id.is_empty() && user_id == Some(actor.user_id.as_str()),
+        None => actor.user_id.is_some() && user_id == actor.user_id.as_deref(),
     }
 }
 

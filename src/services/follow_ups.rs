@@ -13,7 +13,7 @@ use crate::domain::follow_up::{
     customer_may_rate, ComplaintStatus, FollowUpConfig, FollowUpStatus, NoAnswer, Score,
     MAX_NOTE_CHARS,
 };
-use crate::domain::ids::{ComplaintId, FollowUpId};
+use crate::domain::ids::{ComplaintId, DealerId, FollowUpId};
 use crate::domain::role::{Action, Role};
 use crate::domain::system_text::{self, SystemText};
 use crate::domain::text::NonEmptyText;
@@ -408,7 +408,7 @@ pub async fn answer(
     db.write(move |conn| {
         let now = crate::repo::now();
         let (f, t) = load(conn, &actor, &id)?;
-        let by = AnsweredBy::Agent(&actor.user_id);
+        let by = AnsweredBy::Agent(actor.user()?);
         let complaint_id = record_in(conn, &actor, by, (&f, &t), req.attempts, &a, now)?;
         tracing::info!(ticket = %t.number, user = %actor.login, score = a.score.get(), "follow-up recorded");
         let (f, t) = load(conn, &actor, &id)?;
@@ -488,7 +488,7 @@ pub async fn rate_by_link(
         }
         // A finished rescue has its follow-up (opened in the same transaction as the end).
         let f = repo::of_ticket(conn, &t.id)?.ok_or_else(refused)?;
-        let actor = Identity::customer_link(&t.dealer_id, &claims.nonce);
+        let actor = Identity::customer_link(&DealerId::from(t.dealer_id.as_str()), &claims.nonce);
         // Answered already (here, or by an agent's call meanwhile): told in the customer's words.
         let opened = record_in(
             conn,
@@ -539,7 +539,7 @@ pub async fn no_answer(
             NoAnswer::TryAgainAt(at) => Some(at),
             NoAnswer::GiveUp => None,
         };
-        if !repo::record_no_answer(conn, &f.id, req.attempts, next, &actor.user_id, now)? {
+        if !repo::record_no_answer(conn, &f.id, req.attempts, next, actor.user()?, now)? {
             return Err(AppError::msg(ErrorCode::StaleState, "fu-stale", &[]));
         }
         common::note(
@@ -690,7 +690,7 @@ fn dealers_seen(conn: &mut AnyConnection, actor: &Identity) -> Result<Vec<String
             .map(|d| d.0)
             .collect())
     } else {
-        Ok(vec![actor.dealer_id.clone()])
+        Ok(vec![actor.dealer_id.to_string()])
     }
 }
 
@@ -778,7 +778,7 @@ pub async fn add_step(
                 &[],
             ));
         }
-        repo::add_step(conn, &c.id, &note, &actor.user_id, now)?;
+        repo::add_step(conn, &c.id, &note, actor.user()?, now)?;
         common::note(
             conn,
             &actor,
@@ -821,7 +821,7 @@ pub async fn close(
     db.write(move |conn| {
         let now = crate::repo::now();
         let (c, t) = load_complaint(conn, &actor, &id)?;
-        if !repo::close(conn, &c.id, &note, &actor.user_id, now)? {
+        if !repo::close(conn, &c.id, &note, actor.user()?, now)? {
             return Err(AppError::msg(ErrorCode::InvalidTransition, "cp-closed-already", &[]));
         }
         common::note(

@@ -263,7 +263,7 @@ pub async fn retry(db: &Db, actor: &Identity, id: MessageId) -> Result<(), AppEr
             entity: "outbox",
             entity_id: &m.id,
             action: "message.retried",
-            actor_id: Some(&actor.user_id),
+            actor_id: actor.audit_actor(),
             data: Some(serde_json::json!({ "channel": m.channel, "template": m.template, "last_error": m.last_error })),
             ..Default::default()
         })?;

@@ -158,7 +158,7 @@ pub async fn issue(
                     part_id: &l.part_id,
                     dealer_id: &ticket.dealer_id,
                     quantity: l.quantity,
-                    issued_by: &actor.user_id,
+                    issued_by: actor.user()?,
                     received_by: receiver.as_deref(),
                 },
             )?;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::config::PhotoSettings;
 use crate::db::{AnyConnection, Db};
-use crate::domain::ids::TicketId;
+use crate::domain::ids::{PhotoId, TicketId};
 use crate::domain::photo::{photos_allowed, ImageType, PhotoKind, MAX_SIGNATURE_BYTES};
 use crate::domain::role::Action;
 use crate::error::{AppError, ErrorCode, Thing};
@@ -218,7 +218,7 @@ pub async fn image(
     db: &Db,
     actor: &Identity,
     ticket_id: TicketId,
-    photo_id: String,
+    photo_id: PhotoId,
 ) -> Result<(String, Vec<u8>), AppError> {
     let actor = actor.clone();
     db.read(move |conn| {

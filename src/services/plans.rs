@@ -481,6 +481,7 @@ pub(crate) fn save_in(
         };
 
         let current = plans::current(conn, &ticket.id)?;
+        let created_by = actor.user()?.to_string();
         let record = |version: i32| PlanRecord {
             id: crate::repo::new_id(),
             ticket_id: ticket.id.clone(),
@@ -493,7 +494,7 @@ pub(crate) fn save_in(
             labour_fen: cost.labour_fen,
             travel_fen: cost.travel_fen,
             total_fen: cost.total_fen,
-            created_by: actor.user_id.clone(),
+            created_by: created_by.clone(),
             created_at: crate::repo::now(),
             submitted_at: None,
         };

@@ -445,7 +445,7 @@ pub async fn pause(
             &NewPause {
                 ticket_id: &ticket.id,
                 started_at: now,
-                started_by: &actor.user_id,
+                started_by: actor.user()?,
                 reason: reason.as_str(),
                 note,
             },
@@ -487,7 +487,7 @@ pub async fn resume(
         let not_paused = || AppError::msg(ErrorCode::ClockNotPaused, "promise-not-paused", &[]);
         let open = repo::open(conn, &ticket.id)?.ok_or_else(not_paused)?;
         let now = crate::repo::now();
-        if !repo::end(conn, &open.id, &actor.user_id, now)? {
+        if !repo::end(conn, &open.id, actor.user()?, now)? {
             return Err(not_paused());
         }
         common::note(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::links::{LinkError, Scope};
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
-use crate::domain::ids::TicketId;
+use crate::domain::ids::{DealerId, TechnicianId, TicketId, UserId};
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::plan::PlanStatus;
 use crate::domain::system_text::SystemText;
@@ -43,7 +43,7 @@ pub async fn open_link(
     n: &Notifier,
     code: String,
     scope: Scope,
-) -> Result<(crate::auth::links::Claims, String), LinkError> {
+) -> Result<(crate::auth::links::Claims, DealerId), LinkError> {
     let signer = n.signer.clone();
     let found = db
         .read(move |conn| {
@@ -52,7 +52,7 @@ pub async fn open_link(
                 Err(e) => return Ok(Err(e)),
             };
             let dealer = crate::repo::tickets::dealer_of(conn, &claims.ticket_id)?;
-            Ok(Ok((claims, dealer)))
+            Ok(Ok((claims, DealerId::from(dealer))))
         })
         .await;
     match found {
@@ -68,7 +68,7 @@ pub async fn open_link(
 pub async fn link_technician(
     db: &Db,
     claims: &crate::auth::links::Claims,
-    dealer_id: String,
+    dealer_id: DealerId,
 ) -> Result<Identity, AppError> {
     let (technician_id, link_id) = (claims.person.clone(), claims.nonce.clone());
     db.read(move |conn| {
@@ -78,10 +78,10 @@ pub async fn link_technician(
                 .next()
                 .ok_or_else(|| AppError::not_found(Thing::Technician))?;
         Ok(Identity::technician_link(
-            &tech.id,
+            &TechnicianId::from(tech.id),
             &tech.name,
             &dealer_id,
-            tech.user_id.as_deref(),
+            tech.user_id.map(UserId::from),
             &link_id,
         ))
     })

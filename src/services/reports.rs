@@ -215,7 +215,7 @@ pub async fn report(
             let name = crate::repo::users::group_name(conn, &actor.group_id)?;
             (ds.into_iter().map(|d| d.0).collect::<Vec<_>>(), name)
         } else {
-            (vec![actor.dealer_id.clone()], actor.dealer_name.clone())
+            (vec![actor.dealer_id.to_string()], actor.dealer_name.clone())
         };
         if dealers.is_empty() {
             return Err(AppError::not_found(Thing::Dealer));

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
+use crate::domain::ids::DealerId;
 use crate::domain::role::{Action, Role};
 use crate::domain::rota::{
     self as rules, check_date_near, duty_at, entries_of_day, local_time, monday_of, week_label,
@@ -408,13 +409,14 @@ pub fn group_duty_managers(
 fn dealer_for(
     conn: &mut AnyConnection,
     actor: &Identity,
-    dealer: Option<&str>,
+    dealer: Option<&DealerId>,
 ) -> Result<RotaDealer, AppError> {
+    // An empty choice (the page's "own dealer" option) is the caller's own dealer.
     let id = dealer
-        .map(str::trim)
+        .map(|d| d.trim())
         .filter(|d| !d.is_empty())
-        .unwrap_or(&actor.dealer_id);
-    if id != actor.dealer_id {
+        .unwrap_or(actor.dealer_id.as_str());
+    if actor.dealer_id != *id {
         actor.require(Action::ViewGroupRota)?;
     }
     match repo::dealer(conn, id)? {
@@ -433,7 +435,7 @@ fn rota_error(field: &str, e: RotaError) -> AppError {
 pub async fn week(
     db: &Db,
     actor: &Identity,
-    dealer: Option<String>,
+    dealer: Option<DealerId>,
     week: Option<String>,
     now: NaiveDateTime,
 ) -> Result<RotaWeek, AppError> {
@@ -455,7 +457,7 @@ pub async fn week(
     };
     let actor = actor.clone();
     db.read(move |conn| {
-        let dealer = dealer_for(conn, &actor, dealer.as_deref())?;
+        let dealer = dealer_for(conn, &actor, dealer.as_ref())?;
         let dealers = if actor.may(Action::ViewGroupRota) {
             repo::group_dealers(conn, &actor.group_id)?
                 .into_iter()

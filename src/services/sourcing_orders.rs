@@ -317,7 +317,7 @@ pub async fn propose(
                 destination,
                 cost_fen: chosen.cost_fen,
                 eta: chosen.arrives_at,
-                created_by: &actor.user_id,
+                created_by: actor.user()?,
             },
         )?;
         let order = orders::get(conn, &id)?.ok_or_else(|| AppError::internal("order vanished"))?;
@@ -367,7 +367,7 @@ pub async fn review(
         let to = step(&order, OrderEvent::Review, part.monitored)?;
         apply(conn, &order, to)?;
         let text = req.note.as_deref().map(str::trim).unwrap_or("");
-        orders::record_review(conn, &order.id, &actor.user_id, text)?;
+        orders::record_review(conn, &order.id, actor.user()?, text)?;
         note(
             conn,
             &actor,
@@ -565,7 +565,7 @@ pub async fn receive(
         if let Some(line) = &line {
             stock::set_line_reserved(conn, &line.id, line.reserved + hold)?;
         }
-        orders::record_received(conn, &order.id, &actor.user_id)?;
+        orders::record_received(conn, &order.id, actor.user()?)?;
         note(conn, &actor, &ticket, "sourcing.received", &order, serde_json::json!({
             "held_for_plan": hold > 0,
         }))?;
@@ -611,11 +611,11 @@ pub async fn deliver(
                 part_id: &order.part_id,
                 dealer_id: &ticket.dealer_id,
                 quantity: order.quantity,
-                issued_by: &actor.user_id,
+                issued_by: actor.user()?,
                 received_by: lead.as_deref(),
             },
         )?;
-        orders::record_received(conn, &order.id, &actor.user_id)?;
+        orders::record_received(conn, &order.id, actor.user()?)?;
         note(
             conn,
             &actor,

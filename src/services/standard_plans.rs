@@ -251,10 +251,10 @@ fn record_of(
     v: &rules::ValidStandard,
     version: i32,
     now: NaiveDateTime,
-) -> StandardPlanRecord {
-    StandardPlanRecord {
+) -> Result<StandardPlanRecord, AppError> {
+    Ok(StandardPlanRecord {
         id,
-        dealer_id: actor.dealer_id.clone(),
+        dealer_id: actor.dealer_id.to_string(),
         name: v.name.as_str().to_owned(),
         kind: v.kind,
         crew_size: v.crew_size,
@@ -263,10 +263,10 @@ fn record_of(
         agent_consent: v.agent_consent,
         active: v.active,
         version,
-        approved_by: actor.user_id.clone(),
+        approved_by: actor.user()?.to_string(),
         approved_at: now,
         created_at: now,
-    }
+    })
 }
 
 fn lines_of(v: &rules::ValidStandard) -> Vec<(String, i32)> {
@@ -317,7 +317,7 @@ pub async fn create(
     let actor = actor.clone();
     db.write(move |conn| {
         let v = checked(conn, &actor, &req, None)?;
-        let record = record_of(&actor, crate::repo::new_id(), &v, 1, crate::repo::now());
+        let record = record_of(&actor, crate::repo::new_id(), &v, 1, crate::repo::now())?;
         let items = lines_of(&v);
         repo::insert(
             conn,
@@ -358,7 +358,7 @@ pub async fn update(
         let v = checked(conn, &actor, &req, Some(&id))?;
         let record = StandardPlanRecord {
             created_at: current.plan.created_at,
-            ..record_of(&actor, id.to_string(), &v, version + 1, crate::repo::now())
+            ..record_of(&actor, id.to_string(), &v, version + 1, crate::repo::now())?
         };
         let items = lines_of(&v);
         let lines = StandardLinesIn {

@@ -212,7 +212,7 @@ pub async fn declare(
     let (actor, n) = (actor.clone(), n.clone());
     db.write(move |conn| {
         let now = crate::repo::now();
-        let id = repo::insert(conn, &actor.dealer_id, &s, &actor.user_id, now)?;
+        let id = repo::insert(conn, &actor.dealer_id, &s, actor.user()?, now)?;
         let r = repo::get(conn, &actor.dealer_id, &id)?
             .ok_or_else(|| AppError::internal("declared suspension vanished"))?;
         let told = tell_customers(conn, &n, &r, &s.area, false)?;
@@ -224,7 +224,7 @@ pub async fn declare(
                 entity: "suspension",
                 entity_id: &id,
                 action: "suspension.declared",
-                actor_id: Some(&actor.user_id),
+                actor_id: actor.audit_actor(),
                 from_status: None,
                 to_status: None,
                 comment: Some(s.reason.as_str()),
@@ -255,7 +255,7 @@ pub async fn lift(
         let now = crate::repo::now();
         let r = repo::get(conn, &actor.dealer_id, id.as_str())?
             .ok_or_else(|| AppError::not_found(Thing::Record))?;
-        if !repo::lift(conn, &r.id, &actor.user_id, now)? {
+        if !repo::lift(conn, &r.id, actor.user()?, now)? {
             return Err(AppError::msg(
                 ErrorCode::StaleState,
                 "susp-already-over",
@@ -274,7 +274,7 @@ pub async fn lift(
                 entity: "suspension",
                 entity_id: &r.id,
                 action: "suspension.lifted",
-                actor_id: Some(&actor.user_id),
+                actor_id: actor.audit_actor(),
                 from_status: None,
                 to_status: None,
                 comment: None,

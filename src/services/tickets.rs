@@ -266,7 +266,7 @@ fn insert_or_replay(
         vehicles::by_plate(conn, intake.plate.as_str())?.filter(|v| v.group_id == actor.group_id);
     let mut record = TicketRecord {
         id: crate::repo::new_id(),
-        dealer_id: actor.dealer_id.clone(),
+        dealer_id: actor.dealer_id.to_string(),
         // Taken below, after the reads.
         number: String::new(),
         status: TicketStatus::New,
@@ -290,7 +290,7 @@ fn insert_or_replay(
         response_level: intake.response_level.as_i32(),
         vehicle_id: vehicle.as_ref().map(|v| v.id.clone()),
         customer_id: vehicle.as_ref().map(|v| v.customer_id.clone()),
-        created_by: actor.user_id.clone(),
+        created_by: actor.user()?.to_string(),
         idempotency_key: key.map(str::to_owned),
         request_hash: key.map(|_| request_hash.to_owned()),
         cancel_reason: None,
@@ -321,7 +321,7 @@ fn insert_or_replay(
             entity: "ticket",
             entity_id: &record.id,
             action: "ticket.created",
-            actor_id: Some(&actor.user_id),
+            actor_id: actor.audit_actor(),
             to_status: Some(record.status.as_str()),
             data: Some(serde_json::json!({
                 "number": record.number,

@@ -2,7 +2,9 @@
 //! is to sign), and a technician's own jobs.
 
 use crate::db::Db;
+use crate::domain::ids::{DealerId, UserId};
 use crate::domain::promise::SlaConfig;
+use crate::domain::ticket::TicketStatus;
 use crate::error::AppError;
 use crate::repo::tickets::TicketRecord;
 use crate::services::promises::{self, PromiseView, Promised, Subject};
@@ -42,7 +44,7 @@ impl Promised for QueueItem {
 pub async fn queues(
     db: &Db,
     sla: &SlaConfig,
-    dealer_id: String,
+    dealer_id: DealerId,
     wanted: Vec<QueueWanted>,
 ) -> Result<Vec<Vec<QueueItem>>, AppError> {
     let sla = sla.clone();
@@ -105,14 +107,14 @@ fn waiting_plan(
 /// no technician on file (then there are no jobs).
 pub async fn jobs_of_user(
     db: &Db,
-    user_id: String,
-    states: Vec<&'static str>,
+    user_id: UserId,
+    states: &'static [TicketStatus],
 ) -> Result<(Vec<TicketView>, bool), AppError> {
     db.read(move |conn| {
         let Some(tech) = crate::repo::staff::technician_of_user(conn, &user_id)? else {
             return Ok((Vec::new(), false));
         };
-        let jobs = crate::repo::plans::jobs_of_technician(conn, &tech.id, &states)?;
+        let jobs = crate::repo::plans::jobs_of_technician(conn, &tech.id, states)?;
         Ok((
             jobs.into_iter()
                 .map(|t| crate::services::tickets::view(t, None))

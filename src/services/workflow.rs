@@ -207,12 +207,12 @@ mod tests {
 
     fn actor(user: &crate::demo::User, role: Role) -> Identity {
         Identity {
-            user_id: user.id.clone(),
+            user_id: Some(user.id.as_str().into()),
             login: user.login.clone(),
             name: user.name.clone(),
-            dealer_id: user.dealer_id.clone(),
+            dealer_id: user.dealer_id.as_str().into(),
             dealer_name: String::new(),
-            group_id: String::new(),
+            group_id: Default::default(),
             roles: vec![role],
             locale: "zh-CN".into(),
             technician_id: None,

@@ -16,12 +16,16 @@ use crate::services::work;
 use crate::services::workflow::is_member;
 use crate::state::AppState;
 
-const ACTIVE: [&str; 5] = [
-    "approved",
-    "dispatched",
-    "on_site",
-    "replanning",
-    "awaiting_manager_review",
+/// The rescues a technician's list shows: the ones the crew works on, and those waiting on
+/// the customer or the director (so a crew sees what is coming).
+const LISTED: [TicketStatus; 7] = [
+    TicketStatus::Approved,
+    TicketStatus::Dispatched,
+    TicketStatus::OnSite,
+    TicketStatus::Replanning,
+    TicketStatus::AwaitingManagerReview,
+    TicketStatus::AwaitingCustomerConsent,
+    TicketStatus::AwaitingDirector,
 ];
 
 pub struct JobRow {
@@ -45,9 +49,8 @@ pub async fn list(state: web::Data<AppState>, user: WebUser) -> Result<HttpRespo
             user.locale,
         ));
     }
-    let mut states: Vec<&str> = ACTIVE.to_vec();
-    states.extend(["awaiting_customer_consent", "awaiting_director"]);
-    let (records, linked) = work::jobs_of_user(&state.db, user.identity.user_id.clone(), states)
+    let me = user.identity.user().or_page(user.locale)?.clone();
+    let (records, linked) = work::jobs_of_user(&state.db, me, &LISTED)
         .await
         .or_page(user.locale)?;
     let jobs = by_urgency(records)

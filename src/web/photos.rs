@@ -11,7 +11,7 @@ use super::session::{request_locale, Chrome, WebUser};
 use super::{html, OrPage, PageError};
 use crate::auth::links::Scope;
 use crate::auth::Identity;
-use crate::domain::ids::TicketId;
+use crate::domain::ids::{PhotoId, TicketId};
 use crate::domain::photo::PhotoKind;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::{Locale, Msg};
@@ -233,6 +233,7 @@ pub async fn image(
 ) -> Result<HttpResponse, PageError> {
     let (id, photo) = path.into_inner();
     let id = super::page_ticket_id(&id, user.locale)?;
+    let photo = photo_id(&photo).or_page(user.locale)?;
     let (ct, bytes) = photos::image(&state.db, &user.identity, id, photo)
         .await
         .or_page(user.locale)?;
@@ -248,6 +249,7 @@ pub async fn image_by_link(
     let locale = request_locale(&req, None);
     let (code, photo) = path.into_inner();
     let (me, id) = link_actor(&state, code).await.or_page(locale)?;
+    let photo = photo_id(&photo).or_page(locale)?;
     let (ct, bytes) = photos::image(&state.db, &me, id, photo)
         .await
         .or_page(locale)?;
@@ -307,4 +309,9 @@ pub fn event_detail(l: Locale, action: &str, data: &serde_json::Value) -> Option
         ),
         _ => None,
     }
+}
+
+/// A photo id from the path: the system's UUIDs only, anything else is "not found".
+fn photo_id(segment: &str) -> Result<PhotoId, AppError> {
+    crate::api::params::page_id(segment, crate::error::Thing::Record)
 }

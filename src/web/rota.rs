@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::form::Fields;
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, refusal_text, OrPage, PageError};
+use crate::domain::ids::DealerId;
 use crate::domain::role::Action;
 use crate::domain::rota::{Duty, ShiftKind};
 use crate::error::AppError;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RotaQuery {
-    dealer: Option<String>,
+    dealer: Option<DealerId>,
     week: Option<String>,
     /// The cell whose form is open (without script): a person key and a date.
     person: Option<String>,
@@ -238,7 +239,7 @@ fn dealer_q(user: &WebUser, w: &RotaWeek) -> String {
 async fn load(
     state: &AppState,
     user: &WebUser,
-    dealer: Option<String>,
+    dealer: Option<DealerId>,
     week: Option<String>,
 ) -> Result<RotaWeek, PageError> {
     rota::week(&state.db, &user.identity, dealer, week, crate::repo::now())

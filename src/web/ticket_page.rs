@@ -74,7 +74,7 @@ pub fn actions(user: &WebUser, d: &TicketDetail, pause_allowed: bool) -> Actions
     let on_crew = plan.is_some_and(|p| {
         p.crew
             .iter()
-            .any(|c| c.user_id.as_deref() == Some(user.identity.user_id.as_str()))
+            .any(|c| c.user_id.as_deref() == user.identity.user_id.as_deref())
     });
     let workshop = roles.contains(&Role::WorkshopLead);
     Actions {

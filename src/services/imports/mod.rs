@@ -102,10 +102,10 @@ pub async fn import_upload(
         kind: upload.kind,
         skip_bad: upload.skip_bad,
         confirm_downgrades: upload.confirm_downgrades,
-        group_id: Some(actor.group_id.clone()),
+        group_id: Some(actor.group_id.to_string()),
         utc_offset_hours,
         actor_id: actor.audit_actor().map(str::to_owned),
-        actor_dealer_id: Some(actor.dealer_id.clone()),
+        actor_dealer_id: Some(actor.dealer_id.to_string()),
     };
     let o = options.clone();
     let body = upload.body;
