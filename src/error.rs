@@ -170,10 +170,11 @@ pub enum Thing {
     Dealer,
     FollowUp,
     Complaint,
+    RescueVehicle,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 16] = [
+    pub const ALL: [Thing; 17] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -190,6 +191,7 @@ impl Thing {
         Thing::Dealer,
         Thing::FollowUp,
         Thing::Complaint,
+        Thing::RescueVehicle,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -211,6 +213,7 @@ impl Thing {
             Thing::Dealer => "dealer",
             Thing::FollowUp => "follow_up",
             Thing::Complaint => "complaint",
+            Thing::RescueVehicle => "rescue_vehicle",
         }
     }
 
@@ -233,6 +236,7 @@ impl Thing {
             Thing::Dealer => "rota-not-found-dealer",
             Thing::FollowUp => "fu-not-found",
             Thing::Complaint => "cp-not-found",
+            Thing::RescueVehicle => "fleet-not-found",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod body;
+pub mod fleet;
 pub mod follow_ups;
 pub mod health;
 pub mod imports;
@@ -37,7 +38,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"), (name = "fleet", description = "Rescue vehicles (救援车辆) and their readiness checks"))
 )]
 pub struct ApiDoc;
 
@@ -147,6 +148,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(suspensions::list_suspensions)
             .service(suspensions::declare_suspension)
             .service(suspensions::lift_suspension)
+            .service(fleet::list_vehicles)
+            .service(fleet::register_vehicle)
+            .service(fleet::check_vehicle)
+            .service(fleet::vehicle_checks)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

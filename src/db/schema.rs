@@ -794,3 +794,37 @@ diesel::table! {
 
 diesel::joinable!(rescue_facts -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(rescue_facts, tickets);
+// Rescue vehicles and their readiness checks (migration 000028).
+diesel::table! {
+    rescue_vehicles (id) {
+        id -> Text,
+        dealer_id -> Text,
+        plate -> Text,
+        kind -> Text,
+        carries -> Text,
+        base -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vehicle_checks (id) {
+        id -> Text,
+        vehicle_id -> Text,
+        occasion -> Text,
+        fuel -> Bool,
+        water -> Bool,
+        tyre_pressure -> Bool,
+        tool_kit -> Bool,
+        lights -> Bool,
+        passed -> Bool,
+        note -> Nullable<Text>,
+        checked_by -> Text,
+        checked_at -> Timestamp,
+    }
+}
+diesel::joinable!(vehicle_checks -> rescue_vehicles (vehicle_id));
+diesel::joinable!(vehicle_checks -> users (checked_by));
+diesel::allow_tables_to_appear_in_same_query!(vehicle_checks, rescue_vehicles);
+diesel::allow_tables_to_appear_in_same_query!(vehicle_checks, users);

@@ -8,6 +8,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
 use crate::domain::approval::{ApprovalStep, Decision};
+use crate::domain::fleet::{CheckOccasion, VehicleKind};
 use crate::domain::follow_up::{ComplaintStatus, FollowUpStatus};
 use crate::domain::plan::PlanStatus;
 use crate::domain::report::Outcome;
@@ -95,6 +96,8 @@ text_enum! {
     FollowUpStatus => "follow-up status",
     ComplaintStatus => "complaint status",
     Outcome => "rescue outcome",
+    VehicleKind => "rescue vehicle kind",
+    CheckOccasion => "vehicle check occasion",
 }
 
 #[cfg(test)]
@@ -139,6 +142,8 @@ mod tests {
         round_trips(ApprovalStep::ALL);
         round_trips(Decision::ALL);
         round_trips(Outcome::ALL);
+        round_trips(VehicleKind::ALL);
+        round_trips(CheckOccasion::ALL);
     }
 
     #[test]

@@ -140,6 +140,8 @@ ids! {
     SuspensionId checked uuid;
     /// A photo the crew took on site.
     PhotoId checked uuid;
+    /// A rescue vehicle of a dealer (救援车辆).
+    RescueVehicleId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

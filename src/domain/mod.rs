@@ -45,6 +45,7 @@ pub mod availability;
 
 pub mod eta;
 pub mod fit;
+pub mod fleet;
 pub mod follow_up;
 pub mod ids;
 pub mod intake;

@@ -109,6 +109,12 @@ pub enum Action {
     /// Declare and lift weather and area suspensions (停止服务区域); the desk sees them with
     /// `ViewBoard`.
     ManageSuspensions,
+    /// See the dealer's rescue vehicles and whether each is ready.
+    ViewFleet,
+    /// Register the dealer's rescue vehicles.
+    ManageFleet,
+    /// Record a vehicle's readiness check (fuel, water, tyres, tool kit, lights).
+    CheckVehicles,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -182,6 +188,19 @@ impl Action {
             Action::ViewReports => &[ServiceManager, ServiceDirector, Admin],
             // Stopping the service in an area is a decision of those who answer for it.
             Action::ManageSuspensions => &[ServiceManager, ServiceDirector],
+            // The desk chooses who goes in what; the crews check what they drive.
+            Action::ViewFleet => &[
+                CallAgent,
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                Technician,
+                Admin,
+            ],
+            // Those who run the workshop's vehicles.
+            Action::ManageFleet => &[WorkshopLead, ServiceManager, Admin],
+            // The crews before they drive off, and the workshop lead who answers for it.
+            Action::CheckVehicles => &[Technician, WorkshopLead],
         }
     }
 
@@ -210,6 +229,9 @@ impl Action {
             Action::HandleComplaints => "handle_complaints",
             Action::ViewReports => "view_reports",
             Action::ManageSuspensions => "manage_suspensions",
+            Action::ViewFleet => "view_fleet",
+            Action::ManageFleet => "manage_fleet",
+            Action::CheckVehicles => "check_vehicles",
         }
     }
 
@@ -238,6 +260,9 @@ impl Action {
             Action::HandleComplaints => "cp-action-handle",
             Action::ViewReports => "rep-action-view",
             Action::ManageSuspensions => "susp-action-manage",
+            Action::ViewFleet => "fleet-action-view",
+            Action::ManageFleet => "fleet-action-manage",
+            Action::CheckVehicles => "fleet-action-check",
         }
     }
 

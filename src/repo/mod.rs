@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod audit;
 pub mod availability;
 pub mod board;
+pub mod fleet;
 pub mod follow_ups;
 pub mod imports;
 pub mod links;

@@ -8,6 +8,7 @@ pub mod board;
 pub mod common;
 pub mod decide;
 pub mod demo;
+pub mod fleet;
 pub mod follow_ups;
 pub mod health;
 pub mod imports;

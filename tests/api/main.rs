@@ -10,6 +10,7 @@ mod bounds;
 mod cli;
 mod decide_links;
 mod editor_pages;
+mod fleet;
 mod follow_ups;
 mod imports;
 mod intake;

@@ -1,0 +1,2 @@
+DROP TABLE vehicle_checks;
+DROP TABLE rescue_vehicles;
