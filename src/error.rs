@@ -55,6 +55,8 @@ pub enum ErrorCode {
     UnsupportedImage,
     /// The ticket has as many photos as `[photos] max_per_ticket` allows.
     PhotoLimitReached,
+    /// The plan's rescue vehicle is not ready or out on another rescue; an override needs a reason.
+    VehicleUnavailable,
     Unavailable,
     Internal,
 }
@@ -95,6 +97,7 @@ impl ErrorCode {
             ErrorCode::FaultPhotoRequired => "fault_photo_required",
             ErrorCode::UnsupportedImage => "unsupported_image",
             ErrorCode::PhotoLimitReached => "photo_limit_reached",
+            ErrorCode::VehicleUnavailable => "vehicle_unavailable",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -125,6 +128,7 @@ impl ErrorCode {
             | ErrorCode::TechnicianBusy
             | ErrorCode::FaultPhotoRequired
             | ErrorCode::PhotoLimitReached
+            | ErrorCode::VehicleUnavailable
             | ErrorCode::TechnicianOffDuty => StatusCode::CONFLICT,
             ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
                 StatusCode::UNPROCESSABLE_ENTITY

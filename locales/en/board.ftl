@@ -43,3 +43,7 @@ board-complaints = Open complaints
 board-complaint-open-for = open { $time }
 board-suspensions = Suspended areas
 board-suspension-until = until { $until }
+board-count-vehicles-ready = rescue vehicles ready
+board-count-vehicles-not-ready = { $count } not ready
+board-vehicles = Rescue vehicles out and not ready
+board-vehicle-out = Out on

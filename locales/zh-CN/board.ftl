@@ -40,3 +40,7 @@ board-complaints = 未结投诉
 board-complaint-open-for = 已 { $time }
 board-suspensions = 停止服务区域
 board-suspension-until = 至 { $until }
+board-count-vehicles-ready = 救援车辆可出车
+board-count-vehicles-not-ready = { $count } 辆不可出车
+board-vehicles = 救援车辆：出车中与不可出车
+board-vehicle-out = 出车中

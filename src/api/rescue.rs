@@ -38,10 +38,12 @@ pub async fn get_plan(
 /// Save the plan (workshop lead). A draft changes in place; a submitted plan gets a new version,
 /// which voids the earlier consent and approvals. Costs are computed by the server. A technician
 /// out on another ticket (dispatched, on site) is refused `technician_busy` unless `overrides`
-/// names them with a reason (audited).
+/// names them with a reason (audited). The rescue vehicle (`vehicle_id`) must be one of the
+/// dealer's, a tow truck or flatbed when `tow`; one whose check failed or is overdue, or that is
+/// out on another rescue, is refused `vehicle_unavailable` unless `vehicle_override` says why.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PlanRequest,
-    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, invalid_transition, location_pending", body = ErrorBody)))]
+    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, vehicle_unavailable, invalid_transition, location_pending", body = ErrorBody)))]
 #[put("/tickets/{id}/plan")]
 pub async fn save_plan(
     state: web::Data<AppState>,
@@ -179,10 +181,12 @@ pub async fn acknowledge(
     Ok(done())
 }
 
-/// The crew departs (rescue lead or service manager); records the expected arrival.
+/// The crew departs (rescue lead or service manager); records the expected arrival. Refused
+/// `technician_busy` when one of the crew is out elsewhere, `vehicle_unavailable` when the plan's
+/// vehicle failed a check since (or is out) and the plan gave no reason for it.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = DepartRequest,
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, vehicle_unavailable, invalid_transition", body = ErrorBody)))]
 #[post("/tickets/{id}/depart")]
 pub async fn depart(
     state: web::Data<AppState>,

@@ -828,3 +828,20 @@ diesel::joinable!(vehicle_checks -> rescue_vehicles (vehicle_id));
 diesel::joinable!(vehicle_checks -> users (checked_by));
 diesel::allow_tables_to_appear_in_same_query!(vehicle_checks, rescue_vehicles);
 diesel::allow_tables_to_appear_in_same_query!(vehicle_checks, users);
+
+// The vehicle a plan version sends (migration 000029).
+diesel::table! {
+    plan_vehicles (plan_id) {
+        plan_id -> Text,
+        vehicle_id -> Text,
+        tows -> Bool,
+        override_reason -> Nullable<Text>,
+    }
+}
+diesel::joinable!(plan_vehicles -> plans (plan_id));
+diesel::joinable!(plan_vehicles -> rescue_vehicles (vehicle_id));
+diesel::allow_tables_to_appear_in_same_query!(plan_vehicles, plans);
+diesel::allow_tables_to_appear_in_same_query!(plan_vehicles, tickets);
+diesel::allow_tables_to_appear_in_same_query!(plan_vehicles, rescue_vehicles);
+diesel::allow_tables_to_appear_in_same_query!(rescue_vehicles, plans);
+diesel::allow_tables_to_appear_in_same_query!(rescue_vehicles, tickets);

@@ -204,6 +204,15 @@ pub fn load(
         ),
     ));
 
+    tables.push((
+        "rescue_vehicles",
+        insert_chunked!(conn, schema::rescue_vehicles::table, data.rescue_vehicles),
+    ));
+    tables.push((
+        "vehicle_checks",
+        insert_chunked!(conn, schema::vehicle_checks::table, data.vehicle_checks),
+    ));
+
     let sign_ins = data
         .users
         .iter()

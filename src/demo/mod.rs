@@ -12,6 +12,7 @@ pub mod history;
 mod load;
 mod people;
 mod places;
+pub mod rescue_vehicles;
 mod rota;
 mod staff;
 mod standard;
@@ -115,6 +116,9 @@ pub struct DemoData {
     pub vehicles: Vec<Vehicle>,
     pub service_visits: Vec<ServiceVisit>,
     pub service_visit_parts: Vec<ServiceVisitPart>,
+    /// Each dealer's rescue vehicles (救援车辆) and their latest checks.
+    pub rescue_vehicles: Vec<rescue_vehicles::RescueVehicle>,
+    pub vehicle_checks: Vec<rescue_vehicles::VehicleCheck>,
     pub showcase: Showcase,
 }
 
@@ -339,6 +343,7 @@ const STREAM_PLATFORM: u64 = 6;
 const STREAM_STANDARD: u64 = 11;
 const STREAM_ROTA: u64 = 7;
 const STREAM_GROUPS: u64 = 13;
+const STREAM_RESCUE_VEHICLES: u64 = 14;
 
 /// Dealers per dealer group: 1,000 dealers make 50 groups; the nine Zhejiang dealers open the first.
 pub const GROUP_SIZE: usize = 20;
@@ -469,6 +474,21 @@ impl Builder {
         }
         drop((techs_of, users_of));
 
+        // Its own stream too: the rescue vehicles draw only ids.
+        let (mut rescue_vehicles, mut vehicle_checks) = (Vec::new(), Vec::new());
+        for (idx, (dealer, info)) in dealers.iter().zip(&infos).enumerate() {
+            let mut rng = rng_for(opts.seed, STREAM_RESCUE_VEHICLES, idx);
+            rescue_vehicles::generate(
+                &mut rng,
+                dealer,
+                info,
+                &crew.users,
+                opts.today,
+                &mut rescue_vehicles,
+                &mut vehicle_checks,
+            );
+        }
+
         let (stocker, showcase) = stock::Stocker::new(&infos, &cat);
 
         // Its own stream too: adding standard plans changed nothing else.
@@ -493,6 +513,8 @@ impl Builder {
             vehicles: Vec::new(),
             service_visits: Vec::new(),
             service_visit_parts: Vec::new(),
+            rescue_vehicles,
+            vehicle_checks,
             showcase,
         };
         Builder {

@@ -293,6 +293,48 @@ impl Readiness {
     }
 }
 
+/// The longest reason for sending a vehicle that is not ready or already out (characters).
+pub const MAX_OVERRIDE_REASON_CHARS: usize = 200;
+
+/// A plan that tows needs a vehicle that can take the car away; no reason makes a van tow, so
+/// this is a plain refusal, not something a lead may override.
+pub fn check_tow(kind: VehicleKind, tow: bool) -> Result<(), Msg> {
+    if tow && !kind.tows() {
+        return Err(Msg::new("fleet-tow-needs-tow-truck"));
+    }
+    Ok(())
+}
+
+/// Why a vehicle may not simply be sent on a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Out on another rescue whose crew is on the road or on site (that ticket's number).
+    Out { number: String },
+    /// Its latest check failed, is overdue, or was never made.
+    NotReady(Readiness),
+}
+
+impl Unavailable {
+    /// The message key of the refusal, and of the marker in the plan editor.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Unavailable::Out { .. } => "fleet-vehicle-out",
+            Unavailable::NotReady(_) => "fleet-vehicle-not-ready",
+        }
+    }
+}
+
+/// What stands in the way of sending a vehicle: being out first (two crews cannot share one
+/// van), then readiness. `None`: it may go.
+pub fn unavailable(readiness: Readiness, out_on: Option<&str>) -> Option<Unavailable> {
+    if let Some(number) = out_on {
+        return Some(Unavailable::Out {
+            number: number.to_owned(),
+        });
+    }
+    (!readiness.is_ready()).then_some(Unavailable::NotReady(readiness))
+}
+
 /// The latest check's time and result decide: a failure holds until a new check passes.
 pub fn readiness(latest: Option<(NaiveDateTime, bool)>, now: NaiveDateTime) -> Readiness {
     match latest {
@@ -355,6 +397,38 @@ mod tests {
         assert_eq!(
             readiness(Some((at(0), false)), at(100)),
             Readiness::CheckFailed
+        );
+    }
+
+    #[test]
+    fn a_tow_needs_a_vehicle_that_tows() {
+        assert!(check_tow(VehicleKind::ServiceVan, true).is_err());
+        assert!(check_tow(VehicleKind::ServiceVan, false).is_ok());
+        assert!(check_tow(VehicleKind::TowTruck, true).is_ok());
+        assert!(check_tow(VehicleKind::Flatbed, true).is_ok());
+    }
+
+    #[test]
+    fn a_vehicle_out_or_not_ready_is_unavailable() {
+        assert_eq!(unavailable(Readiness::Ready, None), None);
+        assert_eq!(
+            unavailable(Readiness::CheckFailed, None),
+            Some(Unavailable::NotReady(Readiness::CheckFailed))
+        );
+        assert_eq!(
+            unavailable(Readiness::NeverChecked, None),
+            Some(Unavailable::NotReady(Readiness::NeverChecked))
+        );
+        // Out wins: even a ready vehicle cannot be in two places.
+        assert_eq!(
+            unavailable(Readiness::Ready, Some("R-1")),
+            Some(Unavailable::Out {
+                number: "R-1".into()
+            })
+        );
+        assert_eq!(
+            unavailable(Readiness::CheckFailed, Some("R-1")).map(|u| u.key()),
+            Some("fleet-vehicle-out")
         );
     }
 

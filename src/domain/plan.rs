@@ -1,6 +1,6 @@
 //! The rescue plan (紧急救援方案): its lines as the workshop lead writes them, their validation and the cost estimate.
 
-use super::ids::{PartId, TechnicianId, ToolId};
+use super::ids::{PartId, RescueVehicleId, TechnicianId, ToolId};
 use serde::{Deserialize, Serialize};
 
 use super::money::Fen;
@@ -54,6 +54,23 @@ pub struct PlanRequest {
     /// reason (`domain::availability`; without it the save is refused `technician_busy`).
     #[serde(default)]
     pub overrides: Vec<super::availability::BusyOverride>,
+    /// The rescue vehicle that goes (救援车辆), one of the dealer's register.
+    #[schema(value_type = Option<String>)]
+    pub vehicle_id: Option<RescueVehicleId>,
+    /// The car is towed to the workshop (拖车): the vehicle must be a tow truck or flatbed.
+    #[serde(default)]
+    pub tow: bool,
+    /// Why the vehicle goes although it is not ready or already out on another rescue (at most
+    /// 200 characters; without it such a save is refused `vehicle_unavailable`).
+    pub vehicle_override: Option<String>,
+}
+
+/// The vehicle line of a valid plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanVehicle {
+    pub vehicle_id: String,
+    pub tows: bool,
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -98,6 +115,7 @@ pub struct ValidPlan {
     pub estimated_minutes: i32,
     pub travel_km: Option<f64>,
     pub special_notes: String,
+    pub vehicle: Option<PlanVehicle>,
 }
 
 pub const MAX_QUANTITY: i64 = 99;
@@ -245,6 +263,7 @@ impl PlanRequest {
                 ),
             ));
         }
+        let vehicle = self.vehicle_line(&mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -261,7 +280,47 @@ impl PlanRequest {
             estimated_minutes,
             travel_km: self.travel_km,
             special_notes: notes.to_owned(),
+            vehicle,
         })
+    }
+
+    /// The vehicle, the tow and the override reason, checked together: a tow names a vehicle,
+    /// a reason belongs to a vehicle.
+    fn vehicle_line(&self, errors: &mut Vec<(String, Msg)>) -> Option<PlanVehicle> {
+        let reason = match self
+            .vehicle_override
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            None => None,
+            Some(r) => match NonEmptyText::parse_line(r, super::fleet::MAX_OVERRIDE_REASON_CHARS) {
+                Ok(r) => Some(r.into_string()),
+                Err(e) => {
+                    errors.push(("vehicle_override".into(), e.msg()));
+                    None
+                }
+            },
+        };
+        match &self.vehicle_id {
+            Some(id) => Some(PlanVehicle {
+                vehicle_id: id.as_str().to_owned(),
+                tows: self.tow,
+                override_reason: reason,
+            }),
+            None => {
+                if self.tow {
+                    errors.push(("vehicle_id".into(), Msg::new("fleet-tow-needs-vehicle")));
+                }
+                if reason.is_some() {
+                    errors.push((
+                        "vehicle_override".into(),
+                        Msg::new("fleet-override-without-vehicle"),
+                    ));
+                }
+                None
+            }
+        }
     }
 }
 
@@ -329,6 +388,9 @@ mod tests {
             travel_km: None,
             special_notes: "  ".into(),
             overrides: vec![],
+            vehicle_id: None,
+            tow: false,
+            vehicle_override: None,
         }
     }
 
@@ -381,6 +443,25 @@ mod tests {
                 "travel_km"
             ]
         );
+    }
+
+    #[test]
+    fn a_tow_names_a_vehicle_and_a_reason_belongs_to_one() {
+        let mut p = good();
+        p.tow = true;
+        p.vehicle_override = Some("唯一的拖车".into());
+        assert_eq!(fields(&p), vec!["vehicle_id", "vehicle_override"]);
+        p.vehicle_id =
+            Some(RescueVehicleId::parse("0b5cd7a4-5a8e-4a9f-9b43-3f1f2c7d9e10").unwrap());
+        let v = p.validate(Fen::from_fen(12_000)).unwrap().vehicle.unwrap();
+        assert!(v.tows);
+        assert_eq!(v.override_reason.as_deref(), Some("唯一的拖车"));
+        p.vehicle_override = Some("x".repeat(super::super::fleet::MAX_OVERRIDE_REASON_CHARS + 1));
+        assert_eq!(fields(&p), vec!["vehicle_override"]);
+        // A blank reason is no reason.
+        p.vehicle_override = Some("   ".into());
+        let v = p.validate(Fen::from_fen(12_000)).unwrap().vehicle.unwrap();
+        assert_eq!(v.override_reason, None);
     }
 
     #[test]

@@ -251,6 +251,10 @@ pub fn plan_request(
         travel_km,
         special_notes: String::new(),
         overrides: overrides.to_vec(),
+        // The vehicle is the lead's choice on the day (which one is ready and free).
+        vehicle_id: None,
+        tow: false,
+        vehicle_override: None,
     })
 }
 

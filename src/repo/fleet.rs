@@ -1,12 +1,15 @@
 //! Rescue vehicles and their checks: the register of a dealer, each vehicle with its latest
-//! check, a check written, and a vehicle's checks newest first.
+//! check, a check written, a vehicle's checks newest first; the vehicle a plan sends and the
+//! vehicles out on a rescue.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{rescue_vehicles, users, vehicle_checks};
+use crate::db::schema::{plan_vehicles, plans, rescue_vehicles, tickets, users, vehicle_checks};
 use crate::db::AnyConnection;
+use crate::domain::availability::CREW_ACTIVE;
 use crate::domain::fleet::{Check, CheckOccasion, Equipment, Vehicle, VehicleKind};
+use crate::domain::plan::{PlanStatus, PlanVehicle};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -108,6 +111,23 @@ pub fn of_dealer(
         .load(conn)?)
 }
 
+/// The vehicles of these dealers by dealer and plate, at most `limit`.
+pub fn of_dealers(
+    conn: &mut AnyConnection,
+    dealer_ids: &[String],
+    limit: i64,
+) -> Result<Vec<VehicleRecord>, AppError> {
+    Ok(rescue_vehicles::table
+        .filter(rescue_vehicles::dealer_id.eq_any(dealer_ids))
+        .order((
+            rescue_vehicles::dealer_id.asc(),
+            rescue_vehicles::plate.asc(),
+        ))
+        .limit(limit)
+        .select(VehicleRecord::as_select())
+        .load(conn)?)
+}
+
 /// The latest check of each of these vehicles, with the checker's name: one query for the list.
 pub fn latest_checks(
     conn: &mut AnyConnection,
@@ -186,4 +206,84 @@ pub fn checks_of(
         .limit(limit)
         .select((CheckRecord::as_select(), users::name))
         .load(conn)?)
+}
+
+/// Takes the vehicle's row lock until the transaction ends, so two leads sending the same
+/// vehicle at once on PostgreSQL go one after the other (SQLite has one writer anyway).
+pub fn lock(conn: &mut AnyConnection, id: &str) -> Result<(), AppError> {
+    diesel::update(rescue_vehicles::table.filter(rescue_vehicles::id.eq(id)))
+        .set(rescue_vehicles::plate.eq(rescue_vehicles::plate))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The vehicles of these dealers out on a rescue (the current plan of a ticket whose crew is on
+/// the road or on site names them), other than `except_ticket`: vehicle id, ticket id, number.
+pub fn out(
+    conn: &mut AnyConnection,
+    dealer_ids: &[String],
+    except_ticket: Option<&str>,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let mut q = plan_vehicles::table
+        .inner_join(plans::table.inner_join(tickets::table))
+        .filter(tickets::dealer_id.eq_any(dealer_ids))
+        // The highest version is the only one not superseded.
+        .filter(plans::status.ne(PlanStatus::Superseded))
+        .filter(tickets::status.eq_any(CREW_ACTIVE))
+        .select((plan_vehicles::vehicle_id, tickets::id, tickets::number))
+        .order(tickets::number.asc())
+        .into_boxed();
+    if let Some(t) = except_ticket {
+        q = q.filter(tickets::id.ne(t.to_owned()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// The vehicle line of a plan version, with the vehicle.
+#[derive(Debug, Clone, Queryable)]
+pub struct PlanVehicleRow {
+    pub vehicle_id: String,
+    pub plate: String,
+    pub kind: VehicleKind,
+    pub tows: bool,
+    pub override_reason: Option<String>,
+}
+
+pub fn of_plan(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+) -> Result<Option<PlanVehicleRow>, AppError> {
+    Ok(plan_vehicles::table
+        .inner_join(rescue_vehicles::table)
+        .filter(plan_vehicles::plan_id.eq(plan_id))
+        .select((
+            rescue_vehicles::id,
+            rescue_vehicles::plate,
+            rescue_vehicles::kind,
+            plan_vehicles::tows,
+            plan_vehicles::override_reason,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// Writes the vehicle line of a plan version (after its old one was deleted, for a draft).
+pub fn set_plan_vehicle(
+    conn: &mut AnyConnection,
+    plan_id: &str,
+    line: Option<&PlanVehicle>,
+) -> Result<(), AppError> {
+    diesel::delete(plan_vehicles::table.filter(plan_vehicles::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    if let Some(v) = line {
+        diesel::insert_into(plan_vehicles::table)
+            .values((
+                plan_vehicles::plan_id.eq(plan_id),
+                plan_vehicles::vehicle_id.eq(&v.vehicle_id),
+                plan_vehicles::tows.eq(v.tows),
+                plan_vehicles::override_reason.eq(v.override_reason.as_deref()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! Plan versions and their lines (crew, tools, parts, repair items).
+//! Plan versions and their lines (crew, tools, parts, repair items, the vehicle).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -79,6 +79,7 @@ pub struct PlanLines {
     pub tools: Vec<ToolRow>,
     pub parts: Vec<PartRow>,
     pub items: Vec<ItemRow>,
+    pub vehicle: Option<super::fleet::PlanVehicleRow>,
 }
 
 pub struct NewLines<'a> {
@@ -86,6 +87,7 @@ pub struct NewLines<'a> {
     pub tools: &'a [(String, i32)],
     pub parts: &'a [(String, i32, i64)],
     pub items: &'a [(String, i32, i64)],
+    pub vehicle: Option<&'a crate::domain::plan::PlanVehicle>,
 }
 
 /// The highest version of a ticket's plan: the one that counts.
@@ -203,7 +205,7 @@ fn write_lines(
             ))
             .execute(conn)?;
     }
-    Ok(())
+    super::fleet::set_plan_vehicle(conn, plan_id, lines.vehicle)
 }
 
 /// Freezes a draft; false if it was not a draft any more.
@@ -290,12 +292,14 @@ pub fn lines(conn: &mut AnyConnection, plan: PlanRecord) -> Result<PlanLines, Ap
             plan_items::rate_fen_per_hour,
         ))
         .load(conn)?;
+    let vehicle = super::fleet::of_plan(conn, &plan.id)?;
     Ok(PlanLines {
         plan,
         crew,
         tools,
         parts,
         items,
+        vehicle,
     })
 }
 

@@ -54,6 +54,9 @@ pub struct Board {
     /// The open complaints of the board's dealers, the oldest first (at most 20; `counts.
     /// open_complaints` counts them all).
     pub complaints: Vec<BoardComplaint>,
+    /// The board's dealers' rescue vehicles that are out on a rescue or not ready to go (out
+    /// first); `counts.vehicles_ready` counts the ones ready at home.
+    pub vehicles: Vec<crate::services::fleet::BoardVehicle>,
 }
 
 /// The most open complaints the board lists.
@@ -92,6 +95,11 @@ pub struct BoardCounts {
     pub crews_out: i64,
     /// Complaints of the board's dealers not yet closed as satisfied (未结投诉).
     pub open_complaints: i64,
+    /// Rescue vehicles ready at home, out on a rescue, and not ready (check failed, overdue or
+    /// never made).
+    pub vehicles_ready: i64,
+    pub vehicles_out: i64,
+    pub vehicles_not_ready: i64,
 }
 
 /// A point for the map, in [`Board::map_crs`].
@@ -376,7 +384,12 @@ pub async fn board(
                     opened_at: c.opened_at,
                 })
                 .collect();
+            let (vehicles, ready_home) = crate::services::fleet::for_board(conn, &ids, now)?;
+            counts.vehicles_ready = ready_home as i64;
+            counts.vehicles_out = vehicles.iter().filter(|v| v.ticket_id.is_some()).count() as i64;
+            counts.vehicles_not_ready = vehicles.len() as i64 - counts.vehicles_out;
             Ok(Board {
+                vehicles,
                 now,
                 scope,
                 counts,

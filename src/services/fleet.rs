@@ -1,5 +1,6 @@
 //! The dealer's rescue vehicles (救援车辆): the register with each vehicle's readiness, a
-//! vehicle registered, a readiness check recorded, and a vehicle's checks.
+//! vehicle registered, a readiness check recorded, a vehicle's checks; and the rule that a plan
+//! sends a vehicle that is ready and free, or says why not.
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -7,14 +8,17 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::fleet::{
-    readiness, Check, CheckOccasion, CheckRequest, Equipment, Readiness, Vehicle, VehicleKind,
-    VehicleRequest,
+    check_tow, readiness, unavailable, Check, CheckOccasion, CheckRequest, Equipment, Readiness,
+    Unavailable, Vehicle, VehicleKind, VehicleRequest,
 };
 use crate::domain::ids::RescueVehicleId;
+use crate::domain::plan::PlanVehicle;
 use crate::domain::role::Action;
-use crate::error::{AppError, Thing};
+use crate::error::{AppError, ErrorCode, FieldErrors, Thing};
+use crate::i18n::Msg;
 use crate::repo::audit::{self, NewAuditEvent};
 use crate::repo::fleet::{self as repo, CheckRecord, VehicleRecord};
+use crate::repo::tickets::TicketRecord;
 
 /// The most vehicles a dealer's list shows: a dealer runs a handful, a big one a few dozen.
 pub const MAX_VEHICLES: i64 = 200;
@@ -59,6 +63,7 @@ fn check_view(c: CheckRecord, name: String) -> CheckView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VehicleView {
     pub id: String,
+    pub dealer_id: String,
     pub plate: String,
     pub kind: VehicleKind,
     pub carries: Vec<Equipment>,
@@ -78,6 +83,7 @@ fn vehicle_view(
     Ok(VehicleView {
         readiness: readiness(latest.as_ref().map(|c| (c.checked_at, c.passed)), now),
         id: v.id,
+        dealer_id: v.dealer_id,
         plate: v.plate,
         kind: v.kind,
         carries,
@@ -269,4 +275,250 @@ pub async fn checks(
         })
     })
     .await
+}
+
+/// The audit action of a vehicle sent although it was not ready or out.
+pub const OVERRIDDEN: &str = "vehicle.override";
+
+/// The catalogue key of an audit action of this module, for the timeline.
+pub fn action_label_key(action: &str) -> Option<&'static str> {
+    match action {
+        OVERRIDDEN => Some("fleet-audit-override"),
+        _ => None,
+    }
+}
+
+/// The vehicle a plan sends, as the plan shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanVehicleView {
+    pub vehicle_id: String,
+    pub plate: String,
+    pub kind: VehicleKind,
+    /// The car is towed to the workshop.
+    pub tows: bool,
+    /// Why it goes although it was not ready or out, if the lead had to say.
+    pub override_reason: Option<String>,
+}
+
+impl From<repo::PlanVehicleRow> for PlanVehicleView {
+    fn from(r: repo::PlanVehicleRow) -> Self {
+        PlanVehicleView {
+            vehicle_id: r.vehicle_id,
+            plate: r.plate,
+            kind: r.kind,
+            tows: r.tows,
+            override_reason: r.override_reason,
+        }
+    }
+}
+
+/// Where a vehicle of the dealer stands for a plan of `ticket`: its readiness and the other
+/// ticket it is out on, read with the row locked (inside the caller's write transaction).
+fn standing(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    v: &VehicleRecord,
+) -> Result<Option<Unavailable>, AppError> {
+    repo::lock(conn, &v.id)?;
+    let latest = repo::latest_checks(conn, std::slice::from_ref(&v.id))?;
+    let ready = readiness(
+        latest.first().map(|(c, _)| (c.checked_at, c.passed)),
+        crate::repo::now(),
+    );
+    let out = repo::out(
+        conn,
+        std::slice::from_ref(&ticket.dealer_id),
+        Some(&ticket.id),
+    )?;
+    let out_on = out
+        .iter()
+        .find(|(vehicle, _, _)| *vehicle == v.id)
+        .map(|(_, _, number)| number.as_str());
+    Ok(unavailable(ready, out_on))
+}
+
+fn refusal(v: &VehicleRecord, why: &Unavailable) -> AppError {
+    let (ticket, ready) = match why {
+        Unavailable::Out { number } => (number.clone(), Readiness::Ready),
+        Unavailable::NotReady(r) => (String::new(), *r),
+    };
+    AppError::msg(
+        ErrorCode::VehicleUnavailable,
+        why.key(),
+        &[
+            ("plate", v.plate.clone().into()),
+            ("vehicle_id", v.id.clone().into()),
+            ("ticket", ticket.into()),
+            ("readiness", ready.as_str().into()),
+        ],
+    )
+    .labelled("readiness", ready.label_key())
+}
+
+/// Checks the vehicle a plan of `ticket` sends, inside the save's transaction: one of the
+/// dealer's; a tow truck or flatbed for a tow; ready and not out elsewhere, unless the lead gave
+/// a reason (audited).
+pub(crate) fn check_plan_vehicle(
+    conn: &mut AnyConnection,
+    actor: &Identity,
+    ticket: &TicketRecord,
+    line: &PlanVehicle,
+) -> Result<(), AppError> {
+    let field = |key: &'static str| {
+        let mut fields = FieldErrors::new();
+        fields.insert("vehicle_id".into(), Msg::new(key));
+        AppError::validation(fields)
+    };
+    let v = repo::get(conn, &ticket.dealer_id, &line.vehicle_id)?
+        .ok_or_else(|| field("fleet-not-our-vehicle"))?;
+    if check_tow(v.kind, line.tows).is_err() {
+        return Err(field("fleet-tow-needs-tow-truck"));
+    }
+    let Some(why) = standing(conn, ticket, &v)? else {
+        return Ok(());
+    };
+    let Some(reason) = &line.override_reason else {
+        tracing::info!(ticket = %ticket.number, vehicle = %v.plate, why = why.key(), "refused: rescue vehicle unavailable");
+        return Err(refusal(&v, &why));
+    };
+    let (other, ready) = match &why {
+        Unavailable::Out { number } => (Some(number.as_str()), None),
+        Unavailable::NotReady(r) => (None, Some(r.as_str())),
+    };
+    crate::services::common::note(
+        conn,
+        actor,
+        ticket,
+        OVERRIDDEN,
+        Some(reason),
+        Some(serde_json::json!({
+            "vehicle_id": v.id,
+            "plate": v.plate,
+            "other_ticket": other,
+            "readiness": ready,
+            "reason": reason,
+        })),
+    )
+}
+
+/// At departure: the plan's vehicle must still be ready and free, unless the lead's reason
+/// stands with the plan (a check failed since the approval stops the crew here).
+pub(crate) fn check_departure(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+    line: Option<&repo::PlanVehicleRow>,
+) -> Result<(), AppError> {
+    let Some(line) = line else { return Ok(()) };
+    if line.override_reason.is_some() {
+        return Ok(());
+    }
+    let v = repo::get(conn, &ticket.dealer_id, &line.vehicle_id)?
+        .ok_or_else(|| AppError::internal("plan vehicle of another dealer"))?;
+    match standing(conn, ticket, &v)? {
+        None => Ok(()),
+        Some(why) => {
+            tracing::info!(ticket = %ticket.number, vehicle = %v.plate, why = why.key(), "departure refused: rescue vehicle unavailable");
+            Err(refusal(&v, &why))
+        }
+    }
+}
+
+/// A vehicle the plan editor offers, with what stands in its way.
+#[derive(Debug, Clone)]
+pub struct VehicleOption {
+    pub id: String,
+    pub plate: String,
+    pub kind: VehicleKind,
+    pub readiness: Readiness,
+    /// The number of the other ticket it is out on.
+    pub out_on: Option<String>,
+}
+
+impl VehicleOption {
+    pub fn unavailable(&self) -> Option<Unavailable> {
+        unavailable(self.readiness, self.out_on.as_deref())
+    }
+}
+
+/// The dealer's vehicles for a plan of `ticket`: readiness now and the other rescue each is out
+/// on; in the register's order (by plate).
+pub fn options_for(
+    conn: &mut AnyConnection,
+    ticket: &TicketRecord,
+) -> Result<Vec<VehicleOption>, AppError> {
+    let now = crate::repo::now();
+    let rows = repo::of_dealer(conn, &ticket.dealer_id, MAX_VEHICLES)?;
+    let out = repo::out(
+        conn,
+        std::slice::from_ref(&ticket.dealer_id),
+        Some(&ticket.id),
+    )?;
+    Ok(with_latest(conn, rows, now)?
+        .into_iter()
+        .map(|v| VehicleOption {
+            out_on: out
+                .iter()
+                .find(|(id, _, _)| *id == v.id)
+                .map(|(_, _, n)| n.clone()),
+            id: v.id,
+            plate: v.plate,
+            kind: v.kind,
+            readiness: v.readiness,
+        })
+        .collect())
+}
+
+/// The most vehicles a board lists (out or not ready): a group runs a few hundred at most.
+pub const MAX_BOARD_VEHICLES: i64 = 1_000;
+
+/// A vehicle the board shows: out on a rescue, or not ready to go.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BoardVehicle {
+    pub id: String,
+    pub dealer_id: String,
+    pub plate: String,
+    pub kind: VehicleKind,
+    #[schema(value_type = String, example = "check_failed")]
+    pub readiness: Readiness,
+    /// The rescue it is out on.
+    pub ticket_id: Option<String>,
+    pub ticket_number: Option<String>,
+    /// The note of a failed check: what is wrong.
+    pub note: Option<String>,
+}
+
+/// The board's dealers' vehicles that are out or not ready (out first, then by plate), and how
+/// many are ready at home.
+pub fn for_board(
+    conn: &mut AnyConnection,
+    dealer_ids: &[String],
+    now: NaiveDateTime,
+) -> Result<(Vec<BoardVehicle>, usize), AppError> {
+    let rows = repo::of_dealers(conn, dealer_ids, MAX_BOARD_VEHICLES)?;
+    let out = repo::out(conn, dealer_ids, None)?;
+    let mut ready_home = 0;
+    let mut shown = Vec::new();
+    for v in with_latest(conn, rows, now)? {
+        let on = out.iter().find(|(id, _, _)| *id == v.id);
+        if on.is_none() && v.readiness.is_ready() {
+            ready_home += 1;
+            continue;
+        }
+        shown.push(BoardVehicle {
+            dealer_id: v.dealer_id,
+            note: v
+                .latest_check
+                .as_ref()
+                .filter(|c| !c.passed)
+                .and_then(|c| c.note.clone()),
+            ticket_id: on.map(|(_, t, _)| t.clone()),
+            ticket_number: on.map(|(_, _, n)| n.clone()),
+            id: v.id,
+            plate: v.plate,
+            kind: v.kind,
+            readiness: v.readiness,
+        });
+    }
+    shown.sort_by(|a, b| (a.ticket_id.is_none(), &a.plate).cmp(&(b.ticket_id.is_none(), &b.plate)));
+    Ok((shown, ready_home))
 }

@@ -42,6 +42,8 @@ pub struct PlanView {
     pub tools: Vec<PlanToolView>,
     pub parts: Vec<PlanPartView>,
     pub items: Vec<PlanItemView>,
+    /// The rescue vehicle that goes, if the plan names one.
+    pub vehicle: Option<crate::services::fleet::PlanVehicleView>,
     /// The director approved exactly this version and it still stands.
     pub director_approved: bool,
     /// The standard plan this version was made from, if any.
@@ -249,6 +251,7 @@ pub fn view(
         crew: lines.crew.into_iter().map(Into::into).collect(),
         tools: lines.tools.into_iter().map(Into::into).collect(),
         items: lines.items.into_iter().map(Into::into).collect(),
+        vehicle: lines.vehicle.map(Into::into),
         director_approved,
         standard,
         submitted_at: p.submitted_at,
@@ -436,6 +439,9 @@ pub(crate) fn save_in(
         }
         // One active job per technician, checked and written in this transaction.
         crate::services::availability::check_in(conn, actor, &ticket, &valid.crew, overrides)?;
+        if let Some(line) = &valid.vehicle {
+            crate::services::fleet::check_plan_vehicle(conn, actor, &ticket, line)?;
+        }
 
         let travel_km = match valid.travel_km {
             Some(km) => km,
@@ -478,6 +484,7 @@ pub(crate) fn save_in(
             tools: &valid.tools,
             parts: &priced,
             items: &items,
+            vehicle: valid.vehicle.as_ref(),
         };
 
         let current = plans::current(conn, &ticket.id)?;

@@ -104,6 +104,8 @@ pub struct EditorOptions {
     /// The technicians recommended for the ticket (`services::recommend`), reasons not yet in
     /// words.
     pub recommended: crate::services::recommend::Recommendations,
+    /// The dealer's rescue vehicles, each with its readiness and the rescue it is out on.
+    pub vehicles: Vec<crate::services::fleet::VehicleOption>,
 }
 
 /// Where each of these technicians stands on their own dealer's rota at `now` (each dealer
@@ -180,6 +182,7 @@ pub async fn editor_options(
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            vehicles: crate::services::fleet::options_for(conn, &ticket)?,
             plan,
             sister_dealer: dealer_names,
             recommended,

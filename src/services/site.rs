@@ -92,6 +92,7 @@ pub async fn depart(
         // The crew goes out now: none of them may be out on another ticket (unless overridden).
         let crew: Vec<String> = lines.crew.iter().map(|c| c.technician_id.clone()).collect();
         crate::services::availability::check_in(conn, &actor, &ticket, &crew, &[])?;
+        crate::services::fleet::check_departure(conn, &ticket, lines.vehicle.as_ref())?;
         let arrival = at
             .or(ticket.expected_arrival_at)
             .unwrap_or_else(|| road.default_arrival(crate::repo::now(), lines.plan.travel_km));

@@ -47,6 +47,21 @@ struct Live {
     areas: Vec<AreaRow>,
     /// Open complaints, the oldest first; `counts.open_complaints` counts them all.
     complaints: Vec<ComplaintRow>,
+    /// Rescue vehicles out or not ready, out first.
+    vehicles: Vec<VehicleRow>,
+}
+
+/// A rescue vehicle on the board: plate, kind, and where it is (out on R-…) or why it may not go.
+struct VehicleRow {
+    plate: String,
+    kind: String,
+    /// `out` or `not_ready`.
+    state: &'static str,
+    ticket_id: Option<String>,
+    ticket_number: String,
+    /// The readiness in words, and the failed check's note.
+    why: String,
+    dealer: String,
 }
 
 struct AreaRow {
@@ -275,6 +290,36 @@ fn live(c: Chrome, b: Board, utc_offset_hours: i32) -> Live {
                     reason: s.reason,
                     shape: s.shape,
                 }
+            })
+            .collect(),
+        vehicles: b
+            .vehicles
+            .iter()
+            .map(|v| VehicleRow {
+                plate: v.plate.clone(),
+                kind: l.t(v.kind.label_key()),
+                state: if v.ticket_id.is_some() {
+                    "out"
+                } else {
+                    "not_ready"
+                },
+                ticket_id: v.ticket_id.clone(),
+                ticket_number: v.ticket_number.clone().unwrap_or_default(),
+                why: match &v.note {
+                    Some(note) => format!(
+                        "{}{}{}",
+                        l.t(v.readiness.label_key()),
+                        l.t("punct-colon"),
+                        note
+                    ),
+                    None => l.t(v.readiness.label_key()),
+                },
+                dealer: b
+                    .dealers
+                    .iter()
+                    .find(|d| d.id == v.dealer_id)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         complaints: b

@@ -93,6 +93,17 @@ pub struct ItemInput {
     pub rate: String,
 }
 
+/// A rescue vehicle the lead may pick.
+pub struct VehicleChoice {
+    pub id: String,
+    pub plate: String,
+    pub kind: String,
+    /// It can take the car away (tow truck, flatbed).
+    pub tows: bool,
+    /// What stands in its way, in words (out on R-…, check failed …); `None`: ready and free.
+    pub blocked: Option<String>,
+}
+
 /// What the editor shows: the dealer's options and the values of the plan being written.
 pub struct EditorState {
     pub crew: Vec<CrewOption>,
@@ -105,6 +116,12 @@ pub struct EditorState {
     /// The standard plan picked on the form, kept when the page comes back with errors.
     pub standard_plan_id: String,
     pub recommended: RecommendedBox,
+    /// The dealer's rescue vehicles; empty hides the box.
+    pub vehicles: Vec<VehicleChoice>,
+    /// The vehicle picked (an id of `vehicles`, or empty).
+    pub vehicle_id: String,
+    pub tow: bool,
+    pub vehicle_override: String,
 }
 
 #[derive(Template)]
@@ -347,12 +364,47 @@ async fn load_state(
             .unwrap_or_default(),
         standard_plan_id: String::new(),
         recommended,
+        vehicles: o
+            .vehicles
+            .iter()
+            .map(|v| VehicleChoice {
+                id: v.id.clone(),
+                plate: v.plate.clone(),
+                kind: l.t(v.kind.label_key()),
+                tows: v.kind.tows(),
+                blocked: v.unavailable().map(|why| vehicle_blocked(l, &why)),
+            })
+            .collect(),
+        vehicle_id: plan
+            .as_ref()
+            .and_then(|p| p.vehicle.as_ref())
+            .map(|v| v.vehicle_id.clone())
+            .unwrap_or_default(),
+        tow: plan
+            .as_ref()
+            .and_then(|p| p.vehicle.as_ref())
+            .is_some_and(|v| v.tows),
+        vehicle_override: plan
+            .as_ref()
+            .and_then(|p| p.vehicle.as_ref())
+            .and_then(|v| v.override_reason.clone())
+            .unwrap_or_default(),
     };
     // Those the rota has off last: the ones who may be sent come first.
     state
         .crew
         .sort_by_key(|c| c.duty.as_ref().is_some_and(|d| d.0 == "off"));
     Ok((state, o.ticket, plan))
+}
+
+/// Why a vehicle may not simply go, in a few words for its radio button.
+fn vehicle_blocked(l: crate::i18n::Locale, why: &crate::domain::fleet::Unavailable) -> String {
+    match why {
+        crate::domain::fleet::Unavailable::Out { number } => {
+            l.t_with("fleet-marker-out", &[("ticket", number.clone().into())])
+        }
+        crate::domain::fleet::Unavailable::NotReady(r) => l.t(r.label_key()),
+    }
 }
 
 /// A technician's skill or grade code in the page's language; a code the demo's tables do not
@@ -531,6 +583,11 @@ impl Fields {
         pairs.push(("estimated_minutes".to_owned(), s.estimated_minutes.clone()));
         pairs.push(("travel_km".to_owned(), s.travel_km.clone()));
         pairs.push(("special_notes".to_owned(), s.special_notes.clone()));
+        pairs.push(("vehicle_id".to_owned(), s.vehicle_id.clone()));
+        if s.tow {
+            pairs.push(("tow".to_owned(), "1".to_owned()));
+        }
+        pairs.push(("vehicle_override".to_owned(), s.vehicle_override.clone()));
         Fields::from_pairs(pairs)
     }
 }
@@ -680,8 +737,19 @@ fn to_request(f: &Fields) -> (PlanRequest, BTreeMap<String, Msg>, Rows) {
             None
         }),
     };
+    let vehicle_id = match f.get("vehicle_id").trim() {
+        "" => None,
+        v => crate::domain::ids::RescueVehicleId::parse(v).or_else(|| {
+            errors.insert("vehicle_id".into(), Msg::new("fleet-not-our-vehicle"));
+            None
+        }),
+    };
+    let vehicle_override = Some(f.get("vehicle_override").to_owned()).filter(|r| !r.is_empty());
     (
         PlanRequest {
+            vehicle_id,
+            tow: f.get("tow") == "1",
+            vehicle_override,
             crew,
             tools,
             parts,
@@ -769,6 +837,9 @@ fn state_from(
     s.travel_km = f.get("travel_km").to_owned();
     s.special_notes = f.get("special_notes").to_owned();
     s.standard_plan_id = f.get("standard_plan_id").to_owned();
+    s.vehicle_id = f.get("vehicle_id").to_owned();
+    s.tow = f.get("tow") == "1";
+    s.vehicle_override = f.get("vehicle_override").to_owned();
     s
 }
 
@@ -892,13 +963,18 @@ async fn save_or_submit(
             if e.code == ErrorCode::ValidationFailed
                 || e.code == ErrorCode::InvalidTransition
                 || e.code == ErrorCode::StaleState
-                || e.code == ErrorCode::LocationPending =>
+                || e.code == ErrorCode::LocationPending
+                || e.code == ErrorCode::VehicleUnavailable =>
         {
             let l = user.locale;
             let mut errors: BTreeMap<String, String> = form_errors
                 .iter()
                 .map(|(k, m)| (k.clone(), m.render(l)))
                 .collect();
+            if e.code == ErrorCode::VehicleUnavailable {
+                // Marks the reason box: that is what the lead fills in to send it all the same.
+                errors.insert("vehicle_override".into(), l.t("fleet-override-needed"));
+            }
             for (k, v) in &e.fields {
                 errors.entry(rows.on_form(k)).or_insert_with(|| v.render(l));
             }
@@ -1058,6 +1134,8 @@ pub fn field_label(l: crate::i18n::Locale, field: &str) -> String {
         "overrides" => "phone-field-override",
         "version" => "plan-field-version",
         "standard_plan_id" => "std-field-standard-plan",
+        "vehicle_id" => "fleet-field-vehicle",
+        "vehicle_override" => "fleet-field-override",
         // A field this list does not know is shown as sent: better a code than nothing.
         _ => return field.to_owned(),
     };

@@ -611,6 +611,9 @@ pub fn action_label(l: crate::i18n::Locale, action: &str) -> String {
     if let Some(key) = crate::services::follow_ups::action_label_key(action) {
         return l.t(key);
     }
+    if let Some(key) = crate::services::fleet::action_label_key(action) {
+        return l.t(key);
+    }
     let key = match action {
         "ticket.created" => "label-audit-ticket-created",
         "plan.started" => "label-audit-plan-started",

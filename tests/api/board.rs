@@ -186,7 +186,8 @@ async fn urgency_body(backend: Backend) {
     );
     assert_eq!(
         b["counts"],
-        json!({"open": 5, "warning": 1, "breached": 2, "crews_out": 0, "open_complaints": 0})
+        json!({"open": 5, "warning": 1, "breached": 2, "crews_out": 0, "open_complaints": 0,
+            "vehicles_ready": 0, "vehicles_out": 0, "vehicles_not_ready": 0})
     );
     assert_eq!(b["truncated"], false);
     assert!(b["crews"].as_array().unwrap().is_empty());

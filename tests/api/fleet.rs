@@ -22,6 +22,20 @@ fn fields(e: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The vehicle of this id in a list.
+fn find<'a>(l: &'a Value, id: &str) -> &'a Value {
+    l["vehicles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in {l}"))
+}
+
+fn count(l: &Value, key: &str) -> u64 {
+    l[key].as_u64().unwrap()
+}
+
 async fn list(app: &TestApp, login: &str) -> Value {
     let (status, l) = app
         .get_json(&app.token(login), "/api/v1/rescue-vehicles")
@@ -36,6 +50,8 @@ both!(
 );
 async fn register_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    // The demo's own register, before this test adds one.
+    let before = list(&app, "hz.tech").await;
     let (status, e) = app
         .post(&app.token("hz.agent"), "/api/v1/rescue-vehicles", &van())
         .await;
@@ -105,10 +121,18 @@ async fn register_body(backend: Backend) {
     );
 
     let l = list(&app, "hz.tech").await;
-    assert_eq!(l["vehicles"].as_array().unwrap().len(), 1, "{l}");
     assert_eq!(
-        (l["ready"].as_u64(), l["not_ready"].as_u64()),
-        (Some(0), Some(1))
+        l["vehicles"].as_array().unwrap().len(),
+        before["vehicles"].as_array().unwrap().len() + 1,
+        "{l}"
+    );
+    assert_eq!(
+        (count(&l, "ready"), count(&l, "not_ready")),
+        (count(&before, "ready"), count(&before, "not_ready") + 1)
+    );
+    assert_eq!(
+        find(&l, v["id"].as_str().unwrap())["readiness"],
+        "never_checked"
     );
     assert_eq!(
         (l["may_manage"].as_bool(), l["may_check"].as_bool()),
@@ -116,8 +140,15 @@ async fn register_body(backend: Backend) {
     );
     // Another dealer of the group sees none of them, and cannot check or read one.
     let other = list(&app, "nb.workshop").await;
-    assert_eq!(other["vehicles"], json!([]), "{other}");
     let id = v["id"].as_str().unwrap();
+    assert!(
+        other["vehicles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["id"] != id && !o["plate"].as_str().unwrap().starts_with("浙A")),
+        "{other}"
+    );
     let (status, _) = app
         .post(
             &app.token("nb.tech"),
@@ -152,6 +183,7 @@ both!(
 );
 async fn check_body(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    let before = list(&app, "hz.agent").await;
     let (_, v) = app
         .post(&app.token("hz.workshop"), "/api/v1/rescue-vehicles", &van())
         .await;
@@ -194,30 +226,34 @@ async fn check_body(backend: Backend) {
     assert_eq!(v["readiness"], "ready", "{v}");
     let l = list(&app, "hz.agent").await;
     assert_eq!(
-        (l["ready"].as_u64(), l["not_ready"].as_u64()),
-        (Some(1), Some(0)),
+        (count(&l, "ready"), count(&l, "not_ready")),
+        (count(&before, "ready") + 1, count(&before, "not_ready")),
         "{l}"
     );
-    assert_eq!(l["vehicles"][0]["readiness"], "ready");
+    assert_eq!(find(&l, &id)["readiness"], "ready");
 
     // The latest check decides: one passed a day and a half ago is overdue.
     app.db
-        .write_blocking(move |conn| {
-            use diesel::prelude::*;
-            use rescuedesk::db::schema::vehicle_checks;
-            let old = chrono::Utc::now().naive_utc() - chrono::Duration::hours(36);
-            diesel::update(vehicle_checks::table.filter(vehicle_checks::passed.eq(true)))
-                .set(vehicle_checks::checked_at.eq(old))
-                .execute(conn)?;
-            let older = old - chrono::Duration::hours(1);
-            diesel::update(vehicle_checks::table.filter(vehicle_checks::passed.eq(false)))
-                .set(vehicle_checks::checked_at.eq(older))
-                .execute(conn)?;
-            Ok(())
+        .write_blocking({
+            let id = id.clone();
+            move |conn| {
+                use diesel::prelude::*;
+                use rescuedesk::db::schema::vehicle_checks as c;
+                let old = chrono::Utc::now().naive_utc() - chrono::Duration::hours(36);
+                let mine = c::vehicle_id.eq(id);
+                diesel::update(c::table.filter(mine.clone()).filter(c::passed.eq(true)))
+                    .set(c::checked_at.eq(old))
+                    .execute(conn)?;
+                let older = old - chrono::Duration::hours(1);
+                diesel::update(c::table.filter(mine).filter(c::passed.eq(false)))
+                    .set(c::checked_at.eq(older))
+                    .execute(conn)?;
+                Ok(())
+            }
         })
         .unwrap();
     let l = list(&app, "hz.agent").await;
-    assert_eq!(l["vehicles"][0]["readiness"], "check_overdue", "{l}");
+    assert_eq!(find(&l, &id)["readiness"], "check_overdue", "{l}");
 
     // The history, newest first, paged without counting.
     let (status, h) = app

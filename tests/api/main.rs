@@ -23,6 +23,7 @@ mod outbox;
 mod pages;
 mod phone_pages;
 mod photos;
+mod plan_vehicles;
 mod positions;
 mod promises;
 mod queue_promises;
