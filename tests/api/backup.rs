@@ -524,6 +524,24 @@ async fn refusals_leave_the_files_as_they_were() {
     );
     assert!(err.contains("99991231235959"), "{err}");
 
+    // An older build's backup restores, and says that serve or migrate brings it up to date.
+    std::fs::write(d.join("older.sqlite3"), &bytes).unwrap();
+    diesel::sql_query(
+        "DELETE FROM __diesel_schema_migrations \
+         WHERE version = (SELECT MAX(version) FROM __diesel_schema_migrations)",
+    )
+    .execute(&mut sqlite(&d.join("older.sqlite3")))
+    .unwrap();
+    let older_url = format!("sqlite://{}", d.join("older/rd.sqlite3").display());
+    let said = ok(
+        &cli(d, &["restore", "older.sqlite3"], &older_url).await,
+        "restore an older backup",
+    );
+    assert!(
+        said.contains("备份比本程序少 1 个迁移") && said.contains("1 migration behind"),
+        "{said}"
+    );
+
     // The server has its database open: refused, its files untouched, it goes on serving.
     let server_dir = source.parent().unwrap().to_owned();
     let (files, main) = (listing(&server_dir), sha_from_outside(&source));
