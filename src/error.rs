@@ -57,6 +57,28 @@ pub enum ErrorCode {
     PhotoLimitReached,
     /// The plan's rescue vehicle is not ready or out on another rescue; an override needs a reason.
     VehicleUnavailable,
+    /// `rescuedesk backup`: the file is there already (`--force` replaces it), or is the database.
+    BackupExists,
+    /// `rescuedesk backup`: writing the copy failed (disk full, no permission…).
+    BackupFailed,
+    /// `rescuedesk backup`: the SQLite file `database.url` names does not exist.
+    DatabaseMissing,
+    /// `rescuedesk backup` / `restore` on PostgreSQL: pg_dump and pg_restore do that (README).
+    BackupUnsupportedBackend,
+    /// `rescuedesk restore`: the backup file cannot be read.
+    BackupUnreadable,
+    /// `rescuedesk restore`: the file does not start with the SQLite header.
+    BackupNotSqlite,
+    /// `rescuedesk restore`: an SQLite file that fails `PRAGMA integrity_check`.
+    BackupCorrupt,
+    /// `rescuedesk restore`: an SQLite file without RescueDesk's tables and migrations.
+    BackupNotRescuedesk,
+    /// `rescuedesk restore`: the backup holds migrations newer than this build knows.
+    BackupNewerSchema,
+    /// `rescuedesk restore`: another process (serve, worker) has the database open.
+    DatabaseInUse,
+    /// `rescuedesk restore`: putting the checked backup in place failed.
+    RestoreFailed,
     Unavailable,
     Internal,
 }
@@ -98,6 +120,17 @@ impl ErrorCode {
             ErrorCode::UnsupportedImage => "unsupported_image",
             ErrorCode::PhotoLimitReached => "photo_limit_reached",
             ErrorCode::VehicleUnavailable => "vehicle_unavailable",
+            ErrorCode::BackupExists => "backup_exists",
+            ErrorCode::BackupFailed => "backup_failed",
+            ErrorCode::DatabaseMissing => "database_missing",
+            ErrorCode::BackupUnsupportedBackend => "backup_unsupported_backend",
+            ErrorCode::BackupUnreadable => "backup_unreadable",
+            ErrorCode::BackupNotSqlite => "backup_not_sqlite",
+            ErrorCode::BackupCorrupt => "backup_corrupt",
+            ErrorCode::BackupNotRescuedesk => "backup_not_rescuedesk",
+            ErrorCode::BackupNewerSchema => "backup_newer_schema",
+            ErrorCode::DatabaseInUse => "database_in_use",
+            ErrorCode::RestoreFailed => "restore_failed",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -129,10 +162,19 @@ impl ErrorCode {
             | ErrorCode::FaultPhotoRequired
             | ErrorCode::PhotoLimitReached
             | ErrorCode::VehicleUnavailable
-            | ErrorCode::TechnicianOffDuty => StatusCode::CONFLICT,
-            ErrorCode::IdempotencyKeyReused | ErrorCode::DangerousGoodsNoAir => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            | ErrorCode::TechnicianOffDuty
+            | ErrorCode::BackupExists
+            | ErrorCode::DatabaseInUse => StatusCode::CONFLICT,
+            ErrorCode::IdempotencyKeyReused
+            | ErrorCode::DangerousGoodsNoAir
+            | ErrorCode::BackupNotSqlite
+            | ErrorCode::BackupCorrupt
+            | ErrorCode::BackupNotRescuedesk
+            | ErrorCode::BackupNewerSchema => StatusCode::UNPROCESSABLE_ENTITY,
+            // The backup codes are the command line's (`rescuedesk backup` / `restore`); no request
+            // answers with them, but every code has a status.
+            ErrorCode::DatabaseMissing | ErrorCode::BackupUnreadable => StatusCode::NOT_FOUND,
+            ErrorCode::BackupUnsupportedBackend => StatusCode::NOT_IMPLEMENTED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType | ErrorCode::UnsupportedImage => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -140,7 +182,9 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal | ErrorCode::BackupFailed | ErrorCode::RestoreFailed => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The `rescuedesk` command line: serve, demo, migrate, import, user and token management — thin, the library does the work.
+//! The `rescuedesk` command line: serve, demo, migrate, import, backup and restore, user and token management — thin, the library does the work.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use rescuedesk::config::{LogFormat, Settings};
 use rescuedesk::db::Db;
+use rescuedesk::i18n::{Locale, Msg};
 use rescuedesk::notify::Providers;
 use rescuedesk::services;
 use rescuedesk::services::notify::Notifier;
@@ -48,6 +49,10 @@ enum Command {
     Bench(BenchArgs),
     /// Load generated demo data (e.g. the national data set) into an empty database, streaming, with a progress bar.
     Seed(SeedArgs),
+    /// Copy the SQLite database to FILE, also while `serve` runs (PostgreSQL: pg_dump, see README).
+    Backup(BackupArgs),
+    /// Put a backup made by `backup` in place of the SQLite database; stop `serve` and `worker` first.
+    Restore(RestoreArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -82,6 +87,21 @@ struct ImportArgs {
     /// Parts: take dangerous-goods / monitored flags off the parts the file says (each audited).
     #[arg(long)]
     confirm_downgrades: bool,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// Where the copy goes: a new file, written next to it first and moved into place when complete.
+    file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// A file `rescuedesk backup` wrote; the database it replaces is kept as <db>.before-restore-<UTC time>.
+    file: PathBuf,
 }
 
 #[derive(Args)]
@@ -179,6 +199,56 @@ fn run() -> anyhow::Result<()> {
         Command::Bench(args) => bench(settings, args),
         Command::Seed(args) => seed(&settings, args),
         Command::Import(args) => import::run(&settings, args),
+        Command::Backup(args) => {
+            let done = rescuedesk::db::backup::backup(&settings.database, &args.file, args.force)
+                .map_err(describe)?;
+            let key = if done.replaced {
+                "backup-done-replaced"
+            } else {
+                "backup-done"
+            };
+            println!(
+                "{}",
+                say(&Msg::with(
+                    key,
+                    &[
+                        ("file", done.file.display().to_string().into()),
+                        ("size", size(done.bytes).into()),
+                        ("seconds", format!("{:.1}", done.seconds).into()),
+                    ],
+                ))
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let done = rescuedesk::db::backup::restore(&settings.database, &args.file)
+                .map_err(describe)?;
+            println!(
+                "{}",
+                say(&Msg::with(
+                    "restore-done",
+                    &[
+                        ("database", done.database.display().to_string().into()),
+                        ("applied", done.applied.into()),
+                    ],
+                ))
+            );
+            if let Some(kept) = done.kept {
+                let kept = kept.display().to_string();
+                println!(
+                    "{}",
+                    say(&Msg::with("restore-kept", &[("kept", kept.into())]))
+                );
+            }
+            if done.pending > 0 {
+                let count = done.pending.into();
+                println!(
+                    "{}",
+                    say(&Msg::with("restore-pending", &[("count", count)]))
+                );
+            }
+            Ok(())
+        }
         Command::Migrate => {
             let db = Db::connect(&settings.database)?;
             let n = db.migrate()?;
@@ -243,17 +313,34 @@ fn apply(mut settings: Settings, args: ServeArgs) -> Settings {
     settings
 }
 
-/// Field errors of the library, as a line per field for the terminal.
+/// An error of the library for the terminal: its stable code (what scripts match on), its
+/// message, and a line per field.
 fn describe(e: rescuedesk::error::AppError) -> anyhow::Error {
-    use rescuedesk::i18n::Locale;
-    // The terminal shows both languages: an operator may read either.
-    let both = |zh: String, en: String| if zh == en { zh } else { format!("{zh} / {en}") };
-    let mut text = both(e.message_in(Locale::ZhCn), e.message_in(Locale::En));
+    let mut text = format!("{}: {}", e.code.as_str(), say(&e.msg));
     for (field, msg) in &e.fields {
-        let line = both(msg.render(Locale::ZhCn), msg.render(Locale::En));
-        text.push_str(&format!("\n  {field}: {line}"));
+        text.push_str(&format!("\n  {field}: {}", say(msg)));
     }
     anyhow::anyhow!(text)
+}
+
+/// A catalogue message for the terminal, in both languages, Chinese first: an operator may
+/// read either, and a terminal says nothing of its reader's language.
+fn say(msg: &Msg) -> String {
+    let (zh, en) = (msg.render(Locale::ZhCn), msg.render(Locale::En));
+    if zh == en {
+        zh
+    } else {
+        format!("{zh} / {en}")
+    }
+}
+
+/// A file size for people: "512 kB", "3.4 MB".
+fn size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

@@ -1,5 +1,6 @@
 //! Database access: the SQLite | PostgreSQL connection, the pool, embedded migrations and the two doors `read` and `write`.
 
+pub mod backup;
 mod group_commit;
 pub mod schema;
 mod text_enum;

@@ -5,7 +5,13 @@ use std::process::{Command, Output, Stdio};
 
 use crate::helpers::{Backend, TestApp};
 
-fn rescuedesk(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+/// Runs the built binary in `dir` with `args`, extra environment and `stdin`; waits for it.
+pub fn rescuedesk(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rescuedesk"))
         .args(args)
         .current_dir(dir)
@@ -25,7 +31,7 @@ fn rescuedesk(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin:
     child.wait_with_output().unwrap()
 }
 
-fn text(o: &[u8]) -> String {
+pub fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()
 }
 
@@ -95,6 +101,8 @@ fn help_is_everywhere() {
         vec!["serve", "--help"],
         vec!["demo", "--help"],
         vec!["migrate", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
         vec!["user", "add", "--help"],
         vec!["user", "list", "--help"],
         vec!["token", "create", "--help"],

@@ -5,6 +5,7 @@ mod helpers;
 mod alerts;
 mod auth;
 mod availability;
+mod backup;
 mod board;
 mod bounds;
 mod cli;

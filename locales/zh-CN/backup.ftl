@@ -1,0 +1,20 @@
+# 命令行的备份与恢复：rescuedesk backup / rescuedesk restore（PostgreSQL 用 pg_dump / pg_restore）。
+backup-done = 备份已写入 { $file }（{ $size }，用时 { $seconds } 秒）
+backup-done-replaced = 备份已写入 { $file }，替换了原有文件（{ $size }，用时 { $seconds } 秒）
+backup-exists = { $file } 已存在；要替换它请加 --force
+backup-is-the-database = { $file } 就是数据库文件本身，不能把备份写到它上面
+backup-database-missing = 找不到数据库文件 { $database }：请检查 database.url 和当前目录
+backup-failed = 备份失败：{ $reason }
+backup-postgres-use-pg-dump = PostgreSQL 数据库请用 pg_dump 备份，例如 pg_dump -Fc -f rescuedesk.dump "$RESCUEDESK__DATABASE__URL"（见 README 的“Backups”一节）
+backup-postgres-use-pg-restore = PostgreSQL 数据库请用 pg_restore 恢复，例如 pg_restore --clean --if-exists --no-owner -d "$RESCUEDESK__DATABASE__URL" rescuedesk.dump（见 README 的“Backups”一节）
+restore-done = 已把备份恢复到 { $database }（含 { $applied } 个数据库迁移）
+restore-kept = 原来的数据库保留为 { $kept }
+restore-pending = 备份比本程序少 { $count } 个迁移，rescuedesk serve 或 migrate 启动时会自动补上
+restore-unreadable = 读不了备份文件 { $file }：{ $reason }
+restore-not-sqlite = { $file } 不是 SQLite 数据库文件，没有做任何改动
+restore-corrupt = 备份文件 { $file } 已损坏（{ $detail }），没有做任何改动
+restore-not-rescuedesk = { $file } 不是 RescueDesk 的数据库，没有做任何改动
+restore-newer-schema = 备份 { $file } 来自更新版本的 RescueDesk（迁移 { $version }，本程序最新的是 { $known }）：请用新版本恢复，没有做任何改动
+restore-database-in-use = 数据库 { $database } 正在被使用（rescuedesk serve 或 worker 在运行）：请先停止它们再恢复，没有做任何改动
+restore-database-reappeared = 恢复过程中有程序新建了数据库 { $database }：原来的数据库在 { $kept }；请停止所有 rescuedesk 进程后再恢复
+restore-failed = 恢复失败：{ $reason }
