@@ -219,10 +219,11 @@ pub enum Thing {
     FollowUp,
     Complaint,
     RescueVehicle,
+    Holiday,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 17] = [
+    pub const ALL: [Thing; 18] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -240,6 +241,7 @@ impl Thing {
         Thing::FollowUp,
         Thing::Complaint,
         Thing::RescueVehicle,
+        Thing::Holiday,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -262,6 +264,7 @@ impl Thing {
             Thing::FollowUp => "follow_up",
             Thing::Complaint => "complaint",
             Thing::RescueVehicle => "rescue_vehicle",
+            Thing::Holiday => "holiday",
         }
     }
 
@@ -285,6 +288,7 @@ impl Thing {
             Thing::FollowUp => "fu-not-found",
             Thing::Complaint => "cp-not-found",
             Thing::RescueVehicle => "fleet-not-found",
+            Thing::Holiday => "holiday-not-found",
         }
     }
 }

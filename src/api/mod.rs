@@ -5,6 +5,7 @@ pub mod body;
 pub mod fleet;
 pub mod follow_ups;
 pub mod health;
+pub mod holidays;
 pub mod imports;
 pub mod language;
 pub mod outbox;
@@ -152,6 +153,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(fleet::register_vehicle)
             .service(fleet::check_vehicle)
             .service(fleet::vehicle_checks)
+            .service(holidays::list_holidays)
+            .service(holidays::add_holiday)
+            .service(holidays::get_holiday)
+            .service(holidays::replace_holiday)
+            .service(holidays::remove_holiday)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

@@ -845,3 +845,31 @@ diesel::allow_tables_to_appear_in_same_query!(plan_vehicles, tickets);
 diesel::allow_tables_to_appear_in_same_query!(plan_vehicles, rescue_vehicles);
 diesel::allow_tables_to_appear_in_same_query!(rescue_vehicles, plans);
 diesel::allow_tables_to_appear_in_same_query!(rescue_vehicles, tickets);
+
+// The group's holiday calendar and what each holiday does to the ways parts travel (000030).
+diesel::table! {
+    holidays (id) {
+        id -> Text,
+        group_id -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        first_day -> Text,
+        last_day -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holiday_effects (holiday_id, channel) {
+        holiday_id -> Text,
+        channel -> Text,
+        stopped -> Bool,
+        extra_hours -> Integer,
+    }
+}
+
+diesel::joinable!(holidays -> dealer_groups (group_id));
+diesel::joinable!(holiday_effects -> holidays (holiday_id));
+diesel::allow_tables_to_appear_in_same_query!(holiday_effects, holidays);
+diesel::allow_tables_to_appear_in_same_query!(holidays, users);

@@ -10,6 +10,7 @@ use diesel::sql_types::{Nullable, Text};
 use crate::domain::approval::{ApprovalStep, Decision};
 use crate::domain::fleet::{CheckOccasion, VehicleKind};
 use crate::domain::follow_up::{ComplaintStatus, FollowUpStatus};
+use crate::domain::holiday::Channel;
 use crate::domain::plan::PlanStatus;
 use crate::domain::report::Outcome;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
@@ -98,6 +99,7 @@ text_enum! {
     Outcome => "rescue outcome",
     VehicleKind => "rescue vehicle kind",
     CheckOccasion => "vehicle check occasion",
+    Channel => "holiday logistics channel",
 }
 
 #[cfg(test)]
@@ -144,6 +146,7 @@ mod tests {
         round_trips(Outcome::ALL);
         round_trips(VehicleKind::ALL);
         round_trips(CheckOccasion::ALL);
+        round_trips(Channel::ALL);
     }
 
     #[test]

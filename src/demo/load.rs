@@ -212,6 +212,14 @@ pub fn load(
         "vehicle_checks",
         insert_chunked!(conn, schema::vehicle_checks::table, data.vehicle_checks),
     ));
+    tables.push((
+        "holidays",
+        insert_chunked!(conn, schema::holidays::table, data.holidays),
+    ));
+    tables.push((
+        "holiday_effects",
+        insert_chunked!(conn, schema::holiday_effects::table, data.holiday_effects),
+    ));
 
     let sign_ins = data
         .users

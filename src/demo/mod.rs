@@ -9,6 +9,7 @@
 mod catalogue;
 mod fleet;
 pub mod history;
+pub mod holidays;
 mod load;
 mod people;
 mod places;
@@ -119,6 +120,9 @@ pub struct DemoData {
     /// Each dealer's rescue vehicles (救援车辆) and their latest checks.
     pub rescue_vehicles: Vec<rescue_vehicles::RescueVehicle>,
     pub vehicle_checks: Vec<rescue_vehicles::VehicleCheck>,
+    /// Each group's holiday calendar and what the holidays do to parts logistics.
+    pub holidays: Vec<holidays::HolidayRow>,
+    pub holiday_effects: Vec<holidays::EffectRow>,
     pub showcase: Showcase,
 }
 
@@ -344,6 +348,7 @@ const STREAM_STANDARD: u64 = 11;
 const STREAM_ROTA: u64 = 7;
 const STREAM_GROUPS: u64 = 13;
 const STREAM_RESCUE_VEHICLES: u64 = 14;
+const STREAM_HOLIDAYS: u64 = 15;
 
 /// Dealers per dealer group: 1,000 dealers make 50 groups; the nine Zhejiang dealers open the first.
 pub const GROUP_SIZE: usize = 20;
@@ -489,6 +494,18 @@ impl Builder {
             );
         }
 
+        // Its own stream too: the calendar draws only ids.
+        let (mut holiday_rows, mut holiday_effects) = (Vec::new(), Vec::new());
+        holidays::generate(
+            &mut rng_for(opts.seed, STREAM_HOLIDAYS, 0),
+            &groups,
+            &dealers,
+            &crew.users,
+            opts.today,
+            &mut holiday_rows,
+            &mut holiday_effects,
+        );
+
         let (stocker, showcase) = stock::Stocker::new(&infos, &cat);
 
         // Its own stream too: adding standard plans changed nothing else.
@@ -515,6 +532,8 @@ impl Builder {
             service_visit_parts: Vec::new(),
             rescue_vehicles,
             vehicle_checks,
+            holidays: holiday_rows,
+            holiday_effects,
             showcase,
         };
         Builder {

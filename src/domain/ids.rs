@@ -142,6 +142,8 @@ ids! {
     PhotoId checked uuid;
     /// A rescue vehicle of a dealer (救援车辆).
     RescueVehicleId checked uuid;
+    /// A holiday of the group's calendar (节假日).
+    HolidayId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

@@ -47,6 +47,7 @@ pub mod eta;
 pub mod fit;
 pub mod fleet;
 pub mod follow_up;
+pub mod holiday;
 pub mod ids;
 pub mod intake;
 pub mod location;

@@ -115,6 +115,10 @@ pub enum Action {
     ManageFleet,
     /// Record a vehicle's readiness check (fuel, water, tyres, tool kit, lights).
     CheckVehicles,
+    /// See the group's holiday calendar and what each holiday does to parts logistics.
+    ViewHolidays,
+    /// Edit the group's holiday calendar.
+    ManageHolidays,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -201,6 +205,10 @@ impl Action {
             Action::ManageFleet => &[WorkshopLead, ServiceManager, Admin],
             // The crews before they drive off, and the workshop lead who answers for it.
             Action::CheckVehicles => &[Technician, WorkshopLead],
+            // Everyone at the desk plans or promises around the holidays.
+            Action::ViewHolidays => DESK,
+            // One calendar for the whole group: its admins keep it.
+            Action::ManageHolidays => &[Admin],
         }
     }
 
@@ -232,6 +240,8 @@ impl Action {
             Action::ViewFleet => "view_fleet",
             Action::ManageFleet => "manage_fleet",
             Action::CheckVehicles => "check_vehicles",
+            Action::ViewHolidays => "view_holidays",
+            Action::ManageHolidays => "manage_holidays",
         }
     }
 
@@ -263,6 +273,8 @@ impl Action {
             Action::ViewFleet => "fleet-action-view",
             Action::ManageFleet => "fleet-action-manage",
             Action::CheckVehicles => "fleet-action-check",
+            Action::ViewHolidays => "holiday-action-view",
+            Action::ManageHolidays => "holiday-action-manage",
         }
     }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::eta;
+use super::holiday::{Calendar, Channel, Delay};
 use super::location::Coordinates;
 use super::response_level::ResponseLevel;
 use crate::i18n::{Locale, Msg};
@@ -222,6 +223,9 @@ pub struct SourcingOption {
     pub refusal: Option<RuleRefusal>,
     /// Monitored part: a recorded review must precede placing the order.
     pub needs_review: bool,
+    /// The holidays that make this way slower than usual (arrival already includes them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<Delay>,
 }
 
 /// Transport figures for sourcing, all in `[sourcing]` of the configuration.
@@ -392,25 +396,33 @@ impl SourcingConfig {
 ///   sister before manufacturer, mode, dealer id, so equal inputs always give
 ///   the same list.
 ///
+/// Every arrival is reckoned with the holiday calendar: a way that stops over a holiday waits
+/// it out, a slower one takes its extra hours (see [`Calendar::arrival`]).
+///
 /// A quantity of zero or less needs nothing and gives an empty list.
 pub fn options(
     part: &PartFacts,
     need: &Need,
     candidates: &[Candidate],
     cfg: &SourcingConfig,
+    calendar: &Calendar,
 ) -> Vec<SourcingOption> {
     if need.quantity <= 0 {
         return Vec::new();
     }
     let kg = chargeable_kg(part.weight_g, need.quantity);
+    let ask = Ask {
+        part,
+        need,
+        calendar,
+    };
     let mut out = Vec::new();
 
     for c in candidates.iter().filter(|c| c.available >= need.quantity) {
         let km = eta::road_km(&c.position, &need.site, cfg.road_factor);
         let sister = |mode, lead_minutes, cost_fen| {
             build(
-                part,
-                need,
+                &ask,
                 Source::Sister(c),
                 mode,
                 Some(km),
@@ -434,18 +446,19 @@ pub fn options(
         );
         if let Some(drive) = eta::drive_time(km, cfg.drive_speed_kmh) {
             let lead = i64::from(cfg.drive_handling_minutes).saturating_add(drive.num_minutes());
-            // Compared on lead minutes, not clock times, so a clock saturated at its end
-            // does not make every option arrive "at the same time".
+            // km is finite and non-negative here, so the cast is exact enough.
+            let billed_km = km.ceil() as i64;
+            let cost = billed_km.saturating_mul(i64::from(cfg.drive_cost_fen_per_km));
+            let drive = sister(ShippingMode::Drive, lead, cost);
+            // Compared on lead minutes (holidays included), not clock times, so a clock
+            // saturated at its end does not make every option arrive "at the same time".
             let beaten_by = [&express, &air]
                 .into_iter()
                 .filter(|o| o.allowed)
                 .map(|o| o.lead_minutes)
                 .min();
-            if beaten_by.is_none_or(|other| lead < other) {
-                // km is finite and non-negative here, so the cast is exact enough.
-                let billed_km = km.ceil() as i64;
-                let cost = billed_km.saturating_mul(i64::from(cfg.drive_cost_fen_per_km));
-                out.push(sister(ShippingMode::Drive, lead, cost));
+            if beaten_by.is_none_or(|other| drive.lead_minutes < other) {
+                out.push(drive);
             }
         }
         out.push(express);
@@ -474,8 +487,7 @@ pub fn options(
         ),
     ] {
         out.push(build(
-            part,
-            need,
+            &ask,
             Source::Manufacturer(&cfg.manufacturer_name),
             mode,
             None,
@@ -493,15 +505,26 @@ enum Source<'a> {
     Manufacturer(&'a str),
 }
 
+/// What every option of one request is built from.
+struct Ask<'a> {
+    part: &'a PartFacts,
+    need: &'a Need,
+    calendar: &'a Calendar,
+}
+
 fn build(
-    part: &PartFacts,
-    need: &Need,
+    ask: &Ask<'_>,
     source: Source<'_>,
     mode: ShippingMode,
     distance_km: Option<f64>,
     lead_minutes: i64,
     cost_fen: i64,
 ) -> SourcingOption {
+    let Ask {
+        part,
+        need,
+        calendar,
+    } = *ask;
     let (kind, source_dealer_id, source_name) = match source {
         Source::Sister(c) => (
             SourcingKind::SisterTransfer,
@@ -510,7 +533,23 @@ fn build(
         ),
         Source::Manufacturer(name) => (SourcingKind::Manufacturer, None, name.to_owned()),
     };
-    let arrives_at = eta::after_minutes(need.now, lead_minutes);
+    let carrier = match mode {
+        ShippingMode::Drive => Channel::Drive,
+        ShippingMode::Road => Channel::Road,
+        ShippingMode::Express => Channel::Express,
+        ShippingMode::Air => Channel::Air,
+    };
+    let (arrives_at, holidays) = match kind {
+        SourcingKind::Manufacturer => {
+            calendar.arrival(need.now, lead_minutes, &[Channel::Manufacturer, carrier])
+        }
+        SourcingKind::SisterTransfer => calendar.arrival(need.now, lead_minutes, &[carrier]),
+    };
+    let lead_minutes = if holidays.is_empty() {
+        lead_minutes
+    } else {
+        (arrives_at - need.now).num_minutes()
+    };
     let refusal = check_choice(part, mode).err();
     SourcingOption {
         kind,
@@ -519,6 +558,7 @@ fn build(
         mode,
         distance_km,
         lead_minutes,
+        holidays,
         arrives_at,
         fix_at: arrives_at.max(need.crew_arrival),
         cost_fen,
@@ -901,6 +941,83 @@ mod tests {
         ]
     }
 
+    /// A three-day holiday from the next local day (2025-03-11 to 03-13): the manufacturer and
+    /// road freight stop, couriers run 48 h slower; the sister's van is unchanged.
+    fn holiday_from_tomorrow() -> Calendar {
+        use crate::domain::holiday::{Channel, Effect, Holiday};
+        let effect = |channel, stopped, extra_hours| Effect {
+            channel,
+            stopped,
+            extra_hours,
+        };
+        Calendar::new(
+            vec![Holiday {
+                id: "h".into(),
+                name_zh: "测试假期".into(),
+                name_en: "Test holiday".into(),
+                first_day: NaiveDate::from_ymd_opt(2025, 3, 11).unwrap(),
+                last_day: NaiveDate::from_ymd_opt(2025, 3, 13).unwrap(),
+                effects: vec![
+                    effect(Channel::Manufacturer, true, 12),
+                    effect(Channel::Road, true, 0),
+                    effect(Channel::Express, false, 48),
+                ],
+            }],
+            8,
+        )
+    }
+
+    #[test]
+    fn holidays_move_the_arrivals_of_the_ways_they_slow_and_no_other() {
+        let cfg = SourcingConfig::default();
+        let n = need(1, ResponseLevel::Serious);
+        let plain = options(&headlamp(), &n, &network(), &cfg, &Calendar::none());
+        let festive = options(&headlamp(), &n, &network(), &cfg, &holiday_from_tomorrow());
+        let find = |opts: &[SourcingOption], dealer: Option<&str>, mode| {
+            opts.iter()
+                .find(|o| o.source_dealer_id.as_deref() == dealer && o.mode == mode)
+                .cloned()
+                .unwrap()
+        };
+        // The holiday's window in UTC: 03-10 16:00 to 03-13 16:00.
+        let reopens = day(13, 16, 0);
+        // The manufacturer's express, ordered 03-10 09:00 UTC: 7 h before the stop, 29 h after
+        // it, plus the 12 h backlog and the courier's 48 h.
+        let m = find(&festive, None, Express);
+        assert_eq!(
+            m.arrives_at,
+            reopens + chrono::Duration::hours(29 + 12 + 48)
+        );
+        assert_eq!(m.lead_minutes, eta::minutes_between(t(9, 0), m.arrives_at));
+        assert_eq!(m.holidays.len(), 1);
+        assert!(m.holidays[0].stopped);
+        assert_eq!(m.holidays[0].extra_hours, 60);
+        // Air is not slowed, but the manufacturer's dispatch stops all the same.
+        let air = find(&festive, None, Air);
+        assert!(air.arrives_at > reopens && air.holidays[0].extra_hours == 12);
+        // A sister's courier only runs slower.
+        let wz = find(&festive, Some("D-WZ"), Express);
+        let wz_plain = find(&plain, Some("D-WZ"), Express);
+        assert_eq!(
+            wz.arrives_at,
+            wz_plain.arrives_at + chrono::Duration::hours(48)
+        );
+        assert!(!wz.holidays[0].stopped);
+        // The van does not meet the holiday at all and keeps its time.
+        let sx = find(&festive, Some("D-SX"), Drive);
+        assert_eq!(sx, find(&plain, Some("D-SX"), Drive));
+        assert!(sx.holidays.is_empty());
+        // Ranking follows the real arrivals: the stopped manufacturer's express, usually before
+        // its road freight, is still ahead of it, and both come after every sister option.
+        let first_manufacturer = festive
+            .iter()
+            .position(|o| o.kind == SourcingKind::Manufacturer)
+            .unwrap();
+        assert!(festive[first_manufacturer..]
+            .iter()
+            .all(|o| o.kind == SourcingKind::Manufacturer));
+    }
+
     #[test]
     fn ranks_the_known_network() {
         let cfg = SourcingConfig::default();
@@ -909,6 +1026,7 @@ mod tests {
             &need(1, ResponseLevel::Serious),
             &network(),
             &cfg,
+            &Calendar::none(),
         );
         assert_eq!(rows(&opts), expected_headlamp_rows());
         for o in &opts {
@@ -935,13 +1053,16 @@ mod tests {
     fn ranking_does_not_depend_on_input_order() {
         let cfg = SourcingConfig::default();
         let n = need(1, ResponseLevel::Major);
-        let forward = options(&headlamp(), &n, &network(), &cfg);
+        let forward = options(&headlamp(), &n, &network(), &cfg, &Calendar::none());
         let mut reversed = network();
         reversed.reverse();
-        assert_eq!(options(&headlamp(), &n, &reversed, &cfg), forward);
+        assert_eq!(
+            options(&headlamp(), &n, &reversed, &cfg, &Calendar::none()),
+            forward
+        );
         // Two dealers at the same spot differ only by id, and sort by it.
         let twins = vec![dealer("D-B", "乙", SX, 1), dealer("D-A", "甲", SX, 1)];
-        let opts = options(&headlamp(), &n, &twins, &cfg);
+        let opts = options(&headlamp(), &n, &twins, &cfg, &Calendar::none());
         let ids: Vec<_> = opts
             .iter()
             .filter(|o| o.mode == Drive)
@@ -962,11 +1083,17 @@ mod tests {
         cands: &[Candidate],
         cfg: &SourcingConfig,
     ) -> Vec<(String, NaiveDateTime, i64)> {
-        options(part, &need(1, ResponseLevel::Major), cands, cfg)
-            .into_iter()
-            .filter(|o| o.mode == Drive)
-            .map(|o| (o.source_dealer_id.unwrap(), o.arrives_at, o.cost_fen))
-            .collect()
+        options(
+            part,
+            &need(1, ResponseLevel::Major),
+            cands,
+            cfg,
+            &Calendar::none(),
+        )
+        .into_iter()
+        .filter(|o| o.mode == Drive)
+        .map(|o| (o.source_dealer_id.unwrap(), o.arrives_at, o.cost_fen))
+        .collect()
     }
 
     #[test]
@@ -1031,7 +1158,7 @@ mod tests {
         let road = eta::road_km(&at(NB.0, NB.1), &n.site, 1.3);
         assert!((road - 183.3809).abs() < 1e-3, "{road}"); // 141.0622 km straight × 1.3
         let nb = vec![dealer("D-NB", "宁波鄞州4S店", NB, 1)];
-        let opts = options(&ecu(), &n, &nb, &cfg);
+        let opts = options(&ecu(), &n, &nb, &cfg, &Calendar::none());
         assert_eq!(
             rows(&opts),
             [
@@ -1079,6 +1206,7 @@ mod tests {
             &need(1, ResponseLevel::Major),
             &network(),
             &cfg,
+            &Calendar::none(),
         );
         let express = |id: &str| {
             opts.iter()
@@ -1100,6 +1228,7 @@ mod tests {
             &need(2, ResponseLevel::Major),
             &network(),
             &cfg,
+            &Calendar::none(),
         );
         let mut dealers: Vec<_> = opts
             .iter()
@@ -1122,6 +1251,7 @@ mod tests {
             &need(6, ResponseLevel::Major),
             &network(),
             &cfg,
+            &Calendar::none(),
         );
         assert_eq!(opts.len(), 3);
         assert!(opts.iter().all(|o| o.kind == SourcingKind::Manufacturer));
@@ -1135,7 +1265,7 @@ mod tests {
         for part in [airbag(), battery(), un_only] {
             for level in ResponseLevel::ALL {
                 for cands in [network(), vec![]] {
-                    let opts = options(&part, &need(1, level), &cands, &cfg);
+                    let opts = options(&part, &need(1, level), &cands, &cfg, &Calendar::none());
                     assert!(!opts.is_empty());
                     for o in &opts {
                         if o.mode == Air {
@@ -1160,7 +1290,13 @@ mod tests {
             }
         }
         // A drive-over carries an airbag fine: it is road transport.
-        let opts = options(&airbag(), &need(1, ResponseLevel::Major), &network(), &cfg);
+        let opts = options(
+            &airbag(),
+            &need(1, ResponseLevel::Major),
+            &network(),
+            &cfg,
+            &Calendar::none(),
+        );
         assert_eq!(opts[0].mode, Drive);
         assert!(opts[0].allowed);
     }
@@ -1203,7 +1339,13 @@ mod tests {
     fn monitored_parts_need_a_review_everywhere() {
         let cfg = SourcingConfig::default();
         for cands in [network(), vec![]] {
-            let opts = options(&ecu(), &need(1, ResponseLevel::Major), &cands, &cfg);
+            let opts = options(
+                &ecu(),
+                &need(1, ResponseLevel::Major),
+                &cands,
+                &cfg,
+                &Calendar::none(),
+            );
             assert!(!opts.is_empty());
             // Flagged, not refused: the review is a step before placing, not a ban.
             assert!(opts.iter().all(|o| o.needs_review && o.allowed));
@@ -1229,7 +1371,13 @@ mod tests {
     }
 
     fn pick(level: ResponseLevel, n: &Need) -> (Option<String>, ShippingMode) {
-        let opts = options(&headlamp(), n, &network(), &SourcingConfig::default());
+        let opts = options(
+            &headlamp(),
+            n,
+            &network(),
+            &SourcingConfig::default(),
+            &Calendar::none(),
+        );
         let o = recommend(&opts, level).unwrap();
         (o.source_dealer_id.clone(), o.mode)
     }
@@ -1269,7 +1417,7 @@ mod tests {
             assert_eq!(manufacturer_default_mode(level, false), normal);
             assert_eq!(manufacturer_default_mode(level, true), dangerous);
             for (part, want) in [(headlamp(), normal), (airbag(), dangerous)] {
-                let opts = options(&part, &need(1, level), &[], &cfg);
+                let opts = options(&part, &need(1, level), &[], &cfg, &Calendar::none());
                 let o = recommend(&opts, level).unwrap();
                 assert_eq!(
                     (o.kind, o.mode),
@@ -1285,6 +1433,7 @@ mod tests {
             &need(1, ResponseLevel::General),
             &only_wz,
             &cfg,
+            &Calendar::none(),
         );
         let o = recommend(&opts, ResponseLevel::General).unwrap();
         assert_eq!(
@@ -1312,6 +1461,7 @@ mod tests {
             allowed: true,
             refusal: None,
             needs_review: false,
+            holidays: vec![],
         }
     }
 
@@ -1430,19 +1580,32 @@ mod tests {
                 &headlamp(),
                 &need(q, ResponseLevel::Major),
                 &network(),
-                &cfg
+                &cfg,
+                &Calendar::none()
             )
             .is_empty());
         }
         // No sisters: the three manufacturer modes.
-        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &[], &cfg);
+        let opts = options(
+            &headlamp(),
+            &need(1, ResponseLevel::Major),
+            &[],
+            &cfg,
+            &Calendar::none(),
+        );
         assert_eq!(
             opts.iter().map(|o| o.mode).collect::<Vec<_>>(),
             [Air, Express, Road]
         );
         // A sister standing at the site: 0 km, handling time only, no km to bill.
         let here = vec![dealer("D-0", "现场", SITE, 1)];
-        let opts = options(&headlamp(), &need(1, ResponseLevel::Major), &here, &cfg);
+        let opts = options(
+            &headlamp(),
+            &need(1, ResponseLevel::Major),
+            &here,
+            &cfg,
+            &Calendar::none(),
+        );
         assert_eq!(
             (
                 opts[0].mode,
@@ -1455,7 +1618,13 @@ mod tests {
         // Weightless part: the 1 kg minimum; enormous quantity and weight saturate.
         let mut feather = headlamp();
         feather.weight_g = -5;
-        let opts = options(&feather, &need(1, ResponseLevel::Major), &here, &cfg);
+        let opts = options(
+            &feather,
+            &need(1, ResponseLevel::Major),
+            &here,
+            &cfg,
+            &Calendar::none(),
+        );
         assert_eq!(
             opts.iter().find(|o| o.mode == Express).unwrap().cost_fen,
             2_300
@@ -1472,6 +1641,7 @@ mod tests {
             &need(i32::MAX, ResponseLevel::Major),
             &[huge],
             &dear,
+            &Calendar::none(),
         );
         assert!(opts
             .iter()
@@ -1491,7 +1661,7 @@ mod tests {
             express_handling_hours: u32::MAX,
             ..SourcingConfig::default()
         };
-        let opts = options(&headlamp(), &end, &network(), &big);
+        let opts = options(&headlamp(), &end, &network(), &big, &Calendar::none());
         assert!(opts.iter().all(|o| o.arrives_at == NaiveDateTime::MAX));
         assert!(recommend(&opts, ResponseLevel::General).is_some());
     }

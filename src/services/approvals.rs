@@ -109,6 +109,9 @@ pub struct ToldValues {
     /// `[sourcing] tow_offer_wait_hours`, or nobody can say when it comes.
     #[serde(default)]
     pub tow_offered: bool,
+    /// The holidays that make the parts later than usual (the script says why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<crate::domain::holiday::Delay>,
 }
 
 /// The script of the consent call, from the current plan and what the parts allow.
@@ -134,6 +137,7 @@ pub fn told_values(
         earliest_fix_at: parts.and_then(|p| p.earliest_fix_at),
         held_up_by: parts.and_then(|p| p.held_up_by.clone()),
         tow_offered: parts.is_some_and(|p| p.tow_offered),
+        holidays: parts.map(|p| p.holidays.clone()).unwrap_or_default(),
     })
 }
 

@@ -6,6 +6,7 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 
 use crate::db::Db;
+use crate::domain::holiday::Calendar;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
 use crate::domain::sourcing::{options, recommend, Candidate, Need, PartFacts, SourcingConfig};
@@ -90,7 +91,8 @@ pub fn sourcing(
             level: ResponseLevel::Serious,
             crew_arrival: now,
         };
-        let opts = options(&facts, &need, &candidates, cfg);
+        // No holidays: the benchmark times the ranking, not the calendar.
+        let opts = options(&facts, &need, &candidates, cfg, &Calendar::none());
         let _ = recommend(&opts, ResponseLevel::Serious);
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         candidates_seen += candidates.len();

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod fleet;
 pub mod follow_ups;
 pub mod health;
+pub mod holidays;
 pub mod imports;
 pub mod notify;
 pub mod outbox;

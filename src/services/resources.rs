@@ -251,7 +251,17 @@ pub async fn search_for_ticket(
         found.sort_by_key(|(p, _)| hints.rank(&p.part_no, &p.name_zh, &p.name_en));
         found.truncate(20);
         // Without the site (location pending) no arrival can be promised.
-        let at = crate::services::sourcing::Situation::of(&ticket, 0.0, road).ok();
+        let at = match crate::services::sourcing::Situation::of(
+            conn,
+            &actor.group_id,
+            &ticket,
+            0.0,
+            road,
+        ) {
+            Ok(at) => Some(at),
+            Err(e) if e.code == crate::error::ErrorCode::LocationPending => None,
+            Err(e) => return Err(e),
+        };
         let mut out = Vec::new();
         for (p, available) in found {
             let eta = match (&at, available) {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::auth::Identity;
 use crate::db::{AnyConnection, Db};
 use crate::domain::eta::RoadModel;
+use crate::domain::holiday::{Calendar, Delay};
 use crate::domain::ids::TicketId;
 use crate::domain::location::{Coordinates, Crs};
 use crate::domain::response_level::ResponseLevel;
@@ -38,6 +39,8 @@ pub struct SourcingReport {
     pub lines: Vec<LineReport>,
     /// Every sourcing order of the ticket, oldest first: the parts' journeys.
     pub orders: Vec<views::OrderView>,
+    /// The group's holidays that slow a listed option, earliest first, with all their effects.
+    pub holidays: Vec<crate::services::holidays::CalendarHolidayView>,
 }
 
 impl views::Localise for SourcingReport {
@@ -84,12 +87,21 @@ pub(crate) struct Situation {
     pub now: NaiveDateTime,
     pub level: ResponseLevel,
     pub crew_arrival: NaiveDateTime,
+    /// The group's holidays from today: every arrival is reckoned with them.
+    pub calendar: Calendar,
 }
 
 impl Situation {
-    pub fn of(ticket: &TicketRecord, travel_km: f64, road: RoadModel) -> Result<Self, AppError> {
+    pub fn of(
+        conn: &mut AnyConnection,
+        group_id: &str,
+        ticket: &TicketRecord,
+        travel_km: f64,
+        road: RoadModel,
+    ) -> Result<Self, AppError> {
         let now = crate::repo::now();
         Ok(Situation {
+            calendar: crate::services::holidays::calendar(conn, group_id, now)?,
             // Sourcing ETAs need the site: while pending, location_pending (409).
             site: ticket.site()?,
             now,
@@ -143,7 +155,7 @@ pub(crate) fn line_options(
         level: at.level,
         crew_arrival: at.crew_arrival,
     };
-    Ok(options(part, &need, &candidates, cfg))
+    Ok(options(part, &need, &candidates, cfg, &at.calendar))
 }
 
 /// Units of each part the ticket's orders still have to bring (not yet arrived, not cancelled).
@@ -162,6 +174,8 @@ pub(crate) struct Assessment {
     pub lines: Vec<LineReport>,
     pub arrivals: Vec<(String, NaiveDateTime)>,
     pub unsourceable: Vec<String>,
+    /// The holidays that slow a recommended way, each once: what the customer is told.
+    pub holidays: Vec<Delay>,
 }
 
 impl Assessment {
@@ -192,6 +206,7 @@ pub(crate) fn assess(
     let mut out = Vec::new();
     let mut arrivals = Vec::new();
     let mut unsourceable = Vec::new();
+    let mut holidays: Vec<Delay> = Vec::new();
     for line in &lines.parts {
         let Some(part) = catalogue.iter().find(|p| p.id == line.part_id) else {
             continue;
@@ -217,7 +232,14 @@ pub(crate) fn assess(
             let opts = line_options(conn, group_id, ticket, &part, short, at, cfg)?;
             let rec = recommend(&opts, at.level).and_then(|r| opts.iter().position(|o| o == r));
             match rec {
-                Some(r) => arrivals.push((line.part_no.clone(), opts[r].arrives_at)),
+                Some(r) => {
+                    arrivals.push((line.part_no.clone(), opts[r].arrives_at));
+                    for d in &opts[r].holidays {
+                        if !holidays.iter().any(|h| h.holiday_id == d.holiday_id) {
+                            holidays.push(d.clone());
+                        }
+                    }
+                }
                 None => unsourceable.push(line.part_no.clone()),
             }
             (opts, rec)
@@ -252,6 +274,7 @@ pub(crate) fn assess(
         lines: out,
         arrivals,
         unsourceable,
+        holidays,
     })
 }
 
@@ -268,6 +291,8 @@ pub struct PartsOutlook {
     /// The same lines with both catalogue names, for a page in either language.
     pub named: Vec<OutlookPart>,
     pub tow_offered: bool,
+    /// The holidays that make the parts later than usual: the customer hears why.
+    pub holidays: Vec<Delay>,
 }
 
 /// A part the consent call names: its number and catalogue names.
@@ -288,7 +313,7 @@ pub(crate) fn outlook(
     cfg: &SourcingConfig,
     road: RoadModel,
 ) -> Result<Option<PartsOutlook>, AppError> {
-    let mut at = Situation::of(ticket, lines.plan.travel_km, road)?;
+    let mut at = Situation::of(conn, group_id, ticket, lines.plan.travel_km, road)?;
     at.crew_arrival = crew_arrival;
     let a = assess(conn, group_id, ticket, lines, &at, cfg)?;
     if !a.parts_from_elsewhere() {
@@ -314,6 +339,7 @@ pub(crate) fn outlook(
             })
             .collect(),
         tow_offered: towing_is_better(crew_arrival, earliest_fix_at, cfg),
+        holidays: a.holidays,
     }))
 }
 
@@ -329,13 +355,27 @@ pub async fn report(
     db.read(move |conn| {
         let ticket = common::load(conn, &actor, &ticket_id)?;
         let lines = current_lines(conn, &ticket.id)?;
-        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
+        let at = Situation::of(conn, &actor.group_id, &ticket, lines.plan.travel_km, road)?;
         let a = assess(conn, &actor.group_id, &ticket, &lines, &at, &cfg)?;
         let (earliest_fix_at, held_up_by) = earliest_fix(at.crew_arrival, &a.arrivals);
         Ok(SourcingReport {
             crew_arrival: at.crew_arrival,
             earliest_fix_at,
             held_up_by,
+            holidays: at
+                .calendar
+                .holidays()
+                .iter()
+                .filter(|h| {
+                    a.lines.iter().any(|l| {
+                        l.options
+                            .iter()
+                            .any(|o| o.holidays.iter().any(|d| d.holiday_id == h.id))
+                    })
+                })
+                .cloned()
+                .map(Into::into)
+                .collect(),
             lines: a.lines,
             orders: views::into_views(crate::repo::sourcing_orders::views_for_ticket(
                 conn, &ticket.id,

@@ -274,7 +274,7 @@ pub async fn propose(
             ));
         }
         let part = facts(&part_of(conn, &line.part_id)?);
-        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
+        let at = Situation::of(conn, &actor.group_id, &ticket, lines.plan.travel_km, road)?;
         let opts = line_options(conn, &actor.group_id, &ticket, &part, quantity, &at, &cfg)?;
         let chosen: SourcingOption = match (kind, mode) {
             (Some(kind), Some(mode)) => {
@@ -411,7 +411,7 @@ pub async fn place(
                 &[],
             ));
         }
-        let at = Situation::of(&ticket, lines.plan.travel_km, road)?;
+        let at = Situation::of(conn, &actor.group_id, &ticket, lines.plan.travel_km, road)?;
         let opts = line_options(conn, &actor.group_id, &ticket, &facts, order.quantity, &at, &cfg)?;
         let eta = opts
             .iter()

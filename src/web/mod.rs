@@ -7,6 +7,7 @@ pub mod charts;
 pub mod decide;
 pub mod follow_ups;
 pub mod form;
+pub mod holidays;
 pub mod import_page;
 pub mod jobs;
 pub mod outbox_page;
@@ -96,6 +97,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/work", web::get().to(work::page))
         .route("/board", web::get().to(board::page))
         .route("/board/live", web::get().to(board::live_part))
+        .route("/holidays", web::get().to(holidays::show))
+        .route("/holidays", web::post().to(holidays::save))
+        .route("/holidays/{id}/delete", web::post().to(holidays::remove))
         .route("/suspensions", web::get().to(suspensions::show))
         .route("/suspensions", web::post().to(suspensions::declare))
         .route("/suspensions/check", web::get().to(suspensions::check))

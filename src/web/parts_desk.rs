@@ -275,6 +275,8 @@ pub struct OptionRow {
     pub refusal: String,
     pub needs_review: bool,
     pub recommended: bool,
+    /// How holidays make it later ("春节停运，节后另需 60 小时"); empty when they do not.
+    pub holiday: String,
 }
 
 pub struct LineRow {
@@ -306,6 +308,8 @@ struct TicketPartsPage {
     orders: Vec<OrderRow>,
     may_order: bool,
     alert: Option<(&'static str, String)>,
+    /// The holidays that slow a listed option, each a line with its effects.
+    holidays: Vec<String>,
 }
 
 pub async fn show(
@@ -400,6 +404,7 @@ async fn render(
                         .unwrap_or_default(),
                     needs_review: o.needs_review,
                     recommended: line.recommended == Some(i),
+                    holiday: super::holidays::option_note(l, &o.holidays),
                 })
                 .collect(),
         })
@@ -417,6 +422,11 @@ async fn render(
         orders: order_rows(state, user, &report.orders, crew_out),
         may_order: OrderEvent::Place.permitted(&user.identity.roles),
         alert,
+        holidays: report
+            .holidays
+            .iter()
+            .map(|h| super::holidays::banner(l, h))
+            .collect(),
     };
     Ok(html(status, &page))
 }

@@ -53,6 +53,7 @@ impl WebUser {
             may_rota: self.identity.may(Action::ViewRota),
             may_complaints: self.identity.may(Action::ViewComplaints),
             may_reports: self.identity.may(Action::ViewReports),
+            may_holidays: self.identity.may(Action::ManageHolidays),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -167,6 +168,8 @@ pub struct Chrome {
     pub may_complaints: bool,
     /// Managers, directors, admins: the monthly report link.
     pub may_reports: bool,
+    /// The group's admins: the holiday calendar link (the others reach it from the rota).
+    pub may_holidays: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -189,6 +192,7 @@ impl Chrome {
             may_rota: false,
             may_complaints: false,
             may_reports: false,
+            may_holidays: false,
             home: "/tickets",
         }
     }

@@ -226,6 +226,8 @@ pub struct PartsTold {
     /// Empty when no source is known yet.
     pub fix: String,
     pub tow: bool,
+    /// Why the parts come later than usual: a sentence per holiday, for the customer.
+    pub holidays: Vec<String>,
 }
 
 pub async fn show(
@@ -393,6 +395,11 @@ pub async fn render_with(
                 .map(|f| (f + offset).format("%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
             tow: o.tow_offered,
+            holidays: o
+                .holidays
+                .iter()
+                .map(|d| super::holidays::told(l, d))
+                .collect(),
         }),
         _ => None,
     };

@@ -197,7 +197,10 @@ async fn one_language_body(backend: Backend) {
             "hz.tech",
             vec!["/jobs".into(), format!("/jobs/{approved_id}")],
         ),
-        ("hz.admin", vec!["/outbox".into(), "/admin/import".into()]),
+        (
+            "hz.admin",
+            vec!["/outbox".into(), "/admin/import".into(), "/holidays".into()],
+        ),
     ];
     let sentences = english_sentences();
     assert!(sentences.len() > 50, "the catalogue is read");

@@ -13,6 +13,7 @@ mod decide_links;
 mod editor_pages;
 mod fleet;
 mod follow_ups;
+mod holidays;
 mod imports;
 mod intake;
 mod languages;

@@ -30,7 +30,7 @@ fn stock_at(app: &TestApp, code: &'static str, part: &'static str) -> (i32, i32)
         .unwrap()
 }
 
-async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+pub(crate) async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let (status, res) = app.post(token, path, &body).await;
     assert!(
         status == 200 || status == 201,
@@ -938,7 +938,7 @@ async fn mismatch_hold_body(backend: Backend) {
 }
 
 /// A ticket whose plan v1 (battery, fuses and `extra` if given) waits for the customer's consent.
-async fn awaiting_consent(app: &TestApp, extra: Option<&str>) -> String {
+pub(crate) async fn awaiting_consent(app: &TestApp, extra: Option<&str>) -> String {
     let t0: Value = app
         .post_ticket(&app.token("hz.agent"), &intake_body())
         .await
@@ -969,7 +969,7 @@ async fn awaiting_consent(app: &TestApp, extra: Option<&str>) -> String {
 }
 
 /// The told values stored with the customer's consent.
-async fn stored_consent(app: &TestApp, id: &str) -> Value {
+pub(crate) async fn stored_consent(app: &TestApp, id: &str) -> Value {
     let (_, d) = app
         .get_json(&app.token("hz.manager"), &format!("/api/v1/tickets/{id}"))
         .await;
@@ -983,14 +983,14 @@ async fn stored_consent(app: &TestApp, id: &str) -> Value {
     serde_json::from_str(consent["told_values"].as_str().unwrap()).unwrap()
 }
 
-fn utc(v: &Value) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn utc(v: &Value) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("a time: {v}")))
         .unwrap()
         .to_utc()
 }
 
 /// The consent script's text (tags dropped), from the ticket page.
-fn consent_script(page: &str) -> String {
+pub(crate) fn consent_script(page: &str) -> String {
     let start = page
         .find("id=\"consent-script\"")
         .unwrap_or_else(|| panic!("a consent script: {page}"));
@@ -1010,7 +1010,7 @@ fn consent_script(page: &str) -> String {
 
 /// The dealer's wall-clock time as the page writes it, and the minute either side of it (the
 /// page and the report are computed a moment apart).
-fn local_minutes(at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+pub(crate) fn local_minutes(at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     (-1..=1)
         .map(|m| {
             (at + chrono::Duration::hours(8) + chrono::Duration::minutes(m))

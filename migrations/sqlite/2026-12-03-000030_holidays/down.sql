@@ -1,0 +1,2 @@
+DROP TABLE holiday_effects;
+DROP TABLE holidays;
