@@ -57,6 +57,7 @@ pub mod photo;
 pub mod plan;
 pub mod plate;
 pub mod promise;
+pub mod readiness;
 pub mod recommend;
 pub mod report;
 pub mod response_level;

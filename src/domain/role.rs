@@ -119,6 +119,8 @@ pub enum Action {
     ViewHolidays,
     /// Edit the group's holiday calendar.
     ManageHolidays,
+    /// See whether the dealer is ready for the coming holiday (rota, vehicles).
+    ViewReadiness,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -209,6 +211,14 @@ impl Action {
             Action::ViewHolidays => DESK,
             // One calendar for the whole group: its admins keep it.
             Action::ManageHolidays => &[Admin],
+            // Those who prepare the dealer for a holiday and those who answer for it.
+            Action::ViewReadiness => &[
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsManager,
+                Admin,
+            ],
         }
     }
 
@@ -242,6 +252,7 @@ impl Action {
             Action::CheckVehicles => "check_vehicles",
             Action::ViewHolidays => "view_holidays",
             Action::ManageHolidays => "manage_holidays",
+            Action::ViewReadiness => "view_readiness",
         }
     }
 
@@ -275,6 +286,7 @@ impl Action {
             Action::CheckVehicles => "fleet-action-check",
             Action::ViewHolidays => "holiday-action-view",
             Action::ManageHolidays => "holiday-action-manage",
+            Action::ViewReadiness => "ready-action-view",
         }
     }
 

@@ -287,3 +287,25 @@ pub fn set_plan_vehicle(
     }
     Ok(())
 }
+
+/// The latest passed holiday check (occasion `holiday`) of each of these vehicles made at or
+/// after `since`: (vehicle id, when).
+pub fn holiday_checks_since(
+    conn: &mut AnyConnection,
+    vehicle_ids: &[String],
+    since: NaiveDateTime,
+) -> Result<Vec<(String, NaiveDateTime)>, AppError> {
+    let rows: Vec<(String, NaiveDateTime)> = vehicle_checks::table
+        .filter(vehicle_checks::vehicle_id.eq_any(vehicle_ids))
+        .filter(vehicle_checks::occasion.eq(CheckOccasion::Holiday))
+        .filter(vehicle_checks::passed.eq(true))
+        .filter(vehicle_checks::checked_at.ge(since))
+        .select((vehicle_checks::vehicle_id, vehicle_checks::checked_at))
+        .load(conn)?;
+    let mut latest: std::collections::HashMap<String, NaiveDateTime> = Default::default();
+    for (v, at) in rows {
+        let e = latest.entry(v).or_insert(at);
+        *e = (*e).max(at);
+    }
+    Ok(latest.into_iter().collect())
+}

@@ -67,7 +67,12 @@ pub struct HolidayYear {
 
 /// The dealers' local date now.
 pub fn today() -> NaiveDate {
-    crate::domain::rota::local_time(crate::repo::now(), crate::services::rota::utc_offset()).date()
+    today_at(crate::repo::now())
+}
+
+/// The dealers' local date at `now` (stored UTC).
+pub fn today_at(now: NaiveDateTime) -> NaiveDate {
+    crate::domain::rota::local_time(now, crate::services::rota::utc_offset()).date()
 }
 
 /// A year's holidays of the caller's group; this year's by default.
@@ -283,10 +288,8 @@ pub(crate) fn calendar(
     group_id: &str,
     now: NaiveDateTime,
 ) -> Result<Calendar, AppError> {
-    let offset = crate::services::rota::utc_offset();
-    let today = crate::domain::rota::local_time(now, offset).date();
     Ok(Calendar::new(
-        repo::from_day(conn, group_id, today, MAX_UPCOMING)?,
-        offset,
+        repo::from_day(conn, group_id, today_at(now), MAX_UPCOMING)?,
+        crate::services::rota::utc_offset(),
     ))
 }

@@ -22,6 +22,7 @@ pub mod plans;
 pub mod positions;
 pub mod promises;
 pub mod public;
+pub mod readiness;
 pub mod recommend;
 pub mod report_facts;
 pub mod reports;

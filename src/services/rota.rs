@@ -406,7 +406,7 @@ pub fn group_duty_managers(
 }
 
 /// The dealer a viewer asks for, checked: their own, or (group roles) one of their group.
-fn dealer_for(
+pub(crate) fn dealer_for(
     conn: &mut AnyConnection,
     actor: &Identity,
     dealer: Option<&DealerId>,
@@ -858,4 +858,65 @@ pub async fn clear_holiday(
         Ok(())
     })
     .await
+}
+
+/// Who works each of `days` at the dealer (on duty or on call at some time of it): the
+/// technicians' and the managers' (service manager, director) names, for the holiday
+/// readiness page.
+pub(crate) struct DayCover {
+    pub date: NaiveDate,
+    pub technicians: Vec<String>,
+    pub managers: Vec<String>,
+}
+
+pub(crate) fn coverage(
+    conn: &mut AnyConnection,
+    dealer_id: &str,
+    days: &[NaiveDate],
+) -> Result<Vec<DayCover>, AppError> {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return Ok(Vec::new());
+    };
+    let ids = [dealer_id.to_owned()];
+    let rows = repo::shifts_between(conn, &ids, &date_text(*first), &date_text(*last))?;
+    let shifts = by_person(&rows);
+    let rota_holidays: Vec<NaiveDate> =
+        repo::holidays_between(conn, &ids, &date_text(*first), &date_text(*last))?
+            .iter()
+            .filter_map(|h| rules::parse_date(&h.1).ok())
+            .collect();
+    let members = repo::members(conn, dealer_id)?;
+    let none = Vec::new();
+    Ok(days
+        .iter()
+        .map(|&d| {
+            let working = |m: &&repo::Member| {
+                crate::domain::readiness::works_on(
+                    shifts.get(&m.person).unwrap_or(&none),
+                    &rota_holidays,
+                    d,
+                )
+            };
+            DayCover {
+                date: d,
+                technicians: members
+                    .iter()
+                    .filter(|m| matches!(m.person, Person::Technician(_)))
+                    .filter(working)
+                    .map(|m| m.name.clone())
+                    .collect(),
+                managers: members
+                    .iter()
+                    .filter(|m| {
+                        m.roles.iter().any(|r| {
+                            r == Role::ServiceManager.as_str()
+                                || r == Role::ServiceDirector.as_str()
+                        })
+                    })
+                    .filter(working)
+                    .map(|m| m.name.clone())
+                    .collect(),
+            }
+        })
+        .collect())
 }

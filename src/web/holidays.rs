@@ -258,6 +258,8 @@ struct Page {
     errors: BTreeMap<String, String>,
     message: Option<String>,
     saved: bool,
+    /// The viewer may open the readiness page (its link on each holiday).
+    may_readiness: bool,
 }
 
 impl Page {
@@ -328,6 +330,7 @@ async fn page(
         errors,
         message,
         saved: false,
+        may_readiness: user.identity.may(Action::ViewReadiness),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod photos;
 pub mod plan_editor;
 pub mod positions;
 pub mod public;
+pub mod readiness;
 pub mod reports;
 pub mod rota;
 pub mod session;
@@ -98,6 +99,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/board", web::get().to(board::page))
         .route("/board/live", web::get().to(board::live_part))
         .route("/holidays", web::get().to(holidays::show))
+        .route("/readiness", web::get().to(readiness::show))
+        .route("/readiness/group", web::get().to(readiness::group))
         .route("/holidays", web::post().to(holidays::save))
         .route("/holidays/{id}/delete", web::post().to(holidays::remove))
         .route("/suspensions", web::get().to(suspensions::show))

@@ -183,11 +183,21 @@ async fn one_language_body(backend: Backend) {
         ),
         (
             "hz.manager",
-            vec!["/work".into(), "/board".into(), "/suspensions".into()],
+            vec![
+                "/work".into(),
+                "/board".into(),
+                "/suspensions".into(),
+                "/readiness".into(),
+            ],
         ),
         (
             "hz.director",
-            vec!["/work".into(), "/board".into(), "/rota".into()],
+            vec![
+                "/work".into(),
+                "/board".into(),
+                "/rota".into(),
+                "/readiness/group".into(),
+            ],
         ),
         (
             "hz.parts",

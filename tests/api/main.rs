@@ -30,6 +30,7 @@ mod positions;
 mod promises;
 mod queue_promises;
 mod rating_link;
+mod readiness;
 mod recommend;
 mod redaction;
 mod reports;

@@ -26,7 +26,7 @@ fn today() -> NaiveDate {
 }
 
 /// The person key of a login (staff) or a technician id, as the week lists them.
-async fn person(app: &TestApp, token: &str, login_or_tech: &str) -> String {
+pub(crate) async fn person(app: &TestApp, token: &str, login_or_tech: &str) -> String {
     let (status, week) = app.get_json(token, "/api/v1/rota").await;
     assert_eq!(status, 200, "{week}");
     week["people"]
