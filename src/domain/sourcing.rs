@@ -635,7 +635,9 @@ pub fn manufacturer_default_mode(level: ResponseLevel, dangerous_goods: bool) ->
 ///
 /// Candidates are the allowed sister options plus the manufacturer option in
 /// the level's default mode (the level sets the urgency of a manufacturer
-/// order; the other manufacturer modes stay on the list for a manual choice).
+/// order; the other manufacturer modes stay on the list for a manual choice),
+/// or in the mode that arrives no later for no more money when one does (a
+/// holiday that slows couriers but not road freight).
 /// Among them:
 /// - **Level 1 (major):** the earliest arrival, whatever it costs.
 /// - **Level 2 (serious):** the earliest arrival, unless another option lets
@@ -647,10 +649,23 @@ pub fn manufacturer_default_mode(level: ResponseLevel, dangerous_goods: bool) ->
 ///
 /// Ties are broken by the list order of [`options`]; the input order does not matter.
 pub fn recommend(options: &[SourcingOption], level: ResponseLevel) -> Option<&SourcingOption> {
-    let manufacturer_mode = manufacturer_preference(level).into_iter().find(|&mode| {
+    let manufacturer = |o: &&SourcingOption| o.kind == SourcingKind::Manufacturer && o.allowed;
+    let default_mode = manufacturer_preference(level)
+        .into_iter()
+        .find(|&mode| options.iter().filter(manufacturer).any(|o| o.mode == mode));
+    // A holiday can make the level's mode both later and dearer than another (couriers slowed,
+    // road freight running): nobody pays more to wait longer, so the one that beats it on both
+    // stands in for it.
+    let manufacturer_mode = default_mode.map(|mode| {
+        let Some(default) = options.iter().filter(manufacturer).find(|o| o.mode == mode) else {
+            return mode;
+        };
         options
             .iter()
-            .any(|o| o.kind == SourcingKind::Manufacturer && o.allowed && o.mode == mode)
+            .filter(manufacturer)
+            .filter(|o| o.arrives_at <= default.arrives_at && o.cost_fen <= default.cost_fen)
+            .min_by(|a, b| rank(a, b))
+            .map_or(mode, |o| o.mode)
     });
     let mut candidates: Vec<&SourcingOption> = options
         .iter()
@@ -1016,6 +1031,41 @@ mod tests {
         assert!(festive[first_manufacturer..]
             .iter()
             .all(|o| o.kind == SourcingKind::Manufacturer));
+    }
+
+    #[test]
+    fn a_holiday_that_slows_the_levels_mode_past_a_cheaper_one_recommends_the_cheaper() {
+        use crate::domain::holiday::{Channel, Effect, Holiday};
+        // Couriers 72 h slower from tomorrow, road freight as usual: the manufacturer's express
+        // (36 h + 72 h) arrives after its road freight (72 h), which costs less.
+        let cal = Calendar::new(
+            vec![Holiday {
+                id: "h".into(),
+                name_zh: "测试假期".into(),
+                name_en: String::new(),
+                first_day: NaiveDate::from_ymd_opt(2025, 3, 11).unwrap(),
+                last_day: NaiveDate::from_ymd_opt(2025, 3, 13).unwrap(),
+                effects: vec![Effect {
+                    channel: Channel::Express,
+                    stopped: false,
+                    extra_hours: 72,
+                }],
+            }],
+            8,
+        );
+        let cfg = SourcingConfig::default();
+        let n = need(1, ResponseLevel::Serious);
+        let opts = options(&headlamp(), &n, &[], &cfg, &cal);
+        let express = opts.iter().find(|o| o.mode == Express).unwrap();
+        let road = opts.iter().find(|o| o.mode == Road).unwrap();
+        assert!(road.arrives_at < express.arrives_at && road.cost_fen < express.cost_fen);
+        assert_eq!(recommend(&opts, ResponseLevel::Serious).unwrap().mode, Road);
+        // Without the holiday the level's express stands.
+        let plain = options(&headlamp(), &n, &[], &cfg, &Calendar::none());
+        assert_eq!(
+            recommend(&plain, ResponseLevel::Serious).unwrap().mode,
+            Express
+        );
     }
 
     #[test]
