@@ -451,3 +451,27 @@ async fn page_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 }
+
+both!(the_demo_ships_the_next_spring_festival, demo_body);
+async fn demo_body(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    let (status, y) = app
+        .get_json(&app.token("hz.director"), "/api/v1/holidays?year=2027")
+        .await;
+    assert_eq!(status, 200, "{y}");
+    let spring = y["holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name_zh"] == "春节")
+        .unwrap_or_else(|| panic!("the Spring Festival: {y}"));
+    // The rota's days (除夕 to 初七), with the manufacturer and road freight stopped.
+    assert_eq!(
+        (spring["first_day"].as_str(), spring["last_day"].as_str()),
+        (Some("2027-02-05"), Some("2027-02-12"))
+    );
+    assert_eq!(
+        spring["effects"][0],
+        json!({"channel": "manufacturer", "stopped": true, "extra_hours": 24})
+    );
+}
