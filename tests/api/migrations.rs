@@ -155,6 +155,13 @@ async fn old_bilingual_system_texts_render_in_the_page_language(backend: Backend
     let stored: Vec<String> = app
         .db
         .write_blocking(move |conn| {
+            // The audit trail became append-only later (000032): an older database had no guard.
+            conn.batch_execute(match backend {
+                Backend::Sqlite => {
+                    "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;"
+                }
+                Backend::Postgres => "DROP TRIGGER audit_events_no_change ON audit_events;",
+            })?;
             for (row, comment) in rows {
                 diesel::sql_query(format!(
                     "INSERT INTO audit_events (id, dealer_id, ticket_id, entity, entity_id, action, comment, created_at) \
@@ -209,3 +216,41 @@ both!(
     old_bilingual_system_texts,
     old_bilingual_system_texts_render_in_the_page_language
 );
+
+both!(
+    the_audit_trail_cannot_be_changed_or_removed,
+    audit_append_only_body
+);
+async fn audit_append_only_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.new_ticket().await;
+    let before = app.count("audit_events");
+    assert!(before > 0, "the intake is audited");
+    let refused = |sql: &'static str| {
+        app.db
+            .write_blocking(move |conn| {
+                diesel::sql_query(sql).execute(conn)?;
+                Ok(())
+            })
+            .expect_err(sql)
+    };
+    for sql in [
+        "UPDATE audit_events SET action = 'ticket.nothing_happened'",
+        "DELETE FROM audit_events",
+    ] {
+        // The trigger's refusal, as any database error: internal, its text only in the log.
+        let e = refused(sql);
+        assert_eq!(
+            e.code,
+            rescuedesk::error::ErrorCode::Internal,
+            "{sql}: {e:?}"
+        );
+    }
+    if matches!(backend, Backend::Postgres) {
+        refused("TRUNCATE audit_events");
+    }
+    assert_eq!(app.count("audit_events"), before, "every event still there");
+    // Appending still works: the next step of the rescue is recorded.
+    app.new_ticket().await;
+    assert!(app.count("audit_events") > before);
+}
