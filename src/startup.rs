@@ -94,7 +94,7 @@ impl Application {
                     .wrap(from_fn(crate::web::error_chrome))
                     .wrap(from_fn(crate::api::language::localise_errors))
                     .wrap(from_fn(response_headers))
-                    .wrap(TracingLogger::default())
+                    .wrap(TracingLogger::<crate::telemetry::RedactedRootSpan>::new())
                     .app_data(state.clone())
                     .app_data(web::PayloadConfig::new(body_limit))
                     // A page's query, path or form that does not parse is an error page in the

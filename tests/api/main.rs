@@ -38,6 +38,7 @@ mod rescue;
 mod rescue_pages;
 mod rota;
 mod routing;
+mod secrets;
 mod security;
 mod sister_crew;
 mod sourcing;
