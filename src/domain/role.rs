@@ -136,6 +136,38 @@ const DESK: &[Role] = &[
 ];
 
 impl Action {
+    /// Every action, in the order the permission table lists them.
+    pub const ALL: [Action; 28] = [
+        Action::CreateTicket,
+        Action::ViewTickets,
+        Action::ViewVehicleHistory,
+        Action::ViewPartsDesk,
+        Action::ViewOutbox,
+        Action::RetryMessages,
+        Action::ImportData,
+        Action::ImportCatalogue,
+        Action::ImportGroupData,
+        Action::PauseClock,
+        Action::ViewBoard,
+        Action::ViewGroupBoard,
+        Action::ViewStandardPlans,
+        Action::ManageStandardPlans,
+        Action::ViewRota,
+        Action::EditRota,
+        Action::ViewGroupRota,
+        Action::FollowUp,
+        Action::ViewComplaints,
+        Action::HandleComplaints,
+        Action::ViewReports,
+        Action::ManageSuspensions,
+        Action::ViewFleet,
+        Action::ManageFleet,
+        Action::CheckVehicles,
+        Action::ViewHolidays,
+        Action::ManageHolidays,
+        Action::ViewReadiness,
+    ];
+
     pub fn allowed_roles(self) -> &'static [Role] {
         use Role::*;
         match self {
@@ -295,9 +327,83 @@ impl Action {
     }
 }
 
+/// The permission table as ARCHITECTURE.md prints it (Markdown): each workflow event and each
+/// action against each role. Who may act is only half of it: every service also keeps a user
+/// to their own dealer (a sister dealer's staff see only stock and the transfers asked of them).
+pub fn permission_table() -> String {
+    let mut out = String::from("| | ");
+    out.push_str(
+        &Role::ALL
+            .iter()
+            .map(|r| format!("`{}`", r.as_str()))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    out.push_str(" |\n|---|");
+    out.push_str(&"---|".repeat(Role::ALL.len()));
+    out.push('\n');
+    let row = |out: &mut String, name: String, may: &dyn Fn(Role) -> bool| {
+        out.push_str(&format!("| {name} |"));
+        for r in Role::ALL {
+            out.push_str(if may(r) { " ✓ |" } else { " |" });
+        }
+        out.push('\n');
+    };
+    for e in crate::domain::workflow::Event::ALL {
+        row(&mut out, format!("event `{}`", e.as_str()), &|r| {
+            e.permitted(&[r])
+        });
+    }
+    for a in Action::ALL {
+        row(&mut out, format!("`{}`", a.code()), &|r| a.permitted(&[r]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new action must join `Action::ALL` (and so the permission table): this match stops
+    /// compiling until it has a place.
+    #[test]
+    fn every_action_is_in_all_once() {
+        let place = |a: Action| -> usize {
+            match a {
+                Action::CreateTicket => 0,
+                Action::ViewTickets => 1,
+                Action::ViewVehicleHistory => 2,
+                Action::ViewPartsDesk => 3,
+                Action::ViewOutbox => 4,
+                Action::RetryMessages => 5,
+                Action::ImportData => 6,
+                Action::ImportCatalogue => 7,
+                Action::ImportGroupData => 8,
+                Action::PauseClock => 9,
+                Action::ViewBoard => 10,
+                Action::ViewGroupBoard => 11,
+                Action::ViewStandardPlans => 12,
+                Action::ManageStandardPlans => 13,
+                Action::ViewRota => 14,
+                Action::EditRota => 15,
+                Action::ViewGroupRota => 16,
+                Action::FollowUp => 17,
+                Action::ViewComplaints => 18,
+                Action::HandleComplaints => 19,
+                Action::ViewReports => 20,
+                Action::ManageSuspensions => 21,
+                Action::ViewFleet => 22,
+                Action::ManageFleet => 23,
+                Action::CheckVehicles => 24,
+                Action::ViewHolidays => 25,
+                Action::ManageHolidays => 26,
+                Action::ViewReadiness => 27,
+            }
+        };
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert_eq!(place(*a), i, "{a:?}");
+        }
+    }
 
     #[test]
     fn roles_round_trip() {

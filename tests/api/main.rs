@@ -23,6 +23,7 @@ mod migrations;
 mod openapi;
 mod outbox;
 mod pages;
+mod permission_table;
 mod phone_pages;
 mod photos;
 mod plan_vehicles;
