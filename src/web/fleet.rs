@@ -124,7 +124,10 @@ struct ListPage {
     not_ready: usize,
     may_check: bool,
     may_manage: bool,
+    /// What was registered or checked.
     alert: Option<(&'static str, String)>,
+    /// Why a registration was refused, shown on the form.
+    form_alert: Option<String>,
     f: RegisterValues,
     kinds: Vec<Choice>,
     equipment: Vec<Choice>,
@@ -143,6 +146,19 @@ impl ListPage {
     fn err(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    /// The first field the form marks takes the focus, so a refused registration at the foot
+    /// of a long list opens where the fix is to be made.
+    fn focus(&self, field: &str) -> &'static str {
+        let first = ["plate", "kind", "base"]
+            .into_iter()
+            .find(|f| self.errors.contains_key(*f));
+        if first == Some(field) {
+            " autofocus"
+        } else {
+            ""
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -160,6 +176,7 @@ fn list_page(
     f: RegisterValues,
     errors: BTreeMap<String, String>,
     alert: Option<(&'static str, String)>,
+    form_alert: Option<String>,
 ) -> ListPage {
     let l = user.locale;
     let kinds = VehicleKind::ALL
@@ -188,6 +205,7 @@ fn list_page(
         may_check: list.may_check,
         may_manage: list.may_manage,
         alert,
+        form_alert,
         f,
         kinds,
         equipment,
@@ -228,7 +246,7 @@ pub async fn list(
         kind: VehicleKind::ServiceVan.as_str().into(),
         ..Default::default()
     };
-    let p = list_page(&state, &user, list, f, BTreeMap::new(), alert);
+    let p = list_page(&state, &user, list, f, BTreeMap::new(), alert, None);
     Ok(html(StatusCode::OK, &p))
 }
 
@@ -278,14 +296,11 @@ pub async fn register(
         _ => return Err(PageError::App(e, l)),
     }
     let list = fleet::list(&state.db, &user.identity).await.or_page(l)?;
-    let alert = Some((
-        "error",
-        l.t_with(
-            "form-correct-marked-fields-count",
-            &[("count", errors.len().into())],
-        ),
+    let form_alert = Some(l.t_with(
+        "form-correct-marked-fields-count",
+        &[("count", errors.len().into())],
     ));
-    let p = list_page(&state, &user, list, values, errors, alert);
+    let p = list_page(&state, &user, list, values, errors, None, form_alert);
     Ok(html(StatusCode::BAD_REQUEST, &p))
 }
 
@@ -314,6 +329,21 @@ impl CheckPage {
     fn mark_note(&self) -> &'static str {
         if self.note_error.is_some() {
             r#" aria-invalid="true""#
+        } else {
+            ""
+        }
+    }
+
+    /// A refused check opens at the first thing to fix: an unanswered item, else the note.
+    fn focus(&self, field: &str) -> &'static str {
+        let first = self
+            .items
+            .iter()
+            .find(|i| i.error.is_some())
+            .map(|i| i.name)
+            .or(self.note_error.as_ref().map(|_| "note"));
+        if first == Some(field) {
+            " autofocus"
         } else {
             ""
         }
