@@ -5,6 +5,7 @@ pub mod assets;
 pub mod board;
 pub mod charts;
 pub mod decide;
+pub mod fleet;
 pub mod follow_ups;
 pub mod form;
 pub mod holidays;
@@ -144,7 +145,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/rota/cell", web::get().to(rota::cell))
         .route("/rota/shift", web::post().to(rota::save))
         .route("/rota/holiday", web::post().to(rota::holiday))
-        .route("/rota/import", web::post().to(rota::import));
+        .route("/rota/import", web::post().to(rota::import))
+        // Rescue vehicles (issue 16): the register and the crews' readiness checks on the phone.
+        .route("/vehicles", web::get().to(fleet::list))
+        .route("/vehicles", web::post().to(fleet::register))
+        .route("/vehicles/{id}/check", web::get().to(fleet::check_form))
+        .route("/vehicles/{id}/check", web::post().to(fleet::check));
     // Each page action at its own URL (the names are in the enums): an unknown one is a 404.
     for (name, action) in actions::TicketAction::ALL {
         cfg.route(

@@ -51,6 +51,7 @@ impl WebUser {
             may_board: self.identity.may(Action::ViewBoard),
             may_standard: self.identity.may(Action::ViewStandardPlans),
             may_rota: self.identity.may(Action::ViewRota),
+            may_fleet: self.identity.may(Action::ViewFleet),
             may_complaints: self.identity.may(Action::ViewComplaints),
             may_reports: self.identity.may(Action::ViewReports),
             may_holidays: self.identity.may(Action::ManageHolidays),
@@ -164,6 +165,8 @@ pub struct Chrome {
     pub may_standard: bool,
     /// Workshop leads, managers, directors, admins: the duty rota link.
     pub may_rota: bool,
+    /// Those who see the rescue vehicles (the desk, the workshop, the crews): the 车辆 link.
+    pub may_fleet: bool,
     /// The desk: the complaints link.
     pub may_complaints: bool,
     /// Managers, directors, admins: the monthly report link.
@@ -190,6 +193,7 @@ impl Chrome {
             may_board: false,
             may_standard: false,
             may_rota: false,
+            may_fleet: false,
             may_complaints: false,
             may_reports: false,
             may_holidays: false,

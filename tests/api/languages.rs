@@ -66,6 +66,29 @@ async fn latin_draft(app: &TestApp, plate: &str) -> String {
     id
 }
 
+/// A rescue vehicle of hz with Latin words (its base, the note of its failed check); its id.
+async fn latin_vehicle(app: &TestApp) -> String {
+    let (status, v) = app
+        .post(
+            &app.token("hz.workshop"),
+            "/api/v1/rescue-vehicles",
+            &json!({"plate": "浙A·J1234", "kind": "tow_truck", "carries": ["tool_kit"], "base": "North yard"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (status, c) = app
+        .post(
+            &app.token("hz.tech"),
+            &format!("/api/v1/rescue-vehicles/{id}/checks"),
+            &json!({"fuel": true, "water": true, "tyre_pressure": false, "tool_kit": true,
+                    "lights": true, "occasion": "holiday", "note": "Front right tyre low"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    id
+}
+
 /// The page's visible words: tags removed; the language switch (which names Chinese in
 /// Chinese), the texts of sent messages (in their recipient's language) and the plates (whose
 /// first character is the province's Chinese name) taken out.
@@ -160,7 +183,9 @@ async fn one_language_body(backend: Backend) {
     let job = code_in(&message_to(&app, "technician_dispatch", "13900000001"), 'j');
     // …and one in planning, with a draft.
     let planning = latin_draft(&app, "浙B54321").await;
-    let plates = ["浙A12345", "浙B54321", KNOWN_PLATE];
+    // A rescue vehicle whose check failed (its note and the checker on the card).
+    let vehicle = latin_vehicle(&app).await;
+    let plates = ["浙A12345", "浙B54321", KNOWN_PLATE, "浙AJ1234"];
     let pages: Vec<(&str, Vec<String>)> = vec![
         (
             "hz.agent",
@@ -179,6 +204,8 @@ async fn one_language_body(backend: Backend) {
                 format!("/tickets/{planning}/plan"),
                 "/work".into(),
                 "/rota?week=2027-W05".into(),
+                "/vehicles".into(),
+                format!("/vehicles/{vehicle}/check"),
             ],
         ),
         (
@@ -205,7 +232,12 @@ async fn one_language_body(backend: Backend) {
         ),
         (
             "hz.tech",
-            vec!["/jobs".into(), format!("/jobs/{approved_id}")],
+            vec![
+                "/jobs".into(),
+                format!("/jobs/{approved_id}"),
+                "/vehicles".into(),
+                format!("/vehicles/{vehicle}/check"),
+            ],
         ),
         (
             "hz.admin",
@@ -260,6 +292,25 @@ async fn one_language_body(backend: Backend) {
     );
     for run in chinese_in(&words(&html, &plates)) {
         leaks.push(format!("hz.agent POST /tickets/new (en): {run}"));
+    }
+    // A refused vehicle check in English: a failed item without a note.
+    let tech = signed_in(&app, "hz.tech").await;
+    tech.get(app.url("/lang/en")).send().await.unwrap();
+    let form = page_text(&tech, &app, &format!("/vehicles/{vehicle}/check")).await;
+    let res = tech
+        .post(app.url(&format!("/vehicles/{vehicle}/check")))
+        .form(&[
+            ("csrf", crate::pages::csrf_of(&form).as_str()),
+            ("fuel", "fail"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Answer each item: passed or not"), "{html}");
+    for run in chinese_in(&words(&html, &plates)) {
+        leaks.push(format!("hz.tech POST /vehicles/…/check (en): {run}"));
     }
     // The pages nobody signs in for: sign-in, the crew's job link.
     let anon = reqwest::Client::builder()

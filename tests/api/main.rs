@@ -12,6 +12,7 @@ mod cli;
 mod decide_links;
 mod editor_pages;
 mod fleet;
+mod fleet_page;
 mod follow_ups;
 mod holidays;
 mod imports;
