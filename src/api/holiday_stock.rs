@@ -21,7 +21,7 @@ const STATE_ERRORS: &str = "conflict, params.reason: `holiday_stock_not_draft`, 
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/suggestion")]
-pub async fn get_suggestion(
+pub async fn get_holiday_stock_suggestion(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -34,7 +34,7 @@ pub async fn get_suggestion(
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}")]
-pub async fn get_list(
+pub async fn get_holiday_stock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -55,7 +55,7 @@ pub async fn get_list(
         (status = 409, description = STATE_ERRORS, body = ErrorBody),
     ))]
 #[put("/holiday-stock/{id}")]
-pub async fn adjust_list(
+pub async fn adjust_holiday_stock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -70,7 +70,7 @@ pub async fn adjust_list(
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = STATE_ERRORS, body = ErrorBody)))]
 #[post("/holiday-stock/{id}/confirm")]
-pub async fn confirm_list(
+pub async fn confirm_holiday_stock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -90,7 +90,7 @@ pub async fn confirm_list(
         (status = 409, description = STATE_ERRORS, body = ErrorBody),
     ))]
 #[post("/holiday-stock/{id}/receipts")]
-pub async fn receive_line(
+pub async fn receive_holiday_stock(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -116,7 +116,7 @@ fn attachment(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/csv")]
-pub async fn list_csv(
+pub async fn holiday_stock_csv(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,
@@ -136,7 +136,7 @@ pub async fn list_csv(
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
     responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/xlsx")]
-pub async fn list_xlsx(
+pub async fn holiday_stock_xlsx(
     state: web::Data<AppState>,
     user: ApiUser,
     id: PathId<HolidayId>,

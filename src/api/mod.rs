@@ -159,13 +159,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(holidays::get_holiday)
             .service(holidays::replace_holiday)
             .service(holidays::remove_holiday)
-            .service(holiday_stock::get_suggestion)
-            .service(holiday_stock::list_csv)
-            .service(holiday_stock::list_xlsx)
-            .service(holiday_stock::get_list)
-            .service(holiday_stock::adjust_list)
-            .service(holiday_stock::confirm_list)
-            .service(holiday_stock::receive_line)
+            .service(holiday_stock::get_holiday_stock_suggestion)
+            .service(holiday_stock::holiday_stock_csv)
+            .service(holiday_stock::holiday_stock_xlsx)
+            .service(holiday_stock::get_holiday_stock)
+            .service(holiday_stock::adjust_holiday_stock)
+            .service(holiday_stock::confirm_holiday_stock)
+            .service(holiday_stock::receive_holiday_stock)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

@@ -13,6 +13,7 @@ mod decide_links;
 mod editor_pages;
 mod fleet;
 mod follow_ups;
+mod holiday_stock;
 mod holidays;
 mod imports;
 mod intake;
