@@ -5,6 +5,7 @@ pub mod body;
 pub mod fleet;
 pub mod follow_ups;
 pub mod health;
+pub mod holiday_stock;
 pub mod holidays;
 pub mod imports;
 pub mod language;
@@ -39,7 +40,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"), (name = "fleet", description = "Rescue vehicles (救援车辆) and their readiness checks"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"), (name = "fleet", description = "Rescue vehicles (救援车辆) and their readiness checks"), (name = "holiday-stock", description = "Holiday stock (节前备货): the order suggested from past years, adjusted, confirmed and received"))
 )]
 pub struct ApiDoc;
 
@@ -158,6 +159,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(holidays::get_holiday)
             .service(holidays::replace_holiday)
             .service(holidays::remove_holiday)
+            .service(holiday_stock::get_holiday_stock_suggestion)
+            .service(holiday_stock::holiday_stock_csv)
+            .service(holiday_stock::holiday_stock_xlsx)
+            .service(holiday_stock::get_holiday_stock)
+            .service(holiday_stock::adjust_holiday_stock)
+            .service(holiday_stock::confirm_holiday_stock)
+            .service(holiday_stock::receive_holiday_stock)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::not_found(
                     crate::error::Thing::Endpoint,

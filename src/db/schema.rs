@@ -873,3 +873,39 @@ diesel::joinable!(holidays -> dealer_groups (group_id));
 diesel::joinable!(holiday_effects -> holidays (holiday_id));
 diesel::allow_tables_to_appear_in_same_query!(holiday_effects, holidays);
 diesel::allow_tables_to_appear_in_same_query!(holidays, users);
+
+// The holiday stock order lists and their lines (000031).
+diesel::table! {
+    holiday_stock_lists (id) {
+        id -> Text,
+        dealer_id -> Text,
+        holiday_id -> Text,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holiday_stock_lines (list_id, part_id) {
+        list_id -> Text,
+        part_id -> Text,
+        held_up -> Integer,
+        expected -> Integer,
+        available -> Integer,
+        suggested -> Integer,
+        quantity -> Integer,
+        received -> Integer,
+        received_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(holiday_stock_lists -> holidays (holiday_id));
+diesel::joinable!(holiday_stock_lines -> holiday_stock_lists (list_id));
+diesel::joinable!(holiday_stock_lines -> parts (part_id));
+diesel::allow_tables_to_appear_in_same_query!(holiday_stock_lists, holidays);
+diesel::allow_tables_to_appear_in_same_query!(holiday_stock_lines, holiday_stock_lists);
+diesel::allow_tables_to_appear_in_same_query!(holiday_stock_lines, parts);

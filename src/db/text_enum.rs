@@ -11,6 +11,7 @@ use crate::domain::approval::{ApprovalStep, Decision};
 use crate::domain::fleet::{CheckOccasion, VehicleKind};
 use crate::domain::follow_up::{ComplaintStatus, FollowUpStatus};
 use crate::domain::holiday::Channel;
+use crate::domain::holiday_stock::ListStatus;
 use crate::domain::plan::PlanStatus;
 use crate::domain::report::Outcome;
 use crate::domain::sourcing::{ShippingMode, SourcingKind};
@@ -100,6 +101,7 @@ text_enum! {
     VehicleKind => "rescue vehicle kind",
     CheckOccasion => "vehicle check occasion",
     Channel => "holiday logistics channel",
+    ListStatus => "holiday stock list status",
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub mod fit;
 pub mod fleet;
 pub mod follow_up;
 pub mod holiday;
+pub mod holiday_stock;
 pub mod ids;
 pub mod intake;
 pub mod location;

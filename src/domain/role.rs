@@ -121,6 +121,12 @@ pub enum Action {
     ManageHolidays,
     /// See whether the dealer is ready for the coming holiday (rota, vehicles).
     ViewReadiness,
+    /// See the holiday stock suggestion and the dealer's stored order list.
+    ViewHolidayStock,
+    /// Adjust and confirm the holiday stock order list (the parts manager signs it).
+    ConfirmHolidayStock,
+    /// Record what arrived of a confirmed holiday stock order.
+    ReceiveHolidayStock,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -251,6 +257,20 @@ impl Action {
                 PartsManager,
                 Admin,
             ],
+            // The parts people and those who answer for the holiday; not the crews or the
+            // phones, who never order stock.
+            Action::ViewHolidayStock => &[
+                WorkshopLead,
+                ServiceManager,
+                ServiceDirector,
+                PartsDesk,
+                PartsManager,
+                Admin,
+            ],
+            // The order goes to the manufacturer on the parts manager's word alone.
+            Action::ConfirmHolidayStock => &[PartsManager],
+            // Whoever takes the delivery at the parts counter.
+            Action::ReceiveHolidayStock => &[PartsDesk, PartsManager],
         }
     }
 
@@ -285,6 +305,9 @@ impl Action {
             Action::ViewHolidays => "view_holidays",
             Action::ManageHolidays => "manage_holidays",
             Action::ViewReadiness => "view_readiness",
+            Action::ViewHolidayStock => "view_holiday_stock",
+            Action::ConfirmHolidayStock => "confirm_holiday_stock",
+            Action::ReceiveHolidayStock => "receive_holiday_stock",
         }
     }
 
@@ -319,6 +342,9 @@ impl Action {
             Action::ViewHolidays => "holiday-action-view",
             Action::ManageHolidays => "holiday-action-manage",
             Action::ViewReadiness => "ready-action-view",
+            Action::ViewHolidayStock => "holiday-stock-action-view",
+            Action::ConfirmHolidayStock => "holiday-stock-action-confirm",
+            Action::ReceiveHolidayStock => "holiday-stock-action-receive",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod availability;
 pub mod board;
 pub mod fleet;
 pub mod follow_ups;
+pub mod holiday_stock;
 pub mod holidays;
 pub mod imports;
 pub mod links;

@@ -11,6 +11,8 @@ pub mod demo;
 pub mod fleet;
 pub mod follow_ups;
 pub mod health;
+pub mod holiday_stock;
+pub mod holiday_stock_export;
 pub mod holidays;
 pub mod imports;
 pub mod notify;

@@ -14,6 +14,7 @@ mod editor_pages;
 mod fleet;
 mod fleet_page;
 mod follow_ups;
+mod holiday_stock;
 mod holidays;
 mod imports;
 mod intake;

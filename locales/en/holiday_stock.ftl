@@ -1,0 +1,20 @@
+# Holiday stock (src/domain/holiday_stock.rs, src/services/holiday_stock*.rs)
+holiday-stock-action-view = see the holiday stock list
+holiday-stock-action-confirm = adjust and confirm the holiday stock list
+holiday-stock-action-receive = record holiday stock received
+holiday-stock-error-not-draft = This holiday stock list is already confirmed; it can no longer be changed.
+holiday-stock-error-not-confirmed = Only a confirmed holiday stock list can be received.
+holiday-stock-error-line-received = This line has been received in full already.
+holiday-stock-too-many-lines = At most { $max } lines.
+holiday-stock-part-repeated = Give each part once, by its id.
+holiday-stock-part-unknown = No such part in the catalogue.
+holiday-stock-quantity-range = A whole number from 0 to { $max }.
+holiday-stock-sheet = Holiday stock
+holiday-stock-col-part-no = Part number
+holiday-stock-col-name = Part
+holiday-stock-col-held-up = Rescues held up
+holiday-stock-col-expected = Expected
+holiday-stock-col-available = Available
+holiday-stock-col-suggested = Suggested
+holiday-stock-col-quantity = Order
+holiday-stock-col-received = Received

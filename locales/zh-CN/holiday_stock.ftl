@@ -1,0 +1,20 @@
+# 节前备货 (src/domain/holiday_stock.rs, src/services/holiday_stock*.rs)
+holiday-stock-action-view = 查看节前备货清单
+holiday-stock-action-confirm = 调整并确认节前备货清单
+holiday-stock-action-receive = 登记节前备货到货
+holiday-stock-error-not-draft = 该节前备货清单已确认，不能再修改。
+holiday-stock-error-not-confirmed = 只有已确认的节前备货清单才能登记到货。
+holiday-stock-error-line-received = 该行已全部到货。
+holiday-stock-too-many-lines = 最多 { $max } 行。
+holiday-stock-part-repeated = 每个配件只填一次（按配件编号）。
+holiday-stock-part-unknown = 配件目录中没有该配件。
+holiday-stock-quantity-range = 请填写 0 到 { $max } 之间的整数。
+holiday-stock-sheet = 节前备货
+holiday-stock-col-part-no = 配件号
+holiday-stock-col-name = 配件名称
+holiday-stock-col-held-up = 耽误救援次数
+holiday-stock-col-expected = 预计用量
+holiday-stock-col-available = 可用库存
+holiday-stock-col-suggested = 建议订购
+holiday-stock-col-quantity = 订购数量
+holiday-stock-col-received = 已到货

@@ -1,0 +1,2 @@
+DROP TABLE holiday_stock_lines;
+DROP TABLE holiday_stock_lists;
