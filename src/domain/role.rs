@@ -143,7 +143,7 @@ const DESK: &[Role] = &[
 
 impl Action {
     /// Every action, in the order the permission table lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::CreateTicket,
         Action::ViewTickets,
         Action::ViewVehicleHistory,
@@ -172,6 +172,9 @@ impl Action {
         Action::ViewHolidays,
         Action::ManageHolidays,
         Action::ViewReadiness,
+        Action::ViewHolidayStock,
+        Action::ConfirmHolidayStock,
+        Action::ReceiveHolidayStock,
     ];
 
     pub fn allowed_roles(self) -> &'static [Role] {
@@ -424,6 +427,9 @@ mod tests {
                 Action::ViewHolidays => 25,
                 Action::ManageHolidays => 26,
                 Action::ViewReadiness => 27,
+                Action::ViewHolidayStock => 28,
+                Action::ConfirmHolidayStock => 29,
+                Action::ReceiveHolidayStock => 30,
             }
         };
         for (i, a) in Action::ALL.iter().enumerate() {
