@@ -18,3 +18,6 @@ holiday-stock-col-available = Available
 holiday-stock-col-suggested = Suggested
 holiday-stock-col-quantity = Order
 holiday-stock-col-received = Received
+holiday-stock-status-draft = draft (not ordered yet)
+holiday-stock-status-confirmed = ordered
+holiday-stock-status-received = all received

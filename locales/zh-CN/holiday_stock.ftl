@@ -18,3 +18,6 @@ holiday-stock-col-available = 可用库存
 holiday-stock-col-suggested = 建议订购
 holiday-stock-col-quantity = 订购数量
 holiday-stock-col-received = 已到货
+holiday-stock-status-draft = 草稿（未确认订购）
+holiday-stock-status-confirmed = 已确认订购
+holiday-stock-status-received = 已全部到货

@@ -142,6 +142,16 @@ text_names!(ListStatus {
     Received => "received",
 });
 
+impl ListStatus {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "holiday-stock-status-draft",
+            ListStatus::Confirmed => "holiday-stock-status-confirmed",
+            ListStatus::Received => "holiday-stock-status-received",
+        }
+    }
+}
+
 /// A quantity the parts manager typed, in `0..=MAX_QUANTITY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Quantity(i32);

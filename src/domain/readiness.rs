@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use super::holiday_stock::ListStatus;
 use super::rota::{entries_of_day, Shift, ShiftKind};
 use crate::i18n::Msg;
 
@@ -43,6 +44,10 @@ pub enum Gap {
     VehicleNotChecked { plate: String },
     /// Its latest check failed, is overdue or was never made: it cannot go out now.
     VehicleNotReady { plate: String },
+    /// No holiday stock list confirmed (ordered) yet.
+    StockNotOrdered,
+    /// The ordered list still waits for this many of its parts.
+    StockNotReceived { parts: usize },
 }
 
 impl Gap {
@@ -63,7 +68,24 @@ impl Gap {
             Gap::VehicleNotReady { plate } => {
                 Msg::with("ready-gap-vehicle-not-ready", &[("plate", s(plate))])
             }
+            Gap::StockNotOrdered => Msg::new("ready-gap-stock-not-ordered"),
+            Gap::StockNotReceived { parts } => Msg::with(
+                "ready-gap-stock-not-received",
+                &[("count", (*parts as u64).into())],
+            ),
         }
+    }
+}
+
+/// The holiday stock's gap: `None` when the list is received (or ordered and nothing is
+/// missing), from its status and how many of its lines still wait for parts.
+pub fn stock_gap(status: Option<ListStatus>, lines_waiting: usize) -> Option<Gap> {
+    match status {
+        None | Some(ListStatus::Draft) => Some(Gap::StockNotOrdered),
+        Some(ListStatus::Confirmed) if lines_waiting > 0 => Some(Gap::StockNotReceived {
+            parts: lines_waiting,
+        }),
+        Some(_) => None,
     }
 }
 
@@ -145,5 +167,16 @@ mod tests {
         );
         assert_eq!(gaps[0].msg().key, "ready-gap-no-technician");
         assert_eq!(check_window_start(day("2027-02-05")), day("2027-01-29"));
+        assert_eq!(stock_gap(None, 0), Some(Gap::StockNotOrdered));
+        assert_eq!(
+            stock_gap(Some(ListStatus::Draft), 3),
+            Some(Gap::StockNotOrdered)
+        );
+        assert_eq!(
+            stock_gap(Some(ListStatus::Confirmed), 2),
+            Some(Gap::StockNotReceived { parts: 2 })
+        );
+        assert_eq!(stock_gap(Some(ListStatus::Confirmed), 0), None);
+        assert_eq!(stock_gap(Some(ListStatus::Received), 0), None);
     }
 }

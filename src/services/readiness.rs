@@ -51,8 +51,19 @@ pub struct DealerReadiness {
     pub check_from: NaiveDate,
     pub days: Vec<ReadyDay>,
     pub vehicles: Vec<ReadyVehicle>,
+    pub stock: ReadyStock,
     /// Everything missing: empty when the dealer is ready.
     pub gaps: Vec<Gap>,
+}
+
+/// The dealer's holiday stock list for the holiday, as far as it has come.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReadyStock {
+    /// `None` while no list is stored (the suggestion is only a suggestion).
+    pub status: Option<crate::domain::holiday_stock::ListStatus>,
+    pub lines: usize,
+    /// Lines ordered but not yet received in full.
+    pub waiting: usize,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -141,7 +152,23 @@ fn of_dealer(
             holiday_check_at: checked,
         });
     }
+    let list = crate::repo::holiday_stock::list_of(conn, &dealer.id, &h.id)?;
+    let lines = match &list {
+        Some(l) => crate::repo::holiday_stock::lines_of(conn, &l.id)?,
+        None => Vec::new(),
+    };
+    let waiting = lines
+        .iter()
+        .filter(|l| l.quantity > 0 && l.received < l.quantity)
+        .count();
+    let status = list.map(|l| l.status);
+    gaps.extend(crate::domain::readiness::stock_gap(status, waiting));
     Ok(DealerReadiness {
+        stock: ReadyStock {
+            status,
+            lines: lines.len(),
+            waiting,
+        },
         dealer,
         holiday: h.clone().into(),
         check_from,

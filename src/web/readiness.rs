@@ -51,6 +51,9 @@ struct Ready {
     gaps: Vec<String>,
     days: Vec<DayRow>,
     vehicles: Vec<VehicleRow>,
+    /// Where the holiday stock list stands, in words; `stock_ok` when nothing is missing.
+    stock: String,
+    stock_ok: bool,
 }
 
 #[derive(Template)]
@@ -70,6 +73,7 @@ struct GroupRow {
     name: String,
     rota_gaps: usize,
     vehicle_gaps: usize,
+    stock_gaps: usize,
     gaps: Vec<String>,
 }
 
@@ -117,6 +121,10 @@ fn is_rota(g: &Gap) -> bool {
     matches!(g, Gap::NoTechnician { .. } | Gap::NoManager { .. })
 }
 
+fn is_stock(g: &Gap) -> bool {
+    matches!(g, Gap::StockNotOrdered | Gap::StockNotReceived { .. })
+}
+
 fn ready_view(state: &AppState, l: Locale, d: &DealerReadiness) -> Ready {
     let names = |v: &[String]| v.join(&l.t("punct-list-sep"));
     Ready {
@@ -124,6 +132,18 @@ fn ready_view(state: &AppState, l: Locale, d: &DealerReadiness) -> Ready {
         holiday: title(l, &d.holiday),
         check_from: d.check_from.format("%m-%d").to_string(),
         gaps: d.gaps.iter().map(|g| g.msg().render(l)).collect(),
+        stock: match d.stock.status {
+            None => l.t("ready-stock-none"),
+            Some(st) => l.t_with(
+                "ready-stock-status",
+                &[
+                    ("status", l.t(st.label_key()).into()),
+                    ("lines", (d.stock.lines as u64).into()),
+                    ("waiting", (d.stock.waiting as u64).into()),
+                ],
+            ),
+        },
+        stock_ok: !d.gaps.iter().any(is_stock),
         days: d
             .days
             .iter()
@@ -205,7 +225,12 @@ pub async fn group(
                 dealer_id: d.dealer.id.clone(),
                 name: d.dealer.name.clone(),
                 rota_gaps: d.gaps.iter().filter(|g| is_rota(g)).count(),
-                vehicle_gaps: d.gaps.iter().filter(|g| !is_rota(g)).count(),
+                vehicle_gaps: d
+                    .gaps
+                    .iter()
+                    .filter(|g| !is_rota(g) && !is_stock(g))
+                    .count(),
+                stock_gaps: d.gaps.iter().filter(|g| is_stock(g)).count(),
                 gaps: d.gaps.iter().map(|g| g.msg().render(l)).collect(),
             })
             .collect(),

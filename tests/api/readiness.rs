@@ -60,9 +60,11 @@ async fn readiness_body(backend: Backend) {
             format!("{} 没有经理值班或备班", md(first)),
             format!("{} 没有技师值班或备班", md(second)),
             format!("{} 没有经理值班或备班", md(second)),
+            "节前备货清单尚未确认订购".to_owned(),
         ]
     );
     assert!(html.contains("还没有登记救援车辆"));
+    assert!(html.contains("还没有节前备货清单"));
 
     // The rota: a technician on the first day only, the manager on call both days.
     let token = app.token("hz.workshop");
@@ -128,6 +130,7 @@ async fn readiness_body(backend: Backend) {
             "浙AJ1234 未做节前检查".to_owned(),
             "浙AT5678 未做节前检查".to_owned(),
             "浙AT5678 目前不能出车".to_owned(),
+            "节前备货清单尚未确认订购".to_owned(),
         ]
     );
 
@@ -167,6 +170,27 @@ async fn readiness_body(backend: Backend) {
             van["id"].as_str().unwrap()
         ),
         holiday_pass,
+    )
+    .await;
+    // The holiday stock: two batteries ordered, then received.
+    let stock = format!("/api/v1/holiday-stock/{}", h["id"].as_str().unwrap());
+    let parts_manager = app.token("hz.partsmgr");
+    let (status, res) = app
+        .put(
+            &parts_manager,
+            &stock,
+            &json!({"lines": [{"part_id": "battery", "quantity": 2}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{res}");
+    ok(&app, &parts_manager, &format!("{stock}/confirm"), json!({})).await;
+    let html = page_text(&lead, &app, "/readiness").await;
+    assert_eq!(gaps(&html), ["节前备货还有 1 种配件未到货"]);
+    ok(
+        &app,
+        &app.token("hz.parts"),
+        &format!("{stock}/receipts"),
+        json!({"part_id": "battery", "quantity": 2}),
     )
     .await;
     let html = page_text(&lead, &app, "/readiness").await;
