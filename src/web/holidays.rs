@@ -260,6 +260,8 @@ struct Page {
     saved: bool,
     /// The viewer may open the readiness page (its link on each holiday).
     may_readiness: bool,
+    /// The viewer may open the holiday stock list (its link on each holiday).
+    may_stock: bool,
 }
 
 impl Page {
@@ -331,6 +333,7 @@ async fn page(
         message,
         saved: false,
         may_readiness: user.identity.may(Action::ViewReadiness),
+        may_stock: user.identity.may(Action::ViewHolidayStock),
     })
 }
 

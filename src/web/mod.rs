@@ -8,6 +8,7 @@ pub mod decide;
 pub mod fleet;
 pub mod follow_ups;
 pub mod form;
+pub mod holiday_stock;
 pub mod holidays;
 pub mod import_page;
 pub mod jobs;
@@ -101,6 +102,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/board/live", web::get().to(board::live_part))
         .route("/holidays", web::get().to(holidays::show))
         .route("/readiness", web::get().to(readiness::show))
+        .route("/holiday-stock", web::get().to(holiday_stock::show))
+        .route(
+            "/holiday-stock/{id}/adjust",
+            web::post().to(holiday_stock::adjust),
+        )
+        .route(
+            "/holiday-stock/{id}/receive",
+            web::post().to(holiday_stock::receive),
+        )
+        .route(
+            "/holiday-stock/{id}/download/{ext}",
+            web::get().to(holiday_stock::download),
+        )
         .route("/readiness/group", web::get().to(readiness::group))
         .route("/holidays", web::post().to(holidays::save))
         .route("/holidays/{id}/delete", web::post().to(holidays::remove))

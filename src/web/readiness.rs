@@ -66,6 +66,9 @@ struct Page {
     dealer_q: String,
     /// The viewer sees the whole group (the link to its page).
     may_group: bool,
+    /// The viewer may open the holiday stock list (the link to it).
+    may_stock: bool,
+    holiday_id: String,
 }
 
 struct GroupRow {
@@ -197,6 +200,10 @@ pub async fn show(
         may_group: user
             .identity
             .may(crate::domain::role::Action::ViewGroupBoard),
+        may_stock: user
+            .identity
+            .may(crate::domain::role::Action::ViewHolidayStock),
+        holiday_id: chosen.clone().unwrap_or_default(),
     };
     Ok(html(StatusCode::OK, &page))
 }

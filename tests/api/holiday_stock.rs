@@ -495,3 +495,107 @@ async fn download_body(backend: Backend) {
         .await;
     assert_eq!(status, 403);
 }
+
+both!(
+    the_holiday_stock_page_adjusts_confirms_and_receives,
+    page_body
+);
+async fn page_body(backend: Backend) {
+    use crate::helpers::page_text;
+    use crate::pages::{csrf_of, signed_in};
+    let app = TestApp::spawn(backend).await;
+    let holiday = history(&app).await;
+    let page_path = format!("/holiday-stock?holiday={holiday}");
+    let mgr = signed_in(&app, "hz.partsmgr").await;
+    let html = page_text(&mgr, &app, &page_path).await;
+    // The known answer, ranked: battery held 2 rescues up (suggest 2), fuse 1 (suggest 2).
+    let battery = html.find("data-part=\"battery\"").expect("battery listed");
+    let fuse = html.find("data-part=\"fuse\"").expect("fuse listed");
+    assert!(battery < fuse, "ranked by rescues held up");
+    assert!(html.contains("name=\"qty:battery\" value=\"2\""), "{html}");
+    let csrf = csrf_of(&html);
+    let post = |client: &reqwest::Client, path: String, form: Vec<(&'static str, String)>| {
+        let (client, url) = (client.clone(), app.url(&path));
+        async move {
+            let res = client.post(url).form(&form).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let adjust = format!("/holiday-stock/{holiday}/adjust");
+    // A quantity that does not read is refused on the page; nothing stored.
+    let (status, html) = post(
+        &mgr,
+        adjust.clone(),
+        vec![("csrf", csrf.clone()), ("qty:battery", "lots".into())],
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("id=\"hstock-alert\""));
+    assert_eq!(app.count("holiday_stock_lists"), 0);
+    // Adjusted and confirmed in one press.
+    let (status, _) = post(
+        &mgr,
+        adjust,
+        vec![
+            ("csrf", csrf.clone()),
+            ("qty:battery", "4".into()),
+            ("qty:fuse", "2".into()),
+            ("confirm", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let html = page_text(&mgr, &app, &page_path).await;
+    assert!(html.contains("data-status=\"confirmed\""), "{html}");
+    assert!(!html.contains("name=\"qty:battery\""), "no longer editable");
+
+    // The parts desk records what arrived; a call agent may not.
+    let desk = signed_in(&app, "hz.parts").await;
+    let html = page_text(&desk, &app, &page_path).await;
+    let desk_csrf = csrf_of(&html);
+    let receive = format!("/holiday-stock/{holiday}/receive");
+    for (part, q) in [("battery", "4"), ("fuse", "2")] {
+        let (status, html) = post(
+            &desk,
+            receive.clone(),
+            vec![
+                ("csrf", desk_csrf.clone()),
+                ("part_id", part.into()),
+                ("quantity", q.into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+    }
+    let html = page_text(&desk, &app, &page_path).await;
+    assert!(html.contains("data-status=\"received\""), "{html}");
+    let agent = signed_in(&app, "hz.agent").await;
+    let res = agent.get(app.url(&page_path)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+
+    // The downloads, from the page's session.
+    let res = desk
+        .get(app.url(&format!("/holiday-stock/{holiday}/download/csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let body = res.bytes().await.unwrap();
+    assert!(
+        body.starts_with("\u{feff}配件号".as_bytes()),
+        "{:?}",
+        &body[..20]
+    );
+    let res = desk
+        .get(app.url(&format!("/holiday-stock/{holiday}/download/xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    let res = desk
+        .get(app.url(&format!("/holiday-stock/{holiday}/download/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+}
