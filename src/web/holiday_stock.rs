@@ -139,7 +139,18 @@ pub async fn show(
     let l = user.locale;
     let q = q.into_inner();
     let Some(h) = q.holiday.as_deref().filter(|h| !h.trim().is_empty()) else {
-        // No holiday named: the readiness page lists them; the parts desk reads the calendar.
+        // No holiday named (the parts desk's link): the next one not over, this year or next;
+        // with none to come, the calendar says so.
+        let today = crate::services::holidays::today();
+        let this_year = chrono::Datelike::year(&today);
+        for year in [this_year, this_year + 1] {
+            let y = crate::services::holidays::year(&state.db, &user.identity, Some(year))
+                .await
+                .or_page(l)?;
+            if let Some(next) = y.holidays.iter().find(|h| h.last_day >= today) {
+                return Ok(redirect(&format!("/holiday-stock?holiday={}", next.id)));
+            }
+        }
         return Ok(redirect("/holidays"));
     };
     let alert = q.saved.map(|_| ("ok", l.t("holiday-saved")));

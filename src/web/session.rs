@@ -55,6 +55,7 @@ impl WebUser {
             may_complaints: self.identity.may(Action::ViewComplaints),
             may_reports: self.identity.may(Action::ViewReports),
             may_holidays: self.identity.may(Action::ManageHolidays),
+            may_holiday_stock: self.identity.may(Action::ViewHolidayStock),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -173,6 +174,8 @@ pub struct Chrome {
     pub may_reports: bool,
     /// The group's admins: the holiday calendar link (the others reach it from the rota).
     pub may_holidays: bool,
+    /// The parts desk's link to the coming holiday's stock list.
+    pub may_holiday_stock: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -197,6 +200,7 @@ impl Chrome {
             may_complaints: false,
             may_reports: false,
             may_holidays: false,
+            may_holiday_stock: false,
             home: "/tickets",
         }
     }

@@ -507,6 +507,14 @@ async fn page_body(backend: Backend) {
     let holiday = history(&app).await;
     let page_path = format!("/holiday-stock?holiday={holiday}");
     let mgr = signed_in(&app, "hz.partsmgr").await;
+    // From the parts desk: its link opens the coming holiday's list.
+    let parts = page_text(&mgr, &app, "/parts").await;
+    assert!(parts.contains("href=\"/holiday-stock\""), "{parts}");
+    let res = mgr.get(app.url("/holiday-stock")).send().await.unwrap();
+    assert_eq!(
+        res.headers().get("location").and_then(|l| l.to_str().ok()),
+        Some(page_path.as_str())
+    );
     let html = page_text(&mgr, &app, &page_path).await;
     // The known answer, ranked: battery held 2 rescues up (suggest 2), fuse 1 (suggest 2).
     let battery = html.find("data-part=\"battery\"").expect("battery listed");
