@@ -75,25 +75,7 @@ async fn render(
     let page = Page {
         c: user.chrome(),
         holiday_id: s.holiday.id.clone(),
-        holiday: l.t_with(
-            "ready-holiday",
-            &[
-                (
-                    "name",
-                    l.name(&s.holiday.name_zh, &s.holiday.name_en)
-                        .to_owned()
-                        .into(),
-                ),
-                (
-                    "first",
-                    s.holiday.first_day.format("%m-%d").to_string().into(),
-                ),
-                (
-                    "last",
-                    s.holiday.last_day.format("%m-%d").to_string().into(),
-                ),
-            ],
-        ),
+        holiday: super::readiness::title(l, &s.holiday),
         past: s
             .past
             .iter()

@@ -90,7 +90,8 @@ struct GroupPage {
     rows: Vec<GroupRow>,
 }
 
-fn title(l: Locale, h: &CalendarHolidayView) -> String {
+/// "春节（02-05 至 02-12）": a holiday as the readiness and holiday stock pages name it.
+pub(crate) fn title(l: Locale, h: &CalendarHolidayView) -> String {
     l.t_with(
         "ready-holiday",
         &[
