@@ -23,6 +23,7 @@ holiday-stock-status-confirmed = ordered
 holiday-stock-status-received = all received
 hstock-page-title = Holiday stock
 hstock-page-intro = Suggested from the same period in past years ({ $past }), rescues and service together, ranked by how often the part held a rescue up; available is on hand minus reserved.
+hstock-page-past-same-dates = { $dates } (the same dates: the calendar does not have that year's holiday)
 hstock-page-not-stored = suggestion (not saved yet)
 hstock-page-csv = Download CSV
 hstock-page-xlsx = Download Excel

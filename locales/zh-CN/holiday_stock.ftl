@@ -23,6 +23,7 @@ holiday-stock-status-confirmed = 已确认订购
 holiday-stock-status-received = 已全部到货
 hstock-page-title = 节前备货
 hstock-page-intro = 按往年同期（{ $past }）的救援和维修用量建议订购，按耽误救援的次数排序；可用库存为现有减去已预留。
+hstock-page-past-same-dates = { $dates }（日历中没有该年的这个节日，按相同日期）
 hstock-page-not-stored = 建议（尚未保存）
 hstock-page-csv = 下载 CSV
 hstock-page-xlsx = 下载 Excel

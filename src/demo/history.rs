@@ -3,7 +3,9 @@
 //! approvals, the timeline, the breaches the promise rules find in those times, re-plans after a
 //! fault that did not match, parts from a sister dealer or the manufacturer, follow-up calls and
 //! the complaints they opened — so the monthly report and the ticket list are not empty on the
-//! first start.
+//! first start. Before that month comes last year's Spring Festival: more calls, shelves run
+//! empty, the manufacturer closed, so many rescues wait for a part — the past the holiday stock
+//! suggestion learns from.
 //!
 //! Pure like the rest of `demo`: the same options give the same rows. Rows come one day at a time
 //! (`Past::day`), so a long past never sits in memory whole.
@@ -363,6 +365,30 @@ pub struct Past<'a> {
     by_category: HashMap<&'a str, Vec<u32>>,
     /// The dealers (indices) of each dealer's group, in order, for the sister transfers.
     group_of: Vec<std::rc::Rc<Vec<usize>>>,
+    /// The last Spring Festival over before today (local days, both ends counted).
+    festival: Option<(NaiveDate, NaiveDate)>,
+    /// Whether its days come before the past's first day (the demo's past of last month; a
+    /// past of a given length is that many days, festival or not).
+    festival_first: bool,
+}
+
+/// Streams of the Spring Festival's days when they come before the past's first day (the
+/// stream index keeps the day below 4096).
+const FESTIVAL_DAY_STREAMS: usize = 2048;
+
+/// The last Spring Festival the demo's calendar knows that is over before `today`, if it is
+/// within the last year (older ones the holiday stock looks at less, and the demo need not).
+fn last_festival(today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    (today.year() - 1..=today.year())
+        .rev()
+        .filter_map(super::holidays::spring_festival_eve)
+        .map(|eve| {
+            (
+                eve,
+                eve + Duration::days(super::holidays::SPRING_FESTIVAL_DAYS - 1),
+            )
+        })
+        .find(|(_, last)| *last < today && today - *last < Duration::days(366))
 }
 
 /// The first day of the month before `today`.
@@ -371,6 +397,11 @@ pub fn first_day(today: NaiveDate) -> NaiveDate {
     this_month
         .checked_sub_months(chrono::Months::new(1))
         .unwrap_or(this_month)
+}
+
+/// The Beijing day of a UTC time.
+fn local_date(utc: NaiveDateTime) -> NaiveDate {
+    (utc + Duration::minutes(LOCAL_OFFSET_MIN)).date()
 }
 
 /// UTC of a Beijing local time on `day`, `minutes` after local midnight.
@@ -467,6 +498,8 @@ impl<'a> Past<'a> {
             data,
             seed: opts.seed,
             today: opts.today,
+            festival: last_festival(opts.today),
+            festival_first: opts.shape.past_days.is_none(),
             first,
             dealers,
             stock,
@@ -485,10 +518,22 @@ impl<'a> Past<'a> {
         self.stock[index].binary_search(&part).is_ok()
     }
 
-    /// The days the past covers: the first of last month to yesterday.
+    /// The days the past covers: last year's Spring Festival (when it comes before the rest and
+    /// no length was asked for), then the first of last month (or the length asked) to
+    /// yesterday.
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> {
         let (first, today) = (self.first, self.today);
-        first.iter_days().take_while(move |d| *d < today)
+        let festival = self
+            .festival
+            .filter(|(_, last)| self.festival_first && *last < first)
+            .into_iter()
+            .flat_map(|(a, b)| a.iter_days().take_while(move |d| *d <= b));
+        festival.chain(first.iter_days().take_while(move |d| *d < today))
+    }
+
+    /// Whether `day` is a day of last year's Spring Festival.
+    fn in_festival(&self, day: NaiveDate) -> bool {
+        self.festival.is_some_and(|(a, b)| (a..=b).contains(&day))
     }
 
     /// Everything before this moment (the demo's midnight, Beijing time) is the past.
@@ -499,7 +544,11 @@ impl<'a> Past<'a> {
     /// The rows of one day's rescues at every dealer taking part.
     pub fn day(&self, rules: &Rules<'_>, day: NaiveDate) -> Rescues {
         let mut out = Rescues::default();
-        let day_no = (day - self.first).num_days().max(0) as usize;
+        let day_no = match (day - self.first).num_days() {
+            n if n >= 0 => n as usize,
+            n => FESTIVAL_DAY_STREAMS + n.unsigned_abs() as usize,
+        };
+        let festival = self.in_festival(day);
         for d in &self.dealers {
             let mut rng = rng_for(self.seed, STREAM_HISTORY, (d.index << 12) | day_no);
             // A weekend has a few more calls (long drives), and one day in ten a storm has more.
@@ -509,6 +558,10 @@ impl<'a> Past<'a> {
             }
             if rng.gen_bool(0.1) {
                 mean *= 1.8;
+            }
+            // The Spring Festival: families driving home and back, cold mornings.
+            if festival {
+                mean *= 1.6;
             }
             let count = (mean + rng.gen_range(-1.0..1.0)).round().max(0.0) as i32;
             // The last day ends early enough that every rescue of it is over by midnight.
@@ -645,12 +698,20 @@ impl<'a> Past<'a> {
                 crew.push(tech);
             }
         }
+        // Over the Spring Festival more calls need a part, mostly the category's common few,
+        // and a shelf stocked for an ordinary week runs empty half the time.
+        let festival = self.in_festival(local_date(call));
         let part = fault.part_category.and_then(|c| {
             let parts = self.by_category.get(c)?;
-            rng.gen_bool(0.55)
-                .then(|| parts[rng.gen_range(0..parts.len())])
+            let common = if festival {
+                parts.len().min(3)
+            } else {
+                parts.len()
+            };
+            rng.gen_bool(if festival { 0.85 } else { 0.55 })
+                .then(|| parts[rng.gen_range(0..common)])
         });
-        let lacking = part.filter(|p| !self.stocks(d.index, *p));
+        let lacking = part.filter(|p| !self.stocks(d.index, *p) || (festival && rng.gen_bool(0.5)));
         now = (call + mins(respond)).max(now + mins(2.0));
         let plan = self.plan(rng, rules, &t, 1, now, d, &crew, fault, part, km, out);
         t.step(rng, now, Event::SubmitPlan, Some(d.lead));
@@ -948,13 +1009,26 @@ impl<'a> Past<'a> {
             }
         };
         let placed = at + mins(rng.gen_range(8.0..20.0));
-        let lead_minutes = match (kind, mode) {
+        let mut lead_minutes = match (kind, mode) {
             (_, ShippingMode::Drive) => rng.gen_range(50.0..130.0),
             (SourcingKind::SisterTransfer, _) => rng.gen_range(8.0 * 60.0..20.0 * 60.0),
             (_, ShippingMode::Air) => rng.gen_range(10.0 * 60.0..30.0 * 60.0),
             (_, ShippingMode::Express) => rng.gen_range(20.0 * 60.0..48.0 * 60.0),
             (_, ShippingMode::Road) => rng.gen_range(48.0 * 60.0..96.0 * 60.0),
         };
+        // As the demo's calendar has it: the manufacturer's dispatch waits for the festival's
+        // end, couriers take two days more.
+        if let Some((_, last)) = self
+            .festival
+            .filter(|_| self.in_festival(local_date(placed)))
+        {
+            let reopens = local(last + Duration::days(1), 8 * 60);
+            if kind == SourcingKind::Manufacturer {
+                lead_minutes += (reopens - placed).num_minutes().max(0) as f64;
+            } else if mode == ShippingMode::Express {
+                lead_minutes += 48.0 * 60.0;
+            }
+        }
         let shipped = placed + mins(rng.gen_range(15.0..90.0_f64).min(lead_minutes / 2.0));
         let carrier = (mode != ShippingMode::Drive).then(|| "顺丰速运".to_owned());
         let tracking_no = carrier
@@ -1432,13 +1506,76 @@ mod tests {
         let data = generate(&options());
         let past = Past::new(&data, &options());
         let days: Vec<NaiveDate> = past.days().collect();
-        assert_eq!(days.first(), NaiveDate::from_ymd_opt(2026, 11, 1).as_ref());
-        assert_eq!(days.last(), NaiveDate::from_ymd_opt(2026, 12, 1).as_ref());
-        assert_eq!(days.len(), 31);
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        // Last year's Spring Festival first, 除夕 to 初七.
+        assert_eq!(
+            days[..8],
+            day(2, 16).iter_days().take(8).collect::<Vec<_>>()
+        );
+        assert_eq!(days[8], day(11, 1));
+        assert_eq!(days.last(), Some(&day(12, 1)));
+        assert_eq!(days.len(), 8 + 31);
         assert_eq!(
             first_day(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()),
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn last_years_spring_festival_waits_for_parts_more_than_an_ordinary_month() {
+        let data = generate(&options());
+        let sla = sla();
+        let past = Past::new(&data, &options());
+        let (eve, last) = (
+            NaiveDate::from_ymd_opt(2026, 2, 16).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 2, 23).unwrap(),
+        );
+        let (mut festival, mut november) = (Rescues::default(), Rescues::default());
+        for day in past.days() {
+            let mut r = past.day(&rules(&sla), day);
+            let into = if day <= last {
+                &mut festival
+            } else {
+                &mut november
+            };
+            into.tickets.append(&mut r.tickets);
+            into.orders.append(&mut r.orders);
+        }
+        let per_day = |r: &Rescues, days: f64| r.tickets.len() as f64 / days;
+        let held = |r: &Rescues| r.orders.len() as f64 / r.tickets.len() as f64;
+        assert!(festival.tickets.len() > 20, "{}", festival.tickets.len());
+        assert!(per_day(&festival, 8.0) > per_day(&november, 31.0));
+        assert!(
+            held(&festival) > 2.0 * held(&november),
+            "{} against {}",
+            held(&festival),
+            held(&november)
+        );
+        // Every call of those days is a festival day's, in Beijing time.
+        assert!(festival
+            .tickets
+            .iter()
+            .all(|t| (eve..=last).contains(&local_date(t.call_time))));
+        // A part held up by the festival: some part more than once at one dealer.
+        let mut by_part: HashMap<(&str, &str), usize> = HashMap::new();
+        for o in &festival.orders {
+            let t = festival
+                .tickets
+                .iter()
+                .find(|t| t.id == o.ticket_id)
+                .unwrap();
+            *by_part.entry((&t.dealer_id, &o.part_id)).or_default() += 1;
+        }
+        assert!(by_part.values().any(|n| *n >= 2), "{by_part:?}");
+        // The manufacturer ships after the festival.
+        let reopens = local(last + Duration::days(1), 8 * 60);
+        let from_maker: Vec<&OrderRow> = festival
+            .orders
+            .iter()
+            .filter(|o| o.kind == SourcingKind::Manufacturer)
+            .collect();
+        assert!(!from_maker.is_empty());
+        assert!(from_maker.iter().all(|o| o.eta.unwrap() > reopens));
     }
 
     #[test]

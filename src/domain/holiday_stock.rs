@@ -2,14 +2,17 @@
 //! to need over a holiday, against what it has free now, as a suggested order list ranked by how
 //! often the part held a rescue up; and the stored list's lines, adjusted, confirmed, received.
 //!
-//! How past years are aligned: the holiday's own dates shifted back one and two calendar years
-//! (春节 2027-02-06..=02-12 looks at 2026-02-06..=02-12 and 2025-02-06..=02-12). Lunar holidays
-//! move by up to a month, so this can miss part of last year's Spring Festival; aligning on the
-//! same holiday's dates in those years (or the lunar shift) is out of scope for now, and the
-//! window can be widened by `LOOK_AROUND_DAYS` on each side (0 for now: the same dates).
+//! How past years are aligned: on the same holiday of that year in the group's calendar (the
+//! same name), so 春节 2027-02-05..=02-12 looks at 春节 2026-02-16..=02-23 when the calendar
+//! has it — lunar holidays move by up to a month, and the same calendar dates would be ordinary
+//! working days. A year the calendar does not have falls back to the holiday's own dates shifted
+//! back a calendar year, which is right for fixed holidays (元旦, 国庆) and rough for lunar
+//! ones. Each window can be widened by `LOOK_AROUND_DAYS` on each side (0 for now).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::holiday::Holiday;
 
 /// How many past years are looked at.
 pub const PAST_YEARS: u32 = 2;
@@ -26,17 +29,44 @@ pub const MAX_QUANTITY: i32 = 10_000;
 pub struct Window {
     pub first: NaiveDate,
     pub last: NaiveDate,
+    /// The dates are the same holiday's in the calendar (else the dates shifted a year back).
+    pub from_calendar: bool,
 }
 
-/// The past windows of a holiday `first..=last`: the same calendar dates one and two years back
-/// (29 February falls back to the 28th).
-pub fn past_windows(first: NaiveDate, last: NaiveDate) -> Vec<Window> {
+/// Whether two calendar entries are the same holiday in different years: the same Chinese
+/// name, or the same English one (ignoring case), once trimmed.
+fn same_holiday(a: &Holiday, b: &Holiday) -> bool {
+    let en = |h: &Holiday| h.name_en.trim().to_lowercase();
+    a.name_zh.trim() == b.name_zh.trim() || (!en(a).is_empty() && en(a) == en(b))
+}
+
+/// The past windows of holiday `h`, one and two years back: the same holiday's dates in that
+/// year of `calendar` (the group's holidays; the first of that year by date if several), else
+/// `h`'s dates a calendar year back (29 February falls back to the 28th).
+pub fn past_windows(h: &Holiday, calendar: &[Holiday]) -> Vec<Window> {
+    let around = chrono::Days::new(LOOK_AROUND_DAYS);
     (1..=PAST_YEARS)
         .filter_map(|y| {
-            let back = Months::new(12 * y);
+            let year = h.first_day.year() - i32::try_from(y).ok()?;
+            let earlier = calendar
+                .iter()
+                .filter(|e| e.id != h.id && e.first_day.year() == year && same_holiday(e, h))
+                .min_by_key(|e| e.first_day);
+            let (first, last, from_calendar) = match earlier {
+                Some(e) => (e.first_day, e.last_day, true),
+                None => {
+                    let back = Months::new(12 * y);
+                    (
+                        h.first_day.checked_sub_months(back)?,
+                        h.last_day.checked_sub_months(back)?,
+                        false,
+                    )
+                }
+            };
             Some(Window {
-                first: first.checked_sub_months(back)? - chrono::Days::new(LOOK_AROUND_DAYS),
-                last: last.checked_sub_months(back)? + chrono::Days::new(LOOK_AROUND_DAYS),
+                first: first - around,
+                last: last + around,
+                from_calendar,
             })
         })
         .collect()
@@ -258,26 +288,82 @@ mod tests {
         }
     }
 
+    fn holiday(id: &str, zh: &str, en: &str, first: &str, last: &str) -> Holiday {
+        Holiday {
+            id: id.into(),
+            name_zh: zh.into(),
+            name_en: en.into(),
+            first_day: d(first),
+            last_day: d(last),
+            effects: Vec::new(),
+        }
+    }
+
     #[test]
-    fn past_windows_are_the_same_dates_one_and_two_years_back() {
-        let w = past_windows(d("2027-02-06"), d("2027-02-12"));
+    fn past_windows_without_the_holiday_in_the_calendar_are_the_same_dates_back() {
+        let h = holiday("h", "春节", "Spring Festival", "2027-02-06", "2027-02-12");
+        let w = past_windows(&h, std::slice::from_ref(&h));
         assert_eq!(
             w,
             vec![
                 Window {
                     first: d("2026-02-06"),
-                    last: d("2026-02-12")
+                    last: d("2026-02-12"),
+                    from_calendar: false,
                 },
                 Window {
                     first: d("2025-02-06"),
-                    last: d("2025-02-12")
+                    last: d("2025-02-12"),
+                    from_calendar: false,
                 },
             ]
         );
         // A leap day falls back to the 28th.
-        let w = past_windows(d("2028-02-29"), d("2028-03-02"));
+        let leap = holiday("l", "x", "", "2028-02-29", "2028-03-02");
+        let w = past_windows(&leap, &[]);
         assert_eq!(w[0].first, d("2027-02-28"));
         assert_eq!(w[1].first, d("2026-02-28"));
+    }
+
+    #[test]
+    fn past_windows_take_the_same_holiday_of_that_year_from_the_calendar() {
+        let h = holiday("h27", "春节", "Spring Festival", "2027-02-05", "2027-02-12");
+        let calendar = vec![
+            holiday("n26", "国庆节", "National Day", "2026-10-01", "2026-10-07"),
+            // The same holiday by its English name, spelt with other spaces and case.
+            holiday(
+                "s26",
+                " 春节假期 ",
+                " spring festival",
+                "2026-02-16",
+                "2026-02-23",
+            ),
+            holiday("s25", "春节", "", "2025-01-28", "2025-02-04"),
+            // Two years back is 2025, not 2024.
+            holiday("s24", "春节", "Spring Festival", "2024-02-09", "2024-02-17"),
+            h.clone(),
+        ];
+        let w = past_windows(&h, &calendar);
+        assert_eq!(
+            w,
+            vec![
+                Window {
+                    first: d("2026-02-16"),
+                    last: d("2026-02-23"),
+                    from_calendar: true,
+                },
+                Window {
+                    first: d("2025-01-28"),
+                    last: d("2025-02-04"),
+                    from_calendar: true,
+                },
+            ]
+        );
+        // Another holiday of that year is not taken for this one.
+        let national = holiday("n27", "国庆节", "National Day", "2027-10-01", "2027-10-07");
+        let w = past_windows(&national, &calendar);
+        assert_eq!((w[0].first, w[0].from_calendar), (d("2026-10-01"), true));
+        assert_eq!((w[1].first, w[1].from_calendar), (d("2025-10-01"), false));
     }
 
     /// A hand-built history of five parts:

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Identity;
@@ -12,7 +12,7 @@ use crate::db::{AnyConnection, Db};
 use crate::domain::holiday::Holiday;
 use crate::domain::holiday_stock::{
     check_draft, past_windows, receive as receive_rule, status_after_receipt, suggest, ListError,
-    ListStatus, PartPast, Quantity, Suggestion, MAX_LINES, MAX_QUANTITY,
+    ListStatus, PartPast, Quantity, Suggestion, MAX_LINES, MAX_QUANTITY, PAST_YEARS,
 };
 use crate::domain::ids::HolidayId;
 use crate::domain::role::Action;
@@ -28,6 +28,9 @@ pub struct PastWindow {
     pub first_day: NaiveDate,
     #[schema(value_type = String, format = Date)]
     pub last_day: NaiveDate,
+    /// The dates are the same holiday's of that year in the calendar; false: the holiday's own
+    /// dates a year back (the calendar does not have that year's).
+    pub from_calendar: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -51,7 +54,7 @@ pub struct StockLine {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HolidayStock {
     pub holiday: CalendarHolidayView,
-    /// The past periods looked at: the holiday's dates one and two years back.
+    /// The past periods looked at: the same holiday one and two years back.
     pub past: Vec<PastWindow>,
     /// Whether this is the stored list (else a fresh suggestion, nothing saved yet).
     pub stored: bool,
@@ -96,10 +99,23 @@ fn holiday(conn: &mut AnyConnection, actor: &Identity, id: &str) -> Result<Holid
         .ok_or_else(|| AppError::not_found(Thing::Holiday))
 }
 
-/// The UTC windows of the holiday's past periods, with their local dates.
-fn windows(h: &Holiday) -> Vec<(PastWindow, (NaiveDateTime, NaiveDateTime))> {
+/// UTC `[start, end)`.
+type UtcSpan = (NaiveDateTime, NaiveDateTime);
+
+/// The UTC windows of the holiday's past periods, with their local dates: the same holiday of
+/// each past year in the group's calendar, else its dates shifted back (`past_windows`).
+fn windows(
+    conn: &mut AnyConnection,
+    group_id: &str,
+    h: &Holiday,
+) -> Result<Vec<(PastWindow, UtcSpan)>, AppError> {
     let offset = crate::services::rota::utc_offset();
-    past_windows(h.first_day, h.last_day)
+    let year = h.first_day.year();
+    let from = NaiveDate::from_ymd_opt(year - PAST_YEARS as i32, 1, 1).unwrap_or(h.first_day);
+    let to = NaiveDate::from_ymd_opt(year - 1, 12, 31).unwrap_or(h.first_day);
+    let most = (crate::services::holidays::MAX_PER_YEAR * PAST_YEARS as usize) as i64;
+    let calendar = crate::repo::holidays::between(conn, group_id, from, to, most)?;
+    Ok(past_windows(h, &calendar)
         .into_iter()
         .map(|w| {
             let shifted = Holiday {
@@ -111,23 +127,25 @@ fn windows(h: &Holiday) -> Vec<(PastWindow, (NaiveDateTime, NaiveDateTime))> {
                 PastWindow {
                     first_day: w.first,
                     last_day: w.last,
+                    from_calendar: w.from_calendar,
                 },
                 shifted.window(offset),
             )
         })
-        .collect()
+        .collect())
 }
 
 /// The suggestion for the actor's dealer: two to three queries a past window, one for stock,
 /// one for the parts' names.
 fn compute(
     conn: &mut AnyConnection,
-    dealer_id: &str,
+    actor: &Identity,
     h: &Holiday,
 ) -> Result<(Vec<PastWindow>, Vec<Suggestion>), AppError> {
     let mut past = Vec::new();
     let mut by_part: HashMap<String, Vec<_>> = HashMap::new();
-    for (w, utc) in windows(h) {
+    let dealer_id = actor.dealer_id.as_str();
+    for (w, utc) in windows(conn, actor.group_id.as_str(), h)? {
         for (part, u) in repo::use_in(conn, dealer_id, utc)? {
             by_part.entry(part).or_default().push(u);
         }
@@ -153,7 +171,7 @@ fn i(v: u32) -> i32 {
 }
 
 fn fresh(conn: &mut AnyConnection, actor: &Identity, h: Holiday) -> Result<HolidayStock, AppError> {
-    let (past, suggestion) = compute(conn, &actor.dealer_id, &h)?;
+    let (past, suggestion) = compute(conn, actor, &h)?;
     let ids: Vec<&str> = suggestion.iter().map(|s| s.part_id.as_str()).collect();
     let names = repo::part_names(conn, &ids)?;
     let lines = suggestion
@@ -218,7 +236,10 @@ fn stored(
             .then(a.part_no.cmp(&b.part_no))
     });
     Ok(HolidayStock {
-        past: windows(&h).into_iter().map(|w| w.0).collect(),
+        past: windows(conn, actor.group_id.as_str(), &h)?
+            .into_iter()
+            .map(|w| w.0)
+            .collect(),
         stored: true,
         may_confirm: list.status == ListStatus::Draft && actor.may(Action::ConfirmHolidayStock),
         may_receive: list.status == ListStatus::Confirmed && actor.may(Action::ReceiveHolidayStock),
@@ -281,7 +302,7 @@ fn list_or_new(
     if let Some(l) = repo::list_of(conn, &actor.dealer_id, &h.id)? {
         return Ok(l);
     }
-    let (_, suggestion) = compute(conn, &actor.dealer_id, h)?;
+    let (_, suggestion) = compute(conn, actor, h)?;
     repo::insert_list(
         conn,
         &actor.dealer_id,

@@ -25,6 +25,9 @@ pub const MAX_PER_YEAR: usize = 30;
 /// come; more than a year's worth is never reached by any lead time.
 const MAX_UPCOMING: i64 = 40;
 
+/// How many of the group's coming holidays the readiness and holiday stock pages offer.
+pub const MAX_CHOICES: i64 = 6;
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CalendarHolidayView {
     pub id: String,
@@ -109,6 +112,17 @@ pub async fn year(db: &Db, actor: &Identity, year: Option<i32>) -> Result<Holida
             max_days: MAX_HOLIDAY_DAYS,
             max_extra_hours: MAX_EXTRA_HOURS,
         })
+    })
+    .await
+}
+
+/// The group's holidays not over yet, earliest first, at most `MAX_CHOICES`.
+pub async fn coming(db: &Db, actor: &Identity) -> Result<Vec<CalendarHolidayView>, AppError> {
+    actor.require(Action::ViewHolidays)?;
+    let group = actor.group_id.clone();
+    db.read(move |conn| {
+        let coming = repo::from_day(conn, group.as_str(), today(), MAX_CHOICES)?;
+        Ok(coming.into_iter().map(Into::into).collect())
     })
     .await
 }

@@ -18,9 +18,6 @@ use crate::repo::fleet as fleet_repo;
 use crate::services::holidays::{self, CalendarHolidayView};
 use crate::services::rota::{self, RotaDealer};
 
-/// How many of the group's coming holidays the page offers to choose from.
-const MAX_CHOICES: i64 = 6;
-
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReadyDay {
     #[schema(value_type = String, format = Date)]
@@ -85,7 +82,7 @@ fn pick(
         conn,
         actor.group_id.as_str(),
         holidays::today_at(now),
-        MAX_CHOICES,
+        holidays::MAX_CHOICES,
     )?;
     let chosen = match id {
         Some(id) => Some(

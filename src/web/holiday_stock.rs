@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::form::Fields;
+use super::holiday_choice::{choices, Choice};
 use super::session::{Chrome, WebUser};
 use super::{html, redirect, OrPage, PageError};
 use crate::domain::holiday_stock::ListStatus;
@@ -41,6 +42,8 @@ struct Page {
     c: Chrome,
     holiday_id: String,
     holiday: String,
+    choices: Vec<Choice>,
+    choice_href: &'static str,
     past: String,
     status: &'static str,
     status_label: String,
@@ -71,15 +74,27 @@ async fn render(
     let s = stock::list(&state.db, &user.identity, id)
         .await
         .or_page(l)?;
+    let coming = crate::services::holidays::coming(&state.db, &user.identity)
+        .await
+        .or_page(l)?;
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let page = Page {
         c: user.chrome(),
         holiday_id: s.holiday.id.clone(),
-        holiday: super::readiness::title(l, &s.holiday),
+        holiday: super::holiday_choice::title(l, &s.holiday),
+        choices: choices(l, &coming, Some(s.holiday.id.as_str())),
+        choice_href: "/holiday-stock?holiday=",
         past: s
             .past
             .iter()
-            .map(|w| format!("{} – {}", day(w.first_day), day(w.last_day)))
+            .map(|w| {
+                let dates = format!("{} – {}", day(w.first_day), day(w.last_day));
+                if w.from_calendar {
+                    dates
+                } else {
+                    l.t_with("hstock-page-past-same-dates", &[("dates", dates.into())])
+                }
+            })
             .collect::<Vec<_>>()
             .join(&l.t("punct-list-sep")),
         status: s.status.as_str(),
@@ -121,17 +136,13 @@ pub async fn show(
     let l = user.locale;
     let q = q.into_inner();
     let Some(h) = q.holiday.as_deref().filter(|h| !h.trim().is_empty()) else {
-        // No holiday named (the parts desk's link): the next one not over, this year or next;
-        // with none to come, the calendar says so.
-        let today = crate::services::holidays::today();
-        let this_year = chrono::Datelike::year(&today);
-        for year in [this_year, this_year + 1] {
-            let y = crate::services::holidays::year(&state.db, &user.identity, Some(year))
-                .await
-                .or_page(l)?;
-            if let Some(next) = y.holidays.iter().find(|h| h.last_day >= today) {
-                return Ok(redirect(&format!("/holiday-stock?holiday={}", next.id)));
-            }
+        // No holiday named (the parts desk's link): the next one not over; with none to come,
+        // the calendar says so.
+        let coming = crate::services::holidays::coming(&state.db, &user.identity)
+            .await
+            .or_page(l)?;
+        if let Some(next) = coming.first() {
+            return Ok(redirect(&format!("/holiday-stock?holiday={}", next.id)));
         }
         return Ok(redirect("/holidays"));
     };

@@ -8,6 +8,7 @@ pub mod decide;
 pub mod fleet;
 pub mod follow_ups;
 pub mod form;
+pub mod holiday_choice;
 pub mod holiday_stock;
 pub mod holidays;
 pub mod import_page;

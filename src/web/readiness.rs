@@ -7,13 +7,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::holiday_choice::{choices, Choice};
 use super::session::{Chrome, WebUser};
 use super::{html, OrPage, PageError};
 use crate::domain::ids::{DealerId, HolidayId};
 use crate::domain::readiness::Gap;
 use crate::error::Thing;
 use crate::i18n::Locale;
-use crate::services::holidays::CalendarHolidayView;
 use crate::services::readiness::{self, DealerReadiness};
 use crate::state::AppState;
 
@@ -21,12 +21,6 @@ use crate::state::AppState;
 pub struct ReadinessQuery {
     dealer: Option<DealerId>,
     holiday: Option<String>,
-}
-
-struct Choice {
-    id: String,
-    label: String,
-    chosen: bool,
 }
 
 struct DayRow {
@@ -62,6 +56,7 @@ struct Page {
     c: Chrome,
     r: Option<Ready>,
     choices: Vec<Choice>,
+    choice_href: String,
     /// `dealer=<id>&` when another dealer's page, for the choice links.
     dealer_q: String,
     /// The viewer sees the whole group (the link to its page).
@@ -87,29 +82,8 @@ struct GroupPage {
     holiday: String,
     holiday_id: String,
     choices: Vec<Choice>,
+    choice_href: String,
     rows: Vec<GroupRow>,
-}
-
-/// "春节（02-05 至 02-12）": a holiday as the readiness and holiday stock pages name it.
-pub(crate) fn title(l: Locale, h: &CalendarHolidayView) -> String {
-    l.t_with(
-        "ready-holiday",
-        &[
-            ("name", l.name(&h.name_zh, &h.name_en).to_owned().into()),
-            ("first", h.first_day.format("%m-%d").to_string().into()),
-            ("last", h.last_day.format("%m-%d").to_string().into()),
-        ],
-    )
-}
-
-fn choices(l: Locale, list: &[CalendarHolidayView], chosen: Option<&str>) -> Vec<Choice> {
-    list.iter()
-        .map(|h| Choice {
-            id: h.id.clone(),
-            label: title(l, h),
-            chosen: Some(h.id.as_str()) == chosen,
-        })
-        .collect()
 }
 
 fn holiday_id(q: &Option<String>, l: Locale) -> Result<Option<HolidayId>, PageError> {
@@ -133,7 +107,7 @@ fn ready_view(state: &AppState, l: Locale, d: &DealerReadiness) -> Ready {
     let names = |v: &[String]| v.join(&l.t("punct-list-sep"));
     Ready {
         dealer_name: d.dealer.name.clone(),
-        holiday: title(l, &d.holiday),
+        holiday: super::holiday_choice::title(l, &d.holiday),
         check_from: d.check_from.format("%m-%d").to_string(),
         gaps: d.gaps.iter().map(|g| g.msg().render(l)).collect(),
         stock: match d.stock.status {
@@ -196,6 +170,7 @@ pub async fn show(
     let page = Page {
         c: user.chrome(),
         choices: choices(l, &r.holidays, chosen.as_deref()),
+        choice_href: format!("/readiness?{dealer_q}holiday="),
         r: r.dealer.as_ref().map(|d| ready_view(&state, l, d)),
         dealer_q,
         may_group: user
@@ -223,9 +198,14 @@ pub async fn group(
     let chosen = g.holiday.as_ref().map(|h| h.id.clone());
     let page = GroupPage {
         c: user.chrome(),
-        holiday: g.holiday.as_ref().map(|h| title(l, h)).unwrap_or_default(),
+        holiday: g
+            .holiday
+            .as_ref()
+            .map(|h| super::holiday_choice::title(l, h))
+            .unwrap_or_default(),
         holiday_id: chosen.clone().unwrap_or_default(),
         choices: choices(l, &g.holidays, chosen.as_deref()),
+        choice_href: "/readiness/group?holiday=".to_owned(),
         rows: g
             .dealers
             .iter()

@@ -607,3 +607,88 @@ async fn page_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 }
+
+both!(
+    the_demos_spring_festival_stock_comes_from_last_years_festival_rescues,
+    demo_body
+);
+async fn demo_body(backend: Backend) {
+    let app = TestApp::spawn_demo(backend).await;
+    rescuedesk::services::report_facts::backfill_all(&app.db)
+        .await
+        .unwrap();
+    let mgr = app.token("hz.partsmgr");
+    let (_, y) = app.get_json(&mgr, "/api/v1/holidays?year=2027").await;
+    let spring = y["holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name_zh"] == "春节")
+        .unwrap_or_else(|| panic!("the Spring Festival: {y}"))
+        .clone();
+    let (status, v) = app
+        .get_json(
+            &mgr,
+            &format!(
+                "/api/v1/holiday-stock/{}/suggestion",
+                spring["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    // Last year's Spring Festival from the calendar (除夕 2026-02-16 to 初七), not 2026-02-05..12.
+    assert_eq!(
+        v["past"][0],
+        json!({"first_day": "2026-02-16", "last_day": "2026-02-23", "from_calendar": true}),
+        "{v}"
+    );
+    assert_eq!(
+        v["past"][1]["from_calendar"], false,
+        "2025 is not in the calendar"
+    );
+    let lines = v["lines"].as_array().unwrap();
+    assert!(lines.len() >= 2, "{v}");
+    let held: Vec<i64> = lines
+        .iter()
+        .map(|l| l["held_up_rescues"].as_i64().unwrap())
+        .collect();
+    assert!(held[0] >= 2, "the top part held several rescues up: {v}");
+    assert!(
+        held.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by held up: {held:?}"
+    );
+
+    // The top line's count is the festival's finished hz rescues that waited for that part.
+    let top = lines[0]["part_id"].as_str().unwrap().to_owned();
+    let counted = app
+        .db
+        .read_blocking(move |conn| {
+            let hz: String = rescuedesk::db::schema::dealers::table
+                .filter(rescuedesk::db::schema::dealers::code.eq("hz"))
+                .select(rescuedesk::db::schema::dealers::id)
+                .first(conn)?;
+            // Beijing 2026-02-16 00:00 to 2026-02-24 00:00, in UTC.
+            let from = NaiveDate::from_ymd_opt(2026, 2, 15)
+                .unwrap()
+                .and_hms_opt(16, 0, 0)
+                .unwrap();
+            let to = from + Duration::days(8);
+            let tickets: Vec<String> = rescue_facts::table
+                .filter(rescue_facts::dealer_id.eq(&hz))
+                .filter(rescue_facts::call_time.ge(from))
+                .filter(rescue_facts::call_time.lt(to))
+                .select(rescue_facts::ticket_id)
+                .load(conn)?;
+            let mut waited: Vec<String> = sourcing_orders::table
+                .filter(sourcing_orders::ticket_id.eq_any(&tickets))
+                .filter(sourcing_orders::part_id.eq(&top))
+                .filter(sourcing_orders::status.ne("cancelled"))
+                .select(sourcing_orders::ticket_id)
+                .load(conn)?;
+            waited.sort();
+            waited.dedup();
+            Ok(waited.len() as i64)
+        })
+        .unwrap();
+    assert_eq!(held[0], counted, "{v}");
+}
