@@ -118,7 +118,10 @@ async fn render(
                 suggested: x.suggested,
                 quantity: x.quantity,
                 received: x.received,
-                waiting: x.quantity > 0 && x.received < x.quantity,
+                // Only an ordered line can be waited for: a draft's zeros are not late.
+                waiting: s.status == ListStatus::Confirmed
+                    && x.quantity > 0
+                    && x.received < x.quantity,
             })
             .collect(),
         alert,
