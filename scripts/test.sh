@@ -14,8 +14,11 @@
 #   3. cargo test --all-targets, with this script's arguments passed on
 #      (e.g. scripts/test.sh -- --nocapture).
 #   4. Browser tests: scripts/e2e.sh, unless SKIP_E2E=1.
+#   5. Crash loop: scripts/crash-loop.sh with the browser tests' release build,
+#      CRASH_CYCLES (5) kill -9 cycles on SQLite and on PostgreSQL, unless
+#      SKIP_E2E=1 or SKIP_CRASH=1.
 #
-# Environment: TEST_DATABASE_URL, CI, SKIP_E2E, RESCUEDESK_TEST_PYTHON (the
+# Environment: TEST_DATABASE_URL, CI, SKIP_E2E, SKIP_CRASH, CRASH_CYCLES, RESCUEDESK_TEST_PYTHON (the
 # Python the e-mail tests run; default python3).
 set -euo pipefail
 
@@ -37,6 +40,7 @@ PG_LEG="not started"
 SMTP_LEG="not checked"
 CARGO_LEG="not run"
 E2E_LEG="not run"
+CRASH_LEG="not run"
 
 finish() {
   local rc=$?
@@ -46,7 +50,7 @@ finish() {
   fi
   local verdict=PASSED
   ((rc == 0)) || verdict="FAILED (exit $rc)"
-  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; smtp server: $SMTP_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG"
+  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; smtp server: $SMTP_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG; crash loop: $CRASH_LEG"
   exit "$rc"
 }
 trap finish EXIT
@@ -159,4 +163,19 @@ else
   E2E_LEG="FAILED"
   bash "$REPO/scripts/e2e.sh"
   E2E_LEG="passed ($((SECONDS - t0)) s)"
+fi
+
+# ---- 5. crash loop (the browser tests built the release binary)
+if [[ "${SKIP_E2E:-}" == 1 || "${SKIP_CRASH:-}" == 1 ]]; then
+  CRASH_LEG="SKIPPED"
+else
+  t0=$SECONDS
+  CRASH_LEG="FAILED"
+  BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/rescuedesk"
+  backends=(sqlite)
+  [[ $PG_LEG == SKIPPED* ]] || backends+=(postgres)
+  for backend in "${backends[@]}"; do
+    BACKEND=$backend RESCUEDESK_BIN=$BIN bash "$REPO/scripts/crash-loop.sh" "${CRASH_CYCLES:-5}"
+  done
+  CRASH_LEG="passed (${backends[*]}, $((SECONDS - t0)) s)"
 fi
