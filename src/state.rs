@@ -24,6 +24,8 @@ pub struct AppState {
     pub token_stamps: TokenStamps,
     /// The routing service (`[eta] routing_url`) or, without one, the estimate.
     pub router: crate::routing::Router,
+    /// Places for uploads being imported at once (page and API share them).
+    pub imports: crate::services::imports::Slots,
 }
 
 impl AppState {

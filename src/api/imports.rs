@@ -82,7 +82,8 @@ pub struct ImportRejected {
         (status = 400, description = "Bad rows or an unreadable file: nothing written", body = ImportRejected),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Unconfirmed safety downgrades (listed in the report), or the data changed during the import: nothing written", body = ImportRejected),
-        (status = 413, body = ErrorBody)))]
+        (status = 413, body = ErrorBody),
+        (status = 429, description = "too_many_attempts: other uploads are being imported on this node; nothing read", body = ErrorBody)))]
 #[post("/imports/{kind}")]
 pub async fn import(
     req: HttpRequest,
@@ -94,12 +95,14 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     let kind = ImportKind::parse(&kind)
         .ok_or_else(|| AppError::not_found(crate::error::Thing::ImportKind))?;
-    // Refused before a 20 MiB body is read.
+    // Refused before a 20 MiB body is read: the role, then a place among the uploads at once.
     user.0.require(kind.action())?;
+    let _slot = state.imports.take()?;
     let body = super::body::read_body(payload, MAX_UPLOAD_BYTES).await?;
     let upload = Upload {
         kind,
-        body: body.to_vec(),
+        // The request's buffer itself, not a copy (it has no other owner).
+        body: body.into(),
         skip_bad: q.skip_bad.unwrap_or(false),
         confirm_downgrades: q.confirm_downgrades.unwrap_or(false),
     };

@@ -9,6 +9,52 @@ use super::{Problem, RowError};
 /// The widest header taken: DMS exports have a few dozen columns, and a header of a million
 /// would cost the check (and the report) for nothing.
 pub const MAX_COLUMNS: usize = 200;
+/// Longest column name taken, in bytes: a DMS names its columns in a few words; a longer "name"
+/// is a file without line breaks, and every copy of it (the report names ignored columns) would
+/// cost its size again.
+pub const MAX_HEADER_NAME_BYTES: usize = 256;
+/// Longest line read, in bytes: a DMS row is a few hundred; without this bound a file with no
+/// line breaks would be held whole by the CSV reader (and the upload twice over).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The `io::Error` payload for a line over [`MAX_LINE_BYTES`].
+#[derive(Debug)]
+struct LineTooLong;
+
+impl std::fmt::Display for LineTooLong {
+    /// For logs; users see the report's problem, in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a line longer than {MAX_LINE_BYTES} bytes")
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+/// Hands the decoded text on, failing once a line runs past [`MAX_LINE_BYTES`].
+struct LineBound<R> {
+    inner: R,
+    since_newline: usize,
+}
+
+impl<R: Read> Read for LineBound<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for chunk in buf[..n].split_inclusive(|b| *b == b'\n') {
+            self.since_newline = if chunk.ends_with(b"\n") {
+                0
+            } else {
+                self.since_newline + chunk.len()
+            };
+        }
+        if self.since_newline > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                LineTooLong,
+            ));
+        }
+        Ok(n)
+    }
+}
 
 /// A column a file kind knows: its canonical name and the other headers DMS exports use for it.
 #[derive(Debug, Clone, Copy)]
@@ -67,7 +113,7 @@ pub struct Refused {
 
 /// The rows of one CSV file, read as they are needed (the file is never held whole).
 pub struct CsvRows<R: Read> {
-    reader: csv::Reader<Decoded<R>>,
+    reader: csv::Reader<LineBound<Decoded<R>>>,
     /// The encoding the file was read in, e.g. `GB18030`.
     pub encoding: &'static str,
     columns: &'static [Column],
@@ -82,6 +128,11 @@ pub struct CsvRows<R: Read> {
 
 /// Why the file could not be read on: bytes its encoding cannot read, or the system's I/O error.
 fn unreadable(e: &std::io::Error) -> Problem {
+    if e.get_ref().is_some_and(|e| e.is::<LineTooLong>()) {
+        return Problem::LineTooLong {
+            max: MAX_LINE_BYTES,
+        };
+    }
     match e.get_ref().and_then(|e| e.downcast_ref::<Malformed>()) {
         Some(m) => Problem::EncodingInvalid {
             encoding: m.encoding.to_owned(),
@@ -114,7 +165,10 @@ impl<R: Read> CsvRows<R> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(decoded);
+            .from_reader(LineBound {
+                inner: decoded,
+                since_newline: 0,
+            });
         let mut header = csv::ByteRecord::new();
         let read = reader.read_byte_record(&mut header).map_err(|e| {
             let problem = match csv_unreadable(&e) {
@@ -133,6 +187,15 @@ impl<R: Read> CsvRows<R> {
                 Problem::TooManyColumns {
                     found: header.len(),
                     max: MAX_COLUMNS,
+                },
+            )]));
+        }
+        if header.iter().any(|raw| raw.len() > MAX_HEADER_NAME_BYTES) {
+            return Err(refuse(vec![RowError::new(
+                1,
+                "",
+                Problem::HeaderNameTooLong {
+                    max: MAX_HEADER_NAME_BYTES,
                 },
             )]));
         }
@@ -197,7 +260,7 @@ impl<R: Read> CsvRows<R> {
 
     /// Bytes of the file read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.reader.get_ref().raw_bytes_read()
+        self.reader.get_ref().inner.raw_bytes_read()
     }
 
     /// The next row that is not blank. Cells that are not UTF-8 come back as errors of the row.
@@ -350,6 +413,25 @@ mod tests {
                 max: 200
             }
         );
+        // One line of a megabyte: not a header.
+        let long = format!(
+            "part_no,{}
+A,b
+",
+            "x".repeat(1 << 20)
+        );
+        let e = rows(long.as_bytes()).unwrap_err();
+        assert_eq!(
+            e.iter().map(|e| &e.problem).collect::<Vec<_>>(),
+            [&Problem::HeaderNameTooLong { max: 256 }]
+        );
+        let just = format!(
+            "part_no,{}
+A,b
+",
+            "x".repeat(MAX_HEADER_NAME_BYTES)
+        );
+        assert!(rows(just.as_bytes()).is_ok(), "256 bytes are a name");
     }
 
     #[test]

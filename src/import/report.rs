@@ -73,6 +73,12 @@ pub enum Problem {
         found: usize,
         max: usize,
     },
+    HeaderNameTooLong {
+        max: usize,
+    },
+    LineTooLong {
+        max: usize,
+    },
     NotUtf8,
     ColumnRepeated {
         name: String,
@@ -142,6 +148,8 @@ impl Problem {
             Problem::HeaderUnreadable { .. } => "header_unreadable",
             Problem::FileEmpty => "file_empty",
             Problem::TooManyColumns { .. } => "too_many_columns",
+            Problem::HeaderNameTooLong { .. } => "header_name_too_long",
+            Problem::LineTooLong { .. } => "line_too_long",
             Problem::NotUtf8 => "not_utf8",
             Problem::ColumnRepeated { .. } => "column_repeated",
             Problem::ColumnMissing { .. } => "column_missing",
@@ -211,6 +219,14 @@ impl Problem {
             Problem::TooManyColumns { found, max } => Msg::with(
                 "import-report-too-many-columns",
                 &[("found", (*found).into()), ("max", (*max).into())],
+            ),
+            Problem::HeaderNameTooLong { max } => Msg::with(
+                "import-report-header-name-too-long",
+                &[("max", (*max).into())],
+            ),
+            Problem::LineTooLong { max } => Msg::with(
+                "import-report-line-too-long",
+                &[("max", (*max / 1024).into())],
             ),
             Problem::NotUtf8 => Msg::new("import-report-not-utf8"),
             Problem::ColumnRepeated { name } => {

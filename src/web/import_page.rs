@@ -104,7 +104,8 @@ pub(super) async fn read_upload(mut form: Multipart) -> Result<Upload, AppError>
                 .unwrap_or_default()
                 .to_owned();
             match field.bytes(MAX_UPLOAD_BYTES).await {
-                Ok(Ok(b)) => u.file = Some(b.to_vec()),
+                // The field's buffer itself, not a copy.
+                Ok(Ok(b)) => u.file = Some(b.into()),
                 Ok(Err(e)) => return Err(bad(&e)),
                 // `bytes` has drained the rest, so the other fields still come.
                 Err(_) => u.too_large = true,
@@ -133,6 +134,15 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     // The role first: nobody else gets to send 20 MB.
     user.require(Action::ImportData)?;
+    // A place among the uploads at once, before the file is read.
+    let _slot = match state.imports.take() {
+        Ok(slot) => slot,
+        Err(e) => {
+            let mut p = page(&user, None);
+            p.message = Some(super::refusal_text(user.locale, &e));
+            return Ok(html(StatusCode::TOO_MANY_REQUESTS, &p));
+        }
+    };
     let u = read_upload(form).await.or_page(user.locale)?;
     user.check_csrf(&u.csrf)?;
     let kind = ImportKind::parse(&u.kind).unwrap_or(ImportKind::Parts);

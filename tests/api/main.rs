@@ -16,6 +16,7 @@ mod fleet_page;
 mod follow_ups;
 mod holiday_stock;
 mod holidays;
+mod hostile_input;
 mod imports;
 mod intake;
 mod languages;

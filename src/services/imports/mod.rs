@@ -20,6 +20,37 @@ use crate::repo::audit::{self, NewAuditEvent};
 /// The largest file the page and the API take (the CLI streams files of any size).
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
+/// Uploads read and checked at once on one node. Each holds its file a few times over while it
+/// is decoded and parsed (up to `MAX_UPLOAD_BYTES` each), and all of them wait for the one
+/// writer anyway: more at once buy nothing and, forty at once, took a gigabyte.
+pub const MAX_AT_ONCE: usize = 2;
+
+/// This node's places for uploads: one is taken before an upload's body is read, and given
+/// back when the import is done (the permit dropped).
+#[derive(Debug, Clone)]
+pub struct Slots(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots(std::sync::Arc::new(tokio::sync::Semaphore::new(
+            MAX_AT_ONCE,
+        )))
+    }
+}
+
+impl Slots {
+    /// A place, or `429 too_many_attempts` while `MAX_AT_ONCE` uploads are being imported.
+    pub fn take(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        self.0.clone().try_acquire_owned().map_err(|_| {
+            AppError::msg(
+                crate::error::ErrorCode::TooManyAttempts,
+                "import-busy",
+                &[("max", MAX_AT_ONCE.into())],
+            )
+        })
+    }
+}
+
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -299,4 +330,19 @@ pub fn dealer_by_code(db: &Db, code: &str) -> Result<String, AppError> {
     let code = code.trim().to_owned();
     db.read_blocking(move |conn| crate::repo::users::dealer_id_by_code(conn, &code))?
         .ok_or_else(|| AppError::not_found(crate::error::Thing::Dealer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_past_the_places_are_refused_until_one_is_given_back() {
+        let slots = Slots::default();
+        let held: Vec<_> = (0..MAX_AT_ONCE).map(|_| slots.take().unwrap()).collect();
+        let refused = slots.take().unwrap_err();
+        assert_eq!(refused.code, crate::error::ErrorCode::TooManyAttempts);
+        drop(held);
+        assert!(slots.take().is_ok(), "given back when the import is done");
+    }
 }
