@@ -1288,3 +1288,133 @@ async fn bad_names_body(backend: Backend) {
     }
     assert_eq!(app.count("sourcing_orders"), 0);
 }
+
+both!(
+    a_sister_dealer_sees_the_transfer_asked_of_it_never_the_customer,
+    sister_privacy_body
+);
+async fn sister_privacy_body(backend: Backend) {
+    use crate::pages::signed_in;
+    let app = TestApp::spawn(backend).await;
+    set_stock_at(&app, "nb", "airbag", 2);
+    let id = approved_with(&app, "airbag").await;
+    let parts = app.token("hz.parts");
+    let t = |s: &str| format!("/api/v1/tickets/{id}{s}");
+    let nb = sister_offering(&app, &parts, &id, "airbag").await;
+    let order = ok(
+        &app,
+        &parts,
+        &t("/sourcing-orders"),
+        json!({"part_id": "airbag", "kind": "sister_transfer", "source_dealer_id": nb, "mode": "express"}),
+    )
+    .await;
+    let order_id = order["id"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        &parts,
+        &format!("/api/v1/sourcing-orders/{order_id}/place"),
+        json!({}),
+    )
+    .await;
+
+    // What the customer told the Hangzhou desk (helpers::intake_body), in any form it is shown.
+    // The group's director and admin oversee every dealer of the group (the group board:
+    // `Action::ViewGroupBoard`), so for them the car, the place and the fault are work; the
+    // customer's name (masked there) and phone are not.
+    let who = ["王建国", "138-1234-5678", "13812345678", "1234-5678"];
+    let what = ["浙A12345", "文三路", "仪表盘电瓶灯亮"];
+    let mut found = Vec::new();
+    let mut cells = 0;
+    for login in [
+        "nb.agent",
+        "nb.workshop",
+        "nb.manager",
+        "nb.parts",
+        "nb.partsmgr",
+        "nb.tech",
+        "nb.director",
+        "nb.admin",
+    ] {
+        let group_level = matches!(login, "nb.director" | "nb.admin");
+        let private: Vec<&str> = if group_level {
+            who.to_vec()
+        } else {
+            who.iter().chain(&what).copied().collect()
+        };
+        let mut leaks = |place: &str, text: &str| {
+            found.extend(
+                private
+                    .iter()
+                    .filter(|p| text.contains(*p))
+                    .map(|p| format!("{login} {place} shows {p}")),
+            );
+        };
+        let token = app.token(login);
+        // The ticket and everything under it: not found for another dealer.
+        for path in [
+            t(""),
+            t("/plan"),
+            t("/timeline"),
+            t("/sourcing"),
+            "/api/v1/vehicles/浙A12345/history".to_owned(),
+        ] {
+            let (status, body) = app.get_json(&token, &path).await;
+            assert!(
+                status == 403 || status == 404,
+                "{login} {path}: {status} {body}"
+            );
+            leaks(&path, &body.to_string());
+            cells += 1;
+        }
+        // Lists and searches: none of Hangzhou's tickets (but on the group board).
+        for path in [
+            "/api/v1/tickets",
+            "/api/v1/tickets?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD",
+            "/api/v1/tickets?plate=%E6%B5%99A12345",
+            "/api/v1/parts-desk/outgoing",
+            "/api/v1/parts-desk/queue",
+            "/api/v1/board",
+        ] {
+            let (status, body) = app.get_json(&token, path).await;
+            let listed = status == 200 && body.to_string().contains(id.as_str());
+            let may_list = path.ends_with("outgoing") || (group_level && path.ends_with("board"));
+            assert!(
+                !listed || may_list,
+                "{login} {path} lists the Hangzhou ticket: {body}"
+            );
+            leaks(path, &body.to_string());
+            cells += 1;
+        }
+        // The pages a sister's staff may open, and the ticket's own page.
+        let browser = signed_in(&app, login).await;
+        for path in ["/parts", "/tickets", "/board", &format!("/tickets/{id}")] {
+            let res = browser.get(app.url(path)).send().await.unwrap();
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap();
+            if path.starts_with("/tickets/") {
+                assert!(status == 403 || status == 404, "{login} {path}: {status}");
+            }
+            // The plate filter's example ("浙A12345") is the page's, not a customer's.
+            let text = text.replace("placeholder=\"浙A12345\"", "");
+            leaks(&format!("page {path}"), &text);
+            cells += 1;
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "customer data reached the sister dealer: {found:#?}"
+    );
+
+    // What Ningbo's parts desk does see: the transfer asked of it, with the part and where to.
+    let (status, outgoing) = app
+        .get_json(&app.token("nb.parts"), "/api/v1/parts-desk/outgoing")
+        .await;
+    assert_eq!(status, 200, "{outgoing}");
+    let asked = outgoing.to_string();
+    assert!(
+        asked.contains(&order_id),
+        "the transfer is listed: {outgoing}"
+    );
+    assert!(asked.contains("airbag"), "{outgoing}");
+    eprintln!("sister dealer: {cells} requests as Ningbo's eight roles, no customer data");
+}
