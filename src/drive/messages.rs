@@ -82,7 +82,7 @@ pub async fn run(settings: rescuedesk::config::Settings, args: MessagesArgs) -> 
     );
     println!(
         "{:<34} {:>9} {:>10} {:>8} {:>8} {:>8} {:>14} {:>10}",
-        "phase", "messages", "per s", "p50 ms", "p99 ms", "max ms", "server CPU ms", "× ceiling"
+        "phase", "messages", "per s", "p50 ms", "p99 ms", "max ms", "CPU ms", "× ceiling"
     );
     println!(
         "{:<34} {:>9} {:>10.0} {:>8} {:>8} {:>8} {:>14} {:>10}",
@@ -117,6 +117,7 @@ pub async fn run(settings: rescuedesk::config::Settings, args: MessagesArgs) -> 
         per(drain_cpu, drained),
         rate / ceiling.1.max(1.0)
     );
+    println!("CPU ms: the server's (and the database cluster's) CPU time per message");
     println!(
         "lost (never arrived): {} paced, {} drained; arrived twice: {doubles}",
         paced.1,
