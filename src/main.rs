@@ -16,6 +16,8 @@ use rescuedesk::startup::Application;
 use rescuedesk::workers::outbox::OutboxWorker;
 use rescuedesk::workers::timer::TimerWorker;
 
+mod drive;
+
 #[derive(Parser)]
 #[command(
     name = "rescuedesk",
@@ -53,6 +55,10 @@ enum Command {
     Backup(BackupArgs),
     /// Put a backup made by `backup` in place of the SQLite database; stop `serve` and `worker` first.
     Restore(RestoreArgs),
+    /// Load drivers of the benchmarks (scripts/bench-rescue.sh, scripts/bench-messages.sh): whole
+    /// rescues over HTTP, or messages to a loopback SMS gateway; prints a table.
+    #[command(subcommand)]
+    Drive(drive::DriveCommand),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -198,6 +204,7 @@ fn run() -> anyhow::Result<()> {
         Command::Worker => worker(settings),
         Command::Bench(args) => bench(settings, args),
         Command::Seed(args) => seed(&settings, args),
+        Command::Drive(cmd) => drive::run(settings, cmd),
         Command::Import(args) => import::run(&settings, args),
         Command::Backup(args) => {
             let done = rescuedesk::db::backup::backup(&settings.database, &args.file, args.force)

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod availability;
 pub mod bench;
+pub mod bench_setup;
 pub mod board;
 pub mod common;
 pub mod decide;

@@ -1,8 +1,10 @@
-//! Delivering the outbox: claim due messages with a guarded update, send through the configured provider
-//! (or the built-in viewer), then mark them sent, retry later with back-off and jitter, or dead-letter them.
+//! Delivering the outbox: claim a batch of due messages with a guarded update, send them at once through
+//! the configured provider (or the built-in viewer), then settle the batch in one write: each sent, retried
+//! later with back-off and jitter, or dead-lettered.
 
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use rand::Rng;
 
 use crate::config::OutboxSettings;
@@ -25,6 +27,15 @@ pub enum Channel<T> {
     /// No provider configured: the message is "delivered" to the built-in outbox viewer.
     Viewer,
     Provider(T),
+}
+
+/// How one claimed message is settled (`repo::outbox::settle`).
+struct Settle {
+    id: String,
+    status: &'static str,
+    next: chrono::NaiveDateTime,
+    error: Option<String>,
+    provider_id: Option<String>,
 }
 
 pub struct OutboxWorker<S> {
@@ -59,21 +70,35 @@ impl<S: Sender> OutboxWorker<S> {
         &self.node
     }
 
-    /// Claims up to a batch of due messages, delivers and settles each.
+    /// Claims up to a batch of due messages, sends them all at once and settles them in one
+    /// write. Each settle stays guarded by this worker's claim, so a message another worker took
+    /// over after our lease ran out is left to that worker.
     pub async fn run_once(&self) -> Result<RunOnce, AppError> {
         let (node, batch, lease) = (
             self.node.clone(),
             i64::from(self.settings.batch_size),
             self.settings.lease_s,
         );
+        let cutoff =
+            move |now: chrono::NaiveDateTime| now - chrono::Duration::seconds(lease as i64);
+        // A look on a pooled connection first: an idle poll never queues for the writer.
+        let any_due = self
+            .db
+            .read(move |conn| {
+                let now = crate::repo::now();
+                Ok(!outbox::due(conn, now, cutoff(now), 1)?.is_empty())
+            })
+            .await?;
+        if !any_due {
+            return Ok(RunOnce::Empty);
+        }
         let claimed: Vec<MessageRecord> = self
             .db
             .write(move |conn| {
                 let now = crate::repo::now();
-                let cutoff = now - chrono::Duration::seconds(lease as i64);
                 let mut out = Vec::new();
-                for id in outbox::due(conn, now, cutoff, batch)? {
-                    if let Some(m) = outbox::claim(conn, &id, &node, now, cutoff)? {
+                for id in outbox::due(conn, now, cutoff(now), batch)? {
+                    if let Some(m) = outbox::claim(conn, &id, &node, now, cutoff(now))? {
                         out.push(m);
                     }
                 }
@@ -83,10 +108,40 @@ impl<S: Sender> OutboxWorker<S> {
         if claimed.is_empty() {
             return Ok(RunOnce::Empty);
         }
-        let n = claimed.len();
-        for m in claimed {
-            let result = self.deliver(&m).await;
-            self.settle(&m, result).await?;
+        // The batch goes out at once: one slow provider answer no longer holds up the others,
+        // and the batch's settles share one commit instead of one each.
+        let results = join_all(claimed.iter().map(|m| self.deliver(m))).await;
+        let settles: Vec<Settle> = claimed
+            .iter()
+            .zip(results)
+            .map(|(m, result)| self.outcome(m, result))
+            .collect();
+        let n = settles.len();
+        let node = self.node.clone();
+        let lost: Vec<String> = self
+            .db
+            .write(move |conn| {
+                let mut lost = Vec::new();
+                for s in settles {
+                    let settled = outbox::settle(
+                        conn,
+                        &s.id,
+                        &node,
+                        s.status,
+                        s.next,
+                        s.error.as_deref(),
+                        s.provider_id.as_deref(),
+                    )?;
+                    if !settled {
+                        lost.push(s.id);
+                    }
+                }
+                Ok(lost)
+            })
+            .await?;
+        for id in lost {
+            // Our lease ran out and another worker took the message over; it settles it.
+            tracing::warn!(message = %id, "claim lost before settling");
         }
         Ok(RunOnce::Completed(n))
     }
@@ -126,11 +181,8 @@ impl<S: Sender> OutboxWorker<S> {
         }
     }
 
-    async fn settle(
-        &self,
-        m: &MessageRecord,
-        result: Result<Receipt, DeliveryError>,
-    ) -> Result<(), AppError> {
+    /// What a delivery's result makes of the message: sent, retried after its back-off, or dead.
+    fn outcome(&self, m: &MessageRecord, result: Result<Receipt, DeliveryError>) -> Settle {
         let now = crate::repo::now();
         let (status, next, error, provider_id) = match result {
             Ok(receipt) => ("sent", now, None, receipt.provider_id),
@@ -172,26 +224,13 @@ impl<S: Sender> OutboxWorker<S> {
                 tracing::warn!(message = %m.id, channel = %m.channel, attempt = m.attempts, error = ?error, retry_at = %next, "delivery failed, will retry")
             }
         }
-        let (id, node) = (m.id.clone(), self.node.clone());
-        let settled = self
-            .db
-            .write(move |conn| {
-                outbox::settle(
-                    conn,
-                    &id,
-                    &node,
-                    status,
-                    next,
-                    error.as_deref(),
-                    provider_id.as_deref(),
-                )
-            })
-            .await?;
-        if !settled {
-            // Our lease ran out and another worker took the message over; it settles it.
-            tracing::warn!(message = %m.id, "claim lost before settling");
+        Settle {
+            id: m.id.clone(),
+            status,
+            next,
+            error,
+            provider_id,
         }
-        Ok(())
     }
 
     /// Runs until `shutdown` resolves: rounds back to back while there is work, then polls.

@@ -293,6 +293,92 @@ async fn two_workers_body(backend: Backend) {
     assert!(ids.iter().all(|id| counts.get(id) == Some(&1)));
 }
 
+/// A provider double that fails the messages it is told to, once each, and notes how many sends
+/// were under way at the same time.
+#[derive(Clone, Default)]
+struct Picky {
+    sent: Arc<Mutex<Vec<String>>>,
+    fail: Arc<Mutex<Vec<String>>>,
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    peak: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Sender for Picky {
+    async fn send_sms(&self, msg: OutgoingSms) -> Result<Receipt, DeliveryError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+        self.peak.fetch_max(now, SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        self.in_flight.fetch_sub(1, SeqCst);
+        let mut fail = self.fail.lock().unwrap();
+        if let Some(i) = fail.iter().position(|k| *k == msg.idempotency_key) {
+            fail.remove(i);
+            return Err(DeliveryError::Retry {
+                reason: "HTTP 503".into(),
+                after: None,
+            });
+        }
+        self.sent.lock().unwrap().push(msg.idempotency_key);
+        Ok(Receipt {
+            provider_id: Some("picky".into()),
+        })
+    }
+    async fn send_email(&self, _msg: OutgoingEmail) -> Result<Receipt, DeliveryError> {
+        Ok(Receipt::default())
+    }
+    fn has_sms(&self) -> bool {
+        true
+    }
+    fn has_email(&self) -> bool {
+        true
+    }
+}
+
+// A round sends its batch at once and settles it in one write; one failed send in the batch is
+// retried alone, after its back-off, while the others are marked sent.
+both!(a_failed_send_in_a_batch_retries_alone, batch_body);
+async fn batch_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = ticket(&app).await;
+    let ids = enqueue_sms(&app, &id, 5);
+    let picky = Picky::default();
+    picky.fail.lock().unwrap().push(ids[2].clone());
+    let worker = OutboxWorker::new(app.db.clone(), settings(3), picky.clone());
+    assert_eq!(worker.run_once().await.unwrap(), RunOnce::Completed(5));
+    assert_eq!(
+        picky.peak.load(std::sync::atomic::Ordering::SeqCst),
+        5,
+        "the batch is sent at once"
+    );
+    let mut sent = picky.sent.lock().unwrap().clone();
+    sent.sort();
+    let mut others: Vec<String> = ids.iter().filter(|k| **k != ids[2]).cloned().collect();
+    others.sort();
+    assert_eq!(sent, others, "the four others went out");
+    let token = app.token("hz.manager");
+    let (_, page) = app.get_json(&token, "/api/v1/outbox?status=sent").await;
+    assert_eq!(page["total"], 4, "and are marked sent: {page}");
+    let (_, page) = app.get_json(&token, "/api/v1/outbox?status=pending").await;
+    assert_eq!(page["total"], 1, "{page}");
+    let m = &page["items"][0];
+    assert_eq!(m["id"], ids[2].as_str());
+    assert_eq!(m["attempts"], 1);
+    assert_eq!(m["last_error"], "HTTP 503");
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        RunOnce::Empty,
+        "not due before its back-off"
+    );
+    make_due(&app);
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        RunOnce::Completed(1),
+        "only the failed one again"
+    );
+    assert_eq!(app.count("outbox WHERE status = 'sent'"), 5);
+    assert_eq!(picky.sent.lock().unwrap().len(), 5, "none sent twice");
+}
+
 /// A gateway on loopback that records each delivery's idempotency key, slowly.
 async fn slow_gateway(received: Arc<Mutex<Vec<String>>>) -> (String, actix_web::dev::ServerHandle) {
     use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
