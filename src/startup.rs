@@ -75,6 +75,7 @@ impl Application {
         let state = web::Data::new(AppState {
             throttle: SignInThrottle::new(ThrottleRules::from_settings(&settings.auth)),
             token_stamps: TokenStamps::default(),
+            session_stamps: TokenStamps::default(),
             router: crate::routing::Router::from_settings(&settings.eta),
             notifier: notifier.clone(),
             viewer: crate::services::outbox::ViewerChannels::from_settings(&settings),

@@ -33,6 +33,7 @@ pub mod reservations;
 pub mod resources;
 pub mod rota;
 pub mod site;
+pub mod sessions;
 pub mod sourcing;
 pub mod sourcing_orders;
 pub mod standard_plans;

@@ -24,6 +24,9 @@ pub struct WebUser {
     pub identity: Identity,
     pub csrf: String,
     pub locale: Locale,
+    /// The hash of this request's session cookie: marks "this session" in the user's list and
+    /// is kept by "sign out everywhere else". Never shown.
+    pub session_hash: String,
 }
 
 impl WebUser {
@@ -100,18 +103,39 @@ impl FromRequest for WebUser {
                 return Err(sign_in());
             };
             let hash = secret::token_hash(&cookie);
-            let found = crate::services::users::session_identity(&state.db, hash)
+            let expiry = state.settings.auth.session_expiry();
+            let found = crate::services::users::session_identity(&state.db, hash.clone(), expiry)
                 .await
                 .map_err(|e| PageError::App(e, locale))?;
-            let (identity, csrf) = found.ok_or_else(sign_in)?;
+            let (identity, seen) = found.ok_or_else(sign_in)?;
+            stamp_last_use(&state, &hash, seen.last_seen_at);
             let locale = request_locale(&req, Some(&identity));
             Ok(WebUser {
                 identity,
-                csrf,
+                csrf: seen.csrf_token,
                 locale,
+                session_hash: hash,
             })
         })
     }
+}
+
+/// Writes the session's last use when the stored one is a minute old or more, in a task of its
+/// own (the page does not wait for the writer); a burst of requests on this node queues one.
+fn stamp_last_use(state: &web::Data<AppState>, hash: &str, last_seen: chrono::NaiveDateTime) {
+    let now = crate::repo::now();
+    if !crate::domain::session::needs_stamp(last_seen, now)
+        || !state.session_stamps.claim(hash, now)
+    {
+        return;
+    }
+    let state = state.clone();
+    let hash = hash.to_owned();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = crate::services::users::stamp_session(&state.db, hash).await {
+            tracing::warn!(error = %e, "could not stamp a session's last use");
+        }
+    });
 }
 
 /// Language: the cookie if set, else the user's preference, else the configured default.
