@@ -441,7 +441,10 @@ impl Settings {
             return Err(bad("ui.page_size", "must be between 1 and 500"));
         }
         if !(1..=24 * 90).contains(&self.auth.session_hours) {
-            return Err(bad("auth.session_hours", "must be between 1 and 2160 (90 days)"));
+            return Err(bad(
+                "auth.session_hours",
+                "must be between 1 and 2160 (90 days)",
+            ));
         }
         let idle = self.auth.session_idle_minutes;
         if idle < 5 || u64::from(idle) > u64::from(self.auth.session_hours) * 60 {
@@ -792,7 +795,10 @@ mod tests {
     #[test]
     fn session_expiry_has_defaults_and_bounds() {
         let s = Settings::load(None, env(&[])).unwrap();
-        assert_eq!((s.auth.session_hours, s.auth.session_idle_minutes), (12, 240));
+        assert_eq!(
+            (s.auth.session_hours, s.auth.session_idle_minutes),
+            (12, 240)
+        );
         for (key, value) in [
             ("RESCUEDESK__AUTH__SESSION_HOURS", "0"),
             ("RESCUEDESK__AUTH__SESSION_HOURS", "2161"),
@@ -801,7 +807,9 @@ mod tests {
             ("RESCUEDESK__AUTH__SESSION_IDLE_MINUTES", "721"),
         ] {
             let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
-            let named = key.trim_start_matches("RESCUEDESK__AUTH__").to_ascii_lowercase();
+            let named = key
+                .trim_start_matches("RESCUEDESK__AUTH__")
+                .to_ascii_lowercase();
             assert!(err.to_string().contains(&named), "{key}={value}: {err}");
         }
     }

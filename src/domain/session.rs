@@ -88,7 +88,9 @@ pub fn bounded_client_ip(raw: &str) -> Option<String> {
     if raw.len() > CLIENT_IP_MAX {
         return None;
     }
-    raw.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+    raw.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 /// What a session list says of the browser: its name and major version, and the system.
@@ -194,8 +196,16 @@ mod tests {
 
     #[test]
     fn user_agents_are_bounded_and_printable() {
-        assert_eq!(bounded_user_agent(b"  Mozilla/5.0 \t (X11)\r\n"), "Mozilla/5.0 (X11)??");
-        assert_eq!(bounded_user_agent("浏览器".as_bytes()).chars().all(|c| c == '?'), true);
+        assert_eq!(
+            bounded_user_agent(b"  Mozilla/5.0 \t (X11)\r\n"),
+            "Mozilla/5.0 (X11)??"
+        );
+        assert_eq!(
+            bounded_user_agent("浏览器".as_bytes())
+                .chars()
+                .all(|c| c == '?'),
+            true
+        );
         let long = vec![b'a'; 10_000];
         assert_eq!(bounded_user_agent(&long).len(), USER_AGENT_MAX);
         assert_eq!(bounded_user_agent(b""), "");
@@ -213,7 +223,10 @@ mod tests {
     #[test]
     fn browsers_are_named_shortly() {
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-        assert_eq!(browser_line(chrome).as_deref(), Some("Chrome 120 · Windows"));
+        assert_eq!(
+            browser_line(chrome).as_deref(),
+            Some("Chrome 120 · Windows")
+        );
         let edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0.2210";
         assert_eq!(browser_line(edge).as_deref(), Some("Edge 120 · Windows"));
         let wechat = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.44";
@@ -221,7 +234,10 @@ mod tests {
         let safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/17.1 Safari/605.1.15";
         assert_eq!(browser_line(safari).as_deref(), Some("Safari 17 · macOS"));
         let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36";
-        assert_eq!(browser_line(android).as_deref(), Some("Chrome 120 · Android"));
+        assert_eq!(
+            browser_line(android).as_deref(),
+            Some("Chrome 120 · Android")
+        );
         assert_eq!(browser_line("curl/8.5.0").as_deref(), Some("curl/8.5.0"));
         assert_eq!(browser_line(""), None);
         let odd = "x".repeat(200);

@@ -371,11 +371,8 @@ pub fn users_of_group(
         .group_by(api_tokens::user_id)
         .select((api_tokens::user_id, diesel::dsl::count_star()))
         .load(conn)?;
-    let count = |of: &[(String, i64)], id: &str| {
-        of.iter()
-            .find(|(u, _)| u == id)
-            .map_or(0, |(_, n)| *n)
-    };
+    let count =
+        |of: &[(String, i64)], id: &str| of.iter().find(|(u, _)| u == id).map_or(0, |(_, n)| *n);
     let rows = rows
         .iter()
         .map(|(id, login, name, dealer_name, active)| GroupUserRow {

@@ -59,6 +59,7 @@ impl WebUser {
             may_reports: self.identity.may(Action::ViewReports),
             may_holidays: self.identity.may(Action::ManageHolidays),
             may_holiday_stock: self.identity.may(Action::ViewHolidayStock),
+            may_users: self.identity.may(Action::ManageGroupSessions),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -200,6 +201,8 @@ pub struct Chrome {
     pub may_holidays: bool,
     /// The parts desk's link to the coming holiday's stock list.
     pub may_holiday_stock: bool,
+    /// The group's admins: the user list, where they end anyone's sessions and tokens.
+    pub may_users: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -225,6 +228,7 @@ impl Chrome {
             may_reports: false,
             may_holidays: false,
             may_holiday_stock: false,
+            may_users: false,
             home: "/tickets",
         }
     }
