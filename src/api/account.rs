@@ -95,6 +95,7 @@ pub async fn revoke_my_token(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UsersQuery {
     /// 1-based page number; 50 users a page (beyond page 1000: page 1000).
     #[param(minimum = 1)]
