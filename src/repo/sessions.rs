@@ -229,13 +229,14 @@ pub fn tokens_of_user(
     user_id: &str,
     limit: i64,
 ) -> Result<(Vec<TokenRow>, i64), AppError> {
-    let rows: Vec<(
+    type Row = (
         String,
         String,
         NaiveDateTime,
         Option<NaiveDateTime>,
         Option<NaiveDateTime>,
-    )> = api_tokens::table
+    );
+    let rows: Vec<Row> = api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order((
             api_tokens::revoked_at.is_not_null().asc(),
