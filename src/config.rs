@@ -197,7 +197,11 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
+    /// The absolute lifetime of a page session.
     pub session_hours: u32,
+    /// A page session unused this long ends (checked at each request; last use is written at
+    /// most once a minute, `domain::session::SEEN_EVERY`).
+    pub session_idle_minutes: u32,
     pub cookie_secure: bool,
     pub throttle_login_failures: u32,
     pub throttle_address_failures: u32,
@@ -207,6 +211,13 @@ pub struct AuthSettings {
     pub throttle_max_entries: usize,
     pub trust_forwarded_for: bool,
     pub hash_threads: usize,
+}
+
+impl AuthSettings {
+    /// When page sessions end.
+    pub fn session_expiry(&self) -> crate::domain::session::Expiry {
+        crate::domain::session::Expiry::new(self.session_hours, self.session_idle_minutes)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -429,8 +440,18 @@ impl Settings {
         if !(1..=500).contains(&self.ui.page_size) {
             return Err(bad("ui.page_size", "must be between 1 and 500"));
         }
-        if self.auth.session_hours == 0 {
-            return Err(bad("auth.session_hours", "must be at least 1"));
+        if !(1..=24 * 90).contains(&self.auth.session_hours) {
+            return Err(bad(
+                "auth.session_hours",
+                "must be between 1 and 2160 (90 days)",
+            ));
+        }
+        let idle = self.auth.session_idle_minutes;
+        if idle < 5 || u64::from(idle) > u64::from(self.auth.session_hours) * 60 {
+            return Err(bad(
+                "auth.session_idle_minutes",
+                "must be at least 5 and at most auth.session_hours in minutes",
+            ));
         }
         let auth = &self.auth;
         for (key, value) in [
@@ -768,6 +789,28 @@ mod tests {
         ] {
             let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
             assert!(err.to_string().contains(named), "{key}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn session_expiry_has_defaults_and_bounds() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(
+            (s.auth.session_hours, s.auth.session_idle_minutes),
+            (12, 240)
+        );
+        for (key, value) in [
+            ("RESCUEDESK__AUTH__SESSION_HOURS", "0"),
+            ("RESCUEDESK__AUTH__SESSION_HOURS", "2161"),
+            ("RESCUEDESK__AUTH__SESSION_IDLE_MINUTES", "4"),
+            // Longer than the absolute lifetime (12 h) would never end a session.
+            ("RESCUEDESK__AUTH__SESSION_IDLE_MINUTES", "721"),
+        ] {
+            let err = Settings::load(None, env(&[(key, value)])).unwrap_err();
+            let named = key
+                .trim_start_matches("RESCUEDESK__AUTH__")
+                .to_ascii_lowercase();
+            assert!(err.to_string().contains(&named), "{key}={value}: {err}");
         }
     }
 

@@ -220,10 +220,14 @@ pub enum Thing {
     Complaint,
     RescueVehicle,
     Holiday,
+    /// A page session (sign-in) of a user.
+    Session,
+    /// An API token of a user.
+    ApiToken,
 }
 
 impl Thing {
-    pub const ALL: [Thing; 18] = [
+    pub const ALL: [Thing; 20] = [
         Thing::Ticket,
         Thing::Plan,
         Thing::Part,
@@ -242,6 +246,8 @@ impl Thing {
         Thing::Complaint,
         Thing::RescueVehicle,
         Thing::Holiday,
+        Thing::Session,
+        Thing::ApiToken,
     ];
 
     /// Stable: clients match on it, so never rename one.
@@ -265,6 +271,8 @@ impl Thing {
             Thing::Complaint => "complaint",
             Thing::RescueVehicle => "rescue_vehicle",
             Thing::Holiday => "holiday",
+            Thing::Session => "session",
+            Thing::ApiToken => "api_token",
         }
     }
 
@@ -289,6 +297,8 @@ impl Thing {
             Thing::Complaint => "cp-not-found",
             Thing::RescueVehicle => "fleet-not-found",
             Thing::Holiday => "holiday-not-found",
+            Thing::Session => "acct-session-not-found",
+            Thing::ApiToken => "acct-token-not-found",
         }
     }
 }

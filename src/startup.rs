@@ -76,6 +76,7 @@ impl Application {
             throttle: SignInThrottle::new(ThrottleRules::from_settings(&settings.auth)),
             token_stamps: TokenStamps::default(),
             imports: Default::default(),
+            session_stamps: TokenStamps::default(),
             router: crate::routing::Router::from_settings(&settings.eta),
             notifier: notifier.clone(),
             viewer: crate::services::outbox::ViewerChannels::from_settings(&settings),

@@ -22,6 +22,8 @@ pub struct AppState {
     pub throttle: SignInThrottle,
     /// When this node last stamped each bearer token's last use.
     pub token_stamps: TokenStamps,
+    /// When this node last stamped each page session's last use.
+    pub session_stamps: TokenStamps,
     /// The routing service (`[eta] routing_url`) or, without one, the estimate.
     pub router: crate::routing::Router,
     /// Places for uploads being imported at once (page and API share them).

@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1, its error handlers and the OpenAPI document.
 
+pub mod account;
 pub mod board;
 pub mod body;
 pub mod fleet;
@@ -40,7 +41,7 @@ use crate::error::{AppError, ErrorCode};
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
-    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"), (name = "fleet", description = "Rescue vehicles (救援车辆) and their readiness checks"), (name = "holiday-stock", description = "Holiday stock (节前备货): the order suggested from past years, adjusted, confirmed and received"))
+    tags((name = "tickets", description = "Rescue tickets (紧急救援单)"), (name = "vehicles", description = "Vehicle service history"), (name = "rescue", description = "Plan, approval chain and parts issue"), (name = "crew", description = "The technicians' steps"), (name = "resources", description = "Technicians, tools and parts a plan draws on"), (name = "outbox", description = "Messages: SMS and e-mail"), (name = "parts", description = "Parts desk: sourcing orders (sister-dealer transfers, manufacturer emergency orders) and the queue"), (name = "rota", description = "Duty rota (值班表): weekly patterns, holiday shifts, on call"), (name = "follow-up", description = "After the job: follow-up calls (回访) and complaints"), (name = "reports", description = "The monthly report"), (name = "fleet", description = "Rescue vehicles (救援车辆) and their readiness checks"), (name = "holiday-stock", description = "Holiday stock (节前备货): the order suggested from past years, adjusted, confirmed and received"), (name = "account", description = "Page sessions and API tokens: one's own, and (admins) those of the group's users"))
 )]
 pub struct ApiDoc;
 
@@ -86,6 +87,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(tickets::get_ticket)
             .service(vehicles::vehicle_history)
             .service(health::me)
+            .service(account::my_sessions)
+            .service(account::end_my_sessions)
+            .service(account::end_my_session)
+            .service(account::my_tokens)
+            .service(account::revoke_my_token)
+            .service(account::group_users)
+            .service(account::user_sessions)
+            .service(account::end_user_sessions)
+            .service(account::end_user_session)
+            .service(account::user_tokens)
+            .service(account::revoke_user_token)
             .service(rescue::get_plan)
             .service(rescue::save_plan)
             .service(rescue::submit_plan)

@@ -133,14 +133,14 @@ impl FromRequest for ApiUser {
 /// How stale a token's last-used time may get: it is written at most this often.
 pub const TOKEN_STAMP_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
-/// Tokens this node has stamped lately, so that a burst of requests (while the writer is busy)
-/// queues one stamp, not one per request.
+/// Tokens (and page sessions) this node has stamped lately, so that a burst of requests (while
+/// the writer is busy) queues one stamp, not one per request.
 #[derive(Default)]
 pub struct TokenStamps(std::sync::Mutex<std::collections::HashMap<String, chrono::NaiveDateTime>>);
 
 impl TokenStamps {
     /// True when this node should stamp the token now (and notes that it does).
-    fn claim(&self, hash: &str, now: chrono::NaiveDateTime) -> bool {
+    pub fn claim(&self, hash: &str, now: chrono::NaiveDateTime) -> bool {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if map.get(hash).is_some_and(|t| now - *t < TOKEN_STAMP_EVERY) {
             return false;

@@ -49,12 +49,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    sessions (id_hash) {
+    sessions (id) {
+        id -> Text,
         id_hash -> Text,
         user_id -> Text,
         csrf_token -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        user_agent -> Text,
+        client_ip -> Nullable<Text>,
     }
 }
 

@@ -144,6 +144,10 @@ ids! {
     RescueVehicleId checked uuid;
     /// A holiday of the group's calendar (节假日).
     HolidayId checked uuid;
+    /// A page session (sign-in): its public id, never the cookie or its hash.
+    SessionId checked uuid;
+    /// An API token: its id, never the token or its hash.
+    ApiTokenId checked uuid;
     /// A dealer (as loaded by the group's setup: no fixed shape; an unknown one is the
     /// service's "not found", as before).
     DealerId;

@@ -65,6 +65,7 @@ pub mod response_level;
 pub mod role;
 pub mod rota;
 pub mod search;
+pub mod session;
 pub mod sourcing;
 pub mod sourcing_order;
 pub mod standard_plan;

@@ -127,6 +127,10 @@ pub enum Action {
     ConfirmHolidayStock,
     /// Record what arrived of a confirmed holiday stock order.
     ReceiveHolidayStock,
+    /// See and end one's own page sessions, and revoke one's own API tokens.
+    ManageOwnSessions,
+    /// See and end the sessions and tokens of any user of the group (its dealers).
+    ManageGroupSessions,
 }
 
 /// The dealer's desk: every staff role that works on tickets, not the crews on the road (their
@@ -143,7 +147,7 @@ const DESK: &[Role] = &[
 
 impl Action {
     /// Every action, in the order the permission table lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::CreateTicket,
         Action::ViewTickets,
         Action::ViewVehicleHistory,
@@ -175,6 +179,8 @@ impl Action {
         Action::ViewHolidayStock,
         Action::ConfirmHolidayStock,
         Action::ReceiveHolidayStock,
+        Action::ManageOwnSessions,
+        Action::ManageGroupSessions,
     ];
 
     pub fn allowed_roles(self) -> &'static [Role] {
@@ -274,6 +280,10 @@ impl Action {
             Action::ConfirmHolidayStock => &[PartsManager],
             // Whoever takes the delivery at the parts counter.
             Action::ReceiveHolidayStock => &[PartsDesk, PartsManager],
+            // Whoever signs in may end their own sign-ins (a lost phone, a shared desk PC).
+            Action::ManageOwnSessions => &Role::ALL,
+            // The group's admins lock out a departed or compromised account at once.
+            Action::ManageGroupSessions => &[Admin],
         }
     }
 
@@ -311,6 +321,8 @@ impl Action {
             Action::ViewHolidayStock => "view_holiday_stock",
             Action::ConfirmHolidayStock => "confirm_holiday_stock",
             Action::ReceiveHolidayStock => "receive_holiday_stock",
+            Action::ManageOwnSessions => "manage_own_sessions",
+            Action::ManageGroupSessions => "manage_group_sessions",
         }
     }
 
@@ -348,6 +360,8 @@ impl Action {
             Action::ViewHolidayStock => "holiday-stock-action-view",
             Action::ConfirmHolidayStock => "holiday-stock-action-confirm",
             Action::ReceiveHolidayStock => "holiday-stock-action-receive",
+            Action::ManageOwnSessions => "acct-action-own",
+            Action::ManageGroupSessions => "acct-action-group",
         }
     }
 
@@ -430,6 +444,8 @@ mod tests {
                 Action::ViewHolidayStock => 28,
                 Action::ConfirmHolidayStock => 29,
                 Action::ReceiveHolidayStock => 30,
+                Action::ManageOwnSessions => 31,
+                Action::ManageGroupSessions => 32,
             }
         };
         for (i, a) in Action::ALL.iter().enumerate() {

@@ -22,6 +22,7 @@ pub mod reports;
 pub mod rescue_facts;
 pub mod rota;
 pub mod secrets;
+pub mod sessions;
 pub mod sourcing_orders;
 pub mod staff;
 pub mod standard_plans;

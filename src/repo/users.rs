@@ -1,10 +1,10 @@
-//! Users, roles, API tokens and page sessions.
+//! Users, roles and API tokens (page sessions: `repo::sessions`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::auth::Identity;
-use crate::db::schema::{api_tokens, dealers, sessions, user_roles, users};
+use crate::db::schema::{api_tokens, dealers, user_roles, users};
 use crate::db::AnyConnection;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -215,50 +215,6 @@ pub fn stamp_token(
     )
     .set(api_tokens::last_used_at.eq(now))
     .execute(conn)?;
-    Ok(())
-}
-
-pub fn insert_session(
-    conn: &mut AnyConnection,
-    id_hash: &str,
-    user_id: &str,
-    csrf_token: &str,
-    expires_at: NaiveDateTime,
-) -> Result<(), AppError> {
-    let now = super::now();
-    // Sign-in is a natural moment to forget expired sessions of everyone.
-    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now))).execute(conn)?;
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id_hash.eq(id_hash),
-            sessions::user_id.eq(user_id),
-            sessions::csrf_token.eq(csrf_token),
-            sessions::created_at.eq(now),
-            sessions::expires_at.eq(expires_at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// (identity, CSRF token) of a live session.
-pub fn identity_by_session(
-    conn: &mut AnyConnection,
-    id_hash: &str,
-) -> Result<Option<(Identity, String)>, AppError> {
-    let row: Option<(String, String)> = sessions::table
-        .filter(sessions::id_hash.eq(id_hash))
-        .filter(sessions::expires_at.gt(super::now()))
-        .select((sessions::user_id, sessions::csrf_token))
-        .first(conn)
-        .optional()?;
-    let Some((user_id, csrf)) = row else {
-        return Ok(None);
-    };
-    Ok(identity(conn, &user_id)?.map(|i| (i, csrf)))
-}
-
-pub fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> Result<(), AppError> {
-    diesel::delete(sessions::table.filter(sessions::id_hash.eq(id_hash))).execute(conn)?;
     Ok(())
 }
 

@@ -33,6 +33,7 @@ pub mod request;
 pub mod reservations;
 pub mod resources;
 pub mod rota;
+pub mod sessions;
 pub mod site;
 pub mod sourcing;
 pub mod sourcing_orders;

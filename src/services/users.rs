@@ -9,9 +9,11 @@ use crate::auth::{password, secret, Identity};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::role::Role;
+use crate::domain::session;
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::i18n::Msg;
 use crate::repo::audit::{self, NewAuditEvent};
+use crate::repo::sessions;
 use crate::repo::users::{self as repo, NewUser, UserRow};
 
 /// What `rescuedesk user add` collects.
@@ -169,6 +171,8 @@ pub struct SignInAttempt {
     pub password: String,
     /// The client address that throttling counts failures against.
     pub client: String,
+    /// The `User-Agent` header's bytes, kept (bounded) with the session for its owner's list.
+    pub user_agent: Vec<u8>,
 }
 
 pub async fn sign_in(
@@ -216,10 +220,27 @@ pub async fn sign_in(
     let cookie_value = secret::random_token();
     let id_hash = secret::token_hash(&cookie_value);
     let csrf = secret::random_token();
-    let expires = crate::repo::now() + Duration::hours(i64::from(settings.auth.session_hours));
+    let expiry = settings.auth.session_expiry();
+    let user_agent = session::bounded_user_agent(&attempt.user_agent);
+    let client_ip = session::bounded_client_ip(&client);
     let identity = db
         .write(move |conn| {
-            repo::insert_session(conn, &id_hash, &user_id, &csrf, expires)?;
+            let now = crate::repo::now();
+            let session_id = crate::repo::new_id();
+            sessions::insert(
+                conn,
+                &sessions::NewSession {
+                    id: &session_id,
+                    id_hash: &id_hash,
+                    user_id: &user_id,
+                    csrf_token: &csrf,
+                    now,
+                    expires_at: expiry.expires_at(now),
+                    user_agent: &user_agent,
+                    client_ip: client_ip.as_deref(),
+                },
+                expiry.idle_cutoff(now),
+            )?;
             audit::append(
                 conn,
                 NewAuditEvent {
@@ -301,15 +322,29 @@ fn too_many_attempts(wait: std::time::Duration, utc_offset_hours: i32) -> AppErr
 
 pub async fn sign_out(db: &Db, cookie_value: &str) -> Result<(), AppError> {
     let hash = secret::token_hash(cookie_value);
-    db.write(move |conn| repo::delete_session(conn, &hash))
+    db.write(move |conn| sessions::delete_by_hash(conn, &hash).map(drop))
         .await
 }
 
-/// Who holds the page session whose cookie hashes to `id_hash`, with the session's CSRF token.
+/// Who holds the live page session whose cookie hashes to `id_hash` (not past its absolute end,
+/// used within the idle time), with the session's CSRF token and last use.
 pub async fn session_identity(
     db: &Db,
     id_hash: String,
-) -> Result<Option<(Identity, String)>, AppError> {
-    db.read(move |conn| repo::identity_by_session(conn, &id_hash))
+    expiry: session::Expiry,
+) -> Result<Option<(Identity, sessions::Seen)>, AppError> {
+    db.read(move |conn| {
+        let now = crate::repo::now();
+        sessions::identity(conn, &id_hash, now, expiry.idle_cutoff(now))
+    })
+    .await
+}
+
+/// Writes a session's last use (the idle expiry counts from it) unless it was written less than
+/// a minute ago.
+pub async fn stamp_session(db: &Db, id_hash: String) -> Result<(), AppError> {
+    let now = crate::repo::now();
+    let stale_before = now - session::SEEN_EVERY;
+    db.write(move |conn| sessions::stamp(conn, &id_hash, now, stale_before))
         .await
 }

@@ -1,5 +1,6 @@
 //! Staff pages: server-rendered HTML (askama) with htmx, Chinese first; sign-in by session cookie.
 
+pub mod account;
 pub mod actions;
 pub mod assets;
 pub mod board;
@@ -47,6 +48,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(sign_in::submit))
         .route("/logout", web::post().to(sign_in::sign_out))
         .route("/lang/{locale}", web::get().to(sign_in::switch_language))
+        // Sessions and tokens (issue 15): the user's own, and the group admin's of anyone.
+        .route("/account/sessions", web::get().to(account::own))
+        .route(
+            "/account/sessions/revoke-others",
+            web::post().to(account::revoke_own_others),
+        )
+        .route(
+            "/account/sessions/revoke-all",
+            web::post().to(account::revoke_own_all),
+        )
+        .route(
+            "/account/sessions/{id}/revoke",
+            web::post().to(account::revoke_own_session),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(account::revoke_own_token),
+        )
+        .route("/admin/users", web::get().to(account::users))
+        .route(
+            "/admin/users/{id}/sessions",
+            web::get().to(account::user_sessions),
+        )
+        .route(
+            "/admin/users/{id}/sessions/revoke-all",
+            web::post().to(account::revoke_user_all),
+        )
+        .route(
+            "/admin/users/{id}/sessions/{session}/revoke",
+            web::post().to(account::revoke_user_session),
+        )
+        .route(
+            "/admin/users/{id}/tokens/{token}/revoke",
+            web::post().to(account::revoke_user_token),
+        )
         .route("/tickets", web::get().to(tickets::list))
         .route("/tickets/new", web::get().to(tickets::new_form))
         .route("/tickets/new", web::post().to(tickets::submit))

@@ -24,6 +24,9 @@ pub struct WebUser {
     pub identity: Identity,
     pub csrf: String,
     pub locale: Locale,
+    /// The hash of this request's session cookie: marks "this session" in the user's list and
+    /// is kept by "sign out everywhere else". Never shown.
+    pub session_hash: String,
 }
 
 impl WebUser {
@@ -56,6 +59,7 @@ impl WebUser {
             may_reports: self.identity.may(Action::ViewReports),
             may_holidays: self.identity.may(Action::ManageHolidays),
             may_holiday_stock: self.identity.may(Action::ViewHolidayStock),
+            may_users: self.identity.may(Action::ManageGroupSessions),
             home: landing_for(&self.identity.roles),
         }
     }
@@ -100,18 +104,39 @@ impl FromRequest for WebUser {
                 return Err(sign_in());
             };
             let hash = secret::token_hash(&cookie);
-            let found = crate::services::users::session_identity(&state.db, hash)
+            let expiry = state.settings.auth.session_expiry();
+            let found = crate::services::users::session_identity(&state.db, hash.clone(), expiry)
                 .await
                 .map_err(|e| PageError::App(e, locale))?;
-            let (identity, csrf) = found.ok_or_else(sign_in)?;
+            let (identity, seen) = found.ok_or_else(sign_in)?;
+            stamp_last_use(&state, &hash, seen.last_seen_at);
             let locale = request_locale(&req, Some(&identity));
             Ok(WebUser {
                 identity,
-                csrf,
+                csrf: seen.csrf_token,
                 locale,
+                session_hash: hash,
             })
         })
     }
+}
+
+/// Writes the session's last use when the stored one is a minute old or more, in a task of its
+/// own (the page does not wait for the writer); a burst of requests on this node queues one.
+fn stamp_last_use(state: &web::Data<AppState>, hash: &str, last_seen: chrono::NaiveDateTime) {
+    let now = crate::repo::now();
+    if !crate::domain::session::needs_stamp(last_seen, now)
+        || !state.session_stamps.claim(hash, now)
+    {
+        return;
+    }
+    let state = state.clone();
+    let hash = hash.to_owned();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = crate::services::users::stamp_session(&state.db, hash).await {
+            tracing::warn!(error = %e, "could not stamp a session's last use");
+        }
+    });
 }
 
 /// Language: the cookie if set, else the user's preference, else the configured default.
@@ -176,6 +201,8 @@ pub struct Chrome {
     pub may_holidays: bool,
     /// The parts desk's link to the coming holiday's stock list.
     pub may_holiday_stock: bool,
+    /// The group's admins: the user list, where they end anyone's sessions and tokens.
+    pub may_users: bool,
     /// This user's start page ([`landing_for`]): where an error page sends them back to.
     pub home: &'static str,
 }
@@ -201,6 +228,7 @@ impl Chrome {
             may_reports: false,
             may_holidays: false,
             may_holiday_stock: false,
+            may_users: false,
             home: "/tickets",
         }
     }

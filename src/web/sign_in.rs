@@ -114,6 +114,11 @@ pub async fn submit(
         login: form.login.clone(),
         password: form.password,
         client: client_address(&req, state.settings.auth.trust_forwarded_for),
+        user_agent: req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .map(|v| v.as_bytes().to_vec())
+            .unwrap_or_default(),
     };
     match crate::services::users::sign_in(&state.db, &state.throttle, &state.settings, attempt)
         .await

@@ -186,6 +186,18 @@ async fn one_language_body(backend: Backend) {
     // A rescue vehicle whose check failed (its note and the checker on the card).
     let vehicle = latin_vehicle(&app).await;
     let plates = ["浙A12345", "浙B54321", KNOWN_PLATE, "浙AJ1234"];
+    // The account pages list the agent's sessions and tokens (signed in below; one token here).
+    let _ = app.token("hz.agent");
+    let agent_id: String = app
+        .db
+        .read_blocking(|conn| {
+            use rescuedesk::db::schema::users;
+            Ok(users::table
+                .filter(users::login.eq("hz.agent"))
+                .select(users::id)
+                .first(conn)?)
+        })
+        .unwrap();
     let pages: Vec<(&str, Vec<String>)> = vec![
         (
             "hz.agent",
@@ -196,6 +208,7 @@ async fn one_language_body(backend: Backend) {
                 format!("/tickets/{planning}"),
                 "/work".into(),
                 "/no-such-page".into(),
+                "/account/sessions".into(),
             ],
         ),
         (
@@ -241,7 +254,13 @@ async fn one_language_body(backend: Backend) {
         ),
         (
             "hz.admin",
-            vec!["/outbox".into(), "/admin/import".into(), "/holidays".into()],
+            vec![
+                "/outbox".into(),
+                "/admin/import".into(),
+                "/holidays".into(),
+                "/admin/users".into(),
+                format!("/admin/users/{agent_id}/sessions"),
+            ],
         ),
     ];
     let sentences = english_sentences();

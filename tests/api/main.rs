@@ -44,6 +44,7 @@ mod rota;
 mod routing;
 mod secrets;
 mod security;
+mod sessions;
 mod sister_crew;
 mod sourcing;
 mod standard_plans;

@@ -1,0 +1,57 @@
+# The account page: one's own page sessions and API tokens; the admin's list of the group's users.
+acct-action-own = manage your own sign-ins and tokens
+acct-action-group = manage the sign-ins and tokens of the group's users
+acct-session-not-found = Sign-in session not found
+acct-token-not-found = Token not found
+acct-nav-title = Sign-ins and tokens
+acct-title = My sign-ins and tokens
+acct-user-title = Sign-ins and tokens of { $name } ({ $dealer })
+acct-back-to-users = Back to the users
+acct-done-session = The session has ended.
+acct-done-others = Signed out on every other device.
+acct-done-all = Every session of this user has ended.
+acct-done-token = The token is revoked: requests with it are refused from now on.
+acct-unknown = Unknown
+acct-never = Never used
+acct-sessions = Sign-in sessions
+acct-sessions-intro = Each sign-in in a browser is a session. A session left idle too long, or signed in too long ago, ends by itself; end any you do not recognise.
+acct-no-sessions = No live sign-in sessions.
+acct-browser = Browser
+acct-signed-in-at = Signed in
+acct-last-seen = Last used
+acct-ends = Ends
+acct-address = IP address
+acct-this-session = This session
+acct-revoke-session = End session
+acct-sessions-more = { $shown } most recently used shown, of { $total }.
+acct-revoke-others = Sign out everywhere else
+acct-revoke-all = Sign out everywhere (this device too)
+acct-revoke-user-all = End all of this user's sessions
+acct-tokens = API tokens
+acct-tokens-intro = Tokens let other systems call the API; an administrator creates them on the command line, and a token is shown only once, when it is created.
+acct-no-tokens = No API tokens.
+acct-token-label = Label
+acct-created-at = Created
+acct-last-used = Last used
+acct-token-state = State
+acct-token-active = Active
+acct-token-revoked-at = Revoked { $at }
+acct-revoke-token = Revoke token
+acct-tokens-more = { $shown } shown, of { $total }.
+acct-users-nav = Users
+acct-users-title = Users of the group
+acct-users-intro = The users of the group's dealers. Open one to end their sign-in sessions or revoke their tokens (when someone leaves or loses a device).
+acct-no-users = No users.
+acct-user-name = Name
+acct-user-login = Login
+acct-user-dealer = Dealer
+acct-user-sessions = Live sessions
+acct-user-tokens = Active tokens
+acct-user-inactive = Deactivated
+acct-user-open = Sign-ins and tokens
+acct-page-previous = Previous
+acct-page-next = Next
+acct-page-of = Page { $page }, { $total ->
+    [one] one user
+   *[other] { $total } users
+}
