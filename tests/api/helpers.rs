@@ -213,7 +213,9 @@ impl TestApp {
         (status, body)
     }
 
-    pub fn count(&self, table: &'static str) -> i64 {
+    /// Rows of `table`, which may go on with a WHERE clause (tests' own text, never input).
+    pub fn count(&self, table: impl Into<String>) -> i64 {
+        let table = table.into();
         #[derive(QueryableByName)]
         struct N {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -675,4 +677,45 @@ pub async fn page_text(client: &reqwest::Client, app: &TestApp, path: &str) -> S
         .text()
         .await
         .expect("body")
+}
+
+/// Another RescueDesk node: the real binary serving the same database on its own port, with
+/// its outbox worker off unless `env` turns it on (`RESCUEDESK__…` settings).
+pub struct Node {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Node {
+    pub fn start(db_url: &str, env: &[(&str, &str)]) -> Node {
+        use std::io::{BufRead, BufReader};
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rescuedesk"));
+        cmd.args(["serve", "--port", "0"])
+            .env_remove("RUST_LOG")
+            .env("RESCUEDESK__DATABASE__URL", db_url)
+            .env("RESCUEDESK__OUTBOX__WORKER", "false");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start another node");
+        let stdout = child.stdout.take().unwrap();
+        let line = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("serving at"))
+            .expect("the node prints its address");
+        let url = line.rsplit(' ').next().unwrap().to_owned();
+        Node { child, url }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

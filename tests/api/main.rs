@@ -23,6 +23,7 @@ mod languages;
 mod links;
 mod listing;
 mod migrations;
+mod nodes;
 mod openapi;
 mod outbox;
 mod pages;

@@ -40,7 +40,7 @@ pub(crate) async fn ok(app: &TestApp, token: &str, path: &str, body: Value) -> V
 }
 
 /// A ticket whose director-approved plan v1 needs one `part` besides the usual battery and fuses.
-async fn approved_with(app: &TestApp, part: &str) -> String {
+pub(crate) async fn approved_with(app: &TestApp, part: &str) -> String {
     let t: Value = app
         .post_ticket(&app.token("hz.agent"), &intake_body())
         .await
@@ -83,7 +83,12 @@ async fn approved_with(app: &TestApp, part: &str) -> String {
 }
 
 /// The id of the sister dealer the sourcing report offers for a part.
-async fn sister_offering(app: &TestApp, token: &str, ticket: &str, part: &str) -> String {
+pub(crate) async fn sister_offering(
+    app: &TestApp,
+    token: &str,
+    ticket: &str,
+    part: &str,
+) -> String {
     let (_, report) = app
         .get_json(token, &format!("/api/v1/tickets/{ticket}/sourcing"))
         .await;

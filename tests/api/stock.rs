@@ -1,16 +1,14 @@
 //! Stock that cannot be oversold: plans reserve on submission and give back when they go back;
 //! many plans racing for the last units — on SQLite, and on PostgreSQL across two server processes.
 
-use std::io::{BufRead, BufReader};
-
 use diesel::prelude::*;
 use futures::future::join_all;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, plan_body, Backend, TestApp};
+use crate::helpers::{intake_body, plan_body, Backend, Node, TestApp};
 
-fn set_stock(app: &TestApp, part: &'static str, on_hand: i32) {
+pub(crate) fn set_stock(app: &TestApp, part: &'static str, on_hand: i32) {
     app.db
         .write_blocking(move |conn| {
             use rescuedesk::db::schema::{dealers, stock};
@@ -39,7 +37,7 @@ fn set_stock(app: &TestApp, part: &'static str, on_hand: i32) {
         .unwrap();
 }
 
-fn stock_of(app: &TestApp, part: &'static str) -> (i32, i32) {
+pub(crate) fn stock_of(app: &TestApp, part: &'static str) -> (i32, i32) {
     app.db
         .read_blocking(move |conn| {
             use rescuedesk::db::schema::{dealers, stock};
@@ -57,7 +55,7 @@ fn stock_of(app: &TestApp, part: &'static str) -> (i32, i32) {
 }
 
 /// A ticket with a draft plan needing one airbag.
-async fn airbag_draft(app: &TestApp, agent: &str, workshop: &str) -> String {
+pub(crate) async fn airbag_draft(app: &TestApp, agent: &str, workshop: &str) -> String {
     let t: Value = app
         .post_ticket(agent, &intake_body())
         .await
@@ -74,41 +72,6 @@ async fn airbag_draft(app: &TestApp, agent: &str, workshop: &str) -> String {
     id
 }
 
-/// A second RescueDesk node: the real binary serving the same database on its own port.
-struct Node {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Node {
-    fn start(db_url: &str) -> Node {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rescuedesk"))
-            .args(["serve", "--port", "0"])
-            .env_remove("RUST_LOG")
-            .env("RESCUEDESK__DATABASE__URL", db_url)
-            .env("RESCUEDESK__OUTBOX__WORKER", "false")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start a second node");
-        let stdout = child.stdout.take().unwrap();
-        let line = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|l| l.contains("serving at"))
-            .expect("the node prints its address");
-        let url = line.rsplit(' ').next().unwrap().to_owned();
-        Node { child, url }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 both!(racing_plans_never_oversell, racing_body);
 async fn racing_body(backend: Backend) {
     const UNITS: i32 = 3;
@@ -121,7 +84,7 @@ async fn racing_body(backend: Backend) {
         ids.push(airbag_draft(&app, &agent, &workshop).await);
     }
     // On PostgreSQL half the submissions go through another server process.
-    let node = (backend == Backend::Postgres).then(|| Node::start(&app.database_url()));
+    let node = (backend == Backend::Postgres).then(|| Node::start(&app.database_url(), &[]));
     let submits = ids.iter().enumerate().map(|(i, id)| {
         let base = match (&node, i % 2) {
             (Some(n), 1) => n.url.clone(),
