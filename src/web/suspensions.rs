@@ -208,8 +208,9 @@ fn number(s: &str) -> Result<Option<f64>, ()> {
 }
 
 impl DeclareForm {
-    /// The request the API takes; numbers that do not read are reported by field.
-    fn to_request(&self, utc_offset_hours: i32) -> (SuspensionRequest, BTreeMap<String, Msg>) {
+    /// The request the API takes; numbers that do not read are reported by field. Public for
+    /// the fuzz target that pastes any text into the points (fuzz/fuzz_targets/pasted_area.rs).
+    pub fn to_request(&self, utc_offset_hours: i32) -> (SuspensionRequest, BTreeMap<String, Msg>) {
         let mut errors = BTreeMap::new();
         let mut num = |field: &str, v: &str| {
             number(v).unwrap_or_else(|_| {
