@@ -12,8 +12,9 @@
 //!   on a resource of Hangzhou, unless the design opens it to them ([`Reach`]); on a collection
 //!   (no id in the path) their own data, without a trace of Hangzhou's;
 //! - allowed: anything but 401, 403 and 5xx. The body is `{}` (an empty form), so most allowed
-//!   calls end in 400/409/422, and one that finds nothing (a deleted holiday, an id that is a
-//!   well-formed unknown one) in 404: each of these proves the call passed the permission check.
+//!   calls end in 400/409/422, one that finds nothing (a deleted holiday, an id that is a
+//!   well-formed unknown one) in 404, an import beyond the two at once in 429: each of these
+//!   proves the call passed the permission check.
 //!
 //! Denied cells run first, and the row counts of the main tables (and the audit trail) must be
 //! the same after them as before: a refusal writes nothing.
@@ -53,6 +54,8 @@ pub enum Guard {
     Roles(&'static [Role]),
     /// Only a member of the ticket's crew (of its current plan), whatever their role.
     Crew,
+    /// What the import of `{kind}` needs: [`IMPORT_KINDS`].
+    PerImportKind,
 }
 
 impl Guard {
@@ -66,6 +69,7 @@ impl Guard {
             Guard::Roles(r) => r.contains(&role),
             // The fixture's crew is the Hangzhou lead technician (`hz.tech`) alone.
             Guard::Crew => role == Role::Technician,
+            Guard::PerImportKind => unreachable!("expanded by api_rows"),
         }
     }
 
@@ -83,6 +87,7 @@ impl Guard {
                 .collect::<Vec<_>>()
                 .join(", "),
             Guard::Crew => "on the ticket's crew".into(),
+            Guard::PerImportKind => "the kind's action".into(),
         }
     }
 }
@@ -100,6 +105,8 @@ pub enum Reach {
     Own,
     /// The sister dealer a transfer is asked of ships it.
     Source,
+    /// Every group: the parts catalogue is the platform's.
+    Platform,
 }
 
 impl Reach {
@@ -109,12 +116,38 @@ impl Reach {
             Reach::Group => "the group",
             Reach::Own => "own account",
             Reach::Source => "the dealer a transfer is asked of",
+            Reach::Platform => "every group (the platform's)",
         }
     }
 }
 
 use Guard::{Act, ActStep, Crew, Order, Step};
-use Reach::{Dealer, Group, Own, Source};
+use Reach::{Dealer, Group, Own, Platform, Source};
+
+/// What each kind of `POST /imports/{kind}` needs (`ImportKind::action`); a new kind must be
+/// added here.
+pub const IMPORT_KINDS: &[(&str, Action, Reach)] = &[
+    ("parts", Action::ImportCatalogue, Platform),
+    ("stock", Action::ImportGroupData, Group),
+    ("history", Action::ImportGroupData, Group),
+    ("rota", Action::EditRota, Dealer),
+];
+
+/// The API table with `/imports/{kind}` one row per kind: (method, path, guard, reach, the
+/// document's path).
+fn api_rows() -> Vec<(&'static str, String, Guard, Reach, &'static str)> {
+    let mut out = Vec::new();
+    for (m, p, g, r) in API {
+        if matches!(g, Guard::PerImportKind) {
+            for (kind, action, reach) in IMPORT_KINDS {
+                out.push((*m, p.replace("{kind}", kind), Act(*action), *reach, *p));
+            }
+        } else {
+            out.push((*m, p.to_string(), *g, *r, *p));
+        }
+    }
+    out
+}
 
 /// Every operation of the OpenAPI document (under `/api/v1`): method, path, guard, reach.
 pub const API: &[(&str, &str, Guard, Reach)] = &[
@@ -204,12 +237,8 @@ pub const API: &[(&str, &str, Guard, Reach)] = &[
     ),
     ("GET", "/holidays/{id}", Act(Action::ViewHolidays), Group),
     ("PUT", "/holidays/{id}", Act(Action::ManageHolidays), Group),
-    (
-        "POST",
-        "/imports/{kind}",
-        Act(Action::ImportGroupData),
-        Group,
-    ),
+    // One row per kind in the generated table: [`IMPORT_KINDS`].
+    ("POST", "/imports/{kind}", Guard::PerImportKind, Group),
     ("GET", "/me", Act(Action::ManageOwnSessions), Own),
     (
         "DELETE",
@@ -762,11 +791,11 @@ fn roles_of(g: Guard) -> String {
 /// The tables as ARCHITECTURE.md prints them.
 fn endpoint_table() -> String {
     let mut out = String::from("| Endpoint | Needs | Roles | Reaches |\n|---|---|---|---|\n");
-    for (method, path, g, r) in API {
+    for (method, path, g, r, _) in api_rows() {
         out.push_str(&format!(
             "| `{method} /api/v1{path}` | {} | {} | {} |\n",
             g.label(),
-            roles_of(*g),
+            roles_of(g),
             r.label()
         ));
     }
@@ -804,6 +833,16 @@ fn architecture_md_prints_the_endpoint_permission_table() {
         table.contains("| `POST /api/v1/tickets/{id}/approval` | event `approval.approved` | `service_director` |"),
         "{table}"
     );
+}
+
+#[test]
+fn every_import_kind_is_in_the_table() {
+    let listed: BTreeSet<&str> = IMPORT_KINDS.iter().map(|(k, _, _)| *k).collect();
+    let kinds: BTreeSet<&str> = rescuedesk::import::ImportKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(listed, kinds);
 }
 
 #[test]
@@ -1020,7 +1059,7 @@ fn cells(guard: Guard, reach: Reach, has_id: bool) -> Vec<(Caller, Expect)> {
         return out;
     };
     let sister = match (reach, has_id) {
-        (Own | Group | Source, _) => Expect::Allow,
+        (Own | Group | Source | Platform, _) => Expect::Allow,
         (Dealer, false) => Expect::AllowClean,
         (Dealer, true) => Expect::Hidden,
     };
@@ -1037,7 +1076,7 @@ fn cells(guard: Guard, reach: Reach, has_id: bool) -> Vec<(Caller, Expect)> {
         sister,
     ));
     let other = match (reach, has_id) {
-        (Own, _) => Expect::Allow,
+        (Own | Platform, _) => Expect::Allow,
         (_, false) => Expect::AllowClean,
         (_, true) => Expect::Hidden,
     };
@@ -1658,12 +1697,12 @@ async fn sweep(backend: Backend) {
     );
 
     let mut api_cells = Vec::new();
-    for (method, template, guard, reach) in API {
-        for (caller, expect) in cells(*guard, *reach, names_a_resource(template)) {
-            let (body, query) = documented_input(&fx, &doc, method, template);
+    for (method, template, guard, reach, documented) in api_rows() {
+        for (caller, expect) in cells(guard, reach, names_a_resource(&template)) {
+            let (body, query) = documented_input(&fx, &doc, method, documented);
             api_cells.push(Planned {
                 method: method.parse().unwrap(),
-                path: format!("/api/v1{}{query}", fx.fill(template)),
+                path: format!("/api/v1{}{query}", fx.fill(&template)),
                 template: format!("{method} /api/v1{template}"),
                 caller,
                 expect,
