@@ -963,11 +963,21 @@ impl Fixture {
         out.replace(&self.plate, "浙Z99999")
     }
 
-    /// Hangzhou's traces in an answer to staff elsewhere: the ticket always, the dealer itself
-    /// too for another group.
+    /// Hangzhou's traces in an answer to staff elsewhere: its resources always, the dealer
+    /// itself too for another group.
     fn leak(&self, body: &str, other_group: bool) -> Option<&str> {
-        if body.contains(&self.ticket) {
-            return Some("the Hangzhou ticket");
+        for (id, what) in [
+            (&self.ticket, "the Hangzhou ticket"),
+            (&self.follow_up, "the Hangzhou follow-up"),
+            (&self.complaint, "the Hangzhou complaint"),
+            (&self.outbox, "the Hangzhou message"),
+            (&self.rescue_vehicle, "the Hangzhou rescue vehicle"),
+            (&self.standard_plan, "the Hangzhou standard plan"),
+            (&self.suspension, "the Hangzhou suspension"),
+        ] {
+            if body.contains(id.as_str()) {
+                return Some(what);
+            }
         }
         if other_group && (body.contains(&self.hz_dealer) || body.contains(&self.hz_name)) {
             return Some("the Hangzhou dealer");
