@@ -9,14 +9,22 @@
 //! - signed out: 401 (API), a redirect to the sign-in page (pages);
 //! - a role the guard does not name: 403;
 //! - staff of the sister dealer or of another group, holding a role the guard names: 403 or 404
-//!   on a resource of Hangzhou, unless the design opens it to them ([`Reach`]); on a collection
-//!   (no id in the path) their own data, without a trace of Hangzhou's;
-//! - allowed: anything but 401, 403 and 5xx. The body is `{}` (an empty form), so most allowed
-//!   calls end in 400/409/422, one that finds nothing (a deleted holiday, an id that is a
-//!   well-formed unknown one) in 404, an import beyond the two at once in 429: each of these
-//!   proves the call passed the permission check.
+//!   on a resource of Hangzhou, unless the design opens it to them ([`Reach`]); or a 400 that is
+//!   the same (but for the path echoed) as for an id that is no row's (the body is refused
+//!   before the lookup: nothing says the resource exists); on a collection (no id in the path)
+//!   their own data, holding none of the Hangzhou fixture's ids (nor, for another group, the
+//!   Hangzhou dealer);
+//! - allowed: anything but 401, 403 and 5xx (and, for pages, the sign-in redirect). Bodies are
+//!   of the documented shape (generated from the OpenAPI schemas; pages get the few fields each
+//!   action reads first), so a call reaches the permission check; most allowed calls then end
+//!   in 400/409 (values that make no sense, a ticket in another state), one that finds nothing
+//!   (a holiday deleted by an earlier cell, an id that is a well-formed unknown one) in 404, an
+//!   import beyond the two at once in 429: each proves the call passed the permission check.
+//! - a link's route (`/j/{code}`, `/s/{code}`, `/a/{code}`: the code is the credential) with a
+//!   code that is no link: 403 or 404, signed out or in; the sign-in form and signing out are
+//!   posted signed out only (no 5xx).
 //!
-//! Denied cells run first, and the row counts of the main tables (and the audit trail) must be
+//! Denied cells run first, and the row counts of 28 tables (the audit trail among them) must be
 //! the same after them as before: a refusal writes nothing.
 
 use std::collections::BTreeSet;
