@@ -906,6 +906,8 @@ struct Fixture {
     hz_name: String,
     /// A part of the fixture's plan, in stock at Hangzhou.
     part: String,
+    /// A photo of the fixture's ticket.
+    photo: String,
     /// What was not found in the demo and was aimed at as a well-formed unknown id.
     unknown: Vec<&'static str>,
 }
@@ -922,7 +924,7 @@ impl Fixture {
             let unknown = UNKNOWN.to_owned();
             let v = match (first, name) {
                 ("tickets" | "jobs", "id") => self.ticket.clone(),
-                ("tickets", "photo_id") => unknown,
+                ("tickets", "photo_id") => self.photo.clone(),
                 ("complaints", "id") => self.complaint.clone(),
                 ("follow-ups", "id") => self.follow_up.clone(),
                 ("holiday-stock" | "holidays", "id") => self.holiday.clone(),
@@ -965,6 +967,7 @@ impl Fixture {
             &self.victim,
             &self.victim_session,
             &self.victim_token,
+            &self.photo,
         ] {
             out = out.replace(id.as_str(), UNKNOWN);
         }
@@ -1338,6 +1341,32 @@ async fn fixture(app: &TestApp, hash: &str) -> Fixture {
         "complaint",
         format!("SELECT id FROM complaints WHERE dealer_id = '{dl}' ORDER BY id"),
     );
+    // A photo the crew took on arrival (rows only: the ticket is not that far).
+    let t = fx_ticket.clone();
+    let photo = app
+        .db
+        .write_blocking(move |conn| {
+            use base64::Engine;
+            use rescuedesk::db::schema::ticket_photos as ph;
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(PNG)
+                .unwrap();
+            let id = rescuedesk::repo::new_id();
+            diesel::insert_into(ph::table)
+                .values((
+                    ph::id.eq(&id),
+                    ph::ticket_id.eq(t),
+                    ph::kind.eq("fault_on_arrival"),
+                    ph::content_type.eq("image/png"),
+                    ph::size_bytes.eq(data.len() as i32),
+                    ph::data.eq(data),
+                    ph::taken_by.eq("周师傅"),
+                    ph::created_at.eq(rescuedesk::repo::now()),
+                ))
+                .execute(conn)?;
+            Ok(id)
+        })
+        .unwrap();
     // A message to the ticket's customer that gave up (what a retry is for).
     let t = fx_ticket.clone();
     app.db
@@ -1420,6 +1449,7 @@ async fn fixture(app: &TestApp, hash: &str) -> Fixture {
         hz_dealer,
         hz_name,
         part,
+        photo,
         unknown,
     }
 }
