@@ -201,17 +201,40 @@ pub fn insert_list(
     now: NaiveDateTime,
 ) -> Result<String, AppError> {
     let id = super::new_id();
-    diesel::insert_into(holiday_stock_lists::table)
-        .values((
-            holiday_stock_lists::id.eq(&id),
-            holiday_stock_lists::dealer_id.eq(dealer_id),
-            holiday_stock_lists::holiday_id.eq(holiday_id),
-            holiday_stock_lists::status.eq(ListStatus::Draft),
-            holiday_stock_lists::created_by.eq(by),
-            holiday_stock_lists::created_at.eq(now),
-            holiday_stock_lists::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let row = (
+        holiday_stock_lists::id.eq(&id),
+        holiday_stock_lists::dealer_id.eq(dealer_id),
+        holiday_stock_lists::holiday_id.eq(holiday_id),
+        holiday_stock_lists::status.eq(ListStatus::Draft),
+        holiday_stock_lists::created_by.eq(by),
+        holiday_stock_lists::created_at.eq(now),
+        holiday_stock_lists::updated_at.eq(now),
+    );
+    // Two first requests for the same list at once (PostgreSQL runs them side by side): the
+    // second finds the first's list instead of failing on the unique key with a 500.
+    let key = (
+        holiday_stock_lists::dealer_id,
+        holiday_stock_lists::holiday_id,
+    );
+    let inserted = match conn {
+        AnyConnection::Sqlite(c) => diesel::insert_into(holiday_stock_lists::table)
+            .values(row)
+            .on_conflict(key)
+            .do_nothing()
+            .execute(c)?,
+        AnyConnection::Postgresql(c) => diesel::insert_into(holiday_stock_lists::table)
+            .values(row)
+            .on_conflict(key)
+            .do_nothing()
+            .execute(c)?,
+    };
+    if inserted == 0 {
+        return Ok(holiday_stock_lists::table
+            .filter(holiday_stock_lists::dealer_id.eq(dealer_id))
+            .filter(holiday_stock_lists::holiday_id.eq(holiday_id))
+            .select(holiday_stock_lists::id)
+            .first(conn)?);
+    }
     for s in lines {
         insert_line(conn, &id, s, i(s.suggested))?;
     }

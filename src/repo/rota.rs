@@ -235,15 +235,33 @@ pub fn set_holiday(
     name_zh: &str,
     name_en: &str,
 ) -> Result<(), AppError> {
-    clear_holiday(conn, dealer_id, on_date)?;
-    diesel::insert_into(rota_holidays::table)
-        .values((
-            rota_holidays::dealer_id.eq(dealer_id),
-            rota_holidays::on_date.eq(on_date),
-            rota_holidays::name_zh.eq(name_zh),
-            rota_holidays::name_en.eq(name_en),
-        ))
-        .execute(conn)?;
+    // One statement, not delete-then-insert: two desks setting the same day at once (PostgreSQL
+    // runs them side by side) would both insert, and the second fail on the key with a 500.
+    let row = (
+        rota_holidays::dealer_id.eq(dealer_id),
+        rota_holidays::on_date.eq(on_date),
+        rota_holidays::name_zh.eq(name_zh),
+        rota_holidays::name_en.eq(name_en),
+    );
+    let names = (
+        rota_holidays::name_zh.eq(name_zh),
+        rota_holidays::name_en.eq(name_en),
+    );
+    let key = (rota_holidays::dealer_id, rota_holidays::on_date);
+    match conn {
+        AnyConnection::Sqlite(c) => diesel::insert_into(rota_holidays::table)
+            .values(row)
+            .on_conflict(key)
+            .do_update()
+            .set(names)
+            .execute(c)?,
+        AnyConnection::Postgresql(c) => diesel::insert_into(rota_holidays::table)
+            .values(row)
+            .on_conflict(key)
+            .do_update()
+            .set(names)
+            .execute(c)?,
+    };
     Ok(())
 }
 

@@ -726,6 +726,8 @@ pub async fn preview(
     pricing: &PricingSettings,
     road: RoadModel,
 ) -> Result<(CostEstimate, f64), AppError> {
+    // The preview reads the ticket (where it is, so the travel): whoever may see the plan.
+    actor.require(crate::domain::role::Action::ViewTickets)?;
     let actor = actor.clone();
     let (labour_rate, travel_rate) = (
         i64::from(pricing.labour_rate_fen_per_hour),

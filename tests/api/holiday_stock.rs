@@ -692,3 +692,38 @@ async fn demo_body(backend: Backend) {
         .unwrap();
     assert_eq!(held[0], counted, "{v}");
 }
+
+both!(
+    the_first_requests_for_a_list_at_once_make_one_list,
+    at_once_body
+);
+/// Adjusting and confirming side by side before the dealer has a list: each request makes the
+/// list if it finds none, and on PostgreSQL (requests in parallel) the loser of the race used to
+/// fail on the list's unique key with a 500. Now one list, and every answer a 200 or a 409.
+async fn at_once_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = history(&app).await;
+    let mgr = app.token("hz.partsmgr");
+    let path = format!("/api/v1/holiday-stock/{id}");
+    let confirm = format!("{path}/confirm");
+    let mut sends = Vec::new();
+    for n in 0..8 {
+        let req = if n % 2 == 0 {
+            app.client
+                .put(app.url(&path))
+                .json(&json!({"lines": [{"part_id": "battery", "quantity": 2}]}))
+        } else {
+            app.client.post(app.url(&confirm))
+        };
+        sends.push(req.bearer_auth(&mgr).send());
+    }
+    let mut statuses = Vec::new();
+    for res in futures_util::future::join_all(sends).await {
+        statuses.push(res.unwrap().status().as_u16());
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("holiday_stock_lists"), 1, "{statuses:?}");
+}

@@ -11,6 +11,7 @@ mod bounds;
 mod cli;
 mod decide_links;
 mod editor_pages;
+mod endpoint_roles;
 mod fleet;
 mod fleet_page;
 mod follow_ups;

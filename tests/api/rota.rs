@@ -768,3 +768,37 @@ async fn holiday_page_body(backend: Backend) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 400, "a holiday needs its name");
 }
+
+both!(
+    two_desks_setting_the_same_holiday_at_once_both_succeed,
+    holiday_at_once_body
+);
+/// The workshop lead and the service manager mark the same day at once: it used to be a delete
+/// then an insert, and on PostgreSQL (requests side by side) the second insert failed on the
+/// day's key with a 500. Now each answer is a 200 and the day holds one holiday.
+async fn holiday_at_once_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let path = "/api/v1/rota/holidays/2027-02-05";
+    let mut sends = Vec::new();
+    for n in 0..8 {
+        let login = if n % 2 == 0 {
+            "hz.workshop"
+        } else {
+            "hz.manager"
+        };
+        let name = format!("除夕{n}");
+        sends.push(
+            app.client
+                .put(app.url(path))
+                .bearer_auth(app.token(login))
+                .json(&json!({"name_zh": name, "name_en": "New Year's Eve"}))
+                .send(),
+        );
+    }
+    let mut statuses = Vec::new();
+    for res in futures_util::future::join_all(sends).await {
+        statuses.push(res.unwrap().status().as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(app.count("rota_holidays"), 1, "{statuses:?}");
+}
