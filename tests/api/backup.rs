@@ -322,7 +322,7 @@ async fn a_backup_under_load_is_one_moment_and_restores_row_for_row() {
         during > 0,
         "no intake was answered while the backup ran: not a backup under load"
     );
-    eprintln!("backup under load: {before} intakes before, {during} while it ran, {total} in all");
+    eprintln!("[figures] backup under load: {before} intakes before, {during} while it ran, {total} in all");
     assert!(
         listing(dir.path()) == BTreeSet::from(["under-load.sqlite3".to_owned()]),
         "no partial file left: {:?}",
@@ -676,7 +676,7 @@ async fn pg_dump_under_load_and_pg_restore_round_trip() {
     let during = load.acked() - before;
     load.wait_for(load.acked() + 20).await;
     let total = load.stop().await;
-    eprintln!("pg_dump under load: {before} intakes before, {during} while it ran, {total} in all");
+    eprintln!("[figures] pg_dump under load: {before} intakes before, {during} while it ran, {total} in all");
     assert!(during > 0, "no intake was answered while pg_dump ran");
 
     let (restored, _) = fresh_database(Backend::Postgres);

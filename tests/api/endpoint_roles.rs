@@ -1886,7 +1886,7 @@ async fn sweep(backend: Backend) {
         "{allowed} allowed, {denied} denied"
     );
     eprintln!(
-        "permission cells checked: {} (allowed {allowed}, denied {denied}) on {backend:?} in {:.1} s; allowed answered {answers:?}; aimed at unknown ids for: {:?}",
+        "[figures] permission cells checked: {} (allowed {allowed}, denied {denied}) on {backend:?} in {:.1} s; allowed answered {answers:?}; aimed at unknown ids for: {:?}",
         allowed + denied,
         started.elapsed().as_secs_f64(),
         fx.unknown

@@ -147,7 +147,7 @@ async fn hostile_body(backend: Backend) {
         "nothing written by {checked} hostile requests"
     );
     eprintln!(
-        "hostile input: {} operations × {} roles × {} bodies = {checked} requests, all 4xx",
+        "[figures] hostile input: {} operations × {} roles × {} bodies = {checked} requests, all 4xx",
         ops.len(),
         tokens.len(),
         bodies.len()
@@ -241,7 +241,7 @@ async fn many_oversized_bodies_at_once_keep_the_servers_memory_bounded() {
     );
     let growth_mib = peak.saturating_sub(warm) / 1024;
     eprintln!(
-        "oversized bodies: 40 × 10 MiB at once, peak RSS {} MiB after {} MiB warm: +{growth_mib} MiB (ceiling {MAX_GROWTH_MIB})",
+        "[figures] oversized bodies: 40 × 10 MiB at once, peak RSS {} MiB after {} MiB warm: +{growth_mib} MiB (ceiling {MAX_GROWTH_MIB})",
         peak / 1024,
         warm / 1024
     );

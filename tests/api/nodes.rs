@@ -332,7 +332,7 @@ async fn three_nodes_on_one_postgres_keep_every_rule() {
         "the gateway got each sent text once"
     );
     eprintln!(
-        "three nodes: 60 intakes, 4 approvals raced, 12 plans for 3 units, 1 order placed once, \
+        "[figures] three nodes: 60 intakes, 4 approvals raced, 12 plans for 3 units, 1 order placed once, \
          5 breaches, {sent} texts each sent once"
     );
 }

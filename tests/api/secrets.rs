@@ -272,7 +272,7 @@ async fn secrets_body(backend: Backend) {
         .collect();
     assert!(leaks.is_empty(), "in the logs: {leaks:?}");
     eprintln!(
-        "secrets test: {} log lines searched for {} secrets, none found",
+        "[figures] secrets test: {} log lines searched for {} secrets, none found",
         logs.lines().count(),
         secrets.len()
     );

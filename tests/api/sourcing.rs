@@ -1421,5 +1421,7 @@ async fn sister_privacy_body(backend: Backend) {
         "the transfer is listed: {outgoing}"
     );
     assert!(asked.contains("airbag"), "{outgoing}");
-    eprintln!("sister dealer: {cells} requests as Ningbo's eight roles, no customer data");
+    eprintln!(
+        "[figures] sister dealer: {cells} requests as Ningbo's eight roles, no customer data"
+    );
 }
