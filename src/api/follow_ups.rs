@@ -52,7 +52,7 @@ pub async fn list_follow_ups(
 
 /// One follow-up with the rescue's story and its complaints.
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Follow-up id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Follow-up id")),
     responses((status = 200, body = FollowUpDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/follow-ups/{id}")]
 pub async fn get_follow_up(
@@ -75,7 +75,7 @@ pub async fn get_follow_up(
 /// Record what the customer said: a score of `[follow_up] complaint_at_or_below` or less, or
 /// `complaint: true`, opens a complaint (its words are the comment, then required).
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Follow-up id")), request_body = AnswerRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Follow-up id")), request_body = AnswerRequest,
     responses((status = 200, body = Answered), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale_state: recorded already, or by someone else meanwhile", body = ErrorBody)))]
 #[post("/follow-ups/{id}/answer")]
 pub async fn answer_follow_up(
@@ -99,7 +99,7 @@ pub async fn answer_follow_up(
 /// Nobody answered: tried again after `[follow_up] retry_minutes`, or closed as unreached after
 /// the last of `max_attempts` tries.
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Follow-up id")), request_body = NoAnswerRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Follow-up id")), request_body = NoAnswerRequest,
     responses((status = 200, body = FollowUpView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/follow-ups/{id}/no-answer")]
 pub async fn follow_up_no_answer(
@@ -157,7 +157,7 @@ pub async fn list_complaints(
 
 /// One complaint with its steps.
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Complaint id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Complaint id")),
     responses((status = 200, body = ComplaintView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/complaints/{id}")]
 pub async fn get_complaint(
@@ -174,7 +174,7 @@ pub async fn get_complaint(
 
 /// Record a step taken on an open complaint (service manager, director).
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Complaint id")), request_body = StepRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Complaint id")), request_body = StepRequest,
     responses((status = 200, body = ComplaintView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_transition: the complaint is closed", body = ErrorBody)))]
 #[post("/complaints/{id}/steps")]
 pub async fn add_complaint_step(
@@ -193,7 +193,7 @@ pub async fn add_complaint_step(
 
 /// Close a complaint, only with the customer recorded as satisfied.
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Complaint id")), request_body = CloseRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Complaint id")), request_body = CloseRequest,
     responses((status = 200, body = ComplaintView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_transition: closed already", body = ErrorBody)))]
 #[post("/complaints/{id}/close")]
 pub async fn close_complaint(

@@ -63,7 +63,7 @@ pub async fn parts(
 /// at the customer, the skills the fault calls for, grade and today's jobs, each with the reasons
 /// in the `Accept-Language` language.
 #[utoipa::path(tag = "resources", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")),
     responses(
         (status = 200, body = Recommendations),
         (status = 401, body = ErrorBody),
