@@ -98,7 +98,7 @@ pub async fn revoke_my_token(
 #[into_params(parameter_in = Query)]
 pub struct UsersQuery {
     /// 1-based page number; 50 users a page (beyond page 1000: page 1000).
-    #[param(minimum = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
 }
 

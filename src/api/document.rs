@@ -70,7 +70,136 @@ pub fn complete(mut doc: OpenApi) -> OpenApi {
             }
         }
     }
+    with_today(with_error_bodies(doc), crate::services::holidays::today())
+}
+
+/// A handler's own body for a 4xx (the import's `ImportRejected`) is not the only one that
+/// status can carry: the extractors answer with [`crate::error::ErrorBody`] before it runs (a
+/// query that does not read is a `400` without a report). Such answers are `anyOf` the two.
+fn with_error_bodies(mut doc: OpenApi) -> OpenApi {
+    let error_body = Ref::from_schema_name("ErrorBody");
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if !status.starts_with('4') {
+                    continue;
+                }
+                let Some(content) = response.content.get_mut("application/json") else {
+                    continue;
+                };
+                let Some(RefOr::Ref(own)) = content.schema.as_ref() else {
+                    continue;
+                };
+                if own.ref_location == error_body.ref_location {
+                    continue;
+                }
+                let any = utoipa::openapi::schema::AnyOfBuilder::new()
+                    .item(own.clone())
+                    .item(error_body.clone())
+                    .build();
+                content.schema = Some(RefOr::T(utoipa::openapi::Schema::AnyOf(any)));
+            }
+        }
+    }
     doc
+}
+
+/// Free text the services read as `NonEmptyText` (trimmed, not blank, no control or bidi
+/// characters, at most so many characters): (schema, property, multi-line, most characters).
+const TEXT_FIELDS: [(&str, &str, bool, usize); 3] = [
+    (
+        "StepRequest",
+        "note",
+        true,
+        crate::domain::follow_up::MAX_NOTE_CHARS,
+    ),
+    (
+        "CloseRequest",
+        "note",
+        true,
+        crate::domain::follow_up::MAX_NOTE_CHARS,
+    ),
+    (
+        "VehicleRequest",
+        "base",
+        false,
+        crate::domain::fleet::MAX_BASE_CHARS,
+    ),
+];
+
+/// `NonEmptyText` as a pattern: characters it refuses nowhere, and one it does not trim away
+/// (whitespace and the invisible characters of `domain::text`).
+fn text_pattern(multi_line: bool) -> String {
+    let refused = if multi_line {
+        r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    } else {
+        r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    };
+    let trimmed = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u200b-\u200d\u2060-\u2064\ufeff\u00ad\u180e\u034f";
+    format!("^[^{refused}]*[^{refused}{trimmed}][^{refused}]*$")
+}
+
+/// Limits that depend on the day the server started: the holiday calendar's years (two either
+/// side of this one) and rota dates (within two years of today: a date of last, this or next
+/// year always is). A server running over New Year keeps last year's limits until restarted.
+fn with_today(doc: OpenApi, today: chrono::NaiveDate) -> OpenApi {
+    use chrono::Datelike;
+    use serde_json::{json, Value};
+    let mut v = serde_json::to_value(&doc).expect("the document is JSON");
+    let year = today.year();
+    let rota_date = format!(
+        "^({}|{}|{})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$",
+        year - 1,
+        year,
+        year + 1
+    );
+    let set = |v: &mut Value, pointer: &str, limits: Value| {
+        if let (Some(Value::Object(schema)), Value::Object(limits)) =
+            (v.pointer_mut(pointer), limits)
+        {
+            schema.extend(limits);
+        }
+    };
+    let param = |v: &Value, path: &str, method: &str, name: &str| -> Option<String> {
+        let params = v["paths"][path][method]["parameters"].as_array()?;
+        let i = params.iter().position(|p| p["name"] == name)?;
+        Some(format!(
+            "/paths/{}/{method}/parameters/{i}/schema",
+            path.replace('~', "~0").replace('/', "~1")
+        ))
+    };
+    if let Some(p) = param(&v, "/api/v1/holidays", "get", "year") {
+        set(
+            &mut v,
+            &p,
+            json!({"minimum": year - 2, "maximum": year + 2}),
+        );
+    }
+    for (path, method, name) in [
+        ("/api/v1/rota/holidays/{date}", "put", "date"),
+        ("/api/v1/rota/holidays/{date}", "delete", "date"),
+        ("/api/v1/rota/shifts", "delete", "date"),
+    ] {
+        if let Some(p) = param(&v, path, method, name) {
+            set(&mut v, &p, json!({ "pattern": rota_date }));
+        }
+    }
+    set(
+        &mut v,
+        "/components/schemas/SetShiftRequest/properties/date",
+        json!({ "pattern": rota_date }),
+    );
+    for (schema, property, multi_line, max) in TEXT_FIELDS {
+        set(
+            &mut v,
+            &format!("/components/schemas/{schema}/properties/{property}"),
+            json!({"pattern": text_pattern(multi_line), "maxLength": max}),
+        );
+    }
+    serde_json::from_value(v).expect("the document reads back")
 }
 
 fn operations_mut(

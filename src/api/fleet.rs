@@ -77,14 +77,7 @@ pub async fn vehicle_checks(
     id: PathId<RescueVehicleId>,
     q: Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let page = fleet::checks(
-        &state.db,
-        &user.0,
-        id.into_inner(),
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(i64::from(state.settings.ui.page_size)),
-    )
-    .await?;
+    let (page, per_page) = q.checked(i64::from(state.settings.ui.page_size))?;
+    let page = fleet::checks(&state.db, &user.0, id.into_inner(), page, per_page).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -10,6 +10,7 @@ use crate::auth::ApiUser;
 use crate::domain::follow_up::ComplaintStatus;
 use crate::domain::ids::{ComplaintId, FollowUpId};
 use crate::error::{AppError, ErrorBody};
+use crate::i18n::Msg;
 use crate::services::follow_ups::{
     self, AnswerRequest, Answered, CloseRequest, ComplaintPage, ComplaintView, FollowUpDetail,
     FollowUpPage, FollowUpView, NoAnswerRequest, StepRequest,
@@ -28,6 +29,39 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
+impl PageQuery {
+    /// Page and page size, the size `default` when not given; out of range is a field error
+    /// (as on the ticket list), not quietly moved into range, so a client learns its mistake.
+    pub fn checked(&self, default: i64) -> Result<(i64, i64), AppError> {
+        page_and_size(self.page, self.per_page, default)
+    }
+}
+
+/// [`PageQuery::checked`] for queries with their own filters.
+pub(crate) fn page_and_size(
+    page: Option<i64>,
+    per_page: Option<i64>,
+    default: i64,
+) -> Result<(i64, i64), AppError> {
+    const MAX: i64 = 100;
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(default.clamp(1, MAX)));
+    let mut fields = crate::error::FieldErrors::new();
+    if page < 1 {
+        fields.insert("page".into(), Msg::new("svc-page-from-one"));
+    }
+    if !(1..=MAX).contains(&per_page) {
+        fields.insert(
+            "per_page".into(),
+            Msg::with("svc-per-page-range", &[("max", MAX.into())]),
+        );
+    }
+    if fields.is_empty() {
+        Ok((page, per_page))
+    } else {
+        Err(AppError::validation(fields))
+    }
+}
+
 /// The dealer's open follow-up calls, the rescue that ended first first (call agents, service
 /// managers).
 #[utoipa::path(tag = "follow-up", security(("bearer" = [])), params(PageQuery),
@@ -38,13 +72,13 @@ pub async fn list_follow_ups(
     user: ApiUser,
     q: Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
+    let (page, per_page) = q.checked(i64::from(state.settings.ui.page_size))?;
     let page = follow_ups::queue(
         &state.db,
         &state.settings.follow_up,
         &user.0,
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(i64::from(state.settings.ui.page_size)),
+        page,
+        per_page,
     )
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -143,12 +177,14 @@ pub async fn list_complaints(
     lang: super::language::Reader,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
+    let (page, per_page) =
+        page_and_size(q.page, q.per_page, i64::from(state.settings.ui.page_size))?;
     let page = follow_ups::complaints(
         &state.db,
         &user.0,
         q.status.unwrap_or(ComplaintStatus::Open),
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(i64::from(state.settings.ui.page_size)),
+        page,
+        per_page,
     )
     .await?
     .localised(lang.0);

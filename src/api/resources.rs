@@ -36,7 +36,12 @@ pub async fn tools(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PartQuery {
-    /// Part number or name (Chinese or English), 2 to 64 characters.
+    /// Part number or name (Chinese or English), 2 to 64 characters besides `%`, `_` and the
+    /// spaces around it (the pattern: two such characters, no control character).
+    #[param(
+        max_length = 64,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s%_\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*[^\s%_\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub q: String,
 }
 

@@ -638,10 +638,14 @@ pub struct TicketQuery {
     pub from: Option<String>,
     /// Last day, inclusive (YYYY-MM-DD) or an RFC 3339 time (exclusive).
     pub to: Option<String>,
+    #[param(max_length = 32)]
     pub plate: Option<String>,
+    #[param(max_length = 32)]
     pub phone: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
