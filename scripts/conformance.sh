@@ -78,6 +78,19 @@ PORT=$(free_port)
 SERVER_PID=$!
 wait_up "$PORT" "$WORK/serve.log"
 
+# A fresh ticket (opened by the call agent) for the operations on /tickets/{id}/…: with random
+# ids they would only ever answer 404 and never read their bodies (scripts/schemathesis.toml
+# passes it as `id`).
+AGENT_TOKEN=$("$BIN" token create --user hz.agent --label conformance-setup 2>/dev/null | tail -n 1)
+RD_TICKET_ID=$(curl -fsS -X POST -H "Authorization: Bearer $AGENT_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"customer_name": "王建国", "phone": "13812345678", "plate": "浙A12345", "model": "朗逸 1.5L",
+       "mileage_km": 56000, "fault": "高速上熄火后无法启动", "repaired_elsewhere": false, "response_level": 2,
+       "location": {"address": "杭州市西湖区文三路 90 号", "lat": 30.2741, "lon": 120.1551, "crs": "gcj02"}}' \
+  "http://127.0.0.1:$PORT/api/v1/tickets" |
+  python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("ticket", d)["id"])')
+export RD_TICKET_ID
+log "ticket $RD_TICKET_ID for /tickets/{id}/…"
+
 START=$SECONDS
 # One schemathesis process per role, side by side, each with one worker: hypothesis is not
 # safe to run in threads on every Python (a worker thread can die in its source inspection).

@@ -324,7 +324,7 @@ pub async fn timeline(
 /// drive-over, express or air; manufacturer emergency orders), the recommendation for the ticket's
 /// response level, shipping rules applied, and the earliest time the car can be fixed.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_transition: the ticket has no plan yet; location_pending", body = ErrorBody)))]
 #[get("/tickets/{id}/sourcing")]
 pub async fn sourcing(
     state: web::Data<AppState>,
