@@ -20,7 +20,7 @@ pub struct PhotoRequest {
     /// The image (JPEG, PNG or WebP, told by its first bytes), base64; at most `[photos] max_bytes`
     /// once decoded. The pattern: base64 that starts with the bytes of one of them.
     #[schema(
-        pattern = "^(/9j/([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(iVBORw0KGg[o-r][A-Za-z0-9+/]|UklGR[A-Za-z0-9+/]{5}[BFJNRVZdhlptx159]XRUJQ)([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
+        pattern = "^(/9j/([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(iVBORw0KGg[o-r][A-Za-z0-9+/]|UklGR[g-v][A-Za-z0-9+/]{4}[BFJNRVZdhlptx159]XRUJQ)([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
     )]
     pub image_base64: String,
 }
