@@ -248,3 +248,22 @@ async fn paging_out_of_range_is_refused() {
         .await;
     assert_eq!(status, 200);
 }
+
+/// An integer sent as a whole float (`56000.0`, as JSON Schema and many encoders have it) is
+/// that integer; a fraction is still refused naming the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_whole_float_is_an_integer() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("hz.agent");
+    let mut body = crate::helpers::intake_body();
+    body["mileage_km"] = serde_json::json!(56000.0);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["mileage_km"], 56000, "{created}");
+    body["mileage_km"] = serde_json::json!(56000.5);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let refused: Value = res.json().await.unwrap();
+    assert!(refused["fields"]["mileage_km"].is_string(), "{refused}");
+}
