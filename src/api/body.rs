@@ -129,8 +129,7 @@ fn whole_floats_to_integers(value: &mut serde_json::Value) {
             let f = n.as_f64().unwrap_or(f64::NAN);
             // 2^63 is exactly representable; anything from it up does not fit.
             if f.fract() == 0.0
-                && f >= -9_223_372_036_854_775_808.0
-                && f < 9_223_372_036_854_775_808.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
             {
                 *value = Value::from(f as i64);
             }
@@ -139,6 +138,15 @@ fn whole_floats_to_integers(value: &mut serde_json::Value) {
         Value::Object(map) => map.values_mut().for_each(whole_floats_to_integers),
         _ => {}
     }
+}
+
+/// A value of the wrong type at `path` (a body field or a query parameter); a field that refuses
+/// a value with its own message (`services::request`) keeps that message.
+pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError {
+    let text = inner.to_string();
+    let message = crate::services::request::field_message(&text)
+        .unwrap_or_else(|| Msg::with("svc-body-wrong-type", &[("detail", text.clone().into())]));
+    AppError::field(path, message)
 }
 
 #[cfg(test)]
@@ -163,13 +171,4 @@ mod tests {
         let e = parse_json::<Body>(br#"{"km": 1, "km": 2.0, "lat": 1}"#).unwrap_err();
         assert!(format!("{e:?}").contains("duplicate"), "{e:?}");
     }
-}
-
-/// A value of the wrong type at `path` (a body field or a query parameter); a field that refuses
-/// a value with its own message (`services::request`) keeps that message.
-pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError {
-    let text = inner.to_string();
-    let message = crate::services::request::field_message(&text)
-        .unwrap_or_else(|| Msg::with("svc-body-wrong-type", &[("detail", text.clone().into())]));
-    AppError::field(path, message)
 }
