@@ -47,6 +47,8 @@ pub enum ErrorCode {
     /// A crew position for a job whose crew is not on the road (not yet departed, arrived, over).
     JobNotActive,
     RequestTimeout,
+    /// A method the path has no operation for (`Allow` names those it has).
+    MethodNotAllowed,
     /// The technician is on the crew of another ticket whose crew is out; an override needs a reason.
     TechnicianBusy,
     /// A mismatch report needs a photo of the fault on arrival first.
@@ -115,6 +117,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::JobNotActive => "job_not_active",
             ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::TechnicianBusy => "technician_busy",
             ErrorCode::FaultPhotoRequired => "fault_photo_required",
             ErrorCode::UnsupportedImage => "unsupported_image",
@@ -181,6 +184,7 @@ impl ErrorCode {
             }
             ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal | ErrorCode::BackupFailed | ErrorCode::RestoreFailed => {
                 StatusCode::INTERNAL_SERVER_ERROR

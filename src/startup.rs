@@ -89,8 +89,8 @@ impl Application {
             settings: settings.clone(),
         });
         let body_limit = settings.server.body_limit_kb * 1024;
-        let mut server =
-            HttpServer::new(move || {
+        let mut server = HttpServer::new(move || {
+            let (app, doc) =
                 App::new()
                     .wrap(from_fn(body_timeout))
                     .wrap(from_fn(crate::web::error_chrome))
@@ -119,16 +119,17 @@ impl Application {
                     .into_utoipa_app()
                     .openapi(crate::api::ApiDoc::openapi())
                     .configure(crate::api::configure)
-                    .openapi_service(|doc| {
-                        SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc)
-                    })
-                    .into_app()
-                    .configure(crate::web::configure)
-            })
-            // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.
-            .client_request_timeout(Duration::from_secs(settings.server.head_timeout_s))
-            .client_disconnect_timeout(Duration::from_secs(settings.server.disconnect_timeout_s))
-            .listen(listener)?;
+                    .split_for_parts();
+            // The answers every operation shares, and the paths a 405 is told from a 404 by.
+            let doc = crate::api::document::complete(doc);
+            app.app_data(web::Data::new(crate::api::document::Routes::of(&doc)))
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
+                .configure(crate::web::configure)
+        })
+        // The head must arrive within head_timeout_s (else 408); the body is timed by body_timeout.
+        .client_request_timeout(Duration::from_secs(settings.server.head_timeout_s))
+        .client_disconnect_timeout(Duration::from_secs(settings.server.disconnect_timeout_s))
+        .listen(listener)?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }

@@ -11,6 +11,7 @@ svc-not-found-user-login = User { $login } not found
 svc-not-found-technician = Technician not found
 svc-not-found-vehicle = Vehicle not found
 svc-not-found-import-kind = Import kind (parts, stock, history) not found
+svc-method-not-allowed = The method { $method } is not allowed here (allowed: { $allowed })
 svc-not-found-endpoint = Endpoint not found
 svc-not-found-page = Page not found
 svc-not-found-record = Record not found

@@ -11,6 +11,7 @@ svc-not-found-user-login = 找不到用户 { $login }
 svc-not-found-technician = 找不到技师
 svc-not-found-vehicle = 找不到车辆
 svc-not-found-import-kind = 找不到导入类型（parts、stock、history）
+svc-method-not-allowed = 此接口不支持 { $method } 方法（可用：{ $allowed }）
 svc-not-found-endpoint = 找不到接口
 svc-not-found-page = 找不到页面
 svc-not-found-record = 找不到记录

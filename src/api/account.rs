@@ -55,7 +55,7 @@ pub async fn end_my_sessions(
 
 /// End one page session of the caller: it is refused from its next request on.
 #[utoipa::path(tag = "account", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Session id (from the list)")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Session id (from the list)")),
     responses((status = 204, description = "Ended"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, description = "not_found: the caller has no such session", body = ErrorBody)))]
 #[delete("/me/sessions/{id}")]
 pub async fn end_my_session(
@@ -81,7 +81,7 @@ pub async fn my_tokens(
 /// Revoke one of the caller's API tokens (the one this request carries too, if named): requests
 /// with it are refused from the next one on. Revoking a revoked token changes nothing.
 #[utoipa::path(tag = "account", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Token id (from the list)")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Token id (from the list)")),
     responses((status = 204, description = "Revoked"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, description = "not_found: the caller has no such token", body = ErrorBody)))]
 #[delete("/me/tokens/{id}")]
 pub async fn revoke_my_token(
@@ -98,7 +98,7 @@ pub async fn revoke_my_token(
 #[into_params(parameter_in = Query)]
 pub struct UsersQuery {
     /// 1-based page number; 50 users a page (beyond page 1000: page 1000).
-    #[param(minimum = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
 }
 
@@ -152,7 +152,7 @@ pub async fn end_user_sessions(
 
 /// End one page session of a user (admins of the user's group).
 #[utoipa::path(tag = "account", security(("bearer" = [])),
-    params(("id" = String, Path, description = USER_ID), ("session_id" = String, Path, description = "Session id (from the list)")),
+    params(("id" = String, Path, description = USER_ID), ("session_id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Session id (from the list)")),
     responses((status = 204, description = "Ended"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/users/{id}/sessions/{session_id}")]
 pub async fn end_user_session(
@@ -182,7 +182,7 @@ pub async fn user_tokens(
 
 /// Revoke an API token of a user (admins of the user's group).
 #[utoipa::path(tag = "account", security(("bearer" = [])),
-    params(("id" = String, Path, description = USER_ID), ("token_id" = String, Path, description = "Token id (from the list)")),
+    params(("id" = String, Path, description = USER_ID), ("token_id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Token id (from the list)")),
     responses((status = 204, description = "Revoked"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/users/{id}/tokens/{token_id}")]
 pub async fn revoke_user_token(

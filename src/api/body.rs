@@ -86,7 +86,27 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
         return Err(AppError::msg(ErrorCode::InvalidJson, "svc-body-empty", &[]));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let first = serde_path_to_error::deserialize(de);
+    // JSON has one number type: `17795.0` is the integer 17795 to JSON Schema and to most
+    // clients' encoders. Read straight from the bytes first (duplicate keys stay refused); only a
+    // float where an integer is wanted is read again with whole floats made integers.
+    let result = match first {
+        Err(e)
+            if e.inner()
+                .to_string()
+                .starts_with("invalid type: floating point") =>
+        {
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(mut value) => {
+                    whole_floats_to_integers(&mut value);
+                    serde_path_to_error::deserialize(value).or(Err(e))
+                }
+                Err(_) => Err(e),
+            }
+        }
+        other => other,
+    };
+    result.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() && path != "." {
@@ -101,6 +121,25 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppE
     })
 }
 
+/// Every float without a fraction, within the range of `i64`, becomes that integer.
+fn whole_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // 2^63 is exactly representable; anything from it up does not fit.
+            if f.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_to_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_floats_to_integers),
+        _ => {}
+    }
+}
+
 /// A value of the wrong type at `path` (a body field or a query parameter); a field that refuses
 /// a value with its own message (`services::request`) keeps that message.
 pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError {
@@ -108,4 +147,28 @@ pub(super) fn wrong_value(path: &str, inner: &dyn std::fmt::Display) -> AppError
     let message = crate::services::request::field_message(&text)
         .unwrap_or_else(|| Msg::with("svc-body-wrong-type", &[("detail", text.clone().into())]));
     AppError::field(path, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        km: i64,
+        n: Option<u32>,
+        lat: f64,
+    }
+
+    #[test]
+    fn a_whole_float_reads_as_an_integer_and_a_fraction_does_not() {
+        let b: Body = parse_json(br#"{"km": 17795.0, "n": 3.0, "lat": 30.0}"#).unwrap();
+        assert_eq!((b.km, b.n, b.lat), (17795, Some(3), 30.0));
+        let e = parse_json::<Body>(br#"{"km": 17795.5, "lat": 1}"#).unwrap_err();
+        assert!(e.fields.contains_key("km"), "{e:?}");
+        let e = parse_json::<Body>(br#"{"km": 1e300, "lat": 1}"#).unwrap_err();
+        assert!(e.fields.contains_key("km"), "{e:?}");
+        let e = parse_json::<Body>(br#"{"km": 1, "km": 2.0, "lat": 1}"#).unwrap_err();
+        assert!(format!("{e:?}").contains("duplicate"), "{e:?}");
+    }
 }

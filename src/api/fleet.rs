@@ -47,7 +47,7 @@ pub async fn register_vehicle(
 /// Record a readiness check (technician, workshop lead): every item answered; a failed item
 /// needs a `note`, and the vehicle is not ready until a later check passes.
 #[utoipa::path(tag = "fleet", security(("bearer" = [])), request_body = CheckRequest,
-    params(("id" = String, Path, description = "Rescue vehicle id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Rescue vehicle id")),
     responses(
         (status = 201, body = VehicleView),
         (status = 400, description = "validation_failed: the fields named (`fuel`, `water`, `tyre_pressure`, `tool_kit`, `lights`, `note`)", body = ErrorBody),
@@ -68,7 +68,7 @@ pub async fn check_vehicle(
 }
 
 /// One vehicle with its checks, newest first.
-#[utoipa::path(tag = "fleet", security(("bearer" = [])), params(("id" = String, Path, description = "Rescue vehicle id"), PageQuery),
+#[utoipa::path(tag = "fleet", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Rescue vehicle id"), PageQuery),
     responses((status = 200, body = CheckPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/rescue-vehicles/{id}/checks")]
 pub async fn vehicle_checks(
@@ -77,14 +77,7 @@ pub async fn vehicle_checks(
     id: PathId<RescueVehicleId>,
     q: Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let page = fleet::checks(
-        &state.db,
-        &user.0,
-        id.into_inner(),
-        q.page.unwrap_or(1),
-        q.per_page.unwrap_or(i64::from(state.settings.ui.page_size)),
-    )
-    .await?;
+    let (page, per_page) = q.checked(i64::from(state.settings.ui.page_size))?;
+    let page = fleet::checks(&state.db, &user.0, id.into_inner(), page, per_page).await?;
     Ok(HttpResponse::Ok().json(page))
 }

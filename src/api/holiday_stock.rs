@@ -18,7 +18,7 @@ const STATE_ERRORS: &str = "conflict, params.reason: `holiday_stock_not_draft`, 
 
 /// A fresh suggestion for the caller's dealer from the same dates one and two years back:
 /// the parts the rescues and the workshop used, ranked by rescues they held up; nothing saved.
-#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/suggestion")]
 pub async fn get_holiday_stock_suggestion(
@@ -31,7 +31,7 @@ pub async fn get_holiday_stock_suggestion(
 }
 
 /// The dealer's stored list for the holiday (`stored: true`), or the suggestion if none yet.
-#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}")]
 pub async fn get_holiday_stock(
@@ -45,7 +45,7 @@ pub async fn get_holiday_stock(
 /// The parts manager's quantities on the draft (stored from the suggestion first); a part not
 /// on the list is added.
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), request_body = AdjustRequest,
-    params(("id" = String, Path, description = "Holiday id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses(
         (status = 200, body = HolidayStock),
         (status = 400, description = ADJUST_ERRORS, body = ErrorBody),
@@ -67,7 +67,7 @@ pub async fn adjust_holiday_stock(
 }
 
 /// The parts manager confirms the list: it is ordered, and tracked until every line arrives.
-#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, body = HolidayStock), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = STATE_ERRORS, body = ErrorBody)))]
 #[post("/holiday-stock/{id}/confirm")]
 pub async fn confirm_holiday_stock(
@@ -80,7 +80,7 @@ pub async fn confirm_holiday_stock(
 
 /// Units of one line of the confirmed list arrived.
 #[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), request_body = ReceiptRequest,
-    params(("id" = String, Path, description = "Holiday id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses(
         (status = 200, body = HolidayStock),
         (status = 400, description = "validation_failed: `quantity` (not 0..=10000)", body = ErrorBody),
@@ -113,7 +113,7 @@ fn attachment(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
 
 /// The list (stored, or the suggestion) as CSV: UTF-8 with a BOM so Excel on Windows reads the
 /// Chinese; headers in the `Accept-Language` language.
-#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/csv")]
 pub async fn holiday_stock_csv(
@@ -133,7 +133,7 @@ pub async fn holiday_stock_csv(
 }
 
 /// The list (stored, or the suggestion) as an Excel workbook, one sheet.
-#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holiday-stock", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holiday-stock/{id}/xlsx")]
 pub async fn holiday_stock_xlsx(

@@ -54,7 +54,7 @@ pub async fn add_holiday(
 }
 
 /// One holiday of the group.
-#[utoipa::path(tag = "holidays", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holidays", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 200, body = CalendarHolidayView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/holidays/{id}")]
 pub async fn get_holiday(
@@ -68,7 +68,7 @@ pub async fn get_holiday(
 /// Replace a holiday (admin): names, days and effects at once. Orders already placed keep the
 /// arrival they were given.
 #[utoipa::path(tag = "holidays", security(("bearer" = [])), request_body = CalendarHolidayRequest,
-    params(("id" = String, Path, description = "Holiday id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses(
         (status = 200, body = CalendarHolidayView),
         (status = 400, description = WRITE_ERRORS, body = ErrorBody),
@@ -88,7 +88,7 @@ pub async fn replace_holiday(
 }
 
 /// Remove a holiday (admin).
-#[utoipa::path(tag = "holidays", security(("bearer" = [])), params(("id" = String, Path, description = "Holiday id")),
+#[utoipa::path(tag = "holidays", security(("bearer" = [])), params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Holiday id")),
     responses((status = 204, description = "Removed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[delete("/holidays/{id}")]
 pub async fn remove_holiday(

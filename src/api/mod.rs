@@ -3,6 +3,7 @@
 pub mod account;
 pub mod board;
 pub mod body;
+pub mod document;
 pub mod fleet;
 pub mod follow_ups;
 pub mod health;
@@ -178,11 +179,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(holiday_stock::adjust_holiday_stock)
             .service(holiday_stock::confirm_holiday_stock)
             .service(holiday_stock::receive_holiday_stock)
-            .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::not_found(
-                    crate::error::Thing::Endpoint,
-                ))
-            })),
+            .default_service(web::to(document::no_route)),
     );
 }
 

@@ -27,7 +27,7 @@ pub async fn list(
 
 /// Put a dead-lettered message back in the queue (attempts start again).
 #[utoipa::path(tag = "outbox", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not dead", body = ErrorBody)))]
 #[post("/outbox/{id}/retry")]
 pub async fn retry(

@@ -18,13 +18,16 @@ use crate::state::AppState;
 pub struct PhotoRequest {
     pub kind: PhotoKind,
     /// The image (JPEG, PNG or WebP, told by its first bytes), base64; at most `[photos] max_bytes`
-    /// once decoded.
+    /// once decoded. The pattern: base64 that starts with the bytes of one of them.
+    #[schema(
+        pattern = "^(/9j/([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)|(iVBORw0KGg[o-r][A-Za-z0-9+/]|UklGR[g-v][A-Za-z0-9+/]{4}[BFJNRVZdhlptx159]XRUJQ)([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$"
+    )]
     pub image_base64: String,
 }
 
 /// Add a photo (the ticket's crew, while they are out): the fault on arrival, the repair, the parts used.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = PhotoRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = PhotoRequest,
     responses((status = 201, body = PhotoView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "photo_limit_reached, invalid_transition", body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, description = "unsupported_image", body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/tickets/{id}/photos")]
 pub async fn add_photo(
@@ -61,7 +64,7 @@ pub async fn add_photo(
 
 /// A ticket's photos (without their bytes), for staff of the dealer and the crew.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses((status = 200, body = Vec<PhotoView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/photos")]
 pub async fn list_photos(
@@ -87,7 +90,7 @@ pub(crate) fn image_response(content_type: String, bytes: Vec<u8>) -> HttpRespon
 /// One photo's bytes (`image/jpeg`, `image/png` or `image/webp`), for those who may see the
 /// ticket's photos.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id"), ("photo_id" = String, Path, description = "Photo id (from the list)")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id"), ("photo_id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Photo id (from the list)")),
     responses((status = 200, description = "The image", content_type = "image/*"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/photos/{photo_id}")]
 pub async fn get_photo(
@@ -104,7 +107,7 @@ pub async fn get_photo(
 
 /// The customer's signature on the resolution (PNG).
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")),
     responses((status = 200, description = "The signature", content_type = "image/png"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/signature")]
 pub async fn get_signature(

@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// note). One open pause at a time (`409 clock_already_paused`); `409 pause_disabled` when the
 /// configuration does not allow pausing; `409 invalid_transition` when the rescue is over.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")), request_body = PauseRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")), request_body = PauseRequest,
     responses(
         (status = 200, description = "Paused; the promise with the clock standing still", body = ClockView),
         (status = 400, body = ErrorBody),
@@ -49,7 +49,7 @@ pub async fn pause_clock(
 
 /// Start the ticket's clock again (`409 clock_not_paused` when it runs).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")),
     responses(
         (status = 200, description = "Resumed; the promise with its deadline moved back", body = ClockView),
         (status = 403, body = ErrorBody),

@@ -24,7 +24,7 @@ pub(super) fn done() -> HttpResponse {
 
 /// The current plan and the list of its versions.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = PlanResponse), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200, body = PlanResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/plan")]
 pub async fn get_plan(
     state: web::Data<AppState>,
@@ -42,7 +42,7 @@ pub async fn get_plan(
 /// dealer's, a tow truck or flatbed when `tow`; one whose check failed or is overdue, or that is
 /// out on another rescue, is refused `vehicle_unavailable` unless `vehicle_override` says why.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = PlanRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = PlanRequest,
     responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, vehicle_unavailable, invalid_transition, location_pending", body = ErrorBody)))]
 #[put("/tickets/{id}/plan")]
 pub async fn save_plan(
@@ -73,7 +73,7 @@ pub struct SubmitRequest {
 
 /// Submit the current draft to the service manager; it is frozen from then on.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = SubmitRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = SubmitRequest,
     responses((status = 200, body = PlanView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/plan/submit")]
 pub async fn submit_plan(
@@ -97,7 +97,7 @@ pub async fn submit_plan(
 
 /// Service manager review: accept, or return to the workshop lead with a reason.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ReviewRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ReviewRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/review")]
 pub async fn review(
@@ -113,7 +113,7 @@ pub async fn review(
 
 /// The customer's consent after the service manager's call; stores exactly what was told.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ConsentRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ConsentRequest,
     responses((status = 200, body = ToldValues), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/consent")]
 pub async fn consent(
@@ -138,7 +138,7 @@ pub async fn consent(
 
 /// The service director approves (or rejects, with a reason) a named plan version.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = DecisionRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = DecisionRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/approval")]
 pub async fn approval(
@@ -154,7 +154,7 @@ pub async fn approval(
 
 /// Issue parts (领料) against the current director-approved plan; stock drops atomically.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = IssueRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = IssueRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "plan_not_approved, insufficient_stock, over_issue", body = ErrorBody)))]
 #[post("/tickets/{id}/parts-issues")]
 pub async fn issue_parts(
@@ -170,7 +170,7 @@ pub async fn issue_parts(
 
 /// A crew member acknowledges the job.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/acknowledge")]
 pub async fn acknowledge(
     state: web::Data<AppState>,
@@ -185,7 +185,7 @@ pub async fn acknowledge(
 /// `technician_busy` when one of the crew is out elsewhere, `vehicle_unavailable` when the plan's
 /// vehicle failed a check since (or is out) and the plan gave no reason for it.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = DepartRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = DepartRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, description = "technician_busy, vehicle_unavailable, invalid_transition", body = ErrorBody)))]
 #[post("/tickets/{id}/depart")]
 pub async fn depart(
@@ -208,7 +208,7 @@ pub async fn depart(
 }
 
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/arrive")]
 pub async fn arrive(
     state: web::Data<AppState>,
@@ -221,7 +221,7 @@ pub async fn arrive(
 
 /// The fault on site does not match the plan: re-planning starts, the crew stays.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ReasonRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/mismatch")]
 pub async fn mismatch(
@@ -237,7 +237,7 @@ pub async fn mismatch(
 
 /// Resolved on site: parts actually used; the rest of what was issued goes back to stock.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ResolveRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ResolveRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/resolve")]
 pub async fn resolve(
@@ -253,7 +253,7 @@ pub async fn resolve(
 
 /// The car goes to the workshop on the tow truck.
 #[utoipa::path(tag = "crew", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ReasonRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ReasonRequest,
     responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/tow")]
 pub async fn tow(
@@ -269,7 +269,7 @@ pub async fn tow(
 
 /// Cancel, with a reason, any time before the crew departs.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ReasonRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ReasonRequest,
     responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/cancel")]
 pub async fn cancel(
@@ -284,7 +284,7 @@ pub async fn cancel(
 }
 
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/tickets/{id}/close")]
 pub async fn close(
     state: web::Data<AppState>,
@@ -303,7 +303,7 @@ pub struct TimelineResponse {
 
 /// Every transition with actor, time, from, to and comment, and how long each stage took.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = TimelineResponse), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200, body = TimelineResponse), (status = 404, body = ErrorBody)))]
 #[get("/tickets/{id}/timeline")]
 pub async fn timeline(
     state: web::Data<AppState>,
@@ -324,7 +324,7 @@ pub async fn timeline(
 /// drive-over, express or air; manufacturer emergency orders), the recommendation for the ticket's
 /// response level, shipping rules applied, and the earliest time the car can be fixed.
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), responses((status = 200, body = crate::services::sourcing::SourcingReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "invalid_transition: the ticket has no plan yet; location_pending", body = ErrorBody)))]
 #[get("/tickets/{id}/sourcing")]
 pub async fn sourcing(
     state: web::Data<AppState>,

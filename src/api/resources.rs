@@ -36,7 +36,12 @@ pub async fn tools(state: web::Data<AppState>, user: ApiUser) -> Result<HttpResp
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PartQuery {
-    /// Part number or name (Chinese or English), 2 to 64 characters.
+    /// Part number or name (Chinese or English), 2 to 64 characters besides `%`, `_` and the
+    /// spaces around it (the pattern: two such characters, no control character).
+    #[param(
+        max_length = 64,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s%_\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*[^\s%_\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub q: String,
 }
 
@@ -63,7 +68,7 @@ pub async fn parts(
 /// at the customer, the skills the fault calls for, grade and today's jobs, each with the reasons
 /// in the `Accept-Language` language.
 #[utoipa::path(tag = "resources", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")),
     responses(
         (status = 200, body = Recommendations),
         (status = 401, body = ErrorBody),

@@ -21,7 +21,11 @@ pub struct WeekQuery {
     /// A dealer id of the caller's group (service directors and admins); default: their own.
     #[param(value_type = Option<String>)]
     pub dealer: Option<DealerId>,
-    /// `2026-W49` or a date in the week (`2026-12-03`); default: this week.
+    /// `2026-W49` or a date in the week (`2026-12-03`); default: this week. Years 2000 to 2099
+    /// in the pattern (the code takes 2000 to 2100).
+    #[param(
+        pattern = "^ *((20[0-9]{2})-[Ww](0[1-9]|[1-4][0-9]|5[0-2])|(20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))? *$"
+    )]
     pub week: Option<String>,
 }
 

@@ -51,7 +51,7 @@ pub async fn outgoing(
 /// Chooses a source for a short plan line: the recommendation when `kind`/`mode` are left out,
 /// else the named option. Air for dangerous goods is refused with `dangerous_goods_no_air`.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ProposeRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ProposeRequest,
     responses((status = 201, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/tickets/{id}/sourcing-orders")]
@@ -78,7 +78,7 @@ pub async fn propose(
 
 /// Records the review of a monitored part (VIN and owner checked); parts manager or director.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = PartReviewRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = PartReviewRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/review")]
 pub async fn review(
@@ -99,7 +99,7 @@ pub async fn review(
 /// Places the order: holds the sister dealer's units; a monitored part must be reviewed first
 /// (`monitored_part_review_required`). Tells the customer when the part arrives after the crew.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/place")]
 pub async fn place(
@@ -122,7 +122,7 @@ pub async fn place(
 
 /// The part left the source: carrier (or driver) and tracking number.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ShipRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = ShipRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/ship")]
 pub async fn ship(
@@ -142,7 +142,7 @@ pub async fn ship(
 
 /// The part arrived at the dealer: stock moves from the source once; a second receipt is a 409.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/receive")]
 pub async fn receive(
@@ -160,7 +160,7 @@ pub async fn receive(
 
 /// The part reached the crew on site: it counts as issued to the rescue lead.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
     responses((status = 200, body = OrderRecord), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/deliver")]
 pub async fn deliver(
@@ -178,7 +178,7 @@ pub async fn deliver(
 
 /// Cancels an order that has not left the source (a reason is required); held units are released.
 #[utoipa::path(tag = "parts", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = OrderCancelRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")), request_body = OrderCancelRequest,
     responses((status = 200, body = OrderRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/sourcing-orders/{id}/cancel")]
 pub async fn cancel(

@@ -39,7 +39,7 @@ pub async fn list_standard_plans(
 }
 
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Standard plan id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Standard plan id")),
     responses(
         (status = 200, body = StandardPlanView),
         (status = 403, body = ErrorBody),
@@ -79,7 +79,7 @@ pub async fn create_standard_plan(
 /// approval. Give `version` to refuse the change when someone saved it meanwhile
 /// (`409 stale_state`).
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Standard plan id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Standard plan id")),
     request_body = StandardPlanRequest,
     responses(
         (status = 200, body = StandardPlanView),
@@ -106,7 +106,7 @@ pub async fn update_standard_plan(
 /// the customer's consent, then the crew is dispatched) or `normal_chain` (over the ceiling: the
 /// service manager reviews it as any other).
 #[utoipa::path(tag = "rescue", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")), request_body = ApplyRequest,
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")), request_body = ApplyRequest,
     responses(
         (status = 200, body = Applied),
         (status = 400, body = ErrorBody),

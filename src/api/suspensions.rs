@@ -58,7 +58,7 @@ pub async fn declare_suspension(
 /// Lift a suspension early (service manager, director): who and when are recorded, and the
 /// callers of the open tickets inside are texted again.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Suspension id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Suspension id")),
     responses(
         (status = 200, body = SuspensionChanged),
         (status = 400, body = ErrorBody),

@@ -115,7 +115,7 @@ pub async fn list_tickets(
 
 /// One ticket with the vehicle's recent service history and the audit trail.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Ticket id")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "Ticket id")),
     responses((status = 200, body = TicketDetail), (status = 404, body = crate::error::ErrorBody)))]
 #[get("/tickets/{id}")]
 pub async fn get_ticket(

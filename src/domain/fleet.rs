@@ -119,8 +119,9 @@ pub const CHECK_VALID_HOURS: i64 = 24;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct VehicleRequest {
     /// The vehicle's own plate (Chinese format).
-    #[schema(example = "浙A·J1234")]
+    #[schema(example = "浙A·J1234", value_type = String, required = true, pattern = "^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·. -]?([0-9A-HJ-NP-Z]{5}|[0-9A-HJ-NP-Z]{4}[挂学警]|[A-HJK][0-9A-HJ-NP-Z][0-9]{4}|[0-9]{5}[DF])$")]
     pub plate: Option<String>,
+    #[schema(value_type = VehicleKind, required = true)]
     pub kind: Option<VehicleKind>,
     /// What it carries; may be empty (a flatbed carries no tool kit).
     #[serde(default)]
@@ -183,10 +184,15 @@ impl Vehicle {
 pub struct CheckRequest {
     /// `daily` by default.
     pub occasion: Option<CheckOccasion>,
+    #[schema(value_type = bool, required = true)]
     pub fuel: Option<bool>,
+    #[schema(value_type = bool, required = true)]
     pub water: Option<bool>,
+    #[schema(value_type = bool, required = true)]
     pub tyre_pressure: Option<bool>,
+    #[schema(value_type = bool, required = true)]
     pub tool_kit: Option<bool>,
+    #[schema(value_type = bool, required = true)]
     pub lights: Option<bool>,
     /// What is wrong: required when an item failed, at most 200 characters.
     #[schema(example = "左前胎气压低")]

@@ -55,7 +55,7 @@ pub struct PlanRequest {
     #[serde(default)]
     pub overrides: Vec<super::availability::BusyOverride>,
     /// The rescue vehicle that goes (救援车辆), one of the dealer's register.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub vehicle_id: Option<RescueVehicleId>,
     /// The car is towed to the workshop (拖车): the vehicle must be a tow truck or flatbed.
     #[serde(default)]

@@ -81,7 +81,9 @@ pub struct OutboxQuery {
     #[serde(default, deserialize_with = "channel_filter")]
     #[param(inline)]
     pub channel: Option<MessageChannel>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

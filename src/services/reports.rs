@@ -30,12 +30,16 @@ pub const MAX_DAYS: i64 = 366;
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// A month, `2026-11`; or give `from` and `to`.
+    #[param(pattern = "^ *([0-9]{4}-(0[1-9]|1[0-2]))? *$")]
     pub month: Option<String>,
     /// First day, `2026-11-01`.
+    #[param(pattern = "^ *([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))? *$")]
     pub from: Option<String>,
     /// Last day, inclusive.
+    #[param(pattern = "^ *([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))? *$")]
     pub to: Option<String>,
     /// `group`: every dealer of the group (directors and admins); else the user's own dealer.
+    #[param(pattern = "^ *(dealer|group)? *$")]
     pub scope: Option<String>,
 }
 

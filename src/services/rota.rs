@@ -554,6 +554,7 @@ pub async fn week(
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct SetShiftRequest {
     /// `technician:<id>` or `user:<id>` (as the week lists them).
+    #[schema(max_length = 80, pattern = "^ *(technician|user):[!-~]{1,64} *$")]
     pub person: String,
     /// 1 = Monday … 7 = Sunday; or `date`, not both.
     pub weekday: Option<i64>,
@@ -571,6 +572,7 @@ pub struct SetShiftRequest {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClearShiftQuery {
+    #[param(max_length = 80, pattern = "^ *(technician|user):[!-~]{1,64} *$")]
     pub person: String,
     pub weekday: Option<i64>,
     pub date: Option<String>,

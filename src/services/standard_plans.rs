@@ -382,7 +382,7 @@ pub async fn update(
 /// The workshop lead applies a standard plan to a ticket, with the crew they picked.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ApplyRequest {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub standard_plan_id: StandardPlanId,
     /// Exactly as many as the standard plan's crew size; one marked `lead` (else the first).
     pub crew: Vec<CrewLine>,

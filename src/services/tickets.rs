@@ -635,13 +635,23 @@ pub struct TicketQuery {
     #[param(inline)]
     pub status: Option<TicketStatus>,
     /// First day (YYYY-MM-DD, dealer's local date) or an RFC 3339 time.
+    #[param(
+        pattern = "^ *([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?)? *$"
+    )]
     pub from: Option<String>,
     /// Last day, inclusive (YYYY-MM-DD) or an RFC 3339 time (exclusive).
+    #[param(
+        pattern = "^ *([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?)? *$"
+    )]
     pub to: Option<String>,
+    #[param(max_length = 32)]
     pub plate: Option<String>,
+    #[param(max_length = 32)]
     pub phone: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

@@ -53,7 +53,9 @@ const MILESTONES: [(&str, &str, &str); 5] = [
 /// Where the first stage starts.
 const CALL: (&str, &str) = ("call", "svc-stage-call");
 
+// Named apart from `domain::promise::Stage` (the stage codes): one schema name per type.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TimelineStage)]
 pub struct Stage {
     /// e.g. `call_to_plan_submitted`.
     pub stage: String,

@@ -162,3 +162,108 @@ async fn operations_stay_as_documented() {
     }
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+/// A path the API has, asked with a method it has no operation for, is `405 method_not_allowed`
+/// naming the methods it has in `Allow`; a path it does not have stays `404`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("hz.agent");
+    let id = "01930000-0000-7000-8000-000000000000";
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/tickets".to_owned(), "GET, POST"),
+        ("PATCH", format!("/api/v1/tickets/{id}"), "GET"),
+        ("DELETE", format!("/api/v1/tickets/{id}/plan"), "GET, PUT"),
+    ] {
+        let res = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                app.url(&path),
+            )
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "method_not_allowed", "{body}");
+        assert!(body["message"].as_str().unwrap().contains(method), "{body}");
+    }
+    let res = app
+        .client
+        .request(reqwest::Method::PATCH, app.url("/api/v1/no-such-endpoint"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+}
+
+/// What the extractors answer before any handler runs is in every operation's list: 401 where a
+/// token is needed, 400 where a parameter or a body is read, 404 where the path names a thing,
+/// and each such answer has the error body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_operation_lists_the_answers_its_extractors_give() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let doc = served_document(&app).await;
+    for (method, path) in operations(&doc) {
+        let op = &doc["paths"][&path][&method];
+        let answers = op["responses"].as_object().unwrap();
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        assert!(answers.contains_key("401"), "{method} {path}: no 401");
+        if !params.is_empty() || op["requestBody"].is_object() {
+            assert!(answers.contains_key("400"), "{method} {path}: no 400");
+        }
+        if params.iter().any(|p| p["in"] == "path") {
+            assert!(answers.contains_key("404"), "{method} {path}: no 404");
+        }
+    }
+    let unauthenticated = &doc["components"]["responses"]["Unauthenticated"];
+    assert_eq!(
+        unauthenticated["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ErrorBody"
+    );
+}
+
+/// A page or page size out of range is refused naming the parameter (as the ticket list does),
+/// not moved into range: the document's limits are the code's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn paging_out_of_range_is_refused() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("hz.manager");
+    for (query, field) in [
+        ("per_page=0", "per_page"),
+        ("per_page=101", "per_page"),
+        ("page=0", "page"),
+    ] {
+        for path in ["/api/v1/follow-ups", "/api/v1/complaints"] {
+            let (status, body) = app.get_json(&token, &format!("{path}?{query}")).await;
+            assert_eq!(status, 400, "{path}?{query}: {body}");
+            assert!(body["fields"][field].is_string(), "{path}?{query}: {body}");
+        }
+    }
+    let (status, _) = app
+        .get_json(&token, "/api/v1/follow-ups?per_page=100")
+        .await;
+    assert_eq!(status, 200);
+}
+
+/// An integer sent as a whole float (`56000.0`, as JSON Schema and many encoders have it) is
+/// that integer; a fraction is still refused naming the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_whole_float_is_an_integer() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("hz.agent");
+    let mut body = crate::helpers::intake_body();
+    body["mileage_km"] = serde_json::json!(56000.0);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 201);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["mileage_km"], 56000, "{created}");
+    body["mileage_km"] = serde_json::json!(56000.5);
+    let res = app.post_ticket(&token, &body).await;
+    assert_eq!(res.status().as_u16(), 400);
+    let refused: Value = res.json().await.unwrap();
+    assert!(refused["fields"]["mileage_km"].is_string(), "{refused}");
+}
