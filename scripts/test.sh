@@ -17,9 +17,11 @@
 #   5. Crash loop: scripts/crash-loop.sh with the browser tests' release build,
 #      CRASH_CYCLES (5) kill -9 cycles on SQLite and on PostgreSQL, unless
 #      SKIP_E2E=1 or SKIP_CRASH=1.
+#   6. API conformance: scripts/conformance.sh (schemathesis, installed into a venv under
+#      ~/.cache from PyPI) with the debug binary step 3 built, unless SKIP_CONFORMANCE=1.
 #
-# Environment: TEST_DATABASE_URL, CI, SKIP_E2E, SKIP_CRASH, CRASH_CYCLES, RESCUEDESK_TEST_PYTHON (the
-# Python the e-mail tests run; default python3).
+# Environment: TEST_DATABASE_URL, CI, SKIP_E2E, SKIP_CRASH, CRASH_CYCLES, SKIP_CONFORMANCE,
+# RESCUEDESK_TEST_PYTHON (the Python the e-mail tests run; default python3).
 set -euo pipefail
 
 log() { echo "[test.sh] $*" >&2; }
@@ -41,6 +43,7 @@ SMTP_LEG="not checked"
 CARGO_LEG="not run"
 E2E_LEG="not run"
 CRASH_LEG="not run"
+CONFORMANCE_LEG="not run"
 
 finish() {
   local rc=$?
@@ -50,7 +53,7 @@ finish() {
   fi
   local verdict=PASSED
   ((rc == 0)) || verdict="FAILED (exit $rc)"
-  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; smtp server: $SMTP_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG; crash loop: $CRASH_LEG"
+  log "SUMMARY: $verdict in $((SECONDS - START)) s — postgres: $PG_LEG; smtp server: $SMTP_LEG; cargo test: $CARGO_LEG; browser tests: $E2E_LEG; crash loop: $CRASH_LEG; API conformance: $CONFORMANCE_LEG"
   exit "$rc"
 }
 trap finish EXIT
@@ -178,4 +181,16 @@ else
     BACKEND=$backend RESCUEDESK_BIN=$BIN bash "$REPO/scripts/crash-loop.sh" "${CRASH_CYCLES:-5}"
   done
   CRASH_LEG="passed (${backends[*]}, $((SECONDS - t0)) s)"
+fi
+
+# ---- 6. API conformance: schemathesis against the OpenAPI document (the debug binary the Rust
+# tests built: no release build needed)
+if [[ "${SKIP_CONFORMANCE:-}" == 1 ]]; then
+  loud "SKIP_CONFORMANCE=1: the API conformance run (scripts/conformance.sh) is SKIPPED."
+  CONFORMANCE_LEG="SKIPPED (SKIP_CONFORMANCE=1)"
+else
+  t0=$SECONDS
+  CONFORMANCE_LEG="FAILED"
+  RESCUEDESK_BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/rescuedesk" bash "$REPO/scripts/conformance.sh"
+  CONFORMANCE_LEG="passed ($((SECONDS - t0)) s)"
 fi
