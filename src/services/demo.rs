@@ -7,6 +7,16 @@ use crate::db::Db;
 use crate::demo::{self, DemoOptions};
 use crate::error::AppError;
 
+/// The generator has no clock: "this morning's" vehicle checks are at 07:30 Beijing time. Loaded
+/// before then (the demo started at 03:00), they would lie ahead of the clock, and a check made
+/// now would be older than the demo's and not count; they move to a minute before `now`.
+fn not_ahead_of(checks: &mut [demo::rescue_vehicles::VehicleCheck], now: chrono::NaiveDateTime) {
+    let latest = now - chrono::Duration::minutes(1);
+    for c in checks.iter_mut().filter(|c| c.checked_at > latest) {
+        c.checked_at = latest;
+    }
+}
+
 /// Loads demo data when the database has no dealers yet (with its past of finished rescues when
 /// `[demo] past` is on), in one transaction; returns a printable report.
 pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
@@ -26,7 +36,8 @@ pub fn load_if_empty(db: &Db, all: &Settings) -> Result<String, AppError> {
     }
     let started = std::time::Instant::now();
     let hash = crate::auth::password::hash_password(&settings.password)?;
-    let data = demo::generate(&opts);
+    let mut data = demo::generate(&opts);
+    not_ahead_of(&mut data.vehicle_checks, crate::repo::now());
     let rules = past_rules(all);
     let summary = db.write_blocking(|conn| {
         let mut summary = demo::load(conn, &data, &hash)?;
@@ -134,5 +145,61 @@ fn past_rules(all: &Settings) -> demo::history::Rules<'_> {
         travel_fen_per_km: i64::from(all.pricing.travel_fen_per_km),
         number_prefix: &all.tickets.number_prefix,
         complaint_at_or_below: i32::from(all.follow_up.complaint_at_or_below),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    fn checks_at(today: NaiveDate) -> Vec<demo::rescue_vehicles::VehicleCheck> {
+        let opts = DemoOptions {
+            seed: 7,
+            scale: 1,
+            today,
+            shape: Default::default(),
+        };
+        demo::generate(&opts).vehicle_checks
+    }
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_demo_loaded_before_the_morning_check_has_no_check_ahead_of_the_clock() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        // 04:40 Beijing time on the demo's today: the generator's 07:30 checks are ahead.
+        let now = utc("2026-12-04 20:40");
+        let mut checks = checks_at(today);
+        assert!(
+            checks.iter().any(|c| c.checked_at > now),
+            "the case this is for"
+        );
+        not_ahead_of(&mut checks, now);
+        assert!(checks.iter().all(|c| c.checked_at < now));
+        // Yesterday's checks stay where they were.
+        let before = checks_at(today);
+        let kept = before
+            .iter()
+            .filter(|c| c.checked_at < utc("2026-12-04 12:00"));
+        assert!(kept.clone().all(|b| checks
+            .iter()
+            .any(|c| c.id == b.id && c.checked_at == b.checked_at)));
+        assert!(kept.count() > 0);
+    }
+
+    #[test]
+    fn after_the_morning_check_the_demo_keeps_its_times() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let now = utc("2026-12-05 02:00"); // 10:00 Beijing time
+        let mut checks = checks_at(today);
+        let before: Vec<_> = checks.iter().map(|c| c.checked_at).collect();
+        not_ahead_of(&mut checks, now);
+        assert_eq!(
+            checks.iter().map(|c| c.checked_at).collect::<Vec<_>>(),
+            before
+        );
     }
 }
