@@ -32,8 +32,8 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use futures_util::StreamExt;
 use rescuedesk::db::schema::{
-    dealer_groups, dealers, holidays, plan_parts, plans, rescue_vehicles, sessions, stock,
-    technicians, tools, users, vehicles,
+    dealers, holidays, plan_parts, plans, rescue_vehicles, sessions, stock, technicians, tools,
+    users, vehicles,
 };
 use rescuedesk::domain::role::{Action, Role};
 use rescuedesk::domain::sourcing_order::OrderEvent;
@@ -1124,31 +1124,15 @@ fn other_group(app: &TestApp, hash: &str) {
     let hash = hash.to_owned();
     app.db
         .write_blocking(move |conn| {
-            let now = rescuedesk::repo::now();
-            let group = rescuedesk::repo::new_id();
-            diesel::insert_into(dealer_groups::table)
-                .values((
-                    dealer_groups::id.eq(&group),
-                    dealer_groups::name.eq("另一集团"),
-                    dealer_groups::brand.eq("测试"),
-                    dealer_groups::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let dealer = rescuedesk::repo::new_id();
-            diesel::insert_into(dealers::table)
-                .values((
-                    dealers::id.eq(&dealer),
-                    dealers::group_id.eq(&group),
-                    dealers::code.eq("sh"),
-                    dealers::name.eq("上海测试4S店"),
-                    dealers::city.eq("上海"),
-                    dealers::address.eq("测试路 2 号"),
-                    dealers::phone.eq("021-88889999"),
-                    dealers::lat.eq(31.23),
-                    dealers::lon.eq(121.47),
-                    dealers::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let dealer = crate::helpers::insert_other_group(
+                conn,
+                crate::helpers::OtherGroup {
+                    group: "另一集团",
+                    brand: "测试",
+                    dealer: "上海测试4S店",
+                    address: "测试路 2 号",
+                },
+            )?;
             for (suffix, role) in LOGIN_ROLES {
                 rescuedesk::repo::users::insert_user(
                     conn,

@@ -719,3 +719,82 @@ impl Drop for Node {
         let _ = self.child.wait();
     }
 }
+
+/// The names of a second dealer group's one dealer (code `sh`, in Shanghai).
+pub struct OtherGroup<'a> {
+    pub group: &'a str,
+    pub brand: &'a str,
+    pub dealer: &'a str,
+    pub address: &'a str,
+}
+
+/// Inserts a dealer group of its own with one dealer (rows only); the dealer's id.
+pub fn insert_other_group(
+    conn: &mut AnyConnection,
+    names: OtherGroup<'_>,
+) -> Result<String, rescuedesk::error::AppError> {
+    let now = rescuedesk::repo::now();
+    let group = rescuedesk::repo::new_id();
+    diesel::insert_into(dealer_groups::table)
+        .values((
+            dealer_groups::id.eq(&group),
+            dealer_groups::name.eq(names.group),
+            dealer_groups::brand.eq(names.brand),
+            dealer_groups::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let dealer = rescuedesk::repo::new_id();
+    diesel::insert_into(dealers::table)
+        .values((
+            dealers::id.eq(&dealer),
+            dealers::group_id.eq(&group),
+            dealers::code.eq("sh"),
+            dealers::name.eq(names.dealer),
+            dealers::city.eq("上海"),
+            dealers::address.eq(names.address),
+            dealers::phone.eq("021-88889999"),
+            dealers::lat.eq(31.23),
+            dealers::lon.eq(121.47),
+            dealers::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(dealer)
+}
+
+/// An SMS gateway on loopback that records each delivery's idempotency key and answers after
+/// `delay` (so racing workers overlap for real, or a kill lands mid-batch); its URL.
+pub async fn recording_gateway(
+    received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    delay: std::time::Duration,
+) -> (String, actix_web::dev::ServerHandle) {
+    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(move || {
+        let received = received.clone();
+        App::new().route(
+            "/sms",
+            web::post().to(move |req: HttpRequest| {
+                let received = received.clone();
+                async move {
+                    let key = req
+                        .headers()
+                        .get("idempotency-key")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    received.lock().unwrap().push(key.clone());
+                    tokio::time::sleep(delay).await;
+                    HttpResponse::Ok().json(json!({ "id": key }))
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://127.0.0.1:{port}/sms"), handle)
+}

@@ -12,46 +12,13 @@ use chrono::Utc;
 use futures::future::join_all;
 use serde_json::{json, Value};
 
-use crate::helpers::{intake_body, plan_body, postgres_url, Backend, Node, TestApp};
+use crate::helpers::{
+    intake_body, plan_body, postgres_url, recording_gateway, Backend, Node, TestApp,
+};
 use crate::sourcing::{approved_with, sister_offering};
 use crate::stock::{airbag_draft, set_stock, set_stock_at, stock_of};
 
 const NODES: usize = 3;
-
-/// A gateway on loopback recording every delivery's idempotency key.
-async fn gateway(received: Arc<Mutex<Vec<String>>>) -> (String, actix_web::dev::ServerHandle) {
-    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = HttpServer::new(move || {
-        let received = received.clone();
-        App::new().route(
-            "/sms",
-            web::post().to(move |req: HttpRequest| {
-                let received = received.clone();
-                async move {
-                    let key = req
-                        .headers()
-                        .get("idempotency-key")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    received.lock().unwrap().push(key.clone());
-                    // A little latency, so the nodes' batches overlap for real.
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    HttpResponse::Ok().json(json!({ "id": key }))
-                }
-            }),
-        )
-    })
-    .workers(2)
-    .listen(listener)
-    .unwrap()
-    .run();
-    let handle = server.handle();
-    tokio::spawn(server);
-    (format!("http://127.0.0.1:{port}/sms"), handle)
-}
 
 /// POSTs `body` to `path` on every node at once; the statuses, sorted.
 async fn on_every_node(
@@ -108,7 +75,7 @@ async fn three_nodes_on_one_postgres_keep_every_rule() {
     }
     let app = TestApp::spawn(Backend::Postgres).await;
     let received = Arc::new(Mutex::new(Vec::new()));
-    let (sms_url, server) = gateway(received.clone()).await;
+    let (sms_url, server) = recording_gateway(received.clone(), Duration::from_millis(5)).await;
     let env = [
         ("RESCUEDESK__OUTBOX__WORKER", "true"),
         ("RESCUEDESK__OUTBOX__POLL_INTERVAL_MS", "20"),

@@ -14,7 +14,7 @@ use rescuedesk::workers::outbox::{OutboxWorker, RunOnce};
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{intake_body, Backend, TestApp};
+use crate::helpers::{intake_body, recording_gateway, Backend, TestApp};
 
 /// A provider double that records every delivery and answers as told.
 #[derive(Clone, Default)]
@@ -379,41 +379,6 @@ async fn batch_body(backend: Backend) {
     assert_eq!(picky.sent.lock().unwrap().len(), 5, "none sent twice");
 }
 
-/// A gateway on loopback that records each delivery's idempotency key, slowly.
-async fn slow_gateway(received: Arc<Mutex<Vec<String>>>) -> (String, actix_web::dev::ServerHandle) {
-    use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = HttpServer::new(move || {
-        let received = received.clone();
-        App::new().route(
-            "/sms",
-            web::post().to(move |req: HttpRequest| {
-                let received = received.clone();
-                async move {
-                    let key = req
-                        .headers()
-                        .get("idempotency-key")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    received.lock().unwrap().push(key.clone());
-                    // Slow enough that a kill lands in the middle of a batch.
-                    tokio::time::sleep(Duration::from_millis(150)).await;
-                    HttpResponse::Ok().json(json!({ "id": key }))
-                }
-            }),
-        )
-    })
-    .workers(1)
-    .listen(listener)
-    .unwrap()
-    .run();
-    let handle = server.handle();
-    tokio::spawn(server);
-    (format!("http://127.0.0.1:{port}/sms"), handle)
-}
-
 fn worker_process(db_url: &str, gateway: &str) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_rescuedesk"))
         .arg("worker")
@@ -441,7 +406,8 @@ async fn kill_body(backend: Backend) {
     let id = ticket(&app).await;
     let ids = enqueue_sms(&app, &id, N);
     let received = Arc::new(Mutex::new(Vec::new()));
-    let (gateway, server) = slow_gateway(received.clone()).await;
+    // Slow enough that a kill lands in the middle of a batch.
+    let (gateway, server) = recording_gateway(received.clone(), Duration::from_millis(150)).await;
 
     let mut first = worker_process(&app.database_url(), &gateway);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);

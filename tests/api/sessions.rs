@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::both;
 use crate::helpers::{page_text, Backend, TestApp, PASSWORD};
 use crate::pages::csrf_of;
-use rescuedesk::db::schema::{audit_events, dealer_groups, dealers, sessions, users};
+use rescuedesk::db::schema::{audit_events, sessions, users};
 
 /// A client signed in as `login`, announcing itself as `agent` (its browser), and its cookie.
 async fn browser(app: &TestApp, login: &str, agent: &str) -> (reqwest::Client, String) {
@@ -389,31 +389,15 @@ async fn tokens_body(backend: Backend) {
 fn other_group(app: &TestApp) {
     app.db
         .write_blocking(|conn| {
-            let now = rescuedesk::repo::now();
-            let group = rescuedesk::repo::new_id();
-            diesel::insert_into(dealer_groups::table)
-                .values((
-                    dealer_groups::id.eq(&group),
-                    dealer_groups::name.eq("另一集团"),
-                    dealer_groups::brand.eq("测试"),
-                    dealer_groups::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let dealer = rescuedesk::repo::new_id();
-            diesel::insert_into(dealers::table)
-                .values((
-                    dealers::id.eq(&dealer),
-                    dealers::group_id.eq(&group),
-                    dealers::code.eq("sh"),
-                    dealers::name.eq("上海测试4S店"),
-                    dealers::city.eq("上海"),
-                    dealers::address.eq("测试路 2 号"),
-                    dealers::phone.eq("021-88889999"),
-                    dealers::lat.eq(31.23),
-                    dealers::lon.eq(121.47),
-                    dealers::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let dealer = crate::helpers::insert_other_group(
+                conn,
+                crate::helpers::OtherGroup {
+                    group: "另一集团",
+                    brand: "测试",
+                    dealer: "上海测试4S店",
+                    address: "测试路 2 号",
+                },
+            )?;
             rescuedesk::repo::users::insert_user(
                 conn,
                 &rescuedesk::repo::users::NewUser {

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
-use rescuedesk::db::schema::{dealer_groups, dealers, technicians};
+use rescuedesk::db::schema::technicians;
 use serde_json::{json, Value};
 
 use crate::both;
@@ -258,30 +258,15 @@ fn other_group_technician(app: &TestApp) {
     app.db
         .write_blocking(|conn| {
             let now = rescuedesk::repo::now();
-            let group = rescuedesk::repo::new_id();
-            diesel::insert_into(dealer_groups::table)
-                .values((
-                    dealer_groups::id.eq(&group),
-                    dealer_groups::name.eq("别的集团"),
-                    dealer_groups::brand.eq("别的"),
-                    dealer_groups::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let dealer = rescuedesk::repo::new_id();
-            diesel::insert_into(dealers::table)
-                .values((
-                    dealers::id.eq(&dealer),
-                    dealers::group_id.eq(&group),
-                    dealers::code.eq("sh"),
-                    dealers::name.eq("上海别家4S店"),
-                    dealers::city.eq("上海"),
-                    dealers::address.eq("别的路 1 号"),
-                    dealers::phone.eq("021-88889999"),
-                    dealers::lat.eq(31.23),
-                    dealers::lon.eq(121.47),
-                    dealers::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let dealer = crate::helpers::insert_other_group(
+                conn,
+                crate::helpers::OtherGroup {
+                    group: "别的集团",
+                    brand: "别的",
+                    dealer: "上海别家4S店",
+                    address: "别的路 1 号",
+                },
+            )?;
             diesel::insert_into(technicians::table)
                 .values((
                     technicians::id.eq("sh-t1"),
