@@ -71,5 +71,14 @@ test("the group's admin reaches a user's sessions from the user list", async (t)
     await admin.waitForLoadState('load');
     assert.match(await admin.locator('h1').first().innerText(), /的登录与令牌/);
     await screenshot(admin, 'admin-user-sessions-zh');
+
+    // The user list in English: its own words English, people's and dealers' names left as data.
+    await admin.goto(url('/admin/users'));
+    await admin.locator('a[href^="/lang/en"]').first().click();
+    await admin.waitForLoadState('load');
+    const heading = await admin.locator('h1').first().innerText();
+    assert.doesNotMatch(heading, /[\u4e00-\u9fff]/, `an English heading: ${heading}`);
+    await screenshot(admin, 'admin-users-en');
+    await admin.goto(url('/lang/zh-CN'));
   });
 });
